@@ -1,0 +1,63 @@
+import { useFetcher } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
+import { TextAreaField } from "./ui/field";
+
+const PREVIEW_DELAY_MS = 300;
+
+/**
+ * A Markdown textarea with a preview rendered by the server through the same pipeline as a saved
+ * post. With JavaScript the preview follows typing; without it, the form's "Preview" button
+ * (name="intent" value="preview") posts the text and the page comes back with `serverPreview`.
+ */
+export function MarkdownEditor({
+  name = "body",
+  label,
+  defaultValue,
+  error,
+  serverPreview,
+  rows = 10,
+}: {
+  name?: string;
+  label: string;
+  defaultValue?: string;
+  error?: string | null;
+  serverPreview?: string | null;
+  rows?: number;
+}) {
+  const preview = useFetcher<{ html?: string }>();
+  const [text, setText] = useState(defaultValue ?? "");
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const submitPreview = preview.submit;
+
+  useEffect(() => {
+    if (!text.trim()) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => submitPreview({ body: text }, { method: "post", action: "/api/preview" }), PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer.current);
+  }, [text, submitPreview]);
+
+  const html = text.trim() ? (preview.data?.html ?? serverPreview) : null;
+  return (
+    <div>
+      <TextAreaField
+        name={name}
+        label={label}
+        rows={rows}
+        defaultValue={defaultValue}
+        onChange={(event) => setText(event.currentTarget.value)}
+        error={error}
+        hint="Markdown: **bold**, `code`, ``` for code blocks, - lists, [links](https://…), tables."
+      />
+      <section aria-label="Preview" aria-live="polite" className="field">
+        <span className="hint">Preview</span>
+        {html ? (
+          <div className="preview prose" data-testid={`${name}-preview`} dangerouslySetInnerHTML={{ __html: html }} />
+        ) : (
+          <div className="preview hint" data-testid={`${name}-preview`}>
+            Your formatted post appears here.
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { Form, Link } from "@remix-run/react";
+import { RelativeTime } from "./relative-time";
+import { VoteControls } from "./vote-controls";
+
+export type PostViewData = {
+  id: number;
+  kind: "question" | "answer";
+  author: string;
+  authorRole: string;
+  bodyHtml: string;
+  score: number;
+  createdAt: Date;
+  editedAt: Date | null;
+  myVote: number;
+  accepted: boolean;
+  verified: boolean;
+  canVote: boolean;
+  canEdit: boolean;
+};
+
+type ThreadFlags = { canAccept: boolean; canVerify: boolean; signedIn: boolean };
+
+function SolutionButton({ postId, intent, label }: { postId: number; intent: string; label: string }) {
+  return (
+    <Form method="post" className="inline-form" preventScrollReset>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="postId" value={postId} />
+      <button type="submit" className="button button-secondary button-small">
+        {label}
+      </button>
+    </Form>
+  );
+}
+
+export function PostView({ post, flags }: { post: PostViewData; flags: ThreadFlags }) {
+  const isAnswer = post.kind === "answer";
+  const classes = ["post", post.verified ? "is-verified" : post.accepted ? "is-accepted" : ""].join(" ");
+  return (
+    <article id={`post-${post.id}`} className={classes} aria-label={isAnswer ? `Answer by ${post.author}` : "Question"}>
+      <VoteControls postId={post.id} score={post.score} myVote={post.myVote} canVote={post.canVote} signedIn={flags.signedIn} />
+      <div>
+        {post.accepted || post.verified ? (
+          <div className="post-marks">
+            {post.accepted ? <span className="badge badge-accepted">✓ Accepted by the asker</span> : null}
+            {post.verified ? <span className="badge badge-verified">★ Staff-verified solution</span> : null}
+          </div>
+        ) : null}
+        <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+        <div className="post-footer">
+          <div className="post-actions">
+            {post.canEdit ? <Link to={`/posts/${post.id}/edit`}>Edit</Link> : null}
+            {post.editedAt ? (
+              <Link to={`/posts/${post.id}/history`}>
+                edited <RelativeTime date={post.editedAt} />
+              </Link>
+            ) : null}
+            {isAnswer && flags.canAccept ? (
+              <SolutionButton postId={post.id} intent={post.accepted ? "unaccept" : "accept"} label={post.accepted ? "Unaccept" : "Accept this answer"} />
+            ) : null}
+            {isAnswer && flags.canVerify ? (
+              <SolutionButton postId={post.id} intent={post.verified ? "unverify" : "verify"} label={post.verified ? "Remove verification" : "Mark staff-verified"} />
+            ) : null}
+          </div>
+          <span>
+            {isAnswer ? "answered" : "asked"} by <Link to={`/users/${post.author}`}>{post.author}</Link>{" "}
+            {post.authorRole === "staff" || post.authorRole === "admin" ? <span className="badge badge-staff">Staff</span> : null} <RelativeTime date={post.createdAt} />
+          </span>
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,62 @@
+import { Link } from "@remix-run/react";
+import { RelativeTime } from "./relative-time";
+import { TagList } from "./tag-list";
+
+export type ThreadRowData = {
+  id: number;
+  title: string;
+  slug: string;
+  status: string;
+  score: number;
+  answerCount: number;
+  createdAt: Date;
+  author: string;
+  categoryName: string;
+  categorySlug: string;
+  tags: string[];
+};
+
+export const threadPath = (thread: { id: number; slug: string }) => `/questions/${thread.id}/${thread.slug}`;
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+
+export function ThreadRow({ thread }: { thread: ThreadRowData }) {
+  const solved = thread.status === "solved";
+  return (
+    <li className="thread-row">
+      <div className="thread-stats">
+        <span>{plural(thread.score, "vote")}</span>
+        <span className={solved ? "answers-solved" : undefined}>
+          {solved ? <span aria-hidden="true">✓ </span> : null}
+          {plural(thread.answerCount, "answer")}
+          {solved ? <span className="visually-hidden">, solved</span> : null}
+        </span>
+      </div>
+      <div>
+        <h3 className="thread-title">
+          <Link to={threadPath(thread)}>{thread.title}</Link>
+        </h3>
+        <div className="thread-meta">
+          {solved ? <span className="badge badge-solved">Solved</span> : null}
+          {thread.status === "closed" ? <span className="badge badge-closed">Closed</span> : null}
+          <Link to={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</Link>
+          <TagList tags={thread.tags} />
+          <span>
+            asked by <Link to={`/users/${thread.author}`}>{thread.author}</Link> <RelativeTime date={thread.createdAt} />
+          </span>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+export function ThreadList({ threads, empty }: { threads: ThreadRowData[]; empty: string }) {
+  if (threads.length === 0) return <p>{empty}</p>;
+  return (
+    <ul className="thread-list">
+      {threads.map((thread) => (
+        <ThreadRow key={thread.id} thread={thread} />
+      ))}
+    </ul>
+  );
+}

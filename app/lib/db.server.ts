@@ -1,0 +1,72 @@
+/**
+ * The one SQLite connection of this process.
+ * WAL lets readers run beside the single writer; synchronous=FULL makes every commit durable (see
+ * DECISIONS.md); busy_timeout makes a writer wait for another process's lock instead of failing.
+ * Writes go through `writeTransaction`, which takes the write lock up front (BEGIN IMMEDIATE) so a
+ * read-then-write never upgrades its lock halfway and fails with SQLITE_BUSY.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "../../db/schema";
+import { databasePath, migrationsFolder } from "./env.server";
+import { log } from "./log.server";
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+let connection: { sqlite: Database.Database; db: Db } | null = null;
+
+function open() {
+  const file = databasePath();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  return { sqlite, db: drizzle(sqlite, { schema }) };
+}
+
+function current() {
+  connection ??= open();
+  return connection;
+}
+
+export function getDb(): Db {
+  return current().db;
+}
+
+export function getSqlite(): Database.Database {
+  return current().sqlite;
+}
+
+/** Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one). */
+export function writeTransaction<T>(work: () => T): T {
+  const sqlite = current().sqlite;
+  if (sqlite.inTransaction) return sqlite.transaction(work)();
+  return sqlite.transaction(work).immediate();
+}
+
+export function migrateDatabase() {
+  migrate(getDb(), { migrationsFolder: migrationsFolder() });
+}
+
+export function closeDatabase() {
+  connection?.sqlite.close();
+  connection = null;
+}
+
+/** Reachable and fully migrated: every migration in db/migrations has been applied. */
+export function checkDatabaseHealth(): { ok: true } | { ok: false; reason: string } {
+  try {
+    const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), "meta/_journal.json"), "utf8"));
+    const applied = getSqlite().prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
+    if (applied.n < journal.entries.length) return { ok: false, reason: "migrations pending" };
+    return { ok: true };
+  } catch (error) {
+    log.error("health check failed", { error });
+    return { ok: false, reason: error instanceof Error ? error.message : "database unreachable" };
+  }
+}

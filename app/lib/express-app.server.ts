@@ -1,0 +1,136 @@
+/**
+ * The HTTP server around the Remix build: request ids, security headers, same-origin writes,
+ * a body-size limit, the session lookup (once per request) and logging of every 5xx.
+ * It lives inside the server build so it shares one database connection with the routes.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express, { type NextFunction, type Request, type Response } from "express";
+import { validateSessionCookie } from "./auth.server";
+import { log } from "./log.server";
+import { VISITOR, type Actor } from "./permissions.server";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function contentSecurityPolicy(nonce: string) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' https: http:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join("; ");
+}
+
+function securityHeaders(req: Request, res: Response, next: NextFunction) {
+  const requestId = randomUUID();
+  const nonce = randomBytes(16).toString("base64");
+  res.locals.requestId = requestId;
+  res.locals.cspNonce = nonce;
+  req.headers["x-request-id"] = requestId;
+  res.setHeader("X-Request-Id", requestId);
+  res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.setHeader("X-Frame-Options", "SAMEORIGIN");
+  res.on("finish", () => {
+    if (res.statusCode >= 500) {
+      log.error("request failed", { requestId, method: req.method, path: req.originalUrl, status: res.statusCode });
+    }
+  });
+  next();
+}
+
+/** CSRF defence: a state-changing request must come from a page of our own origin. */
+function sameOriginWrites(req: Request, res: Response, next: NextFunction) {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const fetchSite = req.get("sec-fetch-site");
+  const origin = req.get("origin");
+  const crossSite = fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none";
+  let foreignOrigin = false;
+  if (origin !== undefined) {
+    try {
+      foreignOrigin = origin === "null" || new URL(origin).host !== req.get("host");
+    } catch {
+      foreignOrigin = true;
+    }
+  }
+  if (crossSite || foreignOrigin) {
+    log.warn("cross-origin write refused", { requestId: res.locals.requestId, origin, fetchSite, path: req.originalUrl });
+    res.status(403).type("text/plain").send("Forbidden: this request did not come from this site.");
+    return;
+  }
+  next();
+}
+
+function bodySizeLimit(req: Request, res: Response, next: NextFunction) {
+  if (SAFE_METHODS.has(req.method)) return next();
+  const declared = req.get("content-length");
+  if (declared === undefined) {
+    if (req.get("transfer-encoding")) {
+      res.status(411).type("text/plain").send("Length Required");
+      return;
+    }
+    return next();
+  }
+  if (!/^\d+$/.test(declared)) {
+    res.status(400).type("text/plain").send("Bad Request: invalid Content-Length");
+    return;
+  }
+  if (Number(declared) > MAX_BODY_BYTES) {
+    res.setHeader("Connection", "close");
+    res.status(413).type("text/plain").send(`Payload Too Large: requests are limited to ${MAX_BODY_BYTES / 1024} KB.`);
+    return;
+  }
+  next();
+}
+
+async function sessionActor(req: Request, res: Response, next: NextFunction) {
+  try {
+    const { user, setCookie } = await validateSessionCookie(req.get("cookie") ?? null, { secure: req.secure });
+    if (setCookie) res.append("Set-Cookie", setCookie);
+    const actor: Actor = user ? { kind: "user", ...user } : VISITOR;
+    res.locals.actor = actor;
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
+export function createExpressApp(build: ServerBuild, { root = process.cwd() }: { root?: string } = {}) {
+  const app = express();
+  app.disable("x-powered-by");
+  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  app.use(securityHeaders);
+  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  app.use(sameOriginWrites);
+  app.use(bodySizeLimit);
+  app.use(sessionActor);
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV,
+      getLoadContext: (req, res) => ({
+        actor: res.locals.actor as Actor,
+        requestId: res.locals.requestId as string,
+        cspNonce: res.locals.cspNonce as string,
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      }),
+    }),
+  );
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    log.error("unhandled error", { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error });
+    if (!res.headersSent) res.status(500).type("text/plain").send(`Internal Server Error (request ${res.locals.requestId})`);
+  });
+  return app;
+}

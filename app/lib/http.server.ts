@@ -1,0 +1,94 @@
+/**
+ * The HTTP edge of the domain: maps domain errors to answers, parses ids, and keeps redirects on
+ * our own origin. Loaders and actions wrap their work in `loaderResult` / `actionResult`.
+ */
+import { data, redirect } from "@remix-run/node";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  RateLimitError,
+  ValidationError,
+  type FieldErrors,
+} from "./errors.server";
+
+export type ActionFailure = { ok: false; formError: string | null; fieldErrors: FieldErrors; values?: Record<string, string> };
+
+export function notFound(message = "That page does not exist."): never {
+  throw data(message, { status: 404 });
+}
+
+export function badRequest(message: string): never {
+  throw data(message, { status: 400 });
+}
+
+function rethrowAsHttp(error: unknown): never {
+  if (error instanceof NotFoundError) throw data(error.message, { status: 404 });
+  if (error instanceof ForbiddenError) throw data(error.message, { status: 403 });
+  if (error instanceof RateLimitError) {
+    throw data(error.message, { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) } });
+  }
+  if (error instanceof ValidationError || error instanceof ConflictError) throw data(error.message, { status: 400 });
+  throw error;
+}
+
+export async function loaderResult<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    rethrowAsHttp(error);
+  }
+}
+
+/**
+ * Runs an action; input errors come back as data for the form (with the submitted values, so
+ * nothing typed is lost) and a 4xx status; missing or forbidden subjects become 404/403 pages.
+ */
+export async function actionResult<T>(work: () => T | Promise<T>, values?: Record<string, string>) {
+  try {
+    return await work();
+  } catch (error) {
+    const fail = (status: number, failure: Omit<ActionFailure, "ok" | "values">, headers?: HeadersInit) =>
+      data<ActionFailure>({ ok: false, ...failure, values }, { status, headers });
+    if (error instanceof ValidationError) {
+      const hasFields = Object.keys(error.fieldErrors).length > 0;
+      return fail(400, { formError: hasFields ? null : error.message, fieldErrors: error.fieldErrors });
+    }
+    if (error instanceof ConflictError) return fail(409, { formError: error.message, fieldErrors: {} });
+    if (error instanceof RateLimitError) {
+      return fail(429, { formError: error.message, fieldErrors: {} }, { "Retry-After": String(error.retryAfterSeconds) });
+    }
+    rethrowAsHttp(error);
+  }
+}
+
+/** A positive integer route parameter, or a 404 (a malformed id names no page). */
+export function idParam(value: string | undefined): number {
+  if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) notFound();
+  const id = Number(value);
+  if (!Number.isSafeInteger(id)) notFound();
+  return id;
+}
+
+const PLACEHOLDER_ORIGIN = "http://hearth.invalid";
+
+/** `to` when it is a path on this site, else `fallback`: never another origin or a script URL. */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(to);
+  } catch {
+    return fallback;
+  }
+  // Browsers treat "\" as "/" and drop tabs and newlines, so "/\evil" or "/%09/evil" could turn
+  // into "//evil": refuse any backslash or control character, encoded or not.
+  if (/[\\\u0000-\u001f\u007f]/.test(decoded) || decoded.startsWith("//")) return fallback;
+  const url = new URL(to, PLACEHOLDER_ORIGIN);
+  if (url.origin !== PLACEHOLDER_ORIGIN) return fallback;
+  return url.pathname + url.search + url.hash;
+}
+
+export function redirectWithCookie(to: string, cookie: string) {
+  return redirect(to, { headers: { "Set-Cookie": cookie } });
+}

@@ -1,0 +1,87 @@
+/**
+ * The one place that answers "may this actor do this to that".
+ * Predicates are pure (no database access) so they can be tested as a table, role by role; models
+ * call `ensure` with them before every change, and pages get ready-made flags from `capabilities`.
+ * The visitor is a real actor, so no caller needs to special-case "not signed in".
+ */
+import type { Role } from "../../db/schema";
+import { ForbiddenError, NotFoundError } from "./errors.server";
+
+export type Visitor = { kind: "visitor" };
+export type Member = { kind: "user"; id: number; username: string; role: Role };
+export type Actor = Visitor | Member;
+
+export const VISITOR: Visitor = { kind: "visitor" };
+
+type OwnedPost = { authorId: number };
+type ThreadState = { authorId: number; status: string };
+
+export const isSignedIn = (actor: Actor): actor is Member => actor.kind === "user";
+export const isStaff = (actor: Actor): actor is Member =>
+  isSignedIn(actor) && (actor.role === "staff" || actor.role === "admin");
+const owns = (actor: Actor, record: OwnedPost) => isSignedIn(actor) && actor.id === record.authorId;
+
+export function canViewThread(_actor: Actor) {
+  return true;
+}
+
+export function canAskQuestion(actor: Actor) {
+  return isSignedIn(actor);
+}
+
+export function canAnswerThread(actor: Actor, thread: ThreadState) {
+  return isSignedIn(actor) && (thread.status !== "closed" || isStaff(actor));
+}
+
+export function canVoteOnPost(actor: Actor, post: OwnedPost) {
+  return isSignedIn(actor) && !owns(actor, post);
+}
+
+/** Authors edit their own posts; staff edit any post (to fix formatting, remove personal data). */
+export function canEditPost(actor: Actor, post: OwnedPost) {
+  return owns(actor, post) || isStaff(actor);
+}
+
+export function canViewPostHistory(_actor: Actor) {
+  return true;
+}
+
+/** Only the asker accepts an answer, in an open thread of their own. */
+export function canAcceptAnswer(actor: Actor, thread: ThreadState) {
+  return owns(actor, thread) && thread.status !== "closed";
+}
+
+export function canVerifyAnswer(actor: Actor) {
+  return isStaff(actor);
+}
+
+export function canChangeOwnPassword(actor: Actor) {
+  return isSignedIn(actor);
+}
+
+export function canViewUserProfile(_actor: Actor) {
+  return true;
+}
+
+/** Throws a 403 (or a 404 when the subject's very existence is private) unless `allowed`. */
+export function ensure(allowed: boolean, message = "You are not allowed to do that.", hideExistence = false) {
+  if (allowed) return;
+  throw hideExistence ? new NotFoundError() : new ForbiddenError(message);
+}
+
+export function ensureSignedIn(actor: Actor): asserts actor is Member {
+  if (!isSignedIn(actor)) throw new ForbiddenError("Sign in to do that.");
+}
+
+export function threadCapabilities(actor: Actor, thread: ThreadState) {
+  return {
+    canAnswer: canAnswerThread(actor, thread),
+    canAccept: canAcceptAnswer(actor, thread),
+    canVerify: canVerifyAnswer(actor),
+    signedIn: isSignedIn(actor),
+  };
+}
+
+export function postCapabilities(actor: Actor, post: OwnedPost) {
+  return { canVote: canVoteOnPost(actor, post), canEdit: canEditPost(actor, post) };
+}

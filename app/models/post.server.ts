@@ -1,0 +1,161 @@
+/**
+ * Posts: answering, editing (question or answer) and revision history.
+ * Every edit keeps the text it replaces in post_revisions, with who replaced it and when; Markdown
+ * is rendered once, when saved.
+ */
+import { desc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { postRevisions, posts, threads, users } from "../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { NotFoundError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import { canAnswerThread, canEditPost, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { bodySchema, MAX_BODY_LENGTH, refreshThreadStatus, titleSchema } from "./thread.server";
+
+const answerSchema = z.object({ body: bodySchema });
+
+export function postAnswer(actor: Actor, threadId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const { body } = parseInput(answerSchema, input);
+  const bodyHtml = renderMarkdown(body);
+  const db = getDb();
+  return writeTransaction(() => {
+    const thread = db.select({ authorId: threads.authorId, status: threads.status }).from(threads).where(eq(threads.id, threadId)).get();
+    if (!thread) throw new NotFoundError("That question does not exist.");
+    ensure(canAnswerThread(actor, thread), "This question is closed to new answers.");
+    consume(`answer:user:${actor.id}`, LIMITS.answer);
+    const at = now();
+    const answer = db
+      .insert(posts)
+      .values({ threadId, authorId: actor.id, kind: "answer", bodyMarkdown: body, bodyHtml, createdAt: at })
+      .returning({ id: posts.id })
+      .get();
+    db.update(threads)
+      .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
+      .where(eq(threads.id, threadId))
+      .run();
+    refreshThreadStatus(threadId);
+    return { postId: answer.id };
+  });
+}
+
+/** The post with what an editor needs: its Markdown, and the title when it is a question. */
+export function getPostForEdit(actor: Actor, postId: number) {
+  const post = getDb()
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      authorId: posts.authorId,
+      bodyMarkdown: posts.bodyMarkdown,
+      threadId: posts.threadId,
+      title: threads.title,
+      slug: threads.slug,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(eq(posts.id, postId))
+    .get();
+  if (!post) throw new NotFoundError("That post does not exist.");
+  ensure(canEditPost(actor, post), "You can only edit your own posts.");
+  return post;
+}
+
+const editSchema = z.object({ body: bodySchema, title: titleSchema.optional() });
+
+export function editPost(actor: Actor, postId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const post = getPostForEdit(actor, postId);
+  const values = parseInput(editSchema, input);
+  const newTitle = post.kind === "question" ? values.title : undefined;
+  if (post.kind === "question" && !newTitle) {
+    parseInput(z.object({ title: titleSchema }), input);
+  }
+  const bodyHtml = renderMarkdown(values.body);
+  const db = getDb();
+  return writeTransaction(() => {
+    consume(`edit:user:${actor.id}`, LIMITS.edit);
+    const current = db.select().from(posts).where(eq(posts.id, postId)).get();
+    if (!current) throw new NotFoundError("That post does not exist.");
+    const unchanged = current.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
+    if (unchanged) return { threadId: post.threadId, slug: post.slug, changed: false };
+    const at = now();
+    db.insert(postRevisions)
+      .values({
+        postId,
+        previousTitle: post.kind === "question" ? post.title : null,
+        previousBodyMarkdown: current.bodyMarkdown,
+        previousAuthoredAt: current.editedAt ?? current.createdAt,
+        editorId: actor.id,
+        editedAt: at,
+      })
+      .run();
+    db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId)).run();
+    const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
+    if (newTitle !== undefined) threadChanges.title = newTitle;
+    db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId)).run();
+    return { threadId: post.threadId, slug: post.slug, changed: true };
+  });
+}
+
+/** Every version of a post, newest first: the current text, then each text an edit replaced. */
+export function getPostHistory(actor: Actor, postId: number) {
+  ensure(canViewPostHistory(actor));
+  const db = getDb();
+  const post = db
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      bodyMarkdown: posts.bodyMarkdown,
+      createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
+      author: users.username,
+      threadId: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(eq(posts.id, postId))
+    .get();
+  if (!post) throw new NotFoundError("That post does not exist.");
+  const revisions = db
+    .select({
+      id: postRevisions.id,
+      previousTitle: postRevisions.previousTitle,
+      previousBodyMarkdown: postRevisions.previousBodyMarkdown,
+      previousAuthoredAt: postRevisions.previousAuthoredAt,
+      editedAt: postRevisions.editedAt,
+      editor: users.username,
+    })
+    .from(postRevisions)
+    .innerJoin(users, eq(users.id, postRevisions.editorId))
+    .where(eq(postRevisions.postId, postId))
+    .orderBy(desc(postRevisions.editedAt), desc(postRevisions.id))
+    .all();
+  // Version n was written at previousAuthoredAt and replaced by `editor` at editedAt.
+  const versions = [
+    { number: revisions.length + 1, title: post.kind === "question" ? post.title : null, bodyMarkdown: post.bodyMarkdown, writtenAt: post.editedAt ?? post.createdAt, replacedBy: null as string | null },
+    ...revisions.map((revision, index) => ({
+      number: revisions.length - index,
+      title: revision.previousTitle,
+      bodyMarkdown: revision.previousBodyMarkdown,
+      writtenAt: revision.previousAuthoredAt,
+      replacedBy: revision.editor,
+    })),
+  ];
+  return { post, versions };
+}
+
+
+const previewSchema = z.object({ body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`) });
+
+/** The HTML a post would get, through the same pipeline as saving it. Not stored, so not rate limited. */
+export function previewMarkdown(actor: Actor, input: unknown) {
+  ensureSignedIn(actor);
+  const { body } = parseInput(previewSchema, input);
+  return { html: renderMarkdown(body) };
+}

@@ -1,0 +1,64 @@
+/**
+ * Solutions: the asker accepts one answer; staff mark one answer as the staff-verified solution.
+ * Each kind is one row per thread (marking another answer moves it); both may point at one answer.
+ */
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { posts, solutions, threads, type SolutionKind } from "../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { canAcceptAnswer, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { refreshThreadStatus } from "./thread.server";
+
+export const solutionKindSchema = z.enum(["accepted", "verified"]);
+
+function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {
+  if (kind === "accepted") ensure(canAcceptAnswer(actor, thread), "Only the person who asked can accept an answer.");
+  else ensure(canVerifyAnswer(actor), "Only staff can mark a staff-verified solution.");
+}
+
+/** Marks `postId` as the thread's accepted or verified solution (replacing an earlier one). */
+export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
+  ensureSignedIn(actor);
+  const db = getDb();
+  return writeTransaction(() => {
+    const post = db
+      .select({ id: posts.id, kind: posts.kind, threadId: posts.threadId, threadAuthorId: threads.authorId, threadStatus: threads.status })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(eq(posts.id, postId))
+      .get();
+    if (!post) throw new NotFoundError("That answer does not exist.");
+    ensureMayMark(actor, kind, { authorId: post.threadAuthorId, status: post.threadStatus });
+    if (post.kind !== "answer") throw new ValidationError({}, "Only an answer can be a solution.");
+    consume(`solution:user:${actor.id}`, LIMITS.solution);
+    db.insert(solutions)
+      .values({ threadId: post.threadId, kind, postId, markedById: actor.id, markedAt: now() })
+      .onConflictDoUpdate({ target: [solutions.threadId, solutions.kind], set: { postId, markedById: actor.id, markedAt: now() } })
+      .run();
+    db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId)).run();
+    refreshThreadStatus(post.threadId);
+    return { threadId: post.threadId };
+  });
+}
+
+export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind) {
+  ensureSignedIn(actor);
+  const db = getDb();
+  return writeTransaction(() => {
+    const row = db
+      .select({ threadId: solutions.threadId, threadAuthorId: threads.authorId, threadStatus: threads.status })
+      .from(solutions)
+      .innerJoin(threads, eq(threads.id, solutions.threadId))
+      .where(and(eq(solutions.postId, postId), eq(solutions.kind, kind)))
+      .get();
+    if (!row) throw new NotFoundError("That answer is not marked as a solution.");
+    ensureMayMark(actor, kind, { authorId: row.threadAuthorId, status: row.threadStatus });
+    consume(`solution:user:${actor.id}`, LIMITS.solution);
+    db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind))).run();
+    refreshThreadStatus(row.threadId);
+    return { threadId: row.threadId };
+  });
+}

@@ -1,0 +1,328 @@
+/**
+ * Threads: asking, listing, reading and editing questions.
+ * A thread's question body is its post of kind "question"; counters on threads and tags are updated
+ * in the same transaction as the write that changes them. Reading a thread costs a fixed number of
+ * queries however many answers it has: ids first, then related rows with one IN query each.
+ */
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { categories, posts, solutions, tags, threadTags, threads, users, votes, type ThreadStatus } from "../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import {
+  canAskQuestion,
+  canViewThread,
+  ensure,
+  ensureSignedIn,
+  isSignedIn,
+  postCapabilities,
+  threadCapabilities,
+  type Actor,
+} from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { resolveTagList, tagsByThread } from "./tag.server";
+
+export const MAX_BODY_LENGTH = 32_000;
+export const THREADS_PER_PAGE = 20;
+export const ANSWERS_PER_PAGE = 50;
+
+export const bodySchema = z
+  .string()
+  .trim()
+  .min(1, "Write something first.")
+  .max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`);
+
+export const titleSchema = z
+  .string()
+  .trim()
+  .min(10, "Use at least 10 characters, so others can tell what you are asking.")
+  .max(150, "Keep the title under 150 characters.");
+
+const askSchema = z.object({
+  title: titleSchema,
+  body: bodySchema,
+  category: z.string().trim().min(1, "Choose a category."),
+  tags: z.string().max(200, "Too many tags.").default(""),
+});
+
+export function slugify(title: string) {
+  const slug = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80)
+    .replace(/-+$/, "");
+  return slug || "question";
+}
+
+export function askQuestion(actor: Actor, input: unknown) {
+  ensure(canAskQuestion(actor), "Sign in to ask a question.");
+  ensureSignedIn(actor);
+  const values = parseInput(askSchema, input);
+  const db = getDb();
+  const category = db.select().from(categories).where(eq(categories.slug, values.category)).get();
+  if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
+  const chosenTags = resolveTagList(values.tags);
+  const bodyHtml = renderMarkdown(values.body);
+
+  return writeTransaction(() => {
+    consume(`question:user:${actor.id}`, LIMITS.question);
+    const at = now();
+    const thread = db
+      .insert(threads)
+      .values({
+        title: values.title,
+        slug: slugify(values.title),
+        authorId: actor.id,
+        categoryId: category.id,
+        createdAt: at,
+        lastActivityAt: at,
+      })
+      .returning({ id: threads.id, slug: threads.slug })
+      .get();
+    const question = db
+      .insert(posts)
+      .values({ threadId: thread.id, authorId: actor.id, kind: "question", bodyMarkdown: values.body, bodyHtml, createdAt: at })
+      .returning({ id: posts.id })
+      .get();
+    if (chosenTags.length > 0) {
+      db.insert(threadTags).values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id }))).run();
+      db.update(tags)
+        .set({ threadCount: sql`${tags.threadCount} + 1` })
+        .where(inArray(tags.id, chosenTags.map((tag) => tag.id)))
+        .run();
+    }
+    return { threadId: thread.id, slug: thread.slug, questionPostId: question.id };
+  });
+}
+
+export const THREAD_FILTERS = ["all", "unanswered", "unresolved", "solved"] as const;
+export const THREAD_SORTS = ["newest", "active", "top"] as const;
+
+export const threadListQuerySchema = z.object({
+  filter: z.enum(THREAD_FILTERS).catch("all"),
+  sort: z.enum(THREAD_SORTS).catch("newest"),
+  tag: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
+  category: z.string().trim().max(60).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;
+
+const filterConditions: Record<(typeof THREAD_FILTERS)[number], SQL | undefined> = {
+  all: undefined,
+  unanswered: sql`${threads.status} = 'open'`,
+  unresolved: sql`${threads.status} IN ('open', 'answered')`,
+  solved: sql`${threads.status} = 'solved'`,
+};
+
+const sortOrders = {
+  newest: [desc(threads.createdAt), desc(threads.id)],
+  active: [desc(threads.lastActivityAt), desc(threads.id)],
+  top: [desc(threads.score), desc(threads.createdAt)],
+};
+
+/** One page of threads (plus whether another follows), with tags, authors and category names. */
+export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THREADS_PER_PAGE) {
+  ensure(canViewThread(actor));
+  const db = getDb();
+  const conditions: SQL[] = [];
+  const filter = filterConditions[query.filter];
+  if (filter) conditions.push(filter);
+  if (query.category) {
+    conditions.push(sql`${threads.categoryId} = (SELECT id FROM categories WHERE slug = ${query.category})`);
+  }
+  if (query.tag) {
+    conditions.push(
+      sql`${threads.id} IN (SELECT thread_id FROM thread_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ${query.tag}))`,
+    );
+  }
+  const rows = db
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      status: threads.status,
+      score: threads.score,
+      answerCount: threads.answerCount,
+      viewCount: threads.viewCount,
+      createdAt: threads.createdAt,
+      lastActivityAt: threads.lastActivityAt,
+      author: users.username,
+      categoryName: categories.name,
+      categorySlug: categories.slug,
+    })
+    .from(threads)
+    .innerJoin(users, eq(users.id, threads.authorId))
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(...sortOrders[query.sort])
+    .limit(pageSize + 1)
+    .offset((query.page - 1) * pageSize)
+    .all();
+  const hasNextPage = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  const tagMap = tagsByThread(page.map((row) => row.id));
+  return {
+    threads: page.map((row) => ({ ...row, tags: tagMap.get(row.id) ?? [] })),
+    hasNextPage,
+  };
+}
+
+export type ThreadListItem = ReturnType<typeof listThreads>["threads"][number];
+
+/** The thread page: question, solutions first, answers by score; one query per kind of row. */
+export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
+  ensure(canViewThread(actor));
+  const db = getDb();
+  const thread = db
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      status: threads.status,
+      authorId: threads.authorId,
+      answerCount: threads.answerCount,
+      viewCount: threads.viewCount,
+      createdAt: threads.createdAt,
+      lastActivityAt: threads.lastActivityAt,
+      categoryName: categories.name,
+      categorySlug: categories.slug,
+    })
+    .from(threads)
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .where(eq(threads.id, threadId))
+    .get();
+  if (!thread) throw new NotFoundError("That question does not exist.");
+
+  const threadSolutions = db.select().from(solutions).where(eq(solutions.threadId, threadId)).all();
+  const solutionPostIds = threadSolutions.map((solution) => solution.postId);
+  const postColumns = {
+    id: posts.id,
+    kind: posts.kind,
+    authorId: posts.authorId,
+    author: users.username,
+    authorRole: users.role,
+    bodyHtml: posts.bodyHtml,
+    score: posts.score,
+    createdAt: posts.createdAt,
+    editedAt: posts.editedAt,
+  };
+  // The question and the solutions head every page; the other answers follow by score.
+  const pinned = db
+    .select(postColumns)
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(
+      and(
+        eq(posts.threadId, threadId),
+        sql`(${posts.kind} = 'question' OR ${posts.id} IN (${sql.join(solutionPostIds.length ? solutionPostIds : [0], sql`, `)}))`,
+      ),
+    )
+    .all();
+  const answers = db
+    .select(postColumns)
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(
+      and(
+        eq(posts.threadId, threadId),
+        eq(posts.kind, "answer"),
+        solutionPostIds.length ? sql`${posts.id} NOT IN (${sql.join(solutionPostIds, sql`, `)})` : undefined,
+      ),
+    )
+    .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))
+    .limit(ANSWERS_PER_PAGE)
+    .offset((answersPage - 1) * ANSWERS_PER_PAGE)
+    .all();
+  const question = pinned.find((post) => post.kind === "question");
+  if (!question) throw new NotFoundError("That question does not exist.");
+
+  const tagNames = tagsByThread([threadId]).get(threadId) ?? [];
+  const visiblePostIds = [...pinned, ...answers].map((post) => post.id);
+  const myVotes = new Map<number, number>();
+  if (isSignedIn(actor)) {
+    const rows = db
+      .select({ postId: votes.postId, value: votes.value })
+      .from(votes)
+      .where(and(eq(votes.userId, actor.id), inArray(votes.postId, visiblePostIds)))
+      .all();
+    for (const row of rows) myVotes.set(row.postId, row.value);
+  }
+
+  const withFlags = (post: typeof question) => ({
+    ...post,
+    myVote: myVotes.get(post.id) ?? 0,
+    accepted: threadSolutions.some((s) => s.kind === "accepted" && s.postId === post.id),
+    verified: threadSolutions.some((s) => s.kind === "verified" && s.postId === post.id),
+    ...postCapabilities(actor, post),
+  });
+  const solutionOrder = (post: { id: number }) =>
+    threadSolutions.find((s) => s.postId === post.id)?.kind === "accepted" ? 0 : 1;
+  const solutionPosts = pinned.filter((post) => post.kind === "answer").sort((a, b) => solutionOrder(a) - solutionOrder(b));
+  const nonSolutionCount = thread.answerCount - solutionPosts.length;
+
+  return {
+    thread: { ...thread, tags: tagNames },
+    question: withFlags(question),
+    solutions: answersPage === 1 ? solutionPosts.map(withFlags) : [],
+    answers: answers.map(withFlags),
+    answersPage,
+    answerPageCount: Math.max(1, Math.ceil(nonSolutionCount / ANSWERS_PER_PAGE)),
+    can: threadCapabilities(actor, thread),
+  };
+}
+
+export type ThreadPage = ReturnType<typeof getThreadPage>;
+export type ThreadPost = ThreadPage["answers"][number];
+
+/** The id and canonical slug of a thread, for redirects to its URL. */
+export function findThreadSlug(threadId: number) {
+  return getDb().select({ id: threads.id, slug: threads.slug }).from(threads).where(eq(threads.id, threadId)).get() ?? null;
+}
+
+/** Recomputes a thread's status from its solutions and answers; closed threads stay closed. */
+export function refreshThreadStatus(threadId: number) {
+  getDb()
+    .update(threads)
+    .set({
+      status: sql`CASE
+        WHEN ${threads.status} = 'closed' THEN 'closed'
+        WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = ${threadId}) THEN 'solved'
+        WHEN ${threads.answerCount} > 0 THEN 'answered'
+        ELSE 'open' END`,
+    })
+    .where(eq(threads.id, threadId))
+    .run();
+}
+
+// Views are counted in memory and written in one transaction every few seconds: a write per page
+// view would serialize every reader behind the write lock. A crash loses at most that window.
+const pendingViews = new Map<number, number>();
+let viewFlushTimer: NodeJS.Timeout | null = null;
+export const VIEW_FLUSH_INTERVAL_MS = 5_000;
+
+export function recordThreadView(threadId: number) {
+  pendingViews.set(threadId, (pendingViews.get(threadId) ?? 0) + 1);
+  viewFlushTimer ??= setTimeout(flushThreadViews, VIEW_FLUSH_INTERVAL_MS).unref();
+}
+
+export function flushThreadViews() {
+  if (viewFlushTimer) clearTimeout(viewFlushTimer);
+  viewFlushTimer = null;
+  if (pendingViews.size === 0) return;
+  const batch = [...pendingViews];
+  pendingViews.clear();
+  const db = getDb();
+  writeTransaction(() => {
+    for (const [id, added] of batch) {
+      db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
+    }
+  });
+}
+
+export type { ThreadStatus };

@@ -1,0 +1,191 @@
+/**
+ * Accounts: sign-up, sign-in, password changes and public profiles.
+ * Sign-in answers the same way, and takes the same time, whether or not the email is known:
+ * an unknown email is checked against a dummy hash.
+ */
+import { and, count, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { posts, solutions, threads, users, type Role } from "../../db/schema";
+import { hashPassword, verifyPassword } from "~/lib/auth.server";
+import { now } from "~/lib/clock.server";
+import { isCommonPassword } from "~/lib/common-passwords.server";
+import { getDb } from "~/lib/db.server";
+import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { canChangeOwnPassword, ensure, type Actor } from "~/lib/permissions.server";
+import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address, like name@example.com."));
+
+const newPassword = z
+  .string()
+  .min(8, "Use at least 8 characters.")
+  .max(128, "Use at most 128 characters.")
+  .refine((value) => !isCommonPassword(value), "That password is one of the most common ones. Choose another.");
+
+export const signUpSchema = z.object({
+  email,
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(3, "Use at least 3 characters.")
+    .max(30, "Use at most 30 characters.")
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, "Use letters, digits, '-' and '_' only, starting with a letter or digit."),
+  password: newPassword,
+});
+
+const signInSchema = z.object({
+  email,
+  password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
+});
+
+let dummyHash: Promise<string> | null = null;
+
+export async function signUp(input: unknown, { address }: { address: string }) {
+  const values = parseInput(signUpSchema, input);
+  consume(`signup:address:${address}`, LIMITS.signUpPerAddress);
+  if (values.password.toLowerCase().includes(values.username)) {
+    throw new ValidationError({ password: "Your password must not contain your username." });
+  }
+  const passwordHash = await hashPassword(values.password);
+  const db = getDb();
+  const taken = db
+    .select({ email: users.email, username: users.username })
+    .from(users)
+    .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`)
+    .all();
+  if (taken.some((row) => row.username === values.username)) {
+    throw new ValidationError({ username: "That username is taken. Try another." });
+  }
+  if (taken.length > 0) {
+    // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
+    throw new ValidationError({ email: "We could not create an account with this email. If it is yours, sign in instead." });
+  }
+  const created = db
+    .insert(users)
+    .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now() })
+    .returning({ id: users.id })
+    .get();
+  return { userId: created.id };
+}
+
+/** Creates an account with a given role, for the seed script and test fixtures. */
+export async function createUserWithRole(values: { email: string; username: string; password: string; role: Role }) {
+  const passwordHash = await hashPassword(values.password);
+  return getDb()
+    .insert(users)
+    .values({ email: values.email.toLowerCase(), username: values.username, passwordHash, role: values.role, createdAt: now() })
+    .returning({ id: users.id, username: users.username, role: users.role })
+    .get();
+}
+
+export async function signIn(input: unknown, { address }: { address: string }) {
+  const values = parseInput(signInSchema, input);
+  const accountKey = `signin:account:${values.email}`;
+  const addressKey = `signin:address:${address}`;
+  ensureNotLimited(accountKey, LIMITS.signInPerAccount);
+  ensureNotLimited(addressKey, LIMITS.signInPerAddress);
+
+  const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
+  dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
+  if (!user || !valid) {
+    consume(accountKey, LIMITS.signInPerAccount);
+    consume(addressKey, LIMITS.signInPerAddress);
+    throw new ValidationError({}, "Email or password is incorrect.");
+  }
+  resetLimit(accountKey);
+  return { userId: user.id };
+}
+
+const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password.").max(1024),
+  newPassword,
+});
+
+export async function changePassword(actor: Actor, input: unknown) {
+  ensure(canChangeOwnPassword(actor), "Sign in to change your password.");
+  if (actor.kind !== "user") return;
+  const values = parseInput(changePasswordSchema, input);
+  consume(`password:user:${actor.id}`, LIMITS.passwordChange);
+  const user = getDb().select().from(users).where(eq(users.id, actor.id)).get();
+  if (!user || !(await verifyPassword(user.passwordHash, values.currentPassword))) {
+    throw new ValidationError({ currentPassword: "That is not your current password." });
+  }
+  const passwordHash = await hashPassword(values.newPassword);
+  getDb().update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
+}
+
+const PROFILE_LIST_SIZE = 20;
+
+export function getUserProfile(_actor: Actor, username: string) {
+  const db = getDb();
+  const user = db
+    .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.username, username.toLowerCase()))
+    .get();
+  if (!user) throw new NotFoundError("There is no member with that name.");
+
+  const [postCounts, solutionCounts] = [
+    db
+      .select({ kind: posts.kind, total: count() })
+      .from(posts)
+      .where(eq(posts.authorId, user.id))
+      .groupBy(posts.kind)
+      .all(),
+    db
+      .select({ kind: solutions.kind, total: count() })
+      .from(solutions)
+      .innerJoin(posts, eq(posts.id, solutions.postId))
+      .where(eq(posts.authorId, user.id))
+      .groupBy(solutions.kind)
+      .all(),
+  ];
+  const totalOf = (rows: { kind: string; total: number }[], kind: string) =>
+    rows.find((row) => row.kind === kind)?.total ?? 0;
+
+  const questions = db
+    .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, score: threads.score, answerCount: threads.answerCount, createdAt: threads.createdAt })
+    .from(threads)
+    .where(eq(threads.authorId, user.id))
+    .orderBy(sql`${threads.createdAt} DESC`)
+    .limit(PROFILE_LIST_SIZE)
+    .all();
+  const answers = db
+    .select({ postId: posts.id, score: posts.score, createdAt: posts.createdAt, threadId: threads.id, title: threads.title, slug: threads.slug, status: threads.status })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(and(eq(posts.authorId, user.id), eq(posts.kind, "answer")))
+    .orderBy(sql`${posts.createdAt} DESC`)
+    .limit(PROFILE_LIST_SIZE)
+    .all();
+
+  return {
+    user,
+    counts: {
+      questions: totalOf(postCounts, "question"),
+      answers: totalOf(postCounts, "answer"),
+      accepted: totalOf(solutionCounts, "accepted"),
+      verified: totalOf(solutionCounts, "verified"),
+    },
+    questions,
+    answers,
+  };
+}
+
+/** Inserts many accounts sharing one precomputed hash: for synthetic benchmark communities only. */
+export function insertUsersWithHash(rows: { email: string; username: string; role: Role }[], passwordHash: string) {
+  return getDb()
+    .insert(users)
+    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now() })))
+    .returning({ id: users.id, username: users.username, role: users.role })
+    .all();
+}

@@ -1,0 +1,113 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { ErrorPage } from "~/components/error-page";
+import { useNonce } from "~/components/nonce";
+import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
+import stylesHref from "~/styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.ico" },
+];
+
+export const meta: MetaFunction = () => [{ title: SITE_NAME }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const { actor } = context;
+  return { user: actor.kind === "user" ? { username: actor.username, role: actor.role } : null };
+}
+
+export function useSignedInUser() {
+  return useRouteLoaderData<typeof loader>("root")?.user ?? null;
+}
+
+function Header() {
+  const user = useSignedInUser();
+  return (
+    <header className="site-header">
+      <div className="container header-row">
+        <Link to="/" className="brand">
+          <span className="brand-name">{SITE_NAME}</span>
+          <span className="brand-sub">{PRODUCT_NAME} questions and answers</span>
+        </Link>
+        <nav aria-label="Main" className="main-nav">
+          <NavLink to="/questions">Questions</NavLink>
+          <NavLink to="/tags">Tags</NavLink>
+          <NavLink to="/questions/ask" className="button button-small">
+            Ask a question
+          </NavLink>
+          {user ? (
+            <>
+              <NavLink to={`/users/${user.username}`}>{user.username}</NavLink>
+              <Form method="post" action="/logout" className="inline-form">
+                <button type="submit" className="link-button">
+                  Sign out
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <NavLink to="/login">Sign in</NavLink>
+              <NavLink to="/signup">Sign up</NavLink>
+            </>
+          )}
+        </nav>
+      </div>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Chrome({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <Header />
+      <main id="main" className="container" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="site-footer">
+        <div className="container">
+          {SITE_NAME} runs on Hearth. Be kind: everyone here is a customer or a colleague.
+        </div>
+      </footer>
+    </>
+  );
+}
+
+export default function App() {
+  return (
+    <Chrome>
+      <Outlet />
+    </Chrome>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <Chrome>
+      <ErrorPage />
+    </Chrome>
+  );
+}

@@ -1,0 +1,9 @@
+import { checkDatabaseHealth } from "~/lib/db.server";
+
+export async function loader() {
+  const health = checkDatabaseHealth();
+  return Response.json(health.ok ? { ok: true } : { ok: false, reason: health.reason }, {
+    status: health.ok ? 200 : 503,
+    headers: { "Cache-Control": "no-store" },
+  });
+}

@@ -1,0 +1,57 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { FormError, TextField } from "~/components/ui/field";
+import { cookieOptionsFor, endSessionFromCookie, startSession } from "~/lib/auth.server";
+import { formValues } from "~/lib/forms.server";
+import { actionResult, redirectWithCookie, safeRedirectPath } from "~/lib/http.server";
+import { signIn } from "~/models/user.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (context.actor.kind === "user") {
+    throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
+  }
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const values = formValues(await request.formData());
+  return actionResult(
+    async () => {
+      const { userId } = await signIn(values, { address: context.clientAddress });
+      // A fresh session id at every sign-in: any id planted before sign-in is worthless afterwards.
+      const cookie = cookieOptionsFor(request);
+      await endSessionFromCookie(request.headers.get("cookie"), cookie);
+      return redirectWithCookie(safeRedirectPath(values.redirectTo), await startSession(userId, cookie));
+    },
+    { email: values.email ?? "" },
+  );
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const submitting = useNavigation().state === "submitting";
+  const failure = result && "ok" in result ? result : null;
+  return (
+    <div className="narrow">
+      <h1>Sign in</h1>
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <FormError message={failure?.formError} />
+        <TextField name="email" label="Email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.fieldErrors.email} />
+        <TextField name="password" label="Password" type="password" autoComplete="current-password" required error={failure?.fieldErrors.password} />
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={submitting}>
+            {submitting ? "Signing in…" : "Sign in"}
+          </button>
+          <span>
+            New here? <Link to={`/signup${params.size ? `?${params}` : ""}`}>Create an account</Link>
+          </span>
+        </div>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,146 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { MarkdownEditor } from "~/components/markdown-editor";
+import { Pagination } from "~/components/pagination";
+import { PostView } from "~/components/post-view";
+import { RelativeTime } from "~/components/relative-time";
+import { TagList } from "~/components/tag-list";
+import { threadPath } from "~/components/thread-row";
+import { FormError } from "~/components/ui/field";
+import { formValues, parseInput } from "~/lib/forms.server";
+import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { castVote } from "~/models/vote.server";
+import { postAnswer, previewMarkdown } from "~/models/post.server";
+import { markSolution, unmarkSolution } from "~/models/solution.server";
+import { getThreadPage, recordThreadView } from "~/models/thread.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.thread.title : "Question" }];
+
+const pageSchema = z.coerce.number().int().min(1).max(100_000).catch(1);
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const threadId = idParam(params.id);
+  const url = new URL(request.url);
+  const page = pageSchema.parse(url.searchParams.get("page") ?? 1);
+  const threadPage = await loaderResult(() => getThreadPage(context.actor, threadId, page));
+  if (params.slug !== threadPage.thread.slug) {
+    throw redirect(threadPath(threadPage.thread) + url.search, 301);
+  }
+  recordThreadView(threadId);
+  return threadPage;
+}
+
+const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify"] as const;
+const postTarget = z.object({ postId: z.coerce.number().int().positive("Choose a post.") });
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const threadId = idParam(params.id);
+  const values = formValues(await request.formData());
+  const { actor } = context;
+  const back = (fragment?: string) => redirect(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`, 303);
+  return actionResult(() => {
+    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    switch (intent) {
+      case "answer": {
+        const { postId } = postAnswer(actor, threadId, values);
+        return back(`post-${postId}`);
+      }
+      case "preview":
+        return data({ ok: true as const, preview: previewMarkdown(actor, values).html, values });
+      case "vote": {
+        const { postId } = parseInput(postTarget, values);
+        return { ok: true as const, ...castVote(actor, postId, values) };
+      }
+      case "accept":
+      case "verify":
+      case "unaccept":
+      case "unverify": {
+        const { postId } = parseInput(postTarget, values);
+        const kind = intent.endsWith("accept") ? "accepted" : "verified";
+        if (intent.startsWith("un")) unmarkSolution(actor, postId, kind);
+        else markSolution(actor, postId, kind);
+        return back(`post-${postId}`);
+      }
+    }
+  }, values);
+}
+
+export default function ThreadPage() {
+  const { thread, question, solutions, answers, answersPage, answerPageCount, can } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const failure = result && "ok" in result && !result.ok ? result : null;
+  const preview = result && "preview" in result ? result : null;
+  const answerDraft = failure?.values?.intent === "answer" ? failure.values.body : preview?.values.body;
+  return (
+    <>
+      <div className="page-head">
+        <h1>{thread.title}</h1>
+        <Link className="button button-secondary" to="/questions/ask">
+          Ask a question
+        </Link>
+      </div>
+      <div className="thread-meta">
+        {thread.status === "solved" ? <span className="badge badge-solved">Solved</span> : null}
+        {thread.status === "closed" ? <span className="badge badge-closed">Closed</span> : null}
+        <Link to={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</Link>
+        <TagList tags={thread.tags} />
+        <span>
+          asked <RelativeTime date={thread.createdAt} />, active <RelativeTime date={thread.lastActivityAt} />, viewed {thread.viewCount} times
+        </span>
+      </div>
+      <PostView post={question} flags={can} />
+
+      {solutions.length > 0 ? (
+        <section aria-labelledby="solutions-title">
+          <h2 id="solutions-title" className="section-title">
+            Solution
+          </h2>
+          {solutions.map((post) => (
+            <PostView key={post.id} post={post} flags={can} />
+          ))}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="answers-title">
+        <h2 id="answers-title" className="section-title">
+          {thread.answerCount === 1 ? "1 answer" : `${thread.answerCount} answers`}
+          {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
+        </h2>
+        {answers.map((post) => (
+          <PostView key={post.id} post={post} flags={can} />
+        ))}
+        {failure && failure.values?.intent !== "answer" && failure.formError ? <FormError message={failure.formError} /> : null}
+        <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />
+      </section>
+
+      <section aria-labelledby="your-answer">
+        <h2 id="your-answer" className="section-title">
+          Your answer
+        </h2>
+        {can.canAnswer ? (
+          <Form method="post" noValidate>
+            <FormError message={failure?.values?.intent === "answer" ? failure.formError : null} />
+            <MarkdownEditor label="Answer" defaultValue={answerDraft} error={failure?.values?.intent === "answer" ? failure.fieldErrors.body : null} serverPreview={preview?.preview} rows={8} />
+            <div className="form-actions">
+              <button type="submit" name="intent" value="answer" className="button" disabled={submitting}>
+                Post your answer
+              </button>
+              <button type="submit" name="intent" value="preview" className="button button-secondary">
+                Preview
+              </button>
+            </div>
+          </Form>
+        ) : can.signedIn ? (
+          <p>This question is closed to new answers.</p>
+        ) : (
+          <p>
+            <Link to={`/login?redirectTo=${encodeURIComponent(threadPath(thread))}`}>Sign in</Link> or <Link to="/signup">create an account</Link> to answer.
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

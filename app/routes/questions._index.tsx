@@ -1,0 +1,82 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { Pagination } from "~/components/pagination";
+import { ThreadList } from "~/components/thread-row";
+import { loaderResult } from "~/lib/http.server";
+import { listCategories } from "~/models/tag.server";
+import { listThreads, THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/thread.server";
+
+export const meta: MetaFunction = () => [{ title: "Questions" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const query = threadListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return loaderResult(() => ({ query, ...listThreads(context.actor, query), categories: listCategories() }));
+}
+
+const FILTER_LABELS = { all: "All", unanswered: "Unanswered", unresolved: "Unresolved", solved: "Solved" };
+const SORT_LABELS = { newest: "Newest", active: "Recently active", top: "Top voted" };
+
+function QueryLinks<K extends string>({ name, options, labels, current }: { name: string; options: readonly K[]; labels: Record<K, string>; current: K }) {
+  const location = useLocation();
+  return (
+    <ul className="segmented">
+      {options.map((option) => {
+        const params = new URLSearchParams(location.search);
+        params.set(name, option);
+        params.delete("page");
+        return (
+          <li key={option}>
+            <Link to={`?${params}`} aria-current={option === current ? "true" : undefined}>
+              {labels[option]}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export default function Questions() {
+  const { query, threads, hasNextPage, categories } = useLoaderData<typeof loader>();
+  const category = categories.find((c) => c.slug === query.category);
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          {category ? category.name : "All questions"}
+          {query.tag ? <> tagged “{query.tag}”</> : null}
+        </h1>
+        <Link className="button" to="/questions/ask">
+          Ask a question
+        </Link>
+      </div>
+      <div className="toolbar">
+        <nav aria-label="Filter questions">
+          <QueryLinks name="filter" options={THREAD_FILTERS} labels={FILTER_LABELS} current={query.filter} />
+        </nav>
+        <nav aria-label="Sort questions">
+          <QueryLinks name="sort" options={THREAD_SORTS} labels={SORT_LABELS} current={query.sort} />
+        </nav>
+        <Form method="get" className="form-actions">
+          <input type="hidden" name="filter" value={query.filter} />
+          <input type="hidden" name="sort" value={query.sort} />
+          {query.tag ? <input type="hidden" name="tag" value={query.tag} /> : null}
+          <label htmlFor="category">Category</label>
+          <select id="category" name="category" defaultValue={query.category ?? ""}>
+            <option value="">All categories</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.slug}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="button button-secondary button-small">
+            Apply
+          </button>
+        </Form>
+      </div>
+      <ThreadList threads={threads} empty="No questions match these filters yet." />
+      <Pagination page={query.page} hasNextPage={hasNextPage} />
+    </>
+  );
+}

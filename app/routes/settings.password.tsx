@@ -1,0 +1,49 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { FormError, TextField } from "~/components/ui/field";
+import { cookieOptionsFor, endAllSessions, startSession } from "~/lib/auth.server";
+import { formValues } from "~/lib/forms.server";
+import { actionResult } from "~/lib/http.server";
+import { canChangeOwnPassword } from "~/lib/permissions.server";
+import { changePassword } from "~/models/user.server";
+
+export const meta: MetaFunction = () => [{ title: "Change password" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (!canChangeOwnPassword(context.actor)) throw redirect("/login?redirectTo=/settings/password");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { actor } = context;
+  const values = formValues(await request.formData());
+  return actionResult(async () => {
+    await changePassword(actor, values);
+    if (actor.kind !== "user") return null;
+    // A new password ends every session, this one included; this browser gets a fresh one.
+    await endAllSessions(actor.id);
+    const cookie = await startSession(actor.id, cookieOptionsFor(request));
+    return redirect(`/users/${actor.username}`, { headers: { "Set-Cookie": cookie } });
+  });
+}
+
+export default function ChangePassword() {
+  const result = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const failure = result && "ok" in result ? result : null;
+  return (
+    <div className="narrow">
+      <h1>Change password</h1>
+      <p className="hint">Changing your password signs you out everywhere else.</p>
+      <Form method="post" noValidate>
+        <FormError message={failure?.formError} />
+        <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={failure?.fieldErrors.currentPassword} />
+        <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" required hint="8 to 128 characters; avoid common passwords." error={failure?.fieldErrors.newPassword} />
+        <button type="submit" className="button" disabled={submitting}>
+          Change password
+        </button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Pagination } from "~/components/pagination";
+import { ThreadList } from "~/components/thread-row";
+import { loaderResult } from "~/lib/http.server";
+import { getTag } from "~/models/tag.server";
+import { listThreads, threadListQuerySchema } from "~/models/thread.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Questions tagged ${data.tag.name}` : "Tag" }];
+
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const query = threadListQuerySchema.parse({ ...Object.fromEntries(new URL(request.url).searchParams), tag: params.tag });
+  return loaderResult(() => {
+    const tag = getTag(params.tag ?? "");
+    return { tag, page: query.page, ...listThreads(context.actor, query) };
+  });
+}
+
+export default function TagPage() {
+  const { tag, threads, page, hasNextPage } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          Questions tagged <span className="tag">{tag.name}</span>
+        </h1>
+        <Link to={`/questions?tag=${tag.name}`}>Filter and sort →</Link>
+      </div>
+      {tag.description ? <p>{tag.description}</p> : null}
+      <ThreadList threads={threads} empty="No questions with this tag yet." />
+      <Pagination page={page} hasNextPage={hasNextPage} />
+    </>
+  );
+}

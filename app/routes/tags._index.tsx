@@ -1,0 +1,30 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { loaderResult } from "~/lib/http.server";
+import { listTags } from "~/models/tag.server";
+
+export const meta: MetaFunction = () => [{ title: "Tags" }];
+
+export async function loader(_args: LoaderFunctionArgs) {
+  return loaderResult(() => ({ tags: listTags() }));
+}
+
+export default function Tags() {
+  const { tags } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Tags</h1>
+      <ul className="stat-grid">
+        {tags.map((tag) => (
+          <li key={tag.id}>
+            <Link className="tag" to={`/tags/${tag.name}`}>
+              {tag.name}
+            </Link>
+            <p className="hint">{tag.description}</p>
+            <span className="hint">{tag.threadCount} questions</span>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+export * from "./schema/users";
+export * from "./schema/community";
+export * from "./schema/rate-limits";

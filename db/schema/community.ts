@@ -1,0 +1,154 @@
+/**
+ * The Q&A community: categories, tags, threads, posts, revisions, votes and solutions.
+ * Invariants:
+ * - every thread has exactly one post of kind "question" (the question body); answers are the rest;
+ * - posts.score is the sum of votes.value for that post, threads.score mirrors its question's score,
+ *   threads.answer_count counts its answers and tags.thread_count its threads: all kept in the same
+ *   transaction as the write that changes them;
+ * - one vote per user per post; one solution of each kind per thread;
+ * - threads.status is "solved" when a solution exists, else "answered" when an answer exists,
+ *   else "open", unless a moderator closed it ("closed").
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { users } from "./users";
+
+export const THREAD_STATUSES = ["open", "answered", "solved", "closed"] as const;
+export type ThreadStatus = (typeof THREAD_STATUSES)[number];
+export const POST_KINDS = ["question", "answer"] as const;
+export const SOLUTION_KINDS = ["accepted", "verified"] as const;
+export type SolutionKind = (typeof SOLUTION_KINDS)[number];
+
+export const categories = sqliteTable("categories", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  position: integer("position").notNull().default(0),
+});
+
+export const tags = sqliteTable("tags", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  description: text("description").notNull().default(""),
+  threadCount: integer("thread_count").notNull().default(0),
+});
+
+export const threads = sqliteTable(
+  "threads",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    title: text("title").notNull(),
+    slug: text("slug").notNull(),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id),
+    categoryId: integer("category_id")
+      .notNull()
+      .references(() => categories.id),
+    status: text("status", { enum: THREAD_STATUSES }).notNull().default("open"),
+    score: integer("score").notNull().default(0),
+    answerCount: integer("answer_count").notNull().default(0),
+    viewCount: integer("view_count").notNull().default(0),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("threads_created_idx").on(t.createdAt),
+    index("threads_activity_idx").on(t.lastActivityAt),
+    index("threads_score_idx").on(t.score, t.createdAt),
+    index("threads_status_created_idx").on(t.status, t.createdAt),
+    index("threads_status_activity_idx").on(t.status, t.lastActivityAt),
+    index("threads_category_created_idx").on(t.categoryId, t.createdAt),
+    index("threads_author_idx").on(t.authorId, t.createdAt),
+  ],
+);
+
+export const threadTags = sqliteTable(
+  "thread_tags",
+  {
+    threadId: integer("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    tagId: integer("tag_id")
+      .notNull()
+      .references(() => tags.id),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.tagId] }), index("thread_tags_tag_idx").on(t.tagId, t.threadId)],
+);
+
+export const posts = sqliteTable(
+  "posts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    threadId: integer("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id),
+    kind: text("kind", { enum: POST_KINDS }).notNull(),
+    bodyMarkdown: text("body_markdown").notNull(),
+    bodyHtml: text("body_html").notNull(),
+    score: integer("score").notNull().default(0),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("posts_thread_idx").on(t.threadId, t.kind, t.score),
+    index("posts_author_idx").on(t.authorId, t.kind, t.createdAt),
+    uniqueIndex("posts_one_question_idx").on(t.threadId).where(sql`kind = 'question'`),
+  ],
+);
+
+/** The text a post (and, for questions, its thread title) had before an edit replaced it. */
+export const postRevisions = sqliteTable(
+  "post_revisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    previousTitle: text("previous_title"),
+    previousBodyMarkdown: text("previous_body_markdown").notNull(),
+    previousAuthoredAt: integer("previous_authored_at", { mode: "timestamp_ms" }).notNull(),
+    editorId: integer("editor_id")
+      .notNull()
+      .references(() => users.id),
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("post_revisions_post_idx").on(t.postId, t.editedAt)],
+);
+
+export const votes = sqliteTable(
+  "votes",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    value: integer("value").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.postId] }), index("votes_post_idx").on(t.postId)],
+);
+
+export const solutions = sqliteTable(
+  "solutions",
+  {
+    threadId: integer("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: SOLUTION_KINDS }).notNull(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    markedById: integer("marked_by_id")
+      .notNull()
+      .references(() => users.id),
+    markedAt: integer("marked_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.kind] }), index("solutions_post_idx").on(t.postId)],
+);

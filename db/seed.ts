@@ -1,0 +1,42 @@
+// npm run db:seed                 migrate, then seed the demo community if the database is empty
+// npm run db:seed -- --threads 10000 --answers 100000 [--users N] [--seed N] [--corpus DIR]
+//                                 add a synthetic community of that size (for benchmarks)
+import { parseArgs } from "node:util";
+import { closeDatabase } from "~/lib/db.server";
+import { databasePath } from "~/lib/env.server";
+import { prepareDatabase } from "./prepare";
+import { seedSyntheticCommunity } from "./seed/synthetic";
+
+const { values } = parseArgs({
+  options: {
+    threads: { type: "string" },
+    answers: { type: "string" },
+    users: { type: "string" },
+    seed: { type: "string" },
+    corpus: { type: "string" },
+  },
+});
+
+const count = (name: string, value: string | undefined) => {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} takes a whole number, got "${value}"`);
+  return parsed;
+};
+
+await prepareDatabase();
+const threads = count("threads", values.threads);
+if (threads !== undefined) {
+  const started = Date.now();
+  const result = await seedSyntheticCommunity({
+    threads,
+    answers: count("answers", values.answers) ?? threads * 10,
+    users: count("users", values.users),
+    seed: count("seed", values.seed),
+    corpusDir: values.corpus,
+    log: (line) => console.log(line),
+  });
+  console.log(`Added ${result.threads} threads, ${result.answers} answers, ${result.users} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+closeDatabase();
+console.log(`Seeded ${databasePath()}`);

@@ -1,0 +1,67 @@
+/**
+ * Seeds the demo community through the same model functions the app uses, so the demo data obeys
+ * every rule a real user's would (counters, statuses, revisions).
+ */
+import { setClock } from "~/lib/clock.server";
+import { writeTransaction } from "~/lib/db.server";
+import type { Member } from "~/lib/permissions.server";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import { postAnswer } from "~/models/post.server";
+import { markSolution } from "~/models/solution.server";
+import { createCategory, createTag } from "~/models/tag.server";
+import { askQuestion } from "~/models/thread.server";
+import { createUserWithRole } from "~/models/user.server";
+import { castVote } from "~/models/vote.server";
+import { DEMO_PASSWORD, demoAccounts, demoCategories, demoTags, demoThreads } from "./demo-community";
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+export async function seedDemoCommunity() {
+  const people = new Map<string, Member>();
+  for (const account of demoAccounts) {
+    const user = await createUserWithRole({ ...account, password: DEMO_PASSWORD });
+    people.set(account.username, { kind: "user", ...user });
+  }
+  const person = (username: string) => {
+    const found = people.get(username);
+    if (!found) throw new Error(`demo content names an unknown user: ${username}`);
+    return found;
+  };
+  const voters = [...people.values()];
+  const start = Date.now();
+  try {
+    writeTransaction(() => {
+      demoCategories.forEach((category, position) => createCategory({ ...category, position }));
+      for (const [name, description] of demoTags) createTag({ name, description });
+
+      demoThreads.forEach((thread, index) => {
+        let at = start - thread.daysAgo * DAY - ((index * 7) % 20) * HOUR - 2 * HOUR;
+        const tick = (hours: number) => setClock(new Date((at += hours * HOUR)));
+        tick(0);
+        const asker = person(thread.by);
+        const { threadId, questionPostId } = askQuestion(asker, { title: thread.title, body: thread.body, category: thread.category, tags: thread.tags.join(", ") });
+        const answerIds = (thread.answers ?? []).map((answer) => {
+          tick(1 + (index % 3));
+          const { postId } = postAnswer(person(answer.by), threadId, { body: answer.body });
+          const eligible = voters.filter((voter) => voter.username !== answer.by);
+          eligible.slice(0, answer.up ?? 0).forEach((voter) => castVote(voter, postId, { value: "1" }));
+          return postId;
+        });
+        if (thread.up) {
+          voters.filter((voter) => voter.username !== thread.by).slice(0, thread.up).forEach((voter) => castVote(voter, questionPostId, { value: "1" }));
+        }
+        tick(2);
+        if (thread.accepted !== undefined) markSolution(asker, answerIds[thread.accepted], "accepted");
+        if (thread.verified !== undefined) {
+          const staff = person(thread.answers?.[thread.verified]?.by.endsWith("support") ? thread.answers[thread.verified].by : "sam-support");
+          markSolution(staff, answerIds[thread.verified], "verified");
+        }
+      });
+      resetAllLimits();
+    });
+  } finally {
+    setClock(null);
+  }
+  return { accounts: people.size, threads: demoThreads.length };
+}

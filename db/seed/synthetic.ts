@@ -1,0 +1,151 @@
+/**
+ * A large synthetic community for benchmarks, written through the same model functions as the app.
+ * Text is resampled from real, openly licensed documentation (shared/data) when it is beside the
+ * repository, else from the demo community. The clock advances a few seconds per write, so the
+ * history spreads over weeks and every write stays inside the per-user rate limits.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { hashPassword } from "~/lib/auth.server";
+import { setClock } from "~/lib/clock.server";
+import { writeTransaction } from "~/lib/db.server";
+import type { Member } from "~/lib/permissions.server";
+import type { Role } from "../schema";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import { postAnswer } from "~/models/post.server";
+import { markSolution } from "~/models/solution.server";
+import { listCategories, listTags } from "~/models/tag.server";
+import { askQuestion } from "~/models/thread.server";
+import { insertUsersWithHash } from "~/models/user.server";
+import { castVote } from "~/models/vote.server";
+import { demoThreads } from "./demo-community";
+
+export const SYNTHETIC_PASSWORD = "hearth-bench-2026";
+const BATCH = 2_000;
+
+function mulberry32(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function markdownFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return markdownFiles(full);
+    return entry.name.endsWith(".md") ? [full] : [];
+  });
+}
+
+/** Plain sentences from Markdown: frontmatter, shortcodes, code, links and markup stripped. */
+export function sentencesFrom(markdown: string) {
+  const text = markdown
+    .replace(/^---[\s\S]*?\n---\n/, "")
+    .replace(/```[\s\S]*?```/g, " ")
+    .replace(/\{\{[<%][\s\S]*?[%>]\}\}/g, " ")
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .replace(/[#>*_`|]/g, " ")
+    .replace(/\s+/g, " ");
+  return text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length >= 30 && sentence.length <= 220);
+}
+
+export function loadCorpus(corpusDir?: string): string[] {
+  const dir = corpusDir ?? path.resolve(process.cwd(), "../shared/data/kb-mastodon-docs/content-en");
+  if (fs.existsSync(dir)) {
+    const sentences = markdownFiles(dir).flatMap((file) => sentencesFrom(fs.readFileSync(file, "utf8")));
+    if (sentences.length > 100) return sentences;
+  }
+  return demoThreads.flatMap((thread) => [thread.body, ...(thread.answers ?? []).map((a) => a.body)].flatMap(sentencesFrom));
+}
+
+export async function seedSyntheticCommunity(options: { threads: number; answers: number; users?: number; seed?: number; corpusDir?: string; log?: (line: string) => void }) {
+  const random = mulberry32(options.seed ?? 2026);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+  const corpus = loadCorpus(options.corpusDir);
+  const categories = listCategories();
+  const tags = listTags();
+  if (categories.length === 0 || tags.length === 0) throw new Error("seed the demo community first: synthetic threads need categories and tags");
+
+  const userCount = options.users ?? Math.max(200, Math.ceil(options.threads / 50));
+  const passwordHash = await hashPassword(SYNTHETIC_PASSWORD);
+  const stamp = Date.now().toString(36);
+  const people: Member[] = [];
+  for (let offset = 0; offset < userCount; offset += BATCH) {
+    const rows = Array.from({ length: Math.min(BATCH, userCount - offset) }, (_, i) => {
+      const n = offset + i;
+      const role = n % 50 === 0 ? "staff" : n % 3 === 0 ? "customer" : "member";
+      return { email: `bench-${stamp}-${n}@example.com`, username: `bench-${stamp}-${n}`, role: role as Role };
+    });
+    people.push(...insertUsersWithHash(rows, passwordHash).map((user) => ({ kind: "user" as const, ...user })));
+  }
+  const staff = people.filter((person) => person.role === "staff");
+
+  const paragraph = (sentences: number) => Array.from({ length: sentences }, () => pick(corpus)).join(" ");
+  const title = () => {
+    const sentence = pick(corpus).replace(/[.!?]$/, "");
+    return (sentence.length > 140 ? sentence.slice(0, 140) : sentence) + "?";
+  };
+  const events = options.threads + options.answers;
+  let at = Date.now() - events * 3_000;
+  const tick = () => setClock(new Date((at += 3_000)));
+  const threadIds: number[] = [];
+  const answersOf = new Map<number, number[]>();
+  let created = 0;
+  const step = (work: () => void) => {
+    work();
+    created += 1;
+  };
+  try {
+    // Threads first, then answers spread over them (a few threads get many), in batched transactions.
+    for (let offset = 0; offset < options.threads; offset += BATCH) {
+      writeTransaction(() => {
+        for (let i = offset; i < Math.min(options.threads, offset + BATCH); i++) {
+          step(() => {
+            tick();
+            const chosenTags = Array.from(new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(tags).name)));
+            const { threadId } = askQuestion(people[i % people.length], { title: title(), body: paragraph(2 + Math.floor(random() * 4)), category: pick(categories).slug, tags: chosenTags.join(",") });
+            threadIds.push(threadId);
+          });
+        }
+      });
+      options.log?.(`threads ${Math.min(options.threads, offset + BATCH)}/${options.threads}`);
+    }
+    for (let offset = 0; offset < options.answers; offset += BATCH) {
+      writeTransaction(() => {
+        for (let i = offset; i < Math.min(options.answers, offset + BATCH); i++) {
+          step(() => {
+            tick();
+            const threadId = threadIds[Math.floor(Math.pow(random(), 1.6) * threadIds.length)];
+            const author = people[(i * 7 + 3) % people.length];
+            const { postId } = postAnswer(author, threadId, { body: paragraph(1 + Math.floor(random() * 5)) });
+            const list = answersOf.get(threadId);
+            if (list) list.push(postId);
+            else answersOf.set(threadId, [postId]);
+            if (random() < 0.3) castVote(people[(i * 13 + 5) % people.length], postId, { value: random() < 0.85 ? "1" : "-1" });
+          });
+        }
+      });
+      options.log?.(`answers ${Math.min(options.answers, offset + BATCH)}/${options.answers}`);
+    }
+    const askerOf = new Map(threadIds.map((id, i) => [id, people[i % people.length]]));
+    const solvedThreads = threadIds.filter((id) => answersOf.has(id) && random() < 0.4);
+    for (let offset = 0; offset < solvedThreads.length; offset += BATCH) {
+      writeTransaction(() => {
+        for (const threadId of solvedThreads.slice(offset, offset + BATCH)) {
+          tick();
+          const answerIds = answersOf.get(threadId)!;
+          markSolution(askerOf.get(threadId)!, pick(answerIds), "accepted");
+          if (random() < 0.3) markSolution(pick(staff), pick(answerIds), "verified");
+        }
+      });
+    }
+    resetAllLimits();
+  } finally {
+    setClock(null);
+  }
+  return { users: people.length, threads: threadIds.length, answers: options.answers, events: created };
+}

@@ -1,0 +1,51 @@
+// Serves Hearth: builds the app when the build is missing or older than the source, prepares the
+// database (migrations, demo content when empty), then serves on PORT (default 3000).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const buildFile = path.join(root, "build/index.js");
+const isDev = process.env.NODE_ENV === "development";
+process.env.NODE_ENV ??= "production";
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIsStale() {
+  if (!fs.existsSync(buildFile)) return true;
+  const built = fs.statSync(buildFile).mtimeMs;
+  return ["app", "db"].some((dir) => newestMtime(path.join(root, dir)) > built);
+}
+
+if (!isDev && buildIsStale()) {
+  console.log("Building the app…");
+  execFileSync(path.join(root, "node_modules/.bin/remix"), ["build"], { cwd: root, stdio: "inherit" });
+}
+
+const build = await import(pathToFileURL(buildFile).href + (isDev ? `?t=${Date.now()}` : ""));
+const { createExpressApp, prepareDatabase, flushThreadViews } = build.entry.module;
+
+await prepareDatabase();
+const port = Number(process.env.PORT ?? 3000);
+const server = createExpressApp(build, { root }).listen(port, () => {
+  console.log(`Hearth is serving on http://localhost:${port}`);
+  if (isDev) import("@remix-run/node").then(({ broadcastDevReady }) => broadcastDevReady(build));
+});
+
+function shutdown() {
+  server.close(() => {
+    flushThreadViews();
+    process.exit(0);
+  });
+  setTimeout(() => process.exit(0), 5_000).unref();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
