@@ -12,7 +12,6 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
 import { databasePath, migrationsFolder } from "./env.server";
-import { log } from "./log.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -58,15 +57,3 @@ export function closeDatabase() {
   connection = null;
 }
 
-/** Reachable and fully migrated: every migration in db/migrations has been applied. */
-export function checkDatabaseHealth(): { ok: true } | { ok: false; reason: string } {
-  try {
-    const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), "meta/_journal.json"), "utf8"));
-    const applied = getSqlite().prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
-    if (applied.n < journal.entries.length) return { ok: false, reason: "migrations pending" };
-    return { ok: true };
-  } catch (error) {
-    log.error("health check failed", { error });
-    return { ok: false, reason: error instanceof Error ? error.message : "database unreachable" };
-  }
-}

@@ -13,7 +13,8 @@ import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { canAnswerThread, canEditPost, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
-import { bodySchema, MAX_BODY_LENGTH, refreshThreadStatus, titleSchema } from "./thread.server";
+import { MAX_BODY_LENGTH } from "./community-rules";
+import { bodySchema, refreshThreadStatus, titleSchema } from "./thread.server";
 
 const answerSchema = z.object({ body: bodySchema });
 

@@ -7,8 +7,8 @@ import { asc, desc, eq, inArray } from "drizzle-orm";
 import { categories, tags, threadTags } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { MAX_TAGS_PER_THREAD } from "./community-rules";
 
-export const MAX_TAGS_PER_THREAD = 5;
 
 export function listCategories() {
   return getDb().select().from(categories).orderBy(asc(categories.position), asc(categories.name)).all();

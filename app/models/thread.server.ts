@@ -23,11 +23,9 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { ANSWERS_PER_PAGE, MAX_BODY_LENGTH, THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./community-rules";
 import { resolveTagList, tagsByThread } from "./tag.server";
 
-export const MAX_BODY_LENGTH = 32_000;
-export const THREADS_PER_PAGE = 20;
-export const ANSWERS_PER_PAGE = 50;
 
 export const bodySchema = z
   .string()
@@ -100,18 +98,6 @@ export function askQuestion(actor: Actor, input: unknown) {
     return { threadId: thread.id, slug: thread.slug, questionPostId: question.id };
   });
 }
-
-export const THREAD_FILTERS = ["all", "unanswered", "unresolved", "solved"] as const;
-export const THREAD_SORTS = ["newest", "active", "top"] as const;
-
-export const threadListQuerySchema = z.object({
-  filter: z.enum(THREAD_FILTERS).catch("all"),
-  sort: z.enum(THREAD_SORTS).catch("newest"),
-  tag: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
-  category: z.string().trim().max(60).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
-});
-export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;
 
 const filterConditions: Record<(typeof THREAD_FILTERS)[number], SQL | undefined> = {
   all: undefined,

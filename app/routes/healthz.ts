@@ -1,4 +1,4 @@
-import { checkDatabaseHealth } from "~/lib/db.server";
+import { checkDatabaseHealth } from "~/lib/health.server";
 
 export async function loader() {
   const health = checkDatabaseHealth();

@@ -6,6 +6,9 @@ import { cookieOptionsFor, endSessionFromCookie, startSession } from "~/lib/auth
 import { formValues } from "~/lib/forms.server";
 import { actionResult, redirectWithCookie, safeRedirectPath } from "~/lib/http.server";
 import { signIn } from "~/models/user.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 

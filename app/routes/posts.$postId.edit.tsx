@@ -7,6 +7,9 @@ import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
 import { editPost, getPostForEdit, previewMarkdown } from "~/models/post.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Edit post" }];
 

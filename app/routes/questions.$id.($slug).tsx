@@ -15,6 +15,9 @@ import { castVote } from "~/models/vote.server";
 import { postAnswer, previewMarkdown } from "~/models/post.server";
 import { markSolution, unmarkSolution } from "~/models/solution.server";
 import { getThreadPage, recordThreadView } from "~/models/thread.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.thread.title : "Question" }];
 

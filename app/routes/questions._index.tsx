@@ -4,7 +4,8 @@ import { Pagination } from "~/components/pagination";
 import { ThreadList } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { listCategories } from "~/models/tag.server";
-import { listThreads, THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/thread.server";
+import { THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/community-rules";
+import { listThreads } from "~/models/thread.server";
 
 export const meta: MetaFunction = () => [{ title: "Questions" }];
 

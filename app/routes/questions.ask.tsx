@@ -8,8 +8,12 @@ import { formValues } from "~/lib/forms.server";
 import { actionResult } from "~/lib/http.server";
 import { canAskQuestion } from "~/lib/permissions.server";
 import { previewMarkdown } from "~/models/post.server";
-import { listCategories, listTags, MAX_TAGS_PER_THREAD } from "~/models/tag.server";
+import { MAX_TAGS_PER_THREAD } from "~/models/community-rules";
+import { listCategories, listTags } from "~/models/tag.server";
 import { askQuestion } from "~/models/thread.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Ask a question" }];
 

@@ -7,6 +7,9 @@ import { formValues } from "~/lib/forms.server";
 import { actionResult } from "~/lib/http.server";
 import { canChangeOwnPassword } from "~/lib/permissions.server";
 import { changePassword } from "~/models/user.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Change password" }];
 

@@ -4,7 +4,8 @@ import { Pagination } from "~/components/pagination";
 import { ThreadList } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { getTag } from "~/models/tag.server";
-import { listThreads, threadListQuerySchema } from "~/models/thread.server";
+import { threadListQuerySchema } from "~/models/community-rules";
+import { listThreads } from "~/models/thread.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Questions tagged ${data.tag.name}` : "Tag" }];
 

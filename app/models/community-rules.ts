@@ -1,0 +1,23 @@
+/**
+ * Limits and list options of the community, shared by the server and the browser bundle
+ * (a constant exported from a *.server.ts module is empty in the browser).
+ */
+import { z } from "zod";
+
+export const MAX_BODY_LENGTH = 32_000;
+export const MAX_TAGS_PER_THREAD = 5;
+export const THREADS_PER_PAGE = 20;
+export const ANSWERS_PER_PAGE = 50;
+
+export const THREAD_FILTERS = ["all", "unanswered", "unresolved", "solved"] as const;
+export const THREAD_SORTS = ["newest", "active", "top"] as const;
+
+/** Query-string options of a thread list; anything unusable falls back to the default. */
+export const threadListQuerySchema = z.object({
+  filter: z.enum(THREAD_FILTERS).catch("all"),
+  sort: z.enum(THREAD_SORTS).catch("newest"),
+  tag: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
+  category: z.string().trim().max(60).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;

@@ -1,0 +1,41 @@
+import js from "@eslint/js";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["build/", "public/build/", ".cache/", "node_modules/", "test/.tmp/", "test/.reports/", "test-results/", "playwright-report/", "data/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // Routes stay thin: database access lives in app/models and app/lib, never in a route.
+    files: ["app/routes/**", "app/components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/db.server", "~/lib/db.server", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "Routes and components reach the database through app/models." },
+            { group: ["**/db/schema", "**/db/schema/*"], message: "Routes and components reach the database through app/models." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Components run in the browser, where *.server modules are empty.
+    files: ["app/components/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.server"], message: "A component cannot use a *.server module (it is empty in the browser)." }] }],
+    },
+  },
+);

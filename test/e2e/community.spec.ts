@@ -1,0 +1,117 @@
+import { expect, test, type Page } from "@playwright/test";
+
+const DEMO_PASSWORD = "hearth-demo-2026";
+
+async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+}
+
+test("A visitor browses the community and reads a solved question", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: /How can we help/ })).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Questions" }).click();
+  await page.getByRole("link", { name: "Solved", exact: true }).click();
+  await expect(page).toHaveURL(/filter=solved/);
+  await page.getByRole("link", { name: /Hub offline after firmware 4.2 update/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Hub offline after firmware 4.2 update/);
+  await expect(page.getByText("✓ Accepted by the asker")).toBeVisible();
+  await expect(page.getByText("★ Staff-verified solution")).toBeVisible();
+  await page.getByRole("link", { name: "firmware" }).first().click();
+  await expect(page.getByRole("heading", { name: /Questions tagged/ })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("A new member asks with a preview, another answers, votes, the asker accepts, staff verifies, and a visitor sees both marks", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const title = `Scene button does nothing after renaming a room ${stamp}`;
+
+  // A new member signs up and asks, checking the live preview first.
+  const asker = await (await browser.newContext()).newPage();
+  await asker.goto("/signup");
+  await asker.getByLabel("Email").fill(`asker-${stamp}@example.com`);
+  await asker.getByLabel("Username").fill(`asker-${stamp}`);
+  await asker.getByLabel("Password").fill("kettle-on-the-hob");
+  await asker.getByRole("button", { name: "Create account" }).click();
+  await expect(asker.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await asker.getByRole("link", { name: "Ask a question" }).first().click();
+  await asker.getByLabel("Title").fill(title);
+  await asker.getByLabel("Details").fill("I renamed *Lounge* to **Living room** and now the scene button does nothing.\n\n- app 4.3\n- hub 4.2.1");
+  const preview = asker.getByTestId("body-preview");
+  await expect(preview.locator("strong")).toHaveText("Living room");
+  await expect(preview.locator("li")).toHaveCount(2);
+  await asker.getByLabel("Category").selectOption({ label: "Automations & scenes" });
+  await asker.getByLabel("Tags").fill("scenes, automations");
+  await asker.getByRole("button", { name: "Post your question" }).click();
+  await expect(asker.getByRole("heading", { level: 1 })).toHaveText(title);
+  const threadUrl = asker.url();
+
+  // Another member answers, and upvotes the question.
+  const helper = await (await browser.newContext()).newPage();
+  await signIn(helper, "member@example.com");
+  await helper.goto(threadUrl);
+  await helper.getByRole("textbox", { name: "Answer" }).fill("Open the scene and pick the room again: renaming leaves the old room id in the button's action.");
+  await helper.getByRole("button", { name: "Post your answer" }).click();
+  const answer = helper.getByRole("article", { name: "Answer by morgan" });
+  await expect(answer).toContainText("renaming leaves the old room id");
+  const question = helper.getByRole("article", { name: "Question" });
+  await question.getByRole("button", { name: "Upvote" }).click();
+  await expect(question.getByLabel("Score 1")).toBeVisible();
+
+  // The asker upvotes and accepts the answer.
+  await asker.reload();
+  const seenByAsker = asker.getByRole("article", { name: "Answer by morgan" });
+  await seenByAsker.getByRole("button", { name: "Upvote" }).click();
+  await expect(seenByAsker.getByLabel("Score 1")).toBeVisible();
+  await seenByAsker.getByRole("button", { name: "Accept this answer" }).click();
+  await expect(asker.getByRole("article", { name: "Answer by morgan" }).getByText("✓ Accepted by the asker")).toBeVisible();
+
+  // Staff verifies it.
+  const staff = await (await browser.newContext()).newPage();
+  await signIn(staff, "staff@example.com");
+  await staff.goto(threadUrl);
+  await staff.getByRole("article", { name: "Answer by morgan" }).getByRole("button", { name: "Mark staff-verified" }).click();
+  await expect(staff.getByRole("article", { name: "Answer by morgan" }).getByText("★ Staff-verified solution")).toBeVisible();
+  await signOut(staff);
+
+  // A visitor sees both marks, the solved state, and the vote count.
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(threadUrl);
+  const solution = visitor.getByRole("article", { name: "Answer by morgan" });
+  await expect(solution.getByText("✓ Accepted by the asker")).toBeVisible();
+  await expect(solution.getByText("★ Staff-verified solution")).toBeVisible();
+  await expect(solution.getByLabel("Score 1")).toBeVisible();
+  await expect(visitor.getByText("Solved", { exact: true }).first()).toBeVisible();
+  await visitor.goto("/questions?filter=solved");
+  await expect(visitor.getByRole("link", { name: title })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("A customer votes and previews with plain forms", async ({ page }) => {
+    await signIn(page, "customer@example.com");
+    await page.goto("/questions?filter=unresolved");
+    await page.getByRole("link", { name: /Motion sensor in the garage/ }).click();
+    const answer = page.getByRole("article", { name: /Answer by/ }).first();
+    const before = Number(await answer.locator(".vote-score").textContent());
+    await answer.getByRole("button", { name: "Upvote" }).click();
+    await expect(page.getByRole("article", { name: /Answer by/ }).first().locator(".vote-score")).toHaveText(String(before + 1));
+    await page.getByRole("textbox", { name: "Answer" }).fill("Try a **repeater** plug.");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await expect(page.getByTestId("body-preview").locator("strong")).toHaveText("repeater");
+    await expect(page.getByRole("textbox", { name: "Answer" })).toHaveValue("Try a **repeater** plug.");
+  });
+});

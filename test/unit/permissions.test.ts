@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
+import * as permissions from "~/lib/permissions.server";
+import { VISITOR, type Actor } from "~/lib/permissions.server";
+
+const member: Actor = { kind: "user", id: 1, username: "morgan", role: "member" };
+const customer: Actor = { kind: "user", id: 2, username: "casey", role: "customer" };
+const staff: Actor = { kind: "user", id: 3, username: "sam", role: "staff" };
+const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin" };
+const actors = { visitor: VISITOR, member, customer, staff, admin };
+type ActorName = keyof typeof actors;
+
+const someoneElses = { authorId: 99 };
+const membersOwn = { authorId: 1 };
+const openThreadOfMember = { authorId: 1, status: "answered" };
+const openThreadOfOther = { authorId: 99, status: "open" };
+const closedThreadOfMember = { authorId: 1, status: "closed" };
+
+// Each row: a predicate applied to one situation, and who may do it. Every exported `can*`
+// predicate must appear at least once, or the last test fails.
+const table: { predicate: keyof typeof permissions; situation: string; call: (actor: Actor) => boolean; allowed: ActorName[] }[] = [
+  { predicate: "canViewThread", situation: "any thread", call: (a) => permissions.canViewThread(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canAskQuestion", situation: "a new question", call: (a) => permissions.canAskQuestion(a), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canAnswerThread", situation: "an open thread", call: (a) => permissions.canAnswerThread(a, openThreadOfOther), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canAnswerThread", situation: "a closed thread", call: (a) => permissions.canAnswerThread(a, closedThreadOfMember), allowed: ["staff", "admin"] },
+  { predicate: "canVoteOnPost", situation: "someone else's post", call: (a) => permissions.canVoteOnPost(a, someoneElses), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canVoteOnPost", situation: "the member's own post", call: (a) => permissions.canVoteOnPost(a, membersOwn), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canEditPost", situation: "someone else's post", call: (a) => permissions.canEditPost(a, someoneElses), allowed: ["staff", "admin"] },
+  { predicate: "canEditPost", situation: "the member's own post", call: (a) => permissions.canEditPost(a, membersOwn), allowed: ["member", "staff", "admin"] },
+  { predicate: "canViewPostHistory", situation: "any post", call: (a) => permissions.canViewPostHistory(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canAcceptAnswer", situation: "the member's own open thread", call: (a) => permissions.canAcceptAnswer(a, openThreadOfMember), allowed: ["member"] },
+  { predicate: "canAcceptAnswer", situation: "someone else's thread", call: (a) => permissions.canAcceptAnswer(a, openThreadOfOther), allowed: [] },
+  { predicate: "canAcceptAnswer", situation: "the member's own closed thread", call: (a) => permissions.canAcceptAnswer(a, closedThreadOfMember), allowed: [] },
+  { predicate: "canVerifyAnswer", situation: "any answer", call: (a) => permissions.canVerifyAnswer(a), allowed: ["staff", "admin"] },
+  { predicate: "canChangeOwnPassword", situation: "their own account", call: (a) => permissions.canChangeOwnPassword(a), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canViewUserProfile", situation: "any profile", call: (a) => permissions.canViewUserProfile(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+];
+
+describe("permissions", () => {
+  for (const row of table) {
+    for (const name of Object.keys(actors) as ActorName[]) {
+      const expected = row.allowed.includes(name);
+      it(`${row.predicate}: a ${name} ${expected ? "may" : "may not"} act on ${row.situation}`, () => {
+        expect(row.call(actors[name])).toBe(expected);
+      });
+    }
+  }
+
+  it("covers every exported can* predicate in the table", () => {
+    const predicates = Object.keys(permissions).filter((name) => /^can[A-Z]/.test(name));
+    const covered = new Set(table.map((row) => row.predicate));
+    expect(predicates.filter((name) => !covered.has(name as keyof typeof permissions))).toEqual([]);
+  });
+
+  it("ensure throws a 403-mapped error, or a 404-mapped one when existence is private", () => {
+    expect(() => permissions.ensure(false, "nope")).toThrow(ForbiddenError);
+    expect(() => permissions.ensure(false, "nope", true)).toThrow(NotFoundError);
+    expect(() => permissions.ensure(true)).not.toThrow();
+  });
+});
