@@ -63,6 +63,11 @@ export function canViewUserProfile(_actor: Actor) {
   return true;
 }
 
+/** Admins change other people's roles (never their own, so the last admin cannot lock everyone out). */
+export function canChangeUserRole(actor: Actor, target: { id: number }) {
+  return isSignedIn(actor) && actor.role === "admin" && actor.id !== target.id;
+}
+
 /** Throws a 403 (or a 404 when the subject's very existence is private) unless `allowed`. */
 export function ensure(allowed: boolean, message = "You are not allowed to do that.", hideExistence = false) {
   if (allowed) return;

@@ -5,14 +5,14 @@
  */
 import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { posts, solutions, threads, users, type Role } from "../../db/schema";
-import { hashPassword, verifyPassword } from "~/lib/auth.server";
+import { posts, ROLES, solutions, threads, users, type Role } from "../../db/schema";
+import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server";
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeOwnPassword, ensure, type Actor } from "~/lib/permissions.server";
+import { canChangeOwnPassword, canChangeUserRole, ensure, type Actor } from "~/lib/permissions.server";
 import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
 
 const email = z
@@ -125,7 +125,7 @@ export async function changePassword(actor: Actor, input: unknown) {
 
 const PROFILE_LIST_SIZE = 20;
 
-export function getUserProfile(_actor: Actor, username: string) {
+export function getUserProfile(actor: Actor, username: string) {
   const db = getDb();
   const user = db
     .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
@@ -170,6 +170,7 @@ export function getUserProfile(_actor: Actor, username: string) {
 
   return {
     user,
+    canChangeRole: canChangeUserRole(actor, user),
     counts: {
       questions: totalOf(postCounts, "question"),
       answers: totalOf(postCounts, "answer"),
@@ -188,4 +189,18 @@ export function insertUsersWithHash(rows: { email: string; username: string; rol
     .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now() })))
     .returning({ id: users.id, username: users.username, role: users.role })
     .all();
+}
+
+const roleSchema = z.object({ role: z.enum(ROLES, { error: "Choose one of the roles." }) });
+
+/** An admin changes someone's role; their sessions end, so the new role starts with a new session. */
+export async function changeUserRole(actor: Actor, username: string, input: unknown) {
+  const target = getDb().select({ id: users.id, role: users.role }).from(users).where(eq(users.username, username.toLowerCase())).get();
+  if (!target) throw new NotFoundError("There is no member with that name.");
+  ensure(canChangeUserRole(actor, target), "Only an admin can change someone else's role.");
+  const { role } = parseInput(roleSchema, input);
+  if (role === target.role) return { changed: false };
+  getDb().update(users).set({ role }).where(eq(users.id, target.id)).run();
+  await endAllSessions(target.id);
+  return { changed: true };
 }

@@ -1,9 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
 import { threadPath } from "~/components/thread-row";
-import { loaderResult } from "~/lib/http.server";
-import { getUserProfile } from "~/models/user.server";
+import { formValues } from "~/lib/forms.server";
+import { actionResult, loaderResult } from "~/lib/http.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+import { changeUserRole, getUserProfile } from "~/models/user.server";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.user.username : "Member" }];
 
@@ -14,8 +18,36 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   }));
 }
 
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const values = formValues(await request.formData());
+  return actionResult(async () => ({ ok: true as const, ...(await changeUserRole(context.actor, params.username ?? "", values)) }), values);
+}
+
+const ROLE_LABELS = { member: "Member", customer: "Customer", staff: "Staff", admin: "Admin" } as const;
+
+function RoleForm({ role }: { role: keyof typeof ROLE_LABELS }) {
+  const result = useActionData<typeof action>();
+  return (
+    <Form method="post" className="form-actions">
+      <label htmlFor="role">Role</label>
+      <select id="role" name="role" defaultValue={role}>
+        {Object.entries(ROLE_LABELS).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button button-secondary button-small">
+        Change role
+      </button>
+      {result && !result.ok ? <span className="field-error" role="alert">{result.formError ?? result.fieldErrors.role}</span> : null}
+      {result?.ok && result.changed ? <span role="status">Role changed; their sessions were ended.</span> : null}
+    </Form>
+  );
+}
+
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf } = useLoaderData<typeof loader>();
+  const { user, counts, questions, answers, isSelf, canChangeRole } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -27,6 +59,7 @@ export default function Profile() {
       <p className="hint">
         Member since <RelativeTime date={user.createdAt} />
       </p>
+      {canChangeRole ? <RoleForm role={user.role} /> : null}
       <ul className="stat-grid" aria-label="Contributions">
         <li><strong>{counts.questions}</strong> questions</li>
         <li><strong>{counts.answers}</strong> answers</li>

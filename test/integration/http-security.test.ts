@@ -233,3 +233,40 @@ describe("voting over HTTP", () => {
     expect(await voted.text()).toContain('aria-label="Remove your Downvote"');
   });
 });
+
+describe("session lifetime", () => {
+  it("ends a session that has been idle past its expiry", async () => {
+    const cookie = await signedIn("member@example.com");
+    const hashed = createHash("sha256").update(cookie.split("=")[1]).digest("hex");
+    getDb().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, hashed)).run();
+    const response = await client.get("/", { cookie });
+    expect(await response.text()).toContain("Sign in");
+    expect(setCookieLine(response)).toMatch(/hearth_session=;/);
+  });
+
+  it("ends a session older than the absolute lifetime even while it is in use", async () => {
+    const cookie = await signedIn("member@example.com");
+    const hashed = createHash("sha256").update(cookie.split("=")[1]).digest("hex");
+    getDb().update(sessions).set({ createdAt: new Date(Date.now() - 31 * 24 * 3600_000) }).where(eq(sessions.id, hashed)).run();
+    expect(await (await client.get("/", { cookie })).text()).toContain("Sign in");
+    expect(getDb().select().from(sessions).where(eq(sessions.id, hashed)).get()).toBeUndefined();
+  });
+});
+
+describe("role changes", () => {
+  it("lets an admin change a role and ends that person's sessions", async () => {
+    const devon = await signedIn("dev@example.com");
+    const admin = await signedIn("admin@example.com");
+    const changed = await client.post("/users/devon", { role: "customer" }, { cookie: admin });
+    expect(changed.status).toBe(200);
+    expect(await (await client.get("/", { cookie: devon })).text()).toContain("Sign in");
+    await client.post("/users/devon", { role: "member" }, { cookie: admin });
+  });
+
+  it("refuses a role change from staff and from the admin on their own account", async () => {
+    const staff = await signedIn("staff@example.com");
+    expect((await client.post("/users/devon", { role: "admin" }, { cookie: staff })).status).toBe(403);
+    const admin = await signedIn("admin@example.com");
+    expect((await client.post("/users/ada", { role: "member" }, { cookie: admin })).status).toBe(403);
+  });
+});

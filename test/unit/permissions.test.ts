@@ -33,6 +33,8 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canAcceptAnswer", situation: "the member's own closed thread", call: (a) => permissions.canAcceptAnswer(a, closedThreadOfMember), allowed: [] },
   { predicate: "canVerifyAnswer", situation: "any answer", call: (a) => permissions.canVerifyAnswer(a), allowed: ["staff", "admin"] },
   { predicate: "canChangeOwnPassword", situation: "their own account", call: (a) => permissions.canChangeOwnPassword(a), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canChangeUserRole", situation: "another person's account", call: (a) => permissions.canChangeUserRole(a, { id: 99 }), allowed: ["admin"] },
+  { predicate: "canChangeUserRole", situation: "their own account", call: (a) => permissions.canChangeUserRole(a, { id: a.kind === "user" ? a.id : 0 }), allowed: [] },
   { predicate: "canViewUserProfile", situation: "any profile", call: (a) => permissions.canViewUserProfile(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
 ];
 
