@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { and, count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { posts, threads, votes } from "../../db/schema";
+import { prepareDatabase } from "../../db/prepare";
+import { startSession } from "~/lib/auth.server";
+import { getDb } from "~/lib/db.server";
+import type { Member } from "~/lib/permissions.server";
+import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
+import { httpClient } from "../fixtures/http-client";
+
+const VOTERS = 40;
+const servers: ChildProcess[] = [];
+
+async function startServer(): Promise<string> {
+  const port: number = await new Promise((resolve) => {
+    const probe = http.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+  const child = spawn(process.execPath, ["server.mjs"], {
+    env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  servers.push(child);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return baseUrl;
+    } catch {
+      // still starting
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("server did not start");
+}
+
+let voters: { member: Member; cookie: string }[];
+let asker: Member;
+
+beforeAll(async () => {
+  await prepareDatabase();
+  asker = await makeUser("customer");
+  voters = await Promise.all(
+    Array.from({ length: VOTERS }, async () => {
+      const member = await makeUser("member");
+      return { member, cookie: (await startSession(member.id, { secure: false })).split(";")[0] };
+    }),
+  );
+});
+
+afterAll(() => {
+  for (const server of servers) server.kill("SIGTERM");
+});
+
+describe("concurrent writes from two server processes on one database", () => {
+  it("counts every vote and answer exactly once and never fails with SQLITE_BUSY", async () => {
+    const [first, second] = await Promise.all([startServer(), startServer()]);
+    const clients = [httpClient(first), httpClient(second)];
+    const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
+    const target = makeAnswer(asker, threadId, "The answer everyone votes on.");
+    const path = `/questions/${threadId}/${slug}`;
+
+    const upvotes = await Promise.all(
+      voters.map(({ cookie }, i) => clients[i % 2].post(path, { intent: "vote", postId: String(target.postId), value: "1" }, { cookie })),
+    );
+    const answers = await Promise.all(
+      voters.map(({ cookie }, i) => clients[(i + 1) % 2].post(path, { intent: "answer", body: `Concurrent answer ${i}` }, { cookie })),
+    );
+    expect(upvotes.map((response) => response.status)).toEqual(Array(VOTERS).fill(200));
+    expect(answers.map((response) => response.status)).toEqual(Array(VOTERS).fill(303));
+
+    const db = getDb();
+    expect(db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)).get()!.score).toBe(VOTERS);
+    expect(db.select({ n: count() }).from(votes).where(eq(votes.postId, target.postId)).get()!.n).toBe(VOTERS);
+    expect(db.select({ answers: threads.answerCount }).from(threads).where(eq(threads.id, threadId)).get()!.answers).toBe(VOTERS + 1);
+    expect(db.select({ n: count() }).from(posts).where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"))).get()!.n).toBe(VOTERS + 1);
+
+    // Everyone flips to a downvote at once: the score swings by exactly two per voter.
+    const downvotes = await Promise.all(
+      voters.map(({ cookie }, i) => clients[(i + 1) % 2].post(path, { intent: "vote", postId: String(target.postId), value: "-1" }, { cookie })),
+    );
+    expect(downvotes.every((response) => response.status === 200)).toBe(true);
+    expect(db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)).get()!.score).toBe(-VOTERS);
+  });
+});
