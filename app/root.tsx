@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
+import { usePlainLinkNavigation } from "~/components/link-navigation";
 import { useNonce } from "~/components/nonce";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
 import stylesHref from "~/styles/app.css";
@@ -97,6 +98,7 @@ function Chrome({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  usePlainLinkNavigation();
   return (
     <Chrome>
       <Outlet />

@@ -1,6 +1,6 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { RelativeTime } from "./relative-time";
-import { VoteControls } from "./vote-controls";
+import { VoteControls, type VoteHandler } from "./vote-controls";
 
 export type PostViewData = {
   id: number;
@@ -19,6 +19,7 @@ export type PostViewData = {
 };
 
 type ThreadFlags = { canAccept: boolean; canVerify: boolean; signedIn: boolean };
+export type Voting = { onVote: VoteHandler; pending: Map<number, number> };
 
 function SolutionButton({ postId, intent, label }: { postId: number; intent: string; label: string }) {
   return (
@@ -32,12 +33,12 @@ function SolutionButton({ postId, intent, label }: { postId: number; intent: str
   );
 }
 
-export function PostView({ post, flags }: { post: PostViewData; flags: ThreadFlags }) {
+export function PostView({ post, flags, voting }: { post: PostViewData; flags: ThreadFlags; voting: Voting }) {
   const isAnswer = post.kind === "answer";
   const classes = ["post", post.verified ? "is-verified" : post.accepted ? "is-accepted" : ""].join(" ");
   return (
     <article id={`post-${post.id}`} className={classes} aria-label={isAnswer ? `Answer by ${post.author}` : "Question"}>
-      <VoteControls postId={post.id} score={post.score} myVote={post.myVote} canVote={post.canVote} signedIn={flags.signedIn} />
+      <VoteControls postId={post.id} score={post.score} myVote={post.myVote} pendingVote={voting.pending.get(post.id)} canVote={post.canVote} signedIn={flags.signedIn} onVote={voting.onVote} />
       <div>
         {post.accepted || post.verified ? (
           <div className="post-marks">
@@ -48,11 +49,11 @@ export function PostView({ post, flags }: { post: PostViewData; flags: ThreadFla
         <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
         <div className="post-footer">
           <div className="post-actions">
-            {post.canEdit ? <Link to={`/posts/${post.id}/edit`}>Edit</Link> : null}
+            {post.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
             {post.editedAt ? (
-              <Link to={`/posts/${post.id}/history`}>
+              <a href={`/posts/${post.id}/history`}>
                 edited <RelativeTime date={post.editedAt} />
-              </Link>
+              </a>
             ) : null}
             {isAnswer && flags.canAccept ? (
               <SolutionButton postId={post.id} intent={post.accepted ? "unaccept" : "accept"} label={post.accepted ? "Unaccept" : "Accept this answer"} />
@@ -62,7 +63,7 @@ export function PostView({ post, flags }: { post: PostViewData; flags: ThreadFla
             ) : null}
           </div>
           <span>
-            {isAnswer ? "answered" : "asked"} by <Link to={`/users/${post.author}`}>{post.author}</Link>{" "}
+            {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
             {post.authorRole === "staff" || post.authorRole === "admin" ? <span className="badge badge-staff">Staff</span> : null} <RelativeTime date={post.createdAt} />
           </span>
         </div>

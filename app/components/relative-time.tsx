@@ -1,4 +1,4 @@
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+const UNITS: [string, number][] = [
   ["year", 365 * 24 * 3600],
   ["month", 30 * 24 * 3600],
   ["week", 7 * 24 * 3600],
@@ -6,21 +6,22 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["hour", 3600],
   ["minute", 60],
 ];
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const absolute = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export function formatAge(date: Date, from = new Date()) {
-  const seconds = Math.round((date.getTime() - from.getTime()) / 1000);
+  const seconds = Math.round((from.getTime() - date.getTime()) / 1000);
+  if (seconds < 60) return "just now";
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.trunc(seconds / size), unit);
+    const count = Math.floor(seconds / size);
+    if (count >= 1) return count === 1 ? (unit === "day" ? "yesterday" : `1 ${unit} ago`) : `${count} ${unit}s ago`;
   }
   return "just now";
 }
 
 /** "3 hours ago", with the exact UTC time on hover; the text may differ by hydration time, which is fine. */
 export function RelativeTime({ date }: { date: Date }) {
+  const iso = date.toISOString();
   return (
-    <time dateTime={date.toISOString()} title={`${absolute.format(date)} UTC`} suppressHydrationWarning>
+    <time dateTime={iso} title={`${iso.slice(0, 16).replace("T", " ")} UTC`} suppressHydrationWarning>
       {formatAge(date)}
     </time>
   );

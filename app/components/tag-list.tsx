@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 
 export function TagList({ tags }: { tags: string[] }) {
   if (tags.length === 0) return null;
@@ -6,9 +5,9 @@ export function TagList({ tags }: { tags: string[] }) {
     <ul className="tag-list" aria-label="Tags">
       {tags.map((tag) => (
         <li key={tag}>
-          <Link className="tag" to={`/tags/${tag}`}>
+          <a className="tag" href={`/tags/${tag}`}>
             {tag}
-          </Link>
+          </a>
         </li>
       ))}
     </ul>

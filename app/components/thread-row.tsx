@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import { RelativeTime } from "./relative-time";
 import { TagList } from "./tag-list";
 
@@ -34,15 +33,15 @@ export function ThreadRow({ thread }: { thread: ThreadRowData }) {
       </div>
       <div>
         <h3 className="thread-title">
-          <Link to={threadPath(thread)}>{thread.title}</Link>
+          <a href={threadPath(thread)}>{thread.title}</a>
         </h3>
         <div className="thread-meta">
           {solved ? <span className="badge badge-solved">Solved</span> : null}
           {thread.status === "closed" ? <span className="badge badge-closed">Closed</span> : null}
-          <Link to={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</Link>
+          <a href={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</a>
           <TagList tags={thread.tags} />
           <span>
-            asked by <Link to={`/users/${thread.author}`}>{thread.author}</Link> <RelativeTime date={thread.createdAt} />
+            asked by <a href={`/users/${thread.author}`}>{thread.author}</a> <RelativeTime date={thread.createdAt} />
           </span>
         </div>
       </div>

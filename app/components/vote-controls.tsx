@@ -1,28 +1,47 @@
-import { useFetcher } from "@remix-run/react";
+import type { FormEvent } from "react";
 
-type VoteResult = { score?: number; myVote?: number; formError?: string | null };
+export type VoteHandler = (postId: number, value: number) => void;
 
 /**
- * Up/down voting as plain forms (they post and the page reloads without JavaScript); with
- * JavaScript a fetcher submits them and the score changes in place, optimistically.
+ * Up/down voting as plain forms: without JavaScript they post and the page reloads. With it, the
+ * thread page's one `onVote` submits them as background fetches and passes the pending value back
+ * as `pendingVote`, so the score changes in place at once; no hook per post keeps long threads cheap.
  */
-export function VoteControls({ postId, score, myVote, canVote, signedIn }: { postId: number; score: number; myVote: number; canVote: boolean; signedIn: boolean }) {
-  const fetcher = useFetcher<VoteResult>();
-  const pending = fetcher.formData ? Number(fetcher.formData.get("value")) : null;
-  const shownVote = pending ?? fetcher.data?.myVote ?? myVote;
-  const shownScore = pending !== null ? score - myVote + pending : (fetcher.data?.score ?? score);
+export function VoteControls({
+  postId,
+  score,
+  myVote,
+  pendingVote,
+  canVote,
+  signedIn,
+  onVote,
+}: {
+  postId: number;
+  score: number;
+  myVote: number;
+  pendingVote: number | undefined;
+  canVote: boolean;
+  signedIn: boolean;
+  onVote: VoteHandler;
+}) {
+  const shownVote = pendingVote ?? myVote;
+  const shownScore = score - myVote + shownVote;
   const reason = signedIn ? "You cannot vote on your own post" : "Sign in to vote";
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    onVote(postId, Number(new FormData(event.currentTarget).get("value")));
+  };
   const button = (value: 1 | -1, label: string, symbol: string) => {
     const pressed = shownVote === value;
     return (
-      <fetcher.Form method="post" preventScrollReset>
+      <form method="post" onSubmit={submit}>
         <input type="hidden" name="intent" value="vote" />
         <input type="hidden" name="postId" value={postId} />
         <input type="hidden" name="value" value={pressed ? 0 : value} />
         <button type="submit" className="vote-button" aria-pressed={pressed} aria-label={pressed ? `Remove your ${label}` : label} title={canVote ? label : reason} disabled={!canVote}>
           {symbol}
         </button>
-      </fetcher.Form>
+      </form>
     );
   };
   return (
@@ -32,7 +51,6 @@ export function VoteControls({ postId, score, myVote, canVote, signedIn }: { pos
         {shownScore}
       </span>
       {button(-1, "Downvote", "▼")}
-      {fetcher.data?.formError ? <span role="alert" className="field-error">{fetcher.data.formError}</span> : null}
     </div>
   );
 }

@@ -10,5 +10,5 @@ export async function loader() {
 /** Live preview for the Markdown editor: the same rendering and sanitizing as a saved post. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(() => previewMarkdown(context.actor, values));
+  return actionResult(() => Response.json(previewMarkdown(context.actor, values)));
 }

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useFetchers, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useCallback, useMemo } from "react";
 import { z } from "zod";
 import { MarkdownEditor } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
-import { PostView } from "~/components/post-view";
+import { PostView, type Voting } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
 import { TagList } from "~/components/tag-list";
 import { threadPath } from "~/components/thread-row";
@@ -70,12 +71,36 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }, values);
 }
 
+const VOTE_FETCHER_PREFIX = "vote-";
+
+/** One submit function and one pending-vote map for every post on the page (see VoteControls). */
+function useVoting(): Voting {
+  const submit = useSubmit();
+  const fetchers = useFetchers();
+  const pending = useMemo(() => {
+    const votes = new Map<number, number>();
+    for (const fetcher of fetchers) {
+      if (fetcher.key.startsWith(VOTE_FETCHER_PREFIX) && fetcher.formData) {
+        votes.set(Number(fetcher.formData.get("postId")), Number(fetcher.formData.get("value")));
+      }
+    }
+    return votes;
+  }, [fetchers]);
+  const onVote = useCallback(
+    (postId: number, value: number) =>
+      submit({ intent: "vote", postId, value }, { method: "post", navigate: false, fetcherKey: `${VOTE_FETCHER_PREFIX}${postId}`, preventScrollReset: true }),
+    [submit],
+  );
+  return { onVote, pending };
+}
+
 export default function ThreadPage() {
   const { thread, question, solutions, answers, answersPage, answerPageCount, can } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
   const preview = result && "preview" in result ? result : null;
+  const voting = useVoting();
   const answerDraft = failure?.values?.intent === "answer" ? failure.values.body : preview?.values.body;
   return (
     <>
@@ -94,7 +119,7 @@ export default function ThreadPage() {
           asked <RelativeTime date={thread.createdAt} />, active <RelativeTime date={thread.lastActivityAt} />, viewed {thread.viewCount} times
         </span>
       </div>
-      <PostView post={question} flags={can} />
+      <PostView post={question} flags={can} voting={voting} />
 
       {solutions.length > 0 ? (
         <section aria-labelledby="solutions-title">
@@ -102,7 +127,7 @@ export default function ThreadPage() {
             Solution
           </h2>
           {solutions.map((post) => (
-            <PostView key={post.id} post={post} flags={can} />
+            <PostView key={post.id} post={post} flags={can} voting={voting} />
           ))}
         </section>
       ) : null}
@@ -113,7 +138,7 @@ export default function ThreadPage() {
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
         {answers.map((post) => (
-          <PostView key={post.id} post={post} flags={can} />
+          <PostView key={post.id} post={post} flags={can} voting={voting} />
         ))}
         {failure && failure.values?.intent !== "answer" && failure.formError ? <FormError message={failure.formError} /> : null}
         <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />

@@ -54,7 +54,7 @@ CREATE TABLE `posts` (
 	FOREIGN KEY (`author_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `posts_thread_idx` ON `posts` (`thread_id`,`kind`,`score`);--> statement-breakpoint
+CREATE INDEX `posts_thread_order_idx` ON `posts` (`thread_id`,`kind`,"score" DESC,`created_at`,`id`);--> statement-breakpoint
 CREATE INDEX `posts_author_idx` ON `posts` (`author_id`,`kind`,`created_at`);--> statement-breakpoint
 CREATE UNIQUE INDEX `posts_one_question_idx` ON `posts` (`thread_id`) WHERE kind = 'question';--> statement-breakpoint
 CREATE TABLE `solutions` (

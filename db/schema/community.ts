@@ -95,7 +95,8 @@ export const posts = sqliteTable(
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
   },
   (t) => [
-    index("posts_thread_idx").on(t.threadId, t.kind, t.score),
+    // Serves the thread page's "answers by score, then oldest first" without sorting or reading bodies.
+    index("posts_thread_order_idx").on(t.threadId, t.kind, sql`${t.score} DESC`, t.createdAt, t.id),
     index("posts_author_idx").on(t.authorId, t.kind, t.createdAt),
     uniqueIndex("posts_one_question_idx").on(t.threadId).where(sql`kind = 'question'`),
   ],

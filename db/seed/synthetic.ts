@@ -120,12 +120,13 @@ export async function seedSyntheticCommunity(options: { threads: number; answers
           step(() => {
             tick();
             const threadId = threadIds[Math.floor(Math.pow(random(), 1.6) * threadIds.length)];
-            const author = people[(i * 7 + 3) % people.length];
+            const authorIndex = (i * 7 + 3) % people.length;
+            const author = people[authorIndex];
             const { postId } = postAnswer(author, threadId, { body: paragraph(1 + Math.floor(random() * 5)) });
             const list = answersOf.get(threadId);
             if (list) list.push(postId);
             else answersOf.set(threadId, [postId]);
-            if (random() < 0.3) castVote(people[(i * 13 + 5) % people.length], postId, { value: random() < 0.85 ? "1" : "-1" });
+            if (random() < 0.3) castVote(people[(authorIndex + 1 + (i % (people.length - 1))) % people.length], postId, { value: random() < 0.85 ? "1" : "-1" });
           });
         }
       });

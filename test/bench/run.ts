@@ -1,0 +1,212 @@
+/**
+ * npm run bench: measures the production server on synthetic communities of two sizes.
+ * For each size it seeds a database (cached under test/.tmp/bench/), starts `node server.mjs`, and
+ * drives it with autocannon (10 connections, one server process) on: the question list, a 50-answer
+ * thread page, the Markdown preview and posting answers. The baseline is the same thread page's
+ * bytes served by a plain node:http server, measured in the same run.
+ *
+ *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
+ *   BENCH_SIZES=10000:100000 npm run bench
+ *   BENCH_SECONDS=10                    seconds per scenario
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import autocannon from "autocannon";
+import Database from "better-sqlite3";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const BENCH_DIR = path.join(ROOT, "test/.tmp/bench");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 10;
+const SIZES = (process.env.BENCH_SIZES ?? "10000:100000,100000:1000000").split(",").map((pair) => {
+  const [threads, answers] = pair.split(":").map(Number);
+  return { threads, answers };
+});
+const BENCH_USERS = 1000;
+
+type Scenario = { name: string; target: string; result: autocannon.Result; peakMemoryMb?: number };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = http.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(baseUrl: string, child: ChildProcess) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error("server exited during start-up");
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("server did not become healthy");
+}
+
+function peakRssMb(pid: number) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+function seedDatabase(threads: number, answers: number) {
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const file = path.join(BENCH_DIR, `hearth-${threads}-${answers}.sqlite`);
+  if (fs.existsSync(file)) return file;
+  const partial = `${file}.partial`;
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(partial + suffix, { force: true });
+  console.log(`Seeding ${threads} threads / ${answers} answers (cached at ${path.relative(ROOT, file)})…`);
+  const started = Date.now();
+  execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed.ts", "--threads", String(threads), "--answers", String(answers)], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: partial },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const sqlite = new Database(partial);
+  sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  sqlite.exec("ANALYZE");
+  sqlite.close();
+  fs.renameSync(partial, file);
+  console.log(`  seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return file;
+}
+
+/** Bench users with live sessions, and one thread with exactly 50 answers, through the app's models. */
+async function prepareFixtures(file: string) {
+  process.env.DATABASE_PATH = file;
+  const { closeDatabase } = await import("~/lib/db.server");
+  closeDatabase();
+  const { startSession, hashPassword } = await import("~/lib/auth.server");
+  const { insertUsersWithHash } = await import("~/models/user.server");
+  const { askQuestion } = await import("~/models/thread.server");
+  const { postAnswer } = await import("~/models/post.server");
+  const { resetAllLimits } = await import("~/lib/rate-limit.server");
+  const { listCategories } = await import("~/models/tag.server");
+  const stamp = `${Date.now().toString(36)}`;
+  const hash = await hashPassword(`bench-${stamp}`);
+  const users = insertUsersWithHash(
+    Array.from({ length: BENCH_USERS }, (_, i) => ({ email: `load-${stamp}-${i}@example.com`, username: `load-${stamp}-${i}`, role: "member" as const })),
+    hash,
+  ).map((user) => ({ kind: "user" as const, ...user }));
+  const category = listCategories()[0].slug;
+  const thread = askQuestion(users[0], { title: `Benchmark thread with fifty answers ${stamp}`, body: "How do I read a thread with **fifty** answers quickly?", category, tags: "" });
+  for (let i = 1; i <= 50; i++) {
+    postAnswer(users[i], thread.threadId, { body: `Answer ${i}: try *this* first, then \`that\`.\n\n- step one\n- step two\n\nMore text so the answer has a realistic length for a support forum reply, about two sentences long.` });
+  }
+  resetAllLimits();
+  const cookies = await Promise.all(users.map(async (user) => (await startSession(user.id, { secure: false })).split(";")[0]));
+  const { listThreads } = await import("~/models/thread.server");
+  const { VISITOR } = await import("~/lib/permissions.server");
+  // Answers are posted across many other threads, so the measured 50-answer page stays at 50.
+  const answerTargets = listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500).threads.map((t) => `/questions/${t.id}/${t.slug}`);
+  closeDatabase();
+  return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, cookies, answerTargets };
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function startBaseline(bytes: Buffer, contentType: string) {
+  const port = await freePort();
+  const bodyFile = path.join(BENCH_DIR, "baseline-page.html");
+  fs.writeFileSync(bodyFile, bytes);
+  const script = `const http=require("node:http");const body=require("node:fs").readFileSync(process.env.BODY_FILE);http.createServer((q,s)=>{s.writeHead(200,{"content-type":process.env.CT,"content-length":body.length});s.end(body)}).listen(${port},"127.0.0.1",()=>console.log("ready"))`;
+  const child = spawn(process.execPath, ["-e", script], { env: { ...process.env, BODY_FILE: bodyFile, CT: contentType }, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function benchSize(threads: number, answers: number) {
+  const file = seedDatabase(threads, answers);
+  const fixtures = await prepareFixtures(file);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, ["server.mjs"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATABASE_PATH: file, NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const scenarios: Scenario[] = [];
+  try {
+    await waitForHealth(baseUrl, server);
+    const origin = { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" };
+    let nextUser = 0;
+    const cookie = () => fixtures.cookies[nextUser++ % fixtures.cookies.length];
+    const threadPage = await fetch(baseUrl + fixtures.threadPath);
+    const pageBytes = Buffer.from(await threadPage.arrayBuffer());
+    if (threadPage.status !== 200) throw new Error(`thread page answered ${threadPage.status}`);
+
+    await run({ url: baseUrl + fixtures.threadPath, duration: 2 }); // warm-up
+    scenarios.push({ name: "GET /questions", target: "", result: await run({ url: `${baseUrl}/questions` }) });
+    scenarios.push({ name: "GET thread page (50 answers)", target: "≥ 500 req/s, p99 ≤ 40 ms", result: await run({ url: baseUrl + fixtures.threadPath }) });
+    const previewBody = new URLSearchParams({ body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |" }).toString();
+    scenarios.push({
+      name: "POST /api/preview",
+      target: "",
+      result: await run({
+        url: `${baseUrl}/api/preview`,
+        requests: [{ method: "POST", body: previewBody, setupRequest: (request) => ({ ...request, headers: { ...origin, cookie: cookie() } }) }],
+      }),
+    });
+    let answerNumber = 0;
+    scenarios.push({
+      name: "POST an answer",
+      target: "≥ 300 answers/s",
+      result: await run({
+        url: baseUrl + fixtures.threadPath,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (request) => ({
+              ...request,
+              path: fixtures.answerTargets[answerNumber % fixtures.answerTargets.length],
+              headers: { ...origin, cookie: cookie() },
+              body: new URLSearchParams({ intent: "answer", body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.` }).toString(),
+            }),
+          },
+        ],
+      }),
+    });
+    const peakMemoryMb = peakRssMb(server.pid!);
+    scenarios.forEach((scenario) => (scenario.peakMemoryMb = peakMemoryMb));
+
+    const baseline = await startBaseline(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
+    try {
+      scenarios.push({ name: "baseline: same thread bytes from node:http", target: "", result: await run({ url: baseline.url }) });
+    } finally {
+      baseline.child.kill();
+    }
+    return { threads, answers, pageKb: Math.round(pageBytes.length / 1024), peakMemoryMb, scenarios };
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+const reports = [];
+for (const size of SIZES) {
+  const report = await benchSize(size.threads, size.answers);
+  reports.push(report);
+  console.log(`\n### ${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers (thread page ${report.pageKb} KB, server peak RSS ${report.peakMemoryMb} MB)\n`);
+  console.log("| scenario | req/s | p50 ms | p99 ms | non-2xx | errors | target |");
+  console.log("|---|---:|---:|---:|---:|---:|---|");
+  for (const { name, target, result } of report.scenarios) {
+    console.log(`| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${result.errors + result.timeouts} | ${target} |`);
+  }
+}
+fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });
+fs.writeFileSync(
+  path.join(ROOT, "test/.reports/bench.json"),
+  JSON.stringify(reports.map((r) => ({ ...r, scenarios: r.scenarios.map((s) => ({ name: s.name, rps: s.result.requests.average, p50: s.result.latency.p50, p99: s.result.latency.p99, non2xx: s.result.non2xx, errors: s.result.errors })) })), null, 2),
+);
+process.exit(0);
