@@ -4,6 +4,7 @@ import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { log } from "~/lib/log.server";
+import { storePage } from "~/lib/page-cache.server";
 
 // The HTTP server (server.mjs) reaches these through the build, so it shares this bundle's modules.
 export { createExpressApp } from "~/lib/express-app.server";
@@ -34,7 +35,12 @@ export default function handleRequest(
       },
       final(done) {
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+        const html = Buffer.concat(chunks).toString("utf8");
+        if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
+          const url = new URL(request.url);
+          storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration);
+        }
+        resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
         done();
       },
     });

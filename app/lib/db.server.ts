@@ -1,7 +1,8 @@
 /**
  * The one SQLite connection of this process.
- * WAL lets readers run beside the single writer; synchronous=FULL makes every commit durable (see
- * DECISIONS.md); busy_timeout makes a writer wait for another process's lock instead of failing;
+ * WAL lets readers run beside the single writer; synchronous=NORMAL skips the fsync per commit (an
+ * application crash loses nothing; a power cut can lose the last moments: see README "Durability");
+ * busy_timeout makes a writer wait for another process's lock instead of failing;
  * `PRAGMA optimize` at open keeps the planner's statistics fresh for a long-lived connection.
  * Writes go through `writeTransaction`, which takes the write lock up front (BEGIN IMMEDIATE) so a
  * read-then-write never upgrades its lock halfway and fails with SQLITE_BUSY.
@@ -23,7 +24,7 @@ function open() {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   // Hot pages come from memory instead of a read() per page: 64 MB of page cache, reads through mmap.

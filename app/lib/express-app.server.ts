@@ -9,7 +9,9 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { validateSessionCookie } from "./auth.server";
+import { recordThreadView } from "~/models/thread.server";
 import { log } from "./log.server";
+import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -105,6 +107,27 @@ async function sessionActor(req: Request, res: Response, next: NextFunction) {
   }
 }
 
+const THREAD_PAGE = /^\/questions\/(\d+)\/[^/?]+/;
+
+/** Visitors' GETs are answered from the page cache when it holds a fresh copy; writes empty it. */
+function visitorPageCache(req: Request, res: Response, next: NextFunction) {
+  res.locals.pageCacheGeneration = pageCacheGeneration();
+  if (!SAFE_METHODS.has(req.method)) {
+    invalidatePageCache();
+    res.on("finish", invalidatePageCache);
+    return next();
+  }
+  if (req.method !== "GET" || res.locals.actor.kind !== "visitor" || !pageCacheEnabled()) return next();
+  const page = cachedPage(req.originalUrl, res.locals.cspNonce);
+  if (!page) return next();
+  for (const [name, value] of page.headers) res.setHeader(name, value);
+  res.setHeader("X-Hearth-Cache", "hit");
+  res.status(200).send(page.body);
+  // The thread loader counts views; a cached copy skips the loader, so count here.
+  const thread = THREAD_PAGE.exec(req.path);
+  if (thread) recordThreadView(Number(thread[1]));
+}
+
 export function createExpressApp(build: ServerBuild, { root = process.cwd() }: { root?: string } = {}) {
   const app = express();
   app.disable("x-powered-by");
@@ -115,6 +138,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.use(sameOriginWrites);
   app.use(bodySizeLimit);
   app.use(sessionActor);
+  app.use(visitorPageCache);
   app.all(
     "*",
     createRequestHandler({
@@ -125,6 +149,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
         requestId: res.locals.requestId as string,
         cspNonce: res.locals.cspNonce as string,
         clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        pageCacheGeneration: res.locals.pageCacheGeneration as number,
       }),
     }),
   );

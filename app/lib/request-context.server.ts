@@ -7,6 +7,7 @@ declare module "@remix-run/node" {
     requestId: string;
     cspNonce: string;
     clientAddress: string;
+    pageCacheGeneration: number;
   }
   interface Future {
     v3_singleFetch: true;

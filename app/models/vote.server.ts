@@ -1,5 +1,6 @@
 /**
  * Votes: one per user per post, +1 or -1, changeable and removable; never on one's own post.
+ * Casting the same vote again is refused (409) rather than silently counted.
  * The vote row and the post's (and thread's) score change in one IMMEDIATE transaction, so
  * concurrent voters, even in other processes, never lose or double an update.
  */
@@ -8,7 +9,7 @@ import { z } from "zod";
 import { posts, threads, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
-import { NotFoundError } from "~/lib/errors.server";
+import { ConflictError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -30,7 +31,8 @@ export function castVote(actor: Actor, postId: number, input: unknown) {
     const previous = db.select({ value: votes.value }).from(votes).where(mine).get()?.value ?? 0;
     const delta = value - previous;
     if (delta === 0) {
-      return { score: db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)).get()!.score, myVote: value };
+      if (value !== 0) throw new ConflictError(`You have already ${value > 0 ? "upvoted" : "downvoted"} this post.`);
+      return { score: db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)).get()!.score, myVote: 0 };
     }
     if (value === 0) db.delete(votes).where(mine).run();
     else {

@@ -149,7 +149,12 @@ async function benchSize(threads: number, answers: number) {
 
     await run({ url: baseUrl + fixtures.threadPath, duration: 2 }); // warm-up
     scenarios.push({ name: "GET /questions", target: "", result: await run({ url: `${baseUrl}/questions` }) });
-    scenarios.push({ name: "GET thread page (50 answers)", target: "≥ 500 req/s, p99 ≤ 40 ms", result: await run({ url: baseUrl + fixtures.threadPath }) });
+    scenarios.push({ name: "GET thread page (50 answers), visitor", target: "≥ 500 req/s, p99 ≤ 40 ms", result: await run({ url: baseUrl + fixtures.threadPath }) });
+    scenarios.push({
+      name: "GET thread page (50 answers), signed in: no page cache",
+      target: "",
+      result: await run({ url: baseUrl + fixtures.threadPath, requests: [{ method: "GET", setupRequest: (request) => ({ ...request, headers: { cookie: cookie() } }) }] }),
+    });
     const previewBody = new URLSearchParams({ body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |" }).toString();
     scenarios.push({
       name: "POST /api/preview",

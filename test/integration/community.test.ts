@@ -97,7 +97,7 @@ describe("castVote", () => {
     const { threadId } = makeThread(asker);
     const { postId } = makeAnswer(helper, threadId);
     expect(castVote(other, postId, { value: "1" })).toEqual({ score: 1, myVote: 1 });
-    expect(castVote(other, postId, { value: "1" })).toEqual({ score: 1, myVote: 1 });
+    expect(() => castVote(other, postId, { value: "1" })).toThrow("You have already upvoted this post.");
     expect(castVote(asker, postId, { value: "1" }).score).toBe(2);
     expect(castVote(other, postId, { value: "-1" })).toEqual({ score: 0, myVote: -1 });
     expect(castVote(other, postId, { value: "0" })).toEqual({ score: 1, myVote: 0 });
