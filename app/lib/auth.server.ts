@@ -143,3 +143,13 @@ export function verifyPassword(passwordHash: string, password: string) {
 export function cookieOptionsFor(request: Request): CookieOptions {
   return { secure: new URL(request.url).protocol === "https:" };
 }
+
+/**
+ * Sign-in and sign-up: ends whatever session the browser had and starts a new one, so an id planted
+ * before signing in is worthless afterwards. Returns the Set-Cookie value.
+ */
+export async function rotateSession(request: Request, userId: number) {
+  const options = cookieOptionsFor(request);
+  await endSessionFromCookie(request.headers.get("cookie"), options);
+  return startSession(userId, options);
+}

@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 
 export const PAGE_CACHE_TTL_MS = 3_000;
-const MAX_ENTRIES = 300;
+const MAX_ENTRIES = 200;
 const PLACEHOLDER = `nonce-placeholder-${randomBytes(9).toString("hex")}`;
 
 type Entry = { body: string; headers: [string, string][]; storedAt: number; generation: number };

@@ -198,11 +198,9 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     createdAt: posts.createdAt,
     editedAt: posts.editedAt,
   };
+  const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
   // The question and the solutions head every page; the other answers follow by score.
-  const pinned = db
-    .select(postColumns)
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.authorId))
+  const pinned = postsWithAuthors()
     .where(
       and(
         eq(posts.threadId, threadId),
@@ -210,10 +208,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
       ),
     )
     .all();
-  const answers = db
-    .select(postColumns)
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.authorId))
+  const answers = postsWithAuthors()
     .where(
       and(
         eq(posts.threadId, threadId),

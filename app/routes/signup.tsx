@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
-import { cookieOptionsFor, endSessionFromCookie, startSession } from "~/lib/auth.server";
+import { rotateSession } from "~/lib/auth.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, redirectWithCookie, safeRedirectPath } from "~/lib/http.server";
 import { signUp } from "~/models/user.server";
@@ -22,9 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return actionResult(
     async () => {
       const { userId } = await signUp(values, { address: context.clientAddress });
-      const cookie = cookieOptionsFor(request);
-      await endSessionFromCookie(request.headers.get("cookie"), cookie);
-      return redirectWithCookie(safeRedirectPath(values.redirectTo), await startSession(userId, cookie));
+      return redirectWithCookie(safeRedirectPath(values.redirectTo), await rotateSession(request, userId));
     },
     { email: values.email ?? "", username: values.username ?? "" },
   );
