@@ -7,6 +7,7 @@ import { asc, desc, eq, inArray } from "drizzle-orm";
 import { categories, tags, threadTags } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { canViewThread, ensure, type Actor } from "~/lib/permissions.server";
 import { MAX_TAGS_PER_THREAD } from "./community-rules";
 
 
@@ -22,11 +23,13 @@ export function popularTags(limit = 20) {
   return getDb().select().from(tags).orderBy(desc(tags.threadCount), asc(tags.name)).limit(limit).all();
 }
 
-export function listTags() {
+export function listTags(actor: Actor) {
+  ensure(canViewThread(actor));
   return getDb().select().from(tags).orderBy(asc(tags.name)).all();
 }
 
-export function getTag(name: string) {
+export function getTag(actor: Actor, name: string) {
+  ensure(canViewThread(actor));
   const tag = getDb().select().from(tags).where(eq(tags.name, name.toLowerCase())).get();
   if (!tag) throw new NotFoundError("There is no tag with that name.");
   return tag;

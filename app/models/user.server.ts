@@ -12,7 +12,7 @@ import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeOwnPassword, canChangeUserRole, ensure, type Actor } from "~/lib/permissions.server";
+import { canChangeOwnPassword, canChangeUserRole, canViewUserProfile, ensure, type Actor } from "~/lib/permissions.server";
 import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
 
 const email = z
@@ -126,6 +126,7 @@ export async function changePassword(actor: Actor, input: unknown) {
 const PROFILE_LIST_SIZE = 20;
 
 export function getUserProfile(actor: Actor, username: string) {
+  ensure(canViewUserProfile(actor));
   const db = getDb();
   const user = db
     .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })

@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!canAskQuestion(context.actor)) {
     throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
   }
-  return { categories: listCategories(), tags: listTags().map((tag) => tag.name) };
+  return { categories: listCategories(), tags: listTags(context.actor).map((tag) => tag.name) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -12,7 +12,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const query = threadListQuerySchema.parse({ ...Object.fromEntries(new URL(request.url).searchParams), tag: params.tag });
   return loaderResult(() => {
-    const tag = getTag(params.tag ?? "");
+    const tag = getTag(context.actor, params.tag ?? "");
     return { tag, page: query.page, ...listThreads(context.actor, query) };
   });
 }

@@ -5,8 +5,8 @@ import { listTags } from "~/models/tag.server";
 
 export const meta: MetaFunction = () => [{ title: "Tags" }];
 
-export async function loader(_args: LoaderFunctionArgs) {
-  return loaderResult(() => ({ tags: listTags() }));
+export async function loader({ context }: LoaderFunctionArgs) {
+  return loaderResult(() => ({ tags: listTags(context.actor) }));
 }
 
 export default function Tags() {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { hashPassword } from "~/lib/auth.server";
 import { setClock } from "~/lib/clock.server";
 import { writeTransaction } from "~/lib/db.server";
-import type { Member } from "~/lib/permissions.server";
+import { VISITOR, type Member } from "~/lib/permissions.server";
 import type { Role } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/post.server";
@@ -67,7 +67,7 @@ export async function seedSyntheticCommunity(options: { threads: number; answers
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const corpus = loadCorpus(options.corpusDir);
   const categories = listCategories();
-  const tags = listTags();
+  const tags = listTags(VISITOR);
   if (categories.length === 0 || tags.length === 0) throw new Error("seed the demo community first: synthetic threads need categories and tags");
 
   const userCount = options.users ?? Math.max(200, Math.ceil(options.threads / 50));
