@@ -6,7 +6,10 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fieldErrors: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "form");
-    fieldErrors[field] ??= issue.message;
+    // Form values are always strings, so a type error means the field was not sent at all; say so
+    // instead of zod's default wording, unless the schema gave its own message.
+    const missing = issue.code === "invalid_type" && issue.message.startsWith("Invalid input");
+    fieldErrors[field] ??= missing ? "This field is required." : issue.message;
   }
   return fieldErrors;
 }

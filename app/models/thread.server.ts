@@ -42,7 +42,7 @@ export const titleSchema = z
 const askSchema = z.object({
   title: titleSchema,
   body: bodySchema,
-  category: z.string().trim().min(1, "Choose a category."),
+  category: z.string({ error: "Choose a category." }).trim().min(1, "Choose a category."),
   tags: z.string().max(200, "Too many tags.").default(""),
 });
 

@@ -56,7 +56,8 @@ describe("askQuestion", () => {
     expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "x".repeat(32_001), category: "general" }))).toMatchObject({ body: expect.stringContaining("32,000") });
     expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "general", tags: "wifi, unicorns" }))).toEqual({ tags: expect.stringContaining("unicorns") });
     expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "general", tags: "a,b,c,d,e,f" }))).toEqual({ tags: "Use at most 5 tags." });
-    expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "nope" }))).toEqual({ category: expect.any(String) });
+    expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "nope" }))).toEqual({ category: "Choose one of the listed categories." });
+    expect(fieldErrorsOf(() => askQuestion(asker, { body: "ok" }))).toEqual({ title: "This field is required.", category: "Choose a category." });
   });
 
   it("rate-limits a burst of questions from one person", () => {
