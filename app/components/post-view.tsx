@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { RelativeTime } from "./relative-time";
-import { VoteControls, type VoteHandler } from "./vote-controls";
+import { VoteControls, type Voting } from "./vote-controls";
 
 export type PostViewData = {
   id: number;
@@ -19,7 +19,6 @@ export type PostViewData = {
 };
 
 type ThreadFlags = { canAccept: boolean; canVerify: boolean; signedIn: boolean };
-export type Voting = { onVote: VoteHandler; pending: Map<number, number> };
 
 function SolutionButton({ postId, intent, label }: { postId: number; intent: string; label: string }) {
   return (

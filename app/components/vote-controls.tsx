@@ -1,6 +1,8 @@
-import type { FormEvent } from "react";
+import { useFetchers, useSubmit } from "@remix-run/react";
+import { useCallback, useMemo, type FormEvent } from "react";
 
 export type VoteHandler = (postId: number, value: number) => void;
+export type Voting = { onVote: VoteHandler; pending: Map<number, number> };
 
 /**
  * Up/down voting as plain forms: without JavaScript they post and the page reloads. With it, the
@@ -53,4 +55,27 @@ export function VoteControls({
       {button(-1, "Downvote", "▼")}
     </div>
   );
+}
+
+const VOTE_FETCHER_PREFIX = "vote-";
+
+/** One submit function and one pending-vote map for every post on the page (see VoteControls). */
+export function useVoting(): Voting {
+  const submit = useSubmit();
+  const fetchers = useFetchers();
+  const pending = useMemo(() => {
+    const votes = new Map<number, number>();
+    for (const fetcher of fetchers) {
+      if (fetcher.key.startsWith(VOTE_FETCHER_PREFIX) && fetcher.formData) {
+        votes.set(Number(fetcher.formData.get("postId")), Number(fetcher.formData.get("value")));
+      }
+    }
+    return votes;
+  }, [fetchers]);
+  const onVote = useCallback(
+    (postId: number, value: number) =>
+      submit({ intent: "vote", postId, value }, { method: "post", navigate: false, fetcherKey: `${VOTE_FETCHER_PREFIX}${postId}`, preventScrollReset: true }),
+    [submit],
+  );
+  return { onVote, pending };
 }

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useFetchers, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { useCallback, useMemo } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { MarkdownEditor } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
-import { PostView, type Voting } from "~/components/post-view";
+import { PostView } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
 import { TagList } from "~/components/tag-list";
+import { useVoting } from "~/components/vote-controls";
 import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
@@ -69,29 +69,6 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       }
     }
   }, values);
-}
-
-const VOTE_FETCHER_PREFIX = "vote-";
-
-/** One submit function and one pending-vote map for every post on the page (see VoteControls). */
-function useVoting(): Voting {
-  const submit = useSubmit();
-  const fetchers = useFetchers();
-  const pending = useMemo(() => {
-    const votes = new Map<number, number>();
-    for (const fetcher of fetchers) {
-      if (fetcher.key.startsWith(VOTE_FETCHER_PREFIX) && fetcher.formData) {
-        votes.set(Number(fetcher.formData.get("postId")), Number(fetcher.formData.get("value")));
-      }
-    }
-    return votes;
-  }, [fetchers]);
-  const onVote = useCallback(
-    (postId: number, value: number) =>
-      submit({ intent: "vote", postId, value }, { method: "post", navigate: false, fetcherKey: `${VOTE_FETCHER_PREFIX}${postId}`, preventScrollReset: true }),
-    [submit],
-  );
-  return { onVote, pending };
 }
 
 export default function ThreadPage() {
