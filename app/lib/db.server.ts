@@ -18,6 +18,14 @@ import { databasePath, migrationsFolder } from "./env.server";
 export type Db = BetterSQLite3Database<typeof schema>;
 
 let connection: { sqlite: Database.Database; db: Db } | null = null;
+let queriesRun = 0;
+
+/** How many queries `work` sent through drizzle: lets tests hold pages to a fixed query count. */
+export function countQueries(work: () => unknown): number {
+  const before = queriesRun;
+  work();
+  return queriesRun - before;
+}
 
 function open() {
   const file = databasePath();
@@ -31,7 +39,7 @@ function open() {
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("mmap_size = 268435456");
   sqlite.pragma("optimize = 0x10002");
-  return { sqlite, db: drizzle(sqlite, { schema }) };
+  return { sqlite, db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }) };
 }
 
 function current() {
