@@ -1,7 +1,5 @@
 import path from "node:path";
 
-export const isProduction = process.env.NODE_ENV === "production";
-
 export function databasePath(): string {
   return path.resolve(process.env.DATABASE_PATH ?? "./data/hearth.sqlite");
 }

@@ -18,10 +18,6 @@ export function notFound(message = "That page does not exist."): never {
   throw data(message, { status: 404 });
 }
 
-export function badRequest(message: string): never {
-  throw data(message, { status: 400 });
-}
-
 function rethrowAsHttp(error: unknown): never {
   if (error instanceof NotFoundError) throw data(error.message, { status: 404 });
   if (error instanceof ForbiddenError) throw data(error.message, { status: 403 });

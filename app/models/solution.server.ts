@@ -3,7 +3,6 @@
  * Each kind is one row per thread (marking another answer moves it); both may point at one answer.
  */
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import { posts, solutions, threads, type SolutionKind } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
@@ -11,8 +10,6 @@ import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { canAcceptAnswer, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { refreshThreadStatus } from "./thread.server";
-
-export const solutionKindSchema = z.enum(["accepted", "verified"]);
 
 function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {
   if (kind === "accepted") ensure(canAcceptAnswer(actor, thread), "Only the person who asked can accept an answer.");

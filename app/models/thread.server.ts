@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { categories, posts, solutions, tags, threadTags, threads, users, votes, type ThreadStatus } from "../../db/schema";
+import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
@@ -159,8 +159,6 @@ export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THR
   };
 }
 
-export type ThreadListItem = ReturnType<typeof listThreads>["threads"][number];
-
 /** The thread page: question, solutions first, answers by score; one query per kind of row. */
 export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   ensure(canViewThread(actor));
@@ -258,13 +256,6 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   };
 }
 
-export type ThreadPage = ReturnType<typeof getThreadPage>;
-export type ThreadPost = ThreadPage["answers"][number];
-
-/** The id and canonical slug of a thread, for redirects to its URL. */
-export function findThreadSlug(threadId: number) {
-  return getDb().select({ id: threads.id, slug: threads.slug }).from(threads).where(eq(threads.id, threadId)).get() ?? null;
-}
 
 /** Recomputes a thread's status from its solutions and answers; closed threads stay closed. */
 export function refreshThreadStatus(threadId: number) {
@@ -305,5 +296,3 @@ export function flushThreadViews() {
     }
   });
 }
-
-export type { ThreadStatus };
