@@ -61,3 +61,12 @@ export function MarkdownEditor({
     </div>
   );
 }
+
+/** The no-JavaScript preview: posts the form with intent=preview; the action answers with `serverPreview`. */
+export function PreviewButton() {
+  return (
+    <button type="submit" name="intent" value="preview" className="button button-secondary">
+      Preview
+    </button>
+  );
+}

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { MarkdownEditor } from "~/components/markdown-editor";
+import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
@@ -48,9 +48,7 @@ export default function EditPost() {
           <button type="submit" className="button" disabled={submitting}>
             Save changes
           </button>
-          <button type="submit" name="intent" value="preview" className="button button-secondary">
-            Preview
-          </button>
+          <PreviewButton />
           <Link to={`/posts/${post.id}/history`}>History</Link>
         </div>
       </Form>

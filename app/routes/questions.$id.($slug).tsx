@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { MarkdownEditor } from "~/components/markdown-editor";
+import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
 import { PostView } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
@@ -133,9 +133,7 @@ export default function ThreadPage() {
               <button type="submit" name="intent" value="answer" className="button" disabled={submitting}>
                 Post your answer
               </button>
-              <button type="submit" name="intent" value="preview" className="button button-secondary">
-                Preview
-              </button>
+              <PreviewButton />
             </div>
           </Form>
         ) : can.signedIn ? (

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { MarkdownEditor } from "~/components/markdown-editor";
+import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
@@ -75,9 +75,7 @@ export default function Ask() {
           <button type="submit" className="button" disabled={submitting}>
             Post your question
           </button>
-          <button type="submit" name="intent" value="preview" className="button button-secondary">
-            Preview
-          </button>
+          <PreviewButton />
         </div>
       </Form>
     </div>
