@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import { ValidationError, type FieldErrors } from "./errors.server";
 
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fieldErrors: FieldErrors = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "form");

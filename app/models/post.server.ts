@@ -64,16 +64,14 @@ export function getPostForEdit(actor: Actor, postId: number) {
   return post;
 }
 
-const editSchema = z.object({ body: bodySchema, title: titleSchema.optional() });
+const editAnswerSchema = z.object({ body: bodySchema });
+const editQuestionSchema = z.object({ body: bodySchema, title: titleSchema });
 
 export function editPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const post = getPostForEdit(actor, postId);
-  const values = parseInput(editSchema, input);
-  const newTitle = post.kind === "question" ? values.title : undefined;
-  if (post.kind === "question" && !newTitle) {
-    parseInput(z.object({ title: titleSchema }), input);
-  }
+  const values: { body: string; title?: string } = parseInput(post.kind === "question" ? editQuestionSchema : editAnswerSchema, input);
+  const newTitle = values.title;
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
   return writeTransaction(() => {

@@ -4,7 +4,7 @@
  * in the same transaction as the write that changes them. Reading a thread costs a fixed number of
  * queries however many answers it has: ids first, then related rows with one IN query each.
  */
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -202,7 +202,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     .where(
       and(
         eq(posts.threadId, threadId),
-        sql`(${posts.kind} = 'question' OR ${posts.id} IN (${sql.join(solutionPostIds.length ? solutionPostIds : [0], sql`, `)}))`,
+        or(eq(posts.kind, "question"), inArray(posts.id, solutionPostIds)),
       ),
     )
     .all();
@@ -211,7 +211,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
       and(
         eq(posts.threadId, threadId),
         eq(posts.kind, "answer"),
-        solutionPostIds.length ? sql`${posts.id} NOT IN (${sql.join(solutionPostIds, sql`, `)})` : undefined,
+        notInArray(posts.id, solutionPostIds),
       ),
     )
     .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))

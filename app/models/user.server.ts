@@ -9,10 +9,10 @@ import { posts, ROLES, solutions, threads, users, type Role } from "../../db/sch
 import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server";
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/lib/common-passwords.server";
-import { getDb } from "~/lib/db.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeOwnPassword, canChangeUserRole, canViewUserProfile, ensure, type Actor } from "~/lib/permissions.server";
+import { canChangeOwnPassword, canChangeUserRole, canViewUserProfile, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
 
 const email = z
@@ -56,24 +56,27 @@ export async function signUp(input: unknown, { address }: { address: string }) {
   }
   const passwordHash = await hashPassword(values.password);
   const db = getDb();
-  const taken = db
-    .select({ email: users.email, username: users.username })
-    .from(users)
-    .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`)
-    .all();
-  if (taken.some((row) => row.username === values.username)) {
-    throw new ValidationError({ username: "That username is taken. Try another." });
-  }
-  if (taken.length > 0) {
-    // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
-    throw new ValidationError({ email: "We could not create an account with this email. If it is yours, sign in instead." });
-  }
-  const created = db
-    .insert(users)
-    .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now() })
-    .returning({ id: users.id })
-    .get();
-  return { userId: created.id };
+  // Check and insert under one write lock, so two simultaneous sign-ups cannot both pass the check.
+  return writeTransaction(() => {
+    const taken = db
+      .select({ email: users.email, username: users.username })
+      .from(users)
+      .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`)
+      .all();
+    if (taken.some((row) => row.username === values.username)) {
+      throw new ValidationError({ username: "That username is taken. Try another." });
+    }
+    if (taken.length > 0) {
+      // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
+      throw new ValidationError({ email: "We could not create an account with this email. If it is yours, sign in instead." });
+    }
+    const created = db
+      .insert(users)
+      .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now() })
+      .returning({ id: users.id })
+      .get();
+    return { userId: created.id };
+  });
 }
 
 /** Creates an account with a given role, for the seed script and test fixtures. */
@@ -110,9 +113,10 @@ const changePasswordSchema = z.object({
   newPassword,
 });
 
+/** Changes the actor's own password and ends every session they have, the current one included. */
 export async function changePassword(actor: Actor, input: unknown) {
   ensure(canChangeOwnPassword(actor), "Sign in to change your password.");
-  if (actor.kind !== "user") return;
+  ensureSignedIn(actor);
   const values = parseInput(changePasswordSchema, input);
   consume(`password:user:${actor.id}`, LIMITS.passwordChange);
   const user = getDb().select().from(users).where(eq(users.id, actor.id)).get();
@@ -121,6 +125,7 @@ export async function changePassword(actor: Actor, input: unknown) {
   }
   const passwordHash = await hashPassword(values.newPassword);
   getDb().update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
+  await endAllSessions(actor.id);
 }
 
 const PROFILE_LIST_SIZE = 20;

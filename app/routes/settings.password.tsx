@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
-import { cookieOptionsFor, endAllSessions, startSession } from "~/lib/auth.server";
+import { cookieOptionsFor, startSession } from "~/lib/auth.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult } from "~/lib/http.server";
-import { canChangeOwnPassword } from "~/lib/permissions.server";
+import { canChangeOwnPassword, type Member } from "~/lib/permissions.server";
 import { changePassword } from "~/models/user.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 
@@ -23,11 +23,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(async () => {
     await changePassword(actor, values);
-    if (actor.kind !== "user") return null;
-    // A new password ends every session, this one included; this browser gets a fresh one.
-    await endAllSessions(actor.id);
-    const cookie = await startSession(actor.id, cookieOptionsFor(request));
-    return redirect(`/users/${actor.username}`, { headers: { "Set-Cookie": cookie } });
+    // Every session ended with the old password; this browser gets a fresh one.
+    const { id, username } = actor as Member;
+    const cookie = await startSession(id, cookieOptionsFor(request));
+    return redirect(`/users/${username}`, { headers: { "Set-Cookie": cookie } });
   });
 }
 

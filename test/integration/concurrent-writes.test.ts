@@ -56,10 +56,15 @@ afterAll(() => {
   for (const server of servers) server.kill("SIGTERM");
 });
 
+let baseUrls: string[];
+
 describe("concurrent writes from two server processes on one database", () => {
+  beforeAll(async () => {
+    baseUrls = await Promise.all([startServer(), startServer()]);
+  });
+
   it("counts every vote and answer exactly once and never fails with SQLITE_BUSY", async () => {
-    const [first, second] = await Promise.all([startServer(), startServer()]);
-    const clients = [httpClient(first), httpClient(second)];
+    const clients = baseUrls.map(httpClient);
     const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
     const target = makeAnswer(asker, threadId, "The answer everyone votes on.");
     const path = `/questions/${threadId}/${slug}`;
@@ -85,5 +90,16 @@ describe("concurrent writes from two server processes on one database", () => {
     );
     expect(downvotes.every((response) => response.status === 200)).toBe(true);
     expect(db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)).get()!.score).toBe(-VOTERS);
+  });
+
+  it("creates one account when the same username signs up through both processes at once", async () => {
+    const clients = baseUrls.map(httpClient);
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        clients[i % 2].post("/signup", { email: `race-${i}@example.com`, username: "same-name", password: "kettle-on-the-hob" }),
+      ),
+    );
+    const statuses = attempts.map((response) => response.status).sort();
+    expect(statuses).toEqual([302, 400, 400, 400, 400, 400]);
   });
 });
