@@ -32,8 +32,18 @@ function Header() {
           <span className="brand-name">{SITE_NAME}</span>
           <span className="brand-sub">{PRODUCT_NAME} questions and answers</span>
         </Link>
+        <form method="get" action="/search" role="search" className="header-search">
+          <label htmlFor="site-search" className="visually-hidden">
+            Search questions and articles
+          </label>
+          <input id="site-search" type="search" name="q" placeholder="Search questions and articles" maxLength={400} />
+          <button type="submit" className="button button-small">
+            Search
+          </button>
+        </form>
         <nav aria-label="Main" className="main-nav">
           <NavLink to="/questions">Questions</NavLink>
+          <NavLink to="/kb">Knowledge base</NavLink>
           <NavLink to="/tags">Tags</NavLink>
           <NavLink to="/questions/ask" className="button button-small">
             Ask a question

@@ -1,7 +1,12 @@
-/** Start-up: apply migrations, then seed the demo community when the database has no accounts. */
+/**
+ * Start-up: apply migrations, seed the demo community when the database has no accounts, mirror
+ * content/kb into the database, and build the search index if it is missing.
+ */
 import { count } from "drizzle-orm";
 import { getDb, migrateDatabase } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
+import { syncKnowledgeBase } from "~/models/kb.server";
+import { ensureSearchIndex } from "~/models/search.server";
 import { users } from "./schema";
 import { seedDemoCommunity } from "./seed/seed-demo";
 
@@ -12,4 +17,9 @@ export async function prepareDatabase({ seedWhenEmpty = true } = {}) {
     log.info("empty database: seeding the demo community");
     await seedDemoCommunity();
   }
+  const kb = syncKnowledgeBase();
+  for (const problem of kb.problems) log.warn("knowledge-base file skipped", problem);
+  log.info("knowledge base synced", { added: kb.added.length, updated: kb.updated.length, removed: kb.removed.length, unchanged: kb.unchanged });
+  const indexed = ensureSearchIndex();
+  if (indexed > 0) log.info("search index built", { threads: indexed });
 }

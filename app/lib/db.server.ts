@@ -17,7 +17,7 @@ import { databasePath, migrationsFolder } from "./env.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-let connection: { sqlite: Database.Database; db: Db } | null = null;
+let connection: { sqlite: Database.Database; db: Db; statements: Map<string, Database.Statement> } | null = null;
 let queriesRun = 0;
 
 /** How many queries `work` sent through drizzle: lets tests hold pages to a fixed query count. */
@@ -39,7 +39,11 @@ function open() {
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("mmap_size = 268435456");
   sqlite.pragma("optimize = 0x10002");
-  return { sqlite, db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }) };
+  return {
+    sqlite,
+    db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }),
+    statements: new Map<string, Database.Statement>(),
+  };
 }
 
 function current() {
@@ -53,6 +57,31 @@ export function getDb(): Db {
 
 export function getSqlite(): Database.Database {
   return current().sqlite;
+}
+
+/**
+ * A prepared statement for SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), prepared once
+ * per connection. Every run is counted like a drizzle query.
+ */
+export function preparedStatement(sqlText: string) {
+  const { sqlite, statements } = current();
+  let statement = statements.get(sqlText);
+  if (!statement) {
+    statement = sqlite.prepare(sqlText);
+    statements.set(sqlText, statement);
+  }
+  const prepared = statement;
+  const counted =
+    <R>(run: (...params: unknown[]) => R) =>
+    (...params: unknown[]) => {
+      queriesRun += 1;
+      return run(...params);
+    };
+  return {
+    get: counted((...params) => prepared.get(...params) as Record<string, unknown> | undefined),
+    all: counted((...params) => prepared.all(...params) as Record<string, unknown>[]),
+    run: counted((...params) => prepared.run(...params)),
+  };
 }
 
 /** Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one). */

@@ -4,7 +4,7 @@
  * call `ensure` with them before every change, and pages get ready-made flags from `capabilities`.
  * The visitor is a real actor, so no caller needs to special-case "not signed in".
  */
-import type { Role } from "../../db/schema";
+import type { Audience, Role } from "../../db/schema";
 import { ForbiddenError, NotFoundError } from "./errors.server";
 
 export type Visitor = { kind: "visitor" };
@@ -68,6 +68,38 @@ export function canChangeUserRole(actor: Actor, target: { id: number }) {
   return isSignedIn(actor) && actor.role === "admin" && actor.id !== target.id;
 }
 
+/** Customers are the people the company serves; staff and admins read everything customers read. */
+export const isCustomer = (actor: Actor): actor is Member => isSignedIn(actor) && actor.role !== "member";
+
+/** Whether the actor may read an article's body. */
+export function canReadArticle(actor: Actor, article: { audience: Audience }) {
+  if (article.audience === "public") return true;
+  if (article.audience === "customers") return isCustomer(actor);
+  return isStaff(actor);
+}
+
+/**
+ * Whether the actor may know the article exists (its title and summary): customer-only articles
+ * are advertised to everyone, so visitors learn what a customer account brings; staff-only ones
+ * exist for staff alone.
+ */
+export function canSeeArticleTeaser(actor: Actor, article: { audience: Audience }) {
+  return article.audience !== "staff" || isStaff(actor);
+}
+
+/** "Was this helpful?" is open to anyone who can read the article, signed in or not. */
+export function canGiveArticleFeedback(actor: Actor, article: { audience: Audience }) {
+  return canReadArticle(actor, article);
+}
+
+export function canViewArticleFeedback(actor: Actor) {
+  return isStaff(actor);
+}
+
+export function canDraftArticleFromThread(actor: Actor) {
+  return isStaff(actor);
+}
+
 /** Throws a 403 (or a 404 when the subject's very existence is private) unless `allowed`. */
 export function ensure(allowed: boolean, message = "You are not allowed to do that.", hideExistence = false) {
   if (allowed) return;
@@ -83,6 +115,7 @@ export function threadCapabilities(actor: Actor, thread: ThreadState) {
     canAnswer: canAnswerThread(actor, thread),
     canAccept: canAcceptAnswer(actor, thread),
     canVerify: canVerifyAnswer(actor),
+    canDraftArticle: canDraftArticleFromThread(actor) && thread.status === "solved",
     signedIn: isSignedIn(actor),
   };
 }

@@ -23,6 +23,8 @@ export const LIMITS = {
   vote: { max: 120, windowMs: 10 * MINUTE },
   solution: { max: 60, windowMs: 10 * MINUTE },
   passwordChange: { max: 5, windowMs: 60 * MINUTE },
+  kbFeedback: { max: 30, windowMs: 10 * MINUTE },
+  kbFeedbackPerAddress: { max: 120, windowMs: 60 * MINUTE },
 } satisfies Record<string, Limit>;
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */

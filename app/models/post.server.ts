@@ -5,7 +5,7 @@
  */
 import { desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { postRevisions, posts, threads, users } from "../../db/schema";
+import { postRevisions, posts, solutions, threads, users } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
@@ -14,6 +14,7 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { canAnswerThread, canEditPost, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./community-rules";
+import { indexThread } from "./search.server";
 import { bodySchema, refreshThreadStatus, titleSchema } from "./thread.server";
 
 const answerSchema = z.object({ body: bodySchema });
@@ -95,6 +96,10 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
     const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
     if (newTitle !== undefined) threadChanges.title = newTitle;
     db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId)).run();
+    // The search document holds the question and the solutions; other answers are not in it.
+    const inSearchDocument =
+      post.kind === "question" || db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)).get();
+    if (inSearchDocument) indexThread(post.threadId);
     return { threadId: post.threadId, slug: post.slug, changed: true };
   });
 }

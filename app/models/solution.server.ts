@@ -9,6 +9,7 @@ import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { canAcceptAnswer, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { indexThread } from "./search.server";
 import { refreshThreadStatus } from "./thread.server";
 
 function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {
@@ -37,6 +38,7 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
       .run();
     db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId)).run();
     refreshThreadStatus(post.threadId);
+    indexThread(post.threadId);
     return { threadId: post.threadId };
   });
 }
@@ -56,6 +58,7 @@ export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind)
     consume(`solution:user:${actor.id}`, LIMITS.solution);
     db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind))).run();
     refreshThreadStatus(row.threadId);
+    indexThread(row.threadId);
     return { threadId: row.threadId };
   });
 }

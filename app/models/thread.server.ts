@@ -24,6 +24,7 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { ANSWERS_PER_PAGE, MAX_BODY_LENGTH, THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./community-rules";
+import { indexThread } from "./search.server";
 import { resolveTagList, tagsByThread } from "./tag.server";
 
 
@@ -95,6 +96,7 @@ export function askQuestion(actor: Actor, input: unknown) {
         .where(inArray(tags.id, chosenTags.map((tag) => tag.id)))
         .run();
     }
+    indexThread(thread.id);
     return { threadId: thread.id, slug: thread.slug, questionPostId: question.id };
   });
 }
@@ -295,4 +297,15 @@ export function flushThreadViews() {
       db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
     }
   });
+}
+
+/** Paths of the most recently active threads, for the sitemap. */
+export function recentThreadPaths(limit: number) {
+  return getDb()
+    .select({ id: threads.id, slug: threads.slug, lastActivityAt: threads.lastActivityAt })
+    .from(threads)
+    .orderBy(desc(threads.lastActivityAt))
+    .limit(limit)
+    .all()
+    .map((thread) => ({ path: `/questions/${thread.id}/${thread.slug}`, lastActivityAt: thread.lastActivityAt }));
 }

@@ -95,6 +95,7 @@ export default function ThreadPage() {
         <span>
           asked <RelativeTime date={thread.createdAt} />, active <RelativeTime date={thread.lastActivityAt} />, viewed {thread.viewCount} times
         </span>
+        {can.canDraftArticle ? <a href={`/kb/drafts/${thread.id}`}>Draft a knowledge-base article</a> : null}
       </div>
       <PostView post={question} flags={can} voting={voting} />
 

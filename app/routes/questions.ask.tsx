@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
@@ -11,6 +12,9 @@ import { previewMarkdown } from "~/models/post.server";
 import { MAX_TAGS_PER_THREAD } from "~/models/community-rules";
 import { listCategories, listTags } from "~/models/tag.server";
 import { askQuestion } from "~/models/thread.server";
+import { findSimilar } from "~/models/search.server";
+import type { SearchHit } from "~/models/search-rules";
+import { AudienceBadge } from "~/components/search-hit";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 
 export const headers = mergeRouteHeaders;
@@ -28,14 +32,58 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(() => {
     if (values.intent === "preview") return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
+    // Without JavaScript, "Check for similar questions" posts the form here and gets it back, filled in.
+    if (values.intent === "similar") return data({ ok: true as const, preview: null, similar: findSimilar(context.actor, values.title ?? ""), values });
     const { threadId, slug } = askQuestion(context.actor, values);
     return redirect(threadPath({ id: threadId, slug }));
   }, values);
 }
 
+const SUGGEST_DELAY_MS = 300;
+
+/** Similar solved questions and articles for the title as it is typed (debounced), or as posted without JS. */
+function useSimilarQuestions(posted: SearchHit[] | null) {
+  const fetcher = useFetcher<{ similar: SearchHit[] }>();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const [typed, setTyped] = useState(false);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const onTitleChange = (title: string) => {
+    setTyped(true);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => fetcher.load(`/api/similar?title=${encodeURIComponent(title)}`), SUGGEST_DELAY_MS);
+  };
+  return { similar: typed ? (fetcher.data?.similar ?? null) : posted, onTitleChange };
+}
+
+function SimilarQuestions({ similar }: { similar: SearchHit[] | null }) {
+  return (
+    <div aria-live="polite">
+      {similar && similar.length > 0 ? (
+        <section className="similar" aria-labelledby="similar-heading">
+          <h2 id="similar-heading">These may already answer it</h2>
+          <ul className="link-list">
+            {similar.map((hit) => (
+              <li key={`${hit.type}-${hit.id}`}>
+                <a href={hit.url} target="_blank" rel="noopener">
+                  {hit.title.map((segment) => segment.text).join("")}
+                </a>{" "}
+                <span className="hint">{hit.type === "article" ? "Article" : "Solved question"}</span>
+                {hit.type === "article" ? <AudienceBadge audience={hit.audience} /> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : similar ? (
+        <p className="hint">No similar solved questions yet.</p>
+      ) : null}
+    </div>
+  );
+}
+
 export default function Ask() {
   const { categories, tags } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
+  const { similar, onTitleChange } = useSimilarQuestions(result?.ok && "similar" in result ? result.similar : null);
   const submitting = useNavigation().state === "submitting";
   const failure = result && !result.ok ? result : null;
   const values = result?.values;
@@ -45,7 +93,15 @@ export default function Ask() {
       <p className="hint">Say what you tried and what happened. Someone who knows will answer.</p>
       <Form method="post" noValidate>
         <FormError message={failure?.formError} />
-        <TextField name="title" label="Title" required maxLength={150} defaultValue={values?.title} error={failure?.fieldErrors.title} hint="One sentence a stranger would understand, e.g. “Hub stays offline after the 4.2 update”." />
+        <TextField name="title" label="Title" required maxLength={150} defaultValue={values?.title} error={failure?.fieldErrors.title} hint="One sentence a stranger would understand, e.g. “Hub stays offline after the 4.2 update”." onChange={(event) => onTitleChange(event.currentTarget.value)} autoComplete="off" />
+        <SimilarQuestions similar={similar} />
+        <noscript>
+          <p>
+            <button type="submit" name="intent" value="similar" className="button button-secondary button-small">
+              Check for similar questions
+            </button>
+          </p>
+        </noscript>
         <MarkdownEditor label="Details" defaultValue={values?.body} error={failure?.fieldErrors.body} serverPreview={result?.ok ? result.preview : null} rows={12} />
         <div className="field">
           <label htmlFor="category">Category</label>

@@ -36,6 +36,15 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canChangeUserRole", situation: "another person's account", call: (a) => permissions.canChangeUserRole(a, { id: 99 }), allowed: ["admin"] },
   { predicate: "canChangeUserRole", situation: "their own account", call: (a) => permissions.canChangeUserRole(a, { id: a.kind === "user" ? a.id : 0 }), allowed: [] },
   { predicate: "canViewUserProfile", situation: "any profile", call: (a) => permissions.canViewUserProfile(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canReadArticle", situation: "a public article", call: (a) => permissions.canReadArticle(a, { audience: "public" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canReadArticle", situation: "a customer-only article", call: (a) => permissions.canReadArticle(a, { audience: "customers" }), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canReadArticle", situation: "a staff-only article", call: (a) => permissions.canReadArticle(a, { audience: "staff" }), allowed: ["staff", "admin"] },
+  { predicate: "canSeeArticleTeaser", situation: "a customer-only article", call: (a) => permissions.canSeeArticleTeaser(a, { audience: "customers" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canSeeArticleTeaser", situation: "a staff-only article", call: (a) => permissions.canSeeArticleTeaser(a, { audience: "staff" }), allowed: ["staff", "admin"] },
+  { predicate: "canGiveArticleFeedback", situation: "a public article", call: (a) => permissions.canGiveArticleFeedback(a, { audience: "public" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canGiveArticleFeedback", situation: "a customer-only article", call: (a) => permissions.canGiveArticleFeedback(a, { audience: "customers" }), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canViewArticleFeedback", situation: "any article", call: (a) => permissions.canViewArticleFeedback(a), allowed: ["staff", "admin"] },
+  { predicate: "canDraftArticleFromThread", situation: "a solved thread", call: (a) => permissions.canDraftArticleFromThread(a), allowed: ["staff", "admin"] },
 ];
 
 describe("permissions", () => {

@@ -1,0 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { loaderResult } from "~/lib/http.server";
+import { canViewThread, ensure } from "~/lib/permissions.server";
+import { findSimilar } from "~/models/search.server";
+
+/** Solved threads and articles like the question title being typed (`?title=`), as JSON. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const title = new URL(request.url).searchParams.get("title") ?? "";
+  return loaderResult(() => {
+    ensure(canViewThread(context.actor));
+    return Response.json({ similar: findSimilar(context.actor, title) }, { headers: { "Cache-Control": "private, max-age=30" } });
+  });
+}

@@ -1,0 +1,19 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { idParam, loaderResult } from "~/lib/http.server";
+import { siteOrigin } from "~/lib/xml.server";
+import { draftArticleFromThread } from "~/models/kb.server";
+
+/** The draft as a Markdown file to save under content/kb/. */
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const threadId = idParam(params.threadId);
+  return loaderResult(() => {
+    const { fileName, markdown } = draftArticleFromThread(context.actor, threadId, siteOrigin(request));
+    return new Response(markdown, {
+      headers: {
+        "Content-Type": "text/markdown; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${fileName}"`,
+        "Cache-Control": "private, no-store",
+      },
+    });
+  });
+}

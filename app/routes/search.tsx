@@ -1,0 +1,156 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Pagination } from "~/components/pagination";
+import { SearchHitRow } from "~/components/search-hit";
+import { threadPath } from "~/components/thread-row";
+import { loaderResult } from "~/lib/http.server";
+import { canViewThread, ensure } from "~/lib/permissions.server";
+import { listKnowledgeBase } from "~/models/kb.server";
+import { SEARCH_TYPES, MAX_QUERY_LENGTH } from "~/models/search-rules";
+import { popularSolvedThreads, searchSite } from "~/models/search.server";
+import { listCategories, popularTags } from "~/models/tag.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.query.q ? `Search: ${data.query.q}` : "Search" },
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { actor } = context;
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  return loaderResult(() => {
+    ensure(canViewThread(actor));
+    const results = searchSite(actor, params);
+    const hasQuery = results.query.q.trim().length > 0;
+    const knowledgeBase = listKnowledgeBase(actor);
+    const communityCategories = listCategories().map(({ slug, name }) => ({ slug, name }));
+    const kbOnlyCategories = knowledgeBase.filter((group) => !communityCategories.some((c) => c.slug === group.slug));
+    const page = {
+      ...results,
+      categories: [...communityCategories, ...kbOnlyCategories.map(({ slug, name }) => ({ slug, name }))],
+      tags: popularTags(30).map((tag) => tag.name),
+      // With nothing typed, the page offers what helps most people.
+      popular: hasQuery ? null : { threads: popularSolvedThreads(10), articles: knowledgeBase.flatMap((group) => group.articles.slice(0, 2)) },
+    };
+    return data(page, { status: results.error ? 400 : 200 });
+  });
+}
+
+const TYPE_LABELS: Record<(typeof SEARCH_TYPES)[number], string> = { all: "Everything", questions: "Questions", articles: "Articles" };
+
+export default function SearchPage() {
+  const { query, error, hits, total, capped, hasNextPage, categories, tags, popular } = useLoaderData<typeof loader>();
+  const tagOptions = query.tag && !tags.includes(query.tag) ? [query.tag, ...tags] : tags;
+  return (
+    <>
+      <h1>Search</h1>
+      <Form method="get" action="/search" className="search-form" role="search" aria-label="Search questions and articles">
+        <div className="field search-main">
+          <label htmlFor="search-q">Search for</label>
+          <input
+            id="search-q"
+            name="q"
+            type="search"
+            defaultValue={query.q}
+            maxLength={MAX_QUERY_LENGTH * 2}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? "search-q-error" : "search-q-hint"}
+          />
+          <span className="hint" id="search-q-hint">
+            Use "quotes" for a phrase and -word to leave a word out.
+          </span>
+          {error ? (
+            <span className="field-error" id="search-q-error" role="alert">
+              {error}
+            </span>
+          ) : null}
+        </div>
+        <div className="search-filters">
+          <div className="field">
+            <label htmlFor="search-type">Show</label>
+            <select id="search-type" name="type" defaultValue={query.type}>
+              {SEARCH_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {TYPE_LABELS[type]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="search-category">Category</label>
+            <select id="search-category" name="category" defaultValue={query.category ?? ""}>
+              <option value="">Any category</option>
+              {categories.map((category) => (
+                <option key={category.slug} value={category.slug}>
+                  {category.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="search-tag">Tag</label>
+            <select id="search-tag" name="tag" defaultValue={query.tag ?? ""}>
+              <option value="">Any tag</option>
+              {tagOptions.map((tag) => (
+                <option key={tag} value={tag}>
+                  {tag}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label className="checkbox-field">
+            <input type="checkbox" name="solved" value="1" defaultChecked={query.solved} /> Solved questions only
+          </label>
+          <button type="submit" className="button">
+            Search
+          </button>
+        </div>
+      </Form>
+
+      {popular ? (
+        <section aria-labelledby="popular-heading">
+          <h2 id="popular-heading">Popular answers</h2>
+          <p className="hint">Type a few words above, or start with what helped others most.</p>
+          <ul className="link-list">
+            {popular.threads.map((thread) => (
+              <li key={thread.id}>
+                <a href={threadPath(thread)}>{thread.title}</a> <span className="badge badge-solved">Solved</span>
+              </li>
+            ))}
+          </ul>
+          {popular.articles.length > 0 ? (
+            <>
+              <h3>From the knowledge base</h3>
+              <ul className="link-list">
+                {popular.articles.map((article) => (
+                  <li key={article.slug}>
+                    <a href={`/kb/${article.slug}`}>{article.title}</a>
+                    {article.teaser ? <span className="badge badge-customers">Customers</span> : null}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      ) : (
+        <section aria-labelledby="results-heading">
+          <h2 id="results-heading" aria-live="polite">
+            {hits.length === 0 ? "No results" : capped ? `More than ${total.toLocaleString("en")} results` : `${total.toLocaleString("en")} ${total === 1 ? "result" : "results"}`}
+          </h2>
+          {hits.length === 0 && !error ? (
+            <p>
+              Nothing matches all of those words. Try fewer or different words, or <a href="/questions/ask">ask the community</a>.
+            </p>
+          ) : null}
+          <ol className="search-results">
+            {hits.map((hit) => (
+              <SearchHitRow key={`${hit.type}-${hit.id}`} hit={hit} />
+            ))}
+          </ol>
+          <Pagination page={query.page} hasNextPage={hasNextPage} />
+        </section>
+      )}
+    </>
+  );
+}
