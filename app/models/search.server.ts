@@ -36,8 +36,8 @@ import { tagsByThread } from "./tag.server";
 
 const HIT_START = "\u0002";
 const HIT_END = "\u0003";
-const THREAD_WEIGHTS = "10.0, 1.0, 0.0";
-const ARTICLE_WEIGHTS = "10.0, 4.0, 1.0, 0.0";
+const THREAD_WEIGHTS = "10.0, 1.0, 1.0, 0.0";
+const ARTICLE_WEIGHTS = "10.0, 4.0, 1.0, 1.0, 0.0";
 const ARTICLE_BOOST = 1.8;
 
 /** Splits FTS5 highlight output into text and hit segments: rendered by React, never as HTML. */
@@ -57,6 +57,15 @@ function segments(marked: string): Segment[] {
   return result;
 }
 
+/**
+ * "Wi-Fi" is indexed as "wi" and "fi", so someone typing "wifi" or "zwave" would find nothing.
+ * Each document's `aliases` column holds its hyphenated words written as one ("wifi").
+ */
+export function hyphenatedCompounds(text: string) {
+  const compounds = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
+  return [...new Set(compounds.map((word) => word.replaceAll("-", "").toLowerCase()))].join(" ");
+}
+
 const functionsRegistered = new WeakSet<object>();
 
 /** SQL functions the indexing statements use; registered once per connection. */
@@ -64,6 +73,7 @@ function ensureSqlFunctions() {
   const sqlite = getSqlite();
   if (functionsRegistered.has(sqlite)) return;
   sqlite.function("hearth_plain_text", { deterministic: true }, (html: unknown) => plainText(String(html ?? "")));
+  sqlite.function("hearth_compounds", { deterministic: true }, (text: unknown) => hyphenatedCompounds(String(text ?? "")));
   sqlite.function("hearth_facet", { deterministic: true, varargs: true }, (kind: unknown, ...values: unknown[]) =>
     values
       .flatMap((value) => String(value ?? "").split(","))
@@ -76,26 +86,29 @@ function ensureSqlFunctions() {
 
 // The document of each thread chosen by `threadFilter`; shared by single-thread indexing and rebuilds.
 const threadDocumentSql = (threadFilter: string) => `
-  INSERT INTO search_threads (rowid, title, body, facets, boost)
-  SELECT t.id, t.title,
-    (SELECT group_concat(text, char(10)) FROM (
-       SELECT hearth_plain_text(p.body_html) AS text FROM posts p
-       WHERE p.thread_id = t.id
-         AND (p.kind = 'question' OR p.id IN (SELECT post_id FROM solutions WHERE thread_id = t.id))
-       ORDER BY p.kind DESC, p.id)),
-    hearth_facet('cat', c.slug) || ' ' ||
-    hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
-    CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END,
-    CASE
-      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN 1.6
-      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN 1.4
-      ELSE 1.0 END
-  FROM threads t JOIN categories c ON c.id = t.category_id
-  ${threadFilter}`;
+  WITH documents AS MATERIALIZED (
+    SELECT t.id, t.title,
+      (SELECT group_concat(text, char(10)) FROM (
+         SELECT hearth_plain_text(p.body_html) AS text FROM posts p
+         WHERE p.thread_id = t.id
+           AND (p.kind = 'question' OR p.id IN (SELECT post_id FROM solutions WHERE thread_id = t.id))
+         ORDER BY p.kind DESC, p.id)) AS body,
+      hearth_facet('cat', c.slug) || ' ' ||
+      hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
+      CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets,
+      CASE
+        WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN 1.6
+        WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN 1.4
+        ELSE 1.0 END AS boost
+    FROM threads t JOIN categories c ON c.id = t.category_id
+    ${threadFilter})
+  INSERT INTO search_threads (rowid, title, body, aliases, facets, boost)
+  SELECT id, title, body, hearth_compounds(title || ' ' || body), facets, boost FROM documents`;
 
 const articleDocumentSql = (articleFilter: string) => `
-  INSERT INTO search_articles (rowid, title, summary, body, facets)
+  INSERT INTO search_articles (rowid, title, summary, body, aliases, facets)
   SELECT a.id, a.title, a.summary, hearth_plain_text(a.body_html),
+    hearth_compounds(a.title || ' ' || a.summary || ' ' || a.body_markdown),
     hearth_facet('cat', a.category_slug) || ' ' || hearth_facet('aud', a.audience) || ' ' ||
     hearth_facet('tag', (SELECT group_concat(tag) FROM kb_article_tags WHERE article_id = a.id))
   FROM kb_articles a
@@ -164,7 +177,7 @@ function threadMatch(expression: string, query: Pick<SearchQuery, "tag" | "categ
   if (query.category) facets.push(facetToken("cat", query.category));
   if (query.tag) facets.push(facetToken("tag", query.tag));
   if (query.solved) facets.push(facetToken("is", "solved"));
-  return `{title body} : (${expression})${facetClause(facets)}`;
+  return `{title body aliases} : (${expression})${facetClause(facets)}`;
 }
 
 /**
@@ -176,7 +189,7 @@ function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery,
   if (query.category) facets.push(facetToken("cat", query.category));
   if (query.tag) facets.push(facetToken("tag", query.tag));
   const filters = facetClause(facets);
-  const full = `{title summary body} : (${expression})${filters}`;
+  const full = `{title summary body aliases} : (${expression})${filters}`;
   if (isStaff(actor)) return full;
   if (isCustomer(actor)) return `${full} AND facets : ("${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}")`;
   return (
@@ -185,6 +198,8 @@ function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery,
   );
 }
 
+// SQLite 3.53 ignores a bound `rowid = ?` next to MATCH (a literal or a range works), so the
+// snippet queries below pin one row with `rowid BETWEEN ? AND ?`. A test covers it.
 function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
   if (ids.length === 0) return new Map();
   const rows = getDb()
@@ -203,11 +218,11 @@ function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
   const texts = preparedStatement(
     `SELECT rowid AS id, highlight(search_threads, 0, ?, ?) AS title,
             snippet(search_threads, 1, ?, ?, '…', 28) AS snippet, boost
-     FROM search_threads WHERE search_threads MATCH ? AND rowid = ?`,
+     FROM search_threads WHERE search_threads MATCH ? AND rowid BETWEEN ? AND ?`,
   );
   const hits = new Map<number, ThreadHit>();
   for (const row of rows) {
-    const text = texts.get(HIT_START, HIT_END, HIT_START, HIT_END, match, row.id);
+    const text = texts.get(HIT_START, HIT_END, HIT_START, HIT_END, match, row.id, row.id);
     if (!text) continue;
     hits.set(row.id, {
       type: "question",
@@ -237,13 +252,13 @@ function articleHits(actor: Actor, match: string, ids: number[]): Map<number, Ar
             snippet(search_articles, 1, ?, ?, '…', 28) AS summary,
             snippet(search_articles, 2, ?, ?, '…', 28) AS body,
             (SELECT group_concat(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.rowid) AS tags
-     FROM search_articles WHERE search_articles MATCH ? AND rowid = ?`,
+     FROM search_articles WHERE search_articles MATCH ? AND rowid BETWEEN ? AND ?`,
   );
   const hits = new Map<number, ArticleHit>();
   for (const row of rows) {
     // Defence in depth: the match expression already leaves out what this actor may not see.
     if (!canSeeArticleTeaser(actor, row)) continue;
-    const text = texts.get(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, match, row.id);
+    const text = texts.get(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, match, row.id, row.id);
     if (!text) continue;
     const teaser = !canReadArticle(actor, row);
     hits.set(row.id, {
@@ -318,7 +333,7 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
   const threadMatchExpression = threadMatch(expression, { solved: true });
   // Suggestions are for reading now: only articles this actor can open.
   const readable = isStaff(actor) ? "" : isCustomer(actor) ? `"${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}"` : `"${facetToken("aud", "public")}"`;
-  const articleMatchExpression = `{title summary body} : (${expression})${readable ? ` AND facets : (${readable})` : ""}`;
+  const articleMatchExpression = `{title summary body aliases} : (${expression})${readable ? ` AND facets : (${readable})` : ""}`;
   const merged = [
     ...rank("search_threads", threadMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({ ...row, type: "question" as const })),
     ...rank("search_articles", articleMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({ ...row, type: "article" as const })),

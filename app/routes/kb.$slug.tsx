@@ -68,7 +68,7 @@ export default function ArticlePage() {
         <div className="notice">
           <h2>This article is for customers</h2>
           <p>
-            Customers of {PRODUCT_NAME} can read it after signing in. If you own a hub, <a href="/login">sign in</a> with the account your
+            Customers of {PRODUCT_NAME} can read it after signing in. If you own a hub, <a href={`/login?redirectTo=${encodeURIComponent(`/kb/${article.slug}`)}`}>sign in</a> with the account your
             hub is registered to, or <a href="/signup">create one</a> and ask support to link your hub; we turn on customer access within a
             working day.
           </p>
@@ -83,13 +83,13 @@ export default function ArticlePage() {
         <Breadcrumbs {...article} />
         <h1>{article.title}</h1>
         <p className="kb-summary">{article.summary}</p>
-        <p className="thread-meta">
+        <div className="thread-meta">
           <AudienceBadge audience={article.audience} />
           <span>
             Last updated <time dateTime={article.updatedOn}>{formatDate(article.updatedOn)}</time>
           </span>
           <TagList tags={article.tags} hrefFor={(tag) => `/search?tag=${encodeURIComponent(tag)}`} />
-        </p>
+        </div>
         {article.toc.length > 1 ? (
           <nav aria-labelledby="toc-heading" className="toc">
             <h2 id="toc-heading">On this page</h2>

@@ -1,15 +1,16 @@
 -- Full-text search (FTS5). One row per thread (rowid = threads.id): its title, then the question
 -- and its accepted and verified answers as plain text; one row per knowledge-base article
 -- (rowid = kb_articles.id). The model layer (app/models/search.server.ts) keeps both in step.
+-- `aliases` holds hyphenated words written as one ("wi-fi" also as "wifi"), kept out of snippets.
 -- `facets` holds filter tokens (category, tags, solved, audience) so filters use the index; user
 -- queries are confined to the text columns and can never reach it. `boost` multiplies a thread's bm25
 -- score (solved and verified threads rank higher).
 CREATE VIRTUAL TABLE `search_threads` USING fts5(
-  title, body, facets, boost UNINDEXED,
+  title, body, aliases, facets, boost UNINDEXED,
   tokenize = 'porter unicode61 remove_diacritics 2'
 );
 --> statement-breakpoint
 CREATE VIRTUAL TABLE `search_articles` USING fts5(
-  title, summary, body, facets,
+  title, summary, body, aliases, facets,
   tokenize = 'porter unicode61 remove_diacritics 2'
 );
