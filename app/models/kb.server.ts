@@ -380,6 +380,7 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
     .from(threadTags)
     .innerJoin(tags, eq(tags.id, threadTags.tagId))
     .where(eq(threadTags.threadId, threadId))
+    .orderBy(asc(tags.name))
     .all()
     .map((row) => row.name);
   const threadUrl = `${siteOrigin}/questions/${thread.id}/${thread.slug}`;

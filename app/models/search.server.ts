@@ -159,7 +159,7 @@ function rank(table: "search_threads" | "search_articles", match: string, limit:
   const floor = windowStart ?? 0;
   const rows = preparedStatement(
     `SELECT rowid AS id, bm25(${table}, ${weights}) * ${boost} AS score FROM ${table}
-     WHERE ${table} MATCH ? AND rowid >= ? ORDER BY score LIMIT ?`,
+     WHERE ${table} MATCH ? AND rowid >= ? ORDER BY score, rowid DESC LIMIT ?`,
   ).all(match, floor, limit) as RankedRow[];
   const total =
     windowStart !== undefined
@@ -338,7 +338,7 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
     ...rank("search_threads", threadMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({ ...row, type: "question" as const })),
     ...rank("search_articles", articleMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({ ...row, type: "article" as const })),
   ]
-    .sort((a, b) => a.score - b.score)
+    .sort((a, b) => a.score - b.score || b.id - a.id)
     .slice(0, SIMILAR_LIMIT);
   const threadMap = threadHits(threadMatchExpression, merged.filter((row) => row.type === "question").map((row) => row.id));
   const articleMap = articleHits(actor, articleMatchExpression, merged.filter((row) => row.type === "article").map((row) => row.id));
