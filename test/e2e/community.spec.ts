@@ -1,19 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-
-const DEMO_PASSWORD = "hearth-demo-2026";
-
-async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { signIn, signOut } from "./helpers";
 
 test("A visitor browses the community and reads a solved question", async ({ page }) => {
   const errors: string[] = [];
