@@ -7,9 +7,7 @@
  *
  * Ranking: bm25 with titles weighted above bodies, multiplied by a boost (verified > accepted >
  * unsolved; articles above threads). bm25 costs time per matching document, so for a word that
- * matches most of a large forum only the RANKED_MATCH_CAP most recent matches are ranked: the
- * first query finds where that window starts by walking the index without scoring, the second
- * ranks inside it.
+ * matches most of a large forum only the RANKED_MATCH_CAP most recent matches are ranked.
  *
  * Audience: staff-only articles are searched for staff only; customer-only articles are searched
  * in full for customers and by title and summary alone for everyone else, who get the teaser.
@@ -39,6 +37,8 @@ const HIT_END = "\u0003";
 const THREAD_WEIGHTS = "10.0, 1.0, 1.0, 0.0";
 const ARTICLE_WEIGHTS = "10.0, 4.0, 1.0, 1.0, 0.0";
 const ARTICLE_BOOST = 1.8;
+const VERIFIED_BOOST = 1.6;
+const SOLVED_BOOST = 1.4;
 
 /** Splits FTS5 highlight output into text and hit segments: rendered by React, never as HTML. */
 function segments(marked: string): Segment[] {
@@ -95,15 +95,21 @@ const threadDocumentSql = (threadFilter: string) => `
          ORDER BY p.kind DESC, p.id)) AS body,
       hearth_facet('cat', c.slug) || ' ' ||
       hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
-      CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets,
-      CASE
-        WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN 1.6
-        WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN 1.4
-        ELSE 1.0 END AS boost
+      CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets
     FROM threads t JOIN categories c ON c.id = t.category_id
     ${threadFilter})
-  INSERT INTO search_threads (rowid, title, body, aliases, facets, boost)
-  SELECT id, title, body, hearth_compounds(title || ' ' || body), facets, boost FROM documents`;
+  INSERT INTO search_threads (rowid, title, body, aliases, facets)
+  SELECT id, title, body, hearth_compounds(title || ' ' || body), facets FROM documents`;
+
+const threadBoostSql = (threadFilter: string) => `
+  INSERT OR REPLACE INTO search_thread_boosts (thread_id, boost)
+  SELECT t.id,
+    CASE
+      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN ${VERIFIED_BOOST}
+      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ${SOLVED_BOOST}
+      ELSE 1.0 END
+  FROM threads t
+  ${threadFilter}`;
 
 const articleDocumentSql = (articleFilter: string) => `
   INSERT INTO search_articles (rowid, title, summary, body, aliases, facets)
@@ -119,6 +125,7 @@ export function indexThread(threadId: number) {
   ensureSqlFunctions();
   preparedStatement("DELETE FROM search_threads WHERE rowid = ?").run(threadId);
   preparedStatement(threadDocumentSql("WHERE t.id = ?")).run(threadId);
+  preparedStatement(threadBoostSql("WHERE t.id = ?")).run(threadId);
 }
 
 /** Re-reads one article into the index (or drops it when it was removed). */
@@ -139,6 +146,7 @@ export function ensureSearchIndex() {
   if (indexed != null || !newest) return 0;
   return writeTransaction(() => {
     const { changes } = preparedStatement(threadDocumentSql("")).run();
+    preparedStatement(threadBoostSql("")).run();
     preparedStatement("INSERT INTO search_threads (search_threads) VALUES ('optimize')").run();
     return changes;
   });
@@ -147,25 +155,23 @@ export function ensureSearchIndex() {
 type RankedRow = { id: number; score: number };
 
 /**
- * The best `limit` matches of `match` in `table`, ranked within the most recent RANKED_MATCH_CAP
- * matches, and how many matches that window holds (`capped` when there are more).
+ * The best `limit` matches of `match` in `table`, ranked among its RANKED_MATCH_CAP most recent
+ * matches, and how many matches there are (`capped` when more than that). The inner query walks
+ * the index from the newest document and stops at the cap, so bm25 runs at most that many times.
  */
 function rank(table: "search_threads" | "search_articles", match: string, limit: number) {
   const weights = table === "search_threads" ? THREAD_WEIGHTS : ARTICLE_WEIGHTS;
-  const boost = table === "search_threads" ? "boost" : String(ARTICLE_BOOST);
-  const windowStart = preparedStatement(
-    `SELECT rowid AS id FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ${RANKED_MATCH_CAP - 1}`,
-  ).get(match)?.id as number | undefined;
-  const floor = windowStart ?? 0;
+  const boost = table === "search_threads" ? "coalesce((SELECT boost FROM search_thread_boosts WHERE thread_id = id), 1.0)" : String(ARTICLE_BOOST);
   const rows = preparedStatement(
-    `SELECT rowid AS id, bm25(${table}, ${weights}) * ${boost} AS score FROM ${table}
-     WHERE ${table} MATCH ? AND rowid >= ? ORDER BY score, rowid DESC LIMIT ?`,
-  ).all(match, floor, limit) as RankedRow[];
-  const total =
-    windowStart !== undefined
-      ? RANKED_MATCH_CAP
-      : (preparedStatement(`SELECT count(*) AS n FROM ${table} WHERE ${table} MATCH ?`).get(match)!.n as number);
-  return { rows, total, capped: windowStart !== undefined };
+    `SELECT id, relevance * ${boost} AS score FROM (
+       SELECT rowid AS id, bm25(${table}, ${weights}) AS relevance FROM ${table}
+       WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_MATCH_CAP})
+     ORDER BY score, id DESC LIMIT ?`,
+  ).all(match, limit) as RankedRow[];
+  const matches = preparedStatement(
+    `SELECT count(*) AS n FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_MATCH_CAP + 1})`,
+  ).get(match)!.n as number;
+  return { rows, total: Math.min(matches, RANKED_MATCH_CAP), capped: matches > RANKED_MATCH_CAP };
 }
 
 function facetClause(tokens: string[]) {
@@ -198,8 +204,9 @@ function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery,
   );
 }
 
-// SQLite 3.53 ignores a bound `rowid = ?` next to MATCH (a literal or a range works), so the
-// snippet queries below pin one row with `rowid BETWEEN ? AND ?`. A test covers it.
+// Snippets for a page of hits come from one query with `rowid IN (json_each(?))`: a statement per
+// row is ~40x slower (FTS5 re-walks the doclist each time), and SQLite 3.53 ignores a bound
+// `rowid = ?` next to MATCH altogether. The search tests check each hit gets its own snippet.
 function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
   if (ids.length === 0) return new Map();
   const rows = getDb()
@@ -215,14 +222,19 @@ function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
     .where(inArray(threads.id, ids))
     .all();
   const tags = tagsByThread(ids);
-  const texts = preparedStatement(
-    `SELECT rowid AS id, highlight(search_threads, 0, ?, ?) AS title,
-            snippet(search_threads, 1, ?, ?, '…', 28) AS snippet, boost
-     FROM search_threads WHERE search_threads MATCH ? AND rowid BETWEEN ? AND ?`,
+  const texts = new Map(
+    preparedStatement(
+      `SELECT rowid AS id, highlight(search_threads, 0, ?, ?) AS title,
+              snippet(search_threads, 1, ?, ?, '…', 28) AS snippet,
+              (SELECT boost FROM search_thread_boosts WHERE thread_id = search_threads.rowid) AS boost
+       FROM search_threads WHERE search_threads MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+    )
+      .all(HIT_START, HIT_END, HIT_START, HIT_END, match, JSON.stringify(ids))
+      .map((text) => [Number(text.id), text]),
   );
   const hits = new Map<number, ThreadHit>();
   for (const row of rows) {
-    const text = texts.get(HIT_START, HIT_END, HIT_START, HIT_END, match, row.id, row.id);
+    const text = texts.get(row.id);
     if (!text) continue;
     hits.set(row.id, {
       type: "question",
@@ -232,7 +244,7 @@ function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
       snippet: segments(String(text.snippet)),
       tags: tags.get(row.id) ?? [],
       status: row.status,
-      verified: Number(text.boost) >= 1.6,
+      verified: Number(text.boost) >= VERIFIED_BOOST,
       answerCount: row.answerCount,
       categoryName: row.categoryName,
     });
@@ -247,18 +259,22 @@ function articleHits(actor: Actor, match: string, ids: number[]): Map<number, Ar
     .from(kbArticles)
     .where(inArray(kbArticles.id, ids))
     .all();
-  const texts = preparedStatement(
-    `SELECT highlight(search_articles, 0, ?, ?) AS title,
-            snippet(search_articles, 1, ?, ?, '…', 28) AS summary,
-            snippet(search_articles, 2, ?, ?, '…', 28) AS body,
-            (SELECT group_concat(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.rowid) AS tags
-     FROM search_articles WHERE search_articles MATCH ? AND rowid BETWEEN ? AND ?`,
+  const texts = new Map(
+    preparedStatement(
+      `SELECT rowid AS id, highlight(search_articles, 0, ?, ?) AS title,
+              snippet(search_articles, 1, ?, ?, '…', 28) AS summary,
+              snippet(search_articles, 2, ?, ?, '…', 28) AS body,
+              (SELECT group_concat(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.rowid) AS tags
+       FROM search_articles WHERE search_articles MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+    )
+      .all(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, match, JSON.stringify(ids))
+      .map((text) => [Number(text.id), text]),
   );
   const hits = new Map<number, ArticleHit>();
   for (const row of rows) {
     // Defence in depth: the match expression already leaves out what this actor may not see.
     if (!canSeeArticleTeaser(actor, row)) continue;
-    const text = texts.get(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, match, row.id, row.id);
+    const text = texts.get(row.id);
     if (!text) continue;
     const teaser = !canReadArticle(actor, row);
     hits.set(row.id, {
