@@ -69,6 +69,9 @@ export function toSimilarityExpression(sentence: string): string | null {
   return words.slice(0, MAX_TERMS).map(quote).join(" OR ");
 }
 
-/** A filter token stored in the `facets` column: letters and digits only, so it is one FTS token. */
+/**
+ * A filter token stored in the `facets` column, e.g. "§tag§wifi". "§" is a token character of the
+ * search tables (see the migration) and query words never contain it, so typed words cannot match one.
+ */
 export const facetToken = (kind: "cat" | "tag" | "aud" | "is", value: string) =>
-  `x${kind}${value.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+  `§${kind}§${value.toLowerCase().replace(/[^a-z0-9]/g, "")}`;

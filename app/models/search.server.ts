@@ -183,7 +183,7 @@ function threadMatch(expression: string, query: Pick<SearchQuery, "tag" | "categ
   if (query.category) facets.push(facetToken("cat", query.category));
   if (query.tag) facets.push(facetToken("tag", query.tag));
   if (query.solved) facets.push(facetToken("is", "solved"));
-  return `{title body aliases} : (${expression})${facetClause(facets)}`;
+  return `(${expression})${facetClause(facets)}`;
 }
 
 /**
@@ -204,10 +204,11 @@ function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery,
   );
 }
 
-// Snippets for a page of hits come from one query with `rowid IN (json_each(?))`: a statement per
+// Snippets for a page of already-authorized hits come from one query with `rowid IN (json_each(?))`
+// and only the user's words (filters and audience were applied when ranking): a statement per
 // row is ~40x slower (FTS5 re-walks the doclist each time), and SQLite 3.53 ignores a bound
 // `rowid = ?` next to MATCH altogether. The search tests check each hit gets its own snippet.
-function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
+function threadHits(expression: string, ids: number[]): Map<number, ThreadHit> {
   if (ids.length === 0) return new Map();
   const rows = getDb()
     .select({
@@ -229,7 +230,7 @@ function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
               (SELECT boost FROM search_thread_boosts WHERE thread_id = search_threads.rowid) AS boost
        FROM search_threads WHERE search_threads MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
     )
-      .all(HIT_START, HIT_END, HIT_START, HIT_END, match, JSON.stringify(ids))
+      .all(HIT_START, HIT_END, HIT_START, HIT_END, expression, JSON.stringify(ids))
       .map((text) => [Number(text.id), text]),
   );
   const hits = new Map<number, ThreadHit>();
@@ -252,7 +253,7 @@ function threadHits(match: string, ids: number[]): Map<number, ThreadHit> {
   return hits;
 }
 
-function articleHits(actor: Actor, match: string, ids: number[]): Map<number, ArticleHit> {
+function articleHits(actor: Actor, expression: string, ids: number[]): Map<number, ArticleHit> {
   if (ids.length === 0) return new Map();
   const rows = getDb()
     .select({ id: kbArticles.id, slug: kbArticles.slug, audience: kbArticles.audience, categoryName: kbArticles.categoryName })
@@ -267,7 +268,7 @@ function articleHits(actor: Actor, match: string, ids: number[]): Map<number, Ar
               (SELECT group_concat(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.rowid) AS tags
        FROM search_articles WHERE search_articles MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
     )
-      .all(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, match, JSON.stringify(ids))
+      .all(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, `{title summary body aliases} : (${expression})`, JSON.stringify(ids))
       .map((text) => [Number(text.id), text]),
   );
   const hits = new Map<number, ArticleHit>();
@@ -326,8 +327,8 @@ export function searchSite(actor: Actor, input: unknown): SearchResults {
   ].sort((a, b) => a.score - b.score || b.id - a.id);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
   const pageRows = merged.slice(start, start + RESULTS_PER_PAGE);
-  const threadMap = threadHits(threadMatchExpression, pageRows.filter((row) => row.type === "question").map((row) => row.id));
-  const articleMap = articleHits(actor, articleMatchExpression, pageRows.filter((row) => row.type === "article").map((row) => row.id));
+  const threadMap = threadHits(expression, pageRows.filter((row) => row.type === "question").map((row) => row.id));
+  const articleMap = articleHits(actor, expression, pageRows.filter((row) => row.type === "article").map((row) => row.id));
   const hits = pageRows
     .map((row) => (row.type === "question" ? threadMap.get(row.id) : articleMap.get(row.id)))
     .filter((hit): hit is SearchHit => hit !== undefined);
@@ -356,8 +357,8 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
   ]
     .sort((a, b) => a.score - b.score || b.id - a.id)
     .slice(0, SIMILAR_LIMIT);
-  const threadMap = threadHits(threadMatchExpression, merged.filter((row) => row.type === "question").map((row) => row.id));
-  const articleMap = articleHits(actor, articleMatchExpression, merged.filter((row) => row.type === "article").map((row) => row.id));
+  const threadMap = threadHits(expression, merged.filter((row) => row.type === "question").map((row) => row.id));
+  const articleMap = articleHits(actor, expression, merged.filter((row) => row.type === "article").map((row) => row.id));
   return merged
     .map((row) => (row.type === "question" ? threadMap.get(row.id) : articleMap.get(row.id)))
     .filter((hit): hit is SearchHit => hit !== undefined);

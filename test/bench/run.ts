@@ -4,6 +4,9 @@
  * drives it with autocannon (10 connections, one server process) on: the question list, a 50-answer
  * thread page, the Markdown preview and posting answers. The baseline is the same thread page's
  * bytes served by a plain node:http server, measured in the same run.
+ * Search is measured for latency, one request at a time (1 connection), for a very common, a
+ * middling (~2 % of threads) and a rare word picked from the index itself, each request with a
+ * distinct URL so the visitor page cache never answers it.
  *
  *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
  *   BENCH_SIZES=10000:100000 npm run bench
@@ -26,6 +29,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "10000:100000,100000:1000000").split("
   return { threads, answers };
 });
 const BENCH_USERS = 1000;
+const SEARCH_SECONDS = Math.max(3, Math.round(SECONDS / 2));
 
 type Scenario = { name: string; target: string; result: autocannon.Result; peakMemoryMb?: number };
 
@@ -111,6 +115,24 @@ async function prepareFixtures(file: string) {
   return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, cookies, answerTargets };
 }
 
+/** A very common, a middling and a rare indexed term (stems, as the index stores them). */
+function searchTerms(file: string) {
+  const sqlite = new Database(file, { readonly: true });
+  try {
+    sqlite.exec("CREATE VIRTUAL TABLE temp.thread_terms USING fts5vocab(main, search_threads, row)");
+    const threads = (sqlite.prepare("SELECT count(*) AS n FROM search_threads").get() as { n: number }).n;
+    const pick = (sql: string, ...params: number[]) => sqlite.prepare(sql).get(...params) as { term: string; doc: number };
+    const word = "length(term) > 3 AND term GLOB '[a-z]*'";
+    return [
+      { label: "very common", ...pick("SELECT term, doc FROM temp.thread_terms ORDER BY doc DESC LIMIT 1") },
+      { label: "middling", ...pick(`SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc <= ? ORDER BY doc DESC LIMIT 1`, Math.round(threads * 0.02)) },
+      { label: "rare", ...pick(`SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc BETWEEN 3 AND 10 ORDER BY doc DESC LIMIT 1`) },
+    ];
+  } finally {
+    sqlite.close();
+  }
+}
+
 function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -182,6 +204,31 @@ async function benchSize(threads: number, answers: number) {
             }),
           },
         ],
+      }),
+    });
+    let searchNumber = 0;
+    for (const term of searchTerms(file)) {
+      const probe = await fetch(`${baseUrl}/search?q=${term.term}`);
+      if (probe.status !== 200 || !(await probe.text()).includes('class="search-hit"')) throw new Error(`search for ${term.term} found nothing`);
+      scenarios.push({
+        name: `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads), 1 connection`,
+        target: "p99 ≤ 50 ms",
+        result: await run({
+          url: baseUrl,
+          connections: 1,
+          duration: SEARCH_SECONDS,
+          requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/search?q=${term.term}&n=${++searchNumber}` }) }],
+        }),
+      });
+    }
+    scenarios.push({
+      name: "GET /api/similar (ask page, typing a title), 1 connection",
+      target: "",
+      result: await run({
+        url: baseUrl,
+        connections: 1,
+        duration: SEARCH_SECONDS,
+        requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}` }) }],
       }),
     });
     const peakMemoryMb = peakRssMb(server.pid!);
