@@ -88,6 +88,9 @@ async function prepareFixtures(file: string) {
   process.env.DATABASE_PATH = file;
   const { closeDatabase } = await import("~/lib/db.server");
   closeDatabase();
+  // A cached database may predate newer migrations (and the search index): bring it up to date first.
+  const { prepareDatabase } = await import("../../db/prepare");
+  await prepareDatabase({ seedWhenEmpty: false });
   const { startSession, hashPassword } = await import("~/lib/auth.server");
   const { insertUsersWithHash } = await import("~/models/user.server");
   const { askQuestion } = await import("~/models/thread.server");
