@@ -5,6 +5,7 @@ import { ErrorPage } from "~/components/error-page";
 import { usePlainLinkNavigation } from "~/components/link-navigation";
 import { useNonce } from "~/components/nonce";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
+import { MAX_QUERY_LENGTH } from "~/models/search-rules";
 import stylesHref from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -36,7 +37,7 @@ function Header() {
           <label htmlFor="site-search" className="visually-hidden">
             Search questions and articles
           </label>
-          <input id="site-search" type="search" name="q" placeholder="Search questions and articles" maxLength={400} />
+          <input id="site-search" type="search" name="q" placeholder="Search questions and articles" maxLength={MAX_QUERY_LENGTH} />
           <button type="submit" className="button button-small">
             Search
           </button>

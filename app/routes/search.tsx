@@ -53,7 +53,7 @@ export default function SearchPage() {
             name="q"
             type="search"
             defaultValue={query.q}
-            maxLength={MAX_QUERY_LENGTH * 2}
+            maxLength={MAX_QUERY_LENGTH}
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? "search-q-error" : "search-q-hint"}
           />
