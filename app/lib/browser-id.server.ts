@@ -8,7 +8,7 @@ import { cookieOptionsFor } from "./auth.server";
 const COOKIE_NAME = "hearth_browser";
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
-export function browserIdFrom(request: Request): string | null {
+function browserIdFrom(request: Request): string | null {
   const cookies = request.headers.get("cookie") ?? "";
   const match = cookies.match(/(?:^|;\s*)hearth_browser=([a-f0-9]{32})(?:;|$)/);
   return match ? match[1] : null;

@@ -5,7 +5,7 @@ import { AudienceBadge } from "~/components/search-hit";
 import { TagList } from "~/components/tag-list";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField } from "~/components/ui/field";
-import { browserIdFrom, ensureBrowserId } from "~/lib/browser-id.server";
+import { ensureBrowserId } from "~/lib/browser-id.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, loaderResult, notFound } from "~/lib/http.server";
 import { feedbackVoterKey, getArticlePage, recordArticleFeedback } from "~/models/kb.server";
@@ -20,9 +20,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
-export async function loader({ params, request, context }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!SLUG.test(params.slug ?? "")) notFound();
-  const voterKey = feedbackVoterKey(context.actor, browserIdFrom(request));
+  // Visitors all get the same page (it may be served from the page cache), so an anonymous
+  // browser's earlier answer is not shown here; it sees its answer in the reply to its vote.
+  const voterKey = feedbackVoterKey(context.actor, null);
   return loaderResult(() => getArticlePage(context.actor, params.slug!, voterKey));
 }
 

@@ -66,6 +66,7 @@ function SimilarQuestions({ similar }: { similar: SearchHit[] | null }) {
               <li key={`${hit.type}-${hit.id}`}>
                 <a href={hit.url} target="_blank" rel="noopener">
                   {hit.title.map((segment) => segment.text).join("")}
+                  <span className="visually-hidden"> (opens in a new tab)</span>
                 </a>{" "}
                 <span className="hint">{hit.type === "article" ? "Article" : "Solved question"}</span>
                 {hit.type === "article" ? <AudienceBadge audience={hit.audience} /> : null}

@@ -152,6 +152,9 @@ describe("feedback over HTTP", () => {
     expect(second.status).toBe(200);
     expect(second.headers.getSetCookie().some((line) => line.startsWith("hearth_browser="))).toBe(false);
 
+    // Visitors' pages are the same for everyone (they may come from the page cache): no earlier answer on them.
+    expect(await (await client.get(PUBLIC.path, { cookie })).text()).not.toContain("Thanks for telling us");
+
     const article = getDb().select().from(kbArticles).where(eq(kbArticles.slug, "hub-offline")).get()!;
     const rows = getDb().select().from(kbFeedback).where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, `browser:${cookie.split("=")[1]}`))).all();
     expect(rows).toEqual([expect.objectContaining({ helpful: true, comment: null })]);
