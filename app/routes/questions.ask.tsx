@@ -4,7 +4,7 @@ import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@
 import { useEffect, useRef, useState } from "react";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { threadPath } from "~/components/thread-row";
-import { FormError, TextField } from "~/components/ui/field";
+import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult } from "~/lib/http.server";
 import { canAskQuestion } from "~/lib/permissions.server";
@@ -104,24 +104,15 @@ export default function Ask() {
           </p>
         </noscript>
         <MarkdownEditor label="Details" defaultValue={values?.body} error={failure?.fieldErrors.body} serverPreview={result?.ok ? result.preview : null} rows={12} />
-        <div className="field">
-          <label htmlFor="category">Category</label>
-          <select id="category" name="category" defaultValue={values?.category ?? ""} aria-invalid={failure?.fieldErrors.category ? true : undefined} aria-describedby={failure?.fieldErrors.category ? "category-error" : undefined}>
-            <option value="" disabled>
-              Choose a category
-            </option>
-            {categories.map((category) => (
-              <option key={category.id} value={category.slug}>
-                {category.name}
-              </option>
-            ))}
-          </select>
-          {failure?.fieldErrors.category ? (
-            <span className="field-error" id="category-error" role="alert">
-              {failure.fieldErrors.category}
-            </span>
-          ) : null}
-        </div>
+        <SelectField
+          name="category"
+          label="Category"
+          defaultValue={values?.category ?? ""}
+          error={failure?.fieldErrors.category}
+          placeholder="Choose a category"
+          placeholderDisabled
+          options={categories.map((category) => ({ value: category.slug, label: category.name }))}
+        />
         <TextField name="tags" label="Tags" list="known-tags" defaultValue={values?.tags} error={failure?.fieldErrors.tags} hint={`Up to ${MAX_TAGS_PER_THREAD}, separated by commas, from: ${tags.join(", ")}.`} />
         <datalist id="known-tags">
           {tags.map((tag) => (

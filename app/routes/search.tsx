@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { SearchHitRow } from "~/components/search-hit";
+import { SelectField } from "~/components/ui/field";
 import { threadPath } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { canViewThread, ensure } from "~/lib/permissions.server";
@@ -67,38 +68,9 @@ export default function SearchPage() {
           ) : null}
         </div>
         <div className="search-filters">
-          <div className="field">
-            <label htmlFor="search-type">Show</label>
-            <select id="search-type" name="type" defaultValue={query.type}>
-              {SEARCH_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {TYPE_LABELS[type]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="search-category">Category</label>
-            <select id="search-category" name="category" defaultValue={query.category ?? ""}>
-              <option value="">Any category</option>
-              {categories.map((category) => (
-                <option key={category.slug} value={category.slug}>
-                  {category.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="search-tag">Tag</label>
-            <select id="search-tag" name="tag" defaultValue={query.tag ?? ""}>
-              <option value="">Any tag</option>
-              {tagOptions.map((tag) => (
-                <option key={tag} value={tag}>
-                  {tag}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField name="type" label="Show" defaultValue={query.type} options={SEARCH_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }))} />
+          <SelectField name="category" label="Category" defaultValue={query.category ?? ""} placeholder="Any category" options={categories.map((c) => ({ value: c.slug, label: c.name }))} />
+          <SelectField name="tag" label="Tag" defaultValue={query.tag ?? ""} placeholder="Any tag" options={tagOptions.map((tag) => ({ value: tag, label: tag }))} />
           <label className="checkbox-field">
             <input type="checkbox" name="solved" value="1" defaultChecked={query.solved} /> Solved questions only
           </label>

@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 type FieldShell = { name: string; label: string; error?: string | null; hint?: ReactNode };
 
@@ -38,6 +38,35 @@ export function TextAreaField({ name, label, error, hint, ...textarea }: FieldSh
   return (
     <FieldFrame name={name} label={label} error={error} hint={hint}>
       <textarea id={name} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(name, error, hint)} {...textarea} />
+    </FieldFrame>
+  );
+}
+
+/** A labelled select; `placeholder` is a first option with an empty value ("Any category"). */
+export function SelectField({
+  name,
+  label,
+  error,
+  hint,
+  options,
+  placeholder,
+  placeholderDisabled = false,
+  ...select
+}: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[]; placeholder?: string; placeholderDisabled?: boolean }) {
+  return (
+    <FieldFrame name={name} label={label} error={error} hint={hint}>
+      <select id={name} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(name, error, hint)} {...select}>
+        {placeholder ? (
+          <option value="" disabled={placeholderDisabled}>
+            {placeholder}
+          </option>
+        ) : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
     </FieldFrame>
   );
 }
