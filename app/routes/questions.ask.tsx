@@ -68,7 +68,7 @@ function SimilarQuestions({ similar }: { similar: SearchHit[] | null }) {
                   {hit.title.map((segment) => segment.text).join("")}
                   <span className="visually-hidden"> (opens in a new tab)</span>
                 </a>{" "}
-                <span className="hint">{hit.type === "article" ? "Article" : "Solved question"}</span>
+                <span className="hint">{hit.type === "article" ? "Article" : "Solved question"}</span>{" "}
                 {hit.type === "article" ? <AudienceBadge audience={hit.audience} /> : null}
               </li>
             ))}
