@@ -1,5 +1,6 @@
 // Serves Hearth: builds the app when the build is missing or older than the source, prepares the
-// database (migrations, demo content when empty), then serves on PORT (default 3000).
+// database (migrations, demo content when empty), starts the background jobs, then serves on PORT
+// (default 3000).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -31,9 +32,11 @@ if (!isDev && buildIsStale()) {
 }
 
 const build = await import(pathToFileURL(buildFile).href + (isDev ? `?t=${Date.now()}` : ""));
-const { createExpressApp, prepareDatabase, flushThreadViews } = build.entry.module;
+const { createExpressApp, prepareDatabase, flushThreadViews, startBackgroundJobs } = build.entry.module;
 
 await prepareDatabase();
+// Follow-ups that pass their target open by themselves; JOBS=off leaves that to another process.
+const stopJobs = process.env.JOBS === "off" ? () => {} : startBackgroundJobs();
 const port = Number(process.env.PORT ?? 3000);
 const server = createExpressApp(build, { root }).listen(port, () => {
   console.log(`Hearth is serving on http://localhost:${port}`);
@@ -41,6 +44,7 @@ const server = createExpressApp(build, { root }).listen(port, () => {
 });
 
 function shutdown() {
+  stopJobs();
   server.close(() => {
     flushThreadViews();
     process.exit(0);

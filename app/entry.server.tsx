@@ -10,6 +10,7 @@ import { storePage } from "~/lib/page-cache.server";
 export { createExpressApp } from "~/lib/express-app.server";
 export { prepareDatabase } from "../db/prepare";
 export { flushThreadViews } from "~/models/thread.server";
+export { startBackgroundJobs } from "~/models/jobs.server";
 
 const ABORT_DELAY = 5_000;
 

@@ -2,3 +2,4 @@ export * from "./schema/users";
 export * from "./schema/community";
 export * from "./schema/rate-limits";
 export * from "./schema/knowledge-base";
+export * from "./schema/support";

@@ -17,7 +17,7 @@ type OwnedPost = { authorId: number };
 type ThreadState = { authorId: number; status: string };
 
 export const isSignedIn = (actor: Actor): actor is Member => actor.kind === "user";
-export const isStaff = (actor: Actor): actor is Member =>
+export const isStaff = (actor: Actor): boolean =>
   isSignedIn(actor) && (actor.role === "staff" || actor.role === "admin");
 const owns = (actor: Actor, record: OwnedPost) => isSignedIn(actor) && actor.id === record.authorId;
 
@@ -98,6 +98,30 @@ export function canViewArticleFeedback(actor: Actor) {
 
 export function canDraftArticleFromThread(actor: Actor) {
   return isStaff(actor);
+}
+
+/** "I still need help": the asker of a thread, when they are a customer (follow-ups are for customers). */
+export function canRequestFollowUp(actor: Actor, thread: { authorId: number }) {
+  return owns(actor, thread) && isCustomer(actor) && !isStaff(actor);
+}
+
+/** Staff can turn any thread into a follow-up, and work the queue. */
+export function canWorkFollowUps(actor: Actor) {
+  return isStaff(actor);
+}
+
+/** A follow-up is seen by staff and by the customer it is for; to anyone else it does not exist. */
+export function canViewFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return isStaff(actor) || (isSignedIn(actor) && actor.id === followUp.customerId);
+}
+
+/** The customer answers staff privately on their own follow-up; staff on any. */
+export function canMessageOnFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return canViewFollowUp(actor, followUp);
+}
+
+export function canSetResponseTargets(actor: Actor) {
+  return isSignedIn(actor) && actor.role === "admin";
 }
 
 /** Throws a 403 (or a 404 when the subject's very existence is private) unless `allowed`. */

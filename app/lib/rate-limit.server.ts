@@ -25,6 +25,8 @@ export const LIMITS = {
   passwordChange: { max: 5, windowMs: 60 * MINUTE },
   kbFeedback: { max: 30, windowMs: 10 * MINUTE },
   kbFeedbackPerAddress: { max: 120, windowMs: 60 * MINUTE },
+  followUpRequest: { max: 10, windowMs: 60 * MINUTE },
+  supportAction: { max: 300, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */

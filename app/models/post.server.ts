@@ -14,6 +14,7 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { canAnswerThread, canEditPost, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./community-rules";
+import { recordReplyOnFollowUp } from "./follow-up-state.server";
 import { indexThread } from "./search.server";
 import { bodySchema, refreshThreadStatus, titleSchema } from "./thread.server";
 
@@ -40,6 +41,7 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
       .where(eq(threads.id, threadId))
       .run();
     refreshThreadStatus(threadId);
+    recordReplyOnFollowUp(threadId, actor, at);
     return { postId: answer.id };
   });
 }

@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { canAcceptAnswer, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { indexThread } from "./search.server";
+import { resolveFollowUpOfSolvedThread } from "./support.server";
 import { refreshThreadStatus } from "./thread.server";
 
 function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {
@@ -39,6 +40,7 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
     db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId)).run();
     refreshThreadStatus(post.threadId);
     indexThread(post.threadId);
+    resolveFollowUpOfSolvedThread(post.threadId, actor, now());
     return { threadId: post.threadId };
   });
 }

@@ -44,6 +44,13 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canGiveArticleFeedback", situation: "a public article", call: (a) => permissions.canGiveArticleFeedback(a, { audience: "public" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
   { predicate: "canGiveArticleFeedback", situation: "a customer-only article", call: (a) => permissions.canGiveArticleFeedback(a, { audience: "customers" }), allowed: ["customer", "staff", "admin"] },
   { predicate: "canViewArticleFeedback", situation: "any article", call: (a) => permissions.canViewArticleFeedback(a), allowed: ["staff", "admin"] },
+  { predicate: "canRequestFollowUp", situation: "their own thread", call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0 }), allowed: ["customer"] },
+  { predicate: "canRequestFollowUp", situation: "someone else's thread", call: (a) => permissions.canRequestFollowUp(a, someoneElses), allowed: [] },
+  { predicate: "canWorkFollowUps", situation: "the support queue", call: (a) => permissions.canWorkFollowUps(a), allowed: ["staff", "admin"] },
+  { predicate: "canViewFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canViewFollowUp", situation: "another customer's follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 99 }), allowed: ["staff", "admin"] },
+  { predicate: "canMessageOnFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canMessageOnFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canSetResponseTargets", situation: "a category", call: (a) => permissions.canSetResponseTargets(a), allowed: ["admin"] },
   { predicate: "canDraftArticleFromThread", situation: "a solved thread", call: (a) => permissions.canDraftArticleFromThread(a), allowed: ["staff", "admin"] },
 ];
 

@@ -1,0 +1,68 @@
+/**
+ * How a follow-up's status and clocks move. Shared by the support model and by the writes elsewhere
+ * that affect a follow-up (an answer in its thread), so the rules live in one place:
+ * - waiting on the customer stops the clock (`paused_at`); leaving that state moves every unmet due
+ *   time later by the time spent waiting;
+ * - the first reply by staff (in the thread or privately) is the first response;
+ * - the customer replying to a follow-up that waits on them puts it back to open.
+ * Callers run these inside their write transaction.
+ */
+import { and, eq, ne } from "drizzle-orm";
+import { followUpEvents, followUps, type FollowUpStatus } from "../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { isStaff, type Member } from "~/lib/permissions.server";
+
+export type FollowUpRow = typeof followUps.$inferSelect;
+
+export function activeFollowUpFor(threadId: number): FollowUpRow | undefined {
+  return getDb()
+    .select()
+    .from(followUps)
+    .where(and(eq(followUps.threadId, threadId), ne(followUps.status, "resolved")))
+    .get();
+}
+
+export function writeFollowUpEvent(followUpId: number, actorId: number | null, kind: string, detail: string, at: Date) {
+  getDb().insert(followUpEvents).values({ followUpId, actorId, kind, detail, createdAt: at }).run();
+}
+
+/** Moves `followUp` to `status` with its clock rules; returns the row as it now is. */
+export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStatus, actorId: number | null, at: Date): FollowUpRow {
+  if (followUp.status === status) return followUp;
+  const changes: Partial<FollowUpRow> = { status, updatedAt: at };
+  if (followUp.pausedAt && status !== "waiting") {
+    const waited = at.getTime() - followUp.pausedAt.getTime();
+    changes.pausedAt = null;
+    if (status !== "resolved") {
+      if (!followUp.firstRespondedAt) changes.firstResponseDueAt = new Date(followUp.firstResponseDueAt.getTime() + waited);
+      changes.resolutionDueAt = new Date(followUp.resolutionDueAt.getTime() + waited);
+    }
+  }
+  if (status === "waiting") changes.pausedAt = at;
+  changes.resolvedAt = status === "resolved" ? at : null;
+  const updated = getDb().update(followUps).set(changes).where(eq(followUps.id, followUp.id)).returning().get();
+  writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
+  return updated;
+}
+
+/** A reply was posted in the thread (or privately on its follow-up) by `author`. */
+export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
+  const followUp = activeFollowUpFor(threadId);
+  if (!followUp) return;
+  if (isStaff(author)) {
+    if (!followUp.firstRespondedAt) {
+      getDb().update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
+      writeFollowUpEvent(followUp.id, author.id, "first-response", "", at);
+    }
+    if (followUp.status === "new") changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at);
+  } else if (author.id === followUp.customerId && followUp.status === "waiting") {
+    changeFollowUpStatus(followUp, "open", author.id, at);
+  }
+}
+
+/** Milliseconds until the follow-up's current target (first response, then resolution); frozen while waiting. */
+export function timeLeftMs(followUp: Pick<FollowUpRow, "status" | "firstRespondedAt" | "firstResponseDueAt" | "resolutionDueAt" | "pausedAt">, at: Date) {
+  if (followUp.status === "resolved") return null;
+  const due = followUp.firstRespondedAt ? followUp.resolutionDueAt : followUp.firstResponseDueAt;
+  return due.getTime() - (followUp.pausedAt ?? at).getTime();
+}

@@ -1,0 +1,70 @@
+/**
+ * Background jobs that run inside the server process. Several processes may share the database,
+ * so a job runs only in the process that holds its lease (a row in job_leases, taken or renewed
+ * atomically under the write lock and expiring after LEASE_MS); if that process dies, another takes
+ * over when the lease runs out. Jobs keep no state in memory: what is due is read from the data,
+ * so a restart simply resumes. Each job must also be safe to run twice (the follow-up job's claim
+ * is atomic), which is what `npm run jobs:run-once` relies on.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { and, eq, or, lte } from "drizzle-orm";
+import { jobLeases } from "../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
+import { openDueFollowUps } from "./support.server";
+
+const LEASE_MS = 2 * 60_000;
+
+export const JOBS = {
+  "open-due-follow-ups": (at: Date) => ({ opened: openDueFollowUps(at) }),
+} satisfies Record<string, (at: Date) => Record<string, number>>;
+export type JobName = keyof typeof JOBS;
+
+/** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
+export function takeLease(name: JobName, holder: string, at: Date): boolean {
+  const db = getDb();
+  return writeTransaction(() => {
+    db.insert(jobLeases).values({ name, holder, expiresAt: new Date(0) }).onConflictDoNothing().run();
+    const { changes } = db
+      .update(jobLeases)
+      .set({ holder, expiresAt: new Date(at.getTime() + LEASE_MS), lastRunAt: at })
+      .where(and(eq(jobLeases.name, name), or(eq(jobLeases.holder, holder), lte(jobLeases.expiresAt, at))))
+      .run();
+    return changes === 1;
+  });
+}
+
+/** Runs every job whose lease this holder gets; returns what each did. */
+export function runLeasedJobs(holder: string, at = now()) {
+  const results: Record<string, Record<string, number>> = {};
+  for (const [name, job] of Object.entries(JOBS) as [JobName, (at: Date) => Record<string, number>][]) {
+    if (takeLease(name, holder, at)) results[name] = job(at);
+  }
+  return results;
+}
+
+/** Runs every job once as of `at`, lease or not (the jobs' own atomic claims keep this safe). */
+export function runAllJobsOnce(at: Date) {
+  return Object.fromEntries(Object.entries(JOBS).map(([name, job]) => [name, job(at)]));
+}
+
+/** Starts the in-process runner (every JOBS_INTERVAL_MS, default one minute); returns a stop function. */
+export function startBackgroundJobs(intervalMs = Number(process.env.JOBS_INTERVAL_MS ?? 60_000)) {
+  const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const tick = () => {
+    try {
+      const results = runLeasedJobs(holder);
+      for (const [name, result] of Object.entries(results)) {
+        if (Object.values(result).some((value) => value > 0)) log.info("job ran", { job: name, ...result });
+      }
+    } catch (error) {
+      log.error("background job failed", { holder, error });
+    }
+  };
+  tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

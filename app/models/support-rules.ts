@@ -1,0 +1,30 @@
+/** Support follow-up options shared by the server and the browser bundle. */
+import { z } from "zod";
+
+export const DEFAULT_TARGETS = { firstResponseMinutes: 24 * 60, resolutionMinutes: 72 * 60 };
+/** A follow-up with less than this left on its target is flagged as nearly breached. */
+export const NEARLY_BREACHED_MS = 2 * 3600_000;
+export const QUEUE_PAGE_SIZE = 25;
+
+export const STATUS_LABELS = { new: "New", open: "Open", waiting: "Waiting on customer", resolved: "Resolved" } as const;
+export const PRIORITY_LABELS = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" } as const;
+
+/** Query-string options of /support; anything unusable falls back to the default. */
+export const supportQueueQuerySchema = z.object({
+  status: z.enum(["active", "new", "open", "waiting", "resolved"]).catch("active"),
+  priority: z.enum(["low", "normal", "high", "urgent"]).optional().catch(undefined),
+  assignee: z.string().trim().max(40).optional().catch(undefined),
+  category: z.string().trim().max(60).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type SupportQueueQuery = z.infer<typeof supportQueueQuerySchema>;
+
+/** "in 3 h 20 min", "2 h 5 min overdue": time left on a target, as staff and customers read it. */
+export function describeTimeLeft(ms: number) {
+  const minutes = Math.round(Math.abs(ms) / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  const parts = days > 0 ? [`${days} d`, `${hours} h`] : hours > 0 ? [`${hours} h`, `${rest} min`] : [`${rest} min`];
+  return ms < 0 ? `${parts.join(" ")} overdue` : `in ${parts.join(" ")}`;
+}

@@ -1,0 +1,497 @@
+/**
+ * Support follow-ups: opening them (by target, by the customer, by staff), the staff queue, the
+ * follow-up page, replies, internal notes and private messages, and the customer's own list.
+ * Status and clock rules are in follow-up-state.server.ts.
+ */
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import {
+  categories,
+  categoryTargets,
+  followUpEvents,
+  followUpNotes,
+  followUps,
+  posts,
+  privateMessages,
+  threads,
+  users,
+  FOLLOW_UP_PRIORITIES,
+  FOLLOW_UP_STATUSES,
+  type FollowUpOrigin,
+} from "../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { ConflictError, NotFoundError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import {
+  canMessageOnFollowUp,
+  canRequestFollowUp,
+  canSetResponseTargets,
+  canViewFollowUp,
+  canWorkFollowUps,
+  ensure,
+  ensureSignedIn,
+  isStaff,
+  type Actor,
+  type Member,
+} from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import {
+  activeFollowUpFor,
+  changeFollowUpStatus,
+  recordReplyOnFollowUp,
+  timeLeftMs,
+  writeFollowUpEvent,
+  type FollowUpRow,
+} from "./follow-up-state.server";
+import { postAnswer } from "./post.server";
+import { DEFAULT_TARGETS, NEARLY_BREACHED_MS, QUEUE_PAGE_SIZE, supportQueueQuerySchema, type SupportQueueQuery } from "./support-rules";
+import { bodySchema, getThreadPage } from "./thread.server";
+
+const MINUTE = 60_000;
+/** Threads older than this are never auto-opened, so turning follow-ups on does not flood the queue with old questions. */
+export const AUTO_OPEN_HORIZON_DAYS = 14;
+
+function targetsFor(categoryId: number) {
+  const row = getDb().select().from(categoryTargets).where(eq(categoryTargets.categoryId, categoryId)).get();
+  return row ?? DEFAULT_TARGETS;
+}
+
+/** Inserts a follow-up for `threadId` unless one is active; returns it, or null when there already was one. */
+function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member | null, at: Date) {
+  const db = getDb();
+  const thread = db.select({ id: threads.id, authorId: threads.authorId, categoryId: threads.categoryId }).from(threads).where(eq(threads.id, threadId)).get();
+  if (!thread) throw new NotFoundError("That question does not exist.");
+  if (activeFollowUpFor(threadId)) return null;
+  const targets = targetsFor(thread.categoryId);
+  // A staff reply before the follow-up opened already was the first response.
+  const staffReply = db
+    .select({ at: posts.createdAt })
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), inArray(users.role, ["staff", "admin"])))
+    .orderBy(asc(posts.createdAt))
+    .limit(1)
+    .get();
+  const followUp = db
+    .insert(followUps)
+    .values({
+      threadId,
+      customerId: thread.authorId,
+      origin,
+      openedById: openedBy?.id ?? null,
+      openedAt: at,
+      status: "new",
+      firstResponseDueAt: new Date(at.getTime() + targets.firstResponseMinutes * MINUTE),
+      firstRespondedAt: staffReply?.at ?? null,
+      resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE),
+      updatedAt: at,
+    })
+    .returning()
+    .get();
+  writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
+  return followUp;
+}
+
+/** "I still need help": the asker (a customer) asks for a follow-up on their own thread. */
+export function requestFollowUp(actor: Actor, threadId: number) {
+  ensureSignedIn(actor);
+  return writeTransaction(() => {
+    const thread = getDb().select({ authorId: threads.authorId }).from(threads).where(eq(threads.id, threadId)).get();
+    if (!thread) throw new NotFoundError("That question does not exist.");
+    ensure(canRequestFollowUp(actor, thread), "Only the customer who asked can ask for a follow-up.");
+    consume(`follow-up:user:${actor.id}`, LIMITS.followUpRequest);
+    const existing = activeFollowUpFor(threadId);
+    if (existing) return { followUpId: existing.id, opened: false };
+    return { followUpId: openFollowUp(threadId, "customer", actor, now())!.id, opened: true };
+  });
+}
+
+/** Staff turn any thread into a follow-up (or get the one already open). */
+export function escalateThread(actor: Actor, threadId: number) {
+  ensure(canWorkFollowUps(actor), "Only staff can escalate a thread.");
+  ensureSignedIn(actor);
+  return writeTransaction(() => {
+    const existing = activeFollowUpFor(threadId);
+    if (existing) return { followUpId: existing.id, opened: false };
+    return { followUpId: openFollowUp(threadId, "staff", actor, now())!.id, opened: true };
+  });
+}
+
+/**
+ * The job: opens a follow-up for every customer question that has passed its first-response
+ * target with no staff reply and no accepted or verified answer, and never had a follow-up.
+ * One transaction under the write lock plus the one-active-per-thread index: two runners at once
+ * open each follow-up exactly once.
+ */
+export function openDueFollowUps(at: Date): number {
+  const db = getDb();
+  return writeTransaction(() => {
+    const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
+    const due = db
+      .select({ id: threads.id })
+      .from(threads)
+      .innerJoin(users, eq(users.id, threads.authorId))
+      .leftJoin(categoryTargets, eq(categoryTargets.categoryId, threads.categoryId))
+      .where(
+        and(
+          sql`${threads.createdAt} >= ${horizon.getTime()}`,
+          eq(users.role, "customer"),
+          inArray(threads.status, ["open", "answered"]),
+          sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
+          sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`,
+          sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
+                WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND u.role IN ('staff', 'admin'))`,
+        ),
+      )
+      .all();
+    let opened = 0;
+    for (const { id } of due) if (openFollowUp(id, "target", null, at)) opened += 1;
+    return opened;
+  });
+}
+
+const workSchema = z.object({
+  intent: z.enum(["take", "assign", "priority", "status"], { error: "Unknown action." }),
+  assignee: z.string().trim().max(40).optional(),
+  priority: z.enum(FOLLOW_UP_PRIORITIES, { error: "Choose a priority." }).optional(),
+  status: z.enum(FOLLOW_UP_STATUSES, { error: "Choose a status." }).optional(),
+});
+
+function findFollowUp(actor: Actor, followUpId: number) {
+  const followUp = getDb().select().from(followUps).where(eq(followUps.id, followUpId)).get();
+  // Existence is private: a customer asking for someone else's follow-up gets a 404.
+  if (!followUp || !canViewFollowUp(actor, followUp)) throw new NotFoundError("That follow-up does not exist.");
+  return followUp;
+}
+
+/** Staff take, assign, re-prioritise or move a follow-up. */
+export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
+  ensure(canWorkFollowUps(actor), "Only staff can work on follow-ups.");
+  ensureSignedIn(actor);
+  const values = parseInput(workSchema, input);
+  const db = getDb();
+  return writeTransaction(() => {
+    let followUp: FollowUpRow = findFollowUp(actor, followUpId);
+    consume(`support:user:${actor.id}`, LIMITS.supportAction);
+    const at = now();
+    if (values.intent === "take" || values.intent === "assign") {
+      const assignee =
+        values.intent === "take"
+          ? actor
+          : db.select({ id: users.id, username: users.username, role: users.role }).from(users).where(eq(users.username, values.assignee ?? "")).get();
+      if (!assignee || !isStaff({ kind: "user", ...assignee })) throw new ConflictError("Assign it to a member of staff.");
+      if (followUp.assigneeId !== assignee.id) {
+        followUp = db.update(followUps).set({ assigneeId: assignee.id, updatedAt: at }).where(eq(followUps.id, followUp.id)).returning().get();
+        writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);
+      }
+      if (followUp.status === "new") changeFollowUpStatus(followUp, "open", actor.id, at);
+    } else if (values.intent === "priority") {
+      if (!values.priority) throw new ConflictError("Choose a priority.");
+      if (values.priority !== followUp.priority) {
+        db.update(followUps).set({ priority: values.priority, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
+        writeFollowUpEvent(followUp.id, actor.id, "priority", `${followUp.priority} → ${values.priority}`, at);
+      }
+    } else {
+      if (!values.status) throw new ConflictError("Choose a status.");
+      if (values.status !== "resolved" && followUp.status === "resolved" && activeFollowUpFor(followUp.threadId)) {
+        throw new ConflictError("This thread already has another open follow-up.");
+      }
+      changeFollowUpStatus(followUp, values.status, actor.id, at);
+    }
+    return { followUpId: followUp.id };
+  });
+}
+
+const replySchema = z.object({
+  body: bodySchema,
+  visibility: z.enum(["thread", "private"], { error: "Choose where the reply goes." }).default("thread"),
+  then: z.enum(["waiting", "open", "resolved"]).default("waiting"),
+});
+
+/**
+ * A reply on a follow-up: into the thread (an answer everyone sees) or as a private message for
+ * the customer and staff. A staff reply is the first response; staff choose the status after it.
+ */
+export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const values = parseInput(replySchema, input);
+  const bodyHtml = renderMarkdown(values.body);
+  const db = getDb();
+  return writeTransaction(() => {
+    const followUp = findFollowUp(actor, followUpId);
+    ensure(canMessageOnFollowUp(actor, followUp));
+    if (followUp.status === "resolved") throw new ConflictError("This follow-up is resolved. Reopen it to reply.");
+    const at = now();
+    let postId: number | null = null;
+    if (values.visibility === "thread") {
+      postId = postAnswer(actor, followUp.threadId, { body: values.body }).postId;
+    } else {
+      consume(`private-message:user:${actor.id}`, LIMITS.answer);
+      db.insert(privateMessages).values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at }).run();
+      writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
+      recordReplyOnFollowUp(followUp.threadId, actor, at);
+    }
+    if (isStaff(actor)) {
+      const current = db.select().from(followUps).where(eq(followUps.id, followUpId)).get()!;
+      changeFollowUpStatus(current, values.then, actor.id, at);
+    }
+    return { followUpId, postId, threadId: followUp.threadId };
+  });
+}
+
+const noteSchema = z.object({ body: bodySchema });
+
+export function addInternalNote(actor: Actor, followUpId: number, input: unknown) {
+  ensure(canWorkFollowUps(actor), "Only staff can write internal notes.");
+  ensureSignedIn(actor);
+  const { body } = parseInput(noteSchema, input);
+  const bodyHtml = renderMarkdown(body);
+  return writeTransaction(() => {
+    const followUp = findFollowUp(actor, followUpId);
+    consume(`support:user:${actor.id}`, LIMITS.supportAction);
+    const at = now();
+    getDb().insert(followUpNotes).values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at }).run();
+    writeFollowUpEvent(followUp.id, actor.id, "note", "", at);
+    return { followUpId };
+  });
+}
+
+/** The customer says it is still not solved: the follow-up opens again with fresh targets. */
+export function reopenFollowUp(actor: Actor, followUpId: number) {
+  ensureSignedIn(actor);
+  return writeTransaction(() => {
+    const followUp = findFollowUp(actor, followUpId);
+    ensure(isStaff(actor) || actor.id === followUp.customerId);
+    if (followUp.status !== "resolved") return { followUpId };
+    if (activeFollowUpFor(followUp.threadId)) throw new ConflictError("This thread already has an open follow-up.");
+    const at = now();
+    const targets = targetsFor(getDb().select({ categoryId: threads.categoryId }).from(threads).where(eq(threads.id, followUp.threadId)).get()!.categoryId);
+    getDb()
+      .update(followUps)
+      .set({ resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
+      .where(eq(followUps.id, followUpId))
+      .run();
+    changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
+    return { followUpId };
+  });
+}
+
+/** Resolves the thread's active follow-up when the thread gets an accepted or verified answer. */
+export function resolveFollowUpOfSolvedThread(threadId: number, actor: Member, at: Date) {
+  const followUp = activeFollowUpFor(threadId);
+  if (followUp) changeFollowUpStatus(followUp, "resolved", actor.id, at);
+}
+
+const queueColumns = {
+  id: followUps.id,
+  status: followUps.status,
+  priority: followUps.priority,
+  origin: followUps.origin,
+  openedAt: followUps.openedAt,
+  firstResponseDueAt: followUps.firstResponseDueAt,
+  firstRespondedAt: followUps.firstRespondedAt,
+  resolutionDueAt: followUps.resolutionDueAt,
+  resolvedAt: followUps.resolvedAt,
+  pausedAt: followUps.pausedAt,
+  threadId: threads.id,
+  threadTitle: threads.title,
+  threadSlug: threads.slug,
+  categoryName: categories.name,
+  customer: users.username,
+  assigneeId: followUps.assigneeId,
+};
+
+function withTiming<T extends Parameters<typeof timeLeftMs>[0]>(row: T, at: Date) {
+  const left = timeLeftMs(row, at);
+  return {
+    ...row,
+    timeLeftMs: left,
+    target: row.firstRespondedAt ? ("resolution" as const) : ("first response" as const),
+    breached: left !== null && left < 0,
+    nearlyBreached: left !== null && left >= 0 && left < NEARLY_BREACHED_MS,
+  };
+}
+
+function assigneeNames(ids: (number | null)[]) {
+  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+  if (wanted.length === 0) return new Map<number, string>();
+  return new Map(getDb().select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, wanted)).all().map((u) => [u.id, u.username]));
+}
+
+/** /support: the queue, filtered, most urgent first (least time left on its current target). */
+export function listSupportQueue(actor: Actor, input: unknown) {
+  ensure(canWorkFollowUps(actor), "Only staff can see the support queue.");
+  ensureSignedIn(actor);
+  const query: SupportQueueQuery = supportQueueQuerySchema.parse(input);
+  const db = getDb();
+  const at = now();
+  const conditions: SQL[] = [];
+  if (query.status === "active") conditions.push(ne(followUps.status, "resolved"));
+  else conditions.push(eq(followUps.status, query.status));
+  if (query.priority) conditions.push(eq(followUps.priority, query.priority));
+  if (query.category) conditions.push(eq(categories.slug, query.category));
+  if (query.assignee === "me") conditions.push(eq(followUps.assigneeId, actor.id));
+  else if (query.assignee === "nobody") conditions.push(isNull(followUps.assigneeId));
+  else if (query.assignee) conditions.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
+  const dueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${followUps.firstResponseDueAt} ELSE ${followUps.resolutionDueAt} END - coalesce(${followUps.pausedAt}, ${at.getTime()})`;
+  const rows = db
+    .select(queueColumns)
+    .from(followUps)
+    .innerJoin(threads, eq(threads.id, followUps.threadId))
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, followUps.customerId))
+    .where(and(...conditions))
+    .orderBy(...(query.status === "resolved" ? [desc(followUps.resolvedAt)] : [asc(dueAt), asc(followUps.id)]))
+    .limit(QUEUE_PAGE_SIZE + 1)
+    .offset((query.page - 1) * QUEUE_PAGE_SIZE)
+    .all();
+  const page = rows.slice(0, QUEUE_PAGE_SIZE);
+  const names = assigneeNames(page.map((row) => row.assigneeId));
+  const counts = db
+    .select({ status: followUps.status, n: count() })
+    .from(followUps)
+    .groupBy(followUps.status)
+    .all();
+  return {
+    query,
+    items: page.map((row) => ({ ...withTiming(row, at), assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null })),
+    hasNextPage: rows.length > QUEUE_PAGE_SIZE,
+    counts: Object.fromEntries(counts.map((row) => [row.status, row.n])) as Partial<Record<string, number>>,
+    staff: db.select({ username: users.username }).from(users).where(inArray(users.role, ["staff", "admin"])).orderBy(asc(users.username)).all().map((u) => u.username),
+    categories: db.select({ slug: categories.slug, name: categories.name }).from(categories).orderBy(asc(categories.position)).all(),
+  };
+}
+
+/** The follow-up page: for staff everything; for the customer it is for, all but internal notes. */
+export function getFollowUpPage(actor: Actor, followUpId: number) {
+  const db = getDb();
+  const followUp = findFollowUp(actor, followUpId);
+  const at = now();
+  const staffView = isStaff(actor);
+  const thread = getThreadPage(actor, followUp.threadId);
+  const customer = db
+    .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
+    .from(users)
+    .where(eq(users.id, followUp.customerId))
+    .get()!;
+  const authorColumns = { username: users.username, role: users.role };
+  const messages = db
+    .select({ id: privateMessages.id, bodyHtml: privateMessages.bodyHtml, createdAt: privateMessages.createdAt, ...authorColumns })
+    .from(privateMessages)
+    .innerJoin(users, eq(users.id, privateMessages.authorId))
+    .where(eq(privateMessages.followUpId, followUpId))
+    .orderBy(asc(privateMessages.createdAt), asc(privateMessages.id))
+    .all();
+  const events = db
+    .select({ id: followUpEvents.id, kind: followUpEvents.kind, detail: followUpEvents.detail, createdAt: followUpEvents.createdAt, actor: users.username })
+    .from(followUpEvents)
+    .leftJoin(users, eq(users.id, followUpEvents.actorId))
+    .where(eq(followUpEvents.followUpId, followUpId))
+    .orderBy(asc(followUpEvents.createdAt), asc(followUpEvents.id))
+    .all();
+  const notes = staffView
+    ? db
+        .select({ id: followUpNotes.id, bodyHtml: followUpNotes.bodyHtml, createdAt: followUpNotes.createdAt, ...authorColumns })
+        .from(followUpNotes)
+        .innerJoin(users, eq(users.id, followUpNotes.authorId))
+        .where(eq(followUpNotes.followUpId, followUpId))
+        .orderBy(asc(followUpNotes.createdAt), asc(followUpNotes.id))
+        .all()
+    : null;
+  const history = staffView
+    ? {
+        threads: db
+          .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, createdAt: threads.createdAt })
+          .from(threads)
+          .where(and(eq(threads.authorId, customer.id), ne(threads.id, followUp.threadId)))
+          .orderBy(desc(threads.createdAt))
+          .limit(10)
+          .all(),
+        followUps: db
+          .select({ id: followUps.id, status: followUps.status, openedAt: followUps.openedAt, threadTitle: threads.title })
+          .from(followUps)
+          .innerJoin(threads, eq(threads.id, followUps.threadId))
+          .where(and(eq(followUps.customerId, customer.id), ne(followUps.id, followUpId)))
+          .orderBy(desc(followUps.openedAt))
+          .limit(10)
+          .all(),
+      }
+    : null;
+  const assignee = followUp.assigneeId ? (assigneeNames([followUp.assigneeId]).get(followUp.assigneeId) ?? null) : null;
+  return {
+    followUp: { ...withTiming(followUp, at), assignee },
+    thread,
+    customer,
+    messages,
+    events,
+    notes,
+    history,
+    staffView,
+    staff: staffView ? db.select({ username: users.username }).from(users).where(inArray(users.role, ["staff", "admin"])).orderBy(asc(users.username)).all().map((u) => u.username) : [],
+  };
+}
+
+/** /my/support: the signed-in customer's follow-ups, newest first. */
+export function listMyFollowUps(actor: Actor) {
+  ensureSignedIn(actor);
+  const at = now();
+  const rows = getDb()
+    .select(queueColumns)
+    .from(followUps)
+    .innerJoin(threads, eq(threads.id, followUps.threadId))
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, followUps.customerId))
+    .where(eq(followUps.customerId, actor.id))
+    .orderBy(desc(followUps.openedAt))
+    .limit(50)
+    .all();
+  const names = assigneeNames(rows.map((row) => row.assigneeId));
+  return rows.map((row) => ({ ...withTiming(row, at), assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null }));
+}
+
+/** What the thread page shows about support: the active follow-up (to staff and its customer) and what may be done. */
+export function threadSupportState(actor: Actor, thread: { id: number; authorId: number; status: string }) {
+  const followUp = activeFollowUpFor(thread.id);
+  const visible = followUp && canViewFollowUp(actor, followUp) ? { id: followUp.id, status: followUp.status } : null;
+  return {
+    followUp: visible,
+    canRequest: !followUp && thread.status !== "solved" && canRequestFollowUp(actor, thread),
+    canEscalate: !followUp && canWorkFollowUps(actor),
+  };
+}
+
+const targetSchema = z.object({
+  category: z.string().trim().min(1, "Choose a category."),
+  firstResponseHours: z.coerce.number({ error: "Give a number of hours." }).int("Whole hours.").min(1, "At least 1 hour.").max(24 * 30, "At most 30 days."),
+  resolutionHours: z.coerce.number({ error: "Give a number of hours." }).int("Whole hours.").min(1, "At least 1 hour.").max(24 * 90, "At most 90 days."),
+});
+
+/** Admins set a category's response-time targets. */
+export function setCategoryTargets(actor: Actor, input: unknown) {
+  ensure(canSetResponseTargets(actor), "Only admins can change response-time targets.");
+  const values = parseInput(targetSchema, input);
+  return writeTransaction(() => {
+    const category = getDb().select({ id: categories.id }).from(categories).where(eq(categories.slug, values.category)).get();
+    if (!category) throw new NotFoundError("That category does not exist.");
+    const row = { categoryId: category.id, firstResponseMinutes: values.firstResponseHours * 60, resolutionMinutes: values.resolutionHours * 60 };
+    getDb().insert(categoryTargets).values(row).onConflictDoUpdate({ target: categoryTargets.categoryId, set: row }).run();
+    return row;
+  });
+}
+
+export function listCategoryTargets(actor: Actor) {
+  ensure(canSetResponseTargets(actor), "Only admins can see response-time settings.");
+  return getDb()
+    .select({ slug: categories.slug, name: categories.name, firstResponseMinutes: categoryTargets.firstResponseMinutes, resolutionMinutes: categoryTargets.resolutionMinutes })
+    .from(categories)
+    .leftJoin(categoryTargets, eq(categoryTargets.categoryId, categories.id))
+    .orderBy(asc(categories.position))
+    .all()
+    .map((row) => ({
+      ...row,
+      firstResponseMinutes: row.firstResponseMinutes ?? DEFAULT_TARGETS.firstResponseMinutes,
+      resolutionMinutes: row.resolutionMinutes ?? DEFAULT_TARGETS.resolutionMinutes,
+    }));
+}
