@@ -51,6 +51,7 @@ function Header() {
           </NavLink>
           {user ? (
             <>
+              {user.role === "staff" || user.role === "admin" ? <NavLink to="/support">Support queue</NavLink> : <NavLink to="/my/support">My support</NavLink>}
               <NavLink to={`/users/${user.username}`}>{user.username}</NavLink>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="link-button">

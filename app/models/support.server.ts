@@ -388,7 +388,8 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
     .select({ id: followUpEvents.id, kind: followUpEvents.kind, detail: followUpEvents.detail, createdAt: followUpEvents.createdAt, actor: users.username })
     .from(followUpEvents)
     .leftJoin(users, eq(users.id, followUpEvents.actorId))
-    .where(eq(followUpEvents.followUpId, followUpId))
+    // Customers do not learn that an internal note was written.
+    .where(and(eq(followUpEvents.followUpId, followUpId), staffView ? undefined : ne(followUpEvents.kind, "note")))
     .orderBy(asc(followUpEvents.createdAt), asc(followUpEvents.id))
     .all();
   const notes = staffView

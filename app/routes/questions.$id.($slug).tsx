@@ -16,7 +16,10 @@ import { castVote } from "~/models/vote.server";
 import { postAnswer, previewMarkdown } from "~/models/post.server";
 import { markSolution, unmarkSolution } from "~/models/solution.server";
 import { getThreadPage, recordThreadView } from "~/models/thread.server";
+import { escalateThread, requestFollowUp, threadSupportState } from "~/models/support.server";
+import { canWorkFollowUps } from "~/lib/permissions.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
+import { STATUS_LABELS } from "~/models/support-rules";
 
 export const headers = mergeRouteHeaders;
 
@@ -33,10 +36,10 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     throw redirect(threadPath(threadPage.thread) + url.search, 301);
   }
   recordThreadView(threadId);
-  return threadPage;
+  return { ...threadPage, support: threadSupportState(context.actor, threadPage.thread) };
 }
 
-const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify"] as const;
+const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify", "follow-up"] as const;
 const postTarget = z.object({ postId: z.coerce.number().int().positive("Choose a post.") });
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -50,6 +53,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "answer": {
         const { postId } = postAnswer(actor, threadId, values);
         return back(`post-${postId}`);
+      }
+      case "follow-up": {
+        // Staff escalate; the customer who asked asks for help. Both land on the follow-up.
+        const { followUpId } = canWorkFollowUps(actor) ? escalateThread(actor, threadId) : requestFollowUp(actor, threadId);
+        return redirect(`/support/${followUpId}`, 303);
       }
       case "preview":
         return data({ ok: true as const, preview: previewMarkdown(actor, values).html, values });
@@ -71,8 +79,29 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }, values);
 }
 
+function SupportPanel({ support }: { support: { followUp: { id: number; status: string } | null; canRequest: boolean; canEscalate: boolean } }) {
+  if (support.followUp) {
+    return (
+      <p className="notice support-notice">
+        Support is following this up ({STATUS_LABELS[support.followUp.status as keyof typeof STATUS_LABELS].toLowerCase()}).{" "}
+        <a href={`/support/${support.followUp.id}`}>See the follow-up</a>
+      </p>
+    );
+  }
+  if (!support.canRequest && !support.canEscalate) return null;
+  return (
+    <Form method="post" className="support-request">
+      <input type="hidden" name="intent" value="follow-up" />
+      {support.canRequest ? <span>Not solved yet? Our support team will follow it up with you.</span> : null}
+      <button type="submit" className="button button-secondary button-small">
+        {support.canRequest ? "I still need help" : "Escalate to support"}
+      </button>
+    </Form>
+  );
+}
+
 export default function ThreadPage() {
-  const { thread, question, solutions, answers, answersPage, answerPageCount, can } = useLoaderData<typeof loader>();
+  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
@@ -97,6 +126,7 @@ export default function ThreadPage() {
         </span>
         {can.canDraftArticle ? <a href={`/kb/drafts/${thread.id}`}>Draft a knowledge-base article</a> : null}
       </div>
+      <SupportPanel support={support} />
       <PostView post={question} flags={can} voting={voting} />
 
       {solutions.length > 0 ? (

@@ -1,24 +1,25 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
-type FieldShell = { name: string; label: string; error?: string | null; hint?: ReactNode };
+/** `id` defaults to `name`; give one when two forms on a page have a field of the same name. */
+type FieldShell = { name: string; id?: string; label: string; error?: string | null; hint?: ReactNode };
 
-function describedBy(name: string, error?: string | null, hint?: ReactNode) {
-  const ids = [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean);
+function describedBy(id: string, error?: string | null, hint?: ReactNode) {
+  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
   return ids.length ? ids.join(" ") : undefined;
 }
 
-function FieldFrame({ name, label, error, hint, children }: FieldShell & { children: ReactNode }) {
+function FieldFrame({ id, label, error, hint, children }: { id: string; label: string; error?: string | null; hint?: ReactNode; children: ReactNode }) {
   return (
     <div className="field">
-      <label htmlFor={name}>{label}</label>
+      <label htmlFor={id}>{label}</label>
       {hint ? (
-        <span className="hint" id={`${name}-hint`}>
+        <span className="hint" id={`${id}-hint`}>
           {hint}
         </span>
       ) : null}
       {children}
       {error ? (
-        <span className="field-error" id={`${name}-error`} role="alert">
+        <span className="field-error" id={`${id}-error`} role="alert">
           {error}
         </span>
       ) : null}
@@ -26,18 +27,18 @@ function FieldFrame({ name, label, error, hint, children }: FieldShell & { child
   );
 }
 
-export function TextField({ name, label, error, hint, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({ name, id = name, label, error, hint, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <FieldFrame name={name} label={label} error={error} hint={hint}>
-      <input id={name} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(name, error, hint)} {...input} />
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...input} />
     </FieldFrame>
   );
 }
 
-export function TextAreaField({ name, label, error, hint, ...textarea }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextAreaField({ name, id = name, label, error, hint, ...textarea }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
-    <FieldFrame name={name} label={label} error={error} hint={hint}>
-      <textarea id={name} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(name, error, hint)} {...textarea} />
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <textarea id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...textarea} />
     </FieldFrame>
   );
 }
@@ -45,6 +46,7 @@ export function TextAreaField({ name, label, error, hint, ...textarea }: FieldSh
 /** A labelled select; `placeholder` is a first option with an empty value ("Any category"). */
 export function SelectField({
   name,
+  id = name,
   label,
   error,
   hint,
@@ -54,8 +56,8 @@ export function SelectField({
   ...select
 }: FieldShell & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[]; placeholder?: string; placeholderDisabled?: boolean }) {
   return (
-    <FieldFrame name={name} label={label} error={error} hint={hint}>
-      <select id={name} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(name, error, hint)} {...select}>
+    <FieldFrame id={id} label={label} error={error} hint={hint}>
+      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...select}>
         {placeholder ? (
           <option value="" disabled={placeholderDisabled}>
             {placeholder}

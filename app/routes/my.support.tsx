@@ -1,0 +1,55 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { ExpectedReply, FollowUpItem } from "~/components/follow-up";
+import { RelativeTime } from "~/components/relative-time";
+import { loaderResult } from "~/lib/http.server";
+import { isSignedIn } from "~/lib/permissions.server";
+import { listMyFollowUps } from "~/models/support.server";
+
+export const meta: MetaFunction = () => [{ title: "My support requests" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (!isSignedIn(context.actor)) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  return loaderResult(() => ({ followUps: listMyFollowUps(context.actor) }));
+}
+
+const REFRESH_MS = 30_000;
+
+/** Re-reads the page's data every REFRESH_MS while the tab is visible, so status changes show without a reload. */
+function useLiveRefresh() {
+  const { revalidate, state } = useRevalidator();
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible" && state === "idle") revalidate();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [revalidate, state]);
+}
+
+export default function MySupport() {
+  const { followUps } = useLoaderData<typeof loader>();
+  useLiveRefresh();
+  return (
+    <>
+      <h1>My support requests</h1>
+      <p className="hint">When a question of yours needs our support team, it shows here with who has it and when to expect a reply.</p>
+      {followUps.length === 0 ? (
+        <p>Nothing open. If one of your questions is still unsolved, choose “I still need help” on it.</p>
+      ) : (
+        <ul className="queue-list" aria-live="polite">
+          {followUps.map((item) => (
+            <FollowUpItem key={item.id} item={item}>
+              <span>{item.assignee ? `${item.assignee} is on it` : "waiting for someone to take it"}</span>
+              <ExpectedReply item={item} />
+              <span>
+                opened <RelativeTime date={item.openedAt} />
+              </span>
+            </FollowUpItem>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

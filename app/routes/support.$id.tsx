@@ -1,0 +1,240 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { ExpectedReply, PriorityBadge, StatusBadge, TimeLeft } from "~/components/follow-up";
+import { RelativeTime } from "~/components/relative-time";
+import { threadPath } from "~/components/thread-row";
+import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
+import { formValues, parseInput } from "~/lib/forms.server";
+import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
+import { addInternalNote, getFollowUpPage, reopenFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
+
+export const headers = mergeRouteHeaders;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Follow-up: ${data.thread.thread.title}` : "Follow-up" }, { name: "robots", content: "noindex" }];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const followUpId = idParam(params.id);
+  return loaderResult(() => getFollowUpPage(context.actor, followUpId));
+}
+
+const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "reopen"] as const;
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const followUpId = idParam(params.id);
+  const values = formValues(await request.formData());
+  const back = (fragment = "") => redirect(`/support/${followUpId}${fragment}`, 303);
+  return actionResult(() => {
+    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    switch (intent) {
+      case "reply":
+        replyOnFollowUp(context.actor, followUpId, values);
+        return back("#conversation");
+      case "note":
+        addInternalNote(context.actor, followUpId, values);
+        return back("#notes");
+      case "reopen":
+        reopenFollowUp(context.actor, followUpId);
+        return back();
+      default:
+        workOnFollowUp(context.actor, followUpId, values);
+        return back();
+    }
+  }, values);
+}
+
+function Post({ author, role, createdAt, bodyHtml, label }: { author: string; role: string; createdAt: Date; bodyHtml: string; label?: string }) {
+  return (
+    <article className="compact-post">
+      <div className="thread-meta">
+        <strong>{author}</strong>
+        {role === "staff" || role === "admin" ? <span className="badge badge-staff">Staff</span> : null}
+        {label ? <span>{label}</span> : null}
+        <RelativeTime date={createdAt} />
+      </div>
+      <div className="prose" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+    </article>
+  );
+}
+
+export default function FollowUpPage() {
+  const { followUp, thread, customer, messages, events, notes, history, staffView, staff } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : null;
+  const submitting = useNavigation().state === "submitting";
+  const failed = (intent: string) => (failure?.values?.intent === intent ? failure : null);
+  const resolved = followUp.status === "resolved";
+  return (
+    <>
+      <p className="breadcrumbs-inline">
+        {staffView ? <a href="/support">Support queue</a> : <a href="/my/support">My support requests</a>} › Follow-up #{followUp.id}
+      </p>
+      <h1>{thread.thread.title}</h1>
+      <div className="thread-meta">
+        <StatusBadge status={followUp.status} />
+        <PriorityBadge priority={followUp.priority} />
+        {staffView ? <TimeLeft item={followUp} /> : <ExpectedReply item={followUp} />}
+        <span>{followUp.assignee ? `with ${followUp.assignee}` : "not taken yet"}</span>
+        <span>
+          opened <RelativeTime date={followUp.openedAt} /> {followUp.origin === "target" ? "when the first-response target passed" : followUp.origin === "customer" ? "at the customer's request" : "by staff"}
+        </span>
+        <a href={threadPath(thread.thread)}>Open the thread</a>
+      </div>
+      <FormError message={failure && !["reply", "note"].includes(failure.values?.intent ?? "") ? failure.formError : null} />
+
+      {staffView ? (
+        <section aria-labelledby="work-heading" className="panel work-panel">
+          <h2 id="work-heading">Work on it</h2>
+          {/* Keyed by the current state, so the selects show it after each change. */}
+          <div className="work-forms" key={`${followUp.status}-${followUp.priority}-${followUp.assignee}`}>
+            {followUp.assignee !== null ? null : (
+              <Form method="post">
+                <button type="submit" name="intent" value="take" className="button">
+                  Take it
+                </button>
+              </Form>
+            )}
+            <Form method="post" className="inline-fields">
+              <input type="hidden" name="intent" value="assign" />
+              <SelectField name="assignee" label="Assign to" defaultValue={followUp.assignee ?? ""} placeholder="Choose" placeholderDisabled options={staff.map((name) => ({ value: name, label: name }))} />
+              <button type="submit" className="button button-secondary button-small">Assign</button>
+            </Form>
+            <Form method="post" className="inline-fields">
+              <input type="hidden" name="intent" value="priority" />
+              <SelectField name="priority" label="Priority" defaultValue={followUp.priority} options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))} />
+              <button type="submit" className="button button-secondary button-small">Set priority</button>
+            </Form>
+            <Form method="post" className="inline-fields">
+              <input type="hidden" name="intent" value="status" />
+              <SelectField name="status" label="Status" defaultValue={followUp.status} options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))} />
+              <button type="submit" className="button button-secondary button-small">Set status</button>
+            </Form>
+          </div>
+        </section>
+      ) : null}
+
+      <div className="follow-up-layout">
+        <div>
+          <section aria-labelledby="thread-heading">
+            <h2 id="thread-heading">The question and its answers</h2>
+            <Post author={thread.question.author} role={thread.question.authorRole} createdAt={thread.question.createdAt} bodyHtml={thread.question.bodyHtml} label="asked" />
+            {[...thread.solutions, ...thread.answers].map((post) => (
+              <Post key={post.id} author={post.author} role={post.authorRole} createdAt={post.createdAt} bodyHtml={post.bodyHtml} label={post.verified ? "staff-verified solution" : post.accepted ? "accepted answer" : "answered"} />
+            ))}
+          </section>
+
+          <section id="conversation" aria-labelledby="private-heading">
+            <h2 id="private-heading">Private messages</h2>
+            <p className="hint">Only {staffView ? `${customer.username} and staff` : "you and our support staff"} can see these.</p>
+            {messages.length === 0 ? <p>No private messages yet.</p> : null}
+            {messages.map((message) => (
+              <Post key={message.id} author={message.username} role={message.role} createdAt={message.createdAt} bodyHtml={message.bodyHtml} />
+            ))}
+            {resolved ? (
+              <Form method="post" className="notice">
+                <p>This follow-up is resolved.</p>
+                <button type="submit" name="intent" value="reopen" className="button button-secondary">
+                  It is still not solved
+                </button>
+              </Form>
+            ) : (
+              // Keyed by the message count, so the box empties once a reply is saved.
+              <Form method="post" noValidate key={`reply-${messages.length}-${thread.thread.answerCount}`}>
+                <input type="hidden" name="intent" value="reply" />
+                <FormError message={failed("reply")?.formError} />
+                <TextAreaField name="body" id="reply-body" label={staffView ? "Reply" : "Write to support"} rows={6} defaultValue={failed("reply")?.values?.body} error={failed("reply")?.fieldErrors.body} />
+                {staffView ? (
+                  <div className="inline-fields">
+                    <SelectField
+                      name="visibility"
+                      label="Post it"
+                      defaultValue={failed("reply")?.values?.visibility ?? "thread"}
+                      options={[
+                        { value: "thread", label: "In the thread (everyone sees it)" },
+                        { value: "private", label: "Privately (customer and staff only)" },
+                      ]}
+                    />
+                    <SelectField
+                      name="then"
+                      label="Then"
+                      defaultValue={failed("reply")?.values?.then ?? "waiting"}
+                      options={[
+                        { value: "waiting", label: "Wait for the customer" },
+                        { value: "open", label: "Keep it open" },
+                        { value: "resolved", label: "Resolve it" },
+                      ]}
+                    />
+                  </div>
+                ) : (
+                  <input type="hidden" name="visibility" value="private" />
+                )}
+                <button type="submit" className="button" disabled={submitting}>
+                  Send
+                </button>
+              </Form>
+            )}
+          </section>
+        </div>
+
+        <aside aria-label="About this follow-up">
+          {staffView && notes ? (
+            <section id="notes" aria-labelledby="notes-heading" className="staff-panel">
+              <h2 id="notes-heading">Internal notes</h2>
+              <p className="hint">Staff only; the customer never sees these.</p>
+              {notes.map((note) => (
+                <Post key={note.id} author={note.username} role={note.role} createdAt={note.createdAt} bodyHtml={note.bodyHtml} />
+              ))}
+              <Form method="post" noValidate key={`note-${notes.length}`}>
+                <input type="hidden" name="intent" value="note" />
+                <TextAreaField name="body" id="note-body" label="Add a note" rows={3} defaultValue={failed("note")?.values?.body} error={failed("note")?.fieldErrors.body} />
+                <button type="submit" className="button button-secondary button-small">
+                  Add note
+                </button>
+              </Form>
+            </section>
+          ) : null}
+          {history ? (
+            <section aria-labelledby="customer-heading">
+              <h2 id="customer-heading">The customer</h2>
+              <p>
+                <a href={`/users/${customer.username}`}>{customer.username}</a> ({customer.role}), member since <RelativeTime date={customer.createdAt} />
+              </p>
+              <h3>Earlier questions</h3>
+              {history.threads.length === 0 ? <p className="hint">None.</p> : null}
+              <ul className="link-list">
+                {history.threads.map((item) => (
+                  <li key={item.id}>
+                    <a href={threadPath(item)}>{item.title}</a> <span className="hint">({item.status})</span>
+                  </li>
+                ))}
+              </ul>
+              <h3>Earlier follow-ups</h3>
+              {history.followUps.length === 0 ? <p className="hint">None.</p> : null}
+              <ul className="link-list">
+                {history.followUps.map((item) => (
+                  <li key={item.id}>
+                    <a href={`/support/${item.id}`}>{item.threadTitle}</a> <StatusBadge status={item.status} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Timeline</h2>
+            <ol className="timeline">
+              {events.map((event) => (
+                <li key={event.id}>
+                  <RelativeTime date={event.createdAt} /> {event.actor ?? "Hearth"}: {event.kind.replace("-", " ")}
+                  {event.detail ? ` (${event.detail})` : ""}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </aside>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,63 @@
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+const E2E_DATABASE = "test/.tmp/e2e.sqlite";
+
+/** Runs the background jobs once as if it were `hoursAhead` hours from now, on the e2e server's database. */
+function runJobsAt(hoursAhead: number) {
+  const at = new Date(Date.now() + hoursAhead * 3600_000).toISOString();
+  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/jobs-run-once.ts", "--now", at], {
+    env: { ...process.env, DATABASE_PATH: E2E_DATABASE },
+    encoding: "utf8",
+  });
+}
+
+test("A customer's unanswered question becomes a follow-up; staff take it, note, reply; the customer sees the reply and the status", async ({ browser }) => {
+  const stamp = Date.now().toString(36);
+  const title = `Hub forgets the Wi-Fi after every power cut ${stamp}`;
+
+  const customer = await (await browser.newContext()).newPage();
+  await signIn(customer, "customer@example.com");
+  await customer.goto("/questions/ask");
+  await customer.getByLabel("Title").fill(title);
+  await customer.getByLabel("Details").fill("Every time the power goes, the ring blinks yellow until I reconnect it in the app.");
+  await customer.getByLabel("Category").selectOption({ label: "Troubleshooting" });
+  await customer.getByRole("button", { name: "Post your question" }).click();
+  await expect(customer.getByRole("heading", { level: 1 })).toHaveText(title);
+
+  // A day passes with no staff reply: the job opens a follow-up by itself, once.
+  expect(runJobsAt(25)).toMatch(/opened [1-9]/);
+  runJobsAt(26);
+  await customer.goto("/my/support");
+  const request = customer.getByRole("listitem").filter({ hasText: title });
+  await expect(request).toHaveCount(1);
+  await expect(request).toContainText("New");
+
+  const staff = await (await browser.newContext()).newPage();
+  await signIn(staff, "staff@example.com");
+  await staff.goto("/support");
+  await staff.getByRole("link", { name: title }).click();
+  await staff.getByRole("button", { name: "Take it" }).click();
+  await expect(staff.getByText("with sam-support")).toBeVisible();
+  await staff.getByLabel("Add a note").fill("Probably the 4.2.0 channel-13 bug; ask for the router channel.");
+  await staff.getByRole("button", { name: "Add note" }).click();
+  await expect(staff.getByText("Probably the 4.2.0 channel-13 bug")).toBeVisible();
+  await staff.getByLabel("Reply", { exact: true }).fill("Sorry about that! Which Wi-Fi channel is your router on? Channel 13 had a bug in 4.2.0.");
+  await staff.getByLabel("Post it").selectOption("thread");
+  await staff.getByLabel("Then").selectOption("waiting");
+  await staff.getByRole("button", { name: "Send" }).click();
+  await expect(staff.locator(".badge-status-waiting").first()).toBeVisible();
+
+  // The customer's open /my/support page shows the new status without a reload (it refreshes
+  // every 30 s), then the reply; never the internal note.
+  await expect(request).toContainText("Waiting on customer", { timeout: 40_000 });
+  await expect(request).toContainText("sam-support is on it");
+  await request.getByRole("link", { name: title }).click();
+  await expect(customer.getByText("Which Wi-Fi channel is your router on?")).toBeVisible();
+  await expect(customer.locator("body")).not.toContainText("channel-13 bug; ask for");
+  await customer.getByLabel("Write to support").fill("It is on channel 13, yes.");
+  await customer.getByRole("button", { name: "Send" }).click();
+  await expect(customer.locator(".badge-status-open").first()).toBeVisible();
+});

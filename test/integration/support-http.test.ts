@@ -1,0 +1,72 @@
+// Follow-ups over real HTTP, on the demo community, after the follow-up job has run once.
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followUps, threads, users } from "../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { openDueFollowUps } from "~/models/support.server";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import { startBuiltApp } from "../fixtures/app-server";
+import { httpClient, type Client } from "../fixtures/http-client";
+
+const DEMO_PASSWORD = "hearth-demo-2026";
+let app: Awaited<ReturnType<typeof startBuiltApp>>;
+let client: Client;
+const cookies: Record<string, string> = {};
+
+beforeAll(async () => {
+  app = await startBuiltApp();
+  client = httpClient(app.baseUrl);
+  for (const [role, email] of [["staff", "staff@example.com"], ["casey", "customer@example.com"], ["noor", "noor@example.com"], ["member", "member@example.com"]]) {
+    resetAllLimits();
+    const { cookie } = await client.signIn(email, DEMO_PASSWORD);
+    if (!cookie) throw new Error(`could not sign in as ${email}`);
+    cookies[role] = cookie;
+  }
+  openDueFollowUps(new Date());
+});
+afterAll(() => app.close());
+
+const userId = (username: string) => getDb().select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;
+const followUpOf = (username: string) => getDb().select().from(followUps).where(eq(followUps.customerId, userId(username))).limit(1).get()!;
+
+describe("follow-ups over HTTP", () => {
+  it("shows the queue to staff only", async () => {
+    expect((await client.get("/support", { cookie: cookies.staff })).status).toBe(200);
+    expect((await client.get("/support", { cookie: cookies.casey })).status).toBe(403);
+    expect((await client.get("/support")).status).toBe(403);
+  });
+
+  it("shows a follow-up to its customer and staff, and is a 404 to anyone else", async () => {
+    const noors = followUpOf("noor");
+    expect((await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).status).toBe(200);
+    expect((await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).status).toBe(200);
+    expect((await client.get(`/support/${noors.id}`, { cookie: cookies.casey })).status).toBe(404);
+    expect((await client.get(`/support/${noors.id}`)).status).toBe(404);
+    expect((await client.get("/support/999999", { cookie: cookies.staff })).status).toBe(404);
+  });
+
+  it("keeps internal notes out of the customer's page, and validates input with a 400", async () => {
+    const noors = followUpOf("noor");
+    const note = await client.post(`/support/${noors.id}`, { intent: "note", body: "Secret: offer a replacement hub." }, { cookie: cookies.staff });
+    expect(note.status).toBe(303);
+    expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).text()).toContain("Secret: offer a replacement hub.");
+    expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).text()).not.toContain("Secret");
+    expect((await client.post(`/support/${noors.id}`, { intent: "note", body: "Sneaky" }, { cookie: cookies.noor })).status).toBe(403);
+    const empty = await client.post(`/support/${noors.id}`, { intent: "reply", body: "  " }, { cookie: cookies.staff });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Write something first.");
+    expect((await client.post(`/support/${noors.id}`, { intent: "priority", priority: "sky-high" }, { cookie: cookies.staff })).status).toBe(400);
+  });
+
+  it("lets the asker ask for help from the thread and staff escalate; members cannot", async () => {
+    const member = userId("morgan");
+    const memberThread = getDb().select().from(threads).where(eq(threads.authorId, member)).limit(1).get()!;
+    const path = `/questions/${memberThread.id}/${memberThread.slug}`;
+    expect((await client.post(path, { intent: "follow-up" }, { cookie: cookies.member })).status).toBe(403);
+    const escalated = await client.post(path, { intent: "follow-up" }, { cookie: cookies.staff });
+    expect(escalated.status).toBe(303);
+    expect(escalated.headers.get("location")).toMatch(/^\/support\/\d+$/);
+    const page = await (await client.get(path, { cookie: cookies.staff })).text();
+    expect(page).toContain("Support is following this up");
+  });
+});
