@@ -4,11 +4,12 @@
  * - waiting on the customer stops the clock (`paused_at`); leaving that state moves every unmet due
  *   time later by the time spent waiting;
  * - the first reply by staff (in the thread or privately) is the first response;
- * - the customer replying to a follow-up that waits on them puts it back to open.
+ * - the customer replying to a follow-up that waits on them puts it back to open;
+ * - resolving a follow-up for the first time creates its one satisfaction question.
  * Callers run these inside their write transaction.
  */
 import { and, eq, ne } from "drizzle-orm";
-import { followUpEvents, followUps, type FollowUpStatus } from "../../db/schema";
+import { followUpEvents, followUpSurveys, followUps, type FollowUpStatus } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 
@@ -42,6 +43,10 @@ export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStat
   changes.resolvedAt = status === "resolved" ? at : null;
   const updated = getDb().update(followUps).set(changes).where(eq(followUps.id, followUp.id)).returning().get();
   writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
+  // The satisfaction question, once per follow-up: resolving again after a reopen asks nothing new.
+  if (status === "resolved") {
+    getDb().insert(followUpSurveys).values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at }).onConflictDoNothing().run();
+  }
   return updated;
 }
 

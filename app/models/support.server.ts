@@ -10,6 +10,7 @@ import {
   categoryTargets,
   followUpEvents,
   followUpNotes,
+  followUpSurveys,
   followUps,
   posts,
   privateMessages,
@@ -278,6 +279,33 @@ export function reopenFollowUp(actor: Actor, followUpId: number) {
   });
 }
 
+const ratingSchema = z.object({
+  rating: z.coerce.number({ error: "Choose from 1 to 5." }).int("Choose from 1 to 5.").min(1, "Choose from 1 to 5.").max(5, "Choose from 1 to 5."),
+  comment: z
+    .string()
+    .trim()
+    .max(2000, "Keep the comment under 2,000 characters.")
+    .optional()
+    .transform((value) => value || null),
+});
+
+/** The customer answers the satisfaction question of their resolved follow-up, once. */
+export function rateFollowUp(actor: Actor, followUpId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const values = parseInput(ratingSchema, input);
+  return writeTransaction(() => {
+    const followUp = findFollowUp(actor, followUpId);
+    ensure(actor.id === followUp.customerId, "Only the customer who asked can rate the help they got.");
+    const survey = getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)).get();
+    if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");
+    if (survey.answeredAt) throw new ConflictError("You have already rated this follow-up. Thank you!");
+    const at = now();
+    getDb().update(followUpSurveys).set({ rating: values.rating, comment: values.comment, answeredAt: at }).where(eq(followUpSurveys.followUpId, followUpId)).run();
+    writeFollowUpEvent(followUpId, actor.id, "rated", `${values.rating} of 5`, at);
+    return { followUpId };
+  });
+}
+
 /** Resolves the thread's active follow-up when the thread gets an accepted or verified answer. */
 export function resolveFollowUpOfSolvedThread(threadId: number, actor: Member, at: Date) {
   const followUp = activeFollowUpFor(threadId);
@@ -421,8 +449,14 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
       }
     : null;
   const assignee = followUp.assigneeId ? (assigneeNames([followUp.assigneeId]).get(followUp.assigneeId) ?? null) : null;
+  const survey = db
+    .select({ rating: followUpSurveys.rating, comment: followUpSurveys.comment, answeredAt: followUpSurveys.answeredAt })
+    .from(followUpSurveys)
+    .where(eq(followUpSurveys.followUpId, followUpId))
+    .get();
   return {
     followUp: { ...withTiming(followUp, at), assignee },
+    survey: survey ? { ...survey, canAnswer: !survey.answeredAt && actor.kind === "user" && actor.id === followUp.customerId } : null,
     thread,
     customer,
     messages,

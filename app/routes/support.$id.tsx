@@ -10,7 +10,7 @@ import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
-import { addInternalNote, getFollowUpPage, reopenFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
+import { addInternalNote, getFollowUpPage, rateFollowUp, reopenFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
 
 export const headers = mergeRouteHeaders;
 
@@ -21,7 +21,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return loaderResult(() => getFollowUpPage(context.actor, followUpId));
 }
 
-const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "reopen"] as const;
+const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "reopen", "rate"] as const;
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const followUpId = idParam(params.id);
@@ -39,6 +39,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "reopen":
         reopenFollowUp(context.actor, followUpId);
         return back();
+      case "rate":
+        rateFollowUp(context.actor, followUpId, values);
+        return back("#survey");
       default:
         workOnFollowUp(context.actor, followUpId, values);
         return back();
@@ -60,8 +63,55 @@ function Post({ author, role, createdAt, bodyHtml, label }: { author: string; ro
   );
 }
 
+const RATING_LABELS = ["Very poor", "Poor", "OK", "Good", "Excellent"];
+
+type SurveyState = { rating: number | null; comment: string | null; answeredAt: Date | null; canAnswer: boolean } | null;
+
+/** A resolved follow-up: the one satisfaction question for its customer, and the way to reopen it. */
+function Resolved({ survey, staffView, failure }: { survey: SurveyState; staffView: boolean; failure: { formError: string | null; fieldErrors: Record<string, string | undefined>; values?: Record<string, string> } | null }) {
+  return (
+    <section id="survey" className="notice survey" aria-labelledby="survey-heading">
+      <h3 id="survey-heading">This follow-up is resolved</h3>
+      {survey?.answeredAt ? (
+        <p>
+          {staffView ? "The customer rated it" : "You rated it"} {survey.rating} of 5{survey.comment ? `: “${survey.comment}”` : "."}
+        </p>
+      ) : null}
+      {survey?.canAnswer ? (
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="rate" />
+          <FormError message={failure?.formError} />
+          <fieldset className="rating" aria-describedby={failure?.fieldErrors.rating ? "rating-error" : undefined}>
+            <legend>How well did we help?</legend>
+            {RATING_LABELS.map((label, index) => (
+              <label key={label} className="rating-option">
+                <input type="radio" name="rating" value={index + 1} defaultChecked={failure?.values?.rating === String(index + 1)} /> {index + 1} · {label}
+              </label>
+            ))}
+            {failure?.fieldErrors.rating ? (
+              <span className="field-error" id="rating-error" role="alert">
+                {failure.fieldErrors.rating}
+              </span>
+            ) : null}
+          </fieldset>
+          <TextAreaField name="comment" id="rating-comment" label="Anything to add? (optional)" rows={2} defaultValue={failure?.values?.comment} error={failure?.fieldErrors.comment} />
+          <button type="submit" className="button">
+            Send
+          </button>
+        </Form>
+      ) : null}
+      {staffView && survey && !survey.answeredAt ? <p className="hint">The customer has not rated it yet.</p> : null}
+      <Form method="post">
+        <button type="submit" name="intent" value="reopen" className="button button-secondary">
+          {staffView ? "Reopen it" : "It is still not solved"}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 export default function FollowUpPage() {
-  const { followUp, thread, customer, messages, events, notes, history, staffView, staff } = useLoaderData<typeof loader>();
+  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
   const submitting = useNavigation().state === "submitting";
@@ -134,12 +184,7 @@ export default function FollowUpPage() {
               <Post key={message.id} author={message.username} role={message.role} createdAt={message.createdAt} bodyHtml={message.bodyHtml} />
             ))}
             {resolved ? (
-              <Form method="post" className="notice">
-                <p>This follow-up is resolved.</p>
-                <button type="submit" name="intent" value="reopen" className="button button-secondary">
-                  It is still not solved
-                </button>
-              </Form>
+              <Resolved survey={survey} staffView={staffView} failure={failed("rate")} />
             ) : (
               // Keyed by the message count, so the box empties once a reply is saved.
               <Form method="post" noValidate key={`reply-${messages.length}-${thread.thread.answerCount}`}>

@@ -21,7 +21,10 @@ export default function SupportQueue() {
   const activeCount = (counts.new ?? 0) + (counts.open ?? 0) + (counts.waiting ?? 0);
   return (
     <>
-      <h1>Support queue</h1>
+      <div className="page-head">
+        <h1>Support queue</h1>
+        <a href="/support/reports">Reports</a>
+      </div>
       <nav aria-label="Status">
         <ul className="segmented">
           {STATUS_TABS.map(([status, label]) => (

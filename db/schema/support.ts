@@ -119,3 +119,26 @@ export const jobLeases = sqliteTable("job_leases", {
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }),
 });
+
+/**
+ * The one satisfaction question a follow-up gets, created the first time it is resolved (reopening
+ * and resolving again asks nothing new). `emailed_at` is set when the question was also emailed;
+ * a customer gets at most one such email per 7 days.
+ */
+export const followUpSurveys = sqliteTable(
+  "follow_up_surveys",
+  {
+    followUpId: integer("follow_up_id")
+      .primaryKey()
+      .references(() => followUps.id, { onDelete: "cascade" }),
+    customerId: integer("customer_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    emailedAt: integer("emailed_at", { mode: "timestamp_ms" }),
+    rating: integer("rating"),
+    comment: text("comment"),
+    answeredAt: integer("answered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("follow_up_surveys_customer_idx").on(t.customerId, t.emailedAt)],
+);

@@ -1,0 +1,74 @@
+/**
+ * Small server-rendered SVG charts: no script, scale with the page, and each carries a text
+ * description; the numbers are also in a table beside it for screen readers and copying.
+ */
+type Series = { name: string; className: string };
+
+const WIDTH = 640;
+const HEIGHT = 220;
+const PADDING = { top: 16, right: 12, bottom: 40, left: 40 };
+
+function niceMax(value: number) {
+  if (value <= 0) return 1;
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((candidate) => candidate * magnitude >= value)!;
+  return step * magnitude;
+}
+
+/** Grouped bars: one group per label, one bar per series. Missing values are left out. */
+export function GroupedBarChart({ title, labels, series, values, unit = "" }: { title: string; labels: string[]; series: Series[]; values: (number | null)[][]; unit?: string }) {
+  const max = niceMax(Math.max(0, ...values.flat().map((value) => value ?? 0)));
+  const plotWidth = WIDTH - PADDING.left - PADDING.right;
+  const plotHeight = HEIGHT - PADDING.top - PADDING.bottom;
+  const groupWidth = plotWidth / Math.max(1, labels.length);
+  const barWidth = (groupWidth * 0.7) / series.length;
+  const y = (value: number) => PADDING.top + plotHeight - (value / max) * plotHeight;
+  const description = labels
+    .map((label, i) => `${label}: ${series.map((s, j) => `${s.name} ${values[i][j] === null ? "none" : `${values[i][j]}${unit}`}`).join(", ")}`)
+    .join("; ");
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${title}. ${description}`} preserveAspectRatio="xMidYMid meet">
+        <title>{title}</title>
+        {[0, 0.5, 1].map((fraction) => (
+          <g key={fraction}>
+            <line x1={PADDING.left} x2={WIDTH - PADDING.right} y1={y(max * fraction)} y2={y(max * fraction)} className="chart-grid" />
+            <text x={PADDING.left - 6} y={y(max * fraction) + 4} textAnchor="end" className="chart-axis">
+              {Number((max * fraction).toFixed(1))}
+            </text>
+          </g>
+        ))}
+        {labels.map((label, i) => {
+          const groupX = PADDING.left + i * groupWidth + groupWidth * 0.15;
+          return (
+            <g key={label}>
+              {series.map((s, j) =>
+                values[i][j] === null ? null : (
+                  <rect key={s.name} x={groupX + j * barWidth} y={y(values[i][j]!)} width={barWidth - 2} height={Math.max(0, PADDING.top + plotHeight - y(values[i][j]!))} className={s.className}>
+                    <title>{`${label}, ${s.name}: ${values[i][j]}${unit}`}</title>
+                  </rect>
+                ),
+              )}
+              <text x={PADDING.left + i * groupWidth + groupWidth / 2} y={HEIGHT - PADDING.bottom + 16} textAnchor="middle" className="chart-axis">
+                {label}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption>
+        {title}
+        <span className="chart-legend">
+          {series.map((s) => (
+            <span key={s.name}>
+              <svg width="12" height="12" aria-hidden="true">
+                <rect width="12" height="12" className={s.className} />
+              </svg>{" "}
+              {s.name}
+            </span>
+          ))}
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
