@@ -55,6 +55,10 @@ export type ReportFigures = {
   surveyResponseRate: number | null;
 };
 
+// A follow-up opened by `jobs:run-once --now <future>` can be answered "before" it opened; such
+// durations count as zero rather than as negative time.
+const elapsed = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());
+
 function figures(rows: Row[], from: Date, to: Date): ReportFigures {
   const inWeek = (at: Date | null) => at !== null && at >= from && at < to;
   const opened = rows.filter((row) => inWeek(row.openedAt));
@@ -67,8 +71,8 @@ function figures(rows: Row[], from: Date, to: Date): ReportFigures {
   return {
     opened: opened.length,
     resolved: resolved.length,
-    medianFirstResponseMs: median(opened.filter((row) => row.firstRespondedAt).map((row) => row.firstRespondedAt!.getTime() - row.openedAt.getTime())),
-    medianResolutionMs: median(resolved.map((row) => row.resolvedAt!.getTime() - row.openedAt.getTime())),
+    medianFirstResponseMs: median(opened.filter((row) => row.firstRespondedAt).map((row) => elapsed(row.openedAt, row.firstRespondedAt!))),
+    medianResolutionMs: median(resolved.map((row) => elapsed(row.openedAt, row.resolvedAt!))),
     withinTargetShare: share(withinTarget.length, resolved.length),
     satisfactionAverage: rated.length ? rated.reduce((sum, row) => sum + row.rating!, 0) / rated.length : null,
     surveyResponseRate: share(rated.length, surveyed.length),

@@ -60,4 +60,26 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
   await customer.getByLabel("Write to support").fill("It is on channel 13, yes.");
   await customer.getByRole("button", { name: "Send" }).click();
   await expect(customer.locator(".badge-status-open").first()).toBeVisible();
+
+  // Staff answer and resolve; the customer rates it once; the report counts it.
+  await staff.reload();
+  await staff.getByLabel("Reply", { exact: true }).fill("Thanks! Hold the reset button for 2 seconds and reconnect; 4.2.1 then fixes it for good.");
+  await staff.getByLabel("Post it").selectOption("private");
+  await staff.getByLabel("Then").selectOption("resolved");
+  await staff.getByRole("button", { name: "Send" }).click();
+  await expect(staff.locator(".badge-status-resolved").first()).toBeVisible();
+
+  await customer.reload();
+  await expect(customer.getByText("Hold the reset button for 2 seconds")).toBeVisible();
+  await customer.getByRole("radio", { name: "5 · Excellent" }).check();
+  await customer.getByLabel("Anything to add? (optional)").fill("Quick and kind.");
+  await customer.getByRole("button", { name: "Send" }).click();
+  await expect(customer.getByText("You rated it 5 of 5")).toBeVisible();
+  await expect(customer.getByRole("radio")).toHaveCount(0);
+
+  await staff.goto("/support/reports");
+  const period = staff.getByRole("list", { name: "The whole period" });
+  await expect(period).toContainText("1 resolved");
+  await expect(period).toContainText("5.0 satisfaction (100 % answered)");
+  await expect(staff.getByRole("img", { name: /Follow-ups opened and resolved per week/ })).toBeVisible();
 });
