@@ -4,6 +4,7 @@ import { FollowUpItem, TimeLeft } from "~/components/follow-up";
 import { Pagination } from "~/components/pagination";
 import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
+import { canSetResponseTargets } from "~/lib/permissions.server";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
 import { listSupportQueue } from "~/models/support.server";
 
@@ -11,19 +12,22 @@ export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return loaderResult(() => listSupportQueue(context.actor, params));
+  return loaderResult(() => ({ ...listSupportQueue(context.actor, params), canSetTargets: canSetResponseTargets(context.actor) }));
 }
 
 const STATUS_TABS = [["active", "All active"], ...Object.entries(STATUS_LABELS)] as const;
 
 export default function SupportQueue() {
-  const { query, items, hasNextPage, counts, staff, categories } = useLoaderData<typeof loader>();
+  const { query, items, hasNextPage, counts, staff, categories, canSetTargets } = useLoaderData<typeof loader>();
   const activeCount = (counts.new ?? 0) + (counts.open ?? 0) + (counts.waiting ?? 0);
   return (
     <>
       <div className="page-head">
         <h1>Support queue</h1>
-        <a href="/support/reports">Reports</a>
+        <span className="page-links">
+          <a href="/support/reports">Reports</a>
+          {canSetTargets ? <a href="/support/targets">Response-time targets</a> : null}
+        </span>
       </div>
       <nav aria-label="Status">
         <ul className="segmented">

@@ -16,7 +16,7 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  for (const [role, email] of [["staff", "staff@example.com"], ["casey", "customer@example.com"], ["noor", "noor@example.com"], ["member", "member@example.com"]]) {
+  for (const [role, email] of [["staff", "staff@example.com"], ["casey", "customer@example.com"], ["noor", "noor@example.com"], ["member", "member@example.com"], ["admin", "admin@example.com"]]) {
     resetAllLimits();
     const { cookie } = await client.signIn(email, DEMO_PASSWORD);
     if (!cookie) throw new Error(`could not sign in as ${email}`);
@@ -56,6 +56,19 @@ describe("follow-ups over HTTP", () => {
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("Write something first.");
     expect((await client.post(`/support/${noors.id}`, { intent: "priority", priority: "sky-high" }, { cookie: cookies.staff })).status).toBe(400);
+  });
+
+  it("lets admins, and only admins, set a category's targets, with clear messages for bad numbers", async () => {
+    expect((await client.get("/support/targets", { cookie: cookies.staff })).status).toBe(403);
+    const saved = await client.post("/support/targets", { category: "billing", firstResponseHours: "4", resolutionHours: "48" }, { cookie: cookies.admin });
+    expect(saved.status).toBe(303);
+    expect(await (await client.get("/support/targets", { cookie: cookies.admin })).text()).toMatch(/value="4"/);
+    const bad = await client.post("/support/targets", { category: "billing", firstResponseHours: "0", resolutionHours: "lots" }, { cookie: cookies.admin });
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(text).toContain("At least 1 hour.");
+    expect(text).toContain("Give a number of hours.");
+    expect((await client.post("/support/targets", { category: "billing", firstResponseHours: "4", resolutionHours: "48" }, { cookie: cookies.staff })).status).toBe(403);
   });
 
   it("lets the asker ask for help from the thread and staff escalate; members cannot", async () => {
