@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const DATABASE_PATH = "test/.tmp/e2e.sqlite";
+const MAIL_DIR = "test/.tmp/e2e-mail";
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -21,9 +22,9 @@ export default defineConfig({
   },
   webServer: {
     // The production build on its own port and a fresh database, seeded with the demo community.
-    command: `rm -f ${DATABASE_PATH} ${DATABASE_PATH}-wal ${DATABASE_PATH}-shm && node server.mjs`,
+    command: `rm -rf ${DATABASE_PATH} ${DATABASE_PATH}-wal ${DATABASE_PATH}-shm ${MAIL_DIR} && node server.mjs`,
     url: `http://localhost:${PORT}/healthz`,
-    env: { PORT: String(PORT), DATABASE_PATH, NODE_ENV: "production" },
+    env: { PORT: String(PORT), DATABASE_PATH, MAIL_DIR, NODE_ENV: "production" },
     reuseExistingServer: false,
     timeout: 120_000,
   },

@@ -6,6 +6,7 @@ import { usePlainLinkNavigation } from "~/components/link-navigation";
 import { useNonce } from "~/components/nonce";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
 import { MAX_QUERY_LENGTH } from "~/models/search-rules";
+import { unreadNotificationCount } from "~/models/notification.server";
 import stylesHref from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -17,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: SITE_NAME }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { actor } = context;
-  return { user: actor.kind === "user" ? { username: actor.username, role: actor.role } : null };
+  return {
+    user: actor.kind === "user" ? { username: actor.username, role: actor.role, unreadNotifications: unreadNotificationCount(actor) } : null,
+  };
 }
 
 export function useSignedInUser() {
@@ -52,6 +55,10 @@ function Header() {
           {user ? (
             <>
               {user.role === "staff" || user.role === "admin" ? <NavLink to="/support">Support queue</NavLink> : <NavLink to="/my/support">My support</NavLink>}
+              <NavLink to="/notifications" aria-label={`Notifications, ${user.unreadNotifications} unread`} className="bell">
+                <span aria-hidden="true">🔔</span>
+                {user.unreadNotifications > 0 ? <span className="bell-count" aria-hidden="true">{user.unreadNotifications}</span> : null}
+              </NavLink>
               <NavLink to={`/users/${user.username}`}>{user.username}</NavLink>
               <Form method="post" action="/logout" className="inline-form">
                 <button type="submit" className="link-button">

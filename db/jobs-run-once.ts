@@ -14,7 +14,7 @@ if (Number.isNaN(at.getTime())) {
 }
 setClock(at);
 migrateDatabase();
-const results = runAllJobsOnce(at);
+const results = await runAllJobsOnce(at);
 closeDatabase();
 for (const [job, result] of Object.entries(results)) {
   console.log(`${job}: ${Object.entries(result).map(([key, value]) => `${key} ${value}`).join(", ")}`);

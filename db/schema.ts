@@ -3,3 +3,4 @@ export * from "./schema/community";
 export * from "./schema/rate-limits";
 export * from "./schema/knowledge-base";
 export * from "./schema/support";
+export * from "./schema/notifications";

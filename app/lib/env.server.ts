@@ -12,3 +12,13 @@ export function migrationsFolder(): string {
 export function kbDirectory(): string {
   return path.resolve(process.env.HEARTH_ROOT ?? process.cwd(), process.env.KB_DIR ?? "content/kb");
 }
+
+/** The site's public address, for links in emails: `PUBLIC_URL`, else this machine on `PORT`. */
+export function publicUrl(): string {
+  return (process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
+}
+
+/** Where emails are written as .eml files when no SMTP server is configured. */
+export function mailDirectory(): string {
+  return path.resolve(process.env.MAIL_DIR ?? "./data/mail");
+}

@@ -11,6 +11,8 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { validateSessionCookie } from "./auth.server";
 import { recordThreadView } from "~/models/thread.server";
 import { log } from "./log.server";
+import { ValidationError } from "./errors.server";
+import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
 
@@ -51,9 +53,13 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+// RFC 8058 one-click unsubscribe: mail clients POST to the link from their own origin. The signed
+// link is the only authority that route uses (never the session cookie), so CSRF does not apply.
+const CROSS_SITE_POSTS = new Set(["/unsubscribe"]);
+
 /** CSRF defence: a state-changing request must come from a page of our own origin. */
 function sameOriginWrites(req: Request, res: Response, next: NextFunction) {
-  if (SAFE_METHODS.has(req.method)) return next();
+  if (SAFE_METHODS.has(req.method) || CROSS_SITE_POSTS.has(req.path)) return next();
   const fetchSite = req.get("sec-fetch-site");
   const origin = req.get("origin");
   const crossSite = fetchSite !== undefined && fetchSite !== "same-origin" && fetchSite !== "none";
@@ -128,6 +134,29 @@ function visitorPageCache(req: Request, res: Response, next: NextFunction) {
   if (thread) recordThreadView(Number(thread[1]));
 }
 
+/**
+ * POST /unsubscribe, outside Remix (whose own CSRF check refuses cross-origin document POSTs):
+ * a mail client's RFC 8058 one-click POST gets a plain 200; the page's own button is sent back to
+ * the page, which then says it is done.
+ */
+function oneClickUnsubscribe(req: Request, res: Response, next: NextFunction) {
+  const link = Object.fromEntries(Object.entries(req.query).map(([key, value]) => [key, String(value)]));
+  try {
+    unsubscribe(link);
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      res.status(400).type("text/plain").send(error.message);
+      return;
+    }
+    return next(error);
+  }
+  if (req.body?.["List-Unsubscribe"] === "One-Click") {
+    res.status(200).type("text/plain").send("Unsubscribed.");
+    return;
+  }
+  res.redirect(303, `/unsubscribe?${new URLSearchParams({ ...link, done: "1" })}`);
+}
+
 export function createExpressApp(build: ServerBuild, { root = process.cwd() }: { root?: string } = {}) {
   const app = express();
   app.disable("x-powered-by");
@@ -139,6 +168,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.use(bodySizeLimit);
   app.use(sessionActor);
   app.use(visitorPageCache);
+  app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), oneClickUnsubscribe);
   app.all(
     "*",
     createRequestHandler({

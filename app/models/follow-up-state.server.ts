@@ -9,9 +9,11 @@
  * Callers run these inside their write transaction.
  */
 import { and, eq, ne } from "drizzle-orm";
-import { followUpEvents, followUpSurveys, followUps, type FollowUpStatus } from "../../db/schema";
+import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
+import { notify, notifyResolved } from "./notification.server";
+import { STATUS_LABELS } from "./support-rules";
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 
@@ -27,8 +29,13 @@ export function writeFollowUpEvent(followUpId: number, actorId: number | null, k
   getDb().insert(followUpEvents).values({ followUpId, actorId, kind, detail, createdAt: at }).run();
 }
 
-/** Moves `followUp` to `status` with its clock rules; returns the row as it now is. */
-export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStatus, actorId: number | null, at: Date): FollowUpRow {
+const threadTitle = (threadId: number) => getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()?.title ?? "your question";
+
+/**
+ * Moves `followUp` to `status` with its clock rules and tells the customer (unless they made the
+ * change, or `quiet` because the caller sends its own notification); returns the row as it now is.
+ */
+export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStatus, actorId: number | null, at: Date, { quiet = false } = {}): FollowUpRow {
   if (followUp.status === status) return followUp;
   const changes: Partial<FollowUpRow> = { status, updatedAt: at };
   if (followUp.pausedAt && status !== "waiting") {
@@ -45,7 +52,16 @@ export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStat
   writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
   // The satisfaction question, once per follow-up: resolving again after a reopen asks nothing new.
   if (status === "resolved") {
-    getDb().insert(followUpSurveys).values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at }).onConflictDoNothing().run();
+    const { changes } = getDb().insert(followUpSurveys).values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at }).onConflictDoNothing().run();
+    if (changes > 0) notifyResolved(followUp.id, followUp.customerId, threadTitle(followUp.threadId), at);
+    else notify(followUp.customerId, "follow-up-resolved", { title: `Resolved again: ${threadTitle(followUp.threadId)}`, path: `/support/${followUp.id}`, emailText: "We have resolved your follow-up again." }, at);
+  } else if (!quiet && actorId !== followUp.customerId) {
+    const title = threadTitle(followUp.threadId);
+    notify(followUp.customerId, "follow-up-status", {
+      title: `${STATUS_LABELS[status]}: ${title}`,
+      path: `/support/${followUp.id}`,
+      emailText: `Your follow-up about "${title}" is now: ${STATUS_LABELS[status].toLowerCase()}.`,
+    }, at);
   }
   return updated;
 }
@@ -55,11 +71,17 @@ export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date
   const followUp = activeFollowUpFor(threadId);
   if (!followUp) return;
   if (isStaff(author)) {
+    const title = threadTitle(threadId);
+    notify(followUp.customerId, "follow-up-reply", {
+      title: `Support replied: ${title}`,
+      path: `/support/${followUp.id}#conversation`,
+      emailText: `${author.username} from support replied to your follow-up about "${title}".`,
+    }, at);
     if (!followUp.firstRespondedAt) {
       getDb().update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
       writeFollowUpEvent(followUp.id, author.id, "first-response", "", at);
     }
-    if (followUp.status === "new") changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at);
+    if (followUp.status === "new") changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at, { quiet: true });
   } else if (author.id === followUp.customerId && followUp.status === "waiting") {
     changeFollowUpStatus(followUp, "open", author.id, at);
   }

@@ -13,13 +13,18 @@ import { jobLeases } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
+import { sendPendingEmails } from "./notification.server";
 import { openDueFollowUps } from "./support.server";
 
 const LEASE_MS = 2 * 60_000;
 
+type JobResult = Record<string, number>;
+
+// In order: follow-ups opened in a run are emailed in the same run.
 export const JOBS = {
   "open-due-follow-ups": (at: Date) => ({ opened: openDueFollowUps(at) }),
-} satisfies Record<string, (at: Date) => Record<string, number>>;
+  "send-emails": (at: Date) => sendPendingEmails(at),
+} satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
 export type JobName = keyof typeof JOBS;
 
 /** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
@@ -36,35 +41,44 @@ export function takeLease(name: JobName, holder: string, at: Date): boolean {
   });
 }
 
+const jobList = () => Object.entries(JOBS) as [JobName, (at: Date) => JobResult | Promise<JobResult>][];
+
 /** Runs every job whose lease this holder gets; returns what each did. */
-export function runLeasedJobs(holder: string, at = now()) {
-  const results: Record<string, Record<string, number>> = {};
-  for (const [name, job] of Object.entries(JOBS) as [JobName, (at: Date) => Record<string, number>][]) {
-    if (takeLease(name, holder, at)) results[name] = job(at);
+export async function runLeasedJobs(holder: string, at = now()) {
+  const results: Record<string, JobResult> = {};
+  for (const [name, job] of jobList()) {
+    if (takeLease(name, holder, at)) results[name] = await job(at);
   }
   return results;
 }
 
 /** Runs every job once as of `at`, lease or not (the jobs' own atomic claims keep this safe). */
-export function runAllJobsOnce(at: Date) {
-  return Object.fromEntries(Object.entries(JOBS).map(([name, job]) => [name, job(at)]));
+export async function runAllJobsOnce(at: Date) {
+  const results: Record<string, JobResult> = {};
+  for (const [name, job] of jobList()) results[name] = await job(at);
+  return results;
 }
 
 /** Starts the in-process runner (every JOBS_INTERVAL_MS, default one minute); returns a stop function. */
 export function startBackgroundJobs(intervalMs = Number(process.env.JOBS_INTERVAL_MS ?? 60_000)) {
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  const tick = () => {
+  let running = false;
+  const tick = async () => {
+    if (running) return; // a slow run (a mail server timing out) must not overlap the next
+    running = true;
     try {
-      const results = runLeasedJobs(holder);
+      const results = await runLeasedJobs(holder);
       for (const [name, result] of Object.entries(results)) {
         if (Object.values(result).some((value) => value > 0)) log.info("job ran", { job: name, ...result });
       }
     } catch (error) {
       log.error("background job failed", { holder, error });
+    } finally {
+      running = false;
     }
   };
-  tick();
-  const timer = setInterval(tick, intervalMs);
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -46,6 +46,7 @@ import {
   writeFollowUpEvent,
   type FollowUpRow,
 } from "./follow-up-state.server";
+import { notify } from "./notification.server";
 import { postAnswer } from "./post.server";
 import { DEFAULT_TARGETS, NEARLY_BREACHED_MS, QUEUE_PAGE_SIZE, supportQueueQuerySchema, type SupportQueueQuery } from "./support-rules";
 import { bodySchema, getThreadPage } from "./thread.server";
@@ -62,7 +63,7 @@ function targetsFor(categoryId: number) {
 /** Inserts a follow-up for `threadId` unless one is active; returns it, or null when there already was one. */
 function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member | null, at: Date) {
   const db = getDb();
-  const thread = db.select({ id: threads.id, authorId: threads.authorId, categoryId: threads.categoryId }).from(threads).where(eq(threads.id, threadId)).get();
+  const thread = db.select({ id: threads.id, title: threads.title, authorId: threads.authorId, categoryId: threads.categoryId }).from(threads).where(eq(threads.id, threadId)).get();
   if (!thread) throw new NotFoundError("That question does not exist.");
   if (activeFollowUpFor(threadId)) return null;
   const targets = targetsFor(thread.categoryId);
@@ -92,6 +93,11 @@ function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member
     .returning()
     .get();
   writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
+  notify(thread.authorId, "follow-up-opened", {
+    title: `Support is following up: ${thread.title}`,
+    path: `/support/${followUp.id}`,
+    emailText: `Our support team is following up your question "${thread.title}". You can see who has it and when to expect a reply here:`,
+  }, at);
   return followUp;
 }
 
@@ -236,7 +242,8 @@ export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown
     }
     if (isStaff(actor)) {
       const current = db.select().from(followUps).where(eq(followUps.id, followUpId)).get()!;
-      changeFollowUpStatus(current, values.then, actor.id, at);
+      // The reply's own notification already told the customer; only a resolution says more.
+      changeFollowUpStatus(current, values.then, actor.id, at, { quiet: true });
     }
     return { followUpId, postId, threadId: followUp.threadId };
   });

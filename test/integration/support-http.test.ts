@@ -1,8 +1,9 @@
 // Follow-ups over real HTTP, on the demo community, after the follow-up job has run once.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { followUps, threads, users } from "../../db/schema";
+import { emailOptOuts, followUps, threads, users } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
+import { unsubscribeUrl } from "~/models/notification.server";
 import { openDueFollowUps } from "~/models/support.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { startBuiltApp } from "../fixtures/app-server";
@@ -56,6 +57,38 @@ describe("follow-ups over HTTP", () => {
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("Write something first.");
     expect((await client.post(`/support/${noors.id}`, { intent: "priority", priority: "sky-high" }, { cookie: cookies.staff })).status).toBe(400);
+  });
+
+  it("shows the customer's unread notifications on the bell", async () => {
+    const page = await (await client.get("/", { cookie: cookies.noor })).text();
+    expect(page).toMatch(/aria-label="Notifications, [1-9]\d* unread"/);
+    expect((await client.get("/notifications", { cookie: cookies.noor })).status).toBe(200);
+    expect((await client.get("/notifications")).status).toBe(302);
+  });
+
+  it("unsubscribes with one click from a mail client, cross-site, by the signed link alone", async () => {
+    const link = new URL(unsubscribeUrl(userId("noor"), "follow-up-reply"));
+    const path = `${link.pathname}${link.search}`;
+    expect((await client.get(path)).status).toBe(200);
+    expect((await client.get(path.replace(/t=[^&]+/, "t=forged-token-value"))).status).toBe(400);
+    // RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" from its own origin, with no cookie.
+    const response = await fetch(app.baseUrl + path, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: "https://mail.example.com", "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(response.status).toBe(200);
+    const optOut = getDb().select().from(emailOptOuts).where(and(eq(emailOptOuts.userId, userId("noor")), eq(emailOptOuts.kind, "follow-up-reply"))).get();
+    expect(optOut).toBeDefined();
+    // The page's own button comes back to the page, which says it is done.
+    const button = await client.post(path, {});
+    expect(button.status).toBe(303);
+    const done = await (await client.get(button.headers.get("location")!)).text();
+    expect(done).toContain("Done: no more emails");
+    // Other writes from another origin are still refused.
+    const crossSite = await fetch(`${app.baseUrl}/notifications`, { method: "POST", redirect: "manual", headers: { origin: "https://mail.example.com", cookie: cookies.noor } });
+    expect(crossSite.status).toBe(403);
   });
 
   it("lets admins, and only admins, set a category's targets, with clear messages for bad numbers", async () => {

@@ -107,10 +107,11 @@ describe("opening follow-ups when the target passes", () => {
     expect(opened.every(Number.isInteger)).toBe(true);
   }, 60_000);
 
-  it("runs a leased job in one holder at a time, and lets another take over when the lease expires", () => {
+  it("runs a leased job in one holder at a time, and lets another take over when the lease expires", async () => {
     expect(takeLease("open-due-follow-ups", "process-a", at(0))).toBe(true);
+    expect(takeLease("send-emails", "process-a", at(0))).toBe(true);
     expect(takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);
-    expect(runLeasedJobs("process-b", at(0.02))).toEqual({});
+    expect(await runLeasedJobs("process-b", at(0.02))).toEqual({});
     expect(takeLease("open-due-follow-ups", "process-a", at(0.02))).toBe(true);
     expect(takeLease("open-due-follow-ups", "process-b", at(1))).toBe(true);
   });

@@ -1,0 +1,33 @@
+/**
+ * Sends one email: through SMTP when `SMTP_URL` is set (e.g. smtp://user:pass@mail.example.com:587),
+ * otherwise writes it as an .eml file under MAIL_DIR (./data/mail), so a new installation can read
+ * what it would have sent without a mail server.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import nodemailer, { type Transporter } from "nodemailer";
+import { mailDirectory } from "./env.server";
+
+export type OutgoingEmail = { to: string; subject: string; text: string; headers: Record<string, string> };
+
+let transport: Transporter | null = null;
+
+const fromAddress = () => process.env.MAIL_FROM ?? '"Nimbus Community" <support@nimbus.example>';
+
+function currentTransport() {
+  transport ??= process.env.SMTP_URL
+    ? nodemailer.createTransport(process.env.SMTP_URL)
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  return transport;
+}
+
+/** Sends `email`; returns where it went (the .eml path, or the SMTP message id). */
+export async function deliverEmail(email: OutgoingEmail): Promise<string> {
+  const info = await currentTransport().sendMail({ from: fromAddress(), to: email.to, subject: email.subject, text: email.text, headers: email.headers });
+  if (process.env.SMTP_URL) return String(info.messageId);
+  const directory = mailDirectory();
+  fs.mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(info.messageId).replace(/[^a-z0-9]/gi, "").slice(0, 24)}.eml`);
+  fs.writeFileSync(file, info.message as Buffer);
+  return file;
+}
