@@ -446,9 +446,10 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
           .limit(10)
           .all(),
         followUps: db
-          .select({ id: followUps.id, status: followUps.status, openedAt: followUps.openedAt, threadTitle: threads.title })
+          .select({ id: followUps.id, status: followUps.status, openedAt: followUps.openedAt, threadTitle: threads.title, rating: followUpSurveys.rating })
           .from(followUps)
           .innerJoin(threads, eq(threads.id, followUps.threadId))
+          .leftJoin(followUpSurveys, eq(followUpSurveys.followUpId, followUps.id))
           .where(and(eq(followUps.customerId, customer.id), ne(followUps.id, followUpId)))
           .orderBy(desc(followUps.openedAt))
           .limit(10)

@@ -262,6 +262,7 @@ export default function FollowUpPage() {
                 {history.followUps.map((item) => (
                   <li key={item.id}>
                     <a href={`/support/${item.id}`}>{item.threadTitle}</a> <StatusBadge status={item.status} />
+                    {item.rating ? <span className="hint"> rated {item.rating} of 5</span> : null}
                   </li>
                 ))}
               </ul>

@@ -9,6 +9,7 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/post.server";
 import { markSolution } from "~/models/solution.server";
 import { createCategory, createTag } from "~/models/tag.server";
+import { listSupportQueue, openDueFollowUps, rateFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
 import { askQuestion } from "~/models/thread.server";
 import { createUserWithRole } from "~/models/user.server";
 import { castVote } from "~/models/vote.server";
@@ -58,10 +59,59 @@ export async function seedDemoCommunity() {
           markSolution(staff, answerIds[thread.verified], "verified");
         }
       });
+      seedDemoSupport(start, person);
       resetAllLimits();
     });
   } finally {
     setClock(null);
   }
   return { accounts: people.size, threads: demoThreads.length };
+}
+
+/**
+ * Two weeks of support history: the follow-up job as if it had run every hour, and staff working
+ * the oldest follow-ups (reply, wait, resolve, a rating), so the queue, a customer's page and the
+ * reports all have something true to show. The newest follow-ups are left for the visitor to take.
+ */
+function seedDemoSupport(start: number, person: (username: string) => Member) {
+  const sam = person("sam-support");
+  const priya = person("priya-support");
+  const at = (time: number) => {
+    setClock(new Date(time));
+    resetAllLimits();
+  };
+  for (let time = start - 14 * DAY; time <= start; time += HOUR) openDueFollowUps(new Date(time));
+  const opened = listSupportQueue(sam, { status: "active" }).items.sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
+  const script: { staff: Member; rating?: number; waiting?: boolean }[] = [
+    { staff: priya, rating: 5 },
+    { staff: sam, rating: 4 },
+    { staff: priya, waiting: true },
+    { staff: sam },
+  ];
+  script.forEach((step, index) => {
+    const followUp = opened[index];
+    if (!followUp) return;
+    const customer = followUp.customer;
+    let time = followUp.openedAt.getTime() + (3 + index * 5) * HOUR;
+    at(time);
+    workOnFollowUp(step.staff, followUp.id, { intent: "take" });
+    replyOnFollowUp(step.staff, followUp.id, {
+      body: `Hi ${customer}, thanks for your patience. Could you tell us your hub's firmware version (*Hub → About*) and whether this started after an update?`,
+      visibility: "private",
+      then: "waiting",
+    });
+    if (step.waiting) return;
+    at((time += 6 * HOUR));
+    replyOnFollowUp(person(customer), followUp.id, { body: "Firmware 4.2.1, and yes, it started right after the update.", visibility: "private" });
+    at((time += 4 * HOUR));
+    replyOnFollowUp(step.staff, followUp.id, {
+      body: "Thanks! Hold the reset button for **2 seconds** until the ring turns yellow, then *Hub → Reconnect to Wi-Fi*. Your devices stay as they are.",
+      visibility: "private",
+      then: step.rating ? "resolved" : "open",
+    });
+    if (step.rating) {
+      at((time += 2 * HOUR));
+      rateFollowUp(person(customer), followUp.id, { rating: String(step.rating), comment: step.rating === 5 ? "Fixed in two minutes, thank you!" : "" });
+    }
+  });
 }
