@@ -56,7 +56,9 @@ function Header() {
             <>
               {user.role === "staff" || user.role === "admin" ? <NavLink to="/support">Support queue</NavLink> : <NavLink to="/my/support">My support</NavLink>}
               <NavLink to="/notifications" aria-label={`Notifications, ${user.unreadNotifications} unread`} className="bell">
-                <span aria-hidden="true">🔔</span>
+                <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" className="bell-icon">
+                  <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
+                </svg>
                 {user.unreadNotifications > 0 ? <span className="bell-count" aria-hidden="true">{user.unreadNotifications}</span> : null}
               </NavLink>
               <NavLink to={`/users/${user.username}`}>{user.username}</NavLink>

@@ -13,7 +13,13 @@ import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatu
 import { getDb } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "./notification.server";
-import { STATUS_LABELS } from "./support-rules";
+
+/** A status as the customer hears it in a notification. */
+const STATUS_FOR_CUSTOMERS: Record<Exclude<FollowUpStatus, "resolved">, string> = {
+  new: "Back in the support queue",
+  open: "Support is working on it",
+  waiting: "Support is waiting for your reply",
+};
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 
@@ -58,9 +64,9 @@ export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStat
   } else if (!quiet && actorId !== followUp.customerId) {
     const title = threadTitle(followUp.threadId);
     notify(followUp.customerId, "follow-up-status", {
-      title: `${STATUS_LABELS[status]}: ${title}`,
+      title: `${STATUS_FOR_CUSTOMERS[status]}: ${title}`,
       path: `/support/${followUp.id}`,
-      emailText: `Your follow-up about "${title}" is now: ${STATUS_LABELS[status].toLowerCase()}.`,
+      emailText: `Your follow-up about "${title}": ${STATUS_FOR_CUSTOMERS[status].toLowerCase()}.`,
     }, at);
   }
   return updated;

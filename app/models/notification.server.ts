@@ -77,7 +77,7 @@ export function notifyResolved(followUpId: number, customerId: number, threadTit
   const path = `/support/${followUpId}#survey`;
   if (!recentSurveyEmail) {
     const emailed = notify(customerId, "survey", {
-      title: `Resolved: ${threadTitle}. How did we do?`,
+      title: `How did we do? Resolved: ${threadTitle}`,
       path,
       emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
     }, at);

@@ -82,7 +82,7 @@ describe("notifications", () => {
     const { followUpId } = requestFollowUp(customer, threadId);
     workOnFollowUp(staff, followUpId, { intent: "status", status: "waiting" });
     expect(emailsTo(customer, "follow-up-status")).toHaveLength(before);
-    expect(listNotifications(customer).some((n) => n.title === "Waiting on customer: Thermostat loses its schedule overnight")).toBe(true);
+    expect(listNotifications(customer).some((n) => n.title === "Support is waiting for your reply: Thermostat loses its schedule overnight")).toBe(true);
 
     saveEmailPreferences(customer, { "follow-up-status": "on", "follow-up-opened": "on", "follow-up-reply": "on", "follow-up-resolved": "on", survey: "on" });
     workOnFollowUp(staff, followUpId, { intent: "status", status: "open" });
@@ -94,7 +94,7 @@ describe("notifications", () => {
     const second = resolvedFollowUp(12);
     const third = resolvedFollowUp(18);
     const surveys = emailsTo(customer, "survey").map((email) => email.subject);
-    expect(surveys).toEqual(["Resolved: Question on day 10 of the month. How did we do?", "Resolved: Question on day 18 of the month. How did we do?"]);
+    expect(surveys).toEqual(["How did we do? Resolved: Question on day 10 of the month", "How did we do? Resolved: Question on day 18 of the month"]);
     // The follow-up in between still gets its question in the app, and a plain "resolved" email.
     expect(emailsTo(customer, "follow-up-resolved").map((email) => email.subject)).toContain("Resolved: Question on day 12 of the month");
     const emailed = (id: number) => getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, id)).get()!.emailedAt;
