@@ -129,34 +129,39 @@ export function escalateThread(actor: Actor, threadId: number) {
 /**
  * The job: opens a follow-up for every customer question that has passed its first-response
  * target with no staff reply and no accepted or verified answer, and never had a follow-up.
- * One transaction under the write lock plus the one-active-per-thread index: two runners at once
- * open each follow-up exactly once.
+ * Candidates are found outside the write lock; each is re-checked and opened in its own short
+ * write transaction, where the one-active-per-thread index makes two runners at once open each
+ * follow-up exactly once.
  */
 export function openDueFollowUps(at: Date): number {
   const db = getDb();
-  return writeTransaction(() => {
-    const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
-    const due = db
+  const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
+  const neverFollowedUp = sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`;
+  const noStaffAnswer = sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
+    WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND u.role IN ('staff', 'admin'))`;
+  const isDue = (threadId?: number) =>
+    db
       .select({ id: threads.id })
       .from(threads)
       .innerJoin(users, eq(users.id, threads.authorId))
       .leftJoin(categoryTargets, eq(categoryTargets.categoryId, threads.categoryId))
       .where(
         and(
+          threadId === undefined ? undefined : eq(threads.id, threadId),
           sql`${threads.createdAt} >= ${horizon.getTime()}`,
           eq(users.role, "customer"),
           inArray(threads.status, ["open", "answered"]),
           sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
-          sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`,
-          sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
-                WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND u.role IN ('staff', 'admin'))`,
+          neverFollowedUp,
+          noStaffAnswer,
         ),
-      )
-      .all();
-    let opened = 0;
-    for (const { id } of due) if (openFollowUp(id, "target", null, at)) opened += 1;
-    return opened;
-  });
+      );
+  let opened = 0;
+  for (const { id } of isDue().all()) {
+    const didOpen = writeTransaction(() => (isDue(id).get() ? openFollowUp(id, "target", null, at) !== null : false));
+    if (didOpen) opened += 1;
+  }
+  return opened;
 }
 
 const workSchema = z.object({

@@ -160,7 +160,7 @@ async function benchSize(threads: number, answers: number) {
   // The same command line as `npm start`: the heap cap keeps V8 from growing past what it needs.
   const server = spawn(process.execPath, ["--max-old-space-size=256", "server.mjs"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATABASE_PATH: file, NODE_ENV: "production" },
+    env: { ...process.env, PORT: String(port), DATABASE_PATH: file, MAIL_DIR: path.join(BENCH_DIR, "mail"), NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const scenarios: Scenario[] = [];
