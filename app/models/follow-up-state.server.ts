@@ -10,7 +10,7 @@
  */
 import { and, eq, ne } from "drizzle-orm";
 import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { getDb, preparedStatement } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "./notification.server";
 
@@ -72,8 +72,13 @@ export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStat
   return updated;
 }
 
-/** A reply was posted in the thread (or privately on its follow-up) by `author`. */
+/**
+ * A reply was posted in the thread (or privately on its follow-up) by `author`. This runs for every
+ * answer posted anywhere, inside its write lock, so the common case (no follow-up) is one prepared
+ * statement: building the full drizzle query cost ~0.3 ms, a tenth of posting an answer.
+ */
 export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
+  if (!preparedStatement("SELECT 1 FROM follow_ups WHERE thread_id = ? AND status <> 'resolved' LIMIT 1").get(threadId)) return;
   const followUp = activeFollowUpFor(threadId);
   if (!followUp) return;
   if (isStaff(author)) {
