@@ -32,6 +32,33 @@ function FiguresCells({ figures }: { figures: ReportFigures }) {
   );
 }
 
+function FiguresTable({ firstHeading, rows }: { firstHeading: string; rows: { key: string; label: string; figures: ReportFigures }[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="report-table">
+        <thead>
+          <tr>
+            <th scope="col">{firstHeading}</th>
+            {FIGURE_HEADINGS.map((heading) => (
+              <th key={heading} scope="col">
+                {heading}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">{row.label}</th>
+              <FiguresCells figures={row.figures} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 const FIGURE_HEADINGS = ["Opened", "Resolved", "Median first response", "Median resolution", "Within target", "Satisfaction (1–5)", "Survey responses"];
 
 export default function SupportReports() {
@@ -92,51 +119,9 @@ export default function SupportReports() {
         />
       </div>
       <h2>Per week</h2>
-      <div className="table-scroll">
-        <table className="report-table">
-          <thead>
-            <tr>
-              <th scope="col">Week of</th>
-              {FIGURE_HEADINGS.map((heading) => (
-                <th key={heading} scope="col">
-                  {heading}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {weeks.map((week, index) => (
-              <tr key={labels[index]}>
-                <th scope="row">{labels[index]}</th>
-                <FiguresCells figures={week.all} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FiguresTable firstHeading="Week of" rows={weeks.map((week, index) => ({ key: labels[index], label: labels[index], figures: week.all }))} />
       <h2>Per category, whole period</h2>
-      <div className="table-scroll">
-        <table className="report-table">
-          <thead>
-            <tr>
-              <th scope="col">Category</th>
-              {FIGURE_HEADINGS.map((heading) => (
-                <th key={heading} scope="col">
-                  {heading}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {byCategory.map((category) => (
-              <tr key={category.slug}>
-                <th scope="row">{category.name}</th>
-                <FiguresCells figures={category} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <FiguresTable firstHeading="Category" rows={byCategory.map((category) => ({ key: category.slug, label: category.name, figures: category }))} />
       <h2>Where the product hurts</h2>
       <p className="hint">Tags with the most questions still waiting for a solution.</p>
       <ol className="hot-tags">

@@ -77,41 +77,29 @@ export const followUpEvents = sqliteTable(
   (t) => [index("follow_up_events_follow_up_idx").on(t.followUpId, t.createdAt)],
 );
 
+/** A piece of Markdown written on a follow-up by someone: the shape of notes and private messages. */
+const followUpWriting = () => ({
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  followUpId: integer("follow_up_id")
+    .notNull()
+    .references(() => followUps.id, { onDelete: "cascade" }),
+  authorId: integer("author_id")
+    .notNull()
+    .references(() => users.id),
+  bodyMarkdown: text("body_markdown").notNull(),
+  bodyHtml: text("body_html").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
 /** Staff-only notes on a follow-up. */
-export const followUpNotes = sqliteTable(
-  "follow_up_notes",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    followUpId: integer("follow_up_id")
-      .notNull()
-      .references(() => followUps.id, { onDelete: "cascade" }),
-    authorId: integer("author_id")
-      .notNull()
-      .references(() => users.id),
-    bodyMarkdown: text("body_markdown").notNull(),
-    bodyHtml: text("body_html").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  (t) => [index("follow_up_notes_follow_up_idx").on(t.followUpId, t.createdAt)],
-);
+export const followUpNotes = sqliteTable("follow_up_notes", followUpWriting(), (t) => [
+  index("follow_up_notes_follow_up_idx").on(t.followUpId, t.createdAt),
+]);
 
 /** Messages between staff and the asker that the community does not see (order numbers, addresses). */
-export const privateMessages = sqliteTable(
-  "private_messages",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    followUpId: integer("follow_up_id")
-      .notNull()
-      .references(() => followUps.id, { onDelete: "cascade" }),
-    authorId: integer("author_id")
-      .notNull()
-      .references(() => users.id),
-    bodyMarkdown: text("body_markdown").notNull(),
-    bodyHtml: text("body_html").notNull(),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  (t) => [index("private_messages_follow_up_idx").on(t.followUpId, t.createdAt)],
-);
+export const privateMessages = sqliteTable("private_messages", followUpWriting(), (t) => [
+  index("private_messages_follow_up_idx").on(t.followUpId, t.createdAt),
+]);
 
 export const jobLeases = sqliteTable("job_leases", {
   name: text("name").primaryKey(),
