@@ -74,7 +74,7 @@ export type TocEntry = { depth: 2 | 3; id: string; text: string };
 const RESERVED_IDS = new Set(["main", "search", "site-search", "toc", "feedback"]);
 
 /** A heading's anchor: its words, lower-cased and hyphenated ("Reset the hub" becomes "reset-the-hub"). */
-export function headingAnchor(text: string) {
+function headingAnchor(text: string) {
   const anchor =
     text
       .normalize("NFKD")

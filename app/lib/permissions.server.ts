@@ -115,9 +115,9 @@ export function canViewFollowUp(actor: Actor, followUp: { customerId: number }) 
   return isStaff(actor) || (isSignedIn(actor) && actor.id === followUp.customerId);
 }
 
-/** The customer answers staff privately on their own follow-up; staff on any. */
-export function canMessageOnFollowUp(actor: Actor, followUp: { customerId: number }) {
-  return canViewFollowUp(actor, followUp);
+/** The one satisfaction question is the customer's to answer, nobody else's. */
+export function canRateFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return isSignedIn(actor) && actor.id === followUp.customerId;
 }
 
 export function canSetResponseTargets(actor: Actor) {

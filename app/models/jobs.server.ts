@@ -21,7 +21,7 @@ const LEASE_MS = 2 * 60_000;
 type JobResult = Record<string, number>;
 
 // In order: follow-ups opened in a run are emailed in the same run.
-export const JOBS = {
+const JOBS = {
   "open-due-follow-ups": (at: Date) => ({ opened: openDueFollowUps(at) }),
   "send-emails": (at: Date) => sendPendingEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;

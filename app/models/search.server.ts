@@ -61,7 +61,7 @@ function segments(marked: string): Segment[] {
  * "Wi-Fi" is indexed as "wi" and "fi", so someone typing "wifi" or "zwave" would find nothing.
  * Each document's `aliases` column holds its hyphenated words written as one ("wifi").
  */
-export function hyphenatedCompounds(text: string) {
+function hyphenatedCompounds(text: string) {
   const compounds = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
   return [...new Set(compounds.map((word) => word.replaceAll("-", "").toLowerCase()))].join(" ");
 }

@@ -13,7 +13,7 @@ import { canWorkFollowUps, ensure, type Actor } from "~/lib/permissions.server";
 const DAY = 24 * 3600_000;
 const WEEK = 7 * DAY;
 
-export const reportQuerySchema = z.object({
+const reportQuerySchema = z.object({
   weeks: z.coerce.number().int().min(1).max(26).catch(8),
   category: z.string().trim().max(60).optional().catch(undefined),
 });

@@ -26,7 +26,7 @@ import { ConflictError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import {
-  canMessageOnFollowUp,
+  canRateFollowUp,
   canRequestFollowUp,
   canSetResponseTargets,
   canViewFollowUp,
@@ -53,7 +53,7 @@ import { bodySchema, getThreadPage } from "./thread.server";
 
 const MINUTE = 60_000;
 /** Threads older than this are never auto-opened, so turning follow-ups on does not flood the queue with old questions. */
-export const AUTO_OPEN_HORIZON_DAYS = 14;
+const AUTO_OPEN_HORIZON_DAYS = 14;
 
 function targetsFor(categoryId: number) {
   const row = getDb().select().from(categoryTargets).where(eq(categoryTargets.categoryId, categoryId)).get();
@@ -232,8 +232,8 @@ export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
   return writeTransaction(() => {
+    // Whoever may see the follow-up (its customer, staff) may write on it.
     const followUp = findFollowUp(actor, followUpId);
-    ensure(canMessageOnFollowUp(actor, followUp));
     if (followUp.status === "resolved") throw new ConflictError("This follow-up is resolved. Reopen it to reply.");
     const at = now();
     let postId: number | null = null;
@@ -276,7 +276,6 @@ export function reopenFollowUp(actor: Actor, followUpId: number) {
   ensureSignedIn(actor);
   return writeTransaction(() => {
     const followUp = findFollowUp(actor, followUpId);
-    ensure(isStaff(actor) || actor.id === followUp.customerId);
     if (followUp.status !== "resolved") return { followUpId };
     if (activeFollowUpFor(followUp.threadId)) throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
@@ -307,7 +306,7 @@ export function rateFollowUp(actor: Actor, followUpId: number, input: unknown) {
   const values = parseInput(ratingSchema, input);
   return writeTransaction(() => {
     const followUp = findFollowUp(actor, followUpId);
-    ensure(actor.id === followUp.customerId, "Only the customer who asked can rate the help they got.");
+    ensure(canRateFollowUp(actor, followUp), "Only the customer who asked can rate the help they got.");
     const survey = getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)).get();
     if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");
     if (survey.answeredAt) throw new ConflictError("You have already rated this follow-up. Thank you!");
@@ -354,10 +353,26 @@ function withTiming<T extends Parameters<typeof timeLeftMs>[0]>(row: T, at: Date
   };
 }
 
-function assigneeNames(ids: (number | null)[]) {
-  const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
-  if (wanted.length === 0) return new Map<number, string>();
-  return new Map(getDb().select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, wanted)).all().map((u) => [u.id, u.username]));
+/** Follow-up rows as pages show them: with their timing and the assignee's name (one query for all). */
+function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigneeId: number | null }>(rows: T[], at: Date) {
+  const wanted = [...new Set(rows.map((row) => row.assigneeId).filter((id): id is number => id !== null))];
+  const names = new Map(
+    wanted.length === 0
+      ? []
+      : getDb().select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, wanted)).all().map((u) => [u.id, u.username]),
+  );
+  return rows.map((row) => ({ ...withTiming(row, at), assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null }));
+}
+
+/** Usernames of everyone a follow-up can be assigned to. */
+function staffUsernames() {
+  return getDb()
+    .select({ username: users.username })
+    .from(users)
+    .where(inArray(users.role, ["staff", "admin"]))
+    .orderBy(asc(users.username))
+    .all()
+    .map((u) => u.username);
 }
 
 /** /support: the queue, filtered, most urgent first (least time left on its current target). */
@@ -388,7 +403,6 @@ export function listSupportQueue(actor: Actor, input: unknown) {
     .offset((query.page - 1) * QUEUE_PAGE_SIZE)
     .all();
   const page = rows.slice(0, QUEUE_PAGE_SIZE);
-  const names = assigneeNames(page.map((row) => row.assigneeId));
   const counts = db
     .select({ status: followUps.status, n: count() })
     .from(followUps)
@@ -396,10 +410,10 @@ export function listSupportQueue(actor: Actor, input: unknown) {
     .all();
   return {
     query,
-    items: page.map((row) => ({ ...withTiming(row, at), assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null })),
+    items: presentFollowUps(page, at),
     hasNextPage: rows.length > QUEUE_PAGE_SIZE,
     counts: Object.fromEntries(counts.map((row) => [row.status, row.n])) as Partial<Record<string, number>>,
-    staff: db.select({ username: users.username }).from(users).where(inArray(users.role, ["staff", "admin"])).orderBy(asc(users.username)).all().map((u) => u.username),
+    staff: staffUsernames(),
     categories: db.select({ slug: categories.slug, name: categories.name }).from(categories).orderBy(asc(categories.position)).all(),
   };
 }
@@ -461,15 +475,14 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
           .all(),
       }
     : null;
-  const assignee = followUp.assigneeId ? (assigneeNames([followUp.assigneeId]).get(followUp.assigneeId) ?? null) : null;
   const survey = db
     .select({ rating: followUpSurveys.rating, comment: followUpSurveys.comment, answeredAt: followUpSurveys.answeredAt })
     .from(followUpSurveys)
     .where(eq(followUpSurveys.followUpId, followUpId))
     .get();
   return {
-    followUp: { ...withTiming(followUp, at), assignee },
-    survey: survey ? { ...survey, canAnswer: !survey.answeredAt && actor.kind === "user" && actor.id === followUp.customerId } : null,
+    followUp: presentFollowUps([followUp], at)[0],
+    survey: survey ? { ...survey, canAnswer: !survey.answeredAt && canRateFollowUp(actor, followUp) } : null,
     thread,
     customer,
     messages,
@@ -477,7 +490,7 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
     notes,
     history,
     staffView,
-    staff: staffView ? db.select({ username: users.username }).from(users).where(inArray(users.role, ["staff", "admin"])).orderBy(asc(users.username)).all().map((u) => u.username) : [],
+    staff: staffView ? staffUsernames() : [],
   };
 }
 
@@ -495,12 +508,13 @@ export function listMyFollowUps(actor: Actor) {
     .orderBy(desc(followUps.openedAt))
     .limit(50)
     .all();
-  const names = assigneeNames(rows.map((row) => row.assigneeId));
-  return rows.map((row) => ({ ...withTiming(row, at), assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null }));
+  return presentFollowUps(rows, at);
 }
 
 /** What the thread page shows about support: the active follow-up (to staff and its customer) and what may be done. */
 export function threadSupportState(actor: Actor, thread: { id: number; authorId: number; status: string }) {
+  // Visitors can neither see follow-ups nor ask for one: no query on the most-read page.
+  if (actor.kind !== "user") return { followUp: null, canRequest: false, canEscalate: false };
   const followUp = activeFollowUpFor(thread.id);
   const visible = followUp && canViewFollowUp(actor, followUp) ? { id: followUp.id, status: followUp.status } : null;
   return {

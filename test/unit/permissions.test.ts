@@ -49,7 +49,7 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canWorkFollowUps", situation: "the support queue", call: (a) => permissions.canWorkFollowUps(a), allowed: ["staff", "admin"] },
   { predicate: "canViewFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
   { predicate: "canViewFollowUp", situation: "another customer's follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 99 }), allowed: ["staff", "admin"] },
-  { predicate: "canMessageOnFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canMessageOnFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canRateFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canRateFollowUp(a, { customerId: 2 }), allowed: ["customer"] },
   { predicate: "canSetResponseTargets", situation: "a category", call: (a) => permissions.canSetResponseTargets(a), allowed: ["admin"] },
   { predicate: "canDraftArticleFromThread", situation: "a solved thread", call: (a) => permissions.canDraftArticleFromThread(a), allowed: ["staff", "admin"] },
 ];
