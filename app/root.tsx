@@ -6,6 +6,7 @@ import { usePlainLinkNavigation } from "~/components/link-navigation";
 import { useNonce } from "~/components/nonce";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
 import { MAX_QUERY_LENGTH } from "~/models/search-rules";
+import { isSuspended } from "~/lib/permissions.server";
 import { unreadNotificationCount } from "~/models/notification.server";
 import stylesHref from "~/styles/app.css";
 
@@ -19,7 +20,15 @@ export const meta: MetaFunction = () => [{ title: SITE_NAME }];
 export async function loader({ context }: LoaderFunctionArgs) {
   const { actor } = context;
   return {
-    user: actor.kind === "user" ? { username: actor.username, role: actor.role, unreadNotifications: unreadNotificationCount(actor) } : null,
+    user:
+      actor.kind === "user"
+        ? {
+            username: actor.username,
+            role: actor.role,
+            unreadNotifications: unreadNotificationCount(actor),
+            suspendedUntil: isSuspended(actor) ? actor.suspendedUntil : null,
+          }
+        : null,
   };
 }
 
@@ -54,7 +63,14 @@ function Header() {
           </NavLink>
           {user ? (
             <>
-              {user.role === "staff" || user.role === "admin" ? <NavLink to="/support">Support queue</NavLink> : <NavLink to="/my/support">My support</NavLink>}
+              {user.role === "staff" || user.role === "admin" ? (
+                <>
+                  <NavLink to="/support">Support queue</NavLink>
+                  <NavLink to="/mod">Moderation</NavLink>
+                </>
+              ) : (
+                <NavLink to="/my/support">My support</NavLink>
+              )}
               <NavLink to="/notifications" aria-label={`Notifications, ${user.unreadNotifications} unread`} className="bell">
                 <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" className="bell-icon">
                   <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
@@ -102,11 +118,23 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+function SuspensionBanner() {
+  const user = useSignedInUser();
+  if (!user?.suspendedUntil) return null;
+  return (
+    <p className="notice notice-warning" role="status">
+      Your account is suspended until {new Date(user.suspendedUntil).toUTCString()}. You can read, but not post, vote or flag.{" "}
+      <Link to={`/users/${user.username}`}>Why?</Link>
+    </p>
+  );
+}
+
 function Chrome({ children }: { children: ReactNode }) {
   return (
     <>
       <Header />
       <main id="main" className="container" tabIndex={-1}>
+        <SuspensionBanner />
         {children}
       </main>
       <footer className="site-footer">

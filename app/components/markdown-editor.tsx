@@ -1,5 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { ReplyCoachHints, type ReplyCoachData } from "./reply-coach";
 import { TextAreaField } from "./ui/field";
 
 const PREVIEW_DELAY_MS = 300;
@@ -16,6 +17,7 @@ export function MarkdownEditor({
   error,
   serverPreview,
   rows = 10,
+  coach = null,
 }: {
   name?: string;
   label: string;
@@ -23,6 +25,8 @@ export function MarkdownEditor({
   error?: string | null;
   serverPreview?: string | null;
   rows?: number;
+  /** For staff replies: the lexicon and the customer's mood, to coach the wording as they type. */
+  coach?: ReplyCoachData | null;
 }) {
   const preview = useFetcher<{ html?: string }>();
   const [text, setText] = useState(defaultValue ?? "");
@@ -48,6 +52,7 @@ export function MarkdownEditor({
         error={error}
         hint="Markdown: **bold**, `code`, ``` for code blocks, - lists, [links](https://…), tables."
       />
+      {coach ? <ReplyCoachHints text={text} coach={coach} /> : null}
       <section aria-label="Preview" aria-live="polite" className="field">
         <span className="hint">Preview</span>
         {html ? (

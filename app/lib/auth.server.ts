@@ -27,13 +27,16 @@ const toDatabaseSession = (row: typeof sessions.$inferSelect, id: string): Datab
 const hashedIdAdapter: Adapter = {
   async getSessionAndUser(sessionId) {
     const row = getDb()
-      .select({ session: sessions, user: { id: users.id, username: users.username, role: users.role } })
+      .select({ session: sessions, user: { id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil } })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(eq(sessions.id, hashSessionId(sessionId)))
       .get();
     if (!row) return [null, null];
-    const user: DatabaseUser = { id: row.user.id, attributes: { username: row.user.username, role: row.user.role } };
+    const user: DatabaseUser = {
+      id: row.user.id,
+      attributes: { username: row.user.username, role: row.user.role, suspendedUntil: row.user.suspendedUntil },
+    };
     return [toDatabaseSession(row.session, sessionId), user];
   },
   async getUserSessions(userId) {
@@ -73,7 +76,7 @@ export const lucia = new Lucia(hashedIdAdapter, {
     attributes: { sameSite: "lax" },
   },
   getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),
-  getUserAttributes: (attributes) => ({ username: attributes.username, role: attributes.role }),
+  getUserAttributes: (attributes) => ({ username: attributes.username, role: attributes.role, suspendedUntil: attributes.suspendedUntil }),
 });
 
 declare module "lucia" {
@@ -81,7 +84,7 @@ declare module "lucia" {
     Lucia: typeof lucia;
     UserId: number;
     DatabaseSessionAttributes: { createdAt: Date };
-    DatabaseUserAttributes: { username: string; role: Role };
+    DatabaseUserAttributes: { username: string; role: Role; suspendedUntil: Date | null };
   }
 }
 
@@ -93,7 +96,7 @@ function serialize(cookie: Cookie, { secure }: CookieOptions) {
   return cookie.serialize();
 }
 
-export type SessionUser = { id: number; username: string; role: Role };
+export type SessionUser = { id: number; username: string; role: Role; suspendedUntil: Date | null };
 
 /** Returns the signed-in user for a cookie header, and a Set-Cookie value when the cookie must change. */
 export async function validateSessionCookie(
@@ -109,7 +112,7 @@ export async function validateSessionCookie(
     return { user: null, setCookie: serialize(lucia.createBlankSessionCookie(), options) };
   }
   const setCookie = session.fresh ? serialize(lucia.createSessionCookie(session.id), options) : null;
-  return { user: { id: user.id, username: user.username, role: user.role }, setCookie };
+  return { user: { id: user.id, username: user.username, role: user.role, suspendedUntil: user.suspendedUntil }, setCookie };
 }
 
 /** Starts a brand-new session (never reusing the caller's id) and returns its Set-Cookie value. */

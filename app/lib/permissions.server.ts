@@ -4,42 +4,84 @@
  * call `ensure` with them before every change, and pages get ready-made flags from `capabilities`.
  * The visitor is a real actor, so no caller needs to special-case "not signed in".
  */
-import type { Audience, Role } from "../../db/schema";
+import type { Audience, ModerationState, Role } from "../../db/schema";
+import { now } from "./clock.server";
 import { ForbiddenError, NotFoundError } from "./errors.server";
 
 export type Visitor = { kind: "visitor" };
-export type Member = { kind: "user"; id: number; username: string; role: Role };
+export type Member = { kind: "user"; id: number; username: string; role: Role; suspendedUntil: Date | null };
 export type Actor = Visitor | Member;
 
 export const VISITOR: Visitor = { kind: "visitor" };
 
 type OwnedPost = { authorId: number };
-type ThreadState = { authorId: number; status: string };
+type ThreadState = { authorId: number; status: string; lockedAt?: Date | null };
+type ModeratedContent = { authorId: number; moderationState: ModerationState };
 
 export const isSignedIn = (actor: Actor): actor is Member => actor.kind === "user";
 export const isStaff = (actor: Actor): boolean =>
   isSignedIn(actor) && (actor.role === "staff" || actor.role === "admin");
+const isAdmin = (actor: Actor) => isSignedIn(actor) && actor.role === "admin";
 const owns = (actor: Actor, record: OwnedPost) => isSignedIn(actor) && actor.id === record.authorId;
+
+/** A suspended account reads like anyone else but writes nothing until the suspension ends. */
+export const isSuspended = (actor: Actor) => isSignedIn(actor) && actor.suspendedUntil !== null && actor.suspendedUntil > now();
+/** Signed in and not suspended: the condition of every write. */
+const canWrite = (actor: Actor): actor is Member => isSignedIn(actor) && !isSuspended(actor);
+const isActiveStaff = (actor: Actor) => isStaff(actor) && !isSuspended(actor);
 
 export function canViewThread(_actor: Actor) {
   return true;
 }
 
-export function canAskQuestion(actor: Actor) {
-  return isSignedIn(actor);
+/**
+ * Held and hidden posts are seen by their author (marked as such) and staff; deleted posts by staff
+ * alone. A thread's visibility is its question's.
+ */
+export function canSeeModeratedContent(actor: Actor, content: ModeratedContent) {
+  if (content.moderationState === "visible") return true;
+  if (isStaff(actor)) return true;
+  return content.moderationState !== "deleted" && owns(actor, content);
 }
 
+export function canAskQuestion(actor: Actor) {
+  return canWrite(actor);
+}
+
+/** Closed and locked threads take no new answers, except from staff. */
 export function canAnswerThread(actor: Actor, thread: ThreadState) {
-  return isSignedIn(actor) && (thread.status !== "closed" || isStaff(actor));
+  const open = thread.status !== "closed" && !thread.lockedAt;
+  return canWrite(actor) && (open || isStaff(actor));
 }
 
 export function canVoteOnPost(actor: Actor, post: OwnedPost) {
-  return isSignedIn(actor) && !owns(actor, post);
+  return canWrite(actor) && !owns(actor, post);
 }
 
 /** Authors edit their own posts; staff edit any post (to fix formatting, remove personal data). */
 export function canEditPost(actor: Actor, post: OwnedPost) {
-  return owns(actor, post) || isStaff(actor);
+  return canWrite(actor) && (owns(actor, post) || isStaff(actor));
+}
+
+/** Anyone signed in may flag someone else's post. */
+export function canFlagPost(actor: Actor, post: OwnedPost) {
+  return canWrite(actor) && !owns(actor, post);
+}
+
+/** The review queue, post decisions, thread actions, the lexicon and the audit log are for staff. */
+export function canModerate(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
+/** Staff suspend and warn members and customers; only admins do so to staff; nobody to themselves or an admin. */
+export function canDisciplineUser(actor: Actor, target: { id: number; role: Role }) {
+  if (!isActiveStaff(actor) || (isSignedIn(actor) && actor.id === target.id) || target.role === "admin") return false;
+  return target.role === "staff" ? isAdmin(actor) : true;
+}
+
+/** Moderation thresholds and customer-domain rules shape the whole site: admins only. */
+export function canManageModerationSettings(actor: Actor) {
+  return isAdmin(actor) && !isSuspended(actor);
 }
 
 export function canViewPostHistory(_actor: Actor) {
@@ -48,11 +90,11 @@ export function canViewPostHistory(_actor: Actor) {
 
 /** Only the asker accepts an answer, in an open thread of their own. */
 export function canAcceptAnswer(actor: Actor, thread: ThreadState) {
-  return owns(actor, thread) && thread.status !== "closed";
+  return canWrite(actor) && owns(actor, thread) && thread.status !== "closed";
 }
 
 export function canVerifyAnswer(actor: Actor) {
-  return isStaff(actor);
+  return isActiveStaff(actor);
 }
 
 export function canChangeOwnPassword(actor: Actor) {
@@ -65,7 +107,7 @@ export function canViewUserProfile(_actor: Actor) {
 
 /** Admins change other people's roles (never their own, so the last admin cannot lock everyone out). */
 export function canChangeUserRole(actor: Actor, target: { id: number }) {
-  return isSignedIn(actor) && actor.role === "admin" && actor.id !== target.id;
+  return canManageModerationSettings(actor) && isSignedIn(actor) && actor.id !== target.id;
 }
 
 /** Customers are the people the company serves; staff and admins read everything customers read. */
@@ -89,7 +131,7 @@ export function canSeeArticleTeaser(actor: Actor, article: { audience: Audience 
 
 /** "Was this helpful?" is open to anyone who can read the article, signed in or not. */
 export function canGiveArticleFeedback(actor: Actor, article: { audience: Audience }) {
-  return canReadArticle(actor, article);
+  return canReadArticle(actor, article) && !isSuspended(actor);
 }
 
 export function canViewArticleFeedback(actor: Actor) {
@@ -102,12 +144,12 @@ export function canDraftArticleFromThread(actor: Actor) {
 
 /** "I still need help": the asker of a thread, when they are a customer (follow-ups are for customers). */
 export function canRequestFollowUp(actor: Actor, thread: { authorId: number }) {
-  return owns(actor, thread) && isCustomer(actor) && !isStaff(actor);
+  return canWrite(actor) && owns(actor, thread) && isCustomer(actor) && !isStaff(actor);
 }
 
 /** Staff can turn any thread into a follow-up, and work the queue. */
 export function canWorkFollowUps(actor: Actor) {
-  return isStaff(actor);
+  return isActiveStaff(actor);
 }
 
 /** A follow-up is seen by staff and by the customer it is for; to anyone else it does not exist. */
@@ -117,11 +159,11 @@ export function canViewFollowUp(actor: Actor, followUp: { customerId: number }) 
 
 /** The one satisfaction question is the customer's to answer, nobody else's. */
 export function canRateFollowUp(actor: Actor, followUp: { customerId: number }) {
-  return isSignedIn(actor) && actor.id === followUp.customerId;
+  return canWrite(actor) && actor.id === followUp.customerId;
 }
 
 export function canSetResponseTargets(actor: Actor) {
-  return isSignedIn(actor) && actor.role === "admin";
+  return canManageModerationSettings(actor);
 }
 
 /** Throws a 403 (or a 404 when the subject's very existence is private) unless `allowed`. */
@@ -140,10 +182,12 @@ export function threadCapabilities(actor: Actor, thread: ThreadState) {
     canAccept: canAcceptAnswer(actor, thread),
     canVerify: canVerifyAnswer(actor),
     canDraftArticle: canDraftArticleFromThread(actor) && thread.status === "solved",
+    canModerate: canModerate(actor),
     signedIn: isSignedIn(actor),
+    suspended: isSuspended(actor),
   };
 }
 
 export function postCapabilities(actor: Actor, post: OwnedPost) {
-  return { canVote: canVoteOnPost(actor, post), canEdit: canEditPost(actor, post) };
+  return { canVote: canVoteOnPost(actor, post), canEdit: canEditPost(actor, post), canFlag: canFlagPost(actor, post) };
 }

@@ -27,6 +27,8 @@ export const LIMITS = {
   kbFeedbackPerAddress: { max: 120, windowMs: 60 * MINUTE },
   followUpRequest: { max: 10, windowMs: 60 * MINUTE },
   supportAction: { max: 300, windowMs: 10 * MINUTE },
+  flag: { max: 20, windowMs: 60 * MINUTE },
+  moderation: { max: 600, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */

@@ -246,7 +246,7 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .from(threads)
         .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
         .innerJoin(tags, eq(tags.id, threadTags.tagId))
-        .where(and(eq(threads.status, "solved"), inArray(tags.name, articleTags)))
+        .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible"), inArray(tags.name, articleTags)))
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all()
@@ -257,7 +257,7 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .select(solvedThreadColumns)
         .from(threads)
         .innerJoin(categories, eq(categories.id, threads.categoryId))
-        .where(and(eq(threads.status, "solved"), eq(categories.slug, article.categorySlug)))
+        .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible"), eq(categories.slug, article.categorySlug)))
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all();
@@ -370,7 +370,7 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .leftJoin(solutions, eq(solutions.postId, posts.id))
-    .where(and(eq(posts.threadId, threadId), sql`(${posts.kind} = 'question' OR ${solutions.kind} IS NOT NULL)`))
+    .where(and(eq(posts.threadId, threadId), eq(posts.moderationState, "visible"), sql`(${posts.kind} = 'question' OR ${solutions.kind} IS NOT NULL)`))
     .all();
   const question = threadPosts.find((post) => post.kind === "question")!;
   const answer = threadPosts.find((post) => post.solution === "verified") ?? threadPosts.find((post) => post.solution === "accepted");

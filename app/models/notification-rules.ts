@@ -5,4 +5,5 @@ export const NOTIFICATION_KIND_LABELS = {
   "follow-up-status": "My follow-up changes status",
   "follow-up-resolved": "My follow-up is resolved",
   survey: "A short question about how well we helped (at most one a week)",
+  moderation: "A moderator approves, hides or restores my post, or writes to me about my account",
 } as const;

@@ -55,7 +55,7 @@ export function notify(userId: number, kind: NotificationKind, message: Message,
     `${publicUrl()}${message.path}`,
     "",
     "--",
-    `${SITE_NAME}. You get this email because of your support request.`,
+    `${SITE_NAME}. You get this email because of your account there.`,
     `Stop these emails (one click): ${unsubscribeUrl(userId, kind)}`,
   ].join("\n");
   db.insert(emailOutbox).values({ userId, kind, toAddress: user.email, subject: message.title, text, createdAt: at }).run();

@@ -11,10 +11,12 @@ import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
-import { canAnswerThread, canEditPost, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canAnswerThread, canEditPost, canSeeModeratedContent, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./community-rules";
 import { recordReplyOnFollowUp } from "./follow-up-state.server";
+import { recordAudit } from "./audit.server";
+import { initialPostState, queueHeldPost } from "./moderation.server";
 import { indexThread } from "./search.server";
 import { bodySchema, refreshThreadStatus, titleSchema } from "./thread.server";
 
@@ -26,23 +28,33 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
   const bodyHtml = renderMarkdown(body);
   const db = getDb();
   return writeTransaction(() => {
-    const thread = db.select({ authorId: threads.authorId, status: threads.status }).from(threads).where(eq(threads.id, threadId)).get();
-    if (!thread) throw new NotFoundError("That question does not exist.");
-    ensure(canAnswerThread(actor, thread), "This question is closed to new answers.");
+    const thread = db
+      .select({ authorId: threads.authorId, status: threads.status, lockedAt: threads.lockedAt, moderationState: threads.visibility })
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .get();
+    if (!thread || !canSeeModeratedContent(actor, thread)) throw new NotFoundError("That question does not exist.");
+    ensure(canAnswerThread(actor, thread), thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.");
     consume(`answer:user:${actor.id}`, LIMITS.answer);
     const at = now();
+    const state = initialPostState(actor);
     const answer = db
       .insert(posts)
-      .values({ threadId, authorId: actor.id, kind: "answer", bodyMarkdown: body, bodyHtml, createdAt: at })
+      .values({ threadId, authorId: actor.id, kind: "answer", bodyMarkdown: body, bodyHtml, createdAt: at, moderationState: state })
       .returning({ id: posts.id })
       .get();
+    if (state === "held") {
+      // Counted, and the thread marked active, when a moderator approves it.
+      queueHeldPost({ id: answer.id, threadId, authorId: actor.id, bodyHtml }, at);
+      return { postId: answer.id, held: true };
+    }
     db.update(threads)
       .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
       .where(eq(threads.id, threadId))
       .run();
     refreshThreadStatus(threadId);
     recordReplyOnFollowUp(threadId, actor, at);
-    return { postId: answer.id };
+    return { postId: answer.id, held: false };
   });
 }
 
@@ -55,6 +67,7 @@ export function getPostForEdit(actor: Actor, postId: number) {
       authorId: posts.authorId,
       bodyMarkdown: posts.bodyMarkdown,
       threadId: posts.threadId,
+      moderationState: posts.moderationState,
       title: threads.title,
       slug: threads.slug,
     })
@@ -62,7 +75,7 @@ export function getPostForEdit(actor: Actor, postId: number) {
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .where(eq(posts.id, postId))
     .get();
-  if (!post) throw new NotFoundError("That post does not exist.");
+  if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
   ensure(canEditPost(actor, post), "You can only edit your own posts.");
   return post;
 }
@@ -102,6 +115,14 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
     const inSearchDocument =
       post.kind === "question" || db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)).get();
     if (inSearchDocument) indexThread(post.threadId);
+    if (post.authorId !== actor.id) {
+      recordAudit(actor, {
+        action: "post.edit",
+        subject: { type: "post", id: postId, label: `${post.kind === "question" ? "Question" : "Answer"} in "${post.title}"` },
+        before: { title: post.kind === "question" ? post.title : undefined, body: current.bodyMarkdown },
+        after: { title: newTitle, body: values.body },
+      }, at);
+    }
     return { threadId: post.threadId, slug: post.slug, changed: true };
   });
 }
@@ -114,6 +135,8 @@ export function getPostHistory(actor: Actor, postId: number) {
     .select({
       id: posts.id,
       kind: posts.kind,
+      authorId: posts.authorId,
+      moderationState: posts.moderationState,
       bodyMarkdown: posts.bodyMarkdown,
       createdAt: posts.createdAt,
       editedAt: posts.editedAt,
@@ -127,7 +150,7 @@ export function getPostHistory(actor: Actor, postId: number) {
     .innerJoin(users, eq(users.id, posts.authorId))
     .where(eq(posts.id, postId))
     .get();
-  if (!post) throw new NotFoundError("That post does not exist.");
+  if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
   const revisions = db
     .select({
       id: postRevisions.id,

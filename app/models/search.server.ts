@@ -12,7 +12,7 @@
  * Audience: staff-only articles are searched for staff only; customer-only articles are searched
  * in full for customers and by title and summary alone for everyone else, who get the teaser.
  */
-import { desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { categories, kbArticles, threads, users } from "../../db/schema";
 import { getDb, getSqlite, preparedStatement, writeTransaction } from "~/lib/db.server";
 import { plainText } from "~/lib/markdown.server";
@@ -39,6 +39,8 @@ const ARTICLE_WEIGHTS = "10.0, 4.0, 1.0, 1.0, 0.0";
 const ARTICLE_BOOST = 1.8;
 const VERIFIED_BOOST = 1.6;
 const SOLVED_BOOST = 1.4;
+/** A thread closed as a duplicate ranks well below its original, which holds the answers. */
+const DUPLICATE_BOOST = 0.3;
 
 /** Splits FTS5 highlight output into text and hit segments: rendered by React, never as HTML. */
 function segments(marked: string): Segment[] {
@@ -90,14 +92,14 @@ const threadDocumentSql = (threadFilter: string) => `
     SELECT t.id, t.title,
       (SELECT group_concat(text, char(10)) FROM (
          SELECT hearth_plain_text(p.body_html) AS text FROM posts p
-         WHERE p.thread_id = t.id
+         WHERE p.thread_id = t.id AND p.moderation_state = 'visible'
            AND (p.kind = 'question' OR p.id IN (SELECT post_id FROM solutions WHERE thread_id = t.id))
          ORDER BY p.kind DESC, p.id)) AS body,
       hearth_facet('cat', c.slug) || ' ' ||
       hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
       CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets
     FROM threads t JOIN categories c ON c.id = t.category_id
-    ${threadFilter})
+    WHERE t.visibility = 'visible' ${threadFilter})
   INSERT INTO search_threads (rowid, title, body, aliases, facets)
   SELECT id, title, body, hearth_compounds(title || ' ' || body), facets FROM documents`;
 
@@ -105,11 +107,12 @@ const threadBoostSql = (threadFilter: string) => `
   INSERT OR REPLACE INTO search_thread_boosts (thread_id, boost)
   SELECT t.id,
     CASE
+      WHEN t.duplicate_of_id IS NOT NULL THEN ${DUPLICATE_BOOST}
       WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN ${VERIFIED_BOOST}
       WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ${SOLVED_BOOST}
       ELSE 1.0 END
   FROM threads t
-  ${threadFilter}`;
+  WHERE t.visibility = 'visible' ${threadFilter}`;
 
 const articleDocumentSql = (articleFilter: string) => `
   INSERT INTO search_articles (rowid, title, summary, body, aliases, facets)
@@ -120,12 +123,16 @@ const articleDocumentSql = (articleFilter: string) => `
   FROM kb_articles a
   WHERE a.removed_at IS NULL ${articleFilter}`;
 
-/** Re-reads one thread into the index. Call inside the write transaction that changed it. */
+/**
+ * Re-reads one thread into the index, or leaves it out while it is not visible to everyone (held,
+ * hidden or deleted). Call inside the write transaction that changed it.
+ */
 export function indexThread(threadId: number) {
   ensureSqlFunctions();
   preparedStatement("DELETE FROM search_threads WHERE rowid = ?").run(threadId);
-  preparedStatement(threadDocumentSql("WHERE t.id = ?")).run(threadId);
-  preparedStatement(threadBoostSql("WHERE t.id = ?")).run(threadId);
+  preparedStatement("DELETE FROM search_thread_boosts WHERE thread_id = ?").run(threadId);
+  preparedStatement(threadDocumentSql("AND t.id = ?")).run(threadId);
+  preparedStatement(threadBoostSql("AND t.id = ?")).run(threadId);
 }
 
 /** Re-reads one article into the index (or drops it when it was removed). */
@@ -370,7 +377,7 @@ export function popularSolvedThreads(limit = 10) {
     .select({ id: threads.id, title: threads.title, slug: threads.slug, answerCount: threads.answerCount, author: users.username })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
-    .where(eq(threads.status, "solved"))
+    .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible")))
     .orderBy(desc(threads.score), desc(threads.createdAt))
     .limit(limit)
     .all();

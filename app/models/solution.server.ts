@@ -6,9 +6,10 @@ import { and, eq } from "drizzle-orm";
 import { posts, solutions, threads, type SolutionKind } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
-import { NotFoundError, ValidationError } from "~/lib/errors.server";
-import { canAcceptAnswer, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
+import { canAcceptAnswer, canSeeModeratedContent, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { recordAudit } from "./audit.server";
 import { indexThread } from "./search.server";
 import { resolveFollowUpOfSolvedThread } from "./support.server";
 import { refreshThreadStatus } from "./thread.server";
@@ -24,14 +25,24 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
   const db = getDb();
   return writeTransaction(() => {
     const post = db
-      .select({ id: posts.id, kind: posts.kind, threadId: posts.threadId, threadAuthorId: threads.authorId, threadStatus: threads.status })
+      .select({
+        id: posts.id,
+        kind: posts.kind,
+        authorId: posts.authorId,
+        moderationState: posts.moderationState,
+        threadId: posts.threadId,
+        title: threads.title,
+        threadAuthorId: threads.authorId,
+        threadStatus: threads.status,
+      })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .where(eq(posts.id, postId))
       .get();
-    if (!post) throw new NotFoundError("That answer does not exist.");
+    if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That answer does not exist.");
     ensureMayMark(actor, kind, { authorId: post.threadAuthorId, status: post.threadStatus });
     if (post.kind !== "answer") throw new ValidationError({}, "Only an answer can be a solution.");
+    if (post.moderationState !== "visible") throw new ConflictError("Only an answer everyone can see can be a solution.");
     consume(`solution:user:${actor.id}`, LIMITS.solution);
     db.insert(solutions)
       .values({ threadId: post.threadId, kind, postId, markedById: actor.id, markedAt: now() })
@@ -41,6 +52,9 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
     refreshThreadStatus(post.threadId);
     indexThread(post.threadId);
     resolveFollowUpOfSolvedThread(post.threadId, actor, now());
+    if (kind === "verified") {
+      recordAudit(actor, { action: "answer.verify", subject: { type: "post", id: postId, label: `Answer in "${post.title}"` }, after: { verified: true } });
+    }
     return { threadId: post.threadId };
   });
 }
@@ -50,7 +64,7 @@ export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind)
   const db = getDb();
   return writeTransaction(() => {
     const row = db
-      .select({ threadId: solutions.threadId, threadAuthorId: threads.authorId, threadStatus: threads.status })
+      .select({ threadId: solutions.threadId, title: threads.title, threadAuthorId: threads.authorId, threadStatus: threads.status })
       .from(solutions)
       .innerJoin(threads, eq(threads.id, solutions.threadId))
       .where(and(eq(solutions.postId, postId), eq(solutions.kind, kind)))
@@ -61,6 +75,9 @@ export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind)
     db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind))).run();
     refreshThreadStatus(row.threadId);
     indexThread(row.threadId);
+    if (kind === "verified") {
+      recordAudit(actor, { action: "answer.unverify", subject: { type: "post", id: postId, label: `Answer in "${row.title}"` }, before: { verified: true }, after: { verified: false } });
+    }
     return { threadId: row.threadId };
   });
 }

@@ -193,7 +193,7 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
         values.intent === "take"
           ? actor
           : db.select({ id: users.id, username: users.username, role: users.role }).from(users).where(eq(users.username, values.assignee ?? "")).get();
-      if (!assignee || !isStaff({ kind: "user", ...assignee })) throw new ConflictError("Assign it to a member of staff.");
+      if (!assignee || !isStaff({ kind: "user", ...assignee, suspendedUntil: null })) throw new ConflictError("Assign it to a member of staff.");
       if (followUp.assigneeId !== assignee.id) {
         followUp = db.update(followUps).set({ assigneeId: assignee.id, updatedAt: at }).where(eq(followUps.id, followUp.id)).returning().get();
         writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);

@@ -4,7 +4,7 @@
  * in the same transaction as the write that changes them. Reading a thread costs a fixed number of
  * queries however many answers it has: ids first, then related rows with one IN query each.
  */
-import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -14,6 +14,7 @@ import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import {
   canAskQuestion,
+  canSeeModeratedContent,
   canViewThread,
   ensure,
   ensureSignedIn,
@@ -24,6 +25,7 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { ANSWERS_PER_PAGE, MAX_BODY_LENGTH, THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./community-rules";
+import { initialPostState, postFlagsForPage, queueHeldPost, visiblePostsCondition } from "./moderation.server";
 import { indexThread } from "./search.server";
 import { resolveTagList, tagsByThread } from "./tag.server";
 
@@ -72,6 +74,7 @@ export function askQuestion(actor: Actor, input: unknown) {
   return writeTransaction(() => {
     consume(`question:user:${actor.id}`, LIMITS.question);
     const at = now();
+    const state = initialPostState(actor);
     const thread = db
       .insert(threads)
       .values({
@@ -81,23 +84,28 @@ export function askQuestion(actor: Actor, input: unknown) {
         categoryId: category.id,
         createdAt: at,
         lastActivityAt: at,
+        visibility: state,
       })
       .returning({ id: threads.id, slug: threads.slug })
       .get();
     const question = db
       .insert(posts)
-      .values({ threadId: thread.id, authorId: actor.id, kind: "question", bodyMarkdown: values.body, bodyHtml, createdAt: at })
+      .values({ threadId: thread.id, authorId: actor.id, kind: "question", bodyMarkdown: values.body, bodyHtml, createdAt: at, moderationState: state })
       .returning({ id: posts.id })
       .get();
     if (chosenTags.length > 0) {
       db.insert(threadTags).values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id }))).run();
-      db.update(tags)
-        .set({ threadCount: sql`${tags.threadCount} + 1` })
-        .where(inArray(tags.id, chosenTags.map((tag) => tag.id)))
-        .run();
+      // Tag counts count threads everyone can see; a held thread is counted when approved.
+      if (state === "visible") {
+        db.update(tags)
+          .set({ threadCount: sql`${tags.threadCount} + 1` })
+          .where(inArray(tags.id, chosenTags.map((tag) => tag.id)))
+          .run();
+      }
     }
+    if (state === "held") queueHeldPost({ id: question.id, threadId: thread.id, authorId: actor.id, bodyHtml }, at);
     indexThread(thread.id);
-    return { threadId: thread.id, slug: thread.slug, questionPostId: question.id };
+    return { threadId: thread.id, slug: thread.slug, questionPostId: question.id, held: state === "held" };
   });
 }
 
@@ -114,11 +122,14 @@ const sortOrders = {
   top: [desc(threads.score), desc(threads.createdAt)],
 };
 
+const MAX_PINNED = 5;
+
 /** One page of threads (plus whether another follows), with tags, authors and category names. */
 export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THREADS_PER_PAGE) {
   ensure(canViewThread(actor));
   const db = getDb();
-  const conditions: SQL[] = [];
+  // Lists show what everyone may see; held and hidden threads are reached from the review queue.
+  const conditions: SQL[] = [eq(threads.visibility, "visible")];
   const filter = filterConditions[query.filter];
   if (filter) conditions.push(filter);
   if (query.category) {
@@ -129,36 +140,38 @@ export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THR
       sql`${threads.id} IN (SELECT thread_id FROM thread_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ${query.tag}))`,
     );
   }
-  const rows = db
-    .select({
-      id: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-      status: threads.status,
-      score: threads.score,
-      answerCount: threads.answerCount,
-      viewCount: threads.viewCount,
-      createdAt: threads.createdAt,
-      lastActivityAt: threads.lastActivityAt,
-      author: users.username,
-      categoryName: categories.name,
-      categorySlug: categories.slug,
-    })
-    .from(threads)
-    .innerJoin(users, eq(users.id, threads.authorId))
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
+  const threadRows = () =>
+    db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        status: threads.status,
+        score: threads.score,
+        answerCount: threads.answerCount,
+        viewCount: threads.viewCount,
+        createdAt: threads.createdAt,
+        lastActivityAt: threads.lastActivityAt,
+        author: users.username,
+        categoryName: categories.name,
+        categorySlug: categories.slug,
+      })
+      .from(threads)
+      .innerJoin(users, eq(users.id, threads.authorId))
+      .innerJoin(categories, eq(categories.id, threads.categoryId));
+  const rows = threadRows()
+    .where(and(...conditions, isNull(threads.pinnedAt)))
     .orderBy(...sortOrders[query.sort])
     .limit(pageSize + 1)
     .offset((query.page - 1) * pageSize)
     .all();
   const hasNextPage = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
-  const tagMap = tagsByThread(page.map((row) => row.id));
-  return {
-    threads: page.map((row) => ({ ...row, tags: tagMap.get(row.id) ?? [] })),
-    hasNextPage,
-  };
+  // Pinned threads head the first page of any list they belong to, and are left out of the rest.
+  const pinned = query.page === 1 ? threadRows().where(and(...conditions, isNotNull(threads.pinnedAt))).orderBy(desc(threads.pinnedAt)).limit(MAX_PINNED).all() : [];
+  const tagMap = tagsByThread([...pinned, ...page].map((row) => row.id));
+  const withTags = (row: (typeof page)[number]) => ({ ...row, tags: tagMap.get(row.id) ?? [] });
+  return { pinned: pinned.map(withTags), threads: page.map(withTags), hasNextPage };
 }
 
 /** The thread page: question, solutions first, answers by score; one query per kind of row. */
@@ -178,12 +191,24 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
       lastActivityAt: threads.lastActivityAt,
       categoryName: categories.name,
       categorySlug: categories.slug,
+      visibility: threads.visibility,
+      lockedAt: threads.lockedAt,
+      pinnedAt: threads.pinnedAt,
+      closedReason: threads.closedReason,
+      duplicateOfId: threads.duplicateOfId,
     })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
     .where(eq(threads.id, threadId))
     .get();
-  if (!thread) throw new NotFoundError("That question does not exist.");
+  // A thread nobody but its author and staff may see does not exist for anyone else.
+  if (!thread || !canSeeModeratedContent(actor, { authorId: thread.authorId, moderationState: thread.visibility })) {
+    throw new NotFoundError("That question does not exist.");
+  }
+  const duplicateOf = thread.duplicateOfId
+    ? (db.select({ id: threads.id, title: threads.title, slug: threads.slug }).from(threads).where(eq(threads.id, thread.duplicateOfId)).get() ?? null)
+    : null;
+  const seenPosts = visiblePostsCondition(actor);
 
   const threadSolutions = db.select().from(solutions).where(eq(solutions.threadId, threadId)).all();
   const solutionPostIds = threadSolutions.map((solution) => solution.postId);
@@ -197,6 +222,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     score: posts.score,
     createdAt: posts.createdAt,
     editedAt: posts.editedAt,
+    moderationState: posts.moderationState,
   };
   const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
   // The question and the solutions head every page; the other answers follow by score.
@@ -204,7 +230,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     .where(
       and(
         eq(posts.threadId, threadId),
-        or(eq(posts.kind, "question"), inArray(posts.id, solutionPostIds)),
+        or(eq(posts.kind, "question"), and(inArray(posts.id, solutionPostIds), seenPosts)),
       ),
     )
     .all();
@@ -214,6 +240,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
         eq(posts.threadId, threadId),
         eq(posts.kind, "answer"),
         notInArray(posts.id, solutionPostIds),
+        seenPosts,
       ),
     )
     .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))
@@ -234,12 +261,15 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
       .all();
     for (const row of rows) myVotes.set(row.postId, row.value);
   }
+  const flagging = postFlagsForPage(actor, visiblePostIds);
 
   const withFlags = (post: typeof question) => ({
     ...post,
     myVote: myVotes.get(post.id) ?? 0,
     accepted: threadSolutions.some((s) => s.kind === "accepted" && s.postId === post.id),
     verified: threadSolutions.some((s) => s.kind === "verified" && s.postId === post.id),
+    flaggedByMe: flagging.mine.has(post.id),
+    openFlags: flagging.open.get(post.id) ?? 0,
     ...postCapabilities(actor, post),
   });
   const solutionOrder = (post: { id: number }) =>
@@ -248,7 +278,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   const nonSolutionCount = thread.answerCount - solutionPosts.length;
 
   return {
-    thread: { ...thread, tags: tagNames },
+    thread: { ...thread, tags: tagNames, duplicateOf },
     question: withFlags(question),
     solutions: answersPage === 1 ? solutionPosts.map(withFlags) : [],
     answers: answers.map(withFlags),
@@ -259,14 +289,14 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
 }
 
 
-/** Recomputes a thread's status from its solutions and answers; closed threads stay closed. */
+/** Recomputes a thread's status from its visible solutions and answers; closed threads stay closed. */
 export function refreshThreadStatus(threadId: number) {
   getDb()
     .update(threads)
     .set({
       status: sql`CASE
         WHEN ${threads.status} = 'closed' THEN 'closed'
-        WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = ${threadId}) THEN 'solved'
+        WHEN EXISTS (SELECT 1 FROM solutions s JOIN posts p ON p.id = s.post_id WHERE s.thread_id = ${threadId} AND p.moderation_state = 'visible') THEN 'solved'
         WHEN ${threads.answerCount} > 0 THEN 'answered'
         ELSE 'open' END`,
     })
@@ -304,6 +334,7 @@ export function recentThreadPaths(limit: number) {
   return getDb()
     .select({ id: threads.id, slug: threads.slug, lastActivityAt: threads.lastActivityAt })
     .from(threads)
+    .where(eq(threads.visibility, "visible"))
     .orderBy(desc(threads.lastActivityAt))
     .limit(limit)
     .all()

@@ -5,15 +5,16 @@
  */
 import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { posts, ROLES, solutions, threads, users, type Role } from "../../db/schema";
+import { posts, solutions, threads, users, type Role } from "../../db/schema";
 import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server";
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeOwnPassword, canChangeUserRole, canViewUserProfile, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, type Actor } from "~/lib/permissions.server";
 import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
+import { isCustomerEmail } from "./user-moderation.server";
 
 const email = z
   .string()
@@ -72,7 +73,7 @@ export async function signUp(input: unknown, { address }: { address: string }) {
     }
     const created = db
       .insert(users)
-      .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now() })
+      .values({ email: values.email, username: values.username, passwordHash, role: isCustomerEmail(values.email) ? "customer" : "member", createdAt: now() })
       .returning({ id: users.id })
       .get();
     return { userId: created.id };
@@ -85,7 +86,7 @@ export async function createUserWithRole(values: { email: string; username: stri
   return getDb()
     .insert(users)
     .values({ email: values.email.toLowerCase(), username: values.username, passwordHash, role: values.role, createdAt: now() })
-    .returning({ id: users.id, username: users.username, role: users.role })
+    .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
     .get();
 }
 
@@ -134,17 +135,20 @@ export function getUserProfile(actor: Actor, username: string) {
   ensure(canViewUserProfile(actor));
   const db = getDb();
   const user = db
-    .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
+    .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason })
     .from(users)
     .where(eq(users.username, username.toLowerCase()))
     .get();
   if (!user) throw new NotFoundError("There is no member with that name.");
+  // Held and hidden posts are listed for their author and staff only, as on thread pages.
+  const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
+  const onlyVisible = (column: typeof posts.moderationState | typeof threads.visibility) => (seesAll ? sql`${column} != 'deleted'` : eq(column, "visible"));
 
   const [postCounts, solutionCounts] = [
     db
       .select({ kind: posts.kind, total: count() })
       .from(posts)
-      .where(eq(posts.authorId, user.id))
+      .where(and(eq(posts.authorId, user.id), onlyVisible(posts.moderationState)))
       .groupBy(posts.kind)
       .all(),
     db
@@ -161,7 +165,7 @@ export function getUserProfile(actor: Actor, username: string) {
   const questions = db
     .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, score: threads.score, answerCount: threads.answerCount, createdAt: threads.createdAt })
     .from(threads)
-    .where(eq(threads.authorId, user.id))
+    .where(and(eq(threads.authorId, user.id), onlyVisible(threads.visibility)))
     .orderBy(sql`${threads.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();
@@ -169,14 +173,18 @@ export function getUserProfile(actor: Actor, username: string) {
     .select({ postId: posts.id, score: posts.score, createdAt: posts.createdAt, threadId: threads.id, title: threads.title, slug: threads.slug, status: threads.status })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(and(eq(posts.authorId, user.id), eq(posts.kind, "answer")))
+    .where(and(eq(posts.authorId, user.id), eq(posts.kind, "answer"), onlyVisible(posts.moderationState), eq(threads.visibility, "visible")))
     .orderBy(sql`${posts.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();
 
+  const suspended = user.suspendedUntil !== null && user.suspendedUntil > now();
   return {
-    user,
+    user: { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt },
+    // The suspension is between the person and staff.
+    suspension: suspended && seesAll ? { until: user.suspendedUntil!, reason: user.suspensionReason } : null,
     canChangeRole: canChangeUserRole(actor, user),
+    canDiscipline: canDisciplineUser(actor, user),
     counts: {
       questions: totalOf(postCounts, "question"),
       answers: totalOf(postCounts, "answer"),
@@ -193,20 +201,6 @@ export function insertUsersWithHash(rows: { email: string; username: string; rol
   return getDb()
     .insert(users)
     .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now() })))
-    .returning({ id: users.id, username: users.username, role: users.role })
+    .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
     .all();
-}
-
-const roleSchema = z.object({ role: z.enum(ROLES, { error: "Choose one of the roles." }) });
-
-/** An admin changes someone's role; their sessions end, so the new role starts with a new session. */
-export async function changeUserRole(actor: Actor, username: string, input: unknown) {
-  const target = getDb().select({ id: users.id, role: users.role }).from(users).where(eq(users.username, username.toLowerCase())).get();
-  if (!target) throw new NotFoundError("There is no member with that name.");
-  ensure(canChangeUserRole(actor, target), "Only an admin can change someone else's role.");
-  const { role } = parseInput(roleSchema, input);
-  if (role === target.role) return { changed: false };
-  getDb().update(users).set({ role }).where(eq(users.id, target.id)).run();
-  await endAllSessions(target.id);
-  return { changed: true };
 }

@@ -11,7 +11,7 @@ import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canSeeModeratedContent, canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 
 const voteSchema = z.object({
@@ -23,8 +23,13 @@ export function castVote(actor: Actor, postId: number, input: unknown) {
   const { value } = parseInput(voteSchema, input);
   const db = getDb();
   return writeTransaction(() => {
-    const post = db.select({ id: posts.id, authorId: posts.authorId, kind: posts.kind, threadId: posts.threadId }).from(posts).where(eq(posts.id, postId)).get();
-    if (!post) throw new NotFoundError("That post does not exist.");
+    const post = db
+      .select({ id: posts.id, authorId: posts.authorId, kind: posts.kind, threadId: posts.threadId, moderationState: posts.moderationState })
+      .from(posts)
+      .where(eq(posts.id, postId))
+      .get();
+    if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
+    if (post.moderationState !== "visible") throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
     ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
     consume(`vote:user:${actor.id}`, LIMITS.vote);
     const mine = and(eq(votes.userId, actor.id), eq(votes.postId, postId));

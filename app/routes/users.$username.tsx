@@ -1,11 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { RelativeTime } from "~/components/relative-time";
 import { threadPath } from "~/components/thread-row";
-import { formValues } from "~/lib/forms.server";
+import { FormError, TextAreaField, TextField } from "~/components/ui/field";
+import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { changeUserRole, getUserProfile } from "~/models/user.server";
+import { getUserProfile } from "~/models/user.server";
+import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/user-moderation.server";
 
 export const headers = mergeRouteHeaders;
 
@@ -18,9 +21,28 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   }));
 }
 
+const INTENTS = ["role", "warn", "suspend", "unsuspend"] as const;
+
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(async () => ({ ok: true as const, ...(await changeUserRole(context.actor, params.username ?? "", values)) }), values);
+  const username = params.username ?? "";
+  const { actor } = context;
+  return actionResult(async () => {
+    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }).catch("role") }), values);
+    switch (intent) {
+      case "role":
+        return { ok: true as const, intent, ...(await changeUserRole(actor, username, values)) };
+      case "warn":
+        warnUser(actor, username, values);
+        return { ok: true as const, intent, changed: true };
+      case "suspend":
+        await suspendUser(actor, username, values);
+        return { ok: true as const, intent, changed: true };
+      case "unsuspend":
+        unsuspendUser(actor, username);
+        return { ok: true as const, intent, changed: true };
+    }
+  }, values);
 }
 
 const ROLE_LABELS = { member: "Member", customer: "Customer", staff: "Staff", admin: "Admin" } as const;
@@ -40,14 +62,53 @@ function RoleForm({ role }: { role: keyof typeof ROLE_LABELS }) {
       <button type="submit" className="button button-secondary button-small">
         Change role
       </button>
-      {result && !result.ok ? <span className="field-error" role="alert">{result.formError ?? result.fieldErrors.role}</span> : null}
-      {result?.ok && result.changed ? <span role="status">Role changed; their sessions were ended.</span> : null}
+      <input type="hidden" name="intent" value="role" />
+      {result && !result.ok && result.values?.intent !== "warn" && result.values?.intent !== "suspend" ? (
+        <span className="field-error" role="alert">{result.formError ?? result.fieldErrors.role}</span>
+      ) : null}
+      {result?.ok && result.intent === "role" && result.changed ? <span role="status">Role changed; their sessions were ended.</span> : null}
     </Form>
   );
 }
 
+const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+/** Staff: warn the person, or suspend them until a day with a reason, or end a suspension. */
+function DisciplinePanel({ suspended }: { suspended: boolean }) {
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : null;
+  const errorFor = (intent: string, field: string) => (failure?.values?.intent === intent ? failure.fieldErrors[field] : null);
+  return (
+    <details className="mod-panel" open={Boolean(failure && (failure.values?.intent === "warn" || failure.values?.intent === "suspend"))}>
+      <summary>Warn or suspend</summary>
+      {result?.ok && result.intent === "warn" ? <p role="status">Warning sent.</p> : null}
+      {result?.ok && result.intent === "suspend" ? <p role="status">Suspended; their sessions were ended.</p> : null}
+      {result?.ok && result.intent === "unsuspend" ? <p role="status">Suspension ended.</p> : null}
+      <Form method="post" key={`warn-${result?.ok ? "sent" : "draft"}`}>
+        <input type="hidden" name="intent" value="warn" />
+        <TextAreaField name="message" label="Warning" rows={3} defaultValue={failure?.values?.intent === "warn" ? failure.values.message : ""} error={errorFor("warn", "message")} hint="Sent to them in the app and by email." />
+        <button type="submit" className="button button-secondary button-small">Send warning</button>
+      </Form>
+      {suspended ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="unsuspend" />
+          <button type="submit" className="button button-secondary button-small">End the suspension</button>
+        </Form>
+      ) : (
+        <Form method="post">
+          <input type="hidden" name="intent" value="suspend" />
+          <TextField name="until" type="date" label="Suspended until (last day, inclusive)" min={tomorrow()} defaultValue={failure?.values?.intent === "suspend" ? failure.values.until : ""} error={errorFor("suspend", "until")} />
+          <TextField name="reason" id="suspend-reason" label="Reason" maxLength={500} defaultValue={failure?.values?.intent === "suspend" ? failure.values.reason : ""} error={errorFor("suspend", "reason")} hint="They see it, and so does the audit log." />
+          <button type="submit" className="button button-danger button-small">Suspend</button>
+        </Form>
+      )}
+      {failure?.formError && failure.values?.intent !== "role" ? <FormError message={failure.formError} /> : null}
+    </details>
+  );
+}
+
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole } = useLoaderData<typeof loader>();
+  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -59,7 +120,14 @@ export default function Profile() {
       <p className="hint">
         Member since <RelativeTime date={user.createdAt} />
       </p>
+      {suspension ? (
+        <p className="notice notice-warning" role="status">
+          {isSelf ? "Your account is" : "This account is"} suspended until {new Date(suspension.until).toUTCString()}
+          {suspension.reason ? `: ${suspension.reason}` : "."} {isSelf ? "You can read the community, but not post, vote or flag." : null}
+        </p>
+      ) : null}
       {canChangeRole ? <RoleForm role={user.role} /> : null}
+      {canDiscipline ? <DisciplinePanel suspended={suspension !== null} /> : null}
       <ul className="stat-grid" aria-label="Contributions">
         <li><strong>{counts.questions}</strong> questions</li>
         <li><strong>{counts.answers}</strong> answers</li>

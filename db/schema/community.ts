@@ -7,15 +7,23 @@
  *   transaction as the write that changes them;
  * - one vote per user per post; one solution of each kind per thread;
  * - threads.status is "solved" when a solution exists, else "answered" when an answer exists,
- *   else "open", unless a moderator closed it ("closed").
+ *   else "open", unless a moderator closed it ("closed", with closed_reason, or duplicate_of_id
+ *   when closed as a duplicate);
+ * - posts.moderation_state says who may see a post: "visible" to all; "held" (a new member's post
+ *   awaiting approval) and "hidden" (by flags or staff) to its author and staff; "deleted" (soft,
+ *   restorable) to staff. threads.visibility mirrors its question's state, and the counters above
+ *   count visible answers only;
+ * - posts.review_requested_at is set while a post waits in the moderation queue.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
 import { users } from "./users";
 
 export const THREAD_STATUSES = ["open", "answered", "solved", "closed"] as const;
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 export const POST_KINDS = ["question", "answer"] as const;
+export const MODERATION_STATES = ["visible", "held", "hidden", "deleted"] as const;
+export type ModerationState = (typeof MODERATION_STATES)[number];
 export const SOLUTION_KINDS = ["accepted", "verified"] as const;
 export type SolutionKind = (typeof SOLUTION_KINDS)[number];
 
@@ -52,8 +60,14 @@ export const threads = sqliteTable(
     viewCount: integer("view_count").notNull().default(0),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }).notNull(),
+    visibility: text("visibility", { enum: MODERATION_STATES }).notNull().default("visible"),
+    lockedAt: integer("locked_at", { mode: "timestamp_ms" }),
+    pinnedAt: integer("pinned_at", { mode: "timestamp_ms" }),
+    closedReason: text("closed_reason"),
+    duplicateOfId: integer("duplicate_of_id").references((): AnySQLiteColumn => threads.id, { onDelete: "set null" }),
   },
   (t) => [
+    index("threads_pinned_idx").on(t.pinnedAt).where(sql`pinned_at IS NOT NULL`),
     index("threads_created_idx").on(t.createdAt),
     index("threads_activity_idx").on(t.lastActivityAt),
     index("threads_score_idx").on(t.score, t.createdAt),
@@ -93,8 +107,11 @@ export const posts = sqliteTable(
     score: integer("score").notNull().default(0),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+    moderationState: text("moderation_state", { enum: MODERATION_STATES }).notNull().default("visible"),
+    reviewRequestedAt: integer("review_requested_at", { mode: "timestamp_ms" }),
   },
   (t) => [
+    index("posts_review_queue_idx").on(t.reviewRequestedAt, t.id).where(sql`review_requested_at IS NOT NULL`),
     // Serves the thread page's "answers by score, then oldest first" without sorting or reading bodies.
     index("posts_thread_order_idx").on(t.threadId, t.kind, sql`${t.score} DESC`, t.createdAt, t.id),
     index("posts_author_idx").on(t.authorId, t.kind, t.createdAt),

@@ -17,6 +17,9 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ROLES }).notNull().default("member"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  /** While in the future, the account may read but not write. */
+  suspendedUntil: integer("suspended_until", { mode: "timestamp_ms" }),
+  suspensionReason: text("suspension_reason"),
 });
 
 export const sessions = sqliteTable(

@@ -3,10 +3,10 @@ import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import * as permissions from "~/lib/permissions.server";
 import { VISITOR, type Actor } from "~/lib/permissions.server";
 
-const member: Actor = { kind: "user", id: 1, username: "morgan", role: "member" };
-const customer: Actor = { kind: "user", id: 2, username: "casey", role: "customer" };
-const staff: Actor = { kind: "user", id: 3, username: "sam", role: "staff" };
-const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin" };
+const member: Actor = { kind: "user", id: 1, username: "morgan", role: "member", suspendedUntil: null };
+const customer: Actor = { kind: "user", id: 2, username: "casey", role: "customer", suspendedUntil: null };
+const staff: Actor = { kind: "user", id: 3, username: "sam", role: "staff", suspendedUntil: null };
+const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin", suspendedUntil: null };
 const actors = { visitor: VISITOR, member, customer, staff, admin };
 type ActorName = keyof typeof actors;
 
@@ -52,6 +52,19 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canRateFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canRateFollowUp(a, { customerId: 2 }), allowed: ["customer"] },
   { predicate: "canSetResponseTargets", situation: "a category", call: (a) => permissions.canSetResponseTargets(a), allowed: ["admin"] },
   { predicate: "canDraftArticleFromThread", situation: "a solved thread", call: (a) => permissions.canDraftArticleFromThread(a), allowed: ["staff", "admin"] },
+  { predicate: "canAnswerThread", situation: "a locked thread", call: (a) => permissions.canAnswerThread(a, { ...openThreadOfOther, lockedAt: new Date() }), allowed: ["staff", "admin"] },
+  { predicate: "canSeeModeratedContent", situation: "a visible post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "visible" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canSeeModeratedContent", situation: "the member's own held post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "held" }), allowed: ["member", "staff", "admin"] },
+  { predicate: "canSeeModeratedContent", situation: "someone else's hidden post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "hidden" }), allowed: ["staff", "admin"] },
+  { predicate: "canSeeModeratedContent", situation: "the member's own deleted post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "deleted" }), allowed: ["staff", "admin"] },
+  { predicate: "canFlagPost", situation: "someone else's post", call: (a) => permissions.canFlagPost(a, someoneElses), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canFlagPost", situation: "the member's own post", call: (a) => permissions.canFlagPost(a, membersOwn), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canModerate", situation: "the review queue", call: (a) => permissions.canModerate(a), allowed: ["staff", "admin"] },
+  { predicate: "canDisciplineUser", situation: "a member", call: (a) => permissions.canDisciplineUser(a, { id: 99, role: "member" }), allowed: ["staff", "admin"] },
+  { predicate: "canDisciplineUser", situation: "another member of staff", call: (a) => permissions.canDisciplineUser(a, { id: 98, role: "staff" }), allowed: ["admin"] },
+  { predicate: "canDisciplineUser", situation: "an admin", call: (a) => permissions.canDisciplineUser(a, { id: 97, role: "admin" }), allowed: [] },
+  { predicate: "canDisciplineUser", situation: "themselves", call: (a) => permissions.canDisciplineUser(a, { id: a.kind === "user" ? a.id : 0, role: "member" }), allowed: [] },
+  { predicate: "canManageModerationSettings", situation: "the site", call: (a) => permissions.canManageModerationSettings(a), allowed: ["admin"] },
 ];
 
 describe("permissions", () => {
@@ -68,6 +81,23 @@ describe("permissions", () => {
     const predicates = Object.keys(permissions).filter((name) => /^can[A-Z]/.test(name));
     const covered = new Set(table.map((row) => row.predicate));
     expect(predicates.filter((name) => !covered.has(name as keyof typeof permissions))).toEqual([]);
+  });
+
+  it("lets a suspended account read but not write, and a suspension that has ended stops counting", () => {
+    const suspended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
+    const suspendedStaff: Actor = { ...staff, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
+    expect(permissions.canViewThread(suspended)).toBe(true);
+    expect(permissions.canReadArticle(suspended, { audience: "public" })).toBe(true);
+    expect(permissions.canAskQuestion(suspended)).toBe(false);
+    expect(permissions.canAnswerThread(suspended, openThreadOfOther)).toBe(false);
+    expect(permissions.canVoteOnPost(suspended, someoneElses)).toBe(false);
+    expect(permissions.canEditPost(suspended, membersOwn)).toBe(false);
+    expect(permissions.canFlagPost(suspended, someoneElses)).toBe(false);
+    expect(permissions.canAcceptAnswer(suspended, openThreadOfMember)).toBe(false);
+    expect(permissions.canGiveArticleFeedback(suspended, { audience: "public" })).toBe(false);
+    expect(permissions.canModerate(suspendedStaff)).toBe(false);
+    const ended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() - 1000) } as Actor;
+    expect(permissions.canAskQuestion(ended)).toBe(true);
   });
 
   it("ensure throws a 403-mapped error, or a 404-mapped one when existence is private", () => {

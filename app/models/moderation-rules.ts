@@ -1,0 +1,75 @@
+/** Moderation options and labels shared by the server and the browser bundle. */
+import { z } from "zod";
+
+export const FLAG_REASON_LABELS = {
+  spam: "Spam",
+  rude: "Rude or abusive",
+  off_topic: "Off-topic",
+  needs_staff: "Needs staff attention",
+  other: "Something else",
+  new_member_link: "Link from a new member (automatic)",
+} as const;
+/** The reasons people choose from; the last one is raised by Hearth itself. */
+export const USER_FLAG_REASONS = ["spam", "rude", "off_topic", "needs_staff", "other"] as const;
+
+export const POST_DECISIONS = ["approve", "hide", "delete", "restore"] as const;
+export type PostDecision = (typeof POST_DECISIONS)[number];
+
+export const MODERATION_STATE_LABELS = {
+  visible: "Visible",
+  held: "Waiting for review",
+  hidden: "Hidden pending review",
+  deleted: "Deleted",
+} as const;
+
+export const THREAD_ACTIONS = ["lock", "unlock", "close", "reopen", "duplicate", "move", "retag", "pin", "unpin"] as const;
+export type ThreadAction = (typeof THREAD_ACTIONS)[number];
+
+/** Every kind of audit-log entry, as /mod/log shows it. */
+export const AUDIT_ACTION_LABELS = {
+  "post.approve": "Approved a post",
+  "post.hide": "Hid a post",
+  "post.delete": "Deleted a post",
+  "post.restore": "Restored a post",
+  "post.edit": "Edited someone's post",
+  "answer.verify": "Verified a solution",
+  "answer.unverify": "Removed a verification",
+  "thread.lock": "Locked a thread",
+  "thread.unlock": "Unlocked a thread",
+  "thread.close": "Closed a thread",
+  "thread.reopen": "Reopened a thread",
+  "thread.duplicate": "Closed a thread as a duplicate",
+  "thread.move": "Moved a thread",
+  "thread.retag": "Retagged a thread",
+  "thread.pin": "Pinned a thread",
+  "thread.unpin": "Unpinned a thread",
+  "user.warn": "Warned a user",
+  "user.suspend": "Suspended a user",
+  "user.unsuspend": "Ended a suspension",
+  "user.role": "Changed a role",
+  "domain.add": "Added a customer email domain",
+  "domain.remove": "Removed a customer email domain",
+  "lexicon.add": "Added a lexicon phrase",
+  "lexicon.update": "Changed a lexicon phrase",
+  "lexicon.remove": "Removed a lexicon phrase",
+  "settings.update": "Changed moderation settings",
+  "follow-up.escalate": "Escalated a thread to support",
+  "follow-up.update": "Changed a follow-up",
+  "targets.update": "Changed response targets",
+} as const;
+export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
+export const AUDIT_SUBJECT_TYPES = ["post", "thread", "user", "domain", "lexicon", "settings", "follow-up", "category"] as const;
+export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
+
+export const REVIEW_QUEUE_PAGE_SIZE = 20;
+export const AUDIT_LOG_PAGE_SIZE = 50;
+
+/** Query-string filters of /mod/log; anything unusable is ignored. */
+export const auditLogQuerySchema = z.object({
+  actor: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
+  action: z.enum(Object.keys(AUDIT_ACTION_LABELS) as [AuditAction, ...AuditAction[]]).optional().catch(undefined),
+  subject: z.enum(AUDIT_SUBJECT_TYPES).optional().catch(undefined),
+  subjectId: z.coerce.number().int().positive().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
