@@ -1,4 +1,6 @@
 import { Form } from "@remix-run/react";
+import type { MODERATION_STATE_LABELS } from "~/models/moderation-rules";
+import { FlagForm, ModerationNotice, PostDecisionButtons } from "./moderation";
 import { RelativeTime } from "./relative-time";
 import { VoteControls, type Voting } from "./vote-controls";
 
@@ -16,9 +18,17 @@ export type PostViewData = {
   verified: boolean;
   canVote: boolean;
   canEdit: boolean;
+  canFlag: boolean;
+  isMine: boolean;
+  moderationState: keyof typeof MODERATION_STATE_LABELS;
+  flaggedByMe: boolean;
+  openFlags: number;
 };
 
-type ThreadFlags = { canAccept: boolean; canVerify: boolean; signedIn: boolean };
+type ThreadFlags = { canAccept: boolean; canVerify: boolean; canModerate: boolean; signedIn: boolean };
+
+/** How the page's last flag action went for this post: thanks, or the errors to show by the form. */
+export type FlagOutcome = { hidden: boolean } | { errors: { reason?: string; note?: string; form?: string | null }; note?: string } | null;
 
 function SolutionButton({ postId, intent, label }: { postId: number; intent: string; label: string }) {
   return (
@@ -32,13 +42,15 @@ function SolutionButton({ postId, intent, label }: { postId: number; intent: str
   );
 }
 
-export function PostView({ post, flags, voting }: { post: PostViewData; flags: ThreadFlags; voting: Voting }) {
+export function PostView({ post, flags, voting, flagOutcome = null }: { post: PostViewData; flags: ThreadFlags; voting: Voting; flagOutcome?: FlagOutcome }) {
   const isAnswer = post.kind === "answer";
-  const classes = ["post", post.verified ? "is-verified" : post.accepted ? "is-accepted" : ""].join(" ");
+  const classes = ["post", post.verified ? "is-verified" : post.accepted ? "is-accepted" : "", post.moderationState !== "visible" ? "is-moderated" : ""].join(" ");
+  const flagged = flagOutcome && "hidden" in flagOutcome ? flagOutcome : null;
   return (
     <article id={`post-${post.id}`} className={classes} aria-label={isAnswer ? `Answer by ${post.author}` : "Question"}>
       <VoteControls postId={post.id} score={post.score} myVote={post.myVote} pendingVote={voting.pending.get(post.id)} canVote={post.canVote} signedIn={flags.signedIn} onVote={voting.onVote} />
       <div>
+        <ModerationNotice state={post.moderationState} isAuthor={post.isMine} />
         {post.accepted || post.verified ? (
           <div className="post-marks">
             {post.accepted ? <span className="badge badge-accepted">✓ Accepted by the asker</span> : null}
@@ -57,10 +69,25 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
             {isAnswer && flags.canAccept ? (
               <SolutionButton postId={post.id} intent={post.accepted ? "unaccept" : "accept"} label={post.accepted ? "Unaccept" : "Accept this answer"} />
             ) : null}
-            {isAnswer && flags.canVerify ? (
+            {isAnswer && flags.canVerify && post.moderationState === "visible" ? (
               <SolutionButton postId={post.id} intent={post.verified ? "unverify" : "verify"} label={post.verified ? "Remove verification" : "Mark staff-verified"} />
             ) : null}
+            {flagged ? (
+              <span role="status" className="flag-thanks">
+                {flagged.hidden ? "Thanks. The post is hidden until staff review it." : "Thanks for flagging. Staff will review it."}
+              </span>
+            ) : post.flaggedByMe ? (
+              <span className="hint">You flagged this</span>
+            ) : post.canFlag && post.moderationState === "visible" ? (
+              <FlagForm postId={post.id} error={flagOutcome && "errors" in flagOutcome ? flagOutcome.errors : null} note={flagOutcome && "errors" in flagOutcome ? flagOutcome.note : undefined} />
+            ) : null}
           </div>
+          {flags.canModerate ? (
+            <div className="post-moderation">
+              {post.openFlags > 0 ? <a href="/mod" className="badge badge-flags">{post.openFlags === 1 ? "1 open flag" : `${post.openFlags} open flags`}</a> : null}
+              <PostDecisionButtons postId={post.id} state={post.moderationState} flagged={post.openFlags > 0} />
+            </div>
+          ) : null}
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
             {post.authorRole === "staff" || post.authorRole === "admin" ? <span className="badge badge-staff">Staff</span> : null} <RelativeTime date={post.createdAt} />

@@ -19,7 +19,7 @@ export const threadPath = (thread: { id: number; slug: string }) => `/questions/
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-export function ThreadRow({ thread }: { thread: ThreadRowData }) {
+export function ThreadRow({ thread, pinned = false }: { thread: ThreadRowData; pinned?: boolean }) {
   const solved = thread.status === "solved";
   return (
     <li className="thread-row">
@@ -36,6 +36,7 @@ export function ThreadRow({ thread }: { thread: ThreadRowData }) {
           <a href={threadPath(thread)}>{thread.title}</a>
         </h3>
         <div className="thread-meta">
+          {pinned ? <span className="badge badge-pinned">Pinned</span> : null}
           {solved ? <span className="badge badge-solved">Solved</span> : null}
           {thread.status === "closed" ? <span className="badge badge-closed">Closed</span> : null}
           <a href={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</a>
@@ -49,10 +50,14 @@ export function ThreadRow({ thread }: { thread: ThreadRowData }) {
   );
 }
 
-export function ThreadList({ threads, empty }: { threads: ThreadRowData[]; empty: string }) {
-  if (threads.length === 0) return <p>{empty}</p>;
+/** A list of threads; pinned ones (staff put them there) come first, marked as such. */
+export function ThreadList({ threads, pinned = [], empty }: { threads: ThreadRowData[]; pinned?: ThreadRowData[]; empty: string }) {
+  if (threads.length === 0 && pinned.length === 0) return <p>{empty}</p>;
   return (
     <ul className="thread-list">
+      {pinned.map((thread) => (
+        <ThreadRow key={thread.id} thread={thread} pinned />
+      ))}
       {threads.map((thread) => (
         <ThreadRow key={thread.id} thread={thread} />
       ))}

@@ -87,6 +87,25 @@ export function postFlagsForPage(actor: Actor, postIds: number[]) {
   return { mine, open };
 }
 
+/** For scripts (seeding, benchmarks) that act as nobody; admins use updateModerationSettings, which is audited. */
+export function setHeldPostCount(heldPostCount: number) {
+  getDb().update(moderationSettings).set({ heldPostCount }).where(eq(moderationSettings.id, 1)).run();
+}
+
+/**
+ * Seeds an established community (the demo's history, benchmark communities): what its members
+ * wrote predates holding, so nothing written inside `work` waits for review.
+ */
+export async function asEstablishedCommunity<T>(work: () => T | Promise<T>): Promise<T> {
+  const { heldPostCount } = getModerationSettings();
+  setHeldPostCount(0);
+  try {
+    return await work();
+  } finally {
+    setHeldPostCount(heldPostCount);
+  }
+}
+
 type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: string };
 
 /**

@@ -268,6 +268,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     myVote: myVotes.get(post.id) ?? 0,
     accepted: threadSolutions.some((s) => s.kind === "accepted" && s.postId === post.id),
     verified: threadSolutions.some((s) => s.kind === "verified" && s.postId === post.id),
+    isMine: isSignedIn(actor) && actor.id === post.authorId,
     flaggedByMe: flagging.mine.has(post.id),
     openFlags: flagging.open.get(post.id) ?? 0,
     ...postCapabilities(actor, post),

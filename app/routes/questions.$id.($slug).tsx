@@ -4,7 +4,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
-import { PostView } from "~/components/post-view";
+import { ThreadModerationPanel } from "~/components/moderation";
+import { PostView, type FlagOutcome } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
 import { TagList } from "~/components/tag-list";
 import { useVoting } from "~/components/vote-controls";
@@ -17,7 +18,11 @@ import { postAnswer, previewMarkdown } from "~/models/post.server";
 import { markSolution, unmarkSolution } from "~/models/solution.server";
 import { getThreadPage, recordThreadView } from "~/models/thread.server";
 import { escalateThread, requestFollowUp, threadSupportState } from "~/models/support.server";
-import { canWorkFollowUps } from "~/lib/permissions.server";
+import { canModerate, canWorkFollowUps } from "~/lib/permissions.server";
+import { decideOnPost, flagPost } from "~/models/moderation.server";
+import { replyCoachForThread } from "~/models/reply-lexicon.server";
+import { listCategories } from "~/models/tag.server";
+import { moderateThread } from "~/models/thread-moderation.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { STATUS_LABELS } from "~/models/support-rules";
 
@@ -36,10 +41,16 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     throw redirect(threadPath(threadPage.thread) + url.search, 301);
   }
   recordThreadView(threadId);
-  return { ...threadPage, support: threadSupportState(context.actor, threadPage.thread) };
+  const staff = canModerate(context.actor);
+  return {
+    ...threadPage,
+    support: threadSupportState(context.actor, threadPage.thread),
+    coach: replyCoachForThread(context.actor, threadId),
+    categories: staff ? listCategories().map(({ slug, name }) => ({ slug, name })) : [],
+  };
 }
 
-const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify", "follow-up"] as const;
+const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify", "follow-up", "flag", "moderate-post", "moderate-thread"] as const;
 const postTarget = z.object({ postId: z.coerce.number().int().positive("Choose a post.") });
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -54,6 +65,19 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         const { postId } = postAnswer(actor, threadId, values);
         return back(`post-${postId}`);
       }
+      case "flag": {
+        const { postId } = parseInput(postTarget, values);
+        const { hidden } = flagPost(actor, postId, values);
+        return { ok: true as const, flagged: { postId, hidden } };
+      }
+      case "moderate-post": {
+        const { postId } = parseInput(postTarget, values);
+        decideOnPost(actor, postId, values);
+        return back(`post-${postId}`);
+      }
+      case "moderate-thread":
+        moderateThread(actor, threadId, values);
+        return back();
       case "follow-up": {
         // Staff escalate; the customer who asked asks for help. Both land on the follow-up.
         const { followUpId } = canWorkFollowUps(actor) ? escalateThread(actor, threadId) : requestFollowUp(actor, threadId);
@@ -101,12 +125,23 @@ function SupportPanel({ support }: { support: { followUp: { id: number; status: 
 }
 
 export default function ThreadPage() {
-  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support } = useLoaderData<typeof loader>();
+  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support, coach, categories } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
   const preview = result && "preview" in result ? result : null;
   const voting = useVoting();
+  const flagged = result && "flagged" in result ? result.flagged : null;
+  const flagFailure = failure?.values?.intent === "flag" ? failure : null;
+  const flagOutcomeFor = (postId: number): FlagOutcome => {
+    if (flagged?.postId === postId) return { hidden: flagged.hidden };
+    if (flagFailure && Number(flagFailure.values?.postId) === postId) {
+      return { errors: { ...flagFailure.fieldErrors, form: flagFailure.formError }, note: flagFailure.values?.note };
+    }
+    return null;
+  };
+  const threadErrors = failure?.values?.intent === "moderate-thread" ? { ...failure.fieldErrors, form: failure.formError ?? undefined } : null;
+  const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} flagOutcome={flagOutcomeFor(post.id)} />;
   const answerDraft = failure?.values?.intent === "answer" ? failure.values.body : preview?.values.body;
   return (
     <>
@@ -119,6 +154,8 @@ export default function ThreadPage() {
       <div className="thread-meta">
         {thread.status === "solved" ? <span className="badge badge-solved">Solved</span> : null}
         {thread.status === "closed" ? <span className="badge badge-closed">Closed</span> : null}
+        {thread.lockedAt ? <span className="badge badge-closed">Locked</span> : null}
+        {thread.pinnedAt ? <span className="badge">Pinned</span> : null}
         <Link to={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</Link>
         <TagList tags={thread.tags} />
         <span>
@@ -126,17 +163,31 @@ export default function ThreadPage() {
         </span>
         {can.canDraftArticle ? <a href={`/kb/drafts/${thread.id}`}>Draft a knowledge-base article</a> : null}
       </div>
+      {thread.duplicateOf ? (
+        <p className="notice" role="note">
+          This question has been asked before and already has answers: <Link to={threadPath(thread.duplicateOf)}>{thread.duplicateOf.title}</Link>
+        </p>
+      ) : thread.status === "closed" && thread.closedReason ? (
+        <p className="notice" role="note">
+          Closed by a moderator: {thread.closedReason}
+        </p>
+      ) : null}
+      {thread.lockedAt ? (
+        <p className="notice" role="note">
+          This thread is locked: it takes no new answers.
+        </p>
+      ) : null}
+      {can.canModerate ? <ThreadModerationPanel thread={thread} categories={categories} errors={threadErrors} /> : null}
+      {threadErrors?.form ? <FormError message={threadErrors.form} /> : null}
       <SupportPanel support={support} />
-      <PostView post={question} flags={can} voting={voting} />
+      {postView(question)}
 
       {solutions.length > 0 ? (
         <section aria-labelledby="solutions-title">
           <h2 id="solutions-title" className="section-title">
             Solution
           </h2>
-          {solutions.map((post) => (
-            <PostView key={post.id} post={post} flags={can} voting={voting} />
-          ))}
+          {solutions.map(postView)}
         </section>
       ) : null}
 
@@ -145,10 +196,8 @@ export default function ThreadPage() {
           {thread.answerCount === 1 ? "1 answer" : `${thread.answerCount} answers`}
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
-        {answers.map((post) => (
-          <PostView key={post.id} post={post} flags={can} voting={voting} />
-        ))}
-        {failure && failure.values?.intent !== "answer" && failure.formError ? <FormError message={failure.formError} /> : null}
+        {answers.map(postView)}
+        {failure && !["answer", "flag", "moderate-thread"].includes(failure.values?.intent ?? "") && failure.formError ? <FormError message={failure.formError} /> : null}
         <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />
       </section>
 
@@ -159,7 +208,7 @@ export default function ThreadPage() {
         {can.canAnswer ? (
           <Form method="post" noValidate>
             <FormError message={failure?.values?.intent === "answer" ? failure.formError : null} />
-            <MarkdownEditor label="Answer" defaultValue={answerDraft} error={failure?.values?.intent === "answer" ? failure.fieldErrors.body : null} serverPreview={preview?.preview} rows={8} />
+            <MarkdownEditor label="Answer" defaultValue={answerDraft} error={failure?.values?.intent === "answer" ? failure.fieldErrors.body : null} serverPreview={preview?.preview} rows={8} coach={coach} />
             <div className="form-actions">
               <button type="submit" name="intent" value="answer" className="button" disabled={submitting}>
                 Post your answer
@@ -167,8 +216,10 @@ export default function ThreadPage() {
               <PreviewButton />
             </div>
           </Form>
+        ) : can.suspended ? (
+          <p>Your account is suspended, so you cannot answer for now.</p>
         ) : can.signedIn ? (
-          <p>This question is closed to new answers.</p>
+          <p>{thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers."}</p>
         ) : (
           <p>
             <Link to={`/login?redirectTo=${encodeURIComponent(threadPath(thread))}`}>Sign in</Link> or <Link to="/signup">create an account</Link> to answer.

@@ -38,7 +38,7 @@ function QueryLinks<K extends string>({ name, options, labels, current }: { name
 }
 
 export default function Questions() {
-  const { query, threads, hasNextPage, categories } = useLoaderData<typeof loader>();
+  const { query, threads, hasNextPage, categories, pinned } = useLoaderData<typeof loader>();
   const category = categories.find((c) => c.slug === query.category);
   return (
     <>
@@ -76,7 +76,7 @@ export default function Questions() {
           </button>
         </Form>
       </div>
-      <ThreadList threads={threads} empty="No questions match these filters yet." />
+      <ThreadList threads={threads} pinned={pinned} empty="No questions match these filters yet." />
       <Pagination page={query.page} hasNextPage={hasNextPage} />
     </>
   );

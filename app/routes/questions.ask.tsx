@@ -6,8 +6,8 @@ import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
-import { actionResult } from "~/lib/http.server";
-import { canAskQuestion } from "~/lib/permissions.server";
+import { actionResult, loaderResult } from "~/lib/http.server";
+import { canAskQuestion, ensure, isSignedIn } from "~/lib/permissions.server";
 import { previewMarkdown } from "~/models/post.server";
 import { MAX_TAGS_PER_THREAD } from "~/models/community-rules";
 import { listCategories, listTags } from "~/models/tag.server";
@@ -22,10 +22,13 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Ask a question" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!canAskQuestion(context.actor)) {
+  if (!isSignedIn(context.actor)) {
     throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
   }
-  return { categories: listCategories(), tags: listTags(context.actor).map((tag) => tag.name) };
+  return loaderResult(() => {
+    ensure(canAskQuestion(context.actor), "Your account is suspended, so you cannot ask questions for now.");
+    return { categories: listCategories(), tags: listTags(context.actor).map((tag) => tag.name) };
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -4,12 +4,14 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import { ExpectedReply, PriorityBadge, StatusBadge, TimeLeft } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
+import { CoachedTextArea } from "~/components/reply-coach";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
+import { replyCoachForThread } from "~/models/reply-lexicon.server";
 import { addInternalNote, getFollowUpPage, rateFollowUp, reopenFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
 
 export const headers = mergeRouteHeaders;
@@ -18,7 +20,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const followUpId = idParam(params.id);
-  return loaderResult(() => getFollowUpPage(context.actor, followUpId));
+  return loaderResult(() => {
+    const page = getFollowUpPage(context.actor, followUpId);
+    return { ...page, coach: replyCoachForThread(context.actor, page.thread.thread.id) };
+  });
 }
 
 const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "reopen", "rate"] as const;
@@ -111,7 +116,7 @@ function Resolved({ survey, staffView, failure }: { survey: SurveyState; staffVi
 }
 
 export default function FollowUpPage() {
-  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff } = useLoaderData<typeof loader>();
+  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff, coach } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
   const submitting = useNavigation().state === "submitting";
@@ -190,7 +195,7 @@ export default function FollowUpPage() {
               <Form method="post" noValidate key={`reply-${messages.length}-${thread.thread.answerCount}`}>
                 <input type="hidden" name="intent" value="reply" />
                 <FormError message={failed("reply")?.formError} />
-                <TextAreaField name="body" id="reply-body" label={staffView ? "Reply" : "Write to support"} rows={6} defaultValue={failed("reply")?.values?.body} error={failed("reply")?.fieldErrors.body} />
+                <CoachedTextArea name="body" id="reply-body" label={staffView ? "Reply" : "Write to support"} rows={6} defaultValue={failed("reply")?.values?.body} error={failed("reply")?.fieldErrors.body} coach={coach} />
                 {staffView ? (
                   <div className="inline-fields">
                     <SelectField

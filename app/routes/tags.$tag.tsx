@@ -18,7 +18,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 }
 
 export default function TagPage() {
-  const { tag, threads, page, hasNextPage } = useLoaderData<typeof loader>();
+  const { tag, threads, page, hasNextPage, pinned } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -28,7 +28,7 @@ export default function TagPage() {
         <Link to={`/questions?tag=${tag.name}`}>Filter and sort →</Link>
       </div>
       {tag.description ? <p>{tag.description}</p> : null}
-      <ThreadList threads={threads} empty="No questions with this tag yet." />
+      <ThreadList threads={threads} pinned={pinned} empty="No questions with this tag yet." />
       <Pagination page={page} hasNextPage={hasNextPage} />
     </>
   );

@@ -79,7 +79,7 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
   const failure = result && !result.ok ? result : null;
   const errorFor = (intent: string, field: string) => (failure?.values?.intent === intent ? failure.fieldErrors[field] : null);
   return (
-    <details className="mod-panel" open={Boolean(failure && (failure.values?.intent === "warn" || failure.values?.intent === "suspend"))}>
+    <details id="moderate" className="mod-panel" open={Boolean(failure && (failure.values?.intent === "warn" || failure.values?.intent === "suspend"))}>
       <summary>Warn or suspend</summary>
       {result?.ok && result.intent === "warn" ? <p role="status">Warning sent.</p> : null}
       {result?.ok && result.intent === "suspend" ? <p role="status">Suspended; their sessions were ended.</p> : null}

@@ -4,13 +4,14 @@
  */
 import { setClock } from "~/lib/clock.server";
 import { writeTransaction } from "~/lib/db.server";
-import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/post.server";
+import { VISITOR, type Member } from "~/lib/permissions.server";
+import { asEstablishedCommunity, flagPost } from "~/models/moderation.server";
 import { markSolution } from "~/models/solution.server";
 import { createCategory, createTag } from "~/models/tag.server";
 import { listSupportQueue, openDueFollowUps, rateFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
-import { askQuestion } from "~/models/thread.server";
+import { askQuestion, listThreads } from "~/models/thread.server";
 import { createUserWithRole } from "~/models/user.server";
 import { castVote } from "~/models/vote.server";
 import { DEMO_PASSWORD, demoAccounts, demoCategories, demoTags, demoThreads } from "./demo-community";
@@ -32,7 +33,7 @@ export async function seedDemoCommunity() {
   const voters = [...people.values()];
   const start = Date.now();
   try {
-    writeTransaction(() => {
+    await asEstablishedCommunity(() => writeTransaction(() => {
       demoCategories.forEach((category, position) => createCategory({ ...category, position }));
       for (const [name, description] of demoTags) createTag({ name, description });
 
@@ -61,10 +62,11 @@ export async function seedDemoCommunity() {
       });
       seedDemoSupport(start, person);
       resetAllLimits();
-    });
+    }));
   } finally {
     setClock(null);
   }
+  await seedDemoModeration(person);
   return { accounts: people.size, threads: demoThreads.length };
 }
 
@@ -114,4 +116,24 @@ function seedDemoSupport(start: number, person: (username: string) => Member) {
       rateFollowUp(person(customer), followUp.id, { rating: String(step.rating), comment: step.rating === 5 ? "Fixed in two minutes, thank you!" : "" });
     }
   });
+}
+
+/**
+ * Something for the review queue: a new member's first posts (held, one with a link and so flagged),
+ * and a rude answer that three members flagged, so it is hidden until staff decide.
+ */
+async function seedDemoModeration(person: (username: string) => Member) {
+  const newcomer = { kind: "user" as const, ...(await createUserWithRole({ email: "newcomer@example.com", username: "newcomer", password: DEMO_PASSWORD, role: "member" })) };
+  const [recent, older] = listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 }).threads;
+  resetAllLimits();
+  postAnswer(newcomer, recent.id, { body: "I had the same thing. This tool fixed it for me: https://example.net/totally-free-fix" });
+  askQuestion(newcomer, {
+    title: "Can the hub run on batteries during a power cut?",
+    body: "We get short power cuts a few times a year. Does the hub keep working on batteries, and for how long?",
+    category: "getting-started",
+    tags: "setup",
+  });
+  const rude = await asEstablishedCommunity(() => postAnswer(person("devon"), older.id, { body: "Read the manual. Honestly, this gets asked every week." }));
+  for (const flagger of ["morgan", "tomas", "liwei"]) flagPost(person(flagger), rude.postId, { reason: "rude", note: flagger === "morgan" ? "Not kind to a new customer." : "" });
+  resetAllLimits();
 }

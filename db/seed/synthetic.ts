@@ -12,6 +12,7 @@ import { writeTransaction } from "~/lib/db.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import type { Role } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
+import { asEstablishedCommunity } from "~/models/moderation.server";
 import { postAnswer } from "~/models/post.server";
 import { markSolution } from "~/models/solution.server";
 import { listCategories, listTags } from "~/models/tag.server";
@@ -62,7 +63,14 @@ export function loadCorpus(corpusDir?: string): string[] {
   return demoThreads.flatMap((thread) => [thread.body, ...(thread.answers ?? []).map((a) => a.body)].flatMap(sentencesFrom));
 }
 
-export async function seedSyntheticCommunity(options: { threads: number; answers: number; users?: number; seed?: number; corpusDir?: string; log?: (line: string) => void }) {
+type SyntheticOptions = { threads: number; answers: number; users?: number; seed?: number; corpusDir?: string; log?: (line: string) => void };
+
+/** A synthetic community stands for an established one: none of its posts wait for review. */
+export function seedSyntheticCommunity(options: SyntheticOptions) {
+  return asEstablishedCommunity(() => writeSyntheticCommunity(options));
+}
+
+async function writeSyntheticCommunity(options: SyntheticOptions) {
   const random = mulberry32(options.seed ?? 2026);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const corpus = loadCorpus(options.corpusDir);

@@ -91,6 +91,9 @@ async function prepareFixtures(file: string) {
   // A cached database may predate newer migrations (and the search index): bring it up to date first.
   const { prepareDatabase } = await import("../../db/prepare");
   await prepareDatabase({ seedWhenEmpty: false });
+  // The load accounts below are brand new; they stand for established members, whose posts are not held.
+  const { setHeldPostCount } = await import("~/models/moderation.server");
+  setHeldPostCount(0);
   const { startSession, hashPassword } = await import("~/lib/auth.server");
   const { insertUsersWithHash } = await import("~/models/user.server");
   const { askQuestion } = await import("~/models/thread.server");
