@@ -72,9 +72,9 @@ export function PostView({ post, flags, voting, flagOutcome = null }: { post: Po
             {isAnswer && flags.canVerify && post.moderationState === "visible" ? (
               <SolutionButton postId={post.id} intent={post.verified ? "unverify" : "verify"} label={post.verified ? "Remove verification" : "Mark staff-verified"} />
             ) : null}
-            {flagged ? (
+            {flagged && !flagged.hidden ? (
               <span role="status" className="flag-thanks">
-                {flagged.hidden ? "Thanks. The post is hidden until staff review it." : "Thanks for flagging. Staff will review it."}
+                Thanks for flagging. Staff will review it.
               </span>
             ) : post.flaggedByMe ? (
               <span className="hint">You flagged this</span>

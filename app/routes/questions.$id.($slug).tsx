@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
@@ -131,6 +131,7 @@ export default function ThreadPage() {
   const failure = result && "ok" in result && !result.ok ? result : null;
   const preview = result && "preview" in result ? result : null;
   const voting = useVoting();
+  const location = useLocation();
   const flagged = result && "flagged" in result ? result.flagged : null;
   const flagFailure = failure?.values?.intent === "flag" ? failure : null;
   const flagOutcomeFor = (postId: number): FlagOutcome => {
@@ -196,6 +197,12 @@ export default function ThreadPage() {
           {thread.answerCount === 1 ? "1 answer" : `${thread.answerCount} answers`}
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
+        {flagged?.hidden ? (
+          // The flagged post has gone from the page, so the thanks cannot sit under it.
+          <p className="notice" role="status">
+            Thanks for flagging. The post is hidden until staff review it.
+          </p>
+        ) : null}
         {answers.map(postView)}
         {failure && !["answer", "flag", "moderate-thread"].includes(failure.values?.intent ?? "") && failure.formError ? <FormError message={failure.formError} /> : null}
         <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />
@@ -206,7 +213,8 @@ export default function ThreadPage() {
           Your answer
         </h2>
         {can.canAnswer ? (
-          <Form method="post" noValidate>
+          // Keyed by the location, so the box starts empty after an answer is posted (the page reloads in place).
+          <Form method="post" noValidate key={location.key}>
             <FormError message={failure?.values?.intent === "answer" ? failure.formError : null} />
             <MarkdownEditor label="Answer" defaultValue={answerDraft} error={failure?.values?.intent === "answer" ? failure.fieldErrors.body : null} serverPreview={preview?.preview} rows={8} coach={coach} />
             <div className="form-actions">

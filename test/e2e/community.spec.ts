@@ -44,6 +44,16 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   await expect(asker.getByRole("heading", { level: 1 })).toHaveText(title);
   const threadUrl = asker.url();
 
+  // A new member's first posts wait for review: only the asker and staff see it until staff approve.
+  await expect(asker.getByRole("article", { name: "Question" }).getByText(/Waiting for review/)).toBeVisible();
+  const staff = await (await browser.newContext()).newPage();
+  expect((await staff.goto(threadUrl))?.status()).toBe(404);
+  await signIn(staff, "staff@example.com");
+  await staff.goto("/mod");
+  const held = staff.getByRole("listitem").filter({ has: staff.getByRole("heading", { name: `Question in ${title}` }) });
+  await held.getByRole("button", { name: "Approve" }).click();
+  await expect(staff.getByRole("heading", { name: `Question in ${title}` })).toHaveCount(0);
+
   // Another member answers, and upvotes the question.
   const helper = await (await browser.newContext()).newPage();
   await signIn(helper, "member@example.com");
@@ -65,8 +75,6 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   await expect(asker.getByRole("article", { name: "Answer by morgan" }).getByText("✓ Accepted by the asker")).toBeVisible();
 
   // Staff verifies it.
-  const staff = await (await browser.newContext()).newPage();
-  await signIn(staff, "staff@example.com");
   await staff.goto(threadUrl);
   await staff.getByRole("article", { name: "Answer by morgan" }).getByRole("button", { name: "Mark staff-verified" }).click();
   await expect(staff.getByRole("article", { name: "Answer by morgan" }).getByText("★ Staff-verified solution")).toBeVisible();
