@@ -3,11 +3,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { posts, threads, votes } from "../../db/schema";
+import { flags, posts, threads, votes } from "../../db/schema";
 import { prepareDatabase } from "../../db/prepare";
 import { startSession } from "~/lib/auth.server";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
+import { LIMITS } from "~/lib/rate-limit.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 import { httpClient } from "../fixtures/http-client";
 
@@ -90,6 +91,23 @@ describe("concurrent writes from two server processes on one database", () => {
     );
     expect(downvotes.every((response) => response.status === 200)).toBe(true);
     expect(db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)).get()!.score).toBe(-VOTERS);
+  });
+
+  it("holds a rate limit across both processes: a burst of flags gets exactly the limit through, the rest a 429 with Retry-After", async () => {
+    const clients = baseUrls.map(httpClient);
+    const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
+    const targets = Array.from({ length: LIMITS.flag.max + 10 }, (_, i) => makeAnswer(asker, threadId, `Flag target ${i}`).postId);
+    const flagger = voters[0];
+    const responses = await Promise.all(
+      targets.map((postId, i) => clients[i % 2].post(`/questions/${threadId}/${slug}`, { intent: "flag", postId: String(postId), reason: "spam" }, { cookie: flagger.cookie })),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(LIMITS.flag.max);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(10);
+    const refused = responses.find((response) => response.status === 429)!;
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain("Too many attempts. Try again in");
+    expect(getDb().select({ n: count() }).from(flags).where(eq(flags.userId, flagger.member.id)).get()!.n).toBe(LIMITS.flag.max);
   });
 
   it("creates one account when the same username signs up through both processes at once", async () => {
