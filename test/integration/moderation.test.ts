@@ -21,7 +21,6 @@ import { addCustomerDomain, grantCustomerRole, suspendUser, unsuspendUser, warnU
 import { signUp } from "~/models/user.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
-const DAY = 86_400_000;
 const listQuery = { filter: "all", sort: "newest", page: 1 } as const;
 
 /** The actor as the session would load it now (role and suspension read fresh). */
