@@ -38,6 +38,7 @@ import {
   type Member,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { recordAudit } from "./audit.server";
 import {
   activeFollowUpFor,
   changeFollowUpStatus,
@@ -122,7 +123,9 @@ export function escalateThread(actor: Actor, threadId: number) {
   return writeTransaction(() => {
     const existing = activeFollowUpFor(threadId);
     if (existing) return { followUpId: existing.id, opened: false };
-    return { followUpId: openFollowUp(threadId, "staff", actor, now())!.id, opened: true };
+    const followUp = openFollowUp(threadId, "staff", actor, now())!;
+    recordAudit(actor, { action: "follow-up.escalate", subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` }, after: { threadId } });
+    return { followUpId: followUp.id, opened: true };
   });
 }
 
@@ -188,6 +191,7 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
     let followUp: FollowUpRow = findFollowUp(actor, followUpId);
     consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
+    const before = workedFields(followUp);
     if (values.intent === "take" || values.intent === "assign") {
       const assignee =
         values.intent === "take"
@@ -212,9 +216,16 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
       }
       changeFollowUpStatus(followUp, values.status, actor.id, at);
     }
+    const after = workedFields(db.select().from(followUps).where(eq(followUps.id, followUp.id)).get()!);
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      recordAudit(actor, { action: "follow-up.update", subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` }, before, after }, at);
+    }
     return { followUpId: followUp.id };
   });
 }
+
+/** What staff change on a follow-up, as the audit log keeps it. */
+const workedFields = (followUp: FollowUpRow) => ({ assigneeId: followUp.assigneeId, priority: followUp.priority, status: followUp.status });
 
 const replySchema = z.object({
   body: bodySchema,
@@ -533,12 +544,20 @@ const targetSchema = z.object({
 /** Admins set a category's response-time targets. */
 export function setCategoryTargets(actor: Actor, input: unknown) {
   ensure(canSetResponseTargets(actor), "Only admins can change response-time targets.");
+  ensureSignedIn(actor);
   const values = parseInput(targetSchema, input);
   return writeTransaction(() => {
-    const category = getDb().select({ id: categories.id }).from(categories).where(eq(categories.slug, values.category)).get();
+    const category = getDb().select({ id: categories.id, name: categories.name }).from(categories).where(eq(categories.slug, values.category)).get();
     if (!category) throw new NotFoundError("That category does not exist.");
     const row = { categoryId: category.id, firstResponseMinutes: values.firstResponseHours * 60, resolutionMinutes: values.resolutionHours * 60 };
+    const { firstResponseMinutes, resolutionMinutes } = targetsFor(category.id);
     getDb().insert(categoryTargets).values(row).onConflictDoUpdate({ target: categoryTargets.categoryId, set: row }).run();
+    recordAudit(actor, {
+      action: "targets.update",
+      subject: { type: "category", id: category.id, label: category.name },
+      before: { firstResponseMinutes, resolutionMinutes },
+      after: { firstResponseMinutes: row.firstResponseMinutes, resolutionMinutes: row.resolutionMinutes },
+    });
     return row;
   });
 }

@@ -14,6 +14,7 @@ import { decideOnPost, flagPost, getModerationSettings, listReviewQueue, setHeld
 import { postAnswer } from "~/models/post.server";
 import { addLexiconEntry, listLexicon, replyCoachForThread, updateLexiconEntry } from "~/models/reply-lexicon.server";
 import { searchSite } from "~/models/search.server";
+import { escalateThread, setCategoryTargets, workOnFollowUp } from "~/models/support.server";
 import { castVote } from "~/models/vote.server";
 import { moderateThread } from "~/models/thread-moderation.server";
 import { askQuestion, getThreadPage, listThreads } from "~/models/thread.server";
@@ -329,6 +330,20 @@ describe("audit log", () => {
     expect(() => listAuditLog(customer, { page: 1 })).toThrow(ForbiddenError);
     expect(listAuditLog(staff, { actor: admin.username, page: 1 }).entries.map((entry) => entry.action)).toEqual(["thread.unpin"]);
     expect(listAuditLog(staff, { action: "thread.pin", subject: "thread", subjectId: threadId, page: 1 }).entries).toHaveLength(1);
+  });
+
+  it("records support work too: escalations, follow-up changes and response-time targets", () => {
+    const { threadId } = makeThread(customer);
+    const { followUpId } = escalateThread(staff, threadId);
+    workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" });
+    workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" }); // no change, no entry
+    setCategoryTargets(admin, { category: "billing", firstResponseHours: "4", resolutionHours: "48" });
+    const work = listAuditLog(staff, { subject: "follow-up", subjectId: followUpId, page: 1 }).entries.reverse();
+    expect(work.map((entry) => entry.action)).toEqual(["follow-up.escalate", "follow-up.update"]);
+    expect(work[1]).toMatchObject({ before: { priority: "normal" }, after: { priority: "high" }, actor: staff.username });
+    const targets = listAuditLog(staff, { action: "targets.update", page: 1 }).entries;
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({ subjectLabel: "Billing", actor: admin.username, after: { firstResponseMinutes: 240, resolutionMinutes: 2880 } });
   });
 });
 
