@@ -82,17 +82,17 @@ export function PostView({ post, flags, voting, flagOutcome = null }: { post: Po
               <FlagForm postId={post.id} error={flagOutcome && "errors" in flagOutcome ? flagOutcome.errors : null} note={flagOutcome && "errors" in flagOutcome ? flagOutcome.note : undefined} />
             ) : null}
           </div>
-          {flags.canModerate ? (
-            <div className="post-moderation">
-              {post.openFlags > 0 ? <a href="/mod" className="badge badge-flags">{post.openFlags === 1 ? "1 open flag" : `${post.openFlags} open flags`}</a> : null}
-              <PostDecisionButtons postId={post.id} state={post.moderationState} flagged={post.openFlags > 0} />
-            </div>
-          ) : null}
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
             {post.authorRole === "staff" || post.authorRole === "admin" ? <span className="badge badge-staff">Staff</span> : null} <RelativeTime date={post.createdAt} />
           </span>
         </div>
+        {flags.canModerate ? (
+          <div className="post-moderation">
+            {post.openFlags > 0 ? <a href="/mod" className="badge badge-flags">{post.openFlags === 1 ? "1 open flag" : `${post.openFlags} open flags`}</a> : null}
+            <PostDecisionButtons postId={post.id} state={post.moderationState} flagged={post.openFlags > 0} />
+          </div>
+        ) : null}
       </div>
     </article>
   );

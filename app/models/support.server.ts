@@ -225,7 +225,11 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
 }
 
 /** What staff change on a follow-up, as the audit log keeps it. */
-const workedFields = (followUp: FollowUpRow) => ({ assigneeId: followUp.assigneeId, priority: followUp.priority, status: followUp.status });
+const workedFields = (followUp: FollowUpRow) => ({
+  assignee: followUp.assigneeId ? (getDb().select({ username: users.username }).from(users).where(eq(users.id, followUp.assigneeId)).get()?.username ?? null) : null,
+  priority: followUp.priority,
+  status: followUp.status,
+});
 
 const replySchema = z.object({
   body: bodySchema,
