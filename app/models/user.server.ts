@@ -163,14 +163,14 @@ export function getUserProfile(actor: Actor, username: string) {
     rows.find((row) => row.kind === kind)?.total ?? 0;
 
   const questions = db
-    .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, score: threads.score, answerCount: threads.answerCount, createdAt: threads.createdAt })
+    .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, score: threads.score, answerCount: threads.answerCount, createdAt: threads.createdAt, moderationState: threads.visibility })
     .from(threads)
     .where(and(eq(threads.authorId, user.id), onlyVisible(threads.visibility)))
     .orderBy(sql`${threads.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();
   const answers = db
-    .select({ postId: posts.id, score: posts.score, createdAt: posts.createdAt, threadId: threads.id, title: threads.title, slug: threads.slug, status: threads.status })
+    .select({ postId: posts.id, score: posts.score, createdAt: posts.createdAt, threadId: threads.id, title: threads.title, slug: threads.slug, status: threads.status, moderationState: posts.moderationState })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .where(and(eq(posts.authorId, user.id), eq(posts.kind, "answer"), onlyVisible(posts.moderationState), eq(threads.visibility, "visible")))

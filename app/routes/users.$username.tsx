@@ -7,6 +7,7 @@ import { FormError, TextAreaField, TextField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
+import { MODERATION_STATE_LABELS } from "~/models/moderation-rules";
 import { getUserProfile } from "~/models/user.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/user-moderation.server";
 
@@ -68,6 +69,17 @@ function RoleForm({ role }: { role: keyof typeof ROLE_LABELS }) {
       ) : null}
       {result?.ok && result.intent === "role" && result.changed ? <span role="status">Role changed; their sessions were ended.</span> : null}
     </Form>
+  );
+}
+
+/** Held and hidden posts are listed for their author and staff only; say which they are. */
+function ModerationBadge({ state }: { state: keyof typeof MODERATION_STATE_LABELS }) {
+  if (state === "visible") return null;
+  return (
+    <>
+      {" "}
+      <span className="badge badge-closed">{MODERATION_STATE_LABELS[state]}</span>
+    </>
   );
 }
 
@@ -142,6 +154,7 @@ export default function Profile() {
               {questions.map((q) => (
                 <li key={q.id}>
                   <Link to={threadPath(q)}>{q.title}</Link> {q.status === "solved" ? <span className="badge badge-solved">Solved</span> : null}
+                  <ModerationBadge state={q.moderationState} />
                 </li>
               ))}
             </ul>
@@ -154,6 +167,7 @@ export default function Profile() {
               {answers.map((a) => (
                 <li key={a.postId}>
                   <Link to={`${threadPath({ id: a.threadId, slug: a.slug })}#post-${a.postId}`}>{a.title}</Link> ({a.score})
+                  <ModerationBadge state={a.moderationState} />
                 </li>
               ))}
             </ul>
