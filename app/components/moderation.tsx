@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
-import { FLAG_REASON_LABELS, MODERATION_STATE_LABELS, USER_FLAG_REASONS, type PostDecision } from "~/models/moderation-rules";
-import { FormError, SelectField, TextField } from "./ui/field";
+import { MODERATION_STATE_LABELS, type PostDecision } from "~/models/moderation-rules";
+import { SelectField, TextField } from "./ui/field";
 
 type ModerationState = keyof typeof MODERATION_STATE_LABELS;
 
@@ -56,33 +56,6 @@ export function ModerationNotice({ state, isAuthor }: { state: ModerationState; 
     <p className={`notice moderation-notice moderation-${state}`} role="status">
       {text}
     </p>
-  );
-}
-
-/** "Flag" on a post: a disclosure with the reasons, so it works without JavaScript. */
-export function FlagForm({ postId, error, note }: { postId: number; error?: { reason?: string; note?: string; form?: string | null } | null; note?: string }) {
-  return (
-    <details className="flag-menu" open={Boolean(error)}>
-      <summary>Flag</summary>
-      <Form method="post" className="flag-form" preventScrollReset>
-        <input type="hidden" name="intent" value="flag" />
-        <input type="hidden" name="postId" value={postId} />
-        <fieldset>
-          <legend>What is wrong with this post?</legend>
-          {USER_FLAG_REASONS.map((reason) => (
-            <label key={reason} className="radio">
-              <input type="radio" name="reason" value={reason} required /> {FLAG_REASON_LABELS[reason]}
-            </label>
-          ))}
-          {error?.reason ? <span className="field-error" role="alert">{error.reason}</span> : null}
-        </fieldset>
-        <TextField name="note" id={`flag-note-${postId}`} label="Anything staff should know? (needed for “Something else”)" maxLength={500} defaultValue={note} error={error?.note} />
-        <FormError message={error?.form ?? null} />
-        <button type="submit" className="button button-secondary button-small">
-          Send flag
-        </button>
-      </Form>
-    </details>
   );
 }
 

@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { MODERATION_STATE_LABELS } from "~/models/moderation-rules";
-import { FlagForm, ModerationNotice, PostDecisionButtons } from "./moderation";
+import { ModerationNotice, PostDecisionButtons } from "./moderation";
 import { RelativeTime } from "./relative-time";
 import { VoteControls, type Voting } from "./vote-controls";
 
@@ -27,9 +27,6 @@ export type PostViewData = {
 
 type ThreadFlags = { canAccept: boolean; canVerify: boolean; canModerate: boolean; signedIn: boolean };
 
-/** How the page's last flag action went for this post: thanks, or the errors to show by the form. */
-export type FlagOutcome = { hidden: boolean } | { errors: { reason?: string; note?: string; form?: string | null }; note?: string } | null;
-
 function SolutionButton({ postId, intent, label }: { postId: number; intent: string; label: string }) {
   return (
     <Form method="post" className="inline-form" preventScrollReset>
@@ -42,10 +39,9 @@ function SolutionButton({ postId, intent, label }: { postId: number; intent: str
   );
 }
 
-export function PostView({ post, flags, voting, flagOutcome = null }: { post: PostViewData; flags: ThreadFlags; voting: Voting; flagOutcome?: FlagOutcome }) {
+export function PostView({ post, flags, voting }: { post: PostViewData; flags: ThreadFlags; voting: Voting }) {
   const isAnswer = post.kind === "answer";
   const classes = ["post", post.verified ? "is-verified" : post.accepted ? "is-accepted" : "", post.moderationState !== "visible" ? "is-moderated" : ""].join(" ");
-  const flagged = flagOutcome && "hidden" in flagOutcome ? flagOutcome : null;
   return (
     <article id={`post-${post.id}`} className={classes} aria-label={isAnswer ? `Answer by ${post.author}` : "Question"}>
       <VoteControls postId={post.id} score={post.score} myVote={post.myVote} pendingVote={voting.pending.get(post.id)} canVote={post.canVote} signedIn={flags.signedIn} onVote={voting.onVote} />
@@ -72,14 +68,13 @@ export function PostView({ post, flags, voting, flagOutcome = null }: { post: Po
             {isAnswer && flags.canVerify && post.moderationState === "visible" ? (
               <SolutionButton postId={post.id} intent={post.verified ? "unverify" : "verify"} label={post.verified ? "Remove verification" : "Mark staff-verified"} />
             ) : null}
-            {flagged && !flagged.hidden ? (
-              <span role="status" className="flag-thanks">
-                Thanks for flagging. Staff will review it.
-              </span>
-            ) : post.flaggedByMe ? (
+            {post.flaggedByMe ? (
               <span className="hint">You flagged this</span>
             ) : post.canFlag && post.moderationState === "visible" ? (
-              <FlagForm postId={post.id} error={flagOutcome && "errors" in flagOutcome ? flagOutcome.errors : null} note={flagOutcome && "errors" in flagOutcome ? flagOutcome.note : undefined} />
+              // A link to a small page rather than a form per post: one anchor is cheap to render, 50 forms are not.
+              <a href={`/posts/${post.id}/flag`} rel="nofollow">
+                Flag
+              </a>
             ) : null}
           </div>
           <span>

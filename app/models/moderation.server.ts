@@ -191,6 +191,27 @@ const postForModeration = (postId: number) =>
 const postLabel = (post: { kind: string; author: string; title: string }) =>
   `${post.kind === "question" ? "Question" : "Answer"} by ${post.author} in "${post.title}"`;
 
+/** What the flag page shows: the post and its thread, for someone who may flag it. */
+export function getPostToFlag(actor: Actor, postId: number) {
+  ensureSignedIn(actor);
+  const post = postForModeration(postId);
+  if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
+  ensure(canFlagPost(actor, post), "You cannot flag your own post.");
+  const db = getDb();
+  const details = db
+    .select({ bodyHtml: posts.bodyHtml, slug: threads.slug })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(eq(posts.id, postId))
+    .get()!;
+  const alreadyFlagged = db
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.postId, postId), eq(flags.userId, actor.id), isNull(flags.resolvedAt)))
+    .get();
+  return { ...post, ...details, alreadyFlagged: alreadyFlagged !== undefined };
+}
+
 /**
  * Flags a post. It is hidden at once, pending review, when staff flag it or when flags from
  * `flagHideThreshold` different people are open on it.
@@ -204,6 +225,7 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
     if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
     ensure(canFlagPost(actor, post), "You cannot flag your own post.");
     if (post.moderationState === "deleted") throw new ConflictError("That post has already been removed.");
+    const thread = { threadId: post.threadId, slug: db.select({ slug: threads.slug }).from(threads).where(eq(threads.id, post.threadId)).get()!.slug };
     const alreadyFlagged = db
       .select({ id: flags.id })
       .from(flags)
@@ -214,7 +236,7 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
     const at = now();
     db.insert(flags).values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at }).run();
     if (!post.reviewRequestedAt) db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, postId)).run();
-    if (post.moderationState !== "visible") return { hidden: post.moderationState === "hidden" };
+    if (post.moderationState !== "visible") return { ...thread, hidden: post.moderationState === "hidden" };
 
     const flaggers = db
       .select({ reason: flags.reason })
@@ -223,7 +245,7 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
       .all();
     const { flagHideThreshold } = getModerationSettings();
     const byStaff = isStaff(actor);
-    if (!byStaff && flaggers.length < flagHideThreshold) return { hidden: false };
+    if (!byStaff && flaggers.length < flagHideThreshold) return { ...thread, hidden: false };
     changePostState(post, "hidden", at);
     const reasons = flaggers.map((flag) => FLAG_REASON_LABELS[flag.reason].toLowerCase()).join(", ");
     recordAudit(byStaff ? actor : null, {
@@ -233,7 +255,7 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
       before: { state: "visible" },
       after: { state: "hidden" },
     }, at);
-    return { hidden: true };
+    return { ...thread, hidden: true };
   });
 }
 

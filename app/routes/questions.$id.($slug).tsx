@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
 import { ThreadModerationPanel } from "~/components/moderation";
-import { PostView, type FlagOutcome } from "~/components/post-view";
+import { PostView } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
 import { TagList } from "~/components/tag-list";
 import { useVoting } from "~/components/vote-controls";
@@ -19,7 +19,7 @@ import { markSolution, unmarkSolution } from "~/models/solution.server";
 import { getThreadPage, recordThreadView } from "~/models/thread.server";
 import { escalateThread, requestFollowUp, threadSupportState } from "~/models/support.server";
 import { canModerate, canWorkFollowUps } from "~/lib/permissions.server";
-import { decideOnPost, flagPost } from "~/models/moderation.server";
+import { decideOnPost } from "~/models/moderation.server";
 import { replyCoachForThread } from "~/models/reply-lexicon.server";
 import { listCategories } from "~/models/tag.server";
 import { moderateThread } from "~/models/thread-moderation.server";
@@ -50,7 +50,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   };
 }
 
-const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify", "follow-up", "flag", "moderate-post", "moderate-thread"] as const;
+const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify", "follow-up", "moderate-post", "moderate-thread"] as const;
 const postTarget = z.object({ postId: z.coerce.number().int().positive("Choose a post.") });
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -64,11 +64,6 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "answer": {
         const { postId } = postAnswer(actor, threadId, values);
         return back(`post-${postId}`);
-      }
-      case "flag": {
-        const { postId } = parseInput(postTarget, values);
-        const { hidden } = flagPost(actor, postId, values);
-        return { ok: true as const, flagged: { postId, hidden } };
       }
       case "moderate-post": {
         const { postId } = parseInput(postTarget, values);
@@ -132,17 +127,10 @@ export default function ThreadPage() {
   const preview = result && "preview" in result ? result : null;
   const voting = useVoting();
   const location = useLocation();
-  const flagged = result && "flagged" in result ? result.flagged : null;
-  const flagFailure = failure?.values?.intent === "flag" ? failure : null;
-  const flagOutcomeFor = (postId: number): FlagOutcome => {
-    if (flagged?.postId === postId) return { hidden: flagged.hidden };
-    if (flagFailure && Number(flagFailure.values?.postId) === postId) {
-      return { errors: { ...flagFailure.fieldErrors, form: flagFailure.formError }, note: flagFailure.values?.note };
-    }
-    return null;
-  };
+  // Set by the flag page when it sends the flagger back here.
+  const flagged = new URLSearchParams(location.search).get("flagged");
   const threadErrors = failure?.values?.intent === "moderate-thread" ? { ...failure.fieldErrors, form: failure.formError ?? undefined } : null;
-  const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} flagOutcome={flagOutcomeFor(post.id)} />;
+  const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} />;
   const answerDraft = failure?.values?.intent === "answer" ? failure.values.body : preview?.values.body;
   return (
     <>
@@ -180,6 +168,11 @@ export default function ThreadPage() {
       ) : null}
       {can.canModerate ? <ThreadModerationPanel thread={thread} categories={categories} errors={threadErrors} /> : null}
       {threadErrors?.form ? <FormError message={threadErrors.form} /> : null}
+      {flagged === "hidden" || flagged === "review" ? (
+        <p className="notice" role="status">
+          {flagged === "hidden" ? "Thanks for flagging. The post is hidden until staff review it." : "Thanks for flagging. Staff will review the post."}
+        </p>
+      ) : null}
       <SupportPanel support={support} />
       {postView(question)}
 
@@ -197,14 +190,8 @@ export default function ThreadPage() {
           {thread.answerCount === 1 ? "1 answer" : `${thread.answerCount} answers`}
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
-        {flagged?.hidden ? (
-          // The flagged post has gone from the page, so the thanks cannot sit under it.
-          <p className="notice" role="status">
-            Thanks for flagging. The post is hidden until staff review it.
-          </p>
-        ) : null}
         {answers.map(postView)}
-        {failure && !["answer", "flag", "moderate-thread"].includes(failure.values?.intent ?? "") && failure.formError ? <FormError message={failure.formError} /> : null}
+        {failure && !["answer", "moderate-thread"].includes(failure.values?.intent ?? "") && failure.formError ? <FormError message={failure.formError} /> : null}
         <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />
       </section>
 

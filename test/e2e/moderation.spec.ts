@@ -35,12 +35,13 @@ test("Three members flag an answer and it disappears for visitors; staff restore
   for (const [index, email] of flaggers.entries()) {
     const member = await signedIn(browser, email);
     await member.goto(threadUrl);
-    const answer = member.getByRole("article").filter({ hasText: text });
-    await answer.getByText("Flag", { exact: true }).click();
-    await answer.getByLabel("Spam").check();
-    await answer.getByRole("button", { name: "Send flag" }).click();
+    await member.getByRole("article").filter({ hasText: text }).getByRole("link", { name: "Flag" }).click();
+    await expect(member.getByRole("heading", { level: 1 })).toHaveText("Flag an answer");
+    await member.getByLabel("Spam").check();
+    await member.getByRole("button", { name: "Send flag" }).click();
     const last = index === flaggers.length - 1;
-    await expect(member.getByRole("status").filter({ hasText: last ? "hidden until staff review it" : "Staff will review it" })).toBeVisible();
+    await expect(member.getByRole("status").filter({ hasText: last ? "hidden until staff review it" : "Staff will review the post" })).toBeVisible();
+    if (!last) await expect(member.getByRole("article").filter({ hasText: text }).getByText("You flagged this")).toBeVisible();
     await member.context().close();
   }
 

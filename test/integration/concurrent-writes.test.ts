@@ -95,14 +95,14 @@ describe("concurrent writes from two server processes on one database", () => {
 
   it("holds a rate limit across both processes: a burst of flags gets exactly the limit through, the rest a 429 with Retry-After", async () => {
     const clients = baseUrls.map(httpClient);
-    const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
+    const { threadId } = makeThread(asker, { category: "getting-started", tags: "setup" });
     const targets = Array.from({ length: LIMITS.flag.max + 10 }, (_, i) => makeAnswer(asker, threadId, `Flag target ${i}`).postId);
     const flagger = voters[0];
     const responses = await Promise.all(
-      targets.map((postId, i) => clients[i % 2].post(`/questions/${threadId}/${slug}`, { intent: "flag", postId: String(postId), reason: "spam" }, { cookie: flagger.cookie })),
+      targets.map((postId, i) => clients[i % 2].post(`/posts/${postId}/flag`, { reason: "spam" }, { cookie: flagger.cookie })),
     );
     const statuses = responses.map((response) => response.status);
-    expect(statuses.filter((status) => status === 200)).toHaveLength(LIMITS.flag.max);
+    expect(statuses.filter((status) => status === 303)).toHaveLength(LIMITS.flag.max);
     expect(statuses.filter((status) => status === 429)).toHaveLength(10);
     const refused = responses.find((response) => response.status === 429)!;
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);

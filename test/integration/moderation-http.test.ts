@@ -73,9 +73,11 @@ describe("moderation over HTTP", () => {
 
   it("answers bad input with a 400 and the message next to the field", async () => {
     const hidden = hiddenAnswer();
-    const badFlag = await client.post(hidden.path, { intent: "flag", postId: String(hidden.id - 1), reason: "because" }, { cookie: cookies.member });
+    const badFlag = await client.post(`/posts/${hidden.id - 1}/flag`, { reason: "because" }, { cookie: cookies.member });
     expect(badFlag.status).toBe(400);
     expect(await text(badFlag)).toContain("Choose why you are flagging this post.");
+    expect((await client.get(`/posts/${hidden.id - 1}/flag`)).status).toBe(302); // visitors sign in first
+    expect((await client.get(`/posts/${hidden.id}/flag`, { cookie: cookies.member })).status).toBe(404); // hidden from them
 
     const pastSuspension = await client.post("/users/morgan", { intent: "suspend", until: "2001-01-01", reason: "x" }, { cookie: cookies.staff });
     expect(pastSuspension.status).toBe(400);
