@@ -281,6 +281,7 @@ export function decideOnPost(actor: Actor, postId: number, input: unknown) {
   return writeTransaction(() => {
     const post = postForModeration(postId);
     if (!post) throw new NotFoundError("That post does not exist.");
+    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     const to = DECISION_STATE[decision];
     const openFlags = db.update(flags).set({ resolvedAt: at, resolvedById: actor.id, resolution: decision }).where(and(eq(flags.postId, postId), isNull(flags.resolvedAt))).run().changes;

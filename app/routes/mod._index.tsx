@@ -30,7 +30,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return actionResult(() => {
     const { postId } = parseInput(z.object({ postId: z.coerce.number().int().positive("Choose a post.") }), values);
     decideOnPost(context.actor, postId, values);
-    return redirect(new URL(request.url).pathname + new URL(request.url).search, 303);
+    // Back to the same page of the queue (without Remix's "?index" marker of an index-route form).
+    const url = new URL(request.url);
+    url.searchParams.delete("index");
+    return redirect(url.pathname + url.search, 303);
   }, values);
 }
 
