@@ -124,8 +124,12 @@ const sortOrders = {
 
 const MAX_PINNED = 5;
 
-/** One page of threads (plus whether another follows), with tags, authors and category names. */
-export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THREADS_PER_PAGE) {
+/**
+ * One page of threads (plus whether another follows), with tags, authors and category names.
+ * With `pinnedFirst`, pinned threads head the first page and are left out of the pages; without
+ * it (short lists such as the home page's) they take their place like any other thread.
+ */
+export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THREADS_PER_PAGE, { pinnedFirst = true } = {}) {
   ensure(canViewThread(actor));
   const db = getDb();
   // Lists show what everyone may see; held and hidden threads are reached from the review queue.
@@ -160,15 +164,14 @@ export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THR
       .innerJoin(users, eq(users.id, threads.authorId))
       .innerJoin(categories, eq(categories.id, threads.categoryId));
   const rows = threadRows()
-    .where(and(...conditions, isNull(threads.pinnedAt)))
+    .where(and(...conditions, pinnedFirst ? isNull(threads.pinnedAt) : undefined))
     .orderBy(...sortOrders[query.sort])
     .limit(pageSize + 1)
     .offset((query.page - 1) * pageSize)
     .all();
   const hasNextPage = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
-  // Pinned threads head the first page of any list they belong to, and are left out of the rest.
-  const pinned = query.page === 1 ? threadRows().where(and(...conditions, isNotNull(threads.pinnedAt))).orderBy(desc(threads.pinnedAt)).limit(MAX_PINNED).all() : [];
+  const pinned = pinnedFirst && query.page === 1 ? threadRows().where(and(...conditions, isNotNull(threads.pinnedAt))).orderBy(desc(threads.pinnedAt)).limit(MAX_PINNED).all() : [];
   const tagMap = tagsByThread([...pinned, ...page].map((row) => row.id));
   const withTags = (row: (typeof page)[number]) => ({ ...row, tags: tagMap.get(row.id) ?? [] });
   return { pinned: pinned.map(withTags), threads: page.map(withTags), hasNextPage };

@@ -259,6 +259,8 @@ describe("thread actions", () => {
     expect(list.pinned.map((t) => t.id)).toEqual([threadId]);
     expect(list.threads.map((t) => t.id)).not.toContain(threadId);
     expect(listThreads(VISITOR, { ...listQuery, page: 2 }).pinned).toEqual([]);
+    // Short lists (the home page's) keep pinned threads in their place instead.
+    expect(listThreads(VISITOR, listQuery, 5, { pinnedFirst: false }).threads.map((t) => t.id)).toContain(threadId);
 
     expect(() => moderateThread(member, threadId, { action: "pin" })).toThrow(ForbiddenError);
     expect(() => moderateThread(staff, threadId, { action: "explode" })).toThrow(ValidationError);
