@@ -130,6 +130,8 @@ export default function ThreadPage() {
   // Set by the flag page when it sends the flagger back here.
   const flagged = new URLSearchParams(location.search).get("flagged");
   const threadErrors = failure?.values?.intent === "moderate-thread" ? { ...failure.fieldErrors, form: failure.formError ?? undefined } : null;
+  // Held, hidden and deleted answers this reader may see (their own, or any for staff) are not in the count.
+  const unlisted = answers.filter((post) => post.moderationState !== "visible").length;
   const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} />;
   const answerDraft = failure?.values?.intent === "answer" ? failure.values.body : preview?.values.body;
   return (
@@ -188,6 +190,7 @@ export default function ThreadPage() {
       <section aria-labelledby="answers-title">
         <h2 id="answers-title" className="section-title">
           {thread.answerCount === 1 ? "1 answer" : `${thread.answerCount} answers`}
+          {unlisted > 0 ? ` (and ${unlisted} not public)` : ""}
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
         {answers.map(postView)}
