@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { ReplyCoachHints, type ReplyCoachData } from "./reply-coach";
+import type { ReplyCoach } from "~/models/reply-coach";
+import { ReplyCoachHints } from "./reply-coach";
 import { TextAreaField } from "./ui/field";
 
 const PREVIEW_DELAY_MS = 300;
@@ -26,7 +27,7 @@ export function MarkdownEditor({
   serverPreview?: string | null;
   rows?: number;
   /** For staff replies: the lexicon and the customer's mood, to coach the wording as they type. */
-  coach?: ReplyCoachData | null;
+  coach?: ReplyCoach | null;
 }) {
   const preview = useFetcher<{ html?: string }>();
   const [text, setText] = useState(defaultValue ?? "");

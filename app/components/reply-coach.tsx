@@ -1,8 +1,6 @@
 import { useMemo, useState, type ComponentProps } from "react";
-import { findLexiconPhrases, needsApologyReminder, type LexiconEntry } from "~/models/reply-coach";
+import { findLexiconPhrases, needsApologyReminder, type ReplyCoach } from "~/models/reply-coach";
 import { TextAreaField } from "./ui/field";
-
-export type ReplyCoachData = { lexicon: LexiconEntry[]; customerUpset: boolean };
 
 const CONTEXT_CHARS = 30;
 
@@ -11,7 +9,7 @@ const CONTEXT_CHARS = 30;
  * suggested wording, and a reminder to apologise first when the customer is upset. Advice only:
  * the reply posts as written.
  */
-export function ReplyCoachHints({ text, coach }: { text: string; coach: ReplyCoachData }) {
+export function ReplyCoachHints({ text, coach }: { text: string; coach: ReplyCoach }) {
   const matches = useMemo(() => findLexiconPhrases(text, coach.lexicon), [text, coach.lexicon]);
   const apologise = needsApologyReminder(text, coach.customerUpset);
   return (
@@ -44,7 +42,7 @@ export function ReplyCoachHints({ text, coach }: { text: string; coach: ReplyCoa
 }
 
 /** A textarea for staff replies that coaches as they type (see ReplyCoachHints). */
-export function CoachedTextArea({ coach, defaultValue, ...field }: ComponentProps<typeof TextAreaField> & { coach: ReplyCoachData | null; defaultValue?: string }) {
+export function CoachedTextArea({ coach, defaultValue, ...field }: ComponentProps<typeof TextAreaField> & { coach: ReplyCoach | null; defaultValue?: string }) {
   const [text, setText] = useState(defaultValue ?? "");
   return (
     <>

@@ -23,7 +23,6 @@ export const MODERATION_STATE_LABELS = {
 } as const;
 
 export const THREAD_ACTIONS = ["lock", "unlock", "close", "reopen", "duplicate", "move", "retag", "pin", "unpin"] as const;
-export type ThreadAction = (typeof THREAD_ACTIONS)[number];
 
 /** Every kind of audit-log entry, as /mod/log shows it. */
 export const AUDIT_ACTION_LABELS = {

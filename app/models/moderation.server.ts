@@ -179,8 +179,10 @@ const postForModeration = (postId: number) =>
       authorId: posts.authorId,
       moderationState: posts.moderationState,
       reviewRequestedAt: posts.reviewRequestedAt,
+      bodyHtml: posts.bodyHtml,
       author: users.username,
       title: threads.title,
+      slug: threads.slug,
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
@@ -191,25 +193,24 @@ const postForModeration = (postId: number) =>
 const postLabel = (post: { kind: string; author: string; title: string }) =>
   `${post.kind === "question" ? "Question" : "Answer"} by ${post.author} in "${post.title}"`;
 
-/** What the flag page shows: the post and its thread, for someone who may flag it. */
-export function getPostToFlag(actor: Actor, postId: number) {
-  ensureSignedIn(actor);
+/** The post `actor` wants to flag: a 404 when they may not see it, a 403 when it is their own. */
+function postToFlag(actor: Member, postId: number) {
   const post = postForModeration(postId);
   if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
   ensure(canFlagPost(actor, post), "You cannot flag your own post.");
-  const db = getDb();
-  const details = db
-    .select({ bodyHtml: posts.bodyHtml, slug: threads.slug })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(eq(posts.id, postId))
-    .get()!;
-  const alreadyFlagged = db
+  const openFlag = getDb()
     .select({ id: flags.id })
     .from(flags)
     .where(and(eq(flags.postId, postId), eq(flags.userId, actor.id), isNull(flags.resolvedAt)))
     .get();
-  return { ...post, ...details, alreadyFlagged: alreadyFlagged !== undefined };
+  return { ...post, alreadyFlagged: openFlag !== undefined };
+}
+
+/** What the flag page shows: the post and its thread, and whether the actor's flag is already open. */
+export function getPostToFlag(actor: Actor, postId: number) {
+  ensureSignedIn(actor);
+  const { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged } = postToFlag(actor, postId);
+  return { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged };
 }
 
 /**
@@ -221,17 +222,10 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
   const values = parseInput(flagSchema, input);
   const db = getDb();
   return writeTransaction(() => {
-    const post = postForModeration(postId);
-    if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
-    ensure(canFlagPost(actor, post), "You cannot flag your own post.");
+    const post = postToFlag(actor, postId);
     if (post.moderationState === "deleted") throw new ConflictError("That post has already been removed.");
-    const thread = { threadId: post.threadId, slug: db.select({ slug: threads.slug }).from(threads).where(eq(threads.id, post.threadId)).get()!.slug };
-    const alreadyFlagged = db
-      .select({ id: flags.id })
-      .from(flags)
-      .where(and(eq(flags.postId, postId), eq(flags.userId, actor.id), isNull(flags.resolvedAt)))
-      .get();
-    if (alreadyFlagged) throw new ConflictError("You have already flagged this post. Staff will review it.");
+    if (post.alreadyFlagged) throw new ConflictError("You have already flagged this post. Staff will review it.");
+    const thread = { threadId: post.threadId, slug: post.slug };
     consume(`flag:user:${actor.id}`, LIMITS.flag);
     const at = now();
     db.insert(flags).values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at }).run();

@@ -9,6 +9,8 @@
  */
 
 export type LexiconEntry = { id: number; phrase: string; suggestion: string };
+/** What a staff reply box gets to coach with: the lexicon, and whether the customer sounds upset. */
+export type ReplyCoach = { lexicon: LexiconEntry[]; customerUpset: boolean };
 export type PhraseMatch = { entryId: number; phrase: string; suggestion: string; start: number; end: number; text: string };
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;

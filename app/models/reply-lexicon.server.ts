@@ -13,7 +13,7 @@ import { parseInput } from "~/lib/forms.server";
 import { canModerate, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "./audit.server";
-import { customerSeemsUpset, phraseKey, type LexiconEntry } from "./reply-coach";
+import { customerSeemsUpset, phraseKey, type ReplyCoach } from "./reply-coach";
 
 export function listLexicon(actor: Actor) {
   ensure(canModerate(actor), "Only staff can see the reply lexicon.");
@@ -102,8 +102,6 @@ export function removeLexiconEntry(actor: Actor, id: number) {
 
 /** How many of the asker's latest posts in a thread the upset rule reads. */
 const ASKER_POSTS_READ = 20;
-
-export type ReplyCoach = { lexicon: LexiconEntry[]; customerUpset: boolean };
 
 /**
  * What a staff reply box on a thread needs to coach: the lexicon, and whether the asker sounds

@@ -63,6 +63,7 @@ function threadState(threadId: number) {
       pinnedAt: threads.pinnedAt,
       closedReason: threads.closedReason,
       duplicateOfId: threads.duplicateOfId,
+      visibility: threads.visibility,
     })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
@@ -162,7 +163,8 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
         if (removed.length === 0 && added.length === 0) return { changed: false };
         db.delete(threadTags).where(eq(threadTags.threadId, threadId)).run();
         if (chosen.length > 0) db.insert(threadTags).values(chosen.map((tag) => ({ threadId, tagId: tag.id }))).run();
-        const visible = db.select({ visibility: threads.visibility }).from(threads).where(eq(threads.id, threadId)).get()?.visibility === "visible";
+        // Tag counts count threads everyone can see.
+        const visible = before.visibility === "visible";
         if (visible && removed.length > 0) {
           db.update(tags).set({ threadCount: sql`${tags.threadCount} - 1` }).where(inArray(tags.name, removed)).run();
         }

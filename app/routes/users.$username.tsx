@@ -29,7 +29,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const username = params.username ?? "";
   const { actor } = context;
   return actionResult(async () => {
-    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }).catch("role") }), values);
+    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
     switch (intent) {
       case "role":
         return { ok: true as const, intent, ...(await changeUserRole(actor, username, values)) };
@@ -65,7 +65,7 @@ function RoleForm({ role }: { role: keyof typeof ROLE_LABELS }) {
       </button>
       <input type="hidden" name="intent" value="role" />
       {result && !result.ok && result.values?.intent !== "warn" && result.values?.intent !== "suspend" ? (
-        <span className="field-error" role="alert">{result.formError ?? result.fieldErrors.role}</span>
+        <span className="field-error" role="alert">{result.fieldErrors.role ?? result.fieldErrors.intent ?? result.formError}</span>
       ) : null}
       {result?.ok && result.intent === "role" && result.changed ? <span role="status">Role changed; their sessions were ended.</span> : null}
     </Form>

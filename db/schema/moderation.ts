@@ -13,7 +13,6 @@ import { posts } from "./community";
 import { users } from "./users";
 
 export const FLAG_REASONS = ["spam", "rude", "off_topic", "needs_staff", "other", "new_member_link"] as const;
-export type FlagReason = (typeof FLAG_REASONS)[number];
 
 export const flags = sqliteTable(
   "flags",

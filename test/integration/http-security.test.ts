@@ -257,16 +257,16 @@ describe("role changes", () => {
   it("lets an admin change a role and ends that person's sessions", async () => {
     const devon = await signedIn("dev@example.com");
     const admin = await signedIn("admin@example.com");
-    const changed = await client.post("/users/devon", { role: "customer" }, { cookie: admin });
+    const changed = await client.post("/users/devon", { intent: "role", role: "customer" }, { cookie: admin });
     expect(changed.status).toBe(200);
     expect(await (await client.get("/", { cookie: devon })).text()).toContain("Sign in");
-    await client.post("/users/devon", { role: "member" }, { cookie: admin });
+    await client.post("/users/devon", { intent: "role", role: "member" }, { cookie: admin });
   });
 
   it("refuses a role change from staff and from the admin on their own account", async () => {
     const staff = await signedIn("staff@example.com");
-    expect((await client.post("/users/devon", { role: "admin" }, { cookie: staff })).status).toBe(403);
+    expect((await client.post("/users/devon", { intent: "role", role: "admin" }, { cookie: staff })).status).toBe(403);
     const admin = await signedIn("admin@example.com");
-    expect((await client.post("/users/ada", { role: "member" }, { cookie: admin })).status).toBe(403);
+    expect((await client.post("/users/ada", { intent: "role", role: "member" }, { cookie: admin })).status).toBe(403);
   });
 });

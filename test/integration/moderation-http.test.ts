@@ -83,6 +83,10 @@ describe("moderation over HTTP", () => {
     expect(pastSuspension.status).toBe(400);
     expect(await text(pastSuspension)).toContain("Choose a day after today.");
 
+    const unknownAction = await client.post("/users/morgan", { intent: "delete-account" }, { cookie: cookies.staff });
+    expect(unknownAction.status).toBe(400);
+    expect(await text(unknownAction)).toContain("Unknown action.");
+
     const emptyPhrase = await client.post("/mod/lexicon", { intent: "add", phrase: "", suggestion: "" }, { cookie: cookies.staff });
     expect(emptyPhrase.status).toBe(400);
     expect(await text(emptyPhrase)).toContain("Enter the phrase to avoid.");
