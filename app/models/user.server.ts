@@ -85,7 +85,7 @@ export async function createUserWithRole(values: { email: string; username: stri
   const passwordHash = await hashPassword(values.password);
   return getDb()
     .insert(users)
-    .values({ email: values.email.toLowerCase(), username: values.username, passwordHash, role: values.role, createdAt: now() })
+    .values({ email: values.email.toLowerCase(), username: values.username, passwordHash, role: values.role, createdAt: now(), emailConfirmedAt: now() })
     .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
     .get();
 }

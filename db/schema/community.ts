@@ -13,7 +13,9 @@
  *   awaiting approval) and "hidden" (by flags or staff) to its author and staff; "deleted" (soft,
  *   restorable) to staff. threads.visibility mirrors its question's state, and the counters above
  *   count visible answers only;
- * - posts.review_requested_at is set while a post waits in the moderation queue.
+ * - posts.review_requested_at is set while a post waits in the moderation queue;
+ * - a post_revisions row with redacted_at keeps its text for staff only; everyone else reads that
+ *   it was removed, and why is in the audit log.
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
@@ -134,6 +136,10 @@ export const postRevisions = sqliteTable(
       .notNull()
       .references(() => users.id),
     editedAt: integer("edited_at", { mode: "timestamp_ms" }).notNull(),
+    /** Set when staff removed this version's text (personal data): only staff still read it. */
+    redactedAt: integer("redacted_at", { mode: "timestamp_ms" }),
+    redactedById: integer("redacted_by_id").references(() => users.id),
+    redactionReason: text("redaction_reason"),
   },
   (t) => [index("post_revisions_post_idx").on(t.postId, t.editedAt)],
 );

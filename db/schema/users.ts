@@ -1,8 +1,11 @@
 /**
- * People and their sessions.
+ * People, their sessions and the one-time tokens sent to their email address.
  * Invariants: email is stored lower-cased and unique; username is unique ignoring case;
- * session ids are stored as SHA-256 hashes of the cookie value, never the value itself,
- * so a copy of the database hands out no live session.
+ * session ids and account tokens are stored as SHA-256 hashes of the value sent, never the value
+ * itself, so a copy of the database hands out no live session and no usable link;
+ * email_confirmed_at is set only by following a link sent to that very address (accounts from
+ * before confirmation existed count as confirmed), and a role granted by email domain waits for it;
+ * an account token is used at most once (used_at) and never after expires_at.
  */
 import { relations } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -20,6 +23,8 @@ export const users = sqliteTable("users", {
   /** While in the future, the account may read but not write. */
   suspendedUntil: integer("suspended_until", { mode: "timestamp_ms" }),
   suspensionReason: text("suspension_reason"),
+  /** When the owner proved they read mail at `email`; null until then. */
+  emailConfirmedAt: integer("email_confirmed_at", { mode: "timestamp_ms" }),
 });
 
 export const sessions = sqliteTable(
@@ -33,6 +38,27 @@ export const sessions = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const ACCOUNT_TOKEN_PURPOSES = ["confirm_email"] as const;
+export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
+
+export const accountTokens = sqliteTable(
+  "account_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** The address the link went to: confirming it confirms this address, not whatever the account holds now. */
+    email: text("email").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
 );
 
 export const usersRelations = relations(users, ({ many }) => ({ sessions: many(sessions) }));

@@ -1,0 +1,20 @@
+CREATE TABLE `account_tokens` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`user_id` integer NOT NULL,
+	`purpose` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`email` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `account_tokens_token_hash_unique` ON `account_tokens` (`token_hash`);--> statement-breakpoint
+CREATE INDEX `account_tokens_user_idx` ON `account_tokens` (`user_id`,`purpose`);--> statement-breakpoint
+ALTER TABLE `users` ADD `email_confirmed_at` integer;--> statement-breakpoint
+ALTER TABLE `post_revisions` ADD `redacted_at` integer;--> statement-breakpoint
+ALTER TABLE `post_revisions` ADD `redacted_by_id` integer REFERENCES users(id);--> statement-breakpoint
+ALTER TABLE `post_revisions` ADD `redaction_reason` text;--> statement-breakpoint
+-- Accounts from before confirmation existed count as confirmed (as posts from before holding count as approved).
+UPDATE `users` SET `email_confirmed_at` = `created_at`;
