@@ -4,7 +4,8 @@
  * call `ensure` with them before every change, and pages get ready-made flags from `capabilities`.
  * The visitor is a real actor, so no caller needs to special-case "not signed in".
  */
-import type { Audience, ModerationState, Role } from "../../db/schema";
+import { sql, type SQL } from "drizzle-orm";
+import { posts, threads, type Audience, type ModerationState, type Role } from "../../db/schema";
 import { now } from "./clock.server";
 import { ForbiddenError, NotFoundError } from "./errors.server";
 
@@ -42,6 +43,41 @@ export function canSeeModeratedContent(actor: Actor, content: ModeratedContent) 
   if (content.moderationState === "visible") return true;
   if (isStaff(actor)) return true;
   return content.moderationState !== "deleted" && owns(actor, content);
+}
+
+/** A thread's visibility is its question's, so the rule for moderated content decides it. */
+export function canSeeThread(actor: Actor, thread: { authorId: number; visibility: ModerationState }) {
+  return canSeeModeratedContent(actor, { authorId: thread.authorId, moderationState: thread.visibility });
+}
+
+/**
+ * Whether the actor may see a post: the post itself, and the thread it is in (an answer in a hidden
+ * thread is as hidden as its thread). Every page and action addressed by a post id asks this.
+ * Its SQL twin is `visiblePostsCondition`, just below.
+ */
+export function canSeePost(actor: Actor, { post, thread }: { post: ModeratedContent; thread: { authorId: number; visibility: ModerationState } }) {
+  return canSeeModeratedContent(actor, post) && canSeeThread(actor, thread);
+}
+
+/** `canSeeThread` in SQL, as a condition on `threads` (undefined: no condition, for staff). */
+export function visibleThreadsCondition(actor: Actor): SQL | undefined {
+  if (isStaff(actor)) return undefined;
+  if (!isSignedIn(actor)) return sql`${threads.visibility} = 'visible'`;
+  return sql`(${threads.visibility} = 'visible' OR (${threads.authorId} = ${actor.id} AND ${threads.visibility} IN ('held', 'hidden')))`;
+}
+
+/**
+ * `canSeePost` in SQL, as a condition on `posts` (undefined for staff): the post's own state, and its
+ * thread's visibility read by id (one primary-key lookup per row, so callers need not join threads).
+ */
+export function visiblePostsCondition(actor: Actor): SQL | undefined {
+  if (isStaff(actor)) return undefined;
+  if (!isSignedIn(actor)) {
+    return sql`(${posts.moderationState} = 'visible' AND (SELECT t.visibility FROM threads t WHERE t.id = ${posts.threadId}) = 'visible')`;
+  }
+  return sql`((${posts.moderationState} = 'visible' OR (${posts.authorId} = ${actor.id} AND ${posts.moderationState} IN ('held', 'hidden')))
+    AND EXISTS (SELECT 1 FROM threads t WHERE t.id = ${posts.threadId}
+      AND (t.visibility = 'visible' OR (t.author_id = ${actor.id} AND t.visibility IN ('held', 'hidden')))))`;
 }
 
 export function canAskQuestion(actor: Actor) {
@@ -84,8 +120,21 @@ export function canManageModerationSettings(actor: Actor) {
   return isAdmin(actor) && !isSuspended(actor);
 }
 
-export function canViewPostHistory(_actor: Actor) {
-  return true;
+/** A post's history follows the post: whoever may see the post (and its thread) may read its versions. */
+export function canViewPostHistory(actor: Actor, subject: Parameters<typeof canSeePost>[1]) {
+  return canSeePost(actor, subject);
+}
+
+/**
+ * Staff remove a past version's text (personal data) for everyone but staff, and may put it back.
+ * Staff go on reading redacted text, marked as such.
+ */
+export function canRedactRevision(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
+export function canReadRedactedRevision(actor: Actor) {
+  return isStaff(actor);
 }
 
 /** Only the asker accepts an answer, in an open thread of their own. */
@@ -155,6 +204,11 @@ export function canWorkFollowUps(actor: Actor) {
 /** A follow-up is seen by staff and by the customer it is for; to anyone else it does not exist. */
 export function canViewFollowUp(actor: Actor, followUp: { customerId: number }) {
   return isStaff(actor) || (isSignedIn(actor) && actor.id === followUp.customerId);
+}
+
+/** Replies and private messages on a follow-up, and "still not solved": its customer and staff, while not suspended. */
+export function canWriteOnFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return canWrite(actor) && canViewFollowUp(actor, followUp);
 }
 
 /** The one satisfaction question is the customer's to answer, nobody else's. */

@@ -359,12 +359,17 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
   ensure(canDraftArticleFromThread(actor), "Only staff can draft knowledge-base articles.");
   const db = getDb();
   const thread = db
-    .select({ id: threads.id, title: threads.title, slug: threads.slug, categoryName: categories.name })
+    .select({ id: threads.id, title: threads.title, slug: threads.slug, categoryName: categories.name, visibility: threads.visibility })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
     .where(eq(threads.id, threadId))
     .get();
   if (!thread) throw new NotFoundError("That question does not exist.");
+  // An article republishes the thread to readers: a question moderators took out of public view
+  // (held, hidden or deleted) cannot become one until it is public again.
+  if (thread.visibility !== "visible") {
+    throw new ConflictError("This question is not public (it is held, hidden or deleted), so it cannot become an article. Approve or restore it first.");
+  }
   const threadPosts = db
     .select({ id: posts.id, kind: posts.kind, bodyMarkdown: posts.bodyMarkdown, solution: solutions.kind, author: users.username })
     .from(posts)
@@ -372,8 +377,9 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
     .leftJoin(solutions, eq(solutions.postId, posts.id))
     .where(and(eq(posts.threadId, threadId), eq(posts.moderationState, "visible"), sql`(${posts.kind} = 'question' OR ${solutions.kind} IS NOT NULL)`))
     .all();
-  const question = threadPosts.find((post) => post.kind === "question")!;
+  const question = threadPosts.find((post) => post.kind === "question");
   const answer = threadPosts.find((post) => post.solution === "verified") ?? threadPosts.find((post) => post.solution === "accepted");
+  if (!question) throw new NotFoundError("That question does not exist.");
   if (!answer) throw new ConflictError("This thread has no accepted or verified answer yet, so there is nothing to draft from.");
   const threadTagNames = db
     .select({ name: tags.name })
@@ -412,5 +418,5 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
     `*Adapted from [a community thread](${threadUrl}); the answer is by ${answer.author}.*`,
     "",
   ].join("\n");
-  return { fileName: `${slugify(thread.title)}.md`, markdown, thread };
+  return { fileName: `${slugify(thread.title)}.md`, markdown, thread: { id: thread.id, title: thread.title, slug: thread.slug, categoryName: thread.categoryName } };
 }

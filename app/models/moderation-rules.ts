@@ -31,6 +31,8 @@ export const AUDIT_ACTION_LABELS = {
   "post.delete": "Deleted a post",
   "post.restore": "Restored a post",
   "post.edit": "Edited someone's post",
+  "revision.redact": "Removed text from a post's history",
+  "revision.unredact": "Put back text removed from a post's history",
   "answer.verify": "Verified a solution",
   "answer.unverify": "Removed a verification",
   "thread.lock": "Locked a thread",

@@ -1,24 +1,23 @@
 /**
  * Post moderation: flags, held posts of new members, the review queue and staff decisions.
  *
- * A post's moderation_state decides who sees it (see `canSeeModeratedContent`). Every change of
+ * A post's moderation_state, and its thread's visibility, decide who sees it (see `canSeePost`). Every change of
  * state goes through `changePostState`, which keeps the thread's visibility, the visible-answer
  * count, tag counts, the thread's status and its search document in step, in the same transaction.
  * A post enters the review queue (review_requested_at) when it is held or first flagged, and leaves
  * it when staff decide; that decision resolves its open flags.
  */
-import { and, asc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { flags, moderationSettings, posts, threadTags, tags, threads, users, type ModerationState } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
-import { ConflictError, NotFoundError } from "~/lib/errors.server";
+import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
   canFlagPost,
   canManageModerationSettings,
   canModerate,
-  canSeeModeratedContent,
   ensure,
   ensureSignedIn,
   isSignedIn,
@@ -31,7 +30,7 @@ import { disciplineCounts, recordAudit } from "./audit.server";
 import { FLAG_REASON_LABELS, POST_DECISIONS, REVIEW_QUEUE_PAGE_SIZE, USER_FLAG_REASONS, type PostDecision } from "./moderation-rules";
 import { notify } from "./notification.server";
 import { indexThread } from "./search.server";
-import { refreshThreadStatus } from "./thread.server";
+import { findPostInThread, refreshThreadStatus } from "./thread.server";
 
 export function getModerationSettings() {
   const row = getDb().select().from(moderationSettings).where(eq(moderationSettings.id, 1)).get();
@@ -61,13 +60,6 @@ export function updateModerationSettings(actor: Actor, input: unknown) {
     getDb().update(moderationSettings).set(values).where(eq(moderationSettings.id, 1)).run();
     recordAudit(actor, { action: "settings.update", subject: { type: "settings", id: 1, label: "Moderation settings" }, before, after: values });
   });
-}
-
-/** The posts `actor` may see, as a condition on `posts`: what `canSeeModeratedContent` allows, in SQL. */
-export function visiblePostsCondition(actor: Actor): SQL | undefined {
-  if (isStaff(actor)) return undefined;
-  if (!isSignedIn(actor)) return eq(posts.moderationState, "visible");
-  return sql`(${posts.moderationState} = 'visible' OR (${posts.authorId} = ${actor.id} AND ${posts.moderationState} IN ('held', 'hidden')))`;
 }
 
 /** For a thread page: which posts the actor has flagged, and (for staff) how many open flags each has. */
@@ -170,33 +162,13 @@ const flagSchema = z
   })
   .refine((values) => values.reason !== "other" || values.note.length > 0, { path: ["note"], message: "Tell us what is wrong with the post." });
 
-const postForModeration = (postId: number) =>
-  getDb()
-    .select({
-      id: posts.id,
-      threadId: posts.threadId,
-      kind: posts.kind,
-      authorId: posts.authorId,
-      moderationState: posts.moderationState,
-      reviewRequestedAt: posts.reviewRequestedAt,
-      bodyHtml: posts.bodyHtml,
-      author: users.username,
-      title: threads.title,
-      slug: threads.slug,
-    })
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(eq(posts.id, postId))
-    .get();
-
-const postLabel = (post: { kind: string; author: string; title: string }) =>
+/** How the audit log names a post. */
+export const postLabel = (post: { kind: string; author: string; title: string }) =>
   `${post.kind === "question" ? "Question" : "Answer"} by ${post.author} in "${post.title}"`;
 
-/** The post `actor` wants to flag: a 404 when they may not see it, a 403 when it is their own. */
+/** The post `actor` wants to flag: a 404 when they may not see it (or its thread), a 403 when it is their own. */
 function postToFlag(actor: Member, postId: number) {
-  const post = postForModeration(postId);
-  if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
+  const post = findPostInThread(actor, postId);
   ensure(canFlagPost(actor, post), "You cannot flag your own post.");
   const openFlag = getDb()
     .select({ id: flags.id })
@@ -273,8 +245,7 @@ export function decideOnPost(actor: Actor, postId: number, input: unknown) {
   const { decision, reason } = parseInput(decisionSchema, input);
   const db = getDb();
   return writeTransaction(() => {
-    const post = postForModeration(postId);
-    if (!post) throw new NotFoundError("That post does not exist.");
+    const post = findPostInThread(actor, postId);
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     const to = DECISION_STATE[decision];

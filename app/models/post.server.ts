@@ -3,7 +3,8 @@
  * Every edit keeps the text it replaces in post_revisions, with who replaced it and when; Markdown
  * is rendered once, when saved.
  */
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { postRevisions, posts, solutions, threads, users } from "../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -11,14 +12,24 @@ import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
-import { canAnswerThread, canEditPost, canSeeModeratedContent, canViewPostHistory, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import {
+  canAnswerThread,
+  canEditPost,
+  canReadRedactedRevision,
+  canRedactRevision,
+  canSeeThread,
+  canViewPostHistory,
+  ensure,
+  ensureSignedIn,
+  type Actor,
+} from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./community-rules";
 import { recordReplyOnFollowUp } from "./follow-up-state.server";
 import { recordAudit } from "./audit.server";
-import { initialPostState, queueHeldPost } from "./moderation.server";
+import { initialPostState, postLabel, queueHeldPost } from "./moderation.server";
 import { indexThread } from "./search.server";
-import { bodySchema, refreshThreadStatus, titleSchema } from "./thread.server";
+import { bodySchema, findPostInThread, refreshThreadStatus, titleSchema } from "./thread.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
@@ -29,11 +40,11 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
   const db = getDb();
   return writeTransaction(() => {
     const thread = db
-      .select({ authorId: threads.authorId, status: threads.status, lockedAt: threads.lockedAt, moderationState: threads.visibility })
+      .select({ authorId: threads.authorId, status: threads.status, lockedAt: threads.lockedAt, visibility: threads.visibility })
       .from(threads)
       .where(eq(threads.id, threadId))
       .get();
-    if (!thread || !canSeeModeratedContent(actor, thread)) throw new NotFoundError("That question does not exist.");
+    if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(canAnswerThread(actor, thread), thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.");
     consume(`answer:user:${actor.id}`, LIMITS.answer);
     const at = now();
@@ -60,22 +71,8 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
 
 /** The post with what an editor needs: its Markdown, and the title when it is a question. */
 export function getPostForEdit(actor: Actor, postId: number) {
-  const post = getDb()
-    .select({
-      id: posts.id,
-      kind: posts.kind,
-      authorId: posts.authorId,
-      bodyMarkdown: posts.bodyMarkdown,
-      threadId: posts.threadId,
-      moderationState: posts.moderationState,
-      title: threads.title,
-      slug: threads.slug,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(eq(posts.id, postId))
-    .get();
-  if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
+  const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = findPostInThread(actor, postId);
+  const post = { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
   ensure(canEditPost(actor, post), "You can only edit your own posts.");
   return post;
 }
@@ -127,58 +124,108 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
   });
 }
 
-/** Every version of a post, newest first: the current text, then each text an edit replaced. */
+const editor = alias(users, "editor");
+const redactor = alias(users, "redactor");
+
+/**
+ * Every version of a post, newest first: the current text, then each text an edit replaced. The
+ * history follows the post (a 404 to whoever may not see it); a redacted version's text and title
+ * reach staff only, marked with who removed them, when and why.
+ */
 export function getPostHistory(actor: Actor, postId: number) {
-  ensure(canViewPostHistory(actor));
-  const db = getDb();
-  const post = db
-    .select({
-      id: posts.id,
-      kind: posts.kind,
-      authorId: posts.authorId,
-      moderationState: posts.moderationState,
-      bodyMarkdown: posts.bodyMarkdown,
-      createdAt: posts.createdAt,
-      editedAt: posts.editedAt,
-      author: users.username,
-      threadId: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(eq(posts.id, postId))
-    .get();
-  if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
-  const revisions = db
+  const found = findPostInThread(actor, postId);
+  ensure(canViewPostHistory(actor, { post: found, thread: { authorId: found.threadAuthorId, visibility: found.threadVisibility } }), undefined, true);
+  const { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug } = found;
+  const post = { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug };
+  const revisions = getDb()
     .select({
       id: postRevisions.id,
       previousTitle: postRevisions.previousTitle,
       previousBodyMarkdown: postRevisions.previousBodyMarkdown,
       previousAuthoredAt: postRevisions.previousAuthoredAt,
       editedAt: postRevisions.editedAt,
-      editor: users.username,
+      editor: editor.username,
+      redactedAt: postRevisions.redactedAt,
+      redactedBy: redactor.username,
+      redactionReason: postRevisions.redactionReason,
     })
     .from(postRevisions)
-    .innerJoin(users, eq(users.id, postRevisions.editorId))
+    .innerJoin(editor, eq(editor.id, postRevisions.editorId))
+    .leftJoin(redactor, eq(redactor.id, postRevisions.redactedById))
     .where(eq(postRevisions.postId, postId))
     .orderBy(desc(postRevisions.editedAt), desc(postRevisions.id))
     .all();
+  const readsRedacted = canReadRedactedRevision(actor);
   // Version n was written at previousAuthoredAt and replaced by `editor` at editedAt.
   const versions = [
-    { number: revisions.length + 1, title: post.kind === "question" ? post.title : null, bodyMarkdown: post.bodyMarkdown, writtenAt: post.editedAt ?? post.createdAt, replacedBy: null as string | null },
-    ...revisions.map((revision, index) => ({
-      number: revisions.length - index,
-      title: revision.previousTitle,
-      bodyMarkdown: revision.previousBodyMarkdown,
-      writtenAt: revision.previousAuthoredAt,
-      replacedBy: revision.editor,
-    })),
+    { number: revisions.length + 1, revisionId: null as number | null, title: post.kind === "question" ? post.title : null, bodyMarkdown: post.bodyMarkdown as string | null, writtenAt: post.editedAt ?? post.createdAt, replacedBy: null as string | null, redaction: null as Redaction | null },
+    ...revisions.map((revision, index) => {
+      const redaction = revision.redactedAt ? { at: revision.redactedAt, by: revision.redactedBy, reason: readsRedacted ? revision.redactionReason : null } : null;
+      const hidden = redaction !== null && !readsRedacted;
+      return {
+        number: revisions.length - index,
+        revisionId: revision.id,
+        title: hidden ? null : revision.previousTitle,
+        bodyMarkdown: hidden ? null : revision.previousBodyMarkdown,
+        writtenAt: revision.previousAuthoredAt,
+        replacedBy: revision.editor,
+        redaction: redaction && { ...redaction, by: readsRedacted ? redaction.by : null },
+      };
+    }),
   ];
-  return { post, versions };
+  return { post, versions, canRedact: canRedactRevision(actor) };
 }
 
+type Redaction = { at: Date; by: string | null; reason: string | null };
+
+const redactionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("redact"),
+    revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+    reason: z.string({ error: "Say why the text is removed." }).trim().min(1, "Say why the text is removed.").max(500, "Keep the reason under 500 characters."),
+  }),
+  z.object({
+    intent: z.literal("unredact"),
+    revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+    reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+  }),
+], { error: "Unknown action." });
+
+/**
+ * Staff remove a past version's text from everyone but staff (personal data), or put it back.
+ * The text stays in the row for staff; the audit entry records the version and the reason, never the text.
+ */
+export function redactRevision(actor: Actor, postId: number, input: unknown) {
+  ensure(canRedactRevision(actor), "Only staff can remove text from a post's history.");
+  ensureSignedIn(actor);
+  const values = parseInput(redactionSchema, input);
+  const db = getDb();
+  return writeTransaction(() => {
+    const post = findPostInThread(actor, postId);
+    const revision = db
+      .select({ id: postRevisions.id, redactedAt: postRevisions.redactedAt })
+      .from(postRevisions)
+      .where(and(eq(postRevisions.id, values.revisionId), eq(postRevisions.postId, postId)))
+      .get();
+    if (!revision) throw new NotFoundError("That version does not exist.");
+    const redact = values.intent === "redact";
+    if ((revision.redactedAt !== null) === redact) return { changed: false };
+    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    const at = now();
+    db.update(postRevisions)
+      .set(redact ? { redactedAt: at, redactedById: actor.id, redactionReason: values.reason } : { redactedAt: null, redactedById: null, redactionReason: null })
+      .where(eq(postRevisions.id, revision.id))
+      .run();
+    recordAudit(actor, {
+      action: redact ? "revision.redact" : "revision.unredact",
+      subject: { type: "post", id: postId, label: postLabel(post) },
+      reason: values.reason || null,
+      before: { revision: revision.id, redacted: !redact },
+      after: { revision: revision.id, redacted: redact },
+    }, at);
+    return { changed: true };
+  });
+}
 
 const previewSchema = z.object({ body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`) });
 

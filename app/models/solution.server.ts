@@ -3,16 +3,16 @@
  * Each kind is one row per thread (marking another answer moves it); both may point at one answer.
  */
 import { and, eq } from "drizzle-orm";
-import { posts, solutions, threads, type SolutionKind } from "../../db/schema";
+import { solutions, threads, type SolutionKind } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
-import { canAcceptAnswer, canSeeModeratedContent, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canAcceptAnswer, canSeeThread, canVerifyAnswer, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "./audit.server";
 import { indexThread } from "./search.server";
 import { resolveFollowUpOfSolvedThread } from "./support.server";
-import { refreshThreadStatus } from "./thread.server";
+import { findPostInThread, refreshThreadStatus } from "./thread.server";
 
 function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {
   if (kind === "accepted") ensure(canAcceptAnswer(actor, thread), "Only the person who asked can accept an answer.");
@@ -24,22 +24,7 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
   ensureSignedIn(actor);
   const db = getDb();
   return writeTransaction(() => {
-    const post = db
-      .select({
-        id: posts.id,
-        kind: posts.kind,
-        authorId: posts.authorId,
-        moderationState: posts.moderationState,
-        threadId: posts.threadId,
-        title: threads.title,
-        threadAuthorId: threads.authorId,
-        threadStatus: threads.status,
-      })
-      .from(posts)
-      .innerJoin(threads, eq(threads.id, posts.threadId))
-      .where(eq(posts.id, postId))
-      .get();
-    if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That answer does not exist.");
+    const post = findPostInThread(actor, postId, "That answer does not exist.");
     ensureMayMark(actor, kind, { authorId: post.threadAuthorId, status: post.threadStatus });
     if (post.kind !== "answer") throw new ValidationError({}, "Only an answer can be a solution.");
     if (post.moderationState !== "visible") throw new ConflictError("Only an answer everyone can see can be a solution.");
@@ -64,12 +49,12 @@ export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind)
   const db = getDb();
   return writeTransaction(() => {
     const row = db
-      .select({ threadId: solutions.threadId, title: threads.title, threadAuthorId: threads.authorId, threadStatus: threads.status })
+      .select({ threadId: solutions.threadId, title: threads.title, threadAuthorId: threads.authorId, threadStatus: threads.status, visibility: threads.visibility })
       .from(solutions)
       .innerJoin(threads, eq(threads.id, solutions.threadId))
       .where(and(eq(solutions.postId, postId), eq(solutions.kind, kind)))
       .get();
-    if (!row) throw new NotFoundError("That answer is not marked as a solution.");
+    if (!row || !canSeeThread(actor, { authorId: row.threadAuthorId, visibility: row.visibility })) throw new NotFoundError("That answer is not marked as a solution.");
     ensureMayMark(actor, kind, { authorId: row.threadAuthorId, status: row.threadStatus });
     consume(`solution:user:${actor.id}`, LIMITS.solution);
     db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind))).run();

@@ -14,18 +14,20 @@ import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import {
   canAskQuestion,
-  canSeeModeratedContent,
+  canSeePost,
+  canSeeThread,
   canViewThread,
   ensure,
   ensureSignedIn,
   isSignedIn,
   postCapabilities,
   threadCapabilities,
+  visiblePostsCondition,
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { ANSWERS_PER_PAGE, MAX_BODY_LENGTH, THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./community-rules";
-import { initialPostState, postFlagsForPage, queueHeldPost, visiblePostsCondition } from "./moderation.server";
+import { initialPostState, postFlagsForPage, queueHeldPost } from "./moderation.server";
 import { indexThread } from "./search.server";
 import { resolveTagList, tagsByThread } from "./tag.server";
 
@@ -205,12 +207,14 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     .where(eq(threads.id, threadId))
     .get();
   // A thread nobody but its author and staff may see does not exist for anyone else.
-  if (!thread || !canSeeModeratedContent(actor, { authorId: thread.authorId, moderationState: thread.visibility })) {
-    throw new NotFoundError("That question does not exist.");
-  }
-  const duplicateOf = thread.duplicateOfId
-    ? (db.select({ id: threads.id, title: threads.title, slug: threads.slug }).from(threads).where(eq(threads.id, thread.duplicateOfId)).get() ?? null)
-    : null;
+  if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
+  // The original of a duplicate is named and linked only for readers who may see it.
+  const original = thread.duplicateOfId
+    ? db.select({ id: threads.id, title: threads.title, slug: threads.slug, authorId: threads.authorId, visibility: threads.visibility }).from(threads).where(eq(threads.id, thread.duplicateOfId)).get()
+    : undefined;
+  const duplicateOf = original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
+  // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
+  const closedReason = thread.duplicateOfId ? null : thread.closedReason;
   const seenPosts = visiblePostsCondition(actor);
 
   const threadSolutions = db.select().from(solutions).where(eq(solutions.threadId, threadId)).all();
@@ -282,7 +286,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   const nonSolutionCount = thread.answerCount - solutionPosts.length;
 
   return {
-    thread: { ...thread, tags: tagNames, duplicateOf },
+    thread: { ...thread, closedReason, tags: tagNames, duplicateOf, closedAsDuplicate: thread.duplicateOfId !== null },
     question: withFlags(question),
     solutions: answersPage === 1 ? solutionPosts.map(withFlags) : [],
     answers: answers.map(withFlags),
@@ -292,6 +296,41 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   };
 }
 
+
+/**
+ * A post with its thread, for every page and action addressed by a post id: a 404 unless the actor
+ * may see the post and its thread (`canSeePost`), checked before anything is written.
+ */
+export function findPostInThread(actor: Actor, postId: number, missing = "That post does not exist.") {
+  const row = getDb()
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      authorId: posts.authorId,
+      moderationState: posts.moderationState,
+      reviewRequestedAt: posts.reviewRequestedAt,
+      bodyMarkdown: posts.bodyMarkdown,
+      bodyHtml: posts.bodyHtml,
+      createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
+      author: users.username,
+      threadId: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      threadAuthorId: threads.authorId,
+      threadStatus: threads.status,
+      threadVisibility: threads.visibility,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(eq(posts.id, postId))
+    .get();
+  if (!row || !canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.threadVisibility } })) {
+    throw new NotFoundError(missing);
+  }
+  return row;
+}
 
 /** Recomputes a thread's status from its visible solutions and answers; closed threads stay closed. */
 export function refreshThreadStatus(threadId: number) {

@@ -3,7 +3,7 @@
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash.
  */
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../db/schema";
 import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server";
@@ -12,7 +12,7 @@ import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, type Actor } from "~/lib/permissions.server";
+import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
 import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
 import { isCustomerEmail } from "./user-moderation.server";
 
@@ -140,22 +140,18 @@ export function getUserProfile(actor: Actor, username: string) {
     .where(eq(users.username, username.toLowerCase()))
     .get();
   if (!user) throw new NotFoundError("There is no member with that name.");
-  // Held and hidden posts are listed for their author and staff only, as on thread pages.
   const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
-  const onlyVisible = (column: typeof posts.moderationState | typeof threads.visibility) => (seesAll ? sql`${column} != 'deleted'` : eq(column, "visible"));
+  // Counts and lists hold what the viewer may see, post and thread (`canSeePost`): held and hidden
+  // posts for their author and staff, as on thread pages. Deleted ones are not listed, even for staff.
+  const listedPosts = and(eq(posts.authorId, user.id), visiblePostsCondition(actor), ne(posts.moderationState, "deleted"), sql`(SELECT t.visibility FROM threads t WHERE t.id = ${posts.threadId}) != 'deleted'`);
 
   const [postCounts, solutionCounts] = [
-    db
-      .select({ kind: posts.kind, total: count() })
-      .from(posts)
-      .where(and(eq(posts.authorId, user.id), onlyVisible(posts.moderationState)))
-      .groupBy(posts.kind)
-      .all(),
+    db.select({ kind: posts.kind, total: count() }).from(posts).where(listedPosts).groupBy(posts.kind).all(),
     db
       .select({ kind: solutions.kind, total: count() })
       .from(solutions)
       .innerJoin(posts, eq(posts.id, solutions.postId))
-      .where(eq(posts.authorId, user.id))
+      .where(listedPosts)
       .groupBy(solutions.kind)
       .all(),
   ];
@@ -165,7 +161,7 @@ export function getUserProfile(actor: Actor, username: string) {
   const questions = db
     .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, score: threads.score, answerCount: threads.answerCount, createdAt: threads.createdAt, moderationState: threads.visibility })
     .from(threads)
-    .where(and(eq(threads.authorId, user.id), onlyVisible(threads.visibility)))
+    .where(and(eq(threads.authorId, user.id), visibleThreadsCondition(actor), ne(threads.visibility, "deleted")))
     .orderBy(sql`${threads.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();
@@ -173,7 +169,7 @@ export function getUserProfile(actor: Actor, username: string) {
     .select({ postId: posts.id, score: posts.score, createdAt: posts.createdAt, threadId: threads.id, title: threads.title, slug: threads.slug, status: threads.status, moderationState: posts.moderationState })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(and(eq(posts.authorId, user.id), eq(posts.kind, "answer"), onlyVisible(posts.moderationState), eq(threads.visibility, "visible")))
+    .where(and(listedPosts, eq(posts.kind, "answer")))
     .orderBy(sql`${posts.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();

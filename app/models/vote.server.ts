@@ -9,10 +9,11 @@ import { z } from "zod";
 import { posts, threads, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
-import { ConflictError, NotFoundError } from "~/lib/errors.server";
+import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canSeeModeratedContent, canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { findPostInThread } from "./thread.server";
 
 const voteSchema = z.object({
   value: z.enum(["1", "-1", "0"], { error: "A vote is up (1), down (-1) or removed (0)." }).transform(Number),
@@ -23,12 +24,8 @@ export function castVote(actor: Actor, postId: number, input: unknown) {
   const { value } = parseInput(voteSchema, input);
   const db = getDb();
   return writeTransaction(() => {
-    const post = db
-      .select({ id: posts.id, authorId: posts.authorId, kind: posts.kind, threadId: posts.threadId, moderationState: posts.moderationState })
-      .from(posts)
-      .where(eq(posts.id, postId))
-      .get();
-    if (!post || !canSeeModeratedContent(actor, post)) throw new NotFoundError("That post does not exist.");
+    // A post the voter may not see (itself, or through its thread) does not exist: nothing is written.
+    const post = findPostInThread(actor, postId);
     if (post.moderationState !== "visible") throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
     ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
     consume(`vote:user:${actor.id}`, LIMITS.vote);

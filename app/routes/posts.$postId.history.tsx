@@ -1,9 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
 import { threadPath } from "~/components/thread-row";
-import { idParam, loaderResult } from "~/lib/http.server";
-import { getPostHistory } from "~/models/post.server";
+import { FormError, TextField } from "~/components/ui/field";
+import { formValues } from "~/lib/forms.server";
+import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+import { getPostHistory, redactRevision } from "~/models/post.server";
+
+export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Revision history" }];
 
@@ -12,8 +18,47 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return loaderResult(() => getPostHistory(context.actor, postId));
 }
 
+/** Staff remove a version's text from the public history (or put it back). */
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const postId = idParam(params.postId);
+  const values = formValues(await request.formData());
+  return actionResult(() => {
+    redactRevision(context.actor, postId, values);
+    return redirect(`/posts/${postId}/history#revision-${values.revisionId ?? ""}`, 303);
+  }, values);
+}
+
+type Version = ReturnType<typeof useLoaderData<typeof loader>>["versions"][number];
+type Failure = { formError: string | null; fieldErrors: Record<string, string | undefined>; values?: Record<string, string> } | null;
+
+function RedactionControls({ version, failure }: { version: Version; failure: Failure }) {
+  if (version.revisionId === null) return null;
+  const mine = failure?.values?.revisionId === String(version.revisionId) ? failure : null;
+  if (version.redaction) {
+    return (
+      <Form method="post" className="redaction-form">
+        <input type="hidden" name="intent" value="unredact" />
+        <input type="hidden" name="revisionId" value={version.revisionId} />
+        <FormError message={mine?.formError} />
+        <button type="submit" className="button button-secondary button-small">Put the text back</button>
+      </Form>
+    );
+  }
+  return (
+    <Form method="post" className="redaction-form" noValidate>
+      <input type="hidden" name="intent" value="redact" />
+      <input type="hidden" name="revisionId" value={version.revisionId} />
+      <FormError message={mine?.formError} />
+      <TextField name="reason" id={`reason-${version.revisionId}`} label="Why remove this version's text? (staff only see it afterwards)" maxLength={500} defaultValue={mine?.values?.reason} error={mine?.fieldErrors.reason} />
+      <button type="submit" className="button button-secondary button-small">Remove for everyone but staff</button>
+    </Form>
+  );
+}
+
 export default function PostHistory() {
-  const { post, versions } = useLoaderData<typeof loader>();
+  const { post, versions, canRedact } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok ? result : null;
   return (
     <div>
       <h1>Revision history</h1>
@@ -23,7 +68,7 @@ export default function PostHistory() {
       </p>
       <ol reversed className="plain-list">
         {versions.map((version) => (
-          <li key={version.number} className="revision">
+          <li key={version.number} className="revision" id={version.revisionId ? `revision-${version.revisionId}` : undefined}>
             <h2 className="section-title">
               Version {version.number}
               {version.replacedBy ? null : " (current)"}
@@ -32,8 +77,16 @@ export default function PostHistory() {
               Written <RelativeTime date={version.writtenAt} />
               {version.replacedBy ? <> · replaced by an edit from {version.replacedBy}</> : null}
             </p>
+            {version.redaction ? (
+              <p className="notice" role="note">
+                Removed by staff
+                {version.redaction.by ? <> ({version.redaction.by}, <RelativeTime date={version.redaction.at} />{version.redaction.reason ? `: ${version.redaction.reason}` : ""})</> : null}.
+                {version.bodyMarkdown !== null ? " Only staff see the text below." : null}
+              </p>
+            ) : null}
             {version.title ? <p><strong>Title:</strong> {version.title}</p> : null}
-            <pre>{version.bodyMarkdown}</pre>
+            {version.bodyMarkdown !== null ? <pre>{version.bodyMarkdown}</pre> : null}
+            {canRedact ? <RedactionControls version={version} failure={failure} /> : null}
           </li>
         ))}
       </ol>

@@ -158,6 +158,10 @@ export default function ThreadPage() {
         <p className="notice" role="note">
           This question has been asked before and already has answers: <Link to={threadPath(thread.duplicateOf)}>{thread.duplicateOf.title}</Link>
         </p>
+      ) : thread.closedAsDuplicate ? (
+        <p className="notice" role="note">
+          Closed by a moderator as a duplicate of another question.
+        </p>
       ) : thread.status === "closed" && thread.closedReason ? (
         <p className="notice" role="note">
           Closed by a moderator: {thread.closedReason}

@@ -27,7 +27,19 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canVoteOnPost", situation: "the member's own post", call: (a) => permissions.canVoteOnPost(a, membersOwn), allowed: ["customer", "staff", "admin"] },
   { predicate: "canEditPost", situation: "someone else's post", call: (a) => permissions.canEditPost(a, someoneElses), allowed: ["staff", "admin"] },
   { predicate: "canEditPost", situation: "the member's own post", call: (a) => permissions.canEditPost(a, membersOwn), allowed: ["member", "staff", "admin"] },
-  { predicate: "canViewPostHistory", situation: "any post", call: (a) => permissions.canViewPostHistory(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canViewPostHistory", situation: "a visible post in a visible thread", call: (a) => permissions.canViewPostHistory(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 99, visibility: "visible" } }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canViewPostHistory", situation: "a visible answer in someone else's hidden thread", call: (a) => permissions.canViewPostHistory(a, { post: { authorId: 1, moderationState: "visible" }, thread: { authorId: 99, visibility: "hidden" } }), allowed: ["staff", "admin"] },
+  { predicate: "canSeeThread", situation: "a visible thread", call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "visible" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canSeeThread", situation: "the member's own held thread", call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "held" }), allowed: ["member", "staff", "admin"] },
+  { predicate: "canSeeThread", situation: "someone else's hidden thread", call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "hidden" }), allowed: ["staff", "admin"] },
+  { predicate: "canSeeThread", situation: "the member's own deleted thread", call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "deleted" }), allowed: ["staff", "admin"] },
+  { predicate: "canSeePost", situation: "a visible answer in a visible thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 99, visibility: "visible" } }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
+  { predicate: "canSeePost", situation: "a visible answer in someone else's held thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 98, visibility: "held" } }), allowed: ["staff", "admin"] },
+  { predicate: "canSeePost", situation: "the member's own answer in someone else's hidden thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 1, moderationState: "visible" }, thread: { authorId: 99, visibility: "hidden" } }), allowed: ["staff", "admin"] },
+  { predicate: "canSeePost", situation: "someone else's answer in the member's own hidden thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 1, visibility: "hidden" } }), allowed: ["member", "staff", "admin"] },
+  { predicate: "canSeePost", situation: "someone else's hidden answer in a visible thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "hidden" }, thread: { authorId: 99, visibility: "visible" } }), allowed: ["staff", "admin"] },
+  { predicate: "canRedactRevision", situation: "a past version of a post", call: (a) => permissions.canRedactRevision(a), allowed: ["staff", "admin"] },
+  { predicate: "canReadRedactedRevision", situation: "a redacted version of a post", call: (a) => permissions.canReadRedactedRevision(a), allowed: ["staff", "admin"] },
   { predicate: "canAcceptAnswer", situation: "the member's own open thread", call: (a) => permissions.canAcceptAnswer(a, openThreadOfMember), allowed: ["member"] },
   { predicate: "canAcceptAnswer", situation: "someone else's thread", call: (a) => permissions.canAcceptAnswer(a, openThreadOfOther), allowed: [] },
   { predicate: "canAcceptAnswer", situation: "the member's own closed thread", call: (a) => permissions.canAcceptAnswer(a, closedThreadOfMember), allowed: [] },
@@ -49,6 +61,8 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canWorkFollowUps", situation: "the support queue", call: (a) => permissions.canWorkFollowUps(a), allowed: ["staff", "admin"] },
   { predicate: "canViewFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
   { predicate: "canViewFollowUp", situation: "another customer's follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 99 }), allowed: ["staff", "admin"] },
+  { predicate: "canWriteOnFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canWriteOnFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
+  { predicate: "canWriteOnFollowUp", situation: "another customer's follow-up", call: (a) => permissions.canWriteOnFollowUp(a, { customerId: 99 }), allowed: ["staff", "admin"] },
   { predicate: "canRateFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canRateFollowUp(a, { customerId: 2 }), allowed: ["customer"] },
   { predicate: "canSetResponseTargets", situation: "a category", call: (a) => permissions.canSetResponseTargets(a), allowed: ["admin"] },
   { predicate: "canDraftArticleFromThread", situation: "a solved thread", call: (a) => permissions.canDraftArticleFromThread(a), allowed: ["staff", "admin"] },
@@ -96,6 +110,12 @@ describe("permissions", () => {
     expect(permissions.canAcceptAnswer(suspended, openThreadOfMember)).toBe(false);
     expect(permissions.canGiveArticleFeedback(suspended, { audience: "public" })).toBe(false);
     expect(permissions.canModerate(suspendedStaff)).toBe(false);
+    expect(permissions.canRedactRevision(suspendedStaff)).toBe(false);
+    const suspendedCustomer: Actor = { ...customer, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
+    expect(permissions.canViewFollowUp(suspendedCustomer, { customerId: 2 })).toBe(true);
+    expect(permissions.canWriteOnFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
+    expect(permissions.canRateFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
+    expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2 })).toBe(false);
     const ended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() - 1000) } as Actor;
     expect(permissions.canAskQuestion(ended)).toBe(true);
   });
