@@ -28,9 +28,11 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import {
   canRateFollowUp,
   canRequestFollowUp,
+  canSeeThread,
   canSetResponseTargets,
   canViewFollowUp,
   canWorkFollowUps,
+  canWriteOnFollowUp,
   ensure,
   ensureSignedIn,
   isStaff,
@@ -106,8 +108,8 @@ function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member
 export function requestFollowUp(actor: Actor, threadId: number) {
   ensureSignedIn(actor);
   return writeTransaction(() => {
-    const thread = getDb().select({ authorId: threads.authorId }).from(threads).where(eq(threads.id, threadId)).get();
-    if (!thread) throw new NotFoundError("That question does not exist.");
+    const thread = getDb().select({ authorId: threads.authorId, visibility: threads.visibility }).from(threads).where(eq(threads.id, threadId)).get();
+    if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(canRequestFollowUp(actor, thread), "Only the customer who asked can ask for a follow-up.");
     consume(`follow-up:user:${actor.id}`, LIMITS.followUpRequest);
     const existing = activeFollowUpFor(threadId);
@@ -175,9 +177,22 @@ const workSchema = z.object({
 });
 
 function findFollowUp(actor: Actor, followUpId: number) {
-  const followUp = getDb().select().from(followUps).where(eq(followUps.id, followUpId)).get();
-  // Existence is private: a customer asking for someone else's follow-up gets a 404.
-  if (!followUp || !canViewFollowUp(actor, followUp)) throw new NotFoundError("That follow-up does not exist.");
+  const row = getDb()
+    .select({ followUp: followUps, thread: { authorId: threads.authorId, visibility: threads.visibility } })
+    .from(followUps)
+    .innerJoin(threads, eq(threads.id, followUps.threadId))
+    .where(eq(followUps.id, followUpId))
+    .get();
+  // Existence is private: a customer asking for someone else's follow-up gets a 404, and so does
+  // anyone asking for one whose thread they may no longer see (a deleted question).
+  if (!row || !canViewFollowUp(actor, row.followUp) || !canSeeThread(actor, row.thread)) throw new NotFoundError("That follow-up does not exist.");
+  return row.followUp;
+}
+
+/** The follow-up `actor` wants to write on: a 404 when they may not see it, a 403 while they may not write. */
+function followUpToWriteOn(actor: Actor, followUpId: number) {
+  const followUp = findFollowUp(actor, followUpId);
+  ensure(canWriteOnFollowUp(actor, followUp), "Your account is suspended: you can read but not write.");
   return followUp;
 }
 
@@ -247,8 +262,8 @@ export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
   return writeTransaction(() => {
-    // Whoever may see the follow-up (its customer, staff) may write on it.
-    const followUp = findFollowUp(actor, followUpId);
+    // Whoever may see the follow-up (its customer, staff) may write on it, unless suspended.
+    const followUp = followUpToWriteOn(actor, followUpId);
     if (followUp.status === "resolved") throw new ConflictError("This follow-up is resolved. Reopen it to reply.");
     const at = now();
     let postId: number | null = null;
@@ -290,7 +305,7 @@ export function addInternalNote(actor: Actor, followUpId: number, input: unknown
 export function reopenFollowUp(actor: Actor, followUpId: number) {
   ensureSignedIn(actor);
   return writeTransaction(() => {
-    const followUp = findFollowUp(actor, followUpId);
+    const followUp = followUpToWriteOn(actor, followUpId);
     if (followUp.status !== "resolved") return { followUpId };
     if (activeFollowUpFor(followUp.threadId)) throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
@@ -505,6 +520,7 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
     notes,
     history,
     staffView,
+    canWrite: canWriteOnFollowUp(actor, followUp),
     staff: staffView ? staffUsernames() : [],
   };
 }

@@ -73,7 +73,7 @@ const RATING_LABELS = ["Very poor", "Poor", "OK", "Good", "Excellent"];
 type SurveyState = { rating: number | null; comment: string | null; answeredAt: Date | null; canAnswer: boolean } | null;
 
 /** A resolved follow-up: the one satisfaction question for its customer, and the way to reopen it. */
-function Resolved({ survey, staffView, failure }: { survey: SurveyState; staffView: boolean; failure: { formError: string | null; fieldErrors: Record<string, string | undefined>; values?: Record<string, string> } | null }) {
+function Resolved({ survey, staffView, canWrite, failure }: { survey: SurveyState; staffView: boolean; canWrite: boolean; failure: { formError: string | null; fieldErrors: Record<string, string | undefined>; values?: Record<string, string> } | null }) {
   return (
     <section id="survey" className="notice survey" aria-labelledby="survey-heading">
       <h3 id="survey-heading">This follow-up is resolved</h3>
@@ -106,17 +106,19 @@ function Resolved({ survey, staffView, failure }: { survey: SurveyState; staffVi
         </Form>
       ) : null}
       {staffView && survey && !survey.answeredAt ? <p className="hint">The customer has not rated it yet.</p> : null}
-      <Form method="post">
-        <button type="submit" name="intent" value="reopen" className="button button-secondary">
-          {staffView ? "Reopen it" : "It is still not solved"}
-        </button>
-      </Form>
+      {canWrite ? (
+        <Form method="post">
+          <button type="submit" name="intent" value="reopen" className="button button-secondary">
+            {staffView ? "Reopen it" : "It is still not solved"}
+          </button>
+        </Form>
+      ) : null}
     </section>
   );
 }
 
 export default function FollowUpPage() {
-  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff, coach } = useLoaderData<typeof loader>();
+  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff, coach, canWrite } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
   const submitting = useNavigation().state === "submitting";
@@ -189,7 +191,9 @@ export default function FollowUpPage() {
               <Post key={message.id} author={message.username} role={message.role} createdAt={message.createdAt} bodyHtml={message.bodyHtml} />
             ))}
             {resolved ? (
-              <Resolved survey={survey} staffView={staffView} failure={failed("rate")} />
+              <Resolved survey={survey} staffView={staffView} canWrite={canWrite} failure={failed("rate")} />
+            ) : !canWrite ? (
+              <p className="notice" role="note">Your account is suspended: you can read this follow-up but not write on it.</p>
             ) : (
               // Keyed by the message count, so the box empties once a reply is saved.
               <Form method="post" noValidate key={`reply-${messages.length}-${thread.thread.answerCount}`}>
