@@ -4,7 +4,7 @@
 // a refused write must have left unchanged in the database.
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerDomainRules, flags, followUps, followUpSurveys, kbArticles, notifications, postRevisions, posts, privateMessages, threads, users, votes } from "../../db/schema";
+import { customerDomainRules, flags, followUps, followUpSurveys, kbArticles, kbFeedback, notifications, postRevisions, posts, privateMessages, threads, users, votes } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -247,6 +247,56 @@ const rows: Row[] = [
     expect: { ...each(READERS, 404), visitor: 403 },
     secrets: hiddenSecrets,
     state: () => db().select({ status: threads.status }).from(threads).where(eq(threads.id, f.hidden.id)).get(),
+  },
+  ...(["accept", "unaccept"] as const).map((intent): Row => ({
+    name: `${intent} the answer in a hidden thread`,
+    method: "POST",
+    path: () => threadPath(f.hidden),
+    form: () => ({ intent, postId: String(f.hidden.answerId) }),
+    expect: { ...each(READERS, 404), visitor: 403 },
+    secrets: hiddenSecrets,
+    state: () => db().select({ status: threads.status }).from(threads).where(eq(threads.id, f.hidden.id)).get(),
+  })),
+  {
+    name: "ask for a follow-up on a hidden thread",
+    method: "POST",
+    path: () => threadPath(f.hidden),
+    form: () => ({ intent: "follow-up" }),
+    expect: { ...each(READERS, 404), visitor: 403 },
+    secrets: hiddenSecrets,
+    state: () => db().select({ n: count() }).from(followUps).where(eq(followUps.threadId, f.hidden.id)).get()!.n,
+  },
+  {
+    name: "moderate a post",
+    method: "POST",
+    path: () => threadPath(f.visible),
+    form: () => ({ intent: "moderate-post", postId: String(f.visible.answerId), decision: "hide" }),
+    expect: { ...each(READERS, 403), visitor: 403 },
+    state: () => db().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, f.visible.answerId)).get(),
+  },
+  {
+    name: "lock a thread",
+    method: "POST",
+    path: () => threadPath(f.visible),
+    form: () => ({ intent: "moderate-thread", action: "lock" }),
+    expect: { ...each(READERS, 403), visitor: 403 },
+    state: () => db().select({ lockedAt: threads.lockedAt }).from(threads).where(eq(threads.id, f.visible.id)).get(),
+  },
+  {
+    name: "feedback on a customer-only article",
+    method: "POST",
+    path: () => `/kb/${f.customerArticle}`,
+    form: () => ({ helpful: "no" }),
+    expect: { visitor: 403, member: 403, unconfirmed: 403, suspended: 403 },
+    state: () => db().select({ n: count() }).from(kbFeedback).get()!.n,
+  },
+  {
+    name: "feedback on a staff-only article",
+    method: "POST",
+    path: () => `/kb/${f.staffArticle.slug}`,
+    form: () => ({ helpful: "yes" }),
+    expect: { visitor: 404, member: 404, customer: 404, suspended: 404 },
+    state: () => db().select({ n: count() }).from(kbFeedback).get()!.n,
   },
   // Redaction is for staff; a suspended account writes nothing.
   {
