@@ -94,7 +94,8 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
     const unchanged = current.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
     if (unchanged) return { threadId: post.threadId, slug: post.slug, changed: false };
     const at = now();
-    db.insert(postRevisions)
+    const revision = db
+      .insert(postRevisions)
       .values({
         postId,
         previousTitle: post.kind === "question" ? post.title : null,
@@ -103,7 +104,8 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
         editorId: actor.id,
         editedAt: at,
       })
-      .run();
+      .returning({ id: postRevisions.id })
+      .get();
     db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId)).run();
     const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
     if (newTitle !== undefined) threadChanges.title = newTitle;
@@ -116,8 +118,10 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
       recordAudit(actor, {
         action: "post.edit",
         subject: { type: "post", id: postId, label: `${post.kind === "question" ? "Question" : "Answer"} in "${post.title}"` },
-        before: { title: post.kind === "question" ? post.title : undefined, body: current.bodyMarkdown },
-        after: { title: newTitle, body: values.body },
+        // The replaced text stays in the revision, where staff can redact it; an unchangeable log
+        // entry holding a copy would keep personal data that staff edited out for good.
+        before: { revision: revision.id },
+        after: { titleChanged: newTitle !== undefined && newTitle !== post.title, bodyChanged: current.bodyMarkdown !== values.body },
       }, at);
     }
     return { threadId: post.threadId, slug: post.slug, changed: true };

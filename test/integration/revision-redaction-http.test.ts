@@ -84,6 +84,10 @@ describe("redacting a post's history", () => {
     expect(entry.action).toBe("revision.redact");
     expect(entry.reason).toBe("Home address");
     expect(JSON.stringify([entry.before, entry.after, entry.subjectLabel])).not.toContain("Privet");
+    // Nor does the staff edit's own entry keep a copy: the log cannot be changed, so it must not hold the text.
+    const entries = getDb().select().from(auditLog).where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId))).all();
+    expect(entries.map((row) => row.action)).toContain("post.edit");
+    expect(JSON.stringify(entries)).not.toContain("Privet");
   });
 
   it("lets staff put the text back, logged too", async () => {
