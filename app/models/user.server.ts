@@ -1,8 +1,9 @@
 /**
  * Accounts: sign-up, sign-in, password changes and public profiles.
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
- * an unknown email is checked against a dummy hash.
+ * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
+import { setTimeout } from "node:timers/promises";
 import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../db/schema";
@@ -10,10 +11,10 @@ import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server"
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
-import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, type Actor } from "~/lib/permissions.server";
-import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
+import { consume, countAttempt, LIMITS, resetLimit, retryAfter, signInDelayMs, uncountAttempt } from "~/lib/rate-limit.server";
 import { isCustomerEmail } from "./user-moderation.server";
 
 const email = z
@@ -90,22 +91,38 @@ export async function createUserWithRole(values: { email: string; username: stri
     .get();
 }
 
+/**
+ * Throttled so that guessing is slow but nobody can lock someone else out (OWASP's advice): the only
+ * hard limit is per address and account pair; past a few failures per account or per address, every
+ * attempt (whatever its password) waits before its answer. Attempts are counted before the password
+ * is checked, so a burst of parallel guesses meets the limits too; a success takes its count back.
+ */
 export async function signIn(input: unknown, { address }: { address: string }) {
   const values = parseInput(signInSchema, input);
-  const accountKey = `signin:account:${values.email}`;
-  const addressKey = `signin:address:${address}`;
-  ensureNotLimited(accountKey, LIMITS.signInPerAccount);
-  ensureNotLimited(addressKey, LIMITS.signInPerAddress);
+  const keys = {
+    pair: `signin:pair:${address}:${values.email}`,
+    account: `signin:account:${values.email}`,
+    address: `signin:address:${address}`,
+  };
+  const failures = writeTransaction(() => {
+    const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
+    if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
+    countAttempt(keys.pair, LIMITS.signInPerPair);
+    return { blockedFor: 0, account: countAttempt(keys.account, LIMITS.signInPerAccount), address: countAttempt(keys.address, LIMITS.signInPerAddress) };
+  });
+  if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
+  const delay = signInDelayMs(failures);
+  if (delay > 0) await setTimeout(delay);
 
   const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
-  if (!user || !valid) {
-    consume(accountKey, LIMITS.signInPerAccount);
-    consume(addressKey, LIMITS.signInPerAddress);
-    throw new ValidationError({}, "Email or password is incorrect.");
-  }
-  resetLimit(accountKey);
+  if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
+  writeTransaction(() => {
+    resetLimit(keys.pair);
+    resetLimit(keys.account);
+    uncountAttempt(keys.address);
+  });
   return { userId: user.id };
 }
 
