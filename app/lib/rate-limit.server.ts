@@ -22,6 +22,7 @@ export const LIMITS = {
   signInPerPair: { max: 5, windowMs: 15 * MINUTE },
   signInPerAccount: { max: 5, windowMs: 15 * MINUTE },
   signInPerAddress: { max: 30, windowMs: 15 * MINUTE },
+  confirmationEmail: { max: 3, windowMs: 60 * MINUTE },
   signUpPerAddress: { max: 10, windowMs: 60 * MINUTE },
   question: { max: 10, windowMs: 10 * MINUTE },
   answer: { max: 30, windowMs: 10 * MINUTE },

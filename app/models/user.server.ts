@@ -1,5 +1,6 @@
 /**
  * Accounts: sign-up, sign-in, password changes and public profiles.
+ * A new account is a member with an unconfirmed address, and is sent a confirmation link.
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
@@ -15,7 +16,7 @@ import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.ser
 import { parseInput } from "~/lib/forms.server";
 import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, type Actor } from "~/lib/permissions.server";
 import { consume, countAttempt, LIMITS, resetLimit, retryAfter, signInDelayMs, uncountAttempt } from "~/lib/rate-limit.server";
-import { isCustomerEmail } from "./user-moderation.server";
+import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
 
 const email = z
   .string()
@@ -59,7 +60,7 @@ export async function signUp(input: unknown, { address }: { address: string }) {
   const passwordHash = await hashPassword(values.password);
   const db = getDb();
   // Check and insert under one write lock, so two simultaneous sign-ups cannot both pass the check.
-  return writeTransaction(() => {
+  const created = writeTransaction(() => {
     const taken = db
       .select({ email: users.email, username: users.username })
       .from(users)
@@ -72,13 +73,16 @@ export async function signUp(input: unknown, { address }: { address: string }) {
       // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
       throw new ValidationError({ email: "We could not create an account with this email. If it is yours, sign in instead." });
     }
-    const created = db
+    // A member until the address is confirmed, whatever its domain (see email-confirmation.server.ts).
+    const user = db
       .insert(users)
-      .values({ email: values.email, username: values.username, passwordHash, role: isCustomerEmail(values.email) ? "customer" : "member", createdAt: now() })
-      .returning({ id: users.id })
+      .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now(), emailConfirmedAt: null })
+      .returning({ id: users.id, email: users.email, username: users.username })
       .get();
-    return { userId: created.id };
+    return { userId: user.id, confirmation: issueEmailConfirmation(user) };
   });
+  sendConfirmationEmail(created.confirmation);
+  return { userId: created.userId };
 }
 
 /** Creates an account with a given role, for the seed script and test fixtures. */
@@ -217,7 +221,7 @@ export function getUserProfile(actor: Actor, username: string) {
 export function insertUsersWithHash(rows: { email: string; username: string; role: Role }[], passwordHash: string) {
   return getDb()
     .insert(users)
-    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now() })))
+    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now() })))
     .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
     .all();
 }
