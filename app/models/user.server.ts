@@ -4,7 +4,7 @@
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
-import { setTimeout } from "node:timers/promises";
+import { setTimeout as wait } from "node:timers/promises";
 import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../db/schema";
@@ -116,7 +116,7 @@ export async function signIn(input: unknown, { address }: { address: string }) {
   });
   if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
   const delay = signInDelayMs(failures);
-  if (delay > 0) await setTimeout(delay);
+  if (delay > 0) await wait(delay);
 
   const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
