@@ -8,6 +8,8 @@ import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
 import { MAX_QUERY_LENGTH } from "~/models/search-rules";
 import { isSuspended } from "~/lib/permissions.server";
 import { unreadNotificationCount } from "~/models/notification.server";
+import { pendingEmailConfirmation } from "~/models/email-confirmation.server";
+import { ResendConfirmationForm } from "~/components/resend-confirmation-form";
 import stylesHref from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -27,6 +29,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
             role: actor.role,
             unreadNotifications: unreadNotificationCount(actor),
             suspendedUntil: isSuspended(actor) ? actor.suspendedUntil : null,
+            emailToConfirm: pendingEmailConfirmation(actor)?.email ?? null,
           }
         : null,
   };
@@ -129,12 +132,24 @@ function SuspensionBanner() {
   );
 }
 
+function EmailConfirmationBanner() {
+  const user = useSignedInUser();
+  if (!user?.emailToConfirm) return null;
+  return (
+    <div className="notice notice-confirm-email" role="status">
+      {`Check your email: we sent a link to ${user.emailToConfirm} to confirm it is yours (roles that come with your address wait for it). `}
+      <ResendConfirmationForm className="link-button" />
+    </div>
+  );
+}
+
 function Chrome({ children }: { children: ReactNode }) {
   return (
     <>
       <Header />
       <main id="main" className="container" tabIndex={-1}>
         <SuspensionBanner />
+        <EmailConfirmationBanner />
         {children}
       </main>
       <footer className="site-footer">

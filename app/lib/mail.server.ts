@@ -8,7 +8,7 @@ import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
 import { mailDirectory } from "./env.server";
 
-export type OutgoingEmail = { to: string; subject: string; text: string; headers: Record<string, string> };
+export type OutgoingEmail = { to: string; subject: string; text: string; html?: string; headers: Record<string, string> };
 
 let transport: Transporter | null = null;
 
@@ -23,7 +23,7 @@ function currentTransport() {
 
 /** Sends `email`; returns where it went (the .eml path, or the SMTP message id). */
 export async function deliverEmail(email: OutgoingEmail): Promise<string> {
-  const info = await currentTransport().sendMail({ from: fromAddress(), to: email.to, subject: email.subject, text: email.text, headers: email.headers });
+  const info = await currentTransport().sendMail({ from: fromAddress(), to: email.to, subject: email.subject, text: email.text, html: email.html, headers: email.headers });
   if (process.env.SMTP_URL) return String(info.messageId);
   const directory = mailDirectory();
   fs.mkdirSync(directory, { recursive: true });

@@ -1,8 +1,10 @@
 /**
  * Fixed-window rate limits kept in the database, so every process sharing the file counts the
  * same attempts. `consume` counts one attempt and throws RateLimitError once the window is full.
+ * Sign-in is throttled differently (see `signInDelayMs`): a hard limit only per address and account
+ * pair, and otherwise a growing delay, so nobody can lock someone else out.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
 import { getDb, writeTransaction } from "./db.server";
@@ -14,8 +16,13 @@ const MINUTE = 60_000;
 
 /** Limits per actor (or per address, or per account) for every kind of write. */
 export const LIMITS = {
+  // Sign-in: only the pair is a hard limit; for an account or an address, `max` is how many failures
+  // pass before each further attempt is slowed down (never refused), so an attacker cannot lock the
+  // owner out, nor one person everyone behind a shared address.
+  signInPerPair: { max: 5, windowMs: 15 * MINUTE },
   signInPerAccount: { max: 5, windowMs: 15 * MINUTE },
   signInPerAddress: { max: 30, windowMs: 15 * MINUTE },
+  confirmationEmail: { max: 3, windowMs: 60 * MINUTE },
   signUpPerAddress: { max: 10, windowMs: 60 * MINUTE },
   question: { max: 10, windowMs: 10 * MINUTE },
   answer: { max: 30, windowMs: 10 * MINUTE },
@@ -41,35 +48,66 @@ export function retryAfter(key: string, limit: Limit): number {
   return Math.ceil(remainingMs / 1000);
 }
 
+/** Counts one attempt on `key` (a new window once the last one ended) and returns the window's count. */
+export function countAttempt(key: string, limit: Limit): number {
+  const at = now();
+  const windowStart = new Date(at.getTime() - limit.windowMs);
+  return getDb()
+    .insert(rateLimitBuckets)
+    .values({ key, windowStartedAt: at, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimitBuckets.key,
+      set: {
+        count: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
+        windowStartedAt: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN ${at.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
+      },
+    })
+    .returning({ count: rateLimitBuckets.count })
+    .get().count;
+}
+
 export function consume(key: string, limit: Limit) {
   const wait = writeTransaction(() => {
     const blockedFor = retryAfter(key, limit);
     if (blockedFor > 0) return blockedFor;
-    const at = now();
-    const windowStart = new Date(at.getTime() - limit.windowMs);
-    getDb()
-      .insert(rateLimitBuckets)
-      .values({ key, windowStartedAt: at, count: 1 })
-      .onConflictDoUpdate({
-        target: rateLimitBuckets.key,
-        set: {
-          count: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
-          windowStartedAt: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN ${at.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
-        },
-      })
-      .run();
+    countAttempt(key, limit);
     return 0;
   });
   if (wait > 0) throw new RateLimitError(wait);
 }
 
-export function ensureNotLimited(key: string, limit: Limit) {
-  const wait = retryAfter(key, limit);
-  if (wait > 0) throw new RateLimitError(wait);
-}
-
 export function resetLimit(key: string) {
   getDb().delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).run();
+}
+
+/** Takes back one counted attempt (one that turned out not to be a failure). */
+export function uncountAttempt(key: string) {
+  getDb()
+    .update(rateLimitBuckets)
+    .set({ count: sql`${rateLimitBuckets.count} - 1` })
+    .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.count} > 0`))
+    .run();
+}
+
+/**
+ * How long to hold a sign-in attempt's answer, given the failures counted so far for its account and
+ * for its address (this attempt included): nothing up to each limit's `max`, then one step, doubling
+ * with every further failure, up to ten steps. A step is one second (`SIGN_IN_DELAY_STEP_MS` changes
+ * it, so tests need not wait).
+ */
+export function signInDelayMs(failures: { account: number; address: number }, stepMs = signInDelayStepMs()) {
+  const delayFor = (count: number, limit: Limit) => {
+    const over = count - 1 - limit.max; // failures before this attempt, beyond the free ones
+    return over < 0 ? 0 : Math.min(2 ** over, MAX_DELAY_STEPS) * stepMs;
+  };
+  return Math.max(delayFor(failures.account, LIMITS.signInPerAccount), delayFor(failures.address, LIMITS.signInPerAddress));
+}
+
+const MAX_DELAY_STEPS = 10;
+
+function signInDelayStepMs() {
+  const configured = Number(process.env.SIGN_IN_DELAY_STEP_MS ?? 1000);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 1000;
 }
 
 /** Forgets every counter: for seeding, where a script writes faster than any person could. */

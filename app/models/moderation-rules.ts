@@ -48,6 +48,7 @@ export const AUDIT_ACTION_LABELS = {
   "user.suspend": "Suspended a user",
   "user.unsuspend": "Ended a suspension",
   "user.role": "Changed a role",
+  "user.domain-customer": "Made a customer on confirming an address at a customer domain",
   "domain.add": "Added a customer email domain",
   "domain.remove": "Removed a customer email domain",
   "lexicon.add": "Added a lexicon phrase",

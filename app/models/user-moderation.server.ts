@@ -1,10 +1,10 @@
 /**
  * Staff actions on accounts: warnings, suspensions, roles, and the email-domain rules that make
- * everyone from a company's domain a customer. Each action writes an audit entry in its transaction.
+ * everyone with a confirmed address at a company's domain a customer. Each action writes an audit entry in its transaction.
  * A suspension ends every session of the account, so the next request it makes starts from a
  * fresh sign-in and sees the suspension.
  */
-import { and, asc, eq, like } from "drizzle-orm";
+import { and, asc, eq, isNotNull, like } from "drizzle-orm";
 import { z } from "zod";
 import { customerDomainRules, users, ROLES, type Role } from "../../db/schema";
 import { endAllSessions } from "~/lib/auth.server";
@@ -164,15 +164,16 @@ export function listCustomerDomains(actor: Actor) {
   return getDb().select({ id: customerDomainRules.id, domain: customerDomainRules.domain, createdAt: customerDomainRules.createdAt }).from(customerDomainRules).orderBy(asc(customerDomainRules.domain)).all();
 }
 
-/** Whether new accounts with this email become customers. */
-export function isCustomerEmail(email: string) {
+/** The customer domain `email` is at, or null: a member with a confirmed address there is a customer. */
+export function customerDomainOf(email: string) {
   const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-  return getDb().select({ id: customerDomainRules.id }).from(customerDomainRules).where(eq(customerDomainRules.domain, domain)).get() !== undefined;
+  const rule = getDb().select({ id: customerDomainRules.id }).from(customerDomainRules).where(eq(customerDomainRules.domain, domain)).get();
+  return rule ? domain : null;
 }
 
 /**
- * Adds a domain: new sign-ups with an address there become customers, and so do the members who
- * already have one (their sessions end, so the role applies at once).
+ * Adds a domain: members with a confirmed address there become customers (their sessions end, so
+ * the role applies at once); the others, new sign-ups included, when they confirm their address.
  */
 export async function addCustomerDomain(actor: Actor, input: unknown) {
   ensure(canManageModerationSettings(actor), "Only an admin can add customer domains.");
@@ -187,7 +188,7 @@ export async function addCustomerDomain(actor: Actor, input: unknown) {
     const members = db
       .update(users)
       .set({ role: "customer" })
-      .where(and(eq(users.role, "member"), like(users.email, `%@${domain}`)))
+      .where(and(eq(users.role, "member"), like(users.email, `%@${domain}`), isNotNull(users.emailConfirmedAt)))
       .returning({ id: users.id, username: users.username })
       .all();
     recordAudit(actor, {
@@ -201,7 +202,7 @@ export async function addCustomerDomain(actor: Actor, input: unknown) {
   return { domain, upgraded: upgraded.length };
 }
 
-/** Removing a rule stops new sign-ups becoming customers; people already granted keep their role. */
+/** Removing a rule stops members at the domain becoming customers when they confirm; people already granted keep their role. */
 export function removeCustomerDomain(actor: Actor, domainId: number) {
   ensure(canManageModerationSettings(actor), "Only an admin can remove customer domains.");
   ensureSignedIn(actor);

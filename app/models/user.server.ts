@@ -1,8 +1,10 @@
 /**
  * Accounts: sign-up, sign-in, password changes and public profiles.
+ * A new account is a member with an unconfirmed address, and is sent a confirmation link.
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
- * an unknown email is checked against a dummy hash.
+ * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
+import { setTimeout as wait } from "node:timers/promises";
 import { and, count, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../db/schema";
@@ -10,11 +12,11 @@ import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server"
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
-import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
-import { consume, ensureNotLimited, LIMITS, resetLimit } from "~/lib/rate-limit.server";
-import { isCustomerEmail } from "./user-moderation.server";
+import { consume, countAttempt, LIMITS, resetLimit, retryAfter, signInDelayMs, uncountAttempt } from "~/lib/rate-limit.server";
+import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
 
 const email = z
   .string()
@@ -58,7 +60,7 @@ export async function signUp(input: unknown, { address }: { address: string }) {
   const passwordHash = await hashPassword(values.password);
   const db = getDb();
   // Check and insert under one write lock, so two simultaneous sign-ups cannot both pass the check.
-  return writeTransaction(() => {
+  const created = writeTransaction(() => {
     const taken = db
       .select({ email: users.email, username: users.username })
       .from(users)
@@ -71,13 +73,16 @@ export async function signUp(input: unknown, { address }: { address: string }) {
       // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
       throw new ValidationError({ email: "We could not create an account with this email. If it is yours, sign in instead." });
     }
-    const created = db
+    // A member until the address is confirmed, whatever its domain (see email-confirmation.server.ts).
+    const user = db
       .insert(users)
-      .values({ email: values.email, username: values.username, passwordHash, role: isCustomerEmail(values.email) ? "customer" : "member", createdAt: now() })
-      .returning({ id: users.id })
+      .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now(), emailConfirmedAt: null })
+      .returning({ id: users.id, email: users.email, username: users.username })
       .get();
-    return { userId: created.id };
+    return { userId: user.id, confirmation: issueEmailConfirmation(user) };
   });
+  sendConfirmationEmail(created.confirmation);
+  return { userId: created.userId };
 }
 
 /** Creates an account with a given role, for the seed script and test fixtures. */
@@ -90,22 +95,38 @@ export async function createUserWithRole(values: { email: string; username: stri
     .get();
 }
 
+/**
+ * Throttled so that guessing is slow but nobody can lock someone else out (OWASP's advice): the only
+ * hard limit is per address and account pair; past a few failures per account or per address, every
+ * attempt (whatever its password) waits before its answer. Attempts are counted before the password
+ * is checked, so a burst of parallel guesses meets the limits too; a success takes its count back.
+ */
 export async function signIn(input: unknown, { address }: { address: string }) {
   const values = parseInput(signInSchema, input);
-  const accountKey = `signin:account:${values.email}`;
-  const addressKey = `signin:address:${address}`;
-  ensureNotLimited(accountKey, LIMITS.signInPerAccount);
-  ensureNotLimited(addressKey, LIMITS.signInPerAddress);
+  const keys = {
+    pair: `signin:pair:${address}:${values.email}`,
+    account: `signin:account:${values.email}`,
+    address: `signin:address:${address}`,
+  };
+  const failures = writeTransaction(() => {
+    const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
+    if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
+    countAttempt(keys.pair, LIMITS.signInPerPair);
+    return { blockedFor: 0, account: countAttempt(keys.account, LIMITS.signInPerAccount), address: countAttempt(keys.address, LIMITS.signInPerAddress) };
+  });
+  if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
+  const delay = signInDelayMs(failures);
+  if (delay > 0) await wait(delay);
 
   const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
-  if (!user || !valid) {
-    consume(accountKey, LIMITS.signInPerAccount);
-    consume(addressKey, LIMITS.signInPerAddress);
-    throw new ValidationError({}, "Email or password is incorrect.");
-  }
-  resetLimit(accountKey);
+  if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
+  writeTransaction(() => {
+    resetLimit(keys.pair);
+    resetLimit(keys.account);
+    uncountAttempt(keys.address);
+  });
   return { userId: user.id };
 }
 
@@ -196,7 +217,7 @@ export function getUserProfile(actor: Actor, username: string) {
 export function insertUsersWithHash(rows: { email: string; username: string; role: Role }[], passwordHash: string) {
   return getDb()
     .insert(users)
-    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now() })))
+    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now() })))
     .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
     .all();
 }

@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { ok: true as const, message: "Settings saved." };
       case "add-domain": {
         const { domain, upgraded } = await addCustomerDomain(actor, values);
-        return { ok: true as const, message: `Added ${domain}. ${upgraded === 1 ? "1 member" : `${upgraded} members`} with an address there became customers.` };
+        return { ok: true as const, message: `Added ${domain}. ${upgraded === 1 ? "1 member" : `${upgraded} members`} with a confirmed address there became customers; others become customers when they confirm theirs.` };
       }
       case "remove-domain": {
         const { id } = parseInput(z.object({ id: z.coerce.number().int().positive("Choose a domain.") }), values);
@@ -91,7 +91,7 @@ export default function ModerationSettings() {
         <h2 id="customers" className="section-title">
           Customer access
         </h2>
-        <p className="hint">Customers read customer-only articles and get support follow-ups. Grant the role to one person, or to everyone with an email address at a domain.</p>
+        <p className="hint">Customers read customer-only articles and get support follow-ups. Grant the role to one person, or to everyone with a confirmed email address at a domain (a new account confirms its address through a link we email to it).</p>
         <Form method="post" className="inline-fields" key={`grant-${result?.ok ? result.message : ""}`}>
           <input type="hidden" name="intent" value="grant" />
           <TextField name="who" label="Username or email" maxLength={254} defaultValue={failed("grant")?.values?.who} error={failed("grant")?.fieldErrors.who} />

@@ -176,7 +176,7 @@ describe("sign-in", () => {
     expect(message(await wrong.text())).toBe("Email or password is incorrect.");
   });
 
-  it("throttles failed attempts per account, even if the right password follows", async () => {
+  it("throttles failed attempts per address and account pair, even if the right password follows from there", async () => {
     resetAllLimits();
     for (let i = 0; i < 5; i++) await client.post("/login", { email: "admin@example.com", password: `wrong-${i}-password` });
     const blocked = await client.post("/login", { email: "admin@example.com", password: DEMO_PASSWORD });

@@ -299,18 +299,22 @@ describe("thread actions", () => {
 });
 
 describe("roles and customer domains", () => {
-  it("grants the customer role singly and by email domain, for existing and new accounts", async () => {
+  it("grants the customer role singly, and by email domain to confirmed addresses only", async () => {
     const existing = await makeUser("member", { email: `ops-${Date.now()}@acme-homes.test` });
     const other = await makeUser("member");
+    const unconfirmed = await makeUser("member", { email: `new-${Date.now()}@acme-homes.test` });
+    getDb().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id)).run();
     await expect(addCustomerDomain(staff, { domain: "acme-homes.test" })).rejects.toThrow(ForbiddenError);
     await expect(addCustomerDomain(admin, { domain: "not a domain" })).rejects.toThrow(ValidationError);
     expect(await addCustomerDomain(admin, { domain: "@ACME-homes.test" })).toEqual({ domain: "acme-homes.test", upgraded: 1 });
     await expect(addCustomerDomain(admin, { domain: "acme-homes.test" })).rejects.toThrow(ValidationError);
     expect(reload(existing).role).toBe("customer");
     expect(reload(other).role).toBe("member");
+    expect(reload(unconfirmed).role).toBe("member");
 
+    // A new account's address is unconfirmed: the domain's role waits for the link (accounts-http.test.ts).
     const { userId } = await signUp({ email: "new.person@acme-homes.test", username: `acme-${Date.now() % 100000}`, password: "a long walk home" }, { address: "203.0.113.9" });
-    expect(getDb().select({ role: users.role }).from(users).where(eq(users.id, userId)).get()!.role).toBe("customer");
+    expect(getDb().select({ role: users.role, emailConfirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, userId)).get()).toEqual({ role: "member", emailConfirmedAt: null });
 
     await grantCustomerRole(admin, { who: other.username });
     expect(reload(other).role).toBe("customer");

@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ResendConfirmationForm } from "~/components/resend-confirmation-form";
+import { FormError } from "~/components/ui/field";
+import { formValues, parseInput } from "~/lib/forms.server";
+import { actionResult, loaderResult } from "~/lib/http.server";
+import { mergeRouteHeaders } from "~/lib/route-headers";
+import { confirmEmail, pendingEmailConfirmation, readConfirmationLink, requestConfirmationEmail } from "~/models/email-confirmation.server";
+
+export const headers = mergeRouteHeaders;
+
+export const meta: MetaFunction = () => [{ title: "Confirm your email address" }, { name: "robots", content: "noindex" }];
+
+/**
+ * With `?token=` (the link in the email): the address and a button; opening it changes nothing, as
+ * mail scanners open links. Without: where the signed-in person's confirmation stands.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const token = new URL(request.url).searchParams.get("token");
+  return loaderResult(() =>
+    token === null ? { link: null, pending: pendingEmailConfirmation(context.actor) } : { link: { token, ...readConfirmationLink(token) }, pending: null },
+  );
+}
+
+const INTENTS = ["confirm", "resend"] as const;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const values = formValues(await request.formData());
+  return actionResult(() => {
+    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    switch (intent) {
+      case "confirm":
+        return { done: "confirmed" as const, ...confirmEmail(values.token) };
+      case "resend":
+        return { done: "sent" as const, ...requestConfirmationEmail(context.actor), becameCustomer: false };
+    }
+  });
+}
+
+export default function ConfirmEmail() {
+  const { link, pending } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && "ok" in result ? result : null;
+  const done = result && "done" in result ? result : null;
+  return (
+    <div className="narrow-wide">
+      <h1>Confirm your email address</h1>
+      <FormError message={failure?.formError} />
+      {done?.done === "confirmed" ? (
+        <p role="status">
+          {`Thank you: ${done.email} is confirmed.${done.becameCustomer ? " Your account is now a customer account, so customer-only articles are open to you." : ""} `}
+          <Link to="/">Go to the home page</Link>.
+        </p>
+      ) : done?.done === "sent" ? (
+        <p role="status">{`We sent a new link to ${done.email}. It works for 24 hours; links sent before it no longer work.`}</p>
+      ) : link ? (
+        <Form method="post" action="/confirm-email">
+          <input type="hidden" name="intent" value="confirm" />
+          <input type="hidden" name="token" value={link.token} />
+          <p>{`Is ${link.email} your address? Press the button to confirm it.`}</p>
+          <button type="submit" className="button">
+            Confirm my address
+          </button>
+        </Form>
+      ) : pending ? (
+        <>
+          <p>{`Check your email: we sent a link to ${pending.email}. Open it and press the button on its page. The link works for 24 hours.`}</p>
+          <ResendConfirmationForm />
+        </>
+      ) : (
+        <p>Open the link in the confirmation email we sent you. If your address is confirmed already, there is nothing left to do.</p>
+      )}
+    </div>
+  );
+}

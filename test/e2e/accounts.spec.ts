@@ -1,0 +1,58 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { signIn, signOut } from "./helpers";
+
+// The server writes emails as .eml files here (playwright.config.ts).
+const MAIL_DIR = "test/.tmp/e2e-mail";
+
+/** The confirmation link in the newest email to `address`, once it has been written. */
+async function confirmationLinkFor(address: string) {
+  let link = "";
+  await expect(async () => {
+    const messages = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).sort().map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8")) : [];
+    const newest = messages.filter((message) => message.includes(`To: ${address}`)).pop() ?? "";
+    const decoded = newest.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    link = /\/confirm-email\?token=[A-Za-z0-9_-]{43}/.exec(decoded)?.[0] ?? "";
+    expect(link).not.toBe("");
+  }).toPass();
+  return link;
+}
+
+test("A new member at a customer domain confirms their address from the email and then reads customer articles", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  const domain = `e2e-${stamp}.test`;
+  const email = `pat@${domain}`;
+
+  await signIn(page, "admin@example.com");
+  await page.goto("/mod/settings");
+  await page.getByLabel("Email domain").fill(domain);
+  await page.getByRole("button", { name: "Add domain" }).click();
+  await expect(page.getByText(`Added ${domain}.`)).toBeVisible();
+  await signOut(page);
+
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Username").fill(`pat-${stamp}`);
+  await page.getByLabel("Password").fill("kettle-on-the-hob");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Check your email: we sent a link to ${email}` })).toBeVisible();
+  await page.goto("/kb/pair-a-z-wave-lock");
+  await expect(page.getByRole("heading", { name: "This article is for customers" })).toBeVisible();
+
+  // A lost email: the banner sends a new one, and only the newest link works.
+  const first = await confirmationLinkFor(email);
+  await page.getByRole("button", { name: "Send a new link" }).click();
+  await expect(page.getByText(`We sent a new link to ${email}.`)).toBeVisible();
+  await expect.poll(() => confirmationLinkFor(email)).not.toBe(first);
+  expect((await page.goto(first))?.status()).toBe(400);
+  await expect(page.getByText("This confirmation link has expired")).toBeVisible();
+
+  await page.goto(await confirmationLinkFor(email));
+  await expect(page.getByText(`Is ${email} your address?`)).toBeVisible();
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page.getByText(`Thank you: ${email} is confirmed. Your account is now a customer account`)).toBeVisible();
+  await expect(page.getByText("Check your email")).toHaveCount(0);
+  await page.goto("/kb/pair-a-z-wave-lock");
+  await expect(page.getByText("DSK PIN").first()).toBeVisible();
+});
