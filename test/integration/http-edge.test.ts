@@ -9,6 +9,7 @@ import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { httpClient, sessionCookieOf, type Client } from "../fixtures/http-client";
+import { REDIRECT_BYPASSES } from "../fixtures/redirect-bypasses";
 
 const DEMO_PASSWORD = "hearth-demo-2026";
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
@@ -180,5 +181,37 @@ describe("legacy ?_data requests", () => {
         expect(sessionCookieOf(posted)).toBeNull();
       }
     }
+  });
+});
+
+/** What a browser would do with this Location: it must stay on our origin. */
+function expectSameOriginPath(location: string | null) {
+  expect(location).not.toBeNull();
+  expect(location!.startsWith("/")).toBe(true);
+  expect(location).not.toMatch(/^\/[/\\]/);
+  // eslint-disable-next-line no-control-regex -- control characters are what browsers strip
+  expect(location).not.toMatch(/[\u0000-\u001f\\]/);
+  expect(new URL(location!, origin).origin).toBe(origin);
+}
+
+describe("redirects after sign-in stay on this site", () => {
+  it.each(REDIRECT_BYPASSES)("signing in with redirectTo=%j", async (redirectTo) => {
+    resetAllLimits();
+    const response = await client.post("/login", { email: "member@example.com", password: DEMO_PASSWORD, redirectTo });
+    expect(response.status).toBe(302);
+    expectSameOriginPath(response.headers.get("location"));
+    expect(response.headers.get("location")).toBe("/");
+  });
+
+  it.each(REDIRECT_BYPASSES)("opening /login?redirectTo=%j while signed in", async (redirectTo) => {
+    const response = await client.get(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, { cookie: cookies.member });
+    expect(response.status).toBe(302);
+    expectSameOriginPath(response.headers.get("location"));
+    expect(response.headers.get("location")).toBe("/");
+  });
+
+  it("still follows a local path, normalized", async () => {
+    const response = await client.get(`/login?redirectTo=${encodeURIComponent("/kb/../questions?filter=solved")}`, { cookie: cookies.member });
+    expect(response.headers.get("location")).toBe("/questions?filter=solved");
   });
 });
