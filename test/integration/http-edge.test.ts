@@ -12,12 +12,14 @@ import { httpClient, sessionCookieOf, type Client } from "../fixtures/http-clien
 import { REDIRECT_BYPASSES } from "../fixtures/redirect-bypasses";
 
 const DEMO_PASSWORD = "hearth-demo-2026";
+const PUBLIC_URL = "https://community.example";
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
 let client: Client;
 let origin: string;
 const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
+  process.env.PUBLIC_URL = PUBLIC_URL;
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
   origin = new URL(app.baseUrl).origin;
@@ -28,7 +30,10 @@ beforeAll(async () => {
     cookies[name] = cookie;
   }
 });
-afterAll(() => app.close());
+afterAll(async () => {
+  await app.close();
+  delete process.env.PUBLIC_URL;
+});
 
 const firstThread = () => getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
 const threadUrl = (thread: { id: number; slug: string }) => `/questions/${thread.id}/${thread.slug}`;
@@ -213,5 +218,26 @@ describe("redirects after sign-in stay on this site", () => {
   it("still follows a local path, normalized", async () => {
     const response = await client.get(`/login?redirectTo=${encodeURIComponent("/kb/../questions?filter=solved")}`, { cookie: cookies.member });
     expect(response.headers.get("location")).toBe("/questions?filter=solved");
+  });
+});
+
+describe("absolute URLs come from the configured address, not the Host header", () => {
+  it("builds the sitemap on PUBLIC_URL whatever Host the request names", async () => {
+    const response = await rawRequest("GET", "/sitemap.xml", { host: "evil.example" });
+    expect(response.status).toBe(200);
+    expect(response.text).not.toContain("evil.example");
+    const locations = [...response.text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]);
+    expect(locations.length).toBeGreaterThan(4);
+    for (const location of locations) expect(location.startsWith(`${PUBLIC_URL}/`), location).toBe(true);
+    expect(response.headers["cache-control"]).toBe("public, max-age=3600");
+  });
+
+  it("builds the knowledge-base feed on PUBLIC_URL whatever Host the request names", async () => {
+    const response = await rawRequest("GET", "/kb/feed.xml", { host: "evil.example", "x-forwarded-host": "evil.example" });
+    expect(response.status).toBe(200);
+    expect(response.text).not.toContain("evil.example");
+    const links = [...response.text.matchAll(/(?:<id>|href=")([^<"]+)/g)].map((match) => match[1]);
+    expect(links.length).toBeGreaterThan(4);
+    for (const link of links) expect(link.startsWith(PUBLIC_URL), link).toBe(true);
   });
 });
