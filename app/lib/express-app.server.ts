@@ -122,6 +122,21 @@ async function sessionActor(req: Request, res: Response, next: NextFunction) {
   }
 }
 
+/**
+ * A signed-in person's pages carry their own data (private messages, notifications, drafts):
+ * no cache may keep them, shared or in the browser. Every response to a signed-in actor is
+ * `private, no-store` unless its route already said `no-store`. Visitors' pages are untouched.
+ */
+function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
+  if ((res.locals.actor as Actor).kind !== "user") return next();
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+    if (!/\bno-store\b/i.test(String(res.getHeader("cache-control") ?? ""))) res.setHeader("Cache-Control", "private, no-store");
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
+}
+
 const THREAD_PAGE = /^\/questions\/(\d+)\/[^/?]+/;
 
 /** Visitors' GETs are answered from the page cache when it holds a fresh copy; writes empty it. */
@@ -177,6 +192,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.use(sameOriginWrites);
   app.use(bodySizeLimit);
   app.use(sessionActor);
+  app.use(noStoreForSignedIn);
   app.use(visitorPageCache);
   app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), oneClickUnsubscribe);
   app.all(

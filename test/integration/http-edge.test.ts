@@ -4,9 +4,10 @@
 import http from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { threads } from "../../db/schema";
+import { followUps, threads } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
+import { openDueFollowUps } from "~/models/support.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { httpClient, sessionCookieOf, type Client } from "../fixtures/http-client";
 import { REDIRECT_BYPASSES } from "../fixtures/redirect-bypasses";
@@ -29,6 +30,7 @@ beforeAll(async () => {
     if (!cookie) throw new Error(`could not sign in as ${email}`);
     cookies[name] = cookie;
   }
+  openDueFollowUps(new Date());
 });
 afterAll(async () => {
   await app.close();
@@ -239,5 +241,42 @@ describe("absolute URLs come from the configured address, not the Host header", 
     const links = [...response.text.matchAll(/(?:<id>|href=")([^<"]+)/g)].map((match) => match[1]);
     expect(links.length).toBeGreaterThan(4);
     for (const link of links) expect(link.startsWith(PUBLIC_URL), link).toBe(true);
+  });
+});
+
+describe("Cache-Control on signed-in pages", () => {
+  const anyFollowUp = () => getDb().select().from(followUps).orderBy(followUps.id).limit(1).get()!;
+
+  it("marks a follow-up, the notifications and a thread page private, no-store for the signed-in", async () => {
+    const thread = firstThread();
+    const pages: [string, string][] = [
+      [`/support/${anyFollowUp().id}`, cookies.staff],
+      ["/notifications", cookies.member],
+      [threadUrl(thread), cookies.member],
+      [`${threadUrl(thread)}.data`, cookies.member],
+      ["/", cookies.member],
+    ];
+    for (const [path, cookie] of pages) {
+      const response = await client.get(path, { cookie });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get("cache-control"), path).toBe("private, no-store");
+    }
+  });
+
+  it("marks a signed-in action's answer and error pages private, no-store too", async () => {
+    const thread = firstThread();
+    const failed = await client.post(threadUrl(thread), { intent: "answer", body: "" }, { cookie: cookies.member });
+    expect(failed.status).toBe(400);
+    expect(failed.headers.get("cache-control")).toBe("private, no-store");
+    const missing = await client.get("/support/999999", { cookie: cookies.staff });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("leaves visitors' pages as they were (no Cache-Control; the page cache is tested on its own)", async () => {
+    for (const path of [threadUrl(firstThread()), "/notifications", "/"]) {
+      const response = await client.get(path);
+      expect(response.headers.get("cache-control"), path).toBeNull();
+    }
   });
 });
