@@ -20,7 +20,7 @@ import {
   answerClientErrors,
   refuseLegacyDataRequests,
   refuseMalformedHost,
-  refuseUndecodablePath,
+  refuseMalformedTarget,
   refuseUnusedMethods,
   requireFormBody,
 } from "./request-guards.server";
@@ -186,7 +186,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
   app.use(securityHeaders);
-  app.use(refuseMalformedHost, refuseUnusedMethods, refuseUndecodablePath, refuseLegacyDataRequests);
+  app.use(refuseMalformedHost, refuseUnusedMethods, refuseMalformedTarget, refuseLegacyDataRequests);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   app.use(sameOriginWrites);

@@ -1,6 +1,6 @@
 /**
  * Refusals at the HTTP edge, before Remix sees a request: whatever Remix or the body parsers cannot
- * take (a malformed Host, a method no page uses, a path that is not valid percent-encoding, a legacy
+ * take (a malformed Host, a method no page uses, a target that is not a validly encoded path, a legacy
  * `?_data=` request, a body that is not a urlencoded form) is answered here with its 4xx, so none of
  * it can surface as a 500 from deep inside a route.
  */
@@ -54,8 +54,13 @@ export function refuseUnusedMethods(req: Request, res: Response, next: NextFunct
   refuse(req, res, 405, `this site answers only ${METHODS_IN_USE.join(", ")}.`);
 }
 
-/** Route parameters are percent-decoded by Remix, which throws on "%", "%FF" or a cut sequence. */
-export function refuseUndecodablePath(req: Request, res: Response, next: NextFunction) {
+/**
+ * Remix builds the URL as scheme://host + target, so the target must be a path: the absolute form
+ * ("GET http://x/") and the asterisk form ("*") make that URL invalid. And route parameters are
+ * percent-decoded by Remix, which throws on "%", "%FF" or a cut sequence.
+ */
+export function refuseMalformedTarget(req: Request, res: Response, next: NextFunction) {
+  if (!req.originalUrl.startsWith("/")) return refuse(req, res, 400, "the request target must be a path on this site.");
   try {
     decodeURIComponent(req.path);
   } catch {

@@ -117,6 +117,11 @@ describe("paths that are not valid percent-encoding", () => {
     expect(response.text).toContain("percent-encoding");
   });
 
+  it.each(["http://evil.example/questions", `http://localhost/questions`, "*"])("answers a request target %j that is not a path with 400", async (target) => {
+    const response = await rawRequest("GET", target);
+    expect(response.status).toBe(400);
+  });
+
   it("answers a POST to such a path with 400 too", async () => {
     const response = await post("/questions/%FF/x", new URLSearchParams({ intent: "answer", body: "x" }).toString(), { "content-type": "application/x-www-form-urlencoded" }, cookies.member);
     expect(response.status).toBe(400);
