@@ -128,6 +128,30 @@ describe("paths that are not valid percent-encoding", () => {
   });
 });
 
+describe("malformed cookies", () => {
+  it("treats a session cookie that is not valid percent-encoding as no session", async () => {
+    const response = await client.get("/", { cookie: "hearth_session=%" });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Sign in");
+  });
+
+  it("keeps the session when another cookie on this host is malformed", async () => {
+    const response = await client.get("/", { cookie: `tracker=%E0%A4%A; ${cookies.member}` });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Sign out");
+  });
+
+  it("signs in and out with a malformed cookie beside the session", async () => {
+    resetAllLimits();
+    const { response } = await client.signIn("member@example.com", DEMO_PASSWORD, "tracker=%; hearth_session=%");
+    expect(response.status).toBe(302);
+    const fresh = sessionCookieOf(response)!;
+    const out = await client.post("/logout", {}, { cookie: `tracker=%; ${fresh}` });
+    expect(out.status).toBe(302);
+    expect(await (await client.get("/", { cookie: fresh })).text()).toContain("Sign in");
+  });
+});
+
 describe("POST /unsubscribe", () => {
   const link = "/unsubscribe?u=1&k=answer&t=not-a-token";
   const form = { "content-type": "application/x-www-form-urlencoded" };
