@@ -34,10 +34,14 @@ export function isWellFormedHost(value: string): boolean {
 }
 
 /**
- * Remix builds each request's URL from Host and from X-Forwarded-Host (whose port it reads even
- * when no proxy is trusted), and a value it cannot parse throws there; refuse those first.
+ * Remix builds each request's URL from Host, X-Forwarded-Host (whose port it reads even when no
+ * proxy is trusted) and, behind a trusted proxy, X-Forwarded-Proto; a value it cannot parse throws
+ * there. Refuse those first.
  */
 export function refuseMalformedHost(req: Request, res: Response, next: NextFunction) {
+  if (req.protocol !== "http" && req.protocol !== "https") {
+    return refuse(req, res, 400, "malformed X-Forwarded-Proto header.", { proto: req.get("x-forwarded-proto") });
+  }
   const host = req.get("host");
   if (host !== undefined && !isWellFormedHost(host)) return refuse(req, res, 400, "malformed Host header.", { host });
   const forwarded = req.get("x-forwarded-host");

@@ -21,6 +21,8 @@ const cookies: Record<string, string> = {};
 
 beforeAll(async () => {
   process.env.PUBLIC_URL = PUBLIC_URL;
+  // As behind a reverse proxy: forwarded headers from this test (loopback) are believed.
+  process.env.TRUST_PROXY = "loopback";
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
   origin = new URL(app.baseUrl).origin;
@@ -35,6 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   delete process.env.PUBLIC_URL;
+  delete process.env.TRUST_PROXY;
 });
 
 const firstThread = () => getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
@@ -184,6 +187,13 @@ describe("Host header and methods", () => {
     for (const forwarded of ["evil.example:99999", "a b", "ok.example, bad host"]) {
       expect((await rawRequest("GET", "/", { "x-forwarded-host": forwarded })).status, forwarded).toBe(400);
     }
+  });
+
+  it("refuses a malformed X-Forwarded-Proto from a trusted proxy with 400", async () => {
+    for (const proto of ["a b", "javascript", "ftp"]) {
+      expect((await rawRequest("GET", "/", { "x-forwarded-proto": proto })).status, proto).toBe(400);
+    }
+    expect((await rawRequest("GET", "/questions", { "x-forwarded-proto": "https" })).status).toBe(200);
   });
 
   it.each(["evil.example", "localhost:3000", "127.0.0.1", "[::1]:8080", "community.example."])("serves a well-formed Host %j", async (host) => {
