@@ -98,7 +98,6 @@ function serialize(cookie: Cookie, { secure }: CookieOptions) {
 
 export type SessionUser = { id: number; username: string; role: Role; suspendedUntil: Date | null };
 
-/** Returns the signed-in user for a cookie header, and a Set-Cookie value when the cookie must change. */
 /**
  * The session id from a Cookie header, or null. Not lucia's readSessionCookie: it percent-decodes
  * every cookie in the header and throws on any malformed one (ours or another app's on this host).
@@ -113,6 +112,7 @@ function sessionIdFromCookies(cookieHeader: string | null): string | null {
   return null;
 }
 
+/** Returns the signed-in user for a cookie header, and a Set-Cookie value when the cookie must change. */
 export async function validateSessionCookie(
   cookieHeader: string | null,
   options: CookieOptions,

@@ -8,9 +8,9 @@ import { STATUS_CODES } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import { log } from "./log.server";
 
-export const METHODS_IN_USE = ["GET", "HEAD", "POST"];
+const METHODS_IN_USE = ["GET", "HEAD", "POST"];
 /** The one body encoding the app's forms send (with or without JavaScript); no route takes uploads or JSON. */
-export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
 function refuse(req: Request, res: Response, status: number, reason: string, fields: Record<string, unknown> = {}) {
   log.warn("request refused", { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, status, reason, ...fields });
@@ -22,7 +22,7 @@ function refuse(req: Request, res: Response, status: number, reason: string, fie
 const HOST_AND_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(?::([0-9]{0,5}))?$/;
 
 /** True for a Host (or X-Forwarded-Host) value that URLs can be built from. */
-export function isWellFormedHost(value: string): boolean {
+function isWellFormedHost(value: string): boolean {
   const match = HOST_AND_PORT.exec(value);
   if (!match || value.length > 261 || Number(match[1] ?? 0) > 65_535) return false;
   try {
@@ -74,8 +74,9 @@ export function refuseMalformedTarget(req: Request, res: Response, next: NextFun
 }
 
 /**
- * `?_data=` is how Remix's client fetched loader data before single fetch; this app's client
- * never sends it, and Remix still routes such requests down a path that fails. Refuse them all.
+ * `?_data=` is how Remix's client fetched loader data before single fetch; this app's client never
+ * sends it. Remix still serves it down its legacy data path, which expects each loader to return a
+ * Response and fails with a 500 on the plain data our single-fetch loaders return. Refuse them all.
  */
 export function refuseLegacyDataRequests(req: Request, res: Response, next: NextFunction) {
   const query = req.originalUrl.indexOf("?");
