@@ -283,6 +283,18 @@ describe("absolute URLs come from the configured address, not the Host header", 
   });
 });
 
+describe("absolute URLs in staff's article drafts", () => {
+  it("link the thread on PUBLIC_URL whatever Host the request names", async () => {
+    const solved = getDb().select().from(threads).where(eq(threads.status, "solved")).orderBy(threads.id).limit(1).get()!;
+    for (const path of [`/kb/drafts/${solved.id}`, `/kb/drafts/${solved.id}/download`]) {
+      const response = await rawRequest("GET", path, { host: "evil.example", cookie: cookies.staff });
+      expect(response.status, path).toBe(200);
+      expect(response.text, path).not.toContain("evil.example");
+      expect(response.text, path).toContain(`${PUBLIC_URL}${threadUrl(solved)}`);
+    }
+  });
+});
+
 describe("Cache-Control on signed-in pages", () => {
   const anyFollowUp = () => getDb().select().from(followUps).orderBy(followUps.id).limit(1).get()!;
 
