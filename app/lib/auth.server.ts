@@ -98,12 +98,26 @@ function serialize(cookie: Cookie, { secure }: CookieOptions) {
 
 export type SessionUser = { id: number; username: string; role: Role; suspendedUntil: Date | null };
 
+/**
+ * The session id from a Cookie header, or null. Not lucia's readSessionCookie: it percent-decodes
+ * every cookie in the header and throws on any malformed one (ours or another app's on this host).
+ */
+function sessionIdFromCookies(cookieHeader: string | null): string | null {
+  for (const item of (cookieHeader ?? "").split(";")) {
+    const separator = item.indexOf("=");
+    if (separator === -1 || item.slice(0, separator).trim() !== lucia.sessionCookieName) continue;
+    const value = item.slice(separator + 1).trim();
+    return /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : null;
+  }
+  return null;
+}
+
 /** Returns the signed-in user for a cookie header, and a Set-Cookie value when the cookie must change. */
 export async function validateSessionCookie(
   cookieHeader: string | null,
   options: CookieOptions,
 ): Promise<{ user: SessionUser | null; setCookie: string | null }> {
-  const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
+  const sessionId = sessionIdFromCookies(cookieHeader);
   if (!sessionId) return { user: null, setCookie: null };
   const { session, user } = await lucia.validateSession(sessionId);
   if (!session || !user) return { user: null, setCookie: serialize(lucia.createBlankSessionCookie(), options) };
@@ -122,7 +136,7 @@ export async function startSession(userId: number, options: CookieOptions): Prom
 }
 
 export async function endSessionFromCookie(cookieHeader: string | null, options: CookieOptions): Promise<string> {
-  const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
+  const sessionId = sessionIdFromCookies(cookieHeader);
   if (sessionId) await lucia.invalidateSession(sessionId);
   return serialize(lucia.createBlankSessionCookie(), options);
 }

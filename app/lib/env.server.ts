@@ -13,7 +13,10 @@ export function kbDirectory(): string {
   return path.resolve(process.env.HEARTH_ROOT ?? process.cwd(), process.env.KB_DIR ?? "content/kb");
 }
 
-/** The site's public address, for links in emails: `PUBLIC_URL`, else this machine on `PORT`. */
+/**
+ * The site's public address, for every absolute URL (emails, feed, sitemap): `PUBLIC_URL`, else
+ * this machine on `PORT`. Never the request's Host, which the client chooses.
+ */
 export function publicUrl(): string {
   return (process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
 }

@@ -1,6 +1,7 @@
 /**
- * The HTTP server around the Remix build: request ids, security headers, same-origin writes,
- * a body-size limit, the session lookup (once per request) and logging of every 5xx.
+ * The HTTP server around the Remix build: request ids, security headers, refusals of requests
+ * Remix cannot take (request-guards.server.ts), same-origin writes, a body-size limit, the session
+ * lookup (once per request) and logging of every 5xx.
  * It lives inside the server build so it shares one database connection with the routes.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -15,6 +16,14 @@ import { ValidationError } from "./errors.server";
 import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
+import {
+  answerClientErrors,
+  refuseLegacyDataRequests,
+  refuseMalformedHost,
+  refuseMalformedTarget,
+  refuseUnusedMethods,
+  requireFormBody,
+} from "./request-guards.server";
 
 export const MAX_BODY_BYTES = 256 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -113,6 +122,21 @@ async function sessionActor(req: Request, res: Response, next: NextFunction) {
   }
 }
 
+/**
+ * A signed-in person's pages carry their own data (private messages, notifications, drafts):
+ * no cache may keep them, shared or in the browser. Every response to a signed-in actor is
+ * `private, no-store` unless its route already said `no-store`. Visitors' pages are untouched.
+ */
+function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
+  if ((res.locals.actor as Actor).kind !== "user") return next();
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
+    if (!/\bno-store\b/i.test(String(res.getHeader("cache-control") ?? ""))) res.setHeader("Cache-Control", "private, no-store");
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
+  next();
+}
+
 const THREAD_PAGE = /^\/questions\/(\d+)\/[^/?]+/;
 
 /** Visitors' GETs are answered from the page cache when it holds a fresh copy; writes empty it. */
@@ -162,15 +186,18 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
   app.use(securityHeaders);
+  app.use(refuseMalformedHost, refuseUnusedMethods, refuseMalformedTarget, refuseLegacyDataRequests);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   app.use(sameOriginWrites);
   app.use(bodySizeLimit);
   app.use(sessionActor);
+  app.use(noStoreForSignedIn);
   app.use(visitorPageCache);
   app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), oneClickUnsubscribe);
   app.all(
     "*",
+    requireFormBody,
     createRequestHandler({
       build,
       mode: process.env.NODE_ENV,
@@ -183,6 +210,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
       }),
     }),
   );
+  app.use(answerClientErrors);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     log.error("unhandled error", { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error });
     if (!res.headersSent) res.status(500).type("text/plain").send(`Internal Server Error (request ${res.locals.requestId})`);

@@ -68,22 +68,33 @@ export function idParam(value: string | undefined): number {
 
 const PLACEHOLDER_ORIGIN = "http://hearth.invalid";
 
-/** `to` when it is a path on this site, else `fallback`: never another origin or a script URL. */
-export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//")) return fallback;
+/**
+ * Could a browser given this path as a Location leave our origin? "//x" is protocol-relative;
+ * browsers treat "\" as "/" and drop tabs and newlines, so "/\x" or "/%09/x" could become "//x":
+ * refuse any backslash or control character, encoded or not, and an encoded second slash.
+ */
+function leavesOrigin(path: string): boolean {
   let decoded: string;
   try {
-    decoded = decodeURIComponent(to);
+    decoded = decodeURIComponent(path);
   } catch {
-    return fallback;
+    return true;
   }
-  // Browsers treat "\" as "/" and drop tabs and newlines, so "/\evil" or "/%09/evil" could turn
-  // into "//evil": refuse any backslash or control character, encoded or not.
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  if (/[\\\u0000-\u001f\u007f]/.test(decoded) || decoded.startsWith("//")) return fallback;
+  return !path.startsWith("/") || decoded.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(decoded);
+}
+
+/**
+ * `to` as a normalized path on this site, else `fallback`: never another origin or a script URL.
+ * The check runs on the input and again on the path after normalization, because dot segments
+ * (also encoded: "%2e") collapse: "/.//evil" and "/%2e%2e//evil" normalize to "//evil".
+ */
+export function safeRedirectPath(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || leavesOrigin(to)) return fallback;
   const url = new URL(to, PLACEHOLDER_ORIGIN);
-  if (url.origin !== PLACEHOLDER_ORIGIN) return fallback;
-  return url.pathname + url.search + url.hash;
+  const path = url.pathname + url.search + url.hash;
+  if (url.origin !== PLACEHOLDER_ORIGIN || leavesOrigin(path)) return fallback;
+  return path;
 }
 
 export function redirectWithCookie(to: string, cookie: string) {

@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { idParam, loaderResult } from "~/lib/http.server";
-import { siteOrigin } from "~/lib/xml.server";
+import { publicUrl } from "~/lib/env.server";
 import { draftArticleFromThread } from "~/models/kb.server";
 
 /** The draft as a Markdown file to save under content/kb/. */
-export async function loader({ params, request, context }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const threadId = idParam(params.threadId);
   return loaderResult(() => {
-    const { fileName, markdown } = draftArticleFromThread(context.actor, threadId, siteOrigin(request));
+    const { fileName, markdown } = draftArticleFromThread(context.actor, threadId, publicUrl());
     return new Response(markdown, {
       headers: {
         "Content-Type": "text/markdown; charset=utf-8",

@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { threadPath } from "~/components/thread-row";
 import { idParam, loaderResult } from "~/lib/http.server";
-import { siteOrigin } from "~/lib/xml.server";
+import { publicUrl } from "~/lib/env.server";
 import { draftArticleFromThread } from "~/models/kb.server";
 
 export const meta: MetaFunction = () => [{ title: "Knowledge-base draft" }, { name: "robots", content: "noindex" }];
 
-export async function loader({ params, request, context }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const threadId = idParam(params.threadId);
-  return loaderResult(() => draftArticleFromThread(context.actor, threadId, siteOrigin(request)));
+  return loaderResult(() => draftArticleFromThread(context.actor, threadId, publicUrl()));
 }
 
 export default function KnowledgeBaseDraft() {

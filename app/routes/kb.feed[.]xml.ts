@@ -2,11 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loaderResult } from "~/lib/http.server";
 import { SITE_NAME } from "~/lib/site";
 import { listReadableArticles } from "~/models/kb.server";
-import { escapeXml, siteOrigin } from "~/lib/xml.server";
+import { escapeXml } from "~/lib/xml.server";
+import { publicUrl } from "~/lib/env.server";
 
-/** An Atom feed of the articles the requester may read (visitors: public articles only). */
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const origin = siteOrigin(request);
+/** An Atom feed of the articles the requester may read (visitors: public articles only); links on the public address. */
+export async function loader({ context }: LoaderFunctionArgs) {
+  const origin = publicUrl();
   return loaderResult(() => {
     const articles = listReadableArticles(context.actor, 50);
     const updated = articles[0]?.updatedOn ?? "1970-01-01";

@@ -1,18 +1,20 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
 import { VISITOR } from "~/lib/permissions.server";
 import { loaderResult } from "~/lib/http.server";
 import { listReadableArticles } from "~/models/kb.server";
 import { recentThreadPaths } from "~/models/thread.server";
-import { escapeXml, siteOrigin } from "~/lib/xml.server";
+import { escapeXml } from "~/lib/xml.server";
+import { publicUrl } from "~/lib/env.server";
 
 const MAX_URLS = 50_000;
 
 /**
  * For search engines, which see what a visitor sees: public articles and threads. Built as a
- * visitor whoever asks, so a signed-in customer's cookie cannot put private pages in it.
+ * visitor whoever asks, so a signed-in customer's cookie cannot put private pages in it, and on
+ * the configured public address (never the request's Host), so it is the same for everyone and
+ * may be cached publicly.
  */
-export async function loader({ request }: LoaderFunctionArgs) {
-  const origin = siteOrigin(request);
+export async function loader() {
+  const origin = publicUrl();
   return loaderResult(() => {
     const articles = listReadableArticles(VISITOR, 5_000);
     const fixed = ["/", "/questions", "/kb", "/tags"];
