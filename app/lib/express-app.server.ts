@@ -1,6 +1,7 @@
 /**
  * The HTTP server around the Remix build: request ids, security headers, same-origin writes,
- * a body-size limit, the session lookup (once per request) and logging of every 5xx.
+ * a body-size limit, the session lookup (once per request), logging of every 5xx, and the
+ * answer to a busy database: 503 + Retry-After.
  * It lives inside the server build so it shares one database connection with the routes.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -10,6 +11,7 @@ import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { validateSessionCookie } from "./auth.server";
 import { recordThreadView } from "~/models/thread.server";
+import { DATABASE_BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from "./db.server";
 import { log } from "./log.server";
 import { ValidationError } from "./errors.server";
 import { unsubscribe } from "~/models/notification.server";
@@ -47,7 +49,9 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.setHeader("X-Frame-Options", "SAMEORIGIN");
   res.on("finish", () => {
     if (res.statusCode >= 500) {
-      log.error("request failed", { requestId, method: req.method, path: req.originalUrl, status: res.statusCode });
+      // A 503 is a busy database: a condition to watch, not a defect.
+      const report = res.statusCode === 503 ? log.warn : log.error;
+      report("request failed", { requestId, method: req.method, path: req.originalUrl, status: res.statusCode });
     }
   });
   next();
@@ -157,11 +161,39 @@ function oneClickUnsubscribe(req: Request, res: Response, next: NextFunction) {
   res.redirect(303, `/unsubscribe?${new URLSearchParams({ ...link, done: "1" })}`);
 }
 
+// ---- A busy database ----
+
+// Request ids whose loader or action failed on a busy database (reported by handleError, which
+// cannot change the status of the page Remix then renders).
+const databaseBusyRequests = new Set<string>();
+
+/** Called by Remix's handleError: the request `requestId` failed because the database was busy. */
+export function reportDatabaseBusy(requestId: string | null) {
+  if (requestId) databaseBusyRequests.add(requestId);
+}
+
+/**
+ * Every 503 carries Retry-After, and a request that failed on a busy database is a 503 rather
+ * than the 500 Remix renders for an error it did not expect. Both are decided here, when the
+ * status is set, so no route has to remember them.
+ */
+function serviceUnavailableAnswers(_req: Request, res: Response, next: NextFunction) {
+  const setStatus = res.status.bind(res);
+  res.status = (code: number) => {
+    const status = code === 500 && databaseBusyRequests.has(res.locals.requestId) ? 503 : code;
+    if (status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+    return setStatus(status);
+  };
+  res.on("close", () => databaseBusyRequests.delete(res.locals.requestId));
+  next();
+}
+
 export function createExpressApp(build: ServerBuild, { root = process.cwd() }: { root?: string } = {}) {
   const app = express();
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
   app.use(securityHeaders);
+  app.use(serviceUnavailableAnswers);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
   app.use(sameOriginWrites);
@@ -184,7 +216,13 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
     }),
   );
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    log.error("unhandled error", { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error });
+    const context = { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error };
+    if (isDatabaseBusy(error)) {
+      log.warn("database busy", context);
+      if (!res.headersSent) res.status(503).type("text/plain").send("The site is busy. Please try again in a few seconds.");
+      return;
+    }
+    log.error("unhandled error", context);
     if (!res.headersSent) res.status(500).type("text/plain").send(`Internal Server Error (request ${res.locals.requestId})`);
   });
   return app;
