@@ -10,6 +10,8 @@
  * `sqlite3` session): that is `isDatabaseBusy`, which the HTTP layer answers with 503 + Retry-After.
  * The wait for the lock blocks this whole process, so after one write gave up, the next ones wait
  * only briefly until a write gets through again: one stall, not one per request.
+ * The folder is created 0700 and the database, its -wal and -shm 0600 (SQLite gives the last two
+ * the database file's mode): the file holds password hashes and session ids.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -38,9 +40,22 @@ const BUSY_TIMEOUT_WHILE_STALLED_MS = 100;
 export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5;
 let stalled = false;
 
+/** Creates the database file owner-only, and takes group and world access away from existing ones. */
+function createPrivately(file: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const suffix of ["", "-wal", "-shm"]) {
+    const mode = fs.statSync(file + suffix, { throwIfNoEntry: false })?.mode;
+    if (mode !== undefined && (mode & 0o077) !== 0) {
+      fs.chmodSync(file + suffix, 0o600);
+      log.warn("database file was readable by others: made it owner-only", { file: file + suffix, was: (mode & 0o777).toString(8) });
+    }
+  }
+}
+
 function open() {
   const file = databasePath();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  createPrivately(file);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
