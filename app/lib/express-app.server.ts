@@ -1,7 +1,8 @@
 /**
  * The HTTP server around the Remix build: request ids, security headers, same-origin writes,
  * a body-size limit, the session lookup (once per request), logging of every 5xx, and the
- * answer to a busy database: 503 + Retry-After.
+ * overload answers: a bounded queue in front of Remix, and 503 + Retry-After when the database
+ * is busy or the queue sheds a request.
  * It lives inside the server build so it shares one database connection with the routes.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -14,6 +15,7 @@ import { recordThreadView } from "~/models/thread.server";
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from "./db.server";
 import { log } from "./log.server";
 import { ValidationError } from "./errors.server";
+import { createRequestQueue, requestQueueLimitsFromEnv, type RequestQueue, type RequestQueueLimits } from "./request-queue.server";
 import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
@@ -48,8 +50,8 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
   res.setHeader("X-Frame-Options", "SAMEORIGIN");
   res.on("finish", () => {
-    if (res.statusCode >= 500) {
-      // A 503 is a busy database: a condition to watch, not a defect.
+    if (res.statusCode >= 500 && !res.locals.shed) {
+      // A 503 (a busy database) is a condition to watch, not a defect; shed requests are summed up by overloadShedding.
       const report = res.statusCode === 503 ? log.warn : log.error;
       report("request failed", { requestId, method: req.method, path: req.originalUrl, status: res.statusCode });
     }
@@ -161,7 +163,7 @@ function oneClickUnsubscribe(req: Request, res: Response, next: NextFunction) {
   res.redirect(303, `/unsubscribe?${new URLSearchParams({ ...link, done: "1" })}`);
 }
 
-// ---- A busy database ----
+// ---- Overload: a busy database and more requests than the server can serve in time ----
 
 // Request ids whose loader or action failed on a busy database (reported by handleError, which
 // cannot change the status of the page Remix then renders).
@@ -188,7 +190,49 @@ function serviceUnavailableAnswers(_req: Request, res: Response, next: NextFunct
   next();
 }
 
-export function createExpressApp(build: ServerBuild, { root = process.cwd() }: { root?: string } = {}) {
+// Health checks are never queued behind page renders (nor is the one-click unsubscribe, answered before the queue).
+const NEVER_SHED = new Set(["/healthz"]);
+const SHED_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The bounded queue in front of Remix (request-queue.server.ts): what cannot start within the
+ * wait limit gets a fast 503 with `Retry-After: 1`. Static files, cached visitor pages and
+ * /healthz are answered before it. Shed requests are logged as one summary every 10 s at most.
+ */
+function overloadShedding(queue: RequestQueue) {
+  let shedSinceLog = 0;
+  let lastLog = 0;
+  const noteShed = () => {
+    shedSinceLog += 1;
+    const at = Date.now();
+    if (at - lastLog < SHED_LOG_INTERVAL_MS) return;
+    log.warn("overloaded: shedding requests", { shed: shedSinceLog, ...queue.stats() });
+    shedSinceLog = 0;
+    lastLog = at;
+  };
+  return function shedWhenOverloaded(req: Request, res: Response, next: NextFunction) {
+    if (NEVER_SHED.has(req.path)) return next();
+    const withdraw = queue.enter(
+      (release) => {
+        res.on("close", release);
+        if (res.destroyed) release(); // the client left while waiting
+        else next();
+      },
+      () => {
+        noteShed();
+        res.locals.shed = true;
+        res.setHeader("Retry-After", "1");
+        res.status(503).type("text/plain").send("The site is busy. Please try again in a moment.");
+      },
+    );
+    res.on("close", withdraw);
+  };
+}
+
+export function createExpressApp(
+  build: ServerBuild,
+  { root = process.cwd(), requestLimits = requestQueueLimitsFromEnv() }: { root?: string; requestLimits?: RequestQueueLimits } = {},
+) {
   const app = express();
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
@@ -201,6 +245,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.use(sessionActor);
   app.use(visitorPageCache);
   app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), oneClickUnsubscribe);
+  app.use(overloadShedding(createRequestQueue(requestLimits)));
   app.all(
     "*",
     createRequestHandler({
