@@ -17,7 +17,7 @@ function fail(message: string): never {
 
 const target = process.argv[2] ? path.resolve(process.argv[2]) : fail("Usage: npm run db:backup -- <backup file>");
 const source = databasePath();
-if (!fs.existsSync(source)) fail(`No database at ${source} (set DATABASE_PATH).`);
+if (!fs.statSync(source, { throwIfNoEntry: false })?.isFile()) fail(`No database file at ${source} (set DATABASE_PATH).`);
 if ((fs.statSync(target, { throwIfNoEntry: false })?.size ?? 0) > 0) fail(`${target} already exists: choose a new file.`);
 
 const started = Date.now();
