@@ -46,9 +46,14 @@ function createPrivately(file: string) {
   fs.closeSync(fs.openSync(file, "a", 0o600));
   for (const suffix of ["", "-wal", "-shm"]) {
     const mode = fs.statSync(file + suffix, { throwIfNoEntry: false })?.mode;
-    if (mode !== undefined && (mode & 0o077) !== 0) {
+    if (mode === undefined || (mode & 0o077) === 0) continue;
+    const context = { file: file + suffix, was: (mode & 0o777).toString(8) };
+    try {
       fs.chmodSync(file + suffix, 0o600);
-      log.warn("database file was readable by others: made it owner-only", { file: file + suffix, was: (mode & 0o777).toString(8) });
+      log.warn("database file was readable by others: made it owner-only", context);
+    } catch (error) {
+      // Another user owns it (a deliberate shared set-up, or a mistake): say so and carry on.
+      log.warn("database file is readable by others and could not be made owner-only", { ...context, error });
     }
   }
 }
