@@ -40,7 +40,7 @@ const OVERLOAD_MAX_LATENCY_MS = 5_000;
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : null;
 
 type Scenario = { name: string; target: string; result: autocannon.Result; peakMemoryMb?: number };
-type OverloadRun = { code: string; result: autocannon.Result };
+type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number };
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -287,8 +287,9 @@ async function benchSize(threads: number, answers: number) {
         requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}` }) }],
       }),
     });
-    overload.push({ code: "this checkout", result: await overloadScenario(baseUrl, fixtures) });
+    // Measured before the overload scenario, so the figure compares with runs that had none.
     const peakMemoryMb = peakRssMb(server.pid!);
+    overload.push({ code: "this checkout", result: await overloadScenario(baseUrl, fixtures), peakMemoryMb: peakRssMb(server.pid!) });
     scenarios.forEach((scenario) => (scenario.peakMemoryMb = peakMemoryMb));
 
     const baseline = await startBaseline(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
@@ -302,7 +303,7 @@ async function benchSize(threads: number, answers: number) {
       const other = await startServer(COMPARE_ROOT, file);
       try {
         await run({ url: other.baseUrl + fixtures.threadPath, duration: 2 }); // warm-up
-        overload.push({ code: COMPARE_ROOT, result: await overloadScenario(other.baseUrl, fixtures) });
+        overload.push({ code: COMPARE_ROOT, result: await overloadScenario(other.baseUrl, fixtures), peakMemoryMb: peakRssMb(other.server.pid!) });
       } finally {
         other.server.kill("SIGTERM");
       }
@@ -341,11 +342,11 @@ for (const size of SIZES) {
     console.log(`| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${ok} | ${failed} | ${result.errors + result.timeouts} | ${target} |`);
   }
   console.log(`\n${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`);
-  console.log("| code | req/s | p50 ms | p99 ms | max ms | responses by status | errors | target |");
-  console.log("|---|---:|---:|---:|---:|---|---:|---|");
-  for (const { code, result } of report.overload) {
+  console.log("| code | req/s | p50 ms | p99 ms | max ms | responses by status | errors | server peak RSS MB | target |");
+  console.log("|---|---:|---:|---:|---:|---|---:|---:|---|");
+  for (const { code, result, peakMemoryMb } of report.overload) {
     const statuses = statusCounts(result).map(([status, count]) => `${status}: ${count}`).join(", ");
-    console.log(`| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${result.errors + result.timeouts} | ${overloadVerdict(result)} |`);
+    console.log(`| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${result.errors + result.timeouts} | ${peakMemoryMb} | ${overloadVerdict(result)} |`);
   }
 }
 fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });
@@ -355,7 +356,7 @@ fs.writeFileSync(
     reports.map((r) => ({
       ...r,
       scenarios: r.scenarios.map((s) => ({ name: s.name, rps: s.result.requests.average, p50: s.result.latency.p50, p99: s.result.latency.p99, failed: s.result["4xx"] + s.result["5xx"], errors: s.result.errors })),
-      overload: r.overload.map((o) => ({ code: o.code, rps: o.result.requests.average, p50: o.result.latency.p50, p99: o.result.latency.p99, max: o.result.latency.max, statuses: Object.fromEntries(statusCounts(o.result)), errors: o.result.errors + o.result.timeouts, target: overloadVerdict(o.result) })),
+      overload: r.overload.map((o) => ({ code: o.code, peakMemoryMb: o.peakMemoryMb, rps: o.result.requests.average, p50: o.result.latency.p50, p99: o.result.latency.p99, max: o.result.latency.max, statuses: Object.fromEntries(statusCounts(o.result)), errors: o.result.errors + o.result.timeouts, target: overloadVerdict(o.result) })),
     })),
     null,
     2,
