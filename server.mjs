@@ -32,7 +32,7 @@ if (!isDev && buildIsStale()) {
 }
 
 const build = await import(pathToFileURL(buildFile).href + (isDev ? `?t=${Date.now()}` : ""));
-const { createExpressApp, prepareDatabase, flushThreadViews, startBackgroundJobs } = build.entry.module;
+const { createExpressApp, prepareDatabase, flushThreadViews, startBackgroundJobs, installProcessErrorHandlers } = build.entry.module;
 
 await prepareDatabase();
 // Follow-ups that pass their target open by themselves; JOBS=off leaves that to another process.
@@ -43,13 +43,17 @@ const server = createExpressApp(build, { root }).listen(port, () => {
   if (isDev) import("@remix-run/node").then(({ broadcastDevReady }) => broadcastDevReady(build));
 });
 
-function shutdown() {
+let shuttingDown = false;
+function shutdown(exitCode = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
   stopJobs();
   server.close(() => {
-    flushThreadViews();
-    process.exit(0);
+    flushThreadViews(); // logs, and does not throw, when the database is busy
+    process.exit(exitCode);
   });
-  setTimeout(() => process.exit(0), 5_000).unref();
+  setTimeout(() => process.exit(exitCode), 5_000).unref();
 }
-process.on("SIGTERM", shutdown);
-process.on("SIGINT", shutdown);
+process.on("SIGTERM", () => shutdown(0));
+process.on("SIGINT", () => shutdown(0));
+installProcessErrorHandlers({ shutdown });

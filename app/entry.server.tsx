@@ -3,6 +3,8 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
+import { isDatabaseBusy } from "~/lib/db.server";
+import { reportDatabaseBusy } from "~/lib/express-app.server";
 import { log } from "~/lib/log.server";
 import { storePage } from "~/lib/page-cache.server";
 
@@ -11,6 +13,7 @@ export { createExpressApp } from "~/lib/express-app.server";
 export { prepareDatabase } from "../db/prepare";
 export { flushThreadViews } from "~/models/thread.server";
 export { startBackgroundJobs } from "~/models/jobs.server";
+export { installProcessErrorHandlers } from "~/lib/process-errors.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -73,10 +76,12 @@ const isClientError = (error: unknown) =>
 export const handleError: HandleErrorFunction = (error, { request }) => {
   // 4xx answers (not found, forbidden, bad input) are expected outcomes, not failures to log.
   if (request.signal.aborted || isClientError(error)) return;
-  log.error("loader or action failed", {
-    requestId: request.headers.get("x-request-id"),
-    method: request.method,
-    url: request.url,
-    error,
-  });
+  const context = { requestId: request.headers.get("x-request-id"), method: request.method, url: request.url, error };
+  if (isDatabaseBusy(error)) {
+    // Remix renders this as a 500; the HTTP server turns it into a 503 with Retry-After.
+    reportDatabaseBusy(context.requestId);
+    log.warn("loader or action failed: database busy", context);
+    return;
+  }
+  log.error("loader or action failed", context);
 };

@@ -6,6 +6,12 @@
  * `PRAGMA optimize` at open keeps the planner's statistics fresh for a long-lived connection.
  * Writes go through `writeTransaction`, which takes the write lock up front (BEGIN IMMEDIATE) so a
  * read-then-write never upgrades its lock halfway and fails with SQLITE_BUSY.
+ * Another process can still hold the lock past the busy timeout (a second server, `kb:sync`, an
+ * `sqlite3` session): that is `isDatabaseBusy`, which the HTTP layer answers with 503 + Retry-After.
+ * The wait for the lock blocks this whole process, so after one write gave up, the next ones wait
+ * only briefly until a write gets through again: one stall, not one per request.
+ * The folder is created 0700 and the database, its -wal and -shm 0600 (SQLite gives the last two
+ * the database file's mode): the file holds password hashes and session ids.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +20,7 @@ import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
 import { databasePath, migrationsFolder } from "./env.server";
+import { log } from "./log.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -27,14 +34,39 @@ export function countQueries(work: () => unknown): number {
   return queriesRun - before;
 }
 
+const BUSY_TIMEOUT_MS = 5_000;
+const BUSY_TIMEOUT_WHILE_STALLED_MS = 100;
+/** What a 503 for a busy database tells clients to wait, in seconds. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 5;
+let stalled = false;
+
+/** Creates the database file owner-only, and takes group and world access away from existing ones. */
+function createPrivately(file: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const suffix of ["", "-wal", "-shm"]) {
+    const mode = fs.statSync(file + suffix, { throwIfNoEntry: false })?.mode;
+    if (mode === undefined || (mode & 0o077) === 0) continue;
+    const context = { file: file + suffix, was: (mode & 0o777).toString(8) };
+    try {
+      fs.chmodSync(file + suffix, 0o600);
+      log.warn("database file was readable by others: made it owner-only", context);
+    } catch (error) {
+      // Another user owns it (a deliberate shared set-up, or a mistake): say so and carry on.
+      log.warn("database file is readable by others and could not be made owner-only", { ...context, error });
+    }
+  }
+}
+
 function open() {
   const file = databasePath();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  createPrivately(file);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  stalled = false;
   // Hot pages come from memory instead of a read() per page: 64 MB of page cache, reads through mmap.
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("mmap_size = 268435456");
@@ -84,11 +116,39 @@ export function preparedStatement(sqlText: string) {
   };
 }
 
-/** Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one). */
+const BUSY_CODES = /^SQLITE_(BUSY|LOCKED)(_|$)/;
+
+/** True when SQLite gave up waiting for a lock (drizzle wraps its errors, so the causes are searched). */
+export function isDatabaseBusy(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof Database.SqliteError && BUSY_CODES.test(cause.code)) return true;
+  }
+  return false;
+}
+
+function setStalled(sqlite: Database.Database, value: boolean) {
+  if (stalled === value) return;
+  stalled = value;
+  sqlite.pragma(`busy_timeout = ${value ? BUSY_TIMEOUT_WHILE_STALLED_MS : BUSY_TIMEOUT_MS}`);
+  if (value) log.warn("database busy: another connection held the write lock past the busy timeout", { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  else log.info("database writable again");
+}
+
+/**
+ * Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one).
+ * Throws SQLite's busy error (see `isDatabaseBusy`) when the write lock cannot be had in time.
+ */
 export function writeTransaction<T>(work: () => T): T {
   const sqlite = current().sqlite;
   if (sqlite.inTransaction) return sqlite.transaction(work)();
-  return sqlite.transaction(work).immediate();
+  try {
+    const result = sqlite.transaction(work).immediate();
+    setStalled(sqlite, false);
+    return result;
+  } catch (error) {
+    if (isDatabaseBusy(error)) setStalled(sqlite, true);
+    throw error;
+  }
 }
 
 export function migrateDatabase() {

@@ -1,7 +1,8 @@
 /**
  * The HTTP server around the Remix build: request ids, security headers, refusals of requests
  * Remix cannot take (request-guards.server.ts), same-origin writes, a body-size limit, the session
- * lookup (once per request) and logging of every 5xx.
+ * lookup (once per request), logging of every 5xx, and the overload answers: a bounded queue in
+ * front of Remix, and 503 + Retry-After when the database is busy or the queue sheds a request.
  * It lives inside the server build so it shares one database connection with the routes.
  */
 import { randomBytes, randomUUID } from "node:crypto";
@@ -11,8 +12,10 @@ import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { validateSessionCookie } from "./auth.server";
 import { recordThreadView } from "~/models/thread.server";
+import { DATABASE_BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from "./db.server";
 import { log } from "./log.server";
 import { ValidationError } from "./errors.server";
+import { createRequestQueue, requestQueueLimitsFromEnv, type RequestQueue, type RequestQueueLimits } from "./request-queue.server";
 import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
@@ -55,8 +58,10 @@ function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
   res.setHeader("X-Frame-Options", "SAMEORIGIN");
   res.on("finish", () => {
-    if (res.statusCode >= 500) {
-      log.error("request failed", { requestId, method: req.method, path: req.originalUrl, status: res.statusCode });
+    if (res.statusCode >= 500 && !res.locals.shed) {
+      // A 503 (a busy database) is a condition to watch, not a defect; shed requests are summed up by overloadShedding.
+      const report = res.statusCode === 503 ? log.warn : log.error;
+      report("request failed", { requestId, method: req.method, path: req.originalUrl, status: res.statusCode });
     }
   });
   next();
@@ -181,11 +186,81 @@ function oneClickUnsubscribe(req: Request, res: Response, next: NextFunction) {
   res.redirect(303, `/unsubscribe?${new URLSearchParams({ ...link, done: "1" })}`);
 }
 
-export function createExpressApp(build: ServerBuild, { root = process.cwd() }: { root?: string } = {}) {
+// ---- Overload: a busy database and more requests than the server can serve in time ----
+
+// Request ids whose loader or action failed on a busy database (reported by handleError, which
+// cannot change the status of the page Remix then renders).
+const databaseBusyRequests = new Set<string>();
+
+/** Called by Remix's handleError: the request `requestId` failed because the database was busy. */
+export function reportDatabaseBusy(requestId: string | null) {
+  if (requestId) databaseBusyRequests.add(requestId);
+}
+
+/**
+ * Every 503 carries Retry-After, and a request that failed on a busy database is a 503 rather
+ * than the 500 Remix renders for an error it did not expect. Both are decided here, when the
+ * status is set, so no route has to remember them.
+ */
+function serviceUnavailableAnswers(_req: Request, res: Response, next: NextFunction) {
+  const setStatus = res.status.bind(res);
+  res.status = (code: number) => {
+    const status = code === 500 && databaseBusyRequests.has(res.locals.requestId) ? 503 : code;
+    if (status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+    return setStatus(status);
+  };
+  res.on("close", () => databaseBusyRequests.delete(res.locals.requestId));
+  next();
+}
+
+// Health checks are never queued behind page renders (nor is the one-click unsubscribe, answered before the queue).
+const NEVER_SHED = new Set(["/healthz"]);
+const SHED_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The bounded queue in front of Remix (request-queue.server.ts): what cannot start within the
+ * wait limit gets a fast 503 with `Retry-After: 1`. Static files, cached visitor pages and
+ * /healthz are answered before it. Shed requests are logged as one summary every 10 s at most.
+ */
+function overloadShedding(queue: RequestQueue) {
+  let shedSinceLog = 0;
+  let lastLog = 0;
+  const noteShed = () => {
+    shedSinceLog += 1;
+    const at = Date.now();
+    if (at - lastLog < SHED_LOG_INTERVAL_MS) return;
+    log.warn("overloaded: shedding requests", { shed: shedSinceLog, ...queue.stats() });
+    shedSinceLog = 0;
+    lastLog = at;
+  };
+  return function shedWhenOverloaded(req: Request, res: Response, next: NextFunction) {
+    if (NEVER_SHED.has(req.path)) return next();
+    const withdraw = queue.enter(
+      (release) => {
+        res.on("close", release);
+        if (res.destroyed) release(); // the client left while waiting
+        else next();
+      },
+      () => {
+        noteShed();
+        res.locals.shed = true;
+        res.setHeader("Retry-After", "1");
+        res.status(503).type("text/plain").send("The site is busy. Please try again in a moment.");
+      },
+    );
+    res.on("close", withdraw);
+  };
+}
+
+export function createExpressApp(
+  build: ServerBuild,
+  { root = process.cwd(), requestLimits = requestQueueLimitsFromEnv() }: { root?: string; requestLimits?: RequestQueueLimits } = {},
+) {
   const app = express();
   app.disable("x-powered-by");
   if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
   app.use(securityHeaders);
+  app.use(serviceUnavailableAnswers);
   app.use(refuseMalformedHost, refuseUnusedMethods, refuseMalformedTarget, refuseLegacyDataRequests);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
@@ -195,6 +270,7 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   app.use(noStoreForSignedIn);
   app.use(visitorPageCache);
   app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), oneClickUnsubscribe);
+  app.use(overloadShedding(createRequestQueue(requestLimits)));
   app.all(
     "*",
     requireFormBody,
@@ -212,7 +288,13 @@ export function createExpressApp(build: ServerBuild, { root = process.cwd() }: {
   );
   app.use(answerClientErrors);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    log.error("unhandled error", { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error });
+    const context = { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error };
+    if (isDatabaseBusy(error)) {
+      log.warn("database busy", context);
+      if (!res.headersSent) res.status(503).type("text/plain").send("The site is busy. Please try again in a few seconds.");
+      return;
+    }
+    log.error("unhandled error", context);
     if (!res.headersSent) res.status(500).type("text/plain").send(`Internal Server Error (request ${res.locals.requestId})`);
   });
   return app;

@@ -3,6 +3,7 @@
  * our own origin. Loaders and actions wrap their work in `loaderResult` / `actionResult`.
  */
 import { data, redirect } from "@remix-run/node";
+import { isDatabaseBusy } from "./db.server";
 import {
   ConflictError,
   ForbiddenError,
@@ -18,7 +19,11 @@ export function notFound(message = "That page does not exist."): never {
   throw data(message, { status: 404 });
 }
 
+// The HTTP server adds Retry-After to every 503 (express-app.server.ts), so no route can lose it.
+const DATABASE_BUSY_MESSAGE = "The site is too busy to do that right now, and nothing was changed. Please try again in a few seconds.";
+
 function rethrowAsHttp(error: unknown): never {
+  if (isDatabaseBusy(error)) throw data(DATABASE_BUSY_MESSAGE, { status: 503 });
   if (error instanceof NotFoundError) throw data(error.message, { status: 404 });
   if (error instanceof ForbiddenError) throw data(error.message, { status: 403 });
   if (error instanceof RateLimitError) {
@@ -38,7 +43,8 @@ export async function loaderResult<T>(work: () => T | Promise<T>): Promise<T> {
 
 /**
  * Runs an action; input errors come back as data for the form (with the submitted values, so
- * nothing typed is lost) and a 4xx status; missing or forbidden subjects become 404/403 pages.
+ * nothing typed is lost) and a 4xx status, and so does a database too busy to write (503);
+ * missing or forbidden subjects become 404/403 pages.
  */
 export async function actionResult<T>(work: () => T | Promise<T>, values?: Record<string, string>) {
   try {
@@ -54,6 +60,7 @@ export async function actionResult<T>(work: () => T | Promise<T>, values?: Recor
     if (error instanceof RateLimitError) {
       return fail(429, { formError: error.message, fieldErrors: {} }, { "Retry-After": String(error.retryAfterSeconds) });
     }
+    if (isDatabaseBusy(error)) return fail(503, { formError: DATABASE_BUSY_MESSAGE, fieldErrors: {} });
     rethrowAsHttp(error);
   }
 }

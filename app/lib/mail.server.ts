@@ -1,7 +1,8 @@
 /**
  * Sends one email: through SMTP when `SMTP_URL` is set (e.g. smtp://user:pass@mail.example.com:587),
  * otherwise writes it as an .eml file under MAIL_DIR (./data/mail), so a new installation can read
- * what it would have sent without a mail server.
+ * what it would have sent without a mail server. Emails carry sign-in and unsubscribe links, so
+ * the folder is created owner-only (0700) and each file 0600.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -26,8 +27,8 @@ export async function deliverEmail(email: OutgoingEmail): Promise<string> {
   const info = await currentTransport().sendMail({ from: fromAddress(), to: email.to, subject: email.subject, text: email.text, html: email.html, headers: email.headers });
   if (process.env.SMTP_URL) return String(info.messageId);
   const directory = mailDirectory();
-  fs.mkdirSync(directory, { recursive: true });
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(info.messageId).replace(/[^a-z0-9]/gi, "").slice(0, 24)}.eml`);
-  fs.writeFileSync(file, info.message as Buffer);
+  fs.writeFileSync(file, info.message as Buffer, { mode: 0o600 });
   return file;
 }

@@ -8,9 +8,10 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql, ty
 import { z } from "zod";
 import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { getDb, isDatabaseBusy, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
+import { log } from "~/lib/log.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import {
   canAskQuestion,
@@ -349,27 +350,49 @@ export function refreshThreadStatus(threadId: number) {
 
 // Views are counted in memory and written in one transaction every few seconds: a write per page
 // view would serialize every reader behind the write lock. A crash loses at most that window.
+// A failed write (another process holding the lock, a full disk) keeps the counts in memory and
+// tries again later, waiting twice as long each time up to a minute; it never throws into the timer.
 const pendingViews = new Map<number, number>();
 let viewFlushTimer: NodeJS.Timeout | null = null;
+let viewFlushFailures = 0;
 export const VIEW_FLUSH_INTERVAL_MS = 5_000;
+const VIEW_FLUSH_MAX_DELAY_MS = 60_000;
+
+function scheduleViewFlush(delayMs: number) {
+  viewFlushTimer ??= setTimeout(flushThreadViews, delayMs).unref();
+}
 
 export function recordThreadView(threadId: number) {
   pendingViews.set(threadId, (pendingViews.get(threadId) ?? 0) + 1);
-  viewFlushTimer ??= setTimeout(flushThreadViews, VIEW_FLUSH_INTERVAL_MS).unref();
+  scheduleViewFlush(VIEW_FLUSH_INTERVAL_MS);
 }
 
-export function flushThreadViews() {
+/** Writes the buffered view counts; returns false (and keeps them for a later try) when it cannot. */
+export function flushThreadViews(): boolean {
   if (viewFlushTimer) clearTimeout(viewFlushTimer);
   viewFlushTimer = null;
-  if (pendingViews.size === 0) return;
+  if (pendingViews.size === 0) return true;
   const batch = [...pendingViews];
-  pendingViews.clear();
   const db = getDb();
-  writeTransaction(() => {
-    for (const [id, added] of batch) {
-      db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
-    }
-  });
+  try {
+    writeTransaction(() => {
+      for (const [id, added] of batch) {
+        db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
+      }
+    });
+  } catch (error) {
+    viewFlushFailures += 1;
+    const retryInMs = Math.min(VIEW_FLUSH_INTERVAL_MS * 2 ** (viewFlushFailures - 1), VIEW_FLUSH_MAX_DELAY_MS);
+    const context = { threads: pendingViews.size, failures: viewFlushFailures, retryInMs, error };
+    if (isDatabaseBusy(error)) log.warn("view counts not saved: database busy, will retry", context);
+    else log.error("view counts not saved, will retry", context);
+    scheduleViewFlush(retryInMs);
+    return false;
+  }
+  pendingViews.clear(); // the write is synchronous: no view arrived while it ran
+  if (viewFlushFailures > 0) log.info("view counts saved after earlier failures", { failures: viewFlushFailures, threads: batch.length });
+  viewFlushFailures = 0;
+  return true;
 }
 
 /** Paths of the most recently active threads, for the sitemap. */

@@ -7,10 +7,15 @@
  * Search is measured for latency, one request at a time (1 connection), for a very common, a
  * middling (~2 % of threads) and a rare word picked from the index itself, each request with a
  * distinct URL so the visitor page cache never answers it.
+ * Overload: 200 connections of mixed reads (visitors' and signed-in pages, searches); the server
+ * must shed what it cannot serve in time with a fast 503, so no request takes over 5 s and no other
+ * 5xx appears. BENCH_COMPARE_ROOT=<folder with another built checkout> runs that scenario against
+ * the code there too, on the same database, in the same run (an A/B).
  *
  *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
  *   BENCH_SIZES=10000:100000 npm run bench
  *   BENCH_SECONDS=10                    seconds per scenario
+ *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -30,8 +35,12 @@ const SIZES = (process.env.BENCH_SIZES ?? "10000:100000,100000:1000000").split("
 });
 const BENCH_USERS = 1000;
 const SEARCH_SECONDS = Math.max(3, Math.round(SECONDS / 2));
+const OVERLOAD_CONNECTIONS = 200;
+const OVERLOAD_MAX_LATENCY_MS = 5_000;
+const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : null;
 
 type Scenario = { name: string; target: string; result: autocannon.Result; peakMemoryMb?: number };
+type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number };
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -155,20 +164,61 @@ async function startBaseline(bytes: Buffer, contentType: string) {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-async function benchSize(threads: number, answers: number) {
-  const file = seedDatabase(threads, answers);
-  const fixtures = await prepareFixtures(file);
+/** `node server.mjs` from `root` on `file`, with the same command line as `npm start`. */
+async function startServer(root: string, file: string) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  // The same command line as `npm start`: the heap cap keeps V8 from growing past what it needs.
+  // The heap cap keeps V8 from growing past what it needs.
   const server = spawn(process.execPath, ["--max-old-space-size=256", "server.mjs"], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, PORT: String(port), DATABASE_PATH: file, MAIL_DIR: path.join(BENCH_DIR, "mail"), NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const scenarios: Scenario[] = [];
   try {
     await waitForHealth(baseUrl, server);
+  } catch (error) {
+    server.kill("SIGTERM");
+    throw error;
+  }
+  return { baseUrl, server };
+}
+
+/**
+ * 200 connections of mixed reads: the question list and a thread page as a visitor (mostly from
+ * the page cache), the same two signed in (rendered each time), and searches with distinct URLs.
+ */
+function overloadScenario(baseUrl: string, fixtures: Awaited<ReturnType<typeof prepareFixtures>>) {
+  let n = 0;
+  const paths: (() => { path: string; cookie?: string })[] = [
+    () => ({ path: "/questions" }),
+    () => ({ path: fixtures.threadPath }),
+    () => ({ path: fixtures.threadPath, cookie: fixtures.cookies[n % fixtures.cookies.length] }),
+    () => ({ path: `/questions?sort=top&page=${1 + (n % 20)}`, cookie: fixtures.cookies[n % fixtures.cookies.length] }),
+    () => ({ path: `/search?q=wifi+reset&n=${n}` }),
+  ];
+  return run({
+    url: baseUrl,
+    connections: OVERLOAD_CONNECTIONS,
+    timeout: 30, // seconds: slow answers are measured, not dropped as errors
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (request) => {
+          const { path: target, cookie } = paths[n++ % paths.length]();
+          return { ...request, path: target, headers: cookie ? { cookie } : {} };
+        },
+      },
+    ],
+  });
+}
+
+async function benchSize(threads: number, answers: number) {
+  const file = seedDatabase(threads, answers);
+  const fixtures = await prepareFixtures(file);
+  const { baseUrl, server } = await startServer(ROOT, file);
+  const scenarios: Scenario[] = [];
+  const overload: OverloadRun[] = [];
+  try {
     const origin = { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" };
     let nextUser = 0;
     const cookie = () => fixtures.cookies[nextUser++ % fixtures.cookies.length];
@@ -237,7 +287,9 @@ async function benchSize(threads: number, answers: number) {
         requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}` }) }],
       }),
     });
+    // Measured before the overload scenario, so the figure compares with runs that had none.
     const peakMemoryMb = peakRssMb(server.pid!);
+    overload.push({ code: "this checkout", result: await overloadScenario(baseUrl, fixtures), peakMemoryMb: peakRssMb(server.pid!) });
     scenarios.forEach((scenario) => (scenario.peakMemoryMb = peakMemoryMb));
 
     const baseline = await startBaseline(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
@@ -246,10 +298,34 @@ async function benchSize(threads: number, answers: number) {
     } finally {
       baseline.child.kill();
     }
-    return { threads, answers, pageKb: Math.round(pageBytes.length / 1024), peakMemoryMb, scenarios };
+    server.kill("SIGTERM");
+    if (COMPARE_ROOT) {
+      const other = await startServer(COMPARE_ROOT, file);
+      try {
+        await run({ url: other.baseUrl + fixtures.threadPath, duration: 2 }); // warm-up
+        overload.push({ code: COMPARE_ROOT, result: await overloadScenario(other.baseUrl, fixtures), peakMemoryMb: peakRssMb(other.server.pid!) });
+      } finally {
+        other.server.kill("SIGTERM");
+      }
+    }
+    return { threads, answers, pageKb: Math.round(pageBytes.length / 1024), peakMemoryMb, scenarios, overload };
   } finally {
     server.kill("SIGTERM");
   }
+}
+
+function statusCounts(result: autocannon.Result) {
+  const stats = Object.entries(result.statusCodeStats ?? {}).map(([status, { count = 0 }]) => [Number(status), count] as const);
+  return stats.sort(([a], [b]) => a - b);
+}
+
+/** Target: no request over 5 s, no 5xx other than the 503s of shedding, no connection errors. */
+function overloadVerdict(result: autocannon.Result) {
+  const slow = result.latency.max > OVERLOAD_MAX_LATENCY_MS;
+  const otherServerErrors = statusCounts(result).some(([status, count]) => status >= 500 && status !== 503 && count > 0);
+  const failures = [slow && `max ${result.latency.max} ms`, otherServerErrors && "5xx other than 503", result.errors + result.timeouts > 0 && "errors/timeouts"];
+  const missed = failures.filter(Boolean);
+  return missed.length === 0 ? "met" : `missed: ${missed.join(", ")}`;
 }
 
 const reports = [];
@@ -265,10 +341,25 @@ for (const size of SIZES) {
     const failed = result["4xx"] + result["5xx"];
     console.log(`| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${ok} | ${failed} | ${result.errors + result.timeouts} | ${target} |`);
   }
+  console.log(`\n${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`);
+  console.log("| code | req/s | p50 ms | p99 ms | max ms | responses by status | errors | server peak RSS MB | target |");
+  console.log("|---|---:|---:|---:|---:|---|---:|---:|---|");
+  for (const { code, result, peakMemoryMb } of report.overload) {
+    const statuses = statusCounts(result).map(([status, count]) => `${status}: ${count}`).join(", ");
+    console.log(`| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${result.errors + result.timeouts} | ${peakMemoryMb} | ${overloadVerdict(result)} |`);
+  }
 }
 fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });
 fs.writeFileSync(
   path.join(ROOT, "test/.reports/bench.json"),
-  JSON.stringify(reports.map((r) => ({ ...r, scenarios: r.scenarios.map((s) => ({ name: s.name, rps: s.result.requests.average, p50: s.result.latency.p50, p99: s.result.latency.p99, failed: s.result["4xx"] + s.result["5xx"], errors: s.result.errors })) })), null, 2),
+  JSON.stringify(
+    reports.map((r) => ({
+      ...r,
+      scenarios: r.scenarios.map((s) => ({ name: s.name, rps: s.result.requests.average, p50: s.result.latency.p50, p99: s.result.latency.p99, failed: s.result["4xx"] + s.result["5xx"], errors: s.result.errors })),
+      overload: r.overload.map((o) => ({ code: o.code, peakMemoryMb: o.peakMemoryMb, rps: o.result.requests.average, p50: o.result.latency.p50, p99: o.result.latency.p99, max: o.result.latency.max, statuses: Object.fromEntries(statusCounts(o.result)), errors: o.result.errors + o.result.timeouts, target: overloadVerdict(o.result) })),
+    })),
+    null,
+    2,
+  ),
 );
 process.exit(0);

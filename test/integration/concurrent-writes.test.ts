@@ -1,8 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { flags, posts, threads, votes } from "../../db/schema";
 import { prepareDatabase } from "../../db/prepare";
 import { startSession } from "~/lib/auth.server";
@@ -11,34 +8,9 @@ import type { Member } from "~/lib/permissions.server";
 import { LIMITS } from "~/lib/rate-limit.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 import { httpClient } from "../fixtures/http-client";
+import { startServerProcess } from "../fixtures/server-process";
 
 const VOTERS = 40;
-const servers: ChildProcess[] = [];
-
-async function startServer(): Promise<string> {
-  const port: number = await new Promise((resolve) => {
-    const probe = http.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-  const child = spawn(process.execPath, ["server.mjs"], {
-    env: { ...process.env, PORT: String(port), NODE_ENV: "production" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  servers.push(child);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return baseUrl;
-    } catch {
-      // still starting
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("server did not start");
-}
-
 let voters: { member: Member; cookie: string }[];
 let asker: Member;
 
@@ -53,15 +25,11 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => {
-  for (const server of servers) server.kill("SIGTERM");
-});
-
 let baseUrls: string[];
 
 describe("concurrent writes from two server processes on one database", () => {
   beforeAll(async () => {
-    baseUrls = await Promise.all([startServer(), startServer()]);
+    baseUrls = (await Promise.all([startServerProcess(), startServerProcess()])).map((server) => server.baseUrl);
   });
 
   it("counts every vote and answer exactly once and never fails with SQLITE_BUSY", async () => {

@@ -1,0 +1,88 @@
+/**
+ * Admission control for the work behind the HTTP server's cheap paths: at most `concurrency`
+ * requests run at once, up to `queueLimit` more wait in arrival order, and none waits longer than
+ * `maxWaitMs`. A request that finds the queue full, or waits too long, is shed at once (the caller
+ * answers 503) instead of joining a queue whose tail could only be served after the client gave up:
+ * under overload latency stays bounded by the wait limit plus the work itself.
+ * Every admitted request must call its `release` exactly once (a second call does nothing).
+ */
+import { z } from "zod";
+
+export type RequestQueueLimits = { concurrency: number; queueLimit: number; maxWaitMs: number };
+
+type Waiter = { admit: (release: () => void) => void; shed: () => void; timer: NodeJS.Timeout };
+
+const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const limitsSchema = z.object({
+  MAX_CONCURRENT_REQUESTS: limit(8).refine((value) => value > 0, "must be at least 1"),
+  MAX_QUEUED_REQUESTS: limit(200),
+  MAX_QUEUE_WAIT_MS: limit(2_000),
+});
+
+/** The limits from the environment (`MAX_CONCURRENT_REQUESTS`, `MAX_QUEUED_REQUESTS`, `MAX_QUEUE_WAIT_MS`). */
+export function requestQueueLimitsFromEnv(env: Record<string, string | undefined> = process.env): RequestQueueLimits {
+  const parsed = limitsSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const { MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, MAX_QUEUE_WAIT_MS } = parsed.data;
+  return { concurrency: MAX_CONCURRENT_REQUESTS, queueLimit: MAX_QUEUED_REQUESTS, maxWaitMs: MAX_QUEUE_WAIT_MS };
+}
+
+export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: RequestQueueLimits) {
+  let running = 0;
+  const waiting: Waiter[] = [];
+
+  const releaser = () => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      running -= 1;
+      const next = waiting.shift();
+      if (next) {
+        clearTimeout(next.timer);
+        running += 1;
+        next.admit(releaser());
+      }
+    };
+  };
+
+  return {
+    /**
+     * Calls `admit(release)` now or when a slot frees up, or `shed()` when the queue is full or the
+     * wait runs out. The returned function withdraws a request still waiting (its client left).
+     */
+    enter(admit: (release: () => void) => void, shed: () => void): () => void {
+      if (running < concurrency) {
+        running += 1;
+        admit(releaser());
+        return () => {};
+      }
+      if (waiting.length >= queueLimit) {
+        shed();
+        return () => {};
+      }
+      const waiter: Waiter = {
+        admit,
+        shed,
+        timer: setTimeout(() => {
+          withdraw();
+          shed();
+        }, maxWaitMs),
+      };
+      const withdraw = () => {
+        const index = waiting.indexOf(waiter);
+        if (index === -1) return;
+        waiting.splice(index, 1);
+        clearTimeout(waiter.timer);
+      };
+      waiting.push(waiter);
+      return withdraw;
+    },
+    stats: () => ({ running, waiting: waiting.length }),
+  };
+}
+
+export type RequestQueue = ReturnType<typeof createRequestQueue>;
