@@ -15,7 +15,7 @@ import { recordThreadView } from "~/models/thread.server";
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from "./db.server";
 import { log } from "./log.server";
 import { ValidationError } from "./errors.server";
-import { createRequestQueue, requestQueueLimitsFromEnv, type RequestQueue, type RequestQueueLimits } from "./request-queue.server";
+import { createRequestQueue, requestQueueLimitsFromEnv, runInRequestSlot, type RequestQueue, type RequestQueueLimits, type RequestSlot } from "./request-queue.server";
 import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
@@ -237,9 +237,11 @@ function overloadShedding(queue: RequestQueue) {
     if (NEVER_SHED.has(req.path)) return next();
     const withdraw = queue.enter(
       (release) => {
-        res.on("close", release);
-        if (res.destroyed) release(); // the client left while waiting
-        else next();
+        // The slot may be given back and taken again while the request runs (`waitOutsideRequestSlot`).
+        const slot: RequestSlot = { queue, release };
+        res.on("close", () => slot.release());
+        if (res.destroyed) slot.release(); // the client left while waiting
+        else runInRequestSlot(slot, next);
       },
       () => {
         noteShed();

@@ -5,7 +5,11 @@
  * answers 503) instead of joining a queue whose tail could only be served after the client gave up:
  * under overload latency stays bounded by the wait limit plus the work itself.
  * Every admitted request must call its `release` exactly once (a second call does nothing).
+ * A request that waits on purpose (a slowed sign-in) gives its slot back while it waits
+ * (`waitOutsideRequestSlot`), so a flood of slowed requests cannot fill the queue.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 
 export type RequestQueueLimits = { concurrency: number; queueLimit: number; maxWaitMs: number };
@@ -34,18 +38,22 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
   let running = 0;
   const waiting: Waiter[] = [];
 
+  const admitNext = () => {
+    const next = waiting.shift();
+    if (next) {
+      clearTimeout(next.timer);
+      running += 1;
+      next.admit(releaser());
+    }
+  };
+
   const releaser = () => {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       running -= 1;
-      const next = waiting.shift();
-      if (next) {
-        clearTimeout(next.timer);
-        running += 1;
-        next.admit(releaser());
-      }
+      admitNext();
     };
   };
 
@@ -81,8 +89,35 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
       waiting.push(waiter);
       return withdraw;
     },
+    /**
+     * Takes a slot back for a request that gave its own up to wait (`waitOutsideRequestSlot`): at
+     * once and ahead of the queue, since it was admitted before; the overshoot is one slot per
+     * request waking, for the short rest of its work.
+     */
+    resume(): () => void {
+      running += 1;
+      return releaser();
+    },
     stats: () => ({ running, waiting: waiting.length }),
   };
 }
 
 export type RequestQueue = ReturnType<typeof createRequestQueue>;
+
+/** The admitted request's slot: the queue it came through and how to give the slot back. */
+export type RequestSlot = { queue: RequestQueue; release: () => void };
+
+const currentSlot = new AsyncLocalStorage<RequestSlot>();
+
+/** Runs an admitted request's work (and everything it awaits) with its slot, for `waitOutsideRequestSlot`. */
+export function runInRequestSlot(slot: RequestSlot, work: () => void) {
+  currentSlot.run(slot, work);
+}
+
+/** Waits `ms` without holding a request slot, then takes one back: for waits that are the point (throttling). */
+export async function waitOutsideRequestSlot(ms: number) {
+  const slot = currentSlot.getStore();
+  slot?.release();
+  await sleep(ms);
+  if (slot) slot.release = slot.queue.resume();
+}

@@ -4,7 +4,6 @@
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
-import { setTimeout as wait } from "node:timers/promises";
 import { and, count, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../db/schema";
@@ -16,6 +15,7 @@ import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.ser
 import { parseInput } from "~/lib/forms.server";
 import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
 import { consume, countAttempt, LIMITS, resetLimit, retryAfter, signInDelayMs, uncountAttempt } from "~/lib/rate-limit.server";
+import { waitOutsideRequestSlot } from "~/lib/request-queue.server";
 import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
 
 const email = z
@@ -116,7 +116,8 @@ export async function signIn(input: unknown, { address }: { address: string }) {
   });
   if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
   const delay = signInDelayMs(failures);
-  if (delay > 0) await wait(delay);
+  // The wait gives its request slot back, so a flood of slowed sign-ins cannot queue out everyone else.
+  if (delay > 0) await waitOutsideRequestSlot(delay);
 
   const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createRequestQueue, requestQueueLimitsFromEnv } from "~/lib/request-queue.server";
+import { createRequestQueue, requestQueueLimitsFromEnv, runInRequestSlot, waitOutsideRequestSlot } from "~/lib/request-queue.server";
 
 function recorder(queue: ReturnType<typeof createRequestQueue>) {
   const events: string[] = [];
@@ -44,6 +44,34 @@ describe("createRequestQueue", () => {
     release("a");
     expect(events).toEqual(["a runs", "b shed", "d runs"]);
     expect(queue.stats()).toEqual({ running: 1, waiting: 0 });
+  });
+});
+
+describe("waitOutsideRequestSlot", () => {
+  it("gives the slot to the next request while a slowed request waits, then takes one back for it", async () => {
+    const queue = createRequestQueue({ concurrency: 1, queueLimit: 0, maxWaitMs: 10_000 });
+    const events: string[] = [];
+    let slowed: Promise<void> = Promise.resolve();
+    queue.enter(
+      (release) => {
+        const slot = { queue, release };
+        runInRequestSlot(slot, () => {
+          slowed = (async () => {
+            events.push("sign-in waits");
+            await waitOutsideRequestSlot(5);
+            events.push("sign-in resumes");
+            slot.release();
+          })();
+        });
+      },
+      () => events.push("sign-in shed"),
+    );
+    // With no room to queue, the page would be shed if the waiting sign-in still held the only slot.
+    queue.enter(() => events.push("page runs"), () => events.push("page shed"));
+    expect(events).toEqual(["sign-in waits", "page runs"]);
+    await slowed;
+    expect(events).toEqual(["sign-in waits", "page runs", "sign-in resumes"]);
+    expect(queue.stats()).toEqual({ running: 1, waiting: 0 }); // the page's slot alone
   });
 });
 
