@@ -145,13 +145,17 @@ export function renderArticleMarkdown(markdown: string): { html: string; toc: To
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
 
-/** The text of sanitized HTML, for search indexing and snippets: tags dropped, entities decoded. */
+/**
+ * The text of sanitized HTML, for search indexing and snippets: tags dropped, entities decoded, each
+ * run of white space one space, or one line break when it holds one. Runs inside write transactions
+ * (search indexing), so every pattern here is linear: none can fail after a long match and retry
+ * from the next character (as `<[^>]*>` did on a run of "<", or `\s*\n\s*` on long white space).
+ */
 export function plainText(html: string) {
   return html
     .replace(/<\/(p|li|h[1-6]|pre|blockquote|tr)>/g, "\n")
-    .replace(/<[^>]*>/g, " ")
+    .replace(/<[^<>]*>/g, " ")
     .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name])
-    .replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n")
+    .replace(/\s+/g, (space) => (space.includes("\n") ? "\n" : " "))
     .trim();
 }
