@@ -3,6 +3,13 @@
  * `marked` renders; `sanitize-html` then keeps only an allow-list of tags and attributes, so raw
  * HTML in the source cannot bring script, event handlers, styles, forms, SVG or dangerous URLs.
  * Links written by users get rel="nofollow ugc noopener"; images load only over http(s).
+ *
+ * The work is bounded here, for every caller: Markdown nested deeper than MAX_MARKDOWN_NESTING
+ * (marked recurses per level and overflows the stack within the body limit), a table with more than
+ * MAX_TABLE_CELLS cells (every short row is padded to the header's width) and reference links that
+ * repeat more than MAX_LINK_EXPANSION characters of addresses are refused with a
+ * MarkdownTooComplexError before anything is rendered. Within those bounds the work is linear in
+ * the text. Text functions here run on stored HTML inside write transactions: keep them linear too.
  */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
@@ -14,9 +21,155 @@ import plaintext from "highlight.js/lib/languages/plaintext";
 import python from "highlight.js/lib/languages/python";
 import shell from "highlight.js/lib/languages/shell";
 import yaml from "highlight.js/lib/languages/yaml";
-import { Marked, type Tokens } from "marked";
+import { Lexer, Marked, Tokenizer, type MarkedOptions, type Token, type Tokens, type TokensList } from "marked";
 import { markedHighlight } from "marked-highlight";
 import sanitizeHtml from "sanitize-html";
+import { ValidationError } from "./errors.server";
+
+/** How deep quotes and lists, or links and emphasis, may sit inside one another. */
+export const MAX_MARKDOWN_NESTING = 20;
+/** Cells in one table, counting the cells marked adds to pad short rows. */
+export const MAX_TABLE_CELLS = 20_000;
+/** Characters of link addresses and titles that reference links may add beyond the text itself. */
+export const MAX_LINK_EXPANSION = 100_000;
+
+/**
+ * Markdown the renderer refuses to render. A ValidationError on the `body` field (the name of every
+ * Markdown field of posts), so forms show it next to the text; `problem` and `line` for other callers.
+ */
+export class MarkdownTooComplexError extends ValidationError {
+  constructor(
+    readonly problem: string,
+    /** The line (1-based, of the Markdown) where the offending top-level block starts. */
+    readonly line: number,
+  ) {
+    const message = `${problem} (line ${line}).`;
+    super({ body: message }, message);
+  }
+}
+
+const count = (n: number) => n.toLocaleString("en");
+
+/**
+ * marked's lexer with the bounds above. Each level of quote or list is one nested `blockTokens`
+ * call, each level of link, emphasis or strikethrough one nested `inlineTokens` call, so counting
+ * those calls counts nesting exactly as marked sees it.
+ */
+class BoundedLexer extends Lexer {
+  private blockDepth = 0;
+  private inlineDepth = 0;
+  /** For each run of inline text: the index of the top-level block it belongs to (for line numbers). */
+  private readonly inlineOwners = new Map<Token[], number>();
+  private currentInlineOwner = 0;
+
+  constructor(
+    options: MarkedOptions,
+    private readonly source: string,
+  ) {
+    super({ ...options, tokenizer: new BoundedTokenizer(options) });
+  }
+
+  override blockTokens(src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[];
+  override blockTokens(src: string, tokens?: TokensList, lastParagraphClipped?: boolean): TokensList;
+  override blockTokens(src: string, tokens: Token[] = [], lastParagraphClipped?: boolean) {
+    // Depth 1 is the document itself.
+    if (this.blockDepth > MAX_MARKDOWN_NESTING) {
+      this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: quotes and lists inside one another`, this.tokens.length);
+    }
+    this.blockDepth += 1;
+    try {
+      return super.blockTokens(src, tokens, lastParagraphClipped);
+    } finally {
+      this.blockDepth -= 1;
+    }
+  }
+
+  override inline(src: string, tokens: Token[] = []) {
+    this.inlineOwners.set(tokens, this.tokens.length);
+    return super.inline(src, tokens);
+  }
+
+  override inlineTokens(src: string, tokens: Token[] = []) {
+    if (this.inlineDepth === 0) this.currentInlineOwner = this.inlineOwners.get(tokens) ?? this.tokens.length;
+    if (this.inlineDepth > MAX_MARKDOWN_NESTING) {
+      this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: links, emphasis or strikethrough inside one another`, this.currentInlineOwner);
+    }
+    this.inlineDepth += 1;
+    try {
+      return super.inlineTokens(src, tokens);
+    } finally {
+      this.inlineDepth -= 1;
+    }
+  }
+
+  /** Lexes the whole source, then checks what the tokens would expand to. */
+  run(): TokensList {
+    const tokens = this.lex(this.source);
+    let expansion = 0;
+    tokens.forEach((token, index) => {
+      expansion += linkExpansion(token);
+      if (expansion > MAX_LINK_EXPANSION) {
+        this.refuse(`Reference links repeat more than ${count(MAX_LINK_EXPANSION)} characters of addresses: use long addresses fewer times`, index);
+      }
+    });
+    return tokens;
+  }
+
+  /** Throws for the top-level block at `index` of `this.tokens` (complete or being lexed). */
+  refuse(problem: string, index: number): never {
+    let offset = 0;
+    for (const token of this.tokens.slice(0, index)) offset += token.raw.length;
+    // marked lexes the source with line breaks normalized to "\n"; its offsets count in that text.
+    const consumed = this.source.replace(/\r\n|\r/g, "\n").slice(0, offset);
+    let line = 1;
+    for (let at = consumed.indexOf("\n"); at !== -1; at = consumed.indexOf("\n", at + 1)) line += 1;
+    throw new MarkdownTooComplexError(problem, line);
+  }
+}
+
+/** How many characters of address and title a token's links add beyond the Markdown they came from. */
+function linkExpansion(token: Token): number {
+  let total = 0;
+  if (token.type === "link" || token.type === "image") {
+    const link = token as Tokens.Link | Tokens.Image;
+    total += Math.max(0, link.href.length + (link.title?.length ?? 0) - link.raw.length);
+  }
+  for (const child of childTokens(token)) total += linkExpansion(child);
+  return total;
+}
+
+function childTokens(token: Token): Token[] {
+  if (token.type === "list") return (token as Tokens.List).items;
+  if (token.type === "table") {
+    const table = token as Tokens.Table;
+    return [...table.header, ...table.rows.flat()].flatMap((cell) => cell.tokens);
+  }
+  return "tokens" in token && Array.isArray(token.tokens) ? token.tokens : [];
+}
+
+class BoundedTokenizer extends Tokenizer {
+  override table(src: string) {
+    // Counted before marked builds the cells: a wide header over many one-character rows would
+    // otherwise become millions of padded cells.
+    const match = this.rules.block.table.exec(src);
+    if (match && this.lexer instanceof BoundedLexer) {
+      const columns = (match[2].match(/\|/g)?.length ?? 0) + 1;
+      const rows = match[3] ? match[3].split("\n").length : 0;
+      if (columns * (rows + 1) > MAX_TABLE_CELLS) {
+        this.lexer.refuse(`A table has more than ${count(MAX_TABLE_CELLS)} cells: split it up`, this.lexer.tokens.length);
+      }
+    }
+    return super.table(src);
+  }
+}
+
+/** Markdown to (unsanitized) HTML through `instance`'s renderer and token walkers, within the bounds. */
+function boundedHtml(instance: Marked, markdown: string): string {
+  const tokens = new BoundedLexer(instance.defaults, markdown).run();
+  const walk = instance.defaults.walkTokens;
+  if (walk) instance.walkTokens(tokens, walk);
+  return instance.parser(tokens);
+}
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -63,9 +216,9 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "img" && !/^https?:\/\//i.test(frame.attribs.src ?? ""),
 };
 
+/** Sanitized HTML for a post; throws MarkdownTooComplexError for Markdown outside the bounds. */
 export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html, sanitizeOptions);
+  return sanitizeHtml(boundedHtml(marked, markdown), sanitizeOptions);
 }
 
 export type TocEntry = { depth: 2 | 3; id: string; text: string };
@@ -109,7 +262,10 @@ const articleSanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
-/** Renders a knowledge-base article: sanitized HTML plus its table of contents (h2 and h3). */
+/**
+ * Renders a knowledge-base article: sanitized HTML plus its table of contents (h2 and h3).
+ * Throws MarkdownTooComplexError like `renderMarkdown`.
+ */
 export function renderArticleMarkdown(markdown: string): { html: string; toc: TocEntry[] } {
   const toc: TocEntry[] = [];
   const used = new Map<string, number>();
@@ -139,7 +295,7 @@ export function renderArticleMarkdown(markdown: string): { html: string; toc: To
       },
     },
   );
-  const html = articleMarked.parse(markdown) as string;
+  const html = boundedHtml(articleMarked, markdown);
   return { html: sanitizeHtml(html, articleSanitizeOptions), toc };
 }
 
