@@ -100,6 +100,23 @@ describe("Markdown bombs over HTTP", () => {
     }
   });
 
+  it("answers the no-JavaScript preview of the ask, answer and edit forms with the message next to the field, keeping the text", async () => {
+    const { response, threadId } = await ask(cookies.casey, "A question whose answer is previewed without JavaScript", "Previews?");
+    const threadPath = response.headers.get("location")!;
+    const [what, body, message] = refused[0];
+    for (const [path, form] of [
+      ["/questions/ask", { intent: "preview", title: "Previewing a bomb", body, category: listCategories()[0].slug }],
+      [threadPath, { intent: "preview", body }],
+      [`/posts/${questionOf(threadId).id}/edit`, { intent: "preview", title: "Previewing a bomb", body }],
+    ] as const) {
+      const preview = await client.post(path, form, { cookie: cookies.casey });
+      expect(preview.status, `${what} on ${path}`).toBe(400);
+      const page = await decoded(preview);
+      expect(fieldError(page, "body"), `${what} on ${path}`).toContain(message);
+      expect(page, `${what} on ${path}`).toContain(`${"&gt; ".repeat(50)}`);
+    }
+  });
+
   it("refuses them in a follow-up reply and an internal note, and saves nothing", async () => {
     const { response: asked } = await ask(cookies.casey, "A question that needs a follow-up from support", "Still blinking.");
     const requested = await client.post(asked.headers.get("location")!, { intent: "follow-up" }, { cookie: cookies.casey });
