@@ -5,11 +5,12 @@
  * Links written by users get rel="nofollow ugc noopener"; images load only over http(s).
  *
  * The work is bounded here, for every caller: Markdown nested deeper than MAX_MARKDOWN_NESTING
- * (marked recurses per level and overflows the stack within the body limit), a table with more than
- * MAX_TABLE_CELLS cells (every short row is padded to the header's width) and reference links that
- * repeat more than MAX_LINK_EXPANSION characters of addresses are refused with a
- * MarkdownTooComplexError before anything is rendered. Within those bounds the work is linear in
- * the text. Text functions here run on stored HTML inside write transactions: keep them linear too.
+ * (marked recurses per level and overflows the stack within the body limit), quotes and lists that
+ * make marked re-lex too much, paragraphs with too many emphasis markers for their length, a table
+ * with more than MAX_TABLE_CELLS cells (every short row is padded to the header's width) and
+ * reference links that repeat more than MAX_LINK_EXPANSION characters of addresses are refused with
+ * a MarkdownTooComplexError before anything is rendered. Within those bounds the work is linear in
+ * the text (with constants measured against marked's worst cases). Text functions here run on stored HTML inside write transactions: keep them linear too.
  */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
@@ -32,6 +33,18 @@ export const MAX_MARKDOWN_NESTING = 20;
 export const MAX_TABLE_CELLS = 20_000;
 /** Characters of link addresses and titles that reference links may add beyond the text itself. */
 export const MAX_LINK_EXPANSION = 100_000;
+// How many characters marked may lex as blocks: per character of the text, plus a floor for short
+// texts. Every level of quote or list lexes its content again, and a quote followed by lazy lines
+// lexes its nested quotes once more per level: twice the work per level, 3 s at 20 levels here.
+// Ordinary text is lexed about once; text nested 20 levels deep on every line ~14 times. At the
+// limit, ~0.35 s for 32,000 characters here.
+const BLOCK_WORK_PER_CHARACTER = 40;
+const BLOCK_WORK_FLOOR = 100_000;
+// How many characters marked may read looking for the closers of emphasis and strikethrough. From
+// each opening * or _ it scans towards the end of the paragraph, so markers that never close
+// (`x* **` repeated) cost their number times the paragraph's length: 2.4 s for 32 KB here. This
+// allows ~90 unclosed markers in one 32,000-character paragraph (more in shorter ones), ~0.15 s.
+const MAX_CLOSER_SEARCH = 3_000_000;
 
 /**
  * Markdown the renderer refuses to render. A ValidationError on the `body` field (the name of every
@@ -58,6 +71,8 @@ const count = (n: number) => n.toLocaleString("en");
 class BoundedLexer extends Lexer {
   private blockDepth = 0;
   private inlineDepth = 0;
+  private blockWork = 0;
+  private closerSearchWork = 0;
   /** For each run of inline text: the index of the top-level block it belongs to (for line numbers). */
   private readonly inlineOwners = new Map<Token[], number>();
   private currentInlineOwner = 0;
@@ -66,7 +81,28 @@ class BoundedLexer extends Lexer {
     options: MarkedOptions,
     private readonly source: string,
   ) {
-    super({ ...options, tokenizer: new BoundedTokenizer(options) });
+    const tokenizer = new BoundedTokenizer(options);
+    super({ ...options, tokenizer });
+    // marked's own patterns, shared by every lexer: this one gets copies of the closer searches
+    // that count what they read.
+    const count = (characters: number) => {
+      this.closerSearchWork += characters;
+      if (this.closerSearchWork > MAX_CLOSER_SEARCH) {
+        this.refuse("Too many *, _ or ~ that open no emphasis to format: remove some, or put code and logs in a code block", this.currentInlineOwner);
+      }
+    };
+    const inline = tokenizer.rules.inline;
+    tokenizer.rules = {
+      ...tokenizer.rules,
+      inline: {
+        ...inline,
+        emStrongRDelimAst: new CountingPattern(inline.emStrongRDelimAst, count),
+        emStrongRDelimUnd: new CountingPattern(inline.emStrongRDelimUnd, count),
+        delRDelim: new CountingPattern(inline.delRDelim, count),
+        text: withBoundedEmailLocalParts(inline.text, "]+@)", "]{1,64}@)"),
+        url: withBoundedEmailLocalParts(inline.url, "^[A-Za-z0-9._+-]+(@)", "^[A-Za-z0-9._+-]{1,64}(@)"),
+      },
+    };
   }
 
   override blockTokens(src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[];
@@ -75,6 +111,10 @@ class BoundedLexer extends Lexer {
     // Depth 1 is the document itself.
     if (this.blockDepth > MAX_MARKDOWN_NESTING) {
       this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: quotes and lists inside one another`, this.tokens.length);
+    }
+    this.blockWork += src.length;
+    if (this.blockWork > BLOCK_WORK_FLOOR + BLOCK_WORK_PER_CHARACTER * this.source.length) {
+      this.refuse("Quotes and lists nested too deeply to format: nest them less deeply", this.tokens.length);
     }
     this.blockDepth += 1;
     try {
@@ -124,6 +164,43 @@ class BoundedLexer extends Lexer {
     let line = 1;
     for (let at = consumed.indexOf("\n"); at !== -1; at = consumed.indexOf("\n", at + 1)) line += 1;
     throw new MarkdownTooComplexError(problem, line);
+  }
+}
+
+const boundedPatterns = new Map<RegExp, RegExp>();
+
+/**
+ * `pattern` with the local part of e-mail addresses it looks for bounded to 64 characters (RFC
+ * 5321's limit). marked's inline text pattern looks ahead through the whole run of address
+ * characters at the start of every text token, and its autolink pattern at every position, so a
+ * long run without spaces (`!` or `_h` repeated) cost its length squared: 0.5 s for 32 KB.
+ * Throws when marked's pattern no longer has the part to bound (review this after upgrading marked).
+ */
+function withBoundedEmailLocalParts(pattern: RegExp, unbounded: string, bounded: string) {
+  let result = boundedPatterns.get(pattern);
+  if (!result) {
+    const source = pattern.source.replaceAll(unbounded, bounded);
+    if (source === pattern.source) throw new Error(`marked's pattern ${pattern.source} has no ${unbounded} to bound any more`);
+    result = new RegExp(source, pattern.flags);
+    boundedPatterns.set(pattern, result);
+  }
+  return result;
+}
+
+/** A copy of a global pattern that reports how many characters each `exec` read (marked only calls `exec` on these). */
+class CountingPattern extends RegExp {
+  constructor(
+    pattern: RegExp,
+    private readonly report: (characters: number) => void,
+  ) {
+    super(pattern.source, pattern.flags);
+  }
+
+  override exec(text: string) {
+    const from = this.lastIndex;
+    const match = super.exec(text);
+    this.report((match ? this.lastIndex : text.length) - from);
+    return match;
   }
 }
 

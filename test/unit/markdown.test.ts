@@ -85,6 +85,13 @@ const bombs: [string, string, "renders" | "refused"][] = [
   ['"- " x 16,000 (a thematic break)', fill("- "), "renders"],
   ['"a " x 16,000', fill("a "), "renders"],
   ["images nested in images 2,000 deep", `${"![".repeat(2000)}x${"](u)".repeat(2000)}`, "renders"],
+  ["quotes 20 deep that close one level a line, then a lazy line (marked re-lexes twice per level)", fill(`${Array.from({ length: 20 }, (_, i) => "> ".repeat(20 - i) + "x").join("\n")}\nlazy\n`), "refused"],
+  ["quotes 20 deep on every line", fill(`${"> ".repeat(20)}some text\n`), "renders"],
+  ['"x* **" x 6,400 (openers that never close)', fill("x* **"), "refused"],
+  ['"x*" x 16,000', fill("x*"), "renders"],
+  ['"*1." x 10,666 (unclosed openers)', fill("*1."), "refused"],
+  ['"!" x 32,000', fill("!"), "renders"],
+  ['"_h" x 16,000', fill("_h"), "renders"],
   ["a 4,000-column table over 8,000 one-character rows", `|${"a|".repeat(4000)}\n|${"-|".repeat(4000)}\n${"x\n".repeat(8000)}`.slice(0, limit), "refused"],
   ["one 16,000-character reference address used 5,000 times", `[a]: https://example.com/${"a".repeat(16_000)}\n\n${"[a]".repeat(5000)}`.slice(0, limit), "refused"],
 ];
@@ -128,6 +135,12 @@ describe("renderMarkdown on hostile input", () => {
     expect(() => renderMarkdown(`Intro\n\n- a list\n\n${nested(MAX_MARKDOWN_NESTING + 2)}`)).toThrow(
       "Nested more than 20 levels deep: links, emphasis or strikethrough inside one another (line 5).",
     );
+  });
+
+  it("links e-mail addresses, with local parts up to the standard's 64 characters", () => {
+    expect(renderMarkdown("Write to support@example.com today.")).toContain('<a href="mailto:support@example.com"');
+    const longest = `${"a".repeat(64)}@example.com`;
+    expect(renderMarkdown(`Or ${longest}.`)).toContain(`<a href="mailto:${longest}"`);
   });
 
   it("renders ordinary tables and reused reference links", () => {
