@@ -87,6 +87,8 @@ const bombs: [string, string, "renders" | "refused"][] = [
   ["images nested in images 2,000 deep", `${"![".repeat(2000)}x${"](u)".repeat(2000)}`, "renders"],
   ["quotes 20 deep that close one level a line, then a lazy line (marked re-lexes twice per level)", fill(`${Array.from({ length: 20 }, (_, i) => "> ".repeat(20 - i) + "x").join("\n")}\nlazy\n`), "refused"],
   ["quotes 20 deep on every line", fill(`${"> ".repeat(20)}some text\n`), "renders"],
+  ["one quote of 6,400 quoted lines each followed by a lazy line", fill("\n'\n>="), "refused"],
+  ["a quote of 50 lines, every other one lazy", `${"> quoted line of a forwarded e-mail\nwrapped without its marker\n".repeat(25)}`, "renders"],
   ['"x* **" x 6,400 (openers that never close)', fill("x* **"), "refused"],
   ['"x*" x 16,000', fill("x*"), "renders"],
   ['"*1." x 10,666 (unclosed openers)', fill("*1."), "refused"],
