@@ -6,11 +6,12 @@
  *
  * The work is bounded here, for every caller: Markdown nested deeper than MAX_MARKDOWN_NESTING
  * (marked recurses per level and overflows the stack within the body limit), quotes and lists that
- * make marked re-lex too much, paragraphs with too many emphasis markers for their length, a table
- * with more than MAX_TABLE_CELLS cells (every short row is padded to the header's width) and
+ * make marked re-lex too much, emphasis markers that make it search too far for their closers, a
+ * table with more than MAX_TABLE_CELLS cells (every short row is padded to the header's width) and
  * reference links that repeat more than MAX_LINK_EXPANSION characters of addresses are refused with
- * a MarkdownTooComplexError before anything is rendered. Within those bounds the work is linear in
- * the text (with constants measured against marked's worst cases). Text functions here run on stored HTML inside write transactions: keep them linear too.
+ * a MarkdownTooComplexError before anything is rendered; e-mail lookaheads are bounded so runs
+ * without spaces stay linear. The budgets are measured against marked's worst cases (see each).
+ * `plainText` runs on stored HTML inside write transactions (search indexing): keep it linear too.
  */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
@@ -37,7 +38,7 @@ export const MAX_LINK_EXPANSION = 100_000;
 // texts. Every level of quote or list lexes its content again, and a quote followed by lazy lines
 // lexes its nested quotes once more per level: twice the work per level, 3 s at 20 levels here.
 // Ordinary text is lexed about once; text nested 20 levels deep on every line ~14 times. At the
-// limit, ~0.35 s for 32,000 characters here.
+// limit, ~0.3 s for 32,000 characters here.
 const BLOCK_WORK_PER_CHARACTER = 30;
 const BLOCK_WORK_FLOOR = 100_000;
 // How many characters marked may read looking for the closers of emphasis and strikethrough. From
@@ -61,7 +62,7 @@ export class MarkdownTooComplexError extends ValidationError {
   }
 }
 
-const count = (n: number) => n.toLocaleString("en");
+const formatCount = (n: number) => n.toLocaleString("en");
 
 /**
  * marked's lexer with the bounds above. Each level of quote or list is one nested `blockTokens`
@@ -85,7 +86,7 @@ class BoundedLexer extends Lexer {
     super({ ...options, tokenizer });
     // marked's own patterns, shared by every lexer: this one gets copies of the closer searches
     // that count what they read.
-    const count = (characters: number) => {
+    const countScanned = (characters: number) => {
       this.closerSearchWork += characters;
       if (this.closerSearchWork > MAX_CLOSER_SEARCH) {
         this.refuse("Too many *, _ or ~ that open no emphasis to format: remove some, or put code and logs in a code block", this.currentInlineOwner);
@@ -96,9 +97,9 @@ class BoundedLexer extends Lexer {
       ...tokenizer.rules,
       inline: {
         ...inline,
-        emStrongRDelimAst: new CountingPattern(inline.emStrongRDelimAst, count),
-        emStrongRDelimUnd: new CountingPattern(inline.emStrongRDelimUnd, count),
-        delRDelim: new CountingPattern(inline.delRDelim, count),
+        emStrongRDelimAst: new CountingPattern(inline.emStrongRDelimAst, countScanned),
+        emStrongRDelimUnd: new CountingPattern(inline.emStrongRDelimUnd, countScanned),
+        delRDelim: new CountingPattern(inline.delRDelim, countScanned),
         text: withBoundedEmailLocalParts(inline.text, "]+@)", "]{1,64}@)"),
         url: withBoundedEmailLocalParts(inline.url, "^[A-Za-z0-9._+-]+(@)", "^[A-Za-z0-9._+-]{1,64}(@)"),
       },
@@ -154,7 +155,7 @@ class BoundedLexer extends Lexer {
     tokens.forEach((token, index) => {
       expansion += linkExpansion(token);
       if (expansion > MAX_LINK_EXPANSION) {
-        this.refuse(`Reference links repeat more than ${count(MAX_LINK_EXPANSION)} characters of addresses: use long addresses fewer times`, index);
+        this.refuse(`Reference links repeat more than ${formatCount(MAX_LINK_EXPANSION)} characters of addresses: use long addresses fewer times`, index);
       }
     });
     return tokens;
@@ -254,7 +255,7 @@ class BoundedTokenizer extends Tokenizer {
       const columns = (match[2].match(/\|/g)?.length ?? 0) + 1;
       const rows = match[3] ? match[3].split("\n").length : 0;
       if (columns * (rows + 1) > MAX_TABLE_CELLS) {
-        this.lexer.refuse(`A table has more than ${count(MAX_TABLE_CELLS)} cells: split it up`, this.lexer.tokens.length);
+        this.lexer.refuse(`A table has more than ${formatCount(MAX_TABLE_CELLS)} cells: split it up`, this.lexer.tokens.length);
       }
     }
     return super.table(src);
