@@ -29,7 +29,8 @@ export function MarkdownEditor({
   /** For staff replies: the lexicon and the customer's mood, to coach the wording as they type. */
   coach?: ReplyCoach | null;
 }) {
-  const preview = useFetcher<{ html?: string }>();
+  // A refused preview (nested too deep, too many previews) answers with the message instead of HTML.
+  const preview = useFetcher<{ html?: string; formError?: string | null; fieldErrors?: Record<string, string> }>();
   const [text, setText] = useState(defaultValue ?? "");
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const submitPreview = preview.submit;
@@ -42,6 +43,7 @@ export function MarkdownEditor({
   }, [text, submitPreview]);
 
   const html = text.trim() ? (preview.data?.html ?? serverPreview) : null;
+  const refusal = text.trim() ? (preview.data?.fieldErrors?.body ?? preview.data?.formError ?? null) : null;
   return (
     <div>
       <TextAreaField
@@ -56,7 +58,11 @@ export function MarkdownEditor({
       {coach ? <ReplyCoachHints text={text} coach={coach} /> : null}
       <section aria-label="Preview" aria-live="polite" className="field">
         <span className="hint">Preview</span>
-        {html ? (
+        {refusal ? (
+          <div className="preview field-error" data-testid={`${name}-preview`}>
+            {refusal}
+          </div>
+        ) : html ? (
           <div className="preview prose" data-testid={`${name}-preview`} dangerouslySetInnerHTML={{ __html: html }} />
         ) : (
           <div className="preview hint" data-testid={`${name}-preview`}>

@@ -3,6 +3,15 @@
  * `marked` renders; `sanitize-html` then keeps only an allow-list of tags and attributes, so raw
  * HTML in the source cannot bring script, event handlers, styles, forms, SVG or dangerous URLs.
  * Links written by users get rel="nofollow ugc noopener"; images load only over http(s).
+ *
+ * The work is bounded here, for every caller: Markdown nested deeper than MAX_MARKDOWN_NESTING
+ * (marked recurses per level and overflows the stack within the body limit), quotes and lists that
+ * make marked re-lex too much, emphasis markers that make it search too far for their closers, a
+ * table with more than MAX_TABLE_CELLS cells (every short row is padded to the header's width) and
+ * reference links that repeat more than MAX_LINK_EXPANSION characters of addresses are refused with
+ * a MarkdownTooComplexError before anything is rendered; e-mail lookaheads are bounded so runs
+ * without spaces stay linear. The budgets are measured against marked's worst cases (see each).
+ * `plainText` runs on stored HTML inside write transactions (search indexing): keep it linear too.
  */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
@@ -14,9 +23,252 @@ import plaintext from "highlight.js/lib/languages/plaintext";
 import python from "highlight.js/lib/languages/python";
 import shell from "highlight.js/lib/languages/shell";
 import yaml from "highlight.js/lib/languages/yaml";
-import { Marked, type Tokens } from "marked";
+import { Lexer, Marked, Tokenizer, type MarkedOptions, type Token, type Tokens, type TokensList } from "marked";
 import { markedHighlight } from "marked-highlight";
 import sanitizeHtml from "sanitize-html";
+import { ValidationError } from "./errors.server";
+
+/** How deep quotes and lists, or links and emphasis, may sit inside one another. */
+export const MAX_MARKDOWN_NESTING = 20;
+/** Cells in one table, counting the cells marked adds to pad short rows. */
+export const MAX_TABLE_CELLS = 20_000;
+/** Characters of link addresses and titles that reference links may add beyond the text itself. */
+export const MAX_LINK_EXPANSION = 100_000;
+// How many characters marked may lex as blocks: per character of the text, plus a floor for short
+// texts. Every level of quote or list lexes its content again, and a quote followed by lazy lines
+// lexes its nested quotes once more per level: twice the work per level, 3 s at 20 levels here.
+// Ordinary text is lexed about once; text nested 20 levels deep on every line ~14 times. At the
+// limit, ~0.3 s for 32,000 characters here.
+const BLOCK_WORK_PER_CHARACTER = 30;
+const BLOCK_WORK_FLOOR = 100_000;
+// How many characters marked may read looking for the closers of emphasis and strikethrough. From
+// each opening * or _ it scans towards the end of the paragraph, so markers that never close
+// (`x* **` repeated) cost their number times the paragraph's length: 2.4 s for 32 KB here. This
+// allows ~90 unclosed markers in one 32,000-character paragraph (more in shorter ones), ~0.15 s.
+const MAX_CLOSER_SEARCH = 3_000_000;
+
+/**
+ * Markdown the renderer refuses to render. A ValidationError on the `body` field (the name of every
+ * Markdown field of posts), so forms show it next to the text; `problem` and `line` for other callers.
+ */
+export class MarkdownTooComplexError extends ValidationError {
+  constructor(
+    readonly problem: string,
+    /** The line (1-based, of the Markdown) where the offending top-level block starts. */
+    readonly line: number,
+  ) {
+    const message = `${problem} (line ${line}).`;
+    super({ body: message }, message);
+  }
+}
+
+const formatCount = (n: number) => n.toLocaleString("en");
+
+/**
+ * marked's lexer with the bounds above. Each level of quote or list is one nested `blockTokens`
+ * call, each level of link, emphasis or strikethrough one nested `inlineTokens` call, so counting
+ * those calls counts nesting exactly as marked sees it.
+ */
+class BoundedLexer extends Lexer {
+  private blockDepth = 0;
+  private inlineDepth = 0;
+  private blockWork = 0;
+  private closerSearchWork = 0;
+  /** For each run of inline text: the index of the top-level block it belongs to (for line numbers). */
+  private readonly inlineOwners = new Map<Token[], number>();
+  private currentInlineOwner = 0;
+
+  constructor(
+    options: MarkedOptions,
+    private readonly source: string,
+  ) {
+    const tokenizer = new BoundedTokenizer(options);
+    super({ ...options, tokenizer });
+    // marked's own patterns, shared by every lexer: this one gets copies of the closer searches
+    // that count what they read.
+    const countScanned = (characters: number) => {
+      this.closerSearchWork += characters;
+      if (this.closerSearchWork > MAX_CLOSER_SEARCH) {
+        this.refuse("Too many *, _ or ~ that open no emphasis to format: remove some, or put code and logs in a code block", this.currentInlineOwner);
+      }
+    };
+    const inline = tokenizer.rules.inline;
+    tokenizer.rules = {
+      ...tokenizer.rules,
+      inline: {
+        ...inline,
+        emStrongRDelimAst: new CountingPattern(inline.emStrongRDelimAst, countScanned),
+        emStrongRDelimUnd: new CountingPattern(inline.emStrongRDelimUnd, countScanned),
+        delRDelim: new CountingPattern(inline.delRDelim, countScanned),
+        text: withBoundedEmailLocalParts(inline.text, "]+@)", "]{1,64}@)"),
+        url: withBoundedEmailLocalParts(inline.url, "^[A-Za-z0-9._+-]+(@)", "^[A-Za-z0-9._+-]{1,64}(@)"),
+      },
+    };
+  }
+
+  override blockTokens(src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[];
+  override blockTokens(src: string, tokens?: TokensList, lastParagraphClipped?: boolean): TokensList;
+  override blockTokens(src: string, tokens: Token[] = [], lastParagraphClipped?: boolean) {
+    // Depth 1 is the document itself.
+    if (this.blockDepth > MAX_MARKDOWN_NESTING) {
+      this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: quotes and lists inside one another`, this.tokens.length);
+    }
+    this.spendBlockWork(src.length);
+    this.blockDepth += 1;
+    try {
+      return super.blockTokens(src, tokens, lastParagraphClipped);
+    } finally {
+      this.blockDepth -= 1;
+    }
+  }
+
+  /** Counts characters lexed as blocks (or copied by marked while lexing a quote). */
+  spendBlockWork(characters: number) {
+    this.blockWork += characters;
+    if (this.blockWork > BLOCK_WORK_FLOOR + BLOCK_WORK_PER_CHARACTER * this.source.length) {
+      this.refuse("Quotes and lists nested too deeply, or too many lines that continue a quote, to format: simplify them", this.tokens.length);
+    }
+  }
+
+  override inline(src: string, tokens: Token[] = []) {
+    this.inlineOwners.set(tokens, this.tokens.length);
+    return super.inline(src, tokens);
+  }
+
+  override inlineTokens(src: string, tokens: Token[] = []) {
+    if (this.inlineDepth === 0) this.currentInlineOwner = this.inlineOwners.get(tokens) ?? this.tokens.length;
+    if (this.inlineDepth > MAX_MARKDOWN_NESTING) {
+      this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: links, emphasis or strikethrough inside one another`, this.currentInlineOwner);
+    }
+    this.inlineDepth += 1;
+    try {
+      return super.inlineTokens(src, tokens);
+    } finally {
+      this.inlineDepth -= 1;
+    }
+  }
+
+  /** Lexes the whole source, then checks what the tokens would expand to. */
+  run(): TokensList {
+    const tokens = this.lex(this.source);
+    let expansion = 0;
+    tokens.forEach((token, index) => {
+      expansion += linkExpansion(token);
+      if (expansion > MAX_LINK_EXPANSION) {
+        this.refuse(`Reference links repeat more than ${formatCount(MAX_LINK_EXPANSION)} characters of addresses: use long addresses fewer times`, index);
+      }
+    });
+    return tokens;
+  }
+
+  /** Throws for the top-level block at `index` of `this.tokens` (complete or being lexed). */
+  refuse(problem: string, index: number): never {
+    let offset = 0;
+    for (const token of this.tokens.slice(0, index)) offset += token.raw.length;
+    // marked lexes the source with line breaks normalized to "\n"; its offsets count in that text.
+    const consumed = this.source.replace(/\r\n|\r/g, "\n").slice(0, offset);
+    let line = 1;
+    for (let at = consumed.indexOf("\n"); at !== -1; at = consumed.indexOf("\n", at + 1)) line += 1;
+    throw new MarkdownTooComplexError(problem, line);
+  }
+}
+
+const boundedPatterns = new Map<RegExp, RegExp>();
+
+/**
+ * `pattern` with the local part of e-mail addresses it looks for bounded to 64 characters (RFC
+ * 5321's limit). marked's inline text pattern looks ahead through the whole run of address
+ * characters at the start of every text token, and its autolink pattern at every position, so a
+ * long run without spaces (`!` or `_h` repeated) cost its length squared: 0.5 s for 32 KB.
+ * Throws when marked's pattern no longer has the part to bound (review this after upgrading marked).
+ */
+function withBoundedEmailLocalParts(pattern: RegExp, unbounded: string, bounded: string) {
+  let result = boundedPatterns.get(pattern);
+  if (!result) {
+    const source = pattern.source.replaceAll(unbounded, bounded);
+    if (source === pattern.source) throw new Error(`marked's pattern ${pattern.source} has no ${unbounded} to bound any more`);
+    result = new RegExp(source, pattern.flags);
+    boundedPatterns.set(pattern, result);
+  }
+  return result;
+}
+
+/** A copy of a global pattern that reports how many characters each `exec` read (marked only calls `exec` on these). */
+class CountingPattern extends RegExp {
+  constructor(
+    pattern: RegExp,
+    private readonly report: (characters: number) => void,
+  ) {
+    super(pattern.source, pattern.flags);
+  }
+
+  override exec(text: string) {
+    const from = this.lastIndex;
+    const match = super.exec(text);
+    this.report((match ? this.lastIndex : text.length) - from);
+    return match;
+  }
+}
+
+/** How many characters of address and title a token's links add beyond the Markdown they came from. */
+function linkExpansion(token: Token): number {
+  let total = 0;
+  if (token.type === "link" || token.type === "image") {
+    const link = token as Tokens.Link | Tokens.Image;
+    total += Math.max(0, link.href.length + (link.title?.length ?? 0) - link.raw.length);
+  }
+  for (const child of childTokens(token)) total += linkExpansion(child);
+  return total;
+}
+
+function childTokens(token: Token): Token[] {
+  if (token.type === "list") return (token as Tokens.List).items;
+  if (token.type === "table") {
+    const table = token as Tokens.Table;
+    return [...table.header, ...table.rows.flat()].flatMap((cell) => cell.tokens);
+  }
+  return "tokens" in token && Array.isArray(token.tokens) ? token.tokens : [];
+}
+
+const QUOTE_LINE = /^ {0,3}>/;
+
+class BoundedTokenizer extends Tokenizer {
+  override blockquote(src: string) {
+    // marked lexes a quote in chunks, one per run of ">" lines after lines that continue it lazily
+    // (without ">"), and copies the lines left at each chunk: chunks times lines (a quote of 6,400
+    // such chunks, 32 KB, took 0.56 s).
+    const match = this.rules.block.blockquote.exec(src);
+    if (match && this.lexer instanceof BoundedLexer) {
+      const lines = match[0].split("\n");
+      let chunks = 1;
+      for (let at = 1; at < lines.length; at++) if (QUOTE_LINE.test(lines[at]) && !QUOTE_LINE.test(lines[at - 1])) chunks += 1;
+      if (chunks > 1) this.lexer.spendBlockWork(chunks * lines.length);
+    }
+    return super.blockquote(src);
+  }
+
+  override table(src: string) {
+    // Counted before marked builds the cells: a wide header over many one-character rows would
+    // otherwise become millions of padded cells.
+    const match = this.rules.block.table.exec(src);
+    if (match && this.lexer instanceof BoundedLexer) {
+      const columns = (match[2].match(/\|/g)?.length ?? 0) + 1;
+      const rows = match[3] ? match[3].split("\n").length : 0;
+      if (columns * (rows + 1) > MAX_TABLE_CELLS) {
+        this.lexer.refuse(`A table has more than ${formatCount(MAX_TABLE_CELLS)} cells: split it up`, this.lexer.tokens.length);
+      }
+    }
+    return super.table(src);
+  }
+}
+
+/** Markdown to (unsanitized) HTML through `instance`'s renderer and token walkers, within the bounds. */
+function boundedHtml(instance: Marked, markdown: string): string {
+  const tokens = new BoundedLexer(instance.defaults, markdown).run();
+  const walk = instance.defaults.walkTokens;
+  if (walk) instance.walkTokens(tokens, walk);
+  return instance.parser(tokens);
+}
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 
@@ -63,9 +315,9 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "img" && !/^https?:\/\//i.test(frame.attribs.src ?? ""),
 };
 
+/** Sanitized HTML for a post; throws MarkdownTooComplexError for Markdown outside the bounds. */
 export function renderMarkdown(markdown: string): string {
-  const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html, sanitizeOptions);
+  return sanitizeHtml(boundedHtml(marked, markdown), sanitizeOptions);
 }
 
 export type TocEntry = { depth: 2 | 3; id: string; text: string };
@@ -109,7 +361,10 @@ const articleSanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
-/** Renders a knowledge-base article: sanitized HTML plus its table of contents (h2 and h3). */
+/**
+ * Renders a knowledge-base article: sanitized HTML plus its table of contents (h2 and h3).
+ * Throws MarkdownTooComplexError like `renderMarkdown`.
+ */
 export function renderArticleMarkdown(markdown: string): { html: string; toc: TocEntry[] } {
   const toc: TocEntry[] = [];
   const used = new Map<string, number>();
@@ -139,19 +394,23 @@ export function renderArticleMarkdown(markdown: string): { html: string; toc: To
       },
     },
   );
-  const html = articleMarked.parse(markdown) as string;
+  const html = boundedHtml(articleMarked, markdown);
   return { html: sanitizeHtml(html, articleSanitizeOptions), toc };
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
 
-/** The text of sanitized HTML, for search indexing and snippets: tags dropped, entities decoded. */
+/**
+ * The text of sanitized HTML, for search indexing and snippets: tags dropped, entities decoded, each
+ * run of white space one space, or one line break when it holds one. Runs inside write transactions
+ * (search indexing), so every pattern here is linear: none can fail after a long match and retry
+ * from the next character (as `<[^>]*>` did on a run of "<", or `\s*\n\s*` on long white space).
+ */
 export function plainText(html: string) {
   return html
     .replace(/<\/(p|li|h[1-6]|pre|blockquote|tr)>/g, "\n")
-    .replace(/<[^>]*>/g, " ")
+    .replace(/<[^<>]*>/g, " ")
     .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name])
-    .replace(/[ \t]+/g, " ")
-    .replace(/\s*\n\s*/g, "\n")
+    .replace(/\s+/g, (space) => (space.includes("\n") ? "\n" : " "))
     .trim();
 }

@@ -16,7 +16,7 @@ import { kbDirectory } from "~/lib/env.server";
 import { ConflictError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { parseArticleFile, type ArticleSource } from "~/lib/kb-frontmatter.server";
-import { renderArticleMarkdown, type TocEntry } from "~/lib/markdown.server";
+import { MarkdownTooComplexError, renderArticleMarkdown, type TocEntry } from "~/lib/markdown.server";
 import {
   canDraftArticleFromThread,
   canGiveArticleFeedback,
@@ -36,6 +36,10 @@ import { slugify } from "./thread.server";
 const RENDER_VERSION = "1";
 
 export type SyncProblem = { path: string; line: number; message: string };
+type RenderedArticle = ReturnType<typeof renderArticleMarkdown>;
+
+/** How many lines `text` ends, i.e. the number of line breaks in it. */
+const lineCount = (text: string) => text.split("\n").length - 1;
 export type SyncReport = { added: string[]; updated: string[]; removed: string[]; unchanged: number; problems: SyncProblem[] };
 
 function markdownFiles(directory: string): string[] {
@@ -55,7 +59,7 @@ function markdownFiles(directory: string): string[] {
 export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
   const report: SyncReport = { added: [], updated: [], removed: [], unchanged: 0, problems: [] };
   const display = (file: string) => path.relative(process.cwd(), file) || file;
-  const parsed: { file: string; sourcePath: string; article: ArticleSource; hash: string }[] = [];
+  const parsed: { file: string; sourcePath: string; article: ArticleSource; hash: string; bodyLine: number }[] = [];
   const failedSources = new Set<string>();
   const slugs = new Set<string>();
   for (const file of markdownFiles(directory)) {
@@ -75,10 +79,26 @@ export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
     }
     slugs.add(result.article.slug);
     const hash = createHash("sha256").update(RENDER_VERSION).update(sourcePath).update(text).digest("hex");
-    parsed.push({ file, sourcePath, article: result.article, hash });
+    parsed.push({ file, sourcePath, article: result.article, hash, bodyLine: lineCount(text.slice(0, text.length - result.article.body.length)) });
   }
 
   const db = getDb();
+  // Rendering is the costly part: done before the write transaction, for the files whose text
+  // changed since the last sync. Markdown the renderer refuses is a problem of that file.
+  const upToDate = new Set(db.select({ hash: kbArticles.contentHash }).from(kbArticles).where(isNull(kbArticles.removedAt)).all().map((row) => row.hash));
+  const rendered = new Map<string, RenderedArticle>();
+  for (const { file, sourcePath, article, hash, bodyLine } of parsed) {
+    if (upToDate.has(hash)) continue;
+    try {
+      rendered.set(article.slug, renderArticleMarkdown(article.body));
+    } catch (error) {
+      if (!(error instanceof MarkdownTooComplexError)) throw error;
+      failedSources.add(sourcePath);
+      report.problems.push({ path: display(file), line: bodyLine + error.line, message: error.problem });
+    }
+  }
+  const renderable = parsed.filter(({ sourcePath }) => !failedSources.has(sourcePath));
+
   writeTransaction(() => {
     const knownCategories = db.select({ slug: categories.slug, name: categories.name }).from(categories).all();
     // An article's category joins the community category of that name or slug, so one category
@@ -90,14 +110,15 @@ export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
       };
     const existing = new Map(db.select().from(kbArticles).all().map((row) => [row.slug, row]));
     const at = now();
-    for (const { sourcePath, article, hash } of parsed) {
+    for (const { sourcePath, article, hash } of renderable) {
       const previous = existing.get(article.slug);
       existing.delete(article.slug);
       if (previous && previous.contentHash === hash && previous.removedAt === null) {
         report.unchanged += 1;
         continue;
       }
-      const { html, toc } = renderArticleMarkdown(article.body);
+      // Rendered above, unless another process changed the row since it was read.
+      const { html, toc } = rendered.get(article.slug) ?? renderArticleMarkdown(article.body);
       const category = categoryOf(article.category);
       const values = {
         slug: article.slug,

@@ -233,9 +233,13 @@ export function redactRevision(actor: Actor, postId: number, input: unknown) {
 
 const previewSchema = z.object({ body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`) });
 
-/** The HTML a post would get, through the same pipeline as saving it. Not stored, so not rate limited. */
+/**
+ * The HTML a post would get, through the same pipeline as saving it (and refused the same way).
+ * Rate limited like every other path that renders Markdown: rendering is the costly part of a post.
+ */
 export function previewMarkdown(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(previewSchema, input);
+  consume(`preview:user:${actor.id}`, LIMITS.preview);
   return { html: renderMarkdown(body) };
 }

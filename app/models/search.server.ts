@@ -59,13 +59,21 @@ function segments(marked: string): Segment[] {
   return result;
 }
 
+// A word, with any hyphenated parts. Every match of it succeeds once a letter or digit is found, so
+// the scan is linear; requiring a hyphen in the pattern (`(?:-…)+`) made every hyphen-less run of
+// letters fail and retry from each of its letters: quadratic (~2 s for one 32,000-letter word).
+const WORD_WITH_HYPHENS = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+
 /**
  * "Wi-Fi" is indexed as "wi" and "fi", so someone typing "wifi" or "zwave" would find nothing.
  * Each document's `aliases` column holds its hyphenated words written as one ("wifi").
  */
 function hyphenatedCompounds(text: string) {
-  const compounds = text.match(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu) ?? [];
-  return [...new Set(compounds.map((word) => word.replaceAll("-", "").toLowerCase()))].join(" ");
+  const compounds = new Set<string>();
+  for (const [word] of text.matchAll(WORD_WITH_HYPHENS)) {
+    if (word.includes("-")) compounds.add(word.replaceAll("-", "").toLowerCase());
+  }
+  return [...compounds].join(" ");
 }
 
 const functionsRegistered = new WeakSet<object>();

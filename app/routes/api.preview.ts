@@ -7,8 +7,11 @@ export async function loader() {
   notFound();
 }
 
-/** Live preview for the Markdown editor: the same rendering and sanitizing as a saved post. */
+/** Live preview for the Markdown editor: the same rendering, sanitizing and refusals as a saved post. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(() => Response.json(previewMarkdown(context.actor, values)));
+  const result = await actionResult(() => Response.json(previewMarkdown(context.actor, values)));
+  // A refusal comes back as data() with its status (400, 429 with Retry-After); a resource route must
+  // answer with a Response, and Remix would send a bare data() as a 200.
+  return result instanceof Response ? result : Response.json(result.data, result.init ?? undefined);
 }

@@ -133,7 +133,9 @@ export default function ThreadPage() {
   // Held, hidden and deleted answers this reader may see (their own, or any for staff) are not in the count.
   const unlisted = answers.filter((post) => post.moderationState !== "visible").length;
   const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} />;
-  const answerDraft = failure?.values?.intent === "answer" ? failure.values.body : preview?.values.body;
+  // The answer box's own failures: posting it, or its no-JavaScript preview (refused Markdown, too many previews).
+  const answerFailure = failure && ["answer", "preview"].includes(failure.values?.intent ?? "") ? failure : null;
+  const answerDraft = answerFailure ? answerFailure.values?.body : preview?.values.body;
   return (
     <>
       <div className="page-head">
@@ -198,7 +200,7 @@ export default function ThreadPage() {
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
         {answers.map(postView)}
-        {failure && !["answer", "moderate-thread"].includes(failure.values?.intent ?? "") && failure.formError ? <FormError message={failure.formError} /> : null}
+        {failure && !answerFailure && failure.values?.intent !== "moderate-thread" && failure.formError ? <FormError message={failure.formError} /> : null}
         <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />
       </section>
 
@@ -209,8 +211,8 @@ export default function ThreadPage() {
         {can.canAnswer ? (
           // Keyed by the location, so the box starts empty after an answer is posted (the page reloads in place).
           <Form method="post" noValidate key={location.key}>
-            <FormError message={failure?.values?.intent === "answer" ? failure.formError : null} />
-            <MarkdownEditor label="Answer" defaultValue={answerDraft} error={failure?.values?.intent === "answer" ? failure.fieldErrors.body : null} serverPreview={preview?.preview} rows={8} coach={coach} />
+            <FormError message={answerFailure?.formError} />
+            <MarkdownEditor label="Answer" defaultValue={answerDraft} error={answerFailure?.fieldErrors.body} serverPreview={preview?.preview} rows={8} coach={coach} />
             <div className="form-actions">
               <button type="submit" name="intent" value="answer" className="button" disabled={submitting}>
                 Post your answer
