@@ -238,9 +238,13 @@ function overloadShedding(queue: RequestQueue) {
     const withdraw = queue.enter(
       (release) => {
         // The slot may be given back and taken again while the request runs (`waitOutsideRequestSlot`).
-        const slot: RequestSlot = { queue, release };
-        res.on("close", () => slot.release());
-        if (res.destroyed) slot.release(); // the client left while waiting
+        const slot: RequestSlot = { queue, release, finished: false };
+        const finish = () => {
+          slot.finished = true;
+          slot.release();
+        };
+        res.on("close", finish);
+        if (res.destroyed) finish(); // the client left while waiting
         else runInRequestSlot(slot, next);
       },
       () => {

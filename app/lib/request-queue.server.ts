@@ -14,7 +14,7 @@ import { z } from "zod";
 
 export type RequestQueueLimits = { concurrency: number; queueLimit: number; maxWaitMs: number };
 
-type Waiter = { admit: (release: () => void) => void; shed: () => void; timer: NodeJS.Timeout };
+type Waiter = { admit: (release: () => void) => void; shed: () => void; timer?: NodeJS.Timeout };
 
 const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const limitsSchema = z.object({
@@ -37,9 +37,11 @@ export function requestQueueLimitsFromEnv(env: Record<string, string | undefined
 export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: RequestQueueLimits) {
   let running = 0;
   const waiting: Waiter[] = [];
+  // Requests taking their slot back after a deliberate wait: served before `waiting`, in order.
+  const resuming: Waiter[] = [];
 
   const admitNext = () => {
-    const next = waiting.shift();
+    const next = resuming.shift() ?? waiting.shift();
     if (next) {
       clearTimeout(next.timer);
       running += 1;
@@ -90,22 +92,35 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
       return withdraw;
     },
     /**
-     * Takes a slot back for a request that gave its own up to wait (`waitOutsideRequestSlot`): at
-     * once and ahead of the queue, since it was admitted before; the overshoot is one slot per
-     * request waking, for the short rest of its work.
+     * Takes a slot back for a request that gave its own up to wait (`waitOutsideRequestSlot`): it
+     * was admitted before, so it goes to the head of the queue and is never shed, but it waits for
+     * a free slot like everyone else: the concurrency limit holds however many wake at once.
      */
-    resume(): () => void {
-      running += 1;
-      return releaser();
+    resume(): Promise<() => void> {
+      if (running < concurrency) {
+        running += 1;
+        return Promise.resolve(releaser());
+      }
+      return new Promise((admit) => resuming.push({ admit, shed: () => {} }));
     },
-    stats: () => ({ running, waiting: waiting.length }),
+    stats: () => ({ running, waiting: waiting.length + resuming.length }),
   };
 }
 
 export type RequestQueue = ReturnType<typeof createRequestQueue>;
 
-/** The admitted request's slot: the queue it came through and how to give the slot back. */
-export type RequestSlot = { queue: RequestQueue; release: () => void };
+/**
+ * The admitted request's slot: the queue it came through, how to give the slot back, and whether
+ * the request has finished (its client may leave while it waits outside its slot).
+ */
+export type RequestSlot = { queue: RequestQueue; release: () => void; finished: boolean };
+
+/** The request's client left while it waited outside its slot: its work stops there. */
+export class RequestAbandonedError extends Error {
+  constructor() {
+    super("The client left while the request waited.");
+  }
+}
 
 const currentSlot = new AsyncLocalStorage<RequestSlot>();
 
@@ -114,10 +129,21 @@ export function runInRequestSlot(slot: RequestSlot, work: () => void) {
   currentSlot.run(slot, work);
 }
 
-/** Waits `ms` without holding a request slot, then takes one back: for waits that are the point (throttling). */
+/**
+ * Waits `ms` without holding a request slot, then takes one back: for waits that are the point
+ * (throttling). Throws `RequestAbandonedError` when the client left meanwhile, so no work (and no
+ * slot) is spent on an answer nobody reads.
+ */
 export async function waitOutsideRequestSlot(ms: number) {
   const slot = currentSlot.getStore();
   slot?.release();
   await sleep(ms);
-  if (slot) slot.release = slot.queue.resume();
+  if (!slot) return;
+  if (slot.finished) throw new RequestAbandonedError();
+  const release = await slot.queue.resume();
+  if (slot.finished) {
+    release();
+    throw new RequestAbandonedError();
+  }
+  slot.release = release;
 }

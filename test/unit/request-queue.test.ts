@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createRequestQueue, requestQueueLimitsFromEnv, runInRequestSlot, waitOutsideRequestSlot } from "~/lib/request-queue.server";
+import { createRequestQueue, RequestAbandonedError, requestQueueLimitsFromEnv, runInRequestSlot, waitOutsideRequestSlot, type RequestQueue, type RequestSlot } from "~/lib/request-queue.server";
 
 function recorder(queue: ReturnType<typeof createRequestQueue>) {
   const events: string[] = [];
@@ -47,31 +47,91 @@ describe("createRequestQueue", () => {
   });
 });
 
+/** Admits a request that waits outside its slot for `ms`, as a slowed sign-in does; `finish` is its response ending (or its client leaving). */
+function slowedRequest(queue: RequestQueue, ms: number, events: string[], name: string) {
+  let slot: RequestSlot | undefined;
+  let work: Promise<void> = Promise.resolve();
+  queue.enter(
+    (release) => {
+      const admitted: RequestSlot = { queue, release, finished: false };
+      slot = admitted;
+      runInRequestSlot(admitted, () => {
+        work = (async () => {
+          try {
+            await waitOutsideRequestSlot(ms);
+            events.push(`${name} resumes`);
+          } catch (error) {
+            events.push(error instanceof RequestAbandonedError ? `${name} abandoned` : `${name} failed`);
+          }
+        })();
+      });
+    },
+    () => events.push(`${name} shed`),
+  );
+  return {
+    done: () => work,
+    finish: () => {
+      slot!.finished = true;
+      slot!.release();
+    },
+  };
+}
+
 describe("waitOutsideRequestSlot", () => {
   it("gives the slot to the next request while a slowed request waits, then takes one back for it", async () => {
     const queue = createRequestQueue({ concurrency: 1, queueLimit: 0, maxWaitMs: 10_000 });
     const events: string[] = [];
-    let slowed: Promise<void> = Promise.resolve();
+    const signIn = slowedRequest(queue, 5, events, "sign-in");
+    // With no room to queue, the page would be shed if the waiting sign-in still held the only slot.
+    let releasePage = () => {};
     queue.enter(
       (release) => {
-        const slot = { queue, release };
-        runInRequestSlot(slot, () => {
-          slowed = (async () => {
-            events.push("sign-in waits");
-            await waitOutsideRequestSlot(5);
-            events.push("sign-in resumes");
-            slot.release();
-          })();
-        });
+        events.push("page runs");
+        releasePage = release;
       },
-      () => events.push("sign-in shed"),
+      () => events.push("page shed"),
     );
-    // With no room to queue, the page would be shed if the waiting sign-in still held the only slot.
+    expect(events).toEqual(["page runs"]);
+    releasePage();
+    await signIn.done();
+    expect(events).toEqual(["page runs", "sign-in resumes"]);
+    expect(queue.stats()).toEqual({ running: 1, waiting: 0 }); // the sign-in's slot, taken back
+    signIn.finish();
+    expect(queue.stats()).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it("gives nothing back to a request whose client left while it waited", async () => {
+    const queue = createRequestQueue({ concurrency: 1, queueLimit: 0, maxWaitMs: 10_000 });
+    const events: string[] = [];
+    const request = slowedRequest(queue, 5, events, "sign-in");
+    request.finish(); // the client disconnects mid-wait
+    await request.done();
+    expect(events).toEqual(["sign-in abandoned"]);
+    expect(queue.stats()).toEqual({ running: 0, waiting: 0 });
     queue.enter(() => events.push("page runs"), () => events.push("page shed"));
-    expect(events).toEqual(["sign-in waits", "page runs"]);
-    await slowed;
-    expect(events).toEqual(["sign-in waits", "page runs", "sign-in resumes"]);
-    expect(queue.stats()).toEqual({ running: 1, waiting: 0 }); // the page's slot alone
+    expect(events.at(-1)).toBe("page runs");
+  });
+
+  it("never runs more than the concurrency when slowed requests wake together: they wait at the head of the queue", async () => {
+    const queue = createRequestQueue({ concurrency: 1, queueLimit: 5, maxWaitMs: 10_000 });
+    const events: string[] = [];
+    const slowed = ["a", "b", "c"].map((name) => slowedRequest(queue, 5, events, name));
+    const releases: Array<() => void> = [];
+    queue.enter((release) => releases.push(release), () => events.push("page shed"));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The page took the one slot while they slept; the three wait for it, ahead of the queue.
+    expect(queue.stats()).toEqual({ running: 1, waiting: 3 });
+    queue.enter(() => events.push("late page runs"), () => events.push("late page shed"));
+    releases[0]();
+    await slowed[0].done();
+    expect(events).toEqual(["a resumes"]);
+    expect(queue.stats()).toEqual({ running: 1, waiting: 3 });
+    for (const request of slowed) {
+      await request.done(); // each resumes only once the one before it finished
+      request.finish();
+    }
+    expect(events).toEqual(["a resumes", "b resumes", "c resumes", "late page runs"]);
+    expect(queue.stats()).toEqual({ running: 1, waiting: 0 });
   });
 });
 
