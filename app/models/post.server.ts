@@ -29,7 +29,7 @@ import { recordReplyOnFollowUp } from "./follow-up-state.server";
 import { recordAudit } from "./audit.server";
 import { initialPostState, postLabel, queueHeldPost } from "./moderation.server";
 import { indexThread } from "./search.server";
-import { bodySchema, findPostInThread, refreshThreadStatus, titleSchema } from "./thread.server";
+import { bodySchema, findPostInThread, refreshThreadStatus, slugify, titleSchema } from "./thread.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
@@ -82,12 +82,14 @@ const editQuestionSchema = z.object({ body: bodySchema, title: titleSchema });
 
 export function editPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
-  const post = getPostForEdit(actor, postId);
-  const values: { body: string; title?: string } = parseInput(post.kind === "question" ? editQuestionSchema : editAnswerSchema, input);
+  const { kind } = getPostForEdit(actor, postId);
+  const values: { body: string; title?: string } = parseInput(kind === "question" ? editQuestionSchema : editAnswerSchema, input);
   const newTitle = values.title;
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
   return writeTransaction(() => {
+    // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
+    const post = getPostForEdit(actor, postId);
     consume(`edit:user:${actor.id}`, LIMITS.edit);
     const current = db.select().from(posts).where(eq(posts.id, postId)).get();
     if (!current) throw new NotFoundError("That post does not exist.");
@@ -108,7 +110,9 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
       .get();
     db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId)).run();
     const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
-    if (newTitle !== undefined) threadChanges.title = newTitle;
+    // The slug follows the title (old addresses redirect to the new one), so text edited out of a
+    // title does not live on in the thread's address.
+    if (newTitle !== undefined) Object.assign(threadChanges, { title: newTitle, slug: slugify(newTitle) });
     db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId)).run();
     // The search document holds the question and the solutions; other answers are not in it.
     const inSearchDocument =
@@ -117,14 +121,15 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
     if (post.authorId !== actor.id) {
       recordAudit(actor, {
         action: "post.edit",
-        subject: { type: "post", id: postId, label: `${post.kind === "question" ? "Question" : "Answer"} in "${post.title}"` },
+        // Labelled with the title after the edit: an edit that removes personal data from a title must not keep it here.
+        subject: { type: "post", id: postId, label: `${post.kind === "question" ? "Question" : "Answer"} in "${newTitle ?? post.title}"` },
         // The replaced text stays in the revision, where staff can redact it; an unchangeable log
         // entry holding a copy would keep personal data that staff edited out for good.
         before: { revision: revision.id },
         after: { titleChanged: newTitle !== undefined && newTitle !== post.title, bodyChanged: current.bodyMarkdown !== values.body },
       }, at);
     }
-    return { threadId: post.threadId, slug: post.slug, changed: true };
+    return { threadId: post.threadId, slug: threadChanges.slug ?? post.slug, changed: true };
   });
 }
 

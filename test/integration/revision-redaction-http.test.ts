@@ -3,7 +3,7 @@
 // put the text back.
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, postRevisions, users } from "../../db/schema";
+import { auditLog, postRevisions, posts, threads, users } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -96,5 +96,27 @@ describe("redacting a post's history", () => {
     expect(revision().redactedAt).toBeNull();
     expect(lastAudit()!.action).toBe("revision.unredact");
     expect(await history()).toContain(PRIVATE);
+  });
+});
+
+describe("a staff edit of a title that held personal data", () => {
+  it("moves the thread to an address without it (the old one redirects) and keeps it out of the log entry", async () => {
+    const [asker, staff] = [await makeUser("customer"), await makeUser("staff")];
+    const { threadId } = makeThread(asker, { title: "Call me on 555 0100 about my hub", category: listCategories()[0].slug, tags: "" });
+    const oldPath = `/questions/${threadId}/${getDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, threadId)).get()!.slug}`;
+    expect(oldPath).toContain("555-0100");
+    const questionId = getDb().select({ id: posts.id }).from(posts).where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))).get()!.id;
+    resetAllLimits();
+    editPost(staff, questionId, { title: "My hub will not pair", body: "It blinks **blue** and never connects." });
+
+    const old = await client.get(oldPath);
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toBe(`/questions/${threadId}/my-hub-will-not-pair`);
+    const page = await (await client.get(old.headers.get("location")!)).text();
+    expect(page).toContain("My hub will not pair");
+    expect(page).not.toContain("555");
+    const entries = getDb().select().from(auditLog).where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, questionId))).all();
+    expect(entries.map((entry) => entry.action)).toEqual(["post.edit"]);
+    expect(JSON.stringify(entries)).not.toContain("555");
   });
 });
