@@ -19,6 +19,7 @@ import { createRequestQueue, requestQueueLimitsFromEnv, runInRequestSlot, type R
 import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
+import { addressNetwork } from "./rate-limit.server";
 import {
   answerClientErrors,
   refuseLegacyDataRequests,
@@ -287,7 +288,7 @@ export function createExpressApp(
         actor: res.locals.actor as Actor,
         requestId: res.locals.requestId as string,
         cspNonce: res.locals.cspNonce as string,
-        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        clientAddress: addressNetwork(req.ip ?? req.socket.remoteAddress ?? "unknown"),
         pageCacheGeneration: res.locals.pageCacheGeneration as number,
       }),
     }),

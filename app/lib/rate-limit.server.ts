@@ -4,6 +4,7 @@
  * Sign-in is throttled differently (see `signInDelayMs`): a hard limit only per address and account
  * pair, and otherwise a growing delay, so nobody can lock someone else out.
  */
+import { isIPv6 } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
@@ -114,4 +115,20 @@ function signInDelayStepMs() {
 /** Forgets every counter: for seeding, where a script writes faster than any person could. */
 export function resetAllLimits() {
   getDb().delete(rateLimitBuckets).run();
+}
+
+/**
+ * The network a client address counts for in per-address limits: an IPv4 address as it is, an
+ * IPv6 address by its /64 prefix. One subscriber is handed a whole /64, so counting single IPv6
+ * addresses would give each client 2^64 fresh budgets.
+ */
+export function addressNetwork(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  const [head, tail = ""] = address.toLowerCase().split("::");
+  const headGroups = head ? head.split(":") : [];
+  const tailGroups = address.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"), ...tailGroups];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }

@@ -6,6 +6,7 @@ declare module "@remix-run/node" {
     actor: Actor;
     requestId: string;
     cspNonce: string;
+    /** The client's network for per-address limits: an IPv4 address, or an IPv6 /64 (`addressNetwork`). */
     clientAddress: string;
     pageCacheGeneration: number;
   }

@@ -47,6 +47,17 @@ describe("sign-in throttling", () => {
     expect(sessionCookieOf(response)).not.toBeNull();
   });
 
+  it("counts an IPv6 client by its /64, so new addresses from the same network do not reset the pair's count", async () => {
+    const owner = await makeUser("member");
+    const email = `${owner.username}@example.test`;
+    // Five guesses, each from another address of one /64 (any subscriber can pick from 2^64 of them).
+    for (let i = 1; i <= 5; i++) expect((await attempt(email, `wrong guess ${i}`, `2001:db8:7:1::${i.toString(16)}`)).status).toBe(400);
+    expect((await attempt(email, "wrong guess 6", "2001:0db8:0007:0001:ffff:0:0:9")).status).toBe(429);
+    // The owner on another network gets in.
+    const response = await attempt(email, TEST_PASSWORD, "2001:db8:8::1");
+    expect(response.status).toBe(302);
+  });
+
   it("refuses an address and account pair after five failures, with Retry-After, and only that pair", async () => {
     const owner = await makeUser("member");
     const email = `${owner.username}@example.test`;
