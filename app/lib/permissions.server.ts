@@ -154,6 +154,15 @@ export function canViewUserProfile(_actor: Actor) {
   return true;
 }
 
+/**
+ * A confirmation link works only for the account it was issued to, signed in: holding the link
+ * proves access to the mailbox, not ownership of the account. Suspended accounts may confirm (it
+ * is their own account's housekeeping; suspension limits writing, not roles).
+ */
+export function canConfirmEmailAddress(actor: Actor, token: { userId: number }) {
+  return isSignedIn(actor) && actor.id === token.userId;
+}
+
 /** Admins change other people's roles (never their own, so the last admin cannot lock everyone out). */
 export function canChangeUserRole(actor: Actor, target: { id: number }) {
   return canManageModerationSettings(actor) && isSignedIn(actor) && actor.id !== target.id;

@@ -1,11 +1,17 @@
 /**
  * Confirming that an account's owner reads mail at its address. Every new account starts
  * unconfirmed and a member; the link in the confirmation email (valid 24 hours, once) confirms the
- * address it was sent to, and only while the account still has that address. A role that comes from
- * the address (a customer email domain) is granted at confirmation, in the same transaction, with an
- * automatic audit entry. Opening the link changes nothing (mail scanners fetch links): its page's
- * button does. The email is sent straight after commit, not through the notification outbox: it is
- * not a notification one may opt out of; a lost one is replaced from the banner's "send a new link".
+ * address it was sent to, and only while the account still has that address, and only for the
+ * account it was issued to, signed in: the link alone proves that someone reads the mailbox, not
+ * that they own the account (someone who signs up with another person's address must not get that
+ * person to confirm it for them). A role that comes from the address (a customer email domain) is
+ * granted at confirmation, in the same transaction, with an automatic audit entry that names the
+ * account, never the address (the audit log cannot be changed, so it holds no personal data).
+ * A suspension does not stop a confirmation nor the role it brings: suspension limits writing, and a
+ * suspended customer keeps the role too. Opening the link changes nothing (mail scanners fetch
+ * links): its page's button does. The email is sent straight after commit, not through the
+ * notification outbox: it is not a notification one may opt out of; a lost one is replaced from the
+ * banner's "send a new link".
  */
 import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
@@ -15,7 +21,7 @@ import { publicUrl } from "~/lib/env.server";
 import { ConflictError, ValidationError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
 import { deliverEmail } from "~/lib/mail.server";
-import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canConfirmEmailAddress, ensure, ensureSignedIn, isSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { SITE_NAME } from "~/lib/site";
 import { escapeXml } from "~/lib/xml.server";
@@ -30,6 +36,9 @@ const PROBLEMS: TokenProblems = {
   expired: `This confirmation link has expired (links work for 24 hours, and a newer link replaces older ones). ${ASK_AGAIN}`,
 };
 const ADDRESS_CHANGED = `This link was sent to an address your account no longer uses. ${ASK_AGAIN}`;
+/** Said in the email and on the link's page to anyone not signed in as the account: the person whose address was used by someone else. */
+export const NOT_YOUR_ACCOUNT = `If you did not create an account on ${SITE_NAME} with this address, ignore this email.`;
+const OTHER_ACCOUNT = `This confirmation link is for another account, so nothing was changed. If the link is yours, sign out and sign in to the account you created with that address. ${NOT_YOUR_ACCOUNT}`;
 
 export type ConfirmationEmail = { userId: number; to: string; username: string; token: string };
 
@@ -48,7 +57,7 @@ function confirmationEmailContent({ to, username, token }: ConfirmationEmail) {
     "",
     link,
     "",
-    `If you did not create an account at ${SITE_NAME}, ignore this email: nothing changes unless the button is pressed.`,
+    `The link asks you to sign in first: it only works for the account that was created with this address. ${NOT_YOUR_ACCOUNT}`,
     "",
     "--",
     SITE_NAME,
@@ -59,7 +68,7 @@ function confirmationEmailContent({ to, username, token }: ConfirmationEmail) {
 <p>Please confirm that <strong>${escapeXml(to)}</strong> is your address. The link works once, within 24 hours.</p>
 <p><a href="${escapeXml(link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #b45309; color: #ffffff; text-decoration: none; border-radius: 4px">Confirm my address</a></p>
 <p>Or copy this address into your browser:<br>${escapeXml(link)}</p>
-<p style="color: #52606d">If you did not create an account at ${escapeXml(SITE_NAME)}, ignore this email: nothing changes unless the button is pressed.</p>
+<p style="color: #52606d">The link asks you to sign in first: it only works for the account that was created with this address. ${escapeXml(NOT_YOUR_ACCOUNT)}</p>
 </body></html>`;
   return { subject, text, html };
 }
@@ -99,19 +108,27 @@ function liveConfirmation(token: unknown, at: Date) {
   return { row, user };
 }
 
-/** What a confirmation link's page shows before its button is pressed; changes nothing. */
-export function readConfirmationLink(token: unknown) {
-  return { email: liveConfirmation(token, now()).row.email };
+/**
+ * What a confirmation link's page shows before its button is pressed; changes nothing. A visitor
+ * is asked to sign in first; someone signed in to another account gets a 403.
+ */
+export function readConfirmationLink(actor: Actor, token: unknown) {
+  const { row } = liveConfirmation(token, now());
+  if (!isSignedIn(actor)) return { email: row.email, signInFirst: true, notYourAccount: NOT_YOUR_ACCOUNT };
+  ensure(canConfirmEmailAddress(actor, row), OTHER_ACCOUNT);
+  return { email: row.email, signInFirst: false, notYourAccount: NOT_YOUR_ACCOUNT };
 }
 
 /**
- * The link's button: confirms the address and, for a member whose address is at a customer domain,
- * grants the customer role, all in one transaction.
+ * The link's button, pressed by the account the link was issued to: confirms the address and, for
+ * a member whose address is at a customer domain, grants the customer role, all in one transaction.
  */
-export function confirmEmail(token: unknown) {
+export function confirmEmail(actor: Actor, token: unknown) {
+  ensureSignedIn(actor);
   return writeTransaction(() => {
     const at = now();
     const { row, user } = liveConfirmation(token, at);
+    ensure(canConfirmEmailAddress(actor, row), OTHER_ACCOUNT);
     markAccountTokenUsed(row.id, at);
     const db = getDb();
     if (!user.confirmedAt) db.update(users).set({ emailConfirmedAt: at }).where(eq(users.id, user.id)).run();
@@ -121,7 +138,7 @@ export function confirmEmail(token: unknown) {
       recordAudit(null, {
         action: "user.domain-customer",
         subject: { type: "user", id: user.id, label: user.username },
-        reason: `Confirmed ${user.email}, at the customer domain ${domain}`,
+        reason: `${user.username} confirmed their address, at the customer domain ${domain}`,
         before: { role: user.role },
         after: { role: "customer" },
       }, at);

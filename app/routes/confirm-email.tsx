@@ -13,14 +13,18 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Confirm your email address" }, { name: "robots", content: "noindex" }];
 
 /**
- * With `?token=` (the link in the email): the address and a button; opening it changes nothing, as
- * mail scanners open links. Without: where the signed-in person's confirmation stands.
+ * With `?token=` (the link in the email): for its own account, signed in, the address and a button
+ * (opening it changes nothing, as mail scanners open links); for a visitor, a way to sign in that
+ * comes back here. Without: where the signed-in person's confirmation stands.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
-  return loaderResult(() =>
-    token === null ? { link: null, pending: pendingEmailConfirmation(context.actor) } : { link: { token, ...readConfirmationLink(token) }, pending: null },
-  );
+  return loaderResult(() => {
+    if (token === null) return { link: null, pending: pendingEmailConfirmation(context.actor) };
+    const link = readConfirmationLink(context.actor, token);
+    // The token is well-formed base64url here, so the path needs no escaping of its own.
+    return { link: { token, signIn: `/login?redirectTo=${encodeURIComponent(`/confirm-email?token=${token}`)}`, ...link }, pending: null };
+  });
 }
 
 const INTENTS = ["confirm", "resend"] as const;
@@ -31,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
     switch (intent) {
       case "confirm":
-        return { done: "confirmed" as const, ...confirmEmail(values.token) };
+        return { done: "confirmed" as const, ...confirmEmail(context.actor, values.token) };
       case "resend":
         return { done: "sent" as const, ...requestConfirmationEmail(context.actor), becameCustomer: false };
     }
@@ -54,6 +58,16 @@ export default function ConfirmEmail() {
         </p>
       ) : done?.done === "sent" ? (
         <p role="status">{`We sent a new link to ${done.email}. It works for 24 hours; links sent before it no longer work.`}</p>
+      ) : link?.signInFirst ? (
+        <>
+          <p>{`To confirm ${link.email}, sign in to the account you created with it: the link works only for that account.`}</p>
+          <p>
+            <Link to={link.signIn} className="button">
+              Sign in to confirm
+            </Link>
+          </p>
+          <p>{link.notYourAccount}</p>
+        </>
       ) : link ? (
         <Form method="post" action="/confirm-email">
           <input type="hidden" name="intent" value="confirm" />

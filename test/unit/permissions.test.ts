@@ -45,6 +45,8 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canAcceptAnswer", situation: "the member's own closed thread", call: (a) => permissions.canAcceptAnswer(a, closedThreadOfMember), allowed: [] },
   { predicate: "canVerifyAnswer", situation: "any answer", call: (a) => permissions.canVerifyAnswer(a), allowed: ["staff", "admin"] },
   { predicate: "canChangeOwnPassword", situation: "their own account", call: (a) => permissions.canChangeOwnPassword(a), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canConfirmEmailAddress", situation: "a confirmation link issued to their own account", call: (a) => permissions.canConfirmEmailAddress(a, { userId: a.kind === "user" ? a.id : 0 }), allowed: ["member", "customer", "staff", "admin"] },
+  { predicate: "canConfirmEmailAddress", situation: "a confirmation link issued to another account", call: (a) => permissions.canConfirmEmailAddress(a, { userId: 99 }), allowed: [] },
   { predicate: "canChangeUserRole", situation: "another person's account", call: (a) => permissions.canChangeUserRole(a, { id: 99 }), allowed: ["admin"] },
   { predicate: "canChangeUserRole", situation: "their own account", call: (a) => permissions.canChangeUserRole(a, { id: a.kind === "user" ? a.id : 0 }), allowed: [] },
   { predicate: "canViewUserProfile", situation: "any profile", call: (a) => permissions.canViewUserProfile(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
@@ -109,6 +111,7 @@ describe("permissions", () => {
     expect(permissions.canFlagPost(suspended, someoneElses)).toBe(false);
     expect(permissions.canAcceptAnswer(suspended, openThreadOfMember)).toBe(false);
     expect(permissions.canGiveArticleFeedback(suspended, { audience: "public" })).toBe(false);
+    expect(permissions.canConfirmEmailAddress(suspended, { userId: 1 })).toBe(true);
     expect(permissions.canModerate(suspendedStaff)).toBe(false);
     expect(permissions.canRedactRevision(suspendedStaff)).toBe(false);
     const suspendedCustomer: Actor = { ...customer, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
