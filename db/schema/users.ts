@@ -3,8 +3,9 @@
  * Invariants: email is stored lower-cased and unique; username is unique ignoring case;
  * session ids and account tokens are stored as SHA-256 hashes of the value sent, never the value
  * itself, so a copy of the database hands out no live session and no usable link;
- * email_confirmed_at is set only by following a link sent to that very address (accounts from
- * before confirmation existed count as confirmed), and a role granted by email domain waits for it;
+ * email_confirmed_at is set only by the account's owner following a link sent to that very address
+ * (accounts from before confirmation existed count as confirmed, except customers whose role came
+ * from their domain alone), and a role granted by email domain waits for it;
  * an account token is used at most once (used_at) and never after expires_at.
  */
 import { relations } from "drizzle-orm";
