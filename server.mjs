@@ -39,7 +39,11 @@ await prepareDatabase();
 const stopJobs = process.env.JOBS === "off" ? () => {} : startBackgroundJobs();
 const port = Number(process.env.PORT ?? 3000);
 const server = createExpressApp(build, { root }).listen(port, () => {
-  console.log(`Hearth is serving on http://localhost:${port}`);
+  // PORT=0 takes any free port: the line names the one taken (test harnesses read it).
+  console.log(`Hearth is serving on http://localhost:${server.address().port}`);
+  if (!process.env.PUBLIC_URL && !isDev) {
+    console.warn("PUBLIC_URL is not set: links in emails, the feed and the sitemap point at this machine. Set it to the site's public address.");
+  }
   if (isDev) import("@remix-run/node").then(({ broadcastDevReady }) => broadcastDevReady(build));
 });
 

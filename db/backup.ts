@@ -23,6 +23,7 @@ if ((fs.statSync(target, { throwIfNoEntry: false })?.size ?? 0) > 0) fail(`${tar
 const started = Date.now();
 fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
 fs.closeSync(fs.openSync(target, "a", 0o600)); // VACUUM INTO fills an empty file and keeps its mode
+fs.chmodSync(target, 0o600); // an empty file that was already there keeps the mode it had
 const live = new Database(source, { readonly: true, fileMustExist: true, timeout: 5_000 });
 try {
   live.prepare("VACUUM INTO ?").run(target);
