@@ -31,6 +31,9 @@ export default function handleRequest(
 ) {
   const nonce = loadContext.cspNonce;
   return new Promise<Response>((resolve, reject) => {
+    // Cleared as soon as the page is done: a pending timer keeps the whole render (tree, data and
+    // HTML) alive for its 5 s, and a few seconds of large pages then outgrow the heap.
+    let abortTimer: NodeJS.Timeout | undefined;
     const chunks: Buffer[] = [];
     const collector = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -44,6 +47,7 @@ export default function handleRequest(
           const url = new URL(request.url);
           storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration);
         }
+        clearTimeout(abortTimer);
         resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
         done();
       },
@@ -58,6 +62,7 @@ export default function handleRequest(
           pipe(collector);
         },
         onShellError(error: unknown) {
+          clearTimeout(abortTimer);
           reject(error);
         },
         onError(error: unknown) {
@@ -66,7 +71,7 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    abortTimer = setTimeout(abort, ABORT_DELAY);
   });
 }
 

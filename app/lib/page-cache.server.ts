@@ -10,12 +10,17 @@ import { randomBytes } from "node:crypto";
 
 export const PAGE_CACHE_TTL_MS = 3_000;
 const MAX_ENTRIES = 200;
+// The cache holds at most this much page text (UTF-16 code units, about twice as many bytes), and
+// no single page above a quarter of it: long threads reach megabytes, and 200 of them outgrow the heap.
+const MAX_TOTAL_LENGTH = 16 * 1024 * 1024;
+const MAX_PAGE_LENGTH = MAX_TOTAL_LENGTH / 4;
 const PLACEHOLDER = `nonce-placeholder-${randomBytes(9).toString("hex")}`;
 
 type Entry = { body: string; headers: [string, string][]; storedAt: number; generation: number };
 
 const entries = new Map<string, Entry>();
 let generation = 0;
+let totalLength = 0;
 
 export const pageCacheEnabled = () => process.env.PAGE_CACHE !== "off";
 
@@ -26,26 +31,39 @@ export const pageCacheGeneration = () => generation;
 export function invalidatePageCache() {
   generation += 1;
   entries.clear();
+  totalLength = 0;
+}
+
+function forget(url: string) {
+  const entry = entries.get(url);
+  if (!entry) return;
+  totalLength -= entry.body.length;
+  entries.delete(url);
 }
 
 export function storePage(url: string, html: string, nonce: string, headers: Headers, renderedInGeneration: number) {
-  if (!pageCacheEnabled() || headers.has("set-cookie") || renderedInGeneration !== generation) return;
-  entries.delete(url);
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(url, {
-    body: html.replaceAll(nonce, PLACEHOLDER),
-    headers: [...headers.entries()],
-    storedAt: Date.now(),
-    generation,
-  });
+  if (!pageCacheEnabled() || headers.has("set-cookie") || renderedInGeneration !== generation || html.length > MAX_PAGE_LENGTH) return;
+  forget(url);
+  const body = html.replaceAll(nonce, PLACEHOLDER);
+  // Entries are kept in the order they were stored: the oldest (or expired) go first.
+  for (const [oldest, entry] of entries) {
+    const expired = Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS;
+    if (!expired && entries.size < MAX_ENTRIES && totalLength + body.length <= MAX_TOTAL_LENGTH) break;
+    forget(oldest);
+  }
+  entries.set(url, { body, headers: [...headers.entries()], storedAt: Date.now(), generation });
+  totalLength += body.length;
 }
+
+/** How much page text the cache holds now, for tests. */
+export const pageCacheSize = () => ({ entries: entries.size, length: totalLength });
 
 /** The stored page for `url` with `nonce` in place, or null when there is none or it is too old. */
 export function cachedPage(url: string, nonce: string): { body: string; headers: [string, string][] } | null {
   const entry = entries.get(url);
   if (!entry) return null;
   if (entry.generation !== generation || Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS) {
-    entries.delete(url);
+    forget(url);
     return null;
   }
   return { body: entry.body.replaceAll(PLACEHOLDER, nonce), headers: entry.headers };
