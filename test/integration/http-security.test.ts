@@ -74,10 +74,13 @@ describe("errors", () => {
     expect(await response.json()).toEqual({ ok: true });
   });
 
-  it("refuses request bodies over 256 KB with 413 before reading them", async () => {
+  it("takes a post at its longest in three-byte characters, and refuses request bodies over 512 KB with 413 before reading them", async () => {
     const cookie = await signedIn("member@example.com");
     const thread = firstThread();
-    const response = await client.post(threadUrl(thread), { intent: "answer", body: "x".repeat(300 * 1024) }, { cookie });
+    const longest = await client.post(threadUrl(thread), { intent: "answer", body: "中".repeat(32_000) }, { cookie });
+    expect(longest.status).toBe(303);
+    thread.answerCount += 1;
+    const response = await client.post(threadUrl(thread), { intent: "answer", body: "x".repeat(600 * 1024) }, { cookie });
     expect(response.status).toBe(413);
     expect(getDb().select().from(threads).where(eq(threads.id, thread.id)).get()!.answerCount).toBe(thread.answerCount);
   });
