@@ -137,7 +137,7 @@ describe("waitOutsideRequestSlot", () => {
 
 describe("requestQueueLimitsFromEnv", () => {
   it("has defaults, reads the three variables, and names a bad one", () => {
-    expect(requestQueueLimitsFromEnv({})).toEqual({ concurrency: 8, queueLimit: 200, maxWaitMs: 2_000 });
+    expect(requestQueueLimitsFromEnv({})).toEqual({ concurrency: 4, queueLimit: 200, maxWaitMs: 2_000 });
     expect(requestQueueLimitsFromEnv({ MAX_CONCURRENT_REQUESTS: "2", MAX_QUEUED_REQUESTS: "0", MAX_QUEUE_WAIT_MS: "50" })).toEqual({ concurrency: 2, queueLimit: 0, maxWaitMs: 50 });
     expect(() => requestQueueLimitsFromEnv({ MAX_CONCURRENT_REQUESTS: "0" })).toThrow("MAX_CONCURRENT_REQUESTS");
     expect(() => requestQueueLimitsFromEnv({ MAX_QUEUE_WAIT_MS: "soon" })).toThrow("MAX_QUEUE_WAIT_MS");
