@@ -34,13 +34,24 @@ export const MAX_MARKDOWN_NESTING = 20;
 export const MAX_TABLE_CELLS = 20_000;
 /** Characters of link addresses and titles that reference links may add beyond the text itself. */
 export const MAX_LINK_EXPANSION = 100_000;
-// How many characters marked may lex as blocks: per character of the text, plus a floor for short
-// texts. Every level of quote or list lexes its content again, and a quote followed by lazy lines
-// lexes its nested quotes once more per level: twice the work per level, 3 s at 20 levels here.
-// Ordinary text is lexed about once; text nested 20 levels deep on every line ~14 times. At the
-// limit, ~0.3 s for 32,000 characters here.
+// How much marked may lex as blocks, counted in characters lexed: per character of the text, plus a
+// floor for short texts. Every level of quote or list lexes its content again, and a quote followed
+// by lazy lines lexes its nested quotes once more per level: twice the work per level, 3 s at 20
+// levels here. Ordinary text is lexed about once; text nested 20 levels deep on every line ~14
+// times. At the limit, ~0.3 s for 32,000 characters here.
 const BLOCK_WORK_PER_CHARACTER = 30;
 const BLOCK_WORK_FLOOR = 100_000;
+// A quote that goes on after lazy lines (without ">") is lexed in chunks, and at some chunks marked
+// re-reads what is left of the quote: counted as the characters it re-reads or the lines it copies,
+// each weighed so that the budget buys about the same time as above (measured with plain marked on
+// 32 KB texts here). A quote that ends and restarts every two lines makes marked match the rest of
+// the text as a quote each time (~9 ns a character: 0.5 s for 32 KB); a chunk that ends in a list
+// makes it re-read the rest with that list (~3.3 ns: 0.2 s for 32 KB of one-letter quoted items
+// and replies); before every chunk it copies the list of lines left (~0.75 ns a line: 30 ms for
+// 32 KB of one-letter quoted and reply lines).
+const QUOTE_REREAD_COST = 1 / 16;
+const LIST_REREAD_COST = 1 / 64;
+const LINE_COPY_COST = 1 / 256;
 // How many characters marked may read looking for the closers of emphasis and strikethrough. From
 // each opening * or _ it scans towards the end of the paragraph, so markers that never close
 // (`x* **` repeated) cost their number times the paragraph's length: 2.4 s for 32 KB here. This
@@ -64,6 +75,9 @@ export class MarkdownTooComplexError extends ValidationError {
 
 const formatCount = (n: number) => n.toLocaleString("en");
 
+/** A quote marked is lexing: its lines, how many of them it has lexed, its last block's length. */
+type QuoteLines = { depth: number; lines: number; consumed: number; lastBlockLength: number };
+
 /**
  * marked's lexer with the bounds above. Each level of quote or list is one nested `blockTokens`
  * call, each level of link, emphasis or strikethrough one nested `inlineTokens` call, so counting
@@ -73,6 +87,7 @@ class BoundedLexer extends Lexer {
   private blockDepth = 0;
   private inlineDepth = 0;
   private blockWork = 0;
+  private readonly quotes: QuoteLines[] = [];
   private closerSearchWork = 0;
   /** For each run of inline text: the index of the top-level block it belongs to (for line numbers). */
   private readonly inlineOwners = new Map<Token[], number>();
@@ -114,15 +129,39 @@ class BoundedLexer extends Lexer {
       this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: quotes and lists inside one another`, this.tokens.length);
     }
     this.spendBlockWork(src.length);
+    // Only a quote lexes its chunks with the last paragraph clipped: before each, marked copies
+    // the list of the quote's lines still to come.
+    const quote = lastParagraphClipped ? this.quoteBeingContinued() : undefined;
+    if (quote) {
+      quote.consumed += lineCount(src);
+      this.spendBlockWork(Math.max(0, quote.lines - quote.consumed) * LINE_COPY_COST);
+    }
     this.blockDepth += 1;
     try {
       return super.blockTokens(src, tokens, lastParagraphClipped);
     } finally {
       this.blockDepth -= 1;
+      if (quote) quote.lastBlockLength = tokens.at(-1)?.raw.length ?? 0;
     }
   }
 
-  /** Counts characters lexed as blocks (or copied by marked while lexing a quote). */
+  /** The quote being lexed at this depth (not one of its chunks'), whose lines marked still holds. */
+  quoteBeingContinued(): QuoteLines | undefined {
+    const quote = this.quotes.at(-1);
+    return quote?.depth === this.blockDepth ? quote : undefined;
+  }
+
+  enterQuote(lines: number): QuoteLines {
+    const quote = { depth: this.blockDepth, lines, consumed: 0, lastBlockLength: 0 };
+    this.quotes.push(quote);
+    return quote;
+  }
+
+  leaveQuote(quote: QuoteLines) {
+    if (this.quotes.pop() !== quote) throw new Error("quotes left out of order");
+  }
+
+  /** Counts characters lexed as blocks (or what marked re-reads and copies in a quote, weighed as those). */
   spendBlockWork(characters: number) {
     this.blockWork += characters;
     if (this.blockWork > BLOCK_WORK_FLOOR + BLOCK_WORK_PER_CHARACTER * this.source.length) {
@@ -230,21 +269,52 @@ function childTokens(token: Token): Token[] {
   return "tokens" in token && Array.isArray(token.tokens) ? token.tokens : [];
 }
 
-const QUOTE_LINE = /^ {0,3}>/;
+/** How many lines `text` holds (marked splits on "\n"). */
+function lineCount(text: string) {
+  let lines = 1;
+  for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1)) lines += 1;
+  return lines;
+}
 
 class BoundedTokenizer extends Tokenizer {
   override blockquote(src: string) {
-    // marked lexes a quote in chunks, one per run of ">" lines after lines that continue it lazily
-    // (without ">"), and copies the lines left at each chunk: chunks times lines (a quote of 6,400
-    // such chunks, 32 KB, took 0.56 s).
+    const lexer = this.lexer;
+    if (!(lexer instanceof BoundedLexer)) return super.blockquote(src);
     const match = this.rules.block.blockquote.exec(src);
-    if (match && this.lexer instanceof BoundedLexer) {
-      const lines = match[0].split("\n");
-      let chunks = 1;
-      for (let at = 1; at < lines.length; at++) if (QUOTE_LINE.test(lines[at]) && !QUOTE_LINE.test(lines[at - 1])) chunks += 1;
-      if (chunks > 1) this.lexer.spendBlockWork(chunks * lines.length);
+    if (!match) return undefined;
+    // marked splits what its pattern matched into lines and re-joins them, on every call: for a
+    // quote that goes on after a nested quote, once more with the rest of the text.
+    const continued = lexer.quoteBeingContinued();
+    lexer.spendBlockWork(match[0].length * QUOTE_REREAD_COST);
+    // marked drops the match's trailing line breaks before splitting it.
+    let end = match[0].length;
+    while (end > 0 && match[0][end - 1] === "\n") end -= 1;
+    const quote = lexer.enterQuote(end > 0 ? lineCount(match[0].slice(0, end)) : 0);
+    let token: Tokens.Blockquote | undefined;
+    try {
+      token = super.blockquote(src);
+    } finally {
+      lexer.leaveQuote(quote);
     }
-    return super.blockquote(src);
+    if (continued && token) {
+      // What marked keeps of its own lines: those after the nested quote's end.
+      const rest = src.substring(token.raw.length).replace(/^\n/, "");
+      continued.consumed = continued.lines - (rest ? lineCount(rest) : 0);
+    }
+    return token;
+  }
+
+  override list(src: string) {
+    const lexer = this.lexer;
+    if (!(lexer instanceof BoundedLexer)) return super.list(src);
+    // A quote whose chunk ends in a list lexes that list again with the rest of the quote.
+    const continued = lexer.quoteBeingContinued();
+    if (continued) lexer.spendBlockWork(src.length * LIST_REREAD_COST);
+    const token = super.list(src);
+    if (continued && token && token.raw.length > continued.lastBlockLength) {
+      continued.consumed += lineCount(src.slice(continued.lastBlockLength + 1, token.raw.length));
+    }
+    return token;
   }
 
   override table(src: string) {

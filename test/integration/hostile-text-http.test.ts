@@ -156,6 +156,31 @@ describe("Markdown bombs over HTTP", () => {
   });
 });
 
+describe("ordinary text as large as a post may be, over HTTP", () => {
+  // E-mail style inline replies: quoted lines and reply lines alternating without blank lines. The
+  // block-lexing budget used to count such a quote as chunks times lines and refused these.
+  const replies: [string, string][] = [
+    ['12 KB of "> quoted\nreply\n"', "> quoted\nreply\n".repeat(750)],
+    ['32 KB of "> q\nr\n"', fill("> q\nr\n")],
+    ["32 KB of nested quotes with replies", fill(">> the original question\n> the first answer\nmy reply\n")],
+  ];
+
+  it("posts e-mail style replies as answers and previews them", async () => {
+    const { response, threadId } = await ask(cookies.casey, "A question answered inline, e-mail style", "The hub blinks blue.");
+    const threadPath = response.headers.get("location")!;
+    for (const [what, body] of replies) {
+      const answer = await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff });
+      expect(answer.status, `${what}: ${fieldError(await decoded(answer), "body")}`).toBe(303);
+      const saved = getDb().select().from(posts).where(eq(posts.threadId, threadId)).all().reduce((latest, post) => (post.id > latest.id ? post : latest));
+      expect(saved.bodyMarkdown.trim(), what).toBe(body.trim());
+      expect(saved.bodyHtml, what).toContain("<blockquote>");
+      const preview = await client.post("/api/preview", { body }, { cookie: cookies.member });
+      expect(preview.status, what).toBe(200);
+    }
+    expect(answerCount(threadId)).toBe(1 + replies.length);
+  });
+});
+
 describe("the live preview", () => {
   it("is rate limited like posting: past the limit it answers 429 with Retry-After", async () => {
     for (let i = 0; i < LIMITS.preview.max; i++) {

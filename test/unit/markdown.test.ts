@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "~/lib/errors.server";
 import { MarkdownTooComplexError, MAX_MARKDOWN_NESTING, plainText, renderArticleMarkdown, renderMarkdown } from "~/lib/markdown.server";
@@ -149,6 +151,85 @@ describe("renderMarkdown on hostile input", () => {
     expect(renderMarkdown(`| a | b |\n|---|---|\n${"| 1 | 2 |\n".repeat(500)}`).match(/<td>/g)).toHaveLength(1000);
     const reused = renderMarkdown(`[docs]: https://example.com/docs/${"x".repeat(100)}\n\n${"See [docs]. ".repeat(50)}`);
     expect(reused.match(/<a /g)).toHaveLength(50);
+  });
+});
+
+// Ordinary text as large as a post may be: each must render. Quotes with lazy lines (e-mail style
+// replies) were refused by the block-lexing budget when it counted chunks times lines.
+const words = "the hub blinks blue after the firmware update and the lock drops off the network every night".split(" ");
+const phrase = (length: number, seed: number) => Array.from({ length }, (_, k) => words[(seed * 7 + k * 3) % words.length]).join(" ");
+/** Units made by `make(0)`, `make(1)`, … for as long as they fit in the body limit. */
+const upToLimit = (make: (i: number) => string) => {
+  let text = "";
+  for (let i = 0; text.length + make(i).length <= limit; i++) text += make(i);
+  return text;
+};
+/** `head`, then `unit` repeated, then `tail`: the body limit's worth of text. */
+const framed = (head: string, unit: string, tail = "") => `${head}${fill(unit).slice(0, limit - head.length - tail.length)}${tail}`;
+const tenDeep = (i: number) => `${Array.from({ length: 10 }, (_, depth) => `${"  ".repeat(depth)}- ${phrase(6, i + depth)}`).join("\n")}\n\nSome text between the lists.\n\n`;
+const ordinary: [string, string][] = [
+  ["quote and reply lines alternating, one letter each", fill("> q\nr\n")],
+  ["quote and reply lines alternating, one word each", fill("> quoted\nreply\n")],
+  ["quote and reply lines alternating, 25 characters each", fill(`> ${"q".repeat(23)}\n${"r".repeat(25)}\n`)],
+  ["quote and reply lines alternating, 80 characters each", fill(`> ${phrase(14, 1).slice(0, 78)}\n${phrase(14, 2).slice(0, 80)}\n`)],
+  ["two quoted lines, then a reply, alternating", fill("> first quoted line\n> second quoted line\nmy reply to both\n")],
+  ["nested e-mail quotes with replies", fill(">> the original question\n> the first answer\nmy reply\n")],
+  ["quoted list items with replies", fill("> - a step from the guide\nmy note on that step\n")],
+  ["short quoted list items with short replies", fill("> - step one\nok\n")],
+  ["quoted numbered items with replies", fill("> 1. a step from the guide\nmy note on that step\n")],
+  ["one quote, every other line lazy", fill("> quoted line of a forwarded e-mail\nwrapped without its marker\n")],
+  ["one quote of lazy paragraphs", fill(`> ${phrase(12, 3)}\n${phrase(12, 4)}\n${phrase(12, 5)}\n${phrase(12, 6)}\n`)],
+  ["one long quote", fill(`> ${phrase(12, 7)}\n`)],
+  ["setext headings in quotes", fill("> Title\n> =====\n> text\n\n")],
+  ["a long list of short items", fill("- ok\n")],
+  ["a long numbered list", upToLimit((i) => `${i + 1}. item ${i}\n`)],
+  ["a long task list", fill("- [x] done\n- [ ] todo\n")],
+  ["lists nested 10 deep with text", upToLimit(tenDeep)],
+  ["a long table", framed("| a | b | c | d |\n|---|---|---|---|\n", "| 1 | two | three | 4 |\n")],
+  ["a table of 50 columns", framed(`|${" col |".repeat(50)}\n|${"---|".repeat(50)}\n`, `|${" x |".repeat(50)}\n`)],
+  ["a table of one-character cells, as many as fit", framed(`|${"a|".repeat(16)}\n|${"-|".repeat(16)}\n`, `|${"1|".repeat(16)}\n`)],
+  ["a long fenced code block", framed("```js\n", "const x = await fetch('/api/items?page=1', { method: 'GET' }); // *not* _emphasis_\n", "\n```")],
+  ["a long indented code block", fill("    $ nimbus --reset *now* [x] > out\n")],
+  ["many links", fill('See [the docs](https://example.com/docs/setup#step-2 "Setup") and <https://example.com>. ')],
+  ["one reference link used many times", framed("[docs]: https://example.com/docs/a/long/path/to/the/setup/page\n\n", "See [docs] or [the guide][docs]. ")],
+  ["many emphasis spans", fill("Some *emphasis*, **strong**, _under_ and ~~struck~~ text. ")],
+  ["stray asterisks and underscores in one long paragraph", fill("Use 2 * 3 = 6 and *really* check a_b_c, ")],
+  ["headings and paragraphs", fill(`## A heading\n\n${phrase(30, 1)}\n\n`)],
+];
+
+describe("renderMarkdown on ordinary large input", () => {
+  for (const [what, input] of ordinary) {
+    it(`renders ${what}`, () => {
+      expect(input.length).toBeLessThanOrEqual(limit);
+      expect(input.length).toBeGreaterThan(limit - 1000);
+      expect(typeof renderMarkdown(input)).toBe("string");
+      expect(typeof renderArticleMarkdown(input).html).toBe("string");
+    });
+  }
+
+  it("renders quoted list items with replies as a quote holding the lists", () => {
+    const html = renderMarkdown(fill("> - a step from the guide\nmy note on that step\n"));
+    expect(html.match(/<blockquote>/g)).toHaveLength(1);
+    expect(html.match(/<li>/g)!.length).toBeGreaterThan(600);
+  });
+
+  // Real posts (Bicycles Meta Stack Exchange, CC BY-SA; see its README): their Markdown sources are
+  // the type-2 rows of PostHistory.xml, packed into bodies as large as a post may be.
+  const dump = path.resolve(process.cwd(), "../shared/data/se-bicycles-meta/PostHistory.xml");
+  it.skipIf(!fs.existsSync(dump))("renders real posts, as many as fit in each body", () => {
+    const xmlText = (text: string) =>
+      text.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))).replace(/&(quot|lt|gt|apos|amp);/g, (_, name: string) => ({ quot: '"', lt: "<", gt: ">", apos: "'", amp: "&" })[name]!);
+    const sources = [...fs.readFileSync(dump, "utf8").matchAll(/<row [^>]*PostHistoryTypeId="2"[^>]*Text="([^"]*)"/g)].map((match) => xmlText(match[1]).replace(/\r\n?/g, "\n"));
+    const bodies = [""];
+    for (const source of sources) {
+      if (bodies[bodies.length - 1].length + source.length + 2 > limit) bodies.push("");
+      bodies[bodies.length - 1] += `${source}\n\n`;
+    }
+    expect(sources.length).toBeGreaterThan(1000);
+    for (const body of bodies) {
+      expect(body.length).toBeLessThanOrEqual(limit);
+      expect(typeof renderMarkdown(body)).toBe("string");
+    }
   });
 });
 
