@@ -99,7 +99,8 @@ export async function createUserWithRole(values: { email: string; username: stri
  * Throttled so that guessing is slow but nobody can lock someone else out (OWASP's advice): the only
  * hard limit is per address and account pair; past a few failures per account or per address, every
  * attempt (whatever its password) waits before its answer. Attempts are counted before the password
- * is checked, so a burst of parallel guesses meets the limits too; a success clears the pair's and the account's counts and takes back its own attempt from the address.
+ * is checked, so a burst of parallel guesses meets the limits too; a success clears the pair's and
+ * the account's counts and takes back its own attempt from the address's.
  */
 export async function signIn(input: unknown, { address }: { address: string }) {
   const values = parseInput(signInSchema, input);
