@@ -33,7 +33,7 @@ export default function handleRequest(
   return new Promise<Response>((resolve, reject) => {
     // Cleared as soon as the page is done: a pending timer keeps the whole render (tree, data and
     // HTML) alive for its 5 s, and a few seconds of large pages then outgrow the heap.
-    let abortTimer: NodeJS.Timeout | undefined;
+    const abortTimer = setTimeout(() => abort(), ABORT_DELAY);
     const chunks: Buffer[] = [];
     const collector = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -71,7 +71,6 @@ export default function handleRequest(
         },
       },
     );
-    abortTimer = setTimeout(abort, ABORT_DELAY);
   });
 }
 
