@@ -225,6 +225,19 @@ const SHED_LOG_INTERVAL_MS = 10_000;
  * wait limit gets a fast 503 with `Retry-After: 1`. Static files, cached visitor pages and
  * /healthz are answered before it. Shed requests are logged as one summary every 10 s at most.
  */
+// A complete response still waits in memory for a client that reads slowly; past this, the
+// connection is dropped, so slow readers cannot pile up pages in memory.
+const SLOW_READER_LIMIT_MS = 30_000;
+
+function dropSlowReader(res: Response) {
+  if (res.writableFinished) return;
+  const timer = setTimeout(() => {
+    log.warn("dropping a connection that did not read its response", { requestId: res.locals.requestId, bufferedBytes: res.writableLength });
+    res.destroy();
+  }, SLOW_READER_LIMIT_MS).unref();
+  res.once("close", () => clearTimeout(timer));
+}
+
 function overloadShedding(queue: RequestQueue) {
   let shedSinceLog = 0;
   let lastLog = 0;
@@ -246,6 +259,15 @@ function overloadShedding(queue: RequestQueue) {
           slot.finished = true;
           slot.release();
         };
+        // The slot is the server's work, not the client's reading: it is free once the response is
+        // complete, so clients that never read a long page cannot hold every slot.
+        const end = res.end.bind(res) as (...args: unknown[]) => Response;
+        res.end = ((...args: unknown[]) => {
+          const result = end(...args);
+          finish();
+          dropSlowReader(res);
+          return result;
+        }) as Response["end"];
         res.on("close", finish);
         if (res.destroyed) finish(); // the client left while waiting
         else runInRequestSlot(slot, next);

@@ -42,6 +42,9 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
   const waiting: Waiter[] = [];
   // Requests taking their slot back after a deliberate wait: served before `waiting`, in order.
   const resuming: Waiter[] = [];
+  // How long a slot is held, on average lately (0 until the first release): a request whose turn
+  // would come later than the wait limit is shed at once instead of after waiting for it.
+  let averageHoldMs = 0;
 
   const admitNext = () => {
     const next = resuming.shift() ?? waiting.shift();
@@ -53,10 +56,13 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
   };
 
   const releaser = () => {
+    const admittedAt = Date.now();
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      const heldMs = Date.now() - admittedAt;
+      averageHoldMs = averageHoldMs === 0 ? heldMs : averageHoldMs * 0.9 + heldMs * 0.1;
       running -= 1;
       admitNext();
     };
@@ -64,8 +70,8 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
 
   return {
     /**
-     * Calls `admit(release)` now or when a slot frees up, or `shed()` when the queue is full or the
-     * wait runs out. The returned function withdraws a request still waiting (its client left).
+     * Calls `admit(release)` now or when a slot frees up, or `shed()` when the queue is full, when
+     * its turn would likely come after the wait limit (at once), or when the wait runs out. The returned function withdraws a request still waiting (its client left).
      */
     enter(admit: (release: () => void) => void, shed: () => void): () => void {
       if (running < concurrency) {
@@ -73,7 +79,8 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
         admit(releaser());
         return () => {};
       }
-      if (waiting.length >= queueLimit) {
+      const expectedWaitMs = ((resuming.length + waiting.length + 1) * averageHoldMs) / concurrency;
+      if (waiting.length >= queueLimit || expectedWaitMs > maxWaitMs) {
         shed();
         return () => {};
       }

@@ -30,6 +30,20 @@ describe("createRequestQueue", () => {
     expect(events.at(-1)).toBe("d runs");
   });
 
+  it("sheds at once a request whose turn would come after the wait limit, judging by how long slots are held", () => {
+    const { events, enter, release } = recorder(createRequestQueue({ concurrency: 1, queueLimit: 10, maxWaitMs: 1_000 }));
+    enter("a");
+    vi.advanceTimersByTime(600);
+    release("a"); // slots are held about 600 ms
+    enter("b");
+    enter("c"); // its turn: about 600 ms away
+    enter("d"); // about 1,200 ms away: past the limit, so no point waiting 1 s to be told
+    expect(events).toEqual(["a runs", "b runs", "d shed"]);
+    vi.advanceTimersByTime(500);
+    release("b");
+    expect(events).toEqual(["a runs", "b runs", "d shed", "c runs"]);
+  });
+
   it("sheds a request that waited longer than the wait limit, and forgets one whose client left", () => {
     const queue = createRequestQueue({ concurrency: 1, queueLimit: 5, maxWaitMs: 1_000 });
     const { events, enter, release } = recorder(queue);
