@@ -120,11 +120,6 @@ export function canManageModerationSettings(actor: Actor) {
   return isAdmin(actor) && !isSuspended(actor);
 }
 
-/** A post's history follows the post: whoever may see the post (and its thread) may read its versions. */
-export function canViewPostHistory(actor: Actor, subject: Parameters<typeof canSeePost>[1]) {
-  return canSeePost(actor, subject);
-}
-
 /**
  * Staff remove a past version's text (personal data) for everyone but staff, and may put it back.
  * Staff go on reading redacted text, marked as such.

@@ -165,15 +165,17 @@ export function getUserProfile(actor: Actor, username: string) {
   if (!user) throw new NotFoundError("There is no member with that name.");
   const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
   // Counts and lists hold what the viewer may see, post and thread (`canSeePost`): held and hidden
-  // posts for their author and staff, as on thread pages. Deleted ones are not listed, even for staff.
-  const listedPosts = and(eq(posts.authorId, user.id), visiblePostsCondition(actor), ne(posts.moderationState, "deleted"), sql`(SELECT t.visibility FROM threads t WHERE t.id = ${posts.threadId}) != 'deleted'`);
+  // posts for their author and staff, as on thread pages. Deleted ones are not listed, even for
+  // staff. Every query below joins the post's thread.
+  const listedPosts = and(eq(posts.authorId, user.id), visiblePostsCondition(actor), ne(posts.moderationState, "deleted"), ne(threads.visibility, "deleted"));
 
   const [postCounts, solutionCounts] = [
-    db.select({ kind: posts.kind, total: count() }).from(posts).where(listedPosts).groupBy(posts.kind).all(),
+    db.select({ kind: posts.kind, total: count() }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(listedPosts).groupBy(posts.kind).all(),
     db
       .select({ kind: solutions.kind, total: count() })
       .from(solutions)
       .innerJoin(posts, eq(posts.id, solutions.postId))
+      .innerJoin(threads, eq(threads.id, posts.threadId))
       .where(listedPosts)
       .groupBy(solutions.kind)
       .all(),

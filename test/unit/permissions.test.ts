@@ -27,8 +27,6 @@ const table: { predicate: keyof typeof permissions; situation: string; call: (ac
   { predicate: "canVoteOnPost", situation: "the member's own post", call: (a) => permissions.canVoteOnPost(a, membersOwn), allowed: ["customer", "staff", "admin"] },
   { predicate: "canEditPost", situation: "someone else's post", call: (a) => permissions.canEditPost(a, someoneElses), allowed: ["staff", "admin"] },
   { predicate: "canEditPost", situation: "the member's own post", call: (a) => permissions.canEditPost(a, membersOwn), allowed: ["member", "staff", "admin"] },
-  { predicate: "canViewPostHistory", situation: "a visible post in a visible thread", call: (a) => permissions.canViewPostHistory(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 99, visibility: "visible" } }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canViewPostHistory", situation: "a visible answer in someone else's hidden thread", call: (a) => permissions.canViewPostHistory(a, { post: { authorId: 1, moderationState: "visible" }, thread: { authorId: 99, visibility: "hidden" } }), allowed: ["staff", "admin"] },
   { predicate: "canSeeThread", situation: "a visible thread", call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "visible" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
   { predicate: "canSeeThread", situation: "the member's own held thread", call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "held" }), allowed: ["member", "staff", "admin"] },
   { predicate: "canSeeThread", situation: "someone else's hidden thread", call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "hidden" }), allowed: ["staff", "admin"] },
