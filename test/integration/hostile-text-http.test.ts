@@ -13,9 +13,8 @@ import { getArticlePage, syncKnowledgeBase } from "~/models/kb.server";
 import { searchSite } from "~/models/search.server";
 import { listCategories } from "~/models/tag.server";
 import { startBuiltApp } from "../fixtures/app-server";
-import { httpClient, type Client } from "../fixtures/http-client";
+import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 
-const DEMO_PASSWORD = "hearth-demo-2026";
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
 let client: Client;
 const cookies: Record<string, string> = {};
@@ -23,12 +22,7 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  for (const [role, email] of [["casey", "customer@example.com"], ["staff", "staff@example.com"], ["member", "member@example.com"]]) {
-    resetAllLimits();
-    const { cookie } = await client.signIn(email, DEMO_PASSWORD);
-    if (!cookie) throw new Error(`could not sign in as ${email}`);
-    cookies[role] = cookie;
-  }
+  Object.assign(cookies, await signInAccounts(client, { casey: "customer@example.com", staff: "staff@example.com", member: "member@example.com" }));
 });
 beforeEach(() => resetAllLimits());
 afterAll(() => app.close());

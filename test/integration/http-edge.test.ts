@@ -9,10 +9,9 @@ import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { openDueFollowUps } from "~/models/support.server";
 import { startBuiltApp } from "../fixtures/app-server";
-import { httpClient, sessionCookieOf, type Client } from "../fixtures/http-client";
+import { DEMO_PASSWORD, httpClient, signInAccounts, sessionCookieOf, type Client } from "../fixtures/http-client";
 import { REDIRECT_BYPASSES } from "../fixtures/redirect-bypasses";
 
-const DEMO_PASSWORD = "hearth-demo-2026";
 const PUBLIC_URL = "https://community.example";
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
 let client: Client;
@@ -26,12 +25,7 @@ beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
   origin = new URL(app.baseUrl).origin;
-  for (const [name, email] of [["member", "member@example.com"], ["staff", "staff@example.com"]]) {
-    resetAllLimits();
-    const { cookie } = await client.signIn(email, DEMO_PASSWORD);
-    if (!cookie) throw new Error(`could not sign in as ${email}`);
-    cookies[name] = cookie;
-  }
+  Object.assign(cookies, await signInAccounts(client, { member: "member@example.com", staff: "staff@example.com" }));
   openDueFollowUps(new Date());
 });
 afterAll(async () => {

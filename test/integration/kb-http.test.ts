@@ -3,11 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kbArticles, kbFeedback, threads } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { resetAllLimits } from "~/lib/rate-limit.server";
 import { startBuiltApp } from "../fixtures/app-server";
-import { httpClient, type Client } from "../fixtures/http-client";
+import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 
-const DEMO_PASSWORD = "hearth-demo-2026";
 // From content/kb: one article per audience, with words only their bodies contain.
 const CUSTOMER_ONLY = { path: "/kb/pair-a-z-wave-lock", bodyText: "DSK PIN", title: "Pair a Z-Wave lock with S2 security" };
 const STAFF_ONLY = { path: "/kb/handling-hub-replacement-requests", bodyText: "Do not paste this text into replies" };
@@ -20,12 +18,7 @@ const cookies: Record<string, string | undefined> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  for (const [role, email] of [["member", "member@example.com"], ["customer", "customer@example.com"], ["staff", "staff@example.com"]]) {
-    resetAllLimits();
-    const { cookie } = await client.signIn(email, DEMO_PASSWORD);
-    if (!cookie) throw new Error(`could not sign in as ${email}`);
-    cookies[role] = cookie;
-  }
+  Object.assign(cookies, await signInAccounts(client, { member: "member@example.com", customer: "customer@example.com", staff: "staff@example.com" }));
 });
 afterAll(() => app.close());
 

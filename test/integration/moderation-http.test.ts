@@ -3,12 +3,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { posts, threads } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { resetAllLimits } from "~/lib/rate-limit.server";
 import { setHeldPostCount } from "~/models/moderation.server";
 import { startBuiltApp } from "../fixtures/app-server";
-import { httpClient, type Client } from "../fixtures/http-client";
+import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 
-const DEMO_PASSWORD = "hearth-demo-2026";
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
 let client: Client;
 const cookies: Record<string, string> = {};
@@ -18,12 +16,7 @@ beforeAll(async () => {
   setHeldPostCount(2);
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  for (const [role, email] of [["staff", "staff@example.com"], ["admin", "admin@example.com"], ["member", "member@example.com"], ["newcomer", "newcomer@example.com"]]) {
-    resetAllLimits();
-    const { cookie } = await client.signIn(email, DEMO_PASSWORD);
-    if (!cookie) throw new Error(`could not sign in as ${email}`);
-    cookies[role] = cookie;
-  }
+  Object.assign(cookies, await signInAccounts(client, { staff: "staff@example.com", admin: "admin@example.com", member: "member@example.com", newcomer: "newcomer@example.com" }));
 });
 afterAll(() => app.close());
 

@@ -5,11 +5,9 @@ import { emailOptOuts, followUps, threads, users } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { unsubscribeUrl } from "~/models/notification.server";
 import { openDueFollowUps } from "~/models/support.server";
-import { resetAllLimits } from "~/lib/rate-limit.server";
 import { startBuiltApp } from "../fixtures/app-server";
-import { httpClient, type Client } from "../fixtures/http-client";
+import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 
-const DEMO_PASSWORD = "hearth-demo-2026";
 let app: Awaited<ReturnType<typeof startBuiltApp>>;
 let client: Client;
 const cookies: Record<string, string> = {};
@@ -17,12 +15,7 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  for (const [role, email] of [["staff", "staff@example.com"], ["casey", "customer@example.com"], ["noor", "noor@example.com"], ["member", "member@example.com"], ["admin", "admin@example.com"]]) {
-    resetAllLimits();
-    const { cookie } = await client.signIn(email, DEMO_PASSWORD);
-    if (!cookie) throw new Error(`could not sign in as ${email}`);
-    cookies[role] = cookie;
-  }
+  Object.assign(cookies, await signInAccounts(client, { staff: "staff@example.com", casey: "customer@example.com", noor: "noor@example.com", member: "member@example.com", admin: "admin@example.com" }));
   openDueFollowUps(new Date());
 });
 afterAll(() => app.close());
