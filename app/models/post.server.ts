@@ -141,7 +141,6 @@ const redactor = alias(users, "redactor");
  * reach staff only, marked with who removed them, when and why.
  */
 export function getPostHistory(actor: Actor, postId: number) {
-  // The history follows the post: `findPostInThread` is a 404 for whoever may not see it or its thread.
   const found = findPostInThread(actor, postId);
   const { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug } = found;
   const post = { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug };
