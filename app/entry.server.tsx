@@ -1,7 +1,6 @@
-import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import { renderToPipeableStream } from "react-dom/server";
+import { renderToString } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { isDatabaseBusy } from "~/lib/db.server";
 import { reportDatabaseBusy } from "~/lib/express-app.server";
@@ -15,14 +14,17 @@ export { flushThreadViews } from "~/models/thread.server";
 export { startBackgroundJobs } from "~/models/jobs.server";
 export { installProcessErrorHandlers } from "~/lib/process-errors.server";
 
-const ABORT_DELAY = 5_000;
+// Loaders return no promises (nothing is deferred); one still pending after this is rejected.
+export const streamTimeout = 5_000;
 
 /**
- * Renders the whole document before answering. Our pages defer no data, so streaming gains
- * nothing; collecting React's chunks in memory and sending one body avoids piping ~50 small
- * chunks of a long thread through three stream layers, which cost more than the render itself.
+ * Renders the whole document at once with `renderToString`, after reading the loader data.
+ * Our pages defer nothing, so streaming gains nothing; and React 18's streaming renderer writes a
+ * NUL byte wherever its 2,048-byte buffer boundary splits a multi-byte character (React issues
+ * 24985, 27554, 31134; fixed in 19), while `renderToString` returns a string and never splits one.
+ * It also costs a fraction of the streaming render on a long thread (DECISIONS #35).
  */
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -30,48 +32,41 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce;
-  return new Promise<Response>((resolve, reject) => {
-    // Cleared as soon as the page is done: a pending timer keeps the whole render (tree, data and
-    // HTML) alive for its 5 s, and a few seconds of large pages then outgrow the heap.
-    const abortTimer = setTimeout(() => abort(), ABORT_DELAY);
-    const chunks: Buffer[] = [];
-    const collector = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk);
-        done();
-      },
-      final(done) {
-        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        const html = Buffer.concat(chunks).toString("utf8");
-        if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
-          const url = new URL(request.url);
-          storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration);
-        }
-        clearTimeout(abortTimer);
-        resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
-        done();
-      },
-    });
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-      </NonceContext.Provider>,
-      {
-        nonce,
-        onAllReady() {
-          pipe(collector);
-        },
-        onShellError(error: unknown) {
-          clearTimeout(abortTimer);
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          log.error("render failed", { url: request.url, requestId: loadContext.requestId, error });
-        },
-      },
-    );
-  });
+  await readLoaderDataForPage(remixContext);
+  // Unlike the streaming renderer, renderToString writes no doctype for an <html> root.
+  const html = `<!DOCTYPE html>${renderToString(
+    <NonceContext.Provider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+    </NonceContext.Provider>,
+  )}`;
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
+    const url = new URL(request.url);
+    storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration);
+  }
+  return new Response(html, { headers: responseHeaders, status: responseStatusCode });
+}
+
+/**
+ * With single fetch, Remix hands the loader data to the browser through a stream that its
+ * `<StreamTransfer>` reads while rendering, suspending until each chunk arrives. `renderToString`
+ * cannot wait for a suspended component (it would leave the data out, and the page would not
+ * hydrate), so the stream is read to its end first and put where `<StreamTransfer>` looks for
+ * chunks it has read (`renderMeta.streamCache`, part of Remix's EntryContext type): it then
+ * renders the data's script at once, as the last chunk.
+ */
+async function readLoaderDataForPage(context: EntryContext) {
+  const stream = context.serverHandoffStream;
+  if (!stream || !context.renderMeta) return;
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let data = "";
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    data += decoder.decode(chunk.value, { stream: true });
+  }
+  data += decoder.decode();
+  reader.releaseLock();
+  context.renderMeta.streamCache = { 0: Object.assign(Promise.resolve(), { result: { done: true, value: data } }) };
 }
 
 const isClientError = (error: unknown) =>
