@@ -24,7 +24,7 @@ import { log } from "./log.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-let connection: { sqlite: Database.Database; db: Db; statements: Map<string, Database.Statement> } | null = null;
+let connection: { sqlite: Database.Database; db: Db } | null = null;
 let queriesRun = 0;
 
 /** How many queries `work` sent through drizzle: lets tests hold pages to a fixed query count. */
@@ -71,11 +71,35 @@ function open() {
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("mmap_size = 268435456");
   sqlite.pragma("optimize = 0x10002");
-  return {
-    sqlite,
-    db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }),
-    statements: new Map<string, Database.Statement>(),
-  };
+  reuseCompiledStatements(sqlite);
+  return { sqlite, db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }) };
+}
+
+// Distinct SQL texts kept compiled: queries differ by shape only (values are bound), but lists
+// (`IN (?, ?, …)`) make one shape per length, so the oldest unused ones are let go.
+const COMPILED_STATEMENTS_KEPT = 500;
+
+/**
+ * Drizzle asks SQLite to compile every query it runs, and compiling costs more than running most
+ * of ours: this connection's `prepare` hands back the statement compiled before for the same text
+ * (better-sqlite3 statements are reusable; every run is synchronous, so none is busy when reused).
+ * Drizzle switches a statement to raw rows for some calls and not for others, so that is reset.
+ */
+function reuseCompiledStatements(sqlite: Database.Database) {
+  const compile = sqlite.prepare.bind(sqlite);
+  const compiled = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = compiled.get(source);
+    if (statement) {
+      compiled.delete(source); // re-inserted below: the Map's order is the order of last use
+      if (statement.reader) statement.raw(false);
+    } else {
+      statement = compile(source);
+      if (compiled.size >= COMPILED_STATEMENTS_KEPT) compiled.delete(compiled.keys().next().value!);
+    }
+    compiled.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 function current() {
@@ -92,17 +116,11 @@ export function getSqlite(): Database.Database {
 }
 
 /**
- * A prepared statement for SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), prepared once
- * per connection. Every run is counted like a drizzle query.
+ * A prepared statement for SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), compiled once
+ * per connection like drizzle's. Every run is counted like a drizzle query.
  */
 export function preparedStatement(sqlText: string) {
-  const { sqlite, statements } = current();
-  let statement = statements.get(sqlText);
-  if (!statement) {
-    statement = sqlite.prepare(sqlText);
-    statements.set(sqlText, statement);
-  }
-  const prepared = statement;
+  const prepared = current().sqlite.prepare(sqlText);
   const counted =
     <R>(run: (...params: unknown[]) => R) =>
     (...params: unknown[]) => {
