@@ -283,6 +283,8 @@ function overloadShedding(queue: RequestQueue) {
   };
 }
 
+const FILE_NAME = /\/[^/]+\.[a-z0-9]+$/i;
+
 export function createExpressApp(
   build: ServerBuild,
   { root = process.cwd(), requestLimits = requestQueueLimitsFromEnv() }: { root?: string; requestLimits?: RequestQueueLimits } = {},
@@ -294,7 +296,9 @@ export function createExpressApp(
   app.use(serviceUnavailableAnswers);
   app.use(refuseMalformedHost, refuseUnusedMethods, refuseMalformedTarget, refuseLegacyDataRequests);
   app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "public"), { maxAge: "1h", index: false }));
+  // Only a file name (with an extension) can be one of public/'s files: pages skip the disk lookup.
+  const publicFiles = express.static(path.join(root, "public"), { maxAge: "1h", index: false });
+  app.use((req, res, next) => (FILE_NAME.test(req.path) ? publicFiles(req, res, next) : next()));
   app.use(sameOriginWrites);
   app.use(bodySizeLimit);
   app.use(sessionActor);
