@@ -134,6 +134,20 @@ export function preparedStatement(sqlText: string) {
   };
 }
 
+/**
+ * Queries built and prepared once per connection by `build` (drizzle otherwise rebuilds a query's
+ * SQL from its parts on every run): for the hot pages' fixed-shape queries, with
+ * `sql.placeholder` for their values. Runs are counted like any drizzle query.
+ */
+export function preparedPerConnection<T>(build: (db: Db) => T): () => T {
+  let made: { db: Db; queries: T } | null = null;
+  return () => {
+    const { db } = current();
+    if (made?.db !== db) made = { db, queries: build(db) };
+    return made.queries;
+  };
+}
+
 const BUSY_CODES = /^SQLITE_(BUSY|LOCKED)(_|$)/;
 
 /** True when SQLite gave up waiting for a lock (drizzle wraps its errors, so the causes are searched). */

@@ -4,7 +4,7 @@
  * call `ensure` with them before every change, and pages get ready-made flags from `capabilities`.
  * The visitor is a real actor, so no caller needs to special-case "not signed in".
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { posts, threads, type Audience, type ModerationState, type Role } from "../../db/schema";
 import { now } from "./clock.server";
 import { ForbiddenError, NotFoundError } from "./errors.server";
@@ -71,13 +71,21 @@ export function visibleThreadsCondition(actor: Actor): SQL | undefined {
  * thread's visibility read by id (one primary-key lookup per row, so callers need not join threads).
  */
 export function visiblePostsCondition(actor: Actor): SQL | undefined {
-  if (isStaff(actor)) return undefined;
-  if (!isSignedIn(actor)) {
+  return visiblePostsConditionFor(readerKind(actor), isSignedIn(actor) ? actor.id : 0);
+}
+
+/** Which form of a reading rule applies to `actor`: prepared queries keep one variant per kind. */
+export const readerKind = (actor: Actor) => (isStaff(actor) ? "staff" : isSignedIn(actor) ? "member" : "visitor");
+
+/** `visiblePostsCondition` by reader kind, with the reader's id as a value or a prepared query's placeholder. */
+export function visiblePostsConditionFor(kind: ReturnType<typeof readerKind>, readerId: number | Placeholder): SQL | undefined {
+  if (kind === "staff") return undefined;
+  if (kind === "visitor") {
     return sql`(${posts.moderationState} = 'visible' AND (SELECT t.visibility FROM threads t WHERE t.id = ${posts.threadId}) = 'visible')`;
   }
-  return sql`((${posts.moderationState} = 'visible' OR (${posts.authorId} = ${actor.id} AND ${posts.moderationState} IN ('held', 'hidden')))
+  return sql`((${posts.moderationState} = 'visible' OR (${posts.authorId} = ${readerId} AND ${posts.moderationState} IN ('held', 'hidden')))
     AND EXISTS (SELECT 1 FROM threads t WHERE t.id = ${posts.threadId}
-      AND (t.visibility = 'visible' OR (t.author_id = ${actor.id} AND t.visibility IN ('held', 'hidden')))))`;
+      AND (t.visibility = 'visible' OR (t.author_id = ${readerId} AND t.visibility IN ('held', 'hidden')))))`;
 }
 
 export function canAskQuestion(actor: Actor) {

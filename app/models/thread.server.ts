@@ -8,7 +8,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql, ty
 import { z } from "zod";
 import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, isDatabaseBusy, writeTransaction } from "~/lib/db.server";
+import { getDb, isDatabaseBusy, preparedPerConnection, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { log } from "~/lib/log.server";
@@ -22,8 +22,9 @@ import {
   ensureSignedIn,
   isSignedIn,
   postCapabilities,
+  readerKind,
   threadCapabilities,
-  visiblePostsCondition,
+  visiblePostsConditionFor,
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -180,46 +181,11 @@ export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THR
   return { pinned: pinned.map(withTags), threads: page.map(withTags), hasNextPage };
 }
 
-/** The thread page: question, solutions first, answers by score; one query per kind of row. */
-export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
-  ensure(canViewThread(actor));
-  const db = getDb();
-  const thread = db
-    .select({
-      id: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-      status: threads.status,
-      authorId: threads.authorId,
-      answerCount: threads.answerCount,
-      viewCount: threads.viewCount,
-      createdAt: threads.createdAt,
-      lastActivityAt: threads.lastActivityAt,
-      categoryName: categories.name,
-      categorySlug: categories.slug,
-      visibility: threads.visibility,
-      lockedAt: threads.lockedAt,
-      pinnedAt: threads.pinnedAt,
-      closedReason: threads.closedReason,
-      duplicateOfId: threads.duplicateOfId,
-    })
-    .from(threads)
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(eq(threads.id, threadId))
-    .get();
-  // A thread nobody but its author and staff may see does not exist for anyone else.
-  if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
-  // The original of a duplicate is named and linked only for readers who may see it.
-  const original = thread.duplicateOfId
-    ? db.select({ id: threads.id, title: threads.title, slug: threads.slug, authorId: threads.authorId, visibility: threads.visibility }).from(threads).where(eq(threads.id, thread.duplicateOfId)).get()
-    : undefined;
-  const duplicateOf = original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
-  // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
-  const closedReason = thread.duplicateOfId ? null : thread.closedReason;
-  const seenPosts = visiblePostsCondition(actor);
-
-  const threadSolutions = db.select().from(solutions).where(eq(solutions.threadId, threadId)).all();
-  const solutionPostIds = threadSolutions.map((solution) => solution.postId);
+// The thread page's reads, prepared once: the posts in one variant per kind of reader, because
+// which posts a reader sees is part of the SQL (`visiblePostsConditionFor`).
+const threadPageQueries = preparedPerConnection((db) => {
+  const threadId = sql.placeholder("threadId");
+  const readerId = sql.placeholder("readerId");
   const postColumns = {
     id: posts.id,
     kind: posts.kind,
@@ -232,29 +198,82 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     editedAt: posts.editedAt,
     moderationState: posts.moderationState,
   };
-  const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
-  // The question and the solutions head every page; the other answers follow by score.
-  const pinned = postsWithAuthors()
-    .where(
-      and(
-        eq(posts.threadId, threadId),
-        or(eq(posts.kind, "question"), and(inArray(posts.id, solutionPostIds), seenPosts)),
-      ),
-    )
-    .all();
-  const answers = postsWithAuthors()
-    .where(
-      and(
-        eq(posts.threadId, threadId),
-        eq(posts.kind, "answer"),
-        notInArray(posts.id, solutionPostIds),
-        seenPosts,
-      ),
-    )
-    .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))
-    .limit(ANSWERS_PER_PAGE)
-    .offset((answersPage - 1) * ANSWERS_PER_PAGE)
-    .all();
+  const solutionPostIds = db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.threadId, threadId));
+  const postsFor = (kind: ReturnType<typeof readerKind>) => {
+    const seenPosts = visiblePostsConditionFor(kind, readerId);
+    const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
+    return {
+      // The question and the solutions head every page; the other answers follow by score.
+      pinned: postsWithAuthors()
+        .where(and(eq(posts.threadId, threadId), or(eq(posts.kind, "question"), and(inArray(posts.id, solutionPostIds), seenPosts))))
+        .prepare(),
+      answers: postsWithAuthors()
+        .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), notInArray(posts.id, solutionPostIds), seenPosts))
+        .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))
+        .limit(sql.placeholder("limit"))
+        .offset(sql.placeholder("offset"))
+        .prepare(),
+    };
+  };
+  return {
+    thread: db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        status: threads.status,
+        authorId: threads.authorId,
+        answerCount: threads.answerCount,
+        viewCount: threads.viewCount,
+        createdAt: threads.createdAt,
+        lastActivityAt: threads.lastActivityAt,
+        categoryName: categories.name,
+        categorySlug: categories.slug,
+        visibility: threads.visibility,
+        lockedAt: threads.lockedAt,
+        pinnedAt: threads.pinnedAt,
+        closedReason: threads.closedReason,
+        duplicateOfId: threads.duplicateOfId,
+      })
+      .from(threads)
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .where(eq(threads.id, threadId))
+      .prepare(),
+    duplicateOriginal: db
+      .select({ id: threads.id, title: threads.title, slug: threads.slug, authorId: threads.authorId, visibility: threads.visibility })
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .prepare(),
+    solutions: db.select().from(solutions).where(eq(solutions.threadId, threadId)).prepare(),
+    postsFor: { staff: postsFor("staff"), member: postsFor("member"), visitor: postsFor("visitor") },
+    // The reader's votes on the thread's posts (those not shown cost nothing: the page looks up the shown ones).
+    myVotes: db
+      .select({ postId: votes.postId, value: votes.value })
+      .from(votes)
+      .innerJoin(posts, eq(posts.id, votes.postId))
+      .where(and(eq(votes.userId, readerId), eq(posts.threadId, threadId)))
+      .prepare(),
+  };
+});
+
+/** The thread page: question, solutions first, answers by score; one query per kind of row. */
+export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
+  ensure(canViewThread(actor));
+  const queries = threadPageQueries();
+  const thread = queries.thread.get({ threadId });
+  // A thread nobody but its author and staff may see does not exist for anyone else.
+  if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
+  // The original of a duplicate is named and linked only for readers who may see it.
+  const original = thread.duplicateOfId ? queries.duplicateOriginal.get({ threadId: thread.duplicateOfId }) : undefined;
+  const duplicateOf = original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
+  // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
+  const closedReason = thread.duplicateOfId ? null : thread.closedReason;
+
+  const threadSolutions = queries.solutions.all({ threadId });
+  const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
+  const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
+  const pinned = pinnedQuery.all(reader);
+  const answers = answersQuery.all({ ...reader, limit: ANSWERS_PER_PAGE, offset: (answersPage - 1) * ANSWERS_PER_PAGE });
   const question = pinned.find((post) => post.kind === "question");
   if (!question) throw new NotFoundError("That question does not exist.");
 
@@ -262,12 +281,7 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   const visiblePostIds = [...pinned, ...answers].map((post) => post.id);
   const myVotes = new Map<number, number>();
   if (isSignedIn(actor)) {
-    const rows = db
-      .select({ postId: votes.postId, value: votes.value })
-      .from(votes)
-      .where(and(eq(votes.userId, actor.id), inArray(votes.postId, visiblePostIds)))
-      .all();
-    for (const row of rows) myVotes.set(row.postId, row.value);
+    for (const row of queries.myVotes.all({ threadId, readerId: actor.id })) myVotes.set(row.postId, row.value);
   }
   const flagging = postFlagsForPage(actor, visiblePostIds);
 
