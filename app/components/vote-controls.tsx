@@ -31,29 +31,29 @@ export function VoteControls({
   const reason = signedIn ? "You cannot vote on your own post" : "Sign in to vote";
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    onVote(postId, Number(new FormData(event.currentTarget).get("value")));
+    const submitter = (event.nativeEvent as SubmitEvent).submitter;
+    onVote(postId, Number(new FormData(event.currentTarget, submitter).get("value")));
   };
+  // One form per post, the clicked button sending its value: two forms with three hidden fields
+  // each were a third of a long thread page's elements.
   const button = (value: 1 | -1, label: string, symbol: string) => {
     const pressed = shownVote === value;
     return (
-      <form method="post" onSubmit={submit}>
-        <input type="hidden" name="intent" value="vote" />
-        <input type="hidden" name="postId" value={postId} />
-        <input type="hidden" name="value" value={pressed ? 0 : value} />
-        <button type="submit" className="vote-button" aria-pressed={pressed} aria-label={pressed ? `Remove your ${label}` : label} title={canVote ? label : reason} disabled={!canVote}>
-          {symbol}
-        </button>
-      </form>
+      <button type="submit" name="value" value={pressed ? 0 : value} className="vote-button" aria-pressed={pressed} aria-label={pressed ? `Remove your ${label}` : label} title={canVote ? label : reason} disabled={!canVote}>
+        {symbol}
+      </button>
     );
   };
   return (
-    <div className="votes">
+    <form method="post" className="votes" onSubmit={submit}>
+      <input type="hidden" name="intent" value="vote" />
+      <input type="hidden" name="postId" value={postId} />
       {button(1, "Upvote", "▲")}
       <span className="vote-score" aria-live="polite" aria-label={`Score ${shownScore}`} data-testid={`score-${postId}`}>
         {shownScore}
       </span>
       {button(-1, "Downvote", "▼")}
-    </div>
+    </form>
   );
 }
 
