@@ -17,6 +17,15 @@ export { installProcessErrorHandlers } from "~/lib/process-errors.server";
 
 const ABORT_DELAY = 5_000;
 
+// A thread's page is invalidated by writes to that thread only; any other page by every write.
+const THREAD_ROUTE = "routes/questions.$id.($slug)";
+
+/** The thread whose page this render is (its loader's thread), or null for any other page. */
+function threadOfPage(remixContext: EntryContext): number | null {
+  const data = remixContext.staticHandlerContext.loaderData[THREAD_ROUTE] as { thread?: { id?: unknown } } | undefined;
+  return typeof data?.thread?.id === "number" ? data.thread.id : null;
+}
+
 /**
  * Renders the whole document before answering. Our pages defer no data, so streaming gains
  * nothing; collecting React's chunks in memory and sending one body avoids piping ~50 small
@@ -45,7 +54,7 @@ export default function handleRequest(
         const html = Buffer.concat(chunks).toString("utf8");
         if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
           const url = new URL(request.url);
-          storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration);
+          storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration, threadOfPage(remixContext));
         }
         clearTimeout(abortTimer);
         resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
