@@ -17,6 +17,15 @@ export { installProcessErrorHandlers } from "~/lib/process-errors.server";
 // Loaders return no promises (nothing is deferred); one still pending after this is rejected.
 export const streamTimeout = 5_000;
 
+// A thread's page is invalidated by writes to that thread only; any other page by every write.
+const THREAD_ROUTE = "routes/questions.$id.($slug)";
+
+/** The thread whose page this render is (its loader's thread), or null for any other page. */
+function threadOfPage(remixContext: EntryContext): number | null {
+  const data = remixContext.staticHandlerContext.loaderData[THREAD_ROUTE] as { thread?: { id?: unknown } } | undefined;
+  return typeof data?.thread?.id === "number" ? data.thread.id : null;
+}
+
 /**
  * Renders the whole document at once with `renderToString`, after reading the loader data.
  * Our pages defer nothing, so streaming gains nothing; and React 18's streaming renderer writes a
@@ -42,7 +51,7 @@ export default async function handleRequest(
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
     const url = new URL(request.url);
-    storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration);
+    storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration, threadOfPage(remixContext));
   }
   return new Response(html, { headers: responseHeaders, status: responseStatusCode });
 }

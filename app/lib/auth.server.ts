@@ -10,12 +10,20 @@ import { eq, lt } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type Cookie, type DatabaseSession, type DatabaseUser } from "lucia";
 import { sessions, users, type Role } from "../../db/schema";
 import { now } from "./clock.server";
-import { getDb } from "./db.server";
+import { getDb, writeTransaction } from "./db.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
 export const SESSION_ABSOLUTE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 const hashSessionId = (id: string) => createHash("sha256").update(id).digest("hex");
+
+/** No page a visitor is served reads sessions: writing them leaves the page cache alone (see writeTransaction). */
+function writeSessions(work: () => unknown) {
+  writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
+    work();
+  });
+}
 
 const toDatabaseSession = (row: typeof sessions.$inferSelect, id: string): DatabaseSession => ({
   id,
@@ -44,27 +52,29 @@ const hashedIdAdapter: Adapter = {
     return rows.map((row) => toDatabaseSession(row, row.id));
   },
   async setSession(session) {
-    getDb()
-      .insert(sessions)
-      .values({
-        id: hashSessionId(session.id),
-        userId: Number(session.userId),
-        expiresAt: session.expiresAt,
-        createdAt: session.attributes.createdAt,
-      })
-      .run();
+    writeSessions(() =>
+      getDb()
+        .insert(sessions)
+        .values({
+          id: hashSessionId(session.id),
+          userId: Number(session.userId),
+          expiresAt: session.expiresAt,
+          createdAt: session.attributes.createdAt,
+        })
+        .run(),
+    );
   },
   async updateSessionExpiration(sessionId, expiresAt) {
-    getDb().update(sessions).set({ expiresAt }).where(eq(sessions.id, hashSessionId(sessionId))).run();
+    writeSessions(() => getDb().update(sessions).set({ expiresAt }).where(eq(sessions.id, hashSessionId(sessionId))).run());
   },
   async deleteSession(sessionId) {
-    getDb().delete(sessions).where(eq(sessions.id, hashSessionId(sessionId))).run();
+    writeSessions(() => getDb().delete(sessions).where(eq(sessions.id, hashSessionId(sessionId))).run());
   },
   async deleteUserSessions(userId) {
-    getDb().delete(sessions).where(eq(sessions.userId, Number(userId))).run();
+    writeSessions(() => getDb().delete(sessions).where(eq(sessions.userId, Number(userId))).run());
   },
   async deleteExpiredSessions() {
-    getDb().delete(sessions).where(lt(sessions.expiresAt, now())).run();
+    writeSessions(() => getDb().delete(sessions).where(lt(sessions.expiresAt, now())).run());
   },
 };
 

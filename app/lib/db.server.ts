@@ -5,7 +5,9 @@
  * busy_timeout makes a writer wait for another process's lock instead of failing;
  * `PRAGMA optimize` at open keeps the planner's statistics fresh for a long-lived connection.
  * Writes go through `writeTransaction`, which takes the write lock up front (BEGIN IMMEDIATE) so a
- * read-then-write never upgrades its lock halfway and fails with SQLITE_BUSY.
+ * read-then-write never upgrades its lock halfway and fails with SQLITE_BUSY. Each says what it
+ * changed that visitors' cached pages show (one thread's, or nothing they see); one that says
+ * nothing, or a write made outside it, empties the whole page cache (page-cache.server.ts).
  * Another process can still hold the lock past the busy timeout (a second server, `kb:sync`, an
  * `sqlite3` session): that is `isDatabaseBusy`, which the HTTP layer answers with 503 + Retry-After.
  * The wait for the lock blocks this whole process, so after one write gave up, the next ones wait
@@ -21,10 +23,21 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "../../db/schema";
 import { databasePath, migrationsFolder } from "./env.server";
 import { log } from "./log.server";
+import { invalidatePageCache, invalidateThreadPages } from "./page-cache.server";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-let connection: { sqlite: Database.Database; db: Db } | null = null;
+type Connection = {
+  sqlite: Database.Database;
+  db: Db;
+  totalChanges: Database.Statement<[], number>;
+  /** Rows changed inside `writeTransaction` since the connection opened; SQLite's total_changes() counts every row. */
+  changesInTransactions: number;
+  /** Rows changed outside `writeTransaction` as of the last look (`invalidatePagesAfterUntrackedWrites`). */
+  untrackedChangesSeen: number;
+};
+
+let connection: Connection | null = null;
 let queriesRun = 0;
 
 /** How many queries `work` sent through drizzle: lets tests hold pages to a fixed query count. */
@@ -71,8 +84,16 @@ function open() {
   sqlite.pragma("cache_size = -65536");
   sqlite.pragma("mmap_size = 268435456");
   sqlite.pragma("optimize = 0x10002");
+  // Compiled before statements are shared: nothing else may get (and change) this plucking one.
+  const totalChanges = sqlite.prepare<[], number>("SELECT total_changes()").pluck();
   reuseCompiledStatements(sqlite);
-  return { sqlite, db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }) };
+  return {
+    sqlite,
+    db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }),
+    totalChanges,
+    changesInTransactions: 0,
+    untrackedChangesSeen: 0,
+  };
 }
 
 // Distinct SQL texts kept compiled: queries differ by shape only (values are bound), but lists
@@ -167,11 +188,61 @@ function setStalled(sqlite: Database.Database, value: boolean) {
 }
 
 /**
- * Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one).
- * Throws SQLite's busy error (see `isDatabaseBusy`) when the write lock cannot be had in time.
+ * What a write changed that visitors' pages show, declared from inside `writeTransaction`'s work.
+ * The declaration covers everything the work does (helpers, counters, audit rows, notifications);
+ * a nested `writeTransaction` declares for itself. Declaring nothing means "anything may have
+ * changed": every cached page goes.
  */
-export function writeTransaction<T>(work: () => T): T {
-  const sqlite = current().sqlite;
+export type ChangedPages = {
+  /** The write concerns thread `id` (its posts, votes, solutions, state, follow-up): its pages and every list go. */
+  thread(id: number): void;
+  /** The write changes only what no visitor's page reads: sessions, rate-limit counters, notifications, email, job leases, view counts. */
+  nothingVisitorsSee(): void;
+};
+
+type Declared = { declared: boolean; everything: boolean; threads: Set<number> };
+// The writeTransaction calls running now, outermost first (the nested ones are savepoints).
+const openWrites: Declared[] = [];
+
+/**
+ * Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one) and,
+ * once the outermost one commits, invalidates the cached pages its work declared it changed
+ * (`ChangedPages`), before any other request can run. Throws SQLite's busy error (see
+ * `isDatabaseBusy`) when the write lock cannot be had in time.
+ */
+export function writeTransaction<T>(work: (changed: ChangedPages) => T): T {
+  const open = current();
+  const declared: Declared = { declared: false, everything: false, threads: new Set() };
+  const changed: ChangedPages = {
+    thread(id) {
+      declared.declared = true;
+      declared.threads.add(id);
+    },
+    nothingVisitorsSee() {
+      declared.declared = true;
+    },
+  };
+  const enclosing = openWrites.at(-1);
+  openWrites.push(declared);
+  const changesBefore = enclosing ? 0 : (open.totalChanges.get() ?? 0);
+  let result: T;
+  try {
+    result = runTransaction(open.sqlite, () => work(changed));
+  } finally {
+    openWrites.pop();
+    // Rows written here, rolled back or not, are accounted for: see invalidatePagesAfterUntrackedWrites.
+    if (!enclosing) open.changesInTransactions += (open.totalChanges.get() ?? 0) - changesBefore;
+  }
+  const everything = declared.everything || !declared.declared;
+  if (enclosing) {
+    enclosing.everything ||= everything;
+    for (const id of declared.threads) enclosing.threads.add(id);
+  } else if (everything) invalidatePageCache();
+  else if (declared.threads.size > 0) invalidateThreadPages(declared.threads);
+  return result;
+}
+
+function runTransaction<T>(sqlite: Database.Database, work: () => T): T {
   if (sqlite.inTransaction) return sqlite.transaction(work)();
   try {
     const result = sqlite.transaction(work).immediate();
@@ -181,6 +252,20 @@ export function writeTransaction<T>(work: () => T): T {
     if (isDatabaseBusy(error)) setStalled(sqlite, true);
     throw error;
   }
+}
+
+/**
+ * The safety net for writes made outside `writeTransaction` (a password change, a lazily created
+ * signing key, seed and test helpers, any future write that forgets it): when this connection has
+ * changed rows outside it since the last look, every cached page goes. The HTTP server looks before the page
+ * cache answers a visitor, so no page stored before such a write is served after it.
+ */
+export function invalidatePagesAfterUntrackedWrites() {
+  if (!connection || openWrites.length > 0) return;
+  const untracked = (connection.totalChanges.get() ?? 0) - connection.changesInTransactions;
+  if (untracked === connection.untrackedChangesSeen) return;
+  connection.untrackedChangesSeen = untracked;
+  invalidatePageCache();
 }
 
 export function migrateDatabase() {

@@ -12,12 +12,12 @@ import type { ServerBuild } from "@remix-run/node";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { validateSessionCookie } from "./auth.server";
 import { recordThreadView } from "~/models/thread.server";
-import { DATABASE_BUSY_RETRY_AFTER_SECONDS, isDatabaseBusy } from "./db.server";
+import { DATABASE_BUSY_RETRY_AFTER_SECONDS, invalidatePagesAfterUntrackedWrites, isDatabaseBusy } from "./db.server";
 import { log } from "./log.server";
 import { ValidationError } from "./errors.server";
 import { createRequestQueue, requestQueueLimitsFromEnv, runInRequestSlot, type RequestQueue, type RequestQueueLimits, type RequestSlot } from "./request-queue.server";
 import { unsubscribe } from "~/models/notification.server";
-import { cachedPage, invalidatePageCache, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
+import { cachedPage, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
 import { addressNetwork } from "./rate-limit.server";
 import {
@@ -147,14 +147,14 @@ function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
 
 const THREAD_PAGE = /^\/questions\/(\d+)\/[^/?]+/;
 
-/** Visitors' GETs are answered from the page cache when it holds a fresh copy; writes empty it. */
+/**
+ * Visitors' GETs are answered from the page cache when it holds a fresh copy. Writes invalidate
+ * what they changed as they commit (`writeTransaction`); a write made outside one empties the
+ * cache here, before the cache answers.
+ */
 function visitorPageCache(req: Request, res: Response, next: NextFunction) {
+  invalidatePagesAfterUntrackedWrites();
   res.locals.pageCacheGeneration = pageCacheGeneration();
-  if (!SAFE_METHODS.has(req.method)) {
-    invalidatePageCache();
-    res.on("finish", invalidatePageCache);
-    return next();
-  }
   if (req.method !== "GET" || res.locals.actor.kind !== "visitor" || !pageCacheEnabled()) return next();
   const page = cachedPage(req.originalUrl, res.locals.cspNonce);
   if (!page) return next();

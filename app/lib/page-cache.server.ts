@@ -1,10 +1,22 @@
 /**
  * A short-lived cache of the pages visitors (not signed in) are served.
  * Every visitor gets the same HTML for a URL, so after one render the next visitors within
- * PAGE_CACHE_TTL_MS get a copy without Remix, React or the database. Staleness is bounded two ways:
- * any write handled by this process empties the cache at once, and writes by other processes
- * sharing the database show after at most the TTL. Signed-in people are never served from it.
- * The CSP nonce differs per response: a stored page keeps a placeholder where its nonce was.
+ * PAGE_CACHE_TTL_MS get a copy without Remix, React or the database. Signed-in people are never
+ * served from it. The CSP nonce differs per response: a stored page keeps a placeholder where its nonce was.
+ *
+ * A write by this process invalidates what it changed the moment it commits (`writeTransaction`
+ * in db.server.ts calls this module; DECISIONS.md #37):
+ * - a write that concerns one thread drops that thread's pages (every URL the thread's route
+ *   rendered: any slug, any query) and every page that is not one thread's page (lists, tags,
+ *   search, profiles, articles, post histories…), and leaves other threads' pages cached. Those
+ *   may show the changed thread's data (a duplicate's link to its original, an author's name or role)
+ *   up to the TTL late, as they show writes by other processes sharing the database;
+ * - any other write (one that declared nothing, or a change found outside `writeTransaction`)
+ *   drops every page.
+ * A page rendered from data read before a write committed must not be stored: each invalidation
+ * takes the next generation, a render remembers the generation its request started in, and
+ * `storePage` refuses it when its thread's pages (or, for other pages, any pages) were invalidated
+ * since. Renders of other threads' pages are stored as usual.
  */
 import { randomBytes } from "node:crypto";
 
@@ -14,25 +26,27 @@ const MAX_ENTRIES = 200;
 // no single page above a quarter of it: long threads reach megabytes, and 200 of them outgrow the heap.
 const MAX_TOTAL_LENGTH = 16 * 1024 * 1024;
 const MAX_PAGE_LENGTH = MAX_TOTAL_LENGTH / 4;
+// Threads whose last invalidation is remembered; past this they are forgotten together and
+// `threadsForgottenAt` stands in for each (a render older than that is then not stored).
+const MAX_REMEMBERED_THREADS = 10_000;
 const PLACEHOLDER = `nonce-placeholder-${randomBytes(9).toString("hex")}`;
 
-type Entry = { body: string; headers: [string, string][]; storedAt: number; generation: number };
+/** `thread`: the thread whose page this is, or null for any other page. */
+type Entry = { body: string; headers: [string, string][]; storedAt: number; thread: number | null };
 
 const entries = new Map<string, Entry>();
-let generation = 0;
 let totalLength = 0;
+// Generations: every invalidation takes the next one and records it where it applies.
+let generation = 0;
+let everythingInvalidatedAt = 0;
+let otherPagesInvalidatedAt = 0; // pages that are not one thread's: every invalidation drops them
+const threadInvalidatedAt = new Map<number, number>();
+let threadsForgottenAt = 0;
 
 export const pageCacheEnabled = () => process.env.PAGE_CACHE !== "off";
 
-/** The cache's current generation: a page rendered from an older one is not stored. */
+/** The cache's current generation, remembered by a request when it starts: see `storePage`. */
 export const pageCacheGeneration = () => generation;
-
-/** Forget every stored page: called when a request that may change data starts, and when it ends. */
-export function invalidatePageCache() {
-  generation += 1;
-  entries.clear();
-  totalLength = 0;
-}
 
 function forget(url: string) {
   const entry = entries.get(url);
@@ -41,8 +55,44 @@ function forget(url: string) {
   entries.delete(url);
 }
 
-export function storePage(url: string, html: string, nonce: string, headers: Headers, renderedInGeneration: number) {
-  if (!pageCacheEnabled() || headers.has("set-cookie") || renderedInGeneration !== generation || html.length > MAX_PAGE_LENGTH) return;
+/** Forgets every stored page: for a write whose reach is not known. */
+export function invalidatePageCache() {
+  generation += 1;
+  everythingInvalidatedAt = otherPagesInvalidatedAt = generation;
+  threadInvalidatedAt.clear();
+  threadsForgottenAt = 0;
+  entries.clear();
+  totalLength = 0;
+}
+
+/** Forgets the pages of `threads`, and every page that is not one thread's page: for writes to those threads. */
+export function invalidateThreadPages(threads: Iterable<number>) {
+  generation += 1;
+  otherPagesInvalidatedAt = generation;
+  const changed = new Set(threads);
+  if (threadInvalidatedAt.size + changed.size > MAX_REMEMBERED_THREADS) {
+    threadInvalidatedAt.clear();
+    threadsForgottenAt = generation;
+  }
+  for (const thread of changed) threadInvalidatedAt.set(thread, generation);
+  for (const [url, entry] of entries) {
+    if (entry.thread === null || changed.has(entry.thread)) forget(url);
+  }
+}
+
+/** The generation of the last invalidation that reached the page of `thread` (null: any other page). */
+function lastInvalidationOf(thread: number | null) {
+  if (thread === null) return otherPagesInvalidatedAt;
+  return Math.max(everythingInvalidatedAt, threadInvalidatedAt.get(thread) ?? threadsForgottenAt);
+}
+
+/**
+ * Keeps a visitor's page rendered by a request that started in `renderedInGeneration`, unless a
+ * write that reaches it committed since. `thread`: the thread whose page it is, or null.
+ */
+export function storePage(url: string, html: string, nonce: string, headers: Headers, renderedInGeneration: number, thread: number | null) {
+  if (!pageCacheEnabled() || headers.has("set-cookie") || html.length > MAX_PAGE_LENGTH) return;
+  if (lastInvalidationOf(thread) > renderedInGeneration) return;
   forget(url);
   const body = html.replaceAll(nonce, PLACEHOLDER);
   // Entries are kept in the order they were stored: the oldest (or expired) go first.
@@ -51,7 +101,7 @@ export function storePage(url: string, html: string, nonce: string, headers: Hea
     if (!expired && entries.size < MAX_ENTRIES && totalLength + body.length <= MAX_TOTAL_LENGTH) break;
     forget(oldest);
   }
-  entries.set(url, { body, headers: [...headers.entries()], storedAt: Date.now(), generation });
+  entries.set(url, { body, headers: [...headers.entries()], storedAt: Date.now(), thread });
   totalLength += body.length;
 }
 
@@ -62,7 +112,7 @@ export const pageCacheSize = () => ({ entries: entries.size, length: totalLength
 export function cachedPage(url: string, nonce: string): { body: string; headers: [string, string][] } | null {
   const entry = entries.get(url);
   if (!entry) return null;
-  if (entry.generation !== generation || Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS) {
+  if (Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS) {
     forget(url);
     return null;
   }

@@ -69,7 +69,8 @@ export function countAttempt(key: string, limit: Limit): number {
 }
 
 export function consume(key: string, limit: Limit) {
-  const wait = writeTransaction(() => {
+  const wait = writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     const blockedFor = retryAfter(key, limit);
     if (blockedFor > 0) return blockedFor;
     countAttempt(key, limit);

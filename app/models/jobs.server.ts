@@ -30,7 +30,8 @@ export type JobName = keyof typeof JOBS;
 /** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
 export function takeLease(name: JobName, holder: string, at: Date): boolean {
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     db.insert(jobLeases).values({ name, holder, expiresAt: new Date(0) }).onConflictDoNothing().run();
     const { changes } = db
       .update(jobLeases)

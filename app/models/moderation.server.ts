@@ -193,8 +193,9 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(flagSchema, input);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const post = postToFlag(actor, postId);
+    changed.thread(post.threadId);
     if (post.moderationState === "deleted") throw new ConflictError("That post has already been removed.");
     if (post.alreadyFlagged) throw new ConflictError("You have already flagged this post. Staff will review it.");
     const thread = { threadId: post.threadId, slug: post.slug };
@@ -244,8 +245,9 @@ export function decideOnPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const { decision, reason } = parseInput(decisionSchema, input);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const post = findPostInThread(actor, postId);
+    changed.thread(post.threadId);
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     const to = DECISION_STATE[decision];

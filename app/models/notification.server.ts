@@ -111,7 +111,8 @@ export function listNotifications(actor: Actor) {
 /** Marks one notification read and returns where it points. */
 export function openNotification(actor: Actor, notificationId: number) {
   ensureSignedIn(actor);
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     const row = getDb().select().from(notifications).where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id))).get();
     if (!row) throw new NotFoundError("That notification does not exist.");
     if (!row.readAt) getDb().update(notifications).set({ readAt: now() }).where(eq(notifications.id, notificationId)).run();
@@ -121,7 +122,8 @@ export function openNotification(actor: Actor, notificationId: number) {
 
 export function markAllNotificationsRead(actor: Actor) {
   ensureSignedIn(actor);
-  writeTransaction(() => {
+  writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     getDb().update(notifications).set({ readAt: now() }).where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt))).run();
   });
 }
@@ -137,7 +139,8 @@ export function emailPreferences(actor: Actor) {
 export function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
   ensureSignedIn(actor);
   const at = now();
-  writeTransaction(() => {
+  writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     const db = getDb();
     for (const kind of NOTIFICATION_KINDS) {
       if (input[kind] === "on") db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind))).run();
@@ -165,7 +168,8 @@ export function readUnsubscribeLink(input: unknown) {
 /** One-click unsubscribe: the signed link is the authority, no sign-in needed. */
 export function unsubscribe(input: unknown) {
   const { userId, kind } = readUnsubscribeLink(input);
-  writeTransaction(() => {
+  writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     getDb().insert(emailOptOuts).values({ userId, kind, createdAt: now() }).onConflictDoNothing().run();
   });
   return { kind };
@@ -177,7 +181,8 @@ export function unsubscribe(input: unknown) {
  */
 export async function sendPendingEmails(at = now(), batchSize = 50) {
   const db = getDb();
-  const batch = writeTransaction(() => {
+  const batch = writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     const rows = db
       .select()
       .from(emailOutbox)
@@ -205,12 +210,18 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
         text: email.text,
         headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      writeTransaction(() => db.update(emailOutbox).set({ sentAt: now(), lastError: null }).where(eq(emailOutbox.id, email.id)).run());
+      writeTransaction((changed) => {
+        changed.nothingVisitorsSee();
+        db.update(emailOutbox).set({ sentAt: now(), lastError: null }).where(eq(emailOutbox.id, email.id)).run();
+      });
       sent += 1;
     } catch (error) {
       failed += 1;
       log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-      writeTransaction(() => db.update(emailOutbox).set({ claimedAt: null, lastError: String(error) }).where(eq(emailOutbox.id, email.id)).run());
+      writeTransaction((changed) => {
+        changed.nothingVisitorsSee();
+        db.update(emailOutbox).set({ claimedAt: null, lastError: String(error) }).where(eq(emailOutbox.id, email.id)).run();
+      });
     }
   }
   return { sent, failed };

@@ -37,7 +37,8 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
   const { body } = parseInput(answerSchema, input);
   const bodyHtml = renderMarkdown(body);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
+    changed.thread(threadId);
     const thread = db
       .select({ authorId: threads.authorId, status: threads.status, lockedAt: threads.lockedAt, visibility: threads.visibility })
       .from(threads)
@@ -86,9 +87,10 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
   const newTitle = values.title;
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
     const post = getPostForEdit(actor, postId);
+    changed.thread(post.threadId);
     consume(`edit:user:${actor.id}`, LIMITS.edit);
     const current = db.select().from(posts).where(eq(posts.id, postId)).get();
     if (!current) throw new NotFoundError("That post does not exist.");
@@ -207,8 +209,9 @@ export function redactRevision(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(redactionSchema, input);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const post = findPostInThread(actor, postId);
+    changed.thread(post.threadId);
     const revision = db
       .select({ id: postRevisions.id, redactedAt: postRevisions.redactedAt })
       .from(postRevisions)

@@ -23,8 +23,9 @@ function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: num
 export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
   ensureSignedIn(actor);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const post = findPostInThread(actor, postId, "That answer does not exist.");
+    changed.thread(post.threadId);
     ensureMayMark(actor, kind, { authorId: post.threadAuthorId, status: post.threadStatus });
     if (post.kind !== "answer") throw new ValidationError({}, "Only an answer can be a solution.");
     if (post.moderationState !== "visible") throw new ConflictError("Only an answer everyone can see can be a solution.");
@@ -47,7 +48,7 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
 export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind) {
   ensureSignedIn(actor);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const row = db
       .select({ threadId: solutions.threadId, title: threads.title, threadAuthorId: threads.authorId, threadStatus: threads.status, visibility: threads.visibility })
       .from(solutions)
@@ -55,6 +56,7 @@ export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind)
       .where(and(eq(solutions.postId, postId), eq(solutions.kind, kind)))
       .get();
     if (!row || !canSeeThread(actor, { authorId: row.threadAuthorId, visibility: row.visibility })) throw new NotFoundError("That answer is not marked as a solution.");
+    changed.thread(row.threadId);
     ensureMayMark(actor, kind, { authorId: row.threadAuthorId, status: row.threadStatus });
     consume(`solution:user:${actor.id}`, LIMITS.solution);
     db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind))).run();

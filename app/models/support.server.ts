@@ -107,7 +107,8 @@ function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member
 /** "I still need help": the asker (a customer) asks for a follow-up on their own thread. */
 export function requestFollowUp(actor: Actor, threadId: number) {
   ensureSignedIn(actor);
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
+    changed.thread(threadId);
     const thread = getDb().select({ authorId: threads.authorId, visibility: threads.visibility }).from(threads).where(eq(threads.id, threadId)).get();
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(canRequestFollowUp(actor, thread), "Only the customer who asked can ask for a follow-up.");
@@ -122,7 +123,8 @@ export function requestFollowUp(actor: Actor, threadId: number) {
 export function escalateThread(actor: Actor, threadId: number) {
   ensure(canWorkFollowUps(actor), "Only staff can escalate a thread.");
   ensureSignedIn(actor);
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
+    changed.thread(threadId);
     const existing = activeFollowUpFor(threadId);
     if (existing) return { followUpId: existing.id, opened: false };
     const followUp = openFollowUp(threadId, "staff", actor, now())!;
@@ -163,7 +165,10 @@ export function openDueFollowUps(at: Date): number {
       );
   let opened = 0;
   for (const { id } of isDue().all()) {
-    const didOpen = writeTransaction(() => (isDue(id).get() ? openFollowUp(id, "target", null, at) !== null : false));
+    const didOpen = writeTransaction((changed) => {
+      changed.thread(id);
+      return isDue(id).get() ? openFollowUp(id, "target", null, at) !== null : false;
+    });
     if (didOpen) opened += 1;
   }
   return opened;
@@ -202,8 +207,9 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
   ensureSignedIn(actor);
   const values = parseInput(workSchema, input);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     let followUp: FollowUpRow = findFollowUp(actor, followUpId);
+    changed.thread(followUp.threadId);
     consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
     const before = workedFields(followUp);
@@ -261,9 +267,10 @@ export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown
   const values = parseInput(replySchema, input);
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     // Whoever may see the follow-up (its customer, staff) may write on it, unless suspended.
     const followUp = followUpToWriteOn(actor, followUpId);
+    changed.thread(followUp.threadId);
     if (followUp.status === "resolved") throw new ConflictError("This follow-up is resolved. Reopen it to reply.");
     const at = now();
     let postId: number | null = null;
@@ -291,8 +298,9 @@ export function addInternalNote(actor: Actor, followUpId: number, input: unknown
   ensureSignedIn(actor);
   const { body } = parseInput(noteSchema, input);
   const bodyHtml = renderMarkdown(body);
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const followUp = findFollowUp(actor, followUpId);
+    changed.thread(followUp.threadId);
     consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
     getDb().insert(followUpNotes).values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at }).run();
@@ -304,8 +312,9 @@ export function addInternalNote(actor: Actor, followUpId: number, input: unknown
 /** The customer says it is still not solved: the follow-up opens again with fresh targets. */
 export function reopenFollowUp(actor: Actor, followUpId: number) {
   ensureSignedIn(actor);
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const followUp = followUpToWriteOn(actor, followUpId);
+    changed.thread(followUp.threadId);
     if (followUp.status !== "resolved") return { followUpId };
     if (activeFollowUpFor(followUp.threadId)) throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
@@ -334,8 +343,9 @@ const ratingSchema = z.object({
 export function rateFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(ratingSchema, input);
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     const followUp = findFollowUp(actor, followUpId);
+    changed.thread(followUp.threadId);
     ensure(canRateFollowUp(actor, followUp), "Only the customer who asked can rate the help they got.");
     const survey = getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)).get();
     if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");

@@ -98,7 +98,9 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(threadActionSchema, input);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
+    // A duplicate's page names its original, not the other way round: only this thread changes.
+    changed.thread(threadId);
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const before = threadState(threadId);
     const tagsBefore = tagsByThread([threadId]).get(threadId) ?? [];

@@ -75,7 +75,7 @@ export function askQuestion(actor: Actor, input: unknown) {
   const chosenTags = resolveTagList(values.tags);
   const bodyHtml = renderMarkdown(values.body);
 
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     consume(`question:user:${actor.id}`, LIMITS.question);
     const at = now();
     const state = initialPostState(actor);
@@ -92,6 +92,7 @@ export function askQuestion(actor: Actor, input: unknown) {
       })
       .returning({ id: threads.id, slug: threads.slug })
       .get();
+    changed.thread(thread.id);
     const question = db
       .insert(posts)
       .values({ threadId: thread.id, authorId: actor.id, kind: "question", bodyMarkdown: values.body, bodyHtml, createdAt: at, moderationState: state })
@@ -389,7 +390,10 @@ export function flushThreadViews(): boolean {
   const batch = [...pendingViews];
   const db = getDb();
   try {
-    writeTransaction(() => {
+    writeTransaction((changed) => {
+      // Counts on cached pages catch up within the cache's TTL: dropping every read thread's pages
+      // (and every list) each few seconds would leave little cached (DECISIONS.md #12).
+      changed.nothingVisitorsSee();
       for (const [id, added] of batch) {
         db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
       }

@@ -109,7 +109,8 @@ export async function signIn(input: unknown, { address }: { address: string }) {
     account: `signin:account:${values.email}`,
     address: `signin:address:${address}`,
   };
-  const failures = writeTransaction(() => {
+  const failures = writeTransaction((changed) => {
+    changed.nothingVisitorsSee(); // rate-limit counters only
     const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
     if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
     countAttempt(keys.pair, LIMITS.signInPerPair);
@@ -124,7 +125,8 @@ export async function signIn(input: unknown, { address }: { address: string }) {
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
   if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
-  writeTransaction(() => {
+  writeTransaction((changed) => {
+    changed.nothingVisitorsSee();
     resetLimit(keys.pair);
     resetLimit(keys.account);
     uncountAttempt(keys.address);

@@ -23,9 +23,10 @@ export function castVote(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const { value } = parseInput(voteSchema, input);
   const db = getDb();
-  return writeTransaction(() => {
+  return writeTransaction((changed) => {
     // A post the voter may not see (itself, or through its thread) does not exist: nothing is written.
     const post = findPostInThread(actor, postId);
+    changed.thread(post.threadId);
     if (post.moderationState !== "visible") throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
     ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
     consume(`vote:user:${actor.id}`, LIMITS.vote);

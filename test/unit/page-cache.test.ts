@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { cachedPage, pageCacheGeneration, pageCacheSize, storePage } from "~/lib/page-cache.server";
+import { cachedPage, invalidatePageCache, invalidateThreadPages, pageCacheGeneration, pageCacheSize, storePage } from "~/lib/page-cache.server";
 
 const page = (length: number, mark: string) => `<html nonce="n1">${mark}${"x".repeat(length)}</html>`;
 
 describe("the visitors' page cache", () => {
   it("holds a bounded amount of page text, dropping the oldest pages first, and never one huge page", () => {
     const headers = new Headers({ "content-type": "text/html" });
-    for (let i = 0; i < 40; i++) storePage(`/questions/${i}`, page(2_000_000, `page ${i}`), "n1", headers, pageCacheGeneration());
+    for (let i = 0; i < 40; i++) storePage(`/questions/${i}`, page(2_000_000, `page ${i}`), "n1", headers, pageCacheGeneration(), null);
     const { entries, length } = pageCacheSize();
     expect(length).toBeLessThanOrEqual(16 * 1024 * 1024);
     expect(entries).toBeGreaterThan(0);
@@ -14,7 +14,20 @@ describe("the visitors' page cache", () => {
     expect(cachedPage("/questions/39", "n2")?.body).toContain("page 39");
     expect(cachedPage("/questions/0", "n2")).toBeNull();
 
-    storePage("/questions/huge", page(5_000_000, "huge"), "n1", headers, pageCacheGeneration());
+    storePage("/questions/huge", page(5_000_000, "huge"), "n1", headers, pageCacheGeneration(), null);
     expect(cachedPage("/questions/huge", "n2")).toBeNull();
+  });
+
+  it("still refuses a render older than a write to its thread after forgetting which threads were written", () => {
+    const headers = new Headers({ "content-type": "text/html" });
+    invalidatePageCache();
+    const renderStarted = pageCacheGeneration();
+    invalidateThreadPages([1]);
+    // Ten thousand other threads written since: the cache no longer remembers thread 1's write.
+    for (let thread = 2; thread <= 10_002; thread++) invalidateThreadPages([thread]);
+    storePage("/questions/1/a", page(10, "thread 1"), "n1", headers, renderStarted, 1);
+    expect(cachedPage("/questions/1/a", "n2")).toBeNull();
+    storePage("/questions/1/a", page(10, "thread 1"), "n1", headers, pageCacheGeneration(), 1);
+    expect(cachedPage("/questions/1/a", "n2")?.body).toContain("thread 1");
   });
 });
