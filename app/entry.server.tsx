@@ -53,7 +53,8 @@ export default async function handleRequest(
     const url = new URL(request.url);
     storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration, threadOfPage(remixContext));
   }
-  return new Response(html, { headers: responseHeaders, status: responseStatusCode });
+  // As bytes: a string body is first scanned for lone surrogates by the Response, then encoded anyway.
+  return new Response(Buffer.from(html), { headers: responseHeaders, status: responseStatusCode });
 }
 
 /**
