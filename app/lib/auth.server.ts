@@ -6,11 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type Cookie, type DatabaseSession, type DatabaseUser } from "lucia";
 import { sessions, users, type Role } from "../../db/schema";
 import { now } from "./clock.server";
-import { getDb, writeTransaction } from "./db.server";
+import { getDb, preparedPerConnection, writeTransaction } from "./db.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
 export const SESSION_ABSOLUTE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -32,14 +32,19 @@ const toDatabaseSession = (row: typeof sessions.$inferSelect, id: string): Datab
   attributes: { createdAt: row.createdAt },
 });
 
+// Run on every signed-in request: prepared once.
+const sessionWithUser = preparedPerConnection((db) =>
+  db
+    .select({ session: sessions, user: { id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil } })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("hashedId")))
+    .prepare(),
+);
+
 const hashedIdAdapter: Adapter = {
   async getSessionAndUser(sessionId) {
-    const row = getDb()
-      .select({ session: sessions, user: { id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil } })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(eq(sessions.id, hashSessionId(sessionId)))
-      .get();
+    const row = sessionWithUser().get({ hashedId: hashSessionId(sessionId) });
     if (!row) return [null, null];
     const user: DatabaseUser = {
       id: row.user.id,

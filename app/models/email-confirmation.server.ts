@@ -13,10 +13,10 @@
  * notification outbox: it is not a notification one may opt out of; a lost one is replaced from the
  * banner's "send a new link".
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ConflictError, ValidationError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
@@ -81,9 +81,14 @@ export function sendConfirmationEmail(email: ConfirmationEmail) {
 }
 
 /** The address the signed-in actor still has to confirm, or null. */
+// Asked on every signed-in page (the banner): prepared once.
+const addressOfUser = preparedPerConnection((db) =>
+  db.select({ email: users.email, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, sql.placeholder("userId"))).prepare(),
+);
+
 export function pendingEmailConfirmation(actor: Actor) {
   if (actor.kind !== "user") return null;
-  const user = getDb().select({ email: users.email, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, actor.id)).get();
+  const user = addressOfUser().get({ userId: actor.id });
   return user && !user.confirmedAt ? { email: user.email } : null;
 }
 

@@ -8,9 +8,9 @@
  * - resolving a follow-up for the first time creates its one satisfaction question.
  * Callers run these inside their write transaction.
  */
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../db/schema";
-import { getDb, preparedStatement } from "~/lib/db.server";
+import { getDb, preparedPerConnection, preparedStatement } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "./notification.server";
 
@@ -23,12 +23,17 @@ const STATUS_FOR_CUSTOMERS: Record<Exclude<FollowUpStatus, "resolved">, string> 
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 
-export function activeFollowUpFor(threadId: number): FollowUpRow | undefined {
-  return getDb()
+// Asked by every signed-in thread page and most follow-up writes: prepared once.
+const activeFollowUp = preparedPerConnection((db) =>
+  db
     .select()
     .from(followUps)
-    .where(and(eq(followUps.threadId, threadId), ne(followUps.status, "resolved")))
-    .get();
+    .where(and(eq(followUps.threadId, sql.placeholder("threadId")), ne(followUps.status, "resolved")))
+    .prepare(),
+);
+
+export function activeFollowUpFor(threadId: number): FollowUpRow | undefined {
+  return activeFollowUp().get({ threadId });
 }
 
 export function writeFollowUpEvent(followUpId: number, actorId: number | null, kind: string, detail: string, at: Date) {

@@ -11,7 +11,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { flags, moderationSettings, posts, threadTags, tags, threads, users, type ModerationState } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -62,16 +62,23 @@ export function updateModerationSettings(actor: Actor, input: unknown) {
   });
 }
 
-/** For a thread page: which posts the actor has flagged, and (for staff) how many open flags each has. */
-export function postFlagsForPage(actor: Actor, postIds: number[]) {
+// Open flags on a thread's posts: all of them (staff) or one flagger's; prepared once.
+const openFlagsInThread = preparedPerConnection((db) => {
+  const inThread = and(eq(posts.threadId, sql.placeholder("threadId")), isNull(flags.resolvedAt));
+  const flagsOnPosts = () => db.select({ postId: flags.postId, userId: flags.userId }).from(flags).innerJoin(posts, eq(posts.id, flags.postId));
+  return {
+    all: flagsOnPosts().where(inThread).prepare(),
+    byFlagger: flagsOnPosts().where(and(inThread, eq(flags.userId, sql.placeholder("userId")))).prepare(),
+  };
+});
+
+/** For a thread page: which of the thread's posts the actor has flagged, and (for staff) how many open flags each has. */
+export function threadFlagsForReader(actor: Actor, threadId: number) {
   const mine = new Set<number>();
   const open = new Map<number, number>();
-  if (!isSignedIn(actor) || postIds.length === 0) return { mine, open };
-  const rows = getDb()
-    .select({ postId: flags.postId, userId: flags.userId })
-    .from(flags)
-    .where(and(inArray(flags.postId, postIds), isNull(flags.resolvedAt), isStaff(actor) ? undefined : eq(flags.userId, actor.id)))
-    .all();
+  if (!isSignedIn(actor)) return { mine, open };
+  const queries = openFlagsInThread();
+  const rows = isStaff(actor) ? queries.all.all({ threadId }) : queries.byFlagger.all({ threadId, userId: actor.id });
   for (const row of rows) {
     if (row.userId === actor.id) mine.add(row.postId);
     if (isStaff(actor)) open.set(row.postId, (open.get(row.postId) ?? 0) + 1);

@@ -8,7 +8,7 @@ import { and, asc, count, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { emailOptOuts, emailOutbox, followUpSurveys, notifications, siteSecrets, users, NOTIFICATION_KINDS, type NotificationKind } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
@@ -92,9 +92,18 @@ export function notifyResolved(followUpId: number, customerId: number, threadTit
 }
 
 /** The bell: how many notifications the actor has not read. */
+// Counted for the bell on every signed-in page: prepared once.
+const unreadCount = preparedPerConnection((db) =>
+  db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt)))
+    .prepare(),
+);
+
 export function unreadNotificationCount(actor: Actor) {
   if (actor.kind !== "user") return 0;
-  return getDb().select({ n: count() }).from(notifications).where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt))).get()!.n;
+  return unreadCount().get({ userId: actor.id })!.n;
 }
 
 export function listNotifications(actor: Actor) {

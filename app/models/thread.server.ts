@@ -29,7 +29,7 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { ANSWERS_PER_PAGE, MAX_BODY_LENGTH, THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./community-rules";
-import { initialPostState, postFlagsForPage, queueHeldPost } from "./moderation.server";
+import { initialPostState, queueHeldPost, threadFlagsForReader } from "./moderation.server";
 import { indexThread } from "./search.server";
 import { resolveTagList, tagsByThread } from "./tag.server";
 
@@ -246,6 +246,13 @@ const threadPageQueries = preparedPerConnection((db) => {
       .where(eq(threads.id, threadId))
       .prepare(),
     solutions: db.select().from(solutions).where(eq(solutions.threadId, threadId)).prepare(),
+    tagNames: db
+      .select({ name: tags.name })
+      .from(threadTags)
+      .innerJoin(tags, eq(tags.id, threadTags.tagId))
+      .where(eq(threadTags.threadId, threadId))
+      .orderBy(asc(tags.name))
+      .prepare(),
     postsFor: { staff: postsFor("staff"), member: postsFor("member"), visitor: postsFor("visitor") },
     // The reader's votes on the thread's posts (those not shown cost nothing: the page looks up the shown ones).
     myVotes: db
@@ -278,13 +285,12 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   const question = pinned.find((post) => post.kind === "question");
   if (!question) throw new NotFoundError("That question does not exist.");
 
-  const tagNames = tagsByThread([threadId]).get(threadId) ?? [];
-  const visiblePostIds = [...pinned, ...answers].map((post) => post.id);
+  const tagNames = queries.tagNames.all({ threadId }).map((tag) => tag.name);
   const myVotes = new Map<number, number>();
   if (isSignedIn(actor)) {
     for (const row of queries.myVotes.all({ threadId, readerId: actor.id })) myVotes.set(row.postId, row.value);
   }
-  const flagging = postFlagsForPage(actor, visiblePostIds);
+  const flagging = threadFlagsForReader(actor, threadId);
 
   const withFlags = (post: typeof question) => ({
     ...post,
