@@ -253,7 +253,3 @@ export function threadCapabilities(actor: Actor, thread: ThreadState) {
     suspended: isSuspended(actor),
   };
 }
-
-export function postCapabilities(actor: Actor, post: OwnedPost) {
-  return { canVote: canVoteOnPost(actor, post), canEdit: canEditPost(actor, post), canFlag: canFlagPost(actor, post) };
-}
