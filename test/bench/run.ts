@@ -289,7 +289,13 @@ async function postAnswersSteadily(baseUrl: string, intervalMs: number, duration
     const step = nextAnswer();
     const started = performance.now();
     try {
-      const response = await fetch(baseUrl + step.path, { method: "POST", headers: { ...step.headers, cookie: step.cookie! }, body: step.body, redirect: "manual" });
+      const response = await fetch(baseUrl + step.path, {
+        method: "POST",
+        headers: { ...step.headers, cookie: step.cookie! },
+        body: step.body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(30_000),
+      });
       await response.arrayBuffer();
       latencies.push(performance.now() - started);
       checks.responses += 1;
@@ -299,6 +305,8 @@ async function postAnswersSteadily(baseUrl: string, intervalMs: number, duration
       recordProblem(checks, `request failed: ${String(error)}`, true);
     }
   };
+  // One at once and one per interval: rate × duration answers in all.
+  pending.push(postOne());
   const timer = setInterval(() => pending.push(postOne()), intervalMs);
   await new Promise((resolve) => setTimeout(resolve, durationMs));
   clearInterval(timer);
