@@ -207,6 +207,14 @@ function pageProblem(body: string, username: unknown) {
   return nav.includes('href="/login"') && !nav.includes("Sign out") ? null : "visitor page with a signed-in nav";
 }
 
+/** The 50-answer thread page: the question and 50 answers (Hearth's PostView and the baseline both start a post so). */
+function fiftyAnswers(body: string) {
+  let posts = 0;
+  for (let at = body.indexOf('<article id="post-'); at !== -1; at = body.indexOf('<article id="post-', at + 1)) posts += 1;
+  return posts === 51 ? null : `${posts} posts on the page, not the question and 50 answers`;
+}
+const expectThreadPage: Expectation = { statuses: [200], verify: (_status, body) => fiftyAnswers(body) };
+
 /** A page for whoever setupRequest put in `context.username` (a member), or for a visitor. */
 const expectPage = (extra?: (body: string) => string | null): Expectation => ({
   statuses: [200],
@@ -270,11 +278,14 @@ function run(options: autocannon.Options, expectation: Expectation, next?: () =>
   });
 }
 
-/** Runs `work` on `pid` with the process's peak RSS reset before it, and reads that peak after it. */
-async function measuring<T>(pid: number, work: () => Promise<T>): Promise<T & { peakRssMb: number | null }> {
-  const reset = resetPeakRss(pid);
+/**
+ * Runs `work` on `pid` with the process's peak RSS reset before it, and reads that peak after it
+ * (where the reset is not allowed, the peak since the process started: an upper bound).
+ */
+async function measuring<T>(pid: number, work: () => Promise<T>): Promise<T & { peakRssMb: number }> {
+  resetPeakRss(pid);
   const outcome = await work();
-  return { ...outcome, peakRssMb: reset ? peakRssMb(pid) : null };
+  return { ...outcome, peakRssMb: peakRssMb(pid) };
 }
 
 /**
@@ -446,20 +457,20 @@ async function benchSize(threads: number, answers: number) {
     if (baselinePage.status !== 200) throw new Error(`baseline thread page answered ${baselinePage.status}`);
 
     // Warm-ups, unmeasured: the visitor's page, the signed-in render, the baseline render.
-    await run({ url: baseUrl + fixtures.threadPath, duration: 2 }, expectPage());
-    await run({ url: baseUrl, duration: 2 }, expectPage(), signedInStep);
-    await run({ url: baselineServer.url + fixtures.threadPath, duration: 2 }, { statuses: [200] });
+    await run({ url: baseUrl + fixtures.threadPath, duration: 2 }, expectPage(fiftyAnswers));
+    await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
+    await run({ url: baselineServer.url + fixtures.threadPath, duration: 2 }, expectThreadPage);
 
     const hearth = (name: string, targets: Target[], work: () => Promise<{ result: autocannon.Result; checks: Checks; note?: string }>) =>
       measuring(server.pid!, work).then((measured) => scenarios.push({ name, targets, ...measured }));
     let baselineRuns = 0;
     const baseline = () =>
-      measuring(baselineServer.child.pid!, () => run({ url: baselineServer.url + fixtures.threadPath }, { statuses: [200] })).then((measured) =>
+      measuring(baselineServer.child.pid!, () => run({ url: baselineServer.url + fixtures.threadPath }, expectThreadPage)).then((measured) =>
         scenarios.push({ name: `baseline run ${++baselineRuns}: same thread, same database, bare React renderToString + node:http`, targets: [], baseline: true, ...measured }),
       );
     const visitorWhilePosting = (perSecond: number) => async () => {
       const [reads, writes] = await Promise.all([
-        run({ url: baseUrl + fixtures.threadPath }, expectPage()),
+        run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)),
         postAnswersSteadily(baseUrl, 1000 / perSecond, SECONDS * 1000, nextAnswer),
       ]);
       const checks = reads.checks;
@@ -472,10 +483,10 @@ async function benchSize(threads: number, answers: number) {
     // The thread page, interleaved with the baseline so the machine's drift hits both.
     const pageRowsFrom = scenarios.length;
     await baseline();
-    await hearth("GET thread page (50 answers), visitor", VISITOR_PAGE_TARGETS, () => run({ url: baseUrl + fixtures.threadPath }, expectPage()));
+    await hearth("GET thread page (50 answers), visitor", VISITOR_PAGE_TARGETS, () => run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)));
     await baseline();
     await hearth("GET thread page (50 answers), signed in: no page cache", [minRatio(0.3, 0.4), maxP99(40), maxRss(300)], () =>
-      run({ url: baseUrl }, expectPage(), signedInStep),
+      run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
     );
     await baseline();
     await hearth("GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads", VISITOR_PAGE_TARGETS, visitorWhilePosting(2));
@@ -513,13 +524,13 @@ async function benchSize(threads: number, answers: number) {
       })),
     );
     // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
-    const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline).map((s) => s.peakRssMb ?? peakRssMb(server.pid!)));
+    const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline).map((s) => s.peakRssMb ?? 0));
     const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, fixtures));
-    overload.push({ code: "this checkout", result: overloadRun.result, checks: overloadRun.checks, peakMemoryMb: overloadRun.peakRssMb ?? peakRssMb(server.pid!), counts: true });
+    overload.push({ code: "this checkout", result: overloadRun.result, checks: overloadRun.checks, peakMemoryMb: overloadRun.peakRssMb, counts: true });
 
     const bytes = await startBytesServer(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
     try {
-      scenarios.push({ name: "the thread page's stored bytes from node:http (ceiling for a cached page)", targets: [], baseline: true, peakRssMb: null, ...(await run({ url: bytes.url }, { statuses: [200] })) });
+      scenarios.push({ name: "the thread page's stored bytes from node:http (ceiling for a cached page)", targets: [], baseline: true, peakRssMb: null, ...(await run({ url: bytes.url }, expectThreadPage)) });
     } finally {
       await stopProcess(bytes.child);
     }
