@@ -1,11 +1,13 @@
 // npm run db:seed                 migrate, then seed the demo community if the database is empty
-// npm run db:seed -- --threads 10000 --answers 100000 [--users N] [--seed N] [--corpus DIR]
-//                                 add a synthetic community of that size (for benchmarks)
+// npm run db:seed -- --threads 10000 --answers 100000 [--users N] [--seed N] [--corpus DIR|demo]
+//                                 add a synthetic community of that size (for benchmarks); its text
+//                                 comes from ../shared/data beside the checkout unless --corpus names
+//                                 another folder (or demo: the demo community's), else it stops
 import { parseArgs } from "node:util";
 import { closeDatabase } from "~/lib/db.server";
 import { databasePath } from "~/lib/env.server";
 import { prepareDatabase } from "./prepare";
-import { seedSyntheticCommunity } from "./seed/synthetic";
+import { loadCorpus, seedSyntheticCommunity } from "./seed/synthetic";
 
 const { values } = parseArgs({
   options: {
@@ -24,8 +26,17 @@ const count = (name: string, value: string | undefined) => {
   return parsed;
 };
 
-await prepareDatabase();
 const threads = count("threads", values.threads);
+if (threads !== undefined) {
+  // Before anything is written: without its text corpus the seed stops, naming the folder it looked for.
+  try {
+    loadCorpus(values.corpus);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+await prepareDatabase();
 if (threads !== undefined) {
   const started = Date.now();
   const result = await seedSyntheticCommunity({

@@ -1,11 +1,14 @@
 /**
  * A large synthetic community for benchmarks, written through the same model functions as the app.
- * Text is resampled from real, openly licensed documentation (shared/data) when it is beside the
- * repository, else from the demo community. The clock advances a few seconds per write, so the
- * history spreads over weeks and every write stays inside the per-user rate limits.
+ * Text is resampled from real, openly licensed documentation (shared/data, beside the checkout), or
+ * from the folder --corpus names. Without it the seed stops, naming the folder it looked for: a
+ * silent switch to other text would change every figure measured on the database. The demo
+ * community's text is used only when asked for (--corpus demo). The clock advances a few seconds per
+ * write, so the history spreads over weeks and every write stays inside the per-user rate limits.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { hashPassword } from "~/lib/auth.server";
 import { setClock } from "~/lib/clock.server";
 import { writeTransaction } from "~/lib/db.server";
@@ -54,13 +57,24 @@ export function sentencesFrom(markdown: string) {
   return text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length >= 30 && sentence.length <= 220);
 }
 
-export function loadCorpus(corpusDir?: string): string[] {
-  const dir = corpusDir ?? path.resolve(process.cwd(), "../shared/data/kb-mastodon-docs/content-en");
-  if (fs.existsSync(dir)) {
-    const sentences = markdownFiles(dir).flatMap((file) => sentencesFrom(fs.readFileSync(file, "utf8")));
-    if (sentences.length > 100) return sentences;
+export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL("../../../shared/data/kb-mastodon-docs/content-en", import.meta.url));
+/** Passed as the corpus folder, selects the demo community's own text instead of a folder. */
+export const DEMO_CORPUS = "demo";
+const MIN_SENTENCES = 100;
+
+/** Sentences to resample: from `corpusDir` (default: the shared documentation), or the demo community's with "demo". */
+export function loadCorpus(corpusDir: string = DEFAULT_CORPUS_DIR): string[] {
+  if (corpusDir === DEMO_CORPUS) {
+    return demoThreads.flatMap((thread) => [thread.body, ...(thread.answers ?? []).map((a) => a.body)].flatMap(sentencesFrom));
   }
-  return demoThreads.flatMap((thread) => [thread.body, ...(thread.answers ?? []).map((a) => a.body)].flatMap(sentencesFrom));
+  const dir = path.resolve(corpusDir);
+  const options = `Put the corpus there, pass --corpus <folder of Markdown files>, or --corpus ${DEMO_CORPUS} for the demo community's text (figures measured on it do not compare with the shared corpus's).`;
+  if (!fs.existsSync(dir)) throw new Error(`No text corpus for the synthetic community: ${dir} does not exist. ${options}`);
+  const sentences = markdownFiles(dir).flatMap((file) => sentencesFrom(fs.readFileSync(file, "utf8")));
+  if (sentences.length <= MIN_SENTENCES) {
+    throw new Error(`The text corpus in ${dir} has ${sentences.length} usable sentences; the synthetic community needs more than ${MIN_SENTENCES}. ${options}`);
+  }
+  return sentences;
 }
 
 type SyntheticOptions = { threads: number; answers: number; users?: number; seed?: number; corpusDir?: string; log?: (line: string) => void };

@@ -1,16 +1,28 @@
 /**
- * npm run bench: measures the production server on synthetic communities of two sizes.
- * For each size it seeds a database (cached under test/.tmp/bench/), starts `node server.mjs`, and
- * drives it with autocannon (10 connections, one server process) on: the question list, a 50-answer
- * thread page, the Markdown preview and posting answers. The baseline is the same thread page's
- * bytes served by a plain node:http server, measured in the same run.
- * Search is measured for latency, one request at a time (1 connection), for a very common, a
- * middling (~2 % of threads) and a rare word picked from the index itself, each request with a
- * distinct URL so the visitor page cache never answers it.
+ * npm run bench: measures the production server on synthetic communities of two sizes, and fails
+ * (exit code 1, after printing every table) when a response is not what its scenario claims or a
+ * target is missed.
+ * For each size it seeds a database (cached under test/.tmp/bench/), starts `node server.mjs` with
+ * JOBS=off (background jobs stay out of the measured windows; one run of them is timed on its own,
+ * on a copy of the database, at the end), and drives it with autocannon (10 connections, one server
+ * process).
+ * Thread page (50 answers), interleaved with a baseline so machine noise hits both: baseline,
+ * visitor, baseline, signed in, baseline, visitor while 2 answers/s are posted to other threads,
+ * baseline, the same at 10 answers/s, baseline. The baseline (test/bench/baseline-server.tsx) reads
+ * the same thread from the same SQLite file per request with prepared statements and renders a page
+ * of the same shape with bare React `renderToString` behind `node:http`; each thread-page row shows
+ * its req/s as a ratio to the mean of the baseline runs on either side of it.
+ * Then: the question list, the Markdown preview, posting answers, search (latency, 1 connection, for
+ * a very common, a middling (~2 % of threads) and a rare word from the index, each request with a
+ * distinct URL so the visitor page cache never answers), similar questions, and the thread page's
+ * stored bytes from `node:http` (the ceiling for a page served from a cache).
+ * Every response is checked: its status, and that a signed-in response carries the signed-in user's
+ * name in the header nav while a visitor's carries none; a posted answer must redirect (303) to the
+ * new post. Peak RSS is the server's, per scenario (reset before each one).
  * Overload: 200 connections of mixed reads (visitors' and signed-in pages, searches); the server
  * must shed what it cannot serve in time with a fast 503, so no request takes over 5 s and no other
  * 5xx appears. BENCH_COMPARE_ROOT=<folder with another built checkout> runs that scenario against
- * the code there too, on the same database, in the same run (an A/B).
+ * the code there too, on the same database, in the same run (an A/B; its verdict does not fail the run).
  *
  *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
  *   BENCH_SIZES=10000:100000 npm run bench
@@ -27,6 +39,8 @@ import Database from "better-sqlite3";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BENCH_DIR = path.join(ROOT, "test/.tmp/bench");
+// Mail, the baseline's page bytes and database copies: per checkout, even when BENCH_DIR is shared.
+const RUN_DIR = path.join(ROOT, "test/.tmp/bench-run");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 10;
 const SIZES = (process.env.BENCH_SIZES ?? "10000:100000,100000:1000000").split(",").map((pair) => {
@@ -39,8 +53,23 @@ const OVERLOAD_CONNECTIONS = 200;
 const OVERLOAD_MAX_LATENCY_MS = 5_000;
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : null;
 
-type Scenario = { name: string; target: string; result: autocannon.Result; peakMemoryMb?: number };
-type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number };
+/** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
+type Expectation = {
+  statuses: number[];
+  verify?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, unknown>) => string | null;
+};
+type Checks = { responses: number; wrongStatus: number; wrongBody: number; examples: string[] };
+type Measured = { result: autocannon.Result; peakRssMb: number | null; ratio?: number };
+type Target = { label: string; met: (row: Measured) => boolean };
+type Scenario = Measured & { name: string; targets: Target[]; checks: Checks; baseline?: boolean; note?: string };
+type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number; checks: Checks; counts: boolean };
+
+const minRps = (rps: number): Target => ({ label: `≥ ${rps} req/s`, met: (row) => row.result.requests.average >= rps });
+const minAnswersPerSecond = (rps: number): Target => ({ label: `≥ ${rps} answers/s`, met: (row) => row.result.requests.average >= rps });
+const maxP99 = (ms: number): Target => ({ label: `p99 ≤ ${ms} ms`, met: (row) => row.result.latency.p99 <= ms });
+const minRatio = (ratio: number, aim: number): Target => ({ label: `≥ ${ratio}x baseline (aim ${aim}x)`, met: (row) => (row.ratio ?? 0) >= ratio });
+const maxRss = (mb: number): Target => ({ label: `peak RSS ≤ ${mb} MB`, met: (row) => row.peakRssMb !== null && row.peakRssMb <= mb });
+const VISITOR_PAGE_TARGETS = [minRps(500), maxP99(40)];
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -68,6 +97,16 @@ function peakRssMb(pid: number) {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** Sets the process's peak RSS back to its current RSS (Linux: 5 > clear_refs); false when not allowed. */
+function resetPeakRss(pid: number) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function seedDatabase(threads: number, answers: number) {
@@ -121,14 +160,17 @@ async function prepareFixtures(file: string) {
     postAnswer(users[i], thread.threadId, { body: `Answer ${i}: try *this* first, then \`that\`.\n\n- step one\n- step two\n\nMore text so the answer has a realistic length for a support forum reply, about two sentences long.` });
   }
   resetAllLimits();
-  const cookies = await Promise.all(users.map(async (user) => (await startSession(user.id, { secure: false })).split(";")[0]));
+  const members = await Promise.all(users.map(async (user) => ({ username: user.username, cookie: (await startSession(user.id, { secure: false })).split(";")[0] })));
   const { listThreads } = await import("~/models/thread.server");
   const { VISITOR } = await import("~/lib/permissions.server");
   // Answers are posted across many other threads, so the measured 50-answer page stays at 50.
-  const answerTargets = listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500).threads.map((t) => `/questions/${t.id}/${t.slug}`);
+  const answerTargets = listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500)
+    .threads.filter((t) => t.id !== thread.threadId)
+    .map((t) => `/questions/${t.id}/${t.slug}`);
   closeDatabase();
-  return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, cookies, answerTargets };
+  return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, members, answerTargets };
 }
+type Fixtures = Awaited<ReturnType<typeof prepareFixtures>>;
 
 /** A very common, a middling and a rare indexed term (stems, as the index stores them). */
 function searchTerms(file: string) {
@@ -148,15 +190,147 @@ function searchTerms(file: string) {
   }
 }
 
-function run(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+// What tells a signed-in page from a visitor's: the header nav (app/root.tsx) links to the reader's
+// own profile and has "Sign out"; a visitor's has "Sign in" instead.
+function mainNav(body: string) {
+  const start = body.indexOf('<nav aria-label="Main"');
+  const end = body.indexOf("</nav>", start);
+  return start === -1 || end === -1 ? null : body.slice(start, end);
+}
+
+function pageProblem(body: string, username: unknown) {
+  const nav = mainNav(body);
+  if (nav === null) return "no header nav";
+  if (typeof username === "string") {
+    return nav.includes(`href="/users/${username}"`) && nav.includes("Sign out") ? null : `signed-in page without ${username} in the nav`;
+  }
+  return nav.includes('href="/login"') && !nav.includes("Sign out") ? null : "visitor page with a signed-in nav";
+}
+
+/** The 50-answer thread page: the question and 50 answers (Hearth's PostView and the baseline both start a post so). */
+function fiftyAnswers(body: string) {
+  let posts = 0;
+  for (let at = body.indexOf('<article id="post-'); at !== -1; at = body.indexOf('<article id="post-', at + 1)) posts += 1;
+  return posts === 51 ? null : `${posts} posts on the page, not the question and 50 answers`;
+}
+const expectThreadPage: Expectation = { statuses: [200], verify: (_status, body) => fiftyAnswers(body) };
+
+/** A page for whoever setupRequest put in `context.username` (a member), or for a visitor. */
+const expectPage = (extra?: (body: string) => string | null): Expectation => ({
+  statuses: [200],
+  verify: (_status, body, context) => pageProblem(body, context.username) ?? extra?.(body) ?? null,
+});
+const expectJson = (key: string): Expectation => ({ statuses: [200], verify: (_status, body) => (body.includes(`"${key}"`) ? null : `JSON without "${key}"`) });
+/** A posted answer redirects (303) to the new post in the thread it was posted to. */
+function answerProblem(status: number, location: unknown, threadPath: unknown) {
+  if (status !== 303) return `status ${status}`;
+  return typeof location === "string" && typeof threadPath === "string" && location.startsWith(threadPath) && /#post-\d+$/.test(location) ? null : `redirected to ${String(location)}`;
+}
+const expectAnswerPosted: Expectation = {
+  statuses: [303],
+  verify: (status, _body, context, headers) => answerProblem(status, headers.location, context.threadPath),
+};
+
+function newChecks(): Checks {
+  return { responses: 0, wrongStatus: 0, wrongBody: 0, examples: [] };
+}
+
+function recordProblem(checks: Checks, problem: string, wrongStatus: boolean) {
+  if (wrongStatus) checks.wrongStatus += 1;
+  else checks.wrongBody += 1;
+  if (checks.examples.length < 3 && !checks.examples.includes(problem)) checks.examples.push(problem);
+}
+
+/** autocannon's per-response hook, counting responses that are not what the scenario claims. */
+function checking(checks: Checks, expectation: Expectation) {
+  return (status: number, body: string, context: object, headers: unknown) => {
+    checks.responses += 1;
+    if (!expectation.statuses.includes(status)) return recordProblem(checks, `status ${status}`, true);
+    const problem = expectation.verify?.(status, body, context as Record<string, unknown>, (headers ?? {}) as Record<string, unknown>) ?? null;
+    if (problem) recordProblem(checks, problem, false);
+  };
+}
+
+type Step = { path?: string; username?: string; cookie?: string; method?: "GET" | "POST"; body?: string; headers?: Record<string, string>; threadPath?: string };
+
+/**
+ * autocannon at 10 connections for SECONDS unless `options` says otherwise; `next` (if any) gives
+ * each request, and every response is checked against `expectation`.
+ */
+function run(options: autocannon.Options, expectation: Expectation, next?: () => Step) {
+  const checks = newChecks();
+  const request: autocannon.Request = {
+    method: "GET",
+    onResponse: checking(checks, expectation),
+    setupRequest: (base, context) => {
+      if (!next) return base;
+      const step = next();
+      // Read back by the response check: autocannon hands a connection's context to both hooks.
+      Object.assign(context, { username: step.username, threadPath: step.threadPath });
+      const headers = { ...step.headers, ...(step.cookie ? { cookie: step.cookie } : {}) };
+      return { ...base, method: step.method ?? "GET", path: step.path ?? base.path, headers, body: step.body };
+    },
+  };
+  return new Promise<{ result: autocannon.Result; checks: Checks }>((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options, requests: [request] }, (error, result) =>
+      error ? reject(error) : resolve({ result, checks }),
+    );
   });
 }
 
-async function startBaseline(bytes: Buffer, contentType: string) {
+/**
+ * Runs `work` on `pid` with the process's peak RSS reset before it, and reads that peak after it
+ * (where the reset is not allowed, the peak since the process started: an upper bound).
+ */
+async function measuring<T>(pid: number, work: () => Promise<T>): Promise<T & { peakRssMb: number }> {
+  resetPeakRss(pid);
+  const outcome = await work();
+  return { ...outcome, peakRssMb: peakRssMb(pid) };
+}
+
+/**
+ * Posts an answer every `intervalMs` for `durationMs`, spread evenly (not in bursts), each by the
+ * next member; counts those that did not redirect to the new post.
+ */
+async function postAnswersSteadily(baseUrl: string, intervalMs: number, durationMs: number, nextAnswer: () => Step) {
+  const checks = newChecks();
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const postOne = async () => {
+    const step = nextAnswer();
+    const started = performance.now();
+    try {
+      const response = await fetch(baseUrl + step.path, {
+        method: "POST",
+        headers: { ...step.headers, cookie: step.cookie! },
+        body: step.body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(30_000),
+      });
+      await response.arrayBuffer();
+      latencies.push(performance.now() - started);
+      checks.responses += 1;
+      const problem = answerProblem(response.status, response.headers.get("location"), step.path);
+      if (problem) recordProblem(checks, problem, response.status !== 303);
+    } catch (error) {
+      recordProblem(checks, `request failed: ${String(error)}`, true);
+    }
+  };
+  // One at once and one per interval: rate × duration answers in all.
+  pending.push(postOne());
+  const timer = setInterval(() => pending.push(postOne()), intervalMs);
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  clearInterval(timer);
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  const p99 = latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]) : 0;
+  return { checks, posted: latencies.length, p99 };
+}
+
+/** The thread page's stored bytes from a plain node:http server: the ceiling for a page served from a cache. */
+async function startBytesServer(bytes: Buffer, contentType: string) {
   const port = await freePort();
-  const bodyFile = path.join(BENCH_DIR, "baseline-page.html");
+  const bodyFile = path.join(RUN_DIR, "thread-page.html");
   fs.writeFileSync(bodyFile, bytes);
   const script = `const http=require("node:http");const body=require("node:fs").readFileSync(process.env.BODY_FILE);http.createServer((q,s)=>{s.writeHead(200,{"content-type":process.env.CT,"content-length":body.length});s.end(body)}).listen(${port},"127.0.0.1",()=>console.log("ready"))`;
   const child = spawn(process.execPath, ["-e", script], { env: { ...process.env, BODY_FILE: bodyFile, CT: contentType }, stdio: ["ignore", "pipe", "inherit"] });
@@ -164,14 +338,29 @@ async function startBaseline(bytes: Buffer, contentType: string) {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-/** `node server.mjs` from `root` on `file`, with the same command line as `npm start`. */
+/** test/bench/baseline-server.tsx on `file`: the same thread page from bare React and node:http. */
+async function startBaselineServer(file: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", "test/bench/baseline-server.tsx"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_PATH: file, PORT: String(port), NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`baseline server exited with ${code}`)));
+    child.stdout!.once("data", () => resolve());
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** `node server.mjs` from `root` on `file`, with the same command line as `npm start`, jobs off. */
 async function startServer(root: string, file: string) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // The heap cap keeps V8 from growing past what it needs.
   const server = spawn(process.execPath, ["--max-old-space-size=256", "server.mjs"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATABASE_PATH: file, MAIL_DIR: path.join(BENCH_DIR, "mail"), NODE_ENV: "production" },
+    env: { ...process.env, PORT: String(port), DATABASE_PATH: file, MAIL_DIR: path.join(RUN_DIR, "mail"), NODE_ENV: "production", JOBS: "off" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
@@ -183,134 +372,184 @@ async function startServer(root: string, file: string) {
   return { baseUrl, server };
 }
 
+function stopProcess(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
+
 /**
  * 200 connections of mixed reads: the question list and a thread page as a visitor (mostly from
  * the page cache), the same two signed in (rendered each time), and searches with distinct URLs.
  */
-function overloadScenario(baseUrl: string, fixtures: Awaited<ReturnType<typeof prepareFixtures>>) {
+function overloadScenario(baseUrl: string, fixtures: Fixtures) {
   let n = 0;
-  const paths: (() => { path: string; cookie?: string })[] = [
+  const member = () => fixtures.members[n % fixtures.members.length];
+  const steps: (() => Step)[] = [
     () => ({ path: "/questions" }),
     () => ({ path: fixtures.threadPath }),
-    () => ({ path: fixtures.threadPath, cookie: fixtures.cookies[n % fixtures.cookies.length] }),
-    () => ({ path: `/questions?sort=top&page=${1 + (n % 20)}`, cookie: fixtures.cookies[n % fixtures.cookies.length] }),
+    () => ({ path: fixtures.threadPath, ...member() }),
+    () => ({ path: `/questions?sort=top&page=${1 + (n % 20)}`, ...member() }),
     () => ({ path: `/search?q=wifi+reset&n=${n}` }),
   ];
-  return run({
-    url: baseUrl,
-    connections: OVERLOAD_CONNECTIONS,
-    timeout: 30, // seconds: slow answers are measured, not dropped as errors
-    requests: [
-      {
-        method: "GET",
-        setupRequest: (request) => {
-          const { path: target, cookie } = paths[n++ % paths.length]();
-          return { ...request, path: target, headers: cookie ? { cookie } : {} };
-        },
-      },
-    ],
-  });
+  // Shed requests answer 503 with no page; every page that is served must be the right reader's.
+  const expectation: Expectation = { statuses: [200, 503], verify: (status, body, context) => (status === 200 ? pageProblem(body, context.username) : null) };
+  return run(
+    { url: baseUrl, connections: OVERLOAD_CONNECTIONS, timeout: 30 }, // seconds: slow answers are measured, not dropped as errors
+    expectation,
+    () => steps[n++ % steps.length](),
+  );
+}
+
+/** One `npm run jobs:run-once` on a copy of the database as the scenarios left it (the server ran with JOBS=off). */
+async function timeJobsOnce(file: string) {
+  const copy = path.join(RUN_DIR, `jobs-copy-${path.basename(file)}`);
+  const mailDir = path.join(RUN_DIR, "jobs-mail");
+  const source = new Database(file, { readonly: true });
+  try {
+    await source.backup(copy);
+  } finally {
+    source.close();
+  }
+  fs.chmodSync(copy, 0o600); // as the server makes its own database files (it warns otherwise)
+  const started = performance.now();
+  try {
+    const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/jobs-run-once.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: copy, MAIL_DIR: mailDir, NODE_ENV: "production" },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    return { seconds: (performance.now() - started) / 1000, output: output.trim().split("\n").join("; ") };
+  } finally {
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(copy + suffix, { force: true });
+    fs.rmSync(mailDir, { recursive: true, force: true });
+  }
 }
 
 async function benchSize(threads: number, answers: number) {
   const file = seedDatabase(threads, answers);
+  fs.mkdirSync(RUN_DIR, { recursive: true });
   const fixtures = await prepareFixtures(file);
   const { baseUrl, server } = await startServer(ROOT, file);
+  const baselineServer = await startBaselineServer(file);
   const scenarios: Scenario[] = [];
   const overload: OverloadRun[] = [];
   try {
-    const origin = { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" };
-    let nextUser = 0;
-    const cookie = () => fixtures.cookies[nextUser++ % fixtures.cookies.length];
+    const form = { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" };
+    let nextMember = 0;
+    const member = () => fixtures.members[nextMember++ % fixtures.members.length];
+    let answerNumber = 0;
+    const nextAnswer = (): Step => {
+      const threadPath = fixtures.answerTargets[answerNumber % fixtures.answerTargets.length];
+      const body = new URLSearchParams({ intent: "answer", body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.` }).toString();
+      return { method: "POST", path: threadPath, threadPath, body, headers: form, ...member() };
+    };
+    const signedInStep = (): Step => ({ path: fixtures.threadPath, ...member() });
+
     const threadPage = await fetch(baseUrl + fixtures.threadPath);
     const pageBytes = Buffer.from(await threadPage.arrayBuffer());
     if (threadPage.status !== 200) throw new Error(`thread page answered ${threadPage.status}`);
+    const baselinePage = await fetch(baselineServer.url + fixtures.threadPath);
+    const baselineKb = Math.round((await baselinePage.arrayBuffer()).byteLength / 1024);
+    if (baselinePage.status !== 200) throw new Error(`baseline thread page answered ${baselinePage.status}`);
 
-    await run({ url: baseUrl + fixtures.threadPath, duration: 2 }); // warm-up
-    scenarios.push({ name: "GET /questions", target: "", result: await run({ url: `${baseUrl}/questions` }) });
-    scenarios.push({ name: "GET thread page (50 answers), visitor", target: "≥ 500 req/s, p99 ≤ 40 ms", result: await run({ url: baseUrl + fixtures.threadPath }) });
-    scenarios.push({
-      name: "GET thread page (50 answers), signed in: no page cache",
-      target: "",
-      result: await run({ url: baseUrl + fixtures.threadPath, requests: [{ method: "GET", setupRequest: (request) => ({ ...request, headers: { cookie: cookie() } }) }] }),
+    // Warm-ups, unmeasured: the visitor's page, the signed-in render, the baseline render.
+    await run({ url: baseUrl + fixtures.threadPath, duration: 2 }, expectPage(fiftyAnswers));
+    await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
+    await run({ url: baselineServer.url + fixtures.threadPath, duration: 2 }, expectThreadPage);
+
+    const hearth = (name: string, targets: Target[], work: () => Promise<{ result: autocannon.Result; checks: Checks; note?: string }>) =>
+      measuring(server.pid!, work).then((measured) => scenarios.push({ name, targets, ...measured }));
+    let baselineRuns = 0;
+    const baseline = () =>
+      measuring(baselineServer.child.pid!, () => run({ url: baselineServer.url + fixtures.threadPath }, expectThreadPage)).then((measured) =>
+        scenarios.push({ name: `baseline run ${++baselineRuns}: same thread, same database, bare React renderToString + node:http`, targets: [], baseline: true, ...measured }),
+      );
+    const visitorWhilePosting = (perSecond: number) => async () => {
+      const [reads, writes] = await Promise.all([
+        run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)),
+        postAnswersSteadily(baseUrl, 1000 / perSecond, SECONDS * 1000, nextAnswer),
+      ]);
+      const checks = reads.checks;
+      checks.wrongStatus += writes.checks.wrongStatus;
+      checks.wrongBody += writes.checks.wrongBody;
+      checks.examples.push(...writes.checks.examples.map((problem) => `posting: ${problem}`));
+      return { ...reads, checks, note: `${writes.posted} answers posted (p99 ${writes.p99} ms), ${writes.checks.wrongStatus + writes.checks.wrongBody} not redirected to the new post` };
+    };
+
+    // The thread page, interleaved with the baseline so the machine's drift hits both.
+    const pageRowsFrom = scenarios.length;
+    await baseline();
+    await hearth("GET thread page (50 answers), visitor", VISITOR_PAGE_TARGETS, () => run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)));
+    await baseline();
+    await hearth("GET thread page (50 answers), signed in: no page cache", [minRatio(0.3, 0.4), maxP99(40), maxRss(300)], () =>
+      run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
+    );
+    await baseline();
+    await hearth("GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads", VISITOR_PAGE_TARGETS, visitorWhilePosting(2));
+    await baseline();
+    await hearth("GET thread page (50 answers), visitor, while 10 answers/s are posted to other threads", VISITOR_PAGE_TARGETS, visitorWhilePosting(10));
+    await baseline();
+    // Each thread-page row against the mean of the baseline runs just before and after it.
+    const pageRows = scenarios.slice(pageRowsFrom);
+    pageRows.forEach((row, i) => {
+      if (row.baseline) return;
+      const around = [pageRows[i - 1], pageRows[i + 1]].filter((neighbour) => neighbour?.baseline);
+      row.ratio = row.result.requests.average / (around.reduce((sum, b) => sum + b.result.requests.average, 0) / around.length);
     });
+    await stopProcess(baselineServer.child);
+
+    await hearth("GET /questions", [], () => run({ url: `${baseUrl}/questions` }, expectPage()));
     const previewBody = new URLSearchParams({ body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |" }).toString();
-    scenarios.push({
-      name: "POST /api/preview",
-      target: "",
-      result: await run({
-        url: `${baseUrl}/api/preview`,
-        requests: [{ method: "POST", body: previewBody, setupRequest: (request) => ({ ...request, headers: { ...origin, cookie: cookie() } }) }],
-      }),
-    });
-    let answerNumber = 0;
-    scenarios.push({
-      name: "POST an answer",
-      target: "≥ 300 answers/s",
-      result: await run({
-        url: baseUrl + fixtures.threadPath,
-        requests: [
-          {
-            method: "POST",
-            setupRequest: (request) => ({
-              ...request,
-              path: fixtures.answerTargets[answerNumber % fixtures.answerTargets.length],
-              headers: { ...origin, cookie: cookie() },
-              body: new URLSearchParams({ intent: "answer", body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.` }).toString(),
-            }),
-          },
-        ],
-      }),
-    });
+    await hearth("POST /api/preview", [], () =>
+      run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({ method: "POST", body: previewBody, headers: form, ...member() })),
+    );
+    await hearth("POST an answer", [minAnswersPerSecond(300)], () => run({ url: baseUrl }, expectAnswerPosted, nextAnswer));
     let searchNumber = 0;
     for (const term of searchTerms(file)) {
-      const probe = await fetch(`${baseUrl}/search?q=${term.term}`);
-      if (probe.status !== 200 || !(await probe.text()).includes('class="search-hit"')) throw new Error(`search for ${term.term} found nothing`);
-      scenarios.push({
-        name: `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads), 1 connection`,
-        target: "p99 ≤ 50 ms",
-        result: await run({
-          url: baseUrl,
-          connections: 1,
-          duration: SEARCH_SECONDS,
-          requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/search?q=${term.term}&n=${++searchNumber}` }) }],
-        }),
-      });
+      await hearth(`GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads), 1 connection`, [maxP99(50)], () =>
+        run(
+          { url: baseUrl, connections: 1, duration: SEARCH_SECONDS },
+          expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit")),
+          () => ({ path: `/search?q=${term.term}&n=${++searchNumber}` }),
+        ),
+      );
     }
-    scenarios.push({
-      name: "GET /api/similar (ask page, typing a title), 1 connection",
-      target: "",
-      result: await run({
-        url: baseUrl,
-        connections: 1,
-        duration: SEARCH_SECONDS,
-        requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}` }) }],
-      }),
-    });
-    // Measured before the overload scenario, so the figure compares with runs that had none.
-    const peakMemoryMb = peakRssMb(server.pid!);
-    overload.push({ code: "this checkout", result: await overloadScenario(baseUrl, fixtures), peakMemoryMb: peakRssMb(server.pid!) });
-    scenarios.forEach((scenario) => (scenario.peakMemoryMb = peakMemoryMb));
+    await hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
+      run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, { statuses: [200] }, () => ({
+        path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}`,
+      })),
+    );
+    // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
+    const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline).map((s) => s.peakRssMb ?? 0));
+    const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, fixtures));
+    overload.push({ code: "this checkout", result: overloadRun.result, checks: overloadRun.checks, peakMemoryMb: overloadRun.peakRssMb, counts: true });
 
-    const baseline = await startBaseline(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
+    const bytes = await startBytesServer(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
     try {
-      scenarios.push({ name: "baseline: same thread bytes from node:http", target: "", result: await run({ url: baseline.url }) });
+      scenarios.push({ name: "the thread page's stored bytes from node:http (ceiling for a cached page)", targets: [], baseline: true, peakRssMb: null, ...(await run({ url: bytes.url }, expectThreadPage)) });
     } finally {
-      baseline.child.kill();
+      await stopProcess(bytes.child);
     }
-    server.kill("SIGTERM");
+    await stopProcess(server);
+    const jobs = await timeJobsOnce(file);
     if (COMPARE_ROOT) {
       const other = await startServer(COMPARE_ROOT, file);
       try {
-        await run({ url: other.baseUrl + fixtures.threadPath, duration: 2 }); // warm-up
-        overload.push({ code: COMPARE_ROOT, result: await overloadScenario(other.baseUrl, fixtures), peakMemoryMb: peakRssMb(other.server.pid!) });
+        await run({ url: other.baseUrl + fixtures.threadPath, duration: 2 }, { statuses: [200] }); // warm-up
+        const compared = await overloadScenario(other.baseUrl, fixtures);
+        overload.push({ code: COMPARE_ROOT, ...compared, peakMemoryMb: peakRssMb(other.server.pid!), counts: false });
       } finally {
-        other.server.kill("SIGTERM");
+        await stopProcess(other.server);
       }
     }
-    return { threads, answers, pageKb: Math.round(pageBytes.length / 1024), peakMemoryMb, scenarios, overload };
+    return { threads, answers, pageKb: Math.round(pageBytes.length / 1024), baselineKb, peakMemoryMb, scenarios, overload, jobs };
   } finally {
-    server.kill("SIGTERM");
+    await stopProcess(baselineServer.child);
+    await stopProcess(server);
   }
 }
 
@@ -319,35 +558,77 @@ function statusCounts(result: autocannon.Result) {
   return stats.sort(([a], [b]) => a - b);
 }
 
-/** Target: no request over 5 s, no 5xx other than the 503s of shedding, no connection errors. */
-function overloadVerdict(result: autocannon.Result) {
-  const slow = result.latency.max > OVERLOAD_MAX_LATENCY_MS;
-  const otherServerErrors = statusCounts(result).some(([status, count]) => status >= 500 && status !== 503 && count > 0);
-  const failures = [slow && `max ${result.latency.max} ms`, otherServerErrors && "5xx other than 503", result.errors + result.timeouts > 0 && "errors/timeouts"];
-  const missed = failures.filter(Boolean);
-  return missed.length === 0 ? "met" : `missed: ${missed.join(", ")}`;
+const wrongResponses = (checks: Checks) => checks.wrongStatus + checks.wrongBody;
+const connectionErrors = (result: autocannon.Result) => result.errors + result.timeouts;
+
+/** "failed checks: …" when a response was wrong or a connection failed, else "met"/"missed: …" by target ("ok" without one). */
+function verdict(row: Scenario) {
+  const failures = [
+    row.checks.wrongStatus > 0 && `${row.checks.wrongStatus} unexpected status`,
+    row.checks.wrongBody > 0 && `${row.checks.wrongBody} wrong page`,
+    connectionErrors(row.result) > 0 && `${connectionErrors(row.result)} connection errors`,
+    row.checks.responses === 0 && "no responses",
+  ].filter(Boolean);
+  const missed = row.targets.filter((target) => !target.met(row)).map((target) => target.label);
+  const parts = [failures.length > 0 && `FAILED: ${failures.join(", ")}`, missed.length > 0 && `missed: ${missed.join(", ")}`].filter(Boolean);
+  if (parts.length > 0) return { passed: false, text: parts.join("; ") };
+  return { passed: true, text: row.targets.length > 0 ? "met" : "ok" };
 }
 
+/** Target: no request over 5 s, no 5xx other than the 503s of shedding, no connection errors, every page the right reader's. */
+function overloadVerdict(run: Pick<OverloadRun, "result" | "checks">) {
+  const { result, checks } = run;
+  const slow = result.latency.max > OVERLOAD_MAX_LATENCY_MS;
+  const otherServerErrors = statusCounts(result).some(([status, count]) => status >= 500 && status !== 503 && count > 0);
+  const failures = [
+    slow && `max ${result.latency.max} ms`,
+    otherServerErrors && "5xx other than 503",
+    connectionErrors(result) > 0 && "errors/timeouts",
+    checks.wrongStatus > 0 && `${checks.wrongStatus} unexpected status`,
+    checks.wrongBody > 0 && `${checks.wrongBody} wrong page`,
+  ];
+  const missed = failures.filter(Boolean);
+  return { passed: missed.length === 0, text: missed.length === 0 ? "met" : `missed: ${missed.join(", ")}` };
+}
+
+const ratioText = (ratio: number | undefined) => (ratio === undefined ? "" : `${ratio.toFixed(2)}x`);
+
 const reports = [];
+let failed = false;
 for (const size of SIZES) {
   const report = await benchSize(size.threads, size.answers);
   reports.push(report);
-  console.log(`\n### ${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers (thread page ${report.pageKb} KB, server peak RSS ${report.peakMemoryMb} MB)\n`);
+  console.log(
+    `\n### ${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers (thread page ${report.pageKb} KB, baseline's ${report.baselineKb} KB, server peak RSS ${report.peakMemoryMb} MB)\n`,
+  );
   // Posting an answer answers 303 (redirect to the answer), so failures are 4xx/5xx, not "non-2xx".
-  console.log("| scenario | req/s | p50 ms | p99 ms | 2xx/3xx | 4xx/5xx | errors | target |");
-  console.log("|---|---:|---:|---:|---:|---:|---:|---|");
-  for (const { name, target, result } of report.scenarios) {
-    const ok = result["2xx"] + result["3xx"];
-    const failed = result["4xx"] + result["5xx"];
-    console.log(`| ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${ok} | ${failed} | ${result.errors + result.timeouts} | ${target} |`);
+  console.log("| scenario | req/s | vs baseline | p50 ms | p99 ms | 2xx/3xx | 4xx/5xx | wrong | errors | peak RSS MB | target | verdict |");
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+  for (const row of report.scenarios) {
+    const { result, checks } = row;
+    const { passed, text } = verdict(row);
+    if (!passed) failed = true;
+    const name = row.note ? `${row.name} (${row.note})` : row.name;
+    console.log(
+      `| ${name} | ${Math.round(result.requests.average)} | ${ratioText(row.ratio)} | ${result.latency.p50} | ${result.latency.p99} | ${result["2xx"] + result["3xx"]} | ${result["4xx"] + result["5xx"]} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${row.peakRssMb ?? ""} | ${row.targets.map((t) => t.label).join(", ")} | ${text} |`,
+    );
+  }
+  const problems = report.scenarios.filter((row) => row.checks.examples.length > 0);
+  if (problems.length > 0) {
+    console.log("\nWrong responses, first examples:");
+    for (const row of problems) console.log(`- ${row.name}: ${row.checks.examples.join("; ")}`);
   }
   console.log(`\n${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`);
-  console.log("| code | req/s | p50 ms | p99 ms | max ms | responses by status | errors | server peak RSS MB | target |");
-  console.log("|---|---:|---:|---:|---:|---|---:|---:|---|");
-  for (const { code, result, peakMemoryMb } of report.overload) {
+  console.log("| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |");
+  console.log("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
+  for (const run of report.overload) {
+    const { code, result, peakMemoryMb, checks } = run;
+    const { passed, text } = overloadVerdict(run);
+    if (!passed && run.counts) failed = true;
     const statuses = statusCounts(result).map(([status, count]) => `${status}: ${count}`).join(", ");
-    console.log(`| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${result.errors + result.timeouts} | ${peakMemoryMb} | ${overloadVerdict(result)} |`);
+    console.log(`| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${peakMemoryMb} | ${text} |`);
   }
+  console.log(`\nBackground jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${report.jobs.seconds.toFixed(1)} s (process start included): ${report.jobs.output}`);
 }
 fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });
 fs.writeFileSync(
@@ -355,11 +636,38 @@ fs.writeFileSync(
   JSON.stringify(
     reports.map((r) => ({
       ...r,
-      scenarios: r.scenarios.map((s) => ({ name: s.name, rps: s.result.requests.average, p50: s.result.latency.p50, p99: s.result.latency.p99, failed: s.result["4xx"] + s.result["5xx"], errors: s.result.errors })),
-      overload: r.overload.map((o) => ({ code: o.code, peakMemoryMb: o.peakMemoryMb, rps: o.result.requests.average, p50: o.result.latency.p50, p99: o.result.latency.p99, max: o.result.latency.max, statuses: Object.fromEntries(statusCounts(o.result)), errors: o.result.errors + o.result.timeouts, target: overloadVerdict(o.result) })),
+      scenarios: r.scenarios.map((s) => ({
+        name: s.name,
+        note: s.note,
+        baseline: s.baseline ?? false,
+        rps: s.result.requests.average,
+        ratio: s.ratio ?? null,
+        p50: s.result.latency.p50,
+        p99: s.result.latency.p99,
+        failed: s.result["4xx"] + s.result["5xx"],
+        wrong: wrongResponses(s.checks),
+        wrongExamples: s.checks.examples,
+        errors: connectionErrors(s.result),
+        peakRssMb: s.peakRssMb,
+        targets: s.targets.map((t) => t.label),
+        verdict: verdict(s).text,
+      })),
+      overload: r.overload.map((o) => ({
+        code: o.code,
+        peakMemoryMb: o.peakMemoryMb,
+        rps: o.result.requests.average,
+        p50: o.result.latency.p50,
+        p99: o.result.latency.p99,
+        max: o.result.latency.max,
+        statuses: Object.fromEntries(statusCounts(o.result)),
+        wrong: wrongResponses(o.checks),
+        errors: connectionErrors(o.result),
+        target: overloadVerdict(o).text,
+      })),
     })),
     null,
     2,
   ),
 );
-process.exit(0);
+if (failed) console.log("\nnpm run bench: FAILED (a check or a target above; see the verdict column)");
+process.exit(failed ? 1 : 0);
