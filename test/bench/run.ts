@@ -353,12 +353,17 @@ async function startBaselineServer(file: string) {
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** The V8 flags of `root`'s `npm start` (heap limits), so the server measured is the one that runs. */
+function startScriptNodeFlags(root: string): string[] {
+  const start: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
 /** `node server.mjs` from `root` on `file`, with the same command line as `npm start`, jobs off. */
 async function startServer(root: string, file: string) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  // The heap cap keeps V8 from growing past what it needs.
-  const server = spawn(process.execPath, ["--max-old-space-size=256", "server.mjs"], {
+  const server = spawn(process.execPath, [...startScriptNodeFlags(root), "server.mjs"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATABASE_PATH: file, MAIL_DIR: path.join(RUN_DIR, "mail"), NODE_ENV: "production", JOBS: "off" },
     stdio: ["ignore", "ignore", "inherit"],
