@@ -78,14 +78,24 @@ export function visiblePostsCondition(actor: Actor): SQL | undefined {
 export const readerKind = (actor: Actor) => (isStaff(actor) ? "staff" : isSignedIn(actor) ? "member" : "visitor");
 
 /** `visiblePostsCondition` by reader kind, with the reader's id as a value or a prepared query's placeholder. */
-export function visiblePostsConditionFor(kind: ReturnType<typeof readerKind>, readerId: number | Placeholder): SQL | undefined {
+function visiblePostsConditionFor(kind: ReturnType<typeof readerKind>, readerId: number | Placeholder): SQL | undefined {
   if (kind === "staff") return undefined;
   if (kind === "visitor") {
     return sql`(${posts.moderationState} = 'visible' AND (SELECT t.visibility FROM threads t WHERE t.id = ${posts.threadId}) = 'visible')`;
   }
-  return sql`((${posts.moderationState} = 'visible' OR (${posts.authorId} = ${readerId} AND ${posts.moderationState} IN ('held', 'hidden')))
+  return sql`(${visiblePostStatesConditionFor(kind, readerId)}
     AND EXISTS (SELECT 1 FROM threads t WHERE t.id = ${posts.threadId}
       AND (t.visibility = 'visible' OR (t.author_id = ${readerId} AND t.visibility IN ('held', 'hidden')))))`;
+}
+
+/**
+ * `canSeeModeratedContent` in SQL on `posts`, the post's own state only: for a page of one thread
+ * whose visibility was already checked with `canSeeThread` (undefined for staff).
+ */
+export function visiblePostStatesConditionFor(kind: ReturnType<typeof readerKind>, readerId: number | Placeholder): SQL | undefined {
+  if (kind === "staff") return undefined;
+  if (kind === "visitor") return sql`${posts.moderationState} = 'visible'`;
+  return sql`(${posts.moderationState} = 'visible' OR (${posts.authorId} = ${readerId} AND ${posts.moderationState} IN ('held', 'hidden')))`;
 }
 
 export function canAskQuestion(actor: Actor) {

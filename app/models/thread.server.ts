@@ -26,7 +26,7 @@ import {
   isSignedIn,
   readerKind,
   threadCapabilities,
-  visiblePostsConditionFor,
+  visiblePostStatesConditionFor,
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -185,7 +185,8 @@ export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THR
 }
 
 // The thread page's reads, prepared once: the posts in one variant per kind of reader, because
-// which posts a reader sees is part of the SQL (`visiblePostsConditionFor`).
+// which posts a reader sees is part of the SQL. The thread's own visibility is checked once, on its
+// row, so the posts are filtered by their own state alone (`visiblePostStatesConditionFor`).
 const threadPageQueries = preparedPerConnection((db) => {
   const threadId = sql.placeholder("threadId");
   const readerId = sql.placeholder("readerId");
@@ -203,7 +204,7 @@ const threadPageQueries = preparedPerConnection((db) => {
   };
   const solutionPostIds = db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.threadId, threadId));
   const postsFor = (kind: ReturnType<typeof readerKind>) => {
-    const seenPosts = visiblePostsConditionFor(kind, readerId);
+    const seenPosts = visiblePostStatesConditionFor(kind, readerId);
     const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
     return {
       // The question and the solutions head every page; the other answers follow by score.

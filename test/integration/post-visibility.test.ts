@@ -4,7 +4,18 @@ import { and, eq, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MODERATION_STATES, posts, threads } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { canSeePost, canSeeThread, VISITOR, visiblePostsCondition, visibleThreadsCondition, type Actor, type Member } from "~/lib/permissions.server";
+import {
+  canSeeModeratedContent,
+  canSeePost,
+  canSeeThread,
+  readerKind,
+  VISITOR,
+  visiblePostsCondition,
+  visiblePostStatesConditionFor,
+  visibleThreadsCondition,
+  type Actor,
+  type Member,
+} from "~/lib/permissions.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 let reader: Member;
@@ -49,6 +60,21 @@ describe("canSeePost and visiblePostsCondition", () => {
         .select({ id: posts.id })
         .from(posts)
         .where(and(inArray(posts.threadId, threadIds), visiblePostsCondition(actor)))
+        .all()
+        .map((row) => row.id);
+      expect(bySql.sort((a, b) => a - b), name).toEqual(byRule.sort((a, b) => a - b));
+    }
+  });
+
+  it("agree with canSeeModeratedContent on each post's own state, as the thread page filters them", () => {
+    const rows = getDb().select({ id: posts.id, authorId: posts.authorId, moderationState: posts.moderationState }).from(posts).where(inArray(posts.threadId, threadIds)).all();
+    for (const [name, actor] of everyone()) {
+      const byRule = rows.filter((row) => canSeeModeratedContent(actor, row)).map((row) => row.id);
+      const readerId = actor.kind === "user" ? actor.id : 0;
+      const bySql = getDb()
+        .select({ id: posts.id })
+        .from(posts)
+        .where(and(inArray(posts.threadId, threadIds), visiblePostStatesConditionFor(readerKind(actor), readerId)))
         .all()
         .map((row) => row.id);
       expect(bySql.sort((a, b) => a - b), name).toEqual(byRule.sort((a, b) => a - b));
