@@ -104,6 +104,17 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
   return path;
 }
 
+/**
+ * A 303 after a write, to a page whose data the write changed, often the same page at `#post-N`.
+ * The browser router takes a redirect that changes only the fragment for a scroll and keeps its
+ * data; a form's own submission asks it to reload, but a background fetcher's reload (a vote) that
+ * lands while the form is posting clears that request, so the page kept showing the data from
+ * before the write. The header asks for the reload on the redirect itself (DECISIONS.md #38).
+ */
+export function redirectAfterWrite(to: string) {
+  return redirect(to, { status: 303, headers: { "X-Remix-Revalidate": "yes" } });
+}
+
 export function redirectWithCookie(to: string, cookie: string) {
   return redirect(to, { headers: { "Set-Cookie": cookie } });
 }

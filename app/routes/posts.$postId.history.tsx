@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
-import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { getPostHistory, redactRevision } from "~/models/post.server";
 
@@ -24,7 +23,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(() => {
     redactRevision(context.actor, postId, values);
-    return redirect(`/posts/${postId}/history#revision-${values.revisionId ?? ""}`, 303);
+    return redirectAfterWrite(`/posts/${postId}/history#revision-${values.revisionId ?? ""}`);
   }, values);
 }
 

@@ -12,7 +12,7 @@ import { useVoting } from "~/components/vote-controls";
 import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
-import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { castVote } from "~/models/vote.server";
 import { postAnswer, previewMarkdown } from "~/models/post.server";
 import { markSolution, unmarkSolution } from "~/models/solution.server";
@@ -57,7 +57,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const threadId = idParam(params.id);
   const values = formValues(await request.formData());
   const { actor } = context;
-  const back = (fragment?: string) => redirect(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`, 303);
+  const back = (fragment?: string) => redirectAfterWrite(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`);
   return actionResult(() => {
     const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
     switch (intent) {

@@ -1,0 +1,113 @@
+import { expect, test, type Page, type Route } from "@playwright/test";
+import { signIn } from "./helpers";
+
+// One thread asked by casey with two answers; each test accepts the answer that is not accepted
+// yet. Playwright runs each repeat (--repeat-each) in a worker of its own, so a later worker finds
+// the thread instead of asking again: an asker may ask 10 questions in 10 minutes.
+const TITLE = "Hub chimes twice when the door opens";
+let threadUrl = "";
+
+test.beforeAll(async ({ browser }) => {
+  const asker = await (await browser.newContext()).newPage();
+  await signIn(asker, "customer@example.com");
+  await asker.goto("/questions?sort=newest");
+  const asked = asker.getByRole("link", { name: TITLE, exact: true });
+  if ((await asked.count()) > 0) {
+    threadUrl = new URL((await asked.first().getAttribute("href")) ?? "", asker.url()).href;
+    await asker.context().close();
+    return;
+  }
+  await asker.goto("/questions/ask");
+  await asker.getByLabel("Title").fill(TITLE);
+  await asker.getByLabel("Details").fill("Since the last update the hub chimes twice for every door sensor event.");
+  await asker.getByLabel("Category").selectOption({ label: "Automations & scenes" });
+  await asker.getByLabel("Tags").fill("automations");
+  await asker.getByRole("button", { name: "Post your question" }).click();
+  await asker.waitForURL(/\/questions\/\d+\//);
+  threadUrl = asker.url();
+  for (const [email, body] of [
+    ["member@example.com", "You probably have two automations on that sensor: one from the template, one you made."],
+    ["staff@example.com", "The 4.3 update added a default chime: turn it off under Settings → Sounds."],
+  ]) {
+    const helper = await (await browser.newContext()).newPage();
+    await signIn(helper, email);
+    await helper.goto(threadUrl);
+    await helper.getByRole("textbox", { name: "Answer" }).fill(body);
+    await helper.getByRole("button", { name: "Post your answer" }).click();
+    await expect(helper.getByText(body)).toBeVisible();
+    await helper.context().close();
+  }
+  await asker.context().close();
+});
+
+/**
+ * Slows the network the way a busy server does, in the order that matters: the page reloads its
+ * data after the vote (the server reads it before the accept is saved), and that read reaches the
+ * page while the accept is on its way; the accept's answer arrives after it. Every gate also opens
+ * after 3 s, so a page that sends fewer requests is not held up forever.
+ */
+async function slowNetworkAfterVote(page: Page) {
+  const gate = () => {
+    let open = () => {};
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    return { open, opened: Promise.race([opened, new Promise<void>((resolve) => setTimeout(resolve, 3_000))]) };
+  };
+  const voteSent = { value: false };
+  const staleRead = gate();
+  const acceptSaved = gate();
+  const staleDelivered = gate();
+  let staleReadTaken = false;
+  await page.route(/\.data(\?|$)/, async (route: Route) => {
+    const request = route.request();
+    const form = new URLSearchParams(request.postData() ?? "");
+    if (request.method() === "POST" && form.get("intent") === "vote") {
+      voteSent.value = true;
+      return route.continue();
+    }
+    if (request.method() === "GET" && voteSent.value && !staleReadTaken) {
+      staleReadTaken = true;
+      const response = await route.fetch();
+      staleRead.open();
+      await acceptSaved.opened;
+      await route.fulfill({ response });
+      staleDelivered.open();
+      return;
+    }
+    if (request.method() === "POST" && form.get("intent") === "accept") {
+      await staleRead.opened;
+      const response = await route.fetch();
+      acceptSaved.open();
+      await staleDelivered.opened;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.fulfill({ response });
+      return;
+    }
+    return route.continue();
+  });
+}
+
+test("The asker upvotes an answer and accepts it a moment later, and the page shows both", async ({ page }) => {
+  await signIn(page, "customer@example.com");
+  await page.goto(threadUrl);
+  const candidate = page.getByRole("article", { name: /^Answer by / }).filter({ has: page.getByRole("button", { name: "Accept this answer" }) }).first();
+  const name = (await candidate.getAttribute("aria-label")) ?? "";
+  const answer = page.getByRole("article", { name, exact: true });
+  const upvote = answer.getByRole("button", { name: /Upvote$/ });
+  const scoreBefore = Number(await answer.locator(".vote-score").textContent());
+  const expectedScore = String(scoreBefore + ((await upvote.getAttribute("aria-pressed")) === "true" ? -1 : 1));
+
+  await slowNetworkAfterVote(page);
+  await upvote.click();
+  await answer.getByRole("button", { name: "Accept this answer" }).click();
+
+  await expect(answer.getByText("✓ Accepted by the asker")).toBeVisible();
+  await expect(answer.getByRole("button", { name: "Unaccept" })).toBeVisible();
+  await expect(answer.locator(".vote-score")).toHaveText(expectedScore);
+  await expect(page.getByText("✓ Accepted by the asker")).toHaveCount(1);
+
+  // What the page shows is what was saved.
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.reload();
+  await expect(answer.getByText("✓ Accepted by the asker")).toBeVisible();
+  await expect(answer.locator(".vote-score")).toHaveText(expectedScore);
+});
