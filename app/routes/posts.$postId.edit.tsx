@@ -8,8 +8,10 @@ import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
 import { editPost, getPostForEdit, previewMarkdown } from "~/models/post.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
+import { keepDataAfterPreview } from "~/lib/revalidation";
 
 export const headers = mergeRouteHeaders;
+export const shouldRevalidate = keepDataAfterPreview;
 
 export const meta: MetaFunction = () => [{ title: "Edit post" }];
 

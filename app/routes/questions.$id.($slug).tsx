@@ -24,9 +24,11 @@ import { replyCoachForThread } from "~/models/reply-lexicon.server";
 import { listCategories } from "~/models/tag.server";
 import { moderateThread } from "~/models/thread-moderation.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
+import { keepDataAfterPreview } from "~/lib/revalidation";
 import { STATUS_LABELS } from "~/models/support-rules";
 
 export const headers = mergeRouteHeaders;
+export const shouldRevalidate = keepDataAfterPreview;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.thread.title : "Question" }];
 

@@ -111,3 +111,18 @@ test("The asker upvotes an answer and accepts it a moment later, and the page sh
   await expect(answer.getByText("✓ Accepted by the asker")).toBeVisible();
   await expect(answer.locator(".vote-score")).toHaveText(expectedScore);
 });
+
+test("Typing an answer shows its preview without the page reloading its data after each pause", async ({ page }) => {
+  await signIn(page, "member@example.com");
+  await page.goto(threadUrl);
+  const dataReads: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "GET" && /\.data(\?|$)/.test(request.url())) dataReads.push(request.url());
+  });
+  const box = page.getByRole("textbox", { name: "Answer" });
+  await box.pressSequentially("Turn off the **default chime**", { delay: 20 });
+  await expect(page.getByTestId("body-preview").locator("strong")).toHaveText("default chime");
+  await box.pressSequentially(" under *Settings*", { delay: 20 });
+  await expect(page.getByTestId("body-preview").locator("em")).toHaveText("Settings");
+  expect(dataReads).toEqual([]);
+});
