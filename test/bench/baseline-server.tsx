@@ -3,7 +3,7 @@
  * Per request it reads what Hearth's thread loader reads from the same SQLite file (the thread with
  * its category, its solutions, the question, 50 answers with their authors, its tags) through
  * prepared better-sqlite3 statements, renders a tree of the same shape with React 18's
- * `renderToString` (header and nav, the question, each answer's stored HTML, two vote forms per
+ * `renderToString` (header and nav, the question, each answer's stored HTML, one vote form per
  * post, the answer form, the page data as JSON for hydration) and answers from `node:http`.
  * No framework, no cache, no sessions, no CSP nonce: what is left is the floor a page costs here.
  *
@@ -72,14 +72,19 @@ function Time({ at }: { at: number }) {
   );
 }
 
-function VoteForm({ postId, value, label, symbol }: { postId: number; value: number; label: string; symbol: string }) {
+function VoteForm({ postId, score }: { postId: number; score: number }) {
   return (
-    <form method="post">
+    <form method="post" className="votes">
       <input type="hidden" name="intent" value="vote" />
       <input type="hidden" name="postId" value={postId} />
-      <input type="hidden" name="value" value={value} />
-      <button type="submit" className="vote-button" aria-pressed={false} aria-label={label} title={label}>
-        {symbol}
+      <button type="submit" name="value" value={1} className="vote-button" aria-pressed={false} aria-label="Upvote" title="Upvote">
+        ▲
+      </button>
+      <span className="vote-score" aria-live="polite" aria-label={`Score ${score}`}>
+        {score}
+      </span>
+      <button type="submit" name="value" value={-1} className="vote-button" aria-pressed={false} aria-label="Downvote" title="Downvote">
+        ▼
       </button>
     </form>
   );
@@ -89,13 +94,7 @@ function Post({ post }: { post: PostRow }) {
   const isAnswer = post.kind === "answer";
   return (
     <article id={`post-${post.id}`} className="post" aria-label={isAnswer ? `Answer by ${post.author}` : "Question"}>
-      <div className="votes">
-        <VoteForm postId={post.id} value={1} label="Upvote" symbol="▲" />
-        <span className="vote-score" aria-live="polite" aria-label={`Score ${post.score}`}>
-          {post.score}
-        </span>
-        <VoteForm postId={post.id} value={-1} label="Downvote" symbol="▼" />
-      </div>
+      <VoteForm postId={post.id} score={post.score} />
       <div>
         <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
         <div className="post-footer">
