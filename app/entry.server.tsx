@@ -17,8 +17,16 @@ export { installProcessErrorHandlers } from "~/lib/process-errors.server";
 // Loaders return no promises (nothing is deferred); one still pending after this is rejected.
 export const streamTimeout = 5_000;
 
-// A thread's page is invalidated by writes to that thread only; any other page by every write.
+// A thread's page is invalidated by writes to the threads it shows; any other page by every write.
 const THREAD_ROUTE = "routes/questions.$id.($slug)";
+
+/** The threads this render shows if it is a thread's page (its own, and the original it names), or null. */
+function threadsOfPage(remixContext: EntryContext): number[] | null {
+  const data = remixContext.staticHandlerContext.loaderData[THREAD_ROUTE] as { thread?: { id?: unknown; duplicateOf?: { id?: unknown } | null } } | undefined;
+  if (typeof data?.thread?.id !== "number") return null;
+  const original = data.thread.duplicateOf?.id;
+  return typeof original === "number" ? [data.thread.id, original] : [data.thread.id];
+}
 
 /** The thread whose page this render is (its loader's thread), or null for any other page. */
 function threadOfPage(remixContext: EntryContext): number | null {
@@ -51,7 +59,7 @@ export default async function handleRequest(
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
     const url = new URL(request.url);
-    storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration, threadOfPage(remixContext));
+    storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration, threadsOfPage(remixContext));
   }
   // As bytes: a string body is first scanned for lone surrogates by the Response, then encoded anyway.
   return new Response(Buffer.from(html), { headers: responseHeaders, status: responseStatusCode });

@@ -7,10 +7,10 @@
  * A write by this process invalidates what it changed the moment it commits (`writeTransaction`
  * in db.server.ts calls this module; DECISIONS.md #37):
  * - a write that concerns one thread drops that thread's pages (every URL the thread's route
- *   rendered: any slug, any query) and every page that is not one thread's page (lists, tags,
- *   search, profiles, articles, post histories…), and leaves other threads' pages cached. Those
- *   may show the changed thread's data (a duplicate's link to its original, an author's name or role)
- *   up to the TTL late, as they show writes by other processes sharing the database;
+ *   rendered: any slug, any query), the pages of duplicates that name it as their original (its
+ *   title, or the thread itself once hidden, must not stay on them), and every page that is not
+ *   one thread's page (lists, tags, search, profiles, articles, post histories…); other threads'
+ *   pages stay cached. Writes by other processes sharing the database show within the TTL;
  * - any other write (one that declared nothing, or a change found outside `writeTransaction`)
  *   drops every page.
  * A page rendered from data read before a write committed must not be stored: each invalidation
@@ -31,8 +31,8 @@ const MAX_PAGE_LENGTH = MAX_TOTAL_LENGTH / 4;
 const MAX_REMEMBERED_THREADS = 10_000;
 const PLACEHOLDER = `nonce-placeholder-${randomBytes(9).toString("hex")}`;
 
-/** `thread`: the thread whose page this is, or null for any other page. */
-type Entry = { body: string; headers: [string, string][]; storedAt: number; thread: number | null };
+/** `threads`: the threads a thread page shows (its own, and the original it names if it is a duplicate), or null for any other page. */
+type Entry = { body: string; headers: [string, string][]; storedAt: number; threads: number[] | null };
 
 const entries = new Map<string, Entry>();
 let totalLength = 0;
@@ -76,23 +76,24 @@ export function invalidateThreadPages(threads: Iterable<number>) {
   }
   for (const thread of changed) threadInvalidatedAt.set(thread, generation);
   for (const [url, entry] of entries) {
-    if (entry.thread === null || changed.has(entry.thread)) forget(url);
+    if (entry.threads === null || entry.threads.some((thread) => changed.has(thread))) forget(url);
   }
 }
 
-/** The generation of the last invalidation that reached the page of `thread` (null: any other page). */
-function lastInvalidationOf(thread: number | null) {
-  if (thread === null) return otherPagesInvalidatedAt;
-  return Math.max(everythingInvalidatedAt, threadInvalidatedAt.get(thread) ?? threadsForgottenAt);
+/** The generation of the last invalidation that reached a thread page showing `threads` (null: any other page). */
+function lastInvalidationOf(threads: number[] | null) {
+  if (threads === null) return otherPagesInvalidatedAt;
+  return Math.max(everythingInvalidatedAt, ...threads.map((thread) => threadInvalidatedAt.get(thread) ?? threadsForgottenAt));
 }
 
 /**
  * Keeps a visitor's page rendered by a request that started in `renderedInGeneration`, unless a
- * write that reaches it committed since. `thread`: the thread whose page it is, or null.
+ * write that reaches it committed since. `threads`: for a thread page, the threads it shows (its
+ * own, and the original it names if it is a duplicate); null for any other page.
  */
-export function storePage(url: string, html: string, nonce: string, headers: Headers, renderedInGeneration: number, thread: number | null) {
+export function storePage(url: string, html: string, nonce: string, headers: Headers, renderedInGeneration: number, threads: number[] | null) {
   if (!pageCacheEnabled() || headers.has("set-cookie") || html.length > MAX_PAGE_LENGTH) return;
-  if (lastInvalidationOf(thread) > renderedInGeneration) return;
+  if (lastInvalidationOf(threads) > renderedInGeneration) return;
   forget(url);
   const body = html.replaceAll(nonce, PLACEHOLDER);
   // Entries are kept in the order they were stored: the oldest (or expired) go first.
@@ -101,7 +102,7 @@ export function storePage(url: string, html: string, nonce: string, headers: Hea
     if (!expired && entries.size < MAX_ENTRIES && totalLength + body.length <= MAX_TOTAL_LENGTH) break;
     forget(oldest);
   }
-  entries.set(url, { body, headers: [...headers.entries()], storedAt: Date.now(), thread });
+  entries.set(url, { body, headers: [...headers.entries()], storedAt: Date.now(), threads });
   totalLength += body.length;
 }
 

@@ -18,7 +18,7 @@ const B = 1_000_002;
 
 /** Stores a page of `thread` (null: a list) rendered in `generation`. */
 function store(url: string, thread: number | null, generation = pageCacheGeneration()) {
-  storePage(url, `<html nonce="n1">${url}</html>`, "n1", headers, generation, thread);
+  storePage(url, `<html nonce="n1">${url}</html>`, "n1", headers, generation, thread === null ? null : [thread]);
 }
 const cached = (url: string) => cachedPage(url, "n2") !== null;
 

@@ -163,6 +163,29 @@ describe("a write to one thread", () => {
     await expectWrite(write, { fresh: [a.path, "/questions", "/"], cached: [b.path] });
   });
 
+  it("hiding an original takes its title off its duplicates' cached pages at once, and editing it changes the title there", async () => {
+    const original = await askThread();
+    const duplicate = await askThread();
+    const other = await askThread();
+    resetAllLimits();
+    const closed = await client.post(duplicate.path, { intent: "moderate-thread", action: "duplicate", original: String(original.id) }, { cookie: cookies.staff });
+    expect(closed.status).toBe(303);
+    expect(await (await client.get(duplicate.path)).text()).toContain(original.title);
+
+    const retitled = `${original.title}, now with a better title`;
+    await expectWrite(() => client.post(`/posts/${original.questionId}/edit`, { body: "The hub blinks and I do not know why.", title: retitled }, { cookie: cookies.customer }), {
+      fresh: [duplicate.path],
+      cached: [other.path],
+    });
+    expect(await (await client.get(duplicate.path)).text()).toContain(retitled);
+
+    await expectWrite(() => client.post(original.path, { intent: "moderate-post", postId: String(original.questionId), decision: "hide" }, { cookie: cookies.staff }), {
+      fresh: [duplicate.path],
+      cached: [other.path],
+    });
+    expect(await (await client.get(duplicate.path)).text()).not.toContain(retitled);
+  });
+
   it("a new question refreshes the lists and leaves every thread's page cached", async () => {
     const a = await askThread();
     const b = await askThread();

@@ -25,9 +25,9 @@ describe("the visitors' page cache", () => {
     invalidateThreadPages([1]);
     // Ten thousand other threads written since: the cache no longer remembers thread 1's write.
     for (let thread = 2; thread <= 10_002; thread++) invalidateThreadPages([thread]);
-    storePage("/questions/1/a", page(10, "thread 1"), "n1", headers, renderStarted, 1);
+    storePage("/questions/1/a", page(10, "thread 1"), "n1", headers, renderStarted, [1]);
     expect(cachedPage("/questions/1/a", "n2")).toBeNull();
-    storePage("/questions/1/a", page(10, "thread 1"), "n1", headers, pageCacheGeneration(), 1);
+    storePage("/questions/1/a", page(10, "thread 1"), "n1", headers, pageCacheGeneration(), [1]);
     expect(cachedPage("/questions/1/a", "n2")?.body).toContain("thread 1");
   });
 });
