@@ -28,12 +28,6 @@ function threadsOfPage(remixContext: EntryContext): number[] | null {
   return typeof original === "number" ? [data.thread.id, original] : [data.thread.id];
 }
 
-/** The thread whose page this render is (its loader's thread), or null for any other page. */
-function threadOfPage(remixContext: EntryContext): number | null {
-  const data = remixContext.staticHandlerContext.loaderData[THREAD_ROUTE] as { thread?: { id?: unknown } } | undefined;
-  return typeof data?.thread?.id === "number" ? data.thread.id : null;
-}
-
 /**
  * Renders the whole document at once with `renderToString`, after reading the loader data.
  * Our pages defer nothing, so streaming gains nothing; and React 18's streaming renderer writes a
