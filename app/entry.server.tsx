@@ -91,8 +91,8 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (isDatabaseBusy(error)) {
     // Remix renders this as a 500; the HTTP server turns it into a 503 with Retry-After.
     reportDatabaseBusy(context.requestId);
-    log.warn("loader or action failed: database busy", context);
+    log.warn("loader, action or render failed: database busy", context);
     return;
   }
-  log.error("loader or action failed", context);
+  log.error("loader, action or render failed", context);
 };

@@ -31,8 +31,9 @@ export function VoteControls({
   const reason = signedIn ? "You cannot vote on your own post" : "Sign in to vote";
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const submitter = (event.nativeEvent as SubmitEvent).submitter;
-    onVote(postId, Number(new FormData(event.currentTarget, submitter).get("value")));
+    // The clicked button's own value: browsers before 2023 ignore FormData's submitter argument.
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter) onVote(postId, Number(submitter.value));
   };
   // One form per post, the clicked button sending its value: two forms with three hidden fields
   // each were a third of a long thread page's elements.

@@ -104,7 +104,9 @@ const COMPILED_STATEMENTS_KEPT = 500;
  * Drizzle asks SQLite to compile every query it runs, and compiling costs more than running most
  * of ours: this connection's `prepare` hands back the statement compiled before for the same text
  * (better-sqlite3 statements are reusable; every run is synchronous, so none is busy when reused).
- * Drizzle switches a statement to raw rows for some calls and not for others, so that is reset.
+ * Drizzle switches a statement to raw rows for some calls and not for others, so the row mode is
+ * reset on each hand-out; a caller must not bind values to a statement (`bind`) or change its
+ * integer mode, which would outlive its use.
  */
 function reuseCompiledStatements(sqlite: Database.Database) {
   const compile = sqlite.prepare.bind(sqlite);
@@ -113,7 +115,7 @@ function reuseCompiledStatements(sqlite: Database.Database) {
     let statement = compiled.get(source);
     if (statement) {
       compiled.delete(source); // re-inserted below: the Map's order is the order of last use
-      if (statement.reader) statement.raw(false);
+      if (statement.reader) statement.raw(false).pluck(false).expand(false);
     } else {
       statement = compile(source);
       if (compiled.size >= COMPILED_STATEMENTS_KEPT) compiled.delete(compiled.keys().next().value!);
@@ -137,8 +139,8 @@ export function getSqlite(): Database.Database {
 }
 
 /**
- * A prepared statement for SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), compiled once
- * per connection like drizzle's. Every run is counted like a drizzle query.
+ * A prepared statement for SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), compiled
+ * through the connection's statement reuse like drizzle's. Every run is counted like a drizzle query.
  */
 export function preparedStatement(sqlText: string) {
   const prepared = current().sqlite.prepare(sqlText);
@@ -196,7 +198,10 @@ function setStalled(sqlite: Database.Database, value: boolean) {
 export type ChangedPages = {
   /** The write concerns thread `id` (its posts, votes, solutions, state, follow-up): its pages and every list go. */
   thread(id: number): void;
-  /** The write changes only what no visitor's page reads: sessions, rate-limit counters, notifications, email, job leases, view counts. */
+  /**
+   * The write changes only what no visitor's page reads (sessions, rate-limit counters,
+   * notifications, email, job leases), or view counts, which cached pages may show late (#12).
+   */
   nothingVisitorsSee(): void;
 };
 

@@ -77,8 +77,7 @@ export function visiblePostsCondition(actor: Actor): SQL | undefined {
 /** Which form of a reading rule applies to `actor`: prepared queries keep one variant per kind. */
 export const readerKind = (actor: Actor) => (isStaff(actor) ? "staff" : isSignedIn(actor) ? "member" : "visitor");
 
-/** `visiblePostsCondition` by reader kind, with the reader's id as a value or a prepared query's placeholder. */
-function visiblePostsConditionFor(kind: ReturnType<typeof readerKind>, readerId: number | Placeholder): SQL | undefined {
+function visiblePostsConditionFor(kind: ReturnType<typeof readerKind>, readerId: number): SQL | undefined {
   if (kind === "staff") return undefined;
   if (kind === "visitor") {
     return sql`(${posts.moderationState} = 'visible' AND (SELECT t.visibility FROM threads t WHERE t.id = ${posts.threadId}) = 'visible')`;

@@ -2,7 +2,8 @@
  * Threads: asking, listing, reading and editing questions.
  * A thread's question body is its post of kind "question"; counters on threads and tags are updated
  * in the same transaction as the write that changes them. Reading a thread costs a fixed number of
- * queries however many answers it has: ids first, then related rows with one IN query each.
+ * queries however many answers it has: the thread, then its posts, tags, solutions and the
+ * reader's votes and flags, each one query by thread id (prepared once: `threadPageQueries`).
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";

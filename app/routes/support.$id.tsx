@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ExpectedReply, PriorityBadge, StatusBadge, TimeLeft } from "~/components/follow-up";
@@ -8,7 +7,7 @@ import { CoachedTextArea } from "~/components/reply-coach";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
-import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
 import { replyCoachForThread } from "~/models/reply-lexicon.server";
@@ -31,7 +30,7 @@ const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "reope
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const followUpId = idParam(params.id);
   const values = formValues(await request.formData());
-  const back = (fragment = "") => redirect(`/support/${followUpId}${fragment}`, 303);
+  const back = (fragment = "") => redirectAfterWrite(`/support/${followUpId}${fragment}`);
   return actionResult(() => {
     const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
     switch (intent) {
