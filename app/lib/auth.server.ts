@@ -10,20 +10,12 @@ import { eq, lt, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type Cookie, type DatabaseSession, type DatabaseUser } from "lucia";
 import { sessions, users, type Role } from "../../db/schema";
 import { now } from "./clock.server";
-import { getDb, preparedPerConnection, writeTransaction } from "./db.server";
+import { getDb, preparedPerConnection, writeUnseenByVisitors } from "./db.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
 export const SESSION_ABSOLUTE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 
 const hashSessionId = (id: string) => createHash("sha256").update(id).digest("hex");
-
-/** No page a visitor is served reads sessions: writing them leaves the page cache alone (see writeTransaction). */
-function writeSessions(work: () => unknown) {
-  writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
-    work();
-  });
-}
 
 const toDatabaseSession = (row: typeof sessions.$inferSelect, id: string): DatabaseSession => ({
   id,
@@ -57,7 +49,7 @@ const hashedIdAdapter: Adapter = {
     return rows.map((row) => toDatabaseSession(row, row.id));
   },
   async setSession(session) {
-    writeSessions(() =>
+    writeUnseenByVisitors(() =>
       getDb()
         .insert(sessions)
         .values({
@@ -70,16 +62,16 @@ const hashedIdAdapter: Adapter = {
     );
   },
   async updateSessionExpiration(sessionId, expiresAt) {
-    writeSessions(() => getDb().update(sessions).set({ expiresAt }).where(eq(sessions.id, hashSessionId(sessionId))).run());
+    writeUnseenByVisitors(() => getDb().update(sessions).set({ expiresAt }).where(eq(sessions.id, hashSessionId(sessionId))).run());
   },
   async deleteSession(sessionId) {
-    writeSessions(() => getDb().delete(sessions).where(eq(sessions.id, hashSessionId(sessionId))).run());
+    writeUnseenByVisitors(() => getDb().delete(sessions).where(eq(sessions.id, hashSessionId(sessionId))).run());
   },
   async deleteUserSessions(userId) {
-    writeSessions(() => getDb().delete(sessions).where(eq(sessions.userId, Number(userId))).run());
+    writeUnseenByVisitors(() => getDb().delete(sessions).where(eq(sessions.userId, Number(userId))).run());
   },
   async deleteExpiredSessions() {
-    writeSessions(() => getDb().delete(sessions).where(lt(sessions.expiresAt, now())).run());
+    writeUnseenByVisitors(() => getDb().delete(sessions).where(lt(sessions.expiresAt, now())).run());
   },
 };
 

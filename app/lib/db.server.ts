@@ -193,16 +193,11 @@ function setStalled(sqlite: Database.Database, value: boolean) {
  * What a write changed that visitors' pages show, declared from inside `writeTransaction`'s work.
  * The declaration covers everything the work does (helpers, counters, audit rows, notifications);
  * a nested `writeTransaction` declares for itself. Declaring nothing means "anything may have
- * changed": every cached page goes.
+ * changed": every cached page goes. (A write no visitor's page reads is `writeUnseenByVisitors`.)
  */
 export type ChangedPages = {
   /** The write concerns thread `id` (its posts, votes, solutions, state, follow-up): its pages and every list go. */
   thread(id: number): void;
-  /**
-   * The write changes only what no visitor's page reads (sessions, rate-limit counters,
-   * notifications, email, job leases), or view counts, which cached pages may show late (#12).
-   */
-  nothingVisitorsSee(): void;
 };
 
 type Declared = { declared: boolean; everything: boolean; threads: Set<number> };
@@ -216,15 +211,25 @@ const openWrites: Declared[] = [];
  * `isDatabaseBusy`) when the write lock cannot be had in time.
  */
 export function writeTransaction<T>(work: (changed: ChangedPages) => T): T {
+  return runDeclaredWrite(work, false);
+}
+
+/**
+ * `writeTransaction` for a write that changes only what no visitor's page reads (sessions,
+ * rate-limit counters, notifications, email, job leases), or view counts, which cached pages may
+ * show late (#12): no cached page goes.
+ */
+export function writeUnseenByVisitors<T>(work: () => T): T {
+  return runDeclaredWrite(work, true);
+}
+
+function runDeclaredWrite<T>(work: (changed: ChangedPages) => T, unseenByVisitors: boolean): T {
   const open = current();
-  const declared: Declared = { declared: false, everything: false, threads: new Set() };
+  const declared: Declared = { declared: unseenByVisitors, everything: false, threads: new Set() };
   const changed: ChangedPages = {
     thread(id) {
       declared.declared = true;
       declared.threads.add(id);
-    },
-    nothingVisitorsSee() {
-      declared.declared = true;
     },
   };
   const enclosing = openWrites.at(-1);

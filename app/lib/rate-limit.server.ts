@@ -8,7 +8,7 @@ import { isIPv6 } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
-import { getDb, writeTransaction } from "./db.server";
+import { getDb, writeUnseenByVisitors } from "./db.server";
 import { RateLimitError } from "./errors.server";
 
 export type Limit = { max: number; windowMs: number };
@@ -69,8 +69,7 @@ export function countAttempt(key: string, limit: Limit): number {
 }
 
 export function consume(key: string, limit: Limit) {
-  const wait = writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  const wait = writeUnseenByVisitors(() => {
     const blockedFor = retryAfter(key, limit);
     if (blockedFor > 0) return blockedFor;
     countAttempt(key, limit);

@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { and, eq, or, lte } from "drizzle-orm";
 import { jobLeases } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, isDatabaseBusy, writeTransaction } from "~/lib/db.server";
+import { getDb, isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { sendPendingEmails } from "./notification.server";
 import { openDueFollowUps } from "./support.server";
@@ -30,8 +30,7 @@ export type JobName = keyof typeof JOBS;
 /** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
 export function takeLease(name: JobName, holder: string, at: Date): boolean {
   const db = getDb();
-  return writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  return writeUnseenByVisitors(() => {
     db.insert(jobLeases).values({ name, holder, expiresAt: new Date(0) }).onConflictDoNothing().run();
     const { changes } = db
       .update(jobLeases)

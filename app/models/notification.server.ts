@@ -8,7 +8,7 @@ import { and, asc, count, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { emailOptOuts, emailOutbox, followUpSurveys, notifications, siteSecrets, users, NOTIFICATION_KINDS, type NotificationKind } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
+import { getDb, preparedPerConnection, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
@@ -120,8 +120,7 @@ export function listNotifications(actor: Actor) {
 /** Marks one notification read and returns where it points. */
 export function openNotification(actor: Actor, notificationId: number) {
   ensureSignedIn(actor);
-  return writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  return writeUnseenByVisitors(() => {
     const row = getDb().select().from(notifications).where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id))).get();
     if (!row) throw new NotFoundError("That notification does not exist.");
     if (!row.readAt) getDb().update(notifications).set({ readAt: now() }).where(eq(notifications.id, notificationId)).run();
@@ -131,8 +130,7 @@ export function openNotification(actor: Actor, notificationId: number) {
 
 export function markAllNotificationsRead(actor: Actor) {
   ensureSignedIn(actor);
-  writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  writeUnseenByVisitors(() => {
     getDb().update(notifications).set({ readAt: now() }).where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt))).run();
   });
 }
@@ -148,8 +146,7 @@ export function emailPreferences(actor: Actor) {
 export function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
   ensureSignedIn(actor);
   const at = now();
-  writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  writeUnseenByVisitors(() => {
     const db = getDb();
     for (const kind of NOTIFICATION_KINDS) {
       if (input[kind] === "on") db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind))).run();
@@ -177,8 +174,7 @@ export function readUnsubscribeLink(input: unknown) {
 /** One-click unsubscribe: the signed link is the authority, no sign-in needed. */
 export function unsubscribe(input: unknown) {
   const { userId, kind } = readUnsubscribeLink(input);
-  writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  writeUnseenByVisitors(() => {
     getDb().insert(emailOptOuts).values({ userId, kind, createdAt: now() }).onConflictDoNothing().run();
   });
   return { kind };
@@ -190,8 +186,7 @@ export function unsubscribe(input: unknown) {
  */
 export async function sendPendingEmails(at = now(), batchSize = 50) {
   const db = getDb();
-  const batch = writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  const batch = writeUnseenByVisitors(() => {
     const rows = db
       .select()
       .from(emailOutbox)
@@ -219,16 +214,14 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
         text: email.text,
         headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      writeTransaction((changed) => {
-        changed.nothingVisitorsSee();
+      writeUnseenByVisitors(() => {
         db.update(emailOutbox).set({ sentAt: now(), lastError: null }).where(eq(emailOutbox.id, email.id)).run();
       });
       sent += 1;
     } catch (error) {
       failed += 1;
       log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-      writeTransaction((changed) => {
-        changed.nothingVisitorsSee();
+      writeUnseenByVisitors(() => {
         db.update(emailOutbox).set({ claimedAt: null, lastError: String(error) }).where(eq(emailOutbox.id, email.id)).run();
       });
     }

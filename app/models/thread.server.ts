@@ -9,7 +9,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray, or, sql, ty
 import { z } from "zod";
 import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, isDatabaseBusy, preparedPerConnection, writeTransaction } from "~/lib/db.server";
+import { getDb, isDatabaseBusy, preparedPerConnection, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { log } from "~/lib/log.server";
@@ -411,10 +411,9 @@ export function flushThreadViews(): boolean {
   const batch = [...pendingViews];
   const db = getDb();
   try {
-    writeTransaction((changed) => {
+    writeUnseenByVisitors(() => {
       // Counts on cached pages catch up within the cache's TTL: dropping every read thread's pages
       // (and every list) each few seconds would leave little cached (DECISIONS.md #12).
-      changed.nothingVisitorsSee();
       for (const [id, added] of batch) {
         db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
       }

@@ -10,7 +10,7 @@ import { posts, solutions, threads, users, type Role } from "../../db/schema";
 import { endAllSessions, hashPassword, verifyPassword } from "~/lib/auth.server";
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/lib/common-passwords.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { getDb, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
@@ -109,8 +109,8 @@ export async function signIn(input: unknown, { address }: { address: string }) {
     account: `signin:account:${values.email}`,
     address: `signin:address:${address}`,
   };
-  const failures = writeTransaction((changed) => {
-    changed.nothingVisitorsSee(); // rate-limit counters only
+  // Rate-limit counters only.
+  const failures = writeUnseenByVisitors(() => {
     const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
     if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
     countAttempt(keys.pair, LIMITS.signInPerPair);
@@ -125,8 +125,7 @@ export async function signIn(input: unknown, { address }: { address: string }) {
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
   if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
-  writeTransaction((changed) => {
-    changed.nothingVisitorsSee();
+  writeUnseenByVisitors(() => {
     resetLimit(keys.pair);
     resetLimit(keys.account);
     uncountAttempt(keys.address);

@@ -2,7 +2,7 @@
 // the generations that keep a render older than a write out of the cache, the safety net for
 // writes made outside writeTransaction, and the background jobs.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getSqlite, invalidatePagesAfterUntrackedWrites, writeTransaction } from "~/lib/db.server";
+import { getSqlite, invalidatePagesAfterUntrackedWrites, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
 import { setClock } from "~/lib/clock.server";
 import { cachedPage, invalidatePageCache, pageCacheGeneration, storePage } from "~/lib/page-cache.server";
 import type { Member } from "~/lib/permissions.server";
@@ -60,16 +60,15 @@ describe("writeTransaction and the page cache", () => {
 
   it("adds up the threads of nested writes, and a nested write that changes nothing visitors see adds nothing", async () => {
     const write = () =>
-      writeTransaction((changed) => {
-        changed.nothingVisitorsSee();
-        writeTransaction((inner) => (inner.nothingVisitorsSee(), writeRow()));
+      writeUnseenByVisitors(() => {
+        writeUnseenByVisitors(() => writeRow());
         writeTransaction((inner) => (inner.thread(B), writeRow()));
       });
     expect(await afterWrite(A, B, write)).toEqual({ a: true, b: false, list: false });
   });
 
   it("drops nothing for a write that changes nothing visitors see, or one that rolled back", async () => {
-    expect(await afterWrite(A, B, () => writeTransaction((changed) => (changed.nothingVisitorsSee(), writeRow())))).toEqual({ a: true, b: true, list: true });
+    expect(await afterWrite(A, B, () => writeUnseenByVisitors(() => writeRow()))).toEqual({ a: true, b: true, list: true });
     const failed = () => expect(() => writeTransaction(() => (writeRow(), refused()))).toThrow("refused");
     expect(await afterWrite(A, B, failed)).toEqual({ a: true, b: true, list: true });
   });
