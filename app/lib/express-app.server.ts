@@ -145,8 +145,6 @@ function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-const THREAD_PAGE = /^\/questions\/(\d+)\/[^/?]+/;
-
 /**
  * Visitors' GETs are answered from the page cache when it holds a fresh copy. Writes invalidate
  * what they changed as they commit (`writeTransaction`); a write made outside one empties the
@@ -162,8 +160,7 @@ function visitorPageCache(req: Request, res: Response, next: NextFunction) {
   res.setHeader("X-Hearth-Cache", "hit");
   res.status(200).send(page.body);
   // The thread loader counts views; a cached copy skips the loader, so count here.
-  const thread = THREAD_PAGE.exec(req.path);
-  if (thread) recordThreadView(Number(thread[1]));
+  if (page.thread !== null) recordThreadView(page.thread);
 }
 
 /**

@@ -31,7 +31,7 @@ const MAX_PAGE_LENGTH = MAX_TOTAL_LENGTH / 4;
 const MAX_REMEMBERED_THREADS = 10_000;
 const PLACEHOLDER = `nonce-placeholder-${randomBytes(9).toString("hex")}`;
 
-/** `threads`: the threads a thread page shows (its own, and the original it names if it is a duplicate), or null for any other page. */
+/** `threads`: the threads a thread page shows (its own first, then the original it names if it is a duplicate), or null for any other page. */
 type Entry = { body: string; headers: [string, string][]; storedAt: number; threads: number[] | null };
 
 const entries = new Map<string, Entry>();
@@ -109,13 +109,16 @@ export function storePage(url: string, html: string, nonce: string, headers: Hea
 /** How much page text the cache holds now, for tests. */
 export const pageCacheSize = () => ({ entries: entries.size, length: totalLength });
 
-/** The stored page for `url` with `nonce` in place, or null when there is none or it is too old. */
-export function cachedPage(url: string, nonce: string): { body: string; headers: [string, string][] } | null {
+/**
+ * The stored page for `url` with `nonce` in place, and the thread whose page it is (null for any
+ * other page); null when there is none or it is too old.
+ */
+export function cachedPage(url: string, nonce: string): { body: string; headers: [string, string][]; thread: number | null } | null {
   const entry = entries.get(url);
   if (!entry) return null;
   if (Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS) {
     forget(url);
     return null;
   }
-  return { body: entry.body.replaceAll(PLACEHOLDER, nonce), headers: entry.headers };
+  return { body: entry.body.replaceAll(PLACEHOLDER, nonce), headers: entry.headers, thread: entry.threads?.[0] ?? null };
 }

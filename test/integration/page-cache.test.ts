@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { threads } from "../../db/schema";
 import { startBuiltApp } from "../fixtures/app-server";
@@ -27,6 +28,17 @@ describe("the visitors' page cache", () => {
     const html = await second.text();
     const nonces = new Set([...html.matchAll(/nonce="([^"]+)"/g)].map((match) => match[1]));
     expect([...nonces]).toEqual([nonce]);
+  });
+
+  it("counts a view for every read of a thread page, cached or not, under any of its URLs", async () => {
+    const thread = getDb().select().from(threads).orderBy(threads.id).limit(1).offset(1).get()!;
+    const views = () => (app.flushThreadViews(), getDb().select({ n: threads.viewCount }).from(threads).where(eq(threads.id, thread.id)).get()!.n);
+    const before = views();
+    for (const path of [`/questions/${thread.id}/${thread.slug}`, `/questions/${thread.id}/${thread.slug}`, `/questions/${thread.id}/${thread.slug}?ref=feed`, `/questions/${thread.id}/${thread.slug}?ref=feed`]) {
+      await (await client.get(path)).text();
+    }
+    expect((await client.get(`/questions/${thread.id}/${thread.slug}`)).headers.get("x-hearth-cache")).toBe("hit");
+    expect(views()).toBe(before + 5);
   });
 
   it("never serves signed-in people from it", async () => {
