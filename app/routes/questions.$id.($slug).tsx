@@ -137,6 +137,8 @@ export default function ThreadPage() {
   const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} />;
   // The answer box's own failures: posting it, or its no-JavaScript preview (refused Markdown, too many previews).
   const answerFailure = failure && ["answer", "preview"].includes(failure.values?.intent ?? "") ? failure : null;
+  // A vote, a solution mark or a follow-up has no field of its own to show its refusal beside.
+  const otherFailure = failure && !answerFailure && !threadErrors ? (failure.formError ?? Object.values(failure.fieldErrors ?? {}).find(Boolean) ?? null) : null;
   const answerDraft = answerFailure ? answerFailure.values?.body : preview?.values.body;
   return (
     <>
@@ -202,7 +204,7 @@ export default function ThreadPage() {
           {solutions.length > 0 && answers.length > 0 ? " (other answers by votes)" : ""}
         </h2>
         {answers.map(postView)}
-        {failure && !answerFailure && failure.values?.intent !== "moderate-thread" && failure.formError ? <FormError message={failure.formError} /> : null}
+        {otherFailure ? <FormError message={otherFailure} /> : null}
         <Pagination page={answersPage} hasNextPage={answersPage < answerPageCount} />
       </section>
 

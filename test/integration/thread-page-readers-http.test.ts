@@ -112,3 +112,23 @@ describe("a thread page read by each kind of reader in turn", () => {
     }
   });
 });
+
+describe("a refused action on the thread page without JavaScript", () => {
+  it("answers a vote that is neither up, down nor removed with 400 and says why on the page, and saves nothing", async () => {
+    const before = (await read("amara")).article(answerOf.bo)!;
+    for (const value of ["2", "", "1e309", "😀", "9".repeat(32_000)]) {
+      resetAllLimits();
+      const response = await client.post(threadPath, { intent: "vote", postId: String(answerOf.bo), value }, { cookie: cookies.amara });
+      expect(response.status, value.slice(0, 10)).toBe(400);
+      expect(await response.text()).toContain(`<p class="form-error" role="alert">A vote is up (1), down (-1) or removed (0).</p>`);
+    }
+    expect(upvote((await read("amara")).article(answerOf.bo)!)).toBe(upvote(before));
+  });
+
+  it("answers accepting a post that does not exist with a 404 page that says so", async () => {
+    resetAllLimits();
+    const response = await client.post(threadPath, { intent: "accept", postId: "99999999" }, { cookie: cookies.asker });
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("That answer does not exist.");
+  });
+});
