@@ -49,6 +49,15 @@ test("Typing a question title on the ask page shows a matching solved thread", a
   const suggestions = page.getByRole("region", { name: "These may already answer it" });
   await expect(suggestions.getByRole("link", { name: "Hub offline after firmware 4.2 update: ring blinking red" })).toBeVisible();
   await expect(suggestions.getByRole("listitem")).toHaveCount(5);
+
+  // Typing the details previews them; the suggestions for the unchanged title are not fetched again.
+  const similarReads: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/api/similar")) similarReads.push(request.url());
+  });
+  await page.getByLabel("Details").pressSequentially("The ring blinks **red** since the update.", { delay: 20 });
+  await expect(page.getByTestId("body-preview").locator("strong")).toHaveText("red");
+  expect(similarReads).toEqual([]);
 });
 
 test("Without JavaScript, the ask page checks for similar questions on request and keeps what was typed", async ({ browser }) => {
