@@ -4,7 +4,19 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", ".cache/", "node_modules/", "test/.tmp/", "test/.reports/", "test-results/", "playwright-report/", "data/"] },
+  {
+    ignores: [
+      "build/",
+      "public/build/",
+      ".cache/",
+      "node_modules/",
+      "test/.tmp/",
+      "test/.reports/",
+      "test-results/",
+      "playwright-report/",
+      "data/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,8 +36,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/db.server", "~/lib/db.server", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"], message: "Routes and components reach the database through app/models." },
-            { group: ["**/db/schema", "**/db/schema/*"], message: "Routes and components reach the database through app/models." },
+            {
+              group: ["**/db.server", "~/lib/db.server", "drizzle-orm", "drizzle-orm/*", "better-sqlite3"],
+              message: "Routes and components reach the database through app/models.",
+            },
+            {
+              group: ["**/db/schema", "**/db/schema/*"],
+              message: "Routes and components reach the database through app/models.",
+            },
           ],
         },
       ],
@@ -35,7 +53,17 @@ export default tseslint.config(
     // Components run in the browser, where *.server modules are empty.
     files: ["app/components/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.server"], message: "A component cannot use a *.server module (it is empty in the browser)." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/*.server"],
+              message: "A component cannot use a *.server module (it is empty in the browser).",
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -32,7 +32,8 @@ if (!isDev && buildIsStale()) {
 }
 
 const build = await import(pathToFileURL(buildFile).href + (isDev ? `?t=${Date.now()}` : ""));
-const { createExpressApp, prepareDatabase, flushThreadViews, startBackgroundJobs, installProcessErrorHandlers } = build.entry.module;
+const { createExpressApp, prepareDatabase, flushThreadViews, startBackgroundJobs, installProcessErrorHandlers } =
+  build.entry.module;
 
 await prepareDatabase();
 // Follow-ups that pass their target open by themselves; JOBS=off leaves that to another process.
@@ -42,7 +43,9 @@ const server = createExpressApp(build, { root }).listen(port, () => {
   // PORT=0 takes any free port: the line names the one taken (test harnesses read it).
   console.log(`Hearth is serving on http://localhost:${server.address().port}`);
   if (!process.env.PUBLIC_URL && !isDev) {
-    console.warn("PUBLIC_URL is not set: links in emails, the feed and the sitemap point at this machine. Set it to the site's public address.");
+    console.warn(
+      "PUBLIC_URL is not set: links in emails, the feed and the sitemap point at this machine. Set it to the site's public address.",
+    );
   }
   if (isDev) import("@remix-run/node").then(({ broadcastDevReady }) => broadcastDevReady(build));
 });

@@ -22,7 +22,8 @@ const THREAD_ROUTE = "routes/questions.$id.($slug)";
 
 /** The threads this render shows if it is a thread's page (its own, and the original it names), or null. */
 function threadsOfPage(remixContext: EntryContext): number[] | null {
-  const data = remixContext.staticHandlerContext.loaderData[THREAD_ROUTE] as { thread?: { id?: unknown; duplicateOf?: { id?: unknown } | null } } | undefined;
+  const data = remixContext.staticHandlerContext.loaderData[THREAD_ROUTE] as
+    { thread?: { id?: unknown; duplicateOf?: { id?: unknown } | null } } | undefined;
   if (typeof data?.thread?.id !== "number") return null;
   const original = data.thread.duplicateOf?.id;
   return typeof original === "number" ? [data.thread.id, original] : [data.thread.id];
@@ -53,7 +54,14 @@ export default async function handleRequest(
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
     const url = new URL(request.url);
-    storePage(url.pathname + url.search, html, nonce, responseHeaders, loadContext.pageCacheGeneration, threadsOfPage(remixContext));
+    storePage(
+      url.pathname + url.search,
+      html,
+      nonce,
+      responseHeaders,
+      loadContext.pageCacheGeneration,
+      threadsOfPage(remixContext),
+    );
   }
   // As bytes: a string body is first scanned for lone surrogates by the Response, then encoded anyway.
   return new Response(Buffer.from(html), { headers: responseHeaders, status: responseStatusCode });
@@ -82,7 +90,11 @@ async function readLoaderDataForPage(context: EntryContext) {
 }
 
 const isClientError = (error: unknown) =>
-  typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" && error.status < 500;
+  typeof error === "object" &&
+  error !== null &&
+  "status" in error &&
+  typeof error.status === "number" &&
+  error.status < 500;
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
   // 4xx answers (not found, forbidden, bad input) are expected outcomes, not failures to log.

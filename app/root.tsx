@@ -1,5 +1,15 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
 import { usePlainLinkNavigation } from "~/components/link-navigation";
@@ -55,7 +65,13 @@ function Header() {
           <label htmlFor="site-search" className="visually-hidden">
             Search questions and articles
           </label>
-          <input id="site-search" type="search" name="q" placeholder="Search questions and articles" maxLength={MAX_QUERY_LENGTH} />
+          <input
+            id="site-search"
+            type="search"
+            name="q"
+            placeholder="Search questions and articles"
+            maxLength={MAX_QUERY_LENGTH}
+          />
           <button type="submit" className="button button-small">
             Search
           </button>
@@ -77,11 +93,19 @@ function Header() {
               ) : (
                 <NavLink to="/my/support">My support</NavLink>
               )}
-              <NavLink to="/notifications" aria-label={`Notifications, ${user.unreadNotifications} unread`} className="bell">
+              <NavLink
+                to="/notifications"
+                aria-label={`Notifications, ${user.unreadNotifications} unread`}
+                className="bell"
+              >
                 <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" className="bell-icon">
                   <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z" />
                 </svg>
-                {user.unreadNotifications > 0 ? <span className="bell-count" aria-hidden="true">{user.unreadNotifications}</span> : null}
+                {user.unreadNotifications > 0 ? (
+                  <span className="bell-count" aria-hidden="true">
+                    {user.unreadNotifications}
+                  </span>
+                ) : null}
               </NavLink>
               <NavLink to={`/users/${user.username}`}>{user.username}</NavLink>
               <Form method="post" action="/logout" className="inline-form">
@@ -129,8 +153,8 @@ function SuspensionBanner() {
   if (!user?.suspendedUntil) return null;
   return (
     <p className="notice notice-warning" role="status">
-      Your account is suspended until {new Date(user.suspendedUntil).toUTCString()}. You can read, but not post, vote or flag.{" "}
-      <Link to={`/users/${user.username}`}>Why?</Link>
+      Your account is suspended until {new Date(user.suspendedUntil).toUTCString()}. You can read, but not post, vote or
+      flag. <Link to={`/users/${user.username}`}>Why?</Link>
     </p>
   );
 }

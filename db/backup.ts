@@ -17,8 +17,10 @@ function fail(message: string): never {
 
 const target = process.argv[2] ? path.resolve(process.argv[2]) : fail("Usage: npm run db:backup -- <backup file>");
 const source = databasePath();
-if (!fs.statSync(source, { throwIfNoEntry: false })?.isFile()) fail(`No database file at ${source} (set DATABASE_PATH).`);
-if ((fs.statSync(target, { throwIfNoEntry: false })?.size ?? 0) > 0) fail(`${target} already exists: choose a new file.`);
+if (!fs.statSync(source, { throwIfNoEntry: false })?.isFile())
+  fail(`No database file at ${source} (set DATABASE_PATH).`);
+if ((fs.statSync(target, { throwIfNoEntry: false })?.size ?? 0) > 0)
+  fail(`${target} already exists: choose a new file.`);
 
 const started = Date.now();
 fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
@@ -39,4 +41,6 @@ const problems = (copy.pragma("integrity_check") as { integrity_check: string }[
 copy.close();
 if (problems.join() !== "ok") fail(`The copy at ${target} failed integrity_check:\n${problems.join("\n")}`);
 const megabytes = (fs.statSync(target).size / 1024 / 1024).toFixed(1);
-console.log(`Backed up ${source} to ${target} (${megabytes} MB, ${((Date.now() - started) / 1000).toFixed(1)} s); integrity_check: ok`);
+console.log(
+  `Backed up ${source} to ${target} (${megabytes} MB, ${((Date.now() - started) / 1000).toFixed(1)} s); integrity_check: ok`,
+);

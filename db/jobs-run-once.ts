@@ -17,5 +17,9 @@ migrateDatabase();
 const results = await runAllJobsOnce(at);
 closeDatabase();
 for (const [job, result] of Object.entries(results)) {
-  console.log(`${job}: ${Object.entries(result).map(([key, value]) => `${key} ${value}`).join(", ")}`);
+  console.log(
+    `${job}: ${Object.entries(result)
+      .map(([key, value]) => `${key} ${value}`)
+      .join(", ")}`,
+  );
 }

@@ -19,7 +19,12 @@ export async function prepareDatabase({ seedWhenEmpty = true } = {}) {
   }
   const kb = syncKnowledgeBase();
   for (const problem of kb.problems) log.warn("knowledge-base file skipped", problem);
-  log.info("knowledge base synced", { added: kb.added.length, updated: kb.updated.length, removed: kb.removed.length, unchanged: kb.unchanged });
+  log.info("knowledge base synced", {
+    added: kb.added.length,
+    updated: kb.updated.length,
+    removed: kb.removed.length,
+    unchanged: kb.unchanged,
+  });
   const indexed = ensureSearchIndex();
   if (indexed > 0) log.info("search index built", { threads: indexed });
 }

@@ -47,7 +47,9 @@ if (threads !== undefined) {
     corpusDir: values.corpus,
     log: (line) => console.log(line),
   });
-  console.log(`Added ${result.threads} threads, ${result.answers} answers, ${result.users} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Added ${result.threads} threads, ${result.answers} answers, ${result.users} users in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 closeDatabase();
 console.log(`Seeded ${databasePath()}`);

@@ -18,5 +18,7 @@ if (playwright) {
   failed += playwright.stats.unexpected + playwright.stats.flaky + (playwright.errors?.length ?? 0);
   skipped += playwright.stats.skipped;
 } else failed += 1;
-console.log(`unit+integration: ${vitest ? `${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed` : "no report"}; browser: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : "no report"}`);
+console.log(
+  `unit+integration: ${vitest ? `${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed` : "no report"}; browser: ${playwright ? `${playwright.stats.expected} passed, ${playwright.stats.unexpected} failed` : "no report"}`,
+);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);

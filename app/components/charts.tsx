@@ -16,7 +16,19 @@ function niceMax(value: number) {
 }
 
 /** Grouped bars: one group per label, one bar per series. Missing values are left out. */
-export function GroupedBarChart({ title, labels, series, values, unit = "" }: { title: string; labels: string[]; series: Series[]; values: (number | null)[][]; unit?: string }) {
+export function GroupedBarChart({
+  title,
+  labels,
+  series,
+  values,
+  unit = "",
+}: {
+  title: string;
+  labels: string[];
+  series: Series[];
+  values: (number | null)[][];
+  unit?: string;
+}) {
   const max = niceMax(Math.max(0, ...values.flat().map((value) => value ?? 0)));
   const plotWidth = WIDTH - PADDING.left - PADDING.right;
   const plotHeight = HEIGHT - PADDING.top - PADDING.bottom;
@@ -24,15 +36,29 @@ export function GroupedBarChart({ title, labels, series, values, unit = "" }: { 
   const barWidth = (groupWidth * 0.7) / series.length;
   const y = (value: number) => PADDING.top + plotHeight - (value / max) * plotHeight;
   const description = labels
-    .map((label, i) => `${label}: ${series.map((s, j) => `${s.name} ${values[i][j] === null ? "none" : `${values[i][j]}${unit}`}`).join(", ")}`)
+    .map(
+      (label, i) =>
+        `${label}: ${series.map((s, j) => `${s.name} ${values[i][j] === null ? "none" : `${values[i][j]}${unit}`}`).join(", ")}`,
+    )
     .join("; ");
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`${title}. ${description}`} preserveAspectRatio="xMidYMid meet">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={`${title}. ${description}`}
+        preserveAspectRatio="xMidYMid meet"
+      >
         <title>{title}</title>
         {[0, 0.5, 1].map((fraction) => (
           <g key={fraction}>
-            <line x1={PADDING.left} x2={WIDTH - PADDING.right} y1={y(max * fraction)} y2={y(max * fraction)} className="chart-grid" />
+            <line
+              x1={PADDING.left}
+              x2={WIDTH - PADDING.right}
+              y1={y(max * fraction)}
+              y2={y(max * fraction)}
+              className="chart-grid"
+            />
             <text x={PADDING.left - 6} y={y(max * fraction) + 4} textAnchor="end" className="chart-axis">
               {Number((max * fraction).toFixed(1))}
             </text>
@@ -44,12 +70,24 @@ export function GroupedBarChart({ title, labels, series, values, unit = "" }: { 
             <g key={label}>
               {series.map((s, j) =>
                 values[i][j] === null ? null : (
-                  <rect key={s.name} x={groupX + j * barWidth} y={y(values[i][j]!)} width={barWidth - 2} height={Math.max(0, PADDING.top + plotHeight - y(values[i][j]!))} className={s.className}>
+                  <rect
+                    key={s.name}
+                    x={groupX + j * barWidth}
+                    y={y(values[i][j]!)}
+                    width={barWidth - 2}
+                    height={Math.max(0, PADDING.top + plotHeight - y(values[i][j]!))}
+                    className={s.className}
+                  >
                     <title>{`${label}, ${s.name}: ${values[i][j]}${unit}`}</title>
                   </rect>
                 ),
               )}
-              <text x={PADDING.left + i * groupWidth + groupWidth / 2} y={HEIGHT - PADDING.bottom + 16} textAnchor="middle" className="chart-axis">
+              <text
+                x={PADDING.left + i * groupWidth + groupWidth / 2}
+                y={HEIGHT - PADDING.bottom + 16}
+                textAnchor="middle"
+                className="chart-axis"
+              >
                 {label}
               </text>
             </g>

@@ -18,7 +18,13 @@ export function ErrorPage() {
     <section className="error-page" aria-labelledby="error-title">
       <p className="error-status">Error {status}</p>
       <h1 id="error-title">{title}</h1>
-      <p>{status < 500 && detail ? detail : status < 500 ? "Check the address and try again." : "We have logged the problem. Please try again in a moment."}</p>
+      <p>
+        {status < 500 && detail
+          ? detail
+          : status < 500
+            ? "Check the address and try again."
+            : "We have logged the problem. Please try again in a moment."}
+      </p>
       <p>
         <Link to="/">Go to the home page</Link> or <Link to="/questions">browse questions</Link>.
       </p>

@@ -1,15 +1,30 @@
 import type { ReactNode } from "react";
 import { describeTimeLeft, PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
 
-type Timed = { status: string; timeLeftMs: number | null; target: string; breached: boolean; nearlyBreached: boolean; pausedAt: Date | null };
+type Timed = {
+  status: string;
+  timeLeftMs: number | null;
+  target: string;
+  breached: boolean;
+  nearlyBreached: boolean;
+  pausedAt: Date | null;
+};
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge badge-status-${status}`}>{STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status}</span>;
+  return (
+    <span className={`badge badge-status-${status}`}>
+      {STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status}
+    </span>
+  );
 }
 
 export function PriorityBadge({ priority }: { priority: string }) {
   if (priority === "normal") return null;
-  return <span className={`badge badge-priority-${priority}`}>{PRIORITY_LABELS[priority as keyof typeof PRIORITY_LABELS] ?? priority} priority</span>;
+  return (
+    <span className={`badge badge-priority-${priority}`}>
+      {PRIORITY_LABELS[priority as keyof typeof PRIORITY_LABELS] ?? priority} priority
+    </span>
+  );
 }
 
 /** When the customer can expect to hear from us, in their words. */
@@ -17,8 +32,17 @@ export function ExpectedReply({ item }: { item: Timed }) {
   if (item.timeLeftMs === null) return null;
   if (item.pausedAt) return <span>We are waiting for your reply</span>;
   const what = item.target === "first response" ? "a first reply" : "a resolution";
-  if (item.breached) return <span className="time-left is-breached">Expect {what} very soon: we are late, and it is at the top of our queue</span>;
-  return <span className="time-left">Expect {what} {describeTimeLeft(item.timeLeftMs)}</span>;
+  if (item.breached)
+    return (
+      <span className="time-left is-breached">
+        Expect {what} very soon: we are late, and it is at the top of our queue
+      </span>
+    );
+  return (
+    <span className="time-left">
+      Expect {what} {describeTimeLeft(item.timeLeftMs)}
+    </span>
+  );
 }
 
 /** "First response in 3 h 10 min", red when overdue, amber when nearly; stopped while waiting on the customer. */
@@ -36,7 +60,13 @@ export function TimeLeft({ item }: { item: Timed }) {
 }
 
 /** One follow-up in a list: its thread title, status and priority, then whatever the list adds. */
-export function FollowUpItem({ item, children }: { item: Timed & { id: number; threadTitle: string; priority: string }; children: ReactNode }) {
+export function FollowUpItem({
+  item,
+  children,
+}: {
+  item: Timed & { id: number; threadTitle: string; priority: string };
+  children: ReactNode;
+}) {
   const urgency = item.breached ? " is-breached" : item.nearlyBreached ? " is-nearly" : "";
   return (
     <li className={`queue-item${urgency}`}>

@@ -38,7 +38,10 @@ export function MarkdownEditor({
   useEffect(() => {
     if (!text.trim()) return;
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => submitPreview({ body: text }, { method: "post", action: "/api/preview" }), PREVIEW_DELAY_MS);
+    timer.current = setTimeout(
+      () => submitPreview({ body: text }, { method: "post", action: "/api/preview" }),
+      PREVIEW_DELAY_MS,
+    );
     return () => clearTimeout(timer.current);
   }, [text, submitPreview]);
 

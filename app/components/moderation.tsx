@@ -22,16 +22,35 @@ const DECISIONS_BY_STATE: Record<ModerationState, { decision: PostDecision; labe
 };
 
 /** Approve / hide / delete / restore buttons for one post; `action` is the page that handles intent=moderate-post. */
-export function PostDecisionButtons({ postId, state, action, flagged = false }: { postId: number; state: ModerationState; action?: string; flagged?: boolean }) {
+export function PostDecisionButtons({
+  postId,
+  state,
+  action,
+  flagged = false,
+}: {
+  postId: number;
+  state: ModerationState;
+  action?: string;
+  flagged?: boolean;
+}) {
   const decisions = DECISIONS_BY_STATE[state];
   // A flagged post that stays visible is approved, which clears its flags.
-  const shown = flagged && state === "visible" ? [{ decision: "approve" as const, label: "Keep (dismiss flags)" }, ...decisions] : decisions;
+  const shown =
+    flagged && state === "visible"
+      ? [{ decision: "approve" as const, label: "Keep (dismiss flags)" }, ...decisions]
+      : decisions;
   return (
     <Form method="post" action={action} className="decision-buttons" preventScrollReset>
       <input type="hidden" name="intent" value="moderate-post" />
       <input type="hidden" name="postId" value={postId} />
       {shown.map(({ decision, label }) => (
-        <button key={decision} type="submit" name="decision" value={decision} className={`button button-small ${decision === "delete" ? "button-danger" : "button-secondary"}`}>
+        <button
+          key={decision}
+          type="submit"
+          name="decision"
+          value={decision}
+          className={`button button-small ${decision === "delete" ? "button-danger" : "button-secondary"}`}
+        >
           {label}
         </button>
       ))}
@@ -69,7 +88,15 @@ type ThreadState = {
 type FieldErrors = Record<string, string | undefined>;
 
 /** Staff: lock, pin, close or reopen, close as a duplicate, move and retag a thread. */
-export function ThreadModerationPanel({ thread, categories, errors }: { thread: ThreadState; categories: { slug: string; name: string }[]; errors: FieldErrors | null }) {
+export function ThreadModerationPanel({
+  thread,
+  categories,
+  errors,
+}: {
+  thread: ThreadState;
+  categories: { slug: string; name: string }[];
+  errors: FieldErrors | null;
+}) {
   const simple = (action: string, label: string) => (
     <Form method="post" className="inline-form">
       <input type="hidden" name="intent" value="moderate-thread" />
@@ -90,15 +117,31 @@ export function ThreadModerationPanel({ thread, categories, errors }: { thread: 
         <Form method="post" className="mod-form">
           <input type="hidden" name="intent" value="moderate-thread" />
           <input type="hidden" name="action" value="close" />
-          <TextField name="reason" id="close-reason" label="Close with a reason" maxLength={300} error={errors?.reason} />
-          <button type="submit" className="button button-secondary button-small">Close</button>
+          <TextField
+            name="reason"
+            id="close-reason"
+            label="Close with a reason"
+            maxLength={300}
+            error={errors?.reason}
+          />
+          <button type="submit" className="button button-secondary button-small">
+            Close
+          </button>
         </Form>
       ) : null}
       <Form method="post" className="mod-form">
         <input type="hidden" name="intent" value="moderate-thread" />
         <input type="hidden" name="action" value="duplicate" />
-        <TextField name="original" id="duplicate-original" label="Close as a duplicate of (address or number)" maxLength={500} error={errors?.original} />
-        <button type="submit" className="button button-secondary button-small">Close as duplicate</button>
+        <TextField
+          name="original"
+          id="duplicate-original"
+          label="Close as a duplicate of (address or number)"
+          maxLength={500}
+          error={errors?.original}
+        />
+        <button type="submit" className="button button-secondary button-small">
+          Close as duplicate
+        </button>
       </Form>
       <Form method="post" className="mod-form">
         <input type="hidden" name="intent" value="moderate-thread" />
@@ -111,13 +154,24 @@ export function ThreadModerationPanel({ thread, categories, errors }: { thread: 
           error={errors?.category}
           options={categories.map((category) => ({ value: category.slug, label: category.name }))}
         />
-        <button type="submit" className="button button-secondary button-small">Move</button>
+        <button type="submit" className="button button-secondary button-small">
+          Move
+        </button>
       </Form>
       <Form method="post" className="mod-form">
         <input type="hidden" name="intent" value="moderate-thread" />
         <input type="hidden" name="action" value="retag" />
-        <TextField name="tags" id="retag-tags" label="Tags (comma-separated)" defaultValue={thread.tags.join(", ")} maxLength={200} error={errors?.tags} />
-        <button type="submit" className="button button-secondary button-small">Retag</button>
+        <TextField
+          name="tags"
+          id="retag-tags"
+          label="Tags (comma-separated)"
+          defaultValue={thread.tags.join(", ")}
+          maxLength={200}
+          error={errors?.tags}
+        />
+        <button type="submit" className="button button-secondary button-small">
+          Retag
+        </button>
       </Form>
     </details>
   );

@@ -1,7 +1,15 @@
 import { Link, useLocation } from "@remix-run/react";
 
 /** Previous / next links that keep every other query parameter. */
-export function Pagination({ page, hasNextPage, param = "page" }: { page: number; hasNextPage: boolean; param?: string }) {
+export function Pagination({
+  page,
+  hasNextPage,
+  param = "page",
+}: {
+  page: number;
+  hasNextPage: boolean;
+  param?: string;
+}) {
   const location = useLocation();
   const hrefFor = (target: number) => {
     const params = new URLSearchParams(location.search);
@@ -13,9 +21,17 @@ export function Pagination({ page, hasNextPage, param = "page" }: { page: number
   if (page === 1 && !hasNextPage) return null;
   return (
     <nav className="pagination" aria-label="Pages">
-      {page > 1 ? <Link to={hrefFor(page - 1)} rel="prev">← Previous</Link> : null}
+      {page > 1 ? (
+        <Link to={hrefFor(page - 1)} rel="prev">
+          ← Previous
+        </Link>
+      ) : null}
       <span>Page {page}</span>
-      {hasNextPage ? <Link to={hrefFor(page + 1)} rel="next">Next →</Link> : null}
+      {hasNextPage ? (
+        <Link to={hrefFor(page + 1)} rel="next">
+          Next →
+        </Link>
+      ) : null}
     </nav>
   );
 }

@@ -41,10 +41,22 @@ function SolutionButton({ postId, intent, label }: { postId: number; intent: str
 
 export function PostView({ post, flags, voting }: { post: PostViewData; flags: ThreadFlags; voting: Voting }) {
   const isAnswer = post.kind === "answer";
-  const classes = ["post", post.verified ? "is-verified" : post.accepted ? "is-accepted" : "", post.moderationState !== "visible" ? "is-moderated" : ""].join(" ");
+  const classes = [
+    "post",
+    post.verified ? "is-verified" : post.accepted ? "is-accepted" : "",
+    post.moderationState !== "visible" ? "is-moderated" : "",
+  ].join(" ");
   return (
     <article id={`post-${post.id}`} className={classes} aria-label={isAnswer ? `Answer by ${post.author}` : "Question"}>
-      <VoteControls postId={post.id} score={post.score} myVote={post.myVote} pendingVote={voting.pending.get(post.id)} canVote={post.canVote} signedIn={flags.signedIn} onVote={voting.onVote} />
+      <VoteControls
+        postId={post.id}
+        score={post.score}
+        myVote={post.myVote}
+        pendingVote={voting.pending.get(post.id)}
+        canVote={post.canVote}
+        signedIn={flags.signedIn}
+        onVote={voting.onVote}
+      />
       <div>
         <ModerationNotice state={post.moderationState} isAuthor={post.isMine} />
         {post.accepted || post.verified ? (
@@ -63,10 +75,18 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
               </a>
             ) : null}
             {isAnswer && flags.canAccept ? (
-              <SolutionButton postId={post.id} intent={post.accepted ? "unaccept" : "accept"} label={post.accepted ? "Unaccept" : "Accept this answer"} />
+              <SolutionButton
+                postId={post.id}
+                intent={post.accepted ? "unaccept" : "accept"}
+                label={post.accepted ? "Unaccept" : "Accept this answer"}
+              />
             ) : null}
             {isAnswer && flags.canVerify && post.moderationState === "visible" ? (
-              <SolutionButton postId={post.id} intent={post.verified ? "unverify" : "verify"} label={post.verified ? "Remove verification" : "Mark staff-verified"} />
+              <SolutionButton
+                postId={post.id}
+                intent={post.verified ? "unverify" : "verify"}
+                label={post.verified ? "Remove verification" : "Mark staff-verified"}
+              />
             ) : null}
             {post.flaggedByMe ? (
               <span className="hint">You flagged this</span>
@@ -79,12 +99,19 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           </div>
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
-            {post.authorRole === "staff" || post.authorRole === "admin" ? <span className="badge badge-staff">Staff</span> : null} <RelativeTime date={post.createdAt} />
+            {post.authorRole === "staff" || post.authorRole === "admin" ? (
+              <span className="badge badge-staff">Staff</span>
+            ) : null}{" "}
+            <RelativeTime date={post.createdAt} />
           </span>
         </div>
         {flags.canModerate ? (
           <div className="post-moderation">
-            {post.openFlags > 0 ? <a href="/mod" className="badge badge-flags">{post.openFlags === 1 ? "1 open flag" : `${post.openFlags} open flags`}</a> : null}
+            {post.openFlags > 0 ? (
+              <a href="/mod" className="badge badge-flags">
+                {post.openFlags === 1 ? "1 open flag" : `${post.openFlags} open flags`}
+              </a>
+            ) : null}
             <PostDecisionButtons postId={post.id} state={post.moderationState} flagged={post.openFlags > 0} />
           </div>
         ) : null}

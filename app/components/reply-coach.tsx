@@ -16,7 +16,8 @@ export function ReplyCoachHints({ text, coach }: { text: string; coach: ReplyCoa
     <section aria-live="polite" aria-label="Reply coach" className="reply-coach" data-testid="reply-coach">
       {apologise ? (
         <p className="coach-apology">
-          The customer sounds upset. Before asking them to check things, say sorry for the trouble, e.g. “I’m sorry this has been so frustrating.”
+          The customer sounds upset. Before asking them to check things, say sorry for the trouble, e.g. “I’m sorry this
+          has been so frustrating.”
         </p>
       ) : null}
       {matches.length > 0 ? (
@@ -30,9 +31,7 @@ export function ReplyCoachHints({ text, coach }: { text: string; coach: ReplyCoa
                 {text.slice(match.end, match.end + CONTEXT_CHARS)}
                 {match.end + CONTEXT_CHARS < text.length ? "…" : ""}
               </span>
-              <span className="coach-suggestion">
-                Try instead: {match.suggestion}
-              </span>
+              <span className="coach-suggestion">Try instead: {match.suggestion}</span>
             </li>
           ))}
         </ul>
@@ -42,7 +41,11 @@ export function ReplyCoachHints({ text, coach }: { text: string; coach: ReplyCoa
 }
 
 /** A textarea for staff replies that coaches as they type (see ReplyCoachHints). */
-export function CoachedTextArea({ coach, defaultValue, ...field }: ComponentProps<typeof TextAreaField> & { coach: ReplyCoach | null; defaultValue?: string }) {
+export function CoachedTextArea({
+  coach,
+  defaultValue,
+  ...field
+}: ComponentProps<typeof TextAreaField> & { coach: ReplyCoach | null; defaultValue?: string }) {
   const [text, setText] = useState(defaultValue ?? "");
   return (
     <>

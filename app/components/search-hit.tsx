@@ -6,7 +6,9 @@ import { TagList } from "./tag-list";
 export function Highlighted({ segments }: { segments: Segment[] }) {
   return (
     <>
-      {segments.map((segment, index) => (segment.hit ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>))}
+      {segments.map((segment, index) =>
+        segment.hit ? <mark key={index}>{segment.text}</mark> : <span key={index}>{segment.text}</span>,
+      )}
     </>
   );
 }
@@ -36,8 +38,13 @@ export function SearchHitRow({ hit }: { hit: SerializeFrom<SearchHit> }) {
         {hit.type === "article" ? <AudienceBadge audience={hit.audience} /> : null}
         {hit.type === "article" && hit.teaser ? <span>Sign in as a customer to read it</span> : null}
         <span>{hit.categoryName}</span>
-        <TagList tags={hit.tags} hrefFor={hit.type === "article" ? (tag) => `/search?tag=${encodeURIComponent(tag)}` : undefined} />
-        {hit.type === "question" ? <span>{hit.answerCount === 1 ? "1 answer" : `${hit.answerCount} answers`}</span> : null}
+        <TagList
+          tags={hit.tags}
+          hrefFor={hit.type === "article" ? (tag) => `/search?tag=${encodeURIComponent(tag)}` : undefined}
+        />
+        {hit.type === "question" ? (
+          <span>{hit.answerCount === 1 ? "1 answer" : `${hit.answerCount} answers`}</span>
+        ) : null}
       </div>
     </li>
   );

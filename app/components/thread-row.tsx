@@ -51,7 +51,15 @@ export function ThreadRow({ thread, pinned = false }: { thread: ThreadRowData; p
 }
 
 /** A list of threads; pinned ones (staff put them there) come first, marked as such. */
-export function ThreadList({ threads, pinned = [], empty }: { threads: ThreadRowData[]; pinned?: ThreadRowData[]; empty: string }) {
+export function ThreadList({
+  threads,
+  pinned = [],
+  empty,
+}: {
+  threads: ThreadRowData[];
+  pinned?: ThreadRowData[];
+  empty: string;
+}) {
   if (threads.length === 0 && pinned.length === 0) return <p>{empty}</p>;
   return (
     <ul className="thread-list">

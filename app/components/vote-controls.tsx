@@ -40,7 +40,16 @@ export function VoteControls({
   const button = (value: 1 | -1, label: string, symbol: string) => {
     const pressed = shownVote === value;
     return (
-      <button type="submit" name="value" value={pressed ? 0 : value} className="vote-button" aria-pressed={pressed} aria-label={pressed ? `Remove your ${label}` : label} title={canVote ? label : reason} disabled={!canVote}>
+      <button
+        type="submit"
+        name="value"
+        value={pressed ? 0 : value}
+        className="vote-button"
+        aria-pressed={pressed}
+        aria-label={pressed ? `Remove your ${label}` : label}
+        title={canVote ? label : reason}
+        disabled={!canVote}
+      >
         {symbol}
       </button>
     );
@@ -50,7 +59,12 @@ export function VoteControls({
       <input type="hidden" name="intent" value="vote" />
       <input type="hidden" name="postId" value={postId} />
       {button(1, "Upvote", "▲")}
-      <span className="vote-score" aria-live="polite" aria-label={`Score ${shownScore}`} data-testid={`score-${postId}`}>
+      <span
+        className="vote-score"
+        aria-live="polite"
+        aria-label={`Score ${shownScore}`}
+        data-testid={`score-${postId}`}
+      >
         {shownScore}
       </span>
       {button(-1, "Downvote", "▼")}
@@ -75,7 +89,10 @@ export function useVoting(): Voting {
   }, [fetchers]);
   const onVote = useCallback(
     (postId: number, value: number) =>
-      submit({ intent: "vote", postId, value }, { method: "post", navigate: false, fetcherKey: `${VOTE_FETCHER_PREFIX}${postId}`, preventScrollReset: true }),
+      submit(
+        { intent: "vote", postId, value },
+        { method: "post", navigate: false, fetcherKey: `${VOTE_FETCHER_PREFIX}${postId}`, preventScrollReset: true },
+      ),
     [submit],
   );
   return { onVote, pending };

@@ -27,7 +27,10 @@ const toDatabaseSession = (row: typeof sessions.$inferSelect, id: string): Datab
 // Run on every signed-in request: prepared once.
 const sessionWithUser = preparedPerConnection((db) =>
   db
-    .select({ session: sessions, user: { id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil } })
+    .select({
+      session: sessions,
+      user: { id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil },
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder("hashedId")))
@@ -45,7 +48,11 @@ const hashedIdAdapter: Adapter = {
     return [toDatabaseSession(row.session, sessionId), user];
   },
   async getUserSessions(userId) {
-    const rows = getDb().select().from(sessions).where(eq(sessions.userId, Number(userId))).all();
+    const rows = getDb()
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, Number(userId)))
+      .all();
     return rows.map((row) => toDatabaseSession(row, row.id));
   },
   async setSession(session) {
@@ -62,13 +69,29 @@ const hashedIdAdapter: Adapter = {
     );
   },
   async updateSessionExpiration(sessionId, expiresAt) {
-    writeUnseenByVisitors(() => getDb().update(sessions).set({ expiresAt }).where(eq(sessions.id, hashSessionId(sessionId))).run());
+    writeUnseenByVisitors(() =>
+      getDb()
+        .update(sessions)
+        .set({ expiresAt })
+        .where(eq(sessions.id, hashSessionId(sessionId)))
+        .run(),
+    );
   },
   async deleteSession(sessionId) {
-    writeUnseenByVisitors(() => getDb().delete(sessions).where(eq(sessions.id, hashSessionId(sessionId))).run());
+    writeUnseenByVisitors(() =>
+      getDb()
+        .delete(sessions)
+        .where(eq(sessions.id, hashSessionId(sessionId)))
+        .run(),
+    );
   },
   async deleteUserSessions(userId) {
-    writeUnseenByVisitors(() => getDb().delete(sessions).where(eq(sessions.userId, Number(userId))).run());
+    writeUnseenByVisitors(() =>
+      getDb()
+        .delete(sessions)
+        .where(eq(sessions.userId, Number(userId)))
+        .run(),
+    );
   },
   async deleteExpiredSessions() {
     writeUnseenByVisitors(() => getDb().delete(sessions).where(lt(sessions.expiresAt, now())).run());
@@ -83,7 +106,11 @@ export const lucia = new Lucia(hashedIdAdapter, {
     attributes: { sameSite: "lax" },
   },
   getSessionAttributes: (attributes) => ({ createdAt: attributes.createdAt }),
-  getUserAttributes: (attributes) => ({ username: attributes.username, role: attributes.role, suspendedUntil: attributes.suspendedUntil }),
+  getUserAttributes: (attributes) => ({
+    username: attributes.username,
+    role: attributes.role,
+    suspendedUntil: attributes.suspendedUntil,
+  }),
 });
 
 declare module "lucia" {
@@ -133,7 +160,10 @@ export async function validateSessionCookie(
     return { user: null, setCookie: serialize(lucia.createBlankSessionCookie(), options) };
   }
   const setCookie = session.fresh ? serialize(lucia.createSessionCookie(session.id), options) : null;
-  return { user: { id: user.id, username: user.username, role: user.role, suspendedUntil: user.suspendedUntil }, setCookie };
+  return {
+    user: { id: user.id, username: user.username, role: user.role, suspendedUntil: user.suspendedUntil },
+    setCookie,
+  };
 }
 
 /** Starts a brand-new session (never reusing the caller's id) and returns its Set-Cookie value. */

@@ -185,7 +185,10 @@ function setStalled(sqlite: Database.Database, value: boolean) {
   if (stalled === value) return;
   stalled = value;
   sqlite.pragma(`busy_timeout = ${value ? BUSY_TIMEOUT_WHILE_STALLED_MS : BUSY_TIMEOUT_MS}`);
-  if (value) log.warn("database busy: another connection held the write lock past the busy timeout", { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  if (value)
+    log.warn("database busy: another connection held the write lock past the busy timeout", {
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+    });
   else log.info("database writable again");
 }
 
@@ -286,4 +289,3 @@ export function closeDatabase() {
   connection?.sqlite.close();
   connection = null;
 }
-

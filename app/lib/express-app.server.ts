@@ -15,7 +15,14 @@ import { recordThreadView } from "~/models/thread.server";
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, invalidatePagesAfterUntrackedWrites, isDatabaseBusy } from "./db.server";
 import { log } from "./log.server";
 import { ValidationError } from "./errors.server";
-import { createRequestQueue, requestQueueLimitsFromEnv, runInRequestSlot, type RequestQueue, type RequestQueueLimits, type RequestSlot } from "./request-queue.server";
+import {
+  createRequestQueue,
+  requestQueueLimitsFromEnv,
+  runInRequestSlot,
+  type RequestQueue,
+  type RequestQueueLimits,
+  type RequestSlot,
+} from "./request-queue.server";
 import { unsubscribe } from "~/models/notification.server";
 import { cachedPage, pageCacheEnabled, pageCacheGeneration } from "./page-cache.server";
 import { VISITOR, type Actor } from "./permissions.server";
@@ -89,7 +96,12 @@ function sameOriginWrites(req: Request, res: Response, next: NextFunction) {
     }
   }
   if (crossSite || foreignOrigin) {
-    log.warn("cross-origin write refused", { requestId: res.locals.requestId, origin, fetchSite, path: req.originalUrl });
+    log.warn("cross-origin write refused", {
+      requestId: res.locals.requestId,
+      origin,
+      fetchSite,
+      path: req.originalUrl,
+    });
     res.status(403).type("text/plain").send("Forbidden: this request did not come from this site.");
     return;
   }
@@ -112,7 +124,10 @@ function bodySizeLimit(req: Request, res: Response, next: NextFunction) {
   }
   if (Number(declared) > MAX_BODY_BYTES) {
     res.setHeader("Connection", "close");
-    res.status(413).type("text/plain").send(`Payload Too Large: requests are limited to ${MAX_BODY_BYTES / 1024} KB.`);
+    res
+      .status(413)
+      .type("text/plain")
+      .send(`Payload Too Large: requests are limited to ${MAX_BODY_BYTES / 1024} KB.`);
     return;
   }
   next();
@@ -139,7 +154,8 @@ function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
   if ((res.locals.actor as Actor).kind !== "user") return next();
   const writeHead = res.writeHead;
   res.writeHead = function (this: Response, ...args: Parameters<typeof writeHead>) {
-    if (!/\bno-store\b/i.test(String(res.getHeader("cache-control") ?? ""))) res.setHeader("Cache-Control", "private, no-store");
+    if (!/\bno-store\b/i.test(String(res.getHeader("cache-control") ?? "")))
+      res.setHeader("Cache-Control", "private, no-store");
     return writeHead.apply(this, args);
   } as typeof writeHead;
   next();
@@ -206,7 +222,8 @@ function serviceUnavailableAnswers(_req: Request, res: Response, next: NextFunct
   const setStatus = res.status.bind(res);
   res.status = (code: number) => {
     const status = code === 500 && databaseBusyRequests.has(res.locals.requestId) ? 503 : code;
-    if (status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+    if (status === 503 && !res.hasHeader("Retry-After"))
+      res.setHeader("Retry-After", String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
     return setStatus(status);
   };
   res.on("close", () => databaseBusyRequests.delete(res.locals.requestId));
@@ -229,7 +246,10 @@ const SLOW_READER_LIMIT_MS = 30_000;
 function dropSlowReader(res: Response) {
   if (res.writableFinished) return;
   const timer = setTimeout(() => {
-    log.warn("dropping a connection that did not read its response", { requestId: res.locals.requestId, bufferedBytes: res.writableLength });
+    log.warn("dropping a connection that did not read its response", {
+      requestId: res.locals.requestId,
+      bufferedBytes: res.writableLength,
+    });
     res.destroy();
   }, SLOW_READER_LIMIT_MS).unref();
   res.once("close", () => clearTimeout(timer));
@@ -266,7 +286,8 @@ function overloadShedding(queue: RequestQueue) {
           return result;
         }) as Response["end"];
         res.on("close", finish);
-        if (res.destroyed) finish(); // the client left while waiting
+        if (res.destroyed)
+          finish(); // the client left while waiting
         else runInRequestSlot(slot, next);
       },
       () => {
@@ -284,7 +305,10 @@ const FILE_NAME = /\/[^/]+\.[a-z0-9]+$/i;
 
 export function createExpressApp(
   build: ServerBuild,
-  { root = process.cwd(), requestLimits = requestQueueLimitsFromEnv() }: { root?: string; requestLimits?: RequestQueueLimits } = {},
+  {
+    root = process.cwd(),
+    requestLimits = requestQueueLimitsFromEnv(),
+  }: { root?: string; requestLimits?: RequestQueueLimits } = {},
 ) {
   const app = express();
   app.disable("x-powered-by");
@@ -323,11 +347,13 @@ export function createExpressApp(
     const context = { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error };
     if (isDatabaseBusy(error)) {
       log.warn("database busy", context);
-      if (!res.headersSent) res.status(503).type("text/plain").send("The site is busy. Please try again in a few seconds.");
+      if (!res.headersSent)
+        res.status(503).type("text/plain").send("The site is busy. Please try again in a few seconds.");
       return;
     }
     log.error("unhandled error", context);
-    if (!res.headersSent) res.status(500).type("text/plain").send(`Internal Server Error (request ${res.locals.requestId})`);
+    if (!res.headersSent)
+      res.status(500).type("text/plain").send(`Internal Server Error (request ${res.locals.requestId})`);
   });
   return app;
 }

@@ -13,14 +13,20 @@ import {
   type FieldErrors,
 } from "./errors.server";
 
-export type ActionFailure = { ok: false; formError: string | null; fieldErrors: FieldErrors; values?: Record<string, string> };
+export type ActionFailure = {
+  ok: false;
+  formError: string | null;
+  fieldErrors: FieldErrors;
+  values?: Record<string, string>;
+};
 
 export function notFound(message = "That page does not exist."): never {
   throw data(message, { status: 404 });
 }
 
 // The HTTP server adds Retry-After to every 503 (express-app.server.ts), so no route can lose it.
-const DATABASE_BUSY_MESSAGE = "The site is too busy to do that right now, and nothing was changed. Please try again in a few seconds.";
+const DATABASE_BUSY_MESSAGE =
+  "The site is too busy to do that right now, and nothing was changed. Please try again in a few seconds.";
 
 function rethrowAsHttp(error: unknown): never {
   if (isDatabaseBusy(error)) throw data(DATABASE_BUSY_MESSAGE, { status: 503 });
@@ -58,7 +64,11 @@ export async function actionResult<T>(work: () => T | Promise<T>, values?: Recor
     }
     if (error instanceof ConflictError) return fail(409, { formError: error.message, fieldErrors: {} });
     if (error instanceof RateLimitError) {
-      return fail(429, { formError: error.message, fieldErrors: {} }, { "Retry-After": String(error.retryAfterSeconds) });
+      return fail(
+        429,
+        { formError: error.message, fieldErrors: {} },
+        { "Retry-After": String(error.retryAfterSeconds) },
+      );
     }
     if (isDatabaseBusy(error)) return fail(503, { formError: DATABASE_BUSY_MESSAGE, fieldErrors: {} });
     rethrowAsHttp(error);

@@ -63,7 +63,8 @@ const missing = (key: string) => `${key}: missing`;
 
 /** Parses `text` (the whole file). `fileSlug` is the file name without `.md`, used when no slug is given. */
 export function parseArticleFile(text: string, fileSlug: string): ParsedArticle {
-  if (!FENCE.test(text)) return { ok: false, problems: [{ line: 1, message: "the file must start with a --- frontmatter block" }] };
+  if (!FENCE.test(text))
+    return { ok: false, problems: [{ line: 1, message: "the file must start with a --- frontmatter block" }] };
   const start = text.match(FENCE)![0].length;
   const closing = CLOSING_FENCE.exec(text.slice(start - 1));
   if (!closing) return { ok: false, problems: [{ line: 1, message: "the frontmatter block is not closed with ---" }] };
@@ -77,11 +78,15 @@ export function parseArticleFile(text: string, fileSlug: string): ParsedArticle 
   if (document.errors.length > 0) {
     return {
       ok: false,
-      problems: document.errors.map((error) => ({ line: lineOf(error.pos[0]), message: `YAML: ${error.message.split("\n")[0]}` })),
+      problems: document.errors.map((error) => ({
+        line: lineOf(error.pos[0]),
+        message: `YAML: ${error.message.split("\n")[0]}`,
+      })),
     };
   }
   const contents = document.contents;
-  if (!isMap(contents)) return { ok: false, problems: [{ line: 2, message: "the frontmatter must be key: value lines" }] };
+  if (!isMap(contents))
+    return { ok: false, problems: [{ line: 2, message: "the frontmatter must be key: value lines" }] };
 
   const keyLine = new Map<string, number>();
   for (const pair of contents.items) {

@@ -9,7 +9,13 @@ import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
 import { mailDirectory } from "./env.server";
 
-export type OutgoingEmail = { to: string; subject: string; text: string; html?: string; headers: Record<string, string> };
+export type OutgoingEmail = {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers: Record<string, string>;
+};
 
 let transport: Transporter | null = null;
 
@@ -24,11 +30,23 @@ function currentTransport() {
 
 /** Sends `email`; returns where it went (the .eml path, or the SMTP message id). */
 export async function deliverEmail(email: OutgoingEmail): Promise<string> {
-  const info = await currentTransport().sendMail({ from: fromAddress(), to: email.to, subject: email.subject, text: email.text, html: email.html, headers: email.headers });
+  const info = await currentTransport().sendMail({
+    from: fromAddress(),
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    headers: email.headers,
+  });
   if (process.env.SMTP_URL) return String(info.messageId);
   const directory = mailDirectory();
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-  const file = path.join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(info.messageId).replace(/[^a-z0-9]/gi, "").slice(0, 24)}.eml`);
+  const file = path.join(
+    directory,
+    `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(info.messageId)
+      .replace(/[^a-z0-9]/gi, "")
+      .slice(0, 24)}.eml`,
+  );
   fs.writeFileSync(file, info.message as Buffer, { mode: 0o600 });
   return file;
 }

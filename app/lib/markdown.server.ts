@@ -104,7 +104,10 @@ class BoundedLexer extends Lexer {
     const countScanned = (characters: number) => {
       this.closerSearchWork += characters;
       if (this.closerSearchWork > MAX_CLOSER_SEARCH) {
-        this.refuse("Too many *, _ or ~ that open no emphasis to format: remove some, or put code and logs in a code block", this.currentInlineOwner);
+        this.refuse(
+          "Too many *, _ or ~ that open no emphasis to format: remove some, or put code and logs in a code block",
+          this.currentInlineOwner,
+        );
       }
     };
     const inline = tokenizer.rules.inline;
@@ -126,7 +129,10 @@ class BoundedLexer extends Lexer {
   override blockTokens(src: string, tokens: Token[] = [], lastParagraphClipped?: boolean) {
     // Depth 1 is the document itself.
     if (this.blockDepth > MAX_MARKDOWN_NESTING) {
-      this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: quotes and lists inside one another`, this.tokens.length);
+      this.refuse(
+        `Nested more than ${MAX_MARKDOWN_NESTING} levels deep: quotes and lists inside one another`,
+        this.tokens.length,
+      );
     }
     this.spendBlockWork(src.length);
     // Only a quote lexes its chunks with the last paragraph clipped: before each, marked copies
@@ -165,7 +171,10 @@ class BoundedLexer extends Lexer {
   spendBlockWork(characters: number) {
     this.blockWork += characters;
     if (this.blockWork > BLOCK_WORK_FLOOR + BLOCK_WORK_PER_CHARACTER * this.source.length) {
-      this.refuse("Quotes and lists nested too deeply, or too many lines that continue a quote, to format: simplify them", this.tokens.length);
+      this.refuse(
+        "Quotes and lists nested too deeply, or too many lines that continue a quote, to format: simplify them",
+        this.tokens.length,
+      );
     }
   }
 
@@ -177,7 +186,10 @@ class BoundedLexer extends Lexer {
   override inlineTokens(src: string, tokens: Token[] = []) {
     if (this.inlineDepth === 0) this.currentInlineOwner = this.inlineOwners.get(tokens) ?? this.tokens.length;
     if (this.inlineDepth > MAX_MARKDOWN_NESTING) {
-      this.refuse(`Nested more than ${MAX_MARKDOWN_NESTING} levels deep: links, emphasis or strikethrough inside one another`, this.currentInlineOwner);
+      this.refuse(
+        `Nested more than ${MAX_MARKDOWN_NESTING} levels deep: links, emphasis or strikethrough inside one another`,
+        this.currentInlineOwner,
+      );
     }
     this.inlineDepth += 1;
     try {
@@ -194,7 +206,10 @@ class BoundedLexer extends Lexer {
     tokens.forEach((token, index) => {
       expansion += linkExpansion(token);
       if (expansion > MAX_LINK_EXPANSION) {
-        this.refuse(`Reference links repeat more than ${formatCount(MAX_LINK_EXPANSION)} characters of addresses: use long addresses fewer times`, index);
+        this.refuse(
+          `Reference links repeat more than ${formatCount(MAX_LINK_EXPANSION)} characters of addresses: use long addresses fewer times`,
+          index,
+        );
       }
     });
     return tokens;
@@ -225,7 +240,8 @@ function withBoundedEmailLocalParts(pattern: RegExp, unbounded: string, bounded:
   let result = boundedPatterns.get(pattern);
   if (!result) {
     const source = pattern.source.replaceAll(unbounded, bounded);
-    if (source === pattern.source) throw new Error(`marked's pattern ${pattern.source} has no ${unbounded} to bound any more`);
+    if (source === pattern.source)
+      throw new Error(`marked's pattern ${pattern.source} has no ${unbounded} to bound any more`);
     result = new RegExp(source, pattern.flags);
     boundedPatterns.set(pattern, result);
   }
@@ -325,7 +341,10 @@ class BoundedTokenizer extends Tokenizer {
       const columns = (match[2].match(/\|/g)?.length ?? 0) + 1;
       const rows = match[3] ? match[3].split("\n").length : 0;
       if (columns * (rows + 1) > MAX_TABLE_CELLS) {
-        this.lexer.refuse(`A table has more than ${formatCount(MAX_TABLE_CELLS)} cells: split it up`, this.lexer.tokens.length);
+        this.lexer.refuse(
+          `A table has more than ${formatCount(MAX_TABLE_CELLS)} cells: split it up`,
+          this.lexer.tokens.length,
+        );
       }
     }
     return super.table(src);
@@ -353,9 +372,40 @@ hljs.registerAliases(["text", "txt"], { languageName: "plaintext" });
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code", "kbd",
-    "em", "strong", "del", "s", "sup", "sub", "ul", "ol", "li", "dl", "dt", "dd",
-    "table", "thead", "tbody", "tr", "th", "td", "a", "img", "input",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "p",
+    "br",
+    "hr",
+    "blockquote",
+    "pre",
+    "code",
+    "kbd",
+    "em",
+    "strong",
+    "del",
+    "s",
+    "sup",
+    "sub",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "img",
+    "input",
   ],
   allowedAttributes: {
     a: ["href", "title", "rel"],
@@ -379,7 +429,10 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     // Task-list checkboxes from GFM are the only inputs we keep, and never interactive.
     input: (tagName, attribs) =>
       attribs.type === "checkbox"
-        ? { tagName, attribs: { type: "checkbox", disabled: "", ...(attribs.checked !== undefined ? { checked: "" } : {}) } }
+        ? {
+            tagName,
+            attribs: { type: "checkbox", disabled: "", ...(attribs.checked !== undefined ? { checked: "" } : {}) },
+          }
         : { tagName: "span", attribs: {} },
   },
   exclusiveFilter: (frame) => frame.tag === "img" && !/^https?:\/\//i.test(frame.attribs.src ?? ""),

@@ -83,7 +83,10 @@ export function invalidateThreadPages(threads: Iterable<number>) {
 /** The generation of the last invalidation that reached a thread page showing `threads` (null: any other page). */
 function lastInvalidationOf(threads: number[] | null) {
   if (threads === null) return otherPagesInvalidatedAt;
-  return Math.max(everythingInvalidatedAt, ...threads.map((thread) => threadInvalidatedAt.get(thread) ?? threadsForgottenAt));
+  return Math.max(
+    everythingInvalidatedAt,
+    ...threads.map((thread) => threadInvalidatedAt.get(thread) ?? threadsForgottenAt),
+  );
 }
 
 /**
@@ -91,7 +94,14 @@ function lastInvalidationOf(threads: number[] | null) {
  * write that reaches it committed since. `threads`: for a thread page, the threads it shows (its
  * own, and the original it names if it is a duplicate); null for any other page.
  */
-export function storePage(url: string, html: string, nonce: string, headers: Headers, renderedInGeneration: number, threads: number[] | null) {
+export function storePage(
+  url: string,
+  html: string,
+  nonce: string,
+  headers: Headers,
+  renderedInGeneration: number,
+  threads: number[] | null,
+) {
   if (!pageCacheEnabled() || headers.has("set-cookie") || html.length > MAX_PAGE_LENGTH) return;
   if (lastInvalidationOf(threads) > renderedInGeneration) return;
   forget(url);
@@ -113,12 +123,19 @@ export const pageCacheSize = () => ({ entries: entries.size, length: totalLength
  * The stored page for `url` with `nonce` in place, and the thread whose page it is (null for any
  * other page); null when there is none or it is too old.
  */
-export function cachedPage(url: string, nonce: string): { body: string; headers: [string, string][]; thread: number | null } | null {
+export function cachedPage(
+  url: string,
+  nonce: string,
+): { body: string; headers: [string, string][]; thread: number | null } | null {
   const entry = entries.get(url);
   if (!entry) return null;
   if (Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS) {
     forget(url);
     return null;
   }
-  return { body: entry.body.replaceAll(PLACEHOLDER, nonce), headers: entry.headers, thread: entry.threads?.[0] ?? null };
+  return {
+    body: entry.body.replaceAll(PLACEHOLDER, nonce),
+    headers: entry.headers,
+    thread: entry.threads?.[0] ?? null,
+  };
 }

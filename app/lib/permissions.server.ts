@@ -26,7 +26,8 @@ const isAdmin = (actor: Actor) => isSignedIn(actor) && actor.role === "admin";
 const owns = (actor: Actor, record: OwnedPost) => isSignedIn(actor) && actor.id === record.authorId;
 
 /** A suspended account reads like anyone else but writes nothing until the suspension ends. */
-export const isSuspended = (actor: Actor) => isSignedIn(actor) && actor.suspendedUntil !== null && actor.suspendedUntil > now();
+export const isSuspended = (actor: Actor) =>
+  isSignedIn(actor) && actor.suspendedUntil !== null && actor.suspendedUntil > now();
 /** Signed in and not suspended: the condition of every write. */
 const canWrite = (actor: Actor): actor is Member => isSignedIn(actor) && !isSuspended(actor);
 const isActiveStaff = (actor: Actor) => isStaff(actor) && !isSuspended(actor);
@@ -55,7 +56,10 @@ export function canSeeThread(actor: Actor, thread: { authorId: number; visibilit
  * thread is as hidden as its thread). Every page and action addressed by a post id asks this.
  * Its SQL twin is `visiblePostsCondition`, just below.
  */
-export function canSeePost(actor: Actor, { post, thread }: { post: ModeratedContent; thread: { authorId: number; visibility: ModerationState } }) {
+export function canSeePost(
+  actor: Actor,
+  { post, thread }: { post: ModeratedContent; thread: { authorId: number; visibility: ModerationState } },
+) {
   return canSeeModeratedContent(actor, post) && canSeeThread(actor, thread);
 }
 
@@ -91,7 +95,10 @@ function visiblePostsConditionFor(kind: ReturnType<typeof readerKind>, readerId:
  * `canSeeModeratedContent` in SQL on `posts`, the post's own state only: for a page of one thread
  * whose visibility was already checked with `canSeeThread` (undefined for staff).
  */
-export function visiblePostStatesConditionFor(kind: ReturnType<typeof readerKind>, readerId: number | Placeholder): SQL | undefined {
+export function visiblePostStatesConditionFor(
+  kind: ReturnType<typeof readerKind>,
+  readerId: number | Placeholder,
+): SQL | undefined {
   if (kind === "staff") return undefined;
   if (kind === "visitor") return sql`${posts.moderationState} = 'visible'`;
   return sql`(${posts.moderationState} = 'visible' OR (${posts.authorId} = ${readerId} AND ${posts.moderationState} IN ('held', 'hidden')))`;

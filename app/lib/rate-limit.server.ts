@@ -102,7 +102,10 @@ export function signInDelayMs(failures: { account: number; address: number }, st
     const over = count - 1 - limit.max; // failures before this attempt, beyond the free ones
     return over < 0 ? 0 : Math.min(2 ** over, MAX_DELAY_STEPS) * stepMs;
   };
-  return Math.max(delayFor(failures.account, LIMITS.signInPerAccount), delayFor(failures.address, LIMITS.signInPerAddress));
+  return Math.max(
+    delayFor(failures.account, LIMITS.signInPerAccount),
+    delayFor(failures.address, LIMITS.signInPerAddress),
+  );
 }
 
 const MAX_DELAY_STEPS = 10;
@@ -129,6 +132,13 @@ export function addressNetwork(address: string): string {
   const [head, tail = ""] = address.toLowerCase().split("::");
   const headGroups = head ? head.split(":") : [];
   const tailGroups = address.includes("::") ? (tail ? tail.split(":") : []) : [];
-  const groups = [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"), ...tailGroups];
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups = [
+    ...headGroups,
+    ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0"),
+    ...tailGroups,
+  ];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }

@@ -13,7 +13,14 @@ const METHODS_IN_USE = ["GET", "HEAD", "POST"];
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
 
 function refuse(req: Request, res: Response, status: number, reason: string, fields: Record<string, unknown> = {}) {
-  log.warn("request refused", { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, status, reason, ...fields });
+  log.warn("request refused", {
+    requestId: res.locals.requestId,
+    method: req.method,
+    path: req.originalUrl,
+    status,
+    reason,
+    ...fields,
+  });
   res.status(status).type("text/plain").send(`${STATUS_CODES[status]}: ${reason}`);
 }
 

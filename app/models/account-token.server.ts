@@ -30,11 +30,25 @@ export function issueAccountToken(userId: number, purpose: AccountTokenPurpose, 
   const db = getDb();
   db.update(accountTokens)
     .set({ expiresAt: at })
-    .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, at)))
+    .where(
+      and(
+        eq(accountTokens.userId, userId),
+        eq(accountTokens.purpose, purpose),
+        isNull(accountTokens.usedAt),
+        gt(accountTokens.expiresAt, at),
+      ),
+    )
     .run();
   const token = randomBytes(32).toString("base64url");
   db.insert(accountTokens)
-    .values({ userId, purpose, tokenHash: hashToken(token), email, createdAt: at, expiresAt: new Date(at.getTime() + TOKEN_LIFETIMES_MS[purpose]) })
+    .values({
+      userId,
+      purpose,
+      tokenHash: hashToken(token),
+      email,
+      createdAt: at,
+      expiresAt: new Date(at.getTime() + TOKEN_LIFETIMES_MS[purpose]),
+    })
     .run();
   return token;
 }

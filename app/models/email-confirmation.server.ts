@@ -25,14 +25,21 @@ import { canConfirmEmailAddress, ensure, ensureSignedIn, isSignedIn, type Actor 
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { SITE_NAME } from "~/lib/site";
 import { escapeXml } from "~/lib/xml.server";
-import { findLiveAccountToken, issueAccountToken, markAccountTokenUsed, type TokenProblems } from "./account-token.server";
+import {
+  findLiveAccountToken,
+  issueAccountToken,
+  markAccountTokenUsed,
+  type TokenProblems,
+} from "./account-token.server";
 import { recordAudit } from "./audit.server";
 import { customerDomainOf } from "./user-moderation.server";
 
 const ASK_AGAIN = "Sign in and press “Send a new link” in the notice at the top of the page.";
 const PROBLEMS: TokenProblems = {
   invalid: `This confirmation link is not valid: check that you copied all of it, or ask for a new one. ${ASK_AGAIN}`,
-  used: "This confirmation link has already been used. If your address is not confirmed yet, ask for a new link: " + ASK_AGAIN,
+  used:
+    "This confirmation link has already been used. If your address is not confirmed yet, ask for a new link: " +
+    ASK_AGAIN,
   expired: `This confirmation link has expired (links work for 24 hours, and a newer link replaces older ones). ${ASK_AGAIN}`,
 };
 const ADDRESS_CHANGED = `This link was sent to an address your account no longer uses. ${ASK_AGAIN}`;
@@ -43,8 +50,16 @@ const OTHER_ACCOUNT = `This confirmation link is for another account, so nothing
 export type ConfirmationEmail = { userId: number; to: string; username: string; token: string };
 
 /** Starts a confirmation for the account's current address, inside the caller's write transaction. */
-export function issueEmailConfirmation(user: { id: number; email: string; username: string }, at = now()): ConfirmationEmail {
-  return { userId: user.id, to: user.email, username: user.username, token: issueAccountToken(user.id, "confirm_email", user.email, at) };
+export function issueEmailConfirmation(
+  user: { id: number; email: string; username: string },
+  at = now(),
+): ConfirmationEmail {
+  return {
+    userId: user.id,
+    to: user.email,
+    username: user.username,
+    token: issueAccountToken(user.id, "confirm_email", user.email, at),
+  };
 }
 
 function confirmationEmailContent({ to, username, token }: ConfirmationEmail) {
@@ -83,7 +98,11 @@ export function sendConfirmationEmail(email: ConfirmationEmail) {
 /** The address the signed-in actor still has to confirm, or null. */
 // Asked on every signed-in page (the banner): prepared once.
 const addressOfUser = preparedPerConnection((db) =>
-  db.select({ email: users.email, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, sql.placeholder("userId"))).prepare(),
+  db
+    .select({ email: users.email, confirmedAt: users.emailConfirmedAt })
+    .from(users)
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare(),
 );
 
 export function pendingEmailConfirmation(actor: Actor) {
@@ -96,7 +115,11 @@ export function pendingEmailConfirmation(actor: Actor) {
 export function requestConfirmationEmail(actor: Actor) {
   ensureSignedIn(actor);
   const email = writeTransaction(() => {
-    const user = getDb().select({ id: users.id, email: users.email, username: users.username, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, actor.id)).get();
+    const user = getDb()
+      .select({ id: users.id, email: users.email, username: users.username, confirmedAt: users.emailConfirmedAt })
+      .from(users)
+      .where(eq(users.id, actor.id))
+      .get();
     if (!user) throw new ConflictError("This account no longer exists.");
     if (user.confirmedAt) throw new ConflictError("Your email address is already confirmed.");
     consume(`confirm-email:user:${user.id}`, LIMITS.confirmationEmail);
@@ -108,7 +131,17 @@ export function requestConfirmationEmail(actor: Actor) {
 
 function liveConfirmation(token: unknown, at: Date) {
   const row = findLiveAccountToken("confirm_email", token, at, PROBLEMS);
-  const user = getDb().select({ id: users.id, email: users.email, username: users.username, role: users.role, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, row.userId)).get();
+  const user = getDb()
+    .select({
+      id: users.id,
+      email: users.email,
+      username: users.username,
+      role: users.role,
+      confirmedAt: users.emailConfirmedAt,
+    })
+    .from(users)
+    .where(eq(users.id, row.userId))
+    .get();
   if (!user || user.email !== row.email) throw new ValidationError({}, ADDRESS_CHANGED);
   return { row, user };
 }
@@ -140,13 +173,17 @@ export function confirmEmail(actor: Actor, token: unknown) {
     const domain = user.role === "member" ? customerDomainOf(user.email) : null;
     if (domain) {
       db.update(users).set({ role: "customer" }).where(eq(users.id, user.id)).run();
-      recordAudit(null, {
-        action: "user.domain-customer",
-        subject: { type: "user", id: user.id, label: user.username },
-        reason: `${user.username} confirmed their address, at the customer domain ${domain}`,
-        before: { role: user.role },
-        after: { role: "customer" },
-      }, at);
+      recordAudit(
+        null,
+        {
+          action: "user.domain-customer",
+          subject: { type: "user", id: user.id, label: user.username },
+          reason: `${user.username} confirmed their address, at the customer domain ${domain}`,
+          before: { role: user.role },
+          after: { role: "customer" },
+        },
+        at,
+      );
     }
     return { email: row.email, becameCustomer: domain !== null };
   });

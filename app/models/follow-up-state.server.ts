@@ -40,20 +40,29 @@ export function writeFollowUpEvent(followUpId: number, actorId: number | null, k
   getDb().insert(followUpEvents).values({ followUpId, actorId, kind, detail, createdAt: at }).run();
 }
 
-const threadTitle = (threadId: number) => getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()?.title ?? "your question";
+const threadTitle = (threadId: number) =>
+  getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()?.title ??
+  "your question";
 
 /**
  * Moves `followUp` to `status` with its clock rules and tells the customer (unless they made the
  * change, or `quiet` because the caller sends its own notification); returns the row as it now is.
  */
-export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStatus, actorId: number | null, at: Date, { quiet = false } = {}): FollowUpRow {
+export function changeFollowUpStatus(
+  followUp: FollowUpRow,
+  status: FollowUpStatus,
+  actorId: number | null,
+  at: Date,
+  { quiet = false } = {},
+): FollowUpRow {
   if (followUp.status === status) return followUp;
   const changes: Partial<FollowUpRow> = { status, updatedAt: at };
   if (followUp.pausedAt && status !== "waiting") {
     const waited = at.getTime() - followUp.pausedAt.getTime();
     changes.pausedAt = null;
     if (status !== "resolved") {
-      if (!followUp.firstRespondedAt) changes.firstResponseDueAt = new Date(followUp.firstResponseDueAt.getTime() + waited);
+      if (!followUp.firstRespondedAt)
+        changes.firstResponseDueAt = new Date(followUp.firstResponseDueAt.getTime() + waited);
       changes.resolutionDueAt = new Date(followUp.resolutionDueAt.getTime() + waited);
     }
   }
@@ -63,16 +72,35 @@ export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStat
   writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
   // The satisfaction question, once per follow-up: resolving again after a reopen asks nothing new.
   if (status === "resolved") {
-    const { changes } = getDb().insert(followUpSurveys).values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at }).onConflictDoNothing().run();
+    const { changes } = getDb()
+      .insert(followUpSurveys)
+      .values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at })
+      .onConflictDoNothing()
+      .run();
     if (changes > 0) notifyResolved(followUp.id, followUp.customerId, threadTitle(followUp.threadId), at);
-    else notify(followUp.customerId, "follow-up-resolved", { title: `Resolved again: ${threadTitle(followUp.threadId)}`, path: `/support/${followUp.id}`, emailText: "We have resolved your follow-up again." }, at);
+    else
+      notify(
+        followUp.customerId,
+        "follow-up-resolved",
+        {
+          title: `Resolved again: ${threadTitle(followUp.threadId)}`,
+          path: `/support/${followUp.id}`,
+          emailText: "We have resolved your follow-up again.",
+        },
+        at,
+      );
   } else if (!quiet && actorId !== followUp.customerId) {
     const title = threadTitle(followUp.threadId);
-    notify(followUp.customerId, "follow-up-status", {
-      title: `${STATUS_FOR_CUSTOMERS[status]}: ${title}`,
-      path: `/support/${followUp.id}`,
-      emailText: `Your follow-up about "${title}": ${STATUS_FOR_CUSTOMERS[status].toLowerCase()}.`,
-    }, at);
+    notify(
+      followUp.customerId,
+      "follow-up-status",
+      {
+        title: `${STATUS_FOR_CUSTOMERS[status]}: ${title}`,
+        path: `/support/${followUp.id}`,
+        emailText: `Your follow-up about "${title}": ${STATUS_FOR_CUSTOMERS[status].toLowerCase()}.`,
+      },
+      at,
+    );
   }
   return updated;
 }
@@ -83,28 +111,40 @@ export function changeFollowUpStatus(followUp: FollowUpRow, status: FollowUpStat
  * statement: building the full drizzle query cost ~0.3 ms, a tenth of posting an answer.
  */
 export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
-  if (!preparedStatement("SELECT 1 FROM follow_ups WHERE thread_id = ? AND status <> 'resolved' LIMIT 1").get(threadId)) return;
+  if (!preparedStatement("SELECT 1 FROM follow_ups WHERE thread_id = ? AND status <> 'resolved' LIMIT 1").get(threadId))
+    return;
   const followUp = activeFollowUpFor(threadId);
   if (!followUp) return;
   if (isStaff(author)) {
     const title = threadTitle(threadId);
-    notify(followUp.customerId, "follow-up-reply", {
-      title: `Support replied: ${title}`,
-      path: `/support/${followUp.id}#conversation`,
-      emailText: `${author.username} from support replied to your follow-up about "${title}".`,
-    }, at);
+    notify(
+      followUp.customerId,
+      "follow-up-reply",
+      {
+        title: `Support replied: ${title}`,
+        path: `/support/${followUp.id}#conversation`,
+        emailText: `${author.username} from support replied to your follow-up about "${title}".`,
+      },
+      at,
+    );
     if (!followUp.firstRespondedAt) {
       getDb().update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
       writeFollowUpEvent(followUp.id, author.id, "first-response", "", at);
     }
-    if (followUp.status === "new") changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at, { quiet: true });
+    if (followUp.status === "new")
+      changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at, {
+        quiet: true,
+      });
   } else if (author.id === followUp.customerId && followUp.status === "waiting") {
     changeFollowUpStatus(followUp, "open", author.id, at);
   }
 }
 
 /** Milliseconds until the follow-up's current target (first response, then resolution); frozen while waiting. */
-export function timeLeftMs(followUp: Pick<FollowUpRow, "status" | "firstRespondedAt" | "firstResponseDueAt" | "resolutionDueAt" | "pausedAt">, at: Date) {
+export function timeLeftMs(
+  followUp: Pick<FollowUpRow, "status" | "firstRespondedAt" | "firstResponseDueAt" | "resolutionDueAt" | "pausedAt">,
+  at: Date,
+) {
   if (followUp.status === "resolved") return null;
   const due = followUp.firstRespondedAt ? followUp.resolutionDueAt : followUp.firstResponseDueAt;
   return due.getTime() - (followUp.pausedAt ?? at).getTime();

@@ -31,7 +31,10 @@ export type JobName = keyof typeof JOBS;
 export function takeLease(name: JobName, holder: string, at: Date): boolean {
   const db = getDb();
   return writeUnseenByVisitors(() => {
-    db.insert(jobLeases).values({ name, holder, expiresAt: new Date(0) }).onConflictDoNothing().run();
+    db.insert(jobLeases)
+      .values({ name, holder, expiresAt: new Date(0) })
+      .onConflictDoNothing()
+      .run();
     const { changes } = db
       .update(jobLeases)
       .set({ holder, expiresAt: new Date(at.getTime() + LEASE_MS), lastRunAt: at })

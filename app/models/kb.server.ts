@@ -9,7 +9,19 @@ import path from "node:path";
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { stringify } from "yaml";
 import { z } from "zod";
-import { categories, kbArticles, kbArticleTags, kbFeedback, posts, solutions, tags, threadTags, threads, users, type Audience } from "../../db/schema";
+import {
+  categories,
+  kbArticles,
+  kbArticleTags,
+  kbFeedback,
+  posts,
+  solutions,
+  tags,
+  threadTags,
+  threads,
+  users,
+  type Audience,
+} from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { kbDirectory } from "~/lib/env.server";
@@ -40,7 +52,13 @@ type RenderedArticle = ReturnType<typeof renderArticleMarkdown>;
 
 /** How many lines `text` ends, i.e. the number of line breaks in it. */
 const lineCount = (text: string) => text.split("\n").length - 1;
-export type SyncReport = { added: string[]; updated: string[]; removed: string[]; unchanged: number; problems: SyncProblem[] };
+export type SyncReport = {
+  added: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: number;
+  problems: SyncProblem[];
+};
 
 function markdownFiles(directory: string): string[] {
   if (!fs.existsSync(directory)) return [];
@@ -79,13 +97,26 @@ export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
     }
     slugs.add(result.article.slug);
     const hash = createHash("sha256").update(RENDER_VERSION).update(sourcePath).update(text).digest("hex");
-    parsed.push({ file, sourcePath, article: result.article, hash, bodyLine: lineCount(text.slice(0, text.length - result.article.body.length)) });
+    parsed.push({
+      file,
+      sourcePath,
+      article: result.article,
+      hash,
+      bodyLine: lineCount(text.slice(0, text.length - result.article.body.length)),
+    });
   }
 
   const db = getDb();
   // Rendering is the costly part: done before the write transaction, for the files whose text
   // changed since the last sync. Markdown the renderer refuses is a problem of that file.
-  const upToDate = new Set(db.select({ hash: kbArticles.contentHash }).from(kbArticles).where(isNull(kbArticles.removedAt)).all().map((row) => row.hash));
+  const upToDate = new Set(
+    db
+      .select({ hash: kbArticles.contentHash })
+      .from(kbArticles)
+      .where(isNull(kbArticles.removedAt))
+      .all()
+      .map((row) => row.hash),
+  );
   const rendered = new Map<string, RenderedArticle>();
   for (const { file, sourcePath, article, hash, bodyLine } of parsed) {
     if (upToDate.has(hash)) continue;
@@ -108,7 +139,13 @@ export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
         slug: slugify(name),
         name,
       };
-    const existing = new Map(db.select().from(kbArticles).all().map((row) => [row.slug, row]));
+    const existing = new Map(
+      db
+        .select()
+        .from(kbArticles)
+        .all()
+        .map((row) => [row.slug, row]),
+    );
     const at = now();
     for (const { sourcePath, article, hash } of renderable) {
       const previous = existing.get(article.slug);
@@ -138,10 +175,14 @@ export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
         removedAt: null,
       };
       const id = previous
-        ? db.update(kbArticles).set(values).where(eq(kbArticles.id, previous.id)).returning({ id: kbArticles.id }).get().id
+        ? db.update(kbArticles).set(values).where(eq(kbArticles.id, previous.id)).returning({ id: kbArticles.id }).get()
+            .id
         : db.insert(kbArticles).values(values).returning({ id: kbArticles.id }).get().id;
       db.delete(kbArticleTags).where(eq(kbArticleTags.articleId, id)).run();
-      if (article.tags.length > 0) db.insert(kbArticleTags).values(article.tags.map((tag) => ({ articleId: id, tag }))).run();
+      if (article.tags.length > 0)
+        db.insert(kbArticleTags)
+          .values(article.tags.map((tag) => ({ articleId: id, tag })))
+          .run();
       indexArticle(id);
       (previous ? report.updated : report.added).push(article.slug);
     }
@@ -165,7 +206,16 @@ const articleListColumns = {
   categorySlug: kbArticles.categorySlug,
   updatedOn: kbArticles.updatedOn,
 };
-type ArticleListRow = { id: number; slug: string; title: string; summary: string; audience: Audience; categoryName: string; categorySlug: string; updatedOn: string };
+type ArticleListRow = {
+  id: number;
+  slug: string;
+  title: string;
+  summary: string;
+  audience: Audience;
+  categoryName: string;
+  categorySlug: string;
+  updatedOn: string;
+};
 
 const forActor = (actor: Actor) => (row: ArticleListRow) => ({ ...row, teaser: !canReadArticle(actor, row) });
 
@@ -181,7 +231,11 @@ export function listKnowledgeBase(actor: Actor) {
     .filter((row) => canSeeArticleTeaser(actor, row))
     .map(forActor(actor));
   const communityOrder = new Map(
-    db.select({ slug: categories.slug, position: categories.position }).from(categories).all().map((c) => [c.slug, c.position]),
+    db
+      .select({ slug: categories.slug, position: categories.position })
+      .from(categories)
+      .all()
+      .map((c) => [c.slug, c.position]),
   );
   const groups = new Map<string, { slug: string; name: string; articles: typeof rows }>();
   for (const row of rows) {
@@ -190,7 +244,8 @@ export function listKnowledgeBase(actor: Actor) {
     groups.set(row.categorySlug, group);
   }
   return [...groups.values()].sort(
-    (a, b) => (communityOrder.get(a.slug) ?? 1000) - (communityOrder.get(b.slug) ?? 1000) || a.name.localeCompare(b.name),
+    (a, b) =>
+      (communityOrder.get(a.slug) ?? 1000) - (communityOrder.get(b.slug) ?? 1000) || a.name.localeCompare(b.name),
   );
 }
 
@@ -241,7 +296,12 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
   };
   if (!canReadArticle(actor, article)) return { access: "teaser" as const, article: summary };
 
-  const articleTags = db.select({ tag: kbArticleTags.tag }).from(kbArticleTags).where(eq(kbArticleTags.articleId, article.id)).all().map((row) => row.tag);
+  const articleTags = db
+    .select({ tag: kbArticleTags.tag })
+    .from(kbArticleTags)
+    .where(eq(kbArticleTags.articleId, article.id))
+    .all()
+    .map((row) => row.tag);
   const sharedTags = db
     .select({ articleId: kbArticleTags.articleId, shared: count() })
     .from(kbArticleTags)
@@ -254,13 +314,21 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
     .from(kbArticles)
     .where(and(isNull(kbArticles.removedAt), ne(kbArticles.id, article.id)))
     .all()
-    .filter((row) => canSeeArticleTeaser(actor, row) && (sharedCount.has(row.id) || row.categorySlug === article.categorySlug))
+    .filter(
+      (row) =>
+        canSeeArticleTeaser(actor, row) && (sharedCount.has(row.id) || row.categorySlug === article.categorySlug),
+    )
     .sort((a, b) => (sharedCount.get(b.id) ?? 0) - (sharedCount.get(a.id) ?? 0) || a.position - b.position)
     .slice(0, 5)
     .map(forActor(actor));
 
   // Solved threads sharing a tag with the article, best first; else solved threads of its category.
-  const solvedThreadColumns = { id: threads.id, title: threads.title, slug: threads.slug, answerCount: threads.answerCount };
+  const solvedThreadColumns = {
+    id: threads.id,
+    title: threads.title,
+    slug: threads.slug,
+    answerCount: threads.answerCount,
+  };
   const byTag = articleTags.length
     ? db
         .selectDistinct(solvedThreadColumns)
@@ -278,7 +346,13 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .select(solvedThreadColumns)
         .from(threads)
         .innerJoin(categories, eq(categories.id, threads.categoryId))
-        .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible"), eq(categories.slug, article.categorySlug)))
+        .where(
+          and(
+            eq(threads.status, "solved"),
+            eq(threads.visibility, "visible"),
+            eq(categories.slug, article.categorySlug),
+          ),
+        )
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all();
@@ -293,7 +367,12 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
 
   return {
     access: "full" as const,
-    article: { ...summary, tags: articleTags, bodyHtml: article.bodyHtml, toc: JSON.parse(article.tocJson) as TocEntry[] },
+    article: {
+      ...summary,
+      tags: articleTags,
+      bodyHtml: article.bodyHtml,
+      toc: JSON.parse(article.tocJson) as TocEntry[],
+    },
     related,
     relatedThreads,
     myFeedback,
@@ -313,7 +392,12 @@ function feedbackTallies(articleId: number) {
     .where(eq(kbFeedback.articleId, articleId))
     .get()!;
   const comments = db
-    .select({ helpful: kbFeedback.helpful, comment: kbFeedback.comment, updatedAt: kbFeedback.updatedAt, username: users.username })
+    .select({
+      helpful: kbFeedback.helpful,
+      comment: kbFeedback.comment,
+      updatedAt: kbFeedback.updatedAt,
+      username: users.username,
+    })
     .from(kbFeedback)
     .leftJoin(users, eq(users.id, kbFeedback.userId))
     .where(and(eq(kbFeedback.articleId, articleId), sql`${kbFeedback.comment} IS NOT NULL`))
@@ -337,7 +421,13 @@ const feedbackSchema = z.object({
  * Records (or changes) one voter's "was this helpful?" answer. Anonymous browsers are limited per
  * browser and per address, since clearing cookies makes a new browser.
  */
-export function recordArticleFeedback(actor: Actor, slug: string, voterKey: string, input: unknown, { address }: { address: string }) {
+export function recordArticleFeedback(
+  actor: Actor,
+  slug: string,
+  voterKey: string,
+  input: unknown,
+  { address }: { address: string },
+) {
   const values = parseInput(feedbackSchema, input);
   const db = getDb();
   return writeTransaction(() => {
@@ -366,7 +456,10 @@ export function recordArticleFeedback(actor: Actor, slug: string, voterKey: stri
 }
 
 function firstSentence(text: string, max = 200) {
-  const flat = text.replace(/[#>*_`[\]()!-]+/g, " ").replace(/\s+/g, " ").trim();
+  const flat = text
+    .replace(/[#>*_`[\]()!-]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   const sentence = flat.match(/^.{10,}?[.?!](\s|$)/)?.[0] ?? flat;
   return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence.trim();
 }
@@ -380,7 +473,13 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
   ensure(canDraftArticleFromThread(actor), "Only staff can draft knowledge-base articles.");
   const db = getDb();
   const thread = db
-    .select({ id: threads.id, title: threads.title, slug: threads.slug, categoryName: categories.name, visibility: threads.visibility })
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      categoryName: categories.name,
+      visibility: threads.visibility,
+    })
     .from(threads)
     .innerJoin(categories, eq(categories.id, threads.categoryId))
     .where(eq(threads.id, threadId))
@@ -389,19 +488,36 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
   // An article republishes the thread to readers: a question moderators took out of public view
   // (held, hidden or deleted) cannot become one until it is public again.
   if (thread.visibility !== "visible") {
-    throw new ConflictError("This question is not public (it is held, hidden or deleted), so it cannot become an article. Approve or restore it first.");
+    throw new ConflictError(
+      "This question is not public (it is held, hidden or deleted), so it cannot become an article. Approve or restore it first.",
+    );
   }
   const threadPosts = db
-    .select({ id: posts.id, kind: posts.kind, bodyMarkdown: posts.bodyMarkdown, solution: solutions.kind, author: users.username })
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      bodyMarkdown: posts.bodyMarkdown,
+      solution: solutions.kind,
+      author: users.username,
+    })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .leftJoin(solutions, eq(solutions.postId, posts.id))
-    .where(and(eq(posts.threadId, threadId), eq(posts.moderationState, "visible"), sql`(${posts.kind} = 'question' OR ${solutions.kind} IS NOT NULL)`))
+    .where(
+      and(
+        eq(posts.threadId, threadId),
+        eq(posts.moderationState, "visible"),
+        sql`(${posts.kind} = 'question' OR ${solutions.kind} IS NOT NULL)`,
+      ),
+    )
     .all();
   const question = threadPosts.find((post) => post.kind === "question");
-  const answer = threadPosts.find((post) => post.solution === "verified") ?? threadPosts.find((post) => post.solution === "accepted");
+  const answer =
+    threadPosts.find((post) => post.solution === "verified") ??
+    threadPosts.find((post) => post.solution === "accepted");
   if (!question) throw new NotFoundError("That question does not exist.");
-  if (!answer) throw new ConflictError("This thread has no accepted or verified answer yet, so there is nothing to draft from.");
+  if (!answer)
+    throw new ConflictError("This thread has no accepted or verified answer yet, so there is nothing to draft from.");
   const threadTagNames = db
     .select({ name: tags.name })
     .from(threadTags)
@@ -439,5 +555,9 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
     `*Adapted from [a community thread](${threadUrl}); the answer is by ${answer.author}.*`,
     "",
   ].join("\n");
-  return { fileName: `${slugify(thread.title)}.md`, markdown, thread: { id: thread.id, title: thread.title, slug: thread.slug, categoryName: thread.categoryName } };
+  return {
+    fileName: `${slugify(thread.title)}.md`,
+    markdown,
+    thread: { id: thread.id, title: thread.title, slug: thread.slug, categoryName: thread.categoryName },
+  };
 }

@@ -22,7 +22,17 @@ export const MODERATION_STATE_LABELS = {
   deleted: "Deleted",
 } as const;
 
-export const THREAD_ACTIONS = ["lock", "unlock", "close", "reopen", "duplicate", "move", "retag", "pin", "unpin"] as const;
+export const THREAD_ACTIONS = [
+  "lock",
+  "unlock",
+  "close",
+  "reopen",
+  "duplicate",
+  "move",
+  "retag",
+  "pin",
+  "unpin",
+] as const;
 
 /** Every kind of audit-log entry, as /mod/log shows it. */
 export const AUDIT_ACTION_LABELS = {
@@ -60,7 +70,16 @@ export const AUDIT_ACTION_LABELS = {
   "targets.update": "Changed response targets",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
-export const AUDIT_SUBJECT_TYPES = ["post", "thread", "user", "domain", "lexicon", "settings", "follow-up", "category"] as const;
+export const AUDIT_SUBJECT_TYPES = [
+  "post",
+  "thread",
+  "user",
+  "domain",
+  "lexicon",
+  "settings",
+  "follow-up",
+  "category",
+] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
 export const REVIEW_QUEUE_PAGE_SIZE = 20;
@@ -69,7 +88,10 @@ export const AUDIT_LOG_PAGE_SIZE = 50;
 /** Query-string filters of /mod/log; anything unusable is ignored. */
 export const auditLogQuerySchema = z.object({
   actor: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
-  action: z.enum(Object.keys(AUDIT_ACTION_LABELS) as [AuditAction, ...AuditAction[]]).optional().catch(undefined),
+  action: z
+    .enum(Object.keys(AUDIT_ACTION_LABELS) as [AuditAction, ...AuditAction[]])
+    .optional()
+    .catch(undefined),
   subject: z.enum(AUDIT_SUBJECT_TYPES).optional().catch(undefined),
   subjectId: z.coerce.number().int().positive().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),

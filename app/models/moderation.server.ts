@@ -9,7 +9,16 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { flags, moderationSettings, posts, threadTags, tags, threads, users, type ModerationState } from "../../db/schema";
+import {
+  flags,
+  moderationSettings,
+  posts,
+  threadTags,
+  tags,
+  threads,
+  users,
+  type ModerationState,
+} from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
@@ -27,7 +36,13 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { disciplineCounts, recordAudit } from "./audit.server";
-import { FLAG_REASON_LABELS, POST_DECISIONS, REVIEW_QUEUE_PAGE_SIZE, USER_FLAG_REASONS, type PostDecision } from "./moderation-rules";
+import {
+  FLAG_REASON_LABELS,
+  POST_DECISIONS,
+  REVIEW_QUEUE_PAGE_SIZE,
+  USER_FLAG_REASONS,
+  type PostDecision,
+} from "./moderation-rules";
 import { notify } from "./notification.server";
 import { indexThread } from "./search.server";
 import { findPostInThread, refreshThreadStatus } from "./thread.server";
@@ -58,17 +73,25 @@ export function updateModerationSettings(actor: Actor, input: unknown) {
     const before = getModerationSettings();
     if (before.flagHideThreshold === values.flagHideThreshold && before.heldPostCount === values.heldPostCount) return;
     getDb().update(moderationSettings).set(values).where(eq(moderationSettings.id, 1)).run();
-    recordAudit(actor, { action: "settings.update", subject: { type: "settings", id: 1, label: "Moderation settings" }, before, after: values });
+    recordAudit(actor, {
+      action: "settings.update",
+      subject: { type: "settings", id: 1, label: "Moderation settings" },
+      before,
+      after: values,
+    });
   });
 }
 
 // Open flags on a thread's posts: all of them (staff) or one flagger's; prepared once.
 const openFlagsInThread = preparedPerConnection((db) => {
   const inThread = and(eq(posts.threadId, sql.placeholder("threadId")), isNull(flags.resolvedAt));
-  const flagsOnPosts = () => db.select({ postId: flags.postId, userId: flags.userId }).from(flags).innerJoin(posts, eq(posts.id, flags.postId));
+  const flagsOnPosts = () =>
+    db.select({ postId: flags.postId, userId: flags.userId }).from(flags).innerJoin(posts, eq(posts.id, flags.postId));
   return {
     all: flagsOnPosts().where(inThread).prepare(),
-    byFlagger: flagsOnPosts().where(and(inThread, eq(flags.userId, sql.placeholder("userId")))).prepare(),
+    byFlagger: flagsOnPosts()
+      .where(and(inThread, eq(flags.userId, sql.placeholder("userId"))))
+      .prepare(),
   };
 });
 
@@ -116,10 +139,9 @@ export function initialPostState(author: Member): ModerationState {
   if (author.role !== "member") return "visible";
   const { heldPostCount } = getModerationSettings();
   if (heldPostCount === 0) return "visible";
-  const approved = getDb()
-    .get<{ total: number }>(
-      sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND moderation_state = 'visible' LIMIT ${heldPostCount})`,
-    );
+  const approved = getDb().get<{ total: number }>(
+    sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND moderation_state = 'visible' LIMIT ${heldPostCount})`,
+  );
   return (approved?.total ?? 0) >= heldPostCount ? "visible" : "held";
 }
 
@@ -149,12 +171,21 @@ function changePostState(post: PostRef, to: ModerationState, at: Date) {
     if (wasVisible !== isVisible) {
       db.update(tags)
         .set({ threadCount: sql`${tags.threadCount} + ${isVisible ? 1 : -1}` })
-        .where(inArray(tags.id, db.select({ id: threadTags.tagId }).from(threadTags).where(eq(threadTags.threadId, post.threadId))))
+        .where(
+          inArray(
+            tags.id,
+            db.select({ id: threadTags.tagId }).from(threadTags).where(eq(threadTags.threadId, post.threadId)),
+          ),
+        )
         .run();
     }
   } else if (wasVisible !== isVisible) {
     db.update(threads)
-      .set(isVisible ? { answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at } : { answerCount: sql`${threads.answerCount} - 1` })
+      .set(
+        isVisible
+          ? { answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at }
+          : { answerCount: sql`${threads.answerCount} - 1` },
+      )
       .where(eq(threads.id, post.threadId))
       .run();
   }
@@ -167,7 +198,10 @@ const flagSchema = z
     reason: z.enum(USER_FLAG_REASONS, { error: "Choose why you are flagging this post." }),
     note: z.string().trim().max(500, "Keep the note under 500 characters.").default(""),
   })
-  .refine((values) => values.reason !== "other" || values.note.length > 0, { path: ["note"], message: "Tell us what is wrong with the post." });
+  .refine((values) => values.reason !== "other" || values.note.length > 0, {
+    path: ["note"],
+    message: "Tell us what is wrong with the post.",
+  });
 
 /** How the audit log names a post. */
 export const postLabel = (post: { kind: string; author: string; title: string }) =>
@@ -208,7 +242,9 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
     const thread = { threadId: post.threadId, slug: post.slug };
     consume(`flag:user:${actor.id}`, LIMITS.flag);
     const at = now();
-    db.insert(flags).values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at }).run();
+    db.insert(flags)
+      .values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at })
+      .run();
     if (!post.reviewRequestedAt) db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, postId)).run();
     if (post.moderationState !== "visible") return { ...thread, hidden: post.moderationState === "hidden" };
 
@@ -222,13 +258,19 @@ export function flagPost(actor: Actor, postId: number, input: unknown) {
     if (!byStaff && flaggers.length < flagHideThreshold) return { ...thread, hidden: false };
     changePostState(post, "hidden", at);
     const reasons = flaggers.map((flag) => FLAG_REASON_LABELS[flag.reason].toLowerCase()).join(", ");
-    recordAudit(byStaff ? actor : null, {
-      action: "post.hide",
-      subject: { type: "post", id: postId, label: postLabel(post) },
-      reason: byStaff ? `Flagged by staff: ${FLAG_REASON_LABELS[values.reason].toLowerCase()}` : `Hidden automatically after ${flaggers.length} flags (${reasons})`,
-      before: { state: "visible" },
-      after: { state: "hidden" },
-    }, at);
+    recordAudit(
+      byStaff ? actor : null,
+      {
+        action: "post.hide",
+        subject: { type: "post", id: postId, label: postLabel(post) },
+        reason: byStaff
+          ? `Flagged by staff: ${FLAG_REASON_LABELS[values.reason].toLowerCase()}`
+          : `Hidden automatically after ${flaggers.length} flags (${reasons})`,
+        before: { state: "visible" },
+        after: { state: "hidden" },
+      },
+      at,
+    );
     return { ...thread, hidden: true };
   });
 }
@@ -238,7 +280,12 @@ const decisionSchema = z.object({
   reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
 });
 
-const DECISION_STATE: Record<PostDecision, ModerationState> = { approve: "visible", restore: "visible", hide: "hidden", delete: "deleted" };
+const DECISION_STATE: Record<PostDecision, ModerationState> = {
+  approve: "visible",
+  restore: "visible",
+  hide: "hidden",
+  delete: "deleted",
+};
 const DECISION_MESSAGE: Record<PostDecision, string> = {
   approve: "A moderator approved your post; everyone can see it now",
   restore: "A moderator restored your post",
@@ -258,23 +305,37 @@ export function decideOnPost(actor: Actor, postId: number, input: unknown) {
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     const to = DECISION_STATE[decision];
-    const openFlags = db.update(flags).set({ resolvedAt: at, resolvedById: actor.id, resolution: decision }).where(and(eq(flags.postId, postId), isNull(flags.resolvedAt))).run().changes;
-    if (post.moderationState === to && !post.reviewRequestedAt && openFlags === 0) return { changed: false, threadId: post.threadId };
+    const openFlags = db
+      .update(flags)
+      .set({ resolvedAt: at, resolvedById: actor.id, resolution: decision })
+      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt)))
+      .run().changes;
+    if (post.moderationState === to && !post.reviewRequestedAt && openFlags === 0)
+      return { changed: false, threadId: post.threadId };
     changePostState(post, to, at);
     db.update(posts).set({ reviewRequestedAt: null }).where(eq(posts.id, postId)).run();
-    recordAudit(actor, {
-      action: `post.${decision}`,
-      subject: { type: "post", id: postId, label: postLabel(post) },
-      reason: reason || null,
-      before: { state: post.moderationState, openFlags },
-      after: { state: to },
-    }, at);
+    recordAudit(
+      actor,
+      {
+        action: `post.${decision}`,
+        subject: { type: "post", id: postId, label: postLabel(post) },
+        reason: reason || null,
+        before: { state: post.moderationState, openFlags },
+        after: { state: to },
+      },
+      at,
+    );
     if (post.moderationState !== to && post.authorId !== actor.id) {
-      notify(post.authorId, "moderation", {
-        title: `${DECISION_MESSAGE[decision]}: ${post.title}`,
-        path: to === "deleted" ? `/users/${post.author}` : `/questions/${post.threadId}#post-${postId}`,
-        emailText: `${DECISION_MESSAGE[decision]} in "${post.title}".${reason ? ` The reason: ${reason}` : ""}`,
-      }, at);
+      notify(
+        post.authorId,
+        "moderation",
+        {
+          title: `${DECISION_MESSAGE[decision]}: ${post.title}`,
+          path: to === "deleted" ? `/users/${post.author}` : `/questions/${post.threadId}#post-${postId}`,
+          emailText: `${DECISION_MESSAGE[decision]} in "${post.title}".${reason ? ` The reason: ${reason}` : ""}`,
+        },
+        at,
+      );
     }
     return { changed: true, threadId: post.threadId };
   });
@@ -315,7 +376,13 @@ export function listReviewQueue(actor: Actor, page = 1) {
 
   const openFlags = postIds.length
     ? db
-        .select({ postId: flags.postId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt, flagger: users.username })
+        .select({
+          postId: flags.postId,
+          reason: flags.reason,
+          note: flags.note,
+          createdAt: flags.createdAt,
+          flagger: users.username,
+        })
         .from(flags)
         .leftJoin(users, eq(users.id, flags.userId))
         .where(and(inArray(flags.postId, postIds), isNull(flags.resolvedAt)))
@@ -334,7 +401,9 @@ export function listReviewQueue(actor: Actor, page = 1) {
 
   return {
     items: items.map((item) => {
-      const counts = Object.fromEntries(postCounts.filter((row) => row.authorId === item.authorId).map((row) => [row.state, row.total]));
+      const counts = Object.fromEntries(
+        postCounts.filter((row) => row.authorId === item.authorId).map((row) => [row.state, row.total]),
+      );
       return {
         ...item,
         flags: openFlags.filter((flag) => flag.postId === item.id),

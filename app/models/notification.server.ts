@@ -6,7 +6,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { and, asc, count, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { emailOptOuts, emailOutbox, followUpSurveys, notifications, siteSecrets, users, NOTIFICATION_KINDS, type NotificationKind } from "../../db/schema";
+import {
+  emailOptOuts,
+  emailOutbox,
+  followUpSurveys,
+  notifications,
+  siteSecrets,
+  users,
+  NOTIFICATION_KINDS,
+  type NotificationKind,
+} from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, preparedPerConnection, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
@@ -24,11 +33,15 @@ function signingKey() {
   const db = getDb();
   const existing = db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")).get();
   if (existing) return existing.value;
-  db.insert(siteSecrets).values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") }).onConflictDoNothing().run();
+  db.insert(siteSecrets)
+    .values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") })
+    .onConflictDoNothing()
+    .run();
   return db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")).get()!.value;
 }
 
-const tokenFor = (userId: number, kind: NotificationKind) => createHmac("sha256", signingKey()).update(`${userId}:${kind}`).digest("base64url");
+const tokenFor = (userId: number, kind: NotificationKind) =>
+  createHmac("sha256", signingKey()).update(`${userId}:${kind}`).digest("base64url");
 
 export function unsubscribeUrl(userId: number, kind: NotificationKind) {
   return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${tokenFor(userId, kind)}`;
@@ -43,9 +56,17 @@ type Message = { title: string; path: string; emailText: string };
 export function notify(userId: number, kind: NotificationKind, message: Message, at = now()) {
   const db = getDb();
   db.insert(notifications).values({ userId, kind, title: message.title, url: message.path, createdAt: at }).run();
-  const optedOut = db.select().from(emailOptOuts).where(and(eq(emailOptOuts.userId, userId), eq(emailOptOuts.kind, kind))).get();
+  const optedOut = db
+    .select()
+    .from(emailOptOuts)
+    .where(and(eq(emailOptOuts.userId, userId), eq(emailOptOuts.kind, kind)))
+    .get();
   if (optedOut) return false;
-  const user = db.select({ email: users.email, username: users.username }).from(users).where(eq(users.id, userId)).get();
+  const user = db
+    .select({ email: users.email, username: users.username })
+    .from(users)
+    .where(eq(users.id, userId))
+    .get();
   if (!user) return false;
   const text = [
     `Hello ${user.username},`,
@@ -58,7 +79,9 @@ export function notify(userId: number, kind: NotificationKind, message: Message,
     `${SITE_NAME}. You get this email because of your account there.`,
     `Stop these emails (one click): ${unsubscribeUrl(userId, kind)}`,
   ].join("\n");
-  db.insert(emailOutbox).values({ userId, kind, toAddress: user.email, subject: message.title, text, createdAt: at }).run();
+  db.insert(emailOutbox)
+    .values({ userId, kind, toAddress: user.email, subject: message.title, text, createdAt: at })
+    .run();
   return true;
 }
 
@@ -76,19 +99,30 @@ export function notifyResolved(followUpId: number, customerId: number, threadTit
     .get();
   const path = `/support/${followUpId}#survey`;
   if (!recentSurveyEmail) {
-    const emailed = notify(customerId, "survey", {
-      title: `How did we do? Resolved: ${threadTitle}`,
-      path,
-      emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
-    }, at);
-    if (emailed) db.update(followUpSurveys).set({ emailedAt: at }).where(eq(followUpSurveys.followUpId, followUpId)).run();
+    const emailed = notify(
+      customerId,
+      "survey",
+      {
+        title: `How did we do? Resolved: ${threadTitle}`,
+        path,
+        emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
+      },
+      at,
+    );
+    if (emailed)
+      db.update(followUpSurveys).set({ emailedAt: at }).where(eq(followUpSurveys.followUpId, followUpId)).run();
     return;
   }
-  notify(customerId, "follow-up-resolved", {
-    title: `Resolved: ${threadTitle}`,
-    path,
-    emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has a "still not solved" button that reopens it.`,
-  }, at);
+  notify(
+    customerId,
+    "follow-up-resolved",
+    {
+      title: `Resolved: ${threadTitle}`,
+      path,
+      emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has a "still not solved" button that reopens it.`,
+    },
+    at,
+  );
 }
 
 /** The bell: how many notifications the actor has not read. */
@@ -109,7 +143,13 @@ export function unreadNotificationCount(actor: Actor) {
 export function listNotifications(actor: Actor) {
   ensureSignedIn(actor);
   return getDb()
-    .select({ id: notifications.id, title: notifications.title, kind: notifications.kind, createdAt: notifications.createdAt, readAt: notifications.readAt })
+    .select({
+      id: notifications.id,
+      title: notifications.title,
+      kind: notifications.kind,
+      createdAt: notifications.createdAt,
+      readAt: notifications.readAt,
+    })
     .from(notifications)
     .where(eq(notifications.userId, actor.id))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
@@ -121,9 +161,14 @@ export function listNotifications(actor: Actor) {
 export function openNotification(actor: Actor, notificationId: number) {
   ensureSignedIn(actor);
   return writeUnseenByVisitors(() => {
-    const row = getDb().select().from(notifications).where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id))).get();
+    const row = getDb()
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id)))
+      .get();
     if (!row) throw new NotFoundError("That notification does not exist.");
-    if (!row.readAt) getDb().update(notifications).set({ readAt: now() }).where(eq(notifications.id, notificationId)).run();
+    if (!row.readAt)
+      getDb().update(notifications).set({ readAt: now() }).where(eq(notifications.id, notificationId)).run();
     return row.url;
   });
 }
@@ -131,14 +176,25 @@ export function openNotification(actor: Actor, notificationId: number) {
 export function markAllNotificationsRead(actor: Actor) {
   ensureSignedIn(actor);
   writeUnseenByVisitors(() => {
-    getDb().update(notifications).set({ readAt: now() }).where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt))).run();
+    getDb()
+      .update(notifications)
+      .set({ readAt: now() })
+      .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt)))
+      .run();
   });
 }
 
 /** Which kinds of email the actor gets. */
 export function emailPreferences(actor: Actor) {
   ensureSignedIn(actor);
-  const off = new Set(getDb().select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, actor.id)).all().map((row) => row.kind));
+  const off = new Set(
+    getDb()
+      .select({ kind: emailOptOuts.kind })
+      .from(emailOptOuts)
+      .where(eq(emailOptOuts.userId, actor.id))
+      .all()
+      .map((row) => row.kind),
+  );
   return NOTIFICATION_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
 }
 
@@ -149,7 +205,10 @@ export function saveEmailPreferences(actor: Actor, input: Record<string, string>
   writeUnseenByVisitors(() => {
     const db = getDb();
     for (const kind of NOTIFICATION_KINDS) {
-      if (input[kind] === "on") db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind))).run();
+      if (input[kind] === "on")
+        db.delete(emailOptOuts)
+          .where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)))
+          .run();
       else db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing().run();
     }
   });
@@ -167,7 +226,8 @@ export function readUnsubscribeLink(input: unknown) {
   if (!parsed.success) throw new ValidationError({}, "This unsubscribe link is not valid.");
   const expected = Buffer.from(tokenFor(parsed.data.u, parsed.data.k));
   const given = Buffer.from(parsed.data.t);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new ValidationError({}, "This unsubscribe link is not valid.");
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new ValidationError({}, "This unsubscribe link is not valid.");
   return { userId: parsed.data.u, kind: parsed.data.k };
 }
 
@@ -200,7 +260,11 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
       .orderBy(asc(emailOutbox.id))
       .limit(batchSize)
       .all();
-    for (const row of rows) db.update(emailOutbox).set({ claimedAt: at, attempts: row.attempts + 1 }).where(eq(emailOutbox.id, row.id)).run();
+    for (const row of rows)
+      db.update(emailOutbox)
+        .set({ claimedAt: at, attempts: row.attempts + 1 })
+        .where(eq(emailOutbox.id, row.id))
+        .run();
     return rows;
   });
   let sent = 0;
@@ -222,7 +286,10 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
       failed += 1;
       log.error("email not sent", { emailId: email.id, kind: email.kind, error });
       writeUnseenByVisitors(() => {
-        db.update(emailOutbox).set({ claimedAt: null, lastError: String(error) }).where(eq(emailOutbox.id, email.id)).run();
+        db.update(emailOutbox)
+          .set({ claimedAt: null, lastError: String(error) })
+          .where(eq(emailOutbox.id, email.id))
+          .run();
       });
     }
   }

@@ -40,18 +40,34 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
   return writeTransaction((changed) => {
     changed.thread(threadId);
     const thread = db
-      .select({ authorId: threads.authorId, status: threads.status, lockedAt: threads.lockedAt, visibility: threads.visibility })
+      .select({
+        authorId: threads.authorId,
+        status: threads.status,
+        lockedAt: threads.lockedAt,
+        visibility: threads.visibility,
+      })
       .from(threads)
       .where(eq(threads.id, threadId))
       .get();
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
-    ensure(canAnswerThread(actor, thread), thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.");
+    ensure(
+      canAnswerThread(actor, thread),
+      thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.",
+    );
     consume(`answer:user:${actor.id}`, LIMITS.answer);
     const at = now();
     const state = initialPostState(actor);
     const answer = db
       .insert(posts)
-      .values({ threadId, authorId: actor.id, kind: "answer", bodyMarkdown: body, bodyHtml, createdAt: at, moderationState: state })
+      .values({
+        threadId,
+        authorId: actor.id,
+        kind: "answer",
+        bodyMarkdown: body,
+        bodyHtml,
+        createdAt: at,
+        moderationState: state,
+      })
       .returning({ id: posts.id })
       .get();
     if (state === "held") {
@@ -83,7 +99,10 @@ const editQuestionSchema = z.object({ body: bodySchema, title: titleSchema });
 export function editPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const { kind } = getPostForEdit(actor, postId);
-  const values: { body: string; title?: string } = parseInput(kind === "question" ? editQuestionSchema : editAnswerSchema, input);
+  const values: { body: string; title?: string } = parseInput(
+    kind === "question" ? editQuestionSchema : editAnswerSchema,
+    input,
+  );
   const newTitle = values.title;
   const bodyHtml = renderMarkdown(values.body);
   const db = getDb();
@@ -117,18 +136,30 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
     db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId)).run();
     // The search document holds the question and the solutions; other answers are not in it.
     const inSearchDocument =
-      post.kind === "question" || db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)).get();
+      post.kind === "question" ||
+      db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)).get();
     if (inSearchDocument) indexThread(post.threadId);
     if (post.authorId !== actor.id) {
-      recordAudit(actor, {
-        action: "post.edit",
-        // Labelled with the title after the edit: an edit that removes personal data from a title must not keep it here.
-        subject: { type: "post", id: postId, label: `${post.kind === "question" ? "Question" : "Answer"} in "${newTitle ?? post.title}"` },
-        // The replaced text stays in the revision, where staff can redact it; an unchangeable log
-        // entry holding a copy would keep personal data that staff edited out for good.
-        before: { revision: revision.id },
-        after: { titleChanged: newTitle !== undefined && newTitle !== post.title, bodyChanged: current.bodyMarkdown !== values.body },
-      }, at);
+      recordAudit(
+        actor,
+        {
+          action: "post.edit",
+          // Labelled with the title after the edit: an edit that removes personal data from a title must not keep it here.
+          subject: {
+            type: "post",
+            id: postId,
+            label: `${post.kind === "question" ? "Question" : "Answer"} in "${newTitle ?? post.title}"`,
+          },
+          // The replaced text stays in the revision, where staff can redact it; an unchangeable log
+          // entry holding a copy would keep personal data that staff edited out for good.
+          before: { revision: revision.id },
+          after: {
+            titleChanged: newTitle !== undefined && newTitle !== post.title,
+            bodyChanged: current.bodyMarkdown !== values.body,
+          },
+        },
+        at,
+      );
     }
     return { threadId: post.threadId, slug: threadChanges.slug ?? post.slug, changed: true };
   });
@@ -144,8 +175,21 @@ const redactor = alias(users, "redactor");
  */
 export function getPostHistory(actor: Actor, postId: number) {
   const found = findPostInThread(actor, postId);
-  const { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug } = found;
-  const post = { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug };
+  const { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug } =
+    found;
+  const post = {
+    id,
+    kind,
+    authorId,
+    moderationState,
+    bodyMarkdown,
+    createdAt,
+    editedAt,
+    author,
+    threadId,
+    title,
+    slug,
+  };
   const revisions = getDb()
     .select({
       id: postRevisions.id,
@@ -167,9 +211,19 @@ export function getPostHistory(actor: Actor, postId: number) {
   const readsRedacted = canReadRedactedRevision(actor);
   // Version n was written at previousAuthoredAt and replaced by `editor` at editedAt.
   const versions = [
-    { number: revisions.length + 1, revisionId: null as number | null, title: post.kind === "question" ? post.title : null, bodyMarkdown: post.bodyMarkdown as string | null, writtenAt: post.editedAt ?? post.createdAt, replacedBy: null as string | null, redaction: null as Redaction | null },
+    {
+      number: revisions.length + 1,
+      revisionId: null as number | null,
+      title: post.kind === "question" ? post.title : null,
+      bodyMarkdown: post.bodyMarkdown as string | null,
+      writtenAt: post.editedAt ?? post.createdAt,
+      replacedBy: null as string | null,
+      redaction: null as Redaction | null,
+    },
     ...revisions.map((revision, index) => {
-      const redaction = revision.redactedAt ? { at: revision.redactedAt, by: revision.redactedBy, reason: readsRedacted ? revision.redactionReason : null } : null;
+      const redaction = revision.redactedAt
+        ? { at: revision.redactedAt, by: revision.redactedBy, reason: readsRedacted ? revision.redactionReason : null }
+        : null;
       const hidden = redaction !== null && !readsRedacted;
       return {
         number: revisions.length - index,
@@ -187,18 +241,26 @@ export function getPostHistory(actor: Actor, postId: number) {
 
 type Redaction = { at: Date; by: string | null; reason: string | null };
 
-const redactionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("redact"),
-    revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
-    reason: z.string({ error: "Say why the text is removed." }).trim().min(1, "Say why the text is removed.").max(500, "Keep the reason under 500 characters."),
-  }),
-  z.object({
-    intent: z.literal("unredact"),
-    revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
-    reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
-  }),
-], { error: "Unknown action." });
+const redactionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("redact"),
+      revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+      reason: z
+        .string({ error: "Say why the text is removed." })
+        .trim()
+        .min(1, "Say why the text is removed.")
+        .max(500, "Keep the reason under 500 characters."),
+    }),
+    z.object({
+      intent: z.literal("unredact"),
+      revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+      reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+    }),
+  ],
+  { error: "Unknown action." },
+);
 
 /**
  * Staff remove a past version's text from everyone but staff (personal data), or put it back.
@@ -223,21 +285,31 @@ export function redactRevision(actor: Actor, postId: number, input: unknown) {
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     db.update(postRevisions)
-      .set(redact ? { redactedAt: at, redactedById: actor.id, redactionReason: values.reason } : { redactedAt: null, redactedById: null, redactionReason: null })
+      .set(
+        redact
+          ? { redactedAt: at, redactedById: actor.id, redactionReason: values.reason }
+          : { redactedAt: null, redactedById: null, redactionReason: null },
+      )
       .where(eq(postRevisions.id, revision.id))
       .run();
-    recordAudit(actor, {
-      action: redact ? "revision.redact" : "revision.unredact",
-      subject: { type: "post", id: postId, label: postLabel(post) },
-      reason: values.reason || null,
-      before: { revision: revision.id, redacted: !redact },
-      after: { revision: revision.id, redacted: redact },
-    }, at);
+    recordAudit(
+      actor,
+      {
+        action: redact ? "revision.redact" : "revision.unredact",
+        subject: { type: "post", id: postId, label: postLabel(post) },
+        reason: values.reason || null,
+        before: { revision: revision.id, redacted: !redact },
+        after: { revision: revision.id, redacted: redact },
+      },
+      at,
+    );
     return { changed: true };
   });
 }
 
-const previewSchema = z.object({ body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`) });
+const previewSchema = z.object({
+  body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`),
+});
 
 /**
  * The HTML a post would get, through the same pipeline as saving it (and refused the same way).

@@ -11,7 +11,14 @@
 export type LexiconEntry = { id: number; phrase: string; suggestion: string };
 /** What a staff reply box gets to coach with: the lexicon, and whether the customer sounds upset. */
 export type ReplyCoach = { lexicon: LexiconEntry[]; customerUpset: boolean };
-export type PhraseMatch = { entryId: number; phrase: string; suggestion: string; start: number; end: number; text: string };
+export type PhraseMatch = {
+  entryId: number;
+  phrase: string;
+  suggestion: string;
+  start: number;
+  end: number;
+  text: string;
+};
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 
@@ -41,17 +48,50 @@ export function findLexiconPhrases(text: string, lexicon: LexiconEntry[]): Phras
     if (!pattern) continue;
     for (const found of text.matchAll(pattern)) {
       const start = found.index ?? 0;
-      matches.push({ entryId: entry.id, phrase: entry.phrase, suggestion: entry.suggestion, start, end: start + found[0].length, text: found[0] });
+      matches.push({
+        entryId: entry.id,
+        phrase: entry.phrase,
+        suggestion: entry.suggestion,
+        start,
+        end: start + found[0].length,
+        text: found[0],
+      });
     }
   }
   return matches.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
-const UPSET_WORDS = ["frustrated", "frustrating", "unacceptable", "ridiculous", "furious", "angry", "annoyed", "useless", "terrible", "disappointed", "fed up", "still not working", "waste of"];
+const UPSET_WORDS = [
+  "frustrated",
+  "frustrating",
+  "unacceptable",
+  "ridiculous",
+  "furious",
+  "angry",
+  "annoyed",
+  "useless",
+  "terrible",
+  "disappointed",
+  "fed up",
+  "still not working",
+  "waste of",
+];
 const APOLOGY_WORDS = ["sorry", "apologise", "apologize", "apologies", "apology"];
 const DIAGNOSTIC_QUESTIONS = [
-  "did you", "have you tried", "have you checked", "is it plugged", "plug it in", "turn it off", "restart", "reboot",
-  "power cycle", "which version", "what version", "are you sure", "can you confirm", "could you check",
+  "did you",
+  "have you tried",
+  "have you checked",
+  "is it plugged",
+  "plug it in",
+  "turn it off",
+  "restart",
+  "reboot",
+  "power cycle",
+  "which version",
+  "what version",
+  "are you sure",
+  "can you confirm",
+  "could you check",
 ];
 
 const containsAny = (text: string, phrases: string[]) => {

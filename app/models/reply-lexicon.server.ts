@@ -18,7 +18,12 @@ import { customerSeemsUpset, phraseKey, type ReplyCoach } from "./reply-coach";
 export function listLexicon(actor: Actor) {
   ensure(canModerate(actor), "Only staff can see the reply lexicon.");
   return getDb()
-    .select({ id: replyLexicon.id, phrase: replyLexicon.phrase, suggestion: replyLexicon.suggestion, updatedAt: replyLexicon.updatedAt })
+    .select({
+      id: replyLexicon.id,
+      phrase: replyLexicon.phrase,
+      suggestion: replyLexicon.suggestion,
+      updatedAt: replyLexicon.updatedAt,
+    })
     .from(replyLexicon)
     .orderBy(asc(replyLexicon.phraseKey))
     .all();
@@ -31,12 +36,21 @@ const entrySchema = z.object({
     .min(1, "Enter the phrase to avoid.")
     .max(120, "Keep the phrase under 120 characters.")
     .refine((value) => phraseKey(value).length > 0, "The phrase needs at least one word."),
-  suggestion: z.string().trim().min(1, "Say what to write instead.").max(500, "Keep the suggestion under 500 characters."),
+  suggestion: z
+    .string()
+    .trim()
+    .min(1, "Say what to write instead.")
+    .max(500, "Keep the suggestion under 500 characters."),
 });
 
 function ensureUniquePhrase(key: string, exceptId?: number) {
-  const existing = getDb().select({ id: replyLexicon.id }).from(replyLexicon).where(eq(replyLexicon.phraseKey, key)).get();
-  if (existing && existing.id !== exceptId) throw new ValidationError({ phrase: "That phrase is already in the lexicon." });
+  const existing = getDb()
+    .select({ id: replyLexicon.id })
+    .from(replyLexicon)
+    .where(eq(replyLexicon.phraseKey, key))
+    .get();
+  if (existing && existing.id !== exceptId)
+    throw new ValidationError({ phrase: "That phrase is already in the lexicon." });
 }
 
 export function addLexiconEntry(actor: Actor, input: unknown) {
@@ -53,7 +67,11 @@ export function addLexiconEntry(actor: Actor, input: unknown) {
       .values({ ...values, phraseKey: key, updatedById: actor.id, updatedAt: at })
       .returning({ id: replyLexicon.id })
       .get();
-    recordAudit(actor, { action: "lexicon.add", subject: { type: "lexicon", id: entry.id, label: values.phrase }, after: values }, at);
+    recordAudit(
+      actor,
+      { action: "lexicon.add", subject: { type: "lexicon", id: entry.id, label: values.phrase }, after: values },
+      at,
+    );
     return entry;
   });
 }
@@ -75,13 +93,21 @@ export function updateLexiconEntry(actor: Actor, id: number, input: unknown) {
     if (before.phrase === values.phrase && before.suggestion === values.suggestion) return;
     ensureUniquePhrase(key, id);
     const at = now();
-    getDb().update(replyLexicon).set({ ...values, phraseKey: key, updatedById: actor.id, updatedAt: at }).where(eq(replyLexicon.id, id)).run();
-    recordAudit(actor, {
-      action: "lexicon.update",
-      subject: { type: "lexicon", id, label: values.phrase },
-      before: { phrase: before.phrase, suggestion: before.suggestion },
-      after: values,
-    }, at);
+    getDb()
+      .update(replyLexicon)
+      .set({ ...values, phraseKey: key, updatedById: actor.id, updatedAt: at })
+      .where(eq(replyLexicon.id, id))
+      .run();
+    recordAudit(
+      actor,
+      {
+        action: "lexicon.update",
+        subject: { type: "lexicon", id, label: values.phrase },
+        before: { phrase: before.phrase, suggestion: before.suggestion },
+        after: values,
+      },
+      at,
+    );
   });
 }
 
@@ -120,6 +146,9 @@ export function replyCoachForThread(actor: Actor, threadId: number): ReplyCoach 
     .all()
     .map((post) => post.body)
     .join("\n");
-  const lexicon = db.select({ id: replyLexicon.id, phrase: replyLexicon.phrase, suggestion: replyLexicon.suggestion }).from(replyLexicon).all();
+  const lexicon = db
+    .select({ id: replyLexicon.id, phrase: replyLexicon.phrase, suggestion: replyLexicon.suggestion })
+    .from(replyLexicon)
+    .all();
   return { lexicon, customerUpset: customerSeemsUpset(askerText) };
 }

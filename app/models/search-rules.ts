@@ -12,10 +12,7 @@ export const SIMILAR_LIMIT = 5;
 
 /** Query-string options of /search. Filters that make no sense fall back; only an overlong query is an error. */
 export const searchQuerySchema = z.object({
-  q: z
-    .string()
-    .max(MAX_QUERY_LENGTH, `Keep your search under ${MAX_QUERY_LENGTH} characters.`)
-    .default(""),
+  q: z.string().max(MAX_QUERY_LENGTH, `Keep your search under ${MAX_QUERY_LENGTH} characters.`).default(""),
   type: z.enum(SEARCH_TYPES).catch("all"),
   tag: z.string().trim().toLowerCase().max(40).optional().catch(undefined),
   category: z.string().trim().toLowerCase().max(60).optional().catch(undefined),
@@ -57,4 +54,3 @@ export type ArticleHit = {
 };
 
 export type SearchHit = ThreadHit | ArticleHit;
-

@@ -83,7 +83,9 @@ function ensureSqlFunctions() {
   const sqlite = getSqlite();
   if (functionsRegistered.has(sqlite)) return;
   sqlite.function("hearth_plain_text", { deterministic: true }, (html: unknown) => plainText(String(html ?? "")));
-  sqlite.function("hearth_compounds", { deterministic: true }, (text: unknown) => hyphenatedCompounds(String(text ?? "")));
+  sqlite.function("hearth_compounds", { deterministic: true }, (text: unknown) =>
+    hyphenatedCompounds(String(text ?? "")),
+  );
   sqlite.function("hearth_facet", { deterministic: true, varargs: true }, (kind: unknown, ...values: unknown[]) =>
     values
       .flatMap((value) => String(value ?? "").split(","))
@@ -176,7 +178,10 @@ type RankedRow = { id: number; score: number };
  */
 function rank(table: "search_threads" | "search_articles", match: string, limit: number) {
   const weights = table === "search_threads" ? THREAD_WEIGHTS : ARTICLE_WEIGHTS;
-  const boost = table === "search_threads" ? "coalesce((SELECT boost FROM search_thread_boosts WHERE thread_id = id), 1.0)" : String(ARTICLE_BOOST);
+  const boost =
+    table === "search_threads"
+      ? "coalesce((SELECT boost FROM search_thread_boosts WHERE thread_id = id), 1.0)"
+      : String(ARTICLE_BOOST);
   const rows = preparedStatement(
     `SELECT id, relevance * ${boost} AS score FROM (
        SELECT rowid AS id, bm25(${table}, ${weights}) AS relevance FROM ${table}
@@ -212,7 +217,8 @@ function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery,
   const filters = facetClause(facets);
   const full = `{title summary body aliases} : (${expression})${filters}`;
   if (isStaff(actor)) return full;
-  if (isCustomer(actor)) return `${full} AND facets : ("${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}")`;
+  if (isCustomer(actor))
+    return `${full} AND facets : ("${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}")`;
   return (
     `(${full} AND facets : "${facetToken("aud", "public")}") OR ` +
     `({title summary} : (${expression})${filters} AND facets : "${facetToken("aud", "customers")}")`
@@ -271,7 +277,12 @@ function threadHits(expression: string, ids: number[]): Map<number, ThreadHit> {
 function articleHits(actor: Actor, expression: string, ids: number[]): Map<number, ArticleHit> {
   if (ids.length === 0) return new Map();
   const rows = getDb()
-    .select({ id: kbArticles.id, slug: kbArticles.slug, audience: kbArticles.audience, categoryName: kbArticles.categoryName })
+    .select({
+      id: kbArticles.id,
+      slug: kbArticles.slug,
+      audience: kbArticles.audience,
+      categoryName: kbArticles.categoryName,
+    })
     .from(kbArticles)
     .where(inArray(kbArticles.id, ids))
     .all();
@@ -283,7 +294,16 @@ function articleHits(actor: Actor, expression: string, ids: number[]): Map<numbe
               (SELECT group_concat(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.rowid) AS tags
        FROM search_articles WHERE search_articles MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
     )
-      .all(HIT_START, HIT_END, HIT_START, HIT_END, HIT_START, HIT_END, `{title summary body aliases} : (${expression})`, JSON.stringify(ids))
+      .all(
+        HIT_START,
+        HIT_END,
+        HIT_START,
+        HIT_END,
+        HIT_START,
+        HIT_END,
+        `{title summary body aliases} : (${expression})`,
+        JSON.stringify(ids),
+      )
       .map((text) => [Number(text.id), text]),
   );
   const hits = new Map<number, ArticleHit>();
@@ -342,8 +362,15 @@ export function searchSite(actor: Actor, input: unknown): SearchResults {
   ].sort((a, b) => a.score - b.score || b.id - a.id);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
   const pageRows = merged.slice(start, start + RESULTS_PER_PAGE);
-  const threadMap = threadHits(expression, pageRows.filter((row) => row.type === "question").map((row) => row.id));
-  const articleMap = articleHits(actor, expression, pageRows.filter((row) => row.type === "article").map((row) => row.id));
+  const threadMap = threadHits(
+    expression,
+    pageRows.filter((row) => row.type === "question").map((row) => row.id),
+  );
+  const articleMap = articleHits(
+    actor,
+    expression,
+    pageRows.filter((row) => row.type === "article").map((row) => row.id),
+  );
   const hits = pageRows
     .map((row) => (row.type === "question" ? threadMap.get(row.id) : articleMap.get(row.id)))
     .filter((hit): hit is SearchHit => hit !== undefined);
@@ -364,16 +391,33 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
   if (!expression) return [];
   const threadMatchExpression = threadMatch(expression, { solved: true });
   // Suggestions are for reading now: only articles this actor can open.
-  const readable = isStaff(actor) ? "" : isCustomer(actor) ? `"${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}"` : `"${facetToken("aud", "public")}"`;
+  const readable = isStaff(actor)
+    ? ""
+    : isCustomer(actor)
+      ? `"${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}"`
+      : `"${facetToken("aud", "public")}"`;
   const articleMatchExpression = `{title summary body aliases} : (${expression})${readable ? ` AND facets : (${readable})` : ""}`;
   const merged = [
-    ...rank("search_threads", threadMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({ ...row, type: "question" as const })),
-    ...rank("search_articles", articleMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({ ...row, type: "article" as const })),
+    ...rank("search_threads", threadMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({
+      ...row,
+      type: "question" as const,
+    })),
+    ...rank("search_articles", articleMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({
+      ...row,
+      type: "article" as const,
+    })),
   ]
     .sort((a, b) => a.score - b.score || b.id - a.id)
     .slice(0, SIMILAR_LIMIT);
-  const threadMap = threadHits(expression, merged.filter((row) => row.type === "question").map((row) => row.id));
-  const articleMap = articleHits(actor, expression, merged.filter((row) => row.type === "article").map((row) => row.id));
+  const threadMap = threadHits(
+    expression,
+    merged.filter((row) => row.type === "question").map((row) => row.id),
+  );
+  const articleMap = articleHits(
+    actor,
+    expression,
+    merged.filter((row) => row.type === "article").map((row) => row.id),
+  );
   return merged
     .map((row) => (row.type === "question" ? threadMap.get(row.id) : articleMap.get(row.id)))
     .filter((hit): hit is SearchHit => hit !== undefined);
@@ -382,7 +426,13 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
 /** What /search shows before anything is typed: the most useful solved threads. */
 export function popularSolvedThreads(limit = 10) {
   return getDb()
-    .select({ id: threads.id, title: threads.title, slug: threads.slug, answerCount: threads.answerCount, author: users.username })
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      answerCount: threads.answerCount,
+      author: users.username,
+    })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
     .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible")))

@@ -64,14 +64,17 @@ function figures(rows: Row[], from: Date, to: Date): ReportFigures {
   const opened = rows.filter((row) => inWeek(row.openedAt));
   const resolved = rows.filter((row) => inWeek(row.resolvedAt));
   const withinTarget = resolved.filter(
-    (row) => row.resolvedAt! <= row.resolutionDueAt && (row.firstRespondedAt ?? row.resolvedAt!) <= row.firstResponseDueAt,
+    (row) =>
+      row.resolvedAt! <= row.resolutionDueAt && (row.firstRespondedAt ?? row.resolvedAt!) <= row.firstResponseDueAt,
   );
   const surveyed = resolved.filter((row) => row.surveyCreatedAt !== null);
   const rated = surveyed.filter((row) => row.rating !== null);
   return {
     opened: opened.length,
     resolved: resolved.length,
-    medianFirstResponseMs: median(opened.filter((row) => row.firstRespondedAt).map((row) => elapsed(row.openedAt, row.firstRespondedAt!))),
+    medianFirstResponseMs: median(
+      opened.filter((row) => row.firstRespondedAt).map((row) => elapsed(row.openedAt, row.firstRespondedAt!)),
+    ),
     medianResolutionMs: median(resolved.map((row) => elapsed(row.openedAt, row.resolvedAt!))),
     withinTargetShare: share(withinTarget.length, resolved.length),
     satisfactionAverage: rated.length ? rated.reduce((sum, row) => sum + row.rating!, 0) / rated.length : null,
@@ -108,14 +111,25 @@ export function supportReport(actor: Actor, input: unknown) {
       ),
     )
     .all();
-  const categoryList = db.select({ slug: categories.slug, name: categories.name }).from(categories).orderBy(categories.position).all();
+  const categoryList = db
+    .select({ slug: categories.slug, name: categories.name })
+    .from(categories)
+    .orderBy(categories.position)
+    .all();
   const shown = query.category ? categoryList.filter((category) => category.slug === query.category) : categoryList;
   const byWeek = weeks.map((start) => {
     const end = new Date(start.getTime() + WEEK);
     return {
       weekStart: start,
       all: figures(rows, start, end),
-      categories: shown.map((category) => ({ ...category, ...figures(rows.filter((row) => row.categorySlug === category.slug), start, end) })),
+      categories: shown.map((category) => ({
+        ...category,
+        ...figures(
+          rows.filter((row) => row.categorySlug === category.slug),
+          start,
+          end,
+        ),
+      })),
     };
   });
 
@@ -126,7 +140,12 @@ export function supportReport(actor: Actor, input: unknown) {
     .innerJoin(tags, eq(tags.id, threadTags.tagId))
     .innerJoin(threads, eq(threads.id, threadTags.threadId))
     .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(and(inArray(threads.status, ["open", "answered"]), query.category ? eq(categories.slug, query.category) : undefined))
+    .where(
+      and(
+        inArray(threads.status, ["open", "answered"]),
+        query.category ? eq(categories.slug, query.category) : undefined,
+      ),
+    )
     .groupBy(tags.name)
     .orderBy(desc(count()), tags.name)
     .limit(10)
@@ -137,7 +156,14 @@ export function supportReport(actor: Actor, input: unknown) {
     query,
     weeks: byWeek,
     total: figures(rows, from, end),
-    byCategory: shown.map((category) => ({ ...category, ...figures(rows.filter((row) => row.categorySlug === category.slug), from, end) })),
+    byCategory: shown.map((category) => ({
+      ...category,
+      ...figures(
+        rows.filter((row) => row.categorySlug === category.slug),
+        from,
+        end,
+      ),
+    })),
     hotTags,
     categories: categoryList,
   };
@@ -149,7 +175,8 @@ const percent = (value: number | null) => (value === null ? "" : (value * 100).t
 /** The report as CSV: one row per week and category, plus an "all" row per week. */
 export function supportReportCsv(actor: Actor, input: unknown) {
   const report = supportReport(actor, input);
-  const header = "week_start,category,opened,resolved,median_first_response_hours,median_resolution_hours,within_target_percent,satisfaction_average,survey_response_percent";
+  const header =
+    "week_start,category,opened,resolved,median_first_response_hours,median_resolution_hours,within_target_percent,satisfaction_average,survey_response_percent";
   const line = (week: Date, category: string, f: ReportFigures) =>
     [
       week.toISOString().slice(0, 10),
@@ -162,7 +189,9 @@ export function supportReportCsv(actor: Actor, input: unknown) {
       f.satisfactionAverage === null ? "" : f.satisfactionAverage.toFixed(2),
       percent(f.surveyResponseRate),
     ].join(",");
-  const lines = report.weeks.flatMap((week) => [line(week.weekStart, "all", week.all), ...week.categories.map((c) => line(week.weekStart, c.slug, c))]);
+  const lines = report.weeks.flatMap((week) => [
+    line(week.weekStart, "all", week.all),
+    ...week.categories.map((c) => line(week.weekStart, c.slug, c)),
+  ]);
   return [header, ...lines].join("\n") + "\n";
 }
-

@@ -6,7 +6,12 @@ export const DEFAULT_TARGETS = { firstResponseMinutes: 24 * 60, resolutionMinute
 export const NEARLY_BREACHED_MS = 2 * 3600_000;
 export const QUEUE_PAGE_SIZE = 25;
 
-export const STATUS_LABELS = { new: "New", open: "Open", waiting: "Waiting on customer", resolved: "Resolved" } as const;
+export const STATUS_LABELS = {
+  new: "New",
+  open: "Open",
+  waiting: "Waiting on customer",
+  resolved: "Resolved",
+} as const;
 export const PRIORITY_LABELS = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" } as const;
 
 /** Query-string options of /support; anything unusable falls back to the default. */

@@ -51,7 +51,13 @@ import {
 } from "./follow-up-state.server";
 import { notify } from "./notification.server";
 import { postAnswer } from "./post.server";
-import { DEFAULT_TARGETS, NEARLY_BREACHED_MS, QUEUE_PAGE_SIZE, supportQueueQuerySchema, type SupportQueueQuery } from "./support-rules";
+import {
+  DEFAULT_TARGETS,
+  NEARLY_BREACHED_MS,
+  QUEUE_PAGE_SIZE,
+  supportQueueQuerySchema,
+  type SupportQueueQuery,
+} from "./support-rules";
 import { bodySchema, getThreadPage } from "./thread.server";
 
 const MINUTE = 60_000;
@@ -66,7 +72,11 @@ function targetsFor(categoryId: number) {
 /** Inserts a follow-up for `threadId` unless one is active; returns it, or null when there already was one. */
 function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member | null, at: Date) {
   const db = getDb();
-  const thread = db.select({ id: threads.id, title: threads.title, authorId: threads.authorId, categoryId: threads.categoryId }).from(threads).where(eq(threads.id, threadId)).get();
+  const thread = db
+    .select({ id: threads.id, title: threads.title, authorId: threads.authorId, categoryId: threads.categoryId })
+    .from(threads)
+    .where(eq(threads.id, threadId))
+    .get();
   if (!thread) throw new NotFoundError("That question does not exist.");
   if (activeFollowUpFor(threadId)) return null;
   const targets = targetsFor(thread.categoryId);
@@ -96,11 +106,16 @@ function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member
     .returning()
     .get();
   writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
-  notify(thread.authorId, "follow-up-opened", {
-    title: `Support is following up: ${thread.title}`,
-    path: `/support/${followUp.id}`,
-    emailText: `Our support team is following up your question "${thread.title}". You can see who has it and when to expect a reply here:`,
-  }, at);
+  notify(
+    thread.authorId,
+    "follow-up-opened",
+    {
+      title: `Support is following up: ${thread.title}`,
+      path: `/support/${followUp.id}`,
+      emailText: `Our support team is following up your question "${thread.title}". You can see who has it and when to expect a reply here:`,
+    },
+    at,
+  );
   return followUp;
 }
 
@@ -109,7 +124,11 @@ export function requestFollowUp(actor: Actor, threadId: number) {
   ensureSignedIn(actor);
   return writeTransaction((changed) => {
     changed.thread(threadId);
-    const thread = getDb().select({ authorId: threads.authorId, visibility: threads.visibility }).from(threads).where(eq(threads.id, threadId)).get();
+    const thread = getDb()
+      .select({ authorId: threads.authorId, visibility: threads.visibility })
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .get();
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(canRequestFollowUp(actor, thread), "Only the customer who asked can ask for a follow-up.");
     consume(`follow-up:user:${actor.id}`, LIMITS.followUpRequest);
@@ -128,7 +147,11 @@ export function escalateThread(actor: Actor, threadId: number) {
     const existing = activeFollowUpFor(threadId);
     if (existing) return { followUpId: existing.id, opened: false };
     const followUp = openFollowUp(threadId, "staff", actor, now())!;
-    recordAudit(actor, { action: "follow-up.escalate", subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` }, after: { threadId } });
+    recordAudit(actor, {
+      action: "follow-up.escalate",
+      subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` },
+      after: { threadId },
+    });
     return { followUpId: followUp.id, opened: true };
   });
 }
@@ -190,7 +213,8 @@ function findFollowUp(actor: Actor, followUpId: number) {
     .get();
   // Existence is private: a customer asking for someone else's follow-up gets a 404, and so does
   // anyone asking for one whose thread they may no longer see (a deleted question).
-  if (!row || !canViewFollowUp(actor, row.followUp) || !canSeeThread(actor, row.thread)) throw new NotFoundError("That follow-up does not exist.");
+  if (!row || !canViewFollowUp(actor, row.followUp) || !canSeeThread(actor, row.thread))
+    throw new NotFoundError("That follow-up does not exist.");
   return row.followUp;
 }
 
@@ -217,17 +241,30 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
       const assignee =
         values.intent === "take"
           ? actor
-          : db.select({ id: users.id, username: users.username, role: users.role }).from(users).where(eq(users.username, values.assignee ?? "")).get();
-      if (!assignee || !isStaff({ kind: "user", ...assignee, suspendedUntil: null })) throw new ConflictError("Assign it to a member of staff.");
+          : db
+              .select({ id: users.id, username: users.username, role: users.role })
+              .from(users)
+              .where(eq(users.username, values.assignee ?? ""))
+              .get();
+      if (!assignee || !isStaff({ kind: "user", ...assignee, suspendedUntil: null }))
+        throw new ConflictError("Assign it to a member of staff.");
       if (followUp.assigneeId !== assignee.id) {
-        followUp = db.update(followUps).set({ assigneeId: assignee.id, updatedAt: at }).where(eq(followUps.id, followUp.id)).returning().get();
+        followUp = db
+          .update(followUps)
+          .set({ assigneeId: assignee.id, updatedAt: at })
+          .where(eq(followUps.id, followUp.id))
+          .returning()
+          .get();
         writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);
       }
       if (followUp.status === "new") changeFollowUpStatus(followUp, "open", actor.id, at);
     } else if (values.intent === "priority") {
       if (!values.priority) throw new ConflictError("Choose a priority.");
       if (values.priority !== followUp.priority) {
-        db.update(followUps).set({ priority: values.priority, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
+        db.update(followUps)
+          .set({ priority: values.priority, updatedAt: at })
+          .where(eq(followUps.id, followUp.id))
+          .run();
         writeFollowUpEvent(followUp.id, actor.id, "priority", `${followUp.priority} → ${values.priority}`, at);
       }
     } else {
@@ -239,7 +276,16 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
     }
     const after = workedFields(db.select().from(followUps).where(eq(followUps.id, followUp.id)).get()!);
     if (JSON.stringify(before) !== JSON.stringify(after)) {
-      recordAudit(actor, { action: "follow-up.update", subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` }, before, after }, at);
+      recordAudit(
+        actor,
+        {
+          action: "follow-up.update",
+          subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` },
+          before,
+          after,
+        },
+        at,
+      );
     }
     return { followUpId: followUp.id };
   });
@@ -247,7 +293,10 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
 
 /** What staff change on a follow-up, as the audit log keeps it. */
 const workedFields = (followUp: FollowUpRow) => ({
-  assignee: followUp.assigneeId ? (getDb().select({ username: users.username }).from(users).where(eq(users.id, followUp.assigneeId)).get()?.username ?? null) : null,
+  assignee: followUp.assigneeId
+    ? (getDb().select({ username: users.username }).from(users).where(eq(users.id, followUp.assigneeId)).get()
+        ?.username ?? null)
+    : null,
   priority: followUp.priority,
   status: followUp.status,
 });
@@ -278,7 +327,9 @@ export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown
       postId = postAnswer(actor, followUp.threadId, { body: values.body }).postId;
     } else {
       consume(`private-message:user:${actor.id}`, LIMITS.answer);
-      db.insert(privateMessages).values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at }).run();
+      db.insert(privateMessages)
+        .values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at })
+        .run();
       writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
       recordReplyOnFollowUp(followUp.threadId, actor, at);
     }
@@ -303,7 +354,10 @@ export function addInternalNote(actor: Actor, followUpId: number, input: unknown
     changed.thread(followUp.threadId);
     consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
-    getDb().insert(followUpNotes).values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at }).run();
+    getDb()
+      .insert(followUpNotes)
+      .values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at })
+      .run();
     writeFollowUpEvent(followUp.id, actor.id, "note", "", at);
     return { followUpId };
   });
@@ -318,7 +372,10 @@ export function reopenFollowUp(actor: Actor, followUpId: number) {
     if (followUp.status !== "resolved") return { followUpId };
     if (activeFollowUpFor(followUp.threadId)) throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
-    const targets = targetsFor(getDb().select({ categoryId: threads.categoryId }).from(threads).where(eq(threads.id, followUp.threadId)).get()!.categoryId);
+    const targets = targetsFor(
+      getDb().select({ categoryId: threads.categoryId }).from(threads).where(eq(threads.id, followUp.threadId)).get()!
+        .categoryId,
+    );
     getDb()
       .update(followUps)
       .set({ resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
@@ -330,7 +387,11 @@ export function reopenFollowUp(actor: Actor, followUpId: number) {
 }
 
 const ratingSchema = z.object({
-  rating: z.coerce.number({ error: "Choose from 1 to 5." }).int("Choose from 1 to 5.").min(1, "Choose from 1 to 5.").max(5, "Choose from 1 to 5."),
+  rating: z.coerce
+    .number({ error: "Choose from 1 to 5." })
+    .int("Choose from 1 to 5.")
+    .min(1, "Choose from 1 to 5.")
+    .max(5, "Choose from 1 to 5."),
   comment: z
     .string()
     .trim()
@@ -351,7 +412,11 @@ export function rateFollowUp(actor: Actor, followUpId: number, input: unknown) {
     if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");
     if (survey.answeredAt) throw new ConflictError("You have already rated this follow-up. Thank you!");
     const at = now();
-    getDb().update(followUpSurveys).set({ rating: values.rating, comment: values.comment, answeredAt: at }).where(eq(followUpSurveys.followUpId, followUpId)).run();
+    getDb()
+      .update(followUpSurveys)
+      .set({ rating: values.rating, comment: values.comment, answeredAt: at })
+      .where(eq(followUpSurveys.followUpId, followUpId))
+      .run();
     writeFollowUpEvent(followUpId, actor.id, "rated", `${values.rating} of 5`, at);
     return { followUpId };
   });
@@ -394,14 +459,25 @@ function withTiming<T extends Parameters<typeof timeLeftMs>[0]>(row: T, at: Date
 }
 
 /** Follow-up rows as pages show them: with their timing and the assignee's name (one query for all). */
-function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigneeId: number | null }>(rows: T[], at: Date) {
+function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigneeId: number | null }>(
+  rows: T[],
+  at: Date,
+) {
   const wanted = [...new Set(rows.map((row) => row.assigneeId).filter((id): id is number => id !== null))];
   const names = new Map(
     wanted.length === 0
       ? []
-      : getDb().select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, wanted)).all().map((u) => [u.id, u.username]),
+      : getDb()
+          .select({ id: users.id, username: users.username })
+          .from(users)
+          .where(inArray(users.id, wanted))
+          .all()
+          .map((u) => [u.id, u.username]),
   );
-  return rows.map((row) => ({ ...withTiming(row, at), assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null }));
+  return rows.map((row) => ({
+    ...withTiming(row, at),
+    assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null,
+  }));
 }
 
 /** Usernames of everyone a follow-up can be assigned to. */
@@ -429,7 +505,8 @@ export function listSupportQueue(actor: Actor, input: unknown) {
   if (query.category) conditions.push(eq(categories.slug, query.category));
   if (query.assignee === "me") conditions.push(eq(followUps.assigneeId, actor.id));
   else if (query.assignee === "nobody") conditions.push(isNull(followUps.assigneeId));
-  else if (query.assignee) conditions.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
+  else if (query.assignee)
+    conditions.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
   const dueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${followUps.firstResponseDueAt} ELSE ${followUps.resolutionDueAt} END - coalesce(${followUps.pausedAt}, ${at.getTime()})`;
   const rows = db
     .select(queueColumns)
@@ -443,18 +520,18 @@ export function listSupportQueue(actor: Actor, input: unknown) {
     .offset((query.page - 1) * QUEUE_PAGE_SIZE)
     .all();
   const page = rows.slice(0, QUEUE_PAGE_SIZE);
-  const counts = db
-    .select({ status: followUps.status, n: count() })
-    .from(followUps)
-    .groupBy(followUps.status)
-    .all();
+  const counts = db.select({ status: followUps.status, n: count() }).from(followUps).groupBy(followUps.status).all();
   return {
     query,
     items: presentFollowUps(page, at),
     hasNextPage: rows.length > QUEUE_PAGE_SIZE,
     counts: Object.fromEntries(counts.map((row) => [row.status, row.n])) as Partial<Record<string, number>>,
     staff: staffUsernames(),
-    categories: db.select({ slug: categories.slug, name: categories.name }).from(categories).orderBy(asc(categories.position)).all(),
+    categories: db
+      .select({ slug: categories.slug, name: categories.name })
+      .from(categories)
+      .orderBy(asc(categories.position))
+      .all(),
   };
 }
 
@@ -472,14 +549,25 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
     .get()!;
   const authorColumns = { username: users.username, role: users.role };
   const messages = db
-    .select({ id: privateMessages.id, bodyHtml: privateMessages.bodyHtml, createdAt: privateMessages.createdAt, ...authorColumns })
+    .select({
+      id: privateMessages.id,
+      bodyHtml: privateMessages.bodyHtml,
+      createdAt: privateMessages.createdAt,
+      ...authorColumns,
+    })
     .from(privateMessages)
     .innerJoin(users, eq(users.id, privateMessages.authorId))
     .where(eq(privateMessages.followUpId, followUpId))
     .orderBy(asc(privateMessages.createdAt), asc(privateMessages.id))
     .all();
   const events = db
-    .select({ id: followUpEvents.id, kind: followUpEvents.kind, detail: followUpEvents.detail, createdAt: followUpEvents.createdAt, actor: users.username })
+    .select({
+      id: followUpEvents.id,
+      kind: followUpEvents.kind,
+      detail: followUpEvents.detail,
+      createdAt: followUpEvents.createdAt,
+      actor: users.username,
+    })
     .from(followUpEvents)
     .leftJoin(users, eq(users.id, followUpEvents.actorId))
     // Customers do not learn that an internal note was written.
@@ -488,7 +576,12 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
     .all();
   const notes = staffView
     ? db
-        .select({ id: followUpNotes.id, bodyHtml: followUpNotes.bodyHtml, createdAt: followUpNotes.createdAt, ...authorColumns })
+        .select({
+          id: followUpNotes.id,
+          bodyHtml: followUpNotes.bodyHtml,
+          createdAt: followUpNotes.createdAt,
+          ...authorColumns,
+        })
         .from(followUpNotes)
         .innerJoin(users, eq(users.id, followUpNotes.authorId))
         .where(eq(followUpNotes.followUpId, followUpId))
@@ -498,14 +591,26 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
   const history = staffView
     ? {
         threads: db
-          .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, createdAt: threads.createdAt })
+          .select({
+            id: threads.id,
+            title: threads.title,
+            slug: threads.slug,
+            status: threads.status,
+            createdAt: threads.createdAt,
+          })
           .from(threads)
           .where(and(eq(threads.authorId, customer.id), ne(threads.id, followUp.threadId)))
           .orderBy(desc(threads.createdAt))
           .limit(10)
           .all(),
         followUps: db
-          .select({ id: followUps.id, status: followUps.status, openedAt: followUps.openedAt, threadTitle: threads.title, rating: followUpSurveys.rating })
+          .select({
+            id: followUps.id,
+            status: followUps.status,
+            openedAt: followUps.openedAt,
+            threadTitle: threads.title,
+            rating: followUpSurveys.rating,
+          })
           .from(followUps)
           .innerJoin(threads, eq(threads.id, followUps.threadId))
           .leftJoin(followUpSurveys, eq(followUpSurveys.followUpId, followUps.id))
@@ -516,7 +621,11 @@ export function getFollowUpPage(actor: Actor, followUpId: number) {
       }
     : null;
   const survey = db
-    .select({ rating: followUpSurveys.rating, comment: followUpSurveys.comment, answeredAt: followUpSurveys.answeredAt })
+    .select({
+      rating: followUpSurveys.rating,
+      comment: followUpSurveys.comment,
+      answeredAt: followUpSurveys.answeredAt,
+    })
     .from(followUpSurveys)
     .where(eq(followUpSurveys.followUpId, followUpId))
     .get();
@@ -567,8 +676,16 @@ export function threadSupportState(actor: Actor, thread: { id: number; authorId:
 
 const targetSchema = z.object({
   category: z.string().trim().min(1, "Choose a category."),
-  firstResponseHours: z.coerce.number({ error: "Give a number of hours." }).int("Whole hours.").min(1, "At least 1 hour.").max(24 * 30, "At most 30 days."),
-  resolutionHours: z.coerce.number({ error: "Give a number of hours." }).int("Whole hours.").min(1, "At least 1 hour.").max(24 * 90, "At most 90 days."),
+  firstResponseHours: z.coerce
+    .number({ error: "Give a number of hours." })
+    .int("Whole hours.")
+    .min(1, "At least 1 hour.")
+    .max(24 * 30, "At most 30 days."),
+  resolutionHours: z.coerce
+    .number({ error: "Give a number of hours." })
+    .int("Whole hours.")
+    .min(1, "At least 1 hour.")
+    .max(24 * 90, "At most 90 days."),
 });
 
 /** Admins set a category's response-time targets. */
@@ -577,11 +694,23 @@ export function setCategoryTargets(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(targetSchema, input);
   return writeTransaction(() => {
-    const category = getDb().select({ id: categories.id, name: categories.name }).from(categories).where(eq(categories.slug, values.category)).get();
+    const category = getDb()
+      .select({ id: categories.id, name: categories.name })
+      .from(categories)
+      .where(eq(categories.slug, values.category))
+      .get();
     if (!category) throw new NotFoundError("That category does not exist.");
-    const row = { categoryId: category.id, firstResponseMinutes: values.firstResponseHours * 60, resolutionMinutes: values.resolutionHours * 60 };
+    const row = {
+      categoryId: category.id,
+      firstResponseMinutes: values.firstResponseHours * 60,
+      resolutionMinutes: values.resolutionHours * 60,
+    };
     const { firstResponseMinutes, resolutionMinutes } = targetsFor(category.id);
-    getDb().insert(categoryTargets).values(row).onConflictDoUpdate({ target: categoryTargets.categoryId, set: row }).run();
+    getDb()
+      .insert(categoryTargets)
+      .values(row)
+      .onConflictDoUpdate({ target: categoryTargets.categoryId, set: row })
+      .run();
     recordAudit(actor, {
       action: "targets.update",
       subject: { type: "category", id: category.id, label: category.name },
@@ -595,7 +724,12 @@ export function setCategoryTargets(actor: Actor, input: unknown) {
 export function listCategoryTargets(actor: Actor) {
   ensure(canSetResponseTargets(actor), "Only admins can see response-time settings.");
   return getDb()
-    .select({ slug: categories.slug, name: categories.name, firstResponseMinutes: categoryTargets.firstResponseMinutes, resolutionMinutes: categoryTargets.resolutionMinutes })
+    .select({
+      slug: categories.slug,
+      name: categories.name,
+      firstResponseMinutes: categoryTargets.firstResponseMinutes,
+      resolutionMinutes: categoryTargets.resolutionMinutes,
+    })
     .from(categories)
     .leftJoin(categoryTargets, eq(categoryTargets.categoryId, categories.id))
     .orderBy(asc(categories.position))

@@ -10,7 +10,6 @@ import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { canViewThread, ensure, type Actor } from "~/lib/permissions.server";
 import { MAX_TAGS_PER_THREAD } from "./community-rules";
 
-
 export function listCategories() {
   return getDb().select().from(categories).orderBy(asc(categories.position), asc(categories.name)).all();
 }
@@ -37,7 +36,14 @@ export function getTag(actor: Actor, name: string) {
 
 /** Splits "a, b ,c" into distinct lower-case names and resolves each to an existing tag. */
 export function resolveTagList(raw: string) {
-  const names = [...new Set(raw.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   if (names.length > MAX_TAGS_PER_THREAD) {
     throw new ValidationError({ tags: `Use at most ${MAX_TAGS_PER_THREAD} tags.` });
   }
@@ -76,5 +82,9 @@ export function createCategory(values: { slug: string; name: string; description
 }
 
 export function createTag(values: { name: string; description?: string }) {
-  return getDb().insert(tags).values({ ...values, name: values.name.toLowerCase() }).returning().get();
+  return getDb()
+    .insert(tags)
+    .values({ ...values, name: values.name.toLowerCase() })
+    .returning()
+    .get();
 }

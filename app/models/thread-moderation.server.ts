@@ -105,7 +105,8 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
     const before = threadState(threadId);
     const tagsBefore = tagsByThread([threadId]).get(threadId) ?? [];
     const at = now();
-    const update = (changes: Partial<typeof threads.$inferInsert>) => db.update(threads).set(changes).where(eq(threads.id, threadId)).run();
+    const update = (changes: Partial<typeof threads.$inferInsert>) =>
+      db.update(threads).set(changes).where(eq(threads.id, threadId)).run();
     let auditReason: string | null = null;
     let reindex = false;
 
@@ -139,11 +140,22 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
         reindex = before.duplicateOfId !== null;
         break;
       case "duplicate": {
-        const original = db.select({ id: threads.id, title: threads.title, visibility: threads.visibility, duplicateOfId: threads.duplicateOfId }).from(threads).where(eq(threads.id, values.original)).get();
-        if (!original || original.visibility !== "visible") throw new ValidationError({ original: "There is no such question to point to." });
+        const original = db
+          .select({
+            id: threads.id,
+            title: threads.title,
+            visibility: threads.visibility,
+            duplicateOfId: threads.duplicateOfId,
+          })
+          .from(threads)
+          .where(eq(threads.id, values.original))
+          .get();
+        if (!original || original.visibility !== "visible")
+          throw new ValidationError({ original: "There is no such question to point to." });
         // Point at the end of a chain, so a duplicate never leads to another duplicate.
         const targetId = original.duplicateOfId ?? original.id;
-        if (targetId === threadId) throw new ValidationError({ original: "A question cannot be a duplicate of itself." });
+        if (targetId === threadId)
+          throw new ValidationError({ original: "A question cannot be a duplicate of itself." });
         const targetTitle = targetId === original.id ? original.title : threadState(targetId).title;
         update({ status: "closed", closedReason: `Duplicate of "${targetTitle}"`, duplicateOfId: targetId });
         auditReason = `Duplicate of #${targetId}`;
@@ -151,7 +163,11 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
         break;
       }
       case "move": {
-        const category = db.select({ id: categories.id }).from(categories).where(eq(categories.slug, values.category)).get();
+        const category = db
+          .select({ id: categories.id })
+          .from(categories)
+          .where(eq(categories.slug, values.category))
+          .get();
         if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
         if (category.id === before.categoryId) return { changed: false };
         update({ categoryId: category.id });
@@ -164,14 +180,28 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
         const added = chosen.filter((tag) => !tagsBefore.includes(tag.name));
         if (removed.length === 0 && added.length === 0) return { changed: false };
         db.delete(threadTags).where(eq(threadTags.threadId, threadId)).run();
-        if (chosen.length > 0) db.insert(threadTags).values(chosen.map((tag) => ({ threadId, tagId: tag.id }))).run();
+        if (chosen.length > 0)
+          db.insert(threadTags)
+            .values(chosen.map((tag) => ({ threadId, tagId: tag.id })))
+            .run();
         // Tag counts count threads everyone can see.
         const visible = before.visibility === "visible";
         if (visible && removed.length > 0) {
-          db.update(tags).set({ threadCount: sql`${tags.threadCount} - 1` }).where(inArray(tags.name, removed)).run();
+          db.update(tags)
+            .set({ threadCount: sql`${tags.threadCount} - 1` })
+            .where(inArray(tags.name, removed))
+            .run();
         }
         if (visible && added.length > 0) {
-          db.update(tags).set({ threadCount: sql`${tags.threadCount} + 1` }).where(inArray(tags.id, added.map((tag) => tag.id))).run();
+          db.update(tags)
+            .set({ threadCount: sql`${tags.threadCount} + 1` })
+            .where(
+              inArray(
+                tags.id,
+                added.map((tag) => tag.id),
+              ),
+            )
+            .run();
         }
         reindex = true;
         break;
@@ -181,13 +211,17 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
     const after = threadState(threadId);
     const tagsAfter = values.action === "retag" ? (tagsByThread([threadId]).get(threadId) ?? []) : tagsBefore;
     const action: AuditAction = `thread.${values.action}`;
-    recordAudit(actor, {
-      action,
-      subject: { type: "thread", id: threadId, label: before.title },
-      reason: auditReason,
-      before: snapshotOf(values.action, before, tagsBefore),
-      after: snapshotOf(values.action, after, tagsAfter),
-    }, at);
+    recordAudit(
+      actor,
+      {
+        action,
+        subject: { type: "thread", id: threadId, label: before.title },
+        reason: auditReason,
+        before: snapshotOf(values.action, before, tagsBefore),
+        after: snapshotOf(values.action, after, tagsAfter),
+      },
+      at,
+    );
     return { changed: true };
   });
 }

@@ -31,11 +31,16 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
-import { ANSWERS_PER_PAGE, MAX_BODY_LENGTH, THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./community-rules";
+import {
+  ANSWERS_PER_PAGE,
+  MAX_BODY_LENGTH,
+  THREAD_FILTERS,
+  THREADS_PER_PAGE,
+  type ThreadListQuery,
+} from "./community-rules";
 import { initialPostState, queueHeldPost, threadFlagsForReader } from "./moderation.server";
 import { indexThread } from "./search.server";
 import { resolveTagList, tagsByThread } from "./tag.server";
-
 
 export const bodySchema = z
   .string()
@@ -98,16 +103,31 @@ export function askQuestion(actor: Actor, input: unknown) {
     changed.thread(thread.id);
     const question = db
       .insert(posts)
-      .values({ threadId: thread.id, authorId: actor.id, kind: "question", bodyMarkdown: values.body, bodyHtml, createdAt: at, moderationState: state })
+      .values({
+        threadId: thread.id,
+        authorId: actor.id,
+        kind: "question",
+        bodyMarkdown: values.body,
+        bodyHtml,
+        createdAt: at,
+        moderationState: state,
+      })
       .returning({ id: posts.id })
       .get();
     if (chosenTags.length > 0) {
-      db.insert(threadTags).values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id }))).run();
+      db.insert(threadTags)
+        .values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id })))
+        .run();
       // Tag counts count threads everyone can see; a held thread is counted when approved.
       if (state === "visible") {
         db.update(tags)
           .set({ threadCount: sql`${tags.threadCount} + 1` })
-          .where(inArray(tags.id, chosenTags.map((tag) => tag.id)))
+          .where(
+            inArray(
+              tags.id,
+              chosenTags.map((tag) => tag.id),
+            ),
+          )
           .run();
       }
     }
@@ -137,7 +157,12 @@ const MAX_PINNED = 5;
  * With `pinnedFirst`, pinned threads head the first page and are left out of the pages; without
  * it (short lists such as the home page's) they take their place like any other thread.
  */
-export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THREADS_PER_PAGE, { pinnedFirst = true } = {}) {
+export function listThreads(
+  actor: Actor,
+  query: ThreadListQuery,
+  pageSize = THREADS_PER_PAGE,
+  { pinnedFirst = true } = {},
+) {
   ensure(canViewThread(actor));
   const db = getDb();
   // Lists show what everyone may see; held and hidden threads are reached from the review queue.
@@ -179,7 +204,14 @@ export function listThreads(actor: Actor, query: ThreadListQuery, pageSize = THR
     .all();
   const hasNextPage = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
-  const pinned = pinnedFirst && query.page === 1 ? threadRows().where(and(...conditions, isNotNull(threads.pinnedAt))).orderBy(desc(threads.pinnedAt)).limit(MAX_PINNED).all() : [];
+  const pinned =
+    pinnedFirst && query.page === 1
+      ? threadRows()
+          .where(and(...conditions, isNotNull(threads.pinnedAt)))
+          .orderBy(desc(threads.pinnedAt))
+          .limit(MAX_PINNED)
+          .all()
+      : [];
   const tagMap = tagsByThread([...pinned, ...page].map((row) => row.id));
   const withTags = (row: (typeof page)[number]) => ({ ...row, tags: tagMap.get(row.id) ?? [] });
   return { pinned: pinned.map(withTags), threads: page.map(withTags), hasNextPage };
@@ -203,17 +235,27 @@ const threadPageQueries = preparedPerConnection((db) => {
     editedAt: posts.editedAt,
     moderationState: posts.moderationState,
   };
-  const solutionPostIds = db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.threadId, threadId));
+  const solutionPostIds = db
+    .select({ postId: solutions.postId })
+    .from(solutions)
+    .where(eq(solutions.threadId, threadId));
   const postsFor = (kind: ReturnType<typeof readerKind>) => {
     const seenPosts = visiblePostStatesConditionFor(kind, readerId);
     const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
     return {
       // The question and the solutions head every page; the other answers follow by score.
       pinned: postsWithAuthors()
-        .where(and(eq(posts.threadId, threadId), or(eq(posts.kind, "question"), and(inArray(posts.id, solutionPostIds), seenPosts))))
+        .where(
+          and(
+            eq(posts.threadId, threadId),
+            or(eq(posts.kind, "question"), and(inArray(posts.id, solutionPostIds), seenPosts)),
+          ),
+        )
         .prepare(),
       answers: postsWithAuthors()
-        .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), notInArray(posts.id, solutionPostIds), seenPosts))
+        .where(
+          and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), notInArray(posts.id, solutionPostIds), seenPosts),
+        )
         .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))
         .limit(sql.placeholder("limit"))
         .offset(sql.placeholder("offset"))
@@ -245,7 +287,13 @@ const threadPageQueries = preparedPerConnection((db) => {
       .where(eq(threads.id, threadId))
       .prepare(),
     duplicateOriginal: db
-      .select({ id: threads.id, title: threads.title, slug: threads.slug, authorId: threads.authorId, visibility: threads.visibility })
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        authorId: threads.authorId,
+        visibility: threads.visibility,
+      })
       .from(threads)
       .where(eq(threads.id, threadId))
       .prepare(),
@@ -277,7 +325,8 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
   // The original of a duplicate is named and linked only for readers who may see it.
   const original = thread.duplicateOfId ? queries.duplicateOriginal.get({ threadId: thread.duplicateOfId }) : undefined;
-  const duplicateOf = original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
+  const duplicateOf =
+    original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
   // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
   const closedReason = thread.duplicateOfId ? null : thread.closedReason;
 
@@ -285,7 +334,11 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
   const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
   const pinned = pinnedQuery.all(reader);
-  const answers = answersQuery.all({ ...reader, limit: ANSWERS_PER_PAGE, offset: (answersPage - 1) * ANSWERS_PER_PAGE });
+  const answers = answersQuery.all({
+    ...reader,
+    limit: ANSWERS_PER_PAGE,
+    offset: (answersPage - 1) * ANSWERS_PER_PAGE,
+  });
   const question = pinned.find((post) => post.kind === "question");
   if (!question) throw new NotFoundError("That question does not exist.");
 
@@ -319,7 +372,9 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   });
   const solutionOrder = (post: { id: number }) =>
     threadSolutions.find((s) => s.postId === post.id)?.kind === "accepted" ? 0 : 1;
-  const solutionPosts = pinned.filter((post) => post.kind === "answer").sort((a, b) => solutionOrder(a) - solutionOrder(b));
+  const solutionPosts = pinned
+    .filter((post) => post.kind === "answer")
+    .sort((a, b) => solutionOrder(a) - solutionOrder(b));
   const nonSolutionCount = thread.answerCount - solutionPosts.length;
 
   return {
@@ -332,7 +387,6 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
     can: threadCapabilities(actor, thread),
   };
 }
-
 
 /**
  * A post with its thread, for every page and action addressed by a post id: a 404 unless the actor
@@ -363,7 +417,10 @@ export function findPostInThread(actor: Actor, postId: number, missing = "That p
     .innerJoin(users, eq(users.id, posts.authorId))
     .where(eq(posts.id, postId))
     .get();
-  if (!row || !canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.threadVisibility } })) {
+  if (
+    !row ||
+    !canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.threadVisibility } })
+  ) {
     throw new NotFoundError(missing);
   }
   return row;
@@ -415,7 +472,10 @@ export function flushThreadViews(): boolean {
       // Counts on cached pages catch up within the cache's TTL: dropping every read thread's pages
       // (and every list) each few seconds would leave little cached (DECISIONS.md #12).
       for (const [id, added] of batch) {
-        db.update(threads).set({ viewCount: sql`${threads.viewCount} + ${added}` }).where(eq(threads.id, id)).run();
+        db.update(threads)
+          .set({ viewCount: sql`${threads.viewCount} + ${added}` })
+          .where(eq(threads.id, id))
+          .run();
       }
     });
   } catch (error) {
@@ -428,7 +488,8 @@ export function flushThreadViews(): boolean {
     return false;
   }
   pendingViews.clear(); // the write is synchronous: no view arrived while it ran
-  if (viewFlushFailures > 0) log.info("view counts saved after earlier failures", { failures: viewFlushFailures, threads: batch.length });
+  if (viewFlushFailures > 0)
+    log.info("view counts saved after earlier failures", { failures: viewFlushFailures, threads: batch.length });
   viewFlushFailures = 0;
   return true;
 }

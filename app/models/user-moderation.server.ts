@@ -12,7 +12,15 @@ import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeUserRole, canDisciplineUser, canManageModerationSettings, ensure, ensureSignedIn, type Actor, type Member } from "~/lib/permissions.server";
+import {
+  canChangeUserRole,
+  canDisciplineUser,
+  canManageModerationSettings,
+  ensure,
+  ensureSignedIn,
+  type Actor,
+  type Member,
+} from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "./audit.server";
 import { notify } from "./notification.server";
@@ -22,7 +30,14 @@ const MAX_SUSPENSION_DAYS = 3650;
 
 function findUser(username: string) {
   const user = getDb()
-    .select({ id: users.id, username: users.username, email: users.email, role: users.role, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason })
+    .select({
+      id: users.id,
+      username: users.username,
+      email: users.email,
+      role: users.role,
+      suspendedUntil: users.suspendedUntil,
+      suspensionReason: users.suspensionReason,
+    })
     .from(users)
     .where(eq(users.username, username.trim().toLowerCase()))
     .get();
@@ -30,10 +45,18 @@ function findUser(username: string) {
   return user;
 }
 
-const userSubject = (user: { id: number; username: string }) => ({ type: "user" as const, id: user.id, label: user.username });
+const userSubject = (user: { id: number; username: string }) => ({
+  type: "user" as const,
+  id: user.id,
+  label: user.username,
+});
 
 const warnSchema = z.object({
-  message: z.string().trim().min(1, "Write what the warning is about.").max(1000, "Keep the warning under 1,000 characters."),
+  message: z
+    .string()
+    .trim()
+    .min(1, "Write what the warning is about.")
+    .max(1000, "Keep the warning under 1,000 characters."),
 });
 
 /** A warning reaches the person in the app and by email, and counts in their history in the review queue. */
@@ -45,14 +68,27 @@ export function warnUser(actor: Actor, username: string, input: unknown) {
   writeTransaction(() => {
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
-    notify(target.id, "moderation", { title: "A message from the moderators", path: `/users/${target.username}`, emailText: `A moderator has warned you:\n\n${message}` }, at);
+    notify(
+      target.id,
+      "moderation",
+      {
+        title: "A message from the moderators",
+        path: `/users/${target.username}`,
+        emailText: `A moderator has warned you:\n\n${message}`,
+      },
+      at,
+    );
     recordAudit(actor, { action: "user.warn", subject: userSubject(target), reason: message }, at);
   });
 }
 
 const suspendSchema = z.object({
   until: z.iso.date({ error: "Choose the last day of the suspension." }),
-  reason: z.string().trim().min(1, "Say why, so the person and other staff know.").max(500, "Keep the reason under 500 characters."),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "Say why, so the person and other staff know.")
+    .max(500, "Keep the reason under 500 characters."),
 });
 
 /** Suspends until the end of the chosen day (UTC): the account can read but not write, and is signed out everywhere. */
@@ -64,22 +100,36 @@ export async function suspendUser(actor: Actor, username: string, input: unknown
   const until = new Date(`${values.until}T23:59:59.999Z`);
   const at = now();
   if (until.getTime() <= at.getTime()) throw new ValidationError({ until: "Choose a day after today." });
-  if (until.getTime() - at.getTime() > MAX_SUSPENSION_DAYS * DAY_MS) throw new ValidationError({ until: "Suspend for at most ten years." });
+  if (until.getTime() - at.getTime() > MAX_SUSPENSION_DAYS * DAY_MS)
+    throw new ValidationError({ until: "Suspend for at most ten years." });
   writeTransaction(() => {
     consume(`moderation:user:${actor.id}`, LIMITS.moderation);
-    getDb().update(users).set({ suspendedUntil: until, suspensionReason: values.reason }).where(eq(users.id, target.id)).run();
-    recordAudit(actor, {
-      action: "user.suspend",
-      subject: userSubject(target),
-      reason: values.reason,
-      before: { suspendedUntil: target.suspendedUntil?.toISOString() ?? null },
-      after: { suspendedUntil: until.toISOString() },
-    }, at);
-    notify(target.id, "moderation", {
-      title: `Your account is suspended until ${values.until}`,
-      path: `/users/${target.username}`,
-      emailText: `A moderator has suspended your account until the end of ${values.until} (UTC). You can still read the community, but not post, vote or flag.\n\nThe reason: ${values.reason}`,
-    }, at);
+    getDb()
+      .update(users)
+      .set({ suspendedUntil: until, suspensionReason: values.reason })
+      .where(eq(users.id, target.id))
+      .run();
+    recordAudit(
+      actor,
+      {
+        action: "user.suspend",
+        subject: userSubject(target),
+        reason: values.reason,
+        before: { suspendedUntil: target.suspendedUntil?.toISOString() ?? null },
+        after: { suspendedUntil: until.toISOString() },
+      },
+      at,
+    );
+    notify(
+      target.id,
+      "moderation",
+      {
+        title: `Your account is suspended until ${values.until}`,
+        path: `/users/${target.username}`,
+        emailText: `A moderator has suspended your account until the end of ${values.until} (UTC). You can still read the community, but not post, vote or flag.\n\nThe reason: ${values.reason}`,
+      },
+      at,
+    );
   });
   await endAllSessions(target.id);
 }
@@ -88,17 +138,31 @@ export function unsuspendUser(actor: Actor, username: string) {
   ensureSignedIn(actor);
   const target = findUser(username);
   ensure(canDisciplineUser(actor, target), "You cannot change this account.");
-  if (!target.suspendedUntil || target.suspendedUntil <= now()) throw new ConflictError("This account is not suspended.");
+  if (!target.suspendedUntil || target.suspendedUntil <= now())
+    throw new ConflictError("This account is not suspended.");
   writeTransaction(() => {
     const at = now();
     getDb().update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, target.id)).run();
-    recordAudit(actor, {
-      action: "user.unsuspend",
-      subject: userSubject(target),
-      before: { suspendedUntil: target.suspendedUntil?.toISOString() ?? null, reason: target.suspensionReason },
-      after: { suspendedUntil: null },
-    }, at);
-    notify(target.id, "moderation", { title: "Your suspension has ended", path: `/users/${target.username}`, emailText: "A moderator has ended your suspension. Welcome back." }, at);
+    recordAudit(
+      actor,
+      {
+        action: "user.unsuspend",
+        subject: userSubject(target),
+        before: { suspendedUntil: target.suspendedUntil?.toISOString() ?? null, reason: target.suspensionReason },
+        after: { suspendedUntil: null },
+      },
+      at,
+    );
+    notify(
+      target.id,
+      "moderation",
+      {
+        title: "Your suspension has ended",
+        path: `/users/${target.username}`,
+        emailText: "A moderator has ended your suspension. Welcome back.",
+      },
+      at,
+    );
   });
 }
 
@@ -116,10 +180,21 @@ export async function changeUserRole(actor: Actor, username: string, input: unkn
   return { changed: true };
 }
 
-function setRole(actor: Member, target: { id: number; username: string; role: Role }, role: Role, reason: string | null) {
+function setRole(
+  actor: Member,
+  target: { id: number; username: string; role: Role },
+  role: Role,
+  reason: string | null,
+) {
   writeTransaction(() => {
     getDb().update(users).set({ role }).where(eq(users.id, target.id)).run();
-    recordAudit(actor, { action: "user.role", subject: userSubject(target), reason, before: { role: target.role }, after: { role } });
+    recordAudit(actor, {
+      action: "user.role",
+      subject: userSubject(target),
+      reason,
+      before: { role: target.role },
+      after: { role },
+    });
   });
 }
 
@@ -155,19 +230,34 @@ const domainSchema = z.object({
         .string()
         .min(1, "Enter an email domain, like example.com.")
         .max(253, "That domain is too long.")
-        .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Enter an email domain, like example.com."),
+        .regex(
+          /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+          "Enter an email domain, like example.com.",
+        ),
     ),
 });
 
 export function listCustomerDomains(actor: Actor) {
   ensure(canManageModerationSettings(actor), "Only an admin can see customer domains.");
-  return getDb().select({ id: customerDomainRules.id, domain: customerDomainRules.domain, createdAt: customerDomainRules.createdAt }).from(customerDomainRules).orderBy(asc(customerDomainRules.domain)).all();
+  return getDb()
+    .select({
+      id: customerDomainRules.id,
+      domain: customerDomainRules.domain,
+      createdAt: customerDomainRules.createdAt,
+    })
+    .from(customerDomainRules)
+    .orderBy(asc(customerDomainRules.domain))
+    .all();
 }
 
 /** The customer domain `email` is at, or null: a member with a confirmed address there is a customer. */
 export function customerDomainOf(email: string) {
   const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-  const rule = getDb().select({ id: customerDomainRules.id }).from(customerDomainRules).where(eq(customerDomainRules.domain, domain)).get();
+  const rule = getDb()
+    .select({ id: customerDomainRules.id })
+    .from(customerDomainRules)
+    .where(eq(customerDomainRules.domain, domain))
+    .get();
   return rule ? domain : null;
 }
 
@@ -181,21 +271,33 @@ export async function addCustomerDomain(actor: Actor, input: unknown) {
   const { domain } = parseInput(domainSchema, input);
   const db = getDb();
   const upgraded = writeTransaction(() => {
-    const exists = db.select({ id: customerDomainRules.id }).from(customerDomainRules).where(eq(customerDomainRules.domain, domain)).get();
+    const exists = db
+      .select({ id: customerDomainRules.id })
+      .from(customerDomainRules)
+      .where(eq(customerDomainRules.domain, domain))
+      .get();
     if (exists) throw new ValidationError({ domain: "That domain is already on the list." });
     const at = now();
-    const rule = db.insert(customerDomainRules).values({ domain, createdById: actor.id, createdAt: at }).returning({ id: customerDomainRules.id }).get();
+    const rule = db
+      .insert(customerDomainRules)
+      .values({ domain, createdById: actor.id, createdAt: at })
+      .returning({ id: customerDomainRules.id })
+      .get();
     const members = db
       .update(users)
       .set({ role: "customer" })
       .where(and(eq(users.role, "member"), like(users.email, `%@${domain}`), isNotNull(users.emailConfirmedAt)))
       .returning({ id: users.id, username: users.username })
       .all();
-    recordAudit(actor, {
-      action: "domain.add",
-      subject: { type: "domain", id: rule.id, label: domain },
-      after: { domain, membersMadeCustomers: members.map((member) => member.username) },
-    }, at);
+    recordAudit(
+      actor,
+      {
+        action: "domain.add",
+        subject: { type: "domain", id: rule.id, label: domain },
+        after: { domain, membersMadeCustomers: members.map((member) => member.username) },
+      },
+      at,
+    );
     return members;
   });
   for (const member of upgraded) await endAllSessions(member.id);
@@ -210,6 +312,10 @@ export function removeCustomerDomain(actor: Actor, domainId: number) {
     const rule = getDb().select().from(customerDomainRules).where(eq(customerDomainRules.id, domainId)).get();
     if (!rule) throw new NotFoundError("That domain is not on the list.");
     getDb().delete(customerDomainRules).where(eq(customerDomainRules.id, domainId)).run();
-    recordAudit(actor, { action: "domain.remove", subject: { type: "domain", id: rule.id, label: rule.domain }, before: { domain: rule.domain } });
+    recordAudit(actor, {
+      action: "domain.remove",
+      subject: { type: "domain", id: rule.id, label: rule.domain },
+      before: { domain: rule.domain },
+    });
   });
 }

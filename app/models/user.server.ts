@@ -13,8 +13,28 @@ import { isCommonPassword } from "~/lib/common-passwords.server";
 import { getDb, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canChangeOwnPassword, canChangeUserRole, canDisciplineUser, canViewUserProfile, ensure, ensureSignedIn, isSignedIn, isStaff, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
-import { consume, countAttempt, LIMITS, resetLimit, retryAfter, signInDelayMs, uncountAttempt } from "~/lib/rate-limit.server";
+import {
+  canChangeOwnPassword,
+  canChangeUserRole,
+  canDisciplineUser,
+  canViewUserProfile,
+  ensure,
+  ensureSignedIn,
+  isSignedIn,
+  isStaff,
+  visiblePostsCondition,
+  visibleThreadsCondition,
+  type Actor,
+} from "~/lib/permissions.server";
+import {
+  consume,
+  countAttempt,
+  LIMITS,
+  resetLimit,
+  retryAfter,
+  signInDelayMs,
+  uncountAttempt,
+} from "~/lib/rate-limit.server";
 import { waitOutsideRequestSlot } from "~/lib/request-queue.server";
 import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
 
@@ -71,12 +91,21 @@ export async function signUp(input: unknown, { address }: { address: string }) {
     }
     if (taken.length > 0) {
       // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
-      throw new ValidationError({ email: "We could not create an account with this email. If it is yours, sign in instead." });
+      throw new ValidationError({
+        email: "We could not create an account with this email. If it is yours, sign in instead.",
+      });
     }
     // A member until the address is confirmed, whatever its domain (see email-confirmation.server.ts).
     const user = db
       .insert(users)
-      .values({ email: values.email, username: values.username, passwordHash, role: "member", createdAt: now(), emailConfirmedAt: null })
+      .values({
+        email: values.email,
+        username: values.username,
+        passwordHash,
+        role: "member",
+        createdAt: now(),
+        emailConfirmedAt: null,
+      })
       .returning({ id: users.id, email: users.email, username: users.username })
       .get();
     return { userId: user.id, confirmation: issueEmailConfirmation(user) };
@@ -90,7 +119,14 @@ export async function createUserWithRole(values: { email: string; username: stri
   const passwordHash = await hashPassword(values.password);
   return getDb()
     .insert(users)
-    .values({ email: values.email.toLowerCase(), username: values.username, passwordHash, role: values.role, createdAt: now(), emailConfirmedAt: now() })
+    .values({
+      email: values.email.toLowerCase(),
+      username: values.username,
+      passwordHash,
+      role: values.role,
+      createdAt: now(),
+      emailConfirmedAt: now(),
+    })
     .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
     .get();
 }
@@ -114,7 +150,11 @@ export async function signIn(input: unknown, { address }: { address: string }) {
     const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
     if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
     countAttempt(keys.pair, LIMITS.signInPerPair);
-    return { blockedFor: 0, account: countAttempt(keys.account, LIMITS.signInPerAccount), address: countAttempt(keys.address, LIMITS.signInPerAddress) };
+    return {
+      blockedFor: 0,
+      account: countAttempt(keys.account, LIMITS.signInPerAccount),
+      address: countAttempt(keys.address, LIMITS.signInPerAddress),
+    };
   });
   if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
   const delay = signInDelayMs(failures);
@@ -159,7 +199,14 @@ export function getUserProfile(actor: Actor, username: string) {
   ensure(canViewUserProfile(actor));
   const db = getDb();
   const user = db
-    .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt, suspendedUntil: users.suspendedUntil, suspensionReason: users.suspensionReason })
+    .select({
+      id: users.id,
+      username: users.username,
+      role: users.role,
+      createdAt: users.createdAt,
+      suspendedUntil: users.suspendedUntil,
+      suspensionReason: users.suspensionReason,
+    })
     .from(users)
     .where(eq(users.username, username.toLowerCase()))
     .get();
@@ -168,10 +215,21 @@ export function getUserProfile(actor: Actor, username: string) {
   // Counts and lists hold what the viewer may see, post and thread (`canSeePost`): held and hidden
   // posts for their author and staff, as on thread pages. Deleted ones are not listed, even for
   // staff. Every query below joins the post's thread.
-  const listedPosts = and(eq(posts.authorId, user.id), visiblePostsCondition(actor), ne(posts.moderationState, "deleted"), ne(threads.visibility, "deleted"));
+  const listedPosts = and(
+    eq(posts.authorId, user.id),
+    visiblePostsCondition(actor),
+    ne(posts.moderationState, "deleted"),
+    ne(threads.visibility, "deleted"),
+  );
 
   const [postCounts, solutionCounts] = [
-    db.select({ kind: posts.kind, total: count() }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(listedPosts).groupBy(posts.kind).all(),
+    db
+      .select({ kind: posts.kind, total: count() })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(listedPosts)
+      .groupBy(posts.kind)
+      .all(),
     db
       .select({ kind: solutions.kind, total: count() })
       .from(solutions)
@@ -185,14 +243,32 @@ export function getUserProfile(actor: Actor, username: string) {
     rows.find((row) => row.kind === kind)?.total ?? 0;
 
   const questions = db
-    .select({ id: threads.id, title: threads.title, slug: threads.slug, status: threads.status, score: threads.score, answerCount: threads.answerCount, createdAt: threads.createdAt, moderationState: threads.visibility })
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      status: threads.status,
+      score: threads.score,
+      answerCount: threads.answerCount,
+      createdAt: threads.createdAt,
+      moderationState: threads.visibility,
+    })
     .from(threads)
     .where(and(eq(threads.authorId, user.id), visibleThreadsCondition(actor), ne(threads.visibility, "deleted")))
     .orderBy(sql`${threads.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();
   const answers = db
-    .select({ postId: posts.id, score: posts.score, createdAt: posts.createdAt, threadId: threads.id, title: threads.title, slug: threads.slug, status: threads.status, moderationState: posts.moderationState })
+    .select({
+      postId: posts.id,
+      score: posts.score,
+      createdAt: posts.createdAt,
+      threadId: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      status: threads.status,
+      moderationState: posts.moderationState,
+    })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .where(and(listedPosts, eq(posts.kind, "answer")))

@@ -27,7 +27,8 @@ export function castVote(actor: Actor, postId: number, input: unknown) {
     // A post the voter may not see (itself, or through its thread) does not exist: nothing is written.
     const post = findPostInThread(actor, postId);
     changed.thread(post.threadId);
-    if (post.moderationState !== "visible") throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
+    if (post.moderationState !== "visible")
+      throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
     ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
     consume(`vote:user:${actor.id}`, LIMITS.vote);
     const mine = and(eq(votes.userId, actor.id), eq(votes.postId, postId));
@@ -35,7 +36,10 @@ export function castVote(actor: Actor, postId: number, input: unknown) {
     const delta = value - previous;
     if (delta === 0) {
       if (value !== 0) throw new ConflictError(`You have already ${value > 0 ? "upvoted" : "downvoted"} this post.`);
-      return { score: db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)).get()!.score, myVote: 0 };
+      return {
+        score: db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)).get()!.score,
+        myVote: 0,
+      };
     }
     if (value === 0) db.delete(votes).where(mine).run();
     else {

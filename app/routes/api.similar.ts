@@ -12,6 +12,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const title = new URL(request.url).searchParams.get("title") ?? "";
   return loaderResult(() => {
     ensure(canViewThread(context.actor));
-    return Response.json({ similar: findSimilar(context.actor, title) }, { headers: { "Cache-Control": "private, max-age=30" } });
+    return Response.json(
+      { similar: findSimilar(context.actor, title) },
+      { headers: { "Cache-Control": "private, max-age=30" } },
+    );
   });
 }

@@ -6,11 +6,19 @@ import { FormError } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { confirmEmail, pendingEmailConfirmation, readConfirmationLink, requestConfirmationEmail } from "~/models/email-confirmation.server";
+import {
+  confirmEmail,
+  pendingEmailConfirmation,
+  readConfirmationLink,
+  requestConfirmationEmail,
+} from "~/models/email-confirmation.server";
 
 export const headers = mergeRouteHeaders;
 
-export const meta: MetaFunction = () => [{ title: "Confirm your email address" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Confirm your email address" },
+  { name: "robots", content: "noindex" },
+];
 
 /**
  * With `?token=` (the link in the email): for its own account, signed in, the address and a button
@@ -23,7 +31,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     if (token === null) return { link: null, pending: pendingEmailConfirmation(context.actor) };
     const link = readConfirmationLink(context.actor, token);
     // The token is well-formed base64url here, so the path needs no escaping of its own.
-    return { link: { token, signIn: `/login?redirectTo=${encodeURIComponent(`/confirm-email?token=${token}`)}`, ...link }, pending: null };
+    return {
+      link: { token, signIn: `/login?redirectTo=${encodeURIComponent(`/confirm-email?token=${token}`)}`, ...link },
+      pending: null,
+    };
   });
 }
 
@@ -83,7 +94,10 @@ export default function ConfirmEmail() {
           <ResendConfirmationForm />
         </>
       ) : (
-        <p>Open the link in the confirmation email we sent you. If your address is confirmed already, there is nothing left to do.</p>
+        <p>
+          Open the link in the confirmation email we sent you. If your address is confirmed already, there is nothing
+          left to do.
+        </p>
       )}
     </div>
   );

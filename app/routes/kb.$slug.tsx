@@ -16,7 +16,9 @@ import { PRODUCT_NAME } from "~/lib/site";
 export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data ? [{ title: data.article.title }, { name: "description", content: data.article.summary }] : [{ title: "Article" }];
+  data
+    ? [{ title: data.article.title }, { name: "description", content: data.article.summary }]
+    : [{ title: "Article" }];
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,79}$/;
 
@@ -34,12 +36,22 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const { browserId, setCookie } = ensureBrowserId(request);
   const voterKey = feedbackVoterKey(context.actor, browserId)!;
   return actionResult(() => {
-    const feedback = recordArticleFeedback(context.actor, params.slug!, voterKey, values, { address: context.clientAddress });
+    const feedback = recordArticleFeedback(context.actor, params.slug!, voterKey, values, {
+      address: context.clientAddress,
+    });
     return data({ ok: true as const, feedback }, { headers: setCookie ? { "Set-Cookie": setCookie } : undefined });
   }, values);
 }
 
-function Breadcrumbs({ categoryName, categorySlug, title }: { categoryName: string; categorySlug: string; title: string }) {
+function Breadcrumbs({
+  categoryName,
+  categorySlug,
+  title,
+}: {
+  categoryName: string;
+  categorySlug: string;
+  title: string;
+}) {
   return (
     <nav aria-label="Breadcrumb" className="breadcrumbs">
       <ol>
@@ -56,7 +68,12 @@ function Breadcrumbs({ categoryName, categorySlug, title }: { categoryName: stri
 }
 
 const formatDate = (isoDate: string) =>
-  new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  new Date(`${isoDate}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 
 export default function ArticlePage() {
   const page = useLoaderData<typeof loader>();
@@ -70,9 +87,10 @@ export default function ArticlePage() {
         <div className="notice">
           <h2>This article is for customers</h2>
           <p>
-            Customers of {PRODUCT_NAME} can read it after signing in. If you own a hub, <a href={`/login?redirectTo=${encodeURIComponent(`/kb/${article.slug}`)}`}>sign in</a> with the account your
-            hub is registered to, or <a href="/signup">create one</a> and ask support to link your hub; we turn on customer access within a
-            working day.
+            Customers of {PRODUCT_NAME} can read it after signing in. If you own a hub,{" "}
+            <a href={`/login?redirectTo=${encodeURIComponent(`/kb/${article.slug}`)}`}>sign in</a> with the account your
+            hub is registered to, or <a href="/signup">create one</a> and ask support to link your hub; we turn on
+            customer access within a working day.
           </p>
         </div>
       </article>
@@ -151,7 +169,8 @@ function FeedbackForm({ mine }: { mine: { helpful: boolean; comment: string | nu
           <FormError message={failure?.formError} />
           {answered ? (
             <p role="status">
-              Thanks for telling us. You said it was {answered.helpful ? "helpful" : "not helpful"}; you can change your answer.
+              Thanks for telling us. You said it was {answered.helpful ? "helpful" : "not helpful"}; you can change your
+              answer.
             </p>
           ) : null}
           <TextAreaField
@@ -181,7 +200,15 @@ function FeedbackForm({ mine }: { mine: { helpful: boolean; comment: string | nu
   );
 }
 
-function FeedbackTallies({ feedback }: { feedback: { helpful: number; notHelpful: number; comments: { helpful: boolean; comment: string | null; updatedAt: Date; username: string | null }[] } }) {
+function FeedbackTallies({
+  feedback,
+}: {
+  feedback: {
+    helpful: number;
+    notHelpful: number;
+    comments: { helpful: boolean; comment: string | null; updatedAt: Date; username: string | null }[];
+  };
+}) {
   return (
     <section className="staff-panel" aria-labelledby="tallies-heading">
       <h2 id="tallies-heading">Readers’ feedback (staff only)</h2>
@@ -192,7 +219,9 @@ function FeedbackTallies({ feedback }: { feedback: { helpful: number; notHelpful
         <ul className="feedback-comments">
           {feedback.comments.map((comment, index) => (
             <li key={index}>
-              <span className={comment.helpful ? "badge badge-solved" : "badge badge-closed"}>{comment.helpful ? "Helpful" : "Not helpful"}</span>{" "}
+              <span className={comment.helpful ? "badge badge-solved" : "badge badge-closed"}>
+                {comment.helpful ? "Helpful" : "Not helpful"}
+              </span>{" "}
               {comment.comment} <span className="hint">— {comment.username ?? "anonymous reader"}</span>
             </li>
           ))}

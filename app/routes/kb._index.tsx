@@ -22,7 +22,9 @@ export default function KnowledgeBaseIndex() {
         <h1>Knowledge base</h1>
         <a href="/kb/feed.xml">Atom feed</a>
       </div>
-      <p className="hint">Guides written and kept up to date by the support team. Can’t find it here? Search, or ask the community.</p>
+      <p className="hint">
+        Guides written and kept up to date by the support team. Can’t find it here? Search, or ask the community.
+      </p>
       {categories.length === 0 ? <p>No articles yet.</p> : null}
       <div className="kb-categories">
         {categories.map((category) => (

@@ -18,8 +18,8 @@ export default function KnowledgeBaseDraft() {
     <div className="narrow-wide">
       <h1>Knowledge-base draft</h1>
       <p>
-        From <a href={threadPath(thread)}>{thread.title}</a>. Edit it, set the audience, and commit it as <code>content/kb/{fileName}</code>;
-        the next <code>npm run kb:sync</code> (or restart) publishes it.
+        From <a href={threadPath(thread)}>{thread.title}</a>. Edit it, set the audience, and commit it as{" "}
+        <code>content/kb/{fileName}</code>; the next <code>npm run kb:sync</code> (or restart) publishes it.
       </p>
       <div className="field">
         <label htmlFor="draft">Markdown</label>

@@ -33,6 +33,8 @@ export async function loader({ context }: LoaderFunctionArgs) {
 ${entries}
 </feed>
 `;
-    return new Response(feed, { headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "private, max-age=300" } });
+    return new Response(feed, {
+      headers: { "Content-Type": "application/atom+xml; charset=utf-8", "Cache-Control": "private, max-age=300" },
+    });
   });
 }

@@ -41,8 +41,23 @@ export default function Login() {
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormError message={failure?.formError} />
-        <TextField name="email" label="Email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.fieldErrors.email} />
-        <TextField name="password" label="Password" type="password" autoComplete="current-password" required error={failure?.fieldErrors.password} />
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={failure?.values?.email}
+          error={failure?.fieldErrors.email}
+        />
+        <TextField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={failure?.fieldErrors.password}
+        />
         <div className="form-actions">
           <button type="submit" className="button" disabled={submitting}>
             {submitting ? "Signing in…" : "Sign in"}

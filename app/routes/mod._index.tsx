@@ -44,7 +44,9 @@ export default function ReviewQueue() {
     <>
       <h1>Moderation</h1>
       <ModNav />
-      <p className="hint">Held posts from new members and flagged posts, oldest first. A decision resolves every open flag on the post.</p>
+      <p className="hint">
+        Held posts from new members and flagged posts, oldest first. A decision resolves every open flag on the post.
+      </p>
       <FormError message={result && !result.ok ? (result.formError ?? Object.values(result.fieldErrors)[0]) : null} />
       {items.length === 0 ? (
         <p className="empty-state">Nothing waits for review. Well kept!</p>
@@ -53,10 +55,14 @@ export default function ReviewQueue() {
           {items.map((item) => (
             <li key={item.id} className="review-item" aria-labelledby={`review-${item.id}`}>
               <h2 id={`review-${item.id}`} className="review-title">
-                {item.kind === "question" ? "Question" : "Answer"} in <Link to={`${threadPath({ id: item.threadId, slug: item.threadSlug })}#post-${item.id}`}>{item.threadTitle}</Link>
+                {item.kind === "question" ? "Question" : "Answer"} in{" "}
+                <Link to={`${threadPath({ id: item.threadId, slug: item.threadSlug })}#post-${item.id}`}>
+                  {item.threadTitle}
+                </Link>
               </h2>
               <p className="hint">
-                Waiting since <RelativeTime date={item.reviewRequestedAt!} />, posted <RelativeTime date={item.createdAt} />
+                Waiting since <RelativeTime date={item.reviewRequestedAt!} />, posted{" "}
+                <RelativeTime date={item.createdAt} />
               </p>
               <ModerationNotice state={item.moderationState} isAuthor={false} />
               <div className="prose review-body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
@@ -64,17 +70,26 @@ export default function ReviewQueue() {
                 <ul className="flag-list" aria-label="Open flags">
                   {item.flags.map((flag, index) => (
                     <li key={index}>
-                      <strong>{FLAG_REASON_LABELS[flag.reason]}</strong> {flag.flagger ? <>by <Link to={`/users/${flag.flagger}`}>{flag.flagger}</Link></> : null} <RelativeTime date={flag.createdAt} />
+                      <strong>{FLAG_REASON_LABELS[flag.reason]}</strong>{" "}
+                      {flag.flagger ? (
+                        <>
+                          by <Link to={`/users/${flag.flagger}`}>{flag.flagger}</Link>
+                        </>
+                      ) : null}{" "}
+                      <RelativeTime date={flag.createdAt} />
                       {flag.note ? <>: “{flag.note}”</> : null}
                     </li>
                   ))}
                 </ul>
               ) : null}
               <p className="author-history">
-                By <Link to={`/users/${item.author}`}>{item.author}</Link> ({item.authorRole}), joined <RelativeTime date={item.authorJoinedAt} />:{" "}
-                {item.authorHistory.visible} visible, {item.authorHistory.held} held, {item.authorHistory.hidden} hidden, {item.authorHistory.deleted} deleted posts;{" "}
-                {item.authorHistory.warnings} warnings, {item.authorHistory.suspensions} suspensions
-                {item.authorSuspendedUntil && new Date(item.authorSuspendedUntil) > new Date() ? <strong> (suspended now)</strong> : null}
+                By <Link to={`/users/${item.author}`}>{item.author}</Link> ({item.authorRole}), joined{" "}
+                <RelativeTime date={item.authorJoinedAt} />: {item.authorHistory.visible} visible,{" "}
+                {item.authorHistory.held} held, {item.authorHistory.hidden} hidden, {item.authorHistory.deleted} deleted
+                posts; {item.authorHistory.warnings} warnings, {item.authorHistory.suspensions} suspensions
+                {item.authorSuspendedUntil && new Date(item.authorSuspendedUntil) > new Date() ? (
+                  <strong> (suspended now)</strong>
+                ) : null}
               </p>
               <div className="review-actions">
                 <PostDecisionButtons postId={item.id} state={item.moderationState} flagged={item.flags.length > 0} />

@@ -36,21 +36,37 @@ export default function Lexicon() {
   const { entries } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
-  const failureFor = (intent: string, id?: number) => (failure?.values?.intent === intent && (id === undefined || Number(failure.values.id) === id) ? failure : null);
+  const failureFor = (intent: string, id?: number) =>
+    failure?.values?.intent === intent && (id === undefined || Number(failure.values.id) === id) ? failure : null;
   const adding = failureFor("add");
   return (
     <>
       <h1>Moderation</h1>
       <ModNav />
       <p className="hint">
-        Phrases that tend to upset customers, and what to write instead. While staff write a reply, each phrase found is marked with its suggestion. Matching
-        ignores case and punctuation, and only matches whole words. Replies still post as written.
+        Phrases that tend to upset customers, and what to write instead. While staff write a reply, each phrase found is
+        marked with its suggestion. Matching ignores case and punctuation, and only matches whole words. Replies still
+        post as written.
       </p>
       <h2 className="section-title">Add a phrase</h2>
       <Form method="post" className="inline-fields lexicon-form" key={`add-${entries.length}`}>
         <input type="hidden" name="intent" value="add" />
-        <TextField name="phrase" id="new-phrase" label="Phrase to avoid" maxLength={120} defaultValue={adding?.values?.phrase} error={adding?.fieldErrors.phrase} />
-        <TextField name="suggestion" id="new-suggestion" label="Say instead" maxLength={500} defaultValue={adding?.values?.suggestion} error={adding?.fieldErrors.suggestion} />
+        <TextField
+          name="phrase"
+          id="new-phrase"
+          label="Phrase to avoid"
+          maxLength={120}
+          defaultValue={adding?.values?.phrase}
+          error={adding?.fieldErrors.phrase}
+        />
+        <TextField
+          name="suggestion"
+          id="new-suggestion"
+          label="Say instead"
+          maxLength={500}
+          defaultValue={adding?.values?.suggestion}
+          error={adding?.fieldErrors.suggestion}
+        />
         <button type="submit" className="button button-small">
           Add
         </button>
@@ -65,8 +81,22 @@ export default function Lexicon() {
               <Form method="post" className="inline-fields lexicon-form">
                 <input type="hidden" name="intent" value="update" />
                 <input type="hidden" name="id" value={entry.id} />
-                <TextField name="phrase" id={`phrase-${entry.id}`} label="Phrase to avoid" maxLength={120} defaultValue={mine?.values?.phrase ?? entry.phrase} error={mine?.fieldErrors.phrase} />
-                <TextField name="suggestion" id={`suggestion-${entry.id}`} label="Say instead" maxLength={500} defaultValue={mine?.values?.suggestion ?? entry.suggestion} error={mine?.fieldErrors.suggestion} />
+                <TextField
+                  name="phrase"
+                  id={`phrase-${entry.id}`}
+                  label="Phrase to avoid"
+                  maxLength={120}
+                  defaultValue={mine?.values?.phrase ?? entry.phrase}
+                  error={mine?.fieldErrors.phrase}
+                />
+                <TextField
+                  name="suggestion"
+                  id={`suggestion-${entry.id}`}
+                  label="Say instead"
+                  maxLength={500}
+                  defaultValue={mine?.values?.suggestion ?? entry.suggestion}
+                  error={mine?.fieldErrors.suggestion}
+                />
                 <button type="submit" className="button button-secondary button-small">
                   Save
                 </button>

@@ -51,8 +51,20 @@ export default function AuditLog() {
       <p className="hint">Every staff action, newest first. Entries cannot be edited or deleted.</p>
       <Form method="get" className="search-filters">
         <TextField name="actor" label="By (username)" defaultValue={query.actor ?? ""} maxLength={40} />
-        <SelectField name="action" label="Action" defaultValue={query.action ?? ""} placeholder="Any action" options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))} />
-        <SelectField name="subject" label="On" defaultValue={query.subject ?? ""} placeholder="Anything" options={AUDIT_SUBJECT_TYPES.map((type) => ({ value: type, label: type }))} />
+        <SelectField
+          name="action"
+          label="Action"
+          defaultValue={query.action ?? ""}
+          placeholder="Any action"
+          options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+        <SelectField
+          name="subject"
+          label="On"
+          defaultValue={query.subject ?? ""}
+          placeholder="Anything"
+          options={AUDIT_SUBJECT_TYPES.map((type) => ({ value: type, label: type }))}
+        />
         {query.subjectId ? <input type="hidden" name="subjectId" value={query.subjectId} /> : null}
         <button type="submit" className="button button-secondary">
           Filter
@@ -80,16 +92,27 @@ export default function AuditLog() {
                 return (
                   <tr key={entry.id}>
                     <td>
-                      <time dateTime={new Date(entry.createdAt).toISOString()}>{new Date(entry.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC</time>
+                      <time dateTime={new Date(entry.createdAt).toISOString()}>
+                        {new Date(entry.createdAt).toISOString().replace("T", " ").slice(0, 19)} UTC
+                      </time>
                     </td>
-                    <td>{entry.actor ? <Link to={`/mod/log?actor=${entry.actor}`}>{entry.actor}</Link> : <em>Hearth (automatic)</em>}</td>
+                    <td>
+                      {entry.actor ? (
+                        <Link to={`/mod/log?actor=${entry.actor}`}>{entry.actor}</Link>
+                      ) : (
+                        <em>Hearth (automatic)</em>
+                      )}
+                    </td>
                     <td>
                       {AUDIT_ACTION_LABELS[entry.action] ?? entry.action}
                       {entry.reason ? <div className="hint">{entry.reason}</div> : null}
                     </td>
                     <td>
                       {entry.subjectType}: {href ? <Link to={href}>{entry.subjectLabel}</Link> : entry.subjectLabel}{" "}
-                      <Link to={`/mod/log?subject=${entry.subjectType}&subjectId=${entry.subjectId}`} aria-label={`All entries for ${entry.subjectLabel}`}>
+                      <Link
+                        to={`/mod/log?subject=${entry.subjectType}&subjectId=${entry.subjectId}`}
+                        aria-label={`All entries for ${entry.subjectLabel}`}
+                      >
                         (history)
                       </Link>
                     </td>

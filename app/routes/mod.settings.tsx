@@ -7,7 +7,12 @@ import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { getModerationSettings, updateModerationSettings } from "~/models/moderation.server";
-import { addCustomerDomain, grantCustomerRole, listCustomerDomains, removeCustomerDomain } from "~/models/user-moderation.server";
+import {
+  addCustomerDomain,
+  grantCustomerRole,
+  listCustomerDomains,
+  removeCustomerDomain,
+} from "~/models/user-moderation.server";
 
 export const headers = mergeRouteHeaders;
 
@@ -31,7 +36,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return { ok: true as const, message: "Settings saved." };
       case "add-domain": {
         const { domain, upgraded } = await addCustomerDomain(actor, values);
-        return { ok: true as const, message: `Added ${domain}. ${upgraded === 1 ? "1 member" : `${upgraded} members`} with a confirmed address there became customers; others become customers when they confirm theirs.` };
+        return {
+          ok: true as const,
+          message: `Added ${domain}. ${upgraded === 1 ? "1 member" : `${upgraded} members`} with a confirmed address there became customers; others become customers when they confirm theirs.`,
+        };
       }
       case "remove-domain": {
         const { id } = parseInput(z.object({ id: z.coerce.number().int().positive("Choose a domain.") }), values);
@@ -91,17 +99,33 @@ export default function ModerationSettings() {
         <h2 id="customers" className="section-title">
           Customer access
         </h2>
-        <p className="hint">Customers read customer-only articles and get support follow-ups. Grant the role to one person, or to everyone with a confirmed email address at a domain (a new account confirms its address through a link we email to it).</p>
+        <p className="hint">
+          Customers read customer-only articles and get support follow-ups. Grant the role to one person, or to everyone
+          with a confirmed email address at a domain (a new account confirms its address through a link we email to it).
+        </p>
         <Form method="post" className="inline-fields" key={`grant-${result?.ok ? result.message : ""}`}>
           <input type="hidden" name="intent" value="grant" />
-          <TextField name="who" label="Username or email" maxLength={254} defaultValue={failed("grant")?.values?.who} error={failed("grant")?.fieldErrors.who} />
+          <TextField
+            name="who"
+            label="Username or email"
+            maxLength={254}
+            defaultValue={failed("grant")?.values?.who}
+            error={failed("grant")?.fieldErrors.who}
+          />
           <button type="submit" className="button button-small">
             Make customer
           </button>
         </Form>
         <Form method="post" className="inline-fields" key={`domain-${domains.length}`}>
           <input type="hidden" name="intent" value="add-domain" />
-          <TextField name="domain" label="Email domain" placeholder="example.com" maxLength={253} defaultValue={failed("add-domain")?.values?.domain} error={failed("add-domain")?.fieldErrors.domain} />
+          <TextField
+            name="domain"
+            label="Email domain"
+            placeholder="example.com"
+            maxLength={253}
+            defaultValue={failed("add-domain")?.values?.domain}
+            error={failed("add-domain")?.fieldErrors.domain}
+          />
           <button type="submit" className="button button-small">
             Add domain
           </button>

@@ -11,7 +11,8 @@ import { listMyFollowUps } from "~/models/support.server";
 export const meta: MetaFunction = () => [{ title: "My support requests" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor)) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  if (!isSignedIn(context.actor))
+    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
   return loaderResult(() => ({ followUps: listMyFollowUps(context.actor) }));
 }
 
@@ -34,7 +35,9 @@ export default function MySupport() {
   return (
     <>
       <h1>My support requests</h1>
-      <p className="hint">When a question of yours needs our support team, it shows here with who has it and when to expect a reply.</p>
+      <p className="hint">
+        When a question of yours needs our support team, it shows here with who has it and when to expect a reply.
+      </p>
       {followUps.length === 0 ? (
         <p>Nothing open. If one of your questions is still unsolved, choose “I still need help” on it.</p>
       ) : (

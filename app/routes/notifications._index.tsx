@@ -9,7 +9,8 @@ import { listNotifications, markAllNotificationsRead } from "~/models/notificati
 export const meta: MetaFunction = () => [{ title: "Notifications" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor)) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  if (!isSignedIn(context.actor))
+    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
   return loaderResult(() => ({ notifications: listNotifications(context.actor) }));
 }
 
@@ -38,11 +39,14 @@ export default function Notifications() {
           ) : null}
         </span>
       </div>
-      {notifications.length === 0 ? <p>Nothing yet. When support follows up one of your questions, you will hear about it here.</p> : null}
+      {notifications.length === 0 ? (
+        <p>Nothing yet. When support follows up one of your questions, you will hear about it here.</p>
+      ) : null}
       <ul className="notification-list">
         {notifications.map((item) => (
           <li key={item.id} className={item.readAt ? undefined : "is-unread"}>
-            <a href={`/notifications/${item.id}`}>{item.title}</a> {item.readAt ? null : <span className="badge badge-status-new">New</span>}{" "}
+            <a href={`/notifications/${item.id}`}>{item.title}</a>{" "}
+            {item.readAt ? null : <span className="badge badge-status-new">New</span>}{" "}
             <span className="hint">
               <RelativeTime date={item.createdAt} />
             </span>

@@ -24,7 +24,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const postId = idParam(params.postId);
   const values = formValues(await request.formData());
   return actionResult(() => {
-    if (values.intent === "preview") return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
+    if (values.intent === "preview")
+      return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
     const { threadId, slug } = editPost(context.actor, postId, values);
     return redirect(`${threadPath({ id: threadId, slug })}#post-${postId}`, 303);
   }, values);
@@ -40,12 +41,28 @@ export default function EditPost() {
     <div>
       <h1>Edit {post.kind === "question" ? "your question" : "answer"}</h1>
       <p className="hint">
-        On <Link to={threadPath({ id: post.threadId, slug: post.slug })}>{post.title}</Link>. The previous version stays in the post's history.
+        On <Link to={threadPath({ id: post.threadId, slug: post.slug })}>{post.title}</Link>. The previous version stays
+        in the post's history.
       </p>
       <Form method="post" noValidate>
         <FormError message={failure?.formError} />
-        {post.kind === "question" ? <TextField name="title" label="Title" required maxLength={150} defaultValue={values?.title ?? post.title} error={failure?.fieldErrors.title} /> : null}
-        <MarkdownEditor label="Body" defaultValue={values?.body ?? post.bodyMarkdown} error={failure?.fieldErrors.body} serverPreview={result?.ok ? result.preview : null} rows={14} />
+        {post.kind === "question" ? (
+          <TextField
+            name="title"
+            label="Title"
+            required
+            maxLength={150}
+            defaultValue={values?.title ?? post.title}
+            error={failure?.fieldErrors.title}
+          />
+        ) : null}
+        <MarkdownEditor
+          label="Body"
+          defaultValue={values?.body ?? post.bodyMarkdown}
+          error={failure?.fieldErrors.body}
+          serverPreview={result?.ok ? result.preview : null}
+          rows={14}
+        />
         <div className="form-actions">
           <button type="submit" className="button" disabled={submitting}>
             Save changes

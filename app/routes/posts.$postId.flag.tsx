@@ -16,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Flag a post" }, { name: "robo
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const postId = idParam(params.postId);
-  if (!isSignedIn(context.actor)) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  if (!isSignedIn(context.actor))
+    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
   return loaderResult(() => getPostToFlag(context.actor, postId));
 }
 
@@ -26,7 +27,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   return actionResult(() => {
     const { threadId, slug, hidden } = flagPost(context.actor, postId, values);
     // Back to the thread, which thanks the flagger; a post that is now hidden is no longer there to scroll to.
-    return redirect(`${threadPath({ id: threadId, slug })}?flagged=${hidden ? "hidden" : "review"}${hidden ? "" : `#post-${postId}`}`, 303);
+    return redirect(
+      `${threadPath({ id: threadId, slug })}?flagged=${hidden ? "hidden" : "review"}${hidden ? "" : `#post-${postId}`}`,
+      303,
+    );
   }, values);
 }
 
@@ -39,7 +43,8 @@ export default function FlagPost() {
     <>
       <h1>Flag {post.kind === "question" ? "a question" : "an answer"}</h1>
       <p className="hint">
-        By {post.author} in <Link to={back}>{post.title}</Link>. Staff review every flag; flags from a few people hide the post until they do.
+        By {post.author} in <Link to={back}>{post.title}</Link>. Staff review every flag; flags from a few people hide
+        the post until they do.
       </p>
       <div className="prose review-body" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
       {post.alreadyFlagged ? (
@@ -53,7 +58,8 @@ export default function FlagPost() {
             <legend>What is wrong with this post?</legend>
             {USER_FLAG_REASONS.map((reason) => (
               <label key={reason} className="radio">
-                <input type="radio" name="reason" value={reason} defaultChecked={failure?.values?.reason === reason} /> {FLAG_REASON_LABELS[reason]}
+                <input type="radio" name="reason" value={reason} defaultChecked={failure?.values?.reason === reason} />{" "}
+                {FLAG_REASON_LABELS[reason]}
               </label>
             ))}
             {failure?.fieldErrors.reason ? (
@@ -62,7 +68,13 @@ export default function FlagPost() {
               </span>
             ) : null}
           </fieldset>
-          <TextField name="note" label="Anything staff should know? (needed for “Something else”)" maxLength={500} defaultValue={failure?.values?.note} error={failure?.fieldErrors.note} />
+          <TextField
+            name="note"
+            label="Anything staff should know? (needed for “Something else”)"
+            maxLength={500}
+            defaultValue={failure?.values?.note}
+            error={failure?.fieldErrors.note}
+          />
           <div className="form-actions">
             <button type="submit" className="button">
               Send flag

@@ -28,7 +28,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 type Version = ReturnType<typeof useLoaderData<typeof loader>>["versions"][number];
-type Failure = { formError: string | null; fieldErrors: Record<string, string | undefined>; values?: Record<string, string> } | null;
+type Failure = {
+  formError: string | null;
+  fieldErrors: Record<string, string | undefined>;
+  values?: Record<string, string>;
+} | null;
 
 function RedactionControls({ version, failure }: { version: Version; failure: Failure }) {
   if (version.revisionId === null) return null;
@@ -39,7 +43,9 @@ function RedactionControls({ version, failure }: { version: Version; failure: Fa
         <input type="hidden" name="intent" value="unredact" />
         <input type="hidden" name="revisionId" value={version.revisionId} />
         <FormError message={mine?.formError} />
-        <button type="submit" className="button button-secondary button-small">Put the text back</button>
+        <button type="submit" className="button button-secondary button-small">
+          Put the text back
+        </button>
       </Form>
     );
   }
@@ -48,8 +54,17 @@ function RedactionControls({ version, failure }: { version: Version; failure: Fa
       <input type="hidden" name="intent" value="redact" />
       <input type="hidden" name="revisionId" value={version.revisionId} />
       <FormError message={mine?.formError} />
-      <TextField name="reason" id={`reason-${version.revisionId}`} label="Why remove this version's text? (staff only see it afterwards)" maxLength={500} defaultValue={mine?.values?.reason} error={mine?.fieldErrors.reason} />
-      <button type="submit" className="button button-secondary button-small">Remove for everyone but staff</button>
+      <TextField
+        name="reason"
+        id={`reason-${version.revisionId}`}
+        label="Why remove this version's text? (staff only see it afterwards)"
+        maxLength={500}
+        defaultValue={mine?.values?.reason}
+        error={mine?.fieldErrors.reason}
+      />
+      <button type="submit" className="button button-secondary button-small">
+        Remove for everyone but staff
+      </button>
     </Form>
   );
 }
@@ -63,11 +78,16 @@ export default function PostHistory() {
       <h1>Revision history</h1>
       <p>
         Of {post.kind === "question" ? "the question" : `an answer by ${post.author}`} on{" "}
-        <Link to={`${threadPath({ id: post.threadId, slug: post.slug })}#post-${post.id}`}>{post.title}</Link>. Newest first.
+        <Link to={`${threadPath({ id: post.threadId, slug: post.slug })}#post-${post.id}`}>{post.title}</Link>. Newest
+        first.
       </p>
       <ol reversed className="plain-list">
         {versions.map((version) => (
-          <li key={version.number} className="revision" id={version.revisionId ? `revision-${version.revisionId}` : undefined}>
+          <li
+            key={version.number}
+            className="revision"
+            id={version.revisionId ? `revision-${version.revisionId}` : undefined}
+          >
             <h2 className="section-title">
               Version {version.number}
               {version.replacedBy ? null : " (current)"}
@@ -79,11 +99,21 @@ export default function PostHistory() {
             {version.redaction ? (
               <p className="notice" role="note">
                 Removed by staff
-                {version.redaction.by ? <> ({version.redaction.by}, <RelativeTime date={version.redaction.at} />{version.redaction.reason ? `: ${version.redaction.reason}` : ""})</> : null}.
-                {version.bodyMarkdown !== null ? " Only staff see the text below." : null}
+                {version.redaction.by ? (
+                  <>
+                    {" "}
+                    ({version.redaction.by}, <RelativeTime date={version.redaction.at} />
+                    {version.redaction.reason ? `: ${version.redaction.reason}` : ""})
+                  </>
+                ) : null}
+                .{version.bodyMarkdown !== null ? " Only staff see the text below." : null}
               </p>
             ) : null}
-            {version.title ? <p><strong>Title:</strong> {version.title}</p> : null}
+            {version.title ? (
+              <p>
+                <strong>Title:</strong> {version.title}
+              </p>
+            ) : null}
             {version.bodyMarkdown !== null ? <pre>{version.bodyMarkdown}</pre> : null}
             {canRedact ? <RedactionControls version={version} failure={failure} /> : null}
           </li>

@@ -52,14 +52,26 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   };
 }
 
-const INTENTS = ["answer", "preview", "vote", "accept", "unaccept", "verify", "unverify", "follow-up", "moderate-post", "moderate-thread"] as const;
+const INTENTS = [
+  "answer",
+  "preview",
+  "vote",
+  "accept",
+  "unaccept",
+  "verify",
+  "unverify",
+  "follow-up",
+  "moderate-post",
+  "moderate-thread",
+] as const;
 const postTarget = z.object({ postId: z.coerce.number().int().positive("Choose a post.") });
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const threadId = idParam(params.id);
   const values = formValues(await request.formData());
   const { actor } = context;
-  const back = (fragment?: string) => redirectAfterWrite(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`);
+  const back = (fragment?: string) =>
+    redirectAfterWrite(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`);
   return actionResult(() => {
     const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
     switch (intent) {
@@ -77,7 +89,9 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         return back();
       case "follow-up": {
         // Staff escalate; the customer who asked asks for help. Both land on the follow-up.
-        const { followUpId } = canWorkFollowUps(actor) ? escalateThread(actor, threadId) : requestFollowUp(actor, threadId);
+        const { followUpId } = canWorkFollowUps(actor)
+          ? escalateThread(actor, threadId)
+          : requestFollowUp(actor, threadId);
         return redirect(`/support/${followUpId}`, 303);
       }
       case "preview":
@@ -100,11 +114,16 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }, values);
 }
 
-function SupportPanel({ support }: { support: { followUp: { id: number; status: string } | null; canRequest: boolean; canEscalate: boolean } }) {
+function SupportPanel({
+  support,
+}: {
+  support: { followUp: { id: number; status: string } | null; canRequest: boolean; canEscalate: boolean };
+}) {
   if (support.followUp) {
     return (
       <p className="notice support-notice">
-        Support is following this up ({STATUS_LABELS[support.followUp.status as keyof typeof STATUS_LABELS].toLowerCase()}).{" "}
+        Support is following this up (
+        {STATUS_LABELS[support.followUp.status as keyof typeof STATUS_LABELS].toLowerCase()}).{" "}
         <a href={`/support/${support.followUp.id}`}>See the follow-up</a>
       </p>
     );
@@ -122,7 +141,8 @@ function SupportPanel({ support }: { support: { followUp: { id: number; status: 
 }
 
 export default function ThreadPage() {
-  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support, coach, categories } = useLoaderData<typeof loader>();
+  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support, coach, categories } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
@@ -131,14 +151,20 @@ export default function ThreadPage() {
   const location = useLocation();
   // Set by the flag page when it sends the flagger back here.
   const flagged = new URLSearchParams(location.search).get("flagged");
-  const threadErrors = failure?.values?.intent === "moderate-thread" ? { ...failure.fieldErrors, form: failure.formError ?? undefined } : null;
+  const threadErrors =
+    failure?.values?.intent === "moderate-thread"
+      ? { ...failure.fieldErrors, form: failure.formError ?? undefined }
+      : null;
   // Held, hidden and deleted answers this reader may see (their own, or any for staff) are not in the count.
   const unlisted = answers.filter((post) => post.moderationState !== "visible").length;
   const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} />;
   // The answer box's own failures: posting it, or its no-JavaScript preview (refused Markdown, too many previews).
   const answerFailure = failure && ["answer", "preview"].includes(failure.values?.intent ?? "") ? failure : null;
   // A vote, a solution mark or a follow-up has no field of its own to show its refusal beside.
-  const otherFailure = failure && !answerFailure && !threadErrors ? (failure.formError ?? Object.values(failure.fieldErrors ?? {}).find(Boolean) ?? null) : null;
+  const otherFailure =
+    failure && !answerFailure && !threadErrors
+      ? (failure.formError ?? Object.values(failure.fieldErrors ?? {}).find(Boolean) ?? null)
+      : null;
   const answerDraft = answerFailure ? answerFailure.values?.body : preview?.values.body;
   return (
     <>
@@ -156,13 +182,15 @@ export default function ThreadPage() {
         <Link to={`/questions?category=${thread.categorySlug}`}>{thread.categoryName}</Link>
         <TagList tags={thread.tags} />
         <span>
-          asked <RelativeTime date={thread.createdAt} />, active <RelativeTime date={thread.lastActivityAt} />, viewed {thread.viewCount} times
+          asked <RelativeTime date={thread.createdAt} />, active <RelativeTime date={thread.lastActivityAt} />, viewed{" "}
+          {thread.viewCount} times
         </span>
         {can.canDraftArticle ? <a href={`/kb/drafts/${thread.id}`}>Draft a knowledge-base article</a> : null}
       </div>
       {thread.duplicateOf ? (
         <p className="notice" role="note">
-          This question has been asked before and already has answers: <Link to={threadPath(thread.duplicateOf)}>{thread.duplicateOf.title}</Link>
+          This question has been asked before and already has answers:{" "}
+          <Link to={threadPath(thread.duplicateOf)}>{thread.duplicateOf.title}</Link>
         </p>
       ) : thread.closedAsDuplicate ? (
         <p className="notice" role="note">
@@ -182,7 +210,9 @@ export default function ThreadPage() {
       {threadErrors?.form ? <FormError message={threadErrors.form} /> : null}
       {flagged === "hidden" || flagged === "review" ? (
         <p className="notice" role="status">
-          {flagged === "hidden" ? "Thanks for flagging. The post is hidden until staff review it." : "Thanks for flagging. Staff will review the post."}
+          {flagged === "hidden"
+            ? "Thanks for flagging. The post is hidden until staff review it."
+            : "Thanks for flagging. Staff will review the post."}
         </p>
       ) : null}
       <SupportPanel support={support} />
@@ -216,7 +246,14 @@ export default function ThreadPage() {
           // Keyed by the location, so the box starts empty after an answer is posted (the page reloads in place).
           <Form method="post" noValidate key={location.key}>
             <FormError message={answerFailure?.formError} />
-            <MarkdownEditor label="Answer" defaultValue={answerDraft} error={answerFailure?.fieldErrors.body} serverPreview={preview?.preview} rows={8} coach={coach} />
+            <MarkdownEditor
+              label="Answer"
+              defaultValue={answerDraft}
+              error={answerFailure?.fieldErrors.body}
+              serverPreview={preview?.preview}
+              rows={8}
+              coach={coach}
+            />
             <div className="form-actions">
               <button type="submit" name="intent" value="answer" className="button" disabled={submitting}>
                 Post your answer
@@ -227,10 +264,15 @@ export default function ThreadPage() {
         ) : can.suspended ? (
           <p>Your account is suspended, so you cannot answer for now.</p>
         ) : can.signedIn ? (
-          <p>{thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers."}</p>
+          <p>
+            {thread.lockedAt
+              ? "This question is locked: it takes no new answers."
+              : "This question is closed to new answers."}
+          </p>
         ) : (
           <p>
-            <Link to={`/login?redirectTo=${encodeURIComponent(threadPath(thread))}`}>Sign in</Link> or <Link to="/signup">create an account</Link> to answer.
+            <Link to={`/login?redirectTo=${encodeURIComponent(threadPath(thread))}`}>Sign in</Link> or{" "}
+            <Link to="/signup">create an account</Link> to answer.
           </p>
         )}
       </section>

@@ -17,7 +17,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const FILTER_LABELS = { all: "All", unanswered: "Unanswered", unresolved: "Unresolved", solved: "Solved" };
 const SORT_LABELS = { newest: "Newest", active: "Recently active", top: "Top voted" };
 
-function QueryLinks<K extends string>({ name, options, labels, current }: { name: string; options: readonly K[]; labels: Record<K, string>; current: K }) {
+function QueryLinks<K extends string>({
+  name,
+  options,
+  labels,
+  current,
+}: {
+  name: string;
+  options: readonly K[];
+  labels: Record<K, string>;
+  current: K;
+}) {
   const location = useLocation();
   return (
     <ul className="segmented">

@@ -36,9 +36,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(() => {
-    if (values.intent === "preview") return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
+    if (values.intent === "preview")
+      return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
     // Without JavaScript, "Check for similar questions" posts the form here and gets it back, filled in.
-    if (values.intent === "similar") return data({ ok: true as const, preview: null, similar: findSimilar(context.actor, values.title ?? ""), values });
+    if (values.intent === "similar")
+      return data({
+        ok: true as const,
+        preview: null,
+        similar: findSimilar(context.actor, values.title ?? ""),
+        values,
+      });
     const { threadId, slug } = askQuestion(context.actor, values);
     return redirect(threadPath({ id: threadId, slug }));
   }, values);
@@ -99,7 +106,17 @@ export default function Ask() {
       <p className="hint">Say what you tried and what happened. Someone who knows will answer.</p>
       <Form method="post" noValidate>
         <FormError message={failure?.formError} />
-        <TextField name="title" label="Title" required maxLength={150} defaultValue={values?.title} error={failure?.fieldErrors.title} hint="One sentence a stranger would understand, e.g. “Hub stays offline after the 4.2 update”." onChange={(event) => onTitleChange(event.currentTarget.value)} autoComplete="off" />
+        <TextField
+          name="title"
+          label="Title"
+          required
+          maxLength={150}
+          defaultValue={values?.title}
+          error={failure?.fieldErrors.title}
+          hint="One sentence a stranger would understand, e.g. “Hub stays offline after the 4.2 update”."
+          onChange={(event) => onTitleChange(event.currentTarget.value)}
+          autoComplete="off"
+        />
         <SimilarQuestions similar={similar} />
         <noscript>
           <p>
@@ -108,7 +125,13 @@ export default function Ask() {
             </button>
           </p>
         </noscript>
-        <MarkdownEditor label="Details" defaultValue={values?.body} error={failure?.fieldErrors.body} serverPreview={result?.ok ? result.preview : null} rows={12} />
+        <MarkdownEditor
+          label="Details"
+          defaultValue={values?.body}
+          error={failure?.fieldErrors.body}
+          serverPreview={result?.ok ? result.preview : null}
+          rows={12}
+        />
         <SelectField
           name="category"
           label="Category"
@@ -118,7 +141,14 @@ export default function Ask() {
           placeholderDisabled
           options={categories.map((category) => ({ value: category.slug, label: category.name }))}
         />
-        <TextField name="tags" label="Tags" list="known-tags" defaultValue={values?.tags} error={failure?.fieldErrors.tags} hint={`Up to ${MAX_TAGS_PER_THREAD}, separated by commas, from: ${tags.join(", ")}.`} />
+        <TextField
+          name="tags"
+          label="Tags"
+          list="known-tags"
+          defaultValue={values?.tags}
+          error={failure?.fieldErrors.tags}
+          hint={`Up to ${MAX_TAGS_PER_THREAD}, separated by commas, from: ${tags.join(", ")}.`}
+        />
         <datalist id="known-tags">
           {tags.map((tag) => (
             <option key={tag} value={tag} />

@@ -32,13 +32,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       categories: [...communityCategories, ...kbOnlyCategories.map(({ slug, name }) => ({ slug, name }))],
       tags: popularTags(30).map((tag) => tag.name),
       // With nothing typed, the page offers what helps most people.
-      popular: hasQuery ? null : { threads: popularSolvedThreads(10), articles: knowledgeBase.flatMap((group) => group.articles.slice(0, 2)) },
+      popular: hasQuery
+        ? null
+        : { threads: popularSolvedThreads(10), articles: knowledgeBase.flatMap((group) => group.articles.slice(0, 2)) },
     };
     return data(page, { status: results.error ? 400 : 200 });
   });
 }
 
-const TYPE_LABELS: Record<(typeof SEARCH_TYPES)[number], string> = { all: "Everything", questions: "Questions", articles: "Articles" };
+const TYPE_LABELS: Record<(typeof SEARCH_TYPES)[number], string> = {
+  all: "Everything",
+  questions: "Questions",
+  articles: "Articles",
+};
 
 export default function SearchPage() {
   const { query, error, hits, total, capped, hasNextPage, categories, tags, popular } = useLoaderData<typeof loader>();
@@ -46,7 +52,13 @@ export default function SearchPage() {
   return (
     <>
       <h1>Search</h1>
-      <Form method="get" action="/search" className="search-form" role="search" aria-label="Search questions and articles">
+      <Form
+        method="get"
+        action="/search"
+        className="search-form"
+        role="search"
+        aria-label="Search questions and articles"
+      >
         <div className="field search-main">
           <label htmlFor="search-q">Search for</label>
           <input
@@ -68,9 +80,26 @@ export default function SearchPage() {
           ) : null}
         </div>
         <div className="search-filters">
-          <SelectField name="type" label="Show" defaultValue={query.type} options={SEARCH_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }))} />
-          <SelectField name="category" label="Category" defaultValue={query.category ?? ""} placeholder="Any category" options={categories.map((c) => ({ value: c.slug, label: c.name }))} />
-          <SelectField name="tag" label="Tag" defaultValue={query.tag ?? ""} placeholder="Any tag" options={tagOptions.map((tag) => ({ value: tag, label: tag }))} />
+          <SelectField
+            name="type"
+            label="Show"
+            defaultValue={query.type}
+            options={SEARCH_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }))}
+          />
+          <SelectField
+            name="category"
+            label="Category"
+            defaultValue={query.category ?? ""}
+            placeholder="Any category"
+            options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+          />
+          <SelectField
+            name="tag"
+            label="Tag"
+            defaultValue={query.tag ?? ""}
+            placeholder="Any tag"
+            options={tagOptions.map((tag) => ({ value: tag, label: tag }))}
+          />
           <label className="checkbox-field">
             <input type="checkbox" name="solved" value="1" defaultChecked={query.solved} /> Solved questions only
           </label>
@@ -108,11 +137,16 @@ export default function SearchPage() {
       ) : (
         <section aria-labelledby="results-heading">
           <h2 id="results-heading" aria-live="polite">
-            {hits.length === 0 ? "No results" : capped ? `More than ${total.toLocaleString("en")} results` : `${total.toLocaleString("en")} ${total === 1 ? "result" : "results"}`}
+            {hits.length === 0
+              ? "No results"
+              : capped
+                ? `More than ${total.toLocaleString("en")} results`
+                : `${total.toLocaleString("en")} ${total === 1 ? "result" : "results"}`}
           </h2>
           {hits.length === 0 && !error ? (
             <p>
-              Nothing matches all of those words. Try fewer or different words, or <a href="/questions/ask">ask the community</a>.
+              Nothing matches all of those words. Try fewer or different words, or{" "}
+              <a href="/questions/ask">ask the community</a>.
             </p>
           ) : null}
           <ol className="search-results">

@@ -13,7 +13,8 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Email settings" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor)) throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  if (!isSignedIn(context.actor))
+    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
   return loaderResult(() => ({ preferences: emailPreferences(context.actor) }));
 }
 
@@ -31,14 +32,19 @@ export default function EmailSettings() {
   return (
     <div className="narrow-wide">
       <h1>Email settings</h1>
-      {params.get("saved") ? <p role="status" className="notice">Saved.</p> : null}
+      {params.get("saved") ? (
+        <p role="status" className="notice">
+          Saved.
+        </p>
+      ) : null}
       <p className="hint">You always see these in the app (the bell). Choose which ones also come by email.</p>
       <Form method="post">
         <fieldset className="plain-fieldset">
           <legend>Email me when</legend>
           {preferences.map((preference) => (
             <label key={preference.kind} className="checkbox-field">
-              <input type="checkbox" name={preference.kind} defaultChecked={preference.email} /> {NOTIFICATION_KIND_LABELS[preference.kind]}
+              <input type="checkbox" name={preference.kind} defaultChecked={preference.email} />{" "}
+              {NOTIFICATION_KIND_LABELS[preference.kind]}
             </label>
           ))}
         </fieldset>

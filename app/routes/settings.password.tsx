@@ -40,8 +40,23 @@ export default function ChangePassword() {
       <p className="hint">Changing your password signs you out everywhere else.</p>
       <Form method="post" noValidate>
         <FormError message={failure?.formError} />
-        <TextField name="currentPassword" label="Current password" type="password" autoComplete="current-password" required error={failure?.fieldErrors.currentPassword} />
-        <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" required hint="8 to 128 characters; avoid common passwords." error={failure?.fieldErrors.newPassword} />
+        <TextField
+          name="currentPassword"
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={failure?.fieldErrors.currentPassword}
+        />
+        <TextField
+          name="newPassword"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="8 to 128 characters; avoid common passwords."
+          error={failure?.fieldErrors.newPassword}
+        />
         <button type="submit" className="button" disabled={submitting}>
           Change password
         </button>

@@ -39,7 +39,15 @@ export default function SignUp() {
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormError message={failure?.formError} />
-        <TextField name="email" label="Email" type="email" autoComplete="email" required defaultValue={failure?.values?.email} error={failure?.fieldErrors.email} />
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={failure?.values?.email}
+          error={failure?.fieldErrors.email}
+        />
         <TextField
           name="username"
           label="Username"
@@ -49,7 +57,15 @@ export default function SignUp() {
           defaultValue={failure?.values?.username}
           error={failure?.fieldErrors.username}
         />
-        <TextField name="password" label="Password" type="password" autoComplete="new-password" required hint="8 to 128 characters; avoid common passwords." error={failure?.fieldErrors.password} />
+        <TextField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint="8 to 128 characters; avoid common passwords."
+          error={failure?.fieldErrors.password}
+        />
         <div className="form-actions">
           <button type="submit" className="button" disabled={submitting}>
             {submitting ? "Creating your account…" : "Create account"}

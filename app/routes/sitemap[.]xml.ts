@@ -20,9 +20,12 @@ export async function loader() {
     const fixed = ["/", "/questions", "/kb", "/tags"];
     const urls = [
       ...fixed.map((path) => `  <url><loc>${origin}${path}</loc></url>`),
-      ...articles.map((article) => `  <url><loc>${origin}/kb/${article.slug}</loc><lastmod>${article.updatedOn}</lastmod></url>`),
+      ...articles.map(
+        (article) => `  <url><loc>${origin}/kb/${article.slug}</loc><lastmod>${article.updatedOn}</lastmod></url>`,
+      ),
       ...recentThreadPaths(MAX_URLS - fixed.length - articles.length).map(
-        (thread) => `  <url><loc>${escapeXml(origin + thread.path)}</loc><lastmod>${thread.lastActivityAt.toISOString().slice(0, 10)}</lastmod></url>`,
+        (thread) =>
+          `  <url><loc>${escapeXml(origin + thread.path)}</loc><lastmod>${thread.lastActivityAt.toISOString().slice(0, 10)}</lastmod></url>`,
       ),
     ];
     const body = `<?xml version="1.0" encoding="utf-8"?>
@@ -30,6 +33,8 @@ export async function loader() {
 ${urls.join("\n")}
 </urlset>
 `;
-    return new Response(body, { headers: { "Content-Type": "application/xml; charset=utf-8", "Cache-Control": "public, max-age=3600" } });
+    return new Response(body, {
+      headers: { "Content-Type": "application/xml; charset=utf-8", "Cache-Control": "public, max-age=3600" },
+    });
   });
 }

@@ -11,11 +11,21 @@ import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/h
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
 import { replyCoachForThread } from "~/models/reply-lexicon.server";
-import { addInternalNote, getFollowUpPage, rateFollowUp, reopenFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
+import {
+  addInternalNote,
+  getFollowUpPage,
+  rateFollowUp,
+  reopenFollowUp,
+  replyOnFollowUp,
+  workOnFollowUp,
+} from "~/models/support.server";
 
 export const headers = mergeRouteHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Follow-up: ${data.thread.thread.title}` : "Follow-up" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Follow-up: ${data.thread.thread.title}` : "Follow-up" },
+  { name: "robots", content: "noindex" },
+];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const followUpId = idParam(params.id);
@@ -53,7 +63,19 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   }, values);
 }
 
-function Post({ author, role, createdAt, bodyHtml, label }: { author: string; role: string; createdAt: Date; bodyHtml: string; label?: string }) {
+function Post({
+  author,
+  role,
+  createdAt,
+  bodyHtml,
+  label,
+}: {
+  author: string;
+  role: string;
+  createdAt: Date;
+  bodyHtml: string;
+  label?: string;
+}) {
   return (
     <article className="compact-post">
       <div className="thread-meta">
@@ -69,16 +91,36 @@ function Post({ author, role, createdAt, bodyHtml, label }: { author: string; ro
 
 const RATING_LABELS = ["Very poor", "Poor", "OK", "Good", "Excellent"];
 
-type SurveyState = { rating: number | null; comment: string | null; answeredAt: Date | null; canAnswer: boolean } | null;
+type SurveyState = {
+  rating: number | null;
+  comment: string | null;
+  answeredAt: Date | null;
+  canAnswer: boolean;
+} | null;
 
 /** A resolved follow-up: the one satisfaction question for its customer, and the way to reopen it. */
-function Resolved({ survey, staffView, canWrite, failure }: { survey: SurveyState; staffView: boolean; canWrite: boolean; failure: { formError: string | null; fieldErrors: Record<string, string | undefined>; values?: Record<string, string> } | null }) {
+function Resolved({
+  survey,
+  staffView,
+  canWrite,
+  failure,
+}: {
+  survey: SurveyState;
+  staffView: boolean;
+  canWrite: boolean;
+  failure: {
+    formError: string | null;
+    fieldErrors: Record<string, string | undefined>;
+    values?: Record<string, string>;
+  } | null;
+}) {
   return (
     <section id="survey" className="notice survey" aria-labelledby="survey-heading">
       <h3 id="survey-heading">This follow-up is resolved</h3>
       {survey?.answeredAt ? (
         <p>
-          {staffView ? "The customer rated it" : "You rated it"} {survey.rating} of 5{survey.comment ? `: “${survey.comment}”` : "."}
+          {staffView ? "The customer rated it" : "You rated it"} {survey.rating} of 5
+          {survey.comment ? `: “${survey.comment}”` : "."}
         </p>
       ) : null}
       {survey?.canAnswer ? (
@@ -89,7 +131,13 @@ function Resolved({ survey, staffView, canWrite, failure }: { survey: SurveyStat
             <legend>How well did we help?</legend>
             {RATING_LABELS.map((label, index) => (
               <label key={label} className="rating-option">
-                <input type="radio" name="rating" value={index + 1} defaultChecked={failure?.values?.rating === String(index + 1)} /> {index + 1} · {label}
+                <input
+                  type="radio"
+                  name="rating"
+                  value={index + 1}
+                  defaultChecked={failure?.values?.rating === String(index + 1)}
+                />{" "}
+                {index + 1} · {label}
               </label>
             ))}
             {failure?.fieldErrors.rating ? (
@@ -98,7 +146,14 @@ function Resolved({ survey, staffView, canWrite, failure }: { survey: SurveyStat
               </span>
             ) : null}
           </fieldset>
-          <TextAreaField name="comment" id="rating-comment" label="Anything to add? (optional)" rows={2} defaultValue={failure?.values?.comment} error={failure?.fieldErrors.comment} />
+          <TextAreaField
+            name="comment"
+            id="rating-comment"
+            label="Anything to add? (optional)"
+            rows={2}
+            defaultValue={failure?.values?.comment}
+            error={failure?.fieldErrors.comment}
+          />
           <button type="submit" className="button">
             Send
           </button>
@@ -117,7 +172,8 @@ function Resolved({ survey, staffView, canWrite, failure }: { survey: SurveyStat
 }
 
 export default function FollowUpPage() {
-  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff, coach, canWrite } = useLoaderData<typeof loader>();
+  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff, coach, canWrite } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
   const submitting = useNavigation().state === "submitting";
@@ -126,7 +182,8 @@ export default function FollowUpPage() {
   return (
     <>
       <p className="breadcrumbs-inline">
-        {staffView ? <a href="/support">Support queue</a> : <a href="/my/support">My support requests</a>} › Follow-up #{followUp.id}
+        {staffView ? <a href="/support">Support queue</a> : <a href="/my/support">My support requests</a>} › Follow-up #
+        {followUp.id}
       </p>
       <h1>{thread.thread.title}</h1>
       <div className="thread-meta">
@@ -135,11 +192,18 @@ export default function FollowUpPage() {
         {staffView ? <TimeLeft item={followUp} /> : <ExpectedReply item={followUp} />}
         <span>{followUp.assignee ? `with ${followUp.assignee}` : "not taken yet"}</span>
         <span>
-          opened <RelativeTime date={followUp.openedAt} /> {followUp.origin === "target" ? "when the first-response target passed" : followUp.origin === "customer" ? "at the customer's request" : "by staff"}
+          opened <RelativeTime date={followUp.openedAt} />{" "}
+          {followUp.origin === "target"
+            ? "when the first-response target passed"
+            : followUp.origin === "customer"
+              ? "at the customer's request"
+              : "by staff"}
         </span>
         <a href={threadPath(thread.thread)}>Open the thread</a>
       </div>
-      <FormError message={failure && !["reply", "note"].includes(failure.values?.intent ?? "") ? failure.formError : null} />
+      <FormError
+        message={failure && !["reply", "note"].includes(failure.values?.intent ?? "") ? failure.formError : null}
+      />
 
       {staffView ? (
         <section aria-labelledby="work-heading" className="panel work-panel">
@@ -155,18 +219,41 @@ export default function FollowUpPage() {
             )}
             <Form method="post" className="inline-fields">
               <input type="hidden" name="intent" value="assign" />
-              <SelectField name="assignee" label="Assign to" defaultValue={followUp.assignee ?? ""} placeholder="Choose" placeholderDisabled options={staff.map((name) => ({ value: name, label: name }))} />
-              <button type="submit" className="button button-secondary button-small">Assign</button>
+              <SelectField
+                name="assignee"
+                label="Assign to"
+                defaultValue={followUp.assignee ?? ""}
+                placeholder="Choose"
+                placeholderDisabled
+                options={staff.map((name) => ({ value: name, label: name }))}
+              />
+              <button type="submit" className="button button-secondary button-small">
+                Assign
+              </button>
             </Form>
             <Form method="post" className="inline-fields">
               <input type="hidden" name="intent" value="priority" />
-              <SelectField name="priority" label="Priority" defaultValue={followUp.priority} options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))} />
-              <button type="submit" className="button button-secondary button-small">Set priority</button>
+              <SelectField
+                name="priority"
+                label="Priority"
+                defaultValue={followUp.priority}
+                options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
+              />
+              <button type="submit" className="button button-secondary button-small">
+                Set priority
+              </button>
             </Form>
             <Form method="post" className="inline-fields">
               <input type="hidden" name="intent" value="status" />
-              <SelectField name="status" label="Status" defaultValue={followUp.status} options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))} />
-              <button type="submit" className="button button-secondary button-small">Set status</button>
+              <SelectField
+                name="status"
+                label="Status"
+                defaultValue={followUp.status}
+                options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+              />
+              <button type="submit" className="button button-secondary button-small">
+                Set status
+              </button>
             </Form>
           </div>
         </section>
@@ -176,29 +263,60 @@ export default function FollowUpPage() {
         <div>
           <section aria-labelledby="thread-heading">
             <h2 id="thread-heading">The question and its answers</h2>
-            <Post author={thread.question.author} role={thread.question.authorRole} createdAt={thread.question.createdAt} bodyHtml={thread.question.bodyHtml} label="asked" />
+            <Post
+              author={thread.question.author}
+              role={thread.question.authorRole}
+              createdAt={thread.question.createdAt}
+              bodyHtml={thread.question.bodyHtml}
+              label="asked"
+            />
             {[...thread.solutions, ...thread.answers].map((post) => (
-              <Post key={post.id} author={post.author} role={post.authorRole} createdAt={post.createdAt} bodyHtml={post.bodyHtml} label={post.verified ? "staff-verified solution" : post.accepted ? "accepted answer" : "answered"} />
+              <Post
+                key={post.id}
+                author={post.author}
+                role={post.authorRole}
+                createdAt={post.createdAt}
+                bodyHtml={post.bodyHtml}
+                label={post.verified ? "staff-verified solution" : post.accepted ? "accepted answer" : "answered"}
+              />
             ))}
           </section>
 
           <section id="conversation" aria-labelledby="private-heading">
             <h2 id="private-heading">Private messages</h2>
-            <p className="hint">Only {staffView ? `${customer.username} and staff` : "you and our support staff"} can see these.</p>
+            <p className="hint">
+              Only {staffView ? `${customer.username} and staff` : "you and our support staff"} can see these.
+            </p>
             {messages.length === 0 ? <p>No private messages yet.</p> : null}
             {messages.map((message) => (
-              <Post key={message.id} author={message.username} role={message.role} createdAt={message.createdAt} bodyHtml={message.bodyHtml} />
+              <Post
+                key={message.id}
+                author={message.username}
+                role={message.role}
+                createdAt={message.createdAt}
+                bodyHtml={message.bodyHtml}
+              />
             ))}
             {resolved ? (
               <Resolved survey={survey} staffView={staffView} canWrite={canWrite} failure={failed("rate")} />
             ) : !canWrite ? (
-              <p className="notice" role="note">Your account is suspended: you can read this follow-up but not write on it.</p>
+              <p className="notice" role="note">
+                Your account is suspended: you can read this follow-up but not write on it.
+              </p>
             ) : (
               // Keyed by the message count, so the box empties once a reply is saved.
               <Form method="post" noValidate key={`reply-${messages.length}-${thread.thread.answerCount}`}>
                 <input type="hidden" name="intent" value="reply" />
                 <FormError message={failed("reply")?.formError} />
-                <CoachedTextArea name="body" id="reply-body" label={staffView ? "Reply" : "Write to support"} rows={6} defaultValue={failed("reply")?.values?.body} error={failed("reply")?.fieldErrors.body} coach={coach} />
+                <CoachedTextArea
+                  name="body"
+                  id="reply-body"
+                  label={staffView ? "Reply" : "Write to support"}
+                  rows={6}
+                  defaultValue={failed("reply")?.values?.body}
+                  error={failed("reply")?.fieldErrors.body}
+                  coach={coach}
+                />
                 {staffView ? (
                   <div className="inline-fields">
                     <SelectField
@@ -238,11 +356,24 @@ export default function FollowUpPage() {
               <h2 id="notes-heading">Internal notes</h2>
               <p className="hint">Staff only; the customer never sees these.</p>
               {notes.map((note) => (
-                <Post key={note.id} author={note.username} role={note.role} createdAt={note.createdAt} bodyHtml={note.bodyHtml} />
+                <Post
+                  key={note.id}
+                  author={note.username}
+                  role={note.role}
+                  createdAt={note.createdAt}
+                  bodyHtml={note.bodyHtml}
+                />
               ))}
               <Form method="post" noValidate key={`note-${notes.length}`}>
                 <input type="hidden" name="intent" value="note" />
-                <TextAreaField name="body" id="note-body" label="Add a note" rows={3} defaultValue={failed("note")?.values?.body} error={failed("note")?.fieldErrors.body} />
+                <TextAreaField
+                  name="body"
+                  id="note-body"
+                  label="Add a note"
+                  rows={3}
+                  defaultValue={failed("note")?.values?.body}
+                  error={failed("note")?.fieldErrors.body}
+                />
                 <button type="submit" className="button button-secondary button-small">
                   Add note
                 </button>
@@ -253,7 +384,8 @@ export default function FollowUpPage() {
             <section aria-labelledby="customer-heading">
               <h2 id="customer-heading">The customer</h2>
               <p>
-                <a href={`/users/${customer.username}`}>{customer.username}</a> ({customer.role}), member since <RelativeTime date={customer.createdAt} />
+                <a href={`/users/${customer.username}`}>{customer.username}</a> ({customer.role}), member since{" "}
+                <RelativeTime date={customer.createdAt} />
               </p>
               <h3>Earlier questions</h3>
               {history.threads.length === 0 ? <p className="hint">None.</p> : null}

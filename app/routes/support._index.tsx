@@ -12,7 +12,10 @@ export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return loaderResult(() => ({ ...listSupportQueue(context.actor, params), canSetTargets: canSetResponseTargets(context.actor) }));
+  return loaderResult(() => ({
+    ...listSupportQueue(context.actor, params),
+    canSetTargets: canSetResponseTargets(context.actor),
+  }));
 }
 
 const STATUS_TABS = [["active", "All active"], ...Object.entries(STATUS_LABELS)] as const;
@@ -47,10 +50,26 @@ export default function SupportQueue() {
           label="Assignee"
           defaultValue={query.assignee ?? ""}
           placeholder="Anyone"
-          options={[{ value: "me", label: "Me" }, { value: "nobody", label: "Nobody yet" }, ...staff.map((name) => ({ value: name, label: name }))]}
+          options={[
+            { value: "me", label: "Me" },
+            { value: "nobody", label: "Nobody yet" },
+            ...staff.map((name) => ({ value: name, label: name })),
+          ]}
         />
-        <SelectField name="category" label="Category" defaultValue={query.category ?? ""} placeholder="Any category" options={categories.map((c) => ({ value: c.slug, label: c.name }))} />
-        <SelectField name="priority" label="Priority" defaultValue={query.priority ?? ""} placeholder="Any priority" options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))} />
+        <SelectField
+          name="category"
+          label="Category"
+          defaultValue={query.category ?? ""}
+          placeholder="Any category"
+          options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+        />
+        <SelectField
+          name="priority"
+          label="Priority"
+          defaultValue={query.priority ?? ""}
+          placeholder="Any priority"
+          options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
+        />
         <button type="submit" className="button button-secondary">
           Filter
         </button>

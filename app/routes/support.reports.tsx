@@ -12,7 +12,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return loaderResult(() => supportReport(context.actor, params));
 }
 
-const weekLabel = (start: Date) => new Date(start).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const weekLabel = (start: Date) =>
+  new Date(start).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 const hours = (ms: number | null) => (ms === null ? "–" : `${(ms / 3600_000).toFixed(1)} h`);
 const percent = (value: number | null) => (value === null ? "–" : `${Math.round(value * 100)} %`);
 const rating = (value: number | null) => (value === null ? "–" : value.toFixed(1));
@@ -32,7 +33,13 @@ function FiguresCells({ figures }: { figures: ReportFigures }) {
   );
 }
 
-function FiguresTable({ firstHeading, rows }: { firstHeading: string; rows: { key: string; label: string; figures: ReportFigures }[] }) {
+function FiguresTable({
+  firstHeading,
+  rows,
+}: {
+  firstHeading: string;
+  rows: { key: string; label: string; figures: ReportFigures }[];
+}) {
   return (
     <div className="table-scroll">
       <table className="report-table">
@@ -59,7 +66,15 @@ function FiguresTable({ firstHeading, rows }: { firstHeading: string; rows: { ke
   );
 }
 
-const FIGURE_HEADINGS = ["Opened", "Resolved", "Median first response", "Median resolution", "Within target", "Satisfaction (1–5)", "Survey responses"];
+const FIGURE_HEADINGS = [
+  "Opened",
+  "Resolved",
+  "Median first response",
+  "Median resolution",
+  "Within target",
+  "Satisfaction (1–5)",
+  "Survey responses",
+];
 
 export default function SupportReports() {
   const { query, weeks, total, byCategory, hotTags, categories } = useLoaderData<typeof loader>();
@@ -74,8 +89,19 @@ export default function SupportReports() {
         </a>
       </div>
       <Form method="get" className="search-filters">
-        <SelectField name="weeks" label="Period" defaultValue={String(query.weeks)} options={[4, 8, 13, 26].map((n) => ({ value: String(n), label: `Last ${n} weeks` }))} />
-        <SelectField name="category" label="Category" defaultValue={query.category ?? ""} placeholder="All categories" options={categories.map((c) => ({ value: c.slug, label: c.name }))} />
+        <SelectField
+          name="weeks"
+          label="Period"
+          defaultValue={String(query.weeks)}
+          options={[4, 8, 13, 26].map((n) => ({ value: String(n), label: `Last ${n} weeks` }))}
+        />
+        <SelectField
+          name="category"
+          label="Category"
+          defaultValue={query.category ?? ""}
+          placeholder="All categories"
+          options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+        />
         <button type="submit" className="button button-secondary">
           Show
         </button>
@@ -94,7 +120,8 @@ export default function SupportReports() {
           <strong>{percent(total.withinTargetShare)}</strong> within target
         </li>
         <li>
-          <strong>{rating(total.satisfactionAverage)}</strong> satisfaction ({percent(total.surveyResponseRate)} answered)
+          <strong>{rating(total.satisfactionAverage)}</strong> satisfaction ({percent(total.surveyResponseRate)}{" "}
+          answered)
         </li>
       </ul>
       <div className="chart-grid-2">
@@ -119,9 +146,15 @@ export default function SupportReports() {
         />
       </div>
       <h2>Per week</h2>
-      <FiguresTable firstHeading="Week of" rows={weeks.map((week, index) => ({ key: labels[index], label: labels[index], figures: week.all }))} />
+      <FiguresTable
+        firstHeading="Week of"
+        rows={weeks.map((week, index) => ({ key: labels[index], label: labels[index], figures: week.all }))}
+      />
       <h2>Per category, whole period</h2>
-      <FiguresTable firstHeading="Category" rows={byCategory.map((category) => ({ key: category.slug, label: category.name, figures: category }))} />
+      <FiguresTable
+        firstHeading="Category"
+        rows={byCategory.map((category) => ({ key: category.slug, label: category.name, figures: category }))}
+      />
       <h2>Where the product hurts</h2>
       <p className="hint">Tags with the most questions still waiting for a solution.</p>
       <ol className="hot-tags">

@@ -31,8 +31,9 @@ export default function ResponseTargets() {
     <>
       <h1>Response-time targets</h1>
       <p className="hint">
-        A customer’s question with no staff reply and no accepted or verified answer opens a follow-up when its category’s first-response target
-        passes. The follow-up then has the same first-response target again, and the resolution target, both paused while waiting on the customer.
+        A customer’s question with no staff reply and no accepted or verified answer opens a follow-up when its
+        category’s first-response target passes. The follow-up then has the same first-response target again, and the
+        resolution target, both paused while waiting on the customer.
       </p>
       <ul className="plain-list targets">
         {targets.map((target) => {

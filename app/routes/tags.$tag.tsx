@@ -7,10 +7,15 @@ import { getTag } from "~/models/tag.server";
 import { threadListQuerySchema } from "~/models/community-rules";
 import { listThreads } from "~/models/thread.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Questions tagged ${data.tag.name}` : "Tag" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Questions tagged ${data.tag.name}` : "Tag" },
+];
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const query = threadListQuerySchema.parse({ ...Object.fromEntries(new URL(request.url).searchParams), tag: params.tag });
+  const query = threadListQuerySchema.parse({
+    ...Object.fromEntries(new URL(request.url).searchParams),
+    tag: params.tag,
+  });
   return loaderResult(() => {
     const tag = getTag(context.actor, params.tag ?? "");
     return { tag, page: query.page, ...listThreads(context.actor, query) };

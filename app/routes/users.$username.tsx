@@ -65,9 +65,13 @@ function RoleForm({ role }: { role: keyof typeof ROLE_LABELS }) {
       </button>
       <input type="hidden" name="intent" value="role" />
       {result && !result.ok && result.values?.intent !== "warn" && result.values?.intent !== "suspend" ? (
-        <span className="field-error" role="alert">{result.fieldErrors.role ?? result.fieldErrors.intent ?? result.formError}</span>
+        <span className="field-error" role="alert">
+          {result.fieldErrors.role ?? result.fieldErrors.intent ?? result.formError}
+        </span>
       ) : null}
-      {result?.ok && result.intent === "role" && result.changed ? <span role="status">Role changed; their sessions were ended.</span> : null}
+      {result?.ok && result.intent === "role" && result.changed ? (
+        <span role="status">Role changed; their sessions were ended.</span>
+      ) : null}
     </Form>
   );
 }
@@ -89,29 +93,62 @@ const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 
 function DisciplinePanel({ suspended }: { suspended: boolean }) {
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
-  const errorFor = (intent: string, field: string) => (failure?.values?.intent === intent ? failure.fieldErrors[field] : null);
+  const errorFor = (intent: string, field: string) =>
+    failure?.values?.intent === intent ? failure.fieldErrors[field] : null;
   return (
-    <details id="moderate" className="mod-panel" open={Boolean(failure && (failure.values?.intent === "warn" || failure.values?.intent === "suspend"))}>
+    <details
+      id="moderate"
+      className="mod-panel"
+      open={Boolean(failure && (failure.values?.intent === "warn" || failure.values?.intent === "suspend"))}
+    >
       <summary>Warn or suspend</summary>
       {result?.ok && result.intent === "warn" ? <p role="status">Warning sent.</p> : null}
       {result?.ok && result.intent === "suspend" ? <p role="status">Suspended; their sessions were ended.</p> : null}
       {result?.ok && result.intent === "unsuspend" ? <p role="status">Suspension ended.</p> : null}
       <Form method="post" key={`warn-${result?.ok ? "sent" : "draft"}`}>
         <input type="hidden" name="intent" value="warn" />
-        <TextAreaField name="message" label="Warning" rows={3} defaultValue={failure?.values?.intent === "warn" ? failure.values.message : ""} error={errorFor("warn", "message")} hint="Sent to them in the app and by email." />
-        <button type="submit" className="button button-secondary button-small">Send warning</button>
+        <TextAreaField
+          name="message"
+          label="Warning"
+          rows={3}
+          defaultValue={failure?.values?.intent === "warn" ? failure.values.message : ""}
+          error={errorFor("warn", "message")}
+          hint="Sent to them in the app and by email."
+        />
+        <button type="submit" className="button button-secondary button-small">
+          Send warning
+        </button>
       </Form>
       {suspended ? (
         <Form method="post">
           <input type="hidden" name="intent" value="unsuspend" />
-          <button type="submit" className="button button-secondary button-small">End the suspension</button>
+          <button type="submit" className="button button-secondary button-small">
+            End the suspension
+          </button>
         </Form>
       ) : (
         <Form method="post">
           <input type="hidden" name="intent" value="suspend" />
-          <TextField name="until" type="date" label="Suspended until (last day, inclusive)" min={tomorrow()} defaultValue={failure?.values?.intent === "suspend" ? failure.values.until : ""} error={errorFor("suspend", "until")} />
-          <TextField name="reason" id="suspend-reason" label="Reason" maxLength={500} defaultValue={failure?.values?.intent === "suspend" ? failure.values.reason : ""} error={errorFor("suspend", "reason")} hint="They see it, and so does the audit log." />
-          <button type="submit" className="button button-danger button-small">Suspend</button>
+          <TextField
+            name="until"
+            type="date"
+            label="Suspended until (last day, inclusive)"
+            min={tomorrow()}
+            defaultValue={failure?.values?.intent === "suspend" ? failure.values.until : ""}
+            error={errorFor("suspend", "until")}
+          />
+          <TextField
+            name="reason"
+            id="suspend-reason"
+            label="Reason"
+            maxLength={500}
+            defaultValue={failure?.values?.intent === "suspend" ? failure.values.reason : ""}
+            error={errorFor("suspend", "reason")}
+            hint="They see it, and so does the audit log."
+          />
+          <button type="submit" className="button button-danger button-small">
+            Suspend
+          </button>
         </Form>
       )}
       {failure?.formError && failure.values?.intent !== "role" ? <FormError message={failure.formError} /> : null}
@@ -120,12 +157,14 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
 }
 
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension } = useLoaderData<typeof loader>();
+  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension } =
+    useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
         <h1>
-          {user.username} {user.role === "staff" || user.role === "admin" ? <span className="badge badge-staff">Staff</span> : null}
+          {user.username}{" "}
+          {user.role === "staff" || user.role === "admin" ? <span className="badge badge-staff">Staff</span> : null}
         </h1>
         {isSelf ? <Link to="/settings/password">Change password</Link> : null}
       </div>
@@ -135,25 +174,39 @@ export default function Profile() {
       {suspension ? (
         <p className="notice notice-warning" role="status">
           {isSelf ? "Your account is" : "This account is"} suspended until {new Date(suspension.until).toUTCString()}
-          {suspension.reason ? `: ${suspension.reason}` : "."} {isSelf ? "You can read the community, but not post, vote or flag." : null}
+          {suspension.reason ? `: ${suspension.reason}` : "."}{" "}
+          {isSelf ? "You can read the community, but not post, vote or flag." : null}
         </p>
       ) : null}
       {canChangeRole ? <RoleForm role={user.role} /> : null}
       {canDiscipline ? <DisciplinePanel suspended={suspension !== null} /> : null}
       <ul className="stat-grid" aria-label="Contributions">
-        <li><strong>{counts.questions}</strong> questions</li>
-        <li><strong>{counts.answers}</strong> answers</li>
-        <li><strong>{counts.accepted}</strong> accepted answers</li>
-        <li><strong>{counts.verified}</strong> staff-verified answers</li>
+        <li>
+          <strong>{counts.questions}</strong> questions
+        </li>
+        <li>
+          <strong>{counts.answers}</strong> answers
+        </li>
+        <li>
+          <strong>{counts.accepted}</strong> accepted answers
+        </li>
+        <li>
+          <strong>{counts.verified}</strong> staff-verified answers
+        </li>
       </ul>
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
-          <h2 id="profile-questions" className="section-title">Latest questions</h2>
-          {questions.length === 0 ? <p>No questions yet.</p> : (
+          <h2 id="profile-questions" className="section-title">
+            Latest questions
+          </h2>
+          {questions.length === 0 ? (
+            <p>No questions yet.</p>
+          ) : (
             <ul>
               {questions.map((q) => (
                 <li key={q.id}>
-                  <Link to={threadPath(q)}>{q.title}</Link> {q.status === "solved" ? <span className="badge badge-solved">Solved</span> : null}
+                  <Link to={threadPath(q)}>{q.title}</Link>{" "}
+                  {q.status === "solved" ? <span className="badge badge-solved">Solved</span> : null}
                   <ModerationBadge state={q.moderationState} />
                 </li>
               ))}
@@ -161,12 +214,17 @@ export default function Profile() {
           )}
         </section>
         <section aria-labelledby="profile-answers">
-          <h2 id="profile-answers" className="section-title">Latest answers</h2>
-          {answers.length === 0 ? <p>No answers yet.</p> : (
+          <h2 id="profile-answers" className="section-title">
+            Latest answers
+          </h2>
+          {answers.length === 0 ? (
+            <p>No answers yet.</p>
+          ) : (
             <ul>
               {answers.map((a) => (
                 <li key={a.postId}>
-                  <Link to={`${threadPath({ id: a.threadId, slug: a.slug })}#post-${a.postId}`}>{a.title}</Link> ({a.score})
+                  <Link to={`${threadPath({ id: a.threadId, slug: a.slug })}#post-${a.postId}`}>{a.title}</Link> (
+                  {a.score})
                   <ModerationBadge state={a.moderationState} />
                 </li>
               ))}

@@ -17,7 +17,15 @@
  * - a post_revisions row with redacted_at keeps its text for staff only; everyone else reads that
  *   it was removed, and why is in the audit log.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+  type AnySQLiteColumn,
+} from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
 import { users } from "./users";
 
@@ -69,7 +77,9 @@ export const threads = sqliteTable(
     duplicateOfId: integer("duplicate_of_id").references((): AnySQLiteColumn => threads.id, { onDelete: "set null" }),
   },
   (t) => [
-    index("threads_pinned_idx").on(t.pinnedAt).where(sql`pinned_at IS NOT NULL`),
+    index("threads_pinned_idx")
+      .on(t.pinnedAt)
+      .where(sql`pinned_at IS NOT NULL`),
     index("threads_created_idx").on(t.createdAt),
     index("threads_activity_idx").on(t.lastActivityAt),
     index("threads_score_idx").on(t.score, t.createdAt),
@@ -113,11 +123,15 @@ export const posts = sqliteTable(
     reviewRequestedAt: integer("review_requested_at", { mode: "timestamp_ms" }),
   },
   (t) => [
-    index("posts_review_queue_idx").on(t.reviewRequestedAt, t.id).where(sql`review_requested_at IS NOT NULL`),
+    index("posts_review_queue_idx")
+      .on(t.reviewRequestedAt, t.id)
+      .where(sql`review_requested_at IS NOT NULL`),
     // Serves the thread page's "answers by score, then oldest first" without sorting or reading bodies.
     index("posts_thread_order_idx").on(t.threadId, t.kind, sql`${t.score} DESC`, t.createdAt, t.id),
     index("posts_author_idx").on(t.authorId, t.kind, t.createdAt),
-    uniqueIndex("posts_one_question_idx").on(t.threadId).where(sql`kind = 'question'`),
+    uniqueIndex("posts_one_question_idx")
+      .on(t.threadId)
+      .where(sql`kind = 'question'`),
   ],
 );
 

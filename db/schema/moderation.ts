@@ -33,7 +33,9 @@ export const flags = sqliteTable(
   (t) => [
     index("flags_post_idx").on(t.postId, t.resolvedAt),
     index("flags_user_idx").on(t.userId, t.createdAt),
-    uniqueIndex("flags_one_open_per_user_idx").on(t.postId, t.userId).where(sql`resolved_at IS NULL AND user_id IS NOT NULL`),
+    uniqueIndex("flags_one_open_per_user_idx")
+      .on(t.postId, t.userId)
+      .where(sql`resolved_at IS NULL AND user_id IS NOT NULL`),
   ],
 );
 

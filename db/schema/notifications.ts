@@ -12,7 +12,14 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./users";
 
-export const NOTIFICATION_KINDS = ["follow-up-opened", "follow-up-reply", "follow-up-status", "follow-up-resolved", "survey", "moderation"] as const;
+export const NOTIFICATION_KINDS = [
+  "follow-up-opened",
+  "follow-up-reply",
+  "follow-up-status",
+  "follow-up-resolved",
+  "survey",
+  "moderation",
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const notifications = sqliteTable(

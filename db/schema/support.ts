@@ -53,7 +53,9 @@ export const followUps = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
-    uniqueIndex("follow_ups_one_active_idx").on(t.threadId).where(sql`status <> 'resolved'`),
+    uniqueIndex("follow_ups_one_active_idx")
+      .on(t.threadId)
+      .where(sql`status <> 'resolved'`),
     index("follow_ups_thread_idx").on(t.threadId, t.openedAt),
     index("follow_ups_status_idx").on(t.status, t.resolutionDueAt),
     index("follow_ups_customer_idx").on(t.customerId, t.openedAt),

@@ -10,7 +10,13 @@ import { VISITOR, type Member } from "~/lib/permissions.server";
 import { asEstablishedCommunity, flagPost } from "~/models/moderation.server";
 import { markSolution } from "~/models/solution.server";
 import { createCategory, createTag } from "~/models/tag.server";
-import { listSupportQueue, openDueFollowUps, rateFollowUp, replyOnFollowUp, workOnFollowUp } from "~/models/support.server";
+import {
+  listSupportQueue,
+  openDueFollowUps,
+  rateFollowUp,
+  replyOnFollowUp,
+  workOnFollowUp,
+} from "~/models/support.server";
 import { askQuestion, listThreads } from "~/models/thread.server";
 import { createUserWithRole } from "~/models/user.server";
 import { castVote } from "~/models/vote.server";
@@ -33,36 +39,50 @@ export async function seedDemoCommunity() {
   const voters = [...people.values()];
   const start = Date.now();
   try {
-    await asEstablishedCommunity(() => writeTransaction(() => {
-      demoCategories.forEach((category, position) => createCategory({ ...category, position }));
-      for (const [name, description] of demoTags) createTag({ name, description });
+    await asEstablishedCommunity(() =>
+      writeTransaction(() => {
+        demoCategories.forEach((category, position) => createCategory({ ...category, position }));
+        for (const [name, description] of demoTags) createTag({ name, description });
 
-      demoThreads.forEach((thread, index) => {
-        let at = start - thread.daysAgo * DAY - ((index * 7) % 20) * HOUR - 2 * HOUR;
-        const tick = (hours: number) => setClock(new Date((at += hours * HOUR)));
-        tick(0);
-        const asker = person(thread.by);
-        const { threadId, questionPostId } = askQuestion(asker, { title: thread.title, body: thread.body, category: thread.category, tags: thread.tags.join(", ") });
-        const answerIds = (thread.answers ?? []).map((answer) => {
-          tick(1 + (index % 3));
-          const { postId } = postAnswer(person(answer.by), threadId, { body: answer.body });
-          const eligible = voters.filter((voter) => voter.username !== answer.by);
-          eligible.slice(0, answer.up ?? 0).forEach((voter) => castVote(voter, postId, { value: "1" }));
-          return postId;
+        demoThreads.forEach((thread, index) => {
+          let at = start - thread.daysAgo * DAY - ((index * 7) % 20) * HOUR - 2 * HOUR;
+          const tick = (hours: number) => setClock(new Date((at += hours * HOUR)));
+          tick(0);
+          const asker = person(thread.by);
+          const { threadId, questionPostId } = askQuestion(asker, {
+            title: thread.title,
+            body: thread.body,
+            category: thread.category,
+            tags: thread.tags.join(", "),
+          });
+          const answerIds = (thread.answers ?? []).map((answer) => {
+            tick(1 + (index % 3));
+            const { postId } = postAnswer(person(answer.by), threadId, { body: answer.body });
+            const eligible = voters.filter((voter) => voter.username !== answer.by);
+            eligible.slice(0, answer.up ?? 0).forEach((voter) => castVote(voter, postId, { value: "1" }));
+            return postId;
+          });
+          if (thread.up) {
+            voters
+              .filter((voter) => voter.username !== thread.by)
+              .slice(0, thread.up)
+              .forEach((voter) => castVote(voter, questionPostId, { value: "1" }));
+          }
+          tick(2);
+          if (thread.accepted !== undefined) markSolution(asker, answerIds[thread.accepted], "accepted");
+          if (thread.verified !== undefined) {
+            const staff = person(
+              thread.answers?.[thread.verified]?.by.endsWith("support")
+                ? thread.answers[thread.verified].by
+                : "sam-support",
+            );
+            markSolution(staff, answerIds[thread.verified], "verified");
+          }
         });
-        if (thread.up) {
-          voters.filter((voter) => voter.username !== thread.by).slice(0, thread.up).forEach((voter) => castVote(voter, questionPostId, { value: "1" }));
-        }
-        tick(2);
-        if (thread.accepted !== undefined) markSolution(asker, answerIds[thread.accepted], "accepted");
-        if (thread.verified !== undefined) {
-          const staff = person(thread.answers?.[thread.verified]?.by.endsWith("support") ? thread.answers[thread.verified].by : "sam-support");
-          markSolution(staff, answerIds[thread.verified], "verified");
-        }
-      });
-      seedDemoSupport(start, person);
-      resetAllLimits();
-    }));
+        seedDemoSupport(start, person);
+        resetAllLimits();
+      }),
+    );
   } finally {
     setClock(null);
   }
@@ -83,7 +103,9 @@ function seedDemoSupport(start: number, person: (username: string) => Member) {
     resetAllLimits();
   };
   for (let time = start - 14 * DAY; time <= start; time += HOUR) openDueFollowUps(new Date(time));
-  const opened = listSupportQueue(sam, { status: "active" }).items.sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime());
+  const opened = listSupportQueue(sam, { status: "active" }).items.sort(
+    (a, b) => a.openedAt.getTime() - b.openedAt.getTime(),
+  );
   const script: { staff: Member; rating?: number; waiting?: boolean }[] = [
     { staff: priya, rating: 5 },
     { staff: sam, rating: 4 },
@@ -104,7 +126,10 @@ function seedDemoSupport(start: number, person: (username: string) => Member) {
     });
     if (step.waiting) return;
     at((time += 6 * HOUR));
-    replyOnFollowUp(person(customer), followUp.id, { body: "Firmware 4.2.1, and yes, it started right after the update.", visibility: "private" });
+    replyOnFollowUp(person(customer), followUp.id, {
+      body: "Firmware 4.2.1, and yes, it started right after the update.",
+      visibility: "private",
+    });
     at((time += 4 * HOUR));
     replyOnFollowUp(step.staff, followUp.id, {
       body: "Thanks! Hold the reset button for **2 seconds** until the ring turns yellow, then *Hub → Reconnect to Wi-Fi*. Your devices stay as they are.",
@@ -113,7 +138,10 @@ function seedDemoSupport(start: number, person: (username: string) => Member) {
     });
     if (step.rating) {
       at((time += 2 * HOUR));
-      rateFollowUp(person(customer), followUp.id, { rating: String(step.rating), comment: step.rating === 5 ? "Fixed in two minutes, thank you!" : "" });
+      rateFollowUp(person(customer), followUp.id, {
+        rating: String(step.rating),
+        comment: step.rating === 5 ? "Fixed in two minutes, thank you!" : "",
+      });
     }
   });
 }
@@ -123,17 +151,33 @@ function seedDemoSupport(start: number, person: (username: string) => Member) {
  * and a rude answer that three members flagged, so it is hidden until staff decide.
  */
 async function seedDemoModeration(person: (username: string) => Member) {
-  const newcomer = { kind: "user" as const, ...(await createUserWithRole({ email: "newcomer@example.com", username: "newcomer", password: DEMO_PASSWORD, role: "member" })) };
+  const newcomer = {
+    kind: "user" as const,
+    ...(await createUserWithRole({
+      email: "newcomer@example.com",
+      username: "newcomer",
+      password: DEMO_PASSWORD,
+      role: "member",
+    })),
+  };
   const [recent, older] = listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 }).threads;
   resetAllLimits();
-  postAnswer(newcomer, recent.id, { body: "I had the same thing. This tool fixed it for me: https://example.net/totally-free-fix" });
+  postAnswer(newcomer, recent.id, {
+    body: "I had the same thing. This tool fixed it for me: https://example.net/totally-free-fix",
+  });
   askQuestion(newcomer, {
     title: "Can the hub run on batteries during a power cut?",
     body: "We get short power cuts a few times a year. Does the hub keep working on batteries, and for how long?",
     category: "getting-started",
     tags: "setup",
   });
-  const rude = await asEstablishedCommunity(() => postAnswer(person("devon"), older.id, { body: "Read the manual. Honestly, this gets asked every week." }));
-  for (const flagger of ["morgan", "tomas", "liwei"]) flagPost(person(flagger), rude.postId, { reason: "rude", note: flagger === "morgan" ? "Not kind to a new customer." : "" });
+  const rude = await asEstablishedCommunity(() =>
+    postAnswer(person("devon"), older.id, { body: "Read the manual. Honestly, this gets asked every week." }),
+  );
+  for (const flagger of ["morgan", "tomas", "liwei"])
+    flagPost(person(flagger), rude.postId, {
+      reason: "rude",
+      note: flagger === "morgan" ? "Not kind to a new customer." : "",
+    });
   resetAllLimits();
 }

@@ -57,7 +57,9 @@ export function sentencesFrom(markdown: string) {
   return text.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length >= 30 && sentence.length <= 220);
 }
 
-export const DEFAULT_CORPUS_DIR = fileURLToPath(new URL("../../../shared/data/kb-mastodon-docs/content-en", import.meta.url));
+export const DEFAULT_CORPUS_DIR = fileURLToPath(
+  new URL("../../../shared/data/kb-mastodon-docs/content-en", import.meta.url),
+);
 /** Passed as the corpus folder, selects the demo community's own text instead of a folder. */
 export const DEMO_CORPUS = "demo";
 const MIN_SENTENCES = 100;
@@ -65,19 +67,31 @@ const MIN_SENTENCES = 100;
 /** Sentences to resample: from `corpusDir` (default: the shared documentation), or the demo community's with "demo". */
 export function loadCorpus(corpusDir: string = DEFAULT_CORPUS_DIR): string[] {
   if (corpusDir === DEMO_CORPUS) {
-    return demoThreads.flatMap((thread) => [thread.body, ...(thread.answers ?? []).map((a) => a.body)].flatMap(sentencesFrom));
+    return demoThreads.flatMap((thread) =>
+      [thread.body, ...(thread.answers ?? []).map((a) => a.body)].flatMap(sentencesFrom),
+    );
   }
   const dir = path.resolve(corpusDir);
   const options = `Put the corpus there, pass --corpus <folder of Markdown files>, or --corpus ${DEMO_CORPUS} for the demo community's text (figures measured on it do not compare with the shared corpus's).`;
-  if (!fs.existsSync(dir)) throw new Error(`No text corpus for the synthetic community: ${dir} does not exist. ${options}`);
+  if (!fs.existsSync(dir))
+    throw new Error(`No text corpus for the synthetic community: ${dir} does not exist. ${options}`);
   const sentences = markdownFiles(dir).flatMap((file) => sentencesFrom(fs.readFileSync(file, "utf8")));
   if (sentences.length <= MIN_SENTENCES) {
-    throw new Error(`The text corpus in ${dir} has ${sentences.length} usable sentences; the synthetic community needs more than ${MIN_SENTENCES}. ${options}`);
+    throw new Error(
+      `The text corpus in ${dir} has ${sentences.length} usable sentences; the synthetic community needs more than ${MIN_SENTENCES}. ${options}`,
+    );
   }
   return sentences;
 }
 
-type SyntheticOptions = { threads: number; answers: number; users?: number; seed?: number; corpusDir?: string; log?: (line: string) => void };
+type SyntheticOptions = {
+  threads: number;
+  answers: number;
+  users?: number;
+  seed?: number;
+  corpusDir?: string;
+  log?: (line: string) => void;
+};
 
 /** A synthetic community stands for an established one: none of its posts wait for review. */
 export function seedSyntheticCommunity(options: SyntheticOptions) {
@@ -90,7 +104,8 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
   const corpus = loadCorpus(options.corpusDir);
   const categories = listCategories();
   const tags = listTags(VISITOR);
-  if (categories.length === 0 || tags.length === 0) throw new Error("seed the demo community first: synthetic threads need categories and tags");
+  if (categories.length === 0 || tags.length === 0)
+    throw new Error("seed the demo community first: synthetic threads need categories and tags");
 
   const userCount = options.users ?? Math.max(200, Math.ceil(options.threads / 50));
   const passwordHash = await hashPassword(SYNTHETIC_PASSWORD);
@@ -128,8 +143,15 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
         for (let i = offset; i < Math.min(options.threads, offset + BATCH); i++) {
           step(() => {
             tick();
-            const chosenTags = Array.from(new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(tags).name)));
-            const { threadId } = askQuestion(people[i % people.length], { title: title(), body: paragraph(2 + Math.floor(random() * 4)), category: pick(categories).slug, tags: chosenTags.join(",") });
+            const chosenTags = Array.from(
+              new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(tags).name)),
+            );
+            const { threadId } = askQuestion(people[i % people.length], {
+              title: title(),
+              body: paragraph(2 + Math.floor(random() * 4)),
+              category: pick(categories).slug,
+              tags: chosenTags.join(","),
+            });
             threadIds.push(threadId);
           });
         }
@@ -148,7 +170,10 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
             const list = answersOf.get(threadId);
             if (list) list.push(postId);
             else answersOf.set(threadId, [postId]);
-            if (random() < 0.3) castVote(people[(authorIndex + 1 + (i % (people.length - 1))) % people.length], postId, { value: random() < 0.85 ? "1" : "-1" });
+            if (random() < 0.3)
+              castVote(people[(authorIndex + 1 + (i % (people.length - 1))) % people.length], postId, {
+                value: random() < 0.85 ? "1" : "-1",
+              });
           });
         }
       });

@@ -28,7 +28,17 @@ type ThreadRow = {
   categoryName: string;
   categorySlug: string;
 };
-type PostRow = { id: number; kind: string; authorId: number; author: string; authorRole: string; bodyHtml: string; score: number; createdAt: number; editedAt: number | null };
+type PostRow = {
+  id: number;
+  kind: string;
+  authorId: number;
+  author: string;
+  authorRole: string;
+  bodyHtml: string;
+  score: number;
+  createdAt: number;
+  editedAt: number | null;
+};
 type Page = { thread: ThreadRow & { tags: string[] }; question: PostRow; solutions: PostRow[]; answers: PostRow[] };
 
 const sqlite = new Database(process.env.DATABASE_PATH!, { fileMustExist: true });
@@ -36,16 +46,29 @@ sqlite.pragma("busy_timeout = 5000");
 const postColumns = `p.id, p.kind, p.author_id AS authorId, u.username AS author, u.role AS authorRole, p.body_html AS bodyHtml,
   p.score, p.created_at AS createdAt, p.edited_at AS editedAt`;
 const statements = {
-  thread: sqlite.prepare<[number], ThreadRow>(`SELECT t.id, t.title, t.slug, t.status, t.answer_count AS answerCount, t.view_count AS viewCount,
+  thread: sqlite.prepare<
+    [number],
+    ThreadRow
+  >(`SELECT t.id, t.title, t.slug, t.status, t.answer_count AS answerCount, t.view_count AS viewCount,
     t.created_at AS createdAt, t.last_activity_at AS lastActivityAt, c.name AS categoryName, c.slug AS categorySlug
     FROM threads t JOIN categories c ON c.id = t.category_id WHERE t.id = ? AND t.visibility = 'visible'`),
-  solutions: sqlite.prepare<[number], { postId: number; kind: string }>("SELECT post_id AS postId, kind FROM solutions WHERE thread_id = ?"),
-  pinned: sqlite.prepare<[number, number], PostRow>(`SELECT ${postColumns} FROM posts p JOIN users u ON u.id = p.author_id
+  solutions: sqlite.prepare<[number], { postId: number; kind: string }>(
+    "SELECT post_id AS postId, kind FROM solutions WHERE thread_id = ?",
+  ),
+  pinned: sqlite.prepare<
+    [number, number],
+    PostRow
+  >(`SELECT ${postColumns} FROM posts p JOIN users u ON u.id = p.author_id
     WHERE p.thread_id = ? AND (p.kind = 'question' OR (p.id IN (SELECT post_id FROM solutions WHERE thread_id = ?) AND p.moderation_state = 'visible'))`),
-  answers: sqlite.prepare<[number, number, number], PostRow>(`SELECT ${postColumns} FROM posts p JOIN users u ON u.id = p.author_id
+  answers: sqlite.prepare<
+    [number, number, number],
+    PostRow
+  >(`SELECT ${postColumns} FROM posts p JOIN users u ON u.id = p.author_id
     WHERE p.thread_id = ? AND p.kind = 'answer' AND p.moderation_state = 'visible' AND p.id NOT IN (SELECT post_id FROM solutions WHERE thread_id = ?)
     ORDER BY p.score DESC, p.created_at, p.id LIMIT ? OFFSET 0`),
-  tags: sqlite.prepare<[number], { name: string }>("SELECT g.name FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = ? ORDER BY g.name"),
+  tags: sqlite.prepare<[number], { name: string }>(
+    "SELECT g.name FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = ? ORDER BY g.name",
+  ),
 };
 
 function loadPage(threadId: number): Page | null {
@@ -77,13 +100,29 @@ function VoteForm({ postId, score }: { postId: number; score: number }) {
     <form method="post" className="votes">
       <input type="hidden" name="intent" value="vote" />
       <input type="hidden" name="postId" value={postId} />
-      <button type="submit" name="value" value={1} className="vote-button" aria-pressed={false} aria-label="Upvote" title="Upvote">
+      <button
+        type="submit"
+        name="value"
+        value={1}
+        className="vote-button"
+        aria-pressed={false}
+        aria-label="Upvote"
+        title="Upvote"
+      >
         ▲
       </button>
       <span className="vote-score" aria-live="polite" aria-label={`Score ${score}`}>
         {score}
       </span>
-      <button type="submit" name="value" value={-1} className="vote-button" aria-pressed={false} aria-label="Downvote" title="Downvote">
+      <button
+        type="submit"
+        name="value"
+        value={-1}
+        className="vote-button"
+        aria-pressed={false}
+        aria-label="Downvote"
+        title="Downvote"
+      >
         ▼
       </button>
     </form>
@@ -105,7 +144,10 @@ function Post({ post }: { post: PostRow }) {
           </div>
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
-            {post.authorRole === "staff" || post.authorRole === "admin" ? <span className="badge badge-staff">Staff</span> : null} <Time at={post.createdAt} />
+            {post.authorRole === "staff" || post.authorRole === "admin" ? (
+              <span className="badge badge-staff">Staff</span>
+            ) : null}{" "}
+            <Time at={post.createdAt} />
           </span>
         </div>
       </div>
@@ -132,7 +174,13 @@ function ThreadPage({ page }: { page: Page }) {
               Hearth
             </a>
             <form method="get" action="/search" role="search" className="header-search">
-              <input id="site-search" type="search" name="q" placeholder="Search questions and articles" maxLength={200} />
+              <input
+                id="site-search"
+                type="search"
+                name="q"
+                placeholder="Search questions and articles"
+                maxLength={200}
+              />
               <button type="submit" className="button button-small">
                 Search
               </button>
@@ -164,7 +212,8 @@ function ThreadPage({ page }: { page: Page }) {
               ))}
             </ul>
             <span>
-              asked <Time at={thread.createdAt} />, active <Time at={thread.lastActivityAt} />, viewed {thread.viewCount} times
+              asked <Time at={thread.createdAt} />, active <Time at={thread.lastActivityAt} />, viewed{" "}
+              {thread.viewCount} times
             </span>
           </div>
           <Post post={page.question} />
@@ -208,7 +257,11 @@ const server = http.createServer((request, response) => {
     return;
   }
   const html = "<!DOCTYPE html>" + renderToString(<ThreadPage page={page} />);
-  response.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) }).end(html);
+  response
+    .writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(html) })
+    .end(html);
 });
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => console.log(`ready ${(server.address() as AddressInfo).port}`));
+server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () =>
+  console.log(`ready ${(server.address() as AddressInfo).port}`),
+);
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -56,7 +56,12 @@ const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.B
 /** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
 type Expectation = {
   statuses: number[];
-  verify?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, unknown>) => string | null;
+  verify?: (
+    status: number,
+    body: string,
+    context: Record<string, unknown>,
+    headers: Record<string, unknown>,
+  ) => string | null;
 };
 type Checks = { responses: number; wrongStatus: number; wrongBody: number; examples: string[] };
 type Measured = { result: autocannon.Result; peakRssMb: number | null; ratio?: number };
@@ -65,10 +70,19 @@ type Scenario = Measured & { name: string; targets: Target[]; checks: Checks; ba
 type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number; checks: Checks; counts: boolean };
 
 const minRps = (rps: number): Target => ({ label: `≥ ${rps} req/s`, met: (row) => row.result.requests.average >= rps });
-const minAnswersPerSecond = (rps: number): Target => ({ label: `≥ ${rps} answers/s`, met: (row) => row.result.requests.average >= rps });
+const minAnswersPerSecond = (rps: number): Target => ({
+  label: `≥ ${rps} answers/s`,
+  met: (row) => row.result.requests.average >= rps,
+});
 const maxP99 = (ms: number): Target => ({ label: `p99 ≤ ${ms} ms`, met: (row) => row.result.latency.p99 <= ms });
-const minRatio = (ratio: number, aim: number): Target => ({ label: `≥ ${ratio}x baseline (aim ${aim}x)`, met: (row) => (row.ratio ?? 0) >= ratio });
-const maxRss = (mb: number): Target => ({ label: `peak RSS ≤ ${mb} MB`, met: (row) => row.peakRssMb !== null && row.peakRssMb <= mb });
+const minRatio = (ratio: number, aim: number): Target => ({
+  label: `≥ ${ratio}x baseline (aim ${aim}x)`,
+  met: (row) => (row.ratio ?? 0) >= ratio,
+});
+const maxRss = (mb: number): Target => ({
+  label: `peak RSS ≤ ${mb} MB`,
+  met: (row) => row.peakRssMb !== null && row.peakRssMb <= mb,
+});
 const VISITOR_PAGE_TARGETS = [minRps(500), maxP99(40)];
 
 function freePort(): Promise<number> {
@@ -117,11 +131,15 @@ function seedDatabase(threads: number, answers: number) {
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(partial + suffix, { force: true });
   console.log(`Seeding ${threads} threads / ${answers} answers (cached at ${path.relative(ROOT, file)})…`);
   const started = Date.now();
-  execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/seed.ts", "--threads", String(threads), "--answers", String(answers)], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: partial },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  execFileSync(
+    path.join(ROOT, "node_modules/.bin/tsx"),
+    ["db/seed.ts", "--threads", String(threads), "--answers", String(answers)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: partial },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   const sqlite = new Database(partial);
   sqlite.pragma("wal_checkpoint(TRUNCATE)");
   sqlite.exec("ANALYZE");
@@ -151,16 +169,32 @@ async function prepareFixtures(file: string) {
   const stamp = `${Date.now().toString(36)}`;
   const hash = await hashPassword(`bench-${stamp}`);
   const users = insertUsersWithHash(
-    Array.from({ length: BENCH_USERS }, (_, i) => ({ email: `load-${stamp}-${i}@example.com`, username: `load-${stamp}-${i}`, role: "member" as const })),
+    Array.from({ length: BENCH_USERS }, (_, i) => ({
+      email: `load-${stamp}-${i}@example.com`,
+      username: `load-${stamp}-${i}`,
+      role: "member" as const,
+    })),
     hash,
   ).map((user) => ({ kind: "user" as const, ...user }));
   const category = listCategories()[0].slug;
-  const thread = askQuestion(users[0], { title: `Benchmark thread with fifty answers ${stamp}`, body: "How do I read a thread with **fifty** answers quickly?", category, tags: "" });
+  const thread = askQuestion(users[0], {
+    title: `Benchmark thread with fifty answers ${stamp}`,
+    body: "How do I read a thread with **fifty** answers quickly?",
+    category,
+    tags: "",
+  });
   for (let i = 1; i <= 50; i++) {
-    postAnswer(users[i], thread.threadId, { body: `Answer ${i}: try *this* first, then \`that\`.\n\n- step one\n- step two\n\nMore text so the answer has a realistic length for a support forum reply, about two sentences long.` });
+    postAnswer(users[i], thread.threadId, {
+      body: `Answer ${i}: try *this* first, then \`that\`.\n\n- step one\n- step two\n\nMore text so the answer has a realistic length for a support forum reply, about two sentences long.`,
+    });
   }
   resetAllLimits();
-  const members = await Promise.all(users.map(async (user) => ({ username: user.username, cookie: (await startSession(user.id, { secure: false })).split(";")[0] })));
+  const members = await Promise.all(
+    users.map(async (user) => ({
+      username: user.username,
+      cookie: (await startSession(user.id, { secure: false })).split(";")[0],
+    })),
+  );
   const { listThreads } = await import("~/models/thread.server");
   const { VISITOR } = await import("~/lib/permissions.server");
   // Answers are posted across many other threads, so the measured 50-answer page stays at 50.
@@ -178,12 +212,24 @@ function searchTerms(file: string) {
   try {
     sqlite.exec("CREATE VIRTUAL TABLE temp.thread_terms USING fts5vocab(main, search_threads, row)");
     const threads = (sqlite.prepare("SELECT count(*) AS n FROM search_threads").get() as { n: number }).n;
-    const pick = (sql: string, ...params: number[]) => sqlite.prepare(sql).get(...params) as { term: string; doc: number };
+    const pick = (sql: string, ...params: number[]) =>
+      sqlite.prepare(sql).get(...params) as { term: string; doc: number };
     const word = "length(term) > 3 AND term GLOB '[a-z]*'";
     return [
       { label: "very common", ...pick("SELECT term, doc FROM temp.thread_terms ORDER BY doc DESC LIMIT 1") },
-      { label: "middling", ...pick(`SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc <= ? ORDER BY doc DESC LIMIT 1`, Math.round(threads * 0.02)) },
-      { label: "rare", ...pick(`SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc BETWEEN 3 AND 10 ORDER BY doc DESC LIMIT 1`) },
+      {
+        label: "middling",
+        ...pick(
+          `SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc <= ? ORDER BY doc DESC LIMIT 1`,
+          Math.round(threads * 0.02),
+        ),
+      },
+      {
+        label: "rare",
+        ...pick(
+          `SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc BETWEEN 3 AND 10 ORDER BY doc DESC LIMIT 1`,
+        ),
+      },
     ];
   } finally {
     sqlite.close();
@@ -202,7 +248,9 @@ function pageProblem(body: string, username: unknown) {
   const nav = mainNav(body);
   if (nav === null) return "no header nav";
   if (typeof username === "string") {
-    return nav.includes(`href="/users/${username}"`) && nav.includes("Sign out") ? null : `signed-in page without ${username} in the nav`;
+    return nav.includes(`href="/users/${username}"`) && nav.includes("Sign out")
+      ? null
+      : `signed-in page without ${username} in the nav`;
   }
   return nav.includes('href="/login"') && !nav.includes("Sign out") ? null : "visitor page with a signed-in nav";
 }
@@ -210,7 +258,8 @@ function pageProblem(body: string, username: unknown) {
 /** The 50-answer thread page: the question and 50 answers (Hearth's PostView and the baseline both start a post so). */
 function fiftyAnswers(body: string) {
   let posts = 0;
-  for (let at = body.indexOf('<article id="post-'); at !== -1; at = body.indexOf('<article id="post-', at + 1)) posts += 1;
+  for (let at = body.indexOf('<article id="post-'); at !== -1; at = body.indexOf('<article id="post-', at + 1))
+    posts += 1;
   return posts === 51 ? null : `${posts} posts on the page, not the question and 50 answers`;
 }
 const expectThreadPage: Expectation = { statuses: [200], verify: (_status, body) => fiftyAnswers(body) };
@@ -220,11 +269,19 @@ const expectPage = (extra?: (body: string) => string | null): Expectation => ({
   statuses: [200],
   verify: (_status, body, context) => pageProblem(body, context.username) ?? extra?.(body) ?? null,
 });
-const expectJson = (key: string): Expectation => ({ statuses: [200], verify: (_status, body) => (body.includes(`"${key}"`) ? null : `JSON without "${key}"`) });
+const expectJson = (key: string): Expectation => ({
+  statuses: [200],
+  verify: (_status, body) => (body.includes(`"${key}"`) ? null : `JSON without "${key}"`),
+});
 /** A posted answer redirects (303) to the new post in the thread it was posted to. */
 function answerProblem(status: number, location: unknown, threadPath: unknown) {
   if (status !== 303) return `status ${status}`;
-  return typeof location === "string" && typeof threadPath === "string" && location.startsWith(threadPath) && /#post-\d+$/.test(location) ? null : `redirected to ${String(location)}`;
+  return typeof location === "string" &&
+    typeof threadPath === "string" &&
+    location.startsWith(threadPath) &&
+    /#post-\d+$/.test(location)
+    ? null
+    : `redirected to ${String(location)}`;
 }
 const expectAnswerPosted: Expectation = {
   statuses: [303],
@@ -246,12 +303,26 @@ function checking(checks: Checks, expectation: Expectation) {
   return (status: number, body: string, context: object, headers: unknown) => {
     checks.responses += 1;
     if (!expectation.statuses.includes(status)) return recordProblem(checks, `status ${status}`, true);
-    const problem = expectation.verify?.(status, body, context as Record<string, unknown>, (headers ?? {}) as Record<string, unknown>) ?? null;
+    const problem =
+      expectation.verify?.(
+        status,
+        body,
+        context as Record<string, unknown>,
+        (headers ?? {}) as Record<string, unknown>,
+      ) ?? null;
     if (problem) recordProblem(checks, problem, false);
   };
 }
 
-type Step = { path?: string; username?: string; cookie?: string; method?: "GET" | "POST"; body?: string; headers?: Record<string, string>; threadPath?: string };
+type Step = {
+  path?: string;
+  username?: string;
+  cookie?: string;
+  method?: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
+  threadPath?: string;
+};
 
 /**
  * autocannon at 10 connections for SECONDS unless `options` says otherwise; `next` (if any) gives
@@ -323,7 +394,9 @@ async function postAnswersSteadily(baseUrl: string, intervalMs: number, duration
   clearInterval(timer);
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
-  const p99 = latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]) : 0;
+  const p99 = latencies.length
+    ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))])
+    : 0;
   return { checks, posted: latencies.length, p99 };
 }
 
@@ -333,7 +406,10 @@ async function startBytesServer(bytes: Buffer, contentType: string) {
   const bodyFile = path.join(RUN_DIR, "thread-page.html");
   fs.writeFileSync(bodyFile, bytes);
   const script = `const http=require("node:http");const body=require("node:fs").readFileSync(process.env.BODY_FILE);http.createServer((q,s)=>{s.writeHead(200,{"content-type":process.env.CT,"content-length":body.length});s.end(body)}).listen(${port},"127.0.0.1",()=>console.log("ready"))`;
-  const child = spawn(process.execPath, ["-e", script], { env: { ...process.env, BODY_FILE: bodyFile, CT: contentType }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", script], {
+    env: { ...process.env, BODY_FILE: bodyFile, CT: contentType },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
   return { url: `http://127.0.0.1:${port}`, child };
 }
@@ -365,7 +441,14 @@ async function startServer(root: string, file: string) {
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...startScriptNodeFlags(root), "server.mjs"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATABASE_PATH: file, MAIL_DIR: path.join(RUN_DIR, "mail"), NODE_ENV: "production", JOBS: "off" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_PATH: file,
+      MAIL_DIR: path.join(RUN_DIR, "mail"),
+      NODE_ENV: "production",
+      JOBS: "off",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
@@ -400,7 +483,10 @@ function overloadScenario(baseUrl: string, fixtures: Fixtures) {
     () => ({ path: `/search?q=wifi+reset&n=${n}` }),
   ];
   // Shed requests answer 503 with no page; every page that is served must be the right reader's.
-  const expectation: Expectation = { statuses: [200, 503], verify: (status, body, context) => (status === 200 ? pageProblem(body, context.username) : null) };
+  const expectation: Expectation = {
+    statuses: [200, 503],
+    verify: (status, body, context) => (status === 200 ? pageProblem(body, context.username) : null),
+  };
   return run(
     { url: baseUrl, connections: OVERLOAD_CONNECTIONS, timeout: 30 }, // seconds: slow answers are measured, not dropped as errors
     expectation,
@@ -449,7 +535,10 @@ async function benchSize(threads: number, answers: number) {
     let answerNumber = 0;
     const nextAnswer = (): Step => {
       const threadPath = fixtures.answerTargets[answerNumber % fixtures.answerTargets.length];
-      const body = new URLSearchParams({ intent: "answer", body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.` }).toString();
+      const body = new URLSearchParams({
+        intent: "answer",
+        body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.`,
+      }).toString();
       return { method: "POST", path: threadPath, threadPath, body, headers: form, ...member() };
     };
     const signedInStep = (): Step => ({ path: fixtures.threadPath, ...member() });
@@ -466,12 +555,22 @@ async function benchSize(threads: number, answers: number) {
     await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
     await run({ url: baselineServer.url + fixtures.threadPath, duration: 2 }, expectThreadPage);
 
-    const hearth = (name: string, targets: Target[], work: () => Promise<{ result: autocannon.Result; checks: Checks; note?: string }>) =>
-      measuring(server.pid!, work).then((measured) => scenarios.push({ name, targets, ...measured }));
+    const hearth = (
+      name: string,
+      targets: Target[],
+      work: () => Promise<{ result: autocannon.Result; checks: Checks; note?: string }>,
+    ) => measuring(server.pid!, work).then((measured) => scenarios.push({ name, targets, ...measured }));
     let baselineRuns = 0;
     const baseline = () =>
-      measuring(baselineServer.child.pid!, () => run({ url: baselineServer.url + fixtures.threadPath }, expectThreadPage)).then((measured) =>
-        scenarios.push({ name: `baseline run ${++baselineRuns}: same thread, same database, bare React renderToString + node:http`, targets: [], baseline: true, ...measured }),
+      measuring(baselineServer.child.pid!, () =>
+        run({ url: baselineServer.url + fixtures.threadPath }, expectThreadPage),
+      ).then((measured) =>
+        scenarios.push({
+          name: `baseline run ${++baselineRuns}: same thread, same database, bare React renderToString + node:http`,
+          targets: [],
+          baseline: true,
+          ...measured,
+        }),
       );
     const visitorWhilePosting = (perSecond: number) => async () => {
       const [reads, writes] = await Promise.all([
@@ -482,45 +581,74 @@ async function benchSize(threads: number, answers: number) {
       checks.wrongStatus += writes.checks.wrongStatus;
       checks.wrongBody += writes.checks.wrongBody;
       checks.examples.push(...writes.checks.examples.map((problem) => `posting: ${problem}`));
-      return { ...reads, checks, note: `${writes.posted} answers posted (p99 ${writes.p99} ms), ${writes.checks.wrongStatus + writes.checks.wrongBody} not redirected to the new post` };
+      return {
+        ...reads,
+        checks,
+        note: `${writes.posted} answers posted (p99 ${writes.p99} ms), ${writes.checks.wrongStatus + writes.checks.wrongBody} not redirected to the new post`,
+      };
     };
 
     // The thread page, interleaved with the baseline so the machine's drift hits both.
     const pageRowsFrom = scenarios.length;
     await baseline();
-    await hearth("GET thread page (50 answers), visitor", VISITOR_PAGE_TARGETS, () => run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)));
-    await baseline();
-    await hearth("GET thread page (50 answers), signed in: no page cache", [minRatio(0.3, 0.4), maxP99(40), maxRss(300)], () =>
-      run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
+    await hearth("GET thread page (50 answers), visitor", VISITOR_PAGE_TARGETS, () =>
+      run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)),
     );
     await baseline();
-    await hearth("GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads", VISITOR_PAGE_TARGETS, visitorWhilePosting(2));
+    await hearth(
+      "GET thread page (50 answers), signed in: no page cache",
+      [minRatio(0.3, 0.4), maxP99(40), maxRss(300)],
+      () => run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
+    );
     await baseline();
-    await hearth("GET thread page (50 answers), visitor, while 10 answers/s are posted to other threads", VISITOR_PAGE_TARGETS, visitorWhilePosting(10));
+    await hearth(
+      "GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads",
+      VISITOR_PAGE_TARGETS,
+      visitorWhilePosting(2),
+    );
+    await baseline();
+    await hearth(
+      "GET thread page (50 answers), visitor, while 10 answers/s are posted to other threads",
+      VISITOR_PAGE_TARGETS,
+      visitorWhilePosting(10),
+    );
     await baseline();
     // Each thread-page row against the mean of the baseline runs just before and after it.
     const pageRows = scenarios.slice(pageRowsFrom);
     pageRows.forEach((row, i) => {
       if (row.baseline) return;
       const around = [pageRows[i - 1], pageRows[i + 1]].filter((neighbour) => neighbour?.baseline);
-      row.ratio = row.result.requests.average / (around.reduce((sum, b) => sum + b.result.requests.average, 0) / around.length);
+      row.ratio =
+        row.result.requests.average / (around.reduce((sum, b) => sum + b.result.requests.average, 0) / around.length);
     });
     await stopProcess(baselineServer.child);
 
     await hearth("GET /questions", [], () => run({ url: `${baseUrl}/questions` }, expectPage()));
-    const previewBody = new URLSearchParams({ body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |" }).toString();
+    const previewBody = new URLSearchParams({
+      body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    }).toString();
     await hearth("POST /api/preview", [], () =>
-      run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({ method: "POST", body: previewBody, headers: form, ...member() })),
+      run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({
+        method: "POST",
+        body: previewBody,
+        headers: form,
+        ...member(),
+      })),
     );
-    await hearth("POST an answer", [minAnswersPerSecond(300)], () => run({ url: baseUrl }, expectAnswerPosted, nextAnswer));
+    await hearth("POST an answer", [minAnswersPerSecond(300)], () =>
+      run({ url: baseUrl }, expectAnswerPosted, nextAnswer),
+    );
     let searchNumber = 0;
     for (const term of searchTerms(file)) {
-      await hearth(`GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads), 1 connection`, [maxP99(50)], () =>
-        run(
-          { url: baseUrl, connections: 1, duration: SEARCH_SECONDS },
-          expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit")),
-          () => ({ path: `/search?q=${term.term}&n=${++searchNumber}` }),
-        ),
+      await hearth(
+        `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads), 1 connection`,
+        [maxP99(50)],
+        () =>
+          run(
+            { url: baseUrl, connections: 1, duration: SEARCH_SECONDS },
+            expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit")),
+            () => ({ path: `/search?q=${term.term}&n=${++searchNumber}` }),
+          ),
       );
     }
     await hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
@@ -531,11 +659,23 @@ async function benchSize(threads: number, answers: number) {
     // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
     const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline).map((s) => s.peakRssMb ?? 0));
     const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, fixtures));
-    overload.push({ code: "this checkout", result: overloadRun.result, checks: overloadRun.checks, peakMemoryMb: overloadRun.peakRssMb, counts: true });
+    overload.push({
+      code: "this checkout",
+      result: overloadRun.result,
+      checks: overloadRun.checks,
+      peakMemoryMb: overloadRun.peakRssMb,
+      counts: true,
+    });
 
     const bytes = await startBytesServer(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
     try {
-      scenarios.push({ name: "the thread page's stored bytes from node:http (ceiling for a cached page)", targets: [], baseline: true, peakRssMb: null, ...(await run({ url: bytes.url }, expectThreadPage)) });
+      scenarios.push({
+        name: "the thread page's stored bytes from node:http (ceiling for a cached page)",
+        targets: [],
+        baseline: true,
+        peakRssMb: null,
+        ...(await run({ url: bytes.url }, expectThreadPage)),
+      });
     } finally {
       await stopProcess(bytes.child);
     }
@@ -551,7 +691,16 @@ async function benchSize(threads: number, answers: number) {
         await stopProcess(other.server);
       }
     }
-    return { threads, answers, pageKb: Math.round(pageBytes.length / 1024), baselineKb, peakMemoryMb, scenarios, overload, jobs };
+    return {
+      threads,
+      answers,
+      pageKb: Math.round(pageBytes.length / 1024),
+      baselineKb,
+      peakMemoryMb,
+      scenarios,
+      overload,
+      jobs,
+    };
   } finally {
     await stopProcess(baselineServer.child);
     await stopProcess(server);
@@ -559,7 +708,9 @@ async function benchSize(threads: number, answers: number) {
 }
 
 function statusCounts(result: autocannon.Result) {
-  const stats = Object.entries(result.statusCodeStats ?? {}).map(([status, { count = 0 }]) => [Number(status), count] as const);
+  const stats = Object.entries(result.statusCodeStats ?? {}).map(
+    ([status, { count = 0 }]) => [Number(status), count] as const,
+  );
   return stats.sort(([a], [b]) => a - b);
 }
 
@@ -575,7 +726,10 @@ function verdict(row: Scenario) {
     row.checks.responses === 0 && "no responses",
   ].filter(Boolean);
   const missed = row.targets.filter((target) => !target.met(row)).map((target) => target.label);
-  const parts = [failures.length > 0 && `FAILED: ${failures.join(", ")}`, missed.length > 0 && `missed: ${missed.join(", ")}`].filter(Boolean);
+  const parts = [
+    failures.length > 0 && `FAILED: ${failures.join(", ")}`,
+    missed.length > 0 && `missed: ${missed.join(", ")}`,
+  ].filter(Boolean);
   if (parts.length > 0) return { passed: false, text: parts.join("; ") };
   return { passed: true, text: row.targets.length > 0 ? "met" : "ok" };
 }
@@ -584,7 +738,9 @@ function verdict(row: Scenario) {
 function overloadVerdict(run: Pick<OverloadRun, "result" | "checks">) {
   const { result, checks } = run;
   const slow = result.latency.max > OVERLOAD_MAX_LATENCY_MS;
-  const otherServerErrors = statusCounts(result).some(([status, count]) => status >= 500 && status !== 503 && count > 0);
+  const otherServerErrors = statusCounts(result).some(
+    ([status, count]) => status >= 500 && status !== 503 && count > 0,
+  );
   const failures = [
     slow && `max ${result.latency.max} ms`,
     otherServerErrors && "5xx other than 503",
@@ -607,7 +763,9 @@ for (const size of SIZES) {
     `\n### ${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers (thread page ${report.pageKb} KB, baseline's ${report.baselineKb} KB, server peak RSS ${report.peakMemoryMb} MB)\n`,
   );
   // Posting an answer answers 303 (redirect to the answer), so failures are 4xx/5xx, not "non-2xx".
-  console.log("| scenario | req/s | vs baseline | p50 ms | p99 ms | 2xx/3xx | 4xx/5xx | wrong | errors | peak RSS MB | target | verdict |");
+  console.log(
+    "| scenario | req/s | vs baseline | p50 ms | p99 ms | 2xx/3xx | 4xx/5xx | wrong | errors | peak RSS MB | target | verdict |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
   for (const row of report.scenarios) {
     const { result, checks } = row;
@@ -623,17 +781,27 @@ for (const size of SIZES) {
     console.log("\nWrong responses, first examples:");
     for (const row of problems) console.log(`- ${row.name}: ${row.checks.examples.join("; ")}`);
   }
-  console.log(`\n${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`);
-  console.log("| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |");
+  console.log(
+    `\n${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`,
+  );
+  console.log(
+    "| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |",
+  );
   console.log("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
   for (const run of report.overload) {
     const { code, result, peakMemoryMb, checks } = run;
     const { passed, text } = overloadVerdict(run);
     if (!passed && run.counts) failed = true;
-    const statuses = statusCounts(result).map(([status, count]) => `${status}: ${count}`).join(", ");
-    console.log(`| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${peakMemoryMb} | ${text} |`);
+    const statuses = statusCounts(result)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(", ");
+    console.log(
+      `| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${peakMemoryMb} | ${text} |`,
+    );
   }
-  console.log(`\nBackground jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${report.jobs.seconds.toFixed(1)} s (process start included): ${report.jobs.output}`);
+  console.log(
+    `\nBackground jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${report.jobs.seconds.toFixed(1)} s (process start included): ${report.jobs.output}`,
+  );
 }
 fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });
 fs.writeFileSync(

@@ -10,16 +10,25 @@ const MAIL_DIR = "test/.tmp/e2e-mail";
 async function confirmationLinkFor(address: string) {
   let link = "";
   await expect(async () => {
-    const messages = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).sort().map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8")) : [];
+    const messages = fs.existsSync(MAIL_DIR)
+      ? fs
+          .readdirSync(MAIL_DIR)
+          .sort()
+          .map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8"))
+      : [];
     const newest = messages.filter((message) => message.includes(`To: ${address}`)).pop() ?? "";
-    const decoded = newest.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const decoded = newest
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     link = /\/confirm-email\?token=[A-Za-z0-9_-]{43}/.exec(decoded)?.[0] ?? "";
     expect(link).not.toBe("");
   }).toPass();
   return link;
 }
 
-test("A new member at a customer domain confirms their address from the email and then reads customer articles", async ({ page }) => {
+test("A new member at a customer domain confirms their address from the email and then reads customer articles", async ({
+  page,
+}) => {
   const stamp = Date.now().toString(36);
   const domain = `e2e-${stamp}.test`;
   const email = `pat@${domain}`;
@@ -36,7 +45,9 @@ test("A new member at a customer domain confirms their address from the email an
   await page.getByLabel("Username").fill(`pat-${stamp}`);
   await page.getByLabel("Password").fill("kettle-on-the-hob");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `Check your email: we sent a link to ${email}` })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: `Check your email: we sent a link to ${email}` }),
+  ).toBeVisible();
   await page.goto("/kb/pair-a-z-wave-lock");
   await expect(page.getByRole("heading", { name: "This article is for customers" })).toBeVisible();
 
@@ -52,14 +63,18 @@ test("A new member at a customer domain confirms their address from the email an
   const link = await confirmationLinkFor(email);
   await signOut(page);
   await page.goto(link);
-  await expect(page.getByText("If you did not create an account on Nimbus Community with this address, ignore this email.")).toBeVisible();
+  await expect(
+    page.getByText("If you did not create an account on Nimbus Community with this address, ignore this email."),
+  ).toBeVisible();
   await page.getByRole("link", { name: "Sign in to confirm" }).click();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("kettle-on-the-hob");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByText(`Is ${email} your address?`)).toBeVisible();
   await page.getByRole("button", { name: "Confirm my address" }).click();
-  await expect(page.getByText(`Thank you: ${email} is confirmed. Your account is now a customer account`)).toBeVisible();
+  await expect(
+    page.getByText(`Thank you: ${email} is confirmed. Your account is now a customer account`),
+  ).toBeVisible();
   await expect(page.getByText("Check your email")).toHaveCount(0);
   await page.goto("/kb/pair-a-z-wave-lock");
   await expect(page.getByText("DSK PIN").first()).toBeVisible();

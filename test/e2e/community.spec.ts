@@ -20,7 +20,9 @@ test("A visitor browses the community and reads a solved question", async ({ pag
   expect(errors).toEqual([]);
 });
 
-test("A new member asks with a preview, another answers, votes, the asker accepts, staff verifies, and a visitor sees both marks", async ({ browser }) => {
+test("A new member asks with a preview, another answers, votes, the asker accepts, staff verifies, and a visitor sees both marks", async ({
+  browser,
+}) => {
   const stamp = Date.now().toString(36);
   const title = `Scene button does nothing after renaming a room ${stamp}`;
 
@@ -34,7 +36,9 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   await expect(asker.getByRole("button", { name: "Sign out" })).toBeVisible();
   await asker.getByRole("link", { name: "Ask a question" }).first().click();
   await asker.getByLabel("Title").fill(title);
-  await asker.getByLabel("Details").fill("I renamed *Lounge* to **Living room** and now the scene button does nothing.\n\n- app 4.3\n- hub 4.2.1");
+  await asker
+    .getByLabel("Details")
+    .fill("I renamed *Lounge* to **Living room** and now the scene button does nothing.\n\n- app 4.3\n- hub 4.2.1");
   const preview = asker.getByTestId("body-preview");
   await expect(preview.locator("strong")).toHaveText("Living room");
   await expect(preview.locator("li")).toHaveCount(2);
@@ -50,7 +54,9 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   expect((await staff.goto(threadUrl))?.status()).toBe(404);
   await signIn(staff, "staff@example.com");
   await staff.goto("/mod");
-  const held = staff.getByRole("listitem").filter({ has: staff.getByRole("heading", { name: `Question in ${title}` }) });
+  const held = staff
+    .getByRole("listitem")
+    .filter({ has: staff.getByRole("heading", { name: `Question in ${title}` }) });
   await held.getByRole("button", { name: "Approve" }).click();
   await expect(staff.getByRole("heading", { name: `Question in ${title}` })).toHaveCount(0);
 
@@ -58,7 +64,9 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   const helper = await (await browser.newContext()).newPage();
   await signIn(helper, "member@example.com");
   await helper.goto(threadUrl);
-  await helper.getByRole("textbox", { name: "Answer" }).fill("Open the scene and pick the room again: renaming leaves the old room id in the button's action.");
+  await helper
+    .getByRole("textbox", { name: "Answer" })
+    .fill("Open the scene and pick the room again: renaming leaves the old room id in the button's action.");
   await helper.getByRole("button", { name: "Post your answer" }).click();
   const answer = helper.getByRole("article", { name: "Answer by morgan" });
   await expect(answer).toContainText("renaming leaves the old room id");
@@ -72,12 +80,19 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   await seenByAsker.getByRole("button", { name: "Upvote" }).click();
   await expect(seenByAsker.getByLabel("Score 1")).toBeVisible();
   await seenByAsker.getByRole("button", { name: "Accept this answer" }).click();
-  await expect(asker.getByRole("article", { name: "Answer by morgan" }).getByText("✓ Accepted by the asker")).toBeVisible();
+  await expect(
+    asker.getByRole("article", { name: "Answer by morgan" }).getByText("✓ Accepted by the asker"),
+  ).toBeVisible();
 
   // Staff verifies it.
   await staff.goto(threadUrl);
-  await staff.getByRole("article", { name: "Answer by morgan" }).getByRole("button", { name: "Mark staff-verified" }).click();
-  await expect(staff.getByRole("article", { name: "Answer by morgan" }).getByText("★ Staff-verified solution")).toBeVisible();
+  await staff
+    .getByRole("article", { name: "Answer by morgan" })
+    .getByRole("button", { name: "Mark staff-verified" })
+    .click();
+  await expect(
+    staff.getByRole("article", { name: "Answer by morgan" }).getByText("★ Staff-verified solution"),
+  ).toBeVisible();
   await signOut(staff);
 
   // A visitor sees both marks, the solved state, and the vote count.
@@ -105,7 +120,12 @@ test.describe("without JavaScript", () => {
     const upvote = answer.getByRole("button", { name: /Upvote$/ });
     const change = (await upvote.getAttribute("aria-pressed")) === "true" ? -1 : 1;
     await upvote.click();
-    await expect(page.getByRole("article", { name: /Answer by/ }).first().locator(".vote-score")).toHaveText(String(before + change));
+    await expect(
+      page
+        .getByRole("article", { name: /Answer by/ })
+        .first()
+        .locator(".vote-score"),
+    ).toHaveText(String(before + change));
     await page.getByRole("textbox", { name: "Answer" }).fill("Try a **repeater** plug.");
     await page.getByRole("button", { name: "Preview" }).click();
     await expect(page.getByTestId("body-preview").locator("strong")).toHaveText("repeater");

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
-test("A customer writes Markdown nested too deep: the preview says why, and posting it keeps the text with the message beside it", async ({ page }) => {
+test("A customer writes Markdown nested too deep: the preview says why, and posting it keeps the text with the message beside it", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("console", (message) => {
     // The refused preview answers 400 on purpose; anything else logged is a failure.
@@ -21,7 +23,9 @@ test("A customer writes Markdown nested too deep: the preview says why, and post
 
   await page.getByLabel("Category").selectOption({ index: 1 });
   await page.getByRole("button", { name: "Post your question" }).click();
-  await expect(page.locator("#body-error")).toHaveText("Nested more than 20 levels deep: quotes and lists inside one another (line 1).");
+  await expect(page.locator("#body-error")).toHaveText(
+    "Nested more than 20 levels deep: quotes and lists inside one another (line 1).",
+  );
   await expect(details).toHaveValue(deep);
   expect(errors).toEqual([]);
 });

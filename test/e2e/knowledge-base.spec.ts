@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { DEMO_PASSWORD, signIn } from "./helpers";
 
-test("A visitor searches, reads an article, and sees a customer-only teaser; a customer then reads it", async ({ page }) => {
+test("A visitor searches, reads an article, and sees a customer-only teaser; a customer then reads it", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
@@ -11,7 +13,10 @@ test("A visitor searches, reads an article, and sees a customer-only teaser; a c
   await headerSearch.fill("hub offline ring");
   await headerSearch.press("Enter");
   await expect(page.getByRole("heading", { name: /results?$/ })).toBeVisible();
-  const articleHit = page.getByRole("listitem").filter({ hasText: "Article" }).filter({ has: page.getByRole("link", { name: "The hub shows offline" }) });
+  const articleHit = page
+    .getByRole("listitem")
+    .filter({ hasText: "Article" })
+    .filter({ has: page.getByRole("link", { name: "The hub shows offline" }) });
   await expect(articleHit.locator("mark").first()).toBeVisible();
   await articleHit.getByRole("link", { name: "The hub shows offline" }).click();
 
@@ -47,7 +52,9 @@ test("Typing a question title on the ask page shows a matching solved thread", a
   await page.goto("/questions/ask");
   await page.getByLabel("Title").pressSequentially("Hub went offline after the firmware update", { delay: 20 });
   const suggestions = page.getByRole("region", { name: "These may already answer it" });
-  await expect(suggestions.getByRole("link", { name: "Hub offline after firmware 4.2 update: ring blinking red" })).toBeVisible();
+  await expect(
+    suggestions.getByRole("link", { name: "Hub offline after firmware 4.2 update: ring blinking red" }),
+  ).toBeVisible();
   await expect(suggestions.getByRole("listitem")).toHaveCount(5);
 
   // Typing the details previews them; the suggestions for the unchanged title are not fetched again.
@@ -60,7 +67,9 @@ test("Typing a question title on the ask page shows a matching solved thread", a
   expect(similarReads).toEqual([]);
 });
 
-test("Without JavaScript, the ask page checks for similar questions on request and keeps what was typed", async ({ browser }) => {
+test("Without JavaScript, the ask page checks for similar questions on request and keeps what was typed", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await signIn(page, "member@example.com");

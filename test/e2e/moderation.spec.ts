@@ -15,7 +15,9 @@ async function answeredThreadUrl(page: Page) {
   return page.url();
 }
 
-test("Three members flag an answer and it disappears for visitors; staff restore it from the queue; the log shows each step", async ({ browser }) => {
+test("Three members flag an answer and it disappears for visitors; staff restore it from the queue; the log shows each step", async ({
+  browser,
+}) => {
   const stamp = Date.now().toString(36);
   const text = `Buy followers cheap at spam-${stamp}`;
 
@@ -40,8 +42,13 @@ test("Three members flag an answer and it disappears for visitors; staff restore
     await member.getByLabel("Spam").check();
     await member.getByRole("button", { name: "Send flag" }).click();
     const last = index === flaggers.length - 1;
-    await expect(member.getByRole("status").filter({ hasText: last ? "hidden until staff review it" : "Staff will review the post" })).toBeVisible();
-    if (!last) await expect(member.getByRole("article").filter({ hasText: text }).getByText("You flagged this")).toBeVisible();
+    await expect(
+      member
+        .getByRole("status")
+        .filter({ hasText: last ? "hidden until staff review it" : "Staff will review the post" }),
+    ).toBeVisible();
+    if (!last)
+      await expect(member.getByRole("article").filter({ hasText: text }).getByText("You flagged this")).toBeVisible();
     await member.context().close();
   }
 
@@ -49,7 +56,12 @@ test("Three members flag an answer and it disappears for visitors; staff restore
   await visitor.reload();
   await expect(visitor.getByText(text)).toHaveCount(0);
   await customer.reload();
-  await expect(customer.getByRole("article").filter({ hasText: text }).getByText(/Hidden pending review/)).toBeVisible();
+  await expect(
+    customer
+      .getByRole("article")
+      .filter({ hasText: text })
+      .getByText(/Hidden pending review/),
+  ).toBeVisible();
 
   // Staff find it in the queue with its three flags, and restore it.
   const staff = await signedIn(browser, "staff@example.com");
@@ -65,7 +77,10 @@ test("Three members flag an answer and it disappears for visitors; staff restore
 
   // The log shows the automatic hide and the restore, newest first, about this post.
   await staff.goto("/mod/log");
-  const rows = staff.getByRole("row").filter({ hasText: "casey" }).filter({ hasText: /Hid a post|Restored a post/ });
+  const rows = staff
+    .getByRole("row")
+    .filter({ hasText: "casey" })
+    .filter({ hasText: /Hid a post|Restored a post/ });
   await expect(rows.first()).toContainText("Restored a post");
   await expect(rows.first()).toContainText("sam-support");
   await expect(rows.nth(1)).toContainText("Hid a post");
@@ -95,7 +110,10 @@ test("A suspended member can read but cannot post, and staff end the suspension"
   await expect(member.getByText("Your account is suspended, so you cannot answer for now.")).toBeVisible();
   await expect(member.getByRole("textbox", { name: "Answer" })).toHaveCount(0);
   // A hand-made post is refused by the server too.
-  const response = await member.request.post(threadUrl, { form: { intent: "answer", body: "Sneaking one in." }, headers: { Origin: new URL(threadUrl).origin } });
+  const response = await member.request.post(threadUrl, {
+    form: { intent: "answer", body: "Sneaking one in." },
+    headers: { Origin: new URL(threadUrl).origin },
+  });
   expect(response.status()).toBe(403);
   const ask = await member.goto("/questions/ask");
   expect(ask?.status()).toBe(403);
@@ -111,7 +129,9 @@ test("A suspended member can read but cannot post, and staff end the suspension"
   await expect(member.getByRole("textbox", { name: "Answer" })).toBeVisible();
 });
 
-test("A staff reply with a lexicon phrase shows the suggestion, and an upset customer gets an apology reminder", async ({ browser }) => {
+test("A staff reply with a lexicon phrase shows the suggestion, and an upset customer gets an apology reminder", async ({
+  browser,
+}) => {
   const stamp = Date.now().toString(36);
   const customer = await signedIn(browser, "customer@example.com");
   await customer.goto("/questions/ask");
@@ -148,5 +168,7 @@ test("A staff reply with a lexicon phrase shows the suggestion, and an upset cus
   await expect(coach.locator("mark")).toHaveText("no can do");
   await expect(coach).toContainText("Say what you can do instead.");
   await staff.getByRole("button", { name: "Post your answer" }).click();
-  await expect(staff.getByRole("article", { name: "Answer by sam-support" })).toContainText(`Sorry, no can do, ${stamp}.`);
+  await expect(staff.getByRole("article", { name: "Answer by sam-support" })).toContainText(
+    `Sorry, no can do, ${stamp}.`,
+  );
 });

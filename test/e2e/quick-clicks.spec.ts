@@ -89,7 +89,10 @@ async function slowNetworkAfterVote(page: Page) {
 test("The asker upvotes an answer and accepts it a moment later, and the page shows both", async ({ page }) => {
   await signIn(page, "customer@example.com");
   await page.goto(threadUrl);
-  const candidate = page.getByRole("article", { name: /^Answer by / }).filter({ has: page.getByRole("button", { name: "Accept this answer" }) }).first();
+  const candidate = page
+    .getByRole("article", { name: /^Answer by / })
+    .filter({ has: page.getByRole("button", { name: "Accept this answer" }) })
+    .first();
   const name = (await candidate.getAttribute("aria-label")) ?? "";
   const answer = page.getByRole("article", { name, exact: true });
   const upvote = answer.getByRole("button", { name: /Upvote$/ });

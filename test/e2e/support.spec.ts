@@ -15,7 +15,9 @@ function runJobsAt(hoursAhead: number) {
   });
 }
 
-test("A customer's unanswered question becomes a follow-up; staff take it, note, reply; the customer sees the reply and the status", async ({ browser }) => {
+test("A customer's unanswered question becomes a follow-up; staff take it, note, reply; the customer sees the reply and the status", async ({
+  browser,
+}) => {
   const stamp = Date.now().toString(36);
   const title = `Hub forgets the Wi-Fi after every power cut ${stamp}`;
 
@@ -23,7 +25,9 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
   await signIn(customer, "customer@example.com");
   await customer.goto("/questions/ask");
   await customer.getByLabel("Title").fill(title);
-  await customer.getByLabel("Details").fill("Every time the power goes, the ring blinks yellow until I reconnect it in the app.");
+  await customer
+    .getByLabel("Details")
+    .fill("Every time the power goes, the ring blinks yellow until I reconnect it in the app.");
   await customer.getByLabel("Category").selectOption({ label: "Troubleshooting" });
   await customer.getByRole("button", { name: "Post your question" }).click();
   await expect(customer.getByRole("heading", { level: 1 })).toHaveText(title);
@@ -45,7 +49,9 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
   await staff.getByLabel("Add a note").fill("Probably the 4.2.0 channel-13 bug; ask for the router channel.");
   await staff.getByRole("button", { name: "Add note" }).click();
   await expect(staff.getByText("Probably the 4.2.0 channel-13 bug")).toBeVisible();
-  await staff.getByLabel("Reply", { exact: true }).fill("Sorry about that! Which Wi-Fi channel is your router on? Channel 13 had a bug in 4.2.0.");
+  await staff
+    .getByLabel("Reply", { exact: true })
+    .fill("Sorry about that! Which Wi-Fi channel is your router on? Channel 13 had a bug in 4.2.0.");
   await staff.getByLabel("Post it").selectOption("thread");
   await staff.getByLabel("Then").selectOption("waiting");
   await staff.getByRole("button", { name: "Send" }).click();
@@ -71,7 +77,9 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
   const followUpUrl = staff.url().split("#")[0];
   const resolvedBefore = await resolvedInReport();
   await staff.goto(followUpUrl);
-  await staff.getByLabel("Reply", { exact: true }).fill("Thanks! Hold the reset button for 2 seconds and reconnect; 4.2.1 then fixes it for good.");
+  await staff
+    .getByLabel("Reply", { exact: true })
+    .fill("Thanks! Hold the reset button for 2 seconds and reconnect; 4.2.1 then fixes it for good.");
   await staff.getByLabel("Post it").selectOption("private");
   await staff.getByLabel("Then").selectOption("resolved");
   await staff.getByRole("button", { name: "Send" }).click();

@@ -4,7 +4,21 @@
 // a refused write must have left unchanged in the database.
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { customerDomainRules, flags, followUps, followUpSurveys, kbArticles, kbFeedback, notifications, postRevisions, posts, privateMessages, threads, users, votes } from "../../db/schema";
+import {
+  customerDomainRules,
+  flags,
+  followUps,
+  followUpSurveys,
+  kbArticles,
+  kbFeedback,
+  notifications,
+  postRevisions,
+  posts,
+  privateMessages,
+  threads,
+  users,
+  votes,
+} from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -59,12 +73,16 @@ beforeAll(async () => {
   const member = await makeUser("member");
   const admin = await makeUser("admin");
   // A member whose address is at a customer domain, not yet confirmed: still a member here.
-  db().insert(customerDomainRules).values({ domain: "customers.example", createdById: admin.id, createdAt: new Date() }).run();
+  db()
+    .insert(customerDomainRules)
+    .values({ domain: "customers.example", createdById: admin.id, createdAt: new Date() })
+    .run();
   const unconfirmed = await makeUser("member", { email: `unconfirmed-${Date.now()}@customers.example` });
   db().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id)).run();
   Object.assign(actors, { customer, staff, suspended, asker, helper });
   // The demo community's vocabulary (the app seeded it on start).
-  const ask = (author: Member, title: string) => makeThread(author, { title, category: listCategories()[0].slug, tags: "" });
+  const ask = (author: Member, title: string) =>
+    makeThread(author, { title, category: listCategories()[0].slug, tags: "" });
   const hide = (postId: number, decision: "hide" | "delete" = "hide") => {
     resetAllLimits();
     decideOnPost(staff, postId, { decision });
@@ -73,17 +91,37 @@ beforeAll(async () => {
   // A visible thread of the customer: an accepted answer, a hidden answer, a deleted one, and an
   // answer whose first version staff redacted.
   const visible = ask(customer, "Visible thread about the hub's ring colours");
-  f.visible = { ...visible, id: visible.threadId, title: "Visible thread about the hub's ring colours", answerBody: "Visible answer: hold the button.", answerId: makeAnswer(helper, visible.threadId, "Visible answer: hold the button.").postId };
+  f.visible = {
+    ...visible,
+    id: visible.threadId,
+    title: "Visible thread about the hub's ring colours",
+    answerBody: "Visible answer: hold the button.",
+    answerId: makeAnswer(helper, visible.threadId, "Visible answer: hold the button.").postId,
+  };
   markSolution(customer, f.visible.answerId, "accepted");
-  f.hiddenAnswer = { body: "Hidden answer with something rude", id: makeAnswer(helper, visible.threadId, "Hidden answer with something rude").postId };
+  f.hiddenAnswer = {
+    body: "Hidden answer with something rude",
+    id: makeAnswer(helper, visible.threadId, "Hidden answer with something rude").postId,
+  };
   hide(f.hiddenAnswer.id);
-  f.deletedAnswer = { body: "Deleted answer full of spam", id: makeAnswer(helper, visible.threadId, "Deleted answer full of spam").postId };
+  f.deletedAnswer = {
+    body: "Deleted answer full of spam",
+    id: makeAnswer(helper, visible.threadId, "Deleted answer full of spam").postId,
+  };
   hide(f.deletedAnswer.id, "delete");
   const redactedPost = makeAnswer(helper, visible.threadId, "Call me on 555-0199-PRIVATE").postId;
   resetAllLimits();
   editPost(staff, redactedPost, { body: "Call me (number removed by staff)." });
-  const revisionId = db().select({ id: postRevisions.id }).from(postRevisions).where(eq(postRevisions.postId, redactedPost)).get()!.id;
-  db().update(postRevisions).set({ redactedAt: new Date(), redactedById: staff.id, redactionReason: "Phone number" }).where(eq(postRevisions.id, revisionId)).run();
+  const revisionId = db()
+    .select({ id: postRevisions.id })
+    .from(postRevisions)
+    .where(eq(postRevisions.postId, redactedPost))
+    .get()!.id;
+  db()
+    .update(postRevisions)
+    .set({ redactedAt: new Date(), redactedById: staff.id, redactionReason: "Phone number" })
+    .where(eq(postRevisions.id, revisionId))
+    .run();
   f.redacted = { postId: redactedPost, revisionId, text: "555-0199-PRIVATE" };
 
   // A hidden thread with a solved answer (so staff could draft an article from it), and a held one.
@@ -91,22 +129,44 @@ beforeAll(async () => {
   const hiddenAnswer = makeAnswer(helper, hidden.threadId, "Answer inside the hidden thread").postId;
   markSolution(asker, hiddenAnswer, "accepted");
   hide(hidden.questionPostId);
-  f.hidden = { id: hidden.threadId, slug: hidden.slug, title: "Hidden thread with a secret title", questionId: hidden.questionPostId, answerId: hiddenAnswer, answerBody: "Answer inside the hidden thread" };
+  f.hidden = {
+    id: hidden.threadId,
+    slug: hidden.slug,
+    title: "Hidden thread with a secret title",
+    questionId: hidden.questionPostId,
+    answerId: hiddenAnswer,
+    answerBody: "Answer inside the hidden thread",
+  };
   setHeldPostCount(2);
   actors.newcomer = await makeUser("member");
   const held = ask(actors.newcomer, "Held thread waiting for review");
   setHeldPostCount(0);
   const heldAnswer = makeAnswer(await makeUser("staff"), held.threadId, "Staff answer inside the held thread").postId;
-  f.held = { id: held.threadId, slug: held.slug, title: "Held thread waiting for review", questionId: held.questionPostId, answerId: heldAnswer, answerBody: "Staff answer inside the held thread" };
+  f.held = {
+    id: held.threadId,
+    slug: held.slug,
+    title: "Held thread waiting for review",
+    questionId: held.questionPostId,
+    answerId: heldAnswer,
+    answerBody: "Staff answer inside the held thread",
+  };
 
   // A thread closed as a duplicate of the hidden one.
   const duplicate = ask(customer, "Duplicate thread pointing at a hidden one");
-  db().update(threads).set({ status: "closed", duplicateOfId: f.hidden.id, closedReason: `Duplicate of "${f.hidden.title}"` }).where(eq(threads.id, duplicate.threadId)).run();
+  db()
+    .update(threads)
+    .set({ status: "closed", duplicateOfId: f.hidden.id, closedReason: `Duplicate of "${f.hidden.title}"` })
+    .where(eq(threads.id, duplicate.threadId))
+    .run();
   f.duplicate = { id: duplicate.threadId, slug: duplicate.slug };
 
   resetAllLimits();
   f.followUp = requestFollowUp(customer, f.duplicate.id).followUpId;
-  f.notification = db().select({ id: notifications.id }).from(notifications).where(eq(notifications.userId, customer.id)).get()!.id;
+  f.notification = db()
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(eq(notifications.userId, customer.id))
+    .get()!.id;
   // The suspended customer's own follow-up, resolved (so "still not solved" would reopen it).
   const theirs = ask(suspended, "Suspended customer's own question");
   resetAllLimits();
@@ -114,11 +174,23 @@ beforeAll(async () => {
   resetAllLimits();
   workOnFollowUp(staff, f.suspendedFollowUp, { intent: "status", status: "resolved" });
 
-  const article = (audience: "customers" | "staff") => db().select({ slug: kbArticles.slug, title: kbArticles.title }).from(kbArticles).where(eq(kbArticles.audience, audience)).get()!;
+  const article = (audience: "customers" | "staff") =>
+    db()
+      .select({ slug: kbArticles.slug, title: kbArticles.title })
+      .from(kbArticles)
+      .where(eq(kbArticles.audience, audience))
+      .get()!;
   f.customerArticle = article("customers").slug;
   f.staffArticle = article("staff");
 
-  const accounts: [Role, Member][] = [["member", member], ["unconfirmed", unconfirmed], ["customer", customer], ["staff", staff], ["admin", admin], ["suspended", suspended]];
+  const accounts: [Role, Member][] = [
+    ["member", member],
+    ["unconfirmed", unconfirmed],
+    ["customer", customer],
+    ["staff", staff],
+    ["admin", admin],
+    ["suspended", suspended],
+  ];
   for (const [role, account] of accounts) {
     resetAllLimits();
     const email = db().select({ email: users.email }).from(users).where(eq(users.id, account.id)).get()!.email;
@@ -126,13 +198,18 @@ beforeAll(async () => {
     if (!cookie) throw new Error(`could not sign in as ${role}`);
     cookies[role] = cookie;
   }
-  db().update(users).set({ suspendedUntil: new Date(Date.now() + 7 * 86_400_000), suspensionReason: "Testing" }).where(eq(users.id, suspended.id)).run();
+  db()
+    .update(users)
+    .set({ suspendedUntil: new Date(Date.now() + 7 * 86_400_000), suspensionReason: "Testing" })
+    .where(eq(users.id, suspended.id))
+    .run();
 });
 afterAll(() => app.close());
 
 type Expect = Partial<Record<Role, number>>;
 /** `yes` for the roles listed, `no` for everyone else. */
-const only = (roles: Role[], yes: number, no: number): Expect => Object.fromEntries(ROLES.map((role) => [role, roles.includes(role) ? yes : no]));
+const only = (roles: Role[], yes: number, no: number): Expect =>
+  Object.fromEntries(ROLES.map((role) => [role, roles.includes(role) ? yes : no]));
 const all = (status: number): Expect => only([...ROLES], status, status);
 /** `status` for the roles listed, no expectation for the others. */
 const each = (roles: Role[], status: number): Expect => Object.fromEntries(roles.map((role) => [role, status]));
@@ -152,8 +229,10 @@ type Row = {
 const threadPath = (t: { id: number; slug: string }) => `/questions/${t.id}/${t.slug}`;
 const voteCount = (postId: number) => db().select({ n: count() }).from(votes).where(eq(votes.postId, postId)).get()!.n;
 const flagCount = (postId: number) => db().select({ n: count() }).from(flags).where(eq(flags.postId, postId)).get()!.n;
-const postCount = (threadId: number) => db().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)).get()!.n;
-const postBody = (postId: number) => db().select({ body: posts.bodyMarkdown }).from(posts).where(eq(posts.id, postId)).get()!.body;
+const postCount = (threadId: number) =>
+  db().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)).get()!.n;
+const postBody = (postId: number) =>
+  db().select({ body: posts.bodyMarkdown }).from(posts).where(eq(posts.id, postId)).get()!.body;
 const hiddenSecrets = () => [f.hidden.title, f.hidden.answerBody];
 const heldSecrets = () => [f.held.title, f.held.answerBody];
 
@@ -162,34 +241,128 @@ const rows: Row[] = [
   { name: "the visible thread", path: () => threadPath(f.visible), expect: all(200) },
   { name: "a hidden thread", path: () => threadPath(f.hidden), expect: only(STAFF, 200, 404), secrets: hiddenSecrets },
   { name: "a held thread", path: () => threadPath(f.held), expect: only(STAFF, 200, 404), secrets: heldSecrets },
-  { name: "a duplicate of a hidden thread", path: () => threadPath(f.duplicate), expect: all(200), secrets: () => [f.hidden.title] },
+  {
+    name: "a duplicate of a hidden thread",
+    path: () => threadPath(f.duplicate),
+    expect: all(200),
+    secrets: () => [f.hidden.title],
+  },
   // Revision history, by post id.
   { name: "history of a visible answer", path: () => `/posts/${f.visible.answerId}/history`, expect: all(200) },
-  { name: "history of an answer in a hidden thread", path: () => `/posts/${f.hidden.answerId}/history`, expect: only(STAFF, 200, 404), secrets: hiddenSecrets },
-  { name: "history of a hidden thread's question", path: () => `/posts/${f.hidden.questionId}/history`, expect: only(STAFF, 200, 404), secrets: hiddenSecrets },
-  { name: "history of an answer in a held thread", path: () => `/posts/${f.held.answerId}/history`, expect: only(STAFF, 200, 404), secrets: heldSecrets },
-  { name: "history of a hidden answer", path: () => `/posts/${f.hiddenAnswer.id}/history`, expect: only(STAFF, 200, 404), secrets: () => [f.hiddenAnswer.body] },
-  { name: "history of a deleted answer", path: () => `/posts/${f.deletedAnswer.id}/history`, expect: only(STAFF, 200, 404), secrets: () => [f.deletedAnswer.body] },
+  {
+    name: "history of an answer in a hidden thread",
+    path: () => `/posts/${f.hidden.answerId}/history`,
+    expect: only(STAFF, 200, 404),
+    secrets: hiddenSecrets,
+  },
+  {
+    name: "history of a hidden thread's question",
+    path: () => `/posts/${f.hidden.questionId}/history`,
+    expect: only(STAFF, 200, 404),
+    secrets: hiddenSecrets,
+  },
+  {
+    name: "history of an answer in a held thread",
+    path: () => `/posts/${f.held.answerId}/history`,
+    expect: only(STAFF, 200, 404),
+    secrets: heldSecrets,
+  },
+  {
+    name: "history of a hidden answer",
+    path: () => `/posts/${f.hiddenAnswer.id}/history`,
+    expect: only(STAFF, 200, 404),
+    secrets: () => [f.hiddenAnswer.body],
+  },
+  {
+    name: "history of a deleted answer",
+    path: () => `/posts/${f.deletedAnswer.id}/history`,
+    expect: only(STAFF, 200, 404),
+    secrets: () => [f.deletedAnswer.body],
+  },
   // The flag page: visitors are sent to sign in; suspended accounts may not flag.
-  { name: "flag page of a visible answer", path: () => `/posts/${f.visible.answerId}/flag`, expect: { ...only(SIGNED_IN, 200, 302), suspended: 403 } },
-  { name: "flag page of an answer in a hidden thread", path: () => `/posts/${f.hidden.answerId}/flag`, expect: { ...only(STAFF, 200, 404), visitor: 302 }, secrets: hiddenSecrets },
-  { name: "flag page of an answer in a held thread", path: () => `/posts/${f.held.answerId}/flag`, expect: { ...only(STAFF, 200, 404), visitor: 302 }, secrets: heldSecrets },
-  { name: "flag page of a hidden answer", path: () => `/posts/${f.hiddenAnswer.id}/flag`, expect: { ...only(STAFF, 200, 404), visitor: 302 }, secrets: () => [f.hiddenAnswer.body] },
+  {
+    name: "flag page of a visible answer",
+    path: () => `/posts/${f.visible.answerId}/flag`,
+    expect: { ...only(SIGNED_IN, 200, 302), suspended: 403 },
+  },
+  {
+    name: "flag page of an answer in a hidden thread",
+    path: () => `/posts/${f.hidden.answerId}/flag`,
+    expect: { ...only(STAFF, 200, 404), visitor: 302 },
+    secrets: hiddenSecrets,
+  },
+  {
+    name: "flag page of an answer in a held thread",
+    path: () => `/posts/${f.held.answerId}/flag`,
+    expect: { ...only(STAFF, 200, 404), visitor: 302 },
+    secrets: heldSecrets,
+  },
+  {
+    name: "flag page of a hidden answer",
+    path: () => `/posts/${f.hiddenAnswer.id}/flag`,
+    expect: { ...only(STAFF, 200, 404), visitor: 302 },
+    secrets: () => [f.hiddenAnswer.body],
+  },
   // The edit page: someone else's post is a 403 when visible, a 404 when not.
-  { name: "edit page of a visible answer", path: () => `/posts/${f.visible.answerId}/edit`, expect: only(STAFF, 200, 403) },
-  { name: "edit page of an answer in a hidden thread", path: () => `/posts/${f.hidden.answerId}/edit`, expect: only(STAFF, 200, 404), secrets: hiddenSecrets },
-  { name: "edit page of a deleted answer", path: () => `/posts/${f.deletedAnswer.id}/edit`, expect: only(STAFF, 200, 404), secrets: () => [f.deletedAnswer.body] },
+  {
+    name: "edit page of a visible answer",
+    path: () => `/posts/${f.visible.answerId}/edit`,
+    expect: only(STAFF, 200, 403),
+  },
+  {
+    name: "edit page of an answer in a hidden thread",
+    path: () => `/posts/${f.hidden.answerId}/edit`,
+    expect: only(STAFF, 200, 404),
+    secrets: hiddenSecrets,
+  },
+  {
+    name: "edit page of a deleted answer",
+    path: () => `/posts/${f.deletedAnswer.id}/edit`,
+    expect: only(STAFF, 200, 404),
+    secrets: () => [f.deletedAnswer.body],
+  },
   // Knowledge-base drafts: staff only; a question that is not public cannot become an article.
-  { name: "draft from the visible solved thread", path: () => `/kb/drafts/${f.visible.id}`, expect: only(STAFF, 200, 403) },
-  { name: "draft download from the visible solved thread", path: () => `/kb/drafts/${f.visible.id}/download`, expect: only(STAFF, 200, 403) },
-  { name: "draft from a hidden thread with a visible solution", path: () => `/kb/drafts/${f.hidden.id}`, expect: only(STAFF, 400, 403), secrets: hiddenSecrets },
-  { name: "draft download from a hidden thread", path: () => `/kb/drafts/${f.hidden.id}/download`, expect: only(STAFF, 400, 403), secrets: hiddenSecrets },
+  {
+    name: "draft from the visible solved thread",
+    path: () => `/kb/drafts/${f.visible.id}`,
+    expect: only(STAFF, 200, 403),
+  },
+  {
+    name: "draft download from the visible solved thread",
+    path: () => `/kb/drafts/${f.visible.id}/download`,
+    expect: only(STAFF, 200, 403),
+  },
+  {
+    name: "draft from a hidden thread with a visible solution",
+    path: () => `/kb/drafts/${f.hidden.id}`,
+    expect: only(STAFF, 400, 403),
+    secrets: hiddenSecrets,
+  },
+  {
+    name: "draft download from a hidden thread",
+    path: () => `/kb/drafts/${f.hidden.id}/download`,
+    expect: only(STAFF, 400, 403),
+    secrets: hiddenSecrets,
+  },
   // Articles.
   { name: "a customer-only article", path: () => `/kb/${f.customerArticle}`, expect: all(200) },
-  { name: "a staff-only article", path: () => `/kb/${f.staffArticle.slug}`, expect: only(STAFF, 200, 404), secrets: () => [f.staffArticle.title] },
+  {
+    name: "a staff-only article",
+    path: () => `/kb/${f.staffArticle.slug}`,
+    expect: only(STAFF, 200, 404),
+    secrets: () => [f.staffArticle.title],
+  },
   // Follow-ups and notifications belong to their customer (and staff).
-  { name: "the customer's follow-up", path: () => `/support/${f.followUp}`, expect: only(["customer", ...STAFF], 200, 404) },
-  { name: "the customer's notification", path: () => `/notifications/${f.notification}`, expect: { ...only(["customer"], 302, 404), visitor: 403 } },
+  {
+    name: "the customer's follow-up",
+    path: () => `/support/${f.followUp}`,
+    expect: only(["customer", ...STAFF], 200, 404),
+  },
+  {
+    name: "the customer's notification",
+    path: () => `/notifications/${f.notification}`,
+    expect: { ...only(["customer"], 302, 404), visitor: 403 },
+  },
   // Profiles list what the viewer may see.
   { name: "the answerer's profile", path: () => `/users/${actors.helper.username}`, expect: all(200) },
 
@@ -272,7 +445,8 @@ const rows: Row[] = [
     path: () => threadPath(f.visible),
     form: () => ({ intent: "moderate-post", postId: String(f.visible.answerId), decision: "hide" }),
     expect: { ...each(READERS, 403), visitor: 403 },
-    state: () => db().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, f.visible.answerId)).get(),
+    state: () =>
+      db().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, f.visible.answerId)).get(),
   },
   {
     name: "lock a thread",
@@ -305,7 +479,12 @@ const rows: Row[] = [
     path: () => `/posts/${f.redacted.postId}/history`,
     form: () => ({ intent: "unredact", revisionId: String(f.redacted.revisionId) }),
     expect: { ...each(READERS, 403), visitor: 403 },
-    state: () => db().select({ at: postRevisions.redactedAt }).from(postRevisions).where(eq(postRevisions.id, f.redacted.revisionId)).get(),
+    state: () =>
+      db()
+        .select({ at: postRevisions.redactedAt })
+        .from(postRevisions)
+        .where(eq(postRevisions.id, f.redacted.revisionId))
+        .get(),
   },
   {
     name: "vote on a visible answer while suspended",
@@ -321,7 +500,12 @@ const rows: Row[] = [
     path: () => `/support/${f.suspendedFollowUp}`,
     form: () => ({ intent: "reply", visibility: "private", body: "Written while suspended" }),
     expect: { suspended: 403, customer: 404, member: 404, visitor: 403 },
-    state: () => db().select({ n: count() }).from(privateMessages).where(eq(privateMessages.followUpId, f.suspendedFollowUp)).get()!.n,
+    state: () =>
+      db()
+        .select({ n: count() })
+        .from(privateMessages)
+        .where(eq(privateMessages.followUpId, f.suspendedFollowUp))
+        .get()!.n,
   },
   {
     name: "reopen one's own resolved follow-up while suspended",
@@ -329,7 +513,8 @@ const rows: Row[] = [
     path: () => `/support/${f.suspendedFollowUp}`,
     form: () => ({ intent: "reopen" }),
     expect: { suspended: 403, customer: 404, member: 404, visitor: 403 },
-    state: () => db().select({ status: followUps.status }).from(followUps).where(eq(followUps.id, f.suspendedFollowUp)).get(),
+    state: () =>
+      db().select({ status: followUps.status }).from(followUps).where(eq(followUps.id, f.suspendedFollowUp)).get(),
   },
   {
     name: "rate one's own resolved follow-up while suspended",
@@ -337,11 +522,17 @@ const rows: Row[] = [
     path: () => `/support/${f.suspendedFollowUp}`,
     form: () => ({ intent: "rate", rating: "1" }),
     expect: { suspended: 403 },
-    state: () => db().select({ answeredAt: followUpSurveys.answeredAt }).from(followUpSurveys).where(eq(followUpSurveys.followUpId, f.suspendedFollowUp)).get(),
+    state: () =>
+      db()
+        .select({ answeredAt: followUpSurveys.answeredAt })
+        .from(followUpSurveys)
+        .where(eq(followUpSurveys.followUpId, f.suspendedFollowUp))
+        .get(),
   },
 ];
 
-const decode = (html: string) => html.replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&#39;", "'").replaceAll("&amp;", "&");
+const decode = (html: string) =>
+  html.replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&#39;", "'").replaceAll("&amp;", "&");
 
 describe("authorization over HTTP", () => {
   // Reads first: the writes in the table may change what later rows see when a refusal fails.
@@ -358,7 +549,9 @@ describe("authorization over HTTP", () => {
 
   it("counts on a profile only the answers the viewer may see", async () => {
     const answersOn = async (role: Role) => {
-      const page = decode(await (await client.get(`/users/${actors.helper.username}`, { cookie: cookies[role] })).text());
+      const page = decode(
+        await (await client.get(`/users/${actors.helper.username}`, { cookie: cookies[role] })).text(),
+      );
       return Number(/<strong>(\d+)<\/strong> answers/.exec(page)?.[1]);
     };
     // The helper wrote the visible answer, the redacted one, a hidden one, a deleted one and one in the hidden thread.
@@ -366,16 +559,22 @@ describe("authorization over HTTP", () => {
     expect(await answersOn("member")).toBe(2);
     expect(await answersOn("staff")).toBe(4);
     for (const role of ["visitor", "member", "customer"] as const) {
-      const helper = decode(await (await client.get(`/users/${actors.helper.username}`, { cookie: cookies[role] })).text());
+      const helper = decode(
+        await (await client.get(`/users/${actors.helper.username}`, { cookie: cookies[role] })).text(),
+      );
       expect(helper, role).not.toContain(f.hidden.title);
-      const newcomer = decode(await (await client.get(`/users/${actors.newcomer.username}`, { cookie: cookies[role] })).text());
+      const newcomer = decode(
+        await (await client.get(`/users/${actors.newcomer.username}`, { cookie: cookies[role] })).text(),
+      );
       expect(newcomer, role).not.toContain(f.held.title);
     }
   });
 
   it("shows a redacted version as removed to everyone but staff, who see who removed it and why", async () => {
     for (const role of ROLES) {
-      const page = decode(await (await client.get(`/posts/${f.redacted.postId}/history`, { cookie: cookies[role] })).text());
+      const page = decode(
+        await (await client.get(`/posts/${f.redacted.postId}/history`, { cookie: cookies[role] })).text(),
+      );
       expect(page, role).toContain("Removed by staff");
       if (STAFF.includes(role)) {
         expect(page, role).toContain(f.redacted.text);
@@ -395,7 +594,10 @@ describe("authorization over HTTP", () => {
         resetAllLimits();
         const before = row.state?.();
         const cookie = cookies[role];
-        const response = row.method === "POST" ? await client.post(row.path(), row.form!(), { cookie }) : await client.get(row.path(), { cookie });
+        const response =
+          row.method === "POST"
+            ? await client.post(row.path(), row.form!(), { cookie })
+            : await client.get(row.path(), { cookie });
         expect(response.status).toBe(expected);
         const body = decode(await response.text());
         if (expected >= 300) for (const secret of row.secrets?.() ?? []) expect(body).not.toContain(secret);

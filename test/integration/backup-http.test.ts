@@ -33,35 +33,47 @@ beforeAll(async () => {
 });
 
 describe("npm run db:backup", () => {
-  it("copies the database of a server that keeps writing, the copy passes integrity_check and a server runs on it", { timeout: 120_000 }, async () => {
-    const live = await startServerProcess({ JOBS: "off" });
-    const client = httpClient(live.baseUrl);
-    const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
-    const threadPath = `/questions/${threadId}/${slug}`;
-    const target = path.join(backupDir, "nested", "hearth-copy.sqlite");
+  it(
+    "copies the database of a server that keeps writing, the copy passes integrity_check and a server runs on it",
+    { timeout: 120_000 },
+    async () => {
+      const live = await startServerProcess({ JOBS: "off" });
+      const client = httpClient(live.baseUrl);
+      const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
+      const threadPath = `/questions/${threadId}/${slug}`;
+      const target = path.join(backupDir, "nested", "hearth-copy.sqlite");
 
-    let writing = true;
-    const answers: number[] = [];
-    const writer = (async () => {
-      while (writing) {
-        resetAllLimits(); // the answers rate limit would stop a long run
-        answers.push((await client.post(threadPath, { intent: "answer", body: `Answer ${answers.length} during the backup.` }, { cookie })).status);
-      }
-    })();
-    const result = await backup(target);
-    writing = false;
-    await writer;
+      let writing = true;
+      const answers: number[] = [];
+      const writer = (async () => {
+        while (writing) {
+          resetAllLimits(); // the answers rate limit would stop a long run
+          answers.push(
+            (
+              await client.post(
+                threadPath,
+                { intent: "answer", body: `Answer ${answers.length} during the backup.` },
+                { cookie },
+              )
+            ).status,
+          );
+        }
+      })();
+      const result = await backup(target);
+      writing = false;
+      await writer;
 
-    expect(result).toMatchObject({ code: 0 });
-    expect(result.output).toContain("integrity_check: ok");
-    expect(answers.length).toBeGreaterThan(0);
-    expect(answers.every((status) => status === 303)).toBe(true);
-    expect((fs.statSync(target).mode & 0o777).toString(8)).toBe("600");
-    expect((fs.statSync(path.dirname(target)).mode & 0o777).toString(8)).toBe("700");
+      expect(result).toMatchObject({ code: 0 });
+      expect(result.output).toContain("integrity_check: ok");
+      expect(answers.length).toBeGreaterThan(0);
+      expect(answers.every((status) => status === 303)).toBe(true);
+      expect((fs.statSync(target).mode & 0o777).toString(8)).toBe("600");
+      expect((fs.statSync(path.dirname(target)).mode & 0o777).toString(8)).toBe("700");
 
-    const restored = await startServerProcess({ DATABASE_PATH: target, MAIL_DIR: `${target}.mail`, JOBS: "off" });
-    expect((await httpClient(restored.baseUrl).get(threadPath)).status).toBe(200);
-  });
+      const restored = await startServerProcess({ DATABASE_PATH: target, MAIL_DIR: `${target}.mail`, JOBS: "off" });
+      expect((await httpClient(restored.baseUrl).get(threadPath)).status).toBe(200);
+    },
+  );
 
   it("refuses to overwrite an existing file", async () => {
     const target = path.join(backupDir, "taken.sqlite");

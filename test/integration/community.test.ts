@@ -36,7 +36,10 @@ const fieldErrorsOf = (work: () => unknown) => {
 
 describe("askQuestion", () => {
   it("creates a thread with its question post, tags and a slug", () => {
-    const { threadId, slug } = makeThread(asker, { title: "Hub blinks red after the 4.2 update", tags: "firmware, wifi" });
+    const { threadId, slug } = makeThread(asker, {
+      title: "Hub blinks red after the 4.2 update",
+      tags: "firmware, wifi",
+    });
     expect(slug).toBe("hub-blinks-red-after-the-4-2-update");
     const page = getThreadPage(VISITOR, threadId);
     expect(page.thread.title).toBe("Hub blinks red after the 4.2 update");
@@ -52,12 +55,36 @@ describe("askQuestion", () => {
 
   it("explains each bad field: empty title, huge body, unknown tag, too many tags", () => {
     makeThread(asker); // creates the vocabulary
-    expect(fieldErrorsOf(() => askQuestion(asker, { title: "", body: "x", category: "general" }))).toMatchObject({ title: expect.stringContaining("at least 10") });
-    expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "x".repeat(32_001), category: "general" }))).toMatchObject({ body: expect.stringContaining("32,000") });
-    expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "general", tags: "wifi, unicorns" }))).toEqual({ tags: expect.stringContaining("unicorns") });
-    expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "general", tags: "a,b,c,d,e,f" }))).toEqual({ tags: "Use at most 5 tags." });
-    expect(fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "nope" }))).toEqual({ category: "Choose one of the listed categories." });
-    expect(fieldErrorsOf(() => askQuestion(asker, { body: "ok" }))).toEqual({ title: "This field is required.", category: "Choose a category." });
+    expect(fieldErrorsOf(() => askQuestion(asker, { title: "", body: "x", category: "general" }))).toMatchObject({
+      title: expect.stringContaining("at least 10"),
+    });
+    expect(
+      fieldErrorsOf(() =>
+        askQuestion(asker, { title: "A perfectly fine title", body: "x".repeat(32_001), category: "general" }),
+      ),
+    ).toMatchObject({ body: expect.stringContaining("32,000") });
+    expect(
+      fieldErrorsOf(() =>
+        askQuestion(asker, {
+          title: "A perfectly fine title",
+          body: "ok",
+          category: "general",
+          tags: "wifi, unicorns",
+        }),
+      ),
+    ).toEqual({ tags: expect.stringContaining("unicorns") });
+    expect(
+      fieldErrorsOf(() =>
+        askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "general", tags: "a,b,c,d,e,f" }),
+      ),
+    ).toEqual({ tags: "Use at most 5 tags." });
+    expect(
+      fieldErrorsOf(() => askQuestion(asker, { title: "A perfectly fine title", body: "ok", category: "nope" })),
+    ).toEqual({ category: "Choose one of the listed categories." });
+    expect(fieldErrorsOf(() => askQuestion(asker, { body: "ok" }))).toEqual({
+      title: "This field is required.",
+      category: "Choose a category.",
+    });
   });
 
   it("rate-limits a burst of questions from one person", () => {
@@ -88,7 +115,9 @@ describe("postAnswer", () => {
 
   it("refuses an empty answer and a missing thread", () => {
     const { threadId } = makeThread(asker);
-    expect(fieldErrorsOf(() => postAnswer(helper, threadId, { body: "   " }))).toEqual({ body: "Write something first." });
+    expect(fieldErrorsOf(() => postAnswer(helper, threadId, { body: "   " }))).toEqual({
+      body: "Write something first.",
+    });
     expect(() => postAnswer(helper, 999_999, { body: "hello" })).toThrow(NotFoundError);
   });
 });

@@ -26,11 +26,18 @@ beforeAll(async () => {
 afterAll(() => app.close());
 beforeEach(() => resetAllLimits());
 
-const html = async (response: Response) => (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&amp;", "&");
-const roleOf = (email: string) => getDb().select({ role: users.role, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.email, email)).get()!;
+const html = async (response: Response) =>
+  (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&amp;", "&");
+const roleOf = (email: string) =>
+  getDb()
+    .select({ role: users.role, confirmedAt: users.emailConfirmedAt })
+    .from(users)
+    .where(eq(users.email, email))
+    .get()!;
 
 const seenMail = new Set<string>();
-const decodeQuotedPrintable = (text: string) => text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const decodeQuotedPrintable = (text: string) =>
+  text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /** The confirmation link in the next email to `address` (emails are written as .eml files in tests). */
 async function nextConfirmationLink(address: string) {
@@ -38,7 +45,9 @@ async function nextConfirmationLink(address: string) {
   const file = await vi.waitFor(
     () => {
       const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).sort() : [];
-      const found = names.find((name) => !seenMail.has(name) && fs.readFileSync(path.join(mailDir, name), "utf8").includes(`To: ${address}`));
+      const found = names.find(
+        (name) => !seenMail.has(name) && fs.readFileSync(path.join(mailDir, name), "utf8").includes(`To: ${address}`),
+      );
       if (!found) throw new Error(`no new email to ${address} yet`);
       return found;
     },
@@ -57,18 +66,28 @@ async function nextConfirmationLink(address: string) {
 }
 
 async function signUp(email: string) {
-  const response = await client.post("/signup", { email, username: `${email.split("@")[0]}-acct`, password: PASSWORD, redirectTo: "/" });
+  const response = await client.post("/signup", {
+    email,
+    username: `${email.split("@")[0]}-acct`,
+    password: PASSWORD,
+    redirectTo: "/",
+  });
   expect(response.status, await response.clone().text()).toBe(302);
   return sessionCookieOf(response)!;
 }
 
-const confirm = (token: string, cookie?: string) => client.post("/confirm-email", { intent: "confirm", token }, { cookie });
+const confirm = (token: string, cookie?: string) =>
+  client.post("/confirm-email", { intent: "confirm", token }, { cookie });
 
 describe("customer roles wait for a confirmed address", () => {
   it("adding a domain upgrades only members whose address there is confirmed; the others when they confirm", async () => {
     const earlyCookie = await signUp("early@acme.test");
     await makeUser("member", { email: "confirmed@acme.test" });
-    const response = await client.post("/mod/settings", { intent: "add-domain", domain: "acme.test" }, { cookie: adminCookie });
+    const response = await client.post(
+      "/mod/settings",
+      { intent: "add-domain", domain: "acme.test" },
+      { cookie: adminCookie },
+    );
     expect(response.status).toBe(200);
     expect(await html(response)).toContain("Added acme.test. 1 member with a confirmed address there became customers");
     expect(roleOf("confirmed@acme.test").role).toBe("customer");
@@ -164,7 +183,11 @@ describe("customer roles wait for a confirmed address", () => {
     expect(response.status).toBe(400);
     expect(await html(response)).toContain("This link was sent to an address your account no longer uses.");
     expect(roleOf("moved-on@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
-    const token = getDb().select({ usedAt: accountTokens.usedAt }).from(accountTokens).where(and(eq(accountTokens.email, "moved@acme.test"))).get()!;
+    const token = getDb()
+      .select({ usedAt: accountTokens.usedAt })
+      .from(accountTokens)
+      .where(and(eq(accountTokens.email, "moved@acme.test")))
+      .get()!;
     expect(token.usedAt).toBeNull();
   });
 
@@ -176,7 +199,10 @@ describe("customer roles wait for a confirmed address", () => {
     ["5,000 characters", "c".repeat(5000)],
   ])("answers a token of %s with a 400 and what to do", async (_, token) => {
     const cookie = (await client.signIn("member@example.com", "hearth-demo-2026")).cookie!;
-    for (const response of [await client.get(`/confirm-email?token=${encodeURIComponent(token)}`), await confirm(token, cookie)]) {
+    for (const response of [
+      await client.get(`/confirm-email?token=${encodeURIComponent(token)}`),
+      await confirm(token, cookie),
+    ]) {
       expect(response.status).toBe(400);
       const page = await html(response);
       expect(page).toContain("This confirmation link is not valid");
@@ -186,7 +212,8 @@ describe("customer roles wait for a confirmed address", () => {
 });
 
 describe("a confirmation link works only for the account it was sent for, signed in", () => {
-  const tokenSentTo = (email: string) => getDb().select({ usedAt: accountTokens.usedAt }).from(accountTokens).where(eq(accountTokens.email, email)).get()!;
+  const tokenSentTo = (email: string) =>
+    getDb().select({ usedAt: accountTokens.usedAt }).from(accountTokens).where(eq(accountTokens.email, email)).get()!;
 
   it("does not let the owner of an address confirm an account someone else made with it", async () => {
     // The attacker signs up with the victim's address at a customer domain; the victim gets the email.
@@ -208,7 +235,10 @@ describe("a confirmation link works only for the account it was sent for, signed
 
     // The victim signed in to their own account (another address): a 403 that says so, nothing changed.
     const victimCookie = (await client.signIn("member@example.com", "hearth-demo-2026")).cookie!;
-    for (const response of [await client.get(link.path, { cookie: victimCookie }), await confirm(link.token, victimCookie)]) {
+    for (const response of [
+      await client.get(link.path, { cookie: victimCookie }),
+      await confirm(link.token, victimCookie),
+    ]) {
       expect(response.status).toBe(403);
       const text = await html(response);
       expect(text).toContain("This confirmation link is for another account, so nothing was changed.");
@@ -244,12 +274,20 @@ describe("a confirmation link works only for the account it was sent for, signed
     await signUp("benched@acme.test");
     const link = await nextConfirmationLink("benched@acme.test");
     const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const suspended = await client.post("/users/benched-acct", { intent: "suspend", until, reason: "Cooling off" }, { cookie: adminCookie });
+    const suspended = await client.post(
+      "/users/benched-acct",
+      { intent: "suspend", until, reason: "Cooling off" },
+      { cookie: adminCookie },
+    );
     expect(suspended.status).toBe(200);
     // The suspension ended the account's sessions: it signs in again, and may still confirm.
     const cookie = (await client.signIn("benched@acme.test", PASSWORD)).cookie!;
     expect((await confirm(link.token, cookie)).status).toBe(200);
-    const user = getDb().select({ role: users.role, suspendedUntil: users.suspendedUntil, confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.email, "benched@acme.test")).get()!;
+    const user = getDb()
+      .select({ role: users.role, suspendedUntil: users.suspendedUntil, confirmedAt: users.emailConfirmedAt })
+      .from(users)
+      .where(eq(users.email, "benched@acme.test"))
+      .get()!;
     expect(user.role).toBe("customer");
     expect(user.confirmedAt).not.toBeNull();
     expect(user.suspendedUntil!.getTime()).toBeGreaterThan(Date.now());

@@ -17,26 +17,36 @@ afterAll(() => {
 });
 
 describe("files the server creates", () => {
-  it("makes the data folder 0700, the database with its -wal and -shm 0600, the mail folder 0700 and each email 0600", { timeout: 120_000 }, async () => {
-    const data = path.join(scratch(), "data");
-    const database = path.join(data, "hearth.sqlite");
-    const mail = path.join(data, "mail");
-    // A new installation: the demo community is seeded and its history emailed as .eml files.
-    await startServerProcess({ DATABASE_PATH: database, MAIL_DIR: mail, JOBS_INTERVAL_MS: "200" });
-    expect(await waitFor(() => fs.existsSync(mail) && fs.readdirSync(mail).some((name) => name.endsWith(".eml")), 600)).toBe(true);
+  it(
+    "makes the data folder 0700, the database with its -wal and -shm 0600, the mail folder 0700 and each email 0600",
+    { timeout: 120_000 },
+    async () => {
+      const data = path.join(scratch(), "data");
+      const database = path.join(data, "hearth.sqlite");
+      const mail = path.join(data, "mail");
+      // A new installation: the demo community is seeded and its history emailed as .eml files.
+      await startServerProcess({ DATABASE_PATH: database, MAIL_DIR: mail, JOBS_INTERVAL_MS: "200" });
+      expect(
+        await waitFor(() => fs.existsSync(mail) && fs.readdirSync(mail).some((name) => name.endsWith(".eml")), 600),
+      ).toBe(true);
 
-    expect(modeOf(data)).toBe("700");
-    for (const suffix of ["", "-wal", "-shm"]) expect(modeOf(database + suffix)).toBe("600");
-    expect(modeOf(mail)).toBe("700");
-    const emails = fs.readdirSync(mail).map((name) => path.join(mail, name));
-    expect(emails.map(modeOf)).toEqual(emails.map(() => "600"));
-  });
+      expect(modeOf(data)).toBe("700");
+      for (const suffix of ["", "-wal", "-shm"]) expect(modeOf(database + suffix)).toBe("600");
+      expect(modeOf(mail)).toBe("700");
+      const emails = fs.readdirSync(mail).map((name) => path.join(mail, name));
+      expect(emails.map(modeOf)).toEqual(emails.map(() => "600"));
+    },
+  );
 
-  it("takes group and world access away from a database that was created readable by everyone", { timeout: 120_000 }, async () => {
-    const database = path.join(scratch(), "old.sqlite");
-    fs.copyFileSync(TEMPLATE_DB, database);
-    fs.chmodSync(database, 0o644);
-    await startServerProcess({ DATABASE_PATH: database, MAIL_DIR: `${database}.mail`, JOBS: "off" });
-    for (const suffix of ["", "-wal", "-shm"]) expect(modeOf(database + suffix)).toBe("600");
-  });
+  it(
+    "takes group and world access away from a database that was created readable by everyone",
+    { timeout: 120_000 },
+    async () => {
+      const database = path.join(scratch(), "old.sqlite");
+      fs.copyFileSync(TEMPLATE_DB, database);
+      fs.chmodSync(database, 0o644);
+      await startServerProcess({ DATABASE_PATH: database, MAIL_DIR: `${database}.mail`, JOBS: "off" });
+      for (const suffix of ["", "-wal", "-shm"]) expect(modeOf(database + suffix)).toBe("600");
+    },
+  );
 });

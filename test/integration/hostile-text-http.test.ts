@@ -22,7 +22,14 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  Object.assign(cookies, await signInAccounts(client, { casey: "customer@example.com", staff: "staff@example.com", member: "member@example.com" }));
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      casey: "customer@example.com",
+      staff: "staff@example.com",
+      member: "member@example.com",
+    }),
+  );
 });
 beforeEach(() => resetAllLimits());
 afterAll(() => app.close());
@@ -37,18 +44,34 @@ const refused: [string, string, string][] = [
   ['"1. " x 10,666', fill("1. "), NESTED],
   ["emphasis nested 2,000 deep", `${"*a _a ".repeat(1000)}x${" a_ a*".repeat(1000)}`, NESTED],
   ['"x* **" x 6,400: emphasis that never closes', fill("x* **"), "Too many *, _ or ~ that open no emphasis"],
-  ["a 4,000-column table over 8,000 rows", `|${"a|".repeat(4000)}\n|${"-|".repeat(4000)}\n${"x\n".repeat(8000)}`.slice(0, LIMIT), "A table has more than 20,000 cells"],
+  [
+    "a 4,000-column table over 8,000 rows",
+    `|${"a|".repeat(4000)}\n|${"-|".repeat(4000)}\n${"x\n".repeat(8000)}`.slice(0, LIMIT),
+    "A table has more than 20,000 cells",
+  ],
 ];
 
-const decoded = async (response: Response) => (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'");
+const decoded = async (response: Response) =>
+  (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'");
 /** The text of the error element of the field with this id, or null when the page shows none. */
-const fieldError = (html: string, id: string) => html.match(new RegExp(`<span class="field-error" id="${id}-error" role="alert">([^<]*)</span>`))?.[1] ?? null;
+const fieldError = (html: string, id: string) =>
+  html.match(new RegExp(`<span class="field-error" id="${id}-error" role="alert">([^<]*)</span>`))?.[1] ?? null;
 
-const questionOf = (threadId: number) => getDb().select().from(posts).where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))).get()!;
-const answerCount = (threadId: number) => getDb().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)).get()!.n;
+const questionOf = (threadId: number) =>
+  getDb()
+    .select()
+    .from(posts)
+    .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question")))
+    .get()!;
+const answerCount = (threadId: number) =>
+  getDb().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)).get()!.n;
 
 async function ask(cookie: string, title: string, body: string) {
-  const response = await client.post("/questions/ask", { title, body, category: listCategories()[0].slug, tags: "" }, { cookie });
+  const response = await client.post(
+    "/questions/ask",
+    { title, body, category: listCategories()[0].slug, tags: "" },
+    { cookie },
+  );
   const threadId = Number(response.headers.get("location")?.match(/^\/questions\/(\d+)\//)?.[1] ?? NaN);
   return { response, threadId };
 }
@@ -67,7 +90,11 @@ describe("Markdown bombs over HTTP", () => {
   });
 
   it("refuses them in an answer and in an edit, keeping the post's saved text", async () => {
-    const { response, threadId } = await ask(cookies.casey, "A question that will be answered with bombs", "The hub **blinks** blue.");
+    const { response, threadId } = await ask(
+      cookies.casey,
+      "A question that will be answered with bombs",
+      "The hub **blinks** blue.",
+    );
     expect(response.status).toBe(302);
     const threadPath = response.headers.get("location")!;
     const before = answerCount(threadId);
@@ -80,13 +107,23 @@ describe("Markdown bombs over HTTP", () => {
 
     const question = questionOf(threadId);
     for (const [what, body, message] of refused) {
-      const edit = await client.post(`/posts/${question.id}/edit`, { title: "A question that was edited into a bomb", body }, { cookie: cookies.casey });
+      const edit = await client.post(
+        `/posts/${question.id}/edit`,
+        { title: "A question that was edited into a bomb", body },
+        { cookie: cookies.casey },
+      );
       expect(edit.status, what).toBe(400);
       expect(fieldError(await decoded(edit), "body"), what).toContain(message);
     }
     const after = questionOf(threadId);
-    expect(after).toMatchObject({ bodyMarkdown: "The hub **blinks** blue.", bodyHtml: question.bodyHtml, editedAt: null });
-    expect(getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()!.title).toBe("A question that will be answered with bombs");
+    expect(after).toMatchObject({
+      bodyMarkdown: "The hub **blinks** blue.",
+      bodyHtml: question.bodyHtml,
+      editedAt: null,
+    });
+    expect(getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()!.title).toBe(
+      "A question that will be answered with bombs",
+    );
   });
 
   it("answers the live preview with a 400 and the message for the body field", async () => {
@@ -98,7 +135,11 @@ describe("Markdown bombs over HTTP", () => {
   });
 
   it("answers the no-JavaScript preview of the ask, answer and edit forms with the message next to the field, keeping the text", async () => {
-    const { response, threadId } = await ask(cookies.casey, "A question whose answer is previewed without JavaScript", "Previews?");
+    const { response, threadId } = await ask(
+      cookies.casey,
+      "A question whose answer is previewed without JavaScript",
+      "Previews?",
+    );
     const threadPath = response.headers.get("location")!;
     const [what, body, message] = refused[0];
     for (const [path, form] of [
@@ -115,13 +156,29 @@ describe("Markdown bombs over HTTP", () => {
   });
 
   it("refuses them in a follow-up reply and an internal note, and saves nothing", async () => {
-    const { response: asked } = await ask(cookies.casey, "A question that needs a follow-up from support", "Still blinking.");
-    const requested = await client.post(asked.headers.get("location")!, { intent: "follow-up" }, { cookie: cookies.casey });
+    const { response: asked } = await ask(
+      cookies.casey,
+      "A question that needs a follow-up from support",
+      "Still blinking.",
+    );
+    const requested = await client.post(
+      asked.headers.get("location")!,
+      { intent: "follow-up" },
+      { cookie: cookies.casey },
+    );
     expect(requested.status).toBe(303);
     const followUpId = Number(requested.headers.get("location")!.match(/^\/support\/(\d+)$/)![1]);
     const followUp = getDb().select().from(followUps).where(eq(followUps.id, followUpId)).get()!;
-    const notesBefore = getDb().select({ n: count() }).from(followUpNotes).where(eq(followUpNotes.followUpId, followUp.id)).get()!.n;
-    const messagesBefore = getDb().select({ n: count() }).from(privateMessages).where(eq(privateMessages.followUpId, followUp.id)).get()!.n;
+    const notesBefore = getDb()
+      .select({ n: count() })
+      .from(followUpNotes)
+      .where(eq(followUpNotes.followUpId, followUp.id))
+      .get()!.n;
+    const messagesBefore = getDb()
+      .select({ n: count() })
+      .from(privateMessages)
+      .where(eq(privateMessages.followUpId, followUp.id))
+      .get()!.n;
     const answersBefore = answerCount(followUp.threadId);
     for (const [what, body, message] of refused) {
       for (const [cookie, form, field] of [
@@ -135,13 +192,21 @@ describe("Markdown bombs over HTTP", () => {
         expect(fieldError(await decoded(response), field), `${what} as ${form.intent}`).toContain(message);
       }
     }
-    expect(getDb().select({ n: count() }).from(followUpNotes).where(eq(followUpNotes.followUpId, followUp.id)).get()!.n).toBe(notesBefore);
-    expect(getDb().select({ n: count() }).from(privateMessages).where(eq(privateMessages.followUpId, followUp.id)).get()!.n).toBe(messagesBefore);
+    expect(
+      getDb().select({ n: count() }).from(followUpNotes).where(eq(followUpNotes.followUpId, followUp.id)).get()!.n,
+    ).toBe(notesBefore);
+    expect(
+      getDb().select({ n: count() }).from(privateMessages).where(eq(privateMessages.followUpId, followUp.id)).get()!.n,
+    ).toBe(messagesBefore);
     expect(answerCount(followUp.threadId)).toBe(answersBefore);
   });
 
   it("posts the bombs that render: 32,000 brackets, asterisks or backticks become text", async () => {
-    const { threadId, response } = await ask(cookies.casey, "A question answered with plain punctuation", "Which characters can I type?");
+    const { threadId, response } = await ask(
+      cookies.casey,
+      "A question answered with plain punctuation",
+      "Which characters can I type?",
+    );
     const threadPath = response.headers.get("location")!;
     for (const body of [fill("["), fill("*"), fill("`"), "![[".repeat(10_000)]) {
       expect((await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff })).status).toBe(303);
@@ -160,12 +225,21 @@ describe("ordinary text as large as a post may be, over HTTP", () => {
   ];
 
   it("posts e-mail style replies as answers and previews them", async () => {
-    const { response, threadId } = await ask(cookies.casey, "A question answered inline, e-mail style", "The hub blinks blue.");
+    const { response, threadId } = await ask(
+      cookies.casey,
+      "A question answered inline, e-mail style",
+      "The hub blinks blue.",
+    );
     const threadPath = response.headers.get("location")!;
     for (const [what, body] of replies) {
       const answer = await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff });
       expect(answer.status, `${what}: ${fieldError(await decoded(answer), "body")}`).toBe(303);
-      const saved = getDb().select().from(posts).where(eq(posts.threadId, threadId)).all().reduce((latest, post) => (post.id > latest.id ? post : latest));
+      const saved = getDb()
+        .select()
+        .from(posts)
+        .where(eq(posts.threadId, threadId))
+        .all()
+        .reduce((latest, post) => (post.id > latest.id ? post : latest));
       expect(saved.bodyMarkdown.trim(), what).toBe(body.trim());
       expect(saved.bodyHtml, what).toContain("<blockquote>");
       const preview = await client.post("/api/preview", { body }, { cookie: cookies.member });
@@ -178,7 +252,11 @@ describe("ordinary text as large as a post may be, over HTTP", () => {
 describe("the live preview", () => {
   it("is rate limited like posting: past the limit it answers 429 with Retry-After", async () => {
     for (let i = 0; i < LIMITS.preview.max; i++) {
-      const preview = await client.post("/api/preview", { body: `Draft ${i} with **bold**` }, { cookie: cookies.member });
+      const preview = await client.post(
+        "/api/preview",
+        { body: `Draft ${i} with **bold**` },
+        { cookie: cookies.member },
+      );
       expect(preview.status).toBe(200);
     }
     const refusedPreview = await client.post("/api/preview", { body: "One too many" }, { cookie: cookies.member });
@@ -203,14 +281,30 @@ describe("search indexing of very long words", () => {
     const solutionIds: number[] = [];
     for (const body of [`${"b".repeat(LIMIT - 1)}c`, `x${"\u00a0".repeat(LIMIT - 2)}y`]) {
       expect((await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff })).status).toBe(303);
-      solutionIds.push(getDb().select({ id: posts.id }).from(posts).where(and(eq(posts.threadId, threadId), eq(posts.bodyMarkdown, body))).get()!.id);
+      solutionIds.push(
+        getDb()
+          .select({ id: posts.id })
+          .from(posts)
+          .where(and(eq(posts.threadId, threadId), eq(posts.bodyMarkdown, body)))
+          .get()!.id,
+      );
     }
-    expect((await client.post(threadPath, { intent: "accept", postId: String(solutionIds[0]) }, { cookie: cookies.casey })).status).toBe(303);
-    expect((await client.post(threadPath, { intent: "verify", postId: String(solutionIds[1]) }, { cookie: cookies.staff })).status).toBe(303);
+    expect(
+      (await client.post(threadPath, { intent: "accept", postId: String(solutionIds[0]) }, { cookie: cookies.casey }))
+        .status,
+    ).toBe(303);
+    expect(
+      (await client.post(threadPath, { intent: "verify", postId: String(solutionIds[1]) }, { cookie: cookies.staff }))
+        .status,
+    ).toBe(303);
     const question = questionOf(threadId);
     for (let edit = 1; edit <= 40; edit++) {
       const body = edit % 2 ? letters : `${"d".repeat(LIMIT - 10)} Wi-Fi ${edit}`;
-      const response = await client.post(`/posts/${question.id}/edit`, { title: `Z-Wave lock drops off after firmware update ${edit}`, body }, { cookie: cookies.casey });
+      const response = await client.post(
+        `/posts/${question.id}/edit`,
+        { title: `Z-Wave lock drops off after firmware update ${edit}`, body },
+        { cookie: cookies.casey },
+      );
       expect(response.status, `edit ${edit}`).toBe(303);
     }
     expect(questionOf(threadId).bodyMarkdown).toContain("Wi-Fi 40");
@@ -235,7 +329,11 @@ describe("knowledge-base sync of Markdown the renderer refuses", () => {
     expect(report.removed).toEqual([]);
     // The frontmatter takes 7 lines, then a blank line and the intro: the quotes start on line 11.
     expect(report.problems).toEqual([
-      { path: path.relative(process.cwd(), path.join(dir, "deep-quotes.md")), line: 11, message: "Nested more than 20 levels deep: quotes and lists inside one another" },
+      {
+        path: path.relative(process.cwd(), path.join(dir, "deep-quotes.md")),
+        line: 11,
+        message: "Nested more than 20 levels deep: quotes and lists inside one another",
+      },
     ]);
     expect(getArticlePage(VISITOR, "deep-quotes", null)).toMatchObject({ access: "full" });
     expect(JSON.stringify(getArticlePage(VISITOR, "deep-quotes", null))).toContain("A good first version.");

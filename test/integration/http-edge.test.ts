@@ -43,11 +43,27 @@ function rawRequest(method: string, path: string, headers: Record<string, string
   // Node's client sends a TRACE, DELETE or OPTIONS body with no length unless told one.
   if (body !== undefined) headers = { ...headers, "content-length": String(Buffer.byteLength(body)) };
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
-    const request = http.request({ hostname, port, method, path, headers, setHost: !Object.keys(headers).some((name) => name.toLowerCase() === "host") }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, text: Buffer.concat(chunks).toString("utf8") }));
-    });
+    const request = http.request(
+      {
+        hostname,
+        port,
+        method,
+        path,
+        headers,
+        setHost: !Object.keys(headers).some((name) => name.toLowerCase() === "host"),
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({
+            status: response.statusCode!,
+            headers: response.headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+      },
+    );
     request.on("error", reject);
     request.end(body);
   });
@@ -65,7 +81,11 @@ function post(path: string, body: BodyInit, headers: Record<string, string>, coo
 describe("request bodies that are not forms", () => {
   const BOUNDARY = "----hearth-test";
   const bodies: [string, BodyInit, Record<string, string>][] = [
-    ["JSON", JSON.stringify({ email: "a@b.c", password: "x", intent: "answer", body: "json answer" }), { "content-type": "application/json" }],
+    [
+      "JSON",
+      JSON.stringify({ email: "a@b.c", password: "x", intent: "answer", body: "json answer" }),
+      { "content-type": "application/json" },
+    ],
     ["text/plain", "email=a@b.c&intent=answer&body=plain", { "content-type": "text/plain" }],
     [
       "a truncated multipart body",
@@ -99,28 +119,43 @@ describe("request bodies that are not forms", () => {
 
   it("still takes a urlencoded form with a charset parameter", async () => {
     resetAllLimits();
-    const response = await post("/login", new URLSearchParams({ email: "member@example.com", password: DEMO_PASSWORD }).toString(), {
-      "content-type": "application/x-www-form-urlencoded; charset=UTF-8",
-    });
+    const response = await post(
+      "/login",
+      new URLSearchParams({ email: "member@example.com", password: DEMO_PASSWORD }).toString(),
+      {
+        "content-type": "application/x-www-form-urlencoded; charset=UTF-8",
+      },
+    );
     expect(response.status).toBe(302);
     expect(sessionCookieOf(response)).not.toBeNull();
   });
 });
 
 describe("paths that are not valid percent-encoding", () => {
-  it.each(["/kb/%", "/questions/%FF/x", "/users/%E0%A4%A", "/tags/%", "/kb/%.data", "/questions/1/%C0%AF"])("answers GET %s with 400", async (path) => {
-    const response = await rawRequest("GET", path);
-    expect(response.status).toBe(400);
-    expect(response.text).toContain("percent-encoding");
-  });
+  it.each(["/kb/%", "/questions/%FF/x", "/users/%E0%A4%A", "/tags/%", "/kb/%.data", "/questions/1/%C0%AF"])(
+    "answers GET %s with 400",
+    async (path) => {
+      const response = await rawRequest("GET", path);
+      expect(response.status).toBe(400);
+      expect(response.text).toContain("percent-encoding");
+    },
+  );
 
-  it.each(["http://evil.example/questions", `http://localhost/questions`, "*"])("answers a request target %j that is not a path with 400", async (target) => {
-    const response = await rawRequest("GET", target);
-    expect(response.status).toBe(400);
-  });
+  it.each(["http://evil.example/questions", `http://localhost/questions`, "*"])(
+    "answers a request target %j that is not a path with 400",
+    async (target) => {
+      const response = await rawRequest("GET", target);
+      expect(response.status).toBe(400);
+    },
+  );
 
   it("answers a POST to such a path with 400 too", async () => {
-    const response = await post("/questions/%FF/x", new URLSearchParams({ intent: "answer", body: "x" }).toString(), { "content-type": "application/x-www-form-urlencoded" }, cookies.member);
+    const response = await post(
+      "/questions/%FF/x",
+      new URLSearchParams({ intent: "answer", body: "x" }).toString(),
+      { "content-type": "application/x-www-form-urlencoded" },
+      cookies.member,
+    );
     expect(response.status).toBe(400);
   });
 });
@@ -171,11 +206,14 @@ describe("POST /unsubscribe", () => {
 });
 
 describe("Host header and methods", () => {
-  it.each(["a b", "localhost:99999", "localhost:abc", "1.2.3.999", "evil.example/path", "user@evil.example", "[::1"])("refuses Host %j with 400", async (host) => {
-    const response = await rawRequest("GET", "/", { host });
-    expect(response.status).toBe(400);
-    expect(response.text).toContain("Host");
-  });
+  it.each(["a b", "localhost:99999", "localhost:abc", "1.2.3.999", "evil.example/path", "user@evil.example", "[::1"])(
+    "refuses Host %j with 400",
+    async (host) => {
+      const response = await rawRequest("GET", "/", { host });
+      expect(response.status).toBe(400);
+      expect(response.text).toContain("Host");
+    },
+  );
 
   it("refuses a malformed X-Forwarded-Host with 400", async () => {
     for (const forwarded of ["evil.example:99999", "a b", "ok.example, bad host"]) {
@@ -190,15 +228,26 @@ describe("Host header and methods", () => {
     expect((await rawRequest("GET", "/questions", { "x-forwarded-proto": "https" })).status).toBe(200);
   });
 
-  it.each(["evil.example", "localhost:3000", "127.0.0.1", "[::1]:8080", "community.example."])("serves a well-formed Host %j", async (host) => {
-    expect((await rawRequest("GET", "/questions", { host })).status).toBe(200);
-  });
+  it.each(["evil.example", "localhost:3000", "127.0.0.1", "[::1]:8080", "community.example."])(
+    "serves a well-formed Host %j",
+    async (host) => {
+      expect((await rawRequest("GET", "/questions", { host })).status).toBe(200);
+    },
+  );
 
-  it.each(["TRACE", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"])("answers %s with 405 and Allow", async (method) => {
-    const response = await rawRequest(method, "/login", { "content-type": "application/x-www-form-urlencoded" }, "email=a@b.c");
-    expect(response.status).toBe(405);
-    expect(response.headers.allow).toBe("GET, HEAD, POST");
-  });
+  it.each(["TRACE", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND"])(
+    "answers %s with 405 and Allow",
+    async (method) => {
+      const response = await rawRequest(
+        method,
+        "/login",
+        { "content-type": "application/x-www-form-urlencoded" },
+        "email=a@b.c",
+      );
+      expect(response.status).toBe(405);
+      expect(response.headers.allow).toBe("GET, HEAD, POST");
+    },
+  );
 
   it("refuses TRACK, which Node does not parse, with a 4xx", async () => {
     const response = await rawRequest("TRACK", "/");
@@ -208,20 +257,28 @@ describe("Host header and methods", () => {
 });
 
 describe("legacy ?_data requests", () => {
-  it.each(["/login", "/signup", "/settings/password"])("answers %s?_data= with 400, signed in or not, GET or POST", async (path) => {
-    const routeId = `routes/${path.slice(1).replace("/", ".")}`;
-    const form = new URLSearchParams({ email: "member@example.com", password: DEMO_PASSWORD, currentPassword: "x", newPassword: "y" }).toString();
-    for (const dataParam of [routeId, "root"]) {
-      for (const cookie of [undefined, cookies.member]) {
-        const target = `${path}?_data=${encodeURIComponent(dataParam)}`;
-        const get = await client.get(target, { cookie });
-        expect(get.status, `GET ${target}`).toBe(400);
-        const posted = await post(target, form, { "content-type": "application/x-www-form-urlencoded" }, cookie);
-        expect(posted.status, `POST ${target}`).toBe(400);
-        expect(sessionCookieOf(posted)).toBeNull();
+  it.each(["/login", "/signup", "/settings/password"])(
+    "answers %s?_data= with 400, signed in or not, GET or POST",
+    async (path) => {
+      const routeId = `routes/${path.slice(1).replace("/", ".")}`;
+      const form = new URLSearchParams({
+        email: "member@example.com",
+        password: DEMO_PASSWORD,
+        currentPassword: "x",
+        newPassword: "y",
+      }).toString();
+      for (const dataParam of [routeId, "root"]) {
+        for (const cookie of [undefined, cookies.member]) {
+          const target = `${path}?_data=${encodeURIComponent(dataParam)}`;
+          const get = await client.get(target, { cookie });
+          expect(get.status, `GET ${target}`).toBe(400);
+          const posted = await post(target, form, { "content-type": "application/x-www-form-urlencoded" }, cookie);
+          expect(posted.status, `POST ${target}`).toBe(400);
+          expect(sessionCookieOf(posted)).toBeNull();
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 /** What a browser would do with this Location: it must stay on our origin. */
@@ -244,14 +301,18 @@ describe("redirects after sign-in stay on this site", () => {
   });
 
   it.each(REDIRECT_BYPASSES)("opening /login?redirectTo=%j while signed in", async (redirectTo) => {
-    const response = await client.get(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, { cookie: cookies.member });
+    const response = await client.get(`/login?redirectTo=${encodeURIComponent(redirectTo)}`, {
+      cookie: cookies.member,
+    });
     expect(response.status).toBe(302);
     expectSameOriginPath(response.headers.get("location"));
     expect(response.headers.get("location")).toBe("/");
   });
 
   it("still follows a local path, normalized", async () => {
-    const response = await client.get(`/login?redirectTo=${encodeURIComponent("/kb/../questions?filter=solved")}`, { cookie: cookies.member });
+    const response = await client.get(`/login?redirectTo=${encodeURIComponent("/kb/../questions?filter=solved")}`, {
+      cookie: cookies.member,
+    });
     expect(response.headers.get("location")).toBe("/questions?filter=solved");
   });
 });
@@ -268,7 +329,10 @@ describe("absolute URLs come from the configured address, not the Host header", 
   });
 
   it("builds the knowledge-base feed on PUBLIC_URL whatever Host the request names", async () => {
-    const response = await rawRequest("GET", "/kb/feed.xml", { host: "evil.example", "x-forwarded-host": "evil.example" });
+    const response = await rawRequest("GET", "/kb/feed.xml", {
+      host: "evil.example",
+      "x-forwarded-host": "evil.example",
+    });
     expect(response.status).toBe(200);
     expect(response.text).not.toContain("evil.example");
     const links = [...response.text.matchAll(/(?:<id>|href=")([^<"]+)/g)].map((match) => match[1]);
@@ -279,7 +343,13 @@ describe("absolute URLs come from the configured address, not the Host header", 
 
 describe("absolute URLs in staff's article drafts", () => {
   it("link the thread on PUBLIC_URL whatever Host the request names", async () => {
-    const solved = getDb().select().from(threads).where(eq(threads.status, "solved")).orderBy(threads.id).limit(1).get()!;
+    const solved = getDb()
+      .select()
+      .from(threads)
+      .where(eq(threads.status, "solved"))
+      .orderBy(threads.id)
+      .limit(1)
+      .get()!;
     for (const path of [`/kb/drafts/${solved.id}`, `/kb/drafts/${solved.id}/download`]) {
       const response = await rawRequest("GET", path, { host: "evil.example", cookie: cookies.staff });
       expect(response.status, path).toBe(200);

@@ -28,29 +28,41 @@ async function signedIn(email: string) {
 }
 
 describe("headers on every HTML response", () => {
-  it.each(["/", "/questions", "/no-such-page", "/questions/not-a-number"])("%s carries CSP, nosniff and Referrer-Policy", async (path) => {
-    const response = await client.get(path);
-    const csp = response.headers.get("content-security-policy") ?? "";
-    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
-    expect(csp).not.toContain("unsafe-inline");
-    expect(csp).toContain("object-src 'none'");
-    expect(csp).toContain("base-uri 'self'");
-    expect(csp).toContain("frame-ancestors 'self'");
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
-    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
-    const html = await response.text();
-    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((match) => match[1]);
-    expect(scripts.length).toBeGreaterThan(0);
-    for (const attributes of scripts) {
-      if (!/\bsrc=/.test(attributes)) expect(attributes).toContain(`nonce="${nonce}"`);
-    }
-  });
+  it.each(["/", "/questions", "/no-such-page", "/questions/not-a-number"])(
+    "%s carries CSP, nosniff and Referrer-Policy",
+    async (path) => {
+      const response = await client.get(path);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+      expect(csp).not.toContain("unsafe-inline");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("base-uri 'self'");
+      expect(csp).toContain("frame-ancestors 'self'");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+      const html = await response.text();
+      const scripts = [...html.matchAll(/<script\b([^>]*)>/g)].map((match) => match[1]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const attributes of scripts) {
+        if (!/\bsrc=/.test(attributes)) expect(attributes).toContain(`nonce="${nonce}"`);
+      }
+    },
+  );
 });
 
 describe("errors", () => {
   it("answers unknown pages and malformed ids with 404, never 500", async () => {
-    for (const path of ["/no-such-page", "/questions/abc", "/questions/0", "/questions/99999999999", "/questions/1e3", "/users/nobody-here", "/tags/no-such-tag", "/posts/x/edit"]) {
+    for (const path of [
+      "/no-such-page",
+      "/questions/abc",
+      "/questions/0",
+      "/questions/99999999999",
+      "/questions/1e3",
+      "/users/nobody-here",
+      "/tags/no-such-tag",
+      "/posts/x/edit",
+    ]) {
       const response = await client.get(path);
       expect(response.status, path).toBe(404);
       const html = await response.text();
@@ -80,7 +92,11 @@ describe("errors", () => {
     const longest = await client.post(threadUrl(thread), { intent: "answer", body: "中".repeat(32_000) }, { cookie });
     expect(longest.status).toBe(303);
     thread.answerCount += 1;
-    const response = await client.post(threadUrl(thread), { intent: "answer", body: "x".repeat(600 * 1024) }, { cookie });
+    const response = await client.post(
+      threadUrl(thread),
+      { intent: "answer", body: "x".repeat(600 * 1024) },
+      { cookie },
+    );
     expect(response.status).toBe(413);
     expect(getDb().select().from(threads).where(eq(threads.id, thread.id)).get()!.answerCount).toBe(thread.answerCount);
   });
@@ -96,16 +112,28 @@ describe("cross-site request forgery", () => {
   it("refuses a write from a foreign origin and changes nothing", async () => {
     const cookie = await signedIn("member@example.com");
     const thread = firstThread();
-    const forgedHeaders: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }];
+    const forgedHeaders: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+    ];
     for (const headers of forgedHeaders) {
-      const response = await client.post(threadUrl(thread), { intent: "answer", body: "forged answer" }, { cookie, headers });
+      const response = await client.post(
+        threadUrl(thread),
+        { intent: "answer", body: "forged answer" },
+        { cookie, headers },
+      );
       expect(response.status).toBe(403);
     }
     expect(getDb().select().from(threads).where(eq(threads.id, thread.id)).get()!.answerCount).toBe(thread.answerCount);
   });
 
   it("refuses a cross-site sign-in attempt without setting a session", async () => {
-    const response = await client.post("/login", { email: "member@example.com", password: DEMO_PASSWORD }, { headers: { origin: "https://evil.example" } });
+    const response = await client.post(
+      "/login",
+      { email: "member@example.com", password: DEMO_PASSWORD },
+      { headers: { origin: "https://evil.example" } },
+    );
     expect(response.status).toBe(403);
     expect(sessionCookieOf(response)).toBeNull();
   });
@@ -124,14 +152,22 @@ describe("sessions", () => {
     expect(setCookieLine(plain.response)).toMatch(/HttpOnly/i);
     expect(setCookieLine(plain.response)).toMatch(/SameSite=Lax/i);
     expect(setCookieLine(plain.response)).not.toMatch(/Secure/i);
-    const overTls = await client.post("/login", { email: "member@example.com", password: DEMO_PASSWORD }, { headers: { "x-forwarded-proto": "https" } });
+    const overTls = await client.post(
+      "/login",
+      { email: "member@example.com", password: DEMO_PASSWORD },
+      { headers: { "x-forwarded-proto": "https" } },
+    );
     expect(setCookieLine(overTls)).toMatch(/; Secure/i);
   });
 
   it("stores only a hash of the session id", async () => {
     const cookie = await signedIn("member@example.com");
     const token = cookie.split("=")[1];
-    const stored = getDb().select({ id: sessions.id }).from(sessions).all().map((row) => row.id);
+    const stored = getDb()
+      .select({ id: sessions.id })
+      .from(sessions)
+      .all()
+      .map((row) => row.id);
     expect(stored).not.toContain(token);
     expect(stored).toContain(createHash("sha256").update(token).digest("hex"));
   });
@@ -148,14 +184,22 @@ describe("sessions", () => {
   it("ends every other session when the password changes", async () => {
     const elsewhere = await signedIn("customer@example.com");
     const here = await signedIn("customer@example.com");
-    const changed = await client.post("/settings/password", { currentPassword: DEMO_PASSWORD, newPassword: "a-brand-new-passphrase" }, { cookie: here });
+    const changed = await client.post(
+      "/settings/password",
+      { currentPassword: DEMO_PASSWORD, newPassword: "a-brand-new-passphrase" },
+      { cookie: here },
+    );
     expect(changed.status).toBe(302);
     const fresh = sessionCookieOf(changed);
     expect(fresh).not.toBeNull();
     expect(await (await client.get("/", { cookie: elsewhere })).text()).toContain("Sign in");
     expect(await (await client.get("/", { cookie: here })).text()).toContain("Sign in");
     expect(await (await client.get("/", { cookie: fresh! })).text()).toContain("Sign out");
-    const back = await client.post("/settings/password", { currentPassword: "a-brand-new-passphrase", newPassword: DEMO_PASSWORD }, { cookie: fresh! });
+    const back = await client.post(
+      "/settings/password",
+      { currentPassword: "a-brand-new-passphrase", newPassword: DEMO_PASSWORD },
+      { cookie: fresh! },
+    );
     expect(back.status).toBe(302);
   });
 
@@ -181,7 +225,8 @@ describe("sign-in", () => {
 
   it("throttles failed attempts per address and account pair, even if the right password follows from there", async () => {
     resetAllLimits();
-    for (let i = 0; i < 5; i++) await client.post("/login", { email: "admin@example.com", password: `wrong-${i}-password` });
+    for (let i = 0; i < 5; i++)
+      await client.post("/login", { email: "admin@example.com", password: `wrong-${i}-password` });
     const blocked = await client.post("/login", { email: "admin@example.com", password: DEMO_PASSWORD });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -192,14 +237,22 @@ describe("sign-in", () => {
   it.each(["//evil.example", "/\\evil.example", "/%09/evil.example", "javascript:alert(1)", "https://evil.example/x"])(
     "never redirects off-site after sign-in (redirectTo=%s)",
     async (redirectTo) => {
-      const response = await client.post("/login", { email: "member@example.com", password: DEMO_PASSWORD, redirectTo });
+      const response = await client.post("/login", {
+        email: "member@example.com",
+        password: DEMO_PASSWORD,
+        redirectTo,
+      });
       expect(response.status).toBe(302);
       expect(response.headers.get("location")).toBe("/");
     },
   );
 
   it("follows a local redirectTo", async () => {
-    const response = await client.post("/login", { email: "member@example.com", password: DEMO_PASSWORD, redirectTo: "/questions?filter=solved" });
+    const response = await client.post("/login", {
+      email: "member@example.com",
+      password: DEMO_PASSWORD,
+      redirectTo: "/questions?filter=solved",
+    });
     expect(response.headers.get("location")).toBe("/questions?filter=solved");
   });
 });
@@ -207,7 +260,11 @@ describe("sign-in", () => {
 describe("sign-up", () => {
   it("refuses common and short passwords with a message next to the field", async () => {
     resetAllLimits();
-    const common = await client.post("/signup", { email: "new1@example.com", username: "newbie1", password: "password123" });
+    const common = await client.post("/signup", {
+      email: "new1@example.com",
+      username: "newbie1",
+      password: "password123",
+    });
     expect(common.status).toBe(400);
     expect(await common.text()).toContain("most common");
     const short = await client.post("/signup", { email: "new1@example.com", username: "newbie1", password: "short" });
@@ -216,7 +273,11 @@ describe("sign-up", () => {
 
   it("creates an account and signs it in", async () => {
     resetAllLimits();
-    const response = await client.post("/signup", { email: "New.Person@Example.com", username: "New-Person", password: "kettle-on-the-hob" });
+    const response = await client.post("/signup", {
+      email: "New.Person@Example.com",
+      username: "New-Person",
+      password: "kettle-on-the-hob",
+    });
     expect(response.status).toBe(302);
     const cookie = sessionCookieOf(response)!;
     expect(await (await client.get("/", { cookie })).text()).toContain("new-person");
@@ -241,7 +302,11 @@ describe("session lifetime", () => {
   it("ends a session that has been idle past its expiry", async () => {
     const cookie = await signedIn("member@example.com");
     const hashed = createHash("sha256").update(cookie.split("=")[1]).digest("hex");
-    getDb().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, hashed)).run();
+    getDb()
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, hashed))
+      .run();
     const response = await client.get("/", { cookie });
     expect(await response.text()).toContain("Sign in");
     expect(setCookieLine(response)).toMatch(/hearth_session=;/);
@@ -250,7 +315,11 @@ describe("session lifetime", () => {
   it("ends a session older than the absolute lifetime even while it is in use", async () => {
     const cookie = await signedIn("member@example.com");
     const hashed = createHash("sha256").update(cookie.split("=")[1]).digest("hex");
-    getDb().update(sessions).set({ createdAt: new Date(Date.now() - 31 * 24 * 3600_000) }).where(eq(sessions.id, hashed)).run();
+    getDb()
+      .update(sessions)
+      .set({ createdAt: new Date(Date.now() - 31 * 24 * 3600_000) })
+      .where(eq(sessions.id, hashed))
+      .run();
     expect(await (await client.get("/", { cookie })).text()).toContain("Sign in");
     expect(getDb().select().from(sessions).where(eq(sessions.id, hashed)).get()).toBeUndefined();
   });

@@ -7,7 +7,11 @@ import { startBuiltApp } from "../fixtures/app-server";
 import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 
 // From content/kb: one article per audience, with words only their bodies contain.
-const CUSTOMER_ONLY = { path: "/kb/pair-a-z-wave-lock", bodyText: "DSK PIN", title: "Pair a Z-Wave lock with S2 security" };
+const CUSTOMER_ONLY = {
+  path: "/kb/pair-a-z-wave-lock",
+  bodyText: "DSK PIN",
+  title: "Pair a Z-Wave lock with S2 security",
+};
 const STAFF_ONLY = { path: "/kb/handling-hub-replacement-requests", bodyText: "Do not paste this text into replies" };
 const PUBLIC = { path: "/kb/hub-offline", bodyText: "Hold the button for 2 seconds, not 10" };
 
@@ -18,7 +22,14 @@ const cookies: Record<string, string | undefined> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  Object.assign(cookies, await signInAccounts(client, { member: "member@example.com", customer: "customer@example.com", staff: "staff@example.com" }));
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      member: "member@example.com",
+      customer: "customer@example.com",
+      staff: "staff@example.com",
+    }),
+  );
 });
 afterAll(() => app.close());
 
@@ -94,11 +105,29 @@ describe("search over HTTP", () => {
   });
 
   it("never shows staff-only articles to others", async () => {
-    for (const role of ["visitor", "member", "customer"]) expect((await page("/search?q=replacement+warranty", role)).text).not.toContain(STAFF_ONLY.path);
+    for (const role of ["visitor", "member", "customer"])
+      expect((await page("/search?q=replacement+warranty", role)).text).not.toContain(STAFF_ONLY.path);
     expect((await page("/search?q=replacement+warranty", "staff")).text).toContain(STAFF_ONLY.path);
   });
 
-  const HOSTILE = ['"', "((", "hub)", "NEAR(hub wifi)", "hub OR", "AND", "*", "-", "-hub", "title:hub", "^", "😀", "ŝŭŝ", "'; DROP TABLE threads; --", "%", "\\"];
+  const HOSTILE = [
+    '"',
+    "((",
+    "hub)",
+    "NEAR(hub wifi)",
+    "hub OR",
+    "AND",
+    "*",
+    "-",
+    "-hub",
+    "title:hub",
+    "^",
+    "😀",
+    "ŝŭŝ",
+    "'; DROP TABLE threads; --",
+    "%",
+    "\\",
+  ];
 
   it.each(HOSTILE)("answers the query %j with a page, not an error", async (q) => {
     const { status, text } = await page(`/search?q=${encodeURIComponent(q)}`);
@@ -126,7 +155,9 @@ describe("search over HTTP", () => {
   });
 
   it("suggests similar solved questions as JSON", async () => {
-    const response = await client.get(`/api/similar?title=${encodeURIComponent("hub offline after the firmware update")}`);
+    const response = await client.get(
+      `/api/similar?title=${encodeURIComponent("hub offline after the firmware update")}`,
+    );
     const body = (await response.json()) as { similar: { url: string; type: string }[] };
     expect(body.similar.length).toBeGreaterThan(0);
     expect(body.similar.length).toBeLessThanOrEqual(5);
@@ -136,7 +167,10 @@ describe("search over HTTP", () => {
 
 describe("feedback over HTTP", () => {
   it("gives an anonymous browser an id, keeps one answer per browser, and shows it to staff", async () => {
-    const first = await client.post(PUBLIC.path, { helpful: "no", comment: "Mine blinks green, which is not in the table." });
+    const first = await client.post(PUBLIC.path, {
+      helpful: "no",
+      comment: "Mine blinks green, which is not in the table.",
+    });
     expect(first.status).toBe(200);
     const browserCookie = first.headers.getSetCookie().find((line) => line.startsWith("hearth_browser="));
     expect(browserCookie).toMatch(/HttpOnly/);
@@ -149,7 +183,11 @@ describe("feedback over HTTP", () => {
     expect(await (await client.get(PUBLIC.path, { cookie })).text()).not.toContain("Thanks for telling us");
 
     const article = getDb().select().from(kbArticles).where(eq(kbArticles.slug, "hub-offline")).get()!;
-    const rows = getDb().select().from(kbFeedback).where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, `browser:${cookie.split("=")[1]}`))).all();
+    const rows = getDb()
+      .select()
+      .from(kbFeedback)
+      .where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, `browser:${cookie.split("=")[1]}`)))
+      .all();
     expect(rows).toEqual([expect.objectContaining({ helpful: true, comment: null })]);
   });
 
@@ -169,7 +207,9 @@ describe("drafting from a solved thread", () => {
     const solved = getDb().select().from(threads).where(eq(threads.status, "solved")).limit(1).get()!;
     const threadPage = await page(`/questions/${solved.id}/${solved.slug}`, "staff");
     expect(threadPage.text).toContain(`/kb/drafts/${solved.id}`);
-    expect((await page(`/questions/${solved.id}/${solved.slug}`, "customer")).text).not.toContain(`/kb/drafts/${solved.id}`);
+    expect((await page(`/questions/${solved.id}/${solved.slug}`, "customer")).text).not.toContain(
+      `/kb/drafts/${solved.id}`,
+    );
 
     expect((await page(`/kb/drafts/${solved.id}`, "staff")).status).toBe(200);
     const download = await page(`/kb/drafts/${solved.id}/download`, "staff");

@@ -37,7 +37,10 @@ beforeAll(async () => {
   roles = { visitor: VISITOR, member, customer, staff };
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-kb-"));
   write("router-basics.md", file("Router basics", "public", "## Channels\n\nPick channel 6 for the **router**."));
-  write("pairing-secrets.md", file("Pairing a lock", "customers", "## PIN\n\nEnter the zanzibar code from the sticker."));
+  write(
+    "pairing-secrets.md",
+    file("Pairing a lock", "customers", "## PIN\n\nEnter the zanzibar code from the sticker."),
+  );
   write("escalation-playbook.md", file("Escalation playbook", "staff", "Page the quokka on call."));
   const report = syncKnowledgeBase(dir);
   expect(report.problems).toEqual([]);
@@ -56,7 +59,13 @@ describe("kb:sync", () => {
     write("fresh.md", file("Fresh article", "public", "Brand new."));
     const report = syncKnowledgeBase(dir);
     expect(report.added).toEqual(["fresh"]);
-    expect(report.problems).toEqual([{ path: path.relative(process.cwd(), path.join(dir, "broken.md")), line: 6, message: "audience: one of public, customers, staff" }]);
+    expect(report.problems).toEqual([
+      {
+        path: path.relative(process.cwd(), path.join(dir, "broken.md")),
+        line: 6,
+        message: "audience: one of public, customers, staff",
+      },
+    ]);
     expect(getArticlePage(VISITOR, "fresh", null).access).toBe("full");
     expect(() => getArticlePage(VISITOR, "broken", null)).toThrow(NotFoundError);
     fs.rmSync(path.join(dir, "broken.md"));
@@ -80,7 +89,14 @@ describe("kb:sync", () => {
   });
 
   it("renders a table of contents and highlighted code", () => {
-    write("with-code.md", file("With code", "public", "## First step\n\n```bash\nnimbus reset --soft # keeps devices\n```\n\n### Detail\n\n## Second step\n\nDone."));
+    write(
+      "with-code.md",
+      file(
+        "With code",
+        "public",
+        "## First step\n\n```bash\nnimbus reset --soft # keeps devices\n```\n\n### Detail\n\n## Second step\n\nDone.",
+      ),
+    );
     syncKnowledgeBase(dir);
     const page = getArticlePage(VISITOR, "with-code", null);
     if (page.access !== "full") throw new Error("expected the full article");
@@ -94,7 +110,14 @@ describe("kb:sync", () => {
   });
 
   it("keeps script out of an article even when a commit puts it there", () => {
-    write("hostile.md", file("Hostile", "public", '<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))'));
+    write(
+      "hostile.md",
+      file(
+        "Hostile",
+        "public",
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))",
+      ),
+    );
     syncKnowledgeBase(dir);
     const page = getArticlePage(VISITOR, "hostile", null);
     if (page.access !== "full") throw new Error("expected the full article");
@@ -131,7 +154,8 @@ describe("audience", () => {
   });
 
   it("lists customer-only articles as teasers and staff-only ones to staff alone", () => {
-    const slugsFor = (actor: Actor) => listKnowledgeBase(actor).flatMap((group) => group.articles.map((a) => `${a.slug}${a.teaser ? " (teaser)" : ""}`));
+    const slugsFor = (actor: Actor) =>
+      listKnowledgeBase(actor).flatMap((group) => group.articles.map((a) => `${a.slug}${a.teaser ? " (teaser)" : ""}`));
     expect(slugsFor(VISITOR)).toEqual(expect.arrayContaining(["pairing-secrets (teaser)", "router-basics"]));
     expect(slugsFor(VISITOR)).not.toContain("escalation-playbook");
     expect(slugsFor(customer)).toContain("pairing-secrets");
@@ -174,7 +198,13 @@ describe("audience", () => {
 describe("was this helpful?", () => {
   it("keeps one answer per signed-in user and per anonymous browser, and shows staff the tallies", () => {
     recordArticleFeedback(member, "router-basics", `user:${member.id}`, { helpful: "yes" }, { address: "10.0.0.1" });
-    recordArticleFeedback(member, "router-basics", `user:${member.id}`, { helpful: "no", comment: "Channel 6 was busy here." }, { address: "10.0.0.1" });
+    recordArticleFeedback(
+      member,
+      "router-basics",
+      `user:${member.id}`,
+      { helpful: "no", comment: "Channel 6 was busy here." },
+      { address: "10.0.0.1" },
+    );
     recordArticleFeedback(VISITOR, "router-basics", "browser:aaaa", { helpful: "yes" }, { address: "10.0.0.2" });
     recordArticleFeedback(VISITOR, "router-basics", "browser:aaaa", { helpful: "yes" }, { address: "10.0.0.2" });
     recordArticleFeedback(VISITOR, "router-basics", "browser:bbbb", { helpful: "yes" }, { address: "10.0.0.2" });
@@ -182,7 +212,9 @@ describe("was this helpful?", () => {
     const staffView = getArticlePage(staff, "router-basics", null);
     if (staffView.access !== "full") throw new Error("expected the full article");
     expect(staffView.feedback).toMatchObject({ helpful: 2, notHelpful: 1 });
-    expect(staffView.feedback!.comments).toEqual([expect.objectContaining({ comment: "Channel 6 was busy here.", helpful: false, username: member.username })]);
+    expect(staffView.feedback!.comments).toEqual([
+      expect.objectContaining({ comment: "Channel 6 was busy here.", helpful: false, username: member.username }),
+    ]);
 
     const memberView = getArticlePage(member, "router-basics", `user:${member.id}`);
     if (memberView.access !== "full") throw new Error("expected the full article");
@@ -191,17 +223,41 @@ describe("was this helpful?", () => {
   });
 
   it("refuses feedback on what the reader may not read, and bad input", () => {
-    expect(() => recordArticleFeedback(VISITOR, "pairing-secrets", "browser:cccc", { helpful: "yes" }, { address: "x" })).toThrow(ForbiddenError);
-    expect(() => recordArticleFeedback(customer, "escalation-playbook", `user:${customer.id}`, { helpful: "yes" }, { address: "x" })).toThrow(NotFoundError);
-    expect(() => recordArticleFeedback(customer, "router-basics", `user:${customer.id}`, { helpful: "maybe" }, { address: "x" })).toThrow(ValidationError);
-    expect(() => recordArticleFeedback(customer, "router-basics", `user:${customer.id}`, { helpful: "no", comment: "x".repeat(1001) }, { address: "x" })).toThrow(ValidationError);
+    expect(() =>
+      recordArticleFeedback(VISITOR, "pairing-secrets", "browser:cccc", { helpful: "yes" }, { address: "x" }),
+    ).toThrow(ForbiddenError);
+    expect(() =>
+      recordArticleFeedback(
+        customer,
+        "escalation-playbook",
+        `user:${customer.id}`,
+        { helpful: "yes" },
+        { address: "x" },
+      ),
+    ).toThrow(NotFoundError);
+    expect(() =>
+      recordArticleFeedback(customer, "router-basics", `user:${customer.id}`, { helpful: "maybe" }, { address: "x" }),
+    ).toThrow(ValidationError);
+    expect(() =>
+      recordArticleFeedback(
+        customer,
+        "router-basics",
+        `user:${customer.id}`,
+        { helpful: "no", comment: "x".repeat(1001) },
+        { address: "x" },
+      ),
+    ).toThrow(ValidationError);
   });
 });
 
 describe("drafting an article from a solved thread", () => {
   it("produces Markdown with frontmatter that kb:sync accepts, from the verified answer", async () => {
     const asker = await makeUser("customer");
-    const { threadId } = makeThread(asker, { title: "Hub forgets Wi-Fi after a power cut", body: "After every power cut the hub blinks yellow. What can I do?", tags: "wifi, firmware" });
+    const { threadId } = makeThread(asker, {
+      title: "Hub forgets Wi-Fi after a power cut",
+      body: "After every power cut the hub blinks yellow. What can I do?",
+      tags: "wifi, firmware",
+    });
     const { postId: other } = makeAnswer(member, threadId, "Try turning it off and on.");
     const { postId: good } = makeAnswer(staff, threadId, "Update to **4.2.1**; it keeps the Wi-Fi settings.");
     markSolution(asker, other, "accepted");
@@ -215,7 +271,12 @@ describe("drafting an article from a solved thread", () => {
     const parsed = parseArticleFile(draft.markdown, "hub-forgets-wi-fi-after-a-power-cut");
     expect(parsed).toMatchObject({
       ok: true,
-      article: { title: "Hub forgets Wi-Fi after a power cut", summary: "After every power cut the hub blinks yellow.", tags: ["firmware", "wifi"], audience: "customers" },
+      article: {
+        title: "Hub forgets Wi-Fi after a power cut",
+        summary: "After every power cut the hub blinks yellow.",
+        tags: ["firmware", "wifi"],
+        audience: "customers",
+      },
     });
     expect(draft.markdown).toContain(`source: https://example.test/questions/${threadId}/`);
   });

@@ -17,10 +17,13 @@ let sqlite: Database.Database;
 function migrationsBefore0007() {
   const folder = path.join(tmp, "migrations");
   fs.mkdirSync(path.join(folder, "meta"), { recursive: true });
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS, "meta/_journal.json"), "utf8")) as { entries: { idx: number; tag: string }[] };
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS, "meta/_journal.json"), "utf8")) as {
+    entries: { idx: number; tag: string }[];
+  };
   journal.entries = journal.entries.filter((entry) => entry.idx < 7);
   expect(journal.entries.at(-1)?.tag).toBe("0006_moderation");
-  for (const { tag } of journal.entries) fs.copyFileSync(path.join(MIGRATIONS, `${tag}.sql`), path.join(folder, `${tag}.sql`));
+  for (const { tag } of journal.entries)
+    fs.copyFileSync(path.join(MIGRATIONS, `${tag}.sql`), path.join(folder, `${tag}.sql`));
   fs.writeFileSync(path.join(folder, "meta/_journal.json"), JSON.stringify(journal));
   return folder;
 }
@@ -44,18 +47,46 @@ beforeAll(() => {
   sqlite = new Database(path.join(tmp, "hearth.sqlite"));
   const db = drizzle(sqlite);
   migrate(db, { migrationsFolder: migrationsBefore0007() });
-  const insertUser = sqlite.prepare("INSERT INTO users (id, email, username, password_hash, role, created_at) VALUES (@id, @email, @username, 'x', @role, @createdAt)");
+  const insertUser = sqlite.prepare(
+    "INSERT INTO users (id, email, username, password_hash, role, created_at) VALUES (@id, @email, @username, 'x', @role, @createdAt)",
+  );
   usersBefore.forEach((user, index) => insertUser.run({ ...user, createdAt: CREATED + index }));
-  sqlite.prepare("INSERT INTO customer_domain_rules (domain, created_by_id, created_at) VALUES ('acme.test', 1, ?)").run(CREATED + 100);
+  sqlite
+    .prepare("INSERT INTO customer_domain_rules (domain, created_by_id, created_at) VALUES ('acme.test', 1, ?)")
+    .run(CREATED + 100);
   const audit = sqlite.prepare(
     "INSERT INTO audit_log (actor_id, action, subject_type, subject_id, subject_label, reason, before, after, created_at) VALUES (@actor, @action, @type, @subject, @label, @reason, @before, @after, @at)",
   );
   const entry = { actor: 1, reason: null, before: null, after: null, at: CREATED + 200 };
-  audit.run({ ...entry, action: "domain.add", type: "domain", subject: 1, label: "acme.test", after: JSON.stringify({ domain: "acme.test", membersMadeCustomers: ["early-bird"] }) });
-  audit.run({ ...entry, action: "user.role", type: "user", subject: 6, label: "granted", reason: "Granted the customer role", before: JSON.stringify({ role: "member" }), after: JSON.stringify({ role: "customer" }) });
+  audit.run({
+    ...entry,
+    action: "domain.add",
+    type: "domain",
+    subject: 1,
+    label: "acme.test",
+    after: JSON.stringify({ domain: "acme.test", membersMadeCustomers: ["early-bird"] }),
+  });
+  audit.run({
+    ...entry,
+    action: "user.role",
+    type: "user",
+    subject: 6,
+    label: "granted",
+    reason: "Granted the customer role",
+    before: JSON.stringify({ role: "member" }),
+    after: JSON.stringify({ role: "customer" }),
+  });
   // Other entries about the walk-in do not count as a grant: a warning, and a role entry about someone else's id.
   audit.run({ ...entry, action: "user.warn", type: "user", subject: 4, label: "walk-in", reason: "Be kind" });
-  audit.run({ ...entry, action: "user.role", type: "user", subject: 2, label: "sam", before: JSON.stringify({ role: "customer" }), after: JSON.stringify({ role: "staff" }) });
+  audit.run({
+    ...entry,
+    action: "user.role",
+    type: "user",
+    subject: 2,
+    label: "sam",
+    before: JSON.stringify({ role: "customer" }),
+    after: JSON.stringify({ role: "staff" }),
+  });
 
   migrate(db, { migrationsFolder: MIGRATIONS });
 });
@@ -66,7 +97,9 @@ afterAll(() => {
 });
 
 const after = (username: string) =>
-  sqlite.prepare("SELECT role, email_confirmed_at AS confirmedAt, created_at AS createdAt FROM users WHERE username = ?").get(username) as { role: string; confirmedAt: number | null; createdAt: number };
+  sqlite
+    .prepare("SELECT role, email_confirmed_at AS confirmedAt, created_at AS createdAt FROM users WHERE username = ?")
+    .get(username) as { role: string; confirmedAt: number | null; createdAt: number };
 
 describe("migration 0007 and addresses confirmed before it", () => {
   it.each([

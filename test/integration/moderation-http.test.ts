@@ -16,13 +16,30 @@ beforeAll(async () => {
   setHeldPostCount(2);
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  Object.assign(cookies, await signInAccounts(client, { staff: "staff@example.com", admin: "admin@example.com", member: "member@example.com", newcomer: "newcomer@example.com" }));
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      staff: "staff@example.com",
+      admin: "admin@example.com",
+      member: "member@example.com",
+      newcomer: "newcomer@example.com",
+    }),
+  );
 });
 afterAll(() => app.close());
 
-const heldThread = () => getDb().select({ id: threads.id, slug: threads.slug, title: threads.title }).from(threads).where(eq(threads.visibility, "held")).get()!;
+const heldThread = () =>
+  getDb()
+    .select({ id: threads.id, slug: threads.slug, title: threads.title })
+    .from(threads)
+    .where(eq(threads.visibility, "held"))
+    .get()!;
 const hiddenAnswer = () => {
-  const post = getDb().select({ id: posts.id, threadId: posts.threadId, body: posts.bodyMarkdown }).from(posts).where(eq(posts.moderationState, "hidden")).get()!;
+  const post = getDb()
+    .select({ id: posts.id, threadId: posts.threadId, body: posts.bodyMarkdown })
+    .from(posts)
+    .where(eq(posts.moderationState, "hidden"))
+    .get()!;
   const thread = getDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, post.threadId)).get()!;
   return { ...post, path: `/questions/${post.threadId}/${thread.slug}` };
 };
@@ -66,13 +83,21 @@ describe("moderation over HTTP", () => {
 
   it("answers bad input with a 400 and the message next to the field", async () => {
     const hidden = hiddenAnswer();
-    const badFlag = await client.post(`/posts/${hidden.id - 1}/flag`, { reason: "because" }, { cookie: cookies.member });
+    const badFlag = await client.post(
+      `/posts/${hidden.id - 1}/flag`,
+      { reason: "because" },
+      { cookie: cookies.member },
+    );
     expect(badFlag.status).toBe(400);
     expect(await text(badFlag)).toContain("Choose why you are flagging this post.");
     expect((await client.get(`/posts/${hidden.id - 1}/flag`)).status).toBe(302); // visitors sign in first
     expect((await client.get(`/posts/${hidden.id}/flag`, { cookie: cookies.member })).status).toBe(404); // hidden from them
 
-    const pastSuspension = await client.post("/users/morgan", { intent: "suspend", until: "2001-01-01", reason: "x" }, { cookie: cookies.staff });
+    const pastSuspension = await client.post(
+      "/users/morgan",
+      { intent: "suspend", until: "2001-01-01", reason: "x" },
+      { cookie: cookies.staff },
+    );
     expect(pastSuspension.status).toBe(400);
     expect(await text(pastSuspension)).toContain("Choose a day after today.");
 
@@ -80,19 +105,35 @@ describe("moderation over HTTP", () => {
     expect(unknownAction.status).toBe(400);
     expect(await text(unknownAction)).toContain("Unknown action.");
 
-    const emptyPhrase = await client.post("/mod/lexicon", { intent: "add", phrase: "", suggestion: "" }, { cookie: cookies.staff });
+    const emptyPhrase = await client.post(
+      "/mod/lexicon",
+      { intent: "add", phrase: "", suggestion: "" },
+      { cookie: cookies.staff },
+    );
     expect(emptyPhrase.status).toBe(400);
     expect(await text(emptyPhrase)).toContain("Enter the phrase to avoid.");
 
-    const badDomain = await client.post("/mod/settings", { intent: "add-domain", domain: "not a domain" }, { cookie: cookies.admin });
+    const badDomain = await client.post(
+      "/mod/settings",
+      { intent: "add-domain", domain: "not a domain" },
+      { cookie: cookies.admin },
+    );
     expect(badDomain.status).toBe(400);
     expect(await text(badDomain)).toContain("Enter an email domain, like example.com.");
 
-    const badThreshold = await client.post("/mod/settings", { intent: "settings", flagHideThreshold: "lots", heldPostCount: "2" }, { cookie: cookies.admin });
+    const badThreshold = await client.post(
+      "/mod/settings",
+      { intent: "settings", flagHideThreshold: "lots", heldPostCount: "2" },
+      { cookie: cookies.admin },
+    );
     expect(badThreshold.status).toBe(400);
     expect(await text(badThreshold)).toContain("Enter a whole number.");
 
-    const badClose = await client.post(hidden.path, { intent: "moderate-thread", action: "close", reason: "" }, { cookie: cookies.staff });
+    const badClose = await client.post(
+      hidden.path,
+      { intent: "moderate-thread", action: "close", reason: "" },
+      { cookie: cookies.staff },
+    );
     expect(badClose.status).toBe(400);
     expect(await text(badClose)).toContain("Say why the thread is closed.");
   });

@@ -10,7 +10,14 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { listAuditLog } from "~/models/audit.server";
-import { decideOnPost, flagPost, getModerationSettings, listReviewQueue, setHeldPostCount, updateModerationSettings } from "~/models/moderation.server";
+import {
+  decideOnPost,
+  flagPost,
+  getModerationSettings,
+  listReviewQueue,
+  setHeldPostCount,
+  updateModerationSettings,
+} from "~/models/moderation.server";
 import { postAnswer } from "~/models/post.server";
 import { addLexiconEntry, listLexicon, replyCoachForThread, updateLexiconEntry } from "~/models/reply-lexicon.server";
 import { searchSite } from "~/models/search.server";
@@ -18,7 +25,13 @@ import { escalateThread, setCategoryTargets, workOnFollowUp } from "~/models/sup
 import { castVote } from "~/models/vote.server";
 import { moderateThread } from "~/models/thread-moderation.server";
 import { askQuestion, getThreadPage, listThreads } from "~/models/thread.server";
-import { addCustomerDomain, grantCustomerRole, suspendUser, unsuspendUser, warnUser } from "~/models/user-moderation.server";
+import {
+  addCustomerDomain,
+  grantCustomerRole,
+  suspendUser,
+  unsuspendUser,
+  warnUser,
+} from "~/models/user-moderation.server";
 import { signUp } from "~/models/user.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
@@ -26,15 +39,23 @@ const listQuery = { filter: "all", sort: "newest", page: 1 } as const;
 
 /** The actor as the session would load it now (role and suspension read fresh). */
 function reload(member: Member): Member {
-  const row = getDb().select({ role: users.role, suspendedUntil: users.suspendedUntil }).from(users).where(eq(users.id, member.id)).get()!;
+  const row = getDb()
+    .select({ role: users.role, suspendedUntil: users.suspendedUntil })
+    .from(users)
+    .where(eq(users.id, member.id))
+    .get()!;
   return { ...member, ...row };
 }
 
 const answerIds = (actor: Actor, threadId: number) => getThreadPage(actor, threadId).answers.map((answer) => answer.id);
-const stateOf = (postId: number) => getDb().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, postId)).get()!.state;
-const answerCount = (threadId: number) => getDb().select({ n: threads.answerCount }).from(threads).where(eq(threads.id, threadId)).get()!.n;
-const search = (actor: Actor, q: string) => searchSite(actor, { q }).hits.map((hit) => (hit.type === "question" ? hit.id : -1));
-const auditActions = () => getDb().select({ action: auditLog.action, actorId: auditLog.actorId, reason: auditLog.reason }).from(auditLog).all();
+const stateOf = (postId: number) =>
+  getDb().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, postId)).get()!.state;
+const answerCount = (threadId: number) =>
+  getDb().select({ n: threads.answerCount }).from(threads).where(eq(threads.id, threadId)).get()!.n;
+const search = (actor: Actor, q: string) =>
+  searchSite(actor, { q }).hits.map((hit) => (hit.type === "question" ? hit.id : -1));
+const auditActions = () =>
+  getDb().select({ action: auditLog.action, actorId: auditLog.actorId, reason: auditLog.reason }).from(auditLog).all();
 
 let admin: Member;
 let staff: Member;
@@ -80,8 +101,12 @@ describe("flags", () => {
   it("follows the admin's threshold, hides at once on a staff flag, and validates flags", async () => {
     const { threadId } = makeThread(customer);
     const answer = makeAnswer(customer, threadId);
-    expect(() => updateModerationSettings(staff, { flagHideThreshold: "2", heldPostCount: "2" })).toThrow(ForbiddenError);
-    expect(() => updateModerationSettings(admin, { flagHideThreshold: "0", heldPostCount: "2" })).toThrow(ValidationError);
+    expect(() => updateModerationSettings(staff, { flagHideThreshold: "2", heldPostCount: "2" })).toThrow(
+      ForbiddenError,
+    );
+    expect(() => updateModerationSettings(admin, { flagHideThreshold: "0", heldPostCount: "2" })).toThrow(
+      ValidationError,
+    );
     updateModerationSettings(admin, { flagHideThreshold: "2", heldPostCount: "0" });
     expect(getModerationSettings()).toEqual({ flagHideThreshold: 2, heldPostCount: 0 });
     expect(auditActions().map((entry) => entry.action)).toContain("settings.update");
@@ -91,7 +116,9 @@ describe("flags", () => {
 
     const other = makeAnswer(customer, threadId, "Another answer.");
     expect(flagPost(staff, other.postId, { reason: "rude" })).toMatchObject({ hidden: true });
-    expect(auditActions().find((entry) => entry.action === "post.hide" && entry.actorId === staff.id)?.reason).toBe("Flagged by staff: rude or abusive");
+    expect(auditActions().find((entry) => entry.action === "post.hide" && entry.actorId === staff.id)?.reason).toBe(
+      "Flagged by staff: rude or abusive",
+    );
 
     const member = await makeUser();
     const third = makeAnswer(staff, threadId, "A third answer.");
@@ -100,7 +127,9 @@ describe("flags", () => {
     expect(() => flagPost(staff, third.postId, { reason: "spam" })).toThrow(ForbiddenError);
     expect(() => flagPost(VISITOR, third.postId, { reason: "spam" })).toThrow(ForbiddenError);
     expect(() => flagPost(member, 999_999, { reason: "spam" })).toThrow(NotFoundError);
-    expect(flagPost(member, third.postId, { reason: "other", note: "Contains a phone number." })).toMatchObject({ hidden: false });
+    expect(flagPost(member, third.postId, { reason: "other", note: "Contains a phone number." })).toMatchObject({
+      hidden: false,
+    });
   });
 });
 
@@ -127,7 +156,9 @@ describe("held posts", () => {
     decideOnPost(staff, questionId, { decision: "approve" });
     expect(search(VISITOR, "porch camera")).toContain(threadId);
     expect(postAnswer(customer, threadId, { body: "Move the camera closer to the hub." }).held).toBe(false);
-    const newcomersAnswer = postAnswer(newcomer, threadId, { body: "Thanks, see [my photo](https://example.net/photo)." });
+    const newcomersAnswer = postAnswer(newcomer, threadId, {
+      body: "Thanks, see [my photo](https://example.net/photo).",
+    });
     expect(newcomersAnswer.held).toBe(true);
     expect(answerCount(threadId)).toBe(1);
     const linkFlag = getDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)).get();
@@ -144,7 +175,9 @@ describe("held posts", () => {
     decideOnPost(staff, newcomersAnswer.postId, { decision: "approve" });
     expect(answerIds(VISITOR, threadId)).toContain(newcomersAnswer.postId);
     expect(answerCount(threadId)).toBe(2);
-    expect(getDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)).get()?.resolution).toBe("approve");
+    expect(getDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)).get()?.resolution).toBe(
+      "approve",
+    );
     expect(listReviewQueue(staff).items.map((item) => item.id)).not.toContain(newcomersAnswer.postId);
     expect(postAnswer(newcomer, threadId, { body: "Fixed now, thank you!" }).held).toBe(false);
   });
@@ -179,7 +212,11 @@ describe("staff decisions and the queue", () => {
 
     warnUser(staff, author.username, { message: "Please do not advertise." });
     flagPost(await makeUser(), olderQuestion, { reason: "spam" });
-    expect(listReviewQueue(staff).items.find((item) => item.id === olderQuestion)?.authorHistory).toMatchObject({ visible: 1, deleted: 1, warnings: 1 });
+    expect(listReviewQueue(staff).items.find((item) => item.id === olderQuestion)?.authorHistory).toMatchObject({
+      visible: 1,
+      deleted: 1,
+      warnings: 1,
+    });
 
     decideOnPost(staff, newerQuestion, { decision: "restore" });
     expect(getThreadPage(VISITOR, newer.threadId).question.moderationState).toBe("visible");
@@ -198,17 +235,27 @@ describe("suspension", () => {
     await startSession(member.id, { secure: false });
     setClock(new Date("2026-11-23T12:00:00Z"));
 
-    await expect(suspendUser(staff, member.username, { until: "2026-11-20", reason: "x" })).rejects.toThrow(ValidationError);
-    await expect(suspendUser(staff, member.username, { until: "2026-11-30", reason: "" })).rejects.toThrow(ValidationError);
-    await expect(suspendUser(customer, member.username, { until: "2026-11-30", reason: "x" })).rejects.toThrow(ForbiddenError);
-    await expect(suspendUser(staff, admin.username, { until: "2026-11-30", reason: "x" })).rejects.toThrow(ForbiddenError);
+    await expect(suspendUser(staff, member.username, { until: "2026-11-20", reason: "x" })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(suspendUser(staff, member.username, { until: "2026-11-30", reason: "" })).rejects.toThrow(
+      ValidationError,
+    );
+    await expect(suspendUser(customer, member.username, { until: "2026-11-30", reason: "x" })).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(suspendUser(staff, admin.username, { until: "2026-11-30", reason: "x" })).rejects.toThrow(
+      ForbiddenError,
+    );
     await suspendUser(staff, member.username, { until: "2026-11-30", reason: "Spamming links" });
     expect(getDb().select().from(sessions).where(eq(sessions.userId, member.id)).all()).toEqual([]);
 
     const suspended = reload(member);
     expect(suspended.suspendedUntil?.toISOString()).toBe("2026-11-30T23:59:59.999Z");
     expect(getThreadPage(suspended, threadId).thread.id).toBe(threadId);
-    expect(() => askQuestion(suspended, { title: "A question while suspended", body: "Hello", category: "general" })).toThrow(ForbiddenError);
+    expect(() =>
+      askQuestion(suspended, { title: "A question while suspended", body: "Hello", category: "general" }),
+    ).toThrow(ForbiddenError);
     expect(() => postAnswer(suspended, threadId, { body: "An answer while suspended" })).toThrow(ForbiddenError);
     expect(() => castVote(suspended, postId, { value: "1" })).toThrow(ForbiddenError);
     expect(() => flagPost(suspended, postId, { reason: "spam" })).toThrow(ForbiddenError);
@@ -241,13 +288,18 @@ describe("thread actions", () => {
 
     expect(() => moderateThread(staff, threadId, { action: "close", reason: "" })).toThrow(ValidationError);
     moderateThread(staff, threadId, { action: "close", reason: "Solved by firmware 4.3" });
-    expect(getThreadPage(VISITOR, threadId).thread).toMatchObject({ status: "closed", closedReason: "Solved by firmware 4.3" });
+    expect(getThreadPage(VISITOR, threadId).thread).toMatchObject({
+      status: "closed",
+      closedReason: "Solved by firmware 4.3",
+    });
     moderateThread(staff, threadId, { action: "reopen" });
     expect(getThreadPage(VISITOR, threadId).thread).toMatchObject({ status: "answered", closedReason: null });
 
     moderateThread(staff, threadId, { action: "move", category: "billing" });
     expect(getThreadPage(VISITOR, threadId).thread.categorySlug).toBe("billing");
-    expect(searchSite(VISITOR, { q: "schedule reboot", category: "billing" }).hits.map((hit) => hit.id)).toContain(threadId);
+    expect(searchSite(VISITOR, { q: "schedule reboot", category: "billing" }).hits.map((hit) => hit.id)).toContain(
+      threadId,
+    );
     expect(() => moderateThread(staff, threadId, { action: "move", category: "nowhere" })).toThrow(ValidationError);
 
     moderateThread(staff, threadId, { action: "retag", tags: "firmware, wifi" });
@@ -266,8 +318,20 @@ describe("thread actions", () => {
     expect(() => moderateThread(staff, threadId, { action: "explode" })).toThrow(ValidationError);
 
     const log = listAuditLog(staff, { subject: "thread", subjectId: threadId, page: 1 }).entries.reverse();
-    expect(log.map((entry) => entry.action)).toEqual(["thread.lock", "thread.unlock", "thread.close", "thread.reopen", "thread.move", "thread.retag", "thread.pin"]);
-    expect(log[4]).toMatchObject({ before: { category: "general" }, after: { category: "billing" }, actor: staff.username });
+    expect(log.map((entry) => entry.action)).toEqual([
+      "thread.lock",
+      "thread.unlock",
+      "thread.close",
+      "thread.reopen",
+      "thread.move",
+      "thread.retag",
+      "thread.pin",
+    ]);
+    expect(log[4]).toMatchObject({
+      before: { category: "general" },
+      after: { category: "billing" },
+      actor: staff.username,
+    });
     expect(log[5]).toMatchObject({ before: { tags: "setup" }, after: { tags: "firmware, wifi" } });
     expect(log[2].reason).toBe("Solved by firmware 4.3");
   });
@@ -277,13 +341,23 @@ describe("thread actions", () => {
       title: "Garage door sensor eats batteries",
       body: "Since I fitted it last month, the little sensor on the garage door needs a new battery every single week, far more often than the two years the box promised. Is this normal?",
     });
-    const duplicate = makeThread(customer, { title: "Garage door sensor battery drains in a week", body: "Garage door sensor battery drains in a week, garage door sensor battery drains." });
+    const duplicate = makeThread(customer, {
+      title: "Garage door sensor battery drains in a week",
+      body: "Garage door sensor battery drains in a week, garage door sensor battery drains.",
+    });
     const ranked = search(VISITOR, "garage door sensor battery");
     expect(ranked.indexOf(duplicate.threadId)).toBeLessThan(ranked.indexOf(original.threadId));
 
-    expect(() => moderateThread(staff, duplicate.threadId, { action: "duplicate", original: String(duplicate.threadId) })).toThrow(ValidationError);
-    expect(() => moderateThread(staff, duplicate.threadId, { action: "duplicate", original: "not a thread" })).toThrow(ValidationError);
-    moderateThread(staff, duplicate.threadId, { action: "duplicate", original: `https://hearth.example/questions/${original.threadId}/garage` });
+    expect(() =>
+      moderateThread(staff, duplicate.threadId, { action: "duplicate", original: String(duplicate.threadId) }),
+    ).toThrow(ValidationError);
+    expect(() => moderateThread(staff, duplicate.threadId, { action: "duplicate", original: "not a thread" })).toThrow(
+      ValidationError,
+    );
+    moderateThread(staff, duplicate.threadId, {
+      action: "duplicate",
+      original: `https://hearth.example/questions/${original.threadId}/garage`,
+    });
     const page = getThreadPage(VISITOR, duplicate.threadId);
     expect(page.thread.status).toBe("closed");
     expect(page.thread.duplicateOf).toMatchObject({ id: original.threadId });
@@ -306,22 +380,38 @@ describe("roles and customer domains", () => {
     getDb().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id)).run();
     await expect(addCustomerDomain(staff, { domain: "acme-homes.test" })).rejects.toThrow(ForbiddenError);
     await expect(addCustomerDomain(admin, { domain: "not a domain" })).rejects.toThrow(ValidationError);
-    expect(await addCustomerDomain(admin, { domain: "@ACME-homes.test" })).toEqual({ domain: "acme-homes.test", upgraded: 1 });
+    expect(await addCustomerDomain(admin, { domain: "@ACME-homes.test" })).toEqual({
+      domain: "acme-homes.test",
+      upgraded: 1,
+    });
     await expect(addCustomerDomain(admin, { domain: "acme-homes.test" })).rejects.toThrow(ValidationError);
     expect(reload(existing).role).toBe("customer");
     expect(reload(other).role).toBe("member");
     expect(reload(unconfirmed).role).toBe("member");
 
     // A new account's address is unconfirmed: the domain's role waits for the link (accounts-http.test.ts).
-    const { userId } = await signUp({ email: "new.person@acme-homes.test", username: `acme-${Date.now() % 100000}`, password: "a long walk home" }, { address: "203.0.113.9" });
-    expect(getDb().select({ role: users.role, emailConfirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, userId)).get()).toEqual({ role: "member", emailConfirmedAt: null });
+    const { userId } = await signUp(
+      { email: "new.person@acme-homes.test", username: `acme-${Date.now() % 100000}`, password: "a long walk home" },
+      { address: "203.0.113.9" },
+    );
+    expect(
+      getDb()
+        .select({ role: users.role, emailConfirmedAt: users.emailConfirmedAt })
+        .from(users)
+        .where(eq(users.id, userId))
+        .get(),
+    ).toEqual({ role: "member", emailConfirmedAt: null });
 
     await grantCustomerRole(admin, { who: other.username });
     expect(reload(other).role).toBe("customer");
     await expect(grantCustomerRole(admin, { who: other.username })).rejects.toThrow(ValidationError);
     await expect(grantCustomerRole(admin, { who: "nobody@nowhere.test" })).rejects.toThrow(ValidationError);
     const roleChanges = listAuditLog(admin, { action: "user.role", page: 1 }).entries;
-    expect(roleChanges[0]).toMatchObject({ subjectLabel: other.username, before: { role: "member" }, after: { role: "customer" } });
+    expect(roleChanges[0]).toMatchObject({
+      subjectLabel: other.username,
+      before: { role: "member" },
+      after: { role: "customer" },
+    });
   });
 });
 
@@ -334,8 +424,12 @@ describe("audit log", () => {
     expect(() => getSqlite().prepare("DELETE FROM audit_log").run()).toThrow(/cannot be deleted/);
 
     expect(() => listAuditLog(customer, { page: 1 })).toThrow(ForbiddenError);
-    expect(listAuditLog(staff, { actor: admin.username, page: 1 }).entries.map((entry) => entry.action)).toEqual(["thread.unpin"]);
-    expect(listAuditLog(staff, { action: "thread.pin", subject: "thread", subjectId: threadId, page: 1 }).entries).toHaveLength(1);
+    expect(listAuditLog(staff, { actor: admin.username, page: 1 }).entries.map((entry) => entry.action)).toEqual([
+      "thread.unpin",
+    ]);
+    expect(
+      listAuditLog(staff, { action: "thread.pin", subject: "thread", subjectId: threadId, page: 1 }).entries,
+    ).toHaveLength(1);
   });
 
   it("records support work too: escalations, follow-up changes and response-time targets", () => {
@@ -346,17 +440,33 @@ describe("audit log", () => {
     setCategoryTargets(admin, { category: "billing", firstResponseHours: "4", resolutionHours: "48" });
     const work = listAuditLog(staff, { subject: "follow-up", subjectId: followUpId, page: 1 }).entries.reverse();
     expect(work.map((entry) => entry.action)).toEqual(["follow-up.escalate", "follow-up.update"]);
-    expect(work[1]).toMatchObject({ before: { priority: "normal" }, after: { priority: "high" }, actor: staff.username });
+    expect(work[1]).toMatchObject({
+      before: { priority: "normal" },
+      after: { priority: "high" },
+      actor: staff.username,
+    });
     const targets = listAuditLog(staff, { action: "targets.update", page: 1 }).entries;
     expect(targets).toHaveLength(1);
-    expect(targets[0]).toMatchObject({ subjectLabel: "Billing", actor: admin.username, after: { firstResponseMinutes: 240, resolutionMinutes: 2880 } });
+    expect(targets[0]).toMatchObject({
+      subjectLabel: "Billing",
+      actor: admin.username,
+      after: { firstResponseMinutes: 240, resolutionMinutes: 2880 },
+    });
   });
 });
 
 describe("reply lexicon", () => {
   it("keeps one entry per phrase whatever its punctuation, and coaches staff only", async () => {
     const seeded = listLexicon(staff).map((entry) => entry.phrase);
-    expect(seeded).toEqual(expect.arrayContaining(["it's our policy", "you need to ask a manager", "did you plug it in?", "you're wrong", "calm down"]));
+    expect(seeded).toEqual(
+      expect.arrayContaining([
+        "it's our policy",
+        "you need to ask a manager",
+        "did you plug it in?",
+        "you're wrong",
+        "calm down",
+      ]),
+    );
     expect(() => addLexiconEntry(staff, { phrase: "Calm down!", suggestion: "x" })).toThrow(ValidationError);
     expect(() => addLexiconEntry(staff, { phrase: "?!", suggestion: "x" })).toThrow(ValidationError);
     expect(() => addLexiconEntry(customer, { phrase: "whatever", suggestion: "x" })).toThrow(ForbiddenError);

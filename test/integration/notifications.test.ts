@@ -35,7 +35,11 @@ beforeEach(() => {
 afterEach(() => setClock(null));
 
 const emailsTo = (user: Member, kind?: string) =>
-  getDb().select().from(emailOutbox).where(and(eq(emailOutbox.userId, user.id), kind ? eq(emailOutbox.kind, kind as "survey") : undefined)).all();
+  getDb()
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.userId, user.id), kind ? eq(emailOutbox.kind, kind as "survey") : undefined))
+    .all();
 
 function resolvedFollowUp(daysAfterStart: number) {
   setClock(new Date(START.getTime() + daysAfterStart * DAY));
@@ -53,7 +57,10 @@ describe("notifications", () => {
     replyOnFollowUp(staff, followUpId, { body: "Which bulbs are they?", visibility: "private", then: "waiting" });
 
     expect(listNotifications(customer).map((n) => n.title)).toEqual(
-      expect.arrayContaining(["Support is following up: Lights flicker at dusk every evening", "Support replied: Lights flicker at dusk every evening"]),
+      expect.arrayContaining([
+        "Support is following up: Lights flicker at dusk every evening",
+        "Support replied: Lights flicker at dusk every evening",
+      ]),
     );
     const unread = unreadNotificationCount(customer);
     const reply = listNotifications(customer).find((n) => n.kind === "follow-up-reply")!;
@@ -63,17 +70,23 @@ describe("notifications", () => {
     const { sent } = await sendPendingEmails();
     expect(sent).toBeGreaterThanOrEqual(2);
     expect(await sendPendingEmails()).toEqual({ sent: 0, failed: 0 });
-    const files = fs.readdirSync(process.env.MAIL_DIR!).map((name) => fs.readFileSync(`${process.env.MAIL_DIR}/${name}`, "utf8"));
+    const files = fs
+      .readdirSync(process.env.MAIL_DIR!)
+      .map((name) => fs.readFileSync(`${process.env.MAIL_DIR}/${name}`, "utf8"));
     const replyEmail = files.find((text) => text.includes("Subject: Support replied: Lights flicker"))!;
     expect(replyEmail).toContain(`To: ${customer.username}@example.test`);
     // Long headers are folded onto the next line, as RFC 5322 allows.
-    expect(replyEmail).toMatch(/List-Unsubscribe:\s+<http:\/\/localhost:\d+\/unsubscribe\?u=\d+&k=follow-up-reply&t=[\w-]+>/);
+    expect(replyEmail).toMatch(
+      /List-Unsubscribe:\s+<http:\/\/localhost:\d+\/unsubscribe\?u=\d+&k=follow-up-reply&t=[\w-]+>/,
+    );
     expect(replyEmail).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
   });
 
   it("stops one kind of email after one-click unsubscribe, keeps the in-app notification, and refuses forged links", () => {
     const link = new URL(unsubscribeUrl(customer.id, "follow-up-status"));
-    expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), u: String(staff.id) })).toThrow(ValidationError);
+    expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), u: String(staff.id) })).toThrow(
+      ValidationError,
+    );
     expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), t: "A".repeat(43) })).toThrow(ValidationError);
     unsubscribe(Object.fromEntries(link.searchParams));
 
@@ -82,9 +95,19 @@ describe("notifications", () => {
     const { followUpId } = requestFollowUp(customer, threadId);
     workOnFollowUp(staff, followUpId, { intent: "status", status: "waiting" });
     expect(emailsTo(customer, "follow-up-status")).toHaveLength(before);
-    expect(listNotifications(customer).some((n) => n.title === "Support is waiting for your reply: Thermostat loses its schedule overnight")).toBe(true);
+    expect(
+      listNotifications(customer).some(
+        (n) => n.title === "Support is waiting for your reply: Thermostat loses its schedule overnight",
+      ),
+    ).toBe(true);
 
-    saveEmailPreferences(customer, { "follow-up-status": "on", "follow-up-opened": "on", "follow-up-reply": "on", "follow-up-resolved": "on", survey: "on" });
+    saveEmailPreferences(customer, {
+      "follow-up-status": "on",
+      "follow-up-opened": "on",
+      "follow-up-reply": "on",
+      "follow-up-resolved": "on",
+      survey: "on",
+    });
     workOnFollowUp(staff, followUpId, { intent: "status", status: "open" });
     expect(emailsTo(customer, "follow-up-status")).toHaveLength(before + 1);
   });
@@ -94,10 +117,16 @@ describe("notifications", () => {
     const second = resolvedFollowUp(12);
     const third = resolvedFollowUp(18);
     const surveys = emailsTo(customer, "survey").map((email) => email.subject);
-    expect(surveys).toEqual(["How did we do? Resolved: Question on day 10 of the month", "How did we do? Resolved: Question on day 18 of the month"]);
+    expect(surveys).toEqual([
+      "How did we do? Resolved: Question on day 10 of the month",
+      "How did we do? Resolved: Question on day 18 of the month",
+    ]);
     // The follow-up in between still gets its question in the app, and a plain "resolved" email.
-    expect(emailsTo(customer, "follow-up-resolved").map((email) => email.subject)).toContain("Resolved: Question on day 12 of the month");
-    const emailed = (id: number) => getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, id)).get()!.emailedAt;
+    expect(emailsTo(customer, "follow-up-resolved").map((email) => email.subject)).toContain(
+      "Resolved: Question on day 12 of the month",
+    );
+    const emailed = (id: number) =>
+      getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, id)).get()!.emailedAt;
     expect([emailed(first), emailed(second), emailed(third)].map((at) => at !== null)).toEqual([true, false, true]);
 
     // Reopened and resolved again: no second question.

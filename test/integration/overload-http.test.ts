@@ -17,7 +17,11 @@ function slowPost(baseUrl: string, path: string) {
   const url = new URL(path, baseUrl);
   const request = http.request(url, {
     method: "POST",
-    headers: { origin: url.origin, "content-type": "application/x-www-form-urlencoded", "content-length": String(body.length) },
+    headers: {
+      origin: url.origin,
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": String(body.length),
+    },
   });
   const status = new Promise<number>((resolve, reject) => {
     request.on("response", (response) => {

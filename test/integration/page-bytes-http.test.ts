@@ -27,7 +27,12 @@ beforeAll(async () => {
   authorName = author.username;
   const answerer = await makeUser("customer");
   for (let shift = 0; shift < CYCLE_BYTES; shift++) {
-    const thread = makeThread(author, { title: `Ça ne marche pas ${"x".repeat(shift)} ${CYCLE.repeat(8)}`, body: `${"x".repeat(shift)} ${CYCLE.repeat(40)}`, category: "getting-started", tags: "wifi" });
+    const thread = makeThread(author, {
+      title: `Ça ne marche pas ${"x".repeat(shift)} ${CYCLE.repeat(8)}`,
+      body: `${"x".repeat(shift)} ${CYCLE.repeat(40)}`,
+      category: "getting-started",
+      tags: "wifi",
+    });
     for (let n = 1; n <= ANSWERS; n++) makeAnswer(answerer, thread.threadId, answerText(n));
     threadPaths.push(`/questions/${thread.threadId}/${thread.slug}`);
   }
@@ -61,7 +66,13 @@ describe.each([
   });
 
   it("the lists, the tag page, search and the author's profile are clean too", async () => {
-    for (const path of ["/questions", "/questions?sort=newest", "/tags/wifi", `/search?q=${encodeURIComponent("marche")}`, `/users/${authorName}`]) {
+    for (const path of [
+      "/questions",
+      "/questions?sort=newest",
+      "/tags/wifi",
+      `/search?q=${encodeURIComponent("marche")}`,
+      `/users/${authorName}`,
+    ]) {
       const text = await strictText(path, cookie());
       expectClean(text, path);
       expect(text, path).toContain(CYCLE.repeat(8));

@@ -2,7 +2,12 @@
 // the generations that keep a render older than a write out of the cache, the safety net for
 // writes made outside writeTransaction, and the background jobs.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getSqlite, invalidatePagesAfterUntrackedWrites, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
+import {
+  getSqlite,
+  invalidatePagesAfterUntrackedWrites,
+  writeTransaction,
+  writeUnseenByVisitors,
+} from "~/lib/db.server";
 import { setClock } from "~/lib/clock.server";
 import { cachedPage, invalidatePageCache, pageCacheGeneration, storePage } from "~/lib/page-cache.server";
 import type { Member } from "~/lib/permissions.server";
@@ -36,17 +41,26 @@ const refused = () => {
   throw new Error("refused");
 };
 
-const writeRow = () => getSqlite().prepare("INSERT INTO site_secrets (name, value) VALUES (?, 'x')").run(`test-${Math.random()}`);
+const writeRow = () =>
+  getSqlite().prepare("INSERT INTO site_secrets (name, value) VALUES (?, 'x')").run(`test-${Math.random()}`);
 
 afterEach(() => setClock(null));
 
 describe("writeTransaction and the page cache", () => {
   it("drops the declared thread's pages and every list, and keeps other threads' pages", async () => {
-    expect(await afterWrite(A, B, () => writeTransaction((changed) => (changed.thread(A), writeRow())))).toEqual({ a: false, b: true, list: false });
+    expect(await afterWrite(A, B, () => writeTransaction((changed) => (changed.thread(A), writeRow())))).toEqual({
+      a: false,
+      b: true,
+      list: false,
+    });
   });
 
   it("drops every page for a write that declares nothing", async () => {
-    expect(await afterWrite(A, B, () => writeTransaction(() => writeRow()))).toEqual({ a: false, b: false, list: false });
+    expect(await afterWrite(A, B, () => writeTransaction(() => writeRow()))).toEqual({
+      a: false,
+      b: false,
+      list: false,
+    });
   });
 
   it("drops every page when a nested write declares nothing, whatever the outer one declared", async () => {
@@ -68,16 +82,32 @@ describe("writeTransaction and the page cache", () => {
   });
 
   it("drops nothing for a write that changes nothing visitors see, or one that rolled back", async () => {
-    expect(await afterWrite(A, B, () => writeUnseenByVisitors(() => writeRow()))).toEqual({ a: true, b: true, list: true });
+    expect(await afterWrite(A, B, () => writeUnseenByVisitors(() => writeRow()))).toEqual({
+      a: true,
+      b: true,
+      list: true,
+    });
     const failed = () => expect(() => writeTransaction(() => (writeRow(), refused()))).toThrow("refused");
     expect(await afterWrite(A, B, failed)).toEqual({ a: true, b: true, list: true });
   });
 
   it("drops every page, once, when a row was changed outside writeTransaction since the last look", async () => {
     invalidatePagesAfterUntrackedWrites();
-    expect(await afterWrite(A, B, () => invalidatePagesAfterUntrackedWrites())).toEqual({ a: true, b: true, list: true });
-    expect(await afterWrite(A, B, () => (writeRow(), invalidatePagesAfterUntrackedWrites()))).toEqual({ a: false, b: false, list: false });
-    expect(await afterWrite(A, B, () => invalidatePagesAfterUntrackedWrites())).toEqual({ a: true, b: true, list: true });
+    expect(await afterWrite(A, B, () => invalidatePagesAfterUntrackedWrites())).toEqual({
+      a: true,
+      b: true,
+      list: true,
+    });
+    expect(await afterWrite(A, B, () => (writeRow(), invalidatePagesAfterUntrackedWrites()))).toEqual({
+      a: false,
+      b: false,
+      list: false,
+    });
+    expect(await afterWrite(A, B, () => invalidatePagesAfterUntrackedWrites())).toEqual({
+      a: true,
+      b: true,
+      list: true,
+    });
     // Rows written inside writeTransaction, even rolled back, are not taken for untracked ones.
     const rolledBack = () => {
       expect(() => writeTransaction(() => (writeRow(), refused()))).toThrow("refused");
@@ -143,6 +173,10 @@ describe("background jobs", () => {
     expect(ran["open-due-follow-ups"]).toEqual({ opened: 0 });
 
     recordThreadView(answered.threadId);
-    expect(await afterWrite(due.threadId, answered.threadId, () => expect(flushThreadViews()).toBe(true))).toEqual({ a: true, b: true, list: true });
+    expect(await afterWrite(due.threadId, answered.threadId, () => expect(flushThreadViews()).toBe(true))).toEqual({
+      a: true,
+      b: true,
+      list: true,
+    });
   });
 });

@@ -16,7 +16,15 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  Object.assign(cookies, await signInAccounts(client, { customer: "customer@example.com", member: "member@example.com", staff: "staff@example.com", admin: "admin@example.com" }));
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      customer: "customer@example.com",
+      member: "member@example.com",
+      staff: "staff@example.com",
+      admin: "admin@example.com",
+    }),
+  );
 });
 afterAll(() => app.close());
 
@@ -28,10 +36,18 @@ async function askThread(): Promise<Thread> {
   threadCount += 1;
   resetAllLimits();
   const title = `Cache test question number ${threadCount} about the hub`;
-  const response = await client.post("/questions/ask", { title, body: "The hub blinks and I do not know why.", category: "troubleshooting", tags: "" }, { cookie: cookies.customer });
+  const response = await client.post(
+    "/questions/ask",
+    { title, body: "The hub blinks and I do not know why.", category: "troubleshooting", tags: "" },
+    { cookie: cookies.customer },
+  );
   const path = new URL(response.headers.get("location")!, app.baseUrl).pathname;
   const id = Number(/^\/questions\/(\d+)\//.exec(path)![1]);
-  const question = getDb().select({ id: posts.id }).from(posts).where(and(eq(posts.threadId, id), eq(posts.kind, "question"))).get()!;
+  const question = getDb()
+    .select({ id: posts.id })
+    .from(posts)
+    .where(and(eq(posts.threadId, id), eq(posts.kind, "question")))
+    .get()!;
   return { id, path, title, questionId: question.id };
 }
 
@@ -77,7 +93,15 @@ describe("a write to one thread", () => {
     const b = await askThread();
     const body = "Hold the button for ten seconds: the cache must not hide this answer.";
     const threadPages = [a.path, `${a.path}?page=2`, `${a.path}?ref=list`];
-    const lists = ["/", "/questions", "/questions?sort=active", "/tags", "/search?q=hub", "/users/casey", "/kb/add-a-matter-device"];
+    const lists = [
+      "/",
+      "/questions",
+      "/questions?sort=active",
+      "/tags",
+      "/search?q=hub",
+      "/users/casey",
+      "/kb/add-a-matter-device",
+    ];
     await warm([...threadPages, ...lists]);
     await warm([b.path]);
     resetAllLimits();
@@ -95,8 +119,20 @@ describe("a write to one thread", () => {
   // Each way a visitor-visible write reaches a thread: thread `a` (its page and the lists) is fresh
   // at once, thread `b` stays cached.
   const writes: [string, (a: Thread) => Promise<() => Promise<Response>>][] = [
-    ["an answer", async (a) => () => client.post(a.path, { intent: "answer", body: "Another answer, posted through the thread page." }, { cookie: cookies.member })],
-    ["a vote", async (a) => () => client.post(a.path, { intent: "vote", postId: String(a.questionId), value: "1" }, { cookie: cookies.member })],
+    [
+      "an answer",
+      async (a) => () =>
+        client.post(
+          a.path,
+          { intent: "answer", body: "Another answer, posted through the thread page." },
+          { cookie: cookies.member },
+        ),
+    ],
+    [
+      "a vote",
+      async (a) => () =>
+        client.post(a.path, { intent: "vote", postId: String(a.questionId), value: "1" }, { cookie: cookies.member }),
+    ],
     [
       "accepting an answer",
       async (a) => {
@@ -115,30 +151,79 @@ describe("a write to one thread", () => {
       "a staff decision on the thread page",
       async (a) => {
         const postId = await answer(a, "member");
-        return () => client.post(a.path, { intent: "moderate-post", postId: String(postId), decision: "hide" }, { cookie: cookies.staff });
+        return () =>
+          client.post(
+            a.path,
+            { intent: "moderate-post", postId: String(postId), decision: "hide" },
+            { cookie: cookies.staff },
+          );
       },
     ],
-    ["a thread action (pin)", async (a) => () => client.post(a.path, { intent: "moderate-thread", action: "pin" }, { cookie: cookies.staff })],
-    ["a thread action (close)", async (a) => () => client.post(a.path, { intent: "moderate-thread", action: "close", reason: "Answered elsewhere." }, { cookie: cookies.staff })],
-    ["asking for a follow-up", async (a) => () => client.post(a.path, { intent: "follow-up" }, { cookie: cookies.customer })],
+    [
+      "a thread action (pin)",
+      async (a) => () => client.post(a.path, { intent: "moderate-thread", action: "pin" }, { cookie: cookies.staff }),
+    ],
+    [
+      "a thread action (close)",
+      async (a) => () =>
+        client.post(
+          a.path,
+          { intent: "moderate-thread", action: "close", reason: "Answered elsewhere." },
+          { cookie: cookies.staff },
+        ),
+    ],
+    [
+      "asking for a follow-up",
+      async (a) => () => client.post(a.path, { intent: "follow-up" }, { cookie: cookies.customer }),
+    ],
     [
       "a staff note on the thread's follow-up",
       async (a) => {
         await client.post(a.path, { intent: "follow-up" }, { cookie: cookies.customer });
-        const followUp = getDb().select({ id: followUps.id }).from(followUps).where(eq(followUps.threadId, a.id)).get()!;
-        return () => client.post(`/support/${followUp.id}`, { intent: "note", body: "Checked the logs." }, { cookie: cookies.staff });
+        const followUp = getDb()
+          .select({ id: followUps.id })
+          .from(followUps)
+          .where(eq(followUps.threadId, a.id))
+          .get()!;
+        return () =>
+          client.post(
+            `/support/${followUp.id}`,
+            { intent: "note", body: "Checked the logs." },
+            { cookie: cookies.staff },
+          );
       },
     ],
     [
       "a staff reply on the thread's follow-up",
       async (a) => {
         await client.post(a.path, { intent: "follow-up" }, { cookie: cookies.customer });
-        const followUp = getDb().select({ id: followUps.id }).from(followUps).where(eq(followUps.threadId, a.id)).get()!;
-        return () => client.post(`/support/${followUp.id}`, { intent: "reply", body: "Try a restart.", visibility: "thread", then: "waiting" }, { cookie: cookies.staff });
+        const followUp = getDb()
+          .select({ id: followUps.id })
+          .from(followUps)
+          .where(eq(followUps.threadId, a.id))
+          .get()!;
+        return () =>
+          client.post(
+            `/support/${followUp.id}`,
+            { intent: "reply", body: "Try a restart.", visibility: "thread", then: "waiting" },
+            { cookie: cookies.staff },
+          );
       },
     ],
-    ["editing the question", async (a) => () => client.post(`/posts/${a.questionId}/edit`, { body: "Edited: the hub blinks red.", title: a.title }, { cookie: cookies.customer })],
-    ["a flag", async (a) => () => client.post(`/posts/${a.questionId}/flag`, { reason: "off_topic" }, { cookie: cookies.member })],
+    [
+      "editing the question",
+      async (a) => () =>
+        client.post(
+          `/posts/${a.questionId}/edit`,
+          { body: "Edited: the hub blinks red.", title: a.title },
+          { cookie: cookies.customer },
+        ),
+    ],
+    [
+      "a flag",
+      async (a) => () =>
+        client.post(`/posts/${a.questionId}/flag`, { reason: "off_topic" }, { cookie: cookies.member }),
+    ],
     [
       "a decision in the review queue",
       async (a) => {
@@ -149,47 +234,86 @@ describe("a write to one thread", () => {
     [
       "removing a past version's text",
       async (a) => {
-        await client.post(`/posts/${a.questionId}/edit`, { body: "My address was in the first version.", title: a.title }, { cookie: cookies.customer });
-        const revision = getDb().select({ id: postRevisions.id }).from(postRevisions).where(eq(postRevisions.postId, a.questionId)).get()!;
-        return () => client.post(`/posts/${a.questionId}/history`, { intent: "redact", revisionId: String(revision.id), reason: "Personal data." }, { cookie: cookies.staff });
+        await client.post(
+          `/posts/${a.questionId}/edit`,
+          { body: "My address was in the first version.", title: a.title },
+          { cookie: cookies.customer },
+        );
+        const revision = getDb()
+          .select({ id: postRevisions.id })
+          .from(postRevisions)
+          .where(eq(postRevisions.postId, a.questionId))
+          .get()!;
+        return () =>
+          client.post(
+            `/posts/${a.questionId}/history`,
+            { intent: "redact", revisionId: String(revision.id), reason: "Personal data." },
+            { cookie: cookies.staff },
+          );
       },
     ],
   ];
 
-  it.each(writes)("%s refreshes that thread's pages and the lists, not other threads' pages", async (_name, prepare) => {
-    const a = await askThread();
-    const b = await askThread();
-    const write = await prepare(a);
-    await expectWrite(write, { fresh: [a.path, "/questions", "/"], cached: [b.path] });
-  });
+  it.each(writes)(
+    "%s refreshes that thread's pages and the lists, not other threads' pages",
+    async (_name, prepare) => {
+      const a = await askThread();
+      const b = await askThread();
+      const write = await prepare(a);
+      await expectWrite(write, { fresh: [a.path, "/questions", "/"], cached: [b.path] });
+    },
+  );
 
   it("hiding an original takes its title off its duplicates' cached pages at once, and editing it changes the title there", async () => {
     const original = await askThread();
     const duplicate = await askThread();
     const other = await askThread();
     resetAllLimits();
-    const closed = await client.post(duplicate.path, { intent: "moderate-thread", action: "duplicate", original: String(original.id) }, { cookie: cookies.staff });
+    const closed = await client.post(
+      duplicate.path,
+      { intent: "moderate-thread", action: "duplicate", original: String(original.id) },
+      { cookie: cookies.staff },
+    );
     expect(closed.status).toBe(303);
     expect(await (await client.get(duplicate.path)).text()).toContain(original.title);
 
     const retitled = `${original.title}, now with a better title`;
-    await expectWrite(() => client.post(`/posts/${original.questionId}/edit`, { body: "The hub blinks and I do not know why.", title: retitled }, { cookie: cookies.customer }), {
-      fresh: [duplicate.path],
-      cached: [other.path],
-    });
+    await expectWrite(
+      () =>
+        client.post(
+          `/posts/${original.questionId}/edit`,
+          { body: "The hub blinks and I do not know why.", title: retitled },
+          { cookie: cookies.customer },
+        ),
+      {
+        fresh: [duplicate.path],
+        cached: [other.path],
+      },
+    );
     expect(await (await client.get(duplicate.path)).text()).toContain(retitled);
 
-    await expectWrite(() => client.post(original.path, { intent: "moderate-post", postId: String(original.questionId), decision: "hide" }, { cookie: cookies.staff }), {
-      fresh: [duplicate.path],
-      cached: [other.path],
-    });
+    await expectWrite(
+      () =>
+        client.post(
+          original.path,
+          { intent: "moderate-post", postId: String(original.questionId), decision: "hide" },
+          { cookie: cookies.staff },
+        ),
+      {
+        fresh: [duplicate.path],
+        cached: [other.path],
+      },
+    );
     expect(await (await client.get(duplicate.path)).text()).not.toContain(retitled);
   });
 
   it("a new question refreshes the lists and leaves every thread's page cached", async () => {
     const a = await askThread();
     const b = await askThread();
-    await expectWrite(() => askThread().then(() => new Response(null, { status: 204 })), { fresh: ["/questions", "/", "/users/casey"], cached: [a.path, b.path] });
+    await expectWrite(() => askThread().then(() => new Response(null, { status: 204 })), {
+      fresh: ["/questions", "/", "/users/casey"],
+      cached: [a.path, b.path],
+    });
   });
 });
 
@@ -197,7 +321,12 @@ describe("a write that is not one thread's", () => {
   it("empties the cache when it concerns no thread (moderation settings)", async () => {
     const a = await askThread();
     const b = await askThread();
-    const settings = (flagHideThreshold: string) => () => client.post("/mod/settings", { intent: "settings", flagHideThreshold, heldPostCount: "0" }, { cookie: cookies.admin });
+    const settings = (flagHideThreshold: string) => () =>
+      client.post(
+        "/mod/settings",
+        { intent: "settings", flagHideThreshold, heldPostCount: "0" },
+        { cookie: cookies.admin },
+      );
     await expectWrite(settings("4"), { fresh: [a.path, b.path, "/questions"], cached: [] });
     await expectWrite(settings("3"), { fresh: [a.path, b.path, "/questions"], cached: [] });
   });
@@ -205,8 +334,13 @@ describe("a write that is not one thread's", () => {
   it("empties the cache when it was made outside a declared transaction (a password change)", async () => {
     const a = await askThread();
     const newPassword = "a-new-and-long-password-2026";
-    const change = (from: string, to: string) => () => client.post("/settings/password", { currentPassword: from, newPassword: to }, { cookie: cookies.member });
-    const changed = await client.post("/settings/password", { currentPassword: DEMO_PASSWORD, newPassword }, { cookie: cookies.member });
+    const change = (from: string, to: string) => () =>
+      client.post("/settings/password", { currentPassword: from, newPassword: to }, { cookie: cookies.member });
+    const changed = await client.post(
+      "/settings/password",
+      { currentPassword: DEMO_PASSWORD, newPassword },
+      { cookie: cookies.member },
+    );
     cookies.member = sessionCookieOf(changed)!;
     await expectWrite(
       async () => {
@@ -221,8 +355,17 @@ describe("a write that is not one thread's", () => {
   it("leaves every page cached when it changes nothing a visitor sees (sign-in, notifications read, a preview)", async () => {
     const a = await askThread();
     const pages = [a.path, "/questions", "/"];
-    await expectWrite(() => client.post("/notifications", {}, { cookie: cookies.customer }), { fresh: [], cached: pages });
-    await expectWrite(() => client.post("/api/preview", { body: "**bold**" }, { cookie: cookies.customer }), { fresh: [], cached: pages });
-    await expectWrite(async () => (await client.signIn("member@example.com", DEMO_PASSWORD)).response, { fresh: [], cached: pages });
+    await expectWrite(() => client.post("/notifications", {}, { cookie: cookies.customer }), {
+      fresh: [],
+      cached: pages,
+    });
+    await expectWrite(() => client.post("/api/preview", { body: "**bold**" }, { cookie: cookies.customer }), {
+      fresh: [],
+      cached: pages,
+    });
+    await expectWrite(async () => (await client.signIn("member@example.com", DEMO_PASSWORD)).response, {
+      fresh: [],
+      cached: pages,
+    });
   });
 });

@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")![1];
+const nonceOf = (response: Response) =>
+  /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")![1];
 
 describe("the visitors' page cache", () => {
   it("serves a repeat visitor from the cache with a fresh nonce that matches its scripts", async () => {
@@ -32,9 +33,17 @@ describe("the visitors' page cache", () => {
 
   it("counts a view for every read of a thread page, cached or not, under any of its URLs", async () => {
     const thread = getDb().select().from(threads).orderBy(threads.id).limit(1).offset(1).get()!;
-    const views = () => (app.flushThreadViews(), getDb().select({ n: threads.viewCount }).from(threads).where(eq(threads.id, thread.id)).get()!.n);
+    const views = () => (
+      app.flushThreadViews(),
+      getDb().select({ n: threads.viewCount }).from(threads).where(eq(threads.id, thread.id)).get()!.n
+    );
     const before = views();
-    for (const path of [`/questions/${thread.id}/${thread.slug}`, `/questions/${thread.id}/${thread.slug}`, `/questions/${thread.id}/${thread.slug}?ref=feed`, `/questions/${thread.id}/${thread.slug}?ref=feed`]) {
+    for (const path of [
+      `/questions/${thread.id}/${thread.slug}`,
+      `/questions/${thread.id}/${thread.slug}`,
+      `/questions/${thread.id}/${thread.slug}?ref=feed`,
+      `/questions/${thread.id}/${thread.slug}?ref=feed`,
+    ]) {
       await (await client.get(path)).text();
     }
     expect((await client.get(`/questions/${thread.id}/${thread.slug}`)).headers.get("x-hearth-cache")).toBe("hit");
@@ -55,7 +64,11 @@ describe("the visitors' page cache", () => {
     await (await client.get(path)).text();
     expect((await client.get(path)).headers.get("x-hearth-cache")).toBe("hit");
     const { cookie } = await client.signIn("customer@example.com", "hearth-demo-2026");
-    const posted = await client.post(path, { intent: "answer", body: "A brand-new answer the cache must not hide." }, { cookie: cookie! });
+    const posted = await client.post(
+      path,
+      { intent: "answer", body: "A brand-new answer the cache must not hide." },
+      { cookie: cookie! },
+    );
     expect(posted.status).toBe(303);
     const after = await client.get(path);
     expect(after.headers.get("x-hearth-cache")).toBeNull();

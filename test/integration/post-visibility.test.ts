@@ -28,7 +28,9 @@ beforeAll(async () => {
   const db = getDb();
   for (const visibility of MODERATION_STATES) {
     for (const asker of [reader, other]) {
-      const { threadId, questionPostId } = makeThread(asker, { title: `A ${visibility} thread asked by ${asker.username}` });
+      const { threadId, questionPostId } = makeThread(asker, {
+        title: `A ${visibility} thread asked by ${asker.username}`,
+      });
       for (const state of MODERATION_STATES) {
         for (const answerer of [reader, other]) {
           const { postId } = makeAnswer(answerer, threadId, `A ${state} answer`);
@@ -43,31 +45,53 @@ beforeAll(async () => {
   }
 });
 
-const everyone = (): [string, Actor][] => [["a visitor", VISITOR], ["the reader", reader], ["someone else", other], ["staff", staff]];
+const everyone = (): [string, Actor][] => [
+  ["a visitor", VISITOR],
+  ["the reader", reader],
+  ["someone else", other],
+  ["staff", staff],
+];
 
 describe("canSeePost and visiblePostsCondition", () => {
   it("agree on every post, for every reader", () => {
     const rows = getDb()
-      .select({ id: posts.id, authorId: posts.authorId, moderationState: posts.moderationState, threadAuthorId: threads.authorId, visibility: threads.visibility })
+      .select({
+        id: posts.id,
+        authorId: posts.authorId,
+        moderationState: posts.moderationState,
+        threadAuthorId: threads.authorId,
+        visibility: threads.visibility,
+      })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .where(inArray(posts.threadId, threadIds))
       .all();
     expect(rows.length).toBe(MODERATION_STATES.length * 2 * (MODERATION_STATES.length * 2 + 1));
     for (const [name, actor] of everyone()) {
-      const byRule = rows.filter((row) => canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.visibility } })).map((row) => row.id);
+      const byRule = rows
+        .filter((row) =>
+          canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.visibility } }),
+        )
+        .map((row) => row.id);
       const bySql = getDb()
         .select({ id: posts.id })
         .from(posts)
         .where(and(inArray(posts.threadId, threadIds), visiblePostsCondition(actor)))
         .all()
         .map((row) => row.id);
-      expect(bySql.sort((a, b) => a - b), name).toEqual(byRule.sort((a, b) => a - b));
+      expect(
+        bySql.sort((a, b) => a - b),
+        name,
+      ).toEqual(byRule.sort((a, b) => a - b));
     }
   });
 
   it("agree with canSeeModeratedContent on each post's own state, as the thread page filters them", () => {
-    const rows = getDb().select({ id: posts.id, authorId: posts.authorId, moderationState: posts.moderationState }).from(posts).where(inArray(posts.threadId, threadIds)).all();
+    const rows = getDb()
+      .select({ id: posts.id, authorId: posts.authorId, moderationState: posts.moderationState })
+      .from(posts)
+      .where(inArray(posts.threadId, threadIds))
+      .all();
     for (const [name, actor] of everyone()) {
       const byRule = rows.filter((row) => canSeeModeratedContent(actor, row)).map((row) => row.id);
       const readerId = actor.kind === "user" ? actor.id : 0;
@@ -77,22 +101,47 @@ describe("canSeePost and visiblePostsCondition", () => {
         .where(and(inArray(posts.threadId, threadIds), visiblePostStatesConditionFor(readerKind(actor), readerId)))
         .all()
         .map((row) => row.id);
-      expect(bySql.sort((a, b) => a - b), name).toEqual(byRule.sort((a, b) => a - b));
+      expect(
+        bySql.sort((a, b) => a - b),
+        name,
+      ).toEqual(byRule.sort((a, b) => a - b));
     }
   });
 
   it("agree with canSeeThread on threads", () => {
-    const rows = getDb().select({ id: threads.id, authorId: threads.authorId, visibility: threads.visibility }).from(threads).where(inArray(threads.id, threadIds)).all();
+    const rows = getDb()
+      .select({ id: threads.id, authorId: threads.authorId, visibility: threads.visibility })
+      .from(threads)
+      .where(inArray(threads.id, threadIds))
+      .all();
     for (const [name, actor] of everyone()) {
       const byRule = rows.filter((row) => canSeeThread(actor, row)).map((row) => row.id);
-      const bySql = getDb().select({ id: threads.id }).from(threads).where(and(inArray(threads.id, threadIds), visibleThreadsCondition(actor))).all().map((row) => row.id);
-      expect(bySql.sort((a, b) => a - b), name).toEqual(byRule.sort((a, b) => a - b));
+      const bySql = getDb()
+        .select({ id: threads.id })
+        .from(threads)
+        .where(and(inArray(threads.id, threadIds), visibleThreadsCondition(actor)))
+        .all()
+        .map((row) => row.id);
+      expect(
+        bySql.sort((a, b) => a - b),
+        name,
+      ).toEqual(byRule.sort((a, b) => a - b));
     }
   });
 
   it("hides a visible answer in someone else's hidden thread, even from its author", () => {
-    const hiddenThread = getDb().select({ id: threads.id }).from(threads).where(and(inArray(threads.id, threadIds), eq(threads.visibility, "hidden"), eq(threads.authorId, other.id))).get()!;
-    const answer = getDb().select({ authorId: posts.authorId, moderationState: posts.moderationState }).from(posts).where(and(eq(posts.threadId, hiddenThread.id), eq(posts.authorId, reader.id), eq(posts.moderationState, "visible"))).get()!;
+    const hiddenThread = getDb()
+      .select({ id: threads.id })
+      .from(threads)
+      .where(and(inArray(threads.id, threadIds), eq(threads.visibility, "hidden"), eq(threads.authorId, other.id)))
+      .get()!;
+    const answer = getDb()
+      .select({ authorId: posts.authorId, moderationState: posts.moderationState })
+      .from(posts)
+      .where(
+        and(eq(posts.threadId, hiddenThread.id), eq(posts.authorId, reader.id), eq(posts.moderationState, "visible")),
+      )
+      .get()!;
     expect(canSeePost(reader, { post: answer, thread: { authorId: other.id, visibility: "hidden" } })).toBe(false);
     expect(canSeePost(staff, { post: answer, thread: { authorId: other.id, visibility: "hidden" } })).toBe(true);
   });

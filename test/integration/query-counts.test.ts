@@ -18,7 +18,10 @@ beforeAll(async () => {
 
 function threadWithAnswers(count: number) {
   const { threadId } = makeThread(asker);
-  const ids = Array.from({ length: count }, (_, i) => makeAnswer(helpers[i % helpers.length], threadId, `answer ${i}`).postId);
+  const ids = Array.from(
+    { length: count },
+    (_, i) => makeAnswer(helpers[i % helpers.length], threadId, `answer ${i}`).postId,
+  );
   ids.slice(0, 3).forEach((postId) => castVote(reader, postId, { value: "1" }));
   markSolution(asker, ids[0], "accepted");
   return threadId;

@@ -20,11 +20,15 @@ beforeAll(async () => {
 beforeEach(() => resetAllLimits());
 
 const search = (input: Record<string, unknown>) => searchSite(VISITOR, input);
-const titles = (input: Record<string, unknown>) => search(input).hits.map((hit) => hit.title.map((s) => s.text).join(""));
+const titles = (input: Record<string, unknown>) =>
+  search(input).hits.map((hit) => hit.title.map((s) => s.text).join(""));
 
 describe("search", () => {
   it("ranks a match in the title above the same word in a body", () => {
-    makeThread(asker, { title: "Thermostat schedule question here", body: "The heating ignores the pelican setting sometimes." });
+    makeThread(asker, {
+      title: "Thermostat schedule question here",
+      body: "The heating ignores the pelican setting sometimes.",
+    });
     makeThread(asker, { title: "Pelican mode does nothing at all", body: "Nothing else to say." });
     expect(titles({ q: "pelican" })).toEqual(["Pelican mode does nothing at all", "Thermostat schedule question here"]);
   });
@@ -90,14 +94,28 @@ describe("search", () => {
   });
 
   it("follows edits of the question", async () => {
-    const { threadId, questionPostId } = makeThread(asker, { title: "Original title about herons", body: "Body about herons." });
+    const { threadId, questionPostId } = makeThread(asker, {
+      title: "Original title about herons",
+      body: "Body about herons.",
+    });
     editPost(asker, questionPostId, { title: "Edited title about egrets", body: "Body about egrets." });
     expect(search({ q: "herons" }).hits.map((hit) => hit.id)).not.toContain(threadId);
     expect(search({ q: "egrets" }).hits.map((hit) => hit.id)).toEqual([threadId]);
   });
 
   it("answers hostile input with results or nothing, never an error, and refuses an overlong query", () => {
-    for (const q of ['"', "(((", "NEAR(a b)", "hub OR", "*", "-", "title:x", "😀", "'; DROP TABLE threads; --", "\u0000"]) {
+    for (const q of [
+      '"',
+      "(((",
+      "NEAR(a b)",
+      "hub OR",
+      "*",
+      "-",
+      "title:x",
+      "😀",
+      "'; DROP TABLE threads; --",
+      "\u0000",
+    ]) {
       expect(() => search({ q })).not.toThrow();
     }
     expect(search({ q: "x".repeat(201) }).error).toBe("Keep your search under 200 characters.");

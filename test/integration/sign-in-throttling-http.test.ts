@@ -39,8 +39,13 @@ describe("sign-in throttling", () => {
   it("lets a neighbour behind the same address in after forty failures from it across other accounts", async () => {
     // Ten accounts (and addresses with none) four times each: under the pair limit, over the address's.
     const others = await Promise.all(Array.from({ length: 8 }, () => makeUser("member")));
-    const emails = [...others.map((other) => `${other.username}@example.test`), "nobody-1@example.test", "nobody-2@example.test"];
-    for (let i = 0; i < 40; i++) expect((await attempt(emails[i % 10], `wrong guess ${i}`, "198.51.100.3")).status).toBe(400);
+    const emails = [
+      ...others.map((other) => `${other.username}@example.test`),
+      "nobody-1@example.test",
+      "nobody-2@example.test",
+    ];
+    for (let i = 0; i < 40; i++)
+      expect((await attempt(emails[i % 10], `wrong guess ${i}`, "198.51.100.3")).status).toBe(400);
     const neighbour = await makeUser("customer");
     const response = await attempt(`${neighbour.username}@example.test`, TEST_PASSWORD, "198.51.100.3");
     expect(response.status).toBe(302);
@@ -51,7 +56,8 @@ describe("sign-in throttling", () => {
     const owner = await makeUser("member");
     const email = `${owner.username}@example.test`;
     // Five guesses, each from another address of one /64 (any subscriber can pick from 2^64 of them).
-    for (let i = 1; i <= 5; i++) expect((await attempt(email, `wrong guess ${i}`, `2001:db8:7:1::${i.toString(16)}`)).status).toBe(400);
+    for (let i = 1; i <= 5; i++)
+      expect((await attempt(email, `wrong guess ${i}`, `2001:db8:7:1::${i.toString(16)}`)).status).toBe(400);
     expect((await attempt(email, "wrong guess 6", "2001:0db8:0007:0001:ffff:0:0:9")).status).toBe(429);
     // The owner on another network gets in.
     const response = await attempt(email, TEST_PASSWORD, "2001:db8:8::1");

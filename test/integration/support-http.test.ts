@@ -15,13 +15,29 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   app = await startBuiltApp();
   client = httpClient(app.baseUrl);
-  Object.assign(cookies, await signInAccounts(client, { staff: "staff@example.com", casey: "customer@example.com", noor: "noor@example.com", member: "member@example.com", admin: "admin@example.com" }));
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      staff: "staff@example.com",
+      casey: "customer@example.com",
+      noor: "noor@example.com",
+      member: "member@example.com",
+      admin: "admin@example.com",
+    }),
+  );
   openDueFollowUps(new Date());
 });
 afterAll(() => app.close());
 
-const userId = (username: string) => getDb().select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;
-const followUpOf = (username: string) => getDb().select().from(followUps).where(eq(followUps.customerId, userId(username))).limit(1).get()!;
+const userId = (username: string) =>
+  getDb().select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;
+const followUpOf = (username: string) =>
+  getDb()
+    .select()
+    .from(followUps)
+    .where(eq(followUps.customerId, userId(username)))
+    .limit(1)
+    .get()!;
 
 describe("follow-ups over HTTP", () => {
   it("shows the queue to staff only", async () => {
@@ -41,15 +57,31 @@ describe("follow-ups over HTTP", () => {
 
   it("keeps internal notes out of the customer's page, and validates input with a 400", async () => {
     const noors = followUpOf("noor");
-    const note = await client.post(`/support/${noors.id}`, { intent: "note", body: "Secret: offer a replacement hub." }, { cookie: cookies.staff });
+    const note = await client.post(
+      `/support/${noors.id}`,
+      { intent: "note", body: "Secret: offer a replacement hub." },
+      { cookie: cookies.staff },
+    );
     expect(note.status).toBe(303);
-    expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).text()).toContain("Secret: offer a replacement hub.");
+    expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).text()).toContain(
+      "Secret: offer a replacement hub.",
+    );
     expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).text()).not.toContain("Secret");
-    expect((await client.post(`/support/${noors.id}`, { intent: "note", body: "Sneaky" }, { cookie: cookies.noor })).status).toBe(403);
+    expect(
+      (await client.post(`/support/${noors.id}`, { intent: "note", body: "Sneaky" }, { cookie: cookies.noor })).status,
+    ).toBe(403);
     const empty = await client.post(`/support/${noors.id}`, { intent: "reply", body: "  " }, { cookie: cookies.staff });
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("Write something first.");
-    expect((await client.post(`/support/${noors.id}`, { intent: "priority", priority: "sky-high" }, { cookie: cookies.staff })).status).toBe(400);
+    expect(
+      (
+        await client.post(
+          `/support/${noors.id}`,
+          { intent: "priority", priority: "sky-high" },
+          { cookie: cookies.staff },
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it("shows the customer's unread notifications on the bell", async () => {
@@ -72,7 +104,11 @@ describe("follow-ups over HTTP", () => {
       body: "List-Unsubscribe=One-Click",
     });
     expect(response.status).toBe(200);
-    const optOut = getDb().select().from(emailOptOuts).where(and(eq(emailOptOuts.userId, userId("noor")), eq(emailOptOuts.kind, "follow-up-reply"))).get();
+    const optOut = getDb()
+      .select()
+      .from(emailOptOuts)
+      .where(and(eq(emailOptOuts.userId, userId("noor")), eq(emailOptOuts.kind, "follow-up-reply")))
+      .get();
     expect(optOut).toBeDefined();
     // The page's own button comes back to the page, which says it is done.
     const button = await client.post(path, {});
@@ -80,21 +116,41 @@ describe("follow-ups over HTTP", () => {
     const done = await (await client.get(button.headers.get("location")!)).text();
     expect(done).toContain("Done: no more emails");
     // Other writes from another origin are still refused.
-    const crossSite = await fetch(`${app.baseUrl}/notifications`, { method: "POST", redirect: "manual", headers: { origin: "https://mail.example.com", cookie: cookies.noor } });
+    const crossSite = await fetch(`${app.baseUrl}/notifications`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: "https://mail.example.com", cookie: cookies.noor },
+    });
     expect(crossSite.status).toBe(403);
   });
 
   it("lets admins, and only admins, set a category's targets, with clear messages for bad numbers", async () => {
     expect((await client.get("/support/targets", { cookie: cookies.staff })).status).toBe(403);
-    const saved = await client.post("/support/targets", { category: "billing", firstResponseHours: "4", resolutionHours: "48" }, { cookie: cookies.admin });
+    const saved = await client.post(
+      "/support/targets",
+      { category: "billing", firstResponseHours: "4", resolutionHours: "48" },
+      { cookie: cookies.admin },
+    );
     expect(saved.status).toBe(303);
     expect(await (await client.get("/support/targets", { cookie: cookies.admin })).text()).toMatch(/value="4"/);
-    const bad = await client.post("/support/targets", { category: "billing", firstResponseHours: "0", resolutionHours: "lots" }, { cookie: cookies.admin });
+    const bad = await client.post(
+      "/support/targets",
+      { category: "billing", firstResponseHours: "0", resolutionHours: "lots" },
+      { cookie: cookies.admin },
+    );
     expect(bad.status).toBe(400);
     const text = await bad.text();
     expect(text).toContain("At least 1 hour.");
     expect(text).toContain("Give a number of hours.");
-    expect((await client.post("/support/targets", { category: "billing", firstResponseHours: "4", resolutionHours: "48" }, { cookie: cookies.staff })).status).toBe(403);
+    expect(
+      (
+        await client.post(
+          "/support/targets",
+          { category: "billing", firstResponseHours: "4", resolutionHours: "48" },
+          { cookie: cookies.staff },
+        )
+      ).status,
+    ).toBe(403);
   });
 
   it("lets the asker ask for help from the thread and staff escalate; members cannot", async () => {

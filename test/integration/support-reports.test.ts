@@ -75,7 +75,12 @@ describe("support reports", () => {
       satisfactionAverage: 3,
       surveyResponseRate: 1,
     });
-    expect(report.total).toMatchObject({ opened: 4, resolved: 3, medianFirstResponseMs: 2 * HOUR, satisfactionAverage: 4 });
+    expect(report.total).toMatchObject({
+      opened: 4,
+      resolved: 3,
+      medianFirstResponseMs: 2 * HOUR,
+      satisfactionAverage: 4,
+    });
     expect(report.total.withinTargetShare).toBeCloseTo(2 / 3);
     expect(report.byCategory.find((category) => category.slug === "general")).toMatchObject({ opened: 4, resolved: 3 });
     expect(report.hotTags).toEqual(expect.arrayContaining([{ tag: "wifi", unresolved: 4 }]));
@@ -83,7 +88,9 @@ describe("support reports", () => {
 
   it("exports the same figures as CSV", () => {
     const lines = supportReportCsv(staff, { weeks: "2" }).trim().split("\n");
-    expect(lines[0]).toBe("week_start,category,opened,resolved,median_first_response_hours,median_resolution_hours,within_target_percent,satisfaction_average,survey_response_percent");
+    expect(lines[0]).toBe(
+      "week_start,category,opened,resolved,median_first_response_hours,median_resolution_hours,within_target_percent,satisfaction_average,survey_response_percent",
+    );
     expect(lines).toContain("2026-11-02,all,3,2,15.0,36.0,50,5.00,50");
     expect(lines).toContain("2026-11-09,all,1,1,1.0,4.0,100,3.00,100");
   });

@@ -50,7 +50,8 @@ beforeEach(() => {
 });
 afterEach(() => setClock(null));
 
-const followUpsOf = (threadId: number) => getDb().select().from(followUps).where(eq(followUps.threadId, threadId)).all();
+const followUpsOf = (threadId: number) =>
+  getDb().select().from(followUps).where(eq(followUps.threadId, threadId)).all();
 
 /** A thread asked at START by `asker`. */
 function askedAtStart(asker: Member, overrides: Parameters<typeof makeThread>[1] = {}) {
@@ -66,7 +67,12 @@ describe("opening follow-ups when the target passes", () => {
     expect(openDueFollowUps(at(24))).toBeGreaterThanOrEqual(1);
     expect(openDueFollowUps(at(25))).toBe(0);
     const [followUp] = followUpsOf(threadId);
-    expect(followUp).toMatchObject({ status: "new", origin: "target", customerId: customer.id, firstRespondedAt: null });
+    expect(followUp).toMatchObject({
+      status: "new",
+      origin: "target",
+      customerId: customer.id,
+      firstRespondedAt: null,
+    });
     expect(followUp.firstResponseDueAt).toEqual(at(48));
     expect(followUp.resolutionDueAt).toEqual(at(24 + 72));
   });
@@ -86,7 +92,9 @@ describe("opening follow-ups when the target passes", () => {
   });
 
   it("uses the category's own target when an admin set one", () => {
-    expect(() => setCategoryTargets(staff, { category: "billing", firstResponseHours: "2", resolutionHours: "24" })).toThrow(ForbiddenError);
+    expect(() =>
+      setCategoryTargets(staff, { category: "billing", firstResponseHours: "2", resolutionHours: "24" }),
+    ).toThrow(ForbiddenError);
     setCategoryTargets(admin, { category: "billing", firstResponseHours: "2", resolutionHours: "24" });
     const threadId = askedAtStart(customer, { category: "billing", tags: "billing" });
     openDueFollowUps(at(2));
@@ -97,9 +105,13 @@ describe("opening follow-ups when the target passes", () => {
   it("opens each follow-up once when two job runners race in separate processes", async () => {
     const threadIds = [askedAtStart(customer), askedAtStart(customer), askedAtStart(customer)];
     const run = () =>
-      promisify(execFile)(path.resolve("node_modules/.bin/tsx"), ["db/jobs-run-once.ts", "--now", at(30).toISOString()], {
-        env: { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH },
-      });
+      promisify(execFile)(
+        path.resolve("node_modules/.bin/tsx"),
+        ["db/jobs-run-once.ts", "--now", at(30).toISOString()],
+        {
+          env: { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH },
+        },
+      );
     const outputs = await Promise.all([run(), run(), run()]);
     for (const threadId of threadIds) expect(followUpsOf(threadId)).toHaveLength(1);
     const opened = outputs.map(({ stdout }) => Number(/opened (\d+)/.exec(stdout)?.[1] ?? NaN));
@@ -144,9 +156,18 @@ describe("working a follow-up", () => {
 
     setClock(at(3));
     workOnFollowUp(staff, followUpId, { intent: "take" });
-    replyOnFollowUp(staff, followUpId, { body: "Which firmware does the hub show?", visibility: "private", then: "waiting" });
+    replyOnFollowUp(staff, followUpId, {
+      body: "Which firmware does the hub show?",
+      visibility: "private",
+      then: "waiting",
+    });
     const waiting = followUpsOf(threadId)[0];
-    expect(waiting).toMatchObject({ status: "waiting", assigneeId: staff.id, firstRespondedAt: at(3), pausedAt: at(3) });
+    expect(waiting).toMatchObject({
+      status: "waiting",
+      assigneeId: staff.id,
+      firstRespondedAt: at(3),
+      pausedAt: at(3),
+    });
     // The clock is stopped: time left is the same three hours later.
     expect(timeLeftMs(waiting, at(6))).toBe(timeLeftMs(waiting, at(3)));
     expect(timeLeftMs(waiting, at(3))).toBe(at(1 + 72).getTime() - at(3).getTime());
@@ -163,16 +184,24 @@ describe("working a follow-up", () => {
     const threadId = askedAtStart(customer);
     const { followUpId } = requestFollowUp(customer, threadId);
     addInternalNote(staff, followUpId, { body: "Customer has two hubs; check the serials." });
-    replyOnFollowUp(staff, followUpId, { body: "Please send your order number.", visibility: "private", then: "waiting" });
+    replyOnFollowUp(staff, followUpId, {
+      body: "Please send your order number.",
+      visibility: "private",
+      then: "waiting",
+    });
     expect(() => addInternalNote(customer, followUpId, { body: "sneaky" })).toThrow(ForbiddenError);
 
     const staffView = getFollowUpPage(staff, followUpId);
-    expect(staffView.notes?.map((note) => note.bodyHtml.trim())).toEqual(["<p>Customer has two hubs; check the serials.</p>"]);
+    expect(staffView.notes?.map((note) => note.bodyHtml.trim())).toEqual([
+      "<p>Customer has two hubs; check the serials.</p>",
+    ]);
     const customerView = getFollowUpPage(customer, followUpId);
     expect(customerView.notes).toBeNull();
     expect(customerView.history).toBeNull();
     expect(JSON.stringify(customerView)).not.toContain("two hubs");
-    expect(customerView.messages.map((message) => message.bodyHtml.trim())).toEqual(["<p>Please send your order number.</p>"]);
+    expect(customerView.messages.map((message) => message.bodyHtml.trim())).toEqual([
+      "<p>Please send your order number.</p>",
+    ]);
     expect(() => getFollowUpPage(otherCustomer, followUpId)).toThrow(NotFoundError);
     expect(() => getFollowUpPage(VISITOR, followUpId)).toThrow(NotFoundError);
   });
@@ -180,7 +209,11 @@ describe("working a follow-up", () => {
   it("posts a public reply into the thread as an answer", () => {
     const threadId = askedAtStart(customer);
     const { followUpId } = escalateThread(staff, threadId);
-    const { postId } = replyOnFollowUp(staff, followUpId, { body: "Use the cable setup.", visibility: "thread", then: "open" });
+    const { postId } = replyOnFollowUp(staff, followUpId, {
+      body: "Use the cable setup.",
+      visibility: "thread",
+      then: "open",
+    });
     const page = getFollowUpPage(staff, followUpId);
     expect(page.thread.answers.map((answer) => answer.id)).toContain(postId);
     expect(page.followUp).toMatchObject({ status: "open", firstRespondedAt: expect.any(Date) });
@@ -214,7 +247,9 @@ describe("working a follow-up", () => {
     expect(ours[0]).toMatchObject({ breached: true, target: "first response" });
     expect(ours[1]).toMatchObject({ breached: false });
     expect(() => listSupportQueue(customer, {})).toThrow(ForbiddenError);
-    expect(listMyFollowUps(otherCustomer).map((item) => item.threadId)).toEqual(expect.arrayContaining([earlier, later]));
+    expect(listMyFollowUps(otherCustomer).map((item) => item.threadId)).toEqual(
+      expect.arrayContaining([earlier, later]),
+    );
     expect(listMyFollowUps(customer).map((item) => item.threadId)).not.toContain(earlier);
   });
 });

@@ -32,7 +32,10 @@ describe("parseArticleFile", () => {
   });
 
   it("prefers a slug given in the frontmatter and accepts block-style tag lists", () => {
-    const result = parseArticleFile(article(`${GOOD.replace("tags: [offline, firmware]", "tags:\n  - offline\n  - wifi")}\nslug: hub-reset`), "file-name");
+    const result = parseArticleFile(
+      article(`${GOOD.replace("tags: [offline, firmware]", "tags:\n  - offline\n  - wifi")}\nslug: hub-reset`),
+      "file-name",
+    );
     expect(result.ok && result.article.slug).toBe("hub-reset");
     expect(result.ok && result.article.tags).toEqual(["offline", "wifi"]);
   });
@@ -40,11 +43,17 @@ describe("parseArticleFile", () => {
   it("reports a bad value on the line it is on", () => {
     const result = parseArticleFile(article(GOOD.replace("audience: customers", "audience: everyone")), "x");
     // Line 1 is the opening ---, so the fifth frontmatter line is line 6 of the file.
-    expect(result).toEqual({ ok: false, problems: [{ line: 6, message: "audience: one of public, customers, staff" }] });
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ line: 6, message: "audience: one of public, customers, staff" }],
+    });
   });
 
   it("reports a missing key at line 1, and an unknown key on its line", () => {
-    const result = parseArticleFile(article(GOOD.replace("summary: How to reset the hub without losing devices.\n", "") + "\ncolour: red"), "x");
+    const result = parseArticleFile(
+      article(GOOD.replace("summary: How to reset the hub without losing devices.\n", "") + "\ncolour: red"),
+      "x",
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toContainEqual({ line: 1, message: "summary: missing" });
@@ -64,8 +73,17 @@ describe("parseArticleFile", () => {
     expect(badDate).toEqual({ ok: false, problems: [{ line: 7, message: "updated: not a real date" }] });
     const badTag = parseArticleFile(article(GOOD.replace("[offline, firmware]", "[offline, 'two words']")), "x");
     expect(badTag.ok).toBe(false);
-    expect(parseArticleFile("# Just Markdown\n", "x")).toEqual({ ok: false, problems: [{ line: 1, message: "the file must start with a --- frontmatter block" }] });
-    expect(parseArticleFile("---\ntitle: x\n", "x")).toEqual({ ok: false, problems: [{ line: 1, message: "the frontmatter block is not closed with ---" }] });
-    expect(parseArticleFile(article(GOOD, "\n   \n"), "x")).toEqual({ ok: false, problems: [{ line: 1, message: "the article has no body" }] });
+    expect(parseArticleFile("# Just Markdown\n", "x")).toEqual({
+      ok: false,
+      problems: [{ line: 1, message: "the file must start with a --- frontmatter block" }],
+    });
+    expect(parseArticleFile("---\ntitle: x\n", "x")).toEqual({
+      ok: false,
+      problems: [{ line: 1, message: "the frontmatter block is not closed with ---" }],
+    });
+    expect(parseArticleFile(article(GOOD, "\n   \n"), "x")).toEqual({
+      ok: false,
+      problems: [{ line: 1, message: "the article has no body" }],
+    });
   });
 });

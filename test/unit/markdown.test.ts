@@ -2,7 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "~/lib/errors.server";
-import { MarkdownTooComplexError, MAX_MARKDOWN_NESTING, plainText, renderArticleMarkdown, renderMarkdown } from "~/lib/markdown.server";
+import {
+  MarkdownTooComplexError,
+  MAX_MARKDOWN_NESTING,
+  plainText,
+  renderArticleMarkdown,
+  renderMarkdown,
+} from "~/lib/markdown.server";
 import { MAX_BODY_LENGTH } from "~/models/community-rules";
 
 const hostile: [string, string][] = [
@@ -35,7 +41,9 @@ describe("renderMarkdown", () => {
   }
 
   it("keeps headings, lists, code blocks, tables and emphasis", () => {
-    const html = renderMarkdown("## Steps\n\n1. **Hold** reset\n2. Wait\n\n```sh\nnimbus --reset\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |");
+    const html = renderMarkdown(
+      "## Steps\n\n1. **Hold** reset\n2. Wait\n\n```sh\nnimbus --reset\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+    );
     expect(html).toContain("<h2>Steps</h2>");
     expect(html).toContain("<ol>");
     expect(html).toContain("<strong>Hold</strong>");
@@ -45,12 +53,16 @@ describe("renderMarkdown", () => {
   });
 
   it("marks user links nofollow ugc noopener", () => {
-    expect(renderMarkdown("[docs](https://example.com/docs)")).toContain('<a href="https://example.com/docs" rel="nofollow ugc noopener">docs</a>');
+    expect(renderMarkdown("[docs](https://example.com/docs)")).toContain(
+      '<a href="https://example.com/docs" rel="nofollow ugc noopener">docs</a>',
+    );
     expect(renderMarkdown('<a href="https://example.com" rel="opener">x</a>')).toContain('rel="nofollow ugc noopener"');
   });
 
   it("keeps images only when they load over http(s)", () => {
-    expect(renderMarkdown("![hub](https://example.com/hub.png)")).toContain('<img src="https://example.com/hub.png" alt="hub" />');
+    expect(renderMarkdown("![hub](https://example.com/hub.png)")).toContain(
+      '<img src="https://example.com/hub.png" alt="hub" />',
+    );
     expect(renderMarkdown("![hub](/local.png)")).not.toContain("<img");
     expect(renderMarkdown("![hub](//evil.example/x.png)")).not.toContain("<img");
     expect(renderMarkdown("![hub](ftp://example.com/x.png)")).not.toContain("<img");
@@ -65,7 +77,8 @@ describe("renderMarkdown", () => {
 // error, never a stack overflow (a 500) and never millions of cells or repeated addresses.
 const limit = MAX_BODY_LENGTH;
 const fill = (unit: string) => unit.repeat(Math.ceil(limit / unit.length)).slice(0, limit);
-const indentedList = (indent: string, levels: number) => Array.from({ length: levels }, (_, i) => `${indent.repeat(i)}- level ${i + 1}`).join("\n");
+const indentedList = (indent: string, levels: number) =>
+  Array.from({ length: levels }, (_, i) => `${indent.repeat(i)}- level ${i + 1}`).join("\n");
 const bombs: [string, string, "renders" | "refused"][] = [
   ['">" x 32,000', fill(">"), "refused"],
   ['"> " x 16,000', fill("> "), "refused"],
@@ -87,17 +100,33 @@ const bombs: [string, string, "renders" | "refused"][] = [
   ['"- " x 16,000 (a thematic break)', fill("- "), "renders"],
   ['"a " x 16,000', fill("a "), "renders"],
   ["images nested in images 2,000 deep", `${"![".repeat(2000)}x${"](u)".repeat(2000)}`, "renders"],
-  ["quotes 20 deep that close one level a line, then a lazy line (marked re-lexes twice per level)", fill(`${Array.from({ length: 20 }, (_, i) => "> ".repeat(20 - i) + "x").join("\n")}\nlazy\n`), "refused"],
+  [
+    "quotes 20 deep that close one level a line, then a lazy line (marked re-lexes twice per level)",
+    fill(`${Array.from({ length: 20 }, (_, i) => "> ".repeat(20 - i) + "x").join("\n")}\nlazy\n`),
+    "refused",
+  ],
   ["quotes 20 deep on every line", fill(`${"> ".repeat(20)}some text\n`), "renders"],
   ["one quote of 6,400 quoted lines each followed by a lazy line", fill("\n'\n>="), "refused"],
-  ["a quote of 50 lines, every other one lazy", `${"> quoted line of a forwarded e-mail\nwrapped without its marker\n".repeat(25)}`, "renders"],
+  [
+    "a quote of 50 lines, every other one lazy",
+    `${"> quoted line of a forwarded e-mail\nwrapped without its marker\n".repeat(25)}`,
+    "renders",
+  ],
   ['"x* **" x 6,400 (openers that never close)', fill("x* **"), "refused"],
   ['"x*" x 16,000', fill("x*"), "renders"],
   ['"*1." x 10,666 (unclosed openers)', fill("*1."), "refused"],
   ['"!" x 32,000', fill("!"), "renders"],
   ['"_h" x 16,000', fill("_h"), "renders"],
-  ["a 4,000-column table over 8,000 one-character rows", `|${"a|".repeat(4000)}\n|${"-|".repeat(4000)}\n${"x\n".repeat(8000)}`.slice(0, limit), "refused"],
-  ["one 16,000-character reference address used 5,000 times", `[a]: https://example.com/${"a".repeat(16_000)}\n\n${"[a]".repeat(5000)}`.slice(0, limit), "refused"],
+  [
+    "a 4,000-column table over 8,000 one-character rows",
+    `|${"a|".repeat(4000)}\n|${"-|".repeat(4000)}\n${"x\n".repeat(8000)}`.slice(0, limit),
+    "refused",
+  ],
+  [
+    "one 16,000-character reference address used 5,000 times",
+    `[a]: https://example.com/${"a".repeat(16_000)}\n\n${"[a]".repeat(5000)}`.slice(0, limit),
+    "refused",
+  ],
 ];
 
 describe("renderMarkdown on hostile input", () => {
@@ -118,8 +147,12 @@ describe("renderMarkdown on hostile input", () => {
   }
 
   it("renders quotes and lists 20 levels deep and refuses the 21st, naming the line", () => {
-    expect(renderMarkdown(`${"> ".repeat(MAX_MARKDOWN_NESTING)}deep`).match(/<blockquote>/g)).toHaveLength(MAX_MARKDOWN_NESTING);
-    expect(renderMarkdown(`${"- ".repeat(MAX_MARKDOWN_NESTING - 1)}deep`).match(/<ul>/g)).toHaveLength(MAX_MARKDOWN_NESTING - 1);
+    expect(renderMarkdown(`${"> ".repeat(MAX_MARKDOWN_NESTING)}deep`).match(/<blockquote>/g)).toHaveLength(
+      MAX_MARKDOWN_NESTING,
+    );
+    expect(renderMarkdown(`${"- ".repeat(MAX_MARKDOWN_NESTING - 1)}deep`).match(/<ul>/g)).toHaveLength(
+      MAX_MARKDOWN_NESTING - 1,
+    );
     const refusal = (() => {
       try {
         renderMarkdown(`# Steps\n\nFirst this.\n\n${"> ".repeat(MAX_MARKDOWN_NESTING + 1)}deep\n\nThe end.`);
@@ -130,7 +163,9 @@ describe("renderMarkdown on hostile input", () => {
     expect(refusal).toBeInstanceOf(MarkdownTooComplexError);
     expect(refusal).toBeInstanceOf(ValidationError);
     expect((refusal as MarkdownTooComplexError).line).toBe(5);
-    expect((refusal as MarkdownTooComplexError).fieldErrors.body).toBe("Nested more than 20 levels deep: quotes and lists inside one another (line 5).");
+    expect((refusal as MarkdownTooComplexError).fieldErrors.body).toBe(
+      "Nested more than 20 levels deep: quotes and lists inside one another (line 5).",
+    );
   });
 
   it("renders emphasis 20 levels deep and refuses the 21st, naming the paragraph's line", () => {
@@ -149,7 +184,9 @@ describe("renderMarkdown on hostile input", () => {
 
   it("renders ordinary tables and reused reference links", () => {
     expect(renderMarkdown(`| a | b |\n|---|---|\n${"| 1 | 2 |\n".repeat(500)}`).match(/<td>/g)).toHaveLength(1000);
-    const reused = renderMarkdown(`[docs]: https://example.com/docs/${"x".repeat(100)}\n\n${"See [docs]. ".repeat(50)}`);
+    const reused = renderMarkdown(
+      `[docs]: https://example.com/docs/${"x".repeat(100)}\n\n${"See [docs]. ".repeat(50)}`,
+    );
     expect(reused.match(/<a /g)).toHaveLength(50);
   });
 });
@@ -157,7 +194,8 @@ describe("renderMarkdown on hostile input", () => {
 // Ordinary text as large as a post may be: each must render. Quotes with lazy lines (e-mail style
 // replies) were refused by the block-lexing budget when it counted chunks times lines.
 const words = "the hub blinks blue after the firmware update and the lock drops off the network every night".split(" ");
-const phrase = (length: number, seed: number) => Array.from({ length }, (_, k) => words[(seed * 7 + k * 3) % words.length]).join(" ");
+const phrase = (length: number, seed: number) =>
+  Array.from({ length }, (_, k) => words[(seed * 7 + k * 3) % words.length]).join(" ");
 /** Units made by `make(0)`, `make(1)`, … for as long as they fit in the body limit. */
 const upToLimit = (make: (i: number) => string) => {
   let text = "";
@@ -165,14 +203,22 @@ const upToLimit = (make: (i: number) => string) => {
   return text;
 };
 /** `head`, then `unit` repeated, then `tail`: the body limit's worth of text. */
-const framed = (head: string, unit: string, tail = "") => `${head}${fill(unit).slice(0, limit - head.length - tail.length)}${tail}`;
-const tenDeep = (i: number) => `${Array.from({ length: 10 }, (_, depth) => `${"  ".repeat(depth)}- ${phrase(6, i + depth)}`).join("\n")}\n\nSome text between the lists.\n\n`;
+const framed = (head: string, unit: string, tail = "") =>
+  `${head}${fill(unit).slice(0, limit - head.length - tail.length)}${tail}`;
+const tenDeep = (i: number) =>
+  `${Array.from({ length: 10 }, (_, depth) => `${"  ".repeat(depth)}- ${phrase(6, i + depth)}`).join("\n")}\n\nSome text between the lists.\n\n`;
 const ordinary: [string, string][] = [
   ["quote and reply lines alternating, one letter each", fill("> q\nr\n")],
   ["quote and reply lines alternating, one word each", fill("> quoted\nreply\n")],
   ["quote and reply lines alternating, 25 characters each", fill(`> ${"q".repeat(23)}\n${"r".repeat(25)}\n`)],
-  ["quote and reply lines alternating, 80 characters each", fill(`> ${phrase(14, 1).slice(0, 78)}\n${phrase(14, 2).slice(0, 80)}\n`)],
-  ["two quoted lines, then a reply, alternating", fill("> first quoted line\n> second quoted line\nmy reply to both\n")],
+  [
+    "quote and reply lines alternating, 80 characters each",
+    fill(`> ${phrase(14, 1).slice(0, 78)}\n${phrase(14, 2).slice(0, 80)}\n`),
+  ],
+  [
+    "two quoted lines, then a reply, alternating",
+    fill("> first quoted line\n> second quoted line\nmy reply to both\n"),
+  ],
   ["nested e-mail quotes with replies", fill(">> the original question\n> the first answer\nmy reply\n")],
   ["quoted list items with replies", fill("> - a step from the guide\nmy note on that step\n")],
   ["short quoted list items with short replies", fill("> - step one\nok\n")],
@@ -187,11 +233,20 @@ const ordinary: [string, string][] = [
   ["lists nested 10 deep with text", upToLimit(tenDeep)],
   ["a long table", framed("| a | b | c | d |\n|---|---|---|---|\n", "| 1 | two | three | 4 |\n")],
   ["a table of 50 columns", framed(`|${" col |".repeat(50)}\n|${"---|".repeat(50)}\n`, `|${" x |".repeat(50)}\n`)],
-  ["a table of one-character cells, as many as fit", framed(`|${"a|".repeat(16)}\n|${"-|".repeat(16)}\n`, `|${"1|".repeat(16)}\n`)],
-  ["a long fenced code block", framed("```js\n", "const x = await fetch('/api/items?page=1', { method: 'GET' }); // *not* _emphasis_\n", "\n```")],
+  [
+    "a table of one-character cells, as many as fit",
+    framed(`|${"a|".repeat(16)}\n|${"-|".repeat(16)}\n`, `|${"1|".repeat(16)}\n`),
+  ],
+  [
+    "a long fenced code block",
+    framed("```js\n", "const x = await fetch('/api/items?page=1', { method: 'GET' }); // *not* _emphasis_\n", "\n```"),
+  ],
   ["a long indented code block", fill("    $ nimbus --reset *now* [x] > out\n")],
   ["many links", fill('See [the docs](https://example.com/docs/setup#step-2 "Setup") and <https://example.com>. ')],
-  ["one reference link used many times", framed("[docs]: https://example.com/docs/a/long/path/to/the/setup/page\n\n", "See [docs] or [the guide][docs]. ")],
+  [
+    "one reference link used many times",
+    framed("[docs]: https://example.com/docs/a/long/path/to/the/setup/page\n\n", "See [docs] or [the guide][docs]. "),
+  ],
   ["many emphasis spans", fill("Some *emphasis*, **strong**, _under_ and ~~struck~~ text. ")],
   ["stray asterisks and underscores in one long paragraph", fill("Use 2 * 3 = 6 and *really* check a_b_c, ")],
   ["headings and paragraphs", fill(`## A heading\n\n${phrase(30, 1)}\n\n`)],
@@ -218,8 +273,15 @@ describe("renderMarkdown on ordinary large input", () => {
   const dump = path.resolve(process.cwd(), "../shared/data/se-bicycles-meta/PostHistory.xml");
   it.skipIf(!fs.existsSync(dump))("renders real posts, as many as fit in each body", () => {
     const xmlText = (text: string) =>
-      text.replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))).replace(/&(quot|lt|gt|apos|amp);/g, (_, name: string) => ({ quot: '"', lt: "<", gt: ">", apos: "'", amp: "&" })[name]!);
-    const sources = [...fs.readFileSync(dump, "utf8").matchAll(/<row [^>]*PostHistoryTypeId="2"[^>]*Text="([^"]*)"/g)].map((match) => xmlText(match[1]).replace(/\r\n?/g, "\n"));
+      text
+        .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+        .replace(
+          /&(quot|lt|gt|apos|amp);/g,
+          (_, name: string) => ({ quot: '"', lt: "<", gt: ">", apos: "'", amp: "&" })[name]!,
+        );
+    const sources = [
+      ...fs.readFileSync(dump, "utf8").matchAll(/<row [^>]*PostHistoryTypeId="2"[^>]*Text="([^"]*)"/g),
+    ].map((match) => xmlText(match[1]).replace(/\r\n?/g, "\n"));
     const bodies = [""];
     for (const source of sources) {
       if (bodies[bodies.length - 1].length + source.length + 2 > limit) bodies.push("");
@@ -235,7 +297,9 @@ describe("renderMarkdown on ordinary large input", () => {
 
 describe("plainText", () => {
   it("drops tags, decodes entities and keeps one space or one line break per run of white space", () => {
-    expect(plainText("<p>Hold <strong>reset</strong>\u2003\u2003&amp; wait</p>\n\n<ul><li>one</li>\n<li> two </li></ul>")).toBe("Hold reset & wait\none\ntwo");
+    expect(
+      plainText("<p>Hold <strong>reset</strong>\u2003\u2003&amp; wait</p>\n\n<ul><li>one</li>\n<li> two </li></ul>"),
+    ).toBe("Hold reset & wait\none\ntwo");
     expect(plainText("a &lt;&lt;&lt; b")).toBe("a <<< b");
   });
 });

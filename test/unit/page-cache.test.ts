@@ -1,12 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { cachedPage, invalidatePageCache, invalidateThreadPages, pageCacheGeneration, pageCacheSize, storePage } from "~/lib/page-cache.server";
+import {
+  cachedPage,
+  invalidatePageCache,
+  invalidateThreadPages,
+  pageCacheGeneration,
+  pageCacheSize,
+  storePage,
+} from "~/lib/page-cache.server";
 
 const page = (length: number, mark: string) => `<html nonce="n1">${mark}${"x".repeat(length)}</html>`;
 
 describe("the visitors' page cache", () => {
   it("holds a bounded amount of page text, dropping the oldest pages first, and never one huge page", () => {
     const headers = new Headers({ "content-type": "text/html" });
-    for (let i = 0; i < 40; i++) storePage(`/questions/${i}`, page(2_000_000, `page ${i}`), "n1", headers, pageCacheGeneration(), null);
+    for (let i = 0; i < 40; i++)
+      storePage(`/questions/${i}`, page(2_000_000, `page ${i}`), "n1", headers, pageCacheGeneration(), null);
     const { entries, length } = pageCacheSize();
     expect(length).toBeLessThanOrEqual(16 * 1024 * 1024);
     expect(entries).toBeGreaterThan(0);

@@ -18,67 +18,392 @@ const closedThreadOfMember = { authorId: 1, status: "closed" };
 
 // Each row: a predicate applied to one situation, and who may do it. Every exported `can*`
 // predicate must appear at least once, or the last test fails.
-const table: { predicate: keyof typeof permissions; situation: string; call: (actor: Actor) => boolean; allowed: ActorName[] }[] = [
-  { predicate: "canViewThread", situation: "any thread", call: (a) => permissions.canViewThread(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canAskQuestion", situation: "a new question", call: (a) => permissions.canAskQuestion(a), allowed: ["member", "customer", "staff", "admin"] },
-  { predicate: "canAnswerThread", situation: "an open thread", call: (a) => permissions.canAnswerThread(a, openThreadOfOther), allowed: ["member", "customer", "staff", "admin"] },
-  { predicate: "canAnswerThread", situation: "a closed thread", call: (a) => permissions.canAnswerThread(a, closedThreadOfMember), allowed: ["staff", "admin"] },
-  { predicate: "canVoteOnPost", situation: "someone else's post", call: (a) => permissions.canVoteOnPost(a, someoneElses), allowed: ["member", "customer", "staff", "admin"] },
-  { predicate: "canVoteOnPost", situation: "the member's own post", call: (a) => permissions.canVoteOnPost(a, membersOwn), allowed: ["customer", "staff", "admin"] },
-  { predicate: "canEditPost", situation: "someone else's post", call: (a) => permissions.canEditPost(a, someoneElses), allowed: ["staff", "admin"] },
-  { predicate: "canEditPost", situation: "the member's own post", call: (a) => permissions.canEditPost(a, membersOwn), allowed: ["member", "staff", "admin"] },
-  { predicate: "canSeeThread", situation: "a visible thread", call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "visible" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canSeeThread", situation: "the member's own held thread", call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "held" }), allowed: ["member", "staff", "admin"] },
-  { predicate: "canSeeThread", situation: "someone else's hidden thread", call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "hidden" }), allowed: ["staff", "admin"] },
-  { predicate: "canSeeThread", situation: "the member's own deleted thread", call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "deleted" }), allowed: ["staff", "admin"] },
-  { predicate: "canSeePost", situation: "a visible answer in a visible thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 99, visibility: "visible" } }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canSeePost", situation: "a visible answer in someone else's held thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 98, visibility: "held" } }), allowed: ["staff", "admin"] },
-  { predicate: "canSeePost", situation: "the member's own answer in someone else's hidden thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 1, moderationState: "visible" }, thread: { authorId: 99, visibility: "hidden" } }), allowed: ["staff", "admin"] },
-  { predicate: "canSeePost", situation: "someone else's answer in the member's own hidden thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "visible" }, thread: { authorId: 1, visibility: "hidden" } }), allowed: ["member", "staff", "admin"] },
-  { predicate: "canSeePost", situation: "someone else's hidden answer in a visible thread", call: (a) => permissions.canSeePost(a, { post: { authorId: 99, moderationState: "hidden" }, thread: { authorId: 99, visibility: "visible" } }), allowed: ["staff", "admin"] },
-  { predicate: "canRedactRevision", situation: "a past version of a post", call: (a) => permissions.canRedactRevision(a), allowed: ["staff", "admin"] },
-  { predicate: "canReadRedactedRevision", situation: "a redacted version of a post", call: (a) => permissions.canReadRedactedRevision(a), allowed: ["staff", "admin"] },
-  { predicate: "canAcceptAnswer", situation: "the member's own open thread", call: (a) => permissions.canAcceptAnswer(a, openThreadOfMember), allowed: ["member"] },
-  { predicate: "canAcceptAnswer", situation: "someone else's thread", call: (a) => permissions.canAcceptAnswer(a, openThreadOfOther), allowed: [] },
-  { predicate: "canAcceptAnswer", situation: "the member's own closed thread", call: (a) => permissions.canAcceptAnswer(a, closedThreadOfMember), allowed: [] },
-  { predicate: "canVerifyAnswer", situation: "any answer", call: (a) => permissions.canVerifyAnswer(a), allowed: ["staff", "admin"] },
-  { predicate: "canChangeOwnPassword", situation: "their own account", call: (a) => permissions.canChangeOwnPassword(a), allowed: ["member", "customer", "staff", "admin"] },
-  { predicate: "canConfirmEmailAddress", situation: "a confirmation link issued to their own account", call: (a) => permissions.canConfirmEmailAddress(a, { userId: a.kind === "user" ? a.id : 0 }), allowed: ["member", "customer", "staff", "admin"] },
-  { predicate: "canConfirmEmailAddress", situation: "a confirmation link issued to another account", call: (a) => permissions.canConfirmEmailAddress(a, { userId: 99 }), allowed: [] },
-  { predicate: "canChangeUserRole", situation: "another person's account", call: (a) => permissions.canChangeUserRole(a, { id: 99 }), allowed: ["admin"] },
-  { predicate: "canChangeUserRole", situation: "their own account", call: (a) => permissions.canChangeUserRole(a, { id: a.kind === "user" ? a.id : 0 }), allowed: [] },
-  { predicate: "canViewUserProfile", situation: "any profile", call: (a) => permissions.canViewUserProfile(a), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canReadArticle", situation: "a public article", call: (a) => permissions.canReadArticle(a, { audience: "public" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canReadArticle", situation: "a customer-only article", call: (a) => permissions.canReadArticle(a, { audience: "customers" }), allowed: ["customer", "staff", "admin"] },
-  { predicate: "canReadArticle", situation: "a staff-only article", call: (a) => permissions.canReadArticle(a, { audience: "staff" }), allowed: ["staff", "admin"] },
-  { predicate: "canSeeArticleTeaser", situation: "a customer-only article", call: (a) => permissions.canSeeArticleTeaser(a, { audience: "customers" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canSeeArticleTeaser", situation: "a staff-only article", call: (a) => permissions.canSeeArticleTeaser(a, { audience: "staff" }), allowed: ["staff", "admin"] },
-  { predicate: "canGiveArticleFeedback", situation: "a public article", call: (a) => permissions.canGiveArticleFeedback(a, { audience: "public" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canGiveArticleFeedback", situation: "a customer-only article", call: (a) => permissions.canGiveArticleFeedback(a, { audience: "customers" }), allowed: ["customer", "staff", "admin"] },
-  { predicate: "canViewArticleFeedback", situation: "any article", call: (a) => permissions.canViewArticleFeedback(a), allowed: ["staff", "admin"] },
-  { predicate: "canRequestFollowUp", situation: "their own thread", call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0 }), allowed: ["customer"] },
-  { predicate: "canRequestFollowUp", situation: "someone else's thread", call: (a) => permissions.canRequestFollowUp(a, someoneElses), allowed: [] },
-  { predicate: "canWorkFollowUps", situation: "the support queue", call: (a) => permissions.canWorkFollowUps(a), allowed: ["staff", "admin"] },
-  { predicate: "canViewFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
-  { predicate: "canViewFollowUp", situation: "another customer's follow-up", call: (a) => permissions.canViewFollowUp(a, { customerId: 99 }), allowed: ["staff", "admin"] },
-  { predicate: "canWriteOnFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canWriteOnFollowUp(a, { customerId: 2 }), allowed: ["customer", "staff", "admin"] },
-  { predicate: "canWriteOnFollowUp", situation: "another customer's follow-up", call: (a) => permissions.canWriteOnFollowUp(a, { customerId: 99 }), allowed: ["staff", "admin"] },
-  { predicate: "canRateFollowUp", situation: "the customer's own follow-up", call: (a) => permissions.canRateFollowUp(a, { customerId: 2 }), allowed: ["customer"] },
-  { predicate: "canSetResponseTargets", situation: "a category", call: (a) => permissions.canSetResponseTargets(a), allowed: ["admin"] },
-  { predicate: "canDraftArticleFromThread", situation: "a solved thread", call: (a) => permissions.canDraftArticleFromThread(a), allowed: ["staff", "admin"] },
-  { predicate: "canAnswerThread", situation: "a locked thread", call: (a) => permissions.canAnswerThread(a, { ...openThreadOfOther, lockedAt: new Date() }), allowed: ["staff", "admin"] },
-  { predicate: "canSeeModeratedContent", situation: "a visible post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "visible" }), allowed: ["visitor", "member", "customer", "staff", "admin"] },
-  { predicate: "canSeeModeratedContent", situation: "the member's own held post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "held" }), allowed: ["member", "staff", "admin"] },
-  { predicate: "canSeeModeratedContent", situation: "someone else's hidden post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "hidden" }), allowed: ["staff", "admin"] },
-  { predicate: "canSeeModeratedContent", situation: "the member's own deleted post", call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "deleted" }), allowed: ["staff", "admin"] },
-  { predicate: "canFlagPost", situation: "someone else's post", call: (a) => permissions.canFlagPost(a, someoneElses), allowed: ["member", "customer", "staff", "admin"] },
-  { predicate: "canFlagPost", situation: "the member's own post", call: (a) => permissions.canFlagPost(a, membersOwn), allowed: ["customer", "staff", "admin"] },
-  { predicate: "canModerate", situation: "the review queue", call: (a) => permissions.canModerate(a), allowed: ["staff", "admin"] },
-  { predicate: "canDisciplineUser", situation: "a member", call: (a) => permissions.canDisciplineUser(a, { id: 99, role: "member" }), allowed: ["staff", "admin"] },
-  { predicate: "canDisciplineUser", situation: "another member of staff", call: (a) => permissions.canDisciplineUser(a, { id: 98, role: "staff" }), allowed: ["admin"] },
-  { predicate: "canDisciplineUser", situation: "an admin", call: (a) => permissions.canDisciplineUser(a, { id: 97, role: "admin" }), allowed: [] },
-  { predicate: "canDisciplineUser", situation: "themselves", call: (a) => permissions.canDisciplineUser(a, { id: a.kind === "user" ? a.id : 0, role: "member" }), allowed: [] },
-  { predicate: "canManageModerationSettings", situation: "the site", call: (a) => permissions.canManageModerationSettings(a), allowed: ["admin"] },
+const table: {
+  predicate: keyof typeof permissions;
+  situation: string;
+  call: (actor: Actor) => boolean;
+  allowed: ActorName[];
+}[] = [
+  {
+    predicate: "canViewThread",
+    situation: "any thread",
+    call: (a) => permissions.canViewThread(a),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canAskQuestion",
+    situation: "a new question",
+    call: (a) => permissions.canAskQuestion(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canAnswerThread",
+    situation: "an open thread",
+    call: (a) => permissions.canAnswerThread(a, openThreadOfOther),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canAnswerThread",
+    situation: "a closed thread",
+    call: (a) => permissions.canAnswerThread(a, closedThreadOfMember),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canVoteOnPost",
+    situation: "someone else's post",
+    call: (a) => permissions.canVoteOnPost(a, someoneElses),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canVoteOnPost",
+    situation: "the member's own post",
+    call: (a) => permissions.canVoteOnPost(a, membersOwn),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canEditPost",
+    situation: "someone else's post",
+    call: (a) => permissions.canEditPost(a, someoneElses),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canEditPost",
+    situation: "the member's own post",
+    call: (a) => permissions.canEditPost(a, membersOwn),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeThread",
+    situation: "a visible thread",
+    call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "visible" }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeThread",
+    situation: "the member's own held thread",
+    call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "held" }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeThread",
+    situation: "someone else's hidden thread",
+    call: (a) => permissions.canSeeThread(a, { authorId: 99, visibility: "hidden" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeThread",
+    situation: "the member's own deleted thread",
+    call: (a) => permissions.canSeeThread(a, { authorId: 1, visibility: "deleted" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeePost",
+    situation: "a visible answer in a visible thread",
+    call: (a) =>
+      permissions.canSeePost(a, {
+        post: { authorId: 99, moderationState: "visible" },
+        thread: { authorId: 99, visibility: "visible" },
+      }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canSeePost",
+    situation: "a visible answer in someone else's held thread",
+    call: (a) =>
+      permissions.canSeePost(a, {
+        post: { authorId: 99, moderationState: "visible" },
+        thread: { authorId: 98, visibility: "held" },
+      }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeePost",
+    situation: "the member's own answer in someone else's hidden thread",
+    call: (a) =>
+      permissions.canSeePost(a, {
+        post: { authorId: 1, moderationState: "visible" },
+        thread: { authorId: 99, visibility: "hidden" },
+      }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeePost",
+    situation: "someone else's answer in the member's own hidden thread",
+    call: (a) =>
+      permissions.canSeePost(a, {
+        post: { authorId: 99, moderationState: "visible" },
+        thread: { authorId: 1, visibility: "hidden" },
+      }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeePost",
+    situation: "someone else's hidden answer in a visible thread",
+    call: (a) =>
+      permissions.canSeePost(a, {
+        post: { authorId: 99, moderationState: "hidden" },
+        thread: { authorId: 99, visibility: "visible" },
+      }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canRedactRevision",
+    situation: "a past version of a post",
+    call: (a) => permissions.canRedactRevision(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canReadRedactedRevision",
+    situation: "a redacted version of a post",
+    call: (a) => permissions.canReadRedactedRevision(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canAcceptAnswer",
+    situation: "the member's own open thread",
+    call: (a) => permissions.canAcceptAnswer(a, openThreadOfMember),
+    allowed: ["member"],
+  },
+  {
+    predicate: "canAcceptAnswer",
+    situation: "someone else's thread",
+    call: (a) => permissions.canAcceptAnswer(a, openThreadOfOther),
+    allowed: [],
+  },
+  {
+    predicate: "canAcceptAnswer",
+    situation: "the member's own closed thread",
+    call: (a) => permissions.canAcceptAnswer(a, closedThreadOfMember),
+    allowed: [],
+  },
+  {
+    predicate: "canVerifyAnswer",
+    situation: "any answer",
+    call: (a) => permissions.canVerifyAnswer(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canChangeOwnPassword",
+    situation: "their own account",
+    call: (a) => permissions.canChangeOwnPassword(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canConfirmEmailAddress",
+    situation: "a confirmation link issued to their own account",
+    call: (a) => permissions.canConfirmEmailAddress(a, { userId: a.kind === "user" ? a.id : 0 }),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canConfirmEmailAddress",
+    situation: "a confirmation link issued to another account",
+    call: (a) => permissions.canConfirmEmailAddress(a, { userId: 99 }),
+    allowed: [],
+  },
+  {
+    predicate: "canChangeUserRole",
+    situation: "another person's account",
+    call: (a) => permissions.canChangeUserRole(a, { id: 99 }),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canChangeUserRole",
+    situation: "their own account",
+    call: (a) => permissions.canChangeUserRole(a, { id: a.kind === "user" ? a.id : 0 }),
+    allowed: [],
+  },
+  {
+    predicate: "canViewUserProfile",
+    situation: "any profile",
+    call: (a) => permissions.canViewUserProfile(a),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canReadArticle",
+    situation: "a public article",
+    call: (a) => permissions.canReadArticle(a, { audience: "public" }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canReadArticle",
+    situation: "a customer-only article",
+    call: (a) => permissions.canReadArticle(a, { audience: "customers" }),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canReadArticle",
+    situation: "a staff-only article",
+    call: (a) => permissions.canReadArticle(a, { audience: "staff" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeArticleTeaser",
+    situation: "a customer-only article",
+    call: (a) => permissions.canSeeArticleTeaser(a, { audience: "customers" }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeArticleTeaser",
+    situation: "a staff-only article",
+    call: (a) => permissions.canSeeArticleTeaser(a, { audience: "staff" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canGiveArticleFeedback",
+    situation: "a public article",
+    call: (a) => permissions.canGiveArticleFeedback(a, { audience: "public" }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canGiveArticleFeedback",
+    situation: "a customer-only article",
+    call: (a) => permissions.canGiveArticleFeedback(a, { audience: "customers" }),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canViewArticleFeedback",
+    situation: "any article",
+    call: (a) => permissions.canViewArticleFeedback(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canRequestFollowUp",
+    situation: "their own thread",
+    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0 }),
+    allowed: ["customer"],
+  },
+  {
+    predicate: "canRequestFollowUp",
+    situation: "someone else's thread",
+    call: (a) => permissions.canRequestFollowUp(a, someoneElses),
+    allowed: [],
+  },
+  {
+    predicate: "canWorkFollowUps",
+    situation: "the support queue",
+    call: (a) => permissions.canWorkFollowUps(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canViewFollowUp",
+    situation: "the customer's own follow-up",
+    call: (a) => permissions.canViewFollowUp(a, { customerId: 2 }),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canViewFollowUp",
+    situation: "another customer's follow-up",
+    call: (a) => permissions.canViewFollowUp(a, { customerId: 99 }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canWriteOnFollowUp",
+    situation: "the customer's own follow-up",
+    call: (a) => permissions.canWriteOnFollowUp(a, { customerId: 2 }),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canWriteOnFollowUp",
+    situation: "another customer's follow-up",
+    call: (a) => permissions.canWriteOnFollowUp(a, { customerId: 99 }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canRateFollowUp",
+    situation: "the customer's own follow-up",
+    call: (a) => permissions.canRateFollowUp(a, { customerId: 2 }),
+    allowed: ["customer"],
+  },
+  {
+    predicate: "canSetResponseTargets",
+    situation: "a category",
+    call: (a) => permissions.canSetResponseTargets(a),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canDraftArticleFromThread",
+    situation: "a solved thread",
+    call: (a) => permissions.canDraftArticleFromThread(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canAnswerThread",
+    situation: "a locked thread",
+    call: (a) => permissions.canAnswerThread(a, { ...openThreadOfOther, lockedAt: new Date() }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "a visible post",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "visible" }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "the member's own held post",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "held" }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "someone else's hidden post",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "hidden" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "the member's own deleted post",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "deleted" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canFlagPost",
+    situation: "someone else's post",
+    call: (a) => permissions.canFlagPost(a, someoneElses),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canFlagPost",
+    situation: "the member's own post",
+    call: (a) => permissions.canFlagPost(a, membersOwn),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canModerate",
+    situation: "the review queue",
+    call: (a) => permissions.canModerate(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canDisciplineUser",
+    situation: "a member",
+    call: (a) => permissions.canDisciplineUser(a, { id: 99, role: "member" }),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canDisciplineUser",
+    situation: "another member of staff",
+    call: (a) => permissions.canDisciplineUser(a, { id: 98, role: "staff" }),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canDisciplineUser",
+    situation: "an admin",
+    call: (a) => permissions.canDisciplineUser(a, { id: 97, role: "admin" }),
+    allowed: [],
+  },
+  {
+    predicate: "canDisciplineUser",
+    situation: "themselves",
+    call: (a) => permissions.canDisciplineUser(a, { id: a.kind === "user" ? a.id : 0, role: "member" }),
+    allowed: [],
+  },
+  {
+    predicate: "canManageModerationSettings",
+    situation: "the site",
+    call: (a) => permissions.canManageModerationSettings(a),
+    allowed: ["admin"],
+  },
 ];
 
 describe("permissions", () => {
@@ -99,7 +424,11 @@ describe("permissions", () => {
 
   it("lets a suspended account read but not write, and a suspension that has ended stops counting", () => {
     const suspended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
-    const suspendedStaff: Actor = { ...staff, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
+    const suspendedStaff: Actor = {
+      ...staff,
+      kind: "user",
+      suspendedUntil: new Date(Date.now() + 86_400_000),
+    } as Actor;
     expect(permissions.canViewThread(suspended)).toBe(true);
     expect(permissions.canReadArticle(suspended, { audience: "public" })).toBe(true);
     expect(permissions.canAskQuestion(suspended)).toBe(false);
@@ -112,7 +441,11 @@ describe("permissions", () => {
     expect(permissions.canConfirmEmailAddress(suspended, { userId: 1 })).toBe(true);
     expect(permissions.canModerate(suspendedStaff)).toBe(false);
     expect(permissions.canRedactRevision(suspendedStaff)).toBe(false);
-    const suspendedCustomer: Actor = { ...customer, kind: "user", suspendedUntil: new Date(Date.now() + 86_400_000) } as Actor;
+    const suspendedCustomer: Actor = {
+      ...customer,
+      kind: "user",
+      suspendedUntil: new Date(Date.now() + 86_400_000),
+    } as Actor;
     expect(permissions.canViewFollowUp(suspendedCustomer, { customerId: 2 })).toBe(true);
     expect(permissions.canWriteOnFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
     expect(permissions.canRateFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { customerSeemsUpset, findLexiconPhrases, needsApologyReminder, phraseKey, type LexiconEntry } from "~/models/reply-coach";
+import {
+  customerSeemsUpset,
+  findLexiconPhrases,
+  needsApologyReminder,
+  phraseKey,
+  type LexiconEntry,
+} from "~/models/reply-coach";
 
 const lexicon: LexiconEntry[] = [
   { id: 1, phrase: "it's our policy", suggestion: "Give the reason." },
@@ -47,7 +53,9 @@ describe("lexicon matcher", () => {
 
   it("skips entries without words and escapes regular-expression characters", () => {
     expect(findLexiconPhrases("a (b) c", [{ id: 9, phrase: "?!", suggestion: "" }])).toEqual([]);
-    expect(findLexiconPhrases("price is $5 (plus tax)", [{ id: 9, phrase: "5 (plus", suggestion: "x" }]).map((m) => m.text)).toEqual(["5 (plus"]);
+    expect(
+      findLexiconPhrases("price is $5 (plus tax)", [{ id: 9, phrase: "5 (plus", suggestion: "x" }]).map((m) => m.text),
+    ).toEqual(["5 (plus"]);
   });
 
   it("keys phrases by their words", () => {

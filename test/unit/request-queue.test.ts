@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createRequestQueue, RequestAbandonedError, requestQueueLimitsFromEnv, runInRequestSlot, waitOutsideRequestSlot, type RequestQueue, type RequestSlot } from "~/lib/request-queue.server";
+import {
+  createRequestQueue,
+  RequestAbandonedError,
+  requestQueueLimitsFromEnv,
+  runInRequestSlot,
+  waitOutsideRequestSlot,
+  type RequestQueue,
+  type RequestSlot,
+} from "~/lib/request-queue.server";
 
 function recorder(queue: ReturnType<typeof createRequestQueue>) {
   const events: string[] = [];
@@ -20,7 +28,9 @@ describe("createRequestQueue", () => {
   afterEach(() => vi.useRealTimers());
 
   it("runs up to the concurrency, queues up to the limit in arrival order and sheds the rest at once", () => {
-    const { events, enter, release } = recorder(createRequestQueue({ concurrency: 2, queueLimit: 2, maxWaitMs: 1_000 }));
+    const { events, enter, release } = recorder(
+      createRequestQueue({ concurrency: 2, queueLimit: 2, maxWaitMs: 1_000 }),
+    );
     for (const name of ["a", "b", "c", "d", "e"]) enter(name);
     expect(events).toEqual(["a runs", "b runs", "e shed"]);
     release("a");
@@ -31,7 +41,9 @@ describe("createRequestQueue", () => {
   });
 
   it("sheds at once a request whose turn would come after the wait limit, judging by how long slots are held", () => {
-    const { events, enter, release } = recorder(createRequestQueue({ concurrency: 1, queueLimit: 10, maxWaitMs: 1_000 }));
+    const { events, enter, release } = recorder(
+      createRequestQueue({ concurrency: 1, queueLimit: 10, maxWaitMs: 1_000 }),
+    );
     enter("a");
     vi.advanceTimersByTime(600);
     release("a"); // slots are held about 600 ms
@@ -122,7 +134,10 @@ describe("waitOutsideRequestSlot", () => {
     await request.done();
     expect(events).toEqual(["sign-in abandoned"]);
     expect(queue.stats()).toEqual({ running: 0, waiting: 0 });
-    queue.enter(() => events.push("page runs"), () => events.push("page shed"));
+    queue.enter(
+      () => events.push("page runs"),
+      () => events.push("page shed"),
+    );
     expect(events.at(-1)).toBe("page runs");
   });
 
@@ -131,11 +146,17 @@ describe("waitOutsideRequestSlot", () => {
     const events: string[] = [];
     const slowed = ["a", "b", "c"].map((name) => slowedRequest(queue, 5, events, name));
     const releases: Array<() => void> = [];
-    queue.enter((release) => releases.push(release), () => events.push("page shed"));
+    queue.enter(
+      (release) => releases.push(release),
+      () => events.push("page shed"),
+    );
     await new Promise((resolve) => setTimeout(resolve, 30));
     // The page took the one slot while they slept; the three wait for it, ahead of the queue.
     expect(queue.stats()).toEqual({ running: 1, waiting: 3 });
-    queue.enter(() => events.push("late page runs"), () => events.push("late page shed"));
+    queue.enter(
+      () => events.push("late page runs"),
+      () => events.push("late page shed"),
+    );
     releases[0]();
     await slowed[0].done();
     expect(events).toEqual(["a resumes"]);
@@ -152,7 +173,9 @@ describe("waitOutsideRequestSlot", () => {
 describe("requestQueueLimitsFromEnv", () => {
   it("has defaults, reads the three variables, and names a bad one", () => {
     expect(requestQueueLimitsFromEnv({})).toEqual({ concurrency: 4, queueLimit: 200, maxWaitMs: 2_000 });
-    expect(requestQueueLimitsFromEnv({ MAX_CONCURRENT_REQUESTS: "2", MAX_QUEUED_REQUESTS: "0", MAX_QUEUE_WAIT_MS: "50" })).toEqual({ concurrency: 2, queueLimit: 0, maxWaitMs: 50 });
+    expect(
+      requestQueueLimitsFromEnv({ MAX_CONCURRENT_REQUESTS: "2", MAX_QUEUED_REQUESTS: "0", MAX_QUEUE_WAIT_MS: "50" }),
+    ).toEqual({ concurrency: 2, queueLimit: 0, maxWaitMs: 50 });
     expect(() => requestQueueLimitsFromEnv({ MAX_CONCURRENT_REQUESTS: "0" })).toThrow("MAX_CONCURRENT_REQUESTS");
     expect(() => requestQueueLimitsFromEnv({ MAX_QUEUE_WAIT_MS: "soon" })).toThrow("MAX_QUEUE_WAIT_MS");
   });

@@ -5,14 +5,50 @@ import { parseSearchQuery, toMatchExpression, toSimilarityExpression } from "~/l
 // A real FTS5 table: every expression the parser produces must be valid FTS5 syntax.
 const db = new Database(":memory:");
 db.exec(`CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2')`);
-db.prepare("INSERT INTO docs (title, body) VALUES (?, ?)").run("Café Wi-Fi routers", "The hub drops offline near the router");
+db.prepare("INSERT INTO docs (title, body) VALUES (?, ?)").run(
+  "Café Wi-Fi routers",
+  "The hub drops offline near the router",
+);
 db.prepare("INSERT INTO docs (title, body) VALUES (?, ?)").run("Lights OR locks", "NEAR the door, AND the window");
-const matches = (expression: string | null) => (expression === null ? [] : db.prepare("SELECT title FROM docs WHERE docs MATCH ?").all(expression));
+const matches = (expression: string | null) =>
+  expression === null ? [] : db.prepare("SELECT title FROM docs WHERE docs MATCH ?").all(expression);
 
 const HOSTILE = [
-  '"', '""', '"unbalanced', "(", ")))", "((hub", "*", "hub*", "-", "--", "-hub", "NEAR", "NEAR(hub router, 2)", "OR", "AND", "NOT",
-  "hub OR", "OR hub", "hub AND NOT", "title:hub", "{title body}: hub", "^hub", "hub + router", "a'b", "'; DROP TABLE docs; --",
-  "\u0000", "\u202e", "😀", "你好 世界", "ŝŭŝ", "x".repeat(1000), " ".repeat(50), "\\", "%_", "col:\"x\"",
+  '"',
+  '""',
+  '"unbalanced',
+  "(",
+  ")))",
+  "((hub",
+  "*",
+  "hub*",
+  "-",
+  "--",
+  "-hub",
+  "NEAR",
+  "NEAR(hub router, 2)",
+  "OR",
+  "AND",
+  "NOT",
+  "hub OR",
+  "OR hub",
+  "hub AND NOT",
+  "title:hub",
+  "{title body}: hub",
+  "^hub",
+  "hub + router",
+  "a'b",
+  "'; DROP TABLE docs; --",
+  "\u0000",
+  "\u202e",
+  "😀",
+  "你好 世界",
+  "ŝŭŝ",
+  "x".repeat(1000),
+  " ".repeat(50),
+  "\\",
+  "%_",
+  'col:"x"',
 ];
 
 describe("search query parsing", () => {
@@ -29,7 +65,10 @@ describe("search query parsing", () => {
   });
 
   it("keeps quoted phrases together and leaves out -words", () => {
-    expect(parseSearchQuery('"drops offline" -router hub')).toEqual({ required: ["drops offline", "hub"], excluded: ["router"] });
+    expect(parseSearchQuery('"drops offline" -router hub')).toEqual({
+      required: ["drops offline", "hub"],
+      excluded: ["router"],
+    });
     expect(matches(toMatchExpression(parseSearchQuery('"drops offline"')))).toHaveLength(1);
     expect(matches(toMatchExpression(parseSearchQuery('"offline drops"')))).toHaveLength(0);
     expect(matches(toMatchExpression(parseSearchQuery("hub -router")))).toHaveLength(0);

@@ -9,8 +9,12 @@ describe("signInDelayMs", () => {
   });
 
   it("then doubles from one step with every failure, up to ten steps", () => {
-    expect([6, 7, 8, 9, 10, 11, 500].map((account) => signInDelayMs({ account, address: 1 }, 1000))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000, 10_000]);
-    expect([31, 32, 36, 1000].map((address) => signInDelayMs({ account: 1, address }, 1000))).toEqual([1000, 2000, 10_000, 10_000]);
+    expect([6, 7, 8, 9, 10, 11, 500].map((account) => signInDelayMs({ account, address: 1 }, 1000))).toEqual([
+      1000, 2000, 4000, 8000, 10_000, 10_000, 10_000,
+    ]);
+    expect([31, 32, 36, 1000].map((address) => signInDelayMs({ account: 1, address }, 1000))).toEqual([
+      1000, 2000, 10_000, 10_000,
+    ]);
   });
 
   it("takes the longer of the account's and the address's delays", () => {

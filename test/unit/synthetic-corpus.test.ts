@@ -8,7 +8,10 @@ const folders: string[] = [];
 function corpusFolder(sentences: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-corpus-"));
   folders.push(dir);
-  const text = Array.from({ length: sentences }, (_, i) => `Sentence number ${i} says something long enough to be kept.`).join(" ");
+  const text = Array.from(
+    { length: sentences },
+    (_, i) => `Sentence number ${i} says something long enough to be kept.`,
+  ).join(" ");
   fs.mkdirSync(path.join(dir, "guide"));
   fs.writeFileSync(path.join(dir, "guide", "page.md"), `---\ntitle: Page\n---\n${text}\n`);
   return dir;
@@ -40,6 +43,8 @@ describe("loadCorpus", () => {
   });
 
   it("looks for the shared documentation beside the checkout by default", () => {
-    expect(DEFAULT_CORPUS_DIR).toBe(path.resolve(import.meta.dirname, "../../../shared/data/kb-mastodon-docs/content-en"));
+    expect(DEFAULT_CORPUS_DIR).toBe(
+      path.resolve(import.meta.dirname, "../../../shared/data/kb-mastodon-docs/content-en"),
+    );
   });
 });
