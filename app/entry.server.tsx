@@ -3,16 +3,16 @@ import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
 import { isDatabaseBusy } from "~/lib/db.server";
-import { reportDatabaseBusy } from "~/lib/express-app.server";
+import { reportDatabaseBusy } from "~/server/express-app.server";
 import { log } from "~/lib/log.server";
 import { storePage } from "~/lib/page-cache.server";
 
 // The HTTP server (server.mjs) reaches these through the build, so it shares this bundle's modules.
-export { createExpressApp } from "~/lib/express-app.server";
-export { prepareDatabase } from "../db/prepare";
-export { flushThreadViews } from "~/models/thread.server";
-export { startBackgroundJobs } from "~/models/jobs.server";
-export { installProcessErrorHandlers } from "~/lib/process-errors.server";
+export { createExpressApp } from "~/server/express-app.server";
+export { prepareDatabase } from "~/server/prepare.server";
+export { flushThreadViews } from "~/models/community/thread-views.server";
+export { startBackgroundJobs } from "~/server/jobs.server";
+export { installProcessErrorHandlers } from "~/server/process-errors.server";
 
 // Loaders return no promises (nothing is deferred); one still pending after this is rejected.
 export const streamTimeout = 5_000;

@@ -16,10 +16,10 @@ import { usePlainLinkNavigation } from "~/components/link-navigation";
 import { useNonce } from "~/components/nonce";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
-import { MAX_QUERY_LENGTH } from "~/models/search-rules";
+import { MAX_QUERY_LENGTH } from "~/models/search/rules";
 import { isSuspended } from "~/lib/permissions.server";
-import { unreadNotificationCount } from "~/models/notification.server";
-import { pendingEmailConfirmation } from "~/models/email-confirmation.server";
+import { unreadNotificationCount } from "~/models/notifications/notifications.server";
+import { pendingEmailConfirmation } from "~/models/accounts/email-confirmation.server";
 import { ResendConfirmationForm } from "~/components/resend-confirmation-form";
 import stylesHref from "~/styles/app.css";
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { describeTimeLeft, PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
+import { describeTimeLeft, PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
 
 type Timed = {
   status: string;

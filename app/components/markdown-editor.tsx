@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import type { ReplyCoach } from "~/models/reply-coach";
+import type { ReplyCoach } from "~/models/support/reply-coach";
 import { ReplyCoachHints } from "./reply-coach";
 import { TextAreaField } from "./ui/field";
 

@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { MODERATION_STATE_LABELS, type PostDecision } from "~/models/moderation-rules";
+import { MODERATION_STATE_LABELS, type PostDecision } from "~/models/moderation/rules";
 import { SelectField, TextField } from "./ui/field";
 
 type ModerationState = keyof typeof MODERATION_STATE_LABELS;

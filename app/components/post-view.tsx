@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import type { MODERATION_STATE_LABELS } from "~/models/moderation-rules";
+import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
 import { RelativeTime } from "./relative-time";
 import { VoteControls, type Voting } from "./vote-controls";

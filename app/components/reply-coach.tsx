@@ -1,5 +1,5 @@
 import { useMemo, useState, type ComponentProps } from "react";
-import { findLexiconPhrases, needsApologyReminder, type ReplyCoach } from "~/models/reply-coach";
+import { findLexiconPhrases, needsApologyReminder, type ReplyCoach } from "~/models/support/reply-coach";
 import { TextAreaField } from "./ui/field";
 
 const CONTEXT_CHARS = 30;

@@ -1,5 +1,5 @@
 import type { SerializeFrom } from "@remix-run/node";
-import type { SearchHit, Segment } from "~/models/search-rules";
+import type { SearchHit, Segment } from "~/models/search/rules";
 import { TagList } from "./tag-list";
 
 /** Text with the words that matched marked; built from segments, so nothing is parsed as HTML. */

@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ThreadList } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
-import { popularTags } from "~/models/tag.server";
-import { listThreads } from "~/models/thread.server";
+import { popularTags } from "~/models/community/tags.server";
+import { listThreads } from "~/models/community/threads.server";
 
 export const meta: MetaFunction = () => [
   { title: SITE_NAME },

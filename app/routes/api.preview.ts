@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, notFound } from "~/lib/http.server";
-import { previewMarkdown } from "~/models/post.server";
+import { previewMarkdown } from "~/models/community/posts.server";
 
 export async function loader() {
   notFound();

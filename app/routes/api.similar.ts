@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loaderResult } from "~/lib/http.server";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 import { canViewThread, ensure } from "~/lib/permissions.server";
-import { findSimilar } from "~/models/search.server";
+import { findSimilar } from "~/models/search/search.server";
 
 // The ask page loads this into a fetcher, which Remix would load again after every preview.
 export const shouldRevalidate = keepDataAfterPreview;

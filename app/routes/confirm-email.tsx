@@ -11,7 +11,7 @@ import {
   pendingEmailConfirmation,
   readConfirmationLink,
   requestConfirmationEmail,
-} from "~/models/email-confirmation.server";
+} from "~/models/accounts/email-confirmation.server";
 
 export const headers = mergeRouteHeaders;
 

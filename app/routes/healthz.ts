@@ -1,4 +1,4 @@
-import { checkDatabaseHealth } from "~/lib/health.server";
+import { checkDatabaseHealth } from "~/server/health.server";
 
 export async function loader() {
   const health = checkDatabaseHealth();

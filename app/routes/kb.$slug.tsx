@@ -8,8 +8,8 @@ import { FormError, TextAreaField } from "~/components/ui/field";
 import { ensureBrowserId } from "~/lib/browser-id.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, loaderResult, notFound } from "~/lib/http.server";
-import { feedbackVoterKey, getArticlePage, recordArticleFeedback } from "~/models/kb.server";
-import { MAX_FEEDBACK_COMMENT } from "~/models/kb-rules";
+import { feedbackVoterKey, getArticlePage, recordArticleFeedback } from "~/models/kb/kb.server";
+import { MAX_FEEDBACK_COMMENT } from "~/models/kb/rules";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRODUCT_NAME } from "~/lib/site";
 

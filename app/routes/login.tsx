@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
-import { rotateSession } from "~/lib/auth.server";
+import { rotateSession } from "~/models/accounts/auth.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, redirectWithCookie, safeRedirectPath } from "~/lib/http.server";
-import { signIn } from "~/models/user.server";
+import { signIn } from "~/models/accounts/users.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 
 export const headers = mergeRouteHeaders;

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { cookieOptionsFor, endSessionFromCookie } from "~/lib/auth.server";
+import { cookieOptionsFor, endSessionFromCookie } from "~/models/accounts/auth.server";
 import { redirectWithCookie } from "~/lib/http.server";
 
 // Sign-out is POST only: a GET that changed state could be triggered by any link or image.

@@ -7,7 +7,12 @@ import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { addLexiconEntry, listLexicon, removeLexiconEntry, updateLexiconEntry } from "~/models/reply-lexicon.server";
+import {
+  addLexiconEntry,
+  listLexicon,
+  removeLexiconEntry,
+  updateLexiconEntry,
+} from "~/models/support/reply-lexicon.server";
 
 export const headers = mergeRouteHeaders;
 

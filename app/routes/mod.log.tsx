@@ -5,8 +5,8 @@ import { Pagination } from "~/components/pagination";
 import { SelectField, TextField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { listAuditLog } from "~/models/audit.server";
-import { AUDIT_ACTION_LABELS, AUDIT_SUBJECT_TYPES, auditLogQuerySchema } from "~/models/moderation-rules";
+import { listAuditLog } from "~/models/shared/audit.server";
+import { AUDIT_ACTION_LABELS, AUDIT_SUBJECT_TYPES, auditLogQuerySchema } from "~/models/moderation/rules";
 
 export const headers = mergeRouteHeaders;
 

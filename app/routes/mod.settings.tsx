@@ -6,13 +6,13 @@ import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { getModerationSettings, updateModerationSettings } from "~/models/moderation.server";
+import { getModerationSettings, updateModerationSettings } from "~/models/moderation/posts.server";
 import {
   addCustomerDomain,
   grantCustomerRole,
   listCustomerDomains,
   removeCustomerDomain,
-} from "~/models/user-moderation.server";
+} from "~/models/moderation/users.server";
 
 export const headers = mergeRouteHeaders;
 

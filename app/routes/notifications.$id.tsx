@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { idParam, loaderResult, safeRedirectPath } from "~/lib/http.server";
-import { openNotification } from "~/models/notification.server";
+import { openNotification } from "~/models/notifications/notifications.server";
 
 /** Opening a notification marks it read and goes where it points. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

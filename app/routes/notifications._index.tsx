@@ -4,7 +4,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
 import { loaderResult } from "~/lib/http.server";
 import { isSignedIn } from "~/lib/permissions.server";
-import { listNotifications, markAllNotificationsRead } from "~/models/notification.server";
+import { listNotifications, markAllNotificationsRead } from "~/models/notifications/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications" }];
 

@@ -6,7 +6,7 @@ import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
-import { editPost, getPostForEdit, previewMarkdown } from "~/models/post.server";
+import { editPost, getPostForEdit, previewMarkdown } from "~/models/community/posts.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 

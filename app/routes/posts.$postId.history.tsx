@@ -6,7 +6,7 @@ import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { getPostHistory, redactRevision } from "~/models/post.server";
+import { getPostHistory, redactRevision } from "~/models/community/posts.server";
 
 export const headers = mergeRouteHeaders;
 

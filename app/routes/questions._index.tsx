@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { ThreadList } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
-import { listCategories } from "~/models/tag.server";
-import { THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/community-rules";
-import { listThreads } from "~/models/thread.server";
+import { listCategories } from "~/models/community/tags.server";
+import { THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/community/rules";
+import { listThreads } from "~/models/community/threads.server";
 
 export const meta: MetaFunction = () => [{ title: "Questions" }];
 

@@ -5,8 +5,8 @@ import { formValues } from "~/lib/forms.server";
 import { loaderResult } from "~/lib/http.server";
 import { isSignedIn } from "~/lib/permissions.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { emailPreferences, saveEmailPreferences } from "~/models/notification.server";
-import { NOTIFICATION_KIND_LABELS } from "~/models/notification-rules";
+import { emailPreferences, saveEmailPreferences } from "~/models/notifications/notifications.server";
+import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
 
 export const headers = mergeRouteHeaders;
 

@@ -2,11 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
-import { cookieOptionsFor, startSession } from "~/lib/auth.server";
+import { cookieOptionsFor, startSession } from "~/models/accounts/auth.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult } from "~/lib/http.server";
 import { canChangeOwnPassword, type Member } from "~/lib/permissions.server";
-import { changePassword } from "~/models/user.server";
+import { changePassword } from "~/models/accounts/users.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 
 export const headers = mergeRouteHeaders;

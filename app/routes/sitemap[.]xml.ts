@@ -1,7 +1,7 @@
 import { VISITOR } from "~/lib/permissions.server";
 import { loaderResult } from "~/lib/http.server";
-import { listReadableArticles } from "~/models/kb.server";
-import { recentThreadPaths } from "~/models/thread.server";
+import { listReadableArticles } from "~/models/kb/kb.server";
+import { recentThreadPaths } from "~/models/community/threads.server";
 import { escapeXml } from "~/lib/xml.server";
 import { publicUrl } from "~/lib/env.server";
 

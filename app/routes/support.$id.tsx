@@ -9,8 +9,8 @@ import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
-import { replyCoachForThread } from "~/models/reply-lexicon.server";
+import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
+import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
 import {
   addInternalNote,
   getFollowUpPage,
@@ -18,7 +18,7 @@ import {
   reopenFollowUp,
   replyOnFollowUp,
   workOnFollowUp,
-} from "~/models/support.server";
+} from "~/models/support/support.server";
 
 export const headers = mergeRouteHeaders;
 

@@ -5,8 +5,8 @@ import { Pagination } from "~/components/pagination";
 import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
 import { canSetResponseTargets } from "~/lib/permissions.server";
-import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support-rules";
-import { listSupportQueue } from "~/models/support.server";
+import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
+import { listSupportQueue } from "~/models/support/support.server";
 
 export const meta: MetaFunction = () => [{ title: "Support queue" }];
 

@@ -3,7 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { GroupedBarChart } from "~/components/charts";
 import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
-import { supportReport, type ReportFigures } from "~/models/support-reports.server";
+import { supportReport, type ReportFigures } from "~/models/support/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Support reports" }, { name: "robots", content: "noindex" }];
 

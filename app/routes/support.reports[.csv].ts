@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loaderResult } from "~/lib/http.server";
-import { supportReportCsv } from "~/models/support-reports.server";
+import { supportReportCsv } from "~/models/support/reports.server";
 
 /** The support report as a CSV download (same filters as /support/reports). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -3,9 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { ThreadList } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
-import { getTag } from "~/models/tag.server";
-import { threadListQuerySchema } from "~/models/community-rules";
-import { listThreads } from "~/models/thread.server";
+import { getTag } from "~/models/community/tags.server";
+import { threadListQuerySchema } from "~/models/community/rules";
+import { listThreads } from "~/models/community/threads.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Questions tagged ${data.tag.name}` : "Tag" },

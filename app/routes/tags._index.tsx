@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loaderResult } from "~/lib/http.server";
-import { listTags } from "~/models/tag.server";
+import { listTags } from "~/models/community/tags.server";
 
 export const meta: MetaFunction = () => [{ title: "Tags" }];
 

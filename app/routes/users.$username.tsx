@@ -7,9 +7,9 @@ import { FormError, TextAreaField, TextField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { MODERATION_STATE_LABELS } from "~/models/moderation-rules";
-import { getUserProfile } from "~/models/user.server";
-import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/user-moderation.server";
+import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
+import { getUserProfile } from "~/models/accounts/users.server";
+import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
 
 export const headers = mergeRouteHeaders;
 

@@ -5,21 +5,21 @@
 import { setClock } from "~/lib/clock.server";
 import { writeTransaction } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { postAnswer } from "~/models/post.server";
+import { postAnswer } from "~/models/community/posts.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
-import { asEstablishedCommunity, flagPost } from "~/models/moderation.server";
-import { markSolution } from "~/models/solution.server";
-import { createCategory, createTag } from "~/models/tag.server";
+import { asEstablishedCommunity, flagPost } from "~/models/moderation/posts.server";
+import { markSolution } from "~/models/community/solutions.server";
+import { createCategory, createTag } from "~/models/community/tags.server";
 import {
   listSupportQueue,
   openDueFollowUps,
   rateFollowUp,
   replyOnFollowUp,
   workOnFollowUp,
-} from "~/models/support.server";
-import { askQuestion, listThreads } from "~/models/thread.server";
-import { createUserWithRole } from "~/models/user.server";
-import { castVote } from "~/models/vote.server";
+} from "~/models/support/support.server";
+import { askQuestion, listThreads } from "~/models/community/threads.server";
+import { createUserWithRole } from "~/models/accounts/users.server";
+import { castVote } from "~/models/community/votes.server";
 import { DEMO_PASSWORD, demoAccounts, demoCategories, demoTags, demoThreads } from "./demo-community";
 
 const HOUR = 3600_000;

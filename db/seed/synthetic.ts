@@ -9,19 +9,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { hashPassword } from "~/lib/auth.server";
+import { hashPassword } from "~/models/accounts/auth.server";
 import { setClock } from "~/lib/clock.server";
 import { writeTransaction } from "~/lib/db.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import type { Role } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { asEstablishedCommunity } from "~/models/moderation.server";
-import { postAnswer } from "~/models/post.server";
-import { markSolution } from "~/models/solution.server";
-import { listCategories, listTags } from "~/models/tag.server";
-import { askQuestion } from "~/models/thread.server";
-import { insertUsersWithHash } from "~/models/user.server";
-import { castVote } from "~/models/vote.server";
+import { asEstablishedCommunity } from "~/models/moderation/posts.server";
+import { postAnswer } from "~/models/community/posts.server";
+import { markSolution } from "~/models/community/solutions.server";
+import { listCategories, listTags } from "~/models/community/tags.server";
+import { askQuestion } from "~/models/community/threads.server";
+import { insertUsersWithHash } from "~/models/accounts/users.server";
+import { castVote } from "~/models/community/votes.server";
 import { demoThreads } from "./demo-community";
 
 export const SYNTHETIC_PASSWORD = "hearth-bench-2026";

@@ -133,7 +133,7 @@ function seedDatabase(threads: number, answers: number) {
   const started = Date.now();
   execFileSync(
     path.join(ROOT, "node_modules/.bin/tsx"),
-    ["db/seed.ts", "--threads", String(threads), "--answers", String(answers)],
+    ["app/cli/seed.ts", "--threads", String(threads), "--answers", String(answers)],
     {
       cwd: ROOT,
       env: { ...process.env, DATABASE_PATH: partial },
@@ -155,17 +155,17 @@ async function prepareFixtures(file: string) {
   const { closeDatabase } = await import("~/lib/db.server");
   closeDatabase();
   // A cached database may predate newer migrations (and the search index): bring it up to date first.
-  const { prepareDatabase } = await import("../../db/prepare");
+  const { prepareDatabase } = await import("../../app/server/prepare.server");
   await prepareDatabase({ seedWhenEmpty: false });
   // The load accounts below are brand new; they stand for established members, whose posts are not held.
-  const { setHeldPostCount } = await import("~/models/moderation.server");
+  const { setHeldPostCount } = await import("~/models/moderation/posts.server");
   setHeldPostCount(0);
-  const { startSession, hashPassword } = await import("~/lib/auth.server");
-  const { insertUsersWithHash } = await import("~/models/user.server");
-  const { askQuestion } = await import("~/models/thread.server");
-  const { postAnswer } = await import("~/models/post.server");
+  const { startSession, hashPassword } = await import("~/models/accounts/auth.server");
+  const { insertUsersWithHash } = await import("~/models/accounts/users.server");
+  const { askQuestion } = await import("~/models/community/threads.server");
+  const { postAnswer } = await import("~/models/community/posts.server");
   const { resetAllLimits } = await import("~/lib/rate-limit.server");
-  const { listCategories } = await import("~/models/tag.server");
+  const { listCategories } = await import("~/models/community/tags.server");
   const stamp = `${Date.now().toString(36)}`;
   const hash = await hashPassword(`bench-${stamp}`);
   const users = insertUsersWithHash(
@@ -195,7 +195,7 @@ async function prepareFixtures(file: string) {
       cookie: (await startSession(user.id, { secure: false })).split(";")[0],
     })),
   );
-  const { listThreads } = await import("~/models/thread.server");
+  const { listThreads } = await import("~/models/community/threads.server");
   const { VISITOR } = await import("~/lib/permissions.server");
   // Answers are posted across many other threads, so the measured 50-answer page stays at 50.
   const answerTargets = listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500)
@@ -507,7 +507,7 @@ async function timeJobsOnce(file: string) {
   fs.chmodSync(copy, 0o600); // as the server makes its own database files (it warns otherwise)
   const started = performance.now();
   try {
-    const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["db/jobs-run-once.ts"], {
+    const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/jobs-run-once.ts"], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_PATH: copy, MAIL_DIR: mailDir, NODE_ENV: "production" },
       encoding: "utf8",

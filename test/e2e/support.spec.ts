@@ -9,7 +9,7 @@ const E2E_MAIL = "test/.tmp/e2e-mail";
 /** Runs the background jobs once as if it were `hoursAhead` hours from now, on the e2e server's database. */
 function runJobsAt(hoursAhead: number) {
   const at = new Date(Date.now() + hoursAhead * 3600_000).toISOString();
-  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["db/jobs-run-once.ts", "--now", at], {
+  return execFileSync(path.resolve("node_modules/.bin/tsx"), ["app/cli/jobs-run-once.ts", "--now", at], {
     env: { ...process.env, DATABASE_PATH: E2E_DATABASE, MAIL_DIR: E2E_MAIL },
     encoding: "utf8",
   });

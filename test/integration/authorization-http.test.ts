@@ -22,13 +22,13 @@ import {
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { decideOnPost, setHeldPostCount } from "~/models/moderation.server";
-import { editPost } from "~/models/post.server";
-import { markSolution } from "~/models/solution.server";
-import { requestFollowUp, workOnFollowUp } from "~/models/support.server";
+import { decideOnPost, setHeldPostCount } from "~/models/moderation/posts.server";
+import { editPost } from "~/models/community/posts.server";
+import { markSolution } from "~/models/community/solutions.server";
+import { requestFollowUp, workOnFollowUp } from "~/models/support/support.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../fixtures/factories";
-import { listCategories } from "~/models/tag.server";
+import { listCategories } from "~/models/community/tags.server";
 import { httpClient, type Client } from "../fixtures/http-client";
 
 const ROLES = ["visitor", "member", "unconfirmed", "customer", "staff", "admin", "suspended"] as const;

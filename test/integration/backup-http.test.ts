@@ -3,8 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "../../db/prepare";
-import { startSession } from "~/lib/auth.server";
+import { prepareDatabase } from "../../app/server/prepare.server";
+import { startSession } from "~/models/accounts/auth.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { makeThread, makeUser } from "../fixtures/factories";
@@ -17,7 +17,7 @@ const backupDir = fs.mkdtempSync(path.join(path.dirname(TEMPLATE_DB), "backup-")
 afterAll(() => fs.rmSync(backupDir, { recursive: true, force: true }));
 
 function backup(target: string) {
-  return run("node_modules/.bin/tsx", ["db/backup.ts", target], { env: process.env }).then(
+  return run("node_modules/.bin/tsx", ["app/cli/backup.ts", target], { env: process.env }).then(
     ({ stdout }) => ({ code: 0, output: stdout }),
     (error: { code: number; stderr: string }) => ({ code: error.code, output: error.stderr }),
   );

@@ -5,11 +5,13 @@ import { getDb } from "~/lib/db.server";
 import { ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { editPost, getPostHistory, postAnswer } from "~/models/post.server";
-import { markSolution, unmarkSolution } from "~/models/solution.server";
-import { getTag } from "~/models/tag.server";
-import { askQuestion, getThreadPage, listThreads, slugify } from "~/models/thread.server";
-import { castVote } from "~/models/vote.server";
+import { editPost, getPostHistory, postAnswer } from "~/models/community/posts.server";
+import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
+import { getTag } from "~/models/community/tags.server";
+import { askQuestion, listThreads } from "~/models/community/threads.server";
+import { getThreadPage } from "~/models/community/thread-page.server";
+import { slugify } from "~/models/community/post-input";
+import { castVote } from "~/models/community/votes.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 let asker: Member;

@@ -1,8 +1,8 @@
 import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { flags, posts, threads, votes } from "../../db/schema";
-import { prepareDatabase } from "../../db/prepare";
-import { startSession } from "~/lib/auth.server";
+import { prepareDatabase } from "../../app/server/prepare.server";
+import { startSession } from "~/models/accounts/auth.server";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { LIMITS } from "~/lib/rate-limit.server";

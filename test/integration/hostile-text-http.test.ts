@@ -9,9 +9,9 @@ import { followUpNotes, followUps, posts, privateMessages, threads } from "../..
 import { getDb } from "~/lib/db.server";
 import { VISITOR } from "~/lib/permissions.server";
 import { LIMITS, resetAllLimits } from "~/lib/rate-limit.server";
-import { getArticlePage, syncKnowledgeBase } from "~/models/kb.server";
-import { searchSite } from "~/models/search.server";
-import { listCategories } from "~/models/tag.server";
+import { getArticlePage, syncKnowledgeBase } from "~/models/kb/kb.server";
+import { searchSite } from "~/models/search/search.server";
+import { listCategories } from "~/models/community/tags.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 

@@ -12,10 +12,10 @@ import {
   listReadableArticles,
   recordArticleFeedback,
   syncKnowledgeBase,
-} from "~/models/kb.server";
-import { parseArticleFile } from "~/lib/kb-frontmatter.server";
-import { markSolution } from "~/models/solution.server";
-import { findSimilar, searchSite } from "~/models/search.server";
+} from "~/models/kb/kb.server";
+import { parseArticleFile } from "~/models/kb/frontmatter.server";
+import { markSolution } from "~/models/community/solutions.server";
+import { findSimilar, searchSite } from "~/models/search/search.server";
 import { ensureVocabulary, makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 const file = (title: string, audience: string, body: string, extra = "") =>

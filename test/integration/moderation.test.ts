@@ -3,13 +3,13 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, flags, moderationSettings, posts, sessions, tags, threads, users } from "../../db/schema";
-import { startSession } from "~/lib/auth.server";
+import { startSession } from "~/models/accounts/auth.server";
 import { setClock } from "~/lib/clock.server";
 import { getDb, getSqlite } from "~/lib/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { listAuditLog } from "~/models/audit.server";
+import { listAuditLog } from "~/models/shared/audit.server";
 import {
   decideOnPost,
   flagPost,
@@ -17,22 +17,28 @@ import {
   listReviewQueue,
   setHeldPostCount,
   updateModerationSettings,
-} from "~/models/moderation.server";
-import { postAnswer } from "~/models/post.server";
-import { addLexiconEntry, listLexicon, replyCoachForThread, updateLexiconEntry } from "~/models/reply-lexicon.server";
-import { searchSite } from "~/models/search.server";
-import { escalateThread, setCategoryTargets, workOnFollowUp } from "~/models/support.server";
-import { castVote } from "~/models/vote.server";
-import { moderateThread } from "~/models/thread-moderation.server";
-import { askQuestion, getThreadPage, listThreads } from "~/models/thread.server";
+} from "~/models/moderation/posts.server";
+import { postAnswer } from "~/models/community/posts.server";
+import {
+  addLexiconEntry,
+  listLexicon,
+  replyCoachForThread,
+  updateLexiconEntry,
+} from "~/models/support/reply-lexicon.server";
+import { searchSite } from "~/models/search/search.server";
+import { escalateThread, setCategoryTargets, workOnFollowUp } from "~/models/support/support.server";
+import { castVote } from "~/models/community/votes.server";
+import { moderateThread } from "~/models/moderation/threads.server";
+import { askQuestion, listThreads } from "~/models/community/threads.server";
+import { getThreadPage } from "~/models/community/thread-page.server";
 import {
   addCustomerDomain,
   grantCustomerRole,
   suspendUser,
   unsuspendUser,
   warnUser,
-} from "~/models/user-moderation.server";
-import { signUp } from "~/models/user.server";
+} from "~/models/moderation/users.server";
+import { signUp } from "~/models/accounts/users.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 const listQuery = { filter: "all", sort: "newest", page: 1 } as const;

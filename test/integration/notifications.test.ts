@@ -15,8 +15,8 @@ import {
   unreadNotificationCount,
   unsubscribe,
   unsubscribeUrl,
-} from "~/models/notification.server";
-import { replyOnFollowUp, requestFollowUp, workOnFollowUp } from "~/models/support.server";
+} from "~/models/notifications/notifications.server";
+import { replyOnFollowUp, requestFollowUp, workOnFollowUp } from "~/models/support/support.server";
 import { makeThread, makeUser } from "../fixtures/factories";
 
 const DAY = 24 * 3600_000;

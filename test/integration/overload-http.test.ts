@@ -1,6 +1,6 @@
 import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "../../db/prepare";
+import { prepareDatabase } from "../../app/server/prepare.server";
 import { httpClient } from "../fixtures/http-client";
 import { startServerProcess, waitFor } from "../fixtures/server-process";
 

@@ -12,9 +12,9 @@ import { setClock } from "~/lib/clock.server";
 import { cachedPage, invalidatePageCache, pageCacheGeneration, storePage } from "~/lib/page-cache.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { runLeasedJobs } from "~/models/jobs.server";
-import { castVote } from "~/models/vote.server";
-import { flushThreadViews, recordThreadView } from "~/models/thread.server";
+import { runLeasedJobs } from "~/server/jobs.server";
+import { castVote } from "~/models/community/votes.server";
+import { flushThreadViews, recordThreadView } from "~/models/community/thread-views.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 const headers = new Headers({ "content-type": "text/html" });

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { countQueries } from "~/lib/db.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
-import { castVote } from "~/models/vote.server";
-import { markSolution } from "~/models/solution.server";
-import { getThreadPage, listThreads } from "~/models/thread.server";
+import { castVote } from "~/models/community/votes.server";
+import { markSolution } from "~/models/community/solutions.server";
+import { listThreads } from "~/models/community/threads.server";
+import { getThreadPage } from "~/models/community/thread-page.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 let asker: Member;

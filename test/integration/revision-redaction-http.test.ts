@@ -7,8 +7,8 @@ import { auditLog, postRevisions, posts, threads, users } from "../../db/schema"
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { editPost } from "~/models/post.server";
-import { listCategories } from "~/models/tag.server";
+import { editPost } from "~/models/community/posts.server";
+import { listCategories } from "~/models/community/tags.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../fixtures/factories";
 import { httpClient, type Client } from "../fixtures/http-client";

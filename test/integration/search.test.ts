@@ -1,10 +1,10 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { editPost } from "~/models/post.server";
-import { RESULTS_PER_PAGE } from "~/models/search-rules";
-import { ensureSearchIndex, findSimilar, searchSite } from "~/models/search.server";
-import { markSolution, unmarkSolution } from "~/models/solution.server";
+import { editPost } from "~/models/community/posts.server";
+import { RESULTS_PER_PAGE } from "~/models/search/rules";
+import { ensureSearchIndex, findSimilar, searchSite } from "~/models/search/search.server";
+import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { getSqlite } from "~/lib/db.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 

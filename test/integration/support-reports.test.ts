@@ -4,8 +4,8 @@ import { setClock } from "~/lib/clock.server";
 import { ForbiddenError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { supportReport, supportReportCsv, weekStart } from "~/models/support-reports.server";
-import { rateFollowUp, replyOnFollowUp, requestFollowUp, workOnFollowUp } from "~/models/support.server";
+import { supportReport, supportReportCsv, weekStart } from "~/models/support/reports.server";
+import { rateFollowUp, replyOnFollowUp, requestFollowUp, workOnFollowUp } from "~/models/support/support.server";
 import { makeThread, makeUser } from "../fixtures/factories";
 
 const HOUR = 3600_000;

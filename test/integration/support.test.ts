@@ -9,9 +9,9 @@ import { getDb } from "~/lib/db.server";
 import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { timeLeftMs } from "~/models/follow-up-state.server";
-import { runLeasedJobs, takeLease } from "~/models/jobs.server";
-import { markSolution } from "~/models/solution.server";
+import { timeLeftMs } from "~/models/shared/follow-up-state.server";
+import { runLeasedJobs, takeLease } from "~/server/jobs.server";
+import { markSolution } from "~/models/community/solutions.server";
 import {
   addInternalNote,
   escalateThread,
@@ -24,7 +24,7 @@ import {
   requestFollowUp,
   setCategoryTargets,
   workOnFollowUp,
-} from "~/models/support.server";
+} from "~/models/support/support.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 const HOUR = 3600_000;
@@ -107,7 +107,7 @@ describe("opening follow-ups when the target passes", () => {
     const run = () =>
       promisify(execFile)(
         path.resolve("node_modules/.bin/tsx"),
-        ["db/jobs-run-once.ts", "--now", at(30).toISOString()],
+        ["app/cli/jobs-run-once.ts", "--now", at(30).toISOString()],
         {
           env: { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH },
         },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseArticleFile } from "~/lib/kb-frontmatter.server";
+import { parseArticleFile } from "~/models/kb/frontmatter.server";
 
 const article = (frontmatter: string, body = "\n## Steps\n\nDo this.\n") => `---\n${frontmatter}\n---\n${body}`;
 const GOOD = [

@@ -9,7 +9,7 @@ import {
   renderArticleMarkdown,
   renderMarkdown,
 } from "~/lib/markdown.server";
-import { MAX_BODY_LENGTH } from "~/models/community-rules";
+import { MAX_BODY_LENGTH } from "~/models/community/rules";
 
 const hostile: [string, string][] = [
   ["a script tag", "<script>alert(1)</script>"],

@@ -5,7 +5,7 @@ import {
   needsApologyReminder,
   phraseKey,
   type LexiconEntry,
-} from "~/models/reply-coach";
+} from "~/models/support/reply-coach";
 
 const lexicon: LexiconEntry[] = [
   { id: 1, phrase: "it's our policy", suggestion: "Give the reason." },

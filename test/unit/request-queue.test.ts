@@ -7,7 +7,7 @@ import {
   waitOutsideRequestSlot,
   type RequestQueue,
   type RequestSlot,
-} from "~/lib/request-queue.server";
+} from "~/server/request-queue.server";
 
 function recorder(queue: ReturnType<typeof createRequestQueue>) {
   const events: string[] = [];

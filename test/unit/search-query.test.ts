@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { parseSearchQuery, toMatchExpression, toSimilarityExpression } from "~/lib/search-query.server";
+import { parseSearchQuery, toMatchExpression, toSimilarityExpression } from "~/models/search/fts-query.server";
 
 // A real FTS5 table: every expression the parser produces must be valid FTS5 syntax.
 const db = new Database(":memory:");

@@ -1,0 +1,304 @@
+/**
+ * Accounts: sign-up, sign-in, password changes and public profiles.
+ * A new account is a member with an unconfirmed address, and is sent a confirmation link.
+ * Sign-in answers the same way, and takes the same time, whether or not the email is known:
+ * an unknown email is checked against a dummy hash, and counts toward the same throttles.
+ */
+import { and, count, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import { posts, solutions, threads, users, type Role } from "../../../db/schema";
+import { endAllSessions, hashPassword, verifyPassword } from "~/models/accounts/auth.server";
+import { now } from "~/lib/clock.server";
+import { isCommonPassword } from "~/models/accounts/common-passwords.server";
+import { getDb, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
+import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import {
+  canChangeOwnPassword,
+  canChangeUserRole,
+  canDisciplineUser,
+  canViewUserProfile,
+  ensure,
+  ensureSignedIn,
+  isSignedIn,
+  isStaff,
+  visiblePostsCondition,
+  visibleThreadsCondition,
+  type Actor,
+} from "~/lib/permissions.server";
+import {
+  consume,
+  countAttempt,
+  LIMITS,
+  resetLimit,
+  retryAfter,
+  signInDelayMs,
+  uncountAttempt,
+} from "~/lib/rate-limit.server";
+import { waitOutsideRequestSlot } from "~/server/request-queue.server";
+import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address.")
+  .max(254, "That email address is too long.")
+  .pipe(z.email("Enter a valid email address, like name@example.com."));
+
+const newPassword = z
+  .string()
+  .min(8, "Use at least 8 characters.")
+  .max(128, "Use at most 128 characters.")
+  .refine((value) => !isCommonPassword(value), "That password is one of the most common ones. Choose another.");
+
+export const signUpSchema = z.object({
+  email,
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(3, "Use at least 3 characters.")
+    .max(30, "Use at most 30 characters.")
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, "Use letters, digits, '-' and '_' only, starting with a letter or digit."),
+  password: newPassword,
+});
+
+const signInSchema = z.object({
+  email,
+  password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
+});
+
+let dummyHash: Promise<string> | null = null;
+
+export async function signUp(input: unknown, { address }: { address: string }) {
+  const values = parseInput(signUpSchema, input);
+  consume(`signup:address:${address}`, LIMITS.signUpPerAddress);
+  if (values.password.toLowerCase().includes(values.username)) {
+    throw new ValidationError({ password: "Your password must not contain your username." });
+  }
+  const passwordHash = await hashPassword(values.password);
+  const db = getDb();
+  // Check and insert under one write lock, so two simultaneous sign-ups cannot both pass the check.
+  const created = writeTransaction(() => {
+    const taken = db
+      .select({ email: users.email, username: users.username })
+      .from(users)
+      .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`)
+      .all();
+    if (taken.some((row) => row.username === values.username)) {
+      throw new ValidationError({ username: "That username is taken. Try another." });
+    }
+    if (taken.length > 0) {
+      // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
+      throw new ValidationError({
+        email: "We could not create an account with this email. If it is yours, sign in instead.",
+      });
+    }
+    // A member until the address is confirmed, whatever its domain (see email-confirmation.server.ts).
+    const user = db
+      .insert(users)
+      .values({
+        email: values.email,
+        username: values.username,
+        passwordHash,
+        role: "member",
+        createdAt: now(),
+        emailConfirmedAt: null,
+      })
+      .returning({ id: users.id, email: users.email, username: users.username })
+      .get();
+    return { userId: user.id, confirmation: issueEmailConfirmation(user) };
+  });
+  sendConfirmationEmail(created.confirmation);
+  return { userId: created.userId };
+}
+
+/** Creates an account with a given role, for the seed script and test fixtures. */
+export async function createUserWithRole(values: { email: string; username: string; password: string; role: Role }) {
+  const passwordHash = await hashPassword(values.password);
+  return getDb()
+    .insert(users)
+    .values({
+      email: values.email.toLowerCase(),
+      username: values.username,
+      passwordHash,
+      role: values.role,
+      createdAt: now(),
+      emailConfirmedAt: now(),
+    })
+    .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
+    .get();
+}
+
+/**
+ * Throttled so that guessing is slow but nobody can lock someone else out (OWASP's advice): the only
+ * hard limit is per address and account pair; past a few failures per account or per address, every
+ * attempt (whatever its password) waits before its answer. Attempts are counted before the password
+ * is checked, so a burst of parallel guesses meets the limits too; a success clears the pair's and
+ * the account's counts and takes back its own attempt from the address's.
+ */
+export async function signIn(input: unknown, { address }: { address: string }) {
+  const values = parseInput(signInSchema, input);
+  const keys = {
+    pair: `signin:pair:${address}:${values.email}`,
+    account: `signin:account:${values.email}`,
+    address: `signin:address:${address}`,
+  };
+  // Rate-limit counters only.
+  const failures = writeUnseenByVisitors(() => {
+    const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
+    if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
+    countAttempt(keys.pair, LIMITS.signInPerPair);
+    return {
+      blockedFor: 0,
+      account: countAttempt(keys.account, LIMITS.signInPerAccount),
+      address: countAttempt(keys.address, LIMITS.signInPerAddress),
+    };
+  });
+  if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
+  const delay = signInDelayMs(failures);
+  // The wait gives its request slot back, so a flood of slowed sign-ins cannot queue out everyone else.
+  if (delay > 0) await waitOutsideRequestSlot(delay);
+
+  const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
+  dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
+  if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
+  writeUnseenByVisitors(() => {
+    resetLimit(keys.pair);
+    resetLimit(keys.account);
+    uncountAttempt(keys.address);
+  });
+  return { userId: user.id };
+}
+
+const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1, "Enter your current password.").max(1024),
+  newPassword,
+});
+
+/** Changes the actor's own password and ends every session they have, the current one included. */
+export async function changePassword(actor: Actor, input: unknown) {
+  ensure(canChangeOwnPassword(actor), "Sign in to change your password.");
+  ensureSignedIn(actor);
+  const values = parseInput(changePasswordSchema, input);
+  consume(`password:user:${actor.id}`, LIMITS.passwordChange);
+  const user = getDb().select().from(users).where(eq(users.id, actor.id)).get();
+  if (!user || !(await verifyPassword(user.passwordHash, values.currentPassword))) {
+    throw new ValidationError({ currentPassword: "That is not your current password." });
+  }
+  const passwordHash = await hashPassword(values.newPassword);
+  getDb().update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
+  await endAllSessions(actor.id);
+}
+
+const PROFILE_LIST_SIZE = 20;
+
+export function getUserProfile(actor: Actor, username: string) {
+  ensure(canViewUserProfile(actor));
+  const db = getDb();
+  const user = db
+    .select({
+      id: users.id,
+      username: users.username,
+      role: users.role,
+      createdAt: users.createdAt,
+      suspendedUntil: users.suspendedUntil,
+      suspensionReason: users.suspensionReason,
+    })
+    .from(users)
+    .where(eq(users.username, username.toLowerCase()))
+    .get();
+  if (!user) throw new NotFoundError("There is no member with that name.");
+  const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
+  // Counts and lists hold what the viewer may see, post and thread (`canSeePost`): held and hidden
+  // posts for their author and staff, as on thread pages. Deleted ones are not listed, even for
+  // staff. Every query below joins the post's thread.
+  const listedPosts = and(
+    eq(posts.authorId, user.id),
+    visiblePostsCondition(actor),
+    ne(posts.moderationState, "deleted"),
+    ne(threads.visibility, "deleted"),
+  );
+
+  const [postCounts, solutionCounts] = [
+    db
+      .select({ kind: posts.kind, total: count() })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(listedPosts)
+      .groupBy(posts.kind)
+      .all(),
+    db
+      .select({ kind: solutions.kind, total: count() })
+      .from(solutions)
+      .innerJoin(posts, eq(posts.id, solutions.postId))
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(listedPosts)
+      .groupBy(solutions.kind)
+      .all(),
+  ];
+  const totalOf = (rows: { kind: string; total: number }[], kind: string) =>
+    rows.find((row) => row.kind === kind)?.total ?? 0;
+
+  const questions = db
+    .select({
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      status: threads.status,
+      score: threads.score,
+      answerCount: threads.answerCount,
+      createdAt: threads.createdAt,
+      moderationState: threads.visibility,
+    })
+    .from(threads)
+    .where(and(eq(threads.authorId, user.id), visibleThreadsCondition(actor), ne(threads.visibility, "deleted")))
+    .orderBy(sql`${threads.createdAt} DESC`)
+    .limit(PROFILE_LIST_SIZE)
+    .all();
+  const answers = db
+    .select({
+      postId: posts.id,
+      score: posts.score,
+      createdAt: posts.createdAt,
+      threadId: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      status: threads.status,
+      moderationState: posts.moderationState,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .where(and(listedPosts, eq(posts.kind, "answer")))
+    .orderBy(sql`${posts.createdAt} DESC`)
+    .limit(PROFILE_LIST_SIZE)
+    .all();
+
+  const suspended = user.suspendedUntil !== null && user.suspendedUntil > now();
+  return {
+    user: { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt },
+    // The suspension is between the person and staff.
+    suspension: suspended && seesAll ? { until: user.suspendedUntil!, reason: user.suspensionReason } : null,
+    canChangeRole: canChangeUserRole(actor, user),
+    canDiscipline: canDisciplineUser(actor, user),
+    counts: {
+      questions: totalOf(postCounts, "question"),
+      answers: totalOf(postCounts, "answer"),
+      accepted: totalOf(solutionCounts, "accepted"),
+      verified: totalOf(solutionCounts, "verified"),
+    },
+    questions,
+    answers,
+  };
+}
+
+/** Inserts many accounts sharing one precomputed hash: for synthetic benchmark communities only. */
+export function insertUsersWithHash(rows: { email: string; username: string; role: Role }[], passwordHash: string) {
+  return getDb()
+    .insert(users)
+    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now() })))
+    .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
+    .all();
+}

@@ -1,0 +1,324 @@
+/**
+ * Posts: answering, editing (question or answer) and revision history.
+ * Every edit keeps the text it replaces in post_revisions, with who replaced it and when; Markdown
+ * is rendered once, when saved.
+ */
+import { and, desc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import { postRevisions, posts, solutions, threads, users } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { NotFoundError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import {
+  canAnswerThread,
+  canEditPost,
+  canReadRedactedRevision,
+  canRedactRevision,
+  canSeeThread,
+  ensure,
+  ensureSignedIn,
+  type Actor,
+} from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { MAX_BODY_LENGTH } from "./rules";
+import { recordReplyOnFollowUp } from "~/models/shared/follow-up-state.server";
+import { recordAudit } from "~/models/shared/audit.server";
+import { initialPostState, postLabel, queueHeldPost } from "~/models/moderation/posts.server";
+import { indexThread } from "~/models/search/search.server";
+import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
+import { bodySchema, slugify, titleSchema } from "./post-input";
+
+const answerSchema = z.object({ body: bodySchema });
+
+export function postAnswer(actor: Actor, threadId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const { body } = parseInput(answerSchema, input);
+  const bodyHtml = renderMarkdown(body);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    changed.thread(threadId);
+    const thread = db
+      .select({
+        authorId: threads.authorId,
+        status: threads.status,
+        lockedAt: threads.lockedAt,
+        visibility: threads.visibility,
+      })
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .get();
+    if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
+    ensure(
+      canAnswerThread(actor, thread),
+      thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.",
+    );
+    consume(`answer:user:${actor.id}`, LIMITS.answer);
+    const at = now();
+    const state = initialPostState(actor);
+    const answer = db
+      .insert(posts)
+      .values({
+        threadId,
+        authorId: actor.id,
+        kind: "answer",
+        bodyMarkdown: body,
+        bodyHtml,
+        createdAt: at,
+        moderationState: state,
+      })
+      .returning({ id: posts.id })
+      .get();
+    if (state === "held") {
+      // Counted, and the thread marked active, when a moderator approves it.
+      queueHeldPost({ id: answer.id, threadId, authorId: actor.id, bodyHtml }, at);
+      return { postId: answer.id, held: true };
+    }
+    db.update(threads)
+      .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
+      .where(eq(threads.id, threadId))
+      .run();
+    refreshThreadStatus(threadId);
+    recordReplyOnFollowUp(threadId, actor, at);
+    return { postId: answer.id, held: false };
+  });
+}
+
+/** The post with what an editor needs: its Markdown, and the title when it is a question. */
+export function getPostForEdit(actor: Actor, postId: number) {
+  const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = findPostInThread(actor, postId);
+  const post = { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
+  ensure(canEditPost(actor, post), "You can only edit your own posts.");
+  return post;
+}
+
+const editAnswerSchema = z.object({ body: bodySchema });
+const editQuestionSchema = z.object({ body: bodySchema, title: titleSchema });
+
+export function editPost(actor: Actor, postId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const { kind } = getPostForEdit(actor, postId);
+  const values: { body: string; title?: string } = parseInput(
+    kind === "question" ? editQuestionSchema : editAnswerSchema,
+    input,
+  );
+  const newTitle = values.title;
+  const bodyHtml = renderMarkdown(values.body);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
+    const post = getPostForEdit(actor, postId);
+    changed.thread(post.threadId);
+    consume(`edit:user:${actor.id}`, LIMITS.edit);
+    const current = db.select().from(posts).where(eq(posts.id, postId)).get();
+    if (!current) throw new NotFoundError("That post does not exist.");
+    const unchanged = current.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
+    if (unchanged) return { threadId: post.threadId, slug: post.slug, changed: false };
+    const at = now();
+    const revision = db
+      .insert(postRevisions)
+      .values({
+        postId,
+        previousTitle: post.kind === "question" ? post.title : null,
+        previousBodyMarkdown: current.bodyMarkdown,
+        previousAuthoredAt: current.editedAt ?? current.createdAt,
+        editorId: actor.id,
+        editedAt: at,
+      })
+      .returning({ id: postRevisions.id })
+      .get();
+    db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId)).run();
+    const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
+    // The slug follows the title (old addresses redirect to the new one), so text edited out of a
+    // title does not live on in the thread's address.
+    if (newTitle !== undefined) Object.assign(threadChanges, { title: newTitle, slug: slugify(newTitle) });
+    db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId)).run();
+    // The search document holds the question and the solutions; other answers are not in it.
+    const inSearchDocument =
+      post.kind === "question" ||
+      db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)).get();
+    if (inSearchDocument) indexThread(post.threadId);
+    if (post.authorId !== actor.id) {
+      recordAudit(
+        actor,
+        {
+          action: "post.edit",
+          // Labelled with the title after the edit: an edit that removes personal data from a title must not keep it here.
+          subject: {
+            type: "post",
+            id: postId,
+            label: `${post.kind === "question" ? "Question" : "Answer"} in "${newTitle ?? post.title}"`,
+          },
+          // The replaced text stays in the revision, where staff can redact it; an unchangeable log
+          // entry holding a copy would keep personal data that staff edited out for good.
+          before: { revision: revision.id },
+          after: {
+            titleChanged: newTitle !== undefined && newTitle !== post.title,
+            bodyChanged: current.bodyMarkdown !== values.body,
+          },
+        },
+        at,
+      );
+    }
+    return { threadId: post.threadId, slug: threadChanges.slug ?? post.slug, changed: true };
+  });
+}
+
+const editor = alias(users, "editor");
+const redactor = alias(users, "redactor");
+
+/**
+ * Every version of a post, newest first: the current text, then each text an edit replaced. The
+ * history follows the post (a 404 to whoever may not see it); a redacted version's text and title
+ * reach staff only, marked with who removed them, when and why.
+ */
+export function getPostHistory(actor: Actor, postId: number) {
+  const found = findPostInThread(actor, postId);
+  const { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug } =
+    found;
+  const post = {
+    id,
+    kind,
+    authorId,
+    moderationState,
+    bodyMarkdown,
+    createdAt,
+    editedAt,
+    author,
+    threadId,
+    title,
+    slug,
+  };
+  const revisions = getDb()
+    .select({
+      id: postRevisions.id,
+      previousTitle: postRevisions.previousTitle,
+      previousBodyMarkdown: postRevisions.previousBodyMarkdown,
+      previousAuthoredAt: postRevisions.previousAuthoredAt,
+      editedAt: postRevisions.editedAt,
+      editor: editor.username,
+      redactedAt: postRevisions.redactedAt,
+      redactedBy: redactor.username,
+      redactionReason: postRevisions.redactionReason,
+    })
+    .from(postRevisions)
+    .innerJoin(editor, eq(editor.id, postRevisions.editorId))
+    .leftJoin(redactor, eq(redactor.id, postRevisions.redactedById))
+    .where(eq(postRevisions.postId, postId))
+    .orderBy(desc(postRevisions.editedAt), desc(postRevisions.id))
+    .all();
+  const readsRedacted = canReadRedactedRevision(actor);
+  // Version n was written at previousAuthoredAt and replaced by `editor` at editedAt.
+  const versions = [
+    {
+      number: revisions.length + 1,
+      revisionId: null as number | null,
+      title: post.kind === "question" ? post.title : null,
+      bodyMarkdown: post.bodyMarkdown as string | null,
+      writtenAt: post.editedAt ?? post.createdAt,
+      replacedBy: null as string | null,
+      redaction: null as Redaction | null,
+    },
+    ...revisions.map((revision, index) => {
+      const redaction = revision.redactedAt
+        ? { at: revision.redactedAt, by: revision.redactedBy, reason: readsRedacted ? revision.redactionReason : null }
+        : null;
+      const hidden = redaction !== null && !readsRedacted;
+      return {
+        number: revisions.length - index,
+        revisionId: revision.id,
+        title: hidden ? null : revision.previousTitle,
+        bodyMarkdown: hidden ? null : revision.previousBodyMarkdown,
+        writtenAt: revision.previousAuthoredAt,
+        replacedBy: revision.editor,
+        redaction: redaction && { ...redaction, by: readsRedacted ? redaction.by : null },
+      };
+    }),
+  ];
+  return { post, versions, canRedact: canRedactRevision(actor) };
+}
+
+type Redaction = { at: Date; by: string | null; reason: string | null };
+
+const redactionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("redact"),
+      revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+      reason: z
+        .string({ error: "Say why the text is removed." })
+        .trim()
+        .min(1, "Say why the text is removed.")
+        .max(500, "Keep the reason under 500 characters."),
+    }),
+    z.object({
+      intent: z.literal("unredact"),
+      revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+      reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+    }),
+  ],
+  { error: "Unknown action." },
+);
+
+/**
+ * Staff remove a past version's text from everyone but staff (personal data), or put it back.
+ * The text stays in the row for staff; the audit entry records the version and the reason, never the text.
+ */
+export function redactRevision(actor: Actor, postId: number, input: unknown) {
+  ensure(canRedactRevision(actor), "Only staff can remove text from a post's history.");
+  ensureSignedIn(actor);
+  const values = parseInput(redactionSchema, input);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    const post = findPostInThread(actor, postId);
+    changed.thread(post.threadId);
+    const revision = db
+      .select({ id: postRevisions.id, redactedAt: postRevisions.redactedAt })
+      .from(postRevisions)
+      .where(and(eq(postRevisions.id, values.revisionId), eq(postRevisions.postId, postId)))
+      .get();
+    if (!revision) throw new NotFoundError("That version does not exist.");
+    const redact = values.intent === "redact";
+    if ((revision.redactedAt !== null) === redact) return { changed: false };
+    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    const at = now();
+    db.update(postRevisions)
+      .set(
+        redact
+          ? { redactedAt: at, redactedById: actor.id, redactionReason: values.reason }
+          : { redactedAt: null, redactedById: null, redactionReason: null },
+      )
+      .where(eq(postRevisions.id, revision.id))
+      .run();
+    recordAudit(
+      actor,
+      {
+        action: redact ? "revision.redact" : "revision.unredact",
+        subject: { type: "post", id: postId, label: postLabel(post) },
+        reason: values.reason || null,
+        before: { revision: revision.id, redacted: !redact },
+        after: { revision: revision.id, redacted: redact },
+      },
+      at,
+    );
+    return { changed: true };
+  });
+}
+
+const previewSchema = z.object({
+  body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`),
+});
+
+/**
+ * The HTML a post would get, through the same pipeline as saving it (and refused the same way).
+ * Rate limited like every other path that renders Markdown: rendering is the costly part of a post.
+ */
+export function previewMarkdown(actor: Actor, input: unknown) {
+  ensureSignedIn(actor);
+  const { body } = parseInput(previewSchema, input);
+  consume(`preview:user:${actor.id}`, LIMITS.preview);
+  return { html: renderMarkdown(body) };
+}

@@ -1,0 +1,196 @@
+/**
+ * The thread page: the thread, its question, solutions and one page of answers, with what the reader
+ * may do to each. It costs a fixed number of queries however many answers the thread has: the thread,
+ * then its posts, tags, solutions and the reader's votes and flags, each one query by thread id,
+ * prepared once per connection (`threadPageQueries`).
+ */
+import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
+import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../../db/schema";
+import { preparedPerConnection } from "~/lib/db.server";
+import { NotFoundError } from "~/lib/errors.server";
+import {
+  canEditPost,
+  canFlagPost,
+  canSeeThread,
+  canViewThread,
+  canVoteOnPost,
+  ensure,
+  isSignedIn,
+  readerKind,
+  threadCapabilities,
+  visiblePostStatesConditionFor,
+  type Actor,
+} from "~/lib/permissions.server";
+import { ANSWERS_PER_PAGE } from "./rules";
+import { threadFlagsForReader } from "~/models/moderation/posts.server";
+
+// The thread page's reads, prepared once: the posts in one variant per kind of reader, because
+// which posts a reader sees is part of the SQL. The thread's own visibility is checked once, on its
+// row, so the posts are filtered by their own state alone (`visiblePostStatesConditionFor`).
+const threadPageQueries = preparedPerConnection((db) => {
+  const threadId = sql.placeholder("threadId");
+  const readerId = sql.placeholder("readerId");
+  const postColumns = {
+    id: posts.id,
+    kind: posts.kind,
+    authorId: posts.authorId,
+    author: users.username,
+    authorRole: users.role,
+    bodyHtml: posts.bodyHtml,
+    score: posts.score,
+    createdAt: posts.createdAt,
+    editedAt: posts.editedAt,
+    moderationState: posts.moderationState,
+  };
+  const solutionPostIds = db
+    .select({ postId: solutions.postId })
+    .from(solutions)
+    .where(eq(solutions.threadId, threadId));
+  const postsFor = (kind: ReturnType<typeof readerKind>) => {
+    const seenPosts = visiblePostStatesConditionFor(kind, readerId);
+    const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
+    return {
+      // The question and the solutions head every page; the other answers follow by score.
+      pinned: postsWithAuthors()
+        .where(
+          and(
+            eq(posts.threadId, threadId),
+            or(eq(posts.kind, "question"), and(inArray(posts.id, solutionPostIds), seenPosts)),
+          ),
+        )
+        .prepare(),
+      answers: postsWithAuthors()
+        .where(
+          and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), notInArray(posts.id, solutionPostIds), seenPosts),
+        )
+        .orderBy(desc(posts.score), asc(posts.createdAt), asc(posts.id))
+        .limit(sql.placeholder("limit"))
+        .offset(sql.placeholder("offset"))
+        .prepare(),
+    };
+  };
+  return {
+    thread: db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        status: threads.status,
+        authorId: threads.authorId,
+        answerCount: threads.answerCount,
+        viewCount: threads.viewCount,
+        createdAt: threads.createdAt,
+        lastActivityAt: threads.lastActivityAt,
+        categoryName: categories.name,
+        categorySlug: categories.slug,
+        visibility: threads.visibility,
+        lockedAt: threads.lockedAt,
+        pinnedAt: threads.pinnedAt,
+        closedReason: threads.closedReason,
+        duplicateOfId: threads.duplicateOfId,
+      })
+      .from(threads)
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .where(eq(threads.id, threadId))
+      .prepare(),
+    duplicateOriginal: db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        authorId: threads.authorId,
+        visibility: threads.visibility,
+      })
+      .from(threads)
+      .where(eq(threads.id, threadId))
+      .prepare(),
+    solutions: db.select().from(solutions).where(eq(solutions.threadId, threadId)).prepare(),
+    tagNames: db
+      .select({ name: tags.name })
+      .from(threadTags)
+      .innerJoin(tags, eq(tags.id, threadTags.tagId))
+      .where(eq(threadTags.threadId, threadId))
+      .orderBy(asc(tags.name))
+      .prepare(),
+    postsFor: { staff: postsFor("staff"), member: postsFor("member"), visitor: postsFor("visitor") },
+    // The reader's votes on the thread's posts (those not shown cost nothing: the page looks up the shown ones).
+    myVotes: db
+      .select({ postId: votes.postId, value: votes.value })
+      .from(votes)
+      .innerJoin(posts, eq(posts.id, votes.postId))
+      .where(and(eq(votes.userId, readerId), eq(posts.threadId, threadId)))
+      .prepare(),
+  };
+});
+
+/** The thread page: question, solutions first, answers by score; one query per kind of row. */
+export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
+  ensure(canViewThread(actor));
+  const queries = threadPageQueries();
+  const thread = queries.thread.get({ threadId });
+  // A thread nobody but its author and staff may see does not exist for anyone else.
+  if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
+  // The original of a duplicate is named and linked only for readers who may see it.
+  const original = thread.duplicateOfId ? queries.duplicateOriginal.get({ threadId: thread.duplicateOfId }) : undefined;
+  const duplicateOf =
+    original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
+  // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
+  const closedReason = thread.duplicateOfId ? null : thread.closedReason;
+
+  const threadSolutions = queries.solutions.all({ threadId });
+  const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
+  const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
+  const pinned = pinnedQuery.all(reader);
+  const answers = answersQuery.all({
+    ...reader,
+    limit: ANSWERS_PER_PAGE,
+    offset: (answersPage - 1) * ANSWERS_PER_PAGE,
+  });
+  const question = pinned.find((post) => post.kind === "question");
+  if (!question) throw new NotFoundError("That question does not exist.");
+
+  const tagNames = queries.tagNames.all({ threadId }).map((tag) => tag.name);
+  const myVotes = new Map<number, number>();
+  if (isSignedIn(actor)) {
+    for (const row of queries.myVotes.all({ threadId, readerId: actor.id })) myVotes.set(row.postId, row.value);
+  }
+  const flagging = threadFlagsForReader(actor, threadId);
+
+  // Written out rather than spread: this runs for every post of the most-read page.
+  const withFlags = (post: typeof question) => ({
+    id: post.id,
+    kind: post.kind,
+    author: post.author,
+    authorRole: post.authorRole,
+    bodyHtml: post.bodyHtml,
+    score: post.score,
+    createdAt: post.createdAt,
+    editedAt: post.editedAt,
+    moderationState: post.moderationState,
+    myVote: myVotes.get(post.id) ?? 0,
+    accepted: threadSolutions.some((s) => s.kind === "accepted" && s.postId === post.id),
+    verified: threadSolutions.some((s) => s.kind === "verified" && s.postId === post.id),
+    isMine: isSignedIn(actor) && actor.id === post.authorId,
+    flaggedByMe: flagging.mine.has(post.id),
+    openFlags: flagging.open.get(post.id) ?? 0,
+    canVote: canVoteOnPost(actor, post),
+    canEdit: canEditPost(actor, post),
+    canFlag: canFlagPost(actor, post),
+  });
+  const solutionOrder = (post: { id: number }) =>
+    threadSolutions.find((s) => s.postId === post.id)?.kind === "accepted" ? 0 : 1;
+  const solutionPosts = pinned
+    .filter((post) => post.kind === "answer")
+    .sort((a, b) => solutionOrder(a) - solutionOrder(b));
+  const nonSolutionCount = thread.answerCount - solutionPosts.length;
+
+  return {
+    thread: { ...thread, closedReason, tags: tagNames, duplicateOf, closedAsDuplicate: thread.duplicateOfId !== null },
+    question: withFlags(question),
+    solutions: answersPage === 1 ? solutionPosts.map(withFlags) : [],
+    answers: answers.map(withFlags),
+    answersPage,
+    answerPageCount: Math.max(1, Math.ceil(nonSolutionCount / ANSWERS_PER_PAGE)),
+    can: threadCapabilities(actor, thread),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Votes: one per user per post, +1 or -1, changeable and removable; never on one's own post.
+ * Casting the same vote again is refused (409) rather than silently counted.
+ * The vote row and the post's (and thread's) score change in one IMMEDIATE transaction, so
+ * concurrent voters, even in other processes, never lose or double an update.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { posts, threads, votes } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { ConflictError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { findPostInThread } from "~/models/shared/posts.server";
+
+const voteSchema = z.object({
+  value: z.enum(["1", "-1", "0"], { error: "A vote is up (1), down (-1) or removed (0)." }).transform(Number),
+});
+
+export function castVote(actor: Actor, postId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const { value } = parseInput(voteSchema, input);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    // A post the voter may not see (itself, or through its thread) does not exist: nothing is written.
+    const post = findPostInThread(actor, postId);
+    changed.thread(post.threadId);
+    if (post.moderationState !== "visible")
+      throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
+    ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
+    consume(`vote:user:${actor.id}`, LIMITS.vote);
+    const mine = and(eq(votes.userId, actor.id), eq(votes.postId, postId));
+    const previous = db.select({ value: votes.value }).from(votes).where(mine).get()?.value ?? 0;
+    const delta = value - previous;
+    if (delta === 0) {
+      if (value !== 0) throw new ConflictError(`You have already ${value > 0 ? "upvoted" : "downvoted"} this post.`);
+      return {
+        score: db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)).get()!.score,
+        myVote: 0,
+      };
+    }
+    if (value === 0) db.delete(votes).where(mine).run();
+    else {
+      db.insert(votes)
+        .values({ userId: actor.id, postId, value, createdAt: now() })
+        .onConflictDoUpdate({ target: [votes.userId, votes.postId], set: { value } })
+        .run();
+    }
+    const { score } = db
+      .update(posts)
+      .set({ score: sql`${posts.score} + ${delta}` })
+      .where(eq(posts.id, postId))
+      .returning({ score: posts.score })
+      .get();
+    if (post.kind === "question") db.update(threads).set({ score }).where(eq(threads.id, post.threadId)).run();
+    return { score, myVote: value };
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * Staff actions on whole threads: lock, close with a reason, reopen, close as a duplicate, move to
+ * another category, retag, pin. Each writes an audit entry with the thread's state before and after,
+ * and re-indexes the thread when what search knows about it changed (category, tags, duplicate).
+ */
+import { eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { categories, tags, threadTags, threads } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { canModerate, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { recordAudit } from "~/models/shared/audit.server";
+import { THREAD_ACTIONS, type AuditAction } from "./rules";
+import { indexThread } from "~/models/search/search.server";
+import { resolveTagList, tagsByThread } from "~/models/community/tags.server";
+import { refreshThreadStatus } from "~/models/shared/posts.server";
+
+const reason = z.string().trim().max(300, "Keep the reason under 300 characters.");
+
+/** A thread is named by its number or by its address (/questions/12/slug, or a full URL). */
+const threadReference = z
+  .string()
+  .trim()
+  .min(1, "Enter the original question's address or number.")
+  .max(500)
+  .transform((value, context) => {
+    const id = Number(/^\d+$/.test(value) ? value : /\/questions\/(\d+)/.exec(value)?.[1]);
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      context.addIssue({ code: "custom", message: "Enter the original question's address or number." });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+const threadActionSchema = z.discriminatedUnion(
+  "action",
+  [
+    z.object({ action: z.literal("lock"), reason: reason.default("") }),
+    z.object({ action: z.literal("unlock") }),
+    z.object({ action: z.literal("close"), reason: reason.min(1, "Say why the thread is closed.") }),
+    z.object({ action: z.literal("reopen") }),
+    z.object({ action: z.literal("duplicate"), original: threadReference }),
+    z.object({ action: z.literal("move"), category: z.string().trim().min(1, "Choose a category.").max(60) }),
+    z.object({ action: z.literal("retag"), tags: z.string().max(200, "Too many tags.").default("") }),
+    z.object({ action: z.literal("pin") }),
+    z.object({ action: z.literal("unpin") }),
+  ],
+  { error: `Choose one of: ${THREAD_ACTIONS.join(", ")}.` },
+);
+
+function threadState(threadId: number) {
+  const thread = getDb()
+    .select({
+      id: threads.id,
+      title: threads.title,
+      status: threads.status,
+      categoryId: threads.categoryId,
+      category: categories.slug,
+      lockedAt: threads.lockedAt,
+      pinnedAt: threads.pinnedAt,
+      closedReason: threads.closedReason,
+      duplicateOfId: threads.duplicateOfId,
+      visibility: threads.visibility,
+    })
+    .from(threads)
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .where(eq(threads.id, threadId))
+    .get();
+  if (!thread) throw new NotFoundError("That question does not exist.");
+  return thread;
+}
+
+type ThreadSnapshot = ReturnType<typeof threadState>;
+
+/** The fields of a thread an action changes, as the audit log keeps them. */
+const snapshotOf = (action: string, thread: ThreadSnapshot, tagNames: string[]) => {
+  switch (action) {
+    case "lock":
+    case "unlock":
+      return { locked: thread.lockedAt !== null };
+    case "pin":
+    case "unpin":
+      return { pinned: thread.pinnedAt !== null };
+    case "move":
+      return { category: thread.category };
+    case "retag":
+      return { tags: tagNames.join(", ") };
+    default:
+      return { status: thread.status, reason: thread.closedReason, duplicateOf: thread.duplicateOfId };
+  }
+};
+
+export function moderateThread(actor: Actor, threadId: number, input: unknown) {
+  ensure(canModerate(actor), "Only staff can moderate threads.");
+  ensureSignedIn(actor);
+  const values = parseInput(threadActionSchema, input);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    // A duplicate's page names its original, not the other way round: only this thread changes.
+    changed.thread(threadId);
+    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    const before = threadState(threadId);
+    const tagsBefore = tagsByThread([threadId]).get(threadId) ?? [];
+    const at = now();
+    const update = (changes: Partial<typeof threads.$inferInsert>) =>
+      db.update(threads).set(changes).where(eq(threads.id, threadId)).run();
+    let auditReason: string | null = null;
+    let reindex = false;
+
+    switch (values.action) {
+      case "lock":
+        if (before.lockedAt) return { changed: false };
+        update({ lockedAt: at });
+        auditReason = values.reason || null;
+        break;
+      case "unlock":
+        if (!before.lockedAt) return { changed: false };
+        update({ lockedAt: null });
+        break;
+      case "pin":
+        if (before.pinnedAt) return { changed: false };
+        update({ pinnedAt: at });
+        break;
+      case "unpin":
+        if (!before.pinnedAt) return { changed: false };
+        update({ pinnedAt: null });
+        break;
+      case "close":
+        update({ status: "closed", closedReason: values.reason, duplicateOfId: null });
+        auditReason = values.reason;
+        reindex = before.duplicateOfId !== null;
+        break;
+      case "reopen":
+        if (before.status !== "closed") return { changed: false };
+        update({ status: "open", closedReason: null, duplicateOfId: null });
+        refreshThreadStatus(threadId);
+        reindex = before.duplicateOfId !== null;
+        break;
+      case "duplicate": {
+        const original = db
+          .select({
+            id: threads.id,
+            title: threads.title,
+            visibility: threads.visibility,
+            duplicateOfId: threads.duplicateOfId,
+          })
+          .from(threads)
+          .where(eq(threads.id, values.original))
+          .get();
+        if (!original || original.visibility !== "visible")
+          throw new ValidationError({ original: "There is no such question to point to." });
+        // Point at the end of a chain, so a duplicate never leads to another duplicate.
+        const targetId = original.duplicateOfId ?? original.id;
+        if (targetId === threadId)
+          throw new ValidationError({ original: "A question cannot be a duplicate of itself." });
+        const targetTitle = targetId === original.id ? original.title : threadState(targetId).title;
+        update({ status: "closed", closedReason: `Duplicate of "${targetTitle}"`, duplicateOfId: targetId });
+        auditReason = `Duplicate of #${targetId}`;
+        reindex = true;
+        break;
+      }
+      case "move": {
+        const category = db
+          .select({ id: categories.id })
+          .from(categories)
+          .where(eq(categories.slug, values.category))
+          .get();
+        if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
+        if (category.id === before.categoryId) return { changed: false };
+        update({ categoryId: category.id });
+        reindex = true;
+        break;
+      }
+      case "retag": {
+        const chosen = resolveTagList(values.tags);
+        const removed = tagsBefore.filter((name) => !chosen.some((tag) => tag.name === name));
+        const added = chosen.filter((tag) => !tagsBefore.includes(tag.name));
+        if (removed.length === 0 && added.length === 0) return { changed: false };
+        db.delete(threadTags).where(eq(threadTags.threadId, threadId)).run();
+        if (chosen.length > 0)
+          db.insert(threadTags)
+            .values(chosen.map((tag) => ({ threadId, tagId: tag.id })))
+            .run();
+        // Tag counts count threads everyone can see.
+        const visible = before.visibility === "visible";
+        if (visible && removed.length > 0) {
+          db.update(tags)
+            .set({ threadCount: sql`${tags.threadCount} - 1` })
+            .where(inArray(tags.name, removed))
+            .run();
+        }
+        if (visible && added.length > 0) {
+          db.update(tags)
+            .set({ threadCount: sql`${tags.threadCount} + 1` })
+            .where(
+              inArray(
+                tags.id,
+                added.map((tag) => tag.id),
+              ),
+            )
+            .run();
+        }
+        reindex = true;
+        break;
+      }
+    }
+    if (reindex) indexThread(threadId);
+    const after = threadState(threadId);
+    const tagsAfter = values.action === "retag" ? (tagsByThread([threadId]).get(threadId) ?? []) : tagsBefore;
+    const action: AuditAction = `thread.${values.action}`;
+    recordAudit(
+      actor,
+      {
+        action,
+        subject: { type: "thread", id: threadId, label: before.title },
+        reason: auditReason,
+        before: snapshotOf(values.action, before, tagsBefore),
+        after: snapshotOf(values.action, after, tagsAfter),
+      },
+      at,
+    );
+    return { changed: true };
+  });
+}

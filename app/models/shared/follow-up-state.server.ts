@@ -1,0 +1,151 @@
+/**
+ * How a follow-up's status and clocks move. Shared by the support model and by the writes elsewhere
+ * that affect a follow-up (an answer in its thread), so the rules live in one place:
+ * - waiting on the customer stops the clock (`paused_at`); leaving that state moves every unmet due
+ *   time later by the time spent waiting;
+ * - the first reply by staff (in the thread or privately) is the first response;
+ * - the customer replying to a follow-up that waits on them puts it back to open;
+ * - resolving a follow-up for the first time creates its one satisfaction question.
+ * Callers run these inside their write transaction.
+ */
+import { and, eq, ne, sql } from "drizzle-orm";
+import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../../db/schema";
+import { getDb, preparedPerConnection, preparedStatement } from "~/lib/db.server";
+import { isStaff, type Member } from "~/lib/permissions.server";
+import { notify, notifyResolved } from "~/models/notifications/notifications.server";
+
+/** A status as the customer hears it in a notification. */
+const STATUS_FOR_CUSTOMERS: Record<Exclude<FollowUpStatus, "resolved">, string> = {
+  new: "Back in the support queue",
+  open: "Support is working on it",
+  waiting: "Support is waiting for your reply",
+};
+
+export type FollowUpRow = typeof followUps.$inferSelect;
+
+// Asked by every signed-in thread page and most follow-up writes: prepared once.
+const activeFollowUp = preparedPerConnection((db) =>
+  db
+    .select()
+    .from(followUps)
+    .where(and(eq(followUps.threadId, sql.placeholder("threadId")), ne(followUps.status, "resolved")))
+    .prepare(),
+);
+
+export function activeFollowUpFor(threadId: number): FollowUpRow | undefined {
+  return activeFollowUp().get({ threadId });
+}
+
+export function writeFollowUpEvent(followUpId: number, actorId: number | null, kind: string, detail: string, at: Date) {
+  getDb().insert(followUpEvents).values({ followUpId, actorId, kind, detail, createdAt: at }).run();
+}
+
+const threadTitle = (threadId: number) =>
+  getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()?.title ??
+  "your question";
+
+/**
+ * Moves `followUp` to `status` with its clock rules and tells the customer (unless they made the
+ * change, or `quiet` because the caller sends its own notification); returns the row as it now is.
+ */
+export function changeFollowUpStatus(
+  followUp: FollowUpRow,
+  status: FollowUpStatus,
+  actorId: number | null,
+  at: Date,
+  { quiet = false } = {},
+): FollowUpRow {
+  if (followUp.status === status) return followUp;
+  const changes: Partial<FollowUpRow> = { status, updatedAt: at };
+  if (followUp.pausedAt && status !== "waiting") {
+    const waited = at.getTime() - followUp.pausedAt.getTime();
+    changes.pausedAt = null;
+    if (status !== "resolved") {
+      if (!followUp.firstRespondedAt)
+        changes.firstResponseDueAt = new Date(followUp.firstResponseDueAt.getTime() + waited);
+      changes.resolutionDueAt = new Date(followUp.resolutionDueAt.getTime() + waited);
+    }
+  }
+  if (status === "waiting") changes.pausedAt = at;
+  changes.resolvedAt = status === "resolved" ? at : null;
+  const updated = getDb().update(followUps).set(changes).where(eq(followUps.id, followUp.id)).returning().get();
+  writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
+  // The satisfaction question, once per follow-up: resolving again after a reopen asks nothing new.
+  if (status === "resolved") {
+    const { changes } = getDb()
+      .insert(followUpSurveys)
+      .values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at })
+      .onConflictDoNothing()
+      .run();
+    if (changes > 0) notifyResolved(followUp.id, followUp.customerId, threadTitle(followUp.threadId), at);
+    else
+      notify(
+        followUp.customerId,
+        "follow-up-resolved",
+        {
+          title: `Resolved again: ${threadTitle(followUp.threadId)}`,
+          path: `/support/${followUp.id}`,
+          emailText: "We have resolved your follow-up again.",
+        },
+        at,
+      );
+  } else if (!quiet && actorId !== followUp.customerId) {
+    const title = threadTitle(followUp.threadId);
+    notify(
+      followUp.customerId,
+      "follow-up-status",
+      {
+        title: `${STATUS_FOR_CUSTOMERS[status]}: ${title}`,
+        path: `/support/${followUp.id}`,
+        emailText: `Your follow-up about "${title}": ${STATUS_FOR_CUSTOMERS[status].toLowerCase()}.`,
+      },
+      at,
+    );
+  }
+  return updated;
+}
+
+/**
+ * A reply was posted in the thread (or privately on its follow-up) by `author`. This runs for every
+ * answer posted anywhere, inside its write lock, so the common case (no follow-up) is one prepared
+ * statement: building the full drizzle query cost ~0.3 ms, a tenth of posting an answer.
+ */
+export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
+  if (!preparedStatement("SELECT 1 FROM follow_ups WHERE thread_id = ? AND status <> 'resolved' LIMIT 1").get(threadId))
+    return;
+  const followUp = activeFollowUpFor(threadId);
+  if (!followUp) return;
+  if (isStaff(author)) {
+    const title = threadTitle(threadId);
+    notify(
+      followUp.customerId,
+      "follow-up-reply",
+      {
+        title: `Support replied: ${title}`,
+        path: `/support/${followUp.id}#conversation`,
+        emailText: `${author.username} from support replied to your follow-up about "${title}".`,
+      },
+      at,
+    );
+    if (!followUp.firstRespondedAt) {
+      getDb().update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
+      writeFollowUpEvent(followUp.id, author.id, "first-response", "", at);
+    }
+    if (followUp.status === "new")
+      changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at, {
+        quiet: true,
+      });
+  } else if (author.id === followUp.customerId && followUp.status === "waiting") {
+    changeFollowUpStatus(followUp, "open", author.id, at);
+  }
+}
+
+/** Milliseconds until the follow-up's current target (first response, then resolution); frozen while waiting. */
+export function timeLeftMs(
+  followUp: Pick<FollowUpRow, "status" | "firstRespondedAt" | "firstResponseDueAt" | "resolutionDueAt" | "pausedAt">,
+  at: Date,
+) {
+  if (followUp.status === "resolved") return null;
+  const due = followUp.firstRespondedAt ? followUp.resolutionDueAt : followUp.firstResponseDueAt;
+  return due.getTime() - (followUp.pausedAt ?? at).getTime();
+}

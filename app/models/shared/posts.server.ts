@@ -1,0 +1,62 @@
+/**
+ * The floor every domain that touches posts stands on: finding a post the reader may see (else 404),
+ * and keeping a thread's status in step with its visible answers and solutions.
+ */
+import { eq, sql } from "drizzle-orm";
+import { posts, threads, users } from "../../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { NotFoundError } from "~/lib/errors.server";
+import { canSeePost, type Actor } from "~/lib/permissions.server";
+
+/**
+ * A post with its thread, for every page and action addressed by a post id: a 404 unless the actor
+ * may see the post and its thread (`canSeePost`), checked before anything is written.
+ */
+export function findPostInThread(actor: Actor, postId: number, missing = "That post does not exist.") {
+  const row = getDb()
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      authorId: posts.authorId,
+      moderationState: posts.moderationState,
+      reviewRequestedAt: posts.reviewRequestedAt,
+      bodyMarkdown: posts.bodyMarkdown,
+      bodyHtml: posts.bodyHtml,
+      createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
+      author: users.username,
+      threadId: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      threadAuthorId: threads.authorId,
+      threadStatus: threads.status,
+      threadVisibility: threads.visibility,
+    })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(eq(posts.id, postId))
+    .get();
+  if (
+    !row ||
+    !canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.threadVisibility } })
+  ) {
+    throw new NotFoundError(missing);
+  }
+  return row;
+}
+
+/** Recomputes a thread's status from its visible solutions and answers; closed threads stay closed. */
+export function refreshThreadStatus(threadId: number) {
+  getDb()
+    .update(threads)
+    .set({
+      status: sql`CASE
+        WHEN ${threads.status} = 'closed' THEN 'closed'
+        WHEN EXISTS (SELECT 1 FROM solutions s JOIN posts p ON p.id = s.post_id WHERE s.thread_id = ${threadId} AND p.moderation_state = 'visible') THEN 'solved'
+        WHEN ${threads.answerCount} > 0 THEN 'answered'
+        ELSE 'open' END`,
+    })
+    .where(eq(threads.id, threadId))
+    .run();
+}

@@ -1,0 +1,89 @@
+/**
+ * Background jobs that run inside the server process. Several processes may share the database,
+ * so a job runs only in the process that holds its lease (a row in job_leases, taken or renewed
+ * atomically under the write lock and expiring after LEASE_MS); if that process dies, another takes
+ * over when the lease runs out. Jobs keep no state in memory: what is due is read from the data,
+ * so a restart simply resumes. Each job must also be safe to run twice (the follow-up job's claim
+ * is atomic), which is what `npm run jobs:run-once` relies on.
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { and, eq, or, lte } from "drizzle-orm";
+import { jobLeases } from "../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
+import { sendPendingEmails } from "~/models/notifications/notifications.server";
+import { openDueFollowUps } from "~/models/support/support.server";
+
+const LEASE_MS = 2 * 60_000;
+
+type JobResult = Record<string, number>;
+
+// In order: follow-ups opened in a run are emailed in the same run.
+const JOBS = {
+  "open-due-follow-ups": (at: Date) => ({ opened: openDueFollowUps(at) }),
+  "send-emails": (at: Date) => sendPendingEmails(at),
+} satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
+export type JobName = keyof typeof JOBS;
+
+/** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
+export function takeLease(name: JobName, holder: string, at: Date): boolean {
+  const db = getDb();
+  return writeUnseenByVisitors(() => {
+    db.insert(jobLeases)
+      .values({ name, holder, expiresAt: new Date(0) })
+      .onConflictDoNothing()
+      .run();
+    const { changes } = db
+      .update(jobLeases)
+      .set({ holder, expiresAt: new Date(at.getTime() + LEASE_MS), lastRunAt: at })
+      .where(and(eq(jobLeases.name, name), or(eq(jobLeases.holder, holder), lte(jobLeases.expiresAt, at))))
+      .run();
+    return changes === 1;
+  });
+}
+
+const jobList = () => Object.entries(JOBS) as [JobName, (at: Date) => JobResult | Promise<JobResult>][];
+
+/** Runs every job whose lease this holder gets; returns what each did. */
+export async function runLeasedJobs(holder: string, at = now()) {
+  const results: Record<string, JobResult> = {};
+  for (const [name, job] of jobList()) {
+    if (takeLease(name, holder, at)) results[name] = await job(at);
+  }
+  return results;
+}
+
+/** Runs every job once as of `at`, lease or not (the jobs' own atomic claims keep this safe). */
+export async function runAllJobsOnce(at: Date) {
+  const results: Record<string, JobResult> = {};
+  for (const [name, job] of jobList()) results[name] = await job(at);
+  return results;
+}
+
+/** Starts the in-process runner (every JOBS_INTERVAL_MS, default one minute); returns a stop function. */
+export function startBackgroundJobs(intervalMs = Number(process.env.JOBS_INTERVAL_MS ?? 60_000)) {
+  const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  let running = false;
+  const tick = async () => {
+    if (running) return; // a slow run (a mail server timing out) must not overlap the next
+    running = true;
+    try {
+      const results = await runLeasedJobs(holder);
+      for (const [name, result] of Object.entries(results)) {
+        if (Object.values(result).some((value) => value > 0)) log.info("job ran", { job: name, ...result });
+      }
+    } catch (error) {
+      // Every job reads what is due from the data, so the next run picks up what this one missed.
+      const report = isDatabaseBusy(error) ? log.warn : log.error;
+      report("background job failed, will run again at the next interval", { holder, intervalMs, error });
+    } finally {
+      running = false;
+    }
+  };
+  void tick();
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
