@@ -1,7 +1,7 @@
 // npm run kb:sync: mirrors content/kb (or KB_DIR) into DATABASE_PATH. Prints what changed and every
 // file it skipped (path:line: problem); exits 1 when a file was skipped, after loading the rest.
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
-import { syncKnowledgeBase } from "~/models/kb/kb.server";
+import { syncKnowledgeBase } from "~/models/kb/sync.server";
 
 migrateDatabase();
 const report = syncKnowledgeBase();

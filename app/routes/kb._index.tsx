@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { AudienceBadge } from "~/components/search-hit";
 import { loaderResult } from "~/lib/http.server";
 import { PRODUCT_NAME } from "~/lib/site";
-import { listKnowledgeBase } from "~/models/kb/kb.server";
+import { listKnowledgeBase } from "~/models/kb/articles.server";
 
 export const meta: MetaFunction = () => [
   { title: "Knowledge base" },

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { idParam, loaderResult } from "~/lib/http.server";
 import { publicUrl } from "~/lib/env.server";
-import { draftArticleFromThread } from "~/models/kb/kb.server";
+import { draftArticleFromThread } from "~/models/kb/drafts.server";
 
 /** The draft as a Markdown file to save under content/kb/. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

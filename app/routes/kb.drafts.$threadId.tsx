@@ -3,7 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { threadPath } from "~/components/thread-row";
 import { idParam, loaderResult } from "~/lib/http.server";
 import { publicUrl } from "~/lib/env.server";
-import { draftArticleFromThread } from "~/models/kb/kb.server";
+import { draftArticleFromThread } from "~/models/kb/drafts.server";
 
 export const meta: MetaFunction = () => [{ title: "Knowledge-base draft" }, { name: "robots", content: "noindex" }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loaderResult } from "~/lib/http.server";
 import { SITE_NAME } from "~/lib/site";
-import { listReadableArticles } from "~/models/kb/kb.server";
+import { listReadableArticles } from "~/models/kb/articles.server";
 import { escapeXml } from "~/lib/xml.server";
 import { publicUrl } from "~/lib/env.server";
 

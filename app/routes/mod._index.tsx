@@ -11,7 +11,7 @@ import { FormError } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { decideOnPost, listReviewQueue } from "~/models/moderation/posts.server";
+import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
 import { FLAG_REASON_LABELS } from "~/models/moderation/rules";
 
 export const headers = mergeRouteHeaders;

@@ -6,7 +6,7 @@ import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { getModerationSettings, updateModerationSettings } from "~/models/moderation/posts.server";
+import { getModerationSettings, updateModerationSettings } from "~/models/moderation/settings.server";
 import {
   addCustomerDomain,
   grantCustomerRole,

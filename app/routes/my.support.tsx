@@ -6,7 +6,7 @@ import { ExpectedReply, FollowUpItem } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
 import { loaderResult } from "~/lib/http.server";
 import { isSignedIn } from "~/lib/permissions.server";
-import { listMyFollowUps } from "~/models/support/support.server";
+import { listMyFollowUps } from "~/models/support/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "My support requests" }];
 

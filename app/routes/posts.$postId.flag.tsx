@@ -7,7 +7,7 @@ import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
 import { isSignedIn } from "~/lib/permissions.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { flagPost, getPostToFlag } from "~/models/moderation/posts.server";
+import { flagPost, getPostToFlag } from "~/models/moderation/flags.server";
 import { FLAG_REASON_LABELS, USER_FLAG_REASONS } from "~/models/moderation/rules";
 
 export const headers = mergeRouteHeaders;

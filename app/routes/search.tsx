@@ -7,7 +7,7 @@ import { SelectField } from "~/components/ui/field";
 import { threadPath } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { canViewThread, ensure } from "~/lib/permissions.server";
-import { listKnowledgeBase } from "~/models/kb/kb.server";
+import { listKnowledgeBase } from "~/models/kb/articles.server";
 import { SEARCH_TYPES, MAX_QUERY_LENGTH } from "~/models/search/rules";
 import { popularSolvedThreads, searchSite } from "~/models/search/search.server";
 import { listCategories, popularTags } from "~/models/community/tags.server";

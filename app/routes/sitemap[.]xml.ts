@@ -1,6 +1,6 @@
 import { VISITOR } from "~/lib/permissions.server";
 import { loaderResult } from "~/lib/http.server";
-import { listReadableArticles } from "~/models/kb/kb.server";
+import { listReadableArticles } from "~/models/kb/articles.server";
 import { recentThreadPaths } from "~/models/community/threads.server";
 import { escapeXml } from "~/lib/xml.server";
 import { publicUrl } from "~/lib/env.server";

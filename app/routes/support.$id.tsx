@@ -11,14 +11,9 @@ import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/h
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
 import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
-import {
-  addInternalNote,
-  getFollowUpPage,
-  rateFollowUp,
-  reopenFollowUp,
-  replyOnFollowUp,
-  workOnFollowUp,
-} from "~/models/support/support.server";
+import { getFollowUpPage } from "~/models/support/queue.server";
+import { addInternalNote, rateFollowUp, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { workOnFollowUp } from "~/models/support/work.server";
 
 export const headers = mergeRouteHeaders;
 

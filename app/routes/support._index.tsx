@@ -6,7 +6,7 @@ import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
 import { canSetResponseTargets } from "~/lib/permissions.server";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
-import { listSupportQueue } from "~/models/support/support.server";
+import { listSupportQueue } from "~/models/support/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "Support queue" }];
 

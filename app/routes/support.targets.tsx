@@ -5,7 +5,7 @@ import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { listCategoryTargets, setCategoryTargets } from "~/models/support/support.server";
+import { listCategoryTargets, setCategoryTargets } from "~/models/support/targets.server";
 
 export const headers = mergeRouteHeaders;
 

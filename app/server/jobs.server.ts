@@ -14,7 +14,7 @@ import { now } from "~/lib/clock.server";
 import { getDb, isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { sendPendingEmails } from "~/models/notifications/notifications.server";
-import { openDueFollowUps } from "~/models/support/support.server";
+import { openDueFollowUps } from "~/models/support/opening.server";
 
 const LEASE_MS = 2 * 60_000;
 

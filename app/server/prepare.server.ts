@@ -5,8 +5,8 @@
 import { count } from "drizzle-orm";
 import { getDb, migrateDatabase } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
-import { syncKnowledgeBase } from "~/models/kb/kb.server";
-import { ensureSearchIndex } from "~/models/search/search.server";
+import { syncKnowledgeBase } from "~/models/kb/sync.server";
+import { ensureSearchIndex } from "~/models/search/index.server";
 import { users } from "../../db/schema";
 import { seedDemoCommunity } from "../../db/seed/seed-demo";
 

@@ -7,16 +7,14 @@ import { writeTransaction } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/community/posts.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
-import { asEstablishedCommunity, flagPost } from "~/models/moderation/posts.server";
+import { flagPost } from "~/models/moderation/flags.server";
+import { asEstablishedCommunity } from "~/models/moderation/settings.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { createCategory, createTag } from "~/models/community/tags.server";
-import {
-  listSupportQueue,
-  openDueFollowUps,
-  rateFollowUp,
-  replyOnFollowUp,
-  workOnFollowUp,
-} from "~/models/support/support.server";
+import { listSupportQueue } from "~/models/support/queue.server";
+import { rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { openDueFollowUps } from "~/models/support/opening.server";
 import { askQuestion, listThreads } from "~/models/community/threads.server";
 import { createUserWithRole } from "~/models/accounts/users.server";
 import { castVote } from "~/models/community/votes.server";

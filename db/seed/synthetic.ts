@@ -15,7 +15,7 @@ import { writeTransaction } from "~/lib/db.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import type { Role } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { asEstablishedCommunity } from "~/models/moderation/posts.server";
+import { asEstablishedCommunity } from "~/models/moderation/settings.server";
 import { postAnswer } from "~/models/community/posts.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { listCategories, listTags } from "~/models/community/tags.server";

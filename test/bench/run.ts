@@ -158,7 +158,7 @@ async function prepareFixtures(file: string) {
   const { prepareDatabase } = await import("../../app/server/prepare.server");
   await prepareDatabase({ seedWhenEmpty: false });
   // The load accounts below are brand new; they stand for established members, whose posts are not held.
-  const { setHeldPostCount } = await import("~/models/moderation/posts.server");
+  const { setHeldPostCount } = await import("~/models/moderation/settings.server");
   setHeldPostCount(0);
   const { startSession, hashPassword } = await import("~/models/accounts/auth.server");
   const { insertUsersWithHash } = await import("~/models/accounts/users.server");

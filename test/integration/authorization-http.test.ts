@@ -22,10 +22,12 @@ import {
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { decideOnPost, setHeldPostCount } from "~/models/moderation/posts.server";
+import { decideOnPost } from "~/models/moderation/review.server";
+import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { editPost } from "~/models/community/posts.server";
 import { markSolution } from "~/models/community/solutions.server";
-import { requestFollowUp, workOnFollowUp } from "~/models/support/support.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { requestFollowUp } from "~/models/support/opening.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../fixtures/factories";
 import { listCategories } from "~/models/community/tags.server";

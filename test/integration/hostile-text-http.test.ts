@@ -9,7 +9,8 @@ import { followUpNotes, followUps, posts, privateMessages, threads } from "../..
 import { getDb } from "~/lib/db.server";
 import { VISITOR } from "~/lib/permissions.server";
 import { LIMITS, resetAllLimits } from "~/lib/rate-limit.server";
-import { getArticlePage, syncKnowledgeBase } from "~/models/kb/kb.server";
+import { getArticlePage } from "~/models/kb/articles.server";
+import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { searchSite } from "~/models/search/search.server";
 import { listCategories } from "~/models/community/tags.server";
 import { startBuiltApp } from "../fixtures/app-server";

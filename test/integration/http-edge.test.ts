@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followUps, threads } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { openDueFollowUps } from "~/models/support/support.server";
+import { openDueFollowUps } from "~/models/support/opening.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { DEMO_PASSWORD, httpClient, signInAccounts, sessionCookieOf, type Client } from "../fixtures/http-client";
 import { REDIRECT_BYPASSES } from "../fixtures/redirect-bypasses";

@@ -5,14 +5,10 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import {
-  draftArticleFromThread,
-  getArticlePage,
-  listKnowledgeBase,
-  listReadableArticles,
-  recordArticleFeedback,
-  syncKnowledgeBase,
-} from "~/models/kb/kb.server";
+import { draftArticleFromThread } from "~/models/kb/drafts.server";
+import { recordArticleFeedback } from "~/models/kb/feedback.server";
+import { getArticlePage, listKnowledgeBase, listReadableArticles } from "~/models/kb/articles.server";
+import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { parseArticleFile } from "~/models/kb/frontmatter.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { findSimilar, searchSite } from "~/models/search/search.server";

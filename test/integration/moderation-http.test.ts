@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { posts, threads } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { setHeldPostCount } from "~/models/moderation/posts.server";
+import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 

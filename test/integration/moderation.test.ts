@@ -10,14 +10,9 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { listAuditLog } from "~/models/shared/audit.server";
-import {
-  decideOnPost,
-  flagPost,
-  getModerationSettings,
-  listReviewQueue,
-  setHeldPostCount,
-  updateModerationSettings,
-} from "~/models/moderation/posts.server";
+import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
+import { flagPost } from "~/models/moderation/flags.server";
+import { getModerationSettings, setHeldPostCount, updateModerationSettings } from "~/models/moderation/settings.server";
 import { postAnswer } from "~/models/community/posts.server";
 import {
   addLexiconEntry,
@@ -26,7 +21,9 @@ import {
   updateLexiconEntry,
 } from "~/models/support/reply-lexicon.server";
 import { searchSite } from "~/models/search/search.server";
-import { escalateThread, setCategoryTargets, workOnFollowUp } from "~/models/support/support.server";
+import { setCategoryTargets } from "~/models/support/targets.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { escalateThread } from "~/models/support/opening.server";
 import { castVote } from "~/models/community/votes.server";
 import { moderateThread } from "~/models/moderation/threads.server";
 import { askQuestion, listThreads } from "~/models/community/threads.server";

@@ -16,7 +16,9 @@ import {
   unsubscribe,
   unsubscribeUrl,
 } from "~/models/notifications/notifications.server";
-import { replyOnFollowUp, requestFollowUp, workOnFollowUp } from "~/models/support/support.server";
+import { replyOnFollowUp } from "~/models/support/messages.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { requestFollowUp } from "~/models/support/opening.server";
 import { makeThread, makeUser } from "../fixtures/factories";
 
 const DAY = 24 * 3600_000;

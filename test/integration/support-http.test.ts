@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailOptOuts, followUps, threads, users } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { unsubscribeUrl } from "~/models/notifications/notifications.server";
-import { openDueFollowUps } from "~/models/support/support.server";
+import { openDueFollowUps } from "~/models/support/opening.server";
 import { startBuiltApp } from "../fixtures/app-server";
 import { httpClient, signInAccounts, type Client } from "../fixtures/http-client";
 

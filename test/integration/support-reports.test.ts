@@ -5,7 +5,9 @@ import { ForbiddenError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { supportReport, supportReportCsv, weekStart } from "~/models/support/reports.server";
-import { rateFollowUp, replyOnFollowUp, requestFollowUp, workOnFollowUp } from "~/models/support/support.server";
+import { rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { requestFollowUp } from "~/models/support/opening.server";
 import { makeThread, makeUser } from "../fixtures/factories";
 
 const HOUR = 3600_000;

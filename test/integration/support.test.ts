@@ -12,19 +12,11 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { timeLeftMs } from "~/models/shared/follow-up-state.server";
 import { runLeasedJobs, takeLease } from "~/server/jobs.server";
 import { markSolution } from "~/models/community/solutions.server";
-import {
-  addInternalNote,
-  escalateThread,
-  getFollowUpPage,
-  listMyFollowUps,
-  listSupportQueue,
-  openDueFollowUps,
-  reopenFollowUp,
-  replyOnFollowUp,
-  requestFollowUp,
-  setCategoryTargets,
-  workOnFollowUp,
-} from "~/models/support/support.server";
+import { setCategoryTargets } from "~/models/support/targets.server";
+import { getFollowUpPage, listMyFollowUps, listSupportQueue } from "~/models/support/queue.server";
+import { addInternalNote, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { escalateThread, openDueFollowUps, requestFollowUp } from "~/models/support/opening.server";
 import { makeAnswer, makeThread, makeUser } from "../fixtures/factories";
 
 const HOUR = 3600_000;

@@ -26,8 +26,8 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
 import { recordReplyOnFollowUp } from "~/models/shared/follow-up-state.server";
 import { recordAudit } from "~/models/shared/audit.server";
-import { initialPostState, postLabel, queueHeldPost } from "~/models/moderation/posts.server";
-import { indexThread } from "~/models/search/search.server";
+import { initialPostState, postLabel, queueHeldPost } from "~/models/moderation/post-state.server";
+import { indexThread } from "~/models/search/index.server";
 import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 

@@ -17,8 +17,8 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
-import { indexThread } from "~/models/search/search.server";
-import { resolveFollowUpOfSolvedThread } from "~/models/support/support.server";
+import { indexThread } from "~/models/search/index.server";
+import { resolveFollowUpOfSolvedThread } from "~/models/support/work.server";
 import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
 
 function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {

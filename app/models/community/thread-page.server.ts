@@ -22,7 +22,7 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { ANSWERS_PER_PAGE } from "./rules";
-import { threadFlagsForReader } from "~/models/moderation/posts.server";
+import { threadFlagsForReader } from "~/models/moderation/flags.server";
 
 // The thread page's reads, prepared once: the posts in one variant per kind of reader, because
 // which posts a reader sees is part of the SQL. The thread's own visibility is checked once, on its

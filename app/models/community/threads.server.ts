@@ -14,8 +14,8 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { canAskQuestion, canViewThread, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./rules";
-import { initialPostState, queueHeldPost } from "~/models/moderation/posts.server";
-import { indexThread } from "~/models/search/search.server";
+import { initialPostState, queueHeldPost } from "~/models/moderation/post-state.server";
+import { indexThread } from "~/models/search/index.server";
 import { resolveTagList, tagsByThread } from "./tags.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 

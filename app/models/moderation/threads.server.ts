@@ -14,7 +14,7 @@ import { canModerate, ensure, ensureSignedIn, type Actor } from "~/lib/permissio
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { THREAD_ACTIONS, type AuditAction } from "./rules";
-import { indexThread } from "~/models/search/search.server";
+import { indexThread } from "~/models/search/index.server";
 import { resolveTagList, tagsByThread } from "~/models/community/tags.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 

@@ -1,0 +1,128 @@
+/** Flags: members flag posts they may see (not their own); enough flags hide a post until staff decide. */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { flags, posts } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
+import { ConflictError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import {
+  canFlagPost,
+  ensure,
+  ensureSignedIn,
+  isSignedIn,
+  isStaff,
+  type Actor,
+  type Member,
+} from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { recordAudit } from "~/models/shared/audit.server";
+import { FLAG_REASON_LABELS, USER_FLAG_REASONS } from "./rules";
+import { findPostInThread } from "~/models/shared/posts.server";
+import { getModerationSettings } from "./settings.server";
+import { changePostState, postLabel } from "./post-state.server";
+
+// Open flags on a thread's posts: all of them (staff) or one flagger's; prepared once.
+const openFlagsInThread = preparedPerConnection((db) => {
+  const inThread = and(eq(posts.threadId, sql.placeholder("threadId")), isNull(flags.resolvedAt));
+  const flagsOnPosts = () =>
+    db.select({ postId: flags.postId, userId: flags.userId }).from(flags).innerJoin(posts, eq(posts.id, flags.postId));
+  return {
+    all: flagsOnPosts().where(inThread).prepare(),
+    byFlagger: flagsOnPosts()
+      .where(and(inThread, eq(flags.userId, sql.placeholder("userId"))))
+      .prepare(),
+  };
+});
+
+/** For a thread page: which of the thread's posts the actor has flagged, and (for staff) how many open flags each has. */
+export function threadFlagsForReader(actor: Actor, threadId: number) {
+  const mine = new Set<number>();
+  const open = new Map<number, number>();
+  if (!isSignedIn(actor)) return { mine, open };
+  const queries = openFlagsInThread();
+  const rows = isStaff(actor) ? queries.all.all({ threadId }) : queries.byFlagger.all({ threadId, userId: actor.id });
+  for (const row of rows) {
+    if (row.userId === actor.id) mine.add(row.postId);
+    if (isStaff(actor)) open.set(row.postId, (open.get(row.postId) ?? 0) + 1);
+  }
+  return { mine, open };
+}
+
+const flagSchema = z
+  .object({
+    reason: z.enum(USER_FLAG_REASONS, { error: "Choose why you are flagging this post." }),
+    note: z.string().trim().max(500, "Keep the note under 500 characters.").default(""),
+  })
+  .refine((values) => values.reason !== "other" || values.note.length > 0, {
+    path: ["note"],
+    message: "Tell us what is wrong with the post.",
+  });
+
+/** The post `actor` wants to flag: a 404 when they may not see it (or its thread), a 403 when it is their own. */
+function postToFlag(actor: Member, postId: number) {
+  const post = findPostInThread(actor, postId);
+  ensure(canFlagPost(actor, post), "You cannot flag your own post.");
+  const openFlag = getDb()
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.postId, postId), eq(flags.userId, actor.id), isNull(flags.resolvedAt)))
+    .get();
+  return { ...post, alreadyFlagged: openFlag !== undefined };
+}
+
+/** What the flag page shows: the post and its thread, and whether the actor's flag is already open. */
+export function getPostToFlag(actor: Actor, postId: number) {
+  ensureSignedIn(actor);
+  const { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged } = postToFlag(actor, postId);
+  return { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged };
+}
+
+/**
+ * Flags a post. It is hidden at once, pending review, when staff flag it or when flags from
+ * `flagHideThreshold` different people are open on it.
+ */
+export function flagPost(actor: Actor, postId: number, input: unknown) {
+  ensureSignedIn(actor);
+  const values = parseInput(flagSchema, input);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    const post = postToFlag(actor, postId);
+    changed.thread(post.threadId);
+    if (post.moderationState === "deleted") throw new ConflictError("That post has already been removed.");
+    if (post.alreadyFlagged) throw new ConflictError("You have already flagged this post. Staff will review it.");
+    const thread = { threadId: post.threadId, slug: post.slug };
+    consume(`flag:user:${actor.id}`, LIMITS.flag);
+    const at = now();
+    db.insert(flags)
+      .values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at })
+      .run();
+    if (!post.reviewRequestedAt) db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, postId)).run();
+    if (post.moderationState !== "visible") return { ...thread, hidden: post.moderationState === "hidden" };
+
+    const flaggers = db
+      .select({ reason: flags.reason })
+      .from(flags)
+      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt), sql`${flags.userId} IS NOT NULL`))
+      .all();
+    const { flagHideThreshold } = getModerationSettings();
+    const byStaff = isStaff(actor);
+    if (!byStaff && flaggers.length < flagHideThreshold) return { ...thread, hidden: false };
+    changePostState(post, "hidden", at);
+    const reasons = flaggers.map((flag) => FLAG_REASON_LABELS[flag.reason].toLowerCase()).join(", ");
+    recordAudit(
+      byStaff ? actor : null,
+      {
+        action: "post.hide",
+        subject: { type: "post", id: postId, label: postLabel(post) },
+        reason: byStaff
+          ? `Flagged by staff: ${FLAG_REASON_LABELS[values.reason].toLowerCase()}`
+          : `Hidden automatically after ${flaggers.length} flags (${reasons})`,
+        before: { state: "visible" },
+        after: { state: "hidden" },
+      },
+      at,
+    );
+    return { ...thread, hidden: true };
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * A post's moderation state. A post's moderation_state, and its thread's visibility, decide who sees it
+ * (see canSeePost). Every change of state goes through changePostState, which keeps the thread's
+ * visibility, the visible-answer count, tag counts, the thread's status and its search document in
+ * step, in the same transaction.
+ */
+import { eq, inArray, sql } from "drizzle-orm";
+import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { type Member } from "~/lib/permissions.server";
+import { indexThread } from "~/models/search/index.server";
+import { refreshThreadStatus } from "~/models/shared/posts.server";
+import { getModerationSettings } from "./settings.server";
+
+type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: string };
+
+/**
+ * The state a new post starts in. Members (not customers or staff, whom the company vouches for)
+ * are new until `heldPostCount` of their posts have been approved; a new member's posts are held.
+ * Call inside the transaction that inserts the post.
+ */
+export function initialPostState(author: Member): ModerationState {
+  if (author.role !== "member") return "visible";
+  const { heldPostCount } = getModerationSettings();
+  if (heldPostCount === 0) return "visible";
+  const approved = getDb().get<{ total: number }>(
+    sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND moderation_state = 'visible' LIMIT ${heldPostCount})`,
+  );
+  return (approved?.total ?? 0) >= heldPostCount ? "visible" : "held";
+}
+
+/**
+ * Puts a just-inserted held post in the review queue, with an automatic flag when it holds a link
+ * (the usual shape of spam from fresh accounts), so the reviewer sees why to look twice.
+ */
+export function queueHeldPost(post: NewPost, at: Date) {
+  const db = getDb();
+  db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, post.id)).run();
+  if (/<a\s/i.test(post.bodyHtml)) {
+    db.insert(flags).values({ postId: post.id, userId: null, reason: "new_member_link", createdAt: at }).run();
+  }
+}
+
+type PostRef = { id: number; threadId: number; kind: "question" | "answer"; moderationState: ModerationState };
+
+/** Moves a post to another state and keeps every count, the thread and the search index in step. */
+export function changePostState(post: PostRef, to: ModerationState, at: Date) {
+  if (post.moderationState === to) return;
+  const db = getDb();
+  const wasVisible = post.moderationState === "visible";
+  const isVisible = to === "visible";
+  db.update(posts).set({ moderationState: to }).where(eq(posts.id, post.id)).run();
+  if (post.kind === "question") {
+    db.update(threads).set({ visibility: to }).where(eq(threads.id, post.threadId)).run();
+    if (wasVisible !== isVisible) {
+      db.update(tags)
+        .set({ threadCount: sql`${tags.threadCount} + ${isVisible ? 1 : -1}` })
+        .where(
+          inArray(
+            tags.id,
+            db.select({ id: threadTags.tagId }).from(threadTags).where(eq(threadTags.threadId, post.threadId)),
+          ),
+        )
+        .run();
+    }
+  } else if (wasVisible !== isVisible) {
+    db.update(threads)
+      .set(
+        isVisible
+          ? { answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at }
+          : { answerCount: sql`${threads.answerCount} - 1` },
+      )
+      .where(eq(threads.id, post.threadId))
+      .run();
+  }
+  refreshThreadStatus(post.threadId);
+  indexThread(post.threadId);
+}
+
+/** How the audit log names a post. */
+export const postLabel = (post: { kind: string; author: string; title: string }) =>
+  `${post.kind === "question" ? "Question" : "Answer"} by ${post.author} in "${post.title}"`;

@@ -1,0 +1,126 @@
+/**
+ * The search index (SQLite FTS5, see db/migrations/0002_search.sql): one document per thread (title;
+ * question plus accepted and verified answers) and one per article, with a stored boost. The model
+ * layer calls indexThread / indexArticle in the transaction of every write that changes what a
+ * document holds, so the index is never behind the data.
+ */
+import { desc } from "drizzle-orm";
+import { threads } from "../../../db/schema";
+import { getDb, getSqlite, preparedStatement, writeTransaction } from "~/lib/db.server";
+import { plainText } from "~/lib/markdown.server";
+import { facetToken } from "./fts-query.server";
+
+export const VERIFIED_BOOST = 1.6;
+const SOLVED_BOOST = 1.4;
+/** A thread closed as a duplicate ranks well below its original, which holds the answers. */
+const DUPLICATE_BOOST = 0.3;
+
+// A word, with any hyphenated parts. Every match of it succeeds once a letter or digit is found, so
+// the scan is linear; requiring a hyphen in the pattern (`(?:-…)+`) made every hyphen-less run of
+// letters fail and retry from each of its letters: quadratic (~2 s for one 32,000-letter word).
+const WORD_WITH_HYPHENS = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+
+/**
+ * "Wi-Fi" is indexed as "wi" and "fi", so someone typing "wifi" or "zwave" would find nothing.
+ * Each document's `aliases` column holds its hyphenated words written as one ("wifi").
+ */
+function hyphenatedCompounds(text: string) {
+  const compounds = new Set<string>();
+  for (const [word] of text.matchAll(WORD_WITH_HYPHENS)) {
+    if (word.includes("-")) compounds.add(word.replaceAll("-", "").toLowerCase());
+  }
+  return [...compounds].join(" ");
+}
+
+const functionsRegistered = new WeakSet<object>();
+
+/** SQL functions the indexing statements use; registered once per connection. */
+function ensureSqlFunctions() {
+  const sqlite = getSqlite();
+  if (functionsRegistered.has(sqlite)) return;
+  sqlite.function("hearth_plain_text", { deterministic: true }, (html: unknown) => plainText(String(html ?? "")));
+  sqlite.function("hearth_compounds", { deterministic: true }, (text: unknown) =>
+    hyphenatedCompounds(String(text ?? "")),
+  );
+  sqlite.function("hearth_facet", { deterministic: true, varargs: true }, (kind: unknown, ...values: unknown[]) =>
+    values
+      .flatMap((value) => String(value ?? "").split(","))
+      .filter(Boolean)
+      .map((value) => facetToken(kind as "cat", value))
+      .join(" "),
+  );
+  functionsRegistered.add(sqlite);
+}
+
+// The document of each thread chosen by `threadFilter`; shared by single-thread indexing and rebuilds.
+const threadDocumentSql = (threadFilter: string) => `
+  WITH documents AS MATERIALIZED (
+    SELECT t.id, t.title,
+      (SELECT group_concat(text, char(10)) FROM (
+         SELECT hearth_plain_text(p.body_html) AS text FROM posts p
+         WHERE p.thread_id = t.id AND p.moderation_state = 'visible'
+           AND (p.kind = 'question' OR p.id IN (SELECT post_id FROM solutions WHERE thread_id = t.id))
+         ORDER BY p.kind DESC, p.id)) AS body,
+      hearth_facet('cat', c.slug) || ' ' ||
+      hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
+      CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets
+    FROM threads t JOIN categories c ON c.id = t.category_id
+    WHERE t.visibility = 'visible' ${threadFilter})
+  INSERT INTO search_threads (rowid, title, body, aliases, facets)
+  SELECT id, title, body, hearth_compounds(title || ' ' || body), facets FROM documents`;
+
+const threadBoostSql = (threadFilter: string) => `
+  INSERT OR REPLACE INTO search_thread_boosts (thread_id, boost)
+  SELECT t.id,
+    CASE
+      WHEN t.duplicate_of_id IS NOT NULL THEN ${DUPLICATE_BOOST}
+      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN ${VERIFIED_BOOST}
+      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ${SOLVED_BOOST}
+      ELSE 1.0 END
+  FROM threads t
+  WHERE t.visibility = 'visible' ${threadFilter}`;
+
+const articleDocumentSql = (articleFilter: string) => `
+  INSERT INTO search_articles (rowid, title, summary, body, aliases, facets)
+  SELECT a.id, a.title, a.summary, hearth_plain_text(a.body_html),
+    hearth_compounds(a.title || ' ' || a.summary || ' ' || a.body_markdown),
+    hearth_facet('cat', a.category_slug) || ' ' || hearth_facet('aud', a.audience) || ' ' ||
+    hearth_facet('tag', (SELECT group_concat(tag) FROM kb_article_tags WHERE article_id = a.id))
+  FROM kb_articles a
+  WHERE a.removed_at IS NULL ${articleFilter}`;
+
+/**
+ * Re-reads one thread into the index, or leaves it out while it is not visible to everyone (held,
+ * hidden or deleted). Call inside the write transaction that changed it.
+ */
+export function indexThread(threadId: number) {
+  ensureSqlFunctions();
+  preparedStatement("DELETE FROM search_threads WHERE rowid = ?").run(threadId);
+  preparedStatement("DELETE FROM search_thread_boosts WHERE thread_id = ?").run(threadId);
+  preparedStatement(threadDocumentSql("AND t.id = ?")).run(threadId);
+  preparedStatement(threadBoostSql("AND t.id = ?")).run(threadId);
+}
+
+/** Re-reads one article into the index (or drops it when it was removed). */
+export function indexArticle(articleId: number) {
+  ensureSqlFunctions();
+  preparedStatement("DELETE FROM search_articles WHERE rowid = ?").run(articleId);
+  preparedStatement(articleDocumentSql("AND a.id = ?")).run(articleId);
+}
+
+/**
+ * Builds the index from scratch when it is empty but there is content (a database from before
+ * search existed, or restored from a backup without its index). Returns how many threads it indexed.
+ */
+export function ensureSearchIndex() {
+  ensureSqlFunctions();
+  const indexed = preparedStatement("SELECT max(rowid) AS id FROM search_threads").get()?.id;
+  const newest = getDb().select({ id: threads.id }).from(threads).orderBy(desc(threads.id)).limit(1).get();
+  if (indexed != null || !newest) return 0;
+  return writeTransaction(() => {
+    const { changes } = preparedStatement(threadDocumentSql("")).run();
+    preparedStatement(threadBoostSql("")).run();
+    preparedStatement("INSERT INTO search_threads (search_threads) VALUES ('optimize')").run();
+    return changes;
+  });
+}

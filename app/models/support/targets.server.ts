@@ -1,0 +1,82 @@
+/** Response-time targets: per category, set by admins, with the defaults for categories without their own. */
+import { asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { categories, categoryTargets } from "../../../db/schema";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { NotFoundError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { canSetResponseTargets, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { recordAudit } from "~/models/shared/audit.server";
+import { DEFAULT_TARGETS } from "./rules";
+
+export function targetsFor(categoryId: number) {
+  const row = getDb().select().from(categoryTargets).where(eq(categoryTargets.categoryId, categoryId)).get();
+  return row ?? DEFAULT_TARGETS;
+}
+
+const targetSchema = z.object({
+  category: z.string().trim().min(1, "Choose a category."),
+  firstResponseHours: z.coerce
+    .number({ error: "Give a number of hours." })
+    .int("Whole hours.")
+    .min(1, "At least 1 hour.")
+    .max(24 * 30, "At most 30 days."),
+  resolutionHours: z.coerce
+    .number({ error: "Give a number of hours." })
+    .int("Whole hours.")
+    .min(1, "At least 1 hour.")
+    .max(24 * 90, "At most 90 days."),
+});
+
+/** Admins set a category's response-time targets. */
+export function setCategoryTargets(actor: Actor, input: unknown) {
+  ensure(canSetResponseTargets(actor), "Only admins can change response-time targets.");
+  ensureSignedIn(actor);
+  const values = parseInput(targetSchema, input);
+  return writeTransaction(() => {
+    const category = getDb()
+      .select({ id: categories.id, name: categories.name })
+      .from(categories)
+      .where(eq(categories.slug, values.category))
+      .get();
+    if (!category) throw new NotFoundError("That category does not exist.");
+    const row = {
+      categoryId: category.id,
+      firstResponseMinutes: values.firstResponseHours * 60,
+      resolutionMinutes: values.resolutionHours * 60,
+    };
+    const { firstResponseMinutes, resolutionMinutes } = targetsFor(category.id);
+    getDb()
+      .insert(categoryTargets)
+      .values(row)
+      .onConflictDoUpdate({ target: categoryTargets.categoryId, set: row })
+      .run();
+    recordAudit(actor, {
+      action: "targets.update",
+      subject: { type: "category", id: category.id, label: category.name },
+      before: { firstResponseMinutes, resolutionMinutes },
+      after: { firstResponseMinutes: row.firstResponseMinutes, resolutionMinutes: row.resolutionMinutes },
+    });
+    return row;
+  });
+}
+
+export function listCategoryTargets(actor: Actor) {
+  ensure(canSetResponseTargets(actor), "Only admins can see response-time settings.");
+  return getDb()
+    .select({
+      slug: categories.slug,
+      name: categories.name,
+      firstResponseMinutes: categoryTargets.firstResponseMinutes,
+      resolutionMinutes: categoryTargets.resolutionMinutes,
+    })
+    .from(categories)
+    .leftJoin(categoryTargets, eq(categoryTargets.categoryId, categories.id))
+    .orderBy(asc(categories.position))
+    .all()
+    .map((row) => ({
+      ...row,
+      firstResponseMinutes: row.firstResponseMinutes ?? DEFAULT_TARGETS.firstResponseMinutes,
+      resolutionMinutes: row.resolutionMinutes ?? DEFAULT_TARGETS.resolutionMinutes,
+    }));
+}

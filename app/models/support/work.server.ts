@@ -1,0 +1,107 @@
+/** Staff work on a follow-up: taking, assigning, prioritising, moving it on; resolving it when its thread is solved. */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { followUps, users, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { ConflictError } from "~/lib/errors.server";
+import { parseInput } from "~/lib/forms.server";
+import { canWorkFollowUps, ensure, ensureSignedIn, isStaff, type Actor, type Member } from "~/lib/permissions.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { recordAudit } from "~/models/shared/audit.server";
+import {
+  activeFollowUpFor,
+  changeFollowUpStatus,
+  writeFollowUpEvent,
+  type FollowUpRow,
+} from "~/models/shared/follow-up-state.server";
+import { findFollowUp } from "./access.server";
+
+const workSchema = z.object({
+  intent: z.enum(["take", "assign", "priority", "status"], { error: "Unknown action." }),
+  assignee: z.string().trim().max(40).optional(),
+  priority: z.enum(FOLLOW_UP_PRIORITIES, { error: "Choose a priority." }).optional(),
+  status: z.enum(FOLLOW_UP_STATUSES, { error: "Choose a status." }).optional(),
+});
+
+/** Staff take, assign, re-prioritise or move a follow-up. */
+export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
+  ensure(canWorkFollowUps(actor), "Only staff can work on follow-ups.");
+  ensureSignedIn(actor);
+  const values = parseInput(workSchema, input);
+  const db = getDb();
+  return writeTransaction((changed) => {
+    let followUp: FollowUpRow = findFollowUp(actor, followUpId);
+    changed.thread(followUp.threadId);
+    consume(`support:user:${actor.id}`, LIMITS.supportAction);
+    const at = now();
+    const before = workedFields(followUp);
+    if (values.intent === "take" || values.intent === "assign") {
+      const assignee =
+        values.intent === "take"
+          ? actor
+          : db
+              .select({ id: users.id, username: users.username, role: users.role })
+              .from(users)
+              .where(eq(users.username, values.assignee ?? ""))
+              .get();
+      if (!assignee || !isStaff({ kind: "user", ...assignee, suspendedUntil: null }))
+        throw new ConflictError("Assign it to a member of staff.");
+      if (followUp.assigneeId !== assignee.id) {
+        followUp = db
+          .update(followUps)
+          .set({ assigneeId: assignee.id, updatedAt: at })
+          .where(eq(followUps.id, followUp.id))
+          .returning()
+          .get();
+        writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);
+      }
+      if (followUp.status === "new") changeFollowUpStatus(followUp, "open", actor.id, at);
+    } else if (values.intent === "priority") {
+      if (!values.priority) throw new ConflictError("Choose a priority.");
+      if (values.priority !== followUp.priority) {
+        db.update(followUps)
+          .set({ priority: values.priority, updatedAt: at })
+          .where(eq(followUps.id, followUp.id))
+          .run();
+        writeFollowUpEvent(followUp.id, actor.id, "priority", `${followUp.priority} → ${values.priority}`, at);
+      }
+    } else {
+      if (!values.status) throw new ConflictError("Choose a status.");
+      if (values.status !== "resolved" && followUp.status === "resolved" && activeFollowUpFor(followUp.threadId)) {
+        throw new ConflictError("This thread already has another open follow-up.");
+      }
+      changeFollowUpStatus(followUp, values.status, actor.id, at);
+    }
+    const after = workedFields(db.select().from(followUps).where(eq(followUps.id, followUp.id)).get()!);
+    if (JSON.stringify(before) !== JSON.stringify(after)) {
+      recordAudit(
+        actor,
+        {
+          action: "follow-up.update",
+          subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` },
+          before,
+          after,
+        },
+        at,
+      );
+    }
+    return { followUpId: followUp.id };
+  });
+}
+
+/** What staff change on a follow-up, as the audit log keeps it. */
+const workedFields = (followUp: FollowUpRow) => ({
+  assignee: followUp.assigneeId
+    ? (getDb().select({ username: users.username }).from(users).where(eq(users.id, followUp.assigneeId)).get()
+        ?.username ?? null)
+    : null,
+  priority: followUp.priority,
+  status: followUp.status,
+});
+
+/** Resolves the thread's active follow-up when the thread gets an accepted or verified answer. */
+export function resolveFollowUpOfSolvedThread(threadId: number, actor: Member, at: Date) {
+  const followUp = activeFollowUpFor(threadId);
+  if (followUp) changeFollowUpStatus(followUp, "resolved", actor.id, at);
+}
