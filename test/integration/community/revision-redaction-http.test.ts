@@ -1,0 +1,173 @@
+// Staff remove a past version's text from a post's history, over real HTTP: a reason is required,
+// the audit log records it without the text, everyone else reads "Removed by staff", and staff can
+// put the text back.
+import { and, desc, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog, postRevisions, posts, threads, users } from "../../../db/schema";
+import { getDb } from "~/lib/db.server";
+import type { Member } from "~/lib/permissions.server";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import { editPost } from "~/models/community/posts.server";
+import { listCategories } from "~/models/community/tags.server";
+import { startBuiltApp } from "../../fixtures/app-server";
+import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
+import { httpClient, type Client } from "../../fixtures/http-client";
+
+const PRIVATE = "my address is 12 Privet Drive";
+let app: Awaited<ReturnType<typeof startBuiltApp>>;
+let client: Client;
+let staffCookie: string;
+let memberCookie: string;
+let postId: number;
+let revisionId: number;
+
+const signIn = async (account: Member) => {
+  resetAllLimits();
+  const email = getDb().select({ email: users.email }).from(users).where(eq(users.id, account.id)).get()!.email;
+  const { cookie } = await client.signIn(email, TEST_PASSWORD);
+  if (!cookie) throw new Error(`could not sign in as ${account.username}`);
+  return cookie;
+};
+
+beforeAll(async () => {
+  app = await startBuiltApp();
+  client = httpClient(app.baseUrl);
+  const [asker, answerer, staff] = [await makeUser("customer"), await makeUser("member"), await makeUser("staff")];
+  const { threadId } = makeThread(asker, {
+    title: "Where do I send the broken hub?",
+    category: listCategories()[0].slug,
+    tags: "",
+  });
+  postId = makeAnswer(answerer, threadId, `Send it to me, ${PRIVATE}.`).postId;
+  resetAllLimits();
+  editPost(staff, postId, { body: "Send it to the address on your receipt." });
+  revisionId = getDb()
+    .select({ id: postRevisions.id })
+    .from(postRevisions)
+    .where(eq(postRevisions.postId, postId))
+    .get()!.id;
+  staffCookie = await signIn(staff);
+  memberCookie = await signIn(await makeUser("member"));
+});
+afterAll(() => app.close());
+
+const history = async (cookie?: string) =>
+  (await (await client.get(`/posts/${postId}/history`, { cookie })).text()).replaceAll("&#x27;", "'");
+const revision = () => getDb().select().from(postRevisions).where(eq(postRevisions.id, revisionId)).get()!;
+const lastAudit = () =>
+  getDb()
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId)))
+    .orderBy(desc(auditLog.id))
+    .get();
+
+describe("redacting a post's history", () => {
+  it("asks staff why, and changes nothing without a reason", async () => {
+    const response = await client.post(
+      `/posts/${postId}/history`,
+      { intent: "redact", revisionId: String(revisionId), reason: "  " },
+      { cookie: staffCookie },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("Say why the text is removed.");
+    expect(revision().redactedAt).toBeNull();
+    const unknown = await client.post(
+      `/posts/${postId}/history`,
+      { intent: "burn", revisionId: String(revisionId) },
+      { cookie: staffCookie },
+    );
+    expect(unknown.status).toBe(400);
+  });
+
+  it("is a 404 for a version of another post", async () => {
+    const response = await client.post(
+      `/posts/${postId + 1000}/history`,
+      { intent: "redact", revisionId: String(revisionId), reason: "x" },
+      { cookie: staffCookie },
+    );
+    expect(response.status).toBe(404);
+    expect(revision().redactedAt).toBeNull();
+  });
+
+  it("removes the text for everyone but staff, and logs the reason without the text", async () => {
+    expect(await history()).toContain(PRIVATE);
+    const response = await client.post(
+      `/posts/${postId}/history`,
+      { intent: "redact", revisionId: String(revisionId), reason: "Home address" },
+      { cookie: staffCookie },
+    );
+    expect(response.status).toBe(303);
+    expect(revision().redactionReason).toBe("Home address");
+    expect(revision().previousBodyMarkdown).toContain(PRIVATE); // kept for staff
+
+    for (const cookie of [undefined, memberCookie]) {
+      const page = await history(cookie);
+      expect(page).toContain("Removed by staff");
+      expect(page).not.toContain(PRIVATE);
+      expect(page).not.toContain("Home address");
+    }
+    const staffPage = await history(staffCookie);
+    expect(staffPage).toContain(PRIVATE);
+    expect(staffPage).toContain("Home address");
+
+    const entry = lastAudit()!;
+    expect(entry.action).toBe("revision.redact");
+    expect(entry.reason).toBe("Home address");
+    expect(JSON.stringify([entry.before, entry.after, entry.subjectLabel])).not.toContain("Privet");
+    // Nor does the staff edit's own entry keep a copy: the log cannot be changed, so it must not hold the text.
+    const entries = getDb()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId)))
+      .all();
+    expect(entries.map((row) => row.action)).toContain("post.edit");
+    expect(JSON.stringify(entries)).not.toContain("Privet");
+  });
+
+  it("lets staff put the text back, logged too", async () => {
+    const response = await client.post(
+      `/posts/${postId}/history`,
+      { intent: "unredact", revisionId: String(revisionId) },
+      { cookie: staffCookie },
+    );
+    expect(response.status).toBe(303);
+    expect(revision().redactedAt).toBeNull();
+    expect(lastAudit()!.action).toBe("revision.unredact");
+    expect(await history()).toContain(PRIVATE);
+  });
+});
+
+describe("a staff edit of a title that held personal data", () => {
+  it("moves the thread to an address without it (the old one redirects) and keeps it out of the log entry", async () => {
+    const [asker, staff] = [await makeUser("customer"), await makeUser("staff")];
+    const { threadId } = makeThread(asker, {
+      title: "Call me on 555 0100 about my hub",
+      category: listCategories()[0].slug,
+      tags: "",
+    });
+    const oldPath = `/questions/${threadId}/${getDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, threadId)).get()!.slug}`;
+    expect(oldPath).toContain("555-0100");
+    const questionId = getDb()
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question")))
+      .get()!.id;
+    resetAllLimits();
+    editPost(staff, questionId, { title: "My hub will not pair", body: "It blinks **blue** and never connects." });
+
+    const old = await client.get(oldPath);
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toBe(`/questions/${threadId}/my-hub-will-not-pair`);
+    const page = await (await client.get(old.headers.get("location")!)).text();
+    expect(page).toContain("My hub will not pair");
+    expect(page).not.toContain("555");
+    const entries = getDb()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, questionId)))
+      .all();
+    expect(entries.map((entry) => entry.action)).toEqual(["post.edit"]);
+    expect(JSON.stringify(entries)).not.toContain("555");
+  });
+});

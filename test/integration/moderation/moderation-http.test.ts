@@ -1,0 +1,149 @@
+// Moderation over real HTTP, on the demo community (which seeds held and flagged posts).
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { posts, threads } from "../../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { setHeldPostCount } from "~/models/moderation/settings.server";
+import { startBuiltApp } from "../../fixtures/app-server";
+import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+
+let app: Awaited<ReturnType<typeof startBuiltApp>>;
+let client: Client;
+const cookies: Record<string, string> = {};
+
+beforeAll(async () => {
+  // The installation default (the test template turns holding off): the demo's newcomer is held.
+  setHeldPostCount(2);
+  app = await startBuiltApp();
+  client = httpClient(app.baseUrl);
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      staff: "staff@example.com",
+      admin: "admin@example.com",
+      member: "member@example.com",
+      newcomer: "newcomer@example.com",
+    }),
+  );
+});
+afterAll(() => app.close());
+
+const heldThread = () =>
+  getDb()
+    .select({ id: threads.id, slug: threads.slug, title: threads.title })
+    .from(threads)
+    .where(eq(threads.visibility, "held"))
+    .get()!;
+const hiddenAnswer = () => {
+  const post = getDb()
+    .select({ id: posts.id, threadId: posts.threadId, body: posts.bodyMarkdown })
+    .from(posts)
+    .where(eq(posts.moderationState, "hidden"))
+    .get()!;
+  const thread = getDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, post.threadId)).get()!;
+  return { ...post, path: `/questions/${post.threadId}/${thread.slug}` };
+};
+const text = async (response: Response) => (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'");
+
+describe("moderation over HTTP", () => {
+  it("opens the moderation pages to staff only, and settings to admins only", async () => {
+    for (const path of ["/mod", "/mod/log", "/mod/lexicon"]) {
+      expect((await client.get(path, { cookie: cookies.staff })).status, path).toBe(200);
+      expect((await client.get(path, { cookie: cookies.member })).status, path).toBe(403);
+      expect((await client.get(path)).status, path).toBe(403);
+    }
+    expect((await client.get("/mod/settings", { cookie: cookies.admin })).status).toBe(200);
+    expect((await client.get("/mod/settings", { cookie: cookies.staff })).status).toBe(403);
+    expect((await client.post("/mod", { postId: "1", decision: "hide" }, { cookie: cookies.member })).status).toBe(403);
+  });
+
+  it("shows the demo's held and flagged posts in the queue, and hides them from everyone else", async () => {
+    const queue = await text(await client.get("/mod", { cookie: cookies.staff }));
+    const held = heldThread();
+    const hidden = hiddenAnswer();
+    expect(queue).toContain(held.title);
+    expect(queue).toContain("Link from a new member (automatic)");
+    expect(queue).toContain("Rude or abusive");
+    expect(queue).toContain("Not kind to a new customer.");
+
+    expect((await client.get(`/questions/${held.id}/${held.slug}`)).status).toBe(404);
+    expect((await client.get(`/questions/${held.id}/${held.slug}`, { cookie: cookies.member })).status).toBe(404);
+    const ownView = await client.get(`/questions/${held.id}/${held.slug}`, { cookie: cookies.newcomer });
+    expect(ownView.status).toBe(200);
+    expect(await text(ownView)).toContain("Waiting for review");
+    expect(await text(await client.get("/sitemap.xml"))).not.toContain(`/questions/${held.id}/`);
+    expect(await text(await client.get("/questions"))).not.toContain(held.title);
+
+    const visitorPage = await text(await client.get(hidden.path));
+    expect(visitorPage).not.toContain(hidden.body);
+    const staffPage = await text(await client.get(hidden.path, { cookie: cookies.staff }));
+    expect(staffPage).toContain(hidden.body);
+    expect(staffPage).toContain("Hidden pending review");
+  });
+
+  it("answers bad input with a 400 and the message next to the field", async () => {
+    const hidden = hiddenAnswer();
+    const badFlag = await client.post(
+      `/posts/${hidden.id - 1}/flag`,
+      { reason: "because" },
+      { cookie: cookies.member },
+    );
+    expect(badFlag.status).toBe(400);
+    expect(await text(badFlag)).toContain("Choose why you are flagging this post.");
+    expect((await client.get(`/posts/${hidden.id - 1}/flag`)).status).toBe(302); // visitors sign in first
+    expect((await client.get(`/posts/${hidden.id}/flag`, { cookie: cookies.member })).status).toBe(404); // hidden from them
+
+    const pastSuspension = await client.post(
+      "/users/morgan",
+      { intent: "suspend", until: "2001-01-01", reason: "x" },
+      { cookie: cookies.staff },
+    );
+    expect(pastSuspension.status).toBe(400);
+    expect(await text(pastSuspension)).toContain("Choose a day after today.");
+
+    const unknownAction = await client.post("/users/morgan", { intent: "delete-account" }, { cookie: cookies.staff });
+    expect(unknownAction.status).toBe(400);
+    expect(await text(unknownAction)).toContain("Unknown action.");
+
+    const emptyPhrase = await client.post(
+      "/mod/lexicon",
+      { intent: "add", phrase: "", suggestion: "" },
+      { cookie: cookies.staff },
+    );
+    expect(emptyPhrase.status).toBe(400);
+    expect(await text(emptyPhrase)).toContain("Enter the phrase to avoid.");
+
+    const badDomain = await client.post(
+      "/mod/settings",
+      { intent: "add-domain", domain: "not a domain" },
+      { cookie: cookies.admin },
+    );
+    expect(badDomain.status).toBe(400);
+    expect(await text(badDomain)).toContain("Enter an email domain, like example.com.");
+
+    const badThreshold = await client.post(
+      "/mod/settings",
+      { intent: "settings", flagHideThreshold: "lots", heldPostCount: "2" },
+      { cookie: cookies.admin },
+    );
+    expect(badThreshold.status).toBe(400);
+    expect(await text(badThreshold)).toContain("Enter a whole number.");
+
+    const badClose = await client.post(
+      hidden.path,
+      { intent: "moderate-thread", action: "close", reason: "" },
+      { cookie: cookies.staff },
+    );
+    expect(badClose.status).toBe(400);
+    expect(await text(badClose)).toContain("Say why the thread is closed.");
+  });
+
+  it("filters the audit log and refuses to let anyone change it through the app", async () => {
+    const log = await text(await client.get("/mod/log?action=post.hide", { cookie: cookies.staff }));
+    expect(log).toContain("Hidden automatically after 3 flags");
+    expect(log).toMatch(/<td>Hid a post/);
+    expect(log).not.toMatch(/<td>Verified a solution/);
+    // There is no route that writes to the log: any other method on it is refused.
+    expect((await client.post("/mod/log", { id: "1" }, { cookie: cookies.admin })).status).toBe(405);
+  });
+});

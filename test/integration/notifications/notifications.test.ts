@@ -1,0 +1,140 @@
+import fs from "node:fs";
+import { and, eq } from "drizzle-orm";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { emailOutbox, followUpSurveys } from "../../../db/schema";
+import { setClock } from "~/lib/clock.server";
+import { getDb } from "~/lib/db.server";
+import { ValidationError } from "~/lib/errors.server";
+import type { Member } from "~/lib/permissions.server";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import {
+  listNotifications,
+  openNotification,
+  saveEmailPreferences,
+  sendPendingEmails,
+  unreadNotificationCount,
+  unsubscribe,
+  unsubscribeUrl,
+} from "~/models/notifications/notifications.server";
+import { replyOnFollowUp } from "~/models/support/messages.server";
+import { workOnFollowUp } from "~/models/support/work.server";
+import { requestFollowUp } from "~/models/support/opening.server";
+import { makeThread, makeUser } from "../../fixtures/factories";
+
+const DAY = 24 * 3600_000;
+const START = new Date("2026-11-02T09:00:00Z");
+let customer: Member;
+let staff: Member;
+
+beforeAll(async () => {
+  customer = await makeUser("customer");
+  staff = await makeUser("staff");
+});
+beforeEach(() => {
+  resetAllLimits();
+  setClock(START);
+});
+afterEach(() => setClock(null));
+
+const emailsTo = (user: Member, kind?: string) =>
+  getDb()
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.userId, user.id), kind ? eq(emailOutbox.kind, kind as "survey") : undefined))
+    .all();
+
+function resolvedFollowUp(daysAfterStart: number) {
+  setClock(new Date(START.getTime() + daysAfterStart * DAY));
+  resetAllLimits();
+  const { threadId } = makeThread(customer, { title: `Question on day ${daysAfterStart} of the month` });
+  const { followUpId } = requestFollowUp(customer, threadId);
+  workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
+  return followUpId;
+}
+
+describe("notifications", () => {
+  it("tells the customer in the app and by email when a follow-up opens and staff reply, and writes .eml files", async () => {
+    const { threadId } = makeThread(customer, { title: "Lights flicker at dusk every evening" });
+    const { followUpId } = requestFollowUp(customer, threadId);
+    replyOnFollowUp(staff, followUpId, { body: "Which bulbs are they?", visibility: "private", then: "waiting" });
+
+    expect(listNotifications(customer).map((n) => n.title)).toEqual(
+      expect.arrayContaining([
+        "Support is following up: Lights flicker at dusk every evening",
+        "Support replied: Lights flicker at dusk every evening",
+      ]),
+    );
+    const unread = unreadNotificationCount(customer);
+    const reply = listNotifications(customer).find((n) => n.kind === "follow-up-reply")!;
+    expect(openNotification(customer, reply.id)).toBe(`/support/${followUpId}#conversation`);
+    expect(unreadNotificationCount(customer)).toBe(unread - 1);
+
+    const { sent } = await sendPendingEmails();
+    expect(sent).toBeGreaterThanOrEqual(2);
+    expect(await sendPendingEmails()).toEqual({ sent: 0, failed: 0 });
+    const files = fs
+      .readdirSync(process.env.MAIL_DIR!)
+      .map((name) => fs.readFileSync(`${process.env.MAIL_DIR}/${name}`, "utf8"));
+    const replyEmail = files.find((text) => text.includes("Subject: Support replied: Lights flicker"))!;
+    expect(replyEmail).toContain(`To: ${customer.username}@example.test`);
+    // Long headers are folded onto the next line, as RFC 5322 allows.
+    expect(replyEmail).toMatch(
+      /List-Unsubscribe:\s+<http:\/\/localhost:\d+\/unsubscribe\?u=\d+&k=follow-up-reply&t=[\w-]+>/,
+    );
+    expect(replyEmail).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+  });
+
+  it("stops one kind of email after one-click unsubscribe, keeps the in-app notification, and refuses forged links", () => {
+    const link = new URL(unsubscribeUrl(customer.id, "follow-up-status"));
+    expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), u: String(staff.id) })).toThrow(
+      ValidationError,
+    );
+    expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), t: "A".repeat(43) })).toThrow(ValidationError);
+    unsubscribe(Object.fromEntries(link.searchParams));
+
+    const before = emailsTo(customer, "follow-up-status").length;
+    const { threadId } = makeThread(customer, { title: "Thermostat loses its schedule overnight" });
+    const { followUpId } = requestFollowUp(customer, threadId);
+    workOnFollowUp(staff, followUpId, { intent: "status", status: "waiting" });
+    expect(emailsTo(customer, "follow-up-status")).toHaveLength(before);
+    expect(
+      listNotifications(customer).some(
+        (n) => n.title === "Support is waiting for your reply: Thermostat loses its schedule overnight",
+      ),
+    ).toBe(true);
+
+    saveEmailPreferences(customer, {
+      "follow-up-status": "on",
+      "follow-up-opened": "on",
+      "follow-up-reply": "on",
+      "follow-up-resolved": "on",
+      survey: "on",
+    });
+    workOnFollowUp(staff, followUpId, { intent: "status", status: "open" });
+    expect(emailsTo(customer, "follow-up-status")).toHaveLength(before + 1);
+  });
+
+  it("emails at most one satisfaction question per customer per 7 days, and asks once per follow-up", () => {
+    const first = resolvedFollowUp(10);
+    const second = resolvedFollowUp(12);
+    const third = resolvedFollowUp(18);
+    const surveys = emailsTo(customer, "survey").map((email) => email.subject);
+    expect(surveys).toEqual([
+      "How did we do? Resolved: Question on day 10 of the month",
+      "How did we do? Resolved: Question on day 18 of the month",
+    ]);
+    // The follow-up in between still gets its question in the app, and a plain "resolved" email.
+    expect(emailsTo(customer, "follow-up-resolved").map((email) => email.subject)).toContain(
+      "Resolved: Question on day 12 of the month",
+    );
+    const emailed = (id: number) =>
+      getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, id)).get()!.emailedAt;
+    expect([emailed(first), emailed(second), emailed(third)].map((at) => at !== null)).toEqual([true, false, true]);
+
+    // Reopened and resolved again: no second question.
+    workOnFollowUp(staff, third, { intent: "status", status: "open" });
+    workOnFollowUp(staff, third, { intent: "status", status: "resolved" });
+    expect(getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, third)).all()).toHaveLength(1);
+    expect(emailsTo(customer, "survey")).toHaveLength(2);
+  });
+});

@@ -1,0 +1,167 @@
+// Follow-ups over real HTTP, on the demo community, after the follow-up job has run once.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emailOptOuts, followUps, threads, users } from "../../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { unsubscribeUrl } from "~/models/notifications/notifications.server";
+import { openDueFollowUps } from "~/models/support/opening.server";
+import { startBuiltApp } from "../../fixtures/app-server";
+import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+
+let app: Awaited<ReturnType<typeof startBuiltApp>>;
+let client: Client;
+const cookies: Record<string, string> = {};
+
+beforeAll(async () => {
+  app = await startBuiltApp();
+  client = httpClient(app.baseUrl);
+  Object.assign(
+    cookies,
+    await signInAccounts(client, {
+      staff: "staff@example.com",
+      casey: "customer@example.com",
+      noor: "noor@example.com",
+      member: "member@example.com",
+      admin: "admin@example.com",
+    }),
+  );
+  openDueFollowUps(new Date());
+});
+afterAll(() => app.close());
+
+const userId = (username: string) =>
+  getDb().select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;
+const followUpOf = (username: string) =>
+  getDb()
+    .select()
+    .from(followUps)
+    .where(eq(followUps.customerId, userId(username)))
+    .limit(1)
+    .get()!;
+
+describe("follow-ups over HTTP", () => {
+  it("shows the queue to staff only", async () => {
+    expect((await client.get("/support", { cookie: cookies.staff })).status).toBe(200);
+    expect((await client.get("/support", { cookie: cookies.casey })).status).toBe(403);
+    expect((await client.get("/support")).status).toBe(403);
+  });
+
+  it("shows a follow-up to its customer and staff, and is a 404 to anyone else", async () => {
+    const noors = followUpOf("noor");
+    expect((await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).status).toBe(200);
+    expect((await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).status).toBe(200);
+    expect((await client.get(`/support/${noors.id}`, { cookie: cookies.casey })).status).toBe(404);
+    expect((await client.get(`/support/${noors.id}`)).status).toBe(404);
+    expect((await client.get("/support/999999", { cookie: cookies.staff })).status).toBe(404);
+  });
+
+  it("keeps internal notes out of the customer's page, and validates input with a 400", async () => {
+    const noors = followUpOf("noor");
+    const note = await client.post(
+      `/support/${noors.id}`,
+      { intent: "note", body: "Secret: offer a replacement hub." },
+      { cookie: cookies.staff },
+    );
+    expect(note.status).toBe(303);
+    expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).text()).toContain(
+      "Secret: offer a replacement hub.",
+    );
+    expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).text()).not.toContain("Secret");
+    expect(
+      (await client.post(`/support/${noors.id}`, { intent: "note", body: "Sneaky" }, { cookie: cookies.noor })).status,
+    ).toBe(403);
+    const empty = await client.post(`/support/${noors.id}`, { intent: "reply", body: "  " }, { cookie: cookies.staff });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain("Write something first.");
+    expect(
+      (
+        await client.post(
+          `/support/${noors.id}`,
+          { intent: "priority", priority: "sky-high" },
+          { cookie: cookies.staff },
+        )
+      ).status,
+    ).toBe(400);
+  });
+
+  it("shows the customer's unread notifications on the bell", async () => {
+    const page = await (await client.get("/", { cookie: cookies.noor })).text();
+    expect(page).toMatch(/aria-label="Notifications, [1-9]\d* unread"/);
+    expect((await client.get("/notifications", { cookie: cookies.noor })).status).toBe(200);
+    expect((await client.get("/notifications")).status).toBe(302);
+  });
+
+  it("unsubscribes with one click from a mail client, cross-site, by the signed link alone", async () => {
+    const link = new URL(unsubscribeUrl(userId("noor"), "follow-up-reply"));
+    const path = `${link.pathname}${link.search}`;
+    expect((await client.get(path)).status).toBe(200);
+    expect((await client.get(path.replace(/t=[^&]+/, "t=forged-token-value"))).status).toBe(400);
+    // RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" from its own origin, with no cookie.
+    const response = await fetch(app.baseUrl + path, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: "https://mail.example.com", "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(response.status).toBe(200);
+    const optOut = getDb()
+      .select()
+      .from(emailOptOuts)
+      .where(and(eq(emailOptOuts.userId, userId("noor")), eq(emailOptOuts.kind, "follow-up-reply")))
+      .get();
+    expect(optOut).toBeDefined();
+    // The page's own button comes back to the page, which says it is done.
+    const button = await client.post(path, {});
+    expect(button.status).toBe(303);
+    const done = await (await client.get(button.headers.get("location")!)).text();
+    expect(done).toContain("Done: no more emails");
+    // Other writes from another origin are still refused.
+    const crossSite = await fetch(`${app.baseUrl}/notifications`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: "https://mail.example.com", cookie: cookies.noor },
+    });
+    expect(crossSite.status).toBe(403);
+  });
+
+  it("lets admins, and only admins, set a category's targets, with clear messages for bad numbers", async () => {
+    expect((await client.get("/support/targets", { cookie: cookies.staff })).status).toBe(403);
+    const saved = await client.post(
+      "/support/targets",
+      { category: "billing", firstResponseHours: "4", resolutionHours: "48" },
+      { cookie: cookies.admin },
+    );
+    expect(saved.status).toBe(303);
+    expect(await (await client.get("/support/targets", { cookie: cookies.admin })).text()).toMatch(/value="4"/);
+    const bad = await client.post(
+      "/support/targets",
+      { category: "billing", firstResponseHours: "0", resolutionHours: "lots" },
+      { cookie: cookies.admin },
+    );
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(text).toContain("At least 1 hour.");
+    expect(text).toContain("Give a number of hours.");
+    expect(
+      (
+        await client.post(
+          "/support/targets",
+          { category: "billing", firstResponseHours: "4", resolutionHours: "48" },
+          { cookie: cookies.staff },
+        )
+      ).status,
+    ).toBe(403);
+  });
+
+  it("lets the asker ask for help from the thread and staff escalate; members cannot", async () => {
+    const member = userId("morgan");
+    const memberThread = getDb().select().from(threads).where(eq(threads.authorId, member)).limit(1).get()!;
+    const path = `/questions/${memberThread.id}/${memberThread.slug}`;
+    expect((await client.post(path, { intent: "follow-up" }, { cookie: cookies.member })).status).toBe(403);
+    const escalated = await client.post(path, { intent: "follow-up" }, { cookie: cookies.staff });
+    expect(escalated.status).toBe(303);
+    expect(escalated.headers.get("location")).toMatch(/^\/support\/\d+$/);
+    const page = await (await client.get(path, { cookie: cookies.staff })).text();
+    expect(page).toContain("Support is following this up");
+  });
+});
