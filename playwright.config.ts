@@ -30,7 +30,7 @@ export default defineConfig({
   },
   webServer: {
     // The production build on its own port and a fresh database, seeded with the demo community.
-    command: `rm -rf ${DATABASE_PATH} ${DATABASE_PATH}-wal ${DATABASE_PATH}-shm ${MAIL_DIR} && node server.mjs`,
+    command: `rm -rf ${DATABASE_PATH} ${DATABASE_PATH}-wal ${DATABASE_PATH}-shm ${MAIL_DIR} && node_modules/.bin/tsx app/cli/seed.ts && node server.mjs`,
     url: `http://localhost:${PORT}/healthz`,
     env: { PORT: String(PORT), DATABASE_PATH, MAIL_DIR, NODE_ENV: "production" },
     reuseExistingServer: false,

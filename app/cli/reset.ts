@@ -3,9 +3,11 @@ import fs from "node:fs";
 import { closeDatabase } from "~/lib/db.server";
 import { databasePath } from "~/lib/env.server";
 import { prepareDatabase } from "~/server/prepare.server";
+import { seedDemoWhenEmpty } from "../../db/seed/seed-demo";
 
 const file = databasePath();
 for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
 await prepareDatabase();
+await seedDemoWhenEmpty();
 closeDatabase();
 console.log(`Reset ${file} with the demo community`);

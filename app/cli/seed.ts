@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { closeDatabase } from "~/lib/db.server";
 import { databasePath } from "~/lib/env.server";
 import { prepareDatabase } from "~/server/prepare.server";
+import { seedDemoWhenEmpty } from "../../db/seed/seed-demo";
 import { loadCorpus, seedSyntheticCommunity } from "../../db/seed/synthetic";
 
 const { values } = parseArgs({
@@ -37,6 +38,7 @@ if (threads !== undefined) {
   }
 }
 await prepareDatabase();
+await seedDemoWhenEmpty();
 if (threads !== undefined) {
   const started = Date.now();
   const result = await seedSyntheticCommunity({

@@ -3,7 +3,7 @@
  * without an account. It carries nothing but itself and is set only when that browser first votes.
  */
 import { randomBytes } from "node:crypto";
-import { cookieOptionsFor } from "~/models/accounts/auth.server";
+import { cookieOptionsFor } from "./http.server";
 
 const COOKIE_NAME = "hearth_browser";
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;

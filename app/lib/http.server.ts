@@ -128,3 +128,10 @@ export function redirectAfterWrite(to: string) {
 export function redirectWithCookie(to: string, cookie: string) {
   return redirect(to, { headers: { "Set-Cookie": cookie } });
 }
+
+export type CookieOptions = { secure: boolean };
+
+/** Cookie options for a Remix request: Secure when it arrived over HTTPS. */
+export function cookieOptionsFor(request: Request): CookieOptions {
+  return { secure: new URL(request.url).protocol === "https:" };
+}

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
-import { cookieOptionsFor, startSession } from "~/models/accounts/auth.server";
+import { startSession } from "~/models/accounts/auth.server";
+import { cookieOptionsFor } from "~/lib/http.server";
 import { formValues } from "~/lib/forms.server";
 import { actionResult } from "~/lib/http.server";
 import { canChangeOwnPassword, type Member } from "~/lib/permissions.server";

@@ -22,11 +22,10 @@ import { ValidationError } from "~/lib/errors.server";
 import {
   createRequestQueue,
   requestQueueLimitsFromEnv,
-  runInRequestSlot,
   type RequestQueue,
   type RequestQueueLimits,
-  type RequestSlot,
 } from "./request-queue.server";
+import { runInRequestSlot, type RequestSlot } from "~/lib/request-slot.server";
 import { unsubscribe } from "~/models/notifications/notifications.server";
 import { cachedPage, pageCacheEnabled, pageCacheGeneration } from "~/lib/page-cache.server";
 import { VISITOR, type Actor } from "~/lib/permissions.server";

@@ -8,8 +8,6 @@
  * A request that waits on purpose (a slowed sign-in) gives its slot back while it waits
  * (`waitOutsideRequestSlot`), so a flood of slowed requests cannot fill the queue.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 
 export type RequestQueueLimits = { concurrency: number; queueLimit: number; maxWaitMs: number };
@@ -118,42 +116,3 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
 }
 
 export type RequestQueue = ReturnType<typeof createRequestQueue>;
-
-/**
- * The admitted request's slot: the queue it came through, how to give the slot back, and whether
- * the request has finished (its client may leave while it waits outside its slot).
- */
-export type RequestSlot = { queue: RequestQueue; release: () => void; finished: boolean };
-
-/** The request's client left while it waited outside its slot: its work stops there. */
-export class RequestAbandonedError extends Error {
-  constructor() {
-    super("The client left while the request waited.");
-  }
-}
-
-const currentSlot = new AsyncLocalStorage<RequestSlot>();
-
-/** Runs an admitted request's work (and everything it awaits) with its slot, for `waitOutsideRequestSlot`. */
-export function runInRequestSlot(slot: RequestSlot, work: () => void) {
-  currentSlot.run(slot, work);
-}
-
-/**
- * Waits `ms` without holding a request slot, then takes one back: for waits that are the point
- * (throttling). Throws `RequestAbandonedError` when the client left meanwhile, so no work (and no
- * slot) is spent on an answer nobody reads.
- */
-export async function waitOutsideRequestSlot(ms: number) {
-  const slot = currentSlot.getStore();
-  slot?.release();
-  await sleep(ms);
-  if (!slot) return;
-  if (slot.finished) throw new RequestAbandonedError();
-  const release = await slot.queue.resume();
-  if (slot.finished) {
-    release();
-    throw new RequestAbandonedError();
-  }
-  slot.release = release;
-}

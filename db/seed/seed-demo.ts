@@ -2,8 +2,11 @@
  * Seeds the demo community through the same model functions the app uses, so the demo data obeys
  * every rule a real user's would (counters, statuses, revisions).
  */
+import { count } from "drizzle-orm";
 import { setClock } from "~/lib/clock.server";
-import { writeTransaction } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
+import { getDb, writeTransaction } from "~/lib/db.server";
+import { users } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/community/posts.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
@@ -22,6 +25,15 @@ import { DEMO_PASSWORD, demoAccounts, demoCategories, demoTags, demoThreads } fr
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
+
+/** Seeds the demo community when the database has no accounts yet (a fresh install); says whether it did. */
+export async function seedDemoWhenEmpty(): Promise<boolean> {
+  const { accounts } = getDb().select({ accounts: count() }).from(users).get()!;
+  if (accounts > 0) return false;
+  log.info("empty database: seeding the demo community");
+  await seedDemoCommunity();
+  return true;
+}
 
 export async function seedDemoCommunity() {
   const people = new Map<string, Member>();

@@ -156,7 +156,7 @@ async function prepareFixtures(file: string) {
   closeDatabase();
   // A cached database may predate newer migrations (and the search index): bring it up to date first.
   const { prepareDatabase } = await import("../../app/server/prepare.server");
-  await prepareDatabase({ seedWhenEmpty: false });
+  await prepareDatabase();
   // The load accounts below are brand new; they stand for established members, whose posts are not held.
   const { setHeldPostCount } = await import("~/models/moderation/settings.server");
   setHeldPostCount(0);
@@ -432,7 +432,8 @@ async function startBaselineServer(file: string) {
 /** The V8 flags of `root`'s `npm start` (heap limits), so the server measured is the one that runs. */
 function startScriptNodeFlags(root: string): string[] {
   const start: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start;
-  return start.split(/\s+/).filter((word) => word.startsWith("--"));
+  const serve = start.split("&&").find((command) => command.includes("server.mjs")) ?? "";
+  return serve.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
 /** `node server.mjs` from `root` on `file`, with the same command line as `npm start`, jobs off. */

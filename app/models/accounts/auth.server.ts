@@ -11,6 +11,7 @@ import { Lucia, TimeSpan, type Adapter, type Cookie, type DatabaseSession, type 
 import { sessions, users, type Role } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, preparedPerConnection, writeUnseenByVisitors } from "~/lib/db.server";
+import { cookieOptionsFor, type CookieOptions } from "~/lib/http.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
 export const SESSION_ABSOLUTE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -123,7 +124,6 @@ declare module "lucia" {
 }
 
 /** Secure is set per request: whenever the request reached us over HTTPS (directly or via a trusted proxy). */
-export type CookieOptions = { secure: boolean };
 
 function serialize(cookie: Cookie, { secure }: CookieOptions) {
   cookie.attributes.secure = secure;
@@ -191,11 +191,6 @@ export function hashPassword(password: string) {
 
 export function verifyPassword(passwordHash: string, password: string) {
   return verify(passwordHash, password, ARGON2_OPTIONS);
-}
-
-/** Cookie options for a Remix request: Secure when it arrived over HTTPS. */
-export function cookieOptionsFor(request: Request): CookieOptions {
-  return { secure: new URL(request.url).protocol === "https:" };
 }
 
 /**

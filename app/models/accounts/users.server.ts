@@ -35,7 +35,7 @@ import {
   signInDelayMs,
   uncountAttempt,
 } from "~/lib/rate-limit.server";
-import { waitOutsideRequestSlot } from "~/server/request-queue.server";
+import { waitOutsideRequestSlot } from "~/lib/request-slot.server";
 import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
 
 const email = z

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "../../../app/server/prepare.server";
+import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { startSession } from "~/models/accounts/auth.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -27,7 +27,7 @@ let asker: Member;
 let cookie: string;
 
 beforeAll(async () => {
-  await prepareDatabase();
+  await prepareDemoDatabase();
   asker = await makeUser("customer");
   cookie = (await startSession((await makeUser("member")).id, { secure: false })).split(";")[0];
 });

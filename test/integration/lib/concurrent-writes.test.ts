@@ -1,7 +1,7 @@
 import { and, count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { flags, posts, threads, votes } from "../../../db/schema";
-import { prepareDatabase } from "../../../app/server/prepare.server";
+import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { startSession } from "~/models/accounts/auth.server";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
@@ -15,7 +15,7 @@ let voters: { member: Member; cookie: string }[];
 let asker: Member;
 
 beforeAll(async () => {
-  await prepareDatabase();
+  await prepareDemoDatabase();
   asker = await makeUser("customer");
   voters = await Promise.all(
     Array.from({ length: VOTERS }, async () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { threads } from "../../../db/schema";
-import { prepareDatabase } from "../../../app/server/prepare.server";
+import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { startSession } from "~/models/accounts/auth.server";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
@@ -45,7 +45,7 @@ let asker: Member;
 let cookies: string[];
 
 beforeAll(async () => {
-  await prepareDatabase();
+  await prepareDemoDatabase();
   asker = await makeUser("customer");
   cookies = await Promise.all(
     [0, 1, 2].map(async () => (await startSession((await makeUser("member")).id, { secure: false })).split(";")[0]),

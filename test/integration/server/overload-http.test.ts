@@ -1,11 +1,11 @@
 import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "../../../app/server/prepare.server";
+import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { httpClient } from "../../fixtures/http-client";
 import { startServerProcess, waitFor } from "../../fixtures/server-process";
 
 beforeAll(async () => {
-  await prepareDatabase();
+  await prepareDemoDatabase();
 });
 
 /**

@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createRequestQueue, requestQueueLimitsFromEnv, type RequestQueue } from "~/server/request-queue.server";
 import {
-  createRequestQueue,
   RequestAbandonedError,
-  requestQueueLimitsFromEnv,
   runInRequestSlot,
   waitOutsideRequestSlot,
-  type RequestQueue,
   type RequestSlot,
-} from "~/server/request-queue.server";
+} from "~/lib/request-slot.server";
 
 function recorder(queue: ReturnType<typeof createRequestQueue>) {
   const events: string[] = [];
