@@ -1,9 +1,10 @@
 import { defineConfig } from "drizzle-kit";
+import { databasePath } from "./app/lib/env.server";
 
 export default defineConfig({
   dialect: "sqlite",
   schema: "./db/schema.ts",
   out: "./db/migrations",
-  dbCredentials: { url: process.env.DATABASE_PATH ?? "./data/hearth.sqlite" },
+  dbCredentials: { url: databasePath() },
   tablesFilter: ["!search_*"],
 });

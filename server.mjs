@@ -1,6 +1,7 @@
-// Serves Hearth: builds the app when the build is missing or older than the source, prepares the
-// database (migrations, demo content when empty), starts the background jobs, then serves on PORT
-// (default 3000).
+// Serves Hearth: builds the app when the build is missing or older than the source, checks the
+// configuration (app/lib/env.server.ts; a bad value stops it here with a line naming the variable),
+// prepares the database (migrations, demo content when empty), starts the background jobs, then
+// serves on PORT.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -8,8 +9,11 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const buildFile = path.join(root, "build/index.js");
+// NODE_ENV is the one variable read before the build is loaded, which the configuration comes with:
+// it decides whether to rebuild, and React picks its production or development code when first
+// imported. Its value is checked with the others below.
 const isDev = process.env.NODE_ENV === "development";
-process.env.NODE_ENV ??= "production";
+process.env.NODE_ENV ||= "production";
 
 function newestMtime(dir) {
   let newest = 0;
@@ -32,17 +36,24 @@ if (!isDev && buildIsStale()) {
 }
 
 const build = await import(pathToFileURL(buildFile).href + (isDev ? `?t=${Date.now()}` : ""));
-const { createExpressApp, prepareDatabase, flushThreadViews, startBackgroundJobs, installProcessErrorHandlers } =
-  build.entry.module;
+const {
+  env,
+  exitOnInvalidConfiguration,
+  createExpressApp,
+  prepareDatabase,
+  flushThreadViews,
+  startBackgroundJobs,
+  installProcessErrorHandlers,
+} = build.entry.module;
 
+exitOnInvalidConfiguration();
 await prepareDatabase();
 // Follow-ups that pass their target open by themselves; JOBS=off leaves that to another process.
-const stopJobs = process.env.JOBS === "off" ? () => {} : startBackgroundJobs();
-const port = Number(process.env.PORT ?? 3000);
-const server = createExpressApp(build, { root }).listen(port, () => {
+const stopJobs = env("JOBS") === "off" ? () => {} : startBackgroundJobs();
+const server = createExpressApp(build, { root }).listen(env("PORT"), () => {
   // PORT=0 takes any free port: the line names the one taken (test harnesses read it).
   console.log(`Hearth is serving on http://localhost:${server.address().port}`);
-  if (!process.env.PUBLIC_URL && !isDev) {
+  if (env("PUBLIC_URL") === undefined && !isDev) {
     console.warn(
       "PUBLIC_URL is not set: links in emails, the feed and the sitemap point at this machine. Set it to the site's public address.",
     );

@@ -8,6 +8,7 @@ import { log } from "~/lib/log.server";
 import { storePage } from "~/lib/page-cache.server";
 
 // The HTTP server (server.mjs) reaches these through the build, so it shares this bundle's modules.
+export { env, exitOnInvalidConfiguration } from "~/lib/env.server";
 export { createExpressApp } from "~/server/express-app.server";
 export { prepareDatabase } from "~/server/prepare.server";
 export { flushThreadViews } from "~/models/community/thread-views.server";

@@ -8,7 +8,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { databasePath } from "~/lib/env.server";
+import { databasePath, exitOnInvalidConfiguration } from "~/lib/env.server";
+
+exitOnInvalidConfiguration();
 
 function fail(message: string): never {
   console.error(message);

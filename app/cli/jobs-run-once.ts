@@ -4,7 +4,10 @@
 import { parseArgs } from "node:util";
 import { setClock } from "~/lib/clock.server";
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { runAllJobsOnce } from "~/server/jobs.server";
+
+exitOnInvalidConfiguration();
 
 const { values } = parseArgs({ options: { now: { type: "string" } } });
 const at = values.now ? new Date(values.now) : new Date();

@@ -1,7 +1,10 @@
 // npm run kb:sync: mirrors content/kb (or KB_DIR) into DATABASE_PATH. Prints what changed and every
 // file it skipped (path:line: problem); exits 1 when a file was skipped, after loading the rest.
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
+
+exitOnInvalidConfiguration();
 
 migrateDatabase();
 const report = syncKnowledgeBase();

@@ -1,6 +1,8 @@
 // npm run db:migrate: applies pending migrations to DATABASE_PATH (default ./data/hearth.sqlite).
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
-import { databasePath } from "~/lib/env.server";
+import { databasePath, exitOnInvalidConfiguration } from "~/lib/env.server";
+
+exitOnInvalidConfiguration();
 
 migrateDatabase();
 closeDatabase();

@@ -5,10 +5,12 @@
 //                                 another folder (or demo: the demo community's), else it stops
 import { parseArgs } from "node:util";
 import { closeDatabase } from "~/lib/db.server";
-import { databasePath } from "~/lib/env.server";
+import { databasePath, exitOnInvalidConfiguration } from "~/lib/env.server";
 import { prepareDatabase } from "~/server/prepare.server";
 import { seedDemoWhenEmpty } from "../../db/seed/seed-demo";
 import { loadCorpus, seedSyntheticCommunity } from "../../db/seed/synthetic";
+
+exitOnInvalidConfiguration();
 
 const { values } = parseArgs({
   options: {

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
-import { mailDirectory } from "./env.server";
+import { env, mailDirectory } from "./env.server";
 
 export type OutgoingEmail = {
   to: string;
@@ -19,11 +19,10 @@ export type OutgoingEmail = {
 
 let transport: Transporter | null = null;
 
-const fromAddress = () => process.env.MAIL_FROM ?? '"Nimbus Community" <support@nimbus.example>';
-
 function currentTransport() {
-  transport ??= process.env.SMTP_URL
-    ? nodemailer.createTransport(process.env.SMTP_URL)
+  const smtpUrl = env("SMTP_URL");
+  transport ??= smtpUrl
+    ? nodemailer.createTransport(smtpUrl)
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return transport;
 }
@@ -31,14 +30,14 @@ function currentTransport() {
 /** Sends `email`; returns where it went (the .eml path, or the SMTP message id). */
 export async function deliverEmail(email: OutgoingEmail): Promise<string> {
   const info = await currentTransport().sendMail({
-    from: fromAddress(),
+    from: env("MAIL_FROM"),
     to: email.to,
     subject: email.subject,
     text: email.text,
     html: email.html,
     headers: email.headers,
   });
-  if (process.env.SMTP_URL) return String(info.messageId);
+  if (env("SMTP_URL")) return String(info.messageId);
   const directory = mailDirectory();
   fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
   const file = path.join(

@@ -19,6 +19,7 @@
  * since. Renders of other threads' pages are stored as usual.
  */
 import { randomBytes } from "node:crypto";
+import { env } from "./env.server";
 
 export const PAGE_CACHE_TTL_MS = 3_000;
 const MAX_ENTRIES = 200;
@@ -43,7 +44,7 @@ let otherPagesInvalidatedAt = 0; // pages that are not one thread's: every inval
 const threadInvalidatedAt = new Map<number, number>();
 let threadsForgottenAt = 0;
 
-export const pageCacheEnabled = () => process.env.PAGE_CACHE !== "off";
+export const pageCacheEnabled = () => env("PAGE_CACHE") === "on";
 
 /** The cache's current generation, remembered by a request when it starts: see `storePage`. */
 export const pageCacheGeneration = () => generation;

@@ -9,6 +9,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
 import { getDb, writeUnseenByVisitors } from "./db.server";
+import { env } from "./env.server";
 import { RateLimitError } from "./errors.server";
 
 export type Limit = { max: number; windowMs: number };
@@ -97,7 +98,7 @@ export function uncountAttempt(key: string) {
  * with every further failure, up to ten steps. A step is one second (`SIGN_IN_DELAY_STEP_MS` changes
  * it, so tests need not wait).
  */
-export function signInDelayMs(failures: { account: number; address: number }, stepMs = signInDelayStepMs()) {
+export function signInDelayMs(failures: { account: number; address: number }, stepMs = env("SIGN_IN_DELAY_STEP_MS")) {
   const delayFor = (count: number, limit: Limit) => {
     const over = count - 1 - limit.max; // failures before this attempt, beyond the free ones
     return over < 0 ? 0 : Math.min(2 ** over, MAX_DELAY_STEPS) * stepMs;
@@ -109,11 +110,6 @@ export function signInDelayMs(failures: { account: number; address: number }, st
 }
 
 const MAX_DELAY_STEPS = 10;
-
-function signInDelayStepMs() {
-  const configured = Number(process.env.SIGN_IN_DELAY_STEP_MS ?? 1000);
-  return Number.isFinite(configured) && configured >= 0 ? configured : 1000;
-}
 
 /** Forgets every counter: for seeding, where a script writes faster than any person could. */
 export function resetAllLimits() {

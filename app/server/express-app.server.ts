@@ -17,6 +17,7 @@ import {
   invalidatePagesAfterUntrackedWrites,
   isDatabaseBusy,
 } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { ValidationError } from "~/lib/errors.server";
 import {
@@ -315,7 +316,8 @@ export function createExpressApp(
 ) {
   const app = express();
   app.disable("x-powered-by");
-  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
+  const trustedProxies = env("TRUST_PROXY");
+  if (trustedProxies !== undefined) app.set("trust proxy", trustedProxies);
   app.use(securityHeaders);
   app.use(serviceUnavailableAnswers);
   app.use(refuseMalformedHost, refuseUnusedMethods, refuseMalformedTarget, refuseLegacyDataRequests);
@@ -335,7 +337,7 @@ export function createExpressApp(
     requireFormBody,
     createRequestHandler({
       build,
-      mode: process.env.NODE_ENV,
+      mode: env("NODE_ENV"),
       getLoadContext: (req, res) => ({
         actor: res.locals.actor as Actor,
         requestId: res.locals.requestId as string,

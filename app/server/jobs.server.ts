@@ -12,6 +12,7 @@ import { and, eq, or, lte } from "drizzle-orm";
 import { jobLeases } from "../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { sendPendingEmails } from "~/models/notifications/notifications.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
@@ -63,7 +64,7 @@ export async function runAllJobsOnce(at: Date) {
 }
 
 /** Starts the in-process runner (every JOBS_INTERVAL_MS, default one minute); returns a stop function. */
-export function startBackgroundJobs(intervalMs = Number(process.env.JOBS_INTERVAL_MS ?? 60_000)) {
+export function startBackgroundJobs(intervalMs = env("JOBS_INTERVAL_MS")) {
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   let running = false;
   const tick = async () => {

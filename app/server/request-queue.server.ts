@@ -8,31 +8,22 @@
  * A request that waits on purpose (a slowed sign-in) gives its slot back while it waits
  * (`waitOutsideRequestSlot`), so a flood of slowed requests cannot fill the queue.
  */
-import { z } from "zod";
+import { env } from "~/lib/env.server";
 
 export type RequestQueueLimits = { concurrency: number; queueLimit: number; maxWaitMs: number };
 
 type Waiter = { admit: (release: () => void) => void; shed: () => void; timer?: NodeJS.Timeout };
 
-const limit = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
-const limitsSchema = z.object({
-  // Rendering runs on the one event loop: more requests at once only interleave it, and a long
-  // thread rendered beside seven others finished seconds after it was admitted (measured: max 9.3 s at
-  // 8, 2.6-4.1 s at 4, for 200 connections with a 4.4 MB thread among the pages).
-  MAX_CONCURRENT_REQUESTS: limit(4).refine((value) => value > 0, "must be at least 1"),
-  MAX_QUEUED_REQUESTS: limit(200),
-  MAX_QUEUE_WAIT_MS: limit(2_000),
-});
-
-/** The limits from the environment (`MAX_CONCURRENT_REQUESTS`, `MAX_QUEUED_REQUESTS`, `MAX_QUEUE_WAIT_MS`). */
-export function requestQueueLimitsFromEnv(env: Record<string, string | undefined> = process.env): RequestQueueLimits {
-  const parsed = limitsSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${String(issue.path[0])}: ${issue.message}`);
-  }
-  const { MAX_CONCURRENT_REQUESTS, MAX_QUEUED_REQUESTS, MAX_QUEUE_WAIT_MS } = parsed.data;
-  return { concurrency: MAX_CONCURRENT_REQUESTS, queueLimit: MAX_QUEUED_REQUESTS, maxWaitMs: MAX_QUEUE_WAIT_MS };
+/**
+ * The limits from the configuration (`MAX_CONCURRENT_REQUESTS`, `MAX_QUEUED_REQUESTS`,
+ * `MAX_QUEUE_WAIT_MS`; their defaults and bounds are in env.server), from `source` when given.
+ */
+export function requestQueueLimitsFromEnv(source?: Record<string, string | undefined>): RequestQueueLimits {
+  return {
+    concurrency: env("MAX_CONCURRENT_REQUESTS", source),
+    queueLimit: env("MAX_QUEUED_REQUESTS", source),
+    maxWaitMs: env("MAX_QUEUE_WAIT_MS", source),
+  };
 }
 
 export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: RequestQueueLimits) {
