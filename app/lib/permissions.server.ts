@@ -14,11 +14,13 @@ export {
   isStaff,
   isSuspended,
   readerKind,
+  staffRoleCondition,
   VISITOR,
   type Actor,
   type Member,
   type Visitor,
 } from "./permissions/actors.server";
+export { isStaffRole, STAFF_ROLES } from "./roles";
 export * from "./permissions/accounts.server";
 export * from "./permissions/capabilities.server";
 export * from "./permissions/community.server";

@@ -2,9 +2,11 @@
  * Who is asking: the actor (the visitor is a real actor, so no caller special-cases "not signed
  * in"), their role and suspension, and `ensure`, which turns a predicate's "no" into a 403 or 404.
  */
+import { inArray, type Column, type SQL } from "drizzle-orm";
 import { type Role } from "../../../db/schema";
 import { now } from "../clock.server";
 import { ForbiddenError, NotFoundError } from "../errors.server";
+import { isStaffRole, STAFF_ROLES } from "../roles";
 
 export type Visitor = { kind: "visitor" };
 export type Member = { kind: "user"; id: number; username: string; role: Role; suspendedUntil: Date | null };
@@ -15,8 +17,7 @@ export const VISITOR: Visitor = { kind: "visitor" };
 export type OwnedPost = { authorId: number };
 
 export const isSignedIn = (actor: Actor): actor is Member => actor.kind === "user";
-export const isStaff = (actor: Actor): boolean =>
-  isSignedIn(actor) && (actor.role === "staff" || actor.role === "admin");
+export const isStaff = (actor: Actor): boolean => isSignedIn(actor) && isStaffRole(actor.role);
 export const isAdmin = (actor: Actor) => isSignedIn(actor) && actor.role === "admin";
 export const owns = (actor: Actor, record: OwnedPost) => isSignedIn(actor) && actor.id === record.authorId;
 
@@ -26,6 +27,11 @@ export const isSuspended = (actor: Actor) =>
 /** Signed in and not suspended: the condition of every write. */
 export const canWrite = (actor: Actor): actor is Member => isSignedIn(actor) && !isSuspended(actor);
 export const isActiveStaff = (actor: Actor) => isStaff(actor) && !isSuspended(actor);
+
+/** `isStaffRole` in SQL, on a role column (`users.role`, or an alias's): for lists of staff and their posts. */
+export function staffRoleCondition(role: Column): SQL {
+  return inArray(role, [...STAFF_ROLES]);
+}
 
 /** Customers are the people the company serves; staff and admins read everything customers read. */
 export const isCustomer = (actor: Actor): actor is Member => isSignedIn(actor) && actor.role !== "member";
