@@ -1,8 +1,9 @@
 /** Ready-made flags for pages, so no page decides on its own. */
-import { isSignedIn, isSuspended, type Actor } from "./actors.server";
+import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
 import { canDraftArticleFromThread } from "./kb.server";
-import { canModerate } from "./moderation.server";
+import { canManageModerationSettings, canModerate } from "./moderation.server";
+import { canWorkFollowUps } from "./support.server";
 
 export function threadCapabilities(actor: Actor, thread: ThreadState) {
   return {
@@ -15,3 +16,20 @@ export function threadCapabilities(actor: Actor, thread: ThreadState) {
     suspended: isSuspended(actor),
   };
 }
+
+/**
+ * The links of the header and of the moderation section's menu: each shows when the page behind
+ * it lets the actor in, so a suspended member of staff sees no staff links. Decided from the whole
+ * actor (suspension included), never from the role alone.
+ */
+export function navCapabilities(actor: Actor) {
+  return {
+    supportQueue: canWorkFollowUps(actor),
+    moderation: canModerate(actor),
+    moderationSettings: canManageModerationSettings(actor),
+    // Follow-ups are opened for askers, never for staff (canRequestFollowUp).
+    mySupport: isSignedIn(actor) && !isStaff(actor),
+  };
+}
+
+export type NavCapabilities = ReturnType<typeof navCapabilities>;

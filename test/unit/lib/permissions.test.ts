@@ -454,6 +454,24 @@ describe("permissions", () => {
     expect(permissions.canAskQuestion(ended)).toBe(true);
   });
 
+  it("gives the header each link from the whole actor: suspended staff get no staff links", () => {
+    const suspendedStaff: Actor = {
+      ...staff,
+      kind: "user",
+      suspendedUntil: new Date(Date.now() + 86_400_000),
+    } as Actor;
+    const links = (actor: Actor) =>
+      Object.entries(permissions.navCapabilities(actor))
+        .filter(([, shown]) => shown)
+        .map(([link]) => link);
+    expect(links(VISITOR)).toEqual([]);
+    expect(links(member)).toEqual(["mySupport"]);
+    expect(links(customer)).toEqual(["mySupport"]);
+    expect(links(staff)).toEqual(["supportQueue", "moderation"]);
+    expect(links(admin)).toEqual(["supportQueue", "moderation", "moderationSettings"]);
+    expect(links(suspendedStaff)).toEqual([]);
+  });
+
   it("ensure throws a 403-mapped error, or a 404-mapped one when existence is private", () => {
     expect(() => permissions.ensure(false, "nope")).toThrow(ForbiddenError);
     expect(() => permissions.ensure(false, "nope", true)).toThrow(NotFoundError);
