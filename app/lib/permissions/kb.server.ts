@@ -1,5 +1,10 @@
-/** The knowledge base: who reads an article, who only learns it exists, and who gives and reads feedback. */
-import { type Audience } from "../../../db/schema";
+/**
+ * The knowledge base: who reads an article, who only learns it exists, and who gives and reads
+ * feedback. An article's audience is all the reading rules look at, so each SQL twin is the list of
+ * audiences its rule lets in, computed from the rule itself: the two cannot drift apart.
+ */
+import { inArray, type SQL } from "drizzle-orm";
+import { AUDIENCES, kbArticles, type Audience } from "../../../db/schema";
 import { isCustomer, isStaff, isSuspended, type Actor } from "./actors.server";
 
 /** Whether the actor may read an article's body. */
@@ -16,6 +21,24 @@ export function canReadArticle(actor: Actor, article: { audience: Audience }) {
  */
 export function canSeeArticleTeaser(actor: Actor, article: { audience: Audience }) {
   return article.audience !== "staff" || isStaff(actor);
+}
+
+/** The audiences whose articles `actor` may read in full (`canReadArticle`). */
+export const readableAudiences = (actor: Actor): Audience[] =>
+  AUDIENCES.filter((audience) => canReadArticle(actor, { audience }));
+
+/** `canReadArticle` in SQL, on `kb_articles`: for the feed, the sitemap and anything else read in full. */
+export function readableArticlesCondition(actor: Actor): SQL {
+  return inArray(kbArticles.audience, readableAudiences(actor));
+}
+
+/** The audiences whose articles `actor` may know exist (`canSeeArticleTeaser`). */
+export const teaserAudiences = (actor: Actor): Audience[] =>
+  AUDIENCES.filter((audience) => canSeeArticleTeaser(actor, { audience }));
+
+/** `canSeeArticleTeaser` in SQL, on `kb_articles`: for lists that show a teaser where the body is not theirs. */
+export function articleTeasersCondition(actor: Actor): SQL {
+  return inArray(kbArticles.audience, teaserAudiences(actor));
 }
 
 /** "Was this helpful?" is open to anyone who can read the article, signed in or not. */
