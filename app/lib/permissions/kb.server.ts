@@ -41,6 +41,16 @@ export function articleTeasersCondition(actor: Actor): SQL {
   return inArray(kbArticles.audience, teaserAudiences(actor));
 }
 
+/**
+ * What search looks through for `actor` (decision 14): the articles they may read, by every field;
+ * the ones they may only know exist, by title and summary alone, so a body cannot be probed word by
+ * word. Search turns this into its engine's syntax.
+ */
+export function articleSearchAudiences(actor: Actor) {
+  const inFull = readableAudiences(actor);
+  return { inFull, byTitleOnly: teaserAudiences(actor).filter((audience) => !inFull.includes(audience)) };
+}
+
 /** "Was this helpful?" is open to anyone who can read the article, signed in or not. */
 export function canGiveArticleFeedback(actor: Actor, article: { audience: Audience }) {
   return canReadArticle(actor, article) && !isSuspended(actor);
