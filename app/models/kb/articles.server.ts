@@ -20,6 +20,7 @@ import {
   canReadArticle,
   canSeeArticleTeaser,
   canViewArticleFeedback,
+  publicThreadsCondition,
   readableArticlesCondition,
   type Actor,
 } from "~/lib/permissions.server";
@@ -154,7 +155,7 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .from(threads)
         .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
         .innerJoin(tags, eq(tags.id, threadTags.tagId))
-        .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible"), inArray(tags.name, articleTags)))
+        .where(and(eq(threads.status, "solved"), publicThreadsCondition(), inArray(tags.name, articleTags)))
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all()
@@ -165,13 +166,7 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .select(solvedThreadColumns)
         .from(threads)
         .innerJoin(categories, eq(categories.id, threads.categoryId))
-        .where(
-          and(
-            eq(threads.status, "solved"),
-            eq(threads.visibility, "visible"),
-            eq(categories.slug, article.categorySlug),
-          ),
-        )
+        .where(and(eq(threads.status, "solved"), publicThreadsCondition(), eq(categories.slug, article.categorySlug)))
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all();

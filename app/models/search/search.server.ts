@@ -15,7 +15,13 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { AUDIENCES, categories, kbArticles, threads, users, type Audience } from "../../../db/schema";
 import { getDb, preparedStatement } from "~/lib/db.server";
-import { articleSearchAudiences, canReadArticle, canSeeArticleTeaser, type Actor } from "~/lib/permissions.server";
+import {
+  articleSearchAudiences,
+  canReadArticle,
+  canSeeArticleTeaser,
+  publicThreadsCondition,
+  type Actor,
+} from "~/lib/permissions.server";
 import { facetToken, parseSearchQuery, toMatchExpression, toSimilarityExpression } from "./fts-query.server";
 import {
   MAX_SEARCH_PAGE,
@@ -321,7 +327,7 @@ export function popularSolvedThreads(limit = 10) {
     })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
-    .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible")))
+    .where(and(eq(threads.status, "solved"), publicThreadsCondition()))
     .orderBy(desc(threads.score), desc(threads.createdAt))
     .limit(limit)
     .all();

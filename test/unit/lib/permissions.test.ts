@@ -147,6 +147,48 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canSeePostOnProfile",
+    situation: "the member's own hidden answer in a visible thread",
+    call: (a) =>
+      permissions.canSeePostOnProfile(a, {
+        post: { authorId: 1, moderationState: "hidden" },
+        thread: { authorId: 99, visibility: "visible" },
+      }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeePostOnProfile",
+    situation: "a deleted answer in a visible thread",
+    call: (a) =>
+      permissions.canSeePostOnProfile(a, {
+        post: { authorId: 1, moderationState: "deleted" },
+        thread: { authorId: 99, visibility: "visible" },
+      }),
+    allowed: [],
+  },
+  {
+    predicate: "canSeePostOnProfile",
+    situation: "a visible answer in a deleted thread",
+    call: (a) =>
+      permissions.canSeePostOnProfile(a, {
+        post: { authorId: 1, moderationState: "visible" },
+        thread: { authorId: 99, visibility: "deleted" },
+      }),
+    allowed: [],
+  },
+  {
+    predicate: "canSeeThreadOnProfile",
+    situation: "the member's own held thread",
+    call: (a) => permissions.canSeeThreadOnProfile(a, { authorId: 1, visibility: "held" }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeThreadOnProfile",
+    situation: "the member's own deleted thread",
+    call: (a) => permissions.canSeeThreadOnProfile(a, { authorId: 1, visibility: "deleted" }),
+    allowed: [],
+  },
+  {
     predicate: "canRedactRevision",
     situation: "a past version of a post",
     call: (a) => permissions.canRedactRevision(a),
