@@ -78,15 +78,16 @@ type PostColumns = { moderationState: Column; authorId: Column; threadId: Column
 type ThreadColumns = { id: Column; visibility: Column; authorId: Column };
 type ReaderKind = ReturnType<typeof readerKind>;
 const readerIdOf = (actor: Actor) => (isSignedIn(actor) ? actor.id : 0);
+const publicState = (state: Column) => sql`${state} = 'visible'`;
 
 /** `isPublic` in SQL, on a post's own state. */
 export function publicPostStatesCondition(table: PostColumns = posts): SQL {
-  return sql`${table.moderationState} = 'visible'`;
+  return publicState(table.moderationState);
 }
 
 /** `isPublicThread` in SQL, on `threads`. */
 export function publicThreadsCondition(table: ThreadColumns = threads): SQL {
-  return sql`${table.visibility} = 'visible'`;
+  return publicState(table.visibility);
 }
 
 /** `canSeeModeratedContent` in SQL, on a state and an author column (undefined: no condition, for staff). */
@@ -97,8 +98,8 @@ function seenStatesCondition(
   readerId: number | Placeholder,
 ): SQL | undefined {
   if (kind === "staff") return undefined;
-  if (kind === "visitor") return sql`${state} = 'visible'`;
-  return sql`(${state} = 'visible' OR (${author} = ${readerId} AND ${state} IN ('held', 'hidden')))`;
+  if (kind === "visitor") return publicState(state);
+  return sql`(${publicState(state)} OR (${author} = ${readerId} AND ${state} IN ('held', 'hidden')))`;
 }
 
 /** `canSeeThread` in SQL, as a condition on `threads` (undefined: no condition, for staff). */
