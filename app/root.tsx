@@ -17,7 +17,7 @@ import { useNonce } from "~/components/nonce";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
 import { MAX_QUERY_LENGTH } from "~/models/search/rules";
-import { isSuspended } from "~/lib/permissions.server";
+import { isSuspended, navCapabilities } from "~/lib/permissions.server";
 import { unreadNotificationCount } from "~/models/notifications/notifications.server";
 import { pendingEmailConfirmation } from "~/models/accounts/email-confirmation.server";
 import { ResendConfirmationForm } from "~/components/resend-confirmation-form";
@@ -39,12 +39,12 @@ export async function loader({ context }: LoaderFunctionArgs) {
       actor.kind === "user"
         ? {
             username: actor.username,
-            role: actor.role,
             unreadNotifications: unreadNotificationCount(actor),
             suspendedUntil: isSuspended(actor) ? actor.suspendedUntil : null,
             emailToConfirm: pendingEmailConfirmation(actor)?.email ?? null,
           }
         : null,
+    nav: navCapabilities(actor),
   };
 }
 
@@ -52,8 +52,14 @@ export function useSignedInUser() {
   return useRouteLoaderData<typeof loader>("root")?.user ?? null;
 }
 
+/** Which links the actor gets, decided by the permission module (null when the root loader failed). */
+export function useNavCapabilities() {
+  return useRouteLoaderData<typeof loader>("root")?.nav ?? null;
+}
+
 function Header() {
   const user = useSignedInUser();
+  const nav = useNavCapabilities();
   return (
     <header className="site-header">
       <div className="container header-row">
@@ -85,14 +91,9 @@ function Header() {
           </NavLink>
           {user ? (
             <>
-              {user.role === "staff" || user.role === "admin" ? (
-                <>
-                  <NavLink to="/support">Support queue</NavLink>
-                  <NavLink to="/mod">Moderation</NavLink>
-                </>
-              ) : (
-                <NavLink to="/my/support">My support</NavLink>
-              )}
+              {nav?.supportQueue ? <NavLink to="/support">Support queue</NavLink> : null}
+              {nav?.moderation ? <NavLink to="/mod">Moderation</NavLink> : null}
+              {nav?.mySupport ? <NavLink to="/my/support">My support</NavLink> : null}
               <NavLink
                 to="/notifications"
                 aria-label={`Notifications, ${user.unreadNotifications} unread`}

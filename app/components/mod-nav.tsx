@@ -1,20 +1,20 @@
 import { NavLink } from "@remix-run/react";
-import { useSignedInUser } from "~/root";
+import { useNavCapabilities } from "~/root";
 
 const SECTIONS = [
-  { to: "/mod", label: "Review queue", adminOnly: false },
-  { to: "/mod/log", label: "Audit log", adminOnly: false },
-  { to: "/mod/lexicon", label: "Reply lexicon", adminOnly: false },
-  { to: "/mod/settings", label: "Settings and access", adminOnly: true },
-];
+  { to: "/mod", label: "Review queue", needs: "moderation" },
+  { to: "/mod/log", label: "Audit log", needs: "moderation" },
+  { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
+  { to: "/mod/settings", label: "Settings and access", needs: "moderationSettings" },
+] as const;
 
 /** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings. */
 export function ModNav() {
-  const user = useSignedInUser();
+  const nav = useNavCapabilities();
   return (
     <nav aria-label="Moderation" className="mod-nav">
       <ul className="segmented">
-        {SECTIONS.filter((section) => !section.adminOnly || user?.role === "admin").map((section) => (
+        {SECTIONS.filter((section) => nav?.[section.needs]).map((section) => (
           <li key={section.to}>
             <NavLink to={section.to} end>
               {section.label}

@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
 import { RelativeTime } from "./relative-time";
+import { StaffBadge } from "./staff-badge";
 import { VoteControls, type Voting } from "./vote-controls";
 
 export type PostViewData = {
@@ -99,10 +100,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           </div>
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
-            {post.authorRole === "staff" || post.authorRole === "admin" ? (
-              <span className="badge badge-staff">Staff</span>
-            ) : null}{" "}
-            <RelativeTime date={post.createdAt} />
+            <StaffBadge role={post.authorRole} /> <RelativeTime date={post.createdAt} />
           </span>
         </div>
         {flags.canModerate ? (

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ExpectedReply, PriorityBadge, StatusBadge, TimeLeft } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
 import { CoachedTextArea } from "~/components/reply-coach";
+import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
@@ -75,7 +76,7 @@ function Post({
     <article className="compact-post">
       <div className="thread-meta">
         <strong>{author}</strong>
-        {role === "staff" || role === "admin" ? <span className="badge badge-staff">Staff</span> : null}
+        <StaffBadge role={role} />
         {label ? <span>{label}</span> : null}
         <RelativeTime date={createdAt} />
       </div>

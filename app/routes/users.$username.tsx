@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { RelativeTime } from "~/components/relative-time";
+import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
@@ -163,8 +164,7 @@ export default function Profile() {
     <>
       <div className="page-head">
         <h1>
-          {user.username}{" "}
-          {user.role === "staff" || user.role === "admin" ? <span className="badge badge-staff">Staff</span> : null}
+          {user.username} <StaffBadge role={user.role} />
         </h1>
         {isSelf ? <Link to="/settings/password">Change password</Link> : null}
       </div>

@@ -4,7 +4,7 @@
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
-import { and, count, eq, ne, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../../db/schema";
 import { endAllSessions, hashPassword, verifyPassword } from "~/models/accounts/auth.server";
@@ -22,8 +22,8 @@ import {
   ensureSignedIn,
   isSignedIn,
   isStaff,
-  visiblePostsCondition,
-  visibleThreadsCondition,
+  profilePostsCondition,
+  profileThreadsCondition,
   type Actor,
 } from "~/lib/permissions.server";
 import {
@@ -212,29 +212,16 @@ export function getUserProfile(actor: Actor, username: string) {
     .get();
   if (!user) throw new NotFoundError("There is no member with that name.");
   const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
-  // Counts and lists hold what the viewer may see, post and thread (`canSeePost`): held and hidden
-  // posts for their author and staff, as on thread pages. Deleted ones are not listed, even for
-  // staff. Every query below joins the post's thread.
-  const listedPosts = and(
-    eq(posts.authorId, user.id),
-    visiblePostsCondition(actor),
-    ne(posts.moderationState, "deleted"),
-    ne(threads.visibility, "deleted"),
-  );
+  // Counts and lists hold what the viewer may see, post and thread, but nothing deleted
+  // (`canSeePostOnProfile`): held and hidden posts for their author and staff, as on thread pages.
+  const listedPosts = and(eq(posts.authorId, user.id), profilePostsCondition(actor));
 
   const [postCounts, solutionCounts] = [
-    db
-      .select({ kind: posts.kind, total: count() })
-      .from(posts)
-      .innerJoin(threads, eq(threads.id, posts.threadId))
-      .where(listedPosts)
-      .groupBy(posts.kind)
-      .all(),
+    db.select({ kind: posts.kind, total: count() }).from(posts).where(listedPosts).groupBy(posts.kind).all(),
     db
       .select({ kind: solutions.kind, total: count() })
       .from(solutions)
       .innerJoin(posts, eq(posts.id, solutions.postId))
-      .innerJoin(threads, eq(threads.id, posts.threadId))
       .where(listedPosts)
       .groupBy(solutions.kind)
       .all(),
@@ -254,7 +241,7 @@ export function getUserProfile(actor: Actor, username: string) {
       moderationState: threads.visibility,
     })
     .from(threads)
-    .where(and(eq(threads.authorId, user.id), visibleThreadsCondition(actor), ne(threads.visibility, "deleted")))
+    .where(and(eq(threads.authorId, user.id), profileThreadsCondition(actor)))
     .orderBy(sql`${threads.createdAt} DESC`)
     .limit(PROFILE_LIST_SIZE)
     .all();

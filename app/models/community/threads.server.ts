@@ -11,7 +11,14 @@ import { getDb, writeTransaction } from "~/lib/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
-import { canAskQuestion, canViewThread, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import {
+  canAskQuestion,
+  canViewThread,
+  ensure,
+  ensureSignedIn,
+  publicThreadsCondition,
+  type Actor,
+} from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./rules";
 import { initialPostState, queueHeldPost } from "~/models/moderation/post-state.server";
@@ -119,7 +126,7 @@ export function listThreads(
   ensure(canViewThread(actor));
   const db = getDb();
   // Lists show what everyone may see; held and hidden threads are reached from the review queue.
-  const conditions: SQL[] = [eq(threads.visibility, "visible")];
+  const conditions: SQL[] = [publicThreadsCondition()];
   const filter = filterConditions[query.filter];
   if (filter) conditions.push(filter);
   if (query.category) {
@@ -175,7 +182,7 @@ export function recentThreadPaths(limit: number) {
   return getDb()
     .select({ id: threads.id, slug: threads.slug, lastActivityAt: threads.lastActivityAt })
     .from(threads)
-    .where(eq(threads.visibility, "visible"))
+    .where(publicThreadsCondition())
     .orderBy(desc(threads.lastActivityAt))
     .limit(limit)
     .all()

@@ -15,10 +15,13 @@ import { getDb } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { type TocEntry } from "~/lib/markdown.server";
 import {
+  articleTeasersCondition,
   canGiveArticleFeedback,
   canReadArticle,
   canSeeArticleTeaser,
   canViewArticleFeedback,
+  publicThreadsCondition,
+  readableArticlesCondition,
   type Actor,
 } from "~/lib/permissions.server";
 
@@ -51,10 +54,9 @@ export function listKnowledgeBase(actor: Actor) {
   const rows = db
     .select(articleListColumns)
     .from(kbArticles)
-    .where(isNull(kbArticles.removedAt))
+    .where(and(isNull(kbArticles.removedAt), articleTeasersCondition(actor)))
     .orderBy(asc(kbArticles.position), asc(kbArticles.title))
     .all()
-    .filter((row) => canSeeArticleTeaser(actor, row))
     .map(forActor(actor));
   const communityOrder = new Map(
     db
@@ -77,14 +79,15 @@ export function listKnowledgeBase(actor: Actor) {
 
 /** Articles the actor may read in full, newest first: for the feed and the sitemap. */
 export function listReadableArticles(actor: Actor, limit = 1000) {
+  // Filtered in SQL before the limit: filtering after it gave a visitor fewer than `limit` entries
+  // whenever customer-only articles were among the newest.
   return getDb()
     .select({ ...articleListColumns, bodyHtml: kbArticles.bodyHtml })
     .from(kbArticles)
-    .where(isNull(kbArticles.removedAt))
+    .where(and(isNull(kbArticles.removedAt), readableArticlesCondition(actor)))
     .orderBy(desc(kbArticles.updatedOn), asc(kbArticles.title))
     .limit(limit)
-    .all()
-    .filter((row) => canReadArticle(actor, row));
+    .all();
 }
 
 export function findArticle(actor: Actor, slug: string) {
@@ -132,12 +135,9 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
   const related = db
     .select({ ...articleListColumns, position: kbArticles.position })
     .from(kbArticles)
-    .where(and(isNull(kbArticles.removedAt), ne(kbArticles.id, article.id)))
+    .where(and(isNull(kbArticles.removedAt), ne(kbArticles.id, article.id), articleTeasersCondition(actor)))
     .all()
-    .filter(
-      (row) =>
-        canSeeArticleTeaser(actor, row) && (sharedCount.has(row.id) || row.categorySlug === article.categorySlug),
-    )
+    .filter((row) => sharedCount.has(row.id) || row.categorySlug === article.categorySlug)
     .sort((a, b) => (sharedCount.get(b.id) ?? 0) - (sharedCount.get(a.id) ?? 0) || a.position - b.position)
     .slice(0, 5)
     .map(forActor(actor));
@@ -155,7 +155,7 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .from(threads)
         .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
         .innerJoin(tags, eq(tags.id, threadTags.tagId))
-        .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible"), inArray(tags.name, articleTags)))
+        .where(and(eq(threads.status, "solved"), publicThreadsCondition(), inArray(tags.name, articleTags)))
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all()
@@ -166,13 +166,7 @@ export function getArticlePage(actor: Actor, slug: string, voterKey: string | nu
         .select(solvedThreadColumns)
         .from(threads)
         .innerJoin(categories, eq(categories.id, threads.categoryId))
-        .where(
-          and(
-            eq(threads.status, "solved"),
-            eq(threads.visibility, "visible"),
-            eq(categories.slug, article.categorySlug),
-          ),
-        )
+        .where(and(eq(threads.status, "solved"), publicThreadsCondition(), eq(categories.slug, article.categorySlug)))
         .orderBy(desc(threads.score), desc(threads.id))
         .limit(5)
         .all();

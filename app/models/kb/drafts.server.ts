@@ -5,7 +5,13 @@ import { categories, posts, solutions, tags, threadTags, threads, users } from "
 import { now } from "~/lib/clock.server";
 import { getDb } from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/errors.server";
-import { canDraftArticleFromThread, ensure, type Actor } from "~/lib/permissions.server";
+import {
+  canDraftArticleFromThread,
+  ensure,
+  isPublicThread,
+  publicPostStatesCondition,
+  type Actor,
+} from "~/lib/permissions.server";
 import { slugify } from "~/models/community/post-input";
 
 function firstSentence(text: string, max = 200) {
@@ -40,7 +46,7 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
   if (!thread) throw new NotFoundError("That question does not exist.");
   // An article republishes the thread to readers: a question moderators took out of public view
   // (held, hidden or deleted) cannot become one until it is public again.
-  if (thread.visibility !== "visible") {
+  if (!isPublicThread(thread)) {
     throw new ConflictError(
       "This question is not public (it is held, hidden or deleted), so it cannot become an article. Approve or restore it first.",
     );
@@ -59,7 +65,7 @@ export function draftArticleFromThread(actor: Actor, threadId: number, siteOrigi
     .where(
       and(
         eq(posts.threadId, threadId),
-        eq(posts.moderationState, "visible"),
+        publicPostStatesCondition(),
         sql`(${posts.kind} = 'question' OR ${solutions.kind} IS NOT NULL)`,
       ),
     )

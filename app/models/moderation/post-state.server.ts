@@ -7,7 +7,7 @@
 import { eq, inArray, sql } from "drizzle-orm";
 import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { type Member } from "~/lib/permissions.server";
+import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
 import { indexThread } from "~/models/search/index.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 import { getModerationSettings } from "./settings.server";
@@ -24,7 +24,7 @@ export function initialPostState(author: Member): ModerationState {
   const { heldPostCount } = getModerationSettings();
   if (heldPostCount === 0) return "visible";
   const approved = getDb().get<{ total: number }>(
-    sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND moderation_state = 'visible' LIMIT ${heldPostCount})`,
+    sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount})`,
   );
   return (approved?.total ?? 0) >= heldPostCount ? "visible" : "held";
 }

@@ -10,7 +10,7 @@ import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canModerate, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canModerate, ensure, ensureSignedIn, isPublicThread, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { THREAD_ACTIONS, type AuditAction } from "./rules";
@@ -150,7 +150,7 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
           .from(threads)
           .where(eq(threads.id, values.original))
           .get();
-        if (!original || original.visibility !== "visible")
+        if (!original || !isPublicThread(original))
           throw new ValidationError({ original: "There is no such question to point to." });
         // Point at the end of a chain, so a duplicate never leads to another duplicate.
         const targetId = original.duplicateOfId ?? original.id;
@@ -185,7 +185,7 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
             .values(chosen.map((tag) => ({ threadId, tagId: tag.id })))
             .run();
         // Tag counts count threads everyone can see.
-        const visible = before.visibility === "visible";
+        const visible = isPublicThread(before);
         if (visible && removed.length > 0) {
           db.update(tags)
             .set({ threadCount: sql`${tags.threadCount} - 1` })

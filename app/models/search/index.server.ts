@@ -4,10 +4,12 @@
  * layer calls indexThread / indexArticle in the transaction of every write that changes what a
  * document holds, so the index is never behind the data.
  */
-import { desc } from "drizzle-orm";
-import { threads } from "../../../db/schema";
+import { desc, type SQL } from "drizzle-orm";
+import { alias, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { posts, threads } from "../../../db/schema";
 import { getDb, getSqlite, preparedStatement, writeTransaction } from "~/lib/db.server";
 import { plainText } from "~/lib/markdown.server";
+import { publicPostStatesCondition, publicThreadsCondition } from "~/lib/permissions.server";
 import { facetToken } from "./fts-query.server";
 
 export const VERIFIED_BOOST = 1.6;
@@ -52,20 +54,32 @@ function ensureSqlFunctions() {
   functionsRegistered.add(sqlite);
 }
 
+/** A condition as SQLite text, for the statements below (which drizzle cannot express); it must bind no values. */
+function sqliteText(condition: SQL) {
+  const { sql, params } = new SQLiteSyncDialect().sqlToQuery(condition);
+  if (params.length > 0) throw new Error(`a condition written into index SQL binds values: ${sql}`);
+  return sql;
+}
+
+// The index holds what everyone may see, so that no search result needs checking per reader: the
+// permission module's public twins, on the aliases the statements give their tables.
+const PUBLIC_THREAD = sqliteText(publicThreadsCondition(alias(threads, "t")));
+const PUBLIC_POST = sqliteText(publicPostStatesCondition(alias(posts, "p")));
+
 // The document of each thread chosen by `threadFilter`; shared by single-thread indexing and rebuilds.
 const threadDocumentSql = (threadFilter: string) => `
   WITH documents AS MATERIALIZED (
     SELECT t.id, t.title,
       (SELECT group_concat(text, char(10)) FROM (
          SELECT hearth_plain_text(p.body_html) AS text FROM posts p
-         WHERE p.thread_id = t.id AND p.moderation_state = 'visible'
+         WHERE p.thread_id = t.id AND ${PUBLIC_POST}
            AND (p.kind = 'question' OR p.id IN (SELECT post_id FROM solutions WHERE thread_id = t.id))
          ORDER BY p.kind DESC, p.id)) AS body,
       hearth_facet('cat', c.slug) || ' ' ||
       hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
       CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets
     FROM threads t JOIN categories c ON c.id = t.category_id
-    WHERE t.visibility = 'visible' ${threadFilter})
+    WHERE ${PUBLIC_THREAD} ${threadFilter})
   INSERT INTO search_threads (rowid, title, body, aliases, facets)
   SELECT id, title, body, hearth_compounds(title || ' ' || body), facets FROM documents`;
 
@@ -78,7 +92,7 @@ const threadBoostSql = (threadFilter: string) => `
       WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ${SOLVED_BOOST}
       ELSE 1.0 END
   FROM threads t
-  WHERE t.visibility = 'visible' ${threadFilter}`;
+  WHERE ${PUBLIC_THREAD} ${threadFilter}`;
 
 const articleDocumentSql = (articleFilter: string) => `
   INSERT INTO search_articles (rowid, title, summary, body, aliases, facets)

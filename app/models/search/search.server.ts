@@ -8,12 +8,20 @@
  * matches most of a large forum only the RANKED_MATCH_CAP most recent matches are ranked.
  *
  * Audience: staff-only articles are searched for staff only; customer-only articles are searched
- * in full for customers and by title and summary alone for everyone else, who get the teaser.
+ * in full for customers and by title and summary alone for everyone else, who get the teaser. Which
+ * audiences go which way is the permission module's decision (`articleSearchAudiences`); this file
+ * writes it in FTS5.
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { categories, kbArticles, threads, users } from "../../../db/schema";
+import { AUDIENCES, categories, kbArticles, threads, users, type Audience } from "../../../db/schema";
 import { getDb, preparedStatement } from "~/lib/db.server";
-import { canReadArticle, canSeeArticleTeaser, isCustomer, isStaff, type Actor } from "~/lib/permissions.server";
+import {
+  articleSearchAudiences,
+  canReadArticle,
+  canSeeArticleTeaser,
+  publicThreadsCondition,
+  type Actor,
+} from "~/lib/permissions.server";
 import { facetToken, parseSearchQuery, toMatchExpression, toSimilarityExpression } from "./fts-query.server";
 import {
   MAX_SEARCH_PAGE,
@@ -90,22 +98,28 @@ function threadMatch(expression: string, query: Pick<SearchQuery, "tag" | "categ
 }
 
 /**
- * The article query for this actor: everything they may read, searched in full, plus (for those
- * who may not read customer-only articles) the teasers of those, searched by title and summary only.
+ * FTS5 for "an article of one of these audiences": the audience facets OR-ed, or nothing when every
+ * audience is allowed. Which audiences is the permission module's decision (`articleSearchAudiences`).
+ */
+function audienceClause(audiences: Audience[]) {
+  if (audiences.length === AUDIENCES.length) return "";
+  const tokens = audiences.map((audience) => `"${facetToken("aud", audience)}"`);
+  return ` AND facets : ${tokens.length === 1 ? tokens[0] : `(${tokens.join(" OR ")})`}`;
+}
+
+/**
+ * The article query for this actor: everything they may read, searched in full, plus the articles
+ * they may only know exist (customer-only ones, for visitors and members), by title and summary only.
  */
 function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery, "tag" | "category">) {
   const facets: string[] = [];
   if (query.category) facets.push(facetToken("cat", query.category));
   if (query.tag) facets.push(facetToken("tag", query.tag));
   const filters = facetClause(facets);
-  const full = `{title summary body aliases} : (${expression})${filters}`;
-  if (isStaff(actor)) return full;
-  if (isCustomer(actor))
-    return `${full} AND facets : ("${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}")`;
-  return (
-    `(${full} AND facets : "${facetToken("aud", "public")}") OR ` +
-    `({title summary} : (${expression})${filters} AND facets : "${facetToken("aud", "customers")}")`
-  );
+  const { inFull, byTitleOnly } = articleSearchAudiences(actor);
+  const full = `{title summary body aliases} : (${expression})${filters}${audienceClause(inFull)}`;
+  if (byTitleOnly.length === 0) return full;
+  return `(${full}) OR ({title summary} : (${expression})${filters}${audienceClause(byTitleOnly)})`;
 }
 
 // Snippets for a page of already-authorized hits come from one query with `rowid IN (json_each(?))`
@@ -274,12 +288,7 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
   if (!expression) return [];
   const threadMatchExpression = threadMatch(expression, { solved: true });
   // Suggestions are for reading now: only articles this actor can open.
-  const readable = isStaff(actor)
-    ? ""
-    : isCustomer(actor)
-      ? `"${facetToken("aud", "public")}" OR "${facetToken("aud", "customers")}"`
-      : `"${facetToken("aud", "public")}"`;
-  const articleMatchExpression = `{title summary body aliases} : (${expression})${readable ? ` AND facets : (${readable})` : ""}`;
+  const articleMatchExpression = `{title summary body aliases} : (${expression})${audienceClause(articleSearchAudiences(actor).inFull)}`;
   const merged = [
     ...rank("search_threads", threadMatchExpression, SIMILAR_LIMIT).rows.map((row) => ({
       ...row,
@@ -318,7 +327,7 @@ export function popularSolvedThreads(limit = 10) {
     })
     .from(threads)
     .innerJoin(users, eq(users.id, threads.authorId))
-    .where(and(eq(threads.status, "solved"), eq(threads.visibility, "visible")))
+    .where(and(eq(threads.status, "solved"), publicThreadsCondition()))
     .orderBy(desc(threads.score), desc(threads.createdAt))
     .limit(limit)
     .all();

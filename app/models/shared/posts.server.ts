@@ -3,10 +3,11 @@
  * and keeping a thread's status in step with its visible answers and solutions.
  */
 import { eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { posts, threads, users } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
-import { canSeePost, type Actor } from "~/lib/permissions.server";
+import { canSeePost, publicPostStatesCondition, type Actor } from "~/lib/permissions.server";
 
 /**
  * A post with its thread, for every page and action addressed by a post id: a 404 unless the actor
@@ -53,7 +54,7 @@ export function refreshThreadStatus(threadId: number) {
     .set({
       status: sql`CASE
         WHEN ${threads.status} = 'closed' THEN 'closed'
-        WHEN EXISTS (SELECT 1 FROM solutions s JOIN posts p ON p.id = s.post_id WHERE s.thread_id = ${threadId} AND p.moderation_state = 'visible') THEN 'solved'
+        WHEN EXISTS (SELECT 1 FROM solutions s JOIN posts p ON p.id = s.post_id WHERE s.thread_id = ${threadId} AND ${publicPostStatesCondition(alias(posts, "p"))}) THEN 'solved'
         WHEN ${threads.answerCount} > 0 THEN 'answered'
         ELSE 'open' END`,
     })

@@ -3,6 +3,7 @@
  * themselves when a customer's question passes its first-response target unanswered (openDueFollowUps).
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { categoryTargets, followUps, posts, threads, users, type FollowUpOrigin } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
@@ -13,6 +14,7 @@ import {
   canWorkFollowUps,
   ensure,
   ensureSignedIn,
+  staffRoleCondition,
   type Actor,
   type Member,
 } from "~/lib/permissions.server";
@@ -43,7 +45,7 @@ function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member
     .select({ at: posts.createdAt })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), inArray(users.role, ["staff", "admin"])))
+    .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), staffRoleCondition(users.role)))
     .orderBy(asc(posts.createdAt))
     .limit(1)
     .get();
@@ -126,7 +128,7 @@ export function openDueFollowUps(at: Date): number {
   const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
   const neverFollowedUp = sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`;
   const noStaffAnswer = sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
-    WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND u.role IN ('staff', 'admin'))`;
+    WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND ${staffRoleCondition(alias(users, "u").role)})`;
   const isDue = (threadId?: number) =>
     db
       .select({ id: threads.id })

@@ -21,6 +21,7 @@ import {
   ensure,
   ensureSignedIn,
   isStaff,
+  staffRoleCondition,
   type Actor,
 } from "~/lib/permissions.server";
 import { activeFollowUpFor, timeLeftMs } from "~/models/shared/follow-up-state.server";
@@ -85,7 +86,7 @@ function staffUsernames() {
   return getDb()
     .select({ username: users.username })
     .from(users)
-    .where(inArray(users.role, ["staff", "admin"]))
+    .where(staffRoleCondition(users.role))
     .orderBy(asc(users.username))
     .all()
     .map((u) => u.username);

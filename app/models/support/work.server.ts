@@ -6,7 +6,14 @@ import { now } from "~/lib/clock.server";
 import { getDb, writeTransaction } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canWorkFollowUps, ensure, ensureSignedIn, isStaff, type Actor, type Member } from "~/lib/permissions.server";
+import {
+  canWorkFollowUps,
+  ensure,
+  ensureSignedIn,
+  isStaffRole,
+  type Actor,
+  type Member,
+} from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import {
@@ -45,8 +52,7 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
               .from(users)
               .where(eq(users.username, values.assignee ?? ""))
               .get();
-      if (!assignee || !isStaff({ kind: "user", ...assignee, suspendedUntil: null }))
-        throw new ConflictError("Assign it to a member of staff.");
+      if (!assignee || !isStaffRole(assignee.role)) throw new ConflictError("Assign it to a member of staff.");
       if (followUp.assigneeId !== assignee.id) {
         followUp = db
           .update(followUps)

@@ -147,6 +147,48 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canSeePostOnProfile",
+    situation: "the member's own hidden answer in a visible thread",
+    call: (a) =>
+      permissions.canSeePostOnProfile(a, {
+        post: { authorId: 1, moderationState: "hidden" },
+        thread: { authorId: 99, visibility: "visible" },
+      }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeePostOnProfile",
+    situation: "a deleted answer in a visible thread",
+    call: (a) =>
+      permissions.canSeePostOnProfile(a, {
+        post: { authorId: 1, moderationState: "deleted" },
+        thread: { authorId: 99, visibility: "visible" },
+      }),
+    allowed: [],
+  },
+  {
+    predicate: "canSeePostOnProfile",
+    situation: "a visible answer in a deleted thread",
+    call: (a) =>
+      permissions.canSeePostOnProfile(a, {
+        post: { authorId: 1, moderationState: "visible" },
+        thread: { authorId: 99, visibility: "deleted" },
+      }),
+    allowed: [],
+  },
+  {
+    predicate: "canSeeThreadOnProfile",
+    situation: "the member's own held thread",
+    call: (a) => permissions.canSeeThreadOnProfile(a, { authorId: 1, visibility: "held" }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeThreadOnProfile",
+    situation: "the member's own deleted thread",
+    call: (a) => permissions.canSeeThreadOnProfile(a, { authorId: 1, visibility: "deleted" }),
+    allowed: [],
+  },
+  {
     predicate: "canRedactRevision",
     situation: "a past version of a post",
     call: (a) => permissions.canRedactRevision(a),
@@ -452,6 +494,24 @@ describe("permissions", () => {
     expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2 })).toBe(false);
     const ended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() - 1000) } as Actor;
     expect(permissions.canAskQuestion(ended)).toBe(true);
+  });
+
+  it("gives the header each link from the whole actor: suspended staff get no staff links", () => {
+    const suspendedStaff: Actor = {
+      ...staff,
+      kind: "user",
+      suspendedUntil: new Date(Date.now() + 86_400_000),
+    } as Actor;
+    const links = (actor: Actor) =>
+      Object.entries(permissions.navCapabilities(actor))
+        .filter(([, shown]) => shown)
+        .map(([link]) => link);
+    expect(links(VISITOR)).toEqual([]);
+    expect(links(member)).toEqual(["mySupport"]);
+    expect(links(customer)).toEqual(["mySupport"]);
+    expect(links(staff)).toEqual(["supportQueue", "moderation"]);
+    expect(links(admin)).toEqual(["supportQueue", "moderation", "moderationSettings"]);
+    expect(links(suspendedStaff)).toEqual([]);
   });
 
   it("ensure throws a 403-mapped error, or a 404-mapped one when existence is private", () => {

@@ -1,0 +1,35 @@
+/** Ready-made flags for pages, so no page decides on its own. */
+import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
+import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
+import { canDraftArticleFromThread } from "./kb.server";
+import { canManageModerationSettings, canModerate } from "./moderation.server";
+import { canWorkFollowUps } from "./support.server";
+
+export function threadCapabilities(actor: Actor, thread: ThreadState) {
+  return {
+    canAnswer: canAnswerThread(actor, thread),
+    canAccept: canAcceptAnswer(actor, thread),
+    canVerify: canVerifyAnswer(actor),
+    canDraftArticle: canDraftArticleFromThread(actor) && thread.status === "solved",
+    canModerate: canModerate(actor),
+    signedIn: isSignedIn(actor),
+    suspended: isSuspended(actor),
+  };
+}
+
+/**
+ * The links of the header and of the moderation section's menu: each shows when the page behind
+ * it lets the actor in, so a suspended member of staff sees no staff links. Decided from the whole
+ * actor (suspension included), never from the role alone.
+ */
+export function navCapabilities(actor: Actor) {
+  return {
+    supportQueue: canWorkFollowUps(actor),
+    moderation: canModerate(actor),
+    moderationSettings: canManageModerationSettings(actor),
+    // Follow-ups are opened for askers, never for staff (canRequestFollowUp).
+    mySupport: isSignedIn(actor) && !isStaff(actor),
+  };
+}
+
+export type NavCapabilities = ReturnType<typeof navCapabilities>;

@@ -1,0 +1,36 @@
+/** Staff work: the review queue and post decisions, discipline, roles, settings and redaction. */
+import { type Role } from "../../../db/schema";
+import { isActiveStaff, isAdmin, isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
+
+/** The review queue, post decisions, thread actions, the lexicon and the audit log are for staff. */
+export function canModerate(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
+/** Staff suspend and warn members and customers; only admins do so to staff; nobody to themselves or an admin. */
+export function canDisciplineUser(actor: Actor, target: { id: number; role: Role }) {
+  if (!isActiveStaff(actor) || (isSignedIn(actor) && actor.id === target.id) || target.role === "admin") return false;
+  return target.role === "staff" ? isAdmin(actor) : true;
+}
+
+/** Moderation thresholds and customer-domain rules shape the whole site: admins only. */
+export function canManageModerationSettings(actor: Actor) {
+  return isAdmin(actor) && !isSuspended(actor);
+}
+
+/**
+ * Staff remove a past version's text (personal data) for everyone but staff, and may put it back.
+ * Staff go on reading redacted text, marked as such.
+ */
+export function canRedactRevision(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
+export function canReadRedactedRevision(actor: Actor) {
+  return isStaff(actor);
+}
+
+/** Admins change other people's roles (never their own, so the last admin cannot lock everyone out). */
+export function canChangeUserRole(actor: Actor, target: { id: number }) {
+  return canManageModerationSettings(actor) && isSignedIn(actor) && actor.id !== target.id;
+}

@@ -1,0 +1,32 @@
+/** Support follow-ups: who asks for one, who works them, who sees and writes on one. */
+import { canWrite, isActiveStaff, isCustomer, isSignedIn, isStaff, owns, type Actor } from "./actors.server";
+import { canManageModerationSettings } from "./moderation.server";
+
+/** "I still need help": the asker of a thread, when they are a customer (follow-ups are for customers). */
+export function canRequestFollowUp(actor: Actor, thread: { authorId: number }) {
+  return canWrite(actor) && owns(actor, thread) && isCustomer(actor) && !isStaff(actor);
+}
+
+/** Staff can turn any thread into a follow-up, and work the queue. */
+export function canWorkFollowUps(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
+/** A follow-up is seen by staff and by the customer it is for; to anyone else it does not exist. */
+export function canViewFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return isStaff(actor) || (isSignedIn(actor) && actor.id === followUp.customerId);
+}
+
+/** Replies and private messages on a follow-up, and "still not solved": its customer and staff, while not suspended. */
+export function canWriteOnFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return canWrite(actor) && canViewFollowUp(actor, followUp);
+}
+
+/** The one satisfaction question is the customer's to answer, nobody else's. */
+export function canRateFollowUp(actor: Actor, followUp: { customerId: number }) {
+  return canWrite(actor) && actor.id === followUp.customerId;
+}
+
+export function canSetResponseTargets(actor: Actor) {
+  return canManageModerationSettings(actor);
+}
