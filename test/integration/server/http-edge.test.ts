@@ -317,6 +317,23 @@ describe("redirects after sign-in stay on this site", () => {
   });
 });
 
+describe("pages that need an account send a visitor to sign in and back", () => {
+  it.each(["/my/support", "/notifications", "/settings/notifications", "/questions/ask", "/posts/1/flag"])(
+    "%s",
+    async (path) => {
+      const response = await client.get(`${path}?page=2`);
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(path)}`);
+    },
+  );
+
+  it("/settings/password", async () => {
+    const response = await client.get("/settings/password");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/login?redirectTo=/settings/password");
+  });
+});
+
 describe("absolute URLs come from the configured address, not the Host header", () => {
   it("builds the sitemap on PUBLIC_URL whatever Host the request names", async () => {
     const response = await rawRequest("GET", "/sitemap.xml", { host: "evil.example" });
