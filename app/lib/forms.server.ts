@@ -1,5 +1,5 @@
 /** Server-side form parsing: zod schemas in, typed values or a ValidationError with field messages out. */
-import type { z } from "zod";
+import { z } from "zod";
 import { ValidationError, type FieldErrors } from "./errors.server";
 
 function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -18,6 +18,17 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(fieldErrorsOf(result.error));
   return result.data;
+}
+
+/**
+ * Which of a page's forms was sent: its `intent` field, one of `intents`. Any other value, or none,
+ * is an input error on that field ("Unknown action."), which `actionResult` answers with a 400.
+ */
+export function parseIntent<const T extends readonly [string, ...string[]]>(
+  intents: T,
+  values: Record<string, string>,
+): T[number] {
+  return parseInput(z.object({ intent: z.enum(intents, { error: "Unknown action." }) }), values).intent;
 }
 
 /** Form fields as a plain object; file uploads are not accepted anywhere yet and are dropped. */

@@ -1,6 +1,6 @@
 /**
- * The HTTP edge of the domain: maps domain errors to answers, parses ids, and keeps redirects on
- * our own origin. Loaders and actions wrap their work in `loaderResult` / `actionResult`.
+ * The HTTP edge of the domain: maps domain errors to answers, parses ids, sends visitors to sign in,
+ * and keeps redirects on our own origin. Loaders and actions wrap their work in `loaderResult` / `actionResult`.
  */
 import { data, redirect } from "@remix-run/node";
 import { isDatabaseBusy } from "./db.server";
@@ -12,6 +12,7 @@ import {
   ValidationError,
   type FieldErrors,
 } from "./errors.server";
+import { isSignedIn, type Actor, type Member } from "./permissions.server";
 
 export type ActionFailure = {
   ok: false;
@@ -123,6 +124,16 @@ export function safeRedirectPath(to: FormDataEntryValue | string | null | undefi
  */
 export function redirectAfterWrite(to: string) {
   return redirect(to, { status: 303, headers: { "X-Remix-Revalidate": "yes" } });
+}
+
+/**
+ * The signed-in member, else a redirect to sign in that comes back to this page afterwards (its
+ * path, without the query), kept on this site like every redirect.
+ */
+export function requireSignedIn(request: Request, context: { actor: Actor }): Member {
+  if (isSignedIn(context.actor)) return context.actor;
+  const back = safeRedirectPath(new URL(request.url).pathname);
+  throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
 }
 
 export function redirectWithCookie(to: string, cookie: string) {

@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ResendConfirmationForm } from "~/components/resend-confirmation-form";
 import { FormError } from "~/components/ui/field";
-import { formValues, parseInput } from "~/lib/forms.server";
+import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import {
@@ -43,7 +42,7 @@ const INTENTS = ["confirm", "resend"] as const;
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(() => {
-    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "confirm":
         return { done: "confirmed" as const, ...confirmEmail(context.actor, values.token) };

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ModNav } from "~/components/mod-nav";
 import { FormError, TextField } from "~/components/ui/field";
-import { formValues, parseInput } from "~/lib/forms.server";
+import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import {
@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   const { actor } = context;
   return actionResult(() => {
-    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    const intent = parseIntent(INTENTS, values);
     if (intent === "add") addLexiconEntry(actor, values);
     else if (intent === "update") updateLexiconEntry(actor, parseInput(entryTarget, values).id, values);
     else removeLexiconEntry(actor, parseInput(entryTarget, values).id);

@@ -1,18 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { ExpectedReply, FollowUpItem } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
-import { loaderResult } from "~/lib/http.server";
-import { isSignedIn } from "~/lib/permissions.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { listMyFollowUps } from "~/models/support/queue.server";
 
 export const meta: MetaFunction = () => [{ title: "My support requests" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor))
-    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  requireSignedIn(request, context);
   return loaderResult(() => ({ followUps: listMyFollowUps(context.actor) }));
 }
 

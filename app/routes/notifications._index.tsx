@@ -2,15 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
-import { loaderResult } from "~/lib/http.server";
-import { isSignedIn } from "~/lib/permissions.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { listNotifications, markAllNotificationsRead } from "~/models/notifications/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Notifications" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor))
-    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  requireSignedIn(request, context);
   return loaderResult(() => ({ notifications: listNotifications(context.actor) }));
 }
 

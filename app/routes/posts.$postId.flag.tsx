@@ -4,8 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
-import { actionResult, idParam, loaderResult } from "~/lib/http.server";
-import { isSignedIn } from "~/lib/permissions.server";
+import { actionResult, idParam, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { flagPost, getPostToFlag } from "~/models/moderation/flags.server";
 import { FLAG_REASON_LABELS, USER_FLAG_REASONS } from "~/models/moderation/rules";
@@ -16,8 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Flag a post" }, { name: "robo
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const postId = idParam(params.postId);
-  if (!isSignedIn(context.actor))
-    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  requireSignedIn(request, context);
   return loaderResult(() => getPostToFlag(context.actor, postId));
 }
 

@@ -11,7 +11,7 @@ import { TagList } from "~/components/tag-list";
 import { useVoting } from "~/components/vote-controls";
 import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
-import { formValues, parseInput } from "~/lib/forms.server";
+import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { castVote } from "~/models/community/votes.server";
 import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
@@ -75,7 +75,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const back = (fragment?: string) =>
     redirectAfterWrite(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`);
   return actionResult(() => {
-    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "answer": {
         const { postId } = postAnswer(actor, threadId, values);

@@ -6,8 +6,8 @@ import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
-import { actionResult, loaderResult } from "~/lib/http.server";
-import { canAskQuestion, ensure, isSignedIn } from "~/lib/permissions.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
+import { canAskQuestion, ensure } from "~/lib/permissions.server";
 import { previewMarkdown } from "~/models/community/posts.server";
 import { MAX_TAGS_PER_THREAD } from "~/models/community/rules";
 import { listCategories, listTags } from "~/models/community/tags.server";
@@ -24,9 +24,7 @@ export const shouldRevalidate = keepDataAfterPreview;
 export const meta: MetaFunction = () => [{ title: "Ask a question" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor)) {
-    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
-  }
+  requireSignedIn(request, context);
   return loaderResult(() => {
     ensure(canAskQuestion(context.actor), "Your account is suspended, so you cannot ask questions for now.");
     return { categories: listCategories(), tags: listTags(context.actor).map((tag) => tag.name) };

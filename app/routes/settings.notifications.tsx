@@ -2,8 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formValues } from "~/lib/forms.server";
-import { loaderResult } from "~/lib/http.server";
-import { isSignedIn } from "~/lib/permissions.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { emailPreferences, saveEmailPreferences } from "~/models/notifications/notifications.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
@@ -13,8 +12,7 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Email settings" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (!isSignedIn(context.actor))
-    throw redirect(`/login?redirectTo=${encodeURIComponent(new URL(request.url).pathname)}`);
+  requireSignedIn(request, context);
   return loaderResult(() => ({ preferences: emailPreferences(context.actor) }));
 }
 

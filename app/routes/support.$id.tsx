@@ -1,13 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { ExpectedReply, PriorityBadge, StatusBadge, TimeLeft } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
 import { CoachedTextArea } from "~/components/reply-coach";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
-import { formValues, parseInput } from "~/lib/forms.server";
+import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
@@ -38,7 +37,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   const back = (fragment = "") => redirectAfterWrite(`/support/${followUpId}${fragment}`);
   return actionResult(() => {
-    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "reply":
         replyOnFollowUp(context.actor, followUpId, values);

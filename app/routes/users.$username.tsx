@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { RelativeTime } from "~/components/relative-time";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
-import { formValues, parseInput } from "~/lib/forms.server";
+import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
@@ -30,7 +29,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const username = params.username ?? "";
   const { actor } = context;
   return actionResult(async () => {
-    const { intent } = parseInput(z.object({ intent: z.enum(INTENTS, { error: "Unknown action." }) }), values);
+    const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "role":
         return { ok: true as const, intent, ...(await changeUserRole(actor, username, values)) };

@@ -86,12 +86,17 @@ export function postAnswer(actor: Actor, threadId: number, input: unknown) {
   });
 }
 
-/** The post with what an editor needs: its Markdown, and the title when it is a question. */
-export function getPostForEdit(actor: Actor, postId: number) {
-  const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = findPostInThread(actor, postId);
-  const post = { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
+/** A post the actor may see (else 404) and edit (else 403). */
+function findEditablePost(actor: Actor, postId: number) {
+  const post = findPostInThread(actor, postId);
   ensure(canEditPost(actor, post), "You can only edit your own posts.");
   return post;
+}
+
+/** The post with what an editor needs: its Markdown, and the title when it is a question. */
+export function getPostForEdit(actor: Actor, postId: number) {
+  const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = findEditablePost(actor, postId);
+  return { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
 }
 
 const editAnswerSchema = z.object({ body: bodySchema });
@@ -109,12 +114,10 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
   const db = getDb();
   return writeTransaction((changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
-    const post = getPostForEdit(actor, postId);
+    const post = findEditablePost(actor, postId);
     changed.thread(post.threadId);
     consume(`edit:user:${actor.id}`, LIMITS.edit);
-    const current = db.select().from(posts).where(eq(posts.id, postId)).get();
-    if (!current) throw new NotFoundError("That post does not exist.");
-    const unchanged = current.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
+    const unchanged = post.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
     if (unchanged) return { threadId: post.threadId, slug: post.slug, changed: false };
     const at = now();
     const revision = db
@@ -122,8 +125,8 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
       .values({
         postId,
         previousTitle: post.kind === "question" ? post.title : null,
-        previousBodyMarkdown: current.bodyMarkdown,
-        previousAuthoredAt: current.editedAt ?? current.createdAt,
+        previousBodyMarkdown: post.bodyMarkdown,
+        previousAuthoredAt: post.editedAt ?? post.createdAt,
         editorId: actor.id,
         editedAt: at,
       })
@@ -156,7 +159,7 @@ export function editPost(actor: Actor, postId: number, input: unknown) {
           before: { revision: revision.id },
           after: {
             titleChanged: newTitle !== undefined && newTitle !== post.title,
-            bodyChanged: current.bodyMarkdown !== values.body,
+            bodyChanged: post.bodyMarkdown !== values.body,
           },
         },
         at,

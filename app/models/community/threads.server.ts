@@ -23,7 +23,7 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./rules";
 import { initialPostState, queueHeldPost } from "~/models/moderation/post-state.server";
 import { indexThread } from "~/models/search/index.server";
-import { resolveTagList, tagsByThread } from "./tags.server";
+import { findCategoryBySlug, resolveTagList, tagsByThread } from "./tags.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 
 const askSchema = z.object({
@@ -38,7 +38,7 @@ export function askQuestion(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(askSchema, input);
   const db = getDb();
-  const category = db.select().from(categories).where(eq(categories.slug, values.category)).get();
+  const category = findCategoryBySlug(values.category);
   if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
   const chosenTags = resolveTagList(values.tags);
   const bodyHtml = renderMarkdown(values.body);

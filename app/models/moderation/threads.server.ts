@@ -15,7 +15,7 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { THREAD_ACTIONS, type AuditAction } from "./rules";
 import { indexThread } from "~/models/search/index.server";
-import { resolveTagList, tagsByThread } from "~/models/community/tags.server";
+import { findCategoryBySlug, resolveTagList, tagsByThread } from "~/models/community/tags.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 
 const reason = z.string().trim().max(300, "Keep the reason under 300 characters.");
@@ -163,11 +163,7 @@ export function moderateThread(actor: Actor, threadId: number, input: unknown) {
         break;
       }
       case "move": {
-        const category = db
-          .select({ id: categories.id })
-          .from(categories)
-          .where(eq(categories.slug, values.category))
-          .get();
+        const category = findCategoryBySlug(values.category);
         if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
         if (category.id === before.categoryId) return { changed: false };
         update({ categoryId: category.id });

@@ -6,6 +6,7 @@ import { getDb, writeTransaction } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canSetResponseTargets, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { findCategoryBySlug } from "~/models/community/tags.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { DEFAULT_TARGETS } from "./rules";
 
@@ -34,11 +35,7 @@ export function setCategoryTargets(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(targetSchema, input);
   return writeTransaction(() => {
-    const category = getDb()
-      .select({ id: categories.id, name: categories.name })
-      .from(categories)
-      .where(eq(categories.slug, values.category))
-      .get();
+    const category = findCategoryBySlug(values.category);
     if (!category) throw new NotFoundError("That category does not exist.");
     const row = {
       categoryId: category.id,

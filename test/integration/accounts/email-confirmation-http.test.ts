@@ -3,27 +3,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { accountTokens, auditLog, users } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { startBuiltApp } from "../../fixtures/app-server";
+import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { makeUser } from "../../fixtures/factories";
-import { httpClient, sessionCookieOf, type Client } from "../../fixtures/http-client";
+import { sessionCookieOf } from "../../fixtures/http-client";
 
 const NOT_YOUR_ACCOUNT = "If you did not create an account on Nimbus Community with this address, ignore this email.";
 const CUSTOMER_ONLY = { path: "/kb/pair-a-z-wave-lock", bodyText: "DSK PIN", teaser: "This article is for customers" };
 const PASSWORD = "a long walk home at dusk";
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-let adminCookie: string;
-
-beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  adminCookie = (await client.signIn("admin@example.com", "hearth-demo-2026")).cookie!;
-});
-afterAll(() => app.close());
+serveBuiltApp({ admin: "admin@example.com" });
 beforeEach(() => resetAllLimits());
 
 const html = async (response: Response) =>
@@ -86,7 +77,7 @@ describe("customer roles wait for a confirmed address", () => {
     const response = await client.post(
       "/mod/settings",
       { intent: "add-domain", domain: "acme.test" },
-      { cookie: adminCookie },
+      { cookie: cookies.admin },
     );
     expect(response.status).toBe(200);
     expect(await html(response)).toContain("Added acme.test. 1 member with a confirmed address there became customers");
@@ -127,7 +118,7 @@ describe("customer roles wait for a confirmed address", () => {
     expect(after).toContain(CUSTOMER_ONLY.bodyText);
     expect(after).not.toContain("Check your email");
 
-    const log = await html(await client.get("/mod/log?action=user.domain-customer", { cookie: adminCookie }));
+    const log = await html(await client.get("/mod/log?action=user.domain-customer", { cookie: cookies.admin }));
     expect(log).toContain("Made a customer on confirming an address at a customer domain");
     expect(log).toContain("Hearth (automatic)");
 
@@ -277,7 +268,7 @@ describe("a confirmation link works only for the account it was sent for, signed
     const suspended = await client.post(
       "/users/benched-acct",
       { intent: "suspend", until, reason: "Cooling off" },
-      { cookie: adminCookie },
+      { cookie: cookies.admin },
     );
     expect(suspended.status).toBe(200);
     // The suspension ended the account's sessions: it signs in again, and may still confirm.
@@ -302,7 +293,7 @@ describe("a confirmation link works only for the account it was sent for, signed
     expect(entry).toBeDefined();
     expect(JSON.stringify(entries)).not.toContain("@acme.test");
     expect(entry!.reason).toContain("private-acct");
-    const log = await html(await client.get("/mod/log?action=user.domain-customer", { cookie: adminCookie }));
+    const log = await html(await client.get("/mod/log?action=user.domain-customer", { cookie: cookies.admin }));
     expect(log).toContain("private-acct");
     expect(log).not.toContain("private@acme.test");
   });

@@ -1,23 +1,18 @@
 // Sign-in throttling over real HTTP: guessing gets slow and a pair of address and account gets
 // refused, but nobody can lock the owner (or a neighbour behind the same address) out.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { startBuiltApp } from "../../fixtures/app-server";
+import { client, serveBuiltApp } from "../../fixtures/app-server";
 import { makeUser, TEST_PASSWORD } from "../../fixtures/factories";
-import { httpClient, sessionCookieOf, type Client } from "../../fixtures/http-client";
+import { sessionCookieOf } from "../../fixtures/http-client";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-
-beforeAll(async () => {
+beforeAll(() => {
   // Client addresses come from X-Forwarded-For, as behind a reverse proxy.
   process.env.TRUST_PROXY = "loopback";
   // One millisecond per delay step instead of a second: the tests check who gets in, not how slowly.
   process.env.SIGN_IN_DELAY_STEP_MS = "1";
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
 });
-afterAll(() => app.close());
+serveBuiltApp();
 beforeEach(() => resetAllLimits());
 
 const attempt = (email: string, password: string, address: string) =>

@@ -2,20 +2,17 @@
 // the audit log records it without the text, everyone else reads "Removed by staff", and staff can
 // put the text back.
 import { and, desc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, postRevisions, posts, threads, users } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { editPost } from "~/models/community/posts.server";
 import { listCategories } from "~/models/community/tags.server";
-import { startBuiltApp } from "../../fixtures/app-server";
+import { client, serveBuiltApp } from "../../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
-import { httpClient, type Client } from "../../fixtures/http-client";
 
 const PRIVATE = "my address is 12 Privet Drive";
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
 let staffCookie: string;
 let memberCookie: string;
 let postId: number;
@@ -29,9 +26,8 @@ const signIn = async (account: Member) => {
   return cookie;
 };
 
+serveBuiltApp();
 beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
   const [asker, answerer, staff] = [await makeUser("customer"), await makeUser("member"), await makeUser("staff")];
   const { threadId } = makeThread(asker, {
     title: "Where do I send the broken hub?",
@@ -49,7 +45,6 @@ beforeAll(async () => {
   staffCookie = await signIn(staff);
   memberCookie = await signIn(await makeUser("member"));
 });
-afterAll(() => app.close());
 
 const history = async (cookie?: string) =>
   (await (await client.get(`/posts/${postId}/history`, { cookie })).text()).replaceAll("&#x27;", "'");

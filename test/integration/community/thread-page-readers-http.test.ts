@@ -2,24 +2,19 @@
 // reused between readers (compiled statements, prepared queries per kind of reader, the visitors'
 // page cache), each reader sees their own votes, controls and held posts, and nobody else's.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { posts } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { DEMO_PASSWORD, httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-const cookies: Record<string, string> = {};
 let threadPath: string;
 const answerOf: Record<string, number> = {};
 const usernames: Record<string, string> = {};
 
+serveBuiltApp({ staff: "staff@example.com" });
 beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
   const asker = await makeUser("customer");
   const amara = await makeUser("customer");
   const bo = await makeUser("customer");
@@ -46,7 +41,6 @@ beforeAll(async () => {
     if (!cookie) throw new Error(`could not sign in as ${user.username}`);
     cookies[name] = cookie;
   }
-  Object.assign(cookies, await signInAccounts(client, { staff: "staff@example.com" }, DEMO_PASSWORD));
   resetAllLimits();
   const voted = await client.post(
     threadPath,
@@ -55,7 +49,6 @@ beforeAll(async () => {
   );
   expect(voted.status).toBeLessThan(400);
 });
-afterAll(() => app.close());
 
 /** The page as `reader` sees it (undefined: a visitor), and the HTML of one post's article. */
 async function read(reader?: string) {

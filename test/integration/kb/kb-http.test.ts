@@ -1,10 +1,9 @@
 // The knowledge base and search over real HTTP, on the demo community and the real content/kb.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { kbArticles, kbFeedback, threads } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
 // From content/kb: one article per audience, with words only their bodies contain.
 const CUSTOMER_ONLY = {
@@ -15,23 +14,7 @@ const CUSTOMER_ONLY = {
 const STAFF_ONLY = { path: "/kb/handling-hub-replacement-requests", bodyText: "Do not paste this text into replies" };
 const PUBLIC = { path: "/kb/hub-offline", bodyText: "Hold the button for 2 seconds, not 10" };
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-const cookies: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  Object.assign(
-    cookies,
-    await signInAccounts(client, {
-      member: "member@example.com",
-      customer: "customer@example.com",
-      staff: "staff@example.com",
-    }),
-  );
-});
-afterAll(() => app.close());
+serveBuiltApp({ member: "member@example.com", customer: "customer@example.com", staff: "staff@example.com" });
 
 const page = async (path: string, role = "visitor") => {
   const response = await client.get(path, { cookie: cookies[role] });

@@ -2,31 +2,19 @@
 // to one thread refreshes that thread's pages and every list at once and leaves other threads'
 // pages cached; a write that cannot be attributed to one thread empties the cache.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { followUps, postRevisions, posts } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { DEMO_PASSWORD, httpClient, sessionCookieOf, signInAccounts, type Client } from "../../fixtures/http-client";
+import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
+import { DEMO_PASSWORD, sessionCookieOf } from "../../fixtures/http-client";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-const cookies: Record<string, string> = {};
-
-beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  Object.assign(
-    cookies,
-    await signInAccounts(client, {
-      customer: "customer@example.com",
-      member: "member@example.com",
-      staff: "staff@example.com",
-      admin: "admin@example.com",
-    }),
-  );
+serveBuiltApp({
+  customer: "customer@example.com",
+  member: "member@example.com",
+  staff: "staff@example.com",
+  admin: "admin@example.com",
 });
-afterAll(() => app.close());
 
 type Thread = { id: number; path: string; title: string; questionId: number };
 let threadCount = 0;

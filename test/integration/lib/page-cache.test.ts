@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { threads } from "../../../db/schema";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, type Client } from "../../fixtures/http-client";
+import { app, client, serveBuiltApp } from "../../fixtures/app-server";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-
-beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-});
-afterAll(() => app.close());
+serveBuiltApp();
 
 const nonceOf = (response: Response) =>
   /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")![1];

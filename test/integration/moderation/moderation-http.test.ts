@@ -1,32 +1,19 @@
 // Moderation over real HTTP, on the demo community (which seeds held and flagged posts).
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { posts, threads } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { setHeldPostCount } from "~/models/moderation/settings.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-const cookies: Record<string, string> = {};
-
-beforeAll(async () => {
-  // The installation default (the test template turns holding off): the demo's newcomer is held.
-  setHeldPostCount(2);
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  Object.assign(
-    cookies,
-    await signInAccounts(client, {
-      staff: "staff@example.com",
-      admin: "admin@example.com",
-      member: "member@example.com",
-      newcomer: "newcomer@example.com",
-    }),
-  );
+// The installation default (the test template turns holding off): the demo's newcomer is held.
+beforeAll(() => setHeldPostCount(2));
+serveBuiltApp({
+  staff: "staff@example.com",
+  admin: "admin@example.com",
+  member: "member@example.com",
+  newcomer: "newcomer@example.com",
 });
-afterAll(() => app.close());
 
 const heldThread = () =>
   getDb()

@@ -3,7 +3,7 @@
 // One table of expectations; each row also says which text must not leak into a refusal, and what
 // a refused write must have left unchanged in the database.
 import { count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   customerDomainRules,
   flags,
@@ -28,10 +28,9 @@ import { editPost } from "~/models/community/posts.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { requestFollowUp } from "~/models/support/opening.server";
-import { startBuiltApp } from "../../fixtures/app-server";
+import { client, serveBuiltApp } from "../../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
 import { listCategories } from "~/models/community/tags.server";
-import { httpClient, type Client } from "../../fixtures/http-client";
 
 const ROLES = ["visitor", "member", "unconfirmed", "customer", "staff", "admin", "suspended"] as const;
 type Role = (typeof ROLES)[number];
@@ -39,8 +38,6 @@ const STAFF: Role[] = ["staff", "admin"];
 const SIGNED_IN: Role[] = ["member", "unconfirmed", "customer", "staff", "admin", "suspended"];
 const READERS: Role[] = ["member", "unconfirmed", "customer", "suspended"];
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
 const cookies: Partial<Record<Role, string>> = {};
 const actors = {} as Record<"customer" | "staff" | "suspended" | "asker" | "helper" | "newcomer", Member>;
 
@@ -62,9 +59,8 @@ const f = {} as {
 
 const db = () => getDb();
 
+serveBuiltApp();
 beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
   const [customer, staff, suspended, asker, helper] = [
     await makeUser("customer"),
     await makeUser("staff"),
@@ -206,7 +202,6 @@ beforeAll(async () => {
     .where(eq(users.id, suspended.id))
     .run();
 });
-afterAll(() => app.close());
 
 type Expect = Partial<Record<Role, number>>;
 /** `yes` for the roles listed, `no` for everyone else. */

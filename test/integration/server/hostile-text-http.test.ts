@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { followUpNotes, followUps, posts, privateMessages, threads } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { VISITOR } from "~/lib/permissions.server";
@@ -13,27 +13,10 @@ import { getArticlePage } from "~/models/kb/articles.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { searchSite } from "~/models/search/search.server";
 import { listCategories } from "~/models/community/tags.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-const cookies: Record<string, string> = {};
-
-beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  Object.assign(
-    cookies,
-    await signInAccounts(client, {
-      casey: "customer@example.com",
-      staff: "staff@example.com",
-      member: "member@example.com",
-    }),
-  );
-});
+serveBuiltApp({ casey: "customer@example.com", staff: "staff@example.com", member: "member@example.com" });
 beforeEach(() => resetAllLimits());
-afterAll(() => app.close());
 
 const LIMIT = 32_000;
 const fill = (unit: string) => unit.repeat(Math.ceil(LIMIT / unit.length)).slice(0, LIMIT);

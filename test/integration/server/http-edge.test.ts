@@ -8,30 +8,26 @@ import { followUps, threads } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { DEMO_PASSWORD, httpClient, signInAccounts, sessionCookieOf, type Client } from "../../fixtures/http-client";
+import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
+import { DEMO_PASSWORD, sessionCookieOf } from "../../fixtures/http-client";
 import { REDIRECT_BYPASSES } from "../../fixtures/redirect-bypasses";
 
 const PUBLIC_URL = "https://community.example";
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
 let origin: string;
-const cookies: Record<string, string> = {};
 
-beforeAll(async () => {
+beforeAll(() => {
   process.env.PUBLIC_URL = PUBLIC_URL;
   // As behind a reverse proxy: forwarded headers from this test (loopback) are believed.
   process.env.TRUST_PROXY = "loopback";
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  origin = new URL(app.baseUrl).origin;
-  Object.assign(cookies, await signInAccounts(client, { member: "member@example.com", staff: "staff@example.com" }));
-  openDueFollowUps(new Date());
 });
-afterAll(async () => {
-  await app.close();
+afterAll(() => {
   delete process.env.PUBLIC_URL;
   delete process.env.TRUST_PROXY;
+});
+serveBuiltApp({ member: "member@example.com", staff: "staff@example.com" });
+beforeAll(() => {
+  origin = new URL(app.baseUrl).origin;
+  openDueFollowUps(new Date());
 });
 
 const firstThread = () => getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
@@ -314,6 +310,23 @@ describe("redirects after sign-in stay on this site", () => {
       cookie: cookies.member,
     });
     expect(response.headers.get("location")).toBe("/questions?filter=solved");
+  });
+});
+
+describe("pages that need an account send a visitor to sign in and back", () => {
+  it.each(["/my/support", "/notifications", "/settings/notifications", "/questions/ask", "/posts/1/flag"])(
+    "%s",
+    async (path) => {
+      const response = await client.get(`${path}?page=2`);
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(path)}`);
+    },
+  );
+
+  it("/settings/password", async () => {
+    const response = await client.get("/settings/password");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/login?redirectTo=/settings/password");
   });
 });
 

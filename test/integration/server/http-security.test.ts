@@ -1,22 +1,17 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sessions, threads } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, sessionCookieOf, setCookieLine, type Client } from "../../fixtures/http-client";
+import { client, serveBuiltApp } from "../../fixtures/app-server";
+import { sessionCookieOf, setCookieLine } from "../../fixtures/http-client";
 
 const DEMO_PASSWORD = "hearth-demo-2026";
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-
-beforeAll(async () => {
+beforeAll(() => {
   process.env.TRUST_PROXY = "loopback";
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
 });
-afterAll(() => app.close());
+serveBuiltApp();
 
 const firstThread = () => getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
 const threadUrl = (thread: { id: number; slug: string }) => `/questions/${thread.id}/${thread.slug}`;

@@ -3,10 +3,9 @@
 // pages are dense with 2-, 3- and 4-byte characters, and twelve threads shift everything after
 // the question by 0 to 11 bytes, one whole cycle of "é✓中😀" (2 + 3 + 3 + 4 bytes): every
 // boundary that falls in that text falls at every position inside a character on some page.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, signInAccounts } from "../../fixtures/http-client";
+import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
 const CYCLE = "é✓中😀";
 const CYCLE_BYTES = Buffer.byteLength(CYCLE);
@@ -15,14 +14,11 @@ const ANSWERS = 12;
 // around its buffer instead of into it, so every answer went through the buffer.
 const answerText = (n: number) => `${n} ${CYCLE.repeat(55)}`;
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-const client = () => httpClient(app.baseUrl);
 const threadPaths: string[] = [];
-let signedIn: string;
 let authorName: string;
 
+serveBuiltApp({ casey: "customer@example.com" });
 beforeAll(async () => {
-  app = await startBuiltApp();
   const author = await makeUser("customer");
   authorName = author.username;
   const answerer = await makeUser("customer");
@@ -36,13 +32,11 @@ beforeAll(async () => {
     for (let n = 1; n <= ANSWERS; n++) makeAnswer(answerer, thread.threadId, answerText(n));
     threadPaths.push(`/questions/${thread.threadId}/${thread.slug}`);
   }
-  ({ casey: signedIn } = await signInAccounts(client(), { casey: "customer@example.com" }));
 });
-afterAll(() => app.close());
 
 /** The page's bytes decoded strictly: throws on any invalid UTF-8. */
 async function strictText(path: string, cookie?: string) {
-  const response = await client().get(path, { cookie });
+  const response = await client.get(path, { cookie });
   expect(response.status, path).toBe(200);
   const bytes = new Uint8Array(await response.arrayBuffer());
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -55,7 +49,7 @@ function expectClean(text: string, what: string) {
 
 describe.each([
   ["a visitor", () => undefined],
-  ["a signed-in reader", () => signedIn],
+  ["a signed-in reader", () => cookies.casey],
 ])("pages dense with multi-byte text, as %s", (_who, cookie) => {
   it("every thread page is valid UTF-8 with no NUL and no replacement character, and shows all of its text", async () => {
     for (const path of threadPaths) {

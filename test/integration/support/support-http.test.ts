@@ -1,33 +1,20 @@
 // Follow-ups over real HTTP, on the demo community, after the follow-up job has run once.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { emailOptOuts, followUps, threads, users } from "../../../db/schema";
 import { getDb } from "~/lib/db.server";
 import { unsubscribeUrl } from "~/models/notifications/notifications.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
-import { startBuiltApp } from "../../fixtures/app-server";
-import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
+import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
-let app: Awaited<ReturnType<typeof startBuiltApp>>;
-let client: Client;
-const cookies: Record<string, string> = {};
-
-beforeAll(async () => {
-  app = await startBuiltApp();
-  client = httpClient(app.baseUrl);
-  Object.assign(
-    cookies,
-    await signInAccounts(client, {
-      staff: "staff@example.com",
-      casey: "customer@example.com",
-      noor: "noor@example.com",
-      member: "member@example.com",
-      admin: "admin@example.com",
-    }),
-  );
-  openDueFollowUps(new Date());
+serveBuiltApp({
+  staff: "staff@example.com",
+  casey: "customer@example.com",
+  noor: "noor@example.com",
+  member: "member@example.com",
+  admin: "admin@example.com",
 });
-afterAll(() => app.close());
+beforeAll(() => openDueFollowUps(new Date()));
 
 const userId = (username: string) =>
   getDb().select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;

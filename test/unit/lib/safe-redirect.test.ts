@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirectPath } from "~/lib/http.server";
+import { requireSignedIn, safeRedirectPath } from "~/lib/http.server";
+import { VISITOR, type Member } from "~/lib/permissions.server";
 import { REDIRECT_BYPASSES } from "../../fixtures/redirect-bypasses";
 
 describe("safeRedirectPath", () => {
@@ -35,5 +36,31 @@ describe("safeRedirectPath", () => {
   it("falls back when nothing is given", () => {
     expect(safeRedirectPath(null)).toBe("/");
     expect(safeRedirectPath(undefined, "/home")).toBe("/home");
+  });
+});
+
+describe("requireSignedIn", () => {
+  const member: Member = { kind: "user", id: 1, username: "sam", role: "member", suspendedUntil: null };
+  const refusal = (url: string) => {
+    try {
+      requireSignedIn(new Request(url), { actor: VISITOR });
+    } catch (thrown) {
+      return thrown as Response;
+    }
+    throw new Error("a visitor was let through");
+  };
+
+  it("lets a signed-in member through", () => {
+    expect(requireSignedIn(new Request("http://hearth.test/my/support"), { actor: member })).toBe(member);
+  });
+
+  it("sends a visitor to sign in, then back to the same path (without the query)", () => {
+    const response = refusal("http://hearth.test/posts/12/flag?reason=spam");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent("/posts/12/flag")}`);
+  });
+
+  it("never names a path a browser would read as another host", () => {
+    expect(refusal("http://hearth.test//evil.example/x").headers.get("location")).toBe("/login?redirectTo=%2F");
   });
 });
