@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,8 +25,11 @@ describe("files the server creates", () => {
       const data = path.join(scratch(), "data");
       const database = path.join(data, "hearth.sqlite");
       const mail = path.join(data, "mail");
-      // A new installation: the demo community is seeded and its history emailed as .eml files.
-      await startServerProcess({ DATABASE_PATH: database, MAIL_DIR: mail, JOBS_INTERVAL_MS: "200" });
+      // A new installation as `npm start` makes it: the demo community is seeded, then the server
+      // emails its history as .eml files.
+      const env = { DATABASE_PATH: database, MAIL_DIR: mail, JOBS_INTERVAL_MS: "200" };
+      execFileSync(path.resolve("node_modules/.bin/tsx"), ["app/cli/seed.ts"], { env: { ...process.env, ...env } });
+      await startServerProcess(env);
       expect(
         await waitFor(() => fs.existsSync(mail) && fs.readdirSync(mail).some((name) => name.endsWith(".eml")), 600),
       ).toBe(true);
