@@ -31,6 +31,17 @@ export default tseslint.config(
     },
   },
   {
+    // Promises are awaited or handed on on purpose: a forgotten await in the model layer reads stale
+    // data or lets an error escape its transaction. These rules need type information.
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
+  {
     // No import cycles: a cycle means two modules that cannot be read (or loaded) one before the other.
     files: ["**/*.{ts,tsx,js,mjs}"],
     plugins: { "import-x": importX },

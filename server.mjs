@@ -66,8 +66,8 @@ function shutdown(exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
   stopJobs();
-  server.close(() => {
-    flushThreadViews(); // logs, and does not throw, when the database is busy
+  server.close(async () => {
+    await flushThreadViews(); // logs, and does not throw, when the database is busy
     process.exit(exitCode);
   });
   setTimeout(() => process.exit(exitCode), 5_000).unref();

@@ -39,9 +39,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
       actor.kind === "user"
         ? {
             username: actor.username,
-            unreadNotifications: unreadNotificationCount(actor),
+            unreadNotifications: await unreadNotificationCount(actor),
             suspendedUntil: isSuspended(actor) ? actor.suspendedUntil : null,
-            emailToConfirm: pendingEmailConfirmation(actor)?.email ?? null,
+            emailToConfirm: (await pendingEmailConfirmation(actor))?.email ?? null,
           }
         : null,
     nav: navCapabilities(actor),

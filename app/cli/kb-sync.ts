@@ -7,7 +7,7 @@ import { syncKnowledgeBase } from "~/models/kb/sync.server";
 exitOnInvalidConfiguration();
 
 migrateDatabase();
-const report = syncKnowledgeBase();
+const report = await syncKnowledgeBase();
 closeDatabase();
 const list = (slugs: string[]) => (slugs.length ? `: ${slugs.join(", ")}` : "");
 console.log(`added ${report.added.length}${list(report.added)}`);

@@ -1,20 +1,32 @@
 /**
- * The one SQLite connection of this process.
- * WAL lets readers run beside the single writer; synchronous=NORMAL skips the fsync per commit (an
- * application crash loses nothing; a power cut can lose the last moments: see README "Durability");
- * busy_timeout makes a writer wait for another process's lock instead of failing;
- * `PRAGMA optimize` at open keeps the planner's statistics fresh for a long-lived connection.
- * Writes go through `writeTransaction`, which takes the write lock up front (BEGIN IMMEDIATE) so a
- * read-then-write never upgrades its lock halfway and fails with SQLITE_BUSY. Each says what it
- * changed that visitors' cached pages show (one thread's, or nothing they see); one that says
- * nothing, or a write made outside it, empties the whole page cache (page-cache.server.ts).
- * Another process can still hold the lock past the busy timeout (a second server, `kb:sync`, an
- * `sqlite3` session): that is `isDatabaseBusy`, which the HTTP layer answers with 503 + Retry-After.
- * The wait for the lock blocks this whole process, so after one write gave up, the next ones wait
- * only briefly until a write gets through again: one stall, not one per request.
+ * All database access: `read` and `write`, the contract every engine implements (SQLite here).
+ *
+ * - `read(work)` runs `work` with a handle that sees committed data: the read connection, or, inside
+ *   a `write`, that write's own transaction (so a write reads what it wrote). Each statement sees the
+ *   latest commit (like PostgreSQL's READ COMMITTED): a read never sees another request's
+ *   uncommitted writes, because writes have a connection of their own.
+ * - `write(work)` runs `work` in one transaction on the write connection: writes are serialized
+ *   within the process (one at a time, in arrival order) and across processes by SQLite's lock,
+ *   taken up front (BEGIN IMMEDIATE) so a read-then-write never upgrades its lock halfway and fails
+ *   with SQLITE_BUSY. A `write` inside a `write` is a savepoint. Once the outermost one commits, the
+ *   visitors' pages it declared changed (`ChangedPages`) are dropped before anything else runs, then
+ *   its `afterCommit` work (delivery) runs; a rolled-back write's never does.
+ * - `inWrite(work)` is for helpers that are only ever part of a caller's write (counters, audit rows,
+ *   state kept in step): they run in that write's transaction, and fail loudly outside one.
+ *
+ * The connections: WAL lets readers run beside the single writer; synchronous=NORMAL skips the fsync
+ * per commit (an application crash loses nothing; a power cut can lose the last moments: see README
+ * "Durability"); busy_timeout makes a writer wait for another process's lock instead of failing;
+ * `PRAGMA optimize` at open keeps the planner's statistics fresh. The read connection is query_only:
+ * a write that bypasses `write` fails loudly instead of slipping past the page cache.
+ * Another process can hold the lock past the busy timeout (a second server, `kb:sync`, an `sqlite3`
+ * session): that is `isDatabaseBusy`, which the HTTP layer answers with 503 + Retry-After. The wait
+ * for the lock blocks this whole process, so after one write gave up, the next ones wait only briefly
+ * until a write gets through again: one stall, not one per request.
  * The folder is created 0700 and the database, its -wal and -shm 0600 (SQLite gives the last two
  * the database file's mode): the file holds password hashes and session ids.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -30,21 +42,37 @@ export type Db = BetterSQLite3Database<typeof schema>;
 type Connection = {
   sqlite: Database.Database;
   db: Db;
+  /** Queries built once for this connection (`preparedPerConnection`), by builder. */
+  prepared: Map<unknown, unknown>;
+};
+
+type WriteConnection = Connection & {
   totalChanges: Database.Statement<[], number>;
-  /** Rows changed inside `writeTransaction` since the connection opened; SQLite's total_changes() counts every row. */
-  changesInTransactions: number;
-  /** Rows changed outside `writeTransaction` as of the last look (`invalidatePagesAfterUntrackedWrites`). */
+  /** Rows changed inside `write` since the connection opened; SQLite's total_changes() counts every row. */
+  changesInWrites: number;
+  /** Rows changed outside `write` as of the last look (`invalidatePagesAfterUntrackedWrites`). */
   untrackedChangesSeen: number;
 };
 
-let connection: Connection | null = null;
+let connections: { read: Connection; write: WriteConnection } | null = null;
 let queriesRun = 0;
 
-/** How many queries `work` sent through drizzle: lets tests hold pages to a fixed query count. */
-export function countQueries(work: () => unknown): number {
+/** How many queries `work` sent (drizzle's and prepared ones): lets tests hold pages to a fixed query count. */
+export async function countQueries(work: () => unknown): Promise<number> {
   const before = queriesRun;
-  work();
+  await work();
   return queriesRun - before;
+}
+
+/** The first row of a query's rows, if any. */
+export function firstRow<T>(rows: T[]): T | undefined {
+  return rows[0];
+}
+
+/** The row a write returned (`returning`) where there is always exactly one: an insert, an update by key. */
+export function oneRow<T>(rows: T[]): T {
+  if (rows.length === 0) throw new Error("The write returned no row.");
+  return rows[0];
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -71,33 +99,41 @@ function createPrivately(file: string) {
   }
 }
 
-function open() {
-  const file = databasePath();
-  createPrivately(file);
+function connect(file: string, { readOnly }: { readOnly: boolean }): Connection {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  stalled = false;
-  // Hot pages come from memory instead of a read() per page: 64 MB of page cache, reads through mmap.
-  sqlite.pragma("cache_size = -65536");
+  // Hot pages come from memory instead of a read() per page; reads go through mmap. The write
+  // connection reads little beyond what it writes, so it keeps a smaller cache.
+  sqlite.pragma(`cache_size = ${readOnly ? -65536 : -16384}`);
   sqlite.pragma("mmap_size = 268435456");
   sqlite.pragma("optimize = 0x10002");
-  // Compiled before statements are shared: nothing else may get (and change) this plucking one.
-  const totalChanges = sqlite.prepare<[], number>("SELECT total_changes()").pluck();
-  reuseCompiledStatements(sqlite);
+  if (readOnly) sqlite.pragma("query_only = ON");
   return {
     sqlite,
     db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }),
-    totalChanges,
-    changesInTransactions: 0,
-    untrackedChangesSeen: 0,
+    prepared: new Map(),
   };
 }
 
-// Distinct SQL texts kept compiled: queries differ by shape only (values are bound), but lists
-// (`IN (?, ?, …)`) make one shape per length, so the oldest unused ones are let go.
+function open() {
+  const file = databasePath();
+  createPrivately(file);
+  // The write connection first: it creates the WAL files the read connection then shares.
+  const write = connect(file, { readOnly: false });
+  // Compiled before statements are shared: nothing else may get (and change) this plucking one.
+  const totalChanges = write.sqlite.prepare<[], number>("SELECT total_changes()").pluck();
+  reuseCompiledStatements(write.sqlite);
+  const read = connect(file, { readOnly: true });
+  reuseCompiledStatements(read.sqlite);
+  stalled = false;
+  return { read, write: { ...write, totalChanges, changesInWrites: 0, untrackedChangesSeen: 0 } };
+}
+
+// Distinct SQL texts kept compiled per connection: queries differ by shape only (values are
+// bound), but lists (`IN (?, ?, …)`) make one shape per length, so the oldest unused ones go.
 const COMPILED_STATEMENTS_KEPT = 500;
 
 /**
@@ -126,24 +162,217 @@ function reuseCompiledStatements(sqlite: Database.Database) {
 }
 
 function current() {
-  connection ??= open();
-  return connection;
-}
-
-export function getDb(): Db {
-  return current().db;
-}
-
-export function getSqlite(): Database.Database {
-  return current().sqlite;
+  connections ??= open();
+  return connections;
 }
 
 /**
- * A prepared statement for SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), compiled
- * through the connection's statement reuse like drizzle's. Every run is counted like a drizzle query.
+ * What a write changed that visitors' pages show, declared from inside `write`'s work. The
+ * declaration covers everything the work does (helpers, counters, audit rows, subscribers); a nested
+ * `write` declares for itself. Declaring nothing means "anything may have changed": every cached page
+ * goes. (A write no visitor's page reads is `writeUnseenByVisitors`.)
+ */
+export type ChangedPages = {
+  /** The write concerns thread `id` (its posts, votes, solutions, state, follow-up): its pages and every list go. */
+  thread(id: number): void;
+};
+
+/** One `write` (or savepoint) in progress: what it declared, what waits for its commit, and its own nested writes' turn. */
+type WriteLevel = {
+  declared: boolean;
+  everything: boolean;
+  threads: Set<number>;
+  afterCommit: (() => unknown)[];
+  /** Nested writes started from this level take turns here (savepoints must nest, not interleave). */
+  nested: Promise<unknown>;
+};
+
+/** Where the code running now stands: inside the outermost `write` (its transaction) at one of its levels. */
+type WriteFrame = { connection: WriteConnection; transaction: { open: boolean }; level: WriteLevel };
+
+const writeFrame = new AsyncLocalStorage<WriteFrame>();
+
+function openFrame(): WriteFrame | undefined {
+  const frame = writeFrame.getStore();
+  return frame?.transaction.open ? frame : undefined;
+}
+
+/** The connection reads use now: the open write's, else the read connection. */
+function readingConnection(): Connection {
+  return openFrame()?.connection ?? current().read;
+}
+
+/** Runs `work` with a handle on committed data (or, inside a `write`, on that write's own). */
+export async function read<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
+  return work(readingConnection().db);
+}
+
+/**
+ * Runs `work` in one transaction (see the module's comment) and returns its result once committed.
+ * Throws SQLite's busy error (see `isDatabaseBusy`) when the write lock cannot be had in time.
+ */
+export function write<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>): Promise<T> {
+  return runWrite(work, false);
+}
+
+/**
+ * `write` for a write that changes only what no visitor's page reads (sessions, rate-limit counters,
+ * notifications, email, job leases), or view counts, which cached pages may show late (#12): no
+ * cached page goes.
+ */
+export function writeUnseenByVisitors<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
+  return runWrite(work, true);
+}
+
+/**
+ * Runs `work` in the transaction of the `write` around the caller, which declares what it changed:
+ * for helpers that are only ever part of a caller's write. Throws outside a write.
+ */
+export async function inWrite<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
+  const frame = openFrame();
+  if (!frame) throw new Error("inWrite called outside a write: this helper runs as part of a caller's write");
+  return work(frame.connection.db);
+}
+
+/**
+ * Runs `work` once the outermost `write` around the caller commits (never, if it rolls back): for
+ * delivery, which must not happen for a write that did not. Outside a write it runs at once. Its
+ * errors are logged: the write it follows has committed.
+ */
+export function afterCommit(work: () => unknown) {
+  const frame = openFrame();
+  if (frame) frame.level.afterCommit.push(work);
+  else void runAfterCommit([work]);
+}
+
+async function runAfterCommit(works: (() => unknown)[]) {
+  for (const work of works) {
+    try {
+      await work();
+    } catch (error) {
+      log.error("work after a commit failed", { error });
+    }
+  }
+}
+
+// Writes wait here for the one before them: a transaction stays open across its work's awaits.
+let writeQueue: Promise<unknown> = Promise.resolve();
+
+function runWrite<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>, unseenByVisitors: boolean): Promise<T> {
+  const frame = openFrame();
+  if (frame) {
+    // A savepoint; two started side by side from one level take turns.
+    const turn = frame.level.nested.then(() => savepoint(frame, work, unseenByVisitors));
+    frame.level.nested = turn.catch(() => {});
+    return turn;
+  }
+  const turn = writeQueue.then(() => transaction(work, unseenByVisitors));
+  writeQueue = turn.catch(() => {});
+  return turn;
+}
+
+function newLevel(unseenByVisitors: boolean): WriteLevel {
+  return {
+    declared: unseenByVisitors,
+    everything: false,
+    threads: new Set(),
+    afterCommit: [],
+    nested: Promise.resolve(),
+  };
+}
+
+function declarations(level: WriteLevel): ChangedPages {
+  return {
+    thread(id) {
+      level.declared = true;
+      level.threads.add(id);
+    },
+  };
+}
+
+async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>, unseenByVisitors: boolean) {
+  const connection = current().write;
+  const { sqlite } = connection;
+  const level = newLevel(unseenByVisitors);
+  const frame: WriteFrame = { connection, transaction: { open: true }, level };
+  const changesBefore = connection.totalChanges.get() ?? 0;
+  try {
+    sqlite.exec("BEGIN IMMEDIATE");
+    setStalled(sqlite, false);
+  } catch (error) {
+    if (isDatabaseBusy(error)) setStalled(sqlite, true);
+    throw error;
+  }
+  let result: T;
+  try {
+    result = await writeFrame.run(frame, () => work(connection.db, declarations(level)));
+    await level.nested; // a nested write started and not awaited still belongs to this transaction
+    sqlite.exec("COMMIT");
+  } catch (error) {
+    if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    throw error;
+  } finally {
+    frame.transaction.open = false;
+    // Rows written here, rolled back or not, are accounted for: see invalidatePagesAfterUntrackedWrites.
+    connection.changesInWrites += (connection.totalChanges.get() ?? 0) - changesBefore;
+  }
+  if (level.everything || !level.declared) invalidatePageCache();
+  else if (level.threads.size > 0) invalidateThreadPages(level.threads);
+  if (level.afterCommit.length > 0) void runAfterCommit(level.afterCommit);
+  return result;
+}
+
+let savepoints = 0;
+
+async function savepoint<T>(
+  enclosing: WriteFrame,
+  work: (db: Db, changed: ChangedPages) => T | Promise<T>,
+  unseenByVisitors: boolean,
+) {
+  const { sqlite, db } = enclosing.connection;
+  const name = `hearth_${++savepoints}`;
+  const level = newLevel(unseenByVisitors);
+  sqlite.exec(`SAVEPOINT ${name}`);
+  try {
+    const result = await writeFrame.run({ ...enclosing, level }, () => work(db, declarations(level)));
+    await level.nested;
+    sqlite.exec(`RELEASE ${name}`);
+    const parent = enclosing.level;
+    parent.everything ||= level.everything || !level.declared;
+    for (const id of level.threads) parent.threads.add(id);
+    parent.afterCommit.push(...level.afterCommit);
+    return result;
+  } catch (error) {
+    sqlite.exec(`ROLLBACK TO ${name}`);
+    sqlite.exec(`RELEASE ${name}`);
+    throw error;
+  }
+}
+
+/**
+ * Queries built and prepared once per connection by `build` (drizzle otherwise rebuilds a query's
+ * SQL from its parts on every run): for the hot pages' fixed-shape queries, with `sql.placeholder`
+ * for their values. The returned function gives the set for the connection `read` would use now.
+ */
+export function preparedPerConnection<T>(build: (db: Db) => T): () => T {
+  return () => {
+    const connection = readingConnection();
+    let queries = connection.prepared.get(build) as T | undefined;
+    if (queries === undefined) {
+      queries = build(connection.db);
+      connection.prepared.set(build, queries);
+    }
+    return queries;
+  };
+}
+
+/**
+ * SQL drizzle cannot express (FTS5 MATCH, bm25, snippet), run on the connection `read` would use
+ * now and compiled through its statement reuse like drizzle's; counted like a drizzle query. For
+ * engine-specific files only (search).
  */
 export function preparedStatement(sqlText: string) {
-  const prepared = current().sqlite.prepare(sqlText);
+  const prepared = readingConnection().sqlite.prepare(sqlText);
   const counted =
     <R>(run: (...params: unknown[]) => R) =>
     (...params: unknown[]) => {
@@ -158,17 +387,25 @@ export function preparedStatement(sqlText: string) {
 }
 
 /**
- * Queries built and prepared once per connection by `build` (drizzle otherwise rebuilds a query's
- * SQL from its parts on every run): for the hot pages' fixed-shape queries, with
- * `sql.placeholder` for their values. Runs are counted like any drizzle query.
+ * The SQLite connection `read` would use now, for what only SQLite has (registering SQL functions
+ * for search). Engine-specific files only.
  */
-export function preparedPerConnection<T>(build: (db: Db) => T): () => T {
-  let made: { db: Db; queries: T } | null = null;
-  return () => {
-    const { db } = current();
-    if (made?.db !== db) made = { db, queries: build(db) };
-    return made.queries;
-  };
+export function sqliteConnection(): Database.Database {
+  return readingConnection().sqlite;
+}
+
+/**
+ * The write connection in autocommit, for scripts and tests that set up or inspect data directly:
+ * never for the app, whose writes go through `write` (this one's changes are caught only by
+ * `invalidatePagesAfterUntrackedWrites`).
+ */
+export function scriptDb(): Db {
+  return current().write.db;
+}
+
+/** The write connection's SQLite handle, for scripts and tests (see `scriptDb`). */
+export function scriptSqlite(): Database.Database {
+  return current().write.sqlite;
 }
 
 const BUSY_CODES = /^SQLITE_(BUSY|LOCKED)(_|$)/;
@@ -193,99 +430,28 @@ function setStalled(sqlite: Database.Database, value: boolean) {
 }
 
 /**
- * What a write changed that visitors' pages show, declared from inside `writeTransaction`'s work.
- * The declaration covers everything the work does (helpers, counters, audit rows, notifications);
- * a nested `writeTransaction` declares for itself. Declaring nothing means "anything may have
- * changed": every cached page goes. (A write no visitor's page reads is `writeUnseenByVisitors`.)
- */
-export type ChangedPages = {
-  /** The write concerns thread `id` (its posts, votes, solutions, state, follow-up): its pages and every list go. */
-  thread(id: number): void;
-};
-
-type Declared = { declared: boolean; everything: boolean; threads: Set<number> };
-// The writeTransaction calls running now, outermost first (the nested ones are savepoints).
-const openWrites: Declared[] = [];
-
-/**
- * Runs `work` in one synchronous IMMEDIATE transaction (a savepoint when already inside one) and,
- * once the outermost one commits, invalidates the cached pages its work declared it changed
- * (`ChangedPages`), before any other request can run. Throws SQLite's busy error (see
- * `isDatabaseBusy`) when the write lock cannot be had in time.
- */
-export function writeTransaction<T>(work: (changed: ChangedPages) => T): T {
-  return runDeclaredWrite(work, false);
-}
-
-/**
- * `writeTransaction` for a write that changes only what no visitor's page reads (sessions,
- * rate-limit counters, notifications, email, job leases), or view counts, which cached pages may
- * show late (#12): no cached page goes.
- */
-export function writeUnseenByVisitors<T>(work: () => T): T {
-  return runDeclaredWrite(work, true);
-}
-
-function runDeclaredWrite<T>(work: (changed: ChangedPages) => T, unseenByVisitors: boolean): T {
-  const open = current();
-  const declared: Declared = { declared: unseenByVisitors, everything: false, threads: new Set() };
-  const changed: ChangedPages = {
-    thread(id) {
-      declared.declared = true;
-      declared.threads.add(id);
-    },
-  };
-  const enclosing = openWrites.at(-1);
-  openWrites.push(declared);
-  const changesBefore = enclosing ? 0 : (open.totalChanges.get() ?? 0);
-  let result: T;
-  try {
-    result = runTransaction(open.sqlite, () => work(changed));
-  } finally {
-    openWrites.pop();
-    // Rows written here, rolled back or not, are accounted for: see invalidatePagesAfterUntrackedWrites.
-    if (!enclosing) open.changesInTransactions += (open.totalChanges.get() ?? 0) - changesBefore;
-  }
-  const everything = declared.everything || !declared.declared;
-  if (enclosing) {
-    enclosing.everything ||= everything;
-    for (const id of declared.threads) enclosing.threads.add(id);
-  } else if (everything) invalidatePageCache();
-  else if (declared.threads.size > 0) invalidateThreadPages(declared.threads);
-  return result;
-}
-
-function runTransaction<T>(sqlite: Database.Database, work: () => T): T {
-  if (sqlite.inTransaction) return sqlite.transaction(work)();
-  try {
-    const result = sqlite.transaction(work).immediate();
-    setStalled(sqlite, false);
-    return result;
-  } catch (error) {
-    if (isDatabaseBusy(error)) setStalled(sqlite, true);
-    throw error;
-  }
-}
-
-/**
- * The safety net for writes made outside `writeTransaction` (a password change, a lazily created
- * signing key, seed and test helpers, any future write that forgets it): when this connection has
- * changed rows outside it since the last look, every cached page goes. The HTTP server looks before the page
- * cache answers a visitor, so no page stored before such a write is served after it.
+ * The safety net for writes made outside `write` (scripts and test helpers through `scriptDb`, a
+ * migration): when the write connection has changed rows outside it since the last look, every cached
+ * page goes. The HTTP server looks before the page cache answers a visitor, so no page stored before
+ * such a write is served after it.
  */
 export function invalidatePagesAfterUntrackedWrites() {
-  if (!connection || openWrites.length > 0) return;
-  const untracked = (connection.totalChanges.get() ?? 0) - connection.changesInTransactions;
-  if (untracked === connection.untrackedChangesSeen) return;
-  connection.untrackedChangesSeen = untracked;
+  if (!connections) return;
+  const { write } = connections;
+  if (write.sqlite.inTransaction) return; // a write is open (and awaiting): it accounts for itself
+  const untracked = (write.totalChanges.get() ?? 0) - write.changesInWrites;
+  if (untracked === write.untrackedChangesSeen) return;
+  write.untrackedChangesSeen = untracked;
   invalidatePageCache();
 }
 
+/** Applies the migrations not applied yet (on the write connection). */
 export function migrateDatabase() {
-  migrate(getDb(), { migrationsFolder: migrationsFolder() });
+  migrate(current().write.db, { migrationsFolder: migrationsFolder() });
 }
 
 export function closeDatabase() {
-  connection?.sqlite.close();
-  connection = null;
+  connections?.read.sqlite.close();
+  connections?.write.sqlite.close();
+  connections = null;
 }

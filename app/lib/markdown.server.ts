@@ -355,7 +355,8 @@ class BoundedTokenizer extends Tokenizer {
 function boundedHtml(instance: Marked, markdown: string): string {
   const tokens = new BoundedLexer(instance.defaults, markdown).run();
   const walk = instance.defaults.walkTokens;
-  if (walk) instance.walkTokens(tokens, walk);
+  // The instance is synchronous (async: false); walkTokens' type also allows async extensions.
+  if (walk) void instance.walkTokens(tokens, walk);
   return instance.parser(tokens);
 }
 

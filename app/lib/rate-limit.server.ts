@@ -8,7 +8,7 @@ import { isIPv6 } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
-import { getDb, writeUnseenByVisitors } from "./db.server";
+import { writeUnseenByVisitors, firstRow, oneRow, read } from "./db.server";
 import { env } from "./env.server";
 import { RateLimitError } from "./errors.server";
 
@@ -42,8 +42,8 @@ export const LIMITS = {
 } satisfies Record<string, Limit>;
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */
-export function retryAfter(key: string, limit: Limit): number {
-  const bucket = getDb().select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).get();
+export async function retryAfter(key: string, limit: Limit): Promise<number> {
+  const bucket = firstRow(await read((db) => db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key))));
   if (!bucket) return 0;
   const resetsAt = bucket.windowStartedAt.getTime() + limit.windowMs;
   const remainingMs = resetsAt - now().getTime();
@@ -52,44 +52,48 @@ export function retryAfter(key: string, limit: Limit): number {
 }
 
 /** Counts one attempt on `key` (a new window once the last one ended) and returns the window's count. */
-export function countAttempt(key: string, limit: Limit): number {
+export async function countAttempt(key: string, limit: Limit): Promise<number> {
   const at = now();
   const windowStart = new Date(at.getTime() - limit.windowMs);
-  return getDb()
-    .insert(rateLimitBuckets)
-    .values({ key, windowStartedAt: at, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimitBuckets.key,
-      set: {
-        count: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
-        windowStartedAt: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN ${at.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
-      },
-    })
-    .returning({ count: rateLimitBuckets.count })
-    .get().count;
+  return oneRow(
+    await writeUnseenByVisitors((db) =>
+      db
+        .insert(rateLimitBuckets)
+        .values({ key, windowStartedAt: at, count: 1 })
+        .onConflictDoUpdate({
+          target: rateLimitBuckets.key,
+          set: {
+            count: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
+            windowStartedAt: sql`CASE WHEN ${rateLimitBuckets.windowStartedAt} <= ${windowStart.getTime()} THEN ${at.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
+          },
+        })
+        .returning({ count: rateLimitBuckets.count }),
+    ),
+  ).count;
 }
 
-export function consume(key: string, limit: Limit) {
-  const wait = writeUnseenByVisitors(() => {
-    const blockedFor = retryAfter(key, limit);
+export async function consume(key: string, limit: Limit) {
+  const wait = await writeUnseenByVisitors(async () => {
+    const blockedFor = await retryAfter(key, limit);
     if (blockedFor > 0) return blockedFor;
-    countAttempt(key, limit);
+    await countAttempt(key, limit);
     return 0;
   });
   if (wait > 0) throw new RateLimitError(wait);
 }
 
-export function resetLimit(key: string) {
-  getDb().delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).run();
+export async function resetLimit(key: string) {
+  await writeUnseenByVisitors((db) => db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)));
 }
 
 /** Takes back one counted attempt (one that turned out not to be a failure). */
-export function uncountAttempt(key: string) {
-  getDb()
-    .update(rateLimitBuckets)
-    .set({ count: sql`${rateLimitBuckets.count} - 1` })
-    .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.count} > 0`))
-    .run();
+export async function uncountAttempt(key: string) {
+  await writeUnseenByVisitors((db) =>
+    db
+      .update(rateLimitBuckets)
+      .set({ count: sql`${rateLimitBuckets.count} - 1` })
+      .where(and(eq(rateLimitBuckets.key, key), sql`${rateLimitBuckets.count} > 0`)),
+  );
 }
 
 /**
@@ -112,8 +116,8 @@ export function signInDelayMs(failures: { account: number; address: number }, st
 const MAX_DELAY_STEPS = 10;
 
 /** Forgets every counter: for seeding, where a script writes faster than any person could. */
-export function resetAllLimits() {
-  getDb().delete(rateLimitBuckets).run();
+export async function resetAllLimits() {
+  await writeUnseenByVisitors((db) => db.delete(rateLimitBuckets));
 }
 
 /**

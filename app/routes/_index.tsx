@@ -14,14 +14,18 @@ export const meta: MetaFunction = () => [
 const HOME_LIST_SIZE = 8;
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return loaderResult(() => ({
-    needsHelp: listThreads(context.actor, { filter: "unresolved", sort: "newest", page: 1 }, HOME_LIST_SIZE, {
-      pinnedFirst: false,
-    }).threads,
-    recentlySolved: listThreads(context.actor, { filter: "solved", sort: "active", page: 1 }, HOME_LIST_SIZE, {
-      pinnedFirst: false,
-    }).threads,
-    tags: popularTags(15),
+  return loaderResult(async () => ({
+    needsHelp: (
+      await listThreads(context.actor, { filter: "unresolved", sort: "newest", page: 1 }, HOME_LIST_SIZE, {
+        pinnedFirst: false,
+      })
+    ).threads,
+    recentlySolved: (
+      await listThreads(context.actor, { filter: "solved", sort: "active", page: 1 }, HOME_LIST_SIZE, {
+        pinnedFirst: false,
+      })
+    ).threads,
+    tags: await popularTags(15),
   }));
 }
 

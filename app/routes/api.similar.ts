@@ -10,10 +10,10 @@ export const shouldRevalidate = keepDataAfterPreview;
 /** Solved threads and articles like the question title being typed (`?title=`), as JSON. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const title = new URL(request.url).searchParams.get("title") ?? "";
-  return loaderResult(() => {
+  return loaderResult(async () => {
     ensure(canViewThread(context.actor));
     return Response.json(
-      { similar: findSimilar(context.actor, title) },
+      { similar: await findSimilar(context.actor, title) },
       { headers: { "Cache-Control": "private, max-age=30" } },
     );
   });

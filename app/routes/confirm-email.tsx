@@ -26,9 +26,9 @@ export const meta: MetaFunction = () => [
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
-  return loaderResult(() => {
-    if (token === null) return { link: null, pending: pendingEmailConfirmation(context.actor) };
-    const link = readConfirmationLink(context.actor, token);
+  return loaderResult(async () => {
+    if (token === null) return { link: null, pending: await pendingEmailConfirmation(context.actor) };
+    const link = await readConfirmationLink(context.actor, token);
     // The token is well-formed base64url here, so the path needs no escaping of its own.
     return {
       link: { token, signIn: `/login?redirectTo=${encodeURIComponent(`/confirm-email?token=${token}`)}`, ...link },
@@ -41,13 +41,13 @@ const INTENTS = ["confirm", "resend"] as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(() => {
+  return actionResult(async () => {
     const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "confirm":
-        return { done: "confirmed" as const, ...confirmEmail(context.actor, values.token) };
+        return { done: "confirmed" as const, ...(await confirmEmail(context.actor, values.token)) };
       case "resend":
-        return { done: "sent" as const, ...requestConfirmationEmail(context.actor), becameCustomer: false };
+        return { done: "sent" as const, ...(await requestConfirmationEmail(context.actor)), becameCustomer: false };
     }
   });
 }

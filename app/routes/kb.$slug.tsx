@@ -36,8 +36,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   const { browserId, setCookie } = ensureBrowserId(request);
   const voterKey = feedbackVoterKey(context.actor, browserId)!;
-  return actionResult(() => {
-    const feedback = recordArticleFeedback(context.actor, params.slug!, voterKey, values, {
+  return actionResult(async () => {
+    const feedback = await recordArticleFeedback(context.actor, params.slug!, voterKey, values, {
       address: context.clientAddress,
     });
     return data({ ok: true as const, feedback }, { headers: setCookie ? { "Set-Cookie": setCookie } : undefined });

@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [
 ];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return loaderResult(() => ({ categories: listKnowledgeBase(context.actor) }));
+  return loaderResult(async () => ({ categories: await listKnowledgeBase(context.actor) }));
 }
 
 export default function KnowledgeBaseIndex() {

@@ -6,8 +6,8 @@ import { draftArticleFromThread } from "~/models/kb/drafts.server";
 /** The draft as a Markdown file to save under content/kb/. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const threadId = idParam(params.threadId);
-  return loaderResult(() => {
-    const { fileName, markdown } = draftArticleFromThread(context.actor, threadId, publicUrl());
+  return loaderResult(async () => {
+    const { fileName, markdown } = await draftArticleFromThread(context.actor, threadId, publicUrl());
     return new Response(markdown, {
       headers: {
         "Content-Type": "text/markdown; charset=utf-8",

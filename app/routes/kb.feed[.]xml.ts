@@ -8,8 +8,8 @@ import { publicUrl } from "~/lib/env.server";
 /** An Atom feed of the articles the requester may read (visitors: public articles only); links on the public address. */
 export async function loader({ context }: LoaderFunctionArgs) {
   const origin = publicUrl();
-  return loaderResult(() => {
-    const articles = listReadableArticles(context.actor, 50);
+  return loaderResult(async () => {
+    const articles = await listReadableArticles(context.actor, 50);
     const updated = articles[0]?.updatedOn ?? "1970-01-01";
     const entries = articles
       .map(

@@ -27,9 +27,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(() => {
+  return actionResult(async () => {
     const { postId } = parseInput(z.object({ postId: z.coerce.number().int().positive("Choose a post.") }), values);
-    decideOnPost(context.actor, postId, values);
+    await decideOnPost(context.actor, postId, values);
     // Back to the same page of the queue (without Remix's "?index" marker of an index-route form).
     const url = new URL(request.url);
     url.searchParams.delete("index");

@@ -19,7 +19,7 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Reply lexicon" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return loaderResult(() => ({ entries: listLexicon(context.actor) }));
+  return loaderResult(async () => ({ entries: await listLexicon(context.actor) }));
 }
 
 const INTENTS = ["add", "update", "remove"] as const;
@@ -28,11 +28,11 @@ const entryTarget = z.object({ id: z.coerce.number().int().positive("Choose a ph
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   const { actor } = context;
-  return actionResult(() => {
+  return actionResult(async () => {
     const intent = parseIntent(INTENTS, values);
-    if (intent === "add") addLexiconEntry(actor, values);
-    else if (intent === "update") updateLexiconEntry(actor, parseInput(entryTarget, values).id, values);
-    else removeLexiconEntry(actor, parseInput(entryTarget, values).id);
+    if (intent === "add") await addLexiconEntry(actor, values);
+    else if (intent === "update") await updateLexiconEntry(actor, parseInput(entryTarget, values).id, values);
+    else await removeLexiconEntry(actor, parseInput(entryTarget, values).id);
     return redirect("/mod/lexicon", 303);
   }, values);
 }

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Audit log" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = auditLogQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return loaderResult(() => ({ query, ...listAuditLog(context.actor, query) }));
+  return loaderResult(async () => ({ query, ...(await listAuditLog(context.actor, query)) }));
 }
 
 /** Where the log's subject lives in the app, when it has a page. */

@@ -20,7 +20,10 @@ export const meta: MetaFunction = () => [{ title: "Moderation settings and acces
 
 export async function loader({ context }: LoaderFunctionArgs) {
   // listCustomerDomains checks the actor is an admin before anything is returned.
-  return loaderResult(() => ({ domains: listCustomerDomains(context.actor), settings: getModerationSettings() }));
+  return loaderResult(async () => ({
+    domains: await listCustomerDomains(context.actor),
+    settings: await getModerationSettings(),
+  }));
 }
 
 const INTENTS = ["settings", "add-domain", "remove-domain", "grant"] as const;
@@ -32,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "settings":
-        updateModerationSettings(actor, values);
+        await updateModerationSettings(actor, values);
         return { ok: true as const, message: "Settings saved." };
       case "add-domain": {
         const { domain, upgraded } = await addCustomerDomain(actor, values);
@@ -43,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       }
       case "remove-domain": {
         const { id } = parseInput(z.object({ id: z.coerce.number().int().positive("Choose a domain.") }), values);
-        removeCustomerDomain(actor, id);
+        await removeCustomerDomain(actor, id);
         return { ok: true as const, message: "Domain removed. People already made customers keep the role." };
       }
       case "grant": {

@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "My support requests" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSignedIn(request, context);
-  return loaderResult(() => ({ followUps: listMyFollowUps(context.actor) }));
+  return loaderResult(async () => ({ followUps: await listMyFollowUps(context.actor) }));
 }
 
 const REFRESH_MS = 30_000;

@@ -9,12 +9,12 @@ export const meta: MetaFunction = () => [{ title: "Notifications" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSignedIn(request, context);
-  return loaderResult(() => ({ notifications: listNotifications(context.actor) }));
+  return loaderResult(async () => ({ notifications: await listNotifications(context.actor) }));
 }
 
 export async function action({ context }: ActionFunctionArgs) {
-  return loaderResult(() => {
-    markAllNotificationsRead(context.actor);
+  return loaderResult(async () => {
+    await markAllNotificationsRead(context.actor);
     return redirect("/notifications", 303);
   });
 }

@@ -23,10 +23,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const postId = idParam(params.postId);
   const values = formValues(await request.formData());
-  return actionResult(() => {
+  return actionResult(async () => {
     if (values.intent === "preview")
-      return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
-    const { threadId, slug } = editPost(context.actor, postId, values);
+      return data({ ok: true as const, preview: (await previewMarkdown(context.actor, values)).html, values });
+    const { threadId, slug } = await editPost(context.actor, postId, values);
     return redirect(`${threadPath({ id: threadId, slug })}#post-${postId}`, 303);
   }, values);
 }

@@ -22,8 +22,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const postId = idParam(params.postId);
   const values = formValues(await request.formData());
-  return actionResult(() => {
-    const { threadId, slug, hidden } = flagPost(context.actor, postId, values);
+  return actionResult(async () => {
+    const { threadId, slug, hidden } = await flagPost(context.actor, postId, values);
     // Back to the thread, which thanks the flagger; a post that is now hidden is no longer there to scroll to.
     return redirect(
       `${threadPath({ id: threadId, slug })}?flagged=${hidden ? "hidden" : "review"}${hidden ? "" : `#post-${postId}`}`,

@@ -21,8 +21,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const postId = idParam(params.postId);
   const values = formValues(await request.formData());
-  return actionResult(() => {
-    redactRevision(context.actor, postId, values);
+  return actionResult(async () => {
+    await redactRevision(context.actor, postId, values);
     return redirectAfterWrite(`/posts/${postId}/history#revision-${values.revisionId ?? ""}`);
   }, values);
 }

@@ -48,9 +48,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const staff = canModerate(context.actor);
   return {
     ...threadPage,
-    support: threadSupportState(context.actor, threadPage.thread),
-    coach: replyCoachForThread(context.actor, threadId),
-    categories: staff ? listCategories().map(({ slug, name }) => ({ slug, name })) : [],
+    support: await threadSupportState(context.actor, threadPage.thread),
+    coach: await replyCoachForThread(context.actor, threadId),
+    categories: staff ? (await listCategories()).map(({ slug, name }) => ({ slug, name })) : [],
   };
 }
 
@@ -74,33 +74,33 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const { actor } = context;
   const back = (fragment?: string) =>
     redirectAfterWrite(`/questions/${threadId}/${params.slug ?? ""}${fragment ? `#${fragment}` : ""}`);
-  return actionResult(() => {
+  return actionResult(async () => {
     const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "answer": {
-        const { postId } = postAnswer(actor, threadId, values);
+        const { postId } = await postAnswer(actor, threadId, values);
         return back(`post-${postId}`);
       }
       case "moderate-post": {
         const { postId } = parseInput(postTarget, values);
-        decideOnPost(actor, postId, values);
+        await decideOnPost(actor, postId, values);
         return back(`post-${postId}`);
       }
       case "moderate-thread":
-        moderateThread(actor, threadId, values);
+        await moderateThread(actor, threadId, values);
         return back();
       case "follow-up": {
         // Staff escalate; the customer who asked asks for help. Both land on the follow-up.
         const { followUpId } = canWorkFollowUps(actor)
-          ? escalateThread(actor, threadId)
-          : requestFollowUp(actor, threadId);
+          ? await escalateThread(actor, threadId)
+          : await requestFollowUp(actor, threadId);
         return redirect(`/support/${followUpId}`, 303);
       }
       case "preview":
-        return data({ ok: true as const, preview: previewMarkdown(actor, values).html, values });
+        return data({ ok: true as const, preview: (await previewMarkdown(actor, values)).html, values });
       case "vote": {
         const { postId } = parseInput(postTarget, values);
-        return { ok: true as const, ...castVote(actor, postId, values) };
+        return { ok: true as const, ...(await castVote(actor, postId, values)) };
       }
       case "accept":
       case "verify":
@@ -108,8 +108,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "unverify": {
         const { postId } = parseInput(postTarget, values);
         const kind = intent.endsWith("accept") ? "accepted" : "verified";
-        if (intent.startsWith("un")) unmarkSolution(actor, postId, kind);
-        else markSolution(actor, postId, kind);
+        if (intent.startsWith("un")) await unmarkSolution(actor, postId, kind);
+        else await markSolution(actor, postId, kind);
         return back(`post-${postId}`);
       }
     }

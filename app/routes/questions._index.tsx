@@ -11,7 +11,11 @@ export const meta: MetaFunction = () => [{ title: "Questions" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = threadListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return loaderResult(() => ({ query, ...listThreads(context.actor, query), categories: listCategories() }));
+  return loaderResult(async () => ({
+    query,
+    ...(await listThreads(context.actor, query)),
+    categories: await listCategories(),
+  }));
 }
 
 const FILTER_LABELS = { all: "All", unanswered: "Unanswered", unresolved: "Unresolved", solved: "Solved" };

@@ -25,26 +25,26 @@ export const meta: MetaFunction = () => [{ title: "Ask a question" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSignedIn(request, context);
-  return loaderResult(() => {
+  return loaderResult(async () => {
     ensure(canAskQuestion(context.actor), "Your account is suspended, so you cannot ask questions for now.");
-    return { categories: listCategories(), tags: listTags(context.actor).map((tag) => tag.name) };
+    return { categories: await listCategories(), tags: (await listTags(context.actor)).map((tag) => tag.name) };
   });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(() => {
+  return actionResult(async () => {
     if (values.intent === "preview")
-      return data({ ok: true as const, preview: previewMarkdown(context.actor, values).html, values });
+      return data({ ok: true as const, preview: (await previewMarkdown(context.actor, values)).html, values });
     // Without JavaScript, "Check for similar questions" posts the form here and gets it back, filled in.
     if (values.intent === "similar")
       return data({
         ok: true as const,
         preview: null,
-        similar: findSimilar(context.actor, values.title ?? ""),
+        similar: await findSimilar(context.actor, values.title ?? ""),
         values,
       });
-    const { threadId, slug } = askQuestion(context.actor, values);
+    const { threadId, slug } = await askQuestion(context.actor, values);
     return redirect(threadPath({ id: threadId, slug }));
   }, values);
 }

@@ -20,21 +20,24 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = context;
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return loaderResult(() => {
+  return loaderResult(async () => {
     ensure(canViewThread(actor));
-    const results = searchSite(actor, params);
+    const results = await searchSite(actor, params);
     const hasQuery = results.query.q.trim().length > 0;
-    const knowledgeBase = listKnowledgeBase(actor);
-    const communityCategories = listCategories().map(({ slug, name }) => ({ slug, name }));
+    const knowledgeBase = await listKnowledgeBase(actor);
+    const communityCategories = (await listCategories()).map(({ slug, name }) => ({ slug, name }));
     const kbOnlyCategories = knowledgeBase.filter((group) => !communityCategories.some((c) => c.slug === group.slug));
     const page = {
       ...results,
       categories: [...communityCategories, ...kbOnlyCategories.map(({ slug, name }) => ({ slug, name }))],
-      tags: popularTags(30).map((tag) => tag.name),
+      tags: (await popularTags(30)).map((tag) => tag.name),
       // With nothing typed, the page offers what helps most people.
       popular: hasQuery
         ? null
-        : { threads: popularSolvedThreads(10), articles: knowledgeBase.flatMap((group) => group.articles.slice(0, 2)) },
+        : {
+            threads: await popularSolvedThreads(10),
+            articles: knowledgeBase.flatMap((group) => group.articles.slice(0, 2)),
+          },
     };
     return data(page, { status: results.error ? 400 : 200 });
   });

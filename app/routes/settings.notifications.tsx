@@ -13,13 +13,13 @@ export const meta: MetaFunction = () => [{ title: "Email settings" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSignedIn(request, context);
-  return loaderResult(() => ({ preferences: emailPreferences(context.actor) }));
+  return loaderResult(async () => ({ preferences: await emailPreferences(context.actor) }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return loaderResult(() => {
-    saveEmailPreferences(context.actor, values);
+  return loaderResult(async () => {
+    await saveEmailPreferences(context.actor, values);
     return redirect("/settings/notifications?saved=1", 303);
   });
 }

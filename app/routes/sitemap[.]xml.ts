@@ -15,15 +15,15 @@ const MAX_URLS = 50_000;
  */
 export async function loader() {
   const origin = publicUrl();
-  return loaderResult(() => {
-    const articles = listReadableArticles(VISITOR, 5_000);
+  return loaderResult(async () => {
+    const articles = await listReadableArticles(VISITOR, 5_000);
     const fixed = ["/", "/questions", "/kb", "/tags"];
     const urls = [
       ...fixed.map((path) => `  <url><loc>${origin}${path}</loc></url>`),
       ...articles.map(
         (article) => `  <url><loc>${origin}/kb/${article.slug}</loc><lastmod>${article.updatedOn}</lastmod></url>`,
       ),
-      ...recentThreadPaths(MAX_URLS - fixed.length - articles.length).map(
+      ...(await recentThreadPaths(MAX_URLS - fixed.length - articles.length)).map(
         (thread) =>
           `  <url><loc>${escapeXml(origin + thread.path)}</loc><lastmod>${thread.lastActivityAt.toISOString().slice(0, 10)}</lastmod></url>`,
       ),

@@ -24,9 +24,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const followUpId = idParam(params.id);
-  return loaderResult(() => {
-    const page = getFollowUpPage(context.actor, followUpId);
-    return { ...page, coach: replyCoachForThread(context.actor, page.thread.thread.id) };
+  return loaderResult(async () => {
+    const page = await getFollowUpPage(context.actor, followUpId);
+    return { ...page, coach: await replyCoachForThread(context.actor, page.thread.thread.id) };
   });
 }
 
@@ -36,23 +36,23 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const followUpId = idParam(params.id);
   const values = formValues(await request.formData());
   const back = (fragment = "") => redirectAfterWrite(`/support/${followUpId}${fragment}`);
-  return actionResult(() => {
+  return actionResult(async () => {
     const intent = parseIntent(INTENTS, values);
     switch (intent) {
       case "reply":
-        replyOnFollowUp(context.actor, followUpId, values);
+        await replyOnFollowUp(context.actor, followUpId, values);
         return back("#conversation");
       case "note":
-        addInternalNote(context.actor, followUpId, values);
+        await addInternalNote(context.actor, followUpId, values);
         return back("#notes");
       case "reopen":
-        reopenFollowUp(context.actor, followUpId);
+        await reopenFollowUp(context.actor, followUpId);
         return back();
       case "rate":
-        rateFollowUp(context.actor, followUpId, values);
+        await rateFollowUp(context.actor, followUpId, values);
         return back("#survey");
       default:
-        workOnFollowUp(context.actor, followUpId, values);
+        await workOnFollowUp(context.actor, followUpId, values);
         return back();
     }
   }, values);

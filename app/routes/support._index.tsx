@@ -12,8 +12,8 @@ export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return loaderResult(() => ({
-    ...listSupportQueue(context.actor, params),
+  return loaderResult(async () => ({
+    ...(await listSupportQueue(context.actor, params)),
     canSetTargets: canSetResponseTargets(context.actor),
   }));
 }

@@ -6,8 +6,8 @@ import { supportReportCsv } from "~/models/support/reports.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   return loaderResult(
-    () =>
-      new Response(supportReportCsv(context.actor, params), {
+    async () =>
+      new Response(await supportReportCsv(context.actor, params), {
         headers: {
           "Content-Type": "text/csv; charset=utf-8",
           "Content-Disposition": 'attachment; filename="support-report.csv"',

@@ -12,13 +12,13 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Response-time targets" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return loaderResult(() => ({ targets: listCategoryTargets(context.actor) }));
+  return loaderResult(async () => ({ targets: await listCategoryTargets(context.actor) }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return actionResult(() => {
-    setCategoryTargets(context.actor, values);
+  return actionResult(async () => {
+    await setCategoryTargets(context.actor, values);
     return redirect("/support/targets", 303);
   }, values);
 }

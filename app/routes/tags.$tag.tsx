@@ -16,9 +16,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     ...Object.fromEntries(new URL(request.url).searchParams),
     tag: params.tag,
   });
-  return loaderResult(() => {
-    const tag = getTag(context.actor, params.tag ?? "");
-    return { tag, page: query.page, ...listThreads(context.actor, query) };
+  return loaderResult(async () => {
+    const tag = await getTag(context.actor, params.tag ?? "");
+    return { tag, page: query.page, ...(await listThreads(context.actor, query)) };
   });
 }
 

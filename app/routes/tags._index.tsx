@@ -6,7 +6,7 @@ import { listTags } from "~/models/community/tags.server";
 export const meta: MetaFunction = () => [{ title: "Tags" }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return loaderResult(() => ({ tags: listTags(context.actor) }));
+  return loaderResult(async () => ({ tags: await listTags(context.actor) }));
 }
 
 export default function Tags() {

@@ -15,7 +15,7 @@ const linkParams = (request: Request) => Object.fromEntries(new URL(request.url)
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = linkParams(request);
-  return loaderResult(() => ({ kind: readUnsubscribeLink(params).kind, done: params.done === "1" }));
+  return loaderResult(async () => ({ kind: (await readUnsubscribeLink(params)).kind, done: params.done === "1" }));
 }
 
 export default function Unsubscribe() {

@@ -16,8 +16,8 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.user.username : "Member" }];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  return loaderResult(() => ({
-    ...getUserProfile(context.actor, params.username ?? ""),
+  return loaderResult(async () => ({
+    ...(await getUserProfile(context.actor, params.username ?? "")),
     isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
   }));
 }
@@ -34,13 +34,13 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "role":
         return { ok: true as const, intent, ...(await changeUserRole(actor, username, values)) };
       case "warn":
-        warnUser(actor, username, values);
+        await warnUser(actor, username, values);
         return { ok: true as const, intent, changed: true };
       case "suspend":
         await suspendUser(actor, username, values);
         return { ok: true as const, intent, changed: true };
       case "unsuspend":
-        unsuspendUser(actor, username);
+        await unsuspendUser(actor, username);
         return { ok: true as const, intent, changed: true };
     }
   }, values);

@@ -137,6 +137,13 @@ function bodySizeLimit(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+/** Express 4 ignores the promise an async middleware returns: its rejection is handed to `next` here. */
+function handled(middleware: (req: Request, res: Response, next: NextFunction) => Promise<unknown>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    middleware(req, res, next).catch(next);
+  };
+}
+
 async function sessionActor(req: Request, res: Response, next: NextFunction) {
   try {
     const { user, setCookie } = await validateSessionCookie(req.get("cookie") ?? null, { secure: req.secure });
@@ -188,10 +195,10 @@ function visitorPageCache(req: Request, res: Response, next: NextFunction) {
  * a mail client's RFC 8058 one-click POST gets a plain 200; the page's own button is sent back to
  * the page, which then says it is done.
  */
-function oneClickUnsubscribe(req: Request, res: Response, next: NextFunction) {
+async function oneClickUnsubscribe(req: Request, res: Response, next: NextFunction) {
   const link = Object.fromEntries(Object.entries(req.query).map(([key, value]) => [key, String(value)]));
   try {
-    unsubscribe(link);
+    await unsubscribe(link);
   } catch (error) {
     if (error instanceof ValidationError) {
       res.status(400).type("text/plain").send(error.message);
@@ -327,25 +334,27 @@ export function createExpressApp(
   app.use((req, res, next) => (FILE_NAME.test(req.path) ? publicFiles(req, res, next) : next()));
   app.use(sameOriginWrites);
   app.use(bodySizeLimit);
-  app.use(sessionActor);
+  app.use(handled(sessionActor));
   app.use(noStoreForSignedIn);
   app.use(visitorPageCache);
-  app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), oneClickUnsubscribe);
+  app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), handled(oneClickUnsubscribe));
   app.use(overloadShedding(createRequestQueue(requestLimits)));
   app.all(
     "*",
     requireFormBody,
-    createRequestHandler({
-      build,
-      mode: env("NODE_ENV"),
-      getLoadContext: (req, res) => ({
-        actor: res.locals.actor as Actor,
-        requestId: res.locals.requestId as string,
-        cspNonce: res.locals.cspNonce as string,
-        clientAddress: addressNetwork(req.ip ?? req.socket.remoteAddress ?? "unknown"),
-        pageCacheGeneration: res.locals.pageCacheGeneration as number,
+    handled(
+      createRequestHandler({
+        build,
+        mode: env("NODE_ENV"),
+        getLoadContext: (req, res) => ({
+          actor: res.locals.actor as Actor,
+          requestId: res.locals.requestId as string,
+          cspNonce: res.locals.cspNonce as string,
+          clientAddress: addressNetwork(req.ip ?? req.socket.remoteAddress ?? "unknown"),
+          pageCacheGeneration: res.locals.pageCacheGeneration as number,
+        }),
       }),
-    }),
+    ),
   );
   app.use(answerClientErrors);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

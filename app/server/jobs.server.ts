@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { and, eq, or, lte } from "drizzle-orm";
 import { jobLeases } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { sendPendingEmails } from "~/models/notifications/notifications.server";
@@ -23,25 +23,24 @@ type JobResult = Record<string, number>;
 
 // In order: follow-ups opened in a run are emailed in the same run.
 const JOBS = {
-  "open-due-follow-ups": (at: Date) => ({ opened: openDueFollowUps(at) }),
+  "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
   "send-emails": (at: Date) => sendPendingEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
 export type JobName = keyof typeof JOBS;
 
 /** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
-export function takeLease(name: JobName, holder: string, at: Date): boolean {
-  const db = getDb();
-  return writeUnseenByVisitors(() => {
-    db.insert(jobLeases)
+export async function takeLease(name: JobName, holder: string, at: Date): Promise<boolean> {
+  return writeUnseenByVisitors(async (db) => {
+    await db
+      .insert(jobLeases)
       .values({ name, holder, expiresAt: new Date(0) })
-      .onConflictDoNothing()
-      .run();
-    const { changes } = db
+      .onConflictDoNothing();
+    const taken = await db
       .update(jobLeases)
       .set({ holder, expiresAt: new Date(at.getTime() + LEASE_MS), lastRunAt: at })
       .where(and(eq(jobLeases.name, name), or(eq(jobLeases.holder, holder), lte(jobLeases.expiresAt, at))))
-      .run();
-    return changes === 1;
+      .returning({ name: jobLeases.name });
+    return taken.length === 1;
   });
 }
 
@@ -51,7 +50,7 @@ const jobList = () => Object.entries(JOBS) as [JobName, (at: Date) => JobResult 
 export async function runLeasedJobs(holder: string, at = now()) {
   const results: Record<string, JobResult> = {};
   for (const [name, job] of jobList()) {
-    if (takeLease(name, holder, at)) results[name] = await job(at);
+    if (await takeLease(name, holder, at)) results[name] = await job(at);
   }
   return results;
 }

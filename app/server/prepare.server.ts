@@ -10,7 +10,7 @@ import { ensureSearchIndex } from "~/models/search/index.server";
 
 export async function prepareDatabase() {
   migrateDatabase();
-  const kb = syncKnowledgeBase();
+  const kb = await syncKnowledgeBase();
   for (const problem of kb.problems) log.warn("knowledge-base file skipped", problem);
   log.info("knowledge base synced", {
     added: kb.added.length,
@@ -18,6 +18,6 @@ export async function prepareDatabase() {
     removed: kb.removed.length,
     unchanged: kb.unchanged,
   });
-  const indexed = ensureSearchIndex();
+  const indexed = await ensureSearchIndex();
   if (indexed > 0) log.info("search index built", { threads: indexed });
 }

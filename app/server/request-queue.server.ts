@@ -95,7 +95,7 @@ export function createRequestQueue({ concurrency, queueLimit, maxWaitMs }: Reque
      * was admitted before, so it goes to the head of the queue and is never shed, but it waits for
      * a free slot like everyone else: the concurrency limit holds however many wake at once.
      */
-    resume(): Promise<() => void> {
+    async resume(): Promise<() => void> {
       if (running < concurrency) {
         running += 1;
         return Promise.resolve(releaser());

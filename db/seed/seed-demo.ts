@@ -5,7 +5,7 @@
 import { count } from "drizzle-orm";
 import { setClock } from "~/lib/clock.server";
 import { log } from "~/lib/log.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, write, read } from "~/lib/db.server";
 import { users } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/community/posts.server";
@@ -28,7 +28,7 @@ const DAY = 24 * HOUR;
 
 /** Seeds the demo community when the database has no accounts yet (a fresh install); says whether it did. */
 export async function seedDemoWhenEmpty(): Promise<boolean> {
-  const { accounts } = getDb().select({ accounts: count() }).from(users).get()!;
+  const { accounts } = firstRow(await read((db) => db.select({ accounts: count() }).from(users)))!;
   if (accounts > 0) return false;
   log.info("empty database: seeding the demo community");
   await seedDemoCommunity();
@@ -50,47 +50,46 @@ export async function seedDemoCommunity() {
   const start = Date.now();
   try {
     await asEstablishedCommunity(() =>
-      writeTransaction(() => {
-        demoCategories.forEach((category, position) => createCategory({ ...category, position }));
-        for (const [name, description] of demoTags) createTag({ name, description });
+      write(async () => {
+        for (const [position, category] of demoCategories.entries()) await createCategory({ ...category, position });
+        for (const [name, description] of demoTags) await createTag({ name, description });
 
-        demoThreads.forEach((thread, index) => {
+        for (const [index, thread] of demoThreads.entries()) {
           let at = start - thread.daysAgo * DAY - ((index * 7) % 20) * HOUR - 2 * HOUR;
           const tick = (hours: number) => setClock(new Date((at += hours * HOUR)));
           tick(0);
           const asker = person(thread.by);
-          const { threadId, questionPostId } = askQuestion(asker, {
+          const { threadId, questionPostId } = await askQuestion(asker, {
             title: thread.title,
             body: thread.body,
             category: thread.category,
             tags: thread.tags.join(", "),
           });
-          const answerIds = (thread.answers ?? []).map((answer) => {
+          const answerIds: number[] = [];
+          for (const answer of thread.answers ?? []) {
             tick(1 + (index % 3));
-            const { postId } = postAnswer(person(answer.by), threadId, { body: answer.body });
+            const { postId } = await postAnswer(person(answer.by), threadId, { body: answer.body });
             const eligible = voters.filter((voter) => voter.username !== answer.by);
-            eligible.slice(0, answer.up ?? 0).forEach((voter) => castVote(voter, postId, { value: "1" }));
-            return postId;
-          });
+            for (const voter of eligible.slice(0, answer.up ?? 0)) await castVote(voter, postId, { value: "1" });
+            answerIds.push(postId);
+          }
           if (thread.up) {
-            voters
-              .filter((voter) => voter.username !== thread.by)
-              .slice(0, thread.up)
-              .forEach((voter) => castVote(voter, questionPostId, { value: "1" }));
+            const eligible = voters.filter((voter) => voter.username !== thread.by);
+            for (const voter of eligible.slice(0, thread.up)) await castVote(voter, questionPostId, { value: "1" });
           }
           tick(2);
-          if (thread.accepted !== undefined) markSolution(asker, answerIds[thread.accepted], "accepted");
+          if (thread.accepted !== undefined) await markSolution(asker, answerIds[thread.accepted], "accepted");
           if (thread.verified !== undefined) {
             const staff = person(
               thread.answers?.[thread.verified]?.by.endsWith("support")
                 ? thread.answers[thread.verified].by
                 : "sam-support",
             );
-            markSolution(staff, answerIds[thread.verified], "verified");
+            await markSolution(staff, answerIds[thread.verified], "verified");
           }
-        });
-        seedDemoSupport(start, person);
-        resetAllLimits();
+        }
+        await seedDemoSupport(start, person);
+        await resetAllLimits();
       }),
     );
   } finally {
@@ -105,15 +104,15 @@ export async function seedDemoCommunity() {
  * the oldest follow-ups (reply, wait, resolve, a rating), so the queue, a customer's page and the
  * reports all have something true to show. The newest follow-ups are left for the visitor to take.
  */
-function seedDemoSupport(start: number, person: (username: string) => Member) {
+async function seedDemoSupport(start: number, person: (username: string) => Member) {
   const sam = person("sam-support");
   const priya = person("priya-support");
-  const at = (time: number) => {
+  const at = async (time: number) => {
     setClock(new Date(time));
-    resetAllLimits();
+    await resetAllLimits();
   };
-  for (let time = start - 14 * DAY; time <= start; time += HOUR) openDueFollowUps(new Date(time));
-  const opened = listSupportQueue(sam, { status: "active" }).items.sort(
+  for (let time = start - 14 * DAY; time <= start; time += HOUR) await openDueFollowUps(new Date(time));
+  const opened = (await listSupportQueue(sam, { status: "active" })).items.sort(
     (a, b) => a.openedAt.getTime() - b.openedAt.getTime(),
   );
   const script: { staff: Member; rating?: number; waiting?: boolean }[] = [
@@ -122,38 +121,38 @@ function seedDemoSupport(start: number, person: (username: string) => Member) {
     { staff: priya, waiting: true },
     { staff: sam },
   ];
-  script.forEach((step, index) => {
+  for (const [index, step] of script.entries()) {
     const followUp = opened[index];
-    if (!followUp) return;
+    if (!followUp) continue;
     const customer = followUp.customer;
     let time = followUp.openedAt.getTime() + (3 + index * 5) * HOUR;
-    at(time);
-    workOnFollowUp(step.staff, followUp.id, { intent: "take" });
-    replyOnFollowUp(step.staff, followUp.id, {
+    await at(time);
+    await workOnFollowUp(step.staff, followUp.id, { intent: "take" });
+    await replyOnFollowUp(step.staff, followUp.id, {
       body: `Hi ${customer}, thanks for your patience. Could you tell us your hub's firmware version (*Hub → About*) and whether this started after an update?`,
       visibility: "private",
       then: "waiting",
     });
-    if (step.waiting) return;
-    at((time += 6 * HOUR));
-    replyOnFollowUp(person(customer), followUp.id, {
+    if (step.waiting) continue;
+    await at((time += 6 * HOUR));
+    await replyOnFollowUp(person(customer), followUp.id, {
       body: "Firmware 4.2.1, and yes, it started right after the update.",
       visibility: "private",
     });
-    at((time += 4 * HOUR));
-    replyOnFollowUp(step.staff, followUp.id, {
+    await at((time += 4 * HOUR));
+    await replyOnFollowUp(step.staff, followUp.id, {
       body: "Thanks! Hold the reset button for **2 seconds** until the ring turns yellow, then *Hub → Reconnect to Wi-Fi*. Your devices stay as they are.",
       visibility: "private",
       then: step.rating ? "resolved" : "open",
     });
     if (step.rating) {
-      at((time += 2 * HOUR));
-      rateFollowUp(person(customer), followUp.id, {
+      await at((time += 2 * HOUR));
+      await rateFollowUp(person(customer), followUp.id, {
         rating: String(step.rating),
         comment: step.rating === 5 ? "Fixed in two minutes, thank you!" : "",
       });
     }
-  });
+  }
 }
 
 /**
@@ -170,12 +169,12 @@ async function seedDemoModeration(person: (username: string) => Member) {
       role: "member",
     })),
   };
-  const [recent, older] = listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 }).threads;
-  resetAllLimits();
-  postAnswer(newcomer, recent.id, {
+  const [recent, older] = (await listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 })).threads;
+  await resetAllLimits();
+  await postAnswer(newcomer, recent.id, {
     body: "I had the same thing. This tool fixed it for me: https://example.net/totally-free-fix",
   });
-  askQuestion(newcomer, {
+  await askQuestion(newcomer, {
     title: "Can the hub run on batteries during a power cut?",
     body: "We get short power cuts a few times a year. Does the hub keep working on batteries, and for how long?",
     category: "getting-started",
@@ -185,9 +184,9 @@ async function seedDemoModeration(person: (username: string) => Member) {
     postAnswer(person("devon"), older.id, { body: "Read the manual. Honestly, this gets asked every week." }),
   );
   for (const flagger of ["morgan", "tomas", "liwei"])
-    flagPost(person(flagger), rude.postId, {
+    await flagPost(person(flagger), rude.postId, {
       reason: "rude",
       note: flagger === "morgan" ? "Not kind to a new customer." : "",
     });
-  resetAllLimits();
+  await resetAllLimits();
 }

@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { hashPassword } from "~/models/accounts/auth.server";
 import { setClock } from "~/lib/clock.server";
-import { writeTransaction } from "~/lib/db.server";
+import { write } from "~/lib/db.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import type { Role } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -94,7 +94,7 @@ type SyntheticOptions = {
 };
 
 /** A synthetic community stands for an established one: none of its posts wait for review. */
-export function seedSyntheticCommunity(options: SyntheticOptions) {
+export async function seedSyntheticCommunity(options: SyntheticOptions) {
   return asEstablishedCommunity(() => writeSyntheticCommunity(options));
 }
 
@@ -102,8 +102,8 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
   const random = mulberry32(options.seed ?? 2026);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
   const corpus = loadCorpus(options.corpusDir);
-  const categories = listCategories();
-  const tags = listTags(VISITOR);
+  const categories = await listCategories();
+  const tags = await listTags(VISITOR);
   if (categories.length === 0 || tags.length === 0)
     throw new Error("seed the demo community first: synthetic threads need categories and tags");
 
@@ -117,7 +117,7 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
       const role = n % 50 === 0 ? "staff" : n % 3 === 0 ? "customer" : "member";
       return { email: `bench-${stamp}-${n}@example.com`, username: `bench-${stamp}-${n}`, role: role as Role };
     });
-    people.push(...insertUsersWithHash(rows, passwordHash).map((user) => ({ kind: "user" as const, ...user })));
+    people.push(...(await insertUsersWithHash(rows, passwordHash)).map((user) => ({ kind: "user" as const, ...user })));
   }
   const staff = people.filter((person) => person.role === "staff");
 
@@ -132,21 +132,21 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
   const threadIds: number[] = [];
   const answersOf = new Map<number, number[]>();
   let created = 0;
-  const step = (work: () => void) => {
-    work();
+  const step = async (work: () => Promise<void>) => {
+    await work();
     created += 1;
   };
   try {
     // Threads first, then answers spread over them (a few threads get many), in batched transactions.
     for (let offset = 0; offset < options.threads; offset += BATCH) {
-      writeTransaction(() => {
+      await write(async () => {
         for (let i = offset; i < Math.min(options.threads, offset + BATCH); i++) {
-          step(() => {
+          await step(async () => {
             tick();
             const chosenTags = Array.from(
               new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(tags).name)),
             );
-            const { threadId } = askQuestion(people[i % people.length], {
+            const { threadId } = await askQuestion(people[i % people.length], {
               title: title(),
               body: paragraph(2 + Math.floor(random() * 4)),
               category: pick(categories).slug,
@@ -159,19 +159,19 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
       options.log?.(`threads ${Math.min(options.threads, offset + BATCH)}/${options.threads}`);
     }
     for (let offset = 0; offset < options.answers; offset += BATCH) {
-      writeTransaction(() => {
+      await write(async () => {
         for (let i = offset; i < Math.min(options.answers, offset + BATCH); i++) {
-          step(() => {
+          await step(async () => {
             tick();
             const threadId = threadIds[Math.floor(Math.pow(random(), 1.6) * threadIds.length)];
             const authorIndex = (i * 7 + 3) % people.length;
             const author = people[authorIndex];
-            const { postId } = postAnswer(author, threadId, { body: paragraph(1 + Math.floor(random() * 5)) });
+            const { postId } = await postAnswer(author, threadId, { body: paragraph(1 + Math.floor(random() * 5)) });
             const list = answersOf.get(threadId);
             if (list) list.push(postId);
             else answersOf.set(threadId, [postId]);
             if (random() < 0.3)
-              castVote(people[(authorIndex + 1 + (i % (people.length - 1))) % people.length], postId, {
+              await castVote(people[(authorIndex + 1 + (i % (people.length - 1))) % people.length], postId, {
                 value: random() < 0.85 ? "1" : "-1",
               });
           });
@@ -182,16 +182,16 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
     const askerOf = new Map(threadIds.map((id, i) => [id, people[i % people.length]]));
     const solvedThreads = threadIds.filter((id) => answersOf.has(id) && random() < 0.4);
     for (let offset = 0; offset < solvedThreads.length; offset += BATCH) {
-      writeTransaction(() => {
+      await write(async () => {
         for (const threadId of solvedThreads.slice(offset, offset + BATCH)) {
           tick();
           const answerIds = answersOf.get(threadId)!;
-          markSolution(askerOf.get(threadId)!, pick(answerIds), "accepted");
-          if (random() < 0.3) markSolution(pick(staff), pick(answerIds), "verified");
+          await markSolution(askerOf.get(threadId)!, pick(answerIds), "accepted");
+          if (random() < 0.3) await markSolution(pick(staff), pick(answerIds), "verified");
         }
       });
     }
-    resetAllLimits();
+    await resetAllLimits();
   } finally {
     setClock(null);
   }

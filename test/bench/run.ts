@@ -85,7 +85,7 @@ const maxRss = (mb: number): Target => ({
 });
 const VISITOR_PAGE_TARGETS = [minRps(500), maxP99(40)];
 
-function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = http.createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
@@ -159,7 +159,7 @@ async function prepareFixtures(file: string) {
   await prepareDatabase();
   // The load accounts below are brand new; they stand for established members, whose posts are not held.
   const { setHeldPostCount } = await import("~/models/moderation/settings.server");
-  setHeldPostCount(0);
+  await setHeldPostCount(0);
   const { startSession, hashPassword } = await import("~/models/accounts/auth.server");
   const { insertUsersWithHash } = await import("~/models/accounts/users.server");
   const { askQuestion } = await import("~/models/community/threads.server");
@@ -168,27 +168,29 @@ async function prepareFixtures(file: string) {
   const { listCategories } = await import("~/models/community/tags.server");
   const stamp = `${Date.now().toString(36)}`;
   const hash = await hashPassword(`bench-${stamp}`);
-  const users = insertUsersWithHash(
-    Array.from({ length: BENCH_USERS }, (_, i) => ({
-      email: `load-${stamp}-${i}@example.com`,
-      username: `load-${stamp}-${i}`,
-      role: "member" as const,
-    })),
-    hash,
+  const users = (
+    await insertUsersWithHash(
+      Array.from({ length: BENCH_USERS }, (_, i) => ({
+        email: `load-${stamp}-${i}@example.com`,
+        username: `load-${stamp}-${i}`,
+        role: "member" as const,
+      })),
+      hash,
+    )
   ).map((user) => ({ kind: "user" as const, ...user }));
-  const category = listCategories()[0].slug;
-  const thread = askQuestion(users[0], {
+  const category = (await listCategories())[0].slug;
+  const thread = await askQuestion(users[0], {
     title: `Benchmark thread with fifty answers ${stamp}`,
     body: "How do I read a thread with **fifty** answers quickly?",
     category,
     tags: "",
   });
   for (let i = 1; i <= 50; i++) {
-    postAnswer(users[i], thread.threadId, {
+    await postAnswer(users[i], thread.threadId, {
       body: `Answer ${i}: try *this* first, then \`that\`.\n\n- step one\n- step two\n\nMore text so the answer has a realistic length for a support forum reply, about two sentences long.`,
     });
   }
-  resetAllLimits();
+  await resetAllLimits();
   const members = await Promise.all(
     users.map(async (user) => ({
       username: user.username,
@@ -198,8 +200,8 @@ async function prepareFixtures(file: string) {
   const { listThreads } = await import("~/models/community/threads.server");
   const { VISITOR } = await import("~/lib/permissions.server");
   // Answers are posted across many other threads, so the measured 50-answer page stays at 50.
-  const answerTargets = listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500)
-    .threads.filter((t) => t.id !== thread.threadId)
+  const answerTargets = (await listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500)).threads
+    .filter((t) => t.id !== thread.threadId)
     .map((t) => `/questions/${t.id}/${t.slug}`);
   closeDatabase();
   return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, members, answerTargets };
@@ -328,7 +330,7 @@ type Step = {
  * autocannon at 10 connections for SECONDS unless `options` says otherwise; `next` (if any) gives
  * each request, and every response is checked against `expectation`.
  */
-function run(options: autocannon.Options, expectation: Expectation, next?: () => Step) {
+async function run(options: autocannon.Options, expectation: Expectation, next?: () => Step) {
   const checks = newChecks();
   const request: autocannon.Request = {
     method: "GET",
@@ -461,7 +463,7 @@ async function startServer(root: string, file: string) {
   return { baseUrl, server };
 }
 
-function stopProcess(child: ChildProcess) {
+async function stopProcess(child: ChildProcess) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
@@ -473,7 +475,7 @@ function stopProcess(child: ChildProcess) {
  * 200 connections of mixed reads: the question list and a thread page as a visitor (mostly from
  * the page cache), the same two signed in (rendered each time), and searches with distinct URLs.
  */
-function overloadScenario(baseUrl: string, fixtures: Fixtures) {
+async function overloadScenario(baseUrl: string, fixtures: Fixtures) {
   let n = 0;
   const member = () => fixtures.members[n % fixtures.members.length];
   const steps: (() => Step)[] = [

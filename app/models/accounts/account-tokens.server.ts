@@ -10,7 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { accountTokens, type AccountTokenPurpose } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { firstRow, inWrite, read } from "~/lib/db.server";
 import { ValidationError } from "~/lib/errors.server";
 
 const HOUR_MS = 3_600_000;
@@ -26,31 +26,30 @@ const hashToken = (token: string) => createHash("sha256").update(token).digest("
 export const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 /** Creates a token for `email` and ends the older unused ones of the same purpose; returns the token to send. */
-export function issueAccountToken(userId: number, purpose: AccountTokenPurpose, email: string, at: Date) {
-  const db = getDb();
-  db.update(accountTokens)
-    .set({ expiresAt: at })
-    .where(
-      and(
-        eq(accountTokens.userId, userId),
-        eq(accountTokens.purpose, purpose),
-        isNull(accountTokens.usedAt),
-        gt(accountTokens.expiresAt, at),
-      ),
-    )
-    .run();
-  const token = randomBytes(32).toString("base64url");
-  db.insert(accountTokens)
-    .values({
+export async function issueAccountToken(userId: number, purpose: AccountTokenPurpose, email: string, at: Date) {
+  return inWrite(async (db) => {
+    await db
+      .update(accountTokens)
+      .set({ expiresAt: at })
+      .where(
+        and(
+          eq(accountTokens.userId, userId),
+          eq(accountTokens.purpose, purpose),
+          isNull(accountTokens.usedAt),
+          gt(accountTokens.expiresAt, at),
+        ),
+      );
+    const token = randomBytes(32).toString("base64url");
+    await db.insert(accountTokens).values({
       userId,
       purpose,
       tokenHash: hashToken(token),
       email,
       createdAt: at,
       expiresAt: new Date(at.getTime() + TOKEN_LIFETIMES_MS[purpose]),
-    })
-    .run();
-  return token;
+    });
+    return token;
+  });
 }
 
 export type TokenProblems = { invalid: string; used: string; expired: string };
@@ -59,14 +58,22 @@ export type TokenProblems = { invalid: string; used: string; expired: string };
  * The live token `token` of `purpose`, or a ValidationError with the message for what is wrong with
  * it (malformed or unknown, used, expired or replaced by a newer one).
  */
-export function findLiveAccountToken(purpose: AccountTokenPurpose, token: unknown, at: Date, problems: TokenProblems) {
+export async function findLiveAccountToken(
+  purpose: AccountTokenPurpose,
+  token: unknown,
+  at: Date,
+  problems: TokenProblems,
+) {
   const parsed = tokenSchema.safeParse(token);
   if (!parsed.success) throw new ValidationError({}, problems.invalid);
-  const row = getDb()
-    .select()
-    .from(accountTokens)
-    .where(and(eq(accountTokens.tokenHash, hashToken(parsed.data)), eq(accountTokens.purpose, purpose)))
-    .get();
+  const row = firstRow(
+    await read((db) =>
+      db
+        .select()
+        .from(accountTokens)
+        .where(and(eq(accountTokens.tokenHash, hashToken(parsed.data)), eq(accountTokens.purpose, purpose))),
+    ),
+  );
   if (!row) throw new ValidationError({}, problems.invalid);
   if (row.usedAt) throw new ValidationError({}, problems.used);
   if (row.expiresAt.getTime() <= at.getTime()) throw new ValidationError({}, problems.expired);
@@ -74,6 +81,6 @@ export function findLiveAccountToken(purpose: AccountTokenPurpose, token: unknow
 }
 
 /** Marks a token found by `findLiveAccountToken` (in the same write transaction) used. */
-export function markAccountTokenUsed(tokenId: number, at: Date) {
-  getDb().update(accountTokens).set({ usedAt: at }).where(eq(accountTokens.id, tokenId)).run();
+export async function markAccountTokenUsed(tokenId: number, at: Date) {
+  await inWrite((db) => db.update(accountTokens).set({ usedAt: at }).where(eq(accountTokens.id, tokenId)));
 }

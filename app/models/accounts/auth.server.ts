@@ -10,7 +10,7 @@ import { eq, lt, sql } from "drizzle-orm";
 import { Lucia, TimeSpan, type Adapter, type Cookie, type DatabaseSession, type DatabaseUser } from "lucia";
 import { sessions, users, type Role } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, preparedPerConnection, writeUnseenByVisitors } from "~/lib/db.server";
+import { preparedPerConnection, writeUnseenByVisitors, firstRow, read } from "~/lib/db.server";
 import { cookieOptionsFor, type CookieOptions } from "~/lib/http.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
@@ -40,7 +40,7 @@ const sessionWithUser = preparedPerConnection((db) =>
 
 const hashedIdAdapter: Adapter = {
   async getSessionAndUser(sessionId) {
-    const row = sessionWithUser().get({ hashedId: hashSessionId(sessionId) });
+    const row = firstRow(await sessionWithUser().execute({ hashedId: hashSessionId(sessionId) }));
     if (!row) return [null, null];
     const user: DatabaseUser = {
       id: row.user.id,
@@ -49,53 +49,44 @@ const hashedIdAdapter: Adapter = {
     return [toDatabaseSession(row.session, sessionId), user];
   },
   async getUserSessions(userId) {
-    const rows = getDb()
-      .select()
-      .from(sessions)
-      .where(eq(sessions.userId, Number(userId)))
-      .all();
+    const rows = await read((db) =>
+      db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.userId, Number(userId))),
+    );
     return rows.map((row) => toDatabaseSession(row, row.id));
   },
   async setSession(session) {
-    writeUnseenByVisitors(() =>
-      getDb()
-        .insert(sessions)
-        .values({
+    await writeUnseenByVisitors(
+      async (db) =>
+        await db.insert(sessions).values({
           id: hashSessionId(session.id),
           userId: Number(session.userId),
           expiresAt: session.expiresAt,
           createdAt: session.attributes.createdAt,
-        })
-        .run(),
+        }),
     );
   },
   async updateSessionExpiration(sessionId, expiresAt) {
-    writeUnseenByVisitors(() =>
-      getDb()
-        .update(sessions)
-        .set({ expiresAt })
-        .where(eq(sessions.id, hashSessionId(sessionId)))
-        .run(),
+    await writeUnseenByVisitors(
+      async (db) =>
+        await db
+          .update(sessions)
+          .set({ expiresAt })
+          .where(eq(sessions.id, hashSessionId(sessionId))),
     );
   },
   async deleteSession(sessionId) {
-    writeUnseenByVisitors(() =>
-      getDb()
-        .delete(sessions)
-        .where(eq(sessions.id, hashSessionId(sessionId)))
-        .run(),
+    await writeUnseenByVisitors(
+      async (db) => await db.delete(sessions).where(eq(sessions.id, hashSessionId(sessionId))),
     );
   },
   async deleteUserSessions(userId) {
-    writeUnseenByVisitors(() =>
-      getDb()
-        .delete(sessions)
-        .where(eq(sessions.userId, Number(userId)))
-        .run(),
-    );
+    await writeUnseenByVisitors(async (db) => await db.delete(sessions).where(eq(sessions.userId, Number(userId))));
   },
   async deleteExpiredSessions() {
-    writeUnseenByVisitors(() => getDb().delete(sessions).where(lt(sessions.expiresAt, now())).run());
+    await writeUnseenByVisitors(async (db) => await db.delete(sessions).where(lt(sessions.expiresAt, now())));
   },
 };
 
@@ -185,11 +176,11 @@ export async function endAllSessions(userId: number) {
 // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
 const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-export function hashPassword(password: string) {
+export async function hashPassword(password: string) {
   return hash(password, ARGON2_OPTIONS);
 }
 
-export function verifyPassword(passwordHash: string, password: string) {
+export async function verifyPassword(passwordHash: string, password: string) {
   return verify(passwordHash, password, ARGON2_OPTIONS);
 }
 

@@ -16,7 +16,7 @@
 import { eq, sql } from "drizzle-orm";
 import { users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
+import { preparedPerConnection, firstRow, write, read } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ConflictError, ValidationError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
@@ -50,15 +50,15 @@ const OTHER_ACCOUNT = `This confirmation link is for another account, so nothing
 export type ConfirmationEmail = { userId: number; to: string; username: string; token: string };
 
 /** Starts a confirmation for the account's current address, inside the caller's write transaction. */
-export function issueEmailConfirmation(
+export async function issueEmailConfirmation(
   user: { id: number; email: string; username: string },
   at = now(),
-): ConfirmationEmail {
+): Promise<ConfirmationEmail> {
   return {
     userId: user.id,
     to: user.email,
     username: user.username,
-    token: issueAccountToken(user.id, "confirm_email", user.email, at),
+    token: await issueAccountToken(user.id, "confirm_email", user.email, at),
   };
 }
 
@@ -105,43 +105,47 @@ const addressOfUser = preparedPerConnection((db) =>
     .prepare(),
 );
 
-export function pendingEmailConfirmation(actor: Actor) {
+export async function pendingEmailConfirmation(actor: Actor) {
   if (actor.kind !== "user") return null;
-  const user = addressOfUser().get({ userId: actor.id });
+  const user = firstRow(await addressOfUser().execute({ userId: actor.id }));
   return user && !user.confirmedAt ? { email: user.email } : null;
 }
 
 /** A new link for the actor's address (at most 3 an hour); older links stop working. */
-export function requestConfirmationEmail(actor: Actor) {
+export async function requestConfirmationEmail(actor: Actor) {
   ensureSignedIn(actor);
-  const email = writeTransaction(() => {
-    const user = getDb()
-      .select({ id: users.id, email: users.email, username: users.username, confirmedAt: users.emailConfirmedAt })
-      .from(users)
-      .where(eq(users.id, actor.id))
-      .get();
+  const email = await write(async (db) => {
+    const user = firstRow(
+      await db
+        .select({ id: users.id, email: users.email, username: users.username, confirmedAt: users.emailConfirmedAt })
+        .from(users)
+        .where(eq(users.id, actor.id)),
+    );
     if (!user) throw new ConflictError("This account no longer exists.");
     if (user.confirmedAt) throw new ConflictError("Your email address is already confirmed.");
-    consume(`confirm-email:user:${user.id}`, LIMITS.confirmationEmail);
+    await consume(`confirm-email:user:${user.id}`, LIMITS.confirmationEmail);
     return issueEmailConfirmation(user);
   });
   sendConfirmationEmail(email);
   return { email: email.to };
 }
 
-function liveConfirmation(token: unknown, at: Date) {
-  const row = findLiveAccountToken("confirm_email", token, at, PROBLEMS);
-  const user = getDb()
-    .select({
-      id: users.id,
-      email: users.email,
-      username: users.username,
-      role: users.role,
-      confirmedAt: users.emailConfirmedAt,
-    })
-    .from(users)
-    .where(eq(users.id, row.userId))
-    .get();
+async function liveConfirmation(token: unknown, at: Date) {
+  const row = await findLiveAccountToken("confirm_email", token, at, PROBLEMS);
+  const user = firstRow(
+    await read((db) =>
+      db
+        .select({
+          id: users.id,
+          email: users.email,
+          username: users.username,
+          role: users.role,
+          confirmedAt: users.emailConfirmedAt,
+        })
+        .from(users)
+        .where(eq(users.id, row.userId)),
+    ),
+  );
   if (!user || user.email !== row.email) throw new ValidationError({}, ADDRESS_CHANGED);
   return { row, user };
 }
@@ -150,8 +154,8 @@ function liveConfirmation(token: unknown, at: Date) {
  * What a confirmation link's page shows before its button is pressed; changes nothing. A visitor
  * is asked to sign in first; someone signed in to another account gets a 403.
  */
-export function readConfirmationLink(actor: Actor, token: unknown) {
-  const { row } = liveConfirmation(token, now());
+export async function readConfirmationLink(actor: Actor, token: unknown) {
+  const { row } = await liveConfirmation(token, now());
   if (!isSignedIn(actor)) return { email: row.email, signInFirst: true, notYourAccount: NOT_YOUR_ACCOUNT };
   ensure(canConfirmEmailAddress(actor, row), OTHER_ACCOUNT);
   return { email: row.email, signInFirst: false, notYourAccount: NOT_YOUR_ACCOUNT };
@@ -161,19 +165,18 @@ export function readConfirmationLink(actor: Actor, token: unknown) {
  * The link's button, pressed by the account the link was issued to: confirms the address and, for
  * a member whose address is at a customer domain, grants the customer role, all in one transaction.
  */
-export function confirmEmail(actor: Actor, token: unknown) {
+export async function confirmEmail(actor: Actor, token: unknown) {
   ensureSignedIn(actor);
-  return writeTransaction(() => {
+  return write(async (db) => {
     const at = now();
-    const { row, user } = liveConfirmation(token, at);
+    const { row, user } = await liveConfirmation(token, at);
     ensure(canConfirmEmailAddress(actor, row), OTHER_ACCOUNT);
-    markAccountTokenUsed(row.id, at);
-    const db = getDb();
-    if (!user.confirmedAt) db.update(users).set({ emailConfirmedAt: at }).where(eq(users.id, user.id)).run();
-    const domain = user.role === "member" ? customerDomainOf(user.email) : null;
+    await markAccountTokenUsed(row.id, at);
+    if (!user.confirmedAt) await db.update(users).set({ emailConfirmedAt: at }).where(eq(users.id, user.id));
+    const domain = user.role === "member" ? await customerDomainOf(user.email) : null;
     if (domain) {
-      db.update(users).set({ role: "customer" }).where(eq(users.id, user.id)).run();
-      recordAudit(
+      await db.update(users).set({ role: "customer" }).where(eq(users.id, user.id));
+      await recordAudit(
         null,
         {
           action: "user.domain-customer",

@@ -10,7 +10,7 @@ import { posts, solutions, threads, users, type Role } from "../../../db/schema"
 import { endAllSessions, hashPassword, verifyPassword } from "~/models/accounts/auth.server";
 import { now } from "~/lib/clock.server";
 import { isCommonPassword } from "~/models/accounts/common-passwords.server";
-import { getDb, writeTransaction, writeUnseenByVisitors } from "~/lib/db.server";
+import { writeUnseenByVisitors, oneRow, firstRow, write, read } from "~/lib/db.server";
 import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -73,19 +73,17 @@ let dummyHash: Promise<string> | null = null;
 
 export async function signUp(input: unknown, { address }: { address: string }) {
   const values = parseInput(signUpSchema, input);
-  consume(`signup:address:${address}`, LIMITS.signUpPerAddress);
+  await consume(`signup:address:${address}`, LIMITS.signUpPerAddress);
   if (values.password.toLowerCase().includes(values.username)) {
     throw new ValidationError({ password: "Your password must not contain your username." });
   }
   const passwordHash = await hashPassword(values.password);
-  const db = getDb();
   // Check and insert under one write lock, so two simultaneous sign-ups cannot both pass the check.
-  const created = writeTransaction(() => {
-    const taken = db
+  const created = await write(async (db) => {
+    const taken = await db
       .select({ email: users.email, username: users.username })
       .from(users)
-      .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`)
-      .all();
+      .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`);
     if (taken.some((row) => row.username === values.username)) {
       throw new ValidationError({ username: "That username is taken. Try another." });
     }
@@ -96,19 +94,20 @@ export async function signUp(input: unknown, { address }: { address: string }) {
       });
     }
     // A member until the address is confirmed, whatever its domain (see email-confirmation.server.ts).
-    const user = db
-      .insert(users)
-      .values({
-        email: values.email,
-        username: values.username,
-        passwordHash,
-        role: "member",
-        createdAt: now(),
-        emailConfirmedAt: null,
-      })
-      .returning({ id: users.id, email: users.email, username: users.username })
-      .get();
-    return { userId: user.id, confirmation: issueEmailConfirmation(user) };
+    const user = oneRow(
+      await db
+        .insert(users)
+        .values({
+          email: values.email,
+          username: values.username,
+          passwordHash,
+          role: "member",
+          createdAt: now(),
+          emailConfirmedAt: null,
+        })
+        .returning({ id: users.id, email: users.email, username: users.username }),
+    );
+    return { userId: user.id, confirmation: await issueEmailConfirmation(user) };
   });
   sendConfirmationEmail(created.confirmation);
   return { userId: created.userId };
@@ -117,18 +116,21 @@ export async function signUp(input: unknown, { address }: { address: string }) {
 /** Creates an account with a given role, for the seed script and test fixtures. */
 export async function createUserWithRole(values: { email: string; username: string; password: string; role: Role }) {
   const passwordHash = await hashPassword(values.password);
-  return getDb()
-    .insert(users)
-    .values({
-      email: values.email.toLowerCase(),
-      username: values.username,
-      passwordHash,
-      role: values.role,
-      createdAt: now(),
-      emailConfirmedAt: now(),
-    })
-    .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
-    .get();
+  return oneRow(
+    await write((db) =>
+      db
+        .insert(users)
+        .values({
+          email: values.email.toLowerCase(),
+          username: values.username,
+          passwordHash,
+          role: values.role,
+          createdAt: now(),
+          emailConfirmedAt: now(),
+        })
+        .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil }),
+    ),
+  );
 }
 
 /**
@@ -146,14 +148,14 @@ export async function signIn(input: unknown, { address }: { address: string }) {
     address: `signin:address:${address}`,
   };
   // Rate-limit counters only.
-  const failures = writeUnseenByVisitors(() => {
-    const blockedFor = retryAfter(keys.pair, LIMITS.signInPerPair);
+  const failures = await writeUnseenByVisitors(async () => {
+    const blockedFor = await retryAfter(keys.pair, LIMITS.signInPerPair);
     if (blockedFor > 0) return { blockedFor, account: 0, address: 0 };
-    countAttempt(keys.pair, LIMITS.signInPerPair);
+    await countAttempt(keys.pair, LIMITS.signInPerPair);
     return {
       blockedFor: 0,
-      account: countAttempt(keys.account, LIMITS.signInPerAccount),
-      address: countAttempt(keys.address, LIMITS.signInPerAddress),
+      account: await countAttempt(keys.account, LIMITS.signInPerAccount),
+      address: await countAttempt(keys.address, LIMITS.signInPerAddress),
     };
   });
   if (failures.blockedFor > 0) throw new RateLimitError(failures.blockedFor);
@@ -161,14 +163,14 @@ export async function signIn(input: unknown, { address }: { address: string }) {
   // The wait gives its request slot back, so a flood of slowed sign-ins cannot queue out everyone else.
   if (delay > 0) await waitOutsideRequestSlot(delay);
 
-  const user = getDb().select().from(users).where(eq(users.email, values.email)).get();
+  const user = firstRow(await read((db) => db.select().from(users).where(eq(users.email, values.email))));
   dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
   if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
-  writeUnseenByVisitors(() => {
-    resetLimit(keys.pair);
-    resetLimit(keys.account);
-    uncountAttempt(keys.address);
+  await writeUnseenByVisitors(async () => {
+    await resetLimit(keys.pair);
+    await resetLimit(keys.account);
+    await uncountAttempt(keys.address);
   });
   return { userId: user.id };
 }
@@ -183,109 +185,109 @@ export async function changePassword(actor: Actor, input: unknown) {
   ensure(canChangeOwnPassword(actor), "Sign in to change your password.");
   ensureSignedIn(actor);
   const values = parseInput(changePasswordSchema, input);
-  consume(`password:user:${actor.id}`, LIMITS.passwordChange);
-  const user = getDb().select().from(users).where(eq(users.id, actor.id)).get();
+  await consume(`password:user:${actor.id}`, LIMITS.passwordChange);
+  const user = firstRow(await read((db) => db.select().from(users).where(eq(users.id, actor.id))));
   if (!user || !(await verifyPassword(user.passwordHash, values.currentPassword))) {
     throw new ValidationError({ currentPassword: "That is not your current password." });
   }
   const passwordHash = await hashPassword(values.newPassword);
-  getDb().update(users).set({ passwordHash }).where(eq(users.id, actor.id)).run();
+  await write((db) => db.update(users).set({ passwordHash }).where(eq(users.id, actor.id)));
   await endAllSessions(actor.id);
 }
 
 const PROFILE_LIST_SIZE = 20;
 
-export function getUserProfile(actor: Actor, username: string) {
+export async function getUserProfile(actor: Actor, username: string) {
   ensure(canViewUserProfile(actor));
-  const db = getDb();
-  const user = db
-    .select({
-      id: users.id,
-      username: users.username,
-      role: users.role,
-      createdAt: users.createdAt,
-      suspendedUntil: users.suspendedUntil,
-      suspensionReason: users.suspensionReason,
-    })
-    .from(users)
-    .where(eq(users.username, username.toLowerCase()))
-    .get();
-  if (!user) throw new NotFoundError("There is no member with that name.");
-  const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
   // Counts and lists hold what the viewer may see, post and thread, but nothing deleted
   // (`canSeePostOnProfile`): held and hidden posts for their author and staff, as on thread pages.
-  const listedPosts = and(eq(posts.authorId, user.id), profilePostsCondition(actor));
-
-  const [postCounts, solutionCounts] = [
-    db.select({ kind: posts.kind, total: count() }).from(posts).where(listedPosts).groupBy(posts.kind).all(),
-    db
-      .select({ kind: solutions.kind, total: count() })
-      .from(solutions)
-      .innerJoin(posts, eq(posts.id, solutions.postId))
-      .where(listedPosts)
-      .groupBy(solutions.kind)
-      .all(),
-  ];
-  const totalOf = (rows: { kind: string; total: number }[], kind: string) =>
-    rows.find((row) => row.kind === kind)?.total ?? 0;
-
-  const questions = db
-    .select({
-      id: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-      status: threads.status,
-      score: threads.score,
-      answerCount: threads.answerCount,
-      createdAt: threads.createdAt,
-      moderationState: threads.visibility,
-    })
-    .from(threads)
-    .where(and(eq(threads.authorId, user.id), profileThreadsCondition(actor)))
-    .orderBy(sql`${threads.createdAt} DESC`)
-    .limit(PROFILE_LIST_SIZE)
-    .all();
-  const answers = db
-    .select({
-      postId: posts.id,
-      score: posts.score,
-      createdAt: posts.createdAt,
-      threadId: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-      status: threads.status,
-      moderationState: posts.moderationState,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(and(listedPosts, eq(posts.kind, "answer")))
-    .orderBy(sql`${posts.createdAt} DESC`)
-    .limit(PROFILE_LIST_SIZE)
-    .all();
-
-  const suspended = user.suspendedUntil !== null && user.suspendedUntil > now();
-  return {
-    user: { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt },
-    // The suspension is between the person and staff.
-    suspension: suspended && seesAll ? { until: user.suspendedUntil!, reason: user.suspensionReason } : null,
-    canChangeRole: canChangeUserRole(actor, user),
-    canDiscipline: canDisciplineUser(actor, user),
-    counts: {
-      questions: totalOf(postCounts, "question"),
-      answers: totalOf(postCounts, "answer"),
-      accepted: totalOf(solutionCounts, "accepted"),
-      verified: totalOf(solutionCounts, "verified"),
-    },
-    questions,
-    answers,
-  };
+  return read(async (db) => {
+    const user = firstRow(
+      await db
+        .select({
+          id: users.id,
+          username: users.username,
+          role: users.role,
+          createdAt: users.createdAt,
+          suspendedUntil: users.suspendedUntil,
+          suspensionReason: users.suspensionReason,
+        })
+        .from(users)
+        .where(eq(users.username, username.toLowerCase())),
+    );
+    if (!user) throw new NotFoundError("There is no member with that name.");
+    const seesAll = isStaff(actor) || (isSignedIn(actor) && actor.id === user.id);
+    const listedPosts = and(eq(posts.authorId, user.id), profilePostsCondition(actor));
+    const [postCounts, solutionCounts] = [
+      await db.select({ kind: posts.kind, total: count() }).from(posts).where(listedPosts).groupBy(posts.kind),
+      await db
+        .select({ kind: solutions.kind, total: count() })
+        .from(solutions)
+        .innerJoin(posts, eq(posts.id, solutions.postId))
+        .where(listedPosts)
+        .groupBy(solutions.kind),
+    ];
+    const totalOf = (rows: { kind: string; total: number }[], kind: string) =>
+      rows.find((row) => row.kind === kind)?.total ?? 0;
+    const questions = await db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        status: threads.status,
+        score: threads.score,
+        answerCount: threads.answerCount,
+        createdAt: threads.createdAt,
+        moderationState: threads.visibility,
+      })
+      .from(threads)
+      .where(and(eq(threads.authorId, user.id), profileThreadsCondition(actor)))
+      .orderBy(sql`${threads.createdAt} DESC`)
+      .limit(PROFILE_LIST_SIZE);
+    const answers = await db
+      .select({
+        postId: posts.id,
+        score: posts.score,
+        createdAt: posts.createdAt,
+        threadId: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        status: threads.status,
+        moderationState: posts.moderationState,
+      })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(and(listedPosts, eq(posts.kind, "answer")))
+      .orderBy(sql`${posts.createdAt} DESC`)
+      .limit(PROFILE_LIST_SIZE);
+    const suspended = user.suspendedUntil !== null && user.suspendedUntil > now();
+    return {
+      user: { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt },
+      // The suspension is between the person and staff.
+      suspension: suspended && seesAll ? { until: user.suspendedUntil!, reason: user.suspensionReason } : null,
+      canChangeRole: canChangeUserRole(actor, user),
+      canDiscipline: canDisciplineUser(actor, user),
+      counts: {
+        questions: totalOf(postCounts, "question"),
+        answers: totalOf(postCounts, "answer"),
+        accepted: totalOf(solutionCounts, "accepted"),
+        verified: totalOf(solutionCounts, "verified"),
+      },
+      questions,
+      answers,
+    };
+  });
 }
 
 /** Inserts many accounts sharing one precomputed hash: for synthetic benchmark communities only. */
-export function insertUsersWithHash(rows: { email: string; username: string; role: Role }[], passwordHash: string) {
-  return getDb()
-    .insert(users)
-    .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now() })))
-    .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
-    .all();
+export async function insertUsersWithHash(
+  rows: { email: string; username: string; role: Role }[],
+  passwordHash: string,
+) {
+  return await write((db) =>
+    db
+      .insert(users)
+      .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now() })))
+      .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil }),
+  );
 }

@@ -8,7 +8,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { postRevisions, posts, solutions, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -33,118 +33,122 @@ import { bodySchema, slugify, titleSchema } from "./post-input";
 
 const answerSchema = z.object({ body: bodySchema });
 
-export function postAnswer(actor: Actor, threadId: number, input: unknown) {
+export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(answerSchema, input);
   const bodyHtml = renderMarkdown(body);
-  const db = getDb();
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     changed.thread(threadId);
-    const thread = db
-      .select({
-        authorId: threads.authorId,
-        status: threads.status,
-        lockedAt: threads.lockedAt,
-        visibility: threads.visibility,
-      })
-      .from(threads)
-      .where(eq(threads.id, threadId))
-      .get();
+    const thread = firstRow(
+      await db
+        .select({
+          authorId: threads.authorId,
+          status: threads.status,
+          lockedAt: threads.lockedAt,
+          visibility: threads.visibility,
+        })
+        .from(threads)
+        .where(eq(threads.id, threadId)),
+    );
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(
       canAnswerThread(actor, thread),
       thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.",
     );
-    consume(`answer:user:${actor.id}`, LIMITS.answer);
+    await consume(`answer:user:${actor.id}`, LIMITS.answer);
     const at = now();
-    const state = initialPostState(actor);
-    const answer = db
-      .insert(posts)
-      .values({
-        threadId,
-        authorId: actor.id,
-        kind: "answer",
-        bodyMarkdown: body,
-        bodyHtml,
-        createdAt: at,
-        moderationState: state,
-      })
-      .returning({ id: posts.id })
-      .get();
+    const state = await initialPostState(actor);
+    const answer = oneRow(
+      await db
+        .insert(posts)
+        .values({
+          threadId,
+          authorId: actor.id,
+          kind: "answer",
+          bodyMarkdown: body,
+          bodyHtml,
+          createdAt: at,
+          moderationState: state,
+        })
+        .returning({ id: posts.id }),
+    );
     if (state === "held") {
       // Counted, and the thread marked active, when a moderator approves it.
-      queueHeldPost({ id: answer.id, threadId, authorId: actor.id, bodyHtml }, at);
+      await queueHeldPost({ id: answer.id, threadId, authorId: actor.id, bodyHtml }, at);
       return { postId: answer.id, held: true };
     }
-    db.update(threads)
+    await db
+      .update(threads)
       .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
-      .where(eq(threads.id, threadId))
-      .run();
-    refreshThreadStatus(threadId);
-    recordReplyOnFollowUp(threadId, actor, at);
+      .where(eq(threads.id, threadId));
+    await refreshThreadStatus(threadId);
+    await recordReplyOnFollowUp(threadId, actor, at);
     return { postId: answer.id, held: false };
   });
 }
 
 /** A post the actor may see (else 404) and edit (else 403). */
-function findEditablePost(actor: Actor, postId: number) {
-  const post = findPostInThread(actor, postId);
+async function findEditablePost(actor: Actor, postId: number) {
+  const post = await findPostInThread(actor, postId);
   ensure(canEditPost(actor, post), "You can only edit your own posts.");
   return post;
 }
 
 /** The post with what an editor needs: its Markdown, and the title when it is a question. */
-export function getPostForEdit(actor: Actor, postId: number) {
-  const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = findEditablePost(actor, postId);
+export async function getPostForEdit(actor: Actor, postId: number) {
+  const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = await findEditablePost(
+    actor,
+    postId,
+  );
   return { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
 }
 
 const editAnswerSchema = z.object({ body: bodySchema });
 const editQuestionSchema = z.object({ body: bodySchema, title: titleSchema });
 
-export function editPost(actor: Actor, postId: number, input: unknown) {
+export async function editPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
-  const { kind } = getPostForEdit(actor, postId);
+  const { kind } = await getPostForEdit(actor, postId);
   const values: { body: string; title?: string } = parseInput(
     kind === "question" ? editQuestionSchema : editAnswerSchema,
     input,
   );
   const newTitle = values.title;
   const bodyHtml = renderMarkdown(values.body);
-  const db = getDb();
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
-    const post = findEditablePost(actor, postId);
+    const post = await findEditablePost(actor, postId);
     changed.thread(post.threadId);
-    consume(`edit:user:${actor.id}`, LIMITS.edit);
+    await consume(`edit:user:${actor.id}`, LIMITS.edit);
     const unchanged = post.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
     if (unchanged) return { threadId: post.threadId, slug: post.slug, changed: false };
     const at = now();
-    const revision = db
-      .insert(postRevisions)
-      .values({
-        postId,
-        previousTitle: post.kind === "question" ? post.title : null,
-        previousBodyMarkdown: post.bodyMarkdown,
-        previousAuthoredAt: post.editedAt ?? post.createdAt,
-        editorId: actor.id,
-        editedAt: at,
-      })
-      .returning({ id: postRevisions.id })
-      .get();
-    db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId)).run();
+    const revision = oneRow(
+      await db
+        .insert(postRevisions)
+        .values({
+          postId,
+          previousTitle: post.kind === "question" ? post.title : null,
+          previousBodyMarkdown: post.bodyMarkdown,
+          previousAuthoredAt: post.editedAt ?? post.createdAt,
+          editorId: actor.id,
+          editedAt: at,
+        })
+        .returning({ id: postRevisions.id }),
+    );
+    await db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId));
     const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
     // The slug follows the title (old addresses redirect to the new one), so text edited out of a
     // title does not live on in the thread's address.
     if (newTitle !== undefined) Object.assign(threadChanges, { title: newTitle, slug: slugify(newTitle) });
-    db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId)).run();
+    await db.update(threads).set(threadChanges).where(eq(threads.id, post.threadId));
     // The search document holds the question and the solutions; other answers are not in it.
     const inSearchDocument =
       post.kind === "question" ||
-      db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)).get();
+      firstRow(await db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)));
     if (inSearchDocument) indexThread(post.threadId);
     if (post.authorId !== actor.id) {
-      recordAudit(
+      await recordAudit(
         actor,
         {
           action: "post.edit",
@@ -177,8 +181,8 @@ const redactor = alias(users, "redactor");
  * history follows the post (a 404 to whoever may not see it); a redacted version's text and title
  * reach staff only, marked with who removed them, when and why.
  */
-export function getPostHistory(actor: Actor, postId: number) {
-  const found = findPostInThread(actor, postId);
+export async function getPostHistory(actor: Actor, postId: number) {
+  const found = await findPostInThread(actor, postId);
   const { id, kind, authorId, moderationState, bodyMarkdown, createdAt, editedAt, author, threadId, title, slug } =
     found;
   const post = {
@@ -194,24 +198,25 @@ export function getPostHistory(actor: Actor, postId: number) {
     title,
     slug,
   };
-  const revisions = getDb()
-    .select({
-      id: postRevisions.id,
-      previousTitle: postRevisions.previousTitle,
-      previousBodyMarkdown: postRevisions.previousBodyMarkdown,
-      previousAuthoredAt: postRevisions.previousAuthoredAt,
-      editedAt: postRevisions.editedAt,
-      editor: editor.username,
-      redactedAt: postRevisions.redactedAt,
-      redactedBy: redactor.username,
-      redactionReason: postRevisions.redactionReason,
-    })
-    .from(postRevisions)
-    .innerJoin(editor, eq(editor.id, postRevisions.editorId))
-    .leftJoin(redactor, eq(redactor.id, postRevisions.redactedById))
-    .where(eq(postRevisions.postId, postId))
-    .orderBy(desc(postRevisions.editedAt), desc(postRevisions.id))
-    .all();
+  const revisions = await read((db) =>
+    db
+      .select({
+        id: postRevisions.id,
+        previousTitle: postRevisions.previousTitle,
+        previousBodyMarkdown: postRevisions.previousBodyMarkdown,
+        previousAuthoredAt: postRevisions.previousAuthoredAt,
+        editedAt: postRevisions.editedAt,
+        editor: editor.username,
+        redactedAt: postRevisions.redactedAt,
+        redactedBy: redactor.username,
+        redactionReason: postRevisions.redactionReason,
+      })
+      .from(postRevisions)
+      .innerJoin(editor, eq(editor.id, postRevisions.editorId))
+      .leftJoin(redactor, eq(redactor.id, postRevisions.redactedById))
+      .where(eq(postRevisions.postId, postId))
+      .orderBy(desc(postRevisions.editedAt), desc(postRevisions.id)),
+  );
   const readsRedacted = canReadRedactedRevision(actor);
   // Version n was written at previousAuthoredAt and replaced by `editor` at editedAt.
   const versions = [
@@ -270,33 +275,33 @@ const redactionSchema = z.discriminatedUnion(
  * Staff remove a past version's text from everyone but staff (personal data), or put it back.
  * The text stays in the row for staff; the audit entry records the version and the reason, never the text.
  */
-export function redactRevision(actor: Actor, postId: number, input: unknown) {
+export async function redactRevision(actor: Actor, postId: number, input: unknown) {
   ensure(canRedactRevision(actor), "Only staff can remove text from a post's history.");
   ensureSignedIn(actor);
   const values = parseInput(redactionSchema, input);
-  const db = getDb();
-  return writeTransaction((changed) => {
-    const post = findPostInThread(actor, postId);
+  return write(async (db, changed) => {
+    const post = await findPostInThread(actor, postId);
     changed.thread(post.threadId);
-    const revision = db
-      .select({ id: postRevisions.id, redactedAt: postRevisions.redactedAt })
-      .from(postRevisions)
-      .where(and(eq(postRevisions.id, values.revisionId), eq(postRevisions.postId, postId)))
-      .get();
+    const revision = firstRow(
+      await db
+        .select({ id: postRevisions.id, redactedAt: postRevisions.redactedAt })
+        .from(postRevisions)
+        .where(and(eq(postRevisions.id, values.revisionId), eq(postRevisions.postId, postId))),
+    );
     if (!revision) throw new NotFoundError("That version does not exist.");
     const redact = values.intent === "redact";
     if ((revision.redactedAt !== null) === redact) return { changed: false };
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
-    db.update(postRevisions)
+    await db
+      .update(postRevisions)
       .set(
         redact
           ? { redactedAt: at, redactedById: actor.id, redactionReason: values.reason }
           : { redactedAt: null, redactedById: null, redactionReason: null },
       )
-      .where(eq(postRevisions.id, revision.id))
-      .run();
-    recordAudit(
+      .where(eq(postRevisions.id, revision.id));
+    await recordAudit(
       actor,
       {
         action: redact ? "revision.redact" : "revision.unredact",
@@ -319,9 +324,9 @@ const previewSchema = z.object({
  * The HTML a post would get, through the same pipeline as saving it (and refused the same way).
  * Rate limited like every other path that renders Markdown: rendering is the costly part of a post.
  */
-export function previewMarkdown(actor: Actor, input: unknown) {
+export async function previewMarkdown(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(previewSchema, input);
-  consume(`preview:user:${actor.id}`, LIMITS.preview);
+  await consume(`preview:user:${actor.id}`, LIMITS.preview);
   return { html: renderMarkdown(body) };
 }

@@ -5,7 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import { solutions, threads, type SolutionKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, write } from "~/lib/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import {
   canAcceptAnswer,
@@ -27,30 +27,29 @@ function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: num
 }
 
 /** Marks `postId` as the thread's accepted or verified solution (replacing an earlier one). */
-export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
+export async function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
   ensureSignedIn(actor);
-  const db = getDb();
-  return writeTransaction((changed) => {
-    const post = findPostInThread(actor, postId, "That answer does not exist.");
+  return write(async (db, changed) => {
+    const post = await findPostInThread(actor, postId, "That answer does not exist.");
     changed.thread(post.threadId);
     ensureMayMark(actor, kind, { authorId: post.threadAuthorId, status: post.threadStatus });
     if (post.kind !== "answer") throw new ValidationError({}, "Only an answer can be a solution.");
     if (post.moderationState !== "visible")
       throw new ConflictError("Only an answer everyone can see can be a solution.");
-    consume(`solution:user:${actor.id}`, LIMITS.solution);
-    db.insert(solutions)
+    await consume(`solution:user:${actor.id}`, LIMITS.solution);
+    await db
+      .insert(solutions)
       .values({ threadId: post.threadId, kind, postId, markedById: actor.id, markedAt: now() })
       .onConflictDoUpdate({
         target: [solutions.threadId, solutions.kind],
         set: { postId, markedById: actor.id, markedAt: now() },
-      })
-      .run();
-    db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId)).run();
-    refreshThreadStatus(post.threadId);
+      });
+    await db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId));
+    await refreshThreadStatus(post.threadId);
     indexThread(post.threadId);
-    resolveFollowUpOfSolvedThread(post.threadId, actor, now());
+    await resolveFollowUpOfSolvedThread(post.threadId, actor, now());
     if (kind === "verified") {
-      recordAudit(actor, {
+      await recordAudit(actor, {
         action: "answer.verify",
         subject: { type: "post", id: postId, label: `Answer in "${post.title}"` },
         after: { verified: true },
@@ -60,34 +59,32 @@ export function markSolution(actor: Actor, postId: number, kind: SolutionKind) {
   });
 }
 
-export function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind) {
+export async function unmarkSolution(actor: Actor, postId: number, kind: SolutionKind) {
   ensureSignedIn(actor);
-  const db = getDb();
-  return writeTransaction((changed) => {
-    const row = db
-      .select({
-        threadId: solutions.threadId,
-        title: threads.title,
-        threadAuthorId: threads.authorId,
-        threadStatus: threads.status,
-        visibility: threads.visibility,
-      })
-      .from(solutions)
-      .innerJoin(threads, eq(threads.id, solutions.threadId))
-      .where(and(eq(solutions.postId, postId), eq(solutions.kind, kind)))
-      .get();
+  return write(async (db, changed) => {
+    const row = firstRow(
+      await db
+        .select({
+          threadId: solutions.threadId,
+          title: threads.title,
+          threadAuthorId: threads.authorId,
+          threadStatus: threads.status,
+          visibility: threads.visibility,
+        })
+        .from(solutions)
+        .innerJoin(threads, eq(threads.id, solutions.threadId))
+        .where(and(eq(solutions.postId, postId), eq(solutions.kind, kind))),
+    );
     if (!row || !canSeeThread(actor, { authorId: row.threadAuthorId, visibility: row.visibility }))
       throw new NotFoundError("That answer is not marked as a solution.");
     changed.thread(row.threadId);
     ensureMayMark(actor, kind, { authorId: row.threadAuthorId, status: row.threadStatus });
-    consume(`solution:user:${actor.id}`, LIMITS.solution);
-    db.delete(solutions)
-      .where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind)))
-      .run();
-    refreshThreadStatus(row.threadId);
+    await consume(`solution:user:${actor.id}`, LIMITS.solution);
+    await db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind)));
+    await refreshThreadStatus(row.threadId);
     indexThread(row.threadId);
     if (kind === "verified") {
-      recordAudit(actor, {
+      await recordAudit(actor, {
         action: "answer.unverify",
         subject: { type: "post", id: postId, label: `Answer in "${row.title}"` },
         before: { verified: true },

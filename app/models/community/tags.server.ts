@@ -5,37 +5,37 @@
  */
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { categories, tags, threadTags } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { firstRow, oneRow, read, write } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { canViewThread, ensure, type Actor } from "~/lib/permissions.server";
 import { MAX_TAGS_PER_THREAD } from "./rules";
 
-export function listCategories() {
-  return getDb().select().from(categories).orderBy(asc(categories.position), asc(categories.name)).all();
+export async function listCategories() {
+  return await read((db) => db.select().from(categories).orderBy(asc(categories.position), asc(categories.name)));
 }
 
-export function findCategoryBySlug(slug: string) {
-  return getDb().select().from(categories).where(eq(categories.slug, slug)).get() ?? null;
+export async function findCategoryBySlug(slug: string) {
+  return firstRow(await read((db) => db.select().from(categories).where(eq(categories.slug, slug)))) ?? null;
 }
 
-export function popularTags(limit = 20) {
-  return getDb().select().from(tags).orderBy(desc(tags.threadCount), asc(tags.name)).limit(limit).all();
+export async function popularTags(limit = 20) {
+  return await read((db) => db.select().from(tags).orderBy(desc(tags.threadCount), asc(tags.name)).limit(limit));
 }
 
-export function listTags(actor: Actor) {
+export async function listTags(actor: Actor) {
   ensure(canViewThread(actor));
-  return getDb().select().from(tags).orderBy(asc(tags.name)).all();
+  return await read((db) => db.select().from(tags).orderBy(asc(tags.name)));
 }
 
-export function getTag(actor: Actor, name: string) {
+export async function getTag(actor: Actor, name: string) {
   ensure(canViewThread(actor));
-  const tag = getDb().select().from(tags).where(eq(tags.name, name.toLowerCase())).get();
+  const tag = firstRow(await read((db) => db.select().from(tags).where(eq(tags.name, name.toLowerCase()))));
   if (!tag) throw new NotFoundError("There is no tag with that name.");
   return tag;
 }
 
 /** Splits "a, b ,c" into distinct lower-case names and resolves each to an existing tag. */
-export function resolveTagList(raw: string) {
+export async function resolveTagList(raw: string) {
   const names = [
     ...new Set(
       raw
@@ -48,7 +48,7 @@ export function resolveTagList(raw: string) {
     throw new ValidationError({ tags: `Use at most ${MAX_TAGS_PER_THREAD} tags.` });
   }
   if (names.length === 0) return [];
-  const found = getDb().select().from(tags).where(inArray(tags.name, names)).all();
+  const found = await read((db) => db.select().from(tags).where(inArray(tags.name, names)));
   const unknown = names.filter((name) => !found.some((tag) => tag.name === name));
   if (unknown.length > 0) {
     throw new ValidationError({
@@ -59,16 +59,17 @@ export function resolveTagList(raw: string) {
 }
 
 /** Tags of each of the given threads, with one query. */
-export function tagsByThread(threadIds: number[]) {
+export async function tagsByThread(threadIds: number[]) {
   const byThread = new Map<number, string[]>();
   if (threadIds.length === 0) return byThread;
-  const rows = getDb()
-    .select({ threadId: threadTags.threadId, name: tags.name })
-    .from(threadTags)
-    .innerJoin(tags, eq(tags.id, threadTags.tagId))
-    .where(inArray(threadTags.threadId, threadIds))
-    .orderBy(asc(tags.name))
-    .all();
+  const rows = await read((db) =>
+    db
+      .select({ threadId: threadTags.threadId, name: tags.name })
+      .from(threadTags)
+      .innerJoin(tags, eq(tags.id, threadTags.tagId))
+      .where(inArray(threadTags.threadId, threadIds))
+      .orderBy(asc(tags.name)),
+  );
   for (const row of rows) {
     const list = byThread.get(row.threadId) ?? [];
     list.push(row.name);
@@ -77,14 +78,17 @@ export function tagsByThread(threadIds: number[]) {
   return byThread;
 }
 
-export function createCategory(values: { slug: string; name: string; description?: string; position?: number }) {
-  return getDb().insert(categories).values(values).returning().get();
+export async function createCategory(values: { slug: string; name: string; description?: string; position?: number }) {
+  return oneRow(await write((db) => db.insert(categories).values(values).returning()));
 }
 
-export function createTag(values: { name: string; description?: string }) {
-  return getDb()
-    .insert(tags)
-    .values({ ...values, name: values.name.toLowerCase() })
-    .returning()
-    .get();
+export async function createTag(values: { name: string; description?: string }) {
+  return oneRow(
+    await write((db) =>
+      db
+        .insert(tags)
+        .values({ ...values, name: values.name.toLowerCase() })
+        .returning(),
+    ),
+  );
 }

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../../db/schema";
-import { preparedPerConnection } from "~/lib/db.server";
+import { preparedPerConnection, firstRow } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
   canEditPost,
@@ -124,24 +124,26 @@ const threadPageQueries = preparedPerConnection((db) => {
 });
 
 /** The thread page: question, solutions first, answers by score; one query per kind of row. */
-export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
+export async function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   ensure(canViewThread(actor));
   const queries = threadPageQueries();
-  const thread = queries.thread.get({ threadId });
+  const thread = firstRow(await queries.thread.execute({ threadId }));
   // A thread nobody but its author and staff may see does not exist for anyone else.
   if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
   // The original of a duplicate is named and linked only for readers who may see it.
-  const original = thread.duplicateOfId ? queries.duplicateOriginal.get({ threadId: thread.duplicateOfId }) : undefined;
+  const original = thread.duplicateOfId
+    ? firstRow(await queries.duplicateOriginal.execute({ threadId: thread.duplicateOfId }))
+    : undefined;
   const duplicateOf =
     original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
   // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
   const closedReason = thread.duplicateOfId ? null : thread.closedReason;
 
-  const threadSolutions = queries.solutions.all({ threadId });
+  const threadSolutions = await queries.solutions.execute({ threadId });
   const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
   const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
-  const pinned = pinnedQuery.all(reader);
-  const answers = answersQuery.all({
+  const pinned = await pinnedQuery.execute(reader);
+  const answers = await answersQuery.execute({
     ...reader,
     limit: ANSWERS_PER_PAGE,
     offset: (answersPage - 1) * ANSWERS_PER_PAGE,
@@ -149,12 +151,13 @@ export function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   const question = pinned.find((post) => post.kind === "question");
   if (!question) throw new NotFoundError("That question does not exist.");
 
-  const tagNames = queries.tagNames.all({ threadId }).map((tag) => tag.name);
+  const tagNames = (await queries.tagNames.execute({ threadId })).map((tag) => tag.name);
   const myVotes = new Map<number, number>();
   if (isSignedIn(actor)) {
-    for (const row of queries.myVotes.all({ threadId, readerId: actor.id })) myVotes.set(row.postId, row.value);
+    for (const row of await queries.myVotes.execute({ threadId, readerId: actor.id }))
+      myVotes.set(row.postId, row.value);
   }
-  const flagging = threadFlagsForReader(actor, threadId);
+  const flagging = await threadFlagsForReader(actor, threadId);
 
   // Written out rather than spread: this runs for every post of the most-read page.
   const withFlags = (post: typeof question) => ({

@@ -1,7 +1,7 @@
 /** View counts: counted in memory per thread and written in one transaction every few seconds. */
 import { eq, sql } from "drizzle-orm";
 import { threads } from "../../../db/schema";
-import { getDb, isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 
 // Views are counted in memory and written in one transaction every few seconds: a write per page
@@ -15,7 +15,7 @@ export const VIEW_FLUSH_INTERVAL_MS = 5_000;
 const VIEW_FLUSH_MAX_DELAY_MS = 60_000;
 
 function scheduleViewFlush(delayMs: number) {
-  viewFlushTimer ??= setTimeout(flushThreadViews, delayMs).unref();
+  viewFlushTimer ??= setTimeout(() => void flushThreadViews(), delayMs).unref();
 }
 
 export function recordThreadView(threadId: number) {
@@ -24,21 +24,20 @@ export function recordThreadView(threadId: number) {
 }
 
 /** Writes the buffered view counts; returns false (and keeps them for a later try) when it cannot. */
-export function flushThreadViews(): boolean {
+export async function flushThreadViews(): Promise<boolean> {
   if (viewFlushTimer) clearTimeout(viewFlushTimer);
   viewFlushTimer = null;
   if (pendingViews.size === 0) return true;
   const batch = [...pendingViews];
-  const db = getDb();
   try {
-    writeUnseenByVisitors(() => {
+    await writeUnseenByVisitors(async (db) => {
       // Counts on cached pages catch up within the cache's TTL: dropping every read thread's pages
       // (and every list) each few seconds would leave little cached (DECISIONS.md #12).
       for (const [id, added] of batch) {
-        db.update(threads)
+        await db
+          .update(threads)
           .set({ viewCount: sql`${threads.viewCount} + ${added}` })
-          .where(eq(threads.id, id))
-          .run();
+          .where(eq(threads.id, id));
       }
     });
   } catch (error) {
@@ -50,7 +49,12 @@ export function flushThreadViews(): boolean {
     scheduleViewFlush(retryInMs);
     return false;
   }
-  pendingViews.clear(); // the write is synchronous: no view arrived while it ran
+  // Views counted while the write ran stay for the next flush.
+  for (const [id, added] of batch) {
+    const left = (pendingViews.get(id) ?? 0) - added;
+    if (left > 0) pendingViews.set(id, left);
+    else pendingViews.delete(id);
+  }
   if (viewFlushFailures > 0)
     log.info("view counts saved after earlier failures", { failures: viewFlushFailures, threads: batch.length });
   viewFlushFailures = 0;

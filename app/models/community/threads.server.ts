@@ -7,7 +7,7 @@ import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzl
 import { z } from "zod";
 import { categories, posts, tags, threadTags, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { oneRow, write, read } from "~/lib/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -33,65 +33,64 @@ const askSchema = z.object({
   tags: z.string().max(200, "Too many tags.").default(""),
 });
 
-export function askQuestion(actor: Actor, input: unknown) {
+export async function askQuestion(actor: Actor, input: unknown) {
   ensure(canAskQuestion(actor), "Sign in to ask a question.");
   ensureSignedIn(actor);
   const values = parseInput(askSchema, input);
-  const db = getDb();
-  const category = findCategoryBySlug(values.category);
+  const category = await findCategoryBySlug(values.category);
   if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
-  const chosenTags = resolveTagList(values.tags);
+  const chosenTags = await resolveTagList(values.tags);
   const bodyHtml = renderMarkdown(values.body);
-
-  return writeTransaction((changed) => {
-    consume(`question:user:${actor.id}`, LIMITS.question);
+  return write(async (db, changed) => {
+    await consume(`question:user:${actor.id}`, LIMITS.question);
     const at = now();
-    const state = initialPostState(actor);
-    const thread = db
-      .insert(threads)
-      .values({
-        title: values.title,
-        slug: slugify(values.title),
-        authorId: actor.id,
-        categoryId: category.id,
-        createdAt: at,
-        lastActivityAt: at,
-        visibility: state,
-      })
-      .returning({ id: threads.id, slug: threads.slug })
-      .get();
+    const state = await initialPostState(actor);
+    const thread = oneRow(
+      await db
+        .insert(threads)
+        .values({
+          title: values.title,
+          slug: slugify(values.title),
+          authorId: actor.id,
+          categoryId: category.id,
+          createdAt: at,
+          lastActivityAt: at,
+          visibility: state,
+        })
+        .returning({ id: threads.id, slug: threads.slug }),
+    );
     changed.thread(thread.id);
-    const question = db
-      .insert(posts)
-      .values({
-        threadId: thread.id,
-        authorId: actor.id,
-        kind: "question",
-        bodyMarkdown: values.body,
-        bodyHtml,
-        createdAt: at,
-        moderationState: state,
-      })
-      .returning({ id: posts.id })
-      .get();
+    const question = oneRow(
+      await db
+        .insert(posts)
+        .values({
+          threadId: thread.id,
+          authorId: actor.id,
+          kind: "question",
+          bodyMarkdown: values.body,
+          bodyHtml,
+          createdAt: at,
+          moderationState: state,
+        })
+        .returning({ id: posts.id }),
+    );
     if (chosenTags.length > 0) {
-      db.insert(threadTags)
-        .values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id })))
-        .run();
+      await db.insert(threadTags).values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id })));
       // Tag counts count threads everyone can see; a held thread is counted when approved.
       if (state === "visible") {
-        db.update(tags)
+        await db
+          .update(tags)
           .set({ threadCount: sql`${tags.threadCount} + 1` })
           .where(
             inArray(
               tags.id,
               chosenTags.map((tag) => tag.id),
             ),
-          )
-          .run();
+          );
       }
     }
-    if (state === "held") queueHeldPost({ id: question.id, threadId: thread.id, authorId: actor.id, bodyHtml }, at);
+    if (state === "held")
+      await queueHeldPost({ id: question.id, threadId: thread.id, authorId: actor.id, bodyHtml }, at);
     indexThread(thread.id);
     return { threadId: thread.id, slug: thread.slug, questionPostId: question.id, held: state === "held" };
   });
@@ -117,74 +116,75 @@ const MAX_PINNED = 5;
  * With `pinnedFirst`, pinned threads head the first page and are left out of the pages; without
  * it (short lists such as the home page's) they take their place like any other thread.
  */
-export function listThreads(
+export async function listThreads(
   actor: Actor,
   query: ThreadListQuery,
   pageSize = THREADS_PER_PAGE,
   { pinnedFirst = true } = {},
 ) {
   ensure(canViewThread(actor));
-  const db = getDb();
   // Lists show what everyone may see; held and hidden threads are reached from the review queue.
-  const conditions: SQL[] = [publicThreadsCondition()];
-  const filter = filterConditions[query.filter];
-  if (filter) conditions.push(filter);
-  if (query.category) {
-    conditions.push(sql`${threads.categoryId} = (SELECT id FROM categories WHERE slug = ${query.category})`);
-  }
-  if (query.tag) {
-    conditions.push(
-      sql`${threads.id} IN (SELECT thread_id FROM thread_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ${query.tag}))`,
-    );
-  }
-  const threadRows = () =>
-    db
-      .select({
-        id: threads.id,
-        title: threads.title,
-        slug: threads.slug,
-        status: threads.status,
-        score: threads.score,
-        answerCount: threads.answerCount,
-        viewCount: threads.viewCount,
-        createdAt: threads.createdAt,
-        lastActivityAt: threads.lastActivityAt,
-        author: users.username,
-        categoryName: categories.name,
-        categorySlug: categories.slug,
-      })
-      .from(threads)
-      .innerJoin(users, eq(users.id, threads.authorId))
-      .innerJoin(categories, eq(categories.id, threads.categoryId));
-  const rows = threadRows()
-    .where(and(...conditions, pinnedFirst ? isNull(threads.pinnedAt) : undefined))
-    .orderBy(...sortOrders[query.sort])
-    .limit(pageSize + 1)
-    .offset((query.page - 1) * pageSize)
-    .all();
-  const hasNextPage = rows.length > pageSize;
-  const page = rows.slice(0, pageSize);
-  const pinned =
-    pinnedFirst && query.page === 1
-      ? threadRows()
-          .where(and(...conditions, isNotNull(threads.pinnedAt)))
-          .orderBy(desc(threads.pinnedAt))
-          .limit(MAX_PINNED)
-          .all()
-      : [];
-  const tagMap = tagsByThread([...pinned, ...page].map((row) => row.id));
-  const withTags = (row: (typeof page)[number]) => ({ ...row, tags: tagMap.get(row.id) ?? [] });
-  return { pinned: pinned.map(withTags), threads: page.map(withTags), hasNextPage };
+  return read(async (db) => {
+    const conditions: SQL[] = [publicThreadsCondition()];
+    const filter = filterConditions[query.filter];
+    if (filter) conditions.push(filter);
+    if (query.category) {
+      conditions.push(sql`${threads.categoryId} = (SELECT id FROM categories WHERE slug = ${query.category})`);
+    }
+    if (query.tag) {
+      conditions.push(
+        sql`${threads.id} IN (SELECT thread_id FROM thread_tags WHERE tag_id = (SELECT id FROM tags WHERE name = ${query.tag}))`,
+      );
+    }
+    const threadRows = () =>
+      db
+        .select({
+          id: threads.id,
+          title: threads.title,
+          slug: threads.slug,
+          status: threads.status,
+          score: threads.score,
+          answerCount: threads.answerCount,
+          viewCount: threads.viewCount,
+          createdAt: threads.createdAt,
+          lastActivityAt: threads.lastActivityAt,
+          author: users.username,
+          categoryName: categories.name,
+          categorySlug: categories.slug,
+        })
+        .from(threads)
+        .innerJoin(users, eq(users.id, threads.authorId))
+        .innerJoin(categories, eq(categories.id, threads.categoryId));
+    const rows = await threadRows()
+      .where(and(...conditions, pinnedFirst ? isNull(threads.pinnedAt) : undefined))
+      .orderBy(...sortOrders[query.sort])
+      .limit(pageSize + 1)
+      .offset((query.page - 1) * pageSize);
+    const hasNextPage = rows.length > pageSize;
+    const page = rows.slice(0, pageSize);
+    const pinned =
+      pinnedFirst && query.page === 1
+        ? await threadRows()
+            .where(and(...conditions, isNotNull(threads.pinnedAt)))
+            .orderBy(desc(threads.pinnedAt))
+            .limit(MAX_PINNED)
+        : [];
+    const tagMap = await tagsByThread([...pinned, ...page].map((row) => row.id));
+    const withTags = (row: (typeof page)[number]) => ({ ...row, tags: tagMap.get(row.id) ?? [] });
+    return { pinned: pinned.map(withTags), threads: page.map(withTags), hasNextPage };
+  });
 }
 
 /** Paths of the most recently active threads, for the sitemap. */
-export function recentThreadPaths(limit: number) {
-  return getDb()
-    .select({ id: threads.id, slug: threads.slug, lastActivityAt: threads.lastActivityAt })
-    .from(threads)
-    .where(publicThreadsCondition())
-    .orderBy(desc(threads.lastActivityAt))
-    .limit(limit)
-    .all()
-    .map((thread) => ({ path: `/questions/${thread.id}/${thread.slug}`, lastActivityAt: thread.lastActivityAt }));
+export async function recentThreadPaths(limit: number) {
+  return (
+    await read((db) =>
+      db
+        .select({ id: threads.id, slug: threads.slug, lastActivityAt: threads.lastActivityAt })
+        .from(threads)
+        .where(publicThreadsCondition())
+        .orderBy(desc(threads.lastActivityAt))
+        .limit(limit),
+    )
+  ).map((thread) => ({ path: `/questions/${thread.id}/${thread.slug}`, lastActivityAt: thread.lastActivityAt }));
 }

@@ -8,7 +8,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, threads, votes } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, oneRow, write } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
@@ -19,42 +19,42 @@ const voteSchema = z.object({
   value: z.enum(["1", "-1", "0"], { error: "A vote is up (1), down (-1) or removed (0)." }).transform(Number),
 });
 
-export function castVote(actor: Actor, postId: number, input: unknown) {
+export async function castVote(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const { value } = parseInput(voteSchema, input);
-  const db = getDb();
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     // A post the voter may not see (itself, or through its thread) does not exist: nothing is written.
-    const post = findPostInThread(actor, postId);
+    const post = await findPostInThread(actor, postId);
     changed.thread(post.threadId);
     if (post.moderationState !== "visible")
       throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
     ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
-    consume(`vote:user:${actor.id}`, LIMITS.vote);
+    await consume(`vote:user:${actor.id}`, LIMITS.vote);
     const mine = and(eq(votes.userId, actor.id), eq(votes.postId, postId));
-    const previous = db.select({ value: votes.value }).from(votes).where(mine).get()?.value ?? 0;
+    const previous = firstRow(await db.select({ value: votes.value }).from(votes).where(mine))?.value ?? 0;
     const delta = value - previous;
     if (delta === 0) {
       if (value !== 0) throw new ConflictError(`You have already ${value > 0 ? "upvoted" : "downvoted"} this post.`);
       return {
-        score: db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)).get()!.score,
+        score: firstRow(await db.select({ score: posts.score }).from(posts).where(eq(posts.id, postId)))!.score,
         myVote: 0,
       };
     }
-    if (value === 0) db.delete(votes).where(mine).run();
+    if (value === 0) await db.delete(votes).where(mine);
     else {
-      db.insert(votes)
+      await db
+        .insert(votes)
         .values({ userId: actor.id, postId, value, createdAt: now() })
-        .onConflictDoUpdate({ target: [votes.userId, votes.postId], set: { value } })
-        .run();
+        .onConflictDoUpdate({ target: [votes.userId, votes.postId], set: { value } });
     }
-    const { score } = db
-      .update(posts)
-      .set({ score: sql`${posts.score} + ${delta}` })
-      .where(eq(posts.id, postId))
-      .returning({ score: posts.score })
-      .get();
-    if (post.kind === "question") db.update(threads).set({ score }).where(eq(threads.id, post.threadId)).run();
+    const { score } = oneRow(
+      await db
+        .update(posts)
+        .set({ score: sql`${posts.score} + ${delta}` })
+        .where(eq(posts.id, postId))
+        .returning({ score: posts.score }),
+    );
+    if (post.kind === "question") await db.update(threads).set({ score }).where(eq(threads.id, post.threadId));
     return { score, myVote: value };
   });
 }

@@ -11,7 +11,7 @@ import {
   users,
   type Audience,
 } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { firstRow, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { type TocEntry } from "~/lib/markdown.server";
 import {
@@ -49,53 +49,57 @@ type ArticleListRow = {
 const forActor = (actor: Actor) => (row: ArticleListRow) => ({ ...row, teaser: !canReadArticle(actor, row) });
 
 /** /kb: every category with the articles the actor may know about, in their authors' order. */
-export function listKnowledgeBase(actor: Actor) {
-  const db = getDb();
-  const rows = db
-    .select(articleListColumns)
-    .from(kbArticles)
-    .where(and(isNull(kbArticles.removedAt), articleTeasersCondition(actor)))
-    .orderBy(asc(kbArticles.position), asc(kbArticles.title))
-    .all()
-    .map(forActor(actor));
-  const communityOrder = new Map(
-    db
-      .select({ slug: categories.slug, position: categories.position })
-      .from(categories)
-      .all()
-      .map((c) => [c.slug, c.position]),
-  );
-  const groups = new Map<string, { slug: string; name: string; articles: typeof rows }>();
-  for (const row of rows) {
-    const group = groups.get(row.categorySlug) ?? { slug: row.categorySlug, name: row.categoryName, articles: [] };
-    group.articles.push(row);
-    groups.set(row.categorySlug, group);
-  }
-  return [...groups.values()].sort(
-    (a, b) =>
-      (communityOrder.get(a.slug) ?? 1000) - (communityOrder.get(b.slug) ?? 1000) || a.name.localeCompare(b.name),
-  );
+export async function listKnowledgeBase(actor: Actor) {
+  return read(async (db) => {
+    const rows = (
+      await db
+        .select(articleListColumns)
+        .from(kbArticles)
+        .where(and(isNull(kbArticles.removedAt), articleTeasersCondition(actor)))
+        .orderBy(asc(kbArticles.position), asc(kbArticles.title))
+    ).map(forActor(actor));
+    const communityOrder = new Map(
+      (await db.select({ slug: categories.slug, position: categories.position }).from(categories)).map((c) => [
+        c.slug,
+        c.position,
+      ]),
+    );
+    const groups = new Map<string, { slug: string; name: string; articles: typeof rows }>();
+    for (const row of rows) {
+      const group = groups.get(row.categorySlug) ?? { slug: row.categorySlug, name: row.categoryName, articles: [] };
+      group.articles.push(row);
+      groups.set(row.categorySlug, group);
+    }
+    return [...groups.values()].sort(
+      (a, b) =>
+        (communityOrder.get(a.slug) ?? 1000) - (communityOrder.get(b.slug) ?? 1000) || a.name.localeCompare(b.name),
+    );
+  });
 }
 
 /** Articles the actor may read in full, newest first: for the feed and the sitemap. */
-export function listReadableArticles(actor: Actor, limit = 1000) {
+export async function listReadableArticles(actor: Actor, limit = 1000) {
   // Filtered in SQL before the limit: filtering after it gave a visitor fewer than `limit` entries
   // whenever customer-only articles were among the newest.
-  return getDb()
-    .select({ ...articleListColumns, bodyHtml: kbArticles.bodyHtml })
-    .from(kbArticles)
-    .where(and(isNull(kbArticles.removedAt), readableArticlesCondition(actor)))
-    .orderBy(desc(kbArticles.updatedOn), asc(kbArticles.title))
-    .limit(limit)
-    .all();
+  return await read((db) =>
+    db
+      .select({ ...articleListColumns, bodyHtml: kbArticles.bodyHtml })
+      .from(kbArticles)
+      .where(and(isNull(kbArticles.removedAt), readableArticlesCondition(actor)))
+      .orderBy(desc(kbArticles.updatedOn), asc(kbArticles.title))
+      .limit(limit),
+  );
 }
 
-export function findArticle(actor: Actor, slug: string) {
-  const article = getDb()
-    .select()
-    .from(kbArticles)
-    .where(and(eq(kbArticles.slug, slug), isNull(kbArticles.removedAt)))
-    .get();
+export async function findArticle(actor: Actor, slug: string) {
+  const article = firstRow(
+    await read((db) =>
+      db
+        .select()
+        .from(kbArticles)
+        .where(and(eq(kbArticles.slug, slug), isNull(kbArticles.removedAt))),
+    ),
+  );
   // A staff-only article is a plain 404 to everyone else: its existence is private.
   if (!article || !canSeeArticleTeaser(actor, article)) throw new NotFoundError("That article does not exist.");
   return article;
@@ -105,118 +109,112 @@ export function findArticle(actor: Actor, slug: string) {
  * An article page. Someone who may not read it gets `access: "teaser"`: title, summary and how to
  * get access, never the body. Staff also get the readers' tallies and comments.
  */
-export function getArticlePage(actor: Actor, slug: string, voterKey: string | null) {
-  const db = getDb();
-  const article = findArticle(actor, slug);
-  const summary = {
-    slug: article.slug,
-    title: article.title,
-    summary: article.summary,
-    audience: article.audience,
-    categoryName: article.categoryName,
-    categorySlug: article.categorySlug,
-    updatedOn: article.updatedOn,
-  };
-  if (!canReadArticle(actor, article)) return { access: "teaser" as const, article: summary };
-
-  const articleTags = db
-    .select({ tag: kbArticleTags.tag })
-    .from(kbArticleTags)
-    .where(eq(kbArticleTags.articleId, article.id))
-    .all()
-    .map((row) => row.tag);
-  const sharedTags = db
-    .select({ articleId: kbArticleTags.articleId, shared: count() })
-    .from(kbArticleTags)
-    .where(and(inArray(kbArticleTags.tag, articleTags), ne(kbArticleTags.articleId, article.id)))
-    .groupBy(kbArticleTags.articleId)
-    .all();
-  const sharedCount = new Map(sharedTags.map((row) => [row.articleId, row.shared]));
-  const related = db
-    .select({ ...articleListColumns, position: kbArticles.position })
-    .from(kbArticles)
-    .where(and(isNull(kbArticles.removedAt), ne(kbArticles.id, article.id), articleTeasersCondition(actor)))
-    .all()
-    .filter((row) => sharedCount.has(row.id) || row.categorySlug === article.categorySlug)
-    .sort((a, b) => (sharedCount.get(b.id) ?? 0) - (sharedCount.get(a.id) ?? 0) || a.position - b.position)
-    .slice(0, 5)
-    .map(forActor(actor));
-
+export async function getArticlePage(actor: Actor, slug: string, voterKey: string | null) {
   // Solved threads sharing a tag with the article, best first; else solved threads of its category.
-  const solvedThreadColumns = {
-    id: threads.id,
-    title: threads.title,
-    slug: threads.slug,
-    answerCount: threads.answerCount,
-  };
-  const byTag = articleTags.length
-    ? db
-        .selectDistinct(solvedThreadColumns)
-        .from(threads)
-        .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
-        .innerJoin(tags, eq(tags.id, threadTags.tagId))
-        .where(and(eq(threads.status, "solved"), publicThreadsCondition(), inArray(tags.name, articleTags)))
-        .orderBy(desc(threads.score), desc(threads.id))
-        .limit(5)
-        .all()
-    : [];
-  const relatedThreads = byTag.length
-    ? byTag
-    : db
-        .select(solvedThreadColumns)
-        .from(threads)
-        .innerJoin(categories, eq(categories.id, threads.categoryId))
-        .where(and(eq(threads.status, "solved"), publicThreadsCondition(), eq(categories.slug, article.categorySlug)))
-        .orderBy(desc(threads.score), desc(threads.id))
-        .limit(5)
-        .all();
-
-  const myFeedback = voterKey
-    ? (db
-        .select({ helpful: kbFeedback.helpful, comment: kbFeedback.comment })
-        .from(kbFeedback)
-        .where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, voterKey)))
-        .get() ?? null)
-    : null;
-
-  return {
-    access: "full" as const,
-    article: {
-      ...summary,
-      tags: articleTags,
-      bodyHtml: article.bodyHtml,
-      toc: JSON.parse(article.tocJson) as TocEntry[],
-    },
-    related,
-    relatedThreads,
-    myFeedback,
-    feedback: canViewArticleFeedback(actor) ? feedbackTallies(article.id) : null,
-    canGiveFeedback: canGiveArticleFeedback(actor, article),
-  };
+  return read(async (db) => {
+    const article = await findArticle(actor, slug);
+    const summary = {
+      slug: article.slug,
+      title: article.title,
+      summary: article.summary,
+      audience: article.audience,
+      categoryName: article.categoryName,
+      categorySlug: article.categorySlug,
+      updatedOn: article.updatedOn,
+    };
+    if (!canReadArticle(actor, article)) return { access: "teaser" as const, article: summary };
+    const articleTags = (
+      await db.select({ tag: kbArticleTags.tag }).from(kbArticleTags).where(eq(kbArticleTags.articleId, article.id))
+    ).map((row) => row.tag);
+    const sharedTags = await db
+      .select({ articleId: kbArticleTags.articleId, shared: count() })
+      .from(kbArticleTags)
+      .where(and(inArray(kbArticleTags.tag, articleTags), ne(kbArticleTags.articleId, article.id)))
+      .groupBy(kbArticleTags.articleId);
+    const sharedCount = new Map(sharedTags.map((row) => [row.articleId, row.shared]));
+    const related = (
+      await db
+        .select({ ...articleListColumns, position: kbArticles.position })
+        .from(kbArticles)
+        .where(and(isNull(kbArticles.removedAt), ne(kbArticles.id, article.id), articleTeasersCondition(actor)))
+    )
+      .filter((row) => sharedCount.has(row.id) || row.categorySlug === article.categorySlug)
+      .sort((a, b) => (sharedCount.get(b.id) ?? 0) - (sharedCount.get(a.id) ?? 0) || a.position - b.position)
+      .slice(0, 5)
+      .map(forActor(actor));
+    const solvedThreadColumns = {
+      id: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+      answerCount: threads.answerCount,
+    };
+    const byTag = articleTags.length
+      ? await db
+          .selectDistinct(solvedThreadColumns)
+          .from(threads)
+          .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
+          .innerJoin(tags, eq(tags.id, threadTags.tagId))
+          .where(and(eq(threads.status, "solved"), publicThreadsCondition(), inArray(tags.name, articleTags)))
+          .orderBy(desc(threads.score), desc(threads.id))
+          .limit(5)
+      : [];
+    const relatedThreads = byTag.length
+      ? byTag
+      : await db
+          .select(solvedThreadColumns)
+          .from(threads)
+          .innerJoin(categories, eq(categories.id, threads.categoryId))
+          .where(and(eq(threads.status, "solved"), publicThreadsCondition(), eq(categories.slug, article.categorySlug)))
+          .orderBy(desc(threads.score), desc(threads.id))
+          .limit(5);
+    const myFeedback = voterKey
+      ? (firstRow(
+          await db
+            .select({ helpful: kbFeedback.helpful, comment: kbFeedback.comment })
+            .from(kbFeedback)
+            .where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, voterKey))),
+        ) ?? null)
+      : null;
+    return {
+      access: "full" as const,
+      article: {
+        ...summary,
+        tags: articleTags,
+        bodyHtml: article.bodyHtml,
+        toc: JSON.parse(article.tocJson) as TocEntry[],
+      },
+      related,
+      relatedThreads,
+      myFeedback,
+      feedback: canViewArticleFeedback(actor) ? await feedbackTallies(article.id) : null,
+      canGiveFeedback: canGiveArticleFeedback(actor, article),
+    };
+  });
 }
 
-function feedbackTallies(articleId: number) {
-  const db = getDb();
-  const totals = db
-    .select({
-      helpful: sql<number>`coalesce(sum(${kbFeedback.helpful}), 0)`,
-      total: count(),
-    })
-    .from(kbFeedback)
-    .where(eq(kbFeedback.articleId, articleId))
-    .get()!;
-  const comments = db
-    .select({
-      helpful: kbFeedback.helpful,
-      comment: kbFeedback.comment,
-      updatedAt: kbFeedback.updatedAt,
-      username: users.username,
-    })
-    .from(kbFeedback)
-    .leftJoin(users, eq(users.id, kbFeedback.userId))
-    .where(and(eq(kbFeedback.articleId, articleId), sql`${kbFeedback.comment} IS NOT NULL`))
-    .orderBy(desc(kbFeedback.updatedAt))
-    .limit(50)
-    .all();
-  return { helpful: Number(totals.helpful), notHelpful: totals.total - Number(totals.helpful), comments };
+async function feedbackTallies(articleId: number) {
+  return read(async (db) => {
+    const totals = firstRow(
+      await db
+        .select({
+          helpful: sql<number>`coalesce(sum(${kbFeedback.helpful}), 0)`,
+          total: count(),
+        })
+        .from(kbFeedback)
+        .where(eq(kbFeedback.articleId, articleId)),
+    )!;
+    const comments = await db
+      .select({
+        helpful: kbFeedback.helpful,
+        comment: kbFeedback.comment,
+        updatedAt: kbFeedback.updatedAt,
+        username: users.username,
+      })
+      .from(kbFeedback)
+      .leftJoin(users, eq(users.id, kbFeedback.userId))
+      .where(and(eq(kbFeedback.articleId, articleId), sql`${kbFeedback.comment} IS NOT NULL`))
+      .orderBy(desc(kbFeedback.updatedAt))
+      .limit(50);
+    return { helpful: Number(totals.helpful), notHelpful: totals.total - Number(totals.helpful), comments };
+  });
 }

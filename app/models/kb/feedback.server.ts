@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { kbFeedback } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { write } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
 import { canGiveArticleFeedback, ensure, isSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -29,7 +29,7 @@ const feedbackSchema = z.object({
  * Records (or changes) one voter's "was this helpful?" answer. Anonymous browsers are limited per
  * browser and per address, since clearing cookies makes a new browser.
  */
-export function recordArticleFeedback(
+export async function recordArticleFeedback(
   actor: Actor,
   slug: string,
   voterKey: string,
@@ -37,14 +37,14 @@ export function recordArticleFeedback(
   { address }: { address: string },
 ) {
   const values = parseInput(feedbackSchema, input);
-  const db = getDb();
-  return writeTransaction(() => {
-    const article = findArticle(actor, slug);
+  return write(async (db) => {
+    const article = await findArticle(actor, slug);
     ensure(canGiveArticleFeedback(actor, article), "This article is for customers.");
-    consume(`kb-feedback:${voterKey}`, LIMITS.kbFeedback);
-    if (!isSignedIn(actor)) consume(`kb-feedback:address:${address}`, LIMITS.kbFeedbackPerAddress);
+    await consume(`kb-feedback:${voterKey}`, LIMITS.kbFeedback);
+    if (!isSignedIn(actor)) await consume(`kb-feedback:address:${address}`, LIMITS.kbFeedbackPerAddress);
     const at = now();
-    db.insert(kbFeedback)
+    await db
+      .insert(kbFeedback)
       .values({
         articleId: article.id,
         voterKey,
@@ -57,8 +57,7 @@ export function recordArticleFeedback(
       .onConflictDoUpdate({
         target: [kbFeedback.articleId, kbFeedback.voterKey],
         set: { helpful: values.helpful === "yes", comment: values.comment, updatedAt: at },
-      })
-      .run();
+      });
     return { helpful: values.helpful === "yes", comment: values.comment };
   });
 }

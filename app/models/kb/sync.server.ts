@@ -8,7 +8,7 @@ import path from "node:path";
 import { eq, isNull } from "drizzle-orm";
 import { categories, kbArticles, kbArticleTags } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { oneRow, write, read } from "~/lib/db.server";
 import { kbDirectory } from "~/lib/env.server";
 import { parseArticleFile, type ArticleSource } from "./frontmatter.server";
 import { MarkdownTooComplexError, renderArticleMarkdown } from "~/lib/markdown.server";
@@ -45,7 +45,7 @@ function markdownFiles(directory: string): string[] {
  * articles whose file is gone are marked removed. A file that cannot be read is reported and
  * skipped; an article it held before keeps its last good version. Running it twice changes nothing.
  */
-export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
+export async function syncKnowledgeBase(directory = kbDirectory()): Promise<SyncReport> {
   const report: SyncReport = { added: [], updated: [], removed: [], unchanged: 0, problems: [] };
   const display = (file: string) => path.relative(process.cwd(), file) || file;
   const parsed: { file: string; sourcePath: string; article: ArticleSource; hash: string; bodyLine: number }[] = [];
@@ -76,93 +76,86 @@ export function syncKnowledgeBase(directory = kbDirectory()): SyncReport {
       bodyLine: lineCount(text.slice(0, text.length - result.article.body.length)),
     });
   }
-
-  const db = getDb();
   // Rendering is the costly part: done before the write transaction, for the files whose text
   // changed since the last sync. Markdown the renderer refuses is a problem of that file.
-  const upToDate = new Set(
-    db
-      .select({ hash: kbArticles.contentHash })
-      .from(kbArticles)
-      .where(isNull(kbArticles.removedAt))
-      .all()
-      .map((row) => row.hash),
-  );
-  const rendered = new Map<string, RenderedArticle>();
-  for (const { file, sourcePath, article, hash, bodyLine } of parsed) {
-    if (upToDate.has(hash)) continue;
-    try {
-      rendered.set(article.slug, renderArticleMarkdown(article.body));
-    } catch (error) {
-      if (!(error instanceof MarkdownTooComplexError)) throw error;
-      failedSources.add(sourcePath);
-      report.problems.push({ path: display(file), line: bodyLine + error.line, message: error.problem });
-    }
-  }
-  const renderable = parsed.filter(({ sourcePath }) => !failedSources.has(sourcePath));
-
-  writeTransaction(() => {
-    const knownCategories = db.select({ slug: categories.slug, name: categories.name }).from(categories).all();
-    // An article's category joins the community category of that name or slug, so one category
-    // filter in search covers both; otherwise it is a knowledge-base category of its own.
-    const categoryOf = (name: string) =>
-      knownCategories.find((c) => c.name.toLowerCase() === name.toLowerCase() || c.slug === name.toLowerCase()) ?? {
-        slug: slugify(name),
-        name,
-      };
-    const existing = new Map(
-      db
-        .select()
-        .from(kbArticles)
-        .all()
-        .map((row) => [row.slug, row]),
+  return read(async (db) => {
+    const upToDate = new Set(
+      (await db.select({ hash: kbArticles.contentHash }).from(kbArticles).where(isNull(kbArticles.removedAt))).map(
+        (row) => row.hash,
+      ),
     );
-    const at = now();
-    for (const { sourcePath, article, hash } of renderable) {
-      const previous = existing.get(article.slug);
-      existing.delete(article.slug);
-      if (previous && previous.contentHash === hash && previous.removedAt === null) {
-        report.unchanged += 1;
-        continue;
+    const rendered = new Map<string, RenderedArticle>();
+    for (const { file, sourcePath, article, hash, bodyLine } of parsed) {
+      if (upToDate.has(hash)) continue;
+      try {
+        rendered.set(article.slug, renderArticleMarkdown(article.body));
+      } catch (error) {
+        if (!(error instanceof MarkdownTooComplexError)) throw error;
+        failedSources.add(sourcePath);
+        report.problems.push({ path: display(file), line: bodyLine + error.line, message: error.problem });
       }
-      // Rendered above, unless another process changed the row since it was read.
-      const { html, toc } = rendered.get(article.slug) ?? renderArticleMarkdown(article.body);
-      const category = categoryOf(article.category);
-      const values = {
-        slug: article.slug,
-        sourcePath,
-        title: article.title,
-        summary: article.summary,
-        categoryName: category.name,
-        categorySlug: category.slug,
-        audience: article.audience,
-        updatedOn: article.updated,
-        position: article.order ?? 1000,
-        bodyMarkdown: article.body,
-        bodyHtml: html,
-        tocJson: JSON.stringify(toc),
-        contentHash: hash,
-        syncedAt: at,
-        removedAt: null,
-      };
-      const id = previous
-        ? db.update(kbArticles).set(values).where(eq(kbArticles.id, previous.id)).returning({ id: kbArticles.id }).get()
-            .id
-        : db.insert(kbArticles).values(values).returning({ id: kbArticles.id }).get().id;
-      db.delete(kbArticleTags).where(eq(kbArticleTags.articleId, id)).run();
-      if (article.tags.length > 0)
-        db.insert(kbArticleTags)
-          .values(article.tags.map((tag) => ({ articleId: id, tag })))
-          .run();
-      indexArticle(id);
-      (previous ? report.updated : report.added).push(article.slug);
     }
-    for (const stale of existing.values()) {
-      if (stale.removedAt !== null || failedSources.has(stale.sourcePath)) continue;
-      db.update(kbArticles).set({ removedAt: at }).where(eq(kbArticles.id, stale.id)).run();
-      indexArticle(stale.id);
-      report.removed.push(stale.slug);
-    }
+    const renderable = parsed.filter(({ sourcePath }) => !failedSources.has(sourcePath));
+    await write(async (db) => {
+      const knownCategories = await db.select({ slug: categories.slug, name: categories.name }).from(categories);
+      // An article's category joins the community category of that name or slug, so one category
+      // filter in search covers both; otherwise it is a knowledge-base category of its own.
+      const categoryOf = (name: string) =>
+        knownCategories.find((c) => c.name.toLowerCase() === name.toLowerCase() || c.slug === name.toLowerCase()) ?? {
+          slug: slugify(name),
+          name,
+        };
+      const existing = new Map((await db.select().from(kbArticles)).map((row) => [row.slug, row]));
+      const at = now();
+      for (const { sourcePath, article, hash } of renderable) {
+        const previous = existing.get(article.slug);
+        existing.delete(article.slug);
+        if (previous && previous.contentHash === hash && previous.removedAt === null) {
+          report.unchanged += 1;
+          continue;
+        }
+        // Rendered above, unless another process changed the row since it was read.
+        const { html, toc } = rendered.get(article.slug) ?? renderArticleMarkdown(article.body);
+        const category = categoryOf(article.category);
+        const values = {
+          slug: article.slug,
+          sourcePath,
+          title: article.title,
+          summary: article.summary,
+          categoryName: category.name,
+          categorySlug: category.slug,
+          audience: article.audience,
+          updatedOn: article.updated,
+          position: article.order ?? 1000,
+          bodyMarkdown: article.body,
+          bodyHtml: html,
+          tocJson: JSON.stringify(toc),
+          contentHash: hash,
+          syncedAt: at,
+          removedAt: null,
+        };
+        const id = previous
+          ? oneRow(
+              await db
+                .update(kbArticles)
+                .set(values)
+                .where(eq(kbArticles.id, previous.id))
+                .returning({ id: kbArticles.id }),
+            ).id
+          : oneRow(await db.insert(kbArticles).values(values).returning({ id: kbArticles.id })).id;
+        await db.delete(kbArticleTags).where(eq(kbArticleTags.articleId, id));
+        if (article.tags.length > 0)
+          await db.insert(kbArticleTags).values(article.tags.map((tag) => ({ articleId: id, tag })));
+        indexArticle(id);
+        (previous ? report.updated : report.added).push(article.slug);
+      }
+      for (const stale of existing.values()) {
+        if (stale.removedAt !== null || failedSources.has(stale.sourcePath)) continue;
+        await db.update(kbArticles).set({ removedAt: at }).where(eq(kbArticles.id, stale.id));
+        indexArticle(stale.id);
+        report.removed.push(stale.slug);
+      }
+    });
+    return report;
   });
-  return report;
 }

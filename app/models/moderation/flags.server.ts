@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { flags, posts } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, preparedPerConnection, writeTransaction } from "~/lib/db.server";
+import { preparedPerConnection, firstRow, write, read } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -36,12 +36,14 @@ const openFlagsInThread = preparedPerConnection((db) => {
 });
 
 /** For a thread page: which of the thread's posts the actor has flagged, and (for staff) how many open flags each has. */
-export function threadFlagsForReader(actor: Actor, threadId: number) {
+export async function threadFlagsForReader(actor: Actor, threadId: number) {
   const mine = new Set<number>();
   const open = new Map<number, number>();
   if (!isSignedIn(actor)) return { mine, open };
   const queries = openFlagsInThread();
-  const rows = isStaff(actor) ? queries.all.all({ threadId }) : queries.byFlagger.all({ threadId, userId: actor.id });
+  const rows = isStaff(actor)
+    ? await queries.all.execute({ threadId })
+    : await queries.byFlagger.execute({ threadId, userId: actor.id });
   for (const row of rows) {
     if (row.userId === actor.id) mine.add(row.postId);
     if (isStaff(actor)) open.set(row.postId, (open.get(row.postId) ?? 0) + 1);
@@ -60,21 +62,24 @@ const flagSchema = z
   });
 
 /** The post `actor` wants to flag: a 404 when they may not see it (or its thread), a 403 when it is their own. */
-function postToFlag(actor: Member, postId: number) {
-  const post = findPostInThread(actor, postId);
+async function postToFlag(actor: Member, postId: number) {
+  const post = await findPostInThread(actor, postId);
   ensure(canFlagPost(actor, post), "You cannot flag your own post.");
-  const openFlag = getDb()
-    .select({ id: flags.id })
-    .from(flags)
-    .where(and(eq(flags.postId, postId), eq(flags.userId, actor.id), isNull(flags.resolvedAt)))
-    .get();
+  const openFlag = firstRow(
+    await read((db) =>
+      db
+        .select({ id: flags.id })
+        .from(flags)
+        .where(and(eq(flags.postId, postId), eq(flags.userId, actor.id), isNull(flags.resolvedAt))),
+    ),
+  );
   return { ...post, alreadyFlagged: openFlag !== undefined };
 }
 
 /** What the flag page shows: the post and its thread, and whether the actor's flag is already open. */
-export function getPostToFlag(actor: Actor, postId: number) {
+export async function getPostToFlag(actor: Actor, postId: number) {
   ensureSignedIn(actor);
-  const { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged } = postToFlag(actor, postId);
+  const { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged } = await postToFlag(actor, postId);
   return { id, kind, threadId, slug, title, author, bodyHtml, alreadyFlagged };
 }
 
@@ -82,35 +87,33 @@ export function getPostToFlag(actor: Actor, postId: number) {
  * Flags a post. It is hidden at once, pending review, when staff flag it or when flags from
  * `flagHideThreshold` different people are open on it.
  */
-export function flagPost(actor: Actor, postId: number, input: unknown) {
+export async function flagPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(flagSchema, input);
-  const db = getDb();
-  return writeTransaction((changed) => {
-    const post = postToFlag(actor, postId);
+  return write(async (db, changed) => {
+    const post = await postToFlag(actor, postId);
     changed.thread(post.threadId);
     if (post.moderationState === "deleted") throw new ConflictError("That post has already been removed.");
     if (post.alreadyFlagged) throw new ConflictError("You have already flagged this post. Staff will review it.");
     const thread = { threadId: post.threadId, slug: post.slug };
-    consume(`flag:user:${actor.id}`, LIMITS.flag);
+    await consume(`flag:user:${actor.id}`, LIMITS.flag);
     const at = now();
-    db.insert(flags)
-      .values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at })
-      .run();
-    if (!post.reviewRequestedAt) db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, postId)).run();
+    await db
+      .insert(flags)
+      .values({ postId, userId: actor.id, reason: values.reason, note: values.note || null, createdAt: at });
+    if (!post.reviewRequestedAt) await db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, postId));
     if (post.moderationState !== "visible") return { ...thread, hidden: post.moderationState === "hidden" };
 
-    const flaggers = db
+    const flaggers = await db
       .select({ reason: flags.reason })
       .from(flags)
-      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt), sql`${flags.userId} IS NOT NULL`))
-      .all();
-    const { flagHideThreshold } = getModerationSettings();
+      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt), sql`${flags.userId} IS NOT NULL`));
+    const { flagHideThreshold } = await getModerationSettings();
     const byStaff = isStaff(actor);
     if (!byStaff && flaggers.length < flagHideThreshold) return { ...thread, hidden: false };
-    changePostState(post, "hidden", at);
+    await changePostState(post, "hidden", at);
     const reasons = flaggers.map((flag) => FLAG_REASON_LABELS[flag.reason].toLowerCase()).join(", ");
-    recordAudit(
+    await recordAudit(
       byStaff ? actor : null,
       {
         action: "post.hide",

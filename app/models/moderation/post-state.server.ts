@@ -6,7 +6,7 @@
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { inWrite, read } from "~/lib/db.server";
 import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
 import { indexThread } from "~/models/search/index.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
@@ -19,12 +19,14 @@ type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: strin
  * are new until `heldPostCount` of their posts have been approved; a new member's posts are held.
  * Call inside the transaction that inserts the post.
  */
-export function initialPostState(author: Member): ModerationState {
+export async function initialPostState(author: Member): Promise<ModerationState> {
   if (author.role !== "member") return "visible";
-  const { heldPostCount } = getModerationSettings();
+  const { heldPostCount } = await getModerationSettings();
   if (heldPostCount === 0) return "visible";
-  const approved = getDb().get<{ total: number }>(
-    sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount})`,
+  const approved = await read((db) =>
+    db.get<{ total: number }>(
+      sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount})`,
+    ),
   );
   return (approved?.total ?? 0) >= heldPostCount ? "visible" : "held";
 }
@@ -33,48 +35,50 @@ export function initialPostState(author: Member): ModerationState {
  * Puts a just-inserted held post in the review queue, with an automatic flag when it holds a link
  * (the usual shape of spam from fresh accounts), so the reviewer sees why to look twice.
  */
-export function queueHeldPost(post: NewPost, at: Date) {
-  const db = getDb();
-  db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, post.id)).run();
-  if (/<a\s/i.test(post.bodyHtml)) {
-    db.insert(flags).values({ postId: post.id, userId: null, reason: "new_member_link", createdAt: at }).run();
-  }
+export async function queueHeldPost(post: NewPost, at: Date) {
+  return inWrite(async (db) => {
+    await db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, post.id));
+    if (/<a\s/i.test(post.bodyHtml)) {
+      await db.insert(flags).values({ postId: post.id, userId: null, reason: "new_member_link", createdAt: at });
+    }
+  });
 }
 
 type PostRef = { id: number; threadId: number; kind: "question" | "answer"; moderationState: ModerationState };
 
 /** Moves a post to another state and keeps every count, the thread and the search index in step. */
-export function changePostState(post: PostRef, to: ModerationState, at: Date) {
+export async function changePostState(post: PostRef, to: ModerationState, at: Date) {
   if (post.moderationState === to) return;
-  const db = getDb();
-  const wasVisible = post.moderationState === "visible";
-  const isVisible = to === "visible";
-  db.update(posts).set({ moderationState: to }).where(eq(posts.id, post.id)).run();
-  if (post.kind === "question") {
-    db.update(threads).set({ visibility: to }).where(eq(threads.id, post.threadId)).run();
-    if (wasVisible !== isVisible) {
-      db.update(tags)
-        .set({ threadCount: sql`${tags.threadCount} + ${isVisible ? 1 : -1}` })
-        .where(
-          inArray(
-            tags.id,
-            db.select({ id: threadTags.tagId }).from(threadTags).where(eq(threadTags.threadId, post.threadId)),
-          ),
+  return inWrite(async (db) => {
+    const wasVisible = post.moderationState === "visible";
+    const isVisible = to === "visible";
+    await db.update(posts).set({ moderationState: to }).where(eq(posts.id, post.id));
+    if (post.kind === "question") {
+      await db.update(threads).set({ visibility: to }).where(eq(threads.id, post.threadId));
+      if (wasVisible !== isVisible) {
+        await db
+          .update(tags)
+          .set({ threadCount: sql`${tags.threadCount} + ${isVisible ? 1 : -1}` })
+          .where(
+            inArray(
+              tags.id,
+              db.select({ id: threadTags.tagId }).from(threadTags).where(eq(threadTags.threadId, post.threadId)),
+            ),
+          );
+      }
+    } else if (wasVisible !== isVisible) {
+      await db
+        .update(threads)
+        .set(
+          isVisible
+            ? { answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at }
+            : { answerCount: sql`${threads.answerCount} - 1` },
         )
-        .run();
+        .where(eq(threads.id, post.threadId));
     }
-  } else if (wasVisible !== isVisible) {
-    db.update(threads)
-      .set(
-        isVisible
-          ? { answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at }
-          : { answerCount: sql`${threads.answerCount} - 1` },
-      )
-      .where(eq(threads.id, post.threadId))
-      .run();
-  }
-  refreshThreadStatus(post.threadId);
-  indexThread(post.threadId);
+    await refreshThreadStatus(post.threadId);
+    indexThread(post.threadId);
+  });
 }
 
 /** How the audit log names a post. */

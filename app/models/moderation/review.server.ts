@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { flags, posts, threads, users, type ModerationState } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { write, read } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
 import { canModerate, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -36,27 +36,28 @@ const DECISION_MESSAGE: Record<PostDecision, string> = {
 };
 
 /** A staff decision on a post: it takes the decision's state, its open flags are resolved, and it leaves the queue. */
-export function decideOnPost(actor: Actor, postId: number, input: unknown) {
+export async function decideOnPost(actor: Actor, postId: number, input: unknown) {
   ensure(canModerate(actor), "Only staff can moderate posts.");
   ensureSignedIn(actor);
   const { decision, reason } = parseInput(decisionSchema, input);
-  const db = getDb();
-  return writeTransaction((changed) => {
-    const post = findPostInThread(actor, postId);
+  return write(async (db, changed) => {
+    const post = await findPostInThread(actor, postId);
     changed.thread(post.threadId);
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     const to = DECISION_STATE[decision];
-    const openFlags = db
-      .update(flags)
-      .set({ resolvedAt: at, resolvedById: actor.id, resolution: decision })
-      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt)))
-      .run().changes;
+    const openFlags = (
+      await db
+        .update(flags)
+        .set({ resolvedAt: at, resolvedById: actor.id, resolution: decision })
+        .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt)))
+        .returning({ id: flags.id })
+    ).length;
     if (post.moderationState === to && !post.reviewRequestedAt && openFlags === 0)
       return { changed: false, threadId: post.threadId };
-    changePostState(post, to, at);
-    db.update(posts).set({ reviewRequestedAt: null }).where(eq(posts.id, postId)).run();
-    recordAudit(
+    await changePostState(post, to, at);
+    await db.update(posts).set({ reviewRequestedAt: null }).where(eq(posts.id, postId));
+    await recordAudit(
       actor,
       {
         action: `post.${decision}`,
@@ -68,7 +69,7 @@ export function decideOnPost(actor: Actor, postId: number, input: unknown) {
       at,
     );
     if (post.moderationState !== to && post.authorId !== actor.id) {
-      notify(
+      await notify(
         post.authorId,
         "moderation",
         {
@@ -84,81 +85,77 @@ export function decideOnPost(actor: Actor, postId: number, input: unknown) {
 }
 
 /** The review queue: held and flagged posts, oldest request first, with their flags and their authors' history. */
-export function listReviewQueue(actor: Actor, page = 1) {
+export async function listReviewQueue(actor: Actor, page = 1) {
   ensure(canModerate(actor), "Only staff can see the review queue.");
-  const db = getDb();
-  const rows = db
-    .select({
-      id: posts.id,
-      kind: posts.kind,
-      bodyHtml: posts.bodyHtml,
-      moderationState: posts.moderationState,
-      reviewRequestedAt: posts.reviewRequestedAt,
-      createdAt: posts.createdAt,
-      threadId: threads.id,
-      threadTitle: threads.title,
-      threadSlug: threads.slug,
-      authorId: users.id,
-      author: users.username,
-      authorRole: users.role,
-      authorJoinedAt: users.createdAt,
-      authorSuspendedUntil: users.suspendedUntil,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(sql`${posts.reviewRequestedAt} IS NOT NULL`)
-    .orderBy(asc(posts.reviewRequestedAt), asc(posts.id))
-    .limit(REVIEW_QUEUE_PAGE_SIZE + 1)
-    .offset((page - 1) * REVIEW_QUEUE_PAGE_SIZE)
-    .all();
-  const items = rows.slice(0, REVIEW_QUEUE_PAGE_SIZE);
-  const postIds = items.map((item) => item.id);
-  const authorIds = [...new Set(items.map((item) => item.authorId))];
-
-  const openFlags = postIds.length
-    ? db
-        .select({
-          postId: flags.postId,
-          reason: flags.reason,
-          note: flags.note,
-          createdAt: flags.createdAt,
-          flagger: users.username,
-        })
-        .from(flags)
-        .leftJoin(users, eq(users.id, flags.userId))
-        .where(and(inArray(flags.postId, postIds), isNull(flags.resolvedAt)))
-        .orderBy(asc(flags.createdAt))
-        .all()
-    : [];
-  const postCounts = authorIds.length
-    ? db
-        .select({ authorId: posts.authorId, state: posts.moderationState, total: sql<number>`count(*)` })
-        .from(posts)
-        .where(inArray(posts.authorId, authorIds))
-        .groupBy(posts.authorId, posts.moderationState)
-        .all()
-    : [];
-  const discipline = disciplineCounts(authorIds);
-
-  return {
-    items: items.map((item) => {
-      const counts = Object.fromEntries(
-        postCounts.filter((row) => row.authorId === item.authorId).map((row) => [row.state, row.total]),
-      );
-      return {
-        ...item,
-        flags: openFlags.filter((flag) => flag.postId === item.id),
-        authorHistory: {
-          visible: counts.visible ?? 0,
-          held: counts.held ?? 0,
-          hidden: counts.hidden ?? 0,
-          deleted: counts.deleted ?? 0,
-          ...(discipline.get(item.authorId) ?? { warnings: 0, suspensions: 0 }),
-        },
-      };
-    }),
-    page,
-    hasNextPage: rows.length > REVIEW_QUEUE_PAGE_SIZE,
-  };
+  return read(async (db) => {
+    const rows = await db
+      .select({
+        id: posts.id,
+        kind: posts.kind,
+        bodyHtml: posts.bodyHtml,
+        moderationState: posts.moderationState,
+        reviewRequestedAt: posts.reviewRequestedAt,
+        createdAt: posts.createdAt,
+        threadId: threads.id,
+        threadTitle: threads.title,
+        threadSlug: threads.slug,
+        authorId: users.id,
+        author: users.username,
+        authorRole: users.role,
+        authorJoinedAt: users.createdAt,
+        authorSuspendedUntil: users.suspendedUntil,
+      })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(users, eq(users.id, posts.authorId))
+      .where(sql`${posts.reviewRequestedAt} IS NOT NULL`)
+      .orderBy(asc(posts.reviewRequestedAt), asc(posts.id))
+      .limit(REVIEW_QUEUE_PAGE_SIZE + 1)
+      .offset((page - 1) * REVIEW_QUEUE_PAGE_SIZE);
+    const items = rows.slice(0, REVIEW_QUEUE_PAGE_SIZE);
+    const postIds = items.map((item) => item.id);
+    const authorIds = [...new Set(items.map((item) => item.authorId))];
+    const openFlags = postIds.length
+      ? await db
+          .select({
+            postId: flags.postId,
+            reason: flags.reason,
+            note: flags.note,
+            createdAt: flags.createdAt,
+            flagger: users.username,
+          })
+          .from(flags)
+          .leftJoin(users, eq(users.id, flags.userId))
+          .where(and(inArray(flags.postId, postIds), isNull(flags.resolvedAt)))
+          .orderBy(asc(flags.createdAt))
+      : [];
+    const postCounts = authorIds.length
+      ? await db
+          .select({ authorId: posts.authorId, state: posts.moderationState, total: sql<number>`count(*)` })
+          .from(posts)
+          .where(inArray(posts.authorId, authorIds))
+          .groupBy(posts.authorId, posts.moderationState)
+      : [];
+    const discipline = await disciplineCounts(authorIds);
+    return {
+      items: items.map((item) => {
+        const counts = Object.fromEntries(
+          postCounts.filter((row) => row.authorId === item.authorId).map((row) => [row.state, row.total]),
+        );
+        return {
+          ...item,
+          flags: openFlags.filter((flag) => flag.postId === item.id),
+          authorHistory: {
+            visible: counts.visible ?? 0,
+            held: counts.held ?? 0,
+            hidden: counts.hidden ?? 0,
+            deleted: counts.deleted ?? 0,
+            ...(discipline.get(item.authorId) ?? { warnings: 0, suspensions: 0 }),
+          },
+        };
+      }),
+      page,
+      hasNextPage: rows.length > REVIEW_QUEUE_PAGE_SIZE,
+    };
+  });
 }

@@ -2,13 +2,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { moderationSettings } from "../../../db/schema";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, write, read } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
 import { canManageModerationSettings, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { recordAudit } from "~/models/shared/audit.server";
 
-export function getModerationSettings() {
-  const row = getDb().select().from(moderationSettings).where(eq(moderationSettings.id, 1)).get();
+export async function getModerationSettings() {
+  const row = firstRow(await read((db) => db.select().from(moderationSettings).where(eq(moderationSettings.id, 1))));
   return { flagHideThreshold: row?.flagHideThreshold ?? 3, heldPostCount: row?.heldPostCount ?? 2 };
 }
 
@@ -25,15 +25,15 @@ const settingsSchema = z.object({
     .max(20, "At most 20 posts."),
 });
 
-export function updateModerationSettings(actor: Actor, input: unknown) {
+export async function updateModerationSettings(actor: Actor, input: unknown) {
   ensure(canManageModerationSettings(actor), "Only an admin can change moderation settings.");
   ensureSignedIn(actor);
   const values = parseInput(settingsSchema, input);
-  writeTransaction(() => {
-    const before = getModerationSettings();
+  await write(async (db) => {
+    const before = await getModerationSettings();
     if (before.flagHideThreshold === values.flagHideThreshold && before.heldPostCount === values.heldPostCount) return;
-    getDb().update(moderationSettings).set(values).where(eq(moderationSettings.id, 1)).run();
-    recordAudit(actor, {
+    await db.update(moderationSettings).set(values).where(eq(moderationSettings.id, 1));
+    await recordAudit(actor, {
       action: "settings.update",
       subject: { type: "settings", id: 1, label: "Moderation settings" },
       before,
@@ -43,8 +43,8 @@ export function updateModerationSettings(actor: Actor, input: unknown) {
 }
 
 /** For scripts (seeding, benchmarks) that act as nobody; admins use updateModerationSettings, which is audited. */
-export function setHeldPostCount(heldPostCount: number) {
-  getDb().update(moderationSettings).set({ heldPostCount }).where(eq(moderationSettings.id, 1)).run();
+export async function setHeldPostCount(heldPostCount: number) {
+  await write((db) => db.update(moderationSettings).set({ heldPostCount }).where(eq(moderationSettings.id, 1)));
 }
 
 /**
@@ -52,11 +52,11 @@ export function setHeldPostCount(heldPostCount: number) {
  * wrote predates holding, so nothing written inside `work` waits for review.
  */
 export async function asEstablishedCommunity<T>(work: () => T | Promise<T>): Promise<T> {
-  const { heldPostCount } = getModerationSettings();
-  setHeldPostCount(0);
+  const { heldPostCount } = await getModerationSettings();
+  await setHeldPostCount(0);
   try {
     return await work();
   } finally {
-    setHeldPostCount(heldPostCount);
+    await setHeldPostCount(heldPostCount);
   }
 }

@@ -7,7 +7,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { categories, tags, threadTags, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, write, read } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canModerate, ensure, ensureSignedIn, isPublicThread, type Actor } from "~/lib/permissions.server";
@@ -51,29 +51,32 @@ const threadActionSchema = z.discriminatedUnion(
   { error: `Choose one of: ${THREAD_ACTIONS.join(", ")}.` },
 );
 
-function threadState(threadId: number) {
-  const thread = getDb()
-    .select({
-      id: threads.id,
-      title: threads.title,
-      status: threads.status,
-      categoryId: threads.categoryId,
-      category: categories.slug,
-      lockedAt: threads.lockedAt,
-      pinnedAt: threads.pinnedAt,
-      closedReason: threads.closedReason,
-      duplicateOfId: threads.duplicateOfId,
-      visibility: threads.visibility,
-    })
-    .from(threads)
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(eq(threads.id, threadId))
-    .get();
+async function threadState(threadId: number) {
+  const thread = firstRow(
+    await read((db) =>
+      db
+        .select({
+          id: threads.id,
+          title: threads.title,
+          status: threads.status,
+          categoryId: threads.categoryId,
+          category: categories.slug,
+          lockedAt: threads.lockedAt,
+          pinnedAt: threads.pinnedAt,
+          closedReason: threads.closedReason,
+          duplicateOfId: threads.duplicateOfId,
+          visibility: threads.visibility,
+        })
+        .from(threads)
+        .innerJoin(categories, eq(categories.id, threads.categoryId))
+        .where(eq(threads.id, threadId)),
+    ),
+  );
   if (!thread) throw new NotFoundError("That question does not exist.");
   return thread;
 }
 
-type ThreadSnapshot = ReturnType<typeof threadState>;
+type ThreadSnapshot = Awaited<ReturnType<typeof threadState>>;
 
 /** The fields of a thread an action changes, as the audit log keeps them. */
 const snapshotOf = (action: string, thread: ThreadSnapshot, tagNames: string[]) => {
@@ -93,121 +96,118 @@ const snapshotOf = (action: string, thread: ThreadSnapshot, tagNames: string[]) 
   }
 };
 
-export function moderateThread(actor: Actor, threadId: number, input: unknown) {
+export async function moderateThread(actor: Actor, threadId: number, input: unknown) {
   ensure(canModerate(actor), "Only staff can moderate threads.");
   ensureSignedIn(actor);
   const values = parseInput(threadActionSchema, input);
-  const db = getDb();
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     // A duplicate's page names its original, not the other way round: only this thread changes.
     changed.thread(threadId);
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
-    const before = threadState(threadId);
-    const tagsBefore = tagsByThread([threadId]).get(threadId) ?? [];
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    const before = await threadState(threadId);
+    const tagsBefore = (await tagsByThread([threadId])).get(threadId) ?? [];
     const at = now();
-    const update = (changes: Partial<typeof threads.$inferInsert>) =>
-      db.update(threads).set(changes).where(eq(threads.id, threadId)).run();
+    const update = async (changes: Partial<typeof threads.$inferInsert>) =>
+      await db.update(threads).set(changes).where(eq(threads.id, threadId));
     let auditReason: string | null = null;
     let reindex = false;
 
     switch (values.action) {
       case "lock":
         if (before.lockedAt) return { changed: false };
-        update({ lockedAt: at });
+        await update({ lockedAt: at });
         auditReason = values.reason || null;
         break;
       case "unlock":
         if (!before.lockedAt) return { changed: false };
-        update({ lockedAt: null });
+        await update({ lockedAt: null });
         break;
       case "pin":
         if (before.pinnedAt) return { changed: false };
-        update({ pinnedAt: at });
+        await update({ pinnedAt: at });
         break;
       case "unpin":
         if (!before.pinnedAt) return { changed: false };
-        update({ pinnedAt: null });
+        await update({ pinnedAt: null });
         break;
       case "close":
-        update({ status: "closed", closedReason: values.reason, duplicateOfId: null });
+        await update({ status: "closed", closedReason: values.reason, duplicateOfId: null });
         auditReason = values.reason;
         reindex = before.duplicateOfId !== null;
         break;
       case "reopen":
         if (before.status !== "closed") return { changed: false };
-        update({ status: "open", closedReason: null, duplicateOfId: null });
-        refreshThreadStatus(threadId);
+        await update({ status: "open", closedReason: null, duplicateOfId: null });
+        await refreshThreadStatus(threadId);
         reindex = before.duplicateOfId !== null;
         break;
       case "duplicate": {
-        const original = db
-          .select({
-            id: threads.id,
-            title: threads.title,
-            visibility: threads.visibility,
-            duplicateOfId: threads.duplicateOfId,
-          })
-          .from(threads)
-          .where(eq(threads.id, values.original))
-          .get();
+        const original = firstRow(
+          await db
+            .select({
+              id: threads.id,
+              title: threads.title,
+              visibility: threads.visibility,
+              duplicateOfId: threads.duplicateOfId,
+            })
+            .from(threads)
+            .where(eq(threads.id, values.original)),
+        );
         if (!original || !isPublicThread(original))
           throw new ValidationError({ original: "There is no such question to point to." });
         // Point at the end of a chain, so a duplicate never leads to another duplicate.
         const targetId = original.duplicateOfId ?? original.id;
         if (targetId === threadId)
           throw new ValidationError({ original: "A question cannot be a duplicate of itself." });
-        const targetTitle = targetId === original.id ? original.title : threadState(targetId).title;
-        update({ status: "closed", closedReason: `Duplicate of "${targetTitle}"`, duplicateOfId: targetId });
+        const targetTitle = targetId === original.id ? original.title : (await threadState(targetId)).title;
+        await update({ status: "closed", closedReason: `Duplicate of "${targetTitle}"`, duplicateOfId: targetId });
         auditReason = `Duplicate of #${targetId}`;
         reindex = true;
         break;
       }
       case "move": {
-        const category = findCategoryBySlug(values.category);
+        const category = await findCategoryBySlug(values.category);
         if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
         if (category.id === before.categoryId) return { changed: false };
-        update({ categoryId: category.id });
+        await update({ categoryId: category.id });
         reindex = true;
         break;
       }
       case "retag": {
-        const chosen = resolveTagList(values.tags);
+        const chosen = await resolveTagList(values.tags);
         const removed = tagsBefore.filter((name) => !chosen.some((tag) => tag.name === name));
         const added = chosen.filter((tag) => !tagsBefore.includes(tag.name));
         if (removed.length === 0 && added.length === 0) return { changed: false };
-        db.delete(threadTags).where(eq(threadTags.threadId, threadId)).run();
-        if (chosen.length > 0)
-          db.insert(threadTags)
-            .values(chosen.map((tag) => ({ threadId, tagId: tag.id })))
-            .run();
+        await db.delete(threadTags).where(eq(threadTags.threadId, threadId));
+        if (chosen.length > 0) await db.insert(threadTags).values(chosen.map((tag) => ({ threadId, tagId: tag.id })));
         // Tag counts count threads everyone can see.
         const visible = isPublicThread(before);
         if (visible && removed.length > 0) {
-          db.update(tags)
+          await db
+            .update(tags)
             .set({ threadCount: sql`${tags.threadCount} - 1` })
-            .where(inArray(tags.name, removed))
-            .run();
+            .where(inArray(tags.name, removed));
         }
         if (visible && added.length > 0) {
-          db.update(tags)
+          await db
+            .update(tags)
             .set({ threadCount: sql`${tags.threadCount} + 1` })
             .where(
               inArray(
                 tags.id,
                 added.map((tag) => tag.id),
               ),
-            )
-            .run();
+            );
         }
         reindex = true;
         break;
       }
     }
     if (reindex) indexThread(threadId);
-    const after = threadState(threadId);
-    const tagsAfter = values.action === "retag" ? (tagsByThread([threadId]).get(threadId) ?? []) : tagsBefore;
+    const after = await threadState(threadId);
+    const tagsAfter = values.action === "retag" ? ((await tagsByThread([threadId])).get(threadId) ?? []) : tagsBefore;
     const action: AuditAction = `thread.${values.action}`;
-    recordAudit(
+    await recordAudit(
       actor,
       {
         action,

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { customerDomainRules, users, ROLES, type Role } from "../../../db/schema";
 import { endAllSessions } from "~/models/accounts/auth.server";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -28,19 +28,22 @@ import { notify } from "~/models/notifications/notifications.server";
 const DAY_MS = 86_400_000;
 const MAX_SUSPENSION_DAYS = 3650;
 
-function findUser(username: string) {
-  const user = getDb()
-    .select({
-      id: users.id,
-      username: users.username,
-      email: users.email,
-      role: users.role,
-      suspendedUntil: users.suspendedUntil,
-      suspensionReason: users.suspensionReason,
-    })
-    .from(users)
-    .where(eq(users.username, username.trim().toLowerCase()))
-    .get();
+async function findUser(username: string) {
+  const user = firstRow(
+    await read((db) =>
+      db
+        .select({
+          id: users.id,
+          username: users.username,
+          email: users.email,
+          role: users.role,
+          suspendedUntil: users.suspendedUntil,
+          suspensionReason: users.suspensionReason,
+        })
+        .from(users)
+        .where(eq(users.username, username.trim().toLowerCase())),
+    ),
+  );
   if (!user) throw new NotFoundError("There is no member with that name.");
   return user;
 }
@@ -60,15 +63,15 @@ const warnSchema = z.object({
 });
 
 /** A warning reaches the person in the app and by email, and counts in their history in the review queue. */
-export function warnUser(actor: Actor, username: string, input: unknown) {
+export async function warnUser(actor: Actor, username: string, input: unknown) {
   ensureSignedIn(actor);
-  const target = findUser(username);
+  const target = await findUser(username);
   ensure(canDisciplineUser(actor, target), "You cannot warn this account.");
   const { message } = parseInput(warnSchema, input);
-  writeTransaction(() => {
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+  await write(async () => {
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
-    notify(
+    await notify(
       target.id,
       "moderation",
       {
@@ -78,7 +81,7 @@ export function warnUser(actor: Actor, username: string, input: unknown) {
       },
       at,
     );
-    recordAudit(actor, { action: "user.warn", subject: userSubject(target), reason: message }, at);
+    await recordAudit(actor, { action: "user.warn", subject: userSubject(target), reason: message }, at);
   });
 }
 
@@ -94,7 +97,7 @@ const suspendSchema = z.object({
 /** Suspends until the end of the chosen day (UTC): the account can read but not write, and is signed out everywhere. */
 export async function suspendUser(actor: Actor, username: string, input: unknown) {
   ensureSignedIn(actor);
-  const target = findUser(username);
+  const target = await findUser(username);
   ensure(canDisciplineUser(actor, target), "You cannot suspend this account.");
   const values = parseInput(suspendSchema, input);
   const until = new Date(`${values.until}T23:59:59.999Z`);
@@ -102,14 +105,13 @@ export async function suspendUser(actor: Actor, username: string, input: unknown
   if (until.getTime() <= at.getTime()) throw new ValidationError({ until: "Choose a day after today." });
   if (until.getTime() - at.getTime() > MAX_SUSPENSION_DAYS * DAY_MS)
     throw new ValidationError({ until: "Suspend for at most ten years." });
-  writeTransaction(() => {
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
-    getDb()
+  await write(async (db) => {
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    await db
       .update(users)
       .set({ suspendedUntil: until, suspensionReason: values.reason })
-      .where(eq(users.id, target.id))
-      .run();
-    recordAudit(
+      .where(eq(users.id, target.id));
+    await recordAudit(
       actor,
       {
         action: "user.suspend",
@@ -120,7 +122,7 @@ export async function suspendUser(actor: Actor, username: string, input: unknown
       },
       at,
     );
-    notify(
+    await notify(
       target.id,
       "moderation",
       {
@@ -134,16 +136,16 @@ export async function suspendUser(actor: Actor, username: string, input: unknown
   await endAllSessions(target.id);
 }
 
-export function unsuspendUser(actor: Actor, username: string) {
+export async function unsuspendUser(actor: Actor, username: string) {
   ensureSignedIn(actor);
-  const target = findUser(username);
+  const target = await findUser(username);
   ensure(canDisciplineUser(actor, target), "You cannot change this account.");
   if (!target.suspendedUntil || target.suspendedUntil <= now())
     throw new ConflictError("This account is not suspended.");
-  writeTransaction(() => {
+  await write(async (db) => {
     const at = now();
-    getDb().update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, target.id)).run();
-    recordAudit(
+    await db.update(users).set({ suspendedUntil: null, suspensionReason: null }).where(eq(users.id, target.id));
+    await recordAudit(
       actor,
       {
         action: "user.unsuspend",
@@ -153,7 +155,7 @@ export function unsuspendUser(actor: Actor, username: string) {
       },
       at,
     );
-    notify(
+    await notify(
       target.id,
       "moderation",
       {
@@ -171,24 +173,24 @@ const roleSchema = z.object({ role: z.enum(ROLES, { error: "Choose one of the ro
 /** An admin changes someone's role; their sessions end, so the new role starts with a new session. */
 export async function changeUserRole(actor: Actor, username: string, input: unknown) {
   ensureSignedIn(actor);
-  const target = findUser(username);
+  const target = await findUser(username);
   ensure(canChangeUserRole(actor, target), "Only an admin can change someone else's role.");
   const { role } = parseInput(roleSchema, input);
   if (role === target.role) return { changed: false };
-  setRole(actor, target, role, null);
+  await setRole(actor, target, role, null);
   await endAllSessions(target.id);
   return { changed: true };
 }
 
-function setRole(
+async function setRole(
   actor: Member,
   target: { id: number; username: string; role: Role },
   role: Role,
   reason: string | null,
 ) {
-  writeTransaction(() => {
-    getDb().update(users).set({ role }).where(eq(users.id, target.id)).run();
-    recordAudit(actor, {
+  await write(async (db) => {
+    await db.update(users).set({ role }).where(eq(users.id, target.id));
+    await recordAudit(actor, {
       action: "user.role",
       subject: userSubject(target),
       reason,
@@ -207,14 +209,17 @@ export async function grantCustomerRole(actor: Actor, input: unknown) {
   ensure(canManageModerationSettings(actor), "Only an admin can grant the customer role.");
   ensureSignedIn(actor);
   const { who } = parseInput(grantSchema, input);
-  const target = getDb()
-    .select({ id: users.id, username: users.username, role: users.role })
-    .from(users)
-    .where(who.includes("@") ? eq(users.email, who) : eq(users.username, who))
-    .get();
+  const target = firstRow(
+    await read((db) =>
+      db
+        .select({ id: users.id, username: users.username, role: users.role })
+        .from(users)
+        .where(who.includes("@") ? eq(users.email, who) : eq(users.username, who)),
+    ),
+  );
   if (!target) throw new ValidationError({ who: "There is no account with that username or email." });
   if (target.role !== "member") throw new ValidationError({ who: `${target.username} is already a ${target.role}.` });
-  setRole(actor, target, "customer", "Granted the customer role");
+  await setRole(actor, target, "customer", "Granted the customer role");
   await endAllSessions(target.id);
   return { username: target.username };
 }
@@ -237,27 +242,28 @@ const domainSchema = z.object({
     ),
 });
 
-export function listCustomerDomains(actor: Actor) {
+export async function listCustomerDomains(actor: Actor) {
   ensure(canManageModerationSettings(actor), "Only an admin can see customer domains.");
-  return getDb()
-    .select({
-      id: customerDomainRules.id,
-      domain: customerDomainRules.domain,
-      createdAt: customerDomainRules.createdAt,
-    })
-    .from(customerDomainRules)
-    .orderBy(asc(customerDomainRules.domain))
-    .all();
+  return await read((db) =>
+    db
+      .select({
+        id: customerDomainRules.id,
+        domain: customerDomainRules.domain,
+        createdAt: customerDomainRules.createdAt,
+      })
+      .from(customerDomainRules)
+      .orderBy(asc(customerDomainRules.domain)),
+  );
 }
 
 /** The customer domain `email` is at, or null: a member with a confirmed address there is a customer. */
-export function customerDomainOf(email: string) {
+export async function customerDomainOf(email: string) {
   const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-  const rule = getDb()
-    .select({ id: customerDomainRules.id })
-    .from(customerDomainRules)
-    .where(eq(customerDomainRules.domain, domain))
-    .get();
+  const rule = firstRow(
+    await read((db) =>
+      db.select({ id: customerDomainRules.id }).from(customerDomainRules).where(eq(customerDomainRules.domain, domain)),
+    ),
+  );
   return rule ? domain : null;
 }
 
@@ -269,27 +275,27 @@ export async function addCustomerDomain(actor: Actor, input: unknown) {
   ensure(canManageModerationSettings(actor), "Only an admin can add customer domains.");
   ensureSignedIn(actor);
   const { domain } = parseInput(domainSchema, input);
-  const db = getDb();
-  const upgraded = writeTransaction(() => {
-    const exists = db
-      .select({ id: customerDomainRules.id })
-      .from(customerDomainRules)
-      .where(eq(customerDomainRules.domain, domain))
-      .get();
+  const upgraded = await write(async (db) => {
+    const exists = firstRow(
+      await db
+        .select({ id: customerDomainRules.id })
+        .from(customerDomainRules)
+        .where(eq(customerDomainRules.domain, domain)),
+    );
     if (exists) throw new ValidationError({ domain: "That domain is already on the list." });
     const at = now();
-    const rule = db
-      .insert(customerDomainRules)
-      .values({ domain, createdById: actor.id, createdAt: at })
-      .returning({ id: customerDomainRules.id })
-      .get();
-    const members = db
+    const rule = oneRow(
+      await db
+        .insert(customerDomainRules)
+        .values({ domain, createdById: actor.id, createdAt: at })
+        .returning({ id: customerDomainRules.id }),
+    );
+    const members = await db
       .update(users)
       .set({ role: "customer" })
       .where(and(eq(users.role, "member"), like(users.email, `%@${domain}`), isNotNull(users.emailConfirmedAt)))
-      .returning({ id: users.id, username: users.username })
-      .all();
-    recordAudit(
+      .returning({ id: users.id, username: users.username });
+    await recordAudit(
       actor,
       {
         action: "domain.add",
@@ -305,14 +311,14 @@ export async function addCustomerDomain(actor: Actor, input: unknown) {
 }
 
 /** Removing a rule stops members at the domain becoming customers when they confirm; people already granted keep their role. */
-export function removeCustomerDomain(actor: Actor, domainId: number) {
+export async function removeCustomerDomain(actor: Actor, domainId: number) {
   ensure(canManageModerationSettings(actor), "Only an admin can remove customer domains.");
   ensureSignedIn(actor);
-  writeTransaction(() => {
-    const rule = getDb().select().from(customerDomainRules).where(eq(customerDomainRules.id, domainId)).get();
+  await write(async (db) => {
+    const rule = firstRow(await db.select().from(customerDomainRules).where(eq(customerDomainRules.id, domainId)));
     if (!rule) throw new NotFoundError("That domain is not on the list.");
-    getDb().delete(customerDomainRules).where(eq(customerDomainRules.id, domainId)).run();
-    recordAudit(actor, {
+    await db.delete(customerDomainRules).where(eq(customerDomainRules.id, domainId));
+    await recordAudit(actor, {
       action: "domain.remove",
       subject: { type: "domain", id: rule.id, label: rule.domain },
       before: { domain: rule.domain },

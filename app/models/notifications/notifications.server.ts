@@ -17,7 +17,7 @@ import {
   type NotificationKind,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, preparedPerConnection, writeUnseenByVisitors } from "~/lib/db.server";
+import { firstRow, inWrite, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
@@ -29,22 +29,27 @@ const SURVEY_EMAIL_GAP_MS = 7 * 24 * 3600_000;
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 
-function signingKey() {
-  const db = getDb();
-  const existing = db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")).get();
+async function signingKey() {
+  const key = () => read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")));
+  const existing = firstRow(await key());
   if (existing) return existing.value;
-  db.insert(siteSecrets)
-    .values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") })
-    .onConflictDoNothing()
-    .run();
-  return db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")).get()!.value;
+  // Made once, by whichever process needs it first (a second one's insert does nothing).
+  await writeUnseenByVisitors((db) =>
+    db
+      .insert(siteSecrets)
+      .values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") })
+      .onConflictDoNothing(),
+  );
+  return firstRow(await key())!.value;
 }
 
-const tokenFor = (userId: number, kind: NotificationKind) =>
-  createHmac("sha256", signingKey()).update(`${userId}:${kind}`).digest("base64url");
+const tokenFor = async (userId: number, kind: NotificationKind) =>
+  createHmac("sha256", await signingKey())
+    .update(`${userId}:${kind}`)
+    .digest("base64url");
 
-export function unsubscribeUrl(userId: number, kind: NotificationKind) {
-  return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${tokenFor(userId, kind)}`;
+export async function unsubscribeUrl(userId: number, kind: NotificationKind) {
+  return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${await tokenFor(userId, kind)}`;
 }
 
 type Message = { title: string; path: string; emailText: string };
@@ -53,76 +58,80 @@ type Message = { title: string; path: string; emailText: string };
  * Tells `userId` about something: always in the app; by email too unless they opted out of this
  * kind. Runs in the caller's transaction.
  */
-export function notify(userId: number, kind: NotificationKind, message: Message, at = now()) {
-  const db = getDb();
-  db.insert(notifications).values({ userId, kind, title: message.title, url: message.path, createdAt: at }).run();
-  const optedOut = db
-    .select()
-    .from(emailOptOuts)
-    .where(and(eq(emailOptOuts.userId, userId), eq(emailOptOuts.kind, kind)))
-    .get();
-  if (optedOut) return false;
-  const user = db
-    .select({ email: users.email, username: users.username })
-    .from(users)
-    .where(eq(users.id, userId))
-    .get();
-  if (!user) return false;
-  const text = [
-    `Hello ${user.username},`,
-    "",
-    message.emailText,
-    "",
-    `${publicUrl()}${message.path}`,
-    "",
-    "--",
-    `${SITE_NAME}. You get this email because of your account there.`,
-    `Stop these emails (one click): ${unsubscribeUrl(userId, kind)}`,
-  ].join("\n");
-  db.insert(emailOutbox)
-    .values({ userId, kind, toAddress: user.email, subject: message.title, text, createdAt: at })
-    .run();
-  return true;
+export async function notify(userId: number, kind: NotificationKind, message: Message, at = now()) {
+  return inWrite(async (db) => {
+    await db.insert(notifications).values({ userId, kind, title: message.title, url: message.path, createdAt: at });
+    const optedOut = firstRow(
+      await db
+        .select()
+        .from(emailOptOuts)
+        .where(and(eq(emailOptOuts.userId, userId), eq(emailOptOuts.kind, kind))),
+    );
+    if (optedOut) return false;
+    const user = firstRow(
+      await db.select({ email: users.email, username: users.username }).from(users).where(eq(users.id, userId)),
+    );
+    if (!user) return false;
+    const text = [
+      `Hello ${user.username},`,
+      "",
+      message.emailText,
+      "",
+      `${publicUrl()}${message.path}`,
+      "",
+      "--",
+      `${SITE_NAME}. You get this email because of your account there.`,
+      `Stop these emails (one click): ${await unsubscribeUrl(userId, kind)}`,
+    ].join("\n");
+    await db
+      .insert(emailOutbox)
+      .values({ userId, kind, toAddress: user.email, subject: message.title, text, createdAt: at });
+    return true;
+  });
 }
 
 /**
  * The resolution email: the satisfaction question when the customer has had none in the last
  * 7 days, else a plain "resolved" notice. Either way the in-app notification asks for the rating.
  */
-export function notifyResolved(followUpId: number, customerId: number, threadTitle: string, at = now()) {
-  const db = getDb();
-  const since = new Date(at.getTime() - SURVEY_EMAIL_GAP_MS);
-  const recentSurveyEmail = db
-    .select({ id: followUpSurveys.followUpId })
-    .from(followUpSurveys)
-    .where(and(eq(followUpSurveys.customerId, customerId), sql`${followUpSurveys.emailedAt} >= ${since.getTime()}`))
-    .get();
-  const path = `/support/${followUpId}#survey`;
-  if (!recentSurveyEmail) {
-    const emailed = notify(
+export async function notifyResolved(followUpId: number, customerId: number, threadTitle: string, at = now()) {
+  return inWrite(async (db) => {
+    const since = new Date(at.getTime() - SURVEY_EMAIL_GAP_MS);
+    const recentSurveyEmail = firstRow(
+      await db
+        .select({ id: followUpSurveys.followUpId })
+        .from(followUpSurveys)
+        .where(
+          and(eq(followUpSurveys.customerId, customerId), sql`${followUpSurveys.emailedAt} >= ${since.getTime()}`),
+        ),
+    );
+    const path = `/support/${followUpId}#survey`;
+    if (!recentSurveyEmail) {
+      const emailed = await notify(
+        customerId,
+        "survey",
+        {
+          title: `How did we do? Resolved: ${threadTitle}`,
+          path,
+          emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
+        },
+        at,
+      );
+      if (emailed)
+        await db.update(followUpSurveys).set({ emailedAt: at }).where(eq(followUpSurveys.followUpId, followUpId));
+      return;
+    }
+    await notify(
       customerId,
-      "survey",
+      "follow-up-resolved",
       {
-        title: `How did we do? Resolved: ${threadTitle}`,
+        title: `Resolved: ${threadTitle}`,
         path,
-        emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
+        emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has a "still not solved" button that reopens it.`,
       },
       at,
     );
-    if (emailed)
-      db.update(followUpSurveys).set({ emailedAt: at }).where(eq(followUpSurveys.followUpId, followUpId)).run();
-    return;
-  }
-  notify(
-    customerId,
-    "follow-up-resolved",
-    {
-      title: `Resolved: ${threadTitle}`,
-      path,
-      emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has a "still not solved" button that reopens it.`,
-    },
-    at,
-  );
+  });
 }
 
 /** The bell: how many notifications the actor has not read. */
@@ -135,81 +144,77 @@ const unreadCount = preparedPerConnection((db) =>
     .prepare(),
 );
 
-export function unreadNotificationCount(actor: Actor) {
+export async function unreadNotificationCount(actor: Actor) {
   if (actor.kind !== "user") return 0;
-  return unreadCount().get({ userId: actor.id })!.n;
+  return firstRow(await unreadCount().execute({ userId: actor.id }))!.n;
 }
 
-export function listNotifications(actor: Actor) {
+export async function listNotifications(actor: Actor) {
   ensureSignedIn(actor);
-  return getDb()
-    .select({
-      id: notifications.id,
-      title: notifications.title,
-      kind: notifications.kind,
-      createdAt: notifications.createdAt,
-      readAt: notifications.readAt,
-    })
-    .from(notifications)
-    .where(eq(notifications.userId, actor.id))
-    .orderBy(desc(notifications.createdAt), desc(notifications.id))
-    .limit(50)
-    .all();
+  return await read((db) =>
+    db
+      .select({
+        id: notifications.id,
+        title: notifications.title,
+        kind: notifications.kind,
+        createdAt: notifications.createdAt,
+        readAt: notifications.readAt,
+      })
+      .from(notifications)
+      .where(eq(notifications.userId, actor.id))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(50),
+  );
 }
 
 /** Marks one notification read and returns where it points. */
-export function openNotification(actor: Actor, notificationId: number) {
+export async function openNotification(actor: Actor, notificationId: number) {
   ensureSignedIn(actor);
-  return writeUnseenByVisitors(() => {
-    const row = getDb()
-      .select()
-      .from(notifications)
-      .where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id)))
-      .get();
+  return writeUnseenByVisitors(async (db) => {
+    const row = firstRow(
+      await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.id, notificationId), eq(notifications.userId, actor.id))),
+    );
     if (!row) throw new NotFoundError("That notification does not exist.");
-    if (!row.readAt)
-      getDb().update(notifications).set({ readAt: now() }).where(eq(notifications.id, notificationId)).run();
+    if (!row.readAt) await db.update(notifications).set({ readAt: now() }).where(eq(notifications.id, notificationId));
     return row.url;
   });
 }
 
-export function markAllNotificationsRead(actor: Actor) {
+export async function markAllNotificationsRead(actor: Actor) {
   ensureSignedIn(actor);
-  writeUnseenByVisitors(() => {
-    getDb()
+  await writeUnseenByVisitors(async (db) => {
+    await db
       .update(notifications)
       .set({ readAt: now() })
-      .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt)))
-      .run();
+      .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt)));
   });
 }
 
 /** Which kinds of email the actor gets. */
-export function emailPreferences(actor: Actor) {
+export async function emailPreferences(actor: Actor) {
   ensureSignedIn(actor);
   const off = new Set(
-    getDb()
-      .select({ kind: emailOptOuts.kind })
-      .from(emailOptOuts)
-      .where(eq(emailOptOuts.userId, actor.id))
-      .all()
-      .map((row) => row.kind),
+    (
+      await read((db) =>
+        db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, actor.id)),
+      )
+    ).map((row) => row.kind),
   );
   return NOTIFICATION_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
 }
 
 /** Saves the email checkboxes: a kind left unchecked is opted out. */
-export function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
+export async function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
   ensureSignedIn(actor);
   const at = now();
-  writeUnseenByVisitors(() => {
-    const db = getDb();
+  await writeUnseenByVisitors(async (db) => {
     for (const kind of NOTIFICATION_KINDS) {
       if (input[kind] === "on")
-        db.delete(emailOptOuts)
-          .where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)))
-          .run();
-      else db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing().run();
+        await db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)));
+      else await db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing();
     }
   });
 }
@@ -221,10 +226,10 @@ const unsubscribeSchema = z.object({
 });
 
 /** Checks an unsubscribe link; returns who and what it is for, or throws a 400 for a bad link. */
-export function readUnsubscribeLink(input: unknown) {
+export async function readUnsubscribeLink(input: unknown) {
   const parsed = unsubscribeSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError({}, "This unsubscribe link is not valid.");
-  const expected = Buffer.from(tokenFor(parsed.data.u, parsed.data.k));
+  const expected = Buffer.from(await tokenFor(parsed.data.u, parsed.data.k));
   const given = Buffer.from(parsed.data.t);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
     throw new ValidationError({}, "This unsubscribe link is not valid.");
@@ -232,10 +237,10 @@ export function readUnsubscribeLink(input: unknown) {
 }
 
 /** One-click unsubscribe: the signed link is the authority, no sign-in needed. */
-export function unsubscribe(input: unknown) {
-  const { userId, kind } = readUnsubscribeLink(input);
-  writeUnseenByVisitors(() => {
-    getDb().insert(emailOptOuts).values({ userId, kind, createdAt: now() }).onConflictDoNothing().run();
+export async function unsubscribe(input: unknown) {
+  const { userId, kind } = await readUnsubscribeLink(input);
+  await writeUnseenByVisitors(async (db) => {
+    await db.insert(emailOptOuts).values({ userId, kind, createdAt: now() }).onConflictDoNothing();
   });
   return { kind };
 }
@@ -245,9 +250,8 @@ export function unsubscribe(input: unknown) {
  * the claim commits, and records each outcome. A failed email is retried on later runs.
  */
 export async function sendPendingEmails(at = now(), batchSize = 50) {
-  const db = getDb();
-  const batch = writeUnseenByVisitors(() => {
-    const rows = db
+  const batch = await writeUnseenByVisitors(async (db) => {
+    const rows = await db
       .select()
       .from(emailOutbox)
       .where(
@@ -258,19 +262,18 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
         ),
       )
       .orderBy(asc(emailOutbox.id))
-      .limit(batchSize)
-      .all();
+      .limit(batchSize);
     for (const row of rows)
-      db.update(emailOutbox)
+      await db
+        .update(emailOutbox)
         .set({ claimedAt: at, attempts: row.attempts + 1 })
-        .where(eq(emailOutbox.id, row.id))
-        .run();
+        .where(eq(emailOutbox.id, row.id));
     return rows;
   });
   let sent = 0;
   let failed = 0;
   for (const email of batch) {
-    const unsubscribe = unsubscribeUrl(email.userId, email.kind);
+    const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
     try {
       await deliverEmail({
         to: email.toAddress,
@@ -278,18 +281,18 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
         text: email.text,
         headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      writeUnseenByVisitors(() => {
-        db.update(emailOutbox).set({ sentAt: now(), lastError: null }).where(eq(emailOutbox.id, email.id)).run();
+      await writeUnseenByVisitors(async (db) => {
+        await db.update(emailOutbox).set({ sentAt: now(), lastError: null }).where(eq(emailOutbox.id, email.id));
       });
       sent += 1;
     } catch (error) {
       failed += 1;
       log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-      writeUnseenByVisitors(() => {
-        db.update(emailOutbox)
+      await writeUnseenByVisitors(async (db) => {
+        await db
+          .update(emailOutbox)
           .set({ claimedAt: null, lastError: String(error) })
-          .where(eq(emailOutbox.id, email.id))
-          .run();
+          .where(eq(emailOutbox.id, email.id));
       });
     }
   }

@@ -7,7 +7,7 @@
 import { desc, type SQL } from "drizzle-orm";
 import { alias, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { posts, threads } from "../../../db/schema";
-import { getDb, getSqlite, preparedStatement, writeTransaction } from "~/lib/db.server";
+import { sqliteConnection, preparedStatement, firstRow, write, read } from "~/lib/db.server";
 import { plainText } from "~/lib/markdown.server";
 import { publicPostStatesCondition, publicThreadsCondition } from "~/lib/permissions.server";
 import { facetToken } from "./fts-query.server";
@@ -38,7 +38,7 @@ const functionsRegistered = new WeakSet<object>();
 
 /** SQL functions the indexing statements use; registered once per connection. */
 function ensureSqlFunctions() {
-  const sqlite = getSqlite();
+  const sqlite = sqliteConnection();
   if (functionsRegistered.has(sqlite)) return;
   sqlite.function("hearth_plain_text", { deterministic: true }, (html: unknown) => plainText(String(html ?? "")));
   sqlite.function("hearth_compounds", { deterministic: true }, (text: unknown) =>
@@ -126,12 +126,14 @@ export function indexArticle(articleId: number) {
  * Builds the index from scratch when it is empty but there is content (a database from before
  * search existed, or restored from a backup without its index). Returns how many threads it indexed.
  */
-export function ensureSearchIndex() {
+export async function ensureSearchIndex() {
   ensureSqlFunctions();
   const indexed = preparedStatement("SELECT max(rowid) AS id FROM search_threads").get()?.id;
-  const newest = getDb().select({ id: threads.id }).from(threads).orderBy(desc(threads.id)).limit(1).get();
+  const newest = firstRow(
+    await read((db) => db.select({ id: threads.id }).from(threads).orderBy(desc(threads.id)).limit(1)),
+  );
   if (indexed != null || !newest) return 0;
-  return writeTransaction(() => {
+  return write(async () => {
     const { changes } = preparedStatement(threadDocumentSql("")).run();
     preparedStatement(threadBoostSql("")).run();
     preparedStatement("INSERT INTO search_threads (search_threads) VALUES ('optimize')").run();

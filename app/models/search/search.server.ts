@@ -14,7 +14,7 @@
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { AUDIENCES, categories, kbArticles, threads, users, type Audience } from "../../../db/schema";
-import { getDb, preparedStatement } from "~/lib/db.server";
+import { preparedStatement, read } from "~/lib/db.server";
 import {
   articleSearchAudiences,
   canReadArticle,
@@ -126,21 +126,22 @@ function articleMatch(actor: Actor, expression: string, query: Pick<SearchQuery,
 // and only the user's words (filters and audience were applied when ranking): a statement per
 // row is ~40x slower (FTS5 re-walks the doclist each time), and SQLite 3.53 ignores a bound
 // `rowid = ?` next to MATCH altogether. The search tests check each hit gets its own snippet.
-function threadHits(expression: string, ids: number[]): Map<number, ThreadHit> {
+async function threadHits(expression: string, ids: number[]): Promise<Map<number, ThreadHit>> {
   if (ids.length === 0) return new Map();
-  const rows = getDb()
-    .select({
-      id: threads.id,
-      slug: threads.slug,
-      status: threads.status,
-      answerCount: threads.answerCount,
-      categoryName: categories.name,
-    })
-    .from(threads)
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(inArray(threads.id, ids))
-    .all();
-  const tags = tagsByThread(ids);
+  const rows = await read((db) =>
+    db
+      .select({
+        id: threads.id,
+        slug: threads.slug,
+        status: threads.status,
+        answerCount: threads.answerCount,
+        categoryName: categories.name,
+      })
+      .from(threads)
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .where(inArray(threads.id, ids)),
+  );
+  const tags = await tagsByThread(ids);
   const texts = new Map(
     preparedStatement(
       `SELECT rowid AS id, highlight(search_threads, 0, ?, ?) AS title,
@@ -171,18 +172,19 @@ function threadHits(expression: string, ids: number[]): Map<number, ThreadHit> {
   return hits;
 }
 
-function articleHits(actor: Actor, expression: string, ids: number[]): Map<number, ArticleHit> {
+async function articleHits(actor: Actor, expression: string, ids: number[]): Promise<Map<number, ArticleHit>> {
   if (ids.length === 0) return new Map();
-  const rows = getDb()
-    .select({
-      id: kbArticles.id,
-      slug: kbArticles.slug,
-      audience: kbArticles.audience,
-      categoryName: kbArticles.categoryName,
-    })
-    .from(kbArticles)
-    .where(inArray(kbArticles.id, ids))
-    .all();
+  const rows = await read((db) =>
+    db
+      .select({
+        id: kbArticles.id,
+        slug: kbArticles.slug,
+        audience: kbArticles.audience,
+        categoryName: kbArticles.categoryName,
+      })
+      .from(kbArticles)
+      .where(inArray(kbArticles.id, ids)),
+  );
   const texts = new Map(
     preparedStatement(
       `SELECT rowid AS id, highlight(search_articles, 0, ?, ?) AS title,
@@ -236,7 +238,7 @@ export type SearchResults = {
 };
 
 /** The /search page: ranked, filtered, paginated hits for what the actor may see. */
-export function searchSite(actor: Actor, input: unknown): SearchResults {
+export async function searchSite(actor: Actor, input: unknown): Promise<SearchResults> {
   const parsed = searchQuerySchema.safeParse(input);
   if (!parsed.success) {
     const query = searchQuerySchema.parse({});
@@ -259,11 +261,11 @@ export function searchSite(actor: Actor, input: unknown): SearchResults {
   ].sort((a, b) => a.score - b.score || b.id - a.id);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
   const pageRows = merged.slice(start, start + RESULTS_PER_PAGE);
-  const threadMap = threadHits(
+  const threadMap = await threadHits(
     expression,
     pageRows.filter((row) => row.type === "question").map((row) => row.id),
   );
-  const articleMap = articleHits(
+  const articleMap = await articleHits(
     actor,
     expression,
     pageRows.filter((row) => row.type === "article").map((row) => row.id),
@@ -283,7 +285,7 @@ export function searchSite(actor: Actor, input: unknown): SearchResults {
 }
 
 /** Solved threads and readable articles that look like the question being typed (best first). */
-export function findSimilar(actor: Actor, title: string): SearchHit[] {
+export async function findSimilar(actor: Actor, title: string): Promise<SearchHit[]> {
   const expression = toSimilarityExpression(title.slice(0, 300));
   if (!expression) return [];
   const threadMatchExpression = threadMatch(expression, { solved: true });
@@ -301,11 +303,11 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
   ]
     .sort((a, b) => a.score - b.score || b.id - a.id)
     .slice(0, SIMILAR_LIMIT);
-  const threadMap = threadHits(
+  const threadMap = await threadHits(
     expression,
     merged.filter((row) => row.type === "question").map((row) => row.id),
   );
-  const articleMap = articleHits(
+  const articleMap = await articleHits(
     actor,
     expression,
     merged.filter((row) => row.type === "article").map((row) => row.id),
@@ -316,19 +318,20 @@ export function findSimilar(actor: Actor, title: string): SearchHit[] {
 }
 
 /** What /search shows before anything is typed: the most useful solved threads. */
-export function popularSolvedThreads(limit = 10) {
-  return getDb()
-    .select({
-      id: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-      answerCount: threads.answerCount,
-      author: users.username,
-    })
-    .from(threads)
-    .innerJoin(users, eq(users.id, threads.authorId))
-    .where(and(eq(threads.status, "solved"), publicThreadsCondition()))
-    .orderBy(desc(threads.score), desc(threads.createdAt))
-    .limit(limit)
-    .all();
+export async function popularSolvedThreads(limit = 10) {
+  return await read((db) =>
+    db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        answerCount: threads.answerCount,
+        author: users.username,
+      })
+      .from(threads)
+      .innerJoin(users, eq(users.id, threads.authorId))
+      .where(and(eq(threads.status, "solved"), publicThreadsCondition()))
+      .orderBy(desc(threads.score), desc(threads.createdAt))
+      .limit(limit),
+  );
 }

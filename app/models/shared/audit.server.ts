@@ -6,7 +6,7 @@
 import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { auditLog, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb } from "~/lib/db.server";
+import { inWrite, read } from "~/lib/db.server";
 import { canModerate, ensure, type Actor, type Member } from "~/lib/permissions.server";
 import {
   AUDIT_LOG_PAGE_SIZE,
@@ -25,10 +25,9 @@ export type AuditEntry = {
   after?: Snapshot;
 };
 
-export function recordAudit(actor: Member | null, entry: AuditEntry, at = now()) {
-  getDb()
-    .insert(auditLog)
-    .values({
+export async function recordAudit(actor: Member | null, entry: AuditEntry, at = now()) {
+  await inWrite((db) =>
+    db.insert(auditLog).values({
       actorId: actor?.id ?? null,
       action: entry.action,
       subjectType: entry.subject.type,
@@ -38,38 +37,39 @@ export function recordAudit(actor: Member | null, entry: AuditEntry, at = now())
       before: entry.before ?? null,
       after: entry.after ?? null,
       createdAt: at,
-    })
-    .run();
+    }),
+  );
 }
 
 /** Newest first, filtered by who acted, the kind of action and the object; paginated. */
-export function listAuditLog(actor: Actor, query: AuditLogQuery) {
+export async function listAuditLog(actor: Actor, query: AuditLogQuery) {
   ensure(canModerate(actor), "Only staff can read the audit log.");
   const conditions: SQL[] = [];
   if (query.actor) conditions.push(sql`${auditLog.actorId} = (SELECT id FROM users WHERE username = ${query.actor})`);
   if (query.action) conditions.push(eq(auditLog.action, query.action));
   if (query.subject) conditions.push(eq(auditLog.subjectType, query.subject));
   if (query.subject && query.subjectId) conditions.push(eq(auditLog.subjectId, query.subjectId));
-  const rows = getDb()
-    .select({
-      id: auditLog.id,
-      actor: users.username,
-      action: auditLog.action,
-      subjectType: auditLog.subjectType,
-      subjectId: auditLog.subjectId,
-      subjectLabel: auditLog.subjectLabel,
-      reason: auditLog.reason,
-      before: auditLog.before,
-      after: auditLog.after,
-      createdAt: auditLog.createdAt,
-    })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
-    .limit(AUDIT_LOG_PAGE_SIZE + 1)
-    .offset((query.page - 1) * AUDIT_LOG_PAGE_SIZE)
-    .all();
+  const rows = await read((db) =>
+    db
+      .select({
+        id: auditLog.id,
+        actor: users.username,
+        action: auditLog.action,
+        subjectType: auditLog.subjectType,
+        subjectId: auditLog.subjectId,
+        subjectLabel: auditLog.subjectLabel,
+        reason: auditLog.reason,
+        before: auditLog.before,
+        after: auditLog.after,
+        createdAt: auditLog.createdAt,
+      })
+      .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorId))
+      .where(conditions.length > 0 ? and(...conditions) : undefined)
+      .orderBy(desc(auditLog.createdAt), desc(auditLog.id))
+      .limit(AUDIT_LOG_PAGE_SIZE + 1)
+      .offset((query.page - 1) * AUDIT_LOG_PAGE_SIZE),
+  );
   return {
     entries: rows.slice(0, AUDIT_LOG_PAGE_SIZE).map((row) => ({
       ...row,
@@ -82,21 +82,22 @@ export function listAuditLog(actor: Actor, query: AuditLogQuery) {
 }
 
 /** How many warnings and suspensions each user has had: the author history the review queue shows. */
-export function disciplineCounts(userIds: number[]) {
+export async function disciplineCounts(userIds: number[]) {
   const counts = new Map<number, { warnings: number; suspensions: number }>();
   if (userIds.length === 0) return counts;
-  const rows = getDb()
-    .select({ userId: auditLog.subjectId, action: auditLog.action, total: sql<number>`count(*)` })
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.subjectType, "user"),
-        sql`${auditLog.subjectId} IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))`,
-        or(eq(auditLog.action, "user.warn"), eq(auditLog.action, "user.suspend")),
-      ),
-    )
-    .groupBy(auditLog.subjectId, auditLog.action)
-    .all();
+  const rows = await read((db) =>
+    db
+      .select({ userId: auditLog.subjectId, action: auditLog.action, total: sql<number>`count(*)` })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.subjectType, "user"),
+          sql`${auditLog.subjectId} IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))`,
+          or(eq(auditLog.action, "user.warn"), eq(auditLog.action, "user.suspend")),
+        ),
+      )
+      .groupBy(auditLog.subjectId, auditLog.action),
+  );
   for (const row of rows) {
     const entry = counts.get(row.userId) ?? { warnings: 0, suspensions: 0 };
     if (row.action === "user.warn") entry.warnings = row.total;

@@ -10,7 +10,7 @@
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../../db/schema";
-import { getDb, preparedPerConnection, preparedStatement } from "~/lib/db.server";
+import { firstRow, inWrite, oneRow, preparedPerConnection, preparedStatement, read } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "~/models/notifications/notifications.server";
 
@@ -32,29 +32,35 @@ const activeFollowUp = preparedPerConnection((db) =>
     .prepare(),
 );
 
-export function activeFollowUpFor(threadId: number): FollowUpRow | undefined {
-  return activeFollowUp().get({ threadId });
+export async function activeFollowUpFor(threadId: number): Promise<FollowUpRow | undefined> {
+  return firstRow(await activeFollowUp().execute({ threadId }));
 }
 
-export function writeFollowUpEvent(followUpId: number, actorId: number | null, kind: string, detail: string, at: Date) {
-  getDb().insert(followUpEvents).values({ followUpId, actorId, kind, detail, createdAt: at }).run();
+export async function writeFollowUpEvent(
+  followUpId: number,
+  actorId: number | null,
+  kind: string,
+  detail: string,
+  at: Date,
+) {
+  await inWrite((db) => db.insert(followUpEvents).values({ followUpId, actorId, kind, detail, createdAt: at }));
 }
 
-const threadTitle = (threadId: number) =>
-  getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()?.title ??
-  "your question";
+const threadTitle = async (threadId: number) =>
+  firstRow(await read((db) => db.select({ title: threads.title }).from(threads).where(eq(threads.id, threadId))))
+    ?.title ?? "your question";
 
 /**
  * Moves `followUp` to `status` with its clock rules and tells the customer (unless they made the
  * change, or `quiet` because the caller sends its own notification); returns the row as it now is.
  */
-export function changeFollowUpStatus(
+export async function changeFollowUpStatus(
   followUp: FollowUpRow,
   status: FollowUpStatus,
   actorId: number | null,
   at: Date,
   { quiet = false } = {},
-): FollowUpRow {
+): Promise<FollowUpRow> {
   if (followUp.status === status) return followUp;
   const changes: Partial<FollowUpRow> = { status, updatedAt: at };
   if (followUp.pausedAt && status !== "waiting") {
@@ -68,30 +74,35 @@ export function changeFollowUpStatus(
   }
   if (status === "waiting") changes.pausedAt = at;
   changes.resolvedAt = status === "resolved" ? at : null;
-  const updated = getDb().update(followUps).set(changes).where(eq(followUps.id, followUp.id)).returning().get();
-  writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
+  const updated = oneRow(
+    await inWrite((db) => db.update(followUps).set(changes).where(eq(followUps.id, followUp.id)).returning()),
+  );
+  await writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
   // The satisfaction question, once per follow-up: resolving again after a reopen asks nothing new.
   if (status === "resolved") {
-    const { changes } = getDb()
-      .insert(followUpSurveys)
-      .values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at })
-      .onConflictDoNothing()
-      .run();
-    if (changes > 0) notifyResolved(followUp.id, followUp.customerId, threadTitle(followUp.threadId), at);
+    const surveyed = await inWrite((db) =>
+      db
+        .insert(followUpSurveys)
+        .values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at })
+        .onConflictDoNothing()
+        .returning({ followUpId: followUpSurveys.followUpId }),
+    );
+    if (surveyed.length > 0)
+      await notifyResolved(followUp.id, followUp.customerId, await threadTitle(followUp.threadId), at);
     else
-      notify(
+      await notify(
         followUp.customerId,
         "follow-up-resolved",
         {
-          title: `Resolved again: ${threadTitle(followUp.threadId)}`,
+          title: `Resolved again: ${await threadTitle(followUp.threadId)}`,
           path: `/support/${followUp.id}`,
           emailText: "We have resolved your follow-up again.",
         },
         at,
       );
   } else if (!quiet && actorId !== followUp.customerId) {
-    const title = threadTitle(followUp.threadId);
-    notify(
+    const title = await threadTitle(followUp.threadId);
+    await notify(
       followUp.customerId,
       "follow-up-status",
       {
@@ -110,14 +121,14 @@ export function changeFollowUpStatus(
  * answer posted anywhere, inside its write lock, so the common case (no follow-up) is one prepared
  * statement: building the full drizzle query cost ~0.3 ms, a tenth of posting an answer.
  */
-export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
+export async function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
   if (!preparedStatement("SELECT 1 FROM follow_ups WHERE thread_id = ? AND status <> 'resolved' LIMIT 1").get(threadId))
     return;
-  const followUp = activeFollowUpFor(threadId);
+  const followUp = await activeFollowUpFor(threadId);
   if (!followUp) return;
   if (isStaff(author)) {
-    const title = threadTitle(threadId);
-    notify(
+    const title = await threadTitle(threadId);
+    await notify(
       followUp.customerId,
       "follow-up-reply",
       {
@@ -128,15 +139,23 @@ export function recordReplyOnFollowUp(threadId: number, author: Member, at: Date
       at,
     );
     if (!followUp.firstRespondedAt) {
-      getDb().update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)).run();
-      writeFollowUpEvent(followUp.id, author.id, "first-response", "", at);
+      await inWrite((db) =>
+        db.update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)),
+      );
+      await writeFollowUpEvent(followUp.id, author.id, "first-response", "", at);
     }
     if (followUp.status === "new")
-      changeFollowUpStatus({ ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at }, "open", author.id, at, {
-        quiet: true,
-      });
+      await changeFollowUpStatus(
+        { ...followUp, firstRespondedAt: followUp.firstRespondedAt ?? at },
+        "open",
+        author.id,
+        at,
+        {
+          quiet: true,
+        },
+      );
   } else if (author.id === followUp.customerId && followUp.status === "waiting") {
-    changeFollowUpStatus(followUp, "open", author.id, at);
+    await changeFollowUpStatus(followUp, "open", author.id, at);
   }
 }
 

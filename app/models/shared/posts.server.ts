@@ -5,7 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { posts, threads, users } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { firstRow, inWrite, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { canSeePost, publicPostStatesCondition, type Actor } from "~/lib/permissions.server";
 
@@ -13,31 +13,34 @@ import { canSeePost, publicPostStatesCondition, type Actor } from "~/lib/permiss
  * A post with its thread, for every page and action addressed by a post id: a 404 unless the actor
  * may see the post and its thread (`canSeePost`), checked before anything is written.
  */
-export function findPostInThread(actor: Actor, postId: number, missing = "That post does not exist.") {
-  const row = getDb()
-    .select({
-      id: posts.id,
-      kind: posts.kind,
-      authorId: posts.authorId,
-      moderationState: posts.moderationState,
-      reviewRequestedAt: posts.reviewRequestedAt,
-      bodyMarkdown: posts.bodyMarkdown,
-      bodyHtml: posts.bodyHtml,
-      createdAt: posts.createdAt,
-      editedAt: posts.editedAt,
-      author: users.username,
-      threadId: threads.id,
-      title: threads.title,
-      slug: threads.slug,
-      threadAuthorId: threads.authorId,
-      threadStatus: threads.status,
-      threadVisibility: threads.visibility,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(eq(posts.id, postId))
-    .get();
+export async function findPostInThread(actor: Actor, postId: number, missing = "That post does not exist.") {
+  const row = firstRow(
+    await read((db) =>
+      db
+        .select({
+          id: posts.id,
+          kind: posts.kind,
+          authorId: posts.authorId,
+          moderationState: posts.moderationState,
+          reviewRequestedAt: posts.reviewRequestedAt,
+          bodyMarkdown: posts.bodyMarkdown,
+          bodyHtml: posts.bodyHtml,
+          createdAt: posts.createdAt,
+          editedAt: posts.editedAt,
+          author: users.username,
+          threadId: threads.id,
+          title: threads.title,
+          slug: threads.slug,
+          threadAuthorId: threads.authorId,
+          threadStatus: threads.status,
+          threadVisibility: threads.visibility,
+        })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .innerJoin(users, eq(users.id, posts.authorId))
+        .where(eq(posts.id, postId)),
+    ),
+  );
   if (
     !row ||
     !canSeePost(actor, { post: row, thread: { authorId: row.threadAuthorId, visibility: row.threadVisibility } })
@@ -48,16 +51,17 @@ export function findPostInThread(actor: Actor, postId: number, missing = "That p
 }
 
 /** Recomputes a thread's status from its visible solutions and answers; closed threads stay closed. */
-export function refreshThreadStatus(threadId: number) {
-  getDb()
-    .update(threads)
-    .set({
-      status: sql`CASE
+export async function refreshThreadStatus(threadId: number) {
+  await inWrite((db) =>
+    db
+      .update(threads)
+      .set({
+        status: sql`CASE
         WHEN ${threads.status} = 'closed' THEN 'closed'
         WHEN EXISTS (SELECT 1 FROM solutions s JOIN posts p ON p.id = s.post_id WHERE s.thread_id = ${threadId} AND ${publicPostStatesCondition(alias(posts, "p"))}) THEN 'solved'
         WHEN ${threads.answerCount} > 0 THEN 'answered'
         ELSE 'open' END`,
-    })
-    .where(eq(threads.id, threadId))
-    .run();
+      })
+      .where(eq(threads.id, threadId)),
+  );
 }

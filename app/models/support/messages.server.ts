@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { followUpNotes, followUpSurveys, followUps, privateMessages, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, write } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -38,32 +38,31 @@ const replySchema = z.object({
  * A reply on a follow-up: into the thread (an answer everyone sees) or as a private message for
  * the customer and staff. A staff reply is the first response; staff choose the status after it.
  */
-export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
+export async function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(replySchema, input);
   const bodyHtml = renderMarkdown(values.body);
-  const db = getDb();
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     // Whoever may see the follow-up (its customer, staff) may write on it, unless suspended.
-    const followUp = followUpToWriteOn(actor, followUpId);
+    const followUp = await followUpToWriteOn(actor, followUpId);
     changed.thread(followUp.threadId);
     if (followUp.status === "resolved") throw new ConflictError("This follow-up is resolved. Reopen it to reply.");
     const at = now();
     let postId: number | null = null;
     if (values.visibility === "thread") {
-      postId = postAnswer(actor, followUp.threadId, { body: values.body }).postId;
+      postId = (await postAnswer(actor, followUp.threadId, { body: values.body })).postId;
     } else {
-      consume(`private-message:user:${actor.id}`, LIMITS.answer);
-      db.insert(privateMessages)
-        .values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at })
-        .run();
-      writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
-      recordReplyOnFollowUp(followUp.threadId, actor, at);
+      await consume(`private-message:user:${actor.id}`, LIMITS.answer);
+      await db
+        .insert(privateMessages)
+        .values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at });
+      await writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
+      await recordReplyOnFollowUp(followUp.threadId, actor, at);
     }
     if (isStaff(actor)) {
-      const current = db.select().from(followUps).where(eq(followUps.id, followUpId)).get()!;
+      const current = firstRow(await db.select().from(followUps).where(eq(followUps.id, followUpId)))!;
       // The reply's own notification already told the customer; only a resolution says more.
-      changeFollowUpStatus(current, values.then, actor.id, at, { quiet: true });
+      await changeFollowUpStatus(current, values.then, actor.id, at, { quiet: true });
     }
     return { followUpId, postId, threadId: followUp.threadId };
   });
@@ -71,44 +70,44 @@ export function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown
 
 const noteSchema = z.object({ body: bodySchema });
 
-export function addInternalNote(actor: Actor, followUpId: number, input: unknown) {
+export async function addInternalNote(actor: Actor, followUpId: number, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can write internal notes.");
   ensureSignedIn(actor);
   const { body } = parseInput(noteSchema, input);
   const bodyHtml = renderMarkdown(body);
-  return writeTransaction((changed) => {
-    const followUp = findFollowUp(actor, followUpId);
+  return write(async (db, changed) => {
+    const followUp = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);
-    consume(`support:user:${actor.id}`, LIMITS.supportAction);
+    await consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
-    getDb()
+    await db
       .insert(followUpNotes)
-      .values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at })
-      .run();
-    writeFollowUpEvent(followUp.id, actor.id, "note", "", at);
+      .values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at });
+    await writeFollowUpEvent(followUp.id, actor.id, "note", "", at);
     return { followUpId };
   });
 }
 
 /** The customer says it is still not solved: the follow-up opens again with fresh targets. */
-export function reopenFollowUp(actor: Actor, followUpId: number) {
+export async function reopenFollowUp(actor: Actor, followUpId: number) {
   ensureSignedIn(actor);
-  return writeTransaction((changed) => {
-    const followUp = followUpToWriteOn(actor, followUpId);
+  return write(async (db, changed) => {
+    const followUp = await followUpToWriteOn(actor, followUpId);
     changed.thread(followUp.threadId);
     if (followUp.status !== "resolved") return { followUpId };
-    if (activeFollowUpFor(followUp.threadId)) throw new ConflictError("This thread already has an open follow-up.");
+    if (await activeFollowUpFor(followUp.threadId))
+      throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
-    const targets = targetsFor(
-      getDb().select({ categoryId: threads.categoryId }).from(threads).where(eq(threads.id, followUp.threadId)).get()!
-        .categoryId,
+    const targets = await targetsFor(
+      firstRow(
+        await db.select({ categoryId: threads.categoryId }).from(threads).where(eq(threads.id, followUp.threadId)),
+      )!.categoryId,
     );
-    getDb()
+    await db
       .update(followUps)
       .set({ resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
-      .where(eq(followUps.id, followUpId))
-      .run();
-    changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
+      .where(eq(followUps.id, followUpId));
+    await changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
     return { followUpId };
   });
 }
@@ -128,23 +127,22 @@ const ratingSchema = z.object({
 });
 
 /** The customer answers the satisfaction question of their resolved follow-up, once. */
-export function rateFollowUp(actor: Actor, followUpId: number, input: unknown) {
+export async function rateFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(ratingSchema, input);
-  return writeTransaction((changed) => {
-    const followUp = findFollowUp(actor, followUpId);
+  return write(async (db, changed) => {
+    const followUp = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);
     ensure(canRateFollowUp(actor, followUp), "Only the customer who asked can rate the help they got.");
-    const survey = getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)).get();
+    const survey = firstRow(await db.select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)));
     if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");
     if (survey.answeredAt) throw new ConflictError("You have already rated this follow-up. Thank you!");
     const at = now();
-    getDb()
+    await db
       .update(followUpSurveys)
       .set({ rating: values.rating, comment: values.comment, answeredAt: at })
-      .where(eq(followUpSurveys.followUpId, followUpId))
-      .run();
-    writeFollowUpEvent(followUpId, actor.id, "rated", `${values.rating} of 5`, at);
+      .where(eq(followUpSurveys.followUpId, followUpId));
+    await writeFollowUpEvent(followUpId, actor.id, "rated", `${values.rating} of 5`, at);
     return { followUpId };
   });
 }

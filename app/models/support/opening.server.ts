@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { categoryTargets, followUps, posts, threads, users, type FollowUpOrigin } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, inWrite, oneRow, read, write } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
   canRequestFollowUp,
@@ -30,84 +30,89 @@ const MINUTE = 60_000;
 const AUTO_OPEN_HORIZON_DAYS = 14;
 
 /** Inserts a follow-up for `threadId` unless one is active; returns it, or null when there already was one. */
-function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member | null, at: Date) {
-  const db = getDb();
-  const thread = db
-    .select({ id: threads.id, title: threads.title, authorId: threads.authorId, categoryId: threads.categoryId })
-    .from(threads)
-    .where(eq(threads.id, threadId))
-    .get();
-  if (!thread) throw new NotFoundError("That question does not exist.");
-  if (activeFollowUpFor(threadId)) return null;
-  const targets = targetsFor(thread.categoryId);
+async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member | null, at: Date) {
   // A staff reply before the follow-up opened already was the first response.
-  const staffReply = db
-    .select({ at: posts.createdAt })
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), staffRoleCondition(users.role)))
-    .orderBy(asc(posts.createdAt))
-    .limit(1)
-    .get();
-  const followUp = db
-    .insert(followUps)
-    .values({
-      threadId,
-      customerId: thread.authorId,
-      origin,
-      openedById: openedBy?.id ?? null,
-      openedAt: at,
-      status: "new",
-      firstResponseDueAt: new Date(at.getTime() + targets.firstResponseMinutes * MINUTE),
-      firstRespondedAt: staffReply?.at ?? null,
-      resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE),
-      updatedAt: at,
-    })
-    .returning()
-    .get();
-  writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
-  notify(
-    thread.authorId,
-    "follow-up-opened",
-    {
-      title: `Support is following up: ${thread.title}`,
-      path: `/support/${followUp.id}`,
-      emailText: `Our support team is following up your question "${thread.title}". You can see who has it and when to expect a reply here:`,
-    },
-    at,
-  );
-  return followUp;
+  return inWrite(async (db) => {
+    const thread = firstRow(
+      await db
+        .select({ id: threads.id, title: threads.title, authorId: threads.authorId, categoryId: threads.categoryId })
+        .from(threads)
+        .where(eq(threads.id, threadId)),
+    );
+    if (!thread) throw new NotFoundError("That question does not exist.");
+    if (await activeFollowUpFor(threadId)) return null;
+    const targets = await targetsFor(thread.categoryId);
+    const staffReply = firstRow(
+      await db
+        .select({ at: posts.createdAt })
+        .from(posts)
+        .innerJoin(users, eq(users.id, posts.authorId))
+        .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"), staffRoleCondition(users.role)))
+        .orderBy(asc(posts.createdAt))
+        .limit(1),
+    );
+    const followUp = oneRow(
+      await db
+        .insert(followUps)
+        .values({
+          threadId,
+          customerId: thread.authorId,
+          origin,
+          openedById: openedBy?.id ?? null,
+          openedAt: at,
+          status: "new",
+          firstResponseDueAt: new Date(at.getTime() + targets.firstResponseMinutes * MINUTE),
+          firstRespondedAt: staffReply?.at ?? null,
+          resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE),
+          updatedAt: at,
+        })
+        .returning(),
+    );
+    await writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
+    await notify(
+      thread.authorId,
+      "follow-up-opened",
+      {
+        title: `Support is following up: ${thread.title}`,
+        path: `/support/${followUp.id}`,
+        emailText: `Our support team is following up your question "${thread.title}". You can see who has it and when to expect a reply here:`,
+      },
+      at,
+    );
+    return followUp;
+  });
 }
 
 /** "I still need help": the asker (a customer) asks for a follow-up on their own thread. */
-export function requestFollowUp(actor: Actor, threadId: number) {
+export async function requestFollowUp(actor: Actor, threadId: number) {
   ensureSignedIn(actor);
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     changed.thread(threadId);
-    const thread = getDb()
-      .select({ authorId: threads.authorId, visibility: threads.visibility })
-      .from(threads)
-      .where(eq(threads.id, threadId))
-      .get();
+    const thread = firstRow(
+      await db
+        .select({ authorId: threads.authorId, visibility: threads.visibility })
+        .from(threads)
+        .where(eq(threads.id, threadId)),
+    );
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(canRequestFollowUp(actor, thread), "Only the customer who asked can ask for a follow-up.");
-    consume(`follow-up:user:${actor.id}`, LIMITS.followUpRequest);
-    const existing = activeFollowUpFor(threadId);
+    await consume(`follow-up:user:${actor.id}`, LIMITS.followUpRequest);
+    const existing = await activeFollowUpFor(threadId);
     if (existing) return { followUpId: existing.id, opened: false };
-    return { followUpId: openFollowUp(threadId, "customer", actor, now())!.id, opened: true };
+    return { followUpId: (await openFollowUp(threadId, "customer", actor, now()))!.id, opened: true };
   });
 }
 
 /** Staff turn any thread into a follow-up (or get the one already open). */
-export function escalateThread(actor: Actor, threadId: number) {
+export async function escalateThread(actor: Actor, threadId: number) {
   ensure(canWorkFollowUps(actor), "Only staff can escalate a thread.");
   ensureSignedIn(actor);
-  return writeTransaction((changed) => {
+  return write(async (db, changed) => {
     changed.thread(threadId);
-    const existing = activeFollowUpFor(threadId);
+    const existing = await activeFollowUpFor(threadId);
     if (existing) return { followUpId: existing.id, opened: false };
-    const followUp = openFollowUp(threadId, "staff", actor, now())!;
-    recordAudit(actor, {
+    const followUp = (await openFollowUp(threadId, "staff", actor, now()))!;
+    await recordAudit(actor, {
       action: "follow-up.escalate",
       subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` },
       after: { threadId },
@@ -123,36 +128,37 @@ export function escalateThread(actor: Actor, threadId: number) {
  * write transaction, where the one-active-per-thread index makes two runners at once open each
  * follow-up exactly once.
  */
-export function openDueFollowUps(at: Date): number {
-  const db = getDb();
-  const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
-  const neverFollowedUp = sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`;
-  const noStaffAnswer = sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
+export async function openDueFollowUps(at: Date): Promise<number> {
+  return read(async (db) => {
+    const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
+    const neverFollowedUp = sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`;
+    const noStaffAnswer = sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
     WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND ${staffRoleCondition(alias(users, "u").role)})`;
-  const isDue = (threadId?: number) =>
-    db
-      .select({ id: threads.id })
-      .from(threads)
-      .innerJoin(users, eq(users.id, threads.authorId))
-      .leftJoin(categoryTargets, eq(categoryTargets.categoryId, threads.categoryId))
-      .where(
-        and(
-          threadId === undefined ? undefined : eq(threads.id, threadId),
-          sql`${threads.createdAt} >= ${horizon.getTime()}`,
-          eq(users.role, "customer"),
-          inArray(threads.status, ["open", "answered"]),
-          sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
-          neverFollowedUp,
-          noStaffAnswer,
-        ),
-      );
-  let opened = 0;
-  for (const { id } of isDue().all()) {
-    const didOpen = writeTransaction((changed) => {
-      changed.thread(id);
-      return isDue(id).get() ? openFollowUp(id, "target", null, at) !== null : false;
-    });
-    if (didOpen) opened += 1;
-  }
-  return opened;
+    const isDue = (threadId?: number) =>
+      db
+        .select({ id: threads.id })
+        .from(threads)
+        .innerJoin(users, eq(users.id, threads.authorId))
+        .leftJoin(categoryTargets, eq(categoryTargets.categoryId, threads.categoryId))
+        .where(
+          and(
+            threadId === undefined ? undefined : eq(threads.id, threadId),
+            sql`${threads.createdAt} >= ${horizon.getTime()}`,
+            eq(users.role, "customer"),
+            inArray(threads.status, ["open", "answered"]),
+            sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
+            neverFollowedUp,
+            noStaffAnswer,
+          ),
+        );
+    let opened = 0;
+    for (const { id } of await isDue()) {
+      const didOpen = await write(async (db, changed) => {
+        changed.thread(id);
+        return firstRow(await isDue(id)) ? (await openFollowUp(id, "target", null, at)) !== null : false;
+      });
+      if (didOpen) opened += 1;
+    }
+    return opened;
+  });
 }

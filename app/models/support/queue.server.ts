@@ -11,7 +11,7 @@ import {
   users,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb } from "~/lib/db.server";
+import { firstRow, read } from "~/lib/db.server";
 import {
   canRateFollowUp,
   canRequestFollowUp,
@@ -60,7 +60,7 @@ function withTiming<T extends Parameters<typeof timeLeftMs>[0]>(row: T, at: Date
 }
 
 /** Follow-up rows as pages show them: with their timing and the assignee's name (one query for all). */
-function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigneeId: number | null }>(
+async function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigneeId: number | null }>(
   rows: T[],
   at: Date,
 ) {
@@ -68,12 +68,11 @@ function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigne
   const names = new Map(
     wanted.length === 0
       ? []
-      : getDb()
-          .select({ id: users.id, username: users.username })
-          .from(users)
-          .where(inArray(users.id, wanted))
-          .all()
-          .map((u) => [u.id, u.username]),
+      : (
+          await read((db) =>
+            db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.id, wanted)),
+          )
+        ).map((u) => [u.id, u.username]),
   );
   return rows.map((row) => ({
     ...withTiming(row, at),
@@ -82,191 +81,191 @@ function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigne
 }
 
 /** Usernames of everyone a follow-up can be assigned to. */
-function staffUsernames() {
-  return getDb()
-    .select({ username: users.username })
-    .from(users)
-    .where(staffRoleCondition(users.role))
-    .orderBy(asc(users.username))
-    .all()
-    .map((u) => u.username);
+async function staffUsernames() {
+  return (
+    await read((db) =>
+      db
+        .select({ username: users.username })
+        .from(users)
+        .where(staffRoleCondition(users.role))
+        .orderBy(asc(users.username)),
+    )
+  ).map((u) => u.username);
 }
 
 /** /support: the queue, filtered, most urgent first (least time left on its current target). */
-export function listSupportQueue(actor: Actor, input: unknown) {
+export async function listSupportQueue(actor: Actor, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can see the support queue.");
   ensureSignedIn(actor);
   const query: SupportQueueQuery = supportQueueQuerySchema.parse(input);
-  const db = getDb();
-  const at = now();
-  const conditions: SQL[] = [];
-  if (query.status === "active") conditions.push(ne(followUps.status, "resolved"));
-  else conditions.push(eq(followUps.status, query.status));
-  if (query.priority) conditions.push(eq(followUps.priority, query.priority));
-  if (query.category) conditions.push(eq(categories.slug, query.category));
-  if (query.assignee === "me") conditions.push(eq(followUps.assigneeId, actor.id));
-  else if (query.assignee === "nobody") conditions.push(isNull(followUps.assigneeId));
-  else if (query.assignee)
-    conditions.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
-  const dueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${followUps.firstResponseDueAt} ELSE ${followUps.resolutionDueAt} END - coalesce(${followUps.pausedAt}, ${at.getTime()})`;
-  const rows = db
-    .select(queueColumns)
-    .from(followUps)
-    .innerJoin(threads, eq(threads.id, followUps.threadId))
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .innerJoin(users, eq(users.id, followUps.customerId))
-    .where(and(...conditions))
-    .orderBy(...(query.status === "resolved" ? [desc(followUps.resolvedAt)] : [asc(dueAt), asc(followUps.id)]))
-    .limit(QUEUE_PAGE_SIZE + 1)
-    .offset((query.page - 1) * QUEUE_PAGE_SIZE)
-    .all();
-  const page = rows.slice(0, QUEUE_PAGE_SIZE);
-  const counts = db.select({ status: followUps.status, n: count() }).from(followUps).groupBy(followUps.status).all();
-  return {
-    query,
-    items: presentFollowUps(page, at),
-    hasNextPage: rows.length > QUEUE_PAGE_SIZE,
-    counts: Object.fromEntries(counts.map((row) => [row.status, row.n])) as Partial<Record<string, number>>,
-    staff: staffUsernames(),
-    categories: db
-      .select({ slug: categories.slug, name: categories.name })
-      .from(categories)
-      .orderBy(asc(categories.position))
-      .all(),
-  };
+  return read(async (db) => {
+    const at = now();
+    const conditions: SQL[] = [];
+    if (query.status === "active") conditions.push(ne(followUps.status, "resolved"));
+    else conditions.push(eq(followUps.status, query.status));
+    if (query.priority) conditions.push(eq(followUps.priority, query.priority));
+    if (query.category) conditions.push(eq(categories.slug, query.category));
+    if (query.assignee === "me") conditions.push(eq(followUps.assigneeId, actor.id));
+    else if (query.assignee === "nobody") conditions.push(isNull(followUps.assigneeId));
+    else if (query.assignee)
+      conditions.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
+    const dueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${followUps.firstResponseDueAt} ELSE ${followUps.resolutionDueAt} END - coalesce(${followUps.pausedAt}, ${at.getTime()})`;
+    const rows = await db
+      .select(queueColumns)
+      .from(followUps)
+      .innerJoin(threads, eq(threads.id, followUps.threadId))
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .innerJoin(users, eq(users.id, followUps.customerId))
+      .where(and(...conditions))
+      .orderBy(...(query.status === "resolved" ? [desc(followUps.resolvedAt)] : [asc(dueAt), asc(followUps.id)]))
+      .limit(QUEUE_PAGE_SIZE + 1)
+      .offset((query.page - 1) * QUEUE_PAGE_SIZE);
+    const page = rows.slice(0, QUEUE_PAGE_SIZE);
+    const counts = await db.select({ status: followUps.status, n: count() }).from(followUps).groupBy(followUps.status);
+    return {
+      query,
+      items: await presentFollowUps(page, at),
+      hasNextPage: rows.length > QUEUE_PAGE_SIZE,
+      counts: Object.fromEntries(counts.map((row) => [row.status, row.n])) as Partial<Record<string, number>>,
+      staff: await staffUsernames(),
+      categories: await db
+        .select({ slug: categories.slug, name: categories.name })
+        .from(categories)
+        .orderBy(asc(categories.position)),
+    };
+  });
 }
 
 /** The follow-up page: for staff everything; for the customer it is for, all but internal notes. */
-export function getFollowUpPage(actor: Actor, followUpId: number) {
-  const db = getDb();
-  const followUp = findFollowUp(actor, followUpId);
-  const at = now();
-  const staffView = isStaff(actor);
-  const thread = getThreadPage(actor, followUp.threadId);
-  const customer = db
-    .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
-    .from(users)
-    .where(eq(users.id, followUp.customerId))
-    .get()!;
-  const authorColumns = { username: users.username, role: users.role };
-  const messages = db
-    .select({
-      id: privateMessages.id,
-      bodyHtml: privateMessages.bodyHtml,
-      createdAt: privateMessages.createdAt,
-      ...authorColumns,
-    })
-    .from(privateMessages)
-    .innerJoin(users, eq(users.id, privateMessages.authorId))
-    .where(eq(privateMessages.followUpId, followUpId))
-    .orderBy(asc(privateMessages.createdAt), asc(privateMessages.id))
-    .all();
-  const events = db
-    .select({
-      id: followUpEvents.id,
-      kind: followUpEvents.kind,
-      detail: followUpEvents.detail,
-      createdAt: followUpEvents.createdAt,
-      actor: users.username,
-    })
-    .from(followUpEvents)
-    .leftJoin(users, eq(users.id, followUpEvents.actorId))
-    // Customers do not learn that an internal note was written.
-    .where(and(eq(followUpEvents.followUpId, followUpId), staffView ? undefined : ne(followUpEvents.kind, "note")))
-    .orderBy(asc(followUpEvents.createdAt), asc(followUpEvents.id))
-    .all();
-  const notes = staffView
-    ? db
+export async function getFollowUpPage(actor: Actor, followUpId: number) {
+  return read(async (db) => {
+    const followUp = await findFollowUp(actor, followUpId);
+    const at = now();
+    const staffView = isStaff(actor);
+    const thread = await getThreadPage(actor, followUp.threadId);
+    const customer = firstRow(
+      await db
+        .select({ id: users.id, username: users.username, role: users.role, createdAt: users.createdAt })
+        .from(users)
+        .where(eq(users.id, followUp.customerId)),
+    )!;
+    const authorColumns = { username: users.username, role: users.role };
+    const messages = await db
+      .select({
+        id: privateMessages.id,
+        bodyHtml: privateMessages.bodyHtml,
+        createdAt: privateMessages.createdAt,
+        ...authorColumns,
+      })
+      .from(privateMessages)
+      .innerJoin(users, eq(users.id, privateMessages.authorId))
+      .where(eq(privateMessages.followUpId, followUpId))
+      .orderBy(asc(privateMessages.createdAt), asc(privateMessages.id));
+    const events = await db
+      .select({
+        id: followUpEvents.id,
+        kind: followUpEvents.kind,
+        detail: followUpEvents.detail,
+        createdAt: followUpEvents.createdAt,
+        actor: users.username,
+      })
+      .from(followUpEvents)
+      .leftJoin(users, eq(users.id, followUpEvents.actorId))
+      // Customers do not learn that an internal note was written.
+      .where(and(eq(followUpEvents.followUpId, followUpId), staffView ? undefined : ne(followUpEvents.kind, "note")))
+      .orderBy(asc(followUpEvents.createdAt), asc(followUpEvents.id));
+    const notes = staffView
+      ? await db
+          .select({
+            id: followUpNotes.id,
+            bodyHtml: followUpNotes.bodyHtml,
+            createdAt: followUpNotes.createdAt,
+            ...authorColumns,
+          })
+          .from(followUpNotes)
+          .innerJoin(users, eq(users.id, followUpNotes.authorId))
+          .where(eq(followUpNotes.followUpId, followUpId))
+          .orderBy(asc(followUpNotes.createdAt), asc(followUpNotes.id))
+      : null;
+    const history = staffView
+      ? {
+          threads: await db
+            .select({
+              id: threads.id,
+              title: threads.title,
+              slug: threads.slug,
+              status: threads.status,
+              createdAt: threads.createdAt,
+            })
+            .from(threads)
+            .where(and(eq(threads.authorId, customer.id), ne(threads.id, followUp.threadId)))
+            .orderBy(desc(threads.createdAt))
+            .limit(10),
+          followUps: await db
+            .select({
+              id: followUps.id,
+              status: followUps.status,
+              openedAt: followUps.openedAt,
+              threadTitle: threads.title,
+              rating: followUpSurveys.rating,
+            })
+            .from(followUps)
+            .innerJoin(threads, eq(threads.id, followUps.threadId))
+            .leftJoin(followUpSurveys, eq(followUpSurveys.followUpId, followUps.id))
+            .where(and(eq(followUps.customerId, customer.id), ne(followUps.id, followUpId)))
+            .orderBy(desc(followUps.openedAt))
+            .limit(10),
+        }
+      : null;
+    const survey = firstRow(
+      await db
         .select({
-          id: followUpNotes.id,
-          bodyHtml: followUpNotes.bodyHtml,
-          createdAt: followUpNotes.createdAt,
-          ...authorColumns,
+          rating: followUpSurveys.rating,
+          comment: followUpSurveys.comment,
+          answeredAt: followUpSurveys.answeredAt,
         })
-        .from(followUpNotes)
-        .innerJoin(users, eq(users.id, followUpNotes.authorId))
-        .where(eq(followUpNotes.followUpId, followUpId))
-        .orderBy(asc(followUpNotes.createdAt), asc(followUpNotes.id))
-        .all()
-    : null;
-  const history = staffView
-    ? {
-        threads: db
-          .select({
-            id: threads.id,
-            title: threads.title,
-            slug: threads.slug,
-            status: threads.status,
-            createdAt: threads.createdAt,
-          })
-          .from(threads)
-          .where(and(eq(threads.authorId, customer.id), ne(threads.id, followUp.threadId)))
-          .orderBy(desc(threads.createdAt))
-          .limit(10)
-          .all(),
-        followUps: db
-          .select({
-            id: followUps.id,
-            status: followUps.status,
-            openedAt: followUps.openedAt,
-            threadTitle: threads.title,
-            rating: followUpSurveys.rating,
-          })
-          .from(followUps)
-          .innerJoin(threads, eq(threads.id, followUps.threadId))
-          .leftJoin(followUpSurveys, eq(followUpSurveys.followUpId, followUps.id))
-          .where(and(eq(followUps.customerId, customer.id), ne(followUps.id, followUpId)))
-          .orderBy(desc(followUps.openedAt))
-          .limit(10)
-          .all(),
-      }
-    : null;
-  const survey = db
-    .select({
-      rating: followUpSurveys.rating,
-      comment: followUpSurveys.comment,
-      answeredAt: followUpSurveys.answeredAt,
-    })
-    .from(followUpSurveys)
-    .where(eq(followUpSurveys.followUpId, followUpId))
-    .get();
-  return {
-    followUp: presentFollowUps([followUp], at)[0],
-    survey: survey ? { ...survey, canAnswer: !survey.answeredAt && canRateFollowUp(actor, followUp) } : null,
-    thread,
-    customer,
-    messages,
-    events,
-    notes,
-    history,
-    staffView,
-    canWrite: canWriteOnFollowUp(actor, followUp),
-    staff: staffView ? staffUsernames() : [],
-  };
+        .from(followUpSurveys)
+        .where(eq(followUpSurveys.followUpId, followUpId)),
+    );
+    return {
+      followUp: (await presentFollowUps([followUp], at))[0],
+      survey: survey ? { ...survey, canAnswer: !survey.answeredAt && canRateFollowUp(actor, followUp) } : null,
+      thread,
+      customer,
+      messages,
+      events,
+      notes,
+      history,
+      staffView,
+      canWrite: canWriteOnFollowUp(actor, followUp),
+      staff: staffView ? await staffUsernames() : [],
+    };
+  });
 }
 
 /** /my/support: the signed-in customer's follow-ups, newest first. */
-export function listMyFollowUps(actor: Actor) {
+export async function listMyFollowUps(actor: Actor) {
   ensureSignedIn(actor);
   const at = now();
-  const rows = getDb()
-    .select(queueColumns)
-    .from(followUps)
-    .innerJoin(threads, eq(threads.id, followUps.threadId))
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .innerJoin(users, eq(users.id, followUps.customerId))
-    .where(eq(followUps.customerId, actor.id))
-    .orderBy(desc(followUps.openedAt))
-    .limit(50)
-    .all();
+  const rows = await read((db) =>
+    db
+      .select(queueColumns)
+      .from(followUps)
+      .innerJoin(threads, eq(threads.id, followUps.threadId))
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .innerJoin(users, eq(users.id, followUps.customerId))
+      .where(eq(followUps.customerId, actor.id))
+      .orderBy(desc(followUps.openedAt))
+      .limit(50),
+  );
   return presentFollowUps(rows, at);
 }
 
 /** What the thread page shows about support: the active follow-up (to staff and its customer) and what may be done. */
-export function threadSupportState(actor: Actor, thread: { id: number; authorId: number; status: string }) {
+export async function threadSupportState(actor: Actor, thread: { id: number; authorId: number; status: string }) {
   // Visitors can neither see follow-ups nor ask for one: no query on the most-read page.
   if (actor.kind !== "user") return { followUp: null, canRequest: false, canEscalate: false };
-  const followUp = activeFollowUpFor(thread.id);
+  const followUp = await activeFollowUpFor(thread.id);
   const visible = followUp && canViewFollowUp(actor, followUp) ? { id: followUp.id, status: followUp.status } : null;
   return {
     followUp: visible,

@@ -7,7 +7,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { posts, replyLexicon, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canModerate, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
@@ -15,18 +15,19 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { customerSeemsUpset, phraseKey, type ReplyCoach } from "./reply-coach";
 
-export function listLexicon(actor: Actor) {
+export async function listLexicon(actor: Actor) {
   ensure(canModerate(actor), "Only staff can see the reply lexicon.");
-  return getDb()
-    .select({
-      id: replyLexicon.id,
-      phrase: replyLexicon.phrase,
-      suggestion: replyLexicon.suggestion,
-      updatedAt: replyLexicon.updatedAt,
-    })
-    .from(replyLexicon)
-    .orderBy(asc(replyLexicon.phraseKey))
-    .all();
+  return await read((db) =>
+    db
+      .select({
+        id: replyLexicon.id,
+        phrase: replyLexicon.phrase,
+        suggestion: replyLexicon.suggestion,
+        updatedAt: replyLexicon.updatedAt,
+      })
+      .from(replyLexicon)
+      .orderBy(asc(replyLexicon.phraseKey)),
+  );
 }
 
 const entrySchema = z.object({
@@ -43,31 +44,30 @@ const entrySchema = z.object({
     .max(500, "Keep the suggestion under 500 characters."),
 });
 
-function ensureUniquePhrase(key: string, exceptId?: number) {
-  const existing = getDb()
-    .select({ id: replyLexicon.id })
-    .from(replyLexicon)
-    .where(eq(replyLexicon.phraseKey, key))
-    .get();
+async function ensureUniquePhrase(key: string, exceptId?: number) {
+  const existing = firstRow(
+    await read((db) => db.select({ id: replyLexicon.id }).from(replyLexicon).where(eq(replyLexicon.phraseKey, key))),
+  );
   if (existing && existing.id !== exceptId)
     throw new ValidationError({ phrase: "That phrase is already in the lexicon." });
 }
 
-export function addLexiconEntry(actor: Actor, input: unknown) {
+export async function addLexiconEntry(actor: Actor, input: unknown) {
   ensure(canModerate(actor), "Only staff can change the reply lexicon.");
   ensureSignedIn(actor);
   const values = parseInput(entrySchema, input);
   const key = phraseKey(values.phrase);
-  return writeTransaction(() => {
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
-    ensureUniquePhrase(key);
+  return write(async (db) => {
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    await ensureUniquePhrase(key);
     const at = now();
-    const entry = getDb()
-      .insert(replyLexicon)
-      .values({ ...values, phraseKey: key, updatedById: actor.id, updatedAt: at })
-      .returning({ id: replyLexicon.id })
-      .get();
-    recordAudit(
+    const entry = oneRow(
+      await db
+        .insert(replyLexicon)
+        .values({ ...values, phraseKey: key, updatedById: actor.id, updatedAt: at })
+        .returning({ id: replyLexicon.id }),
+    );
+    await recordAudit(
       actor,
       { action: "lexicon.add", subject: { type: "lexicon", id: entry.id, label: values.phrase }, after: values },
       at,
@@ -76,29 +76,28 @@ export function addLexiconEntry(actor: Actor, input: unknown) {
   });
 }
 
-function findEntry(id: number) {
-  const entry = getDb().select().from(replyLexicon).where(eq(replyLexicon.id, id)).get();
+async function findEntry(id: number) {
+  const entry = firstRow(await read((db) => db.select().from(replyLexicon).where(eq(replyLexicon.id, id))));
   if (!entry) throw new NotFoundError("That phrase is not in the lexicon.");
   return entry;
 }
 
-export function updateLexiconEntry(actor: Actor, id: number, input: unknown) {
+export async function updateLexiconEntry(actor: Actor, id: number, input: unknown) {
   ensure(canModerate(actor), "Only staff can change the reply lexicon.");
   ensureSignedIn(actor);
   const values = parseInput(entrySchema, input);
   const key = phraseKey(values.phrase);
-  writeTransaction(() => {
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
-    const before = findEntry(id);
+  await write(async (db) => {
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    const before = await findEntry(id);
     if (before.phrase === values.phrase && before.suggestion === values.suggestion) return;
-    ensureUniquePhrase(key, id);
+    await ensureUniquePhrase(key, id);
     const at = now();
-    getDb()
+    await db
       .update(replyLexicon)
       .set({ ...values, phraseKey: key, updatedById: actor.id, updatedAt: at })
-      .where(eq(replyLexicon.id, id))
-      .run();
-    recordAudit(
+      .where(eq(replyLexicon.id, id));
+    await recordAudit(
       actor,
       {
         action: "lexicon.update",
@@ -111,14 +110,14 @@ export function updateLexiconEntry(actor: Actor, id: number, input: unknown) {
   });
 }
 
-export function removeLexiconEntry(actor: Actor, id: number) {
+export async function removeLexiconEntry(actor: Actor, id: number) {
   ensure(canModerate(actor), "Only staff can change the reply lexicon.");
   ensureSignedIn(actor);
-  writeTransaction(() => {
-    consume(`moderation:user:${actor.id}`, LIMITS.moderation);
-    const before = findEntry(id);
-    getDb().delete(replyLexicon).where(eq(replyLexicon.id, id)).run();
-    recordAudit(actor, {
+  await write(async (db) => {
+    await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
+    const before = await findEntry(id);
+    await db.delete(replyLexicon).where(eq(replyLexicon.id, id));
+    await recordAudit(actor, {
       action: "lexicon.remove",
       subject: { type: "lexicon", id, label: before.phrase },
       before: { phrase: before.phrase, suggestion: before.suggestion },
@@ -133,22 +132,23 @@ const ASKER_POSTS_READ = 20;
  * What a staff reply box on a thread needs to coach: the lexicon, and whether the asker sounds
  * upset in what they wrote there. Null for everyone else, who gets no coaching and no lexicon.
  */
-export function replyCoachForThread(actor: Actor, threadId: number): ReplyCoach | null {
+export async function replyCoachForThread(actor: Actor, threadId: number): Promise<ReplyCoach | null> {
   if (!canModerate(actor)) return null;
-  const db = getDb();
-  const askerText = db
-    .select({ body: posts.bodyMarkdown })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(and(eq(posts.threadId, threadId), eq(posts.authorId, threads.authorId)))
-    .orderBy(desc(posts.createdAt))
-    .limit(ASKER_POSTS_READ)
-    .all()
-    .map((post) => post.body)
-    .join("\n");
-  const lexicon = db
-    .select({ id: replyLexicon.id, phrase: replyLexicon.phrase, suggestion: replyLexicon.suggestion })
-    .from(replyLexicon)
-    .all();
-  return { lexicon, customerUpset: customerSeemsUpset(askerText) };
+  return read(async (db) => {
+    const askerText = (
+      await db
+        .select({ body: posts.bodyMarkdown })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .where(and(eq(posts.threadId, threadId), eq(posts.authorId, threads.authorId)))
+        .orderBy(desc(posts.createdAt))
+        .limit(ASKER_POSTS_READ)
+    )
+      .map((post) => post.body)
+      .join("\n");
+    const lexicon = await db
+      .select({ id: replyLexicon.id, phrase: replyLexicon.phrase, suggestion: replyLexicon.suggestion })
+      .from(replyLexicon);
+    return { lexicon, customerUpset: customerSeemsUpset(askerText) };
+  });
 }

@@ -7,7 +7,7 @@ import { and, count, desc, eq, gte, inArray, or } from "drizzle-orm";
 import { z } from "zod";
 import { categories, followUpSurveys, followUps, tags, threadTags, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb } from "~/lib/db.server";
+import { read } from "~/lib/db.server";
 import { canWorkFollowUps, ensure, type Actor } from "~/lib/permissions.server";
 
 const DAY = 24 * 3600_000;
@@ -82,99 +82,95 @@ function figures(rows: Row[], from: Date, to: Date): ReportFigures {
   };
 }
 
-export function supportReport(actor: Actor, input: unknown) {
+export async function supportReport(actor: Actor, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can see support reports.");
   const query = reportQuerySchema.parse(input);
-  const db = getDb();
-  const lastWeek = weekStart(now());
-  const from = new Date(lastWeek.getTime() - (query.weeks - 1) * WEEK);
-  const weeks = Array.from({ length: query.weeks }, (_, index) => new Date(from.getTime() + index * WEEK));
-  const rows: Row[] = db
-    .select({
-      openedAt: followUps.openedAt,
-      firstResponseDueAt: followUps.firstResponseDueAt,
-      firstRespondedAt: followUps.firstRespondedAt,
-      resolutionDueAt: followUps.resolutionDueAt,
-      resolvedAt: followUps.resolvedAt,
-      categorySlug: categories.slug,
-      rating: followUpSurveys.rating,
-      surveyCreatedAt: followUpSurveys.createdAt,
-    })
-    .from(followUps)
-    .innerJoin(threads, eq(threads.id, followUps.threadId))
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .leftJoin(followUpSurveys, eq(followUpSurveys.followUpId, followUps.id))
-    .where(
-      and(
-        or(gte(followUps.openedAt, from), gte(followUps.resolvedAt, from)),
-        query.category ? eq(categories.slug, query.category) : undefined,
-      ),
-    )
-    .all();
-  const categoryList = db
-    .select({ slug: categories.slug, name: categories.name })
-    .from(categories)
-    .orderBy(categories.position)
-    .all();
-  const shown = query.category ? categoryList.filter((category) => category.slug === query.category) : categoryList;
-  const byWeek = weeks.map((start) => {
-    const end = new Date(start.getTime() + WEEK);
+  // Where the product hurts: the tags with the most threads still waiting for a solution.
+  return read(async (db) => {
+    const lastWeek = weekStart(now());
+    const from = new Date(lastWeek.getTime() - (query.weeks - 1) * WEEK);
+    const weeks = Array.from({ length: query.weeks }, (_, index) => new Date(from.getTime() + index * WEEK));
+    const rows: Row[] = await db
+      .select({
+        openedAt: followUps.openedAt,
+        firstResponseDueAt: followUps.firstResponseDueAt,
+        firstRespondedAt: followUps.firstRespondedAt,
+        resolutionDueAt: followUps.resolutionDueAt,
+        resolvedAt: followUps.resolvedAt,
+        categorySlug: categories.slug,
+        rating: followUpSurveys.rating,
+        surveyCreatedAt: followUpSurveys.createdAt,
+      })
+      .from(followUps)
+      .innerJoin(threads, eq(threads.id, followUps.threadId))
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .leftJoin(followUpSurveys, eq(followUpSurveys.followUpId, followUps.id))
+      .where(
+        and(
+          or(gte(followUps.openedAt, from), gte(followUps.resolvedAt, from)),
+          query.category ? eq(categories.slug, query.category) : undefined,
+        ),
+      );
+    const categoryList = await db
+      .select({ slug: categories.slug, name: categories.name })
+      .from(categories)
+      .orderBy(categories.position);
+    const shown = query.category ? categoryList.filter((category) => category.slug === query.category) : categoryList;
+    const byWeek = weeks.map((start) => {
+      const end = new Date(start.getTime() + WEEK);
+      return {
+        weekStart: start,
+        all: figures(rows, start, end),
+        categories: shown.map((category) => ({
+          ...category,
+          ...figures(
+            rows.filter((row) => row.categorySlug === category.slug),
+            start,
+            end,
+          ),
+        })),
+      };
+    });
+    const hotTags = await db
+      .select({ tag: tags.name, unresolved: count() })
+      .from(threadTags)
+      .innerJoin(tags, eq(tags.id, threadTags.tagId))
+      .innerJoin(threads, eq(threads.id, threadTags.threadId))
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      .where(
+        and(
+          inArray(threads.status, ["open", "answered"]),
+          query.category ? eq(categories.slug, query.category) : undefined,
+        ),
+      )
+      .groupBy(tags.name)
+      .orderBy(desc(count()), tags.name)
+      .limit(10);
+    const end = new Date(lastWeek.getTime() + WEEK);
     return {
-      weekStart: start,
-      all: figures(rows, start, end),
-      categories: shown.map((category) => ({
+      query,
+      weeks: byWeek,
+      total: figures(rows, from, end),
+      byCategory: shown.map((category) => ({
         ...category,
         ...figures(
           rows.filter((row) => row.categorySlug === category.slug),
-          start,
+          from,
           end,
         ),
       })),
+      hotTags,
+      categories: categoryList,
     };
   });
-
-  // Where the product hurts: the tags with the most threads still waiting for a solution.
-  const hotTags = db
-    .select({ tag: tags.name, unresolved: count() })
-    .from(threadTags)
-    .innerJoin(tags, eq(tags.id, threadTags.tagId))
-    .innerJoin(threads, eq(threads.id, threadTags.threadId))
-    .innerJoin(categories, eq(categories.id, threads.categoryId))
-    .where(
-      and(
-        inArray(threads.status, ["open", "answered"]),
-        query.category ? eq(categories.slug, query.category) : undefined,
-      ),
-    )
-    .groupBy(tags.name)
-    .orderBy(desc(count()), tags.name)
-    .limit(10)
-    .all();
-
-  const end = new Date(lastWeek.getTime() + WEEK);
-  return {
-    query,
-    weeks: byWeek,
-    total: figures(rows, from, end),
-    byCategory: shown.map((category) => ({
-      ...category,
-      ...figures(
-        rows.filter((row) => row.categorySlug === category.slug),
-        from,
-        end,
-      ),
-    })),
-    hotTags,
-    categories: categoryList,
-  };
 }
 
 const hours = (ms: number | null) => (ms === null ? "" : (ms / 3600_000).toFixed(1));
 const percent = (value: number | null) => (value === null ? "" : (value * 100).toFixed(0));
 
 /** The report as CSV: one row per week and category, plus an "all" row per week. */
-export function supportReportCsv(actor: Actor, input: unknown) {
-  const report = supportReport(actor, input);
+export async function supportReportCsv(actor: Actor, input: unknown) {
+  const report = await supportReport(actor, input);
   const header =
     "week_start,category,opened,resolved,median_first_response_hours,median_resolution_hours,within_target_percent,satisfaction_average,survey_response_percent";
   const line = (week: Date, category: string, f: ReportFigures) =>

@@ -2,7 +2,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { categories, categoryTargets } from "../../../db/schema";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canSetResponseTargets, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
@@ -10,8 +10,10 @@ import { findCategoryBySlug } from "~/models/community/tags.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { DEFAULT_TARGETS } from "./rules";
 
-export function targetsFor(categoryId: number) {
-  const row = getDb().select().from(categoryTargets).where(eq(categoryTargets.categoryId, categoryId)).get();
+export async function targetsFor(categoryId: number) {
+  const row = firstRow(
+    await read((db) => db.select().from(categoryTargets).where(eq(categoryTargets.categoryId, categoryId))),
+  );
   return row ?? DEFAULT_TARGETS;
 }
 
@@ -30,25 +32,21 @@ const targetSchema = z.object({
 });
 
 /** Admins set a category's response-time targets. */
-export function setCategoryTargets(actor: Actor, input: unknown) {
+export async function setCategoryTargets(actor: Actor, input: unknown) {
   ensure(canSetResponseTargets(actor), "Only admins can change response-time targets.");
   ensureSignedIn(actor);
   const values = parseInput(targetSchema, input);
-  return writeTransaction(() => {
-    const category = findCategoryBySlug(values.category);
+  return write(async (db) => {
+    const category = await findCategoryBySlug(values.category);
     if (!category) throw new NotFoundError("That category does not exist.");
     const row = {
       categoryId: category.id,
       firstResponseMinutes: values.firstResponseHours * 60,
       resolutionMinutes: values.resolutionHours * 60,
     };
-    const { firstResponseMinutes, resolutionMinutes } = targetsFor(category.id);
-    getDb()
-      .insert(categoryTargets)
-      .values(row)
-      .onConflictDoUpdate({ target: categoryTargets.categoryId, set: row })
-      .run();
-    recordAudit(actor, {
+    const { firstResponseMinutes, resolutionMinutes } = await targetsFor(category.id);
+    await db.insert(categoryTargets).values(row).onConflictDoUpdate({ target: categoryTargets.categoryId, set: row });
+    await recordAudit(actor, {
       action: "targets.update",
       subject: { type: "category", id: category.id, label: category.name },
       before: { firstResponseMinutes, resolutionMinutes },
@@ -58,22 +56,24 @@ export function setCategoryTargets(actor: Actor, input: unknown) {
   });
 }
 
-export function listCategoryTargets(actor: Actor) {
+export async function listCategoryTargets(actor: Actor) {
   ensure(canSetResponseTargets(actor), "Only admins can see response-time settings.");
-  return getDb()
-    .select({
-      slug: categories.slug,
-      name: categories.name,
-      firstResponseMinutes: categoryTargets.firstResponseMinutes,
-      resolutionMinutes: categoryTargets.resolutionMinutes,
-    })
-    .from(categories)
-    .leftJoin(categoryTargets, eq(categoryTargets.categoryId, categories.id))
-    .orderBy(asc(categories.position))
-    .all()
-    .map((row) => ({
-      ...row,
-      firstResponseMinutes: row.firstResponseMinutes ?? DEFAULT_TARGETS.firstResponseMinutes,
-      resolutionMinutes: row.resolutionMinutes ?? DEFAULT_TARGETS.resolutionMinutes,
-    }));
+  return (
+    await read((db) =>
+      db
+        .select({
+          slug: categories.slug,
+          name: categories.name,
+          firstResponseMinutes: categoryTargets.firstResponseMinutes,
+          resolutionMinutes: categoryTargets.resolutionMinutes,
+        })
+        .from(categories)
+        .leftJoin(categoryTargets, eq(categoryTargets.categoryId, categories.id))
+        .orderBy(asc(categories.position)),
+    )
+  ).map((row) => ({
+    ...row,
+    firstResponseMinutes: row.firstResponseMinutes ?? DEFAULT_TARGETS.firstResponseMinutes,
+    resolutionMinutes: row.resolutionMinutes ?? DEFAULT_TARGETS.resolutionMinutes,
+  }));
 }

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { followUps, users, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { getDb, writeTransaction } from "~/lib/db.server";
+import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -32,56 +32,61 @@ const workSchema = z.object({
 });
 
 /** Staff take, assign, re-prioritise or move a follow-up. */
-export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
+export async function workOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can work on follow-ups.");
   ensureSignedIn(actor);
   const values = parseInput(workSchema, input);
-  const db = getDb();
-  return writeTransaction((changed) => {
-    let followUp: FollowUpRow = findFollowUp(actor, followUpId);
+  return write(async (db, changed) => {
+    let followUp: FollowUpRow = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);
-    consume(`support:user:${actor.id}`, LIMITS.supportAction);
+    await consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
-    const before = workedFields(followUp);
+    const before = await workedFields(followUp);
     if (values.intent === "take" || values.intent === "assign") {
       const assignee =
         values.intent === "take"
           ? actor
-          : db
-              .select({ id: users.id, username: users.username, role: users.role })
-              .from(users)
-              .where(eq(users.username, values.assignee ?? ""))
-              .get();
+          : firstRow(
+              await db
+                .select({ id: users.id, username: users.username, role: users.role })
+                .from(users)
+                .where(eq(users.username, values.assignee ?? "")),
+            );
       if (!assignee || !isStaffRole(assignee.role)) throw new ConflictError("Assign it to a member of staff.");
       if (followUp.assigneeId !== assignee.id) {
-        followUp = db
-          .update(followUps)
-          .set({ assigneeId: assignee.id, updatedAt: at })
-          .where(eq(followUps.id, followUp.id))
-          .returning()
-          .get();
-        writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);
+        followUp = oneRow(
+          await db
+            .update(followUps)
+            .set({ assigneeId: assignee.id, updatedAt: at })
+            .where(eq(followUps.id, followUp.id))
+            .returning(),
+        );
+        await writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);
       }
-      if (followUp.status === "new") changeFollowUpStatus(followUp, "open", actor.id, at);
+      if (followUp.status === "new") await changeFollowUpStatus(followUp, "open", actor.id, at);
     } else if (values.intent === "priority") {
       if (!values.priority) throw new ConflictError("Choose a priority.");
       if (values.priority !== followUp.priority) {
-        db.update(followUps)
+        await db
+          .update(followUps)
           .set({ priority: values.priority, updatedAt: at })
-          .where(eq(followUps.id, followUp.id))
-          .run();
-        writeFollowUpEvent(followUp.id, actor.id, "priority", `${followUp.priority} → ${values.priority}`, at);
+          .where(eq(followUps.id, followUp.id));
+        await writeFollowUpEvent(followUp.id, actor.id, "priority", `${followUp.priority} → ${values.priority}`, at);
       }
     } else {
       if (!values.status) throw new ConflictError("Choose a status.");
-      if (values.status !== "resolved" && followUp.status === "resolved" && activeFollowUpFor(followUp.threadId)) {
+      if (
+        values.status !== "resolved" &&
+        followUp.status === "resolved" &&
+        (await activeFollowUpFor(followUp.threadId))
+      ) {
         throw new ConflictError("This thread already has another open follow-up.");
       }
-      changeFollowUpStatus(followUp, values.status, actor.id, at);
+      await changeFollowUpStatus(followUp, values.status, actor.id, at);
     }
-    const after = workedFields(db.select().from(followUps).where(eq(followUps.id, followUp.id)).get()!);
+    const after = await workedFields(firstRow(await db.select().from(followUps).where(eq(followUps.id, followUp.id)))!);
     if (JSON.stringify(before) !== JSON.stringify(after)) {
-      recordAudit(
+      await recordAudit(
         actor,
         {
           action: "follow-up.update",
@@ -97,17 +102,15 @@ export function workOnFollowUp(actor: Actor, followUpId: number, input: unknown)
 }
 
 /** What staff change on a follow-up, as the audit log keeps it. */
-const workedFields = (followUp: FollowUpRow) => ({
-  assignee: followUp.assigneeId
-    ? (getDb().select({ username: users.username }).from(users).where(eq(users.id, followUp.assigneeId)).get()
-        ?.username ?? null)
-    : null,
-  priority: followUp.priority,
-  status: followUp.status,
-});
+const workedFields = async ({ assigneeId, priority, status }: FollowUpRow) => {
+  const assignee = assigneeId
+    ? firstRow(await read((db) => db.select({ username: users.username }).from(users).where(eq(users.id, assigneeId))))
+    : undefined;
+  return { assignee: assignee?.username ?? null, priority, status };
+};
 
 /** Resolves the thread's active follow-up when the thread gets an accepted or verified answer. */
-export function resolveFollowUpOfSolvedThread(threadId: number, actor: Member, at: Date) {
-  const followUp = activeFollowUpFor(threadId);
-  if (followUp) changeFollowUpStatus(followUp, "resolved", actor.id, at);
+export async function resolveFollowUpOfSolvedThread(threadId: number, actor: Member, at: Date) {
+  const followUp = await activeFollowUpFor(threadId);
+  if (followUp) await changeFollowUpStatus(followUp, "resolved", actor.id, at);
 }

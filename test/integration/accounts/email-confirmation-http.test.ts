@@ -5,7 +5,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { accountTokens, auditLog, users } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { makeUser } from "../../fixtures/factories";
@@ -19,12 +19,13 @@ beforeEach(() => resetAllLimits());
 
 const html = async (response: Response) =>
   (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&amp;", "&");
-const roleOf = (email: string) =>
-  getDb()
-    .select({ role: users.role, confirmedAt: users.emailConfirmedAt })
-    .from(users)
-    .where(eq(users.email, email))
-    .get()!;
+const roleOf = async (email: string) =>
+  firstRow(
+    await scriptDb()
+      .select({ role: users.role, confirmedAt: users.emailConfirmedAt })
+      .from(users)
+      .where(eq(users.email, email)),
+  )!;
 
 const seenMail = new Set<string>();
 const decodeQuotedPrintable = (text: string) =>
@@ -81,17 +82,17 @@ describe("customer roles wait for a confirmed address", () => {
     );
     expect(response.status).toBe(200);
     expect(await html(response)).toContain("Added acme.test. 1 member with a confirmed address there became customers");
-    expect(roleOf("confirmed@acme.test").role).toBe("customer");
-    expect(roleOf("early@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    expect((await roleOf("confirmed@acme.test")).role).toBe("customer");
+    expect(await roleOf("early@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
 
     const confirmed = await confirm((await nextConfirmationLink("early@acme.test")).token, earlyCookie);
     expect(confirmed.status).toBe(200);
-    expect(roleOf("early@acme.test").role).toBe("customer");
+    expect((await roleOf("early@acme.test")).role).toBe("customer");
   });
 
   it("a sign-up at a customer domain is a member with the teaser until it follows the link in its email", async () => {
     const cookie = await signUp("x@acme.test");
-    expect(roleOf("x@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    expect(await roleOf("x@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
     const before = await html(await client.get(CUSTOMER_ONLY.path, { cookie }));
     expect(before).toContain(CUSTOMER_ONLY.teaser);
     expect(before).not.toContain(CUSTOMER_ONLY.bodyText);
@@ -107,13 +108,13 @@ describe("customer roles wait for a confirmed address", () => {
     const page = await html(opened);
     expect(page).toContain("Is x@acme.test your address?");
     expect(page).toContain("Confirm my address");
-    expect(roleOf("x@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    expect(await roleOf("x@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
 
     const confirmed = await confirm(link.token, cookie);
     expect(confirmed.status).toBe(200);
     expect(await html(confirmed)).toContain("x@acme.test is confirmed. Your account is now a customer account");
-    expect(roleOf("x@acme.test").role).toBe("customer");
-    expect(roleOf("x@acme.test").confirmedAt).not.toBeNull();
+    expect((await roleOf("x@acme.test")).role).toBe("customer");
+    expect((await roleOf("x@acme.test")).confirmedAt).not.toBeNull();
     const after = await html(await client.get(CUSTOMER_ONLY.path, { cookie }));
     expect(after).toContain(CUSTOMER_ONLY.bodyText);
     expect(after).not.toContain("Check your email");
@@ -133,16 +134,15 @@ describe("customer roles wait for a confirmed address", () => {
     const link = await nextConfirmationLink("late@acme.test");
     // The link was sent 25 hours ago.
     const dayAndAnHourAgo = Date.now() - 25 * 3600_000;
-    getDb()
+    await scriptDb()
       .update(accountTokens)
       .set({ createdAt: new Date(dayAndAnHourAgo), expiresAt: new Date(dayAndAnHourAgo + 24 * 3600_000) })
-      .where(eq(accountTokens.email, "late@acme.test"))
-      .run();
+      .where(eq(accountTokens.email, "late@acme.test"));
     for (const response of [await client.get(link.path), await confirm(link.token, cookie)]) {
       expect(response.status).toBe(400);
       expect(await html(response)).toContain("This confirmation link has expired");
     }
-    expect(roleOf("late@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    expect(await roleOf("late@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
 
     const resent = await client.post("/confirm-email", { intent: "resend" }, { cookie });
     expect(resent.status).toBe(200);
@@ -161,7 +161,7 @@ describe("customer roles wait for a confirmed address", () => {
     expect(tooMany.headers.get("retry-after")).toMatch(/^[1-9]\d*$/);
     expect((await confirm(third.token, cookie)).status).toBe(400);
     expect((await confirm(fourth.token, cookie)).status).toBe(200);
-    expect(roleOf("late@acme.test").role).toBe("customer");
+    expect((await roleOf("late@acme.test")).role).toBe("customer");
     expect((await client.post("/confirm-email", { intent: "resend" })).status).toBe(403);
   });
 
@@ -169,16 +169,17 @@ describe("customer roles wait for a confirmed address", () => {
     const cookie = await signUp("moved@acme.test");
     const link = await nextConfirmationLink("moved@acme.test");
     // As an email change would: the link went to the old address.
-    getDb().update(users).set({ email: "moved-on@acme.test" }).where(eq(users.email, "moved@acme.test")).run();
+    await scriptDb().update(users).set({ email: "moved-on@acme.test" }).where(eq(users.email, "moved@acme.test"));
     const response = await confirm(link.token, cookie);
     expect(response.status).toBe(400);
     expect(await html(response)).toContain("This link was sent to an address your account no longer uses.");
-    expect(roleOf("moved-on@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
-    const token = getDb()
-      .select({ usedAt: accountTokens.usedAt })
-      .from(accountTokens)
-      .where(and(eq(accountTokens.email, "moved@acme.test")))
-      .get()!;
+    expect(await roleOf("moved-on@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    const token = firstRow(
+      await scriptDb()
+        .select({ usedAt: accountTokens.usedAt })
+        .from(accountTokens)
+        .where(and(eq(accountTokens.email, "moved@acme.test"))),
+    )!;
     expect(token.usedAt).toBeNull();
   });
 
@@ -203,8 +204,13 @@ describe("customer roles wait for a confirmed address", () => {
 });
 
 describe("a confirmation link works only for the account it was sent for, signed in", () => {
-  const tokenSentTo = (email: string) =>
-    getDb().select({ usedAt: accountTokens.usedAt }).from(accountTokens).where(eq(accountTokens.email, email)).get()!;
+  const tokenSentTo = async (email: string) =>
+    firstRow(
+      await scriptDb()
+        .select({ usedAt: accountTokens.usedAt })
+        .from(accountTokens)
+        .where(eq(accountTokens.email, email)),
+    )!;
 
   it("does not let the owner of an address confirm an account someone else made with it", async () => {
     // The attacker signs up with the victim's address at a customer domain; the victim gets the email.
@@ -222,7 +228,7 @@ describe("a confirmation link works only for the account it was sent for, signed
     // ... and pressing the button anyway (a replayed form) changes nothing.
     const asVisitor = await confirm(link.token);
     expect(asVisitor.status).toBe(403);
-    expect(roleOf("victim@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    expect(await roleOf("victim@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
 
     // The victim signed in to their own account (another address): a 403 that says so, nothing changed.
     const victimCookie = (await client.signIn("member@example.com", "hearth-demo-2026")).cookie!;
@@ -235,12 +241,12 @@ describe("a confirmation link works only for the account it was sent for, signed
       expect(text).toContain("This confirmation link is for another account, so nothing was changed.");
       expect(text).toContain(NOT_YOUR_ACCOUNT);
     }
-    expect(roleOf("victim@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
-    expect(tokenSentTo("victim@acme.test").usedAt).toBeNull();
+    expect(await roleOf("victim@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
+    expect((await tokenSentTo("victim@acme.test")).usedAt).toBeNull();
 
     // Only the account's own session can use it (here the attacker's: they would need the victim's mailbox).
     expect((await confirm(link.token, attackerCookie)).status).toBe(200);
-    expect(roleOf("victim@acme.test").role).toBe("customer");
+    expect((await roleOf("victim@acme.test")).role).toBe("customer");
   });
 
   it("signing in from the link's page comes back to the link, with its button", async () => {
@@ -258,7 +264,7 @@ describe("a confirmation link works only for the account it was sent for, signed
     expect(ready).toContain("Is returning@acme.test your address?");
     expect(ready).toContain('value="confirm"');
     expect((await confirm(link.token, cookie)).status).toBe(200);
-    expect(roleOf("returning@acme.test")).toMatchObject({ role: "customer" });
+    expect(await roleOf("returning@acme.test")).toMatchObject({ role: "customer" });
   });
 
   it("lets a suspended account confirm its address and get its domain's role (suspension limits writing, not roles)", async () => {
@@ -274,11 +280,12 @@ describe("a confirmation link works only for the account it was sent for, signed
     // The suspension ended the account's sessions: it signs in again, and may still confirm.
     const cookie = (await client.signIn("benched@acme.test", PASSWORD)).cookie!;
     expect((await confirm(link.token, cookie)).status).toBe(200);
-    const user = getDb()
-      .select({ role: users.role, suspendedUntil: users.suspendedUntil, confirmedAt: users.emailConfirmedAt })
-      .from(users)
-      .where(eq(users.email, "benched@acme.test"))
-      .get()!;
+    const user = firstRow(
+      await scriptDb()
+        .select({ role: users.role, suspendedUntil: users.suspendedUntil, confirmedAt: users.emailConfirmedAt })
+        .from(users)
+        .where(eq(users.email, "benched@acme.test")),
+    )!;
     expect(user.role).toBe("customer");
     expect(user.confirmedAt).not.toBeNull();
     expect(user.suspendedUntil!.getTime()).toBeGreaterThan(Date.now());
@@ -288,7 +295,7 @@ describe("a confirmation link works only for the account it was sent for, signed
     const cookie = await signUp("private@acme.test");
     const link = await nextConfirmationLink("private@acme.test");
     expect((await confirm(link.token, cookie)).status).toBe(200);
-    const entries = getDb().select().from(auditLog).where(eq(auditLog.action, "user.domain-customer")).all();
+    const entries = await scriptDb().select().from(auditLog).where(eq(auditLog.action, "user.domain-customer"));
     const entry = entries.find((row) => row.subjectLabel === "private-acct");
     expect(entry).toBeDefined();
     expect(JSON.stringify(entries)).not.toContain("@acme.test");

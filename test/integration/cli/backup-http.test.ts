@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const backupDir = fs.mkdtempSync(path.join(path.dirname(TEMPLATE_DB), "backup-"));
 afterAll(() => fs.rmSync(backupDir, { recursive: true, force: true }));
 
-function backup(target: string) {
+async function backup(target: string) {
   return run("node_modules/.bin/tsx", ["app/cli/backup.ts", target], { env: process.env }).then(
     ({ stdout }) => ({ code: 0, output: stdout }),
     (error: { code: number; stderr: string }) => ({ code: error.code, output: error.stderr }),
@@ -39,7 +39,7 @@ describe("npm run db:backup", () => {
     async () => {
       const live = await startServerProcess({ JOBS: "off" });
       const client = httpClient(live.baseUrl);
-      const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
+      const { threadId, slug } = await makeThread(asker, { category: "getting-started", tags: "setup" });
       const threadPath = `/questions/${threadId}/${slug}`;
       const target = path.join(backupDir, "nested", "hearth-copy.sqlite");
 
@@ -47,7 +47,7 @@ describe("npm run db:backup", () => {
       const answers: number[] = [];
       const writer = (async () => {
         while (writing) {
-          resetAllLimits(); // the answers rate limit would stop a long run
+          await resetAllLimits(); // the answers rate limit would stop a long run
           answers.push(
             (
               await client.post(

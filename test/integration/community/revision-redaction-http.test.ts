@@ -4,7 +4,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, postRevisions, posts, threads, users } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { editPost } from "~/models/community/posts.server";
@@ -19,8 +19,10 @@ let postId: number;
 let revisionId: number;
 
 const signIn = async (account: Member) => {
-  resetAllLimits();
-  const email = getDb().select({ email: users.email }).from(users).where(eq(users.id, account.id)).get()!.email;
+  await resetAllLimits();
+  const email = firstRow(
+    await scriptDb().select({ email: users.email }).from(users).where(eq(users.id, account.id)),
+  )!.email;
   const { cookie } = await client.signIn(email, TEST_PASSWORD);
   if (!cookie) throw new Error(`could not sign in as ${account.username}`);
   return cookie;
@@ -29,33 +31,33 @@ const signIn = async (account: Member) => {
 serveBuiltApp();
 beforeAll(async () => {
   const [asker, answerer, staff] = [await makeUser("customer"), await makeUser("member"), await makeUser("staff")];
-  const { threadId } = makeThread(asker, {
+  const { threadId } = await makeThread(asker, {
     title: "Where do I send the broken hub?",
-    category: listCategories()[0].slug,
+    category: (await listCategories())[0].slug,
     tags: "",
   });
-  postId = makeAnswer(answerer, threadId, `Send it to me, ${PRIVATE}.`).postId;
-  resetAllLimits();
-  editPost(staff, postId, { body: "Send it to the address on your receipt." });
-  revisionId = getDb()
-    .select({ id: postRevisions.id })
-    .from(postRevisions)
-    .where(eq(postRevisions.postId, postId))
-    .get()!.id;
+  postId = (await makeAnswer(answerer, threadId, `Send it to me, ${PRIVATE}.`)).postId;
+  await resetAllLimits();
+  await editPost(staff, postId, { body: "Send it to the address on your receipt." });
+  revisionId = firstRow(
+    await scriptDb().select({ id: postRevisions.id }).from(postRevisions).where(eq(postRevisions.postId, postId)),
+  )!.id;
   staffCookie = await signIn(staff);
   memberCookie = await signIn(await makeUser("member"));
 });
 
 const history = async (cookie?: string) =>
   (await (await client.get(`/posts/${postId}/history`, { cookie })).text()).replaceAll("&#x27;", "'");
-const revision = () => getDb().select().from(postRevisions).where(eq(postRevisions.id, revisionId)).get()!;
-const lastAudit = () =>
-  getDb()
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId)))
-    .orderBy(desc(auditLog.id))
-    .get();
+const revision = async () =>
+  firstRow(await scriptDb().select().from(postRevisions).where(eq(postRevisions.id, revisionId)))!;
+const lastAudit = async () =>
+  firstRow(
+    await scriptDb()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId)))
+      .orderBy(desc(auditLog.id)),
+  );
 
 describe("redacting a post's history", () => {
   it("asks staff why, and changes nothing without a reason", async () => {
@@ -66,7 +68,7 @@ describe("redacting a post's history", () => {
     );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("Say why the text is removed.");
-    expect(revision().redactedAt).toBeNull();
+    expect((await revision()).redactedAt).toBeNull();
     const unknown = await client.post(
       `/posts/${postId}/history`,
       { intent: "burn", revisionId: String(revisionId) },
@@ -82,7 +84,7 @@ describe("redacting a post's history", () => {
       { cookie: staffCookie },
     );
     expect(response.status).toBe(404);
-    expect(revision().redactedAt).toBeNull();
+    expect((await revision()).redactedAt).toBeNull();
   });
 
   it("removes the text for everyone but staff, and logs the reason without the text", async () => {
@@ -93,8 +95,8 @@ describe("redacting a post's history", () => {
       { cookie: staffCookie },
     );
     expect(response.status).toBe(303);
-    expect(revision().redactionReason).toBe("Home address");
-    expect(revision().previousBodyMarkdown).toContain(PRIVATE); // kept for staff
+    expect((await revision()).redactionReason).toBe("Home address");
+    expect((await revision()).previousBodyMarkdown).toContain(PRIVATE); // kept for staff
 
     for (const cookie of [undefined, memberCookie]) {
       const page = await history(cookie);
@@ -106,16 +108,15 @@ describe("redacting a post's history", () => {
     expect(staffPage).toContain(PRIVATE);
     expect(staffPage).toContain("Home address");
 
-    const entry = lastAudit()!;
+    const entry = (await lastAudit())!;
     expect(entry.action).toBe("revision.redact");
     expect(entry.reason).toBe("Home address");
     expect(JSON.stringify([entry.before, entry.after, entry.subjectLabel])).not.toContain("Privet");
     // Nor does the staff edit's own entry keep a copy: the log cannot be changed, so it must not hold the text.
-    const entries = getDb()
+    const entries = await scriptDb()
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId)))
-      .all();
+      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, postId)));
     expect(entries.map((row) => row.action)).toContain("post.edit");
     expect(JSON.stringify(entries)).not.toContain("Privet");
   });
@@ -127,8 +128,8 @@ describe("redacting a post's history", () => {
       { cookie: staffCookie },
     );
     expect(response.status).toBe(303);
-    expect(revision().redactedAt).toBeNull();
-    expect(lastAudit()!.action).toBe("revision.unredact");
+    expect((await revision()).redactedAt).toBeNull();
+    expect((await lastAudit())!.action).toBe("revision.unredact");
     expect(await history()).toContain(PRIVATE);
   });
 });
@@ -136,20 +137,24 @@ describe("redacting a post's history", () => {
 describe("a staff edit of a title that held personal data", () => {
   it("moves the thread to an address without it (the old one redirects) and keeps it out of the log entry", async () => {
     const [asker, staff] = [await makeUser("customer"), await makeUser("staff")];
-    const { threadId } = makeThread(asker, {
+    const { threadId } = await makeThread(asker, {
       title: "Call me on 555 0100 about my hub",
-      category: listCategories()[0].slug,
+      category: (await listCategories())[0].slug,
       tags: "",
     });
-    const oldPath = `/questions/${threadId}/${getDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, threadId)).get()!.slug}`;
+    const oldPath = `/questions/${threadId}/${firstRow(await scriptDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, threadId)))!.slug}`;
     expect(oldPath).toContain("555-0100");
-    const questionId = getDb()
-      .select({ id: posts.id })
-      .from(posts)
-      .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question")))
-      .get()!.id;
-    resetAllLimits();
-    editPost(staff, questionId, { title: "My hub will not pair", body: "It blinks **blue** and never connects." });
+    const questionId = firstRow(
+      await scriptDb()
+        .select({ id: posts.id })
+        .from(posts)
+        .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))),
+    )!.id;
+    await resetAllLimits();
+    await editPost(staff, questionId, {
+      title: "My hub will not pair",
+      body: "It blinks **blue** and never connects.",
+    });
 
     const old = await client.get(oldPath);
     expect(old.status).toBe(301);
@@ -157,11 +162,10 @@ describe("a staff edit of a title that held personal data", () => {
     const page = await (await client.get(old.headers.get("location")!)).text();
     expect(page).toContain("My hub will not pair");
     expect(page).not.toContain("555");
-    const entries = getDb()
+    const entries = await scriptDb()
       .select()
       .from(auditLog)
-      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, questionId)))
-      .all();
+      .where(and(eq(auditLog.subjectType, "post"), eq(auditLog.subjectId, questionId)));
     expect(entries.map((entry) => entry.action)).toEqual(["post.edit"]);
     expect(JSON.stringify(entries)).not.toContain("555");
   });

@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { posts } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
@@ -25,23 +25,23 @@ beforeAll(async () => {
     bo: bo.username,
     newcomer: newcomer.username,
   });
-  const thread = makeThread(asker, {
+  const thread = await makeThread(asker, {
     title: "Which readers see which buttons on this thread",
     category: "getting-started",
     tags: "",
   });
   threadPath = `/questions/${thread.threadId}/${thread.slug}`;
-  answerOf.amara = makeAnswer(amara, thread.threadId, "Amara's answer: restart the hub.").postId;
-  answerOf.bo = makeAnswer(bo, thread.threadId, "Bo's answer: check the router.").postId;
-  answerOf.newcomer = makeAnswer(newcomer, thread.threadId, "The newcomer's answer, held for review.").postId;
-  getDb().update(posts).set({ moderationState: "held" }).where(eq(posts.id, answerOf.newcomer)).run();
+  answerOf.amara = (await makeAnswer(amara, thread.threadId, "Amara's answer: restart the hub.")).postId;
+  answerOf.bo = (await makeAnswer(bo, thread.threadId, "Bo's answer: check the router.")).postId;
+  answerOf.newcomer = (await makeAnswer(newcomer, thread.threadId, "The newcomer's answer, held for review.")).postId;
+  await scriptDb().update(posts).set({ moderationState: "held" }).where(eq(posts.id, answerOf.newcomer));
   for (const [name, user] of Object.entries({ asker, amara, bo, newcomer })) {
-    resetAllLimits();
+    await resetAllLimits();
     const { cookie } = await client.signIn(`${user.username}@example.test`, TEST_PASSWORD);
     if (!cookie) throw new Error(`could not sign in as ${user.username}`);
     cookies[name] = cookie;
   }
-  resetAllLimits();
+  await resetAllLimits();
   const voted = await client.post(
     threadPath,
     { intent: "vote", postId: String(answerOf.bo), value: "1" },
@@ -124,7 +124,7 @@ describe("a refused action on the thread page without JavaScript", () => {
   it("answers a vote that is neither up, down nor removed with 400 and says why on the page, and saves nothing", async () => {
     const before = (await read("amara")).article(answerOf.bo)!;
     for (const value of ["2", "", "1e309", "😀", "9".repeat(32_000)]) {
-      resetAllLimits();
+      await resetAllLimits();
       const response = await client.post(
         threadPath,
         { intent: "vote", postId: String(answerOf.bo), value },
@@ -139,7 +139,7 @@ describe("a refused action on the thread page without JavaScript", () => {
   });
 
   it("answers accepting a post that does not exist with a 404 page that says so", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     const response = await client.post(threadPath, { intent: "accept", postId: "99999999" }, { cookie: cookies.asker });
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("That answer does not exist.");

@@ -19,7 +19,7 @@ const FEED_SIZE = 50;
 let customer: Member;
 
 beforeAll(async () => {
-  ensureVocabulary();
+  await ensureVocabulary();
   customer = await makeUser("customer");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-kb-lists-"));
   const write = (slug: string, audience: string, updated: string) =>
@@ -31,20 +31,20 @@ beforeAll(async () => {
   for (let i = 0; i < PUBLIC_ARTICLES; i += 1) write(`public-${i}`, "public", "2026-09-01");
   for (let i = 0; i < CUSTOMER_ARTICLES; i += 1) write(`customers-${i}`, "customers", "2026-11-01");
   for (let i = 0; i < STAFF_ARTICLES; i += 1) write(`staff-${i}`, "staff", "2026-11-02");
-  expect(syncKnowledgeBase(dir).problems).toEqual([]);
+  expect((await syncKnowledgeBase(dir)).problems).toEqual([]);
 });
 
 const audiencesOf = (slugs: string[]) => [...new Set(slugs.map((slug) => slug.split("-")[0]))].sort();
 
 describe("listReadableArticles", () => {
-  it("gives a visitor a full page of public articles when newer ones are for customers and staff", () => {
-    const slugs = listReadableArticles(VISITOR, FEED_SIZE).map((article) => article.slug);
+  it("gives a visitor a full page of public articles when newer ones are for customers and staff", async () => {
+    const slugs = (await listReadableArticles(VISITOR, FEED_SIZE)).map((article) => article.slug);
     expect(slugs).toHaveLength(FEED_SIZE);
     expect(audiencesOf(slugs)).toEqual(["public"]);
   });
 
-  it("gives a customer the newest they may read, customer-only first", () => {
-    const slugs = listReadableArticles(customer, FEED_SIZE).map((article) => article.slug);
+  it("gives a customer the newest they may read, customer-only first", async () => {
+    const slugs = (await listReadableArticles(customer, FEED_SIZE)).map((article) => article.slug);
     expect(slugs).toHaveLength(FEED_SIZE);
     expect(slugs.slice(0, CUSTOMER_ARTICLES).every((slug) => slug.startsWith("customers-"))).toBe(true);
     expect(audiencesOf(slugs)).toEqual(["customers", "public"]);
@@ -66,8 +66,8 @@ describe("the knowledge-base feed", () => {
 });
 
 describe("listKnowledgeBase", () => {
-  it("lists public articles and customer-only teasers to a visitor, never staff-only ones", () => {
-    const articles = listKnowledgeBase(VISITOR).flatMap((group) => group.articles);
+  it("lists public articles and customer-only teasers to a visitor, never staff-only ones", async () => {
+    const articles = (await listKnowledgeBase(VISITOR)).flatMap((group) => group.articles);
     expect(articles).toHaveLength(PUBLIC_ARTICLES + CUSTOMER_ARTICLES);
     expect(articles.filter((article) => article.teaser).map((article) => article.audience)).toEqual(
       Array(CUSTOMER_ARTICLES).fill("customers"),

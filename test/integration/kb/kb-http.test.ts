@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { kbArticles, kbFeedback, threads } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
 // From content/kb: one article per audience, with words only their bodies contain.
@@ -131,7 +131,7 @@ describe("search over HTTP", () => {
   });
 
   it("has a search box in the header of every page, 404s included", async () => {
-    const thread = getDb().select().from(threads).limit(1).get()!;
+    const thread = firstRow(await scriptDb().select().from(threads).limit(1))!;
     for (const path of ["/", "/kb", PUBLIC.path, `/questions/${thread.id}/${thread.slug}`, "/no-such-page"]) {
       expect((await page(path)).text).toMatch(/<form[^>]*action="\/search"[^>]*role="search"/);
     }
@@ -165,12 +165,11 @@ describe("feedback over HTTP", () => {
     // Visitors' pages are the same for everyone (they may come from the page cache): no earlier answer on them.
     expect(await (await client.get(PUBLIC.path, { cookie })).text()).not.toContain("Thanks for telling us");
 
-    const article = getDb().select().from(kbArticles).where(eq(kbArticles.slug, "hub-offline")).get()!;
-    const rows = getDb()
+    const article = firstRow(await scriptDb().select().from(kbArticles).where(eq(kbArticles.slug, "hub-offline")))!;
+    const rows = await scriptDb()
       .select()
       .from(kbFeedback)
-      .where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, `browser:${cookie.split("=")[1]}`)))
-      .all();
+      .where(and(eq(kbFeedback.articleId, article.id), eq(kbFeedback.voterKey, `browser:${cookie.split("=")[1]}`)));
     expect(rows).toEqual([expect.objectContaining({ helpful: true, comment: null })]);
   });
 
@@ -187,7 +186,7 @@ describe("feedback over HTTP", () => {
 
 describe("drafting from a solved thread", () => {
   it("lets staff open and download a draft; others get a 403", async () => {
-    const solved = getDb().select().from(threads).where(eq(threads.status, "solved")).limit(1).get()!;
+    const solved = firstRow(await scriptDb().select().from(threads).where(eq(threads.status, "solved")).limit(1))!;
     const threadPage = await page(`/questions/${solved.id}/${solved.slug}`, "staff");
     expect(threadPage.text).toContain(`/kb/drafts/${solved.id}`);
     expect((await page(`/questions/${solved.id}/${solved.slug}`, "customer")).text).not.toContain(

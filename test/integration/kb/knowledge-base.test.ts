@@ -26,7 +26,7 @@ let staff: Member;
 let roles: Record<string, Actor>;
 
 beforeAll(async () => {
-  ensureVocabulary();
+  await ensureVocabulary();
   member = await makeUser("member");
   customer = await makeUser("customer");
   staff = await makeUser("staff");
@@ -38,7 +38,7 @@ beforeAll(async () => {
     file("Pairing a lock", "customers", "## PIN\n\nEnter the zanzibar code from the sticker."),
   );
   write("escalation-playbook.md", file("Escalation playbook", "staff", "Page the quokka on call."));
-  const report = syncKnowledgeBase(dir);
+  const report = await syncKnowledgeBase(dir);
   expect(report.problems).toEqual([]);
   expect(report.added.sort()).toEqual(["escalation-playbook", "pairing-secrets", "router-basics"]);
 });
@@ -46,14 +46,14 @@ beforeAll(async () => {
 beforeEach(() => resetAllLimits());
 
 describe("kb:sync", () => {
-  it("changes nothing when run again on the same files", () => {
-    expect(syncKnowledgeBase(dir)).toEqual({ added: [], updated: [], removed: [], unchanged: 3, problems: [] });
+  it("changes nothing when run again on the same files", async () => {
+    expect(await syncKnowledgeBase(dir)).toEqual({ added: [], updated: [], removed: [], unchanged: 3, problems: [] });
   });
 
-  it("reports a broken file with its path and line, skips it, and still loads the rest", () => {
+  it("reports a broken file with its path and line, skips it, and still loads the rest", async () => {
     write("broken.md", file("Broken", "everyone", "Text"));
     write("fresh.md", file("Fresh article", "public", "Brand new."));
-    const report = syncKnowledgeBase(dir);
+    const report = await syncKnowledgeBase(dir);
     expect(report.added).toEqual(["fresh"]);
     expect(report.problems).toEqual([
       {
@@ -62,29 +62,29 @@ describe("kb:sync", () => {
         message: "audience: one of public, customers, staff",
       },
     ]);
-    expect(getArticlePage(VISITOR, "fresh", null).access).toBe("full");
-    expect(() => getArticlePage(VISITOR, "broken", null)).toThrow(NotFoundError);
+    expect((await getArticlePage(VISITOR, "fresh", null)).access).toBe("full");
+    await expect(getArticlePage(VISITOR, "broken", null)).rejects.toThrow(NotFoundError);
     fs.rmSync(path.join(dir, "broken.md"));
   });
 
-  it("updates changed files, keeps the last good version of a file that breaks, and removes deleted files", () => {
+  it("updates changed files, keeps the last good version of a file that breaks, and removes deleted files", async () => {
     write("fresh.md", file("Fresh article", "public", "Rewritten with marmalade."));
-    expect(syncKnowledgeBase(dir).updated).toEqual(["fresh"]);
-    expect(searchSite(VISITOR, { q: "marmalade" }).hits.map((hit) => hit.url)).toEqual(["/kb/fresh"]);
+    expect((await syncKnowledgeBase(dir)).updated).toEqual(["fresh"]);
+    expect((await searchSite(VISITOR, { q: "marmalade" })).hits.map((hit) => hit.url)).toEqual(["/kb/fresh"]);
 
     write("fresh.md", "---\ntitle: [unclosed\n---\nBody");
-    const broken = syncKnowledgeBase(dir);
+    const broken = await syncKnowledgeBase(dir);
     expect(broken.removed).toEqual([]);
     expect(broken.problems).toHaveLength(1);
-    expect(getArticlePage(VISITOR, "fresh", null).access).toBe("full");
+    expect((await getArticlePage(VISITOR, "fresh", null)).access).toBe("full");
 
     fs.rmSync(path.join(dir, "fresh.md"));
-    expect(syncKnowledgeBase(dir).removed).toEqual(["fresh"]);
-    expect(() => getArticlePage(VISITOR, "fresh", null)).toThrow(NotFoundError);
-    expect(searchSite(VISITOR, { q: "marmalade" }).hits).toEqual([]);
+    expect((await syncKnowledgeBase(dir)).removed).toEqual(["fresh"]);
+    await expect(getArticlePage(VISITOR, "fresh", null)).rejects.toThrow(NotFoundError);
+    expect((await searchSite(VISITOR, { q: "marmalade" })).hits).toEqual([]);
   });
 
-  it("renders a table of contents and highlighted code", () => {
+  it("renders a table of contents and highlighted code", async () => {
     write(
       "with-code.md",
       file(
@@ -93,8 +93,8 @@ describe("kb:sync", () => {
         "## First step\n\n```bash\nnimbus reset --soft # keeps devices\n```\n\n### Detail\n\n## Second step\n\nDone.",
       ),
     );
-    syncKnowledgeBase(dir);
-    const page = getArticlePage(VISITOR, "with-code", null);
+    await syncKnowledgeBase(dir);
+    const page = await getArticlePage(VISITOR, "with-code", null);
     if (page.access !== "full") throw new Error("expected the full article");
     expect(page.article.toc).toEqual([
       { depth: 2, id: "first-step", text: "First step" },
@@ -105,7 +105,7 @@ describe("kb:sync", () => {
     expect(page.article.bodyHtml).toContain('<span class="hljs-comment"># keeps devices</span>');
   });
 
-  it("keeps script out of an article even when a commit puts it there", () => {
+  it("keeps script out of an article even when a commit puts it there", async () => {
     write(
       "hostile.md",
       file(
@@ -114,17 +114,17 @@ describe("kb:sync", () => {
         "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))",
       ),
     );
-    syncKnowledgeBase(dir);
-    const page = getArticlePage(VISITOR, "hostile", null);
+    await syncKnowledgeBase(dir);
+    const page = await getArticlePage(VISITOR, "hostile", null);
     if (page.access !== "full") throw new Error("expected the full article");
     expect(page.article.bodyHtml).not.toMatch(/<script|onerror|javascript:/i);
   });
 });
 
 describe("audience", () => {
-  const access = (actor: Actor, slug: string) => {
+  const access = async (actor: Actor, slug: string) => {
     try {
-      return getArticlePage(actor, slug, null).access;
+      return (await getArticlePage(actor, slug, null)).access;
     } catch (error) {
       if (error instanceof NotFoundError) return "404";
       throw error;
@@ -136,93 +136,112 @@ describe("audience", () => {
     ["member", "full", "teaser", "404"],
     ["customer", "full", "full", "404"],
     ["staff", "full", "full", "full"],
-  ])("a %s reads public: %s, customer-only: %s, staff-only: %s", (role, publicAccess, customerAccess, staffAccess) => {
-    expect(access(roles[role], "router-basics")).toBe(publicAccess);
-    expect(access(roles[role], "pairing-secrets")).toBe(customerAccess);
-    expect(access(roles[role], "escalation-playbook")).toBe(staffAccess);
-  });
+  ])(
+    "a %s reads public: %s, customer-only: %s, staff-only: %s",
+    async (role, publicAccess, customerAccess, staffAccess) => {
+      expect(await access(roles[role], "router-basics")).toBe(publicAccess);
+      expect(await access(roles[role], "pairing-secrets")).toBe(customerAccess);
+      expect(await access(roles[role], "escalation-playbook")).toBe(staffAccess);
+    },
+  );
 
-  it("gives a teaser title and summary only, never the body", () => {
-    const page = getArticlePage(member, "pairing-secrets", null);
+  it("gives a teaser title and summary only, never the body", async () => {
+    const page = await getArticlePage(member, "pairing-secrets", null);
     expect(page.access).toBe("teaser");
     expect(JSON.stringify(page)).not.toContain("zanzibar");
     expect(page.article.summary).toBe("Summary of pairing a lock for readers.");
   });
 
-  it("lists customer-only articles as teasers and staff-only ones to staff alone", () => {
-    const slugsFor = (actor: Actor) =>
-      listKnowledgeBase(actor).flatMap((group) => group.articles.map((a) => `${a.slug}${a.teaser ? " (teaser)" : ""}`));
-    expect(slugsFor(VISITOR)).toEqual(expect.arrayContaining(["pairing-secrets (teaser)", "router-basics"]));
-    expect(slugsFor(VISITOR)).not.toContain("escalation-playbook");
-    expect(slugsFor(customer)).toContain("pairing-secrets");
-    expect(slugsFor(staff)).toContain("escalation-playbook");
+  it("lists customer-only articles as teasers and staff-only ones to staff alone", async () => {
+    const slugsFor = async (actor: Actor) =>
+      (await listKnowledgeBase(actor)).flatMap((group) =>
+        group.articles.map((a) => `${a.slug}${a.teaser ? " (teaser)" : ""}`),
+      );
+    expect(await slugsFor(VISITOR)).toEqual(expect.arrayContaining(["pairing-secrets (teaser)", "router-basics"]));
+    expect(await slugsFor(VISITOR)).not.toContain("escalation-playbook");
+    expect(await slugsFor(customer)).toContain("pairing-secrets");
+    expect(await slugsFor(staff)).toContain("escalation-playbook");
   });
 
-  it("feeds and sitemaps list only what the reader may read in full", () => {
-    expect(listReadableArticles(VISITOR).map((a) => a.slug)).not.toEqual(expect.arrayContaining(["pairing-secrets"]));
-    expect(listReadableArticles(VISITOR).map((a) => a.slug)).not.toContain("escalation-playbook");
-    expect(listReadableArticles(customer).map((a) => a.slug)).toContain("pairing-secrets");
-    expect(listReadableArticles(customer).map((a) => a.slug)).not.toContain("escalation-playbook");
+  it("feeds and sitemaps list only what the reader may read in full", async () => {
+    expect((await listReadableArticles(VISITOR)).map((a) => a.slug)).not.toEqual(
+      expect.arrayContaining(["pairing-secrets"]),
+    );
+    expect((await listReadableArticles(VISITOR)).map((a) => a.slug)).not.toContain("escalation-playbook");
+    expect((await listReadableArticles(customer)).map((a) => a.slug)).toContain("pairing-secrets");
+    expect((await listReadableArticles(customer)).map((a) => a.slug)).not.toContain("escalation-playbook");
   });
 
-  const urls = (actor: Actor, q: string) => searchSite(actor, { q }).hits.map((hit) => hit.url);
+  const urls = async (actor: Actor, q: string) => (await searchSite(actor, { q })).hits.map((hit) => hit.url);
 
-  it("searches a customer-only body for customers only; others find it by title, as a teaser", () => {
-    expect(urls(VISITOR, "zanzibar")).toEqual([]);
-    expect(urls(member, "zanzibar")).toEqual([]);
-    expect(urls(customer, "zanzibar")).toEqual(["/kb/pairing-secrets"]);
-    const teaserHit = searchSite(VISITOR, { q: "pairing lock" }).hits.find((hit) => hit.url === "/kb/pairing-secrets");
+  it("searches a customer-only body for customers only; others find it by title, as a teaser", async () => {
+    expect(await urls(VISITOR, "zanzibar")).toEqual([]);
+    expect(await urls(member, "zanzibar")).toEqual([]);
+    expect(await urls(customer, "zanzibar")).toEqual(["/kb/pairing-secrets"]);
+    const teaserHit = (await searchSite(VISITOR, { q: "pairing lock" })).hits.find(
+      (hit) => hit.url === "/kb/pairing-secrets",
+    );
     expect(teaserHit).toMatchObject({ type: "article", teaser: true });
     expect(JSON.stringify(teaserHit)).not.toContain("zanzibar");
   });
 
-  it("never shows a staff-only article in search to anyone but staff", () => {
+  it("never shows a staff-only article in search to anyone but staff", async () => {
     for (const role of ["visitor", "member", "customer"]) {
-      expect(urls(roles[role], "quokka")).toEqual([]);
-      expect(urls(roles[role], "escalation playbook")).toEqual([]);
+      expect(await urls(roles[role], "quokka")).toEqual([]);
+      expect(await urls(roles[role], "escalation playbook")).toEqual([]);
     }
-    expect(urls(staff, "quokka")).toEqual(["/kb/escalation-playbook"]);
+    expect(await urls(staff, "quokka")).toEqual(["/kb/escalation-playbook"]);
   });
 
-  it("suggests only articles the reader can open while they type a question", () => {
-    expect(findSimilar(VISITOR, "pairing lock zanzibar").map((hit) => hit.url)).not.toContain("/kb/pairing-secrets");
-    expect(findSimilar(customer, "pairing lock zanzibar").map((hit) => hit.url)).toContain("/kb/pairing-secrets");
-    expect(findSimilar(customer, "escalation playbook quokka")).toEqual([]);
+  it("suggests only articles the reader can open while they type a question", async () => {
+    expect((await findSimilar(VISITOR, "pairing lock zanzibar")).map((hit) => hit.url)).not.toContain(
+      "/kb/pairing-secrets",
+    );
+    expect((await findSimilar(customer, "pairing lock zanzibar")).map((hit) => hit.url)).toContain(
+      "/kb/pairing-secrets",
+    );
+    expect(await findSimilar(customer, "escalation playbook quokka")).toEqual([]);
   });
 });
 
 describe("was this helpful?", () => {
-  it("keeps one answer per signed-in user and per anonymous browser, and shows staff the tallies", () => {
-    recordArticleFeedback(member, "router-basics", `user:${member.id}`, { helpful: "yes" }, { address: "10.0.0.1" });
-    recordArticleFeedback(
+  it("keeps one answer per signed-in user and per anonymous browser, and shows staff the tallies", async () => {
+    await recordArticleFeedback(
+      member,
+      "router-basics",
+      `user:${member.id}`,
+      { helpful: "yes" },
+      { address: "10.0.0.1" },
+    );
+    await recordArticleFeedback(
       member,
       "router-basics",
       `user:${member.id}`,
       { helpful: "no", comment: "Channel 6 was busy here." },
       { address: "10.0.0.1" },
     );
-    recordArticleFeedback(VISITOR, "router-basics", "browser:aaaa", { helpful: "yes" }, { address: "10.0.0.2" });
-    recordArticleFeedback(VISITOR, "router-basics", "browser:aaaa", { helpful: "yes" }, { address: "10.0.0.2" });
-    recordArticleFeedback(VISITOR, "router-basics", "browser:bbbb", { helpful: "yes" }, { address: "10.0.0.2" });
+    await recordArticleFeedback(VISITOR, "router-basics", "browser:aaaa", { helpful: "yes" }, { address: "10.0.0.2" });
+    await recordArticleFeedback(VISITOR, "router-basics", "browser:aaaa", { helpful: "yes" }, { address: "10.0.0.2" });
+    await recordArticleFeedback(VISITOR, "router-basics", "browser:bbbb", { helpful: "yes" }, { address: "10.0.0.2" });
 
-    const staffView = getArticlePage(staff, "router-basics", null);
+    const staffView = await getArticlePage(staff, "router-basics", null);
     if (staffView.access !== "full") throw new Error("expected the full article");
     expect(staffView.feedback).toMatchObject({ helpful: 2, notHelpful: 1 });
     expect(staffView.feedback!.comments).toEqual([
       expect.objectContaining({ comment: "Channel 6 was busy here.", helpful: false, username: member.username }),
     ]);
 
-    const memberView = getArticlePage(member, "router-basics", `user:${member.id}`);
+    const memberView = await getArticlePage(member, "router-basics", `user:${member.id}`);
     if (memberView.access !== "full") throw new Error("expected the full article");
     expect(memberView.feedback).toBeNull();
     expect(memberView.myFeedback).toEqual({ helpful: false, comment: "Channel 6 was busy here." });
   });
 
-  it("refuses feedback on what the reader may not read, and bad input", () => {
-    expect(() =>
+  it("refuses feedback on what the reader may not read, and bad input", async () => {
+    await expect(
       recordArticleFeedback(VISITOR, "pairing-secrets", "browser:cccc", { helpful: "yes" }, { address: "x" }),
-    ).toThrow(ForbiddenError);
-    expect(() =>
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
       recordArticleFeedback(
         customer,
         "escalation-playbook",
@@ -230,11 +249,11 @@ describe("was this helpful?", () => {
         { helpful: "yes" },
         { address: "x" },
       ),
-    ).toThrow(NotFoundError);
-    expect(() =>
+    ).rejects.toThrow(NotFoundError);
+    await expect(
       recordArticleFeedback(customer, "router-basics", `user:${customer.id}`, { helpful: "maybe" }, { address: "x" }),
-    ).toThrow(ValidationError);
-    expect(() =>
+    ).rejects.toThrow(ValidationError);
+    await expect(
       recordArticleFeedback(
         customer,
         "router-basics",
@@ -242,25 +261,25 @@ describe("was this helpful?", () => {
         { helpful: "no", comment: "x".repeat(1001) },
         { address: "x" },
       ),
-    ).toThrow(ValidationError);
+    ).rejects.toThrow(ValidationError);
   });
 });
 
 describe("drafting an article from a solved thread", () => {
   it("produces Markdown with frontmatter that kb:sync accepts, from the verified answer", async () => {
     const asker = await makeUser("customer");
-    const { threadId } = makeThread(asker, {
+    const { threadId } = await makeThread(asker, {
       title: "Hub forgets Wi-Fi after a power cut",
       body: "After every power cut the hub blinks yellow. What can I do?",
       tags: "wifi, firmware",
     });
-    const { postId: other } = makeAnswer(member, threadId, "Try turning it off and on.");
-    const { postId: good } = makeAnswer(staff, threadId, "Update to **4.2.1**; it keeps the Wi-Fi settings.");
-    markSolution(asker, other, "accepted");
-    markSolution(staff, good, "verified");
+    const { postId: other } = await makeAnswer(member, threadId, "Try turning it off and on.");
+    const { postId: good } = await makeAnswer(staff, threadId, "Update to **4.2.1**; it keeps the Wi-Fi settings.");
+    await markSolution(asker, other, "accepted");
+    await markSolution(staff, good, "verified");
 
-    expect(() => draftArticleFromThread(customer, threadId, "https://example.test")).toThrow(ForbiddenError);
-    const draft = draftArticleFromThread(staff, threadId, "https://example.test");
+    await expect(draftArticleFromThread(customer, threadId, "https://example.test")).rejects.toThrow(ForbiddenError);
+    const draft = await draftArticleFromThread(staff, threadId, "https://example.test");
     expect(draft.fileName).toBe("hub-forgets-wi-fi-after-a-power-cut.md");
     expect(draft.markdown).toContain("Update to **4.2.1**");
     expect(draft.markdown).not.toContain("Try turning it off and on.");
@@ -278,7 +297,7 @@ describe("drafting an article from a solved thread", () => {
   });
 
   it("refuses a thread without an accepted or verified answer", async () => {
-    const { threadId } = makeThread(await makeUser("member"));
-    expect(() => draftArticleFromThread(staff, threadId, "https://example.test")).toThrow(ConflictError);
+    const { threadId } = await makeThread(await makeUser("member"));
+    await expect(draftArticleFromThread(staff, threadId, "https://example.test")).rejects.toThrow(ConflictError);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { flags, posts, threads, votes } from "../../../db/schema";
 import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { startSession } from "~/models/accounts/auth.server";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { LIMITS } from "~/lib/rate-limit.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
@@ -34,8 +34,8 @@ describe("concurrent writes from two server processes on one database", () => {
 
   it("counts every vote and answer exactly once and never fails with SQLITE_BUSY", async () => {
     const clients = baseUrls.map(httpClient);
-    const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
-    const target = makeAnswer(asker, threadId, "The answer everyone votes on.");
+    const { threadId, slug } = await makeThread(asker, { category: "getting-started", tags: "setup" });
+    const target = await makeAnswer(asker, threadId, "The answer everyone votes on.");
     const path = `/questions/${threadId}/${slug}`;
 
     const upvotes = await Promise.all(
@@ -51,18 +51,24 @@ describe("concurrent writes from two server processes on one database", () => {
     expect(upvotes.map((response) => response.status)).toEqual(Array(VOTERS).fill(200));
     expect(answers.map((response) => response.status)).toEqual(Array(VOTERS).fill(303));
 
-    const db = getDb();
-    expect(db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)).get()!.score).toBe(VOTERS);
-    expect(db.select({ n: count() }).from(votes).where(eq(votes.postId, target.postId)).get()!.n).toBe(VOTERS);
+    const db = scriptDb();
     expect(
-      db.select({ answers: threads.answerCount }).from(threads).where(eq(threads.id, threadId)).get()!.answers,
+      firstRow(await db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)))!.score,
+    ).toBe(VOTERS);
+    expect(firstRow(await db.select({ n: count() }).from(votes).where(eq(votes.postId, target.postId)))!.n).toBe(
+      VOTERS,
+    );
+    expect(
+      firstRow(await db.select({ answers: threads.answerCount }).from(threads).where(eq(threads.id, threadId)))!
+        .answers,
     ).toBe(VOTERS + 1);
     expect(
-      db
-        .select({ n: count() })
-        .from(posts)
-        .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer")))
-        .get()!.n,
+      firstRow(
+        await db
+          .select({ n: count() })
+          .from(posts)
+          .where(and(eq(posts.threadId, threadId), eq(posts.kind, "answer"))),
+      )!.n,
     ).toBe(VOTERS + 1);
 
     // Everyone flips to a downvote at once: the score swings by exactly two per voter.
@@ -72,16 +78,17 @@ describe("concurrent writes from two server processes on one database", () => {
       ),
     );
     expect(downvotes.every((response) => response.status === 200)).toBe(true);
-    expect(db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)).get()!.score).toBe(-VOTERS);
+    expect(
+      firstRow(await db.select({ score: posts.score }).from(posts).where(eq(posts.id, target.postId)))!.score,
+    ).toBe(-VOTERS);
   });
 
   it("holds a rate limit across both processes: a burst of flags gets exactly the limit through, the rest a 429 with Retry-After", async () => {
     const clients = baseUrls.map(httpClient);
-    const { threadId } = makeThread(asker, { category: "getting-started", tags: "setup" });
-    const targets = Array.from(
-      { length: LIMITS.flag.max + 10 },
-      (_, i) => makeAnswer(asker, threadId, `Flag target ${i}`).postId,
-    );
+    const { threadId } = await makeThread(asker, { category: "getting-started", tags: "setup" });
+    const targets: number[] = [];
+    for (let i = 0; i < LIMITS.flag.max + 10; i++)
+      targets.push((await makeAnswer(asker, threadId, `Flag target ${i}`)).postId);
     const flagger = voters[0];
     const responses = await Promise.all(
       targets.map((postId, i) =>
@@ -94,9 +101,9 @@ describe("concurrent writes from two server processes on one database", () => {
     const refused = responses.find((response) => response.status === 429)!;
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await refused.text()).toContain("Too many attempts. Try again in");
-    expect(getDb().select({ n: count() }).from(flags).where(eq(flags.userId, flagger.member.id)).get()!.n).toBe(
-      LIMITS.flag.max,
-    );
+    expect(
+      firstRow(await scriptDb().select({ n: count() }).from(flags).where(eq(flags.userId, flagger.member.id)))!.n,
+    ).toBe(LIMITS.flag.max);
   });
 
   it("creates one account when the same username signs up through both processes at once", async () => {

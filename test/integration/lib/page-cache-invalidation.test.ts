@@ -2,12 +2,7 @@
 // the generations that keep a render older than a write out of the cache, the safety net for
 // writes made outside writeTransaction, and the background jobs.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  getSqlite,
-  invalidatePagesAfterUntrackedWrites,
-  writeTransaction,
-  writeUnseenByVisitors,
-} from "~/lib/db.server";
+import { scriptSqlite, invalidatePagesAfterUntrackedWrites, writeUnseenByVisitors, write } from "~/lib/db.server";
 import { setClock } from "~/lib/clock.server";
 import { cachedPage, invalidatePageCache, pageCacheGeneration, storePage } from "~/lib/page-cache.server";
 import type { Member } from "~/lib/permissions.server";
@@ -42,13 +37,13 @@ const refused = () => {
 };
 
 const writeRow = () =>
-  getSqlite().prepare("INSERT INTO site_secrets (name, value) VALUES (?, 'x')").run(`test-${Math.random()}`);
+  scriptSqlite().prepare("INSERT INTO site_secrets (name, value) VALUES (?, 'x')").run(`test-${Math.random()}`);
 
 afterEach(() => setClock(null));
 
-describe("writeTransaction and the page cache", () => {
+describe("write and the page cache", () => {
   it("drops the declared thread's pages and every list, and keeps other threads' pages", async () => {
-    expect(await afterWrite(A, B, () => writeTransaction((changed) => (changed.thread(A), writeRow())))).toEqual({
+    expect(await afterWrite(A, B, () => write((_db, changed) => (changed.thread(A), writeRow())))).toEqual({
       a: false,
       b: true,
       list: false,
@@ -56,7 +51,7 @@ describe("writeTransaction and the page cache", () => {
   });
 
   it("drops every page for a write that declares nothing", async () => {
-    expect(await afterWrite(A, B, () => writeTransaction(() => writeRow()))).toEqual({
+    expect(await afterWrite(A, B, () => write(() => writeRow()))).toEqual({
       a: false,
       b: false,
       list: false,
@@ -64,21 +59,21 @@ describe("writeTransaction and the page cache", () => {
   });
 
   it("drops every page when a nested write declares nothing, whatever the outer one declared", async () => {
-    const write = () =>
-      writeTransaction((changed) => {
+    const nested = () =>
+      write(async (_db, changed) => {
         changed.thread(A);
-        writeTransaction(() => writeRow());
+        await write(() => writeRow());
       });
-    expect(await afterWrite(A, B, write)).toEqual({ a: false, b: false, list: false });
+    expect(await afterWrite(A, B, nested)).toEqual({ a: false, b: false, list: false });
   });
 
   it("adds up the threads of nested writes, and a nested write that changes nothing visitors see adds nothing", async () => {
-    const write = () =>
-      writeUnseenByVisitors(() => {
-        writeUnseenByVisitors(() => writeRow());
-        writeTransaction((inner) => (inner.thread(B), writeRow()));
+    const nested = () =>
+      writeUnseenByVisitors(async () => {
+        await writeUnseenByVisitors(() => writeRow());
+        await write((_db, inner) => (inner.thread(B), writeRow()));
       });
-    expect(await afterWrite(A, B, write)).toEqual({ a: true, b: false, list: false });
+    expect(await afterWrite(A, B, nested)).toEqual({ a: true, b: false, list: false });
   });
 
   it("drops nothing for a write that changes nothing visitors see, or one that rolled back", async () => {
@@ -87,11 +82,11 @@ describe("writeTransaction and the page cache", () => {
       b: true,
       list: true,
     });
-    const failed = () => expect(() => writeTransaction(() => (writeRow(), refused()))).toThrow("refused");
+    const failed = () => expect(write(() => (writeRow(), refused()))).rejects.toThrow("refused");
     expect(await afterWrite(A, B, failed)).toEqual({ a: true, b: true, list: true });
   });
 
-  it("drops every page, once, when a row was changed outside writeTransaction since the last look", async () => {
+  it("drops every page, once, when a row was changed outside write since the last look", async () => {
     invalidatePagesAfterUntrackedWrites();
     expect(await afterWrite(A, B, () => invalidatePagesAfterUntrackedWrites())).toEqual({
       a: true,
@@ -108,9 +103,9 @@ describe("writeTransaction and the page cache", () => {
       b: true,
       list: true,
     });
-    // Rows written inside writeTransaction, even rolled back, are not taken for untracked ones.
-    const rolledBack = () => {
-      expect(() => writeTransaction(() => (writeRow(), refused()))).toThrow("refused");
+    // Rows written inside write, even rolled back, are not taken for untracked ones.
+    const rolledBack = async () => {
+      await expect(write(() => (writeRow(), refused()))).rejects.toThrow("refused");
       invalidatePagesAfterUntrackedWrites();
     };
     expect(await afterWrite(A, B, rolledBack)).toEqual({ a: true, b: true, list: true });
@@ -125,13 +120,13 @@ describe("a page rendered while a write committed", () => {
     voter = await makeUser("customer");
   });
 
-  it("is not stored when the write concerned its thread (or it is a list); another thread's page is", () => {
-    const a = makeThread(asker, { title: "A thread that is written to mid-render" });
-    const b = makeThread(asker, { title: "A thread nobody writes to mid-render" });
+  it("is not stored when the write concerned its thread (or it is a list); another thread's page is", async () => {
+    const a = await makeThread(asker, { title: "A thread that is written to mid-render" });
+    const b = await makeThread(asker, { title: "A thread nobody writes to mid-render" });
     invalidatePageCache();
     const renderStarted = pageCacheGeneration();
-    resetAllLimits();
-    castVote(voter, a.questionPostId, { value: "1" });
+    await resetAllLimits();
+    await castVote(voter, a.questionPostId, { value: "1" });
     store(`/questions/${a.threadId}/a`, a.threadId, renderStarted);
     store(`/questions/${b.threadId}/b`, b.threadId, renderStarted);
     store("/questions", null, renderStarted);
@@ -143,10 +138,10 @@ describe("a page rendered while a write committed", () => {
     expect(cached(`/questions/${a.threadId}/a`)).toBe(true);
   });
 
-  it("is not stored after a write whose reach is not known, whatever its page", () => {
+  it("is not stored after a write whose reach is not known, whatever its page", async () => {
     invalidatePageCache();
     const renderStarted = pageCacheGeneration();
-    writeTransaction(() => writeRow());
+    await write(async () => writeRow());
     store(`/questions/${B}/b`, B, renderStarted);
     expect(cached(`/questions/${B}/b`)).toBe(false);
   });
@@ -158,9 +153,9 @@ describe("background jobs", () => {
     const staff = await makeUser("staff");
     const dayAndAHalfAgo = () => new Date(Date.now() - 36 * 3600_000);
     setClock(dayAndAHalfAgo());
-    const due = makeThread(customer, { title: "A customer question nobody from staff answered" });
-    const answered = makeThread(customer, { title: "Another question, answered by staff in time" });
-    makeAnswer(staff, answered.threadId);
+    const due = await makeThread(customer, { title: "A customer question nobody from staff answered" });
+    const answered = await makeThread(customer, { title: "Another question, answered by staff in time" });
+    await makeAnswer(staff, answered.threadId);
     setClock(null);
 
     let ran: Awaited<ReturnType<typeof runLeasedJobs>> = {};
@@ -173,7 +168,9 @@ describe("background jobs", () => {
     expect(ran["open-due-follow-ups"]).toEqual({ opened: 0 });
 
     recordThreadView(answered.threadId);
-    expect(await afterWrite(due.threadId, answered.threadId, () => expect(flushThreadViews()).toBe(true))).toEqual({
+    expect(
+      await afterWrite(due.threadId, answered.threadId, async () => expect(await flushThreadViews()).toBe(true)),
+    ).toEqual({
       a: true,
       b: true,
       list: true,

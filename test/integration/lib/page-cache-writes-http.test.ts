@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { followUps, postRevisions, posts } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { DEMO_PASSWORD, sessionCookieOf } from "../../fixtures/http-client";
@@ -22,7 +22,7 @@ let threadCount = 0;
 /** A new question by the demo customer, asked over HTTP. */
 async function askThread(): Promise<Thread> {
   threadCount += 1;
-  resetAllLimits();
+  await resetAllLimits();
   const title = `Cache test question number ${threadCount} about the hub`;
   const response = await client.post(
     "/questions/ask",
@@ -31,17 +31,18 @@ async function askThread(): Promise<Thread> {
   );
   const path = new URL(response.headers.get("location")!, app.baseUrl).pathname;
   const id = Number(/^\/questions\/(\d+)\//.exec(path)![1]);
-  const question = getDb()
-    .select({ id: posts.id })
-    .from(posts)
-    .where(and(eq(posts.threadId, id), eq(posts.kind, "question")))
-    .get()!;
+  const question = firstRow(
+    await scriptDb()
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.threadId, id), eq(posts.kind, "question"))),
+  )!;
   return { id, path, title, questionId: question.id };
 }
 
 /** An answer posted over HTTP by `who`; returns its post id. */
 async function answer(thread: Thread, who: string, body = `An answer by ${who} that tells what to try.`) {
-  resetAllLimits();
+  await resetAllLimits();
   const response = await client.post(thread.path, { intent: "answer", body }, { cookie: cookies[who] });
   expect(response.status).toBe(303);
   return Number(/#post-(\d+)$/.exec(response.headers.get("location")!)![1]);
@@ -68,7 +69,7 @@ async function warm(paths: string[]) {
 async function expectWrite(write: () => Promise<Response>, { fresh, cached }: { fresh: string[]; cached: string[] }) {
   await warm(fresh);
   await warm(cached);
-  resetAllLimits();
+  await resetAllLimits();
   const response = await write();
   expect(response.status, await response.clone().text()).toBeLessThan(400);
   for (const path of cached) expect(await cacheOf(path), `${path} after the write`).toBe("hit");
@@ -92,7 +93,7 @@ describe("a write to one thread", () => {
     ];
     await warm([...threadPages, ...lists]);
     await warm([b.path]);
-    resetAllLimits();
+    await resetAllLimits();
     const posted = await client.post(a.path, { intent: "answer", body }, { cookie: cookies.customer });
     expect(posted.status).toBe(303);
 
@@ -168,11 +169,9 @@ describe("a write to one thread", () => {
       "a staff note on the thread's follow-up",
       async (a) => {
         await client.post(a.path, { intent: "follow-up" }, { cookie: cookies.customer });
-        const followUp = getDb()
-          .select({ id: followUps.id })
-          .from(followUps)
-          .where(eq(followUps.threadId, a.id))
-          .get()!;
+        const followUp = firstRow(
+          await scriptDb().select({ id: followUps.id }).from(followUps).where(eq(followUps.threadId, a.id)),
+        )!;
         return () =>
           client.post(
             `/support/${followUp.id}`,
@@ -185,11 +184,9 @@ describe("a write to one thread", () => {
       "a staff reply on the thread's follow-up",
       async (a) => {
         await client.post(a.path, { intent: "follow-up" }, { cookie: cookies.customer });
-        const followUp = getDb()
-          .select({ id: followUps.id })
-          .from(followUps)
-          .where(eq(followUps.threadId, a.id))
-          .get()!;
+        const followUp = firstRow(
+          await scriptDb().select({ id: followUps.id }).from(followUps).where(eq(followUps.threadId, a.id)),
+        )!;
         return () =>
           client.post(
             `/support/${followUp.id}`,
@@ -227,11 +224,12 @@ describe("a write to one thread", () => {
           { body: "My address was in the first version.", title: a.title },
           { cookie: cookies.customer },
         );
-        const revision = getDb()
-          .select({ id: postRevisions.id })
-          .from(postRevisions)
-          .where(eq(postRevisions.postId, a.questionId))
-          .get()!;
+        const revision = firstRow(
+          await scriptDb()
+            .select({ id: postRevisions.id })
+            .from(postRevisions)
+            .where(eq(postRevisions.postId, a.questionId)),
+        )!;
         return () =>
           client.post(
             `/posts/${a.questionId}/history`,
@@ -256,7 +254,7 @@ describe("a write to one thread", () => {
     const original = await askThread();
     const duplicate = await askThread();
     const other = await askThread();
-    resetAllLimits();
+    await resetAllLimits();
     const closed = await client.post(
       duplicate.path,
       { intent: "moderate-thread", action: "duplicate", original: String(original.id) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { threads } from "../../../db/schema";
 import { app, client, serveBuiltApp } from "../../fixtures/app-server";
 
@@ -24,12 +24,13 @@ describe("the visitors' page cache", () => {
   });
 
   it("counts a view for every read of a thread page, cached or not, under any of its URLs", async () => {
-    const thread = getDb().select().from(threads).orderBy(threads.id).limit(1).offset(1).get()!;
-    const views = () => (
-      app.flushThreadViews(),
-      getDb().select({ n: threads.viewCount }).from(threads).where(eq(threads.id, thread.id)).get()!.n
-    );
-    const before = views();
+    const thread = firstRow(await scriptDb().select().from(threads).orderBy(threads.id).limit(1).offset(1))!;
+    const views = async () => {
+      await app.flushThreadViews();
+      return firstRow(await scriptDb().select({ n: threads.viewCount }).from(threads).where(eq(threads.id, thread.id)))!
+        .n;
+    };
+    const before = await views();
     for (const path of [
       `/questions/${thread.id}/${thread.slug}`,
       `/questions/${thread.id}/${thread.slug}`,
@@ -39,7 +40,7 @@ describe("the visitors' page cache", () => {
       await (await client.get(path)).text();
     }
     expect((await client.get(`/questions/${thread.id}/${thread.slug}`)).headers.get("x-hearth-cache")).toBe("hit");
-    expect(views()).toBe(before + 5);
+    expect(await views()).toBe(before + 5);
   });
 
   it("never serves signed-in people from it", async () => {
@@ -51,7 +52,7 @@ describe("the visitors' page cache", () => {
   });
 
   it("shows a new answer to the next visitor right after it is posted", async () => {
-    const thread = getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
+    const thread = firstRow(await scriptDb().select().from(threads).orderBy(threads.id).limit(1))!;
     const path = `/questions/${thread.id}/${thread.slug}`;
     await (await client.get(path)).text();
     expect((await client.get(path)).headers.get("x-hearth-cache")).toBe("hit");

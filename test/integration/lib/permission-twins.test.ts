@@ -10,7 +10,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kbArticles, MODERATION_STATES, posts, ROLES, threads, users } from "../../../db/schema";
-import { getDb, getSqlite, writeTransaction } from "~/lib/db.server";
+import { scriptDb, scriptSqlite, write } from "~/lib/db.server";
 import * as permissions from "~/lib/permissions.server";
 import {
   articleTeasersCondition,
@@ -51,7 +51,7 @@ const threadIds: number[] = [];
 const userIds: number[] = [];
 
 beforeAll(async () => {
-  const db = getDb();
+  const db = scriptDb();
   const account = async (name: string, role: (typeof ROLES)[number]) => {
     const member = await makeUser(role);
     readers.push([name, member]);
@@ -70,22 +70,24 @@ beforeAll(async () => {
   const other = await makeUser("member");
   authors.push(other);
   userIds.push(other.id);
-  db.update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id)).run();
+  await db.update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id));
 
   // Every author asks a thread in every state, and answers it and every other thread in every
   // state. The states are set directly: this test is about the rules, not how posts get there.
   for (const visibility of MODERATION_STATES) {
     for (const asker of authors) {
-      const { threadId, questionPostId } = makeThread(asker, { title: `A ${visibility} thread by ${asker.username}` });
+      const { threadId, questionPostId } = await makeThread(asker, {
+        title: `A ${visibility} thread by ${asker.username}`,
+      });
       for (const state of MODERATION_STATES) {
         for (const answerer of authors) {
-          const { postId } = makeAnswer(answerer, threadId, `A ${state} answer`);
-          db.update(posts).set({ moderationState: state }).where(eq(posts.id, postId)).run();
+          const { postId } = await makeAnswer(answerer, threadId, `A ${state} answer`);
+          await db.update(posts).set({ moderationState: state }).where(eq(posts.id, postId));
         }
       }
-      db.update(posts).set({ moderationState: visibility }).where(eq(posts.id, questionPostId)).run();
-      db.update(threads).set({ visibility }).where(eq(threads.id, threadId)).run();
-      writeTransaction(() => indexThread(threadId));
+      await db.update(posts).set({ moderationState: visibility }).where(eq(posts.id, questionPostId));
+      await db.update(threads).set({ visibility }).where(eq(threads.id, threadId));
+      await write(async () => indexThread(threadId));
       threadIds.push(threadId);
     }
   }
@@ -93,7 +95,7 @@ beforeAll(async () => {
   // Suspended after writing: a suspension limits writing, never what one may see.
   for (const suspended of [suspendedMember, suspendedStaff]) {
     suspended.suspendedUntil = IN_A_WEEK;
-    db.update(users).set({ suspendedUntil: IN_A_WEEK }).where(eq(users.id, suspended.id)).run();
+    await db.update(users).set({ suspendedUntil: IN_A_WEEK }).where(eq(users.id, suspended.id));
   }
 
   // Two articles per audience: every title has "marigold", every body "quillwort" (and no title or
@@ -107,7 +109,7 @@ beforeAll(async () => {
       );
     }
   }
-  expect(syncKnowledgeBase(dir).problems).toEqual([]);
+  expect((await syncKnowledgeBase(dir)).problems).toEqual([]);
 });
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
@@ -124,45 +126,44 @@ function expectSame(reader: string, byRule: number[], bySql: number[]) {
   expect(byRule.length + bySql.length, reader).toBeGreaterThan(0);
 }
 
-function postRows() {
-  return getDb()
-    .select({
-      id: posts.id,
-      authorId: posts.authorId,
-      moderationState: posts.moderationState,
-      threadAuthorId: threads.authorId,
-      visibility: threads.visibility,
-    })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(inArray(posts.threadId, threadIds))
-    .all()
-    .map((row) => ({ ...row, thread: { authorId: row.threadAuthorId, visibility: row.visibility } }));
+async function postRows() {
+  return (
+    await scriptDb()
+      .select({
+        id: posts.id,
+        authorId: posts.authorId,
+        moderationState: posts.moderationState,
+        threadAuthorId: threads.authorId,
+        visibility: threads.visibility,
+      })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(inArray(posts.threadId, threadIds))
+  ).map((row) => ({ ...row, thread: { authorId: row.threadAuthorId, visibility: row.visibility } }));
 }
-const threadRows = () =>
-  getDb()
+const threadRows = async () =>
+  await scriptDb()
     .select({ id: threads.id, authorId: threads.authorId, visibility: threads.visibility })
     .from(threads)
-    .where(inArray(threads.id, threadIds))
-    .all();
-const postIdsWhere = (condition: SQL | undefined) =>
-  getDb()
-    .select({ id: posts.id })
-    .from(posts)
-    .where(and(inArray(posts.threadId, threadIds), condition))
-    .all()
-    .map((row) => row.id);
-const threadIdsWhere = (condition: SQL | undefined) =>
-  getDb()
-    .select({ id: threads.id })
-    .from(threads)
-    .where(and(inArray(threads.id, threadIds), condition))
-    .all()
-    .map((row) => row.id);
+    .where(inArray(threads.id, threadIds));
+const postIdsWhere = async (condition: SQL | undefined) =>
+  (
+    await scriptDb()
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(inArray(posts.threadId, threadIds), condition))
+  ).map((row) => row.id);
+const threadIdsWhere = async (condition: SQL | undefined) =>
+  (
+    await scriptDb()
+      .select({ id: threads.id })
+      .from(threads)
+      .where(and(inArray(threads.id, threadIds), condition))
+  ).map((row) => row.id);
 
 describe("threads and posts", () => {
-  it("covers every moderation state, in threads and posts, by each author", () => {
-    const rows = postRows();
+  it("covers every moderation state, in threads and posts, by each author", async () => {
+    const rows = await postRows();
     expect(rows).toHaveLength(
       MODERATION_STATES.length * authors.length * (MODERATION_STATES.length * authors.length + 1),
     );
@@ -171,31 +172,31 @@ describe("threads and posts", () => {
     );
   });
 
-  it(`agree: canSeeThread and ${twin("visibleThreadsCondition")}`, () => {
-    const rows = threadRows();
+  it(`agree: canSeeThread and ${twin("visibleThreadsCondition")}`, async () => {
+    const rows = await threadRows();
     for (const [reader, actor] of readers) {
       const byRule = rows.filter((row) => canSeeThread(actor, row)).map((row) => row.id);
-      expectSame(reader, byRule, threadIdsWhere(visibleThreadsCondition(actor)));
+      expectSame(reader, byRule, await threadIdsWhere(visibleThreadsCondition(actor)));
     }
   });
 
-  it(`agree: canSeePost and ${twin("visiblePostsCondition")}`, () => {
-    const rows = postRows();
+  it(`agree: canSeePost and ${twin("visiblePostsCondition")}`, async () => {
+    const rows = await postRows();
     for (const [reader, actor] of readers) {
       const byRule = rows.filter((row) => canSeePost(actor, { post: row, thread: row.thread })).map((row) => row.id);
-      expectSame(reader, byRule, postIdsWhere(visiblePostsCondition(actor)));
+      expectSame(reader, byRule, await postIdsWhere(visiblePostsCondition(actor)));
     }
   });
 
-  it(`agree: canSeeModeratedContent and ${twin("visiblePostStatesConditionFor")}, with the reader's id bound or a placeholder`, () => {
-    const rows = postRows();
+  it(`agree: canSeeModeratedContent and ${twin("visiblePostStatesConditionFor")}, with the reader's id bound or a placeholder`, async () => {
+    const rows = await postRows();
     const readerId = sql.placeholder("readerId");
     for (const [reader, actor] of readers) {
       const byRule = rows.filter((row) => canSeeModeratedContent(actor, row)).map((row) => row.id);
       const id = actor.kind === "user" ? actor.id : 0;
-      expectSame(reader, byRule, postIdsWhere(visiblePostStatesConditionFor(readerKind(actor), id)));
+      expectSame(reader, byRule, await postIdsWhere(visiblePostStatesConditionFor(readerKind(actor), id)));
       // As the thread page runs it: prepared once per kind of reader, the reader's id given at run time.
-      const prepared = getDb()
+      const prepared = scriptDb()
         .select({ id: posts.id })
         .from(posts)
         .where(and(inArray(posts.threadId, threadIds), visiblePostStatesConditionFor(readerKind(actor), readerId)))
@@ -203,68 +204,64 @@ describe("threads and posts", () => {
       expectSame(
         `${reader} (prepared)`,
         byRule,
-        prepared.all({ readerId: id }).map((row) => row.id),
+        (await prepared.execute({ readerId: id })).map((row) => row.id),
       );
     }
   });
 
-  it(`agree: isPublic and ${twin("publicPostStatesCondition")}, isPublicThread and ${twin("publicThreadsCondition")}`, () => {
+  it(`agree: isPublic and ${twin("publicPostStatesCondition")}, isPublicThread and ${twin("publicThreadsCondition")}`, async () => {
     expectSame(
       "posts",
-      postRows()
-        .filter((row) => isPublic(row))
-        .map((row) => row.id),
-      postIdsWhere(publicPostStatesCondition()),
+      (await postRows()).filter((row) => isPublic(row)).map((row) => row.id),
+      await postIdsWhere(publicPostStatesCondition()),
     );
     expectSame(
       "threads",
-      threadRows()
-        .filter((row) => isPublicThread(row))
-        .map((row) => row.id),
-      threadIdsWhere(publicThreadsCondition()),
+      (await threadRows()).filter((row) => isPublicThread(row)).map((row) => row.id),
+      await threadIdsWhere(publicThreadsCondition()),
     );
   });
 
-  it(`agree on profiles: canSeePostOnProfile and ${twin("profilePostsCondition")}, canSeeThreadOnProfile and ${twin("profileThreadsCondition")}`, () => {
-    const posted = postRows();
-    const asked = threadRows();
+  it(`agree on profiles: canSeePostOnProfile and ${twin("profilePostsCondition")}, canSeeThreadOnProfile and ${twin("profileThreadsCondition")}`, async () => {
+    const posted = await postRows();
+    const asked = await threadRows();
     for (const [reader, actor] of readers) {
       expectSame(
         reader,
         posted.filter((row) => canSeePostOnProfile(actor, { post: row, thread: row.thread })).map((row) => row.id),
-        postIdsWhere(profilePostsCondition(actor)),
+        await postIdsWhere(profilePostsCondition(actor)),
       );
       expectSame(
         reader,
         asked.filter((row) => canSeeThreadOnProfile(actor, row)).map((row) => row.id),
-        threadIdsWhere(profileThreadsCondition(actor)),
+        await threadIdsWhere(profileThreadsCondition(actor)),
       );
     }
   });
 
-  it("agree when the query names its tables by an alias, as raw SQL does", () => {
+  it("agree when the query names its tables by an alias, as raw SQL does", async () => {
     const p = alias(posts, "p");
     const t = alias(threads, "t");
-    const rows = postRows();
-    const threadList = threadRows();
+    const rows = await postRows();
+    const threadList = await threadRows();
     for (const [reader, actor] of readers) {
-      const bySql = getDb()
-        .select({ id: p.id })
-        .from(p)
-        .where(and(inArray(p.threadId, threadIds), visiblePostsCondition(actor, p)))
-        .all()
-        .map((row) => row.id);
+      const bySql = (
+        await scriptDb()
+          .select({ id: p.id })
+          .from(p)
+          .where(and(inArray(p.threadId, threadIds), visiblePostsCondition(actor, p)))
+      ).map((row) => row.id);
       expectSame(
         reader,
         rows.filter((row) => canSeePost(actor, { post: row, thread: row.thread })).map((row) => row.id),
         bySql,
       );
-      const threadsBySql = getDb()
-        .select({ id: t.id })
-        .from(t)
-        .where(and(inArray(t.id, threadIds), profileThreadsCondition(actor, t)))
-        .all()
-        .map((row) => row.id);
+      const threadsBySql = (
+        await scriptDb()
+          .select({ id: t.id })
+          .from(t)
+          .where(and(inArray(t.id, threadIds), profileThreadsCondition(actor, t)))
+      ).map((row) => row.id);
       expectSame(
         reader,
         threadList.filter((row) => canSeeThreadOnProfile(actor, row)).map((row) => row.id),
@@ -273,22 +270,20 @@ describe("threads and posts", () => {
     }
   });
 
-  it("index for search exactly the public threads (search needs no check per reader)", () => {
-    const indexed = getSqlite()
+  it("index for search exactly the public threads (search needs no check per reader)", async () => {
+    const indexed = scriptSqlite()
       .prepare(`SELECT rowid AS id FROM search_threads WHERE rowid IN (SELECT value FROM json_each(?))`)
       .all(JSON.stringify(threadIds)) as { id: number }[];
     expectSame(
       "the index",
-      threadRows()
-        .filter((row) => isPublicThread(row))
-        .map((row) => row.id),
+      (await threadRows()).filter((row) => isPublicThread(row)).map((row) => row.id),
       indexed.map((row) => row.id),
     );
   });
 
-  it("hides a visible answer in someone else's hidden thread, even from its author", () => {
+  it("hides a visible answer in someone else's hidden thread, even from its author", async () => {
     const [, reader] = readers.find(([name]) => name === "a member")!;
-    const row = postRows().find(
+    const row = (await postRows()).find(
       (post) =>
         post.authorId === (reader as Member).id &&
         post.moderationState === "visible" &&
@@ -296,20 +291,23 @@ describe("threads and posts", () => {
         post.threadAuthorId !== (reader as Member).id,
     )!;
     expect(canSeePost(reader, { post: row, thread: row.thread })).toBe(false);
-    expect(postIdsWhere(visiblePostsCondition(reader))).not.toContain(row.id);
+    expect(await postIdsWhere(visiblePostsCondition(reader))).not.toContain(row.id);
   });
 });
 
 describe("roles", () => {
-  it(`agree: isStaffRole and ${twin("staffRoleCondition")}`, () => {
-    const rows = getDb().select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, userIds)).all();
-    expect(new Set(rows.map((row) => row.role))).toEqual(new Set(ROLES));
-    const bySql = getDb()
-      .select({ id: users.id })
+  it(`agree: isStaffRole and ${twin("staffRoleCondition")}`, async () => {
+    const rows = await scriptDb()
+      .select({ id: users.id, role: users.role })
       .from(users)
-      .where(and(inArray(users.id, userIds), staffRoleCondition(users.role)))
-      .all()
-      .map((row) => row.id);
+      .where(inArray(users.id, userIds));
+    expect(new Set(rows.map((row) => row.role))).toEqual(new Set(ROLES));
+    const bySql = (
+      await scriptDb()
+        .select({ id: users.id })
+        .from(users)
+        .where(and(inArray(users.id, userIds), staffRoleCondition(users.role)))
+    ).map((row) => row.id);
     expectSame(
       "users",
       rows.filter((row) => isStaffRole(row.role)).map((row) => row.id),
@@ -319,35 +317,32 @@ describe("roles", () => {
 });
 
 describe("knowledge-base articles", () => {
-  const articleRows = () =>
-    getDb().select({ id: kbArticles.id, slug: kbArticles.slug, audience: kbArticles.audience }).from(kbArticles).all();
-  const articleIdsWhere = (condition: SQL) =>
-    getDb()
-      .select({ id: kbArticles.id })
-      .from(kbArticles)
-      .where(condition)
-      .all()
-      .map((row) => row.id);
+  const articleRows = async () =>
+    await scriptDb()
+      .select({ id: kbArticles.id, slug: kbArticles.slug, audience: kbArticles.audience })
+      .from(kbArticles);
+  const articleIdsWhere = async (condition: SQL) =>
+    (await scriptDb().select({ id: kbArticles.id }).from(kbArticles).where(condition)).map((row) => row.id);
 
-  it(`agree: canReadArticle and ${twin("readableArticlesCondition")}, canSeeArticleTeaser and ${twin("articleTeasersCondition")}`, () => {
-    const rows = articleRows();
+  it(`agree: canReadArticle and ${twin("readableArticlesCondition")}, canSeeArticleTeaser and ${twin("articleTeasersCondition")}`, async () => {
+    const rows = await articleRows();
     expect(rows).toHaveLength(6);
     for (const [reader, actor] of readers) {
       expectSame(
         `${reader} reads`,
         rows.filter((row) => canReadArticle(actor, row)).map((row) => row.id),
-        articleIdsWhere(readableArticlesCondition(actor)),
+        await articleIdsWhere(readableArticlesCondition(actor)),
       );
       expectSame(
         `${reader} sees a teaser`,
         rows.filter((row) => canSeeArticleTeaser(actor, row)).map((row) => row.id),
-        articleIdsWhere(articleTeasersCondition(actor)),
+        await articleIdsWhere(articleTeasersCondition(actor)),
       );
     }
   });
 
-  it("agree with search: bodies for readers, titles for whoever may see the teaser", () => {
-    const rows = articleRows();
+  it("agree with search: bodies for readers, titles for whoever may see the teaser", async () => {
+    const rows = await articleRows();
     const urls = (hits: { url: string }[]) => hits.map((hit) => hit.url).sort();
     const urlsWhere = (test: (row: (typeof rows)[number]) => boolean) =>
       rows
@@ -356,14 +351,16 @@ describe("knowledge-base articles", () => {
         .sort();
     for (const [reader, actor] of readers) {
       const readable = urlsWhere((row) => canReadArticle(actor, row));
-      expect(urls(searchSite(actor, { q: "quillwort", type: "articles" }).hits), `${reader}: bodies`).toEqual(readable);
-      const byTitle = searchSite(actor, { q: "marigold", type: "articles" }).hits;
+      expect(urls((await searchSite(actor, { q: "quillwort", type: "articles" })).hits), `${reader}: bodies`).toEqual(
+        readable,
+      );
+      const byTitle = (await searchSite(actor, { q: "marigold", type: "articles" })).hits;
       expect(urls(byTitle), `${reader}: titles`).toEqual(urlsWhere((row) => canSeeArticleTeaser(actor, row)));
       for (const hit of byTitle) {
         expect(hit.type === "article" && hit.teaser, `${reader}: ${hit.url}`).toBe(!readable.includes(hit.url));
       }
       // Suggestions while asking are for reading now: readable articles only (up to the limit).
-      const suggested = urls(findSimilar(actor, "marigold"));
+      const suggested = urls(await findSimilar(actor, "marigold"));
       expect(suggested.length, `${reader}: suggestions`).toBe(Math.min(SIMILAR_LIMIT, readable.length));
       expect(readable, `${reader}: suggestions`).toEqual(expect.arrayContaining(suggested));
     }

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { posts, threads } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
@@ -15,19 +15,23 @@ serveBuiltApp({
   newcomer: "newcomer@example.com",
 });
 
-const heldThread = () =>
-  getDb()
-    .select({ id: threads.id, slug: threads.slug, title: threads.title })
-    .from(threads)
-    .where(eq(threads.visibility, "held"))
-    .get()!;
-const hiddenAnswer = () => {
-  const post = getDb()
-    .select({ id: posts.id, threadId: posts.threadId, body: posts.bodyMarkdown })
-    .from(posts)
-    .where(eq(posts.moderationState, "hidden"))
-    .get()!;
-  const thread = getDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, post.threadId)).get()!;
+const heldThread = async () =>
+  firstRow(
+    await scriptDb()
+      .select({ id: threads.id, slug: threads.slug, title: threads.title })
+      .from(threads)
+      .where(eq(threads.visibility, "held")),
+  )!;
+const hiddenAnswer = async () => {
+  const post = firstRow(
+    await scriptDb()
+      .select({ id: posts.id, threadId: posts.threadId, body: posts.bodyMarkdown })
+      .from(posts)
+      .where(eq(posts.moderationState, "hidden")),
+  )!;
+  const thread = firstRow(
+    await scriptDb().select({ slug: threads.slug }).from(threads).where(eq(threads.id, post.threadId)),
+  )!;
   return { ...post, path: `/questions/${post.threadId}/${thread.slug}` };
 };
 const text = async (response: Response) => (await response.text()).replaceAll("&quot;", '"').replaceAll("&#x27;", "'");
@@ -46,8 +50,8 @@ describe("moderation over HTTP", () => {
 
   it("shows the demo's held and flagged posts in the queue, and hides them from everyone else", async () => {
     const queue = await text(await client.get("/mod", { cookie: cookies.staff }));
-    const held = heldThread();
-    const hidden = hiddenAnswer();
+    const held = await heldThread();
+    const hidden = await hiddenAnswer();
     expect(queue).toContain(held.title);
     expect(queue).toContain("Link from a new member (automatic)");
     expect(queue).toContain("Rude or abusive");
@@ -69,7 +73,7 @@ describe("moderation over HTTP", () => {
   });
 
   it("answers bad input with a 400 and the message next to the field", async () => {
-    const hidden = hiddenAnswer();
+    const hidden = await hiddenAnswer();
     const badFlag = await client.post(
       `/posts/${hidden.id - 1}/flag`,
       { reason: "because" },

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, flags, moderationSettings, posts, sessions, tags, threads, users } from "../../../db/schema";
 import { startSession } from "~/models/accounts/auth.server";
 import { setClock } from "~/lib/clock.server";
-import { getDb, getSqlite } from "~/lib/db.server";
+import { scriptDb, scriptSqlite, firstRow } from "~/lib/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -41,96 +41,100 @@ import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 const listQuery = { filter: "all", sort: "newest", page: 1 } as const;
 
 /** The actor as the session would load it now (role and suspension read fresh). */
-function reload(member: Member): Member {
-  const row = getDb()
-    .select({ role: users.role, suspendedUntil: users.suspendedUntil })
-    .from(users)
-    .where(eq(users.id, member.id))
-    .get()!;
+async function reload(member: Member): Promise<Member> {
+  const row = firstRow(
+    await scriptDb()
+      .select({ role: users.role, suspendedUntil: users.suspendedUntil })
+      .from(users)
+      .where(eq(users.id, member.id)),
+  )!;
   return { ...member, ...row };
 }
 
-const answerIds = (actor: Actor, threadId: number) => getThreadPage(actor, threadId).answers.map((answer) => answer.id);
-const stateOf = (postId: number) =>
-  getDb().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, postId)).get()!.state;
-const answerCount = (threadId: number) =>
-  getDb().select({ n: threads.answerCount }).from(threads).where(eq(threads.id, threadId)).get()!.n;
-const search = (actor: Actor, q: string) =>
-  searchSite(actor, { q }).hits.map((hit) => (hit.type === "question" ? hit.id : -1));
-const auditActions = () =>
-  getDb().select({ action: auditLog.action, actorId: auditLog.actorId, reason: auditLog.reason }).from(auditLog).all();
+const answerIds = async (actor: Actor, threadId: number) =>
+  (await getThreadPage(actor, threadId)).answers.map((answer) => answer.id);
+const stateOf = async (postId: number) =>
+  firstRow(await scriptDb().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, postId)))!.state;
+const answerCount = async (threadId: number) =>
+  firstRow(await scriptDb().select({ n: threads.answerCount }).from(threads).where(eq(threads.id, threadId)))!.n;
+const search = async (actor: Actor, q: string) =>
+  (await searchSite(actor, { q })).hits.map((hit) => (hit.type === "question" ? hit.id : -1));
+const auditActions = async () =>
+  await scriptDb()
+    .select({ action: auditLog.action, actorId: auditLog.actorId, reason: auditLog.reason })
+    .from(auditLog);
 
 let admin: Member;
 let staff: Member;
 let customer: Member;
 
 beforeEach(async () => {
-  resetAllLimits();
+  await resetAllLimits();
   admin = await makeUser("admin");
   staff = await makeUser("staff");
   customer = await makeUser("customer");
 });
-afterEach(() => {
+afterEach(async () => {
   setClock(null);
   // Back to the test template's settings (holding off, the default threshold) for the next test.
-  getDb().update(moderationSettings).set({ flagHideThreshold: 3, heldPostCount: 0 }).run();
+  await scriptDb().update(moderationSettings).set({ flagHideThreshold: 3, heldPostCount: 0 });
 });
 
 describe("flags", () => {
   it("hides a post once flags from three different people are open, and not before", async () => {
-    const { threadId } = makeThread(customer);
-    const { postId } = makeAnswer(customer, threadId, "Visit my shop for cheap hubs.");
+    const { threadId } = await makeThread(customer);
+    const { postId } = await makeAnswer(customer, threadId, "Visit my shop for cheap hubs.");
     const [first, second, third] = [await makeUser(), await makeUser(), await makeUser()];
-    expect(getModerationSettings().flagHideThreshold).toBe(3);
+    expect((await getModerationSettings()).flagHideThreshold).toBe(3);
 
-    expect(flagPost(first, postId, { reason: "spam" })).toMatchObject({ hidden: false });
-    expect(() => flagPost(first, postId, { reason: "spam" })).toThrow(ConflictError);
-    expect(flagPost(second, postId, { reason: "rude" })).toMatchObject({ hidden: false });
-    expect(answerIds(VISITOR, threadId)).toContain(postId);
-    expect(answerCount(threadId)).toBe(1);
+    expect(await flagPost(first, postId, { reason: "spam" })).toMatchObject({ hidden: false });
+    await expect(flagPost(first, postId, { reason: "spam" })).rejects.toThrow(ConflictError);
+    expect(await flagPost(second, postId, { reason: "rude" })).toMatchObject({ hidden: false });
+    expect(await answerIds(VISITOR, threadId)).toContain(postId);
+    expect(await answerCount(threadId)).toBe(1);
 
-    expect(flagPost(third, postId, { reason: "spam" })).toMatchObject({ hidden: true });
-    expect(stateOf(postId)).toBe("hidden");
-    expect(answerIds(VISITOR, threadId)).not.toContain(postId);
-    expect(answerIds(first, threadId)).not.toContain(postId);
-    expect(answerIds(customer, threadId)).toContain(postId); // its author, marked as hidden
-    expect(answerIds(staff, threadId)).toContain(postId);
-    expect(answerCount(threadId)).toBe(0);
-    const hide = auditActions().find((entry) => entry.action === "post.hide")!;
+    expect(await flagPost(third, postId, { reason: "spam" })).toMatchObject({ hidden: true });
+    expect(await stateOf(postId)).toBe("hidden");
+    expect(await answerIds(VISITOR, threadId)).not.toContain(postId);
+    expect(await answerIds(first, threadId)).not.toContain(postId);
+    expect(await answerIds(customer, threadId)).toContain(postId); // its author, marked as hidden
+    expect(await answerIds(staff, threadId)).toContain(postId);
+    expect(await answerCount(threadId)).toBe(0);
+    const hide = (await auditActions()).find((entry) => entry.action === "post.hide")!;
     expect(hide.actorId).toBeNull();
     expect(hide.reason).toBe("Hidden automatically after 3 flags (spam, rude or abusive, spam)");
   });
 
   it("follows the admin's threshold, hides at once on a staff flag, and validates flags", async () => {
-    const { threadId } = makeThread(customer);
-    const answer = makeAnswer(customer, threadId);
-    expect(() => updateModerationSettings(staff, { flagHideThreshold: "2", heldPostCount: "2" })).toThrow(
+    const { threadId } = await makeThread(customer);
+    const answer = await makeAnswer(customer, threadId);
+    await expect(updateModerationSettings(staff, { flagHideThreshold: "2", heldPostCount: "2" })).rejects.toThrow(
       ForbiddenError,
     );
-    expect(() => updateModerationSettings(admin, { flagHideThreshold: "0", heldPostCount: "2" })).toThrow(
+    await expect(updateModerationSettings(admin, { flagHideThreshold: "0", heldPostCount: "2" })).rejects.toThrow(
       ValidationError,
     );
-    updateModerationSettings(admin, { flagHideThreshold: "2", heldPostCount: "0" });
-    expect(getModerationSettings()).toEqual({ flagHideThreshold: 2, heldPostCount: 0 });
-    expect(auditActions().map((entry) => entry.action)).toContain("settings.update");
+    await updateModerationSettings(admin, { flagHideThreshold: "2", heldPostCount: "0" });
+    expect(await getModerationSettings()).toEqual({ flagHideThreshold: 2, heldPostCount: 0 });
+    expect((await auditActions()).map((entry) => entry.action)).toContain("settings.update");
 
-    flagPost(await makeUser(), answer.postId, { reason: "off_topic" });
-    expect(flagPost(await makeUser(), answer.postId, { reason: "off_topic" })).toMatchObject({ hidden: true });
+    await flagPost(await makeUser(), answer.postId, { reason: "off_topic" });
+    expect(await flagPost(await makeUser(), answer.postId, { reason: "off_topic" })).toMatchObject({ hidden: true });
 
-    const other = makeAnswer(customer, threadId, "Another answer.");
-    expect(flagPost(staff, other.postId, { reason: "rude" })).toMatchObject({ hidden: true });
-    expect(auditActions().find((entry) => entry.action === "post.hide" && entry.actorId === staff.id)?.reason).toBe(
-      "Flagged by staff: rude or abusive",
-    );
+    const other = await makeAnswer(customer, threadId, "Another answer.");
+    expect(await flagPost(staff, other.postId, { reason: "rude" })).toMatchObject({ hidden: true });
+    expect(
+      (await auditActions()).find((entry) => entry.action === "post.hide" && entry.actorId === staff.id)?.reason,
+    ).toBe("Flagged by staff: rude or abusive");
 
     const member = await makeUser();
-    const third = makeAnswer(staff, threadId, "A third answer.");
-    expect(() => flagPost(member, third.postId, { reason: "other" })).toThrow(ValidationError);
-    expect(() => flagPost(member, third.postId, { reason: "made-up" })).toThrow(ValidationError);
-    expect(() => flagPost(staff, third.postId, { reason: "spam" })).toThrow(ForbiddenError);
-    expect(() => flagPost(VISITOR, third.postId, { reason: "spam" })).toThrow(ForbiddenError);
-    expect(() => flagPost(member, 999_999, { reason: "spam" })).toThrow(NotFoundError);
-    expect(flagPost(member, third.postId, { reason: "other", note: "Contains a phone number." })).toMatchObject({
+    const third = await makeAnswer(staff, threadId, "A third answer.");
+    await expect(flagPost(member, third.postId, { reason: "other" })).rejects.toThrow(ValidationError);
+    await expect(flagPost(member, third.postId, { reason: "made-up" })).rejects.toThrow(ValidationError);
+    await expect(flagPost(staff, third.postId, { reason: "spam" })).rejects.toThrow(ForbiddenError);
+    await expect(flagPost(VISITOR, third.postId, { reason: "spam" })).rejects.toThrow(ForbiddenError);
+    await expect(flagPost(member, 999_999, { reason: "spam" })).rejects.toThrow(NotFoundError);
+    expect(await flagPost(member, third.postId, { reason: "other", note: "Contains a phone number." })).toMatchObject({
       hidden: false,
     });
   });
@@ -138,51 +142,53 @@ describe("flags", () => {
 
 describe("held posts", () => {
   it("holds a new member's first two posts for approval: seen by the author and staff only", async () => {
-    setHeldPostCount(2);
+    await setHeldPostCount(2);
     const newcomer = await makeUser("member");
     const other = await makeUser("member");
-    const { threadId, held } = makeThread(newcomer, { title: "Porch camera keeps dropping off the network" });
+    const { threadId, held } = await makeThread(newcomer, { title: "Porch camera keeps dropping off the network" });
     expect(held).toBe(true);
 
     // The thread does not exist for anyone else: page, lists, search.
-    expect(() => getThreadPage(VISITOR, threadId)).toThrow(NotFoundError);
-    expect(() => getThreadPage(other, threadId)).toThrow(NotFoundError);
-    expect(getThreadPage(newcomer, threadId).question.moderationState).toBe("held");
-    expect(getThreadPage(staff, threadId).question.moderationState).toBe("held");
-    expect(listThreads(VISITOR, listQuery).threads.map((t) => t.id)).not.toContain(threadId);
-    expect(search(VISITOR, "porch camera")).not.toContain(threadId);
+    await expect(getThreadPage(VISITOR, threadId)).rejects.toThrow(NotFoundError);
+    await expect(getThreadPage(other, threadId)).rejects.toThrow(NotFoundError);
+    expect((await getThreadPage(newcomer, threadId)).question.moderationState).toBe("held");
+    expect((await getThreadPage(staff, threadId)).question.moderationState).toBe("held");
+    expect((await listThreads(VISITOR, listQuery)).threads.map((t) => t.id)).not.toContain(threadId);
+    expect(await search(VISITOR, "porch camera")).not.toContain(threadId);
 
     // Nobody else can answer it yet; once approved, a customer's answer is not held, and the
     // newcomer's (their second post, the first approved) is, and does not count until approved.
-    expect(() => postAnswer(customer, threadId, { body: "Move the camera closer to the hub." })).toThrow(NotFoundError);
-    const questionId = getThreadPage(staff, threadId).question.id;
-    decideOnPost(staff, questionId, { decision: "approve" });
-    expect(search(VISITOR, "porch camera")).toContain(threadId);
-    expect(postAnswer(customer, threadId, { body: "Move the camera closer to the hub." }).held).toBe(false);
-    const newcomersAnswer = postAnswer(newcomer, threadId, {
+    await expect(postAnswer(customer, threadId, { body: "Move the camera closer to the hub." })).rejects.toThrow(
+      NotFoundError,
+    );
+    const questionId = (await getThreadPage(staff, threadId)).question.id;
+    await decideOnPost(staff, questionId, { decision: "approve" });
+    expect(await search(VISITOR, "porch camera")).toContain(threadId);
+    expect((await postAnswer(customer, threadId, { body: "Move the camera closer to the hub." })).held).toBe(false);
+    const newcomersAnswer = await postAnswer(newcomer, threadId, {
       body: "Thanks, see [my photo](https://example.net/photo).",
     });
     expect(newcomersAnswer.held).toBe(true);
-    expect(answerCount(threadId)).toBe(1);
-    const linkFlag = getDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)).get();
+    expect(await answerCount(threadId)).toBe(1);
+    const linkFlag = firstRow(await scriptDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)));
     expect(linkFlag?.reason).toBe("new_member_link");
-    expect(() => castVote(other, newcomersAnswer.postId, { value: "1" })).toThrow(NotFoundError);
+    await expect(castVote(other, newcomersAnswer.postId, { value: "1" })).rejects.toThrow(NotFoundError);
 
-    const queue = listReviewQueue(staff).items;
+    const queue = (await listReviewQueue(staff)).items;
     expect(queue.map((item) => item.id)).toEqual(expect.arrayContaining([newcomersAnswer.postId]));
-    expect(() => listReviewQueue(other)).toThrow(ForbiddenError);
+    await expect(listReviewQueue(other)).rejects.toThrow(ForbiddenError);
 
     // Approval makes it visible and counted; after two approvals, the next post is visible at once.
-    expect(answerIds(other, threadId)).not.toContain(newcomersAnswer.postId);
-    expect(answerIds(newcomer, threadId)).toContain(newcomersAnswer.postId);
-    decideOnPost(staff, newcomersAnswer.postId, { decision: "approve" });
-    expect(answerIds(VISITOR, threadId)).toContain(newcomersAnswer.postId);
-    expect(answerCount(threadId)).toBe(2);
-    expect(getDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)).get()?.resolution).toBe(
-      "approve",
-    );
-    expect(listReviewQueue(staff).items.map((item) => item.id)).not.toContain(newcomersAnswer.postId);
-    expect(postAnswer(newcomer, threadId, { body: "Fixed now, thank you!" }).held).toBe(false);
+    expect(await answerIds(other, threadId)).not.toContain(newcomersAnswer.postId);
+    expect(await answerIds(newcomer, threadId)).toContain(newcomersAnswer.postId);
+    await decideOnPost(staff, newcomersAnswer.postId, { decision: "approve" });
+    expect(await answerIds(VISITOR, threadId)).toContain(newcomersAnswer.postId);
+    expect(await answerCount(threadId)).toBe(2);
+    expect(
+      firstRow(await scriptDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)))?.resolution,
+    ).toBe("approve");
+    expect((await listReviewQueue(staff)).items.map((item) => item.id)).not.toContain(newcomersAnswer.postId);
+    expect((await postAnswer(newcomer, threadId, { body: "Fixed now, thank you!" })).held).toBe(false);
   });
 });
 
@@ -190,51 +196,54 @@ describe("staff decisions and the queue", () => {
   it("deletes softly, restores, keeps tag counts and lists the queue oldest first with author history", async () => {
     const author = await makeUser("member");
     setClock(new Date("2026-11-01T10:00:00Z"));
-    const older = makeThread(author, { title: "Thermostat schedule resets every night", tags: "setup" });
+    const older = await makeThread(author, { title: "Thermostat schedule resets every night", tags: "setup" });
     setClock(new Date("2026-11-02T10:00:00Z"));
-    const newer = makeThread(author, { title: "Door sensor reports open when it is shut", tags: "setup" });
-    const olderQuestion = getThreadPage(staff, older.threadId).question.id;
-    const newerQuestion = getThreadPage(staff, newer.threadId).question.id;
-    const setupCount = () => getDb().select({ n: tags.threadCount }).from(tags).where(eq(tags.name, "setup")).get()!.n;
-    const before = setupCount();
+    const newer = await makeThread(author, { title: "Door sensor reports open when it is shut", tags: "setup" });
+    const olderQuestion = (await getThreadPage(staff, older.threadId)).question.id;
+    const newerQuestion = (await getThreadPage(staff, newer.threadId)).question.id;
+    const setupCount = async () =>
+      firstRow(await scriptDb().select({ n: tags.threadCount }).from(tags).where(eq(tags.name, "setup")))!.n;
+    const before = await setupCount();
 
     setClock(new Date("2026-11-03T10:00:00Z"));
-    flagPost(customer, newerQuestion, { reason: "spam" });
+    await flagPost(customer, newerQuestion, { reason: "spam" });
     setClock(new Date("2026-11-03T11:00:00Z"));
-    flagPost(customer, olderQuestion, { reason: "needs_staff" });
-    const queue = listReviewQueue(staff).items.filter((item) => item.authorId === author.id);
+    await flagPost(customer, olderQuestion, { reason: "needs_staff" });
+    const queue = (await listReviewQueue(staff)).items.filter((item) => item.authorId === author.id);
     expect(queue.map((item) => item.id)).toEqual([newerQuestion, olderQuestion]);
     expect(queue[0].flags.map((flag) => flag.reason)).toEqual(["spam"]);
     expect(queue[0].authorHistory).toMatchObject({ visible: 2, hidden: 0, warnings: 0 });
 
-    decideOnPost(staff, newerQuestion, { decision: "delete", reason: "Advertising" });
-    expect(() => getThreadPage(author, newer.threadId)).toThrow(NotFoundError);
-    expect(getThreadPage(staff, newer.threadId).question.moderationState).toBe("deleted");
-    expect(setupCount()).toBe(before - 1);
-    expect(search(VISITOR, "door sensor")).not.toContain(newer.threadId);
+    await decideOnPost(staff, newerQuestion, { decision: "delete", reason: "Advertising" });
+    await expect(getThreadPage(author, newer.threadId)).rejects.toThrow(NotFoundError);
+    expect((await getThreadPage(staff, newer.threadId)).question.moderationState).toBe("deleted");
+    expect(await setupCount()).toBe(before - 1);
+    expect(await search(VISITOR, "door sensor")).not.toContain(newer.threadId);
 
-    warnUser(staff, author.username, { message: "Please do not advertise." });
-    flagPost(await makeUser(), olderQuestion, { reason: "spam" });
-    expect(listReviewQueue(staff).items.find((item) => item.id === olderQuestion)?.authorHistory).toMatchObject({
-      visible: 1,
-      deleted: 1,
-      warnings: 1,
-    });
+    await warnUser(staff, author.username, { message: "Please do not advertise." });
+    await flagPost(await makeUser(), olderQuestion, { reason: "spam" });
+    expect((await listReviewQueue(staff)).items.find((item) => item.id === olderQuestion)?.authorHistory).toMatchObject(
+      {
+        visible: 1,
+        deleted: 1,
+        warnings: 1,
+      },
+    );
 
-    decideOnPost(staff, newerQuestion, { decision: "restore" });
-    expect(getThreadPage(VISITOR, newer.threadId).question.moderationState).toBe("visible");
-    expect(setupCount()).toBe(before);
-    expect(search(VISITOR, "door sensor")).toContain(newer.threadId);
-    expect(() => decideOnPost(customer, olderQuestion, { decision: "hide" })).toThrow(ForbiddenError);
-    expect(() => decideOnPost(staff, olderQuestion, { decision: "burn" })).toThrow(ValidationError);
+    await decideOnPost(staff, newerQuestion, { decision: "restore" });
+    expect((await getThreadPage(VISITOR, newer.threadId)).question.moderationState).toBe("visible");
+    expect(await setupCount()).toBe(before);
+    expect(await search(VISITOR, "door sensor")).toContain(newer.threadId);
+    await expect(decideOnPost(customer, olderQuestion, { decision: "hide" })).rejects.toThrow(ForbiddenError);
+    await expect(decideOnPost(staff, olderQuestion, { decision: "burn" })).rejects.toThrow(ValidationError);
   });
 });
 
 describe("suspension", () => {
   it("lets a suspended account read but not write, ends its sessions, and lifts cleanly", async () => {
     const member = await makeUser("member");
-    const { threadId } = makeThread(customer);
-    const { postId } = makeAnswer(customer, threadId);
+    const { threadId } = await makeThread(customer);
+    const { postId } = await makeAnswer(customer, threadId);
     await startSession(member.id, { secure: false });
     setClock(new Date("2026-11-23T12:00:00Z"));
 
@@ -251,28 +260,30 @@ describe("suspension", () => {
       ForbiddenError,
     );
     await suspendUser(staff, member.username, { until: "2026-11-30", reason: "Spamming links" });
-    expect(getDb().select().from(sessions).where(eq(sessions.userId, member.id)).all()).toEqual([]);
+    expect(await scriptDb().select().from(sessions).where(eq(sessions.userId, member.id))).toEqual([]);
 
-    const suspended = reload(member);
+    const suspended = await reload(member);
     expect(suspended.suspendedUntil?.toISOString()).toBe("2026-11-30T23:59:59.999Z");
-    expect(getThreadPage(suspended, threadId).thread.id).toBe(threadId);
-    expect(() =>
+    expect((await getThreadPage(suspended, threadId)).thread.id).toBe(threadId);
+    await expect(
       askQuestion(suspended, { title: "A question while suspended", body: "Hello", category: "general" }),
-    ).toThrow(ForbiddenError);
-    expect(() => postAnswer(suspended, threadId, { body: "An answer while suspended" })).toThrow(ForbiddenError);
-    expect(() => castVote(suspended, postId, { value: "1" })).toThrow(ForbiddenError);
-    expect(() => flagPost(suspended, postId, { reason: "spam" })).toThrow(ForbiddenError);
+    ).rejects.toThrow(ForbiddenError);
+    await expect(postAnswer(suspended, threadId, { body: "An answer while suspended" })).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(castVote(suspended, postId, { value: "1" })).rejects.toThrow(ForbiddenError);
+    await expect(flagPost(suspended, postId, { reason: "spam" })).rejects.toThrow(ForbiddenError);
 
     // The suspension ends by itself at the end of its last day.
     setClock(new Date("2026-12-01T00:00:01Z"));
-    expect(postAnswer(reload(member), threadId, { body: "Back again." }).postId).toBeGreaterThan(0);
+    expect((await postAnswer(await reload(member), threadId, { body: "Back again." })).postId).toBeGreaterThan(0);
 
     setClock(new Date("2026-11-24T12:00:00Z"));
     await suspendUser(staff, member.username, { until: "2026-12-24", reason: "Again" });
-    unsuspendUser(staff, member.username);
-    expect(() => unsuspendUser(staff, member.username)).toThrow(ConflictError);
-    expect(postAnswer(reload(member), threadId, { body: "Unsuspended." }).held).toBe(false);
-    const log = listAuditLog(staff, { subject: "user", subjectId: member.id, page: 1 }).entries;
+    await unsuspendUser(staff, member.username);
+    await expect(unsuspendUser(staff, member.username)).rejects.toThrow(ConflictError);
+    expect((await postAnswer(await reload(member), threadId, { body: "Unsuspended." })).held).toBe(false);
+    const log = (await listAuditLog(staff, { subject: "user", subjectId: member.id, page: 1 })).entries;
     expect(log.map((entry) => entry.action)).toEqual(["user.unsuspend", "user.suspend", "user.suspend"]);
     expect(log[1].after).toEqual({ suspendedUntil: "2026-12-24T23:59:59.999Z" });
   });
@@ -281,46 +292,52 @@ describe("suspension", () => {
 describe("thread actions", () => {
   it("locks, closes with a reason, reopens, moves, retags and pins, logging each with before and after", async () => {
     const member = await makeUser("member");
-    const { threadId } = makeThread(customer, { title: "Hub loses its schedule after a reboot", tags: "setup" });
+    const { threadId } = await makeThread(customer, { title: "Hub loses its schedule after a reboot", tags: "setup" });
 
-    moderateThread(staff, threadId, { action: "lock", reason: "Heated" });
-    expect(() => postAnswer(member, threadId, { body: "Locked out?" })).toThrow(ForbiddenError);
-    expect(postAnswer(staff, threadId, { body: "Staff can still answer." }).held).toBe(false);
-    moderateThread(staff, threadId, { action: "unlock" });
-    expect(postAnswer(member, threadId, { body: "Answer after unlocking." }).held).toBe(false);
+    await moderateThread(staff, threadId, { action: "lock", reason: "Heated" });
+    await expect(postAnswer(member, threadId, { body: "Locked out?" })).rejects.toThrow(ForbiddenError);
+    expect((await postAnswer(staff, threadId, { body: "Staff can still answer." })).held).toBe(false);
+    await moderateThread(staff, threadId, { action: "unlock" });
+    expect((await postAnswer(member, threadId, { body: "Answer after unlocking." })).held).toBe(false);
 
-    expect(() => moderateThread(staff, threadId, { action: "close", reason: "" })).toThrow(ValidationError);
-    moderateThread(staff, threadId, { action: "close", reason: "Solved by firmware 4.3" });
-    expect(getThreadPage(VISITOR, threadId).thread).toMatchObject({
+    await expect(moderateThread(staff, threadId, { action: "close", reason: "" })).rejects.toThrow(ValidationError);
+    await moderateThread(staff, threadId, { action: "close", reason: "Solved by firmware 4.3" });
+    expect((await getThreadPage(VISITOR, threadId)).thread).toMatchObject({
       status: "closed",
       closedReason: "Solved by firmware 4.3",
     });
-    moderateThread(staff, threadId, { action: "reopen" });
-    expect(getThreadPage(VISITOR, threadId).thread).toMatchObject({ status: "answered", closedReason: null });
+    await moderateThread(staff, threadId, { action: "reopen" });
+    expect((await getThreadPage(VISITOR, threadId)).thread).toMatchObject({ status: "answered", closedReason: null });
 
-    moderateThread(staff, threadId, { action: "move", category: "billing" });
-    expect(getThreadPage(VISITOR, threadId).thread.categorySlug).toBe("billing");
-    expect(searchSite(VISITOR, { q: "schedule reboot", category: "billing" }).hits.map((hit) => hit.id)).toContain(
-      threadId,
+    await moderateThread(staff, threadId, { action: "move", category: "billing" });
+    expect((await getThreadPage(VISITOR, threadId)).thread.categorySlug).toBe("billing");
+    expect(
+      (await searchSite(VISITOR, { q: "schedule reboot", category: "billing" })).hits.map((hit) => hit.id),
+    ).toContain(threadId);
+    await expect(moderateThread(staff, threadId, { action: "move", category: "nowhere" })).rejects.toThrow(
+      ValidationError,
     );
-    expect(() => moderateThread(staff, threadId, { action: "move", category: "nowhere" })).toThrow(ValidationError);
 
-    moderateThread(staff, threadId, { action: "retag", tags: "firmware, wifi" });
-    expect(getThreadPage(VISITOR, threadId).thread.tags).toEqual(["firmware", "wifi"]);
-    expect(() => moderateThread(staff, threadId, { action: "retag", tags: "no-such-tag" })).toThrow(ValidationError);
+    await moderateThread(staff, threadId, { action: "retag", tags: "firmware, wifi" });
+    expect((await getThreadPage(VISITOR, threadId)).thread.tags).toEqual(["firmware", "wifi"]);
+    await expect(moderateThread(staff, threadId, { action: "retag", tags: "no-such-tag" })).rejects.toThrow(
+      ValidationError,
+    );
 
-    moderateThread(staff, threadId, { action: "pin" });
-    const list = listThreads(VISITOR, listQuery);
+    await moderateThread(staff, threadId, { action: "pin" });
+    const list = await listThreads(VISITOR, listQuery);
     expect(list.pinned.map((t) => t.id)).toEqual([threadId]);
     expect(list.threads.map((t) => t.id)).not.toContain(threadId);
-    expect(listThreads(VISITOR, { ...listQuery, page: 2 }).pinned).toEqual([]);
+    expect((await listThreads(VISITOR, { ...listQuery, page: 2 })).pinned).toEqual([]);
     // Short lists (the home page's) keep pinned threads in their place instead.
-    expect(listThreads(VISITOR, listQuery, 5, { pinnedFirst: false }).threads.map((t) => t.id)).toContain(threadId);
+    expect((await listThreads(VISITOR, listQuery, 5, { pinnedFirst: false })).threads.map((t) => t.id)).toContain(
+      threadId,
+    );
 
-    expect(() => moderateThread(member, threadId, { action: "pin" })).toThrow(ForbiddenError);
-    expect(() => moderateThread(staff, threadId, { action: "explode" })).toThrow(ValidationError);
+    await expect(moderateThread(member, threadId, { action: "pin" })).rejects.toThrow(ForbiddenError);
+    await expect(moderateThread(staff, threadId, { action: "explode" })).rejects.toThrow(ValidationError);
 
-    const log = listAuditLog(staff, { subject: "thread", subjectId: threadId, page: 1 }).entries.reverse();
+    const log = (await listAuditLog(staff, { subject: "thread", subjectId: threadId, page: 1 })).entries.reverse();
     expect(log.map((entry) => entry.action)).toEqual([
       "thread.lock",
       "thread.unlock",
@@ -339,39 +356,39 @@ describe("thread actions", () => {
     expect(log[2].reason).toBe("Solved by firmware 4.3");
   });
 
-  it("closes a duplicate pointing at the original, and search ranks the original first", () => {
-    const original = makeThread(customer, {
+  it("closes a duplicate pointing at the original, and search ranks the original first", async () => {
+    const original = await makeThread(customer, {
       title: "Garage door sensor eats batteries",
       body: "Since I fitted it last month, the little sensor on the garage door needs a new battery every single week, far more often than the two years the box promised. Is this normal?",
     });
-    const duplicate = makeThread(customer, {
+    const duplicate = await makeThread(customer, {
       title: "Garage door sensor battery drains in a week",
       body: "Garage door sensor battery drains in a week, garage door sensor battery drains.",
     });
-    const ranked = search(VISITOR, "garage door sensor battery");
+    const ranked = await search(VISITOR, "garage door sensor battery");
     expect(ranked.indexOf(duplicate.threadId)).toBeLessThan(ranked.indexOf(original.threadId));
 
-    expect(() =>
+    await expect(
       moderateThread(staff, duplicate.threadId, { action: "duplicate", original: String(duplicate.threadId) }),
-    ).toThrow(ValidationError);
-    expect(() => moderateThread(staff, duplicate.threadId, { action: "duplicate", original: "not a thread" })).toThrow(
-      ValidationError,
-    );
-    moderateThread(staff, duplicate.threadId, {
+    ).rejects.toThrow(ValidationError);
+    await expect(
+      moderateThread(staff, duplicate.threadId, { action: "duplicate", original: "not a thread" }),
+    ).rejects.toThrow(ValidationError);
+    await moderateThread(staff, duplicate.threadId, {
       action: "duplicate",
       original: `https://hearth.example/questions/${original.threadId}/garage`,
     });
-    const page = getThreadPage(VISITOR, duplicate.threadId);
+    const page = await getThreadPage(VISITOR, duplicate.threadId);
     expect(page.thread.status).toBe("closed");
     expect(page.thread.duplicateOf).toMatchObject({ id: original.threadId });
 
-    const reranked = search(VISITOR, "garage door sensor battery");
+    const reranked = await search(VISITOR, "garage door sensor battery");
     expect(reranked.indexOf(original.threadId)).toBeLessThan(reranked.indexOf(duplicate.threadId));
 
     // A duplicate of the duplicate points straight at the original.
-    const third = makeThread(customer, { title: "Garage sensor battery flat again already" });
-    moderateThread(staff, third.threadId, { action: "duplicate", original: String(duplicate.threadId) });
-    expect(getThreadPage(VISITOR, third.threadId).thread.duplicateOf?.id).toBe(original.threadId);
+    const third = await makeThread(customer, { title: "Garage sensor battery flat again already" });
+    await moderateThread(staff, third.threadId, { action: "duplicate", original: String(duplicate.threadId) });
+    expect((await getThreadPage(VISITOR, third.threadId)).thread.duplicateOf?.id).toBe(original.threadId);
   });
 });
 
@@ -380,7 +397,7 @@ describe("roles and customer domains", () => {
     const existing = await makeUser("member", { email: `ops-${Date.now()}@acme-homes.test` });
     const other = await makeUser("member");
     const unconfirmed = await makeUser("member", { email: `new-${Date.now()}@acme-homes.test` });
-    getDb().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id)).run();
+    await scriptDb().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id));
     await expect(addCustomerDomain(staff, { domain: "acme-homes.test" })).rejects.toThrow(ForbiddenError);
     await expect(addCustomerDomain(admin, { domain: "not a domain" })).rejects.toThrow(ValidationError);
     expect(await addCustomerDomain(admin, { domain: "@ACME-homes.test" })).toEqual({
@@ -388,9 +405,9 @@ describe("roles and customer domains", () => {
       upgraded: 1,
     });
     await expect(addCustomerDomain(admin, { domain: "acme-homes.test" })).rejects.toThrow(ValidationError);
-    expect(reload(existing).role).toBe("customer");
-    expect(reload(other).role).toBe("member");
-    expect(reload(unconfirmed).role).toBe("member");
+    expect((await reload(existing)).role).toBe("customer");
+    expect((await reload(other)).role).toBe("member");
+    expect((await reload(unconfirmed)).role).toBe("member");
 
     // A new account's address is unconfirmed: the domain's role waits for the link (accounts-http.test.ts).
     const { userId } = await signUp(
@@ -398,18 +415,19 @@ describe("roles and customer domains", () => {
       { address: "203.0.113.9" },
     );
     expect(
-      getDb()
-        .select({ role: users.role, emailConfirmedAt: users.emailConfirmedAt })
-        .from(users)
-        .where(eq(users.id, userId))
-        .get(),
+      firstRow(
+        await scriptDb()
+          .select({ role: users.role, emailConfirmedAt: users.emailConfirmedAt })
+          .from(users)
+          .where(eq(users.id, userId)),
+      ),
     ).toEqual({ role: "member", emailConfirmedAt: null });
 
     await grantCustomerRole(admin, { who: other.username });
-    expect(reload(other).role).toBe("customer");
+    expect((await reload(other)).role).toBe("customer");
     await expect(grantCustomerRole(admin, { who: other.username })).rejects.toThrow(ValidationError);
     await expect(grantCustomerRole(admin, { who: "nobody@nowhere.test" })).rejects.toThrow(ValidationError);
-    const roleChanges = listAuditLog(admin, { action: "user.role", page: 1 }).entries;
+    const roleChanges = (await listAuditLog(admin, { action: "user.role", page: 1 })).entries;
     expect(roleChanges[0]).toMatchObject({
       subjectLabel: other.username,
       before: { role: "member" },
@@ -420,35 +438,37 @@ describe("roles and customer domains", () => {
 
 describe("audit log", () => {
   it("cannot be changed or deleted, is for staff only, and filters by actor, action and subject", async () => {
-    const { threadId } = makeThread(customer);
-    moderateThread(staff, threadId, { action: "pin" });
-    moderateThread(admin, threadId, { action: "unpin" });
-    expect(() => getSqlite().prepare("UPDATE audit_log SET reason = 'tampered'").run()).toThrow(/cannot be changed/);
-    expect(() => getSqlite().prepare("DELETE FROM audit_log").run()).toThrow(/cannot be deleted/);
+    const { threadId } = await makeThread(customer);
+    await moderateThread(staff, threadId, { action: "pin" });
+    await moderateThread(admin, threadId, { action: "unpin" });
+    expect(() => scriptSqlite().prepare("UPDATE audit_log SET reason = 'tampered'").run()).toThrow(/cannot be changed/);
+    expect(() => scriptSqlite().prepare("DELETE FROM audit_log").run()).toThrow(/cannot be deleted/);
 
-    expect(() => listAuditLog(customer, { page: 1 })).toThrow(ForbiddenError);
-    expect(listAuditLog(staff, { actor: admin.username, page: 1 }).entries.map((entry) => entry.action)).toEqual([
-      "thread.unpin",
-    ]);
+    await expect(listAuditLog(customer, { page: 1 })).rejects.toThrow(ForbiddenError);
     expect(
-      listAuditLog(staff, { action: "thread.pin", subject: "thread", subjectId: threadId, page: 1 }).entries,
+      (await listAuditLog(staff, { actor: admin.username, page: 1 })).entries.map((entry) => entry.action),
+    ).toEqual(["thread.unpin"]);
+    expect(
+      (await listAuditLog(staff, { action: "thread.pin", subject: "thread", subjectId: threadId, page: 1 })).entries,
     ).toHaveLength(1);
   });
 
-  it("records support work too: escalations, follow-up changes and response-time targets", () => {
-    const { threadId } = makeThread(customer);
-    const { followUpId } = escalateThread(staff, threadId);
-    workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" });
-    workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" }); // no change, no entry
-    setCategoryTargets(admin, { category: "billing", firstResponseHours: "4", resolutionHours: "48" });
-    const work = listAuditLog(staff, { subject: "follow-up", subjectId: followUpId, page: 1 }).entries.reverse();
+  it("records support work too: escalations, follow-up changes and response-time targets", async () => {
+    const { threadId } = await makeThread(customer);
+    const { followUpId } = await escalateThread(staff, threadId);
+    await workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" });
+    await workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" }); // no change, no entry
+    await setCategoryTargets(admin, { category: "billing", firstResponseHours: "4", resolutionHours: "48" });
+    const work = (
+      await listAuditLog(staff, { subject: "follow-up", subjectId: followUpId, page: 1 })
+    ).entries.reverse();
     expect(work.map((entry) => entry.action)).toEqual(["follow-up.escalate", "follow-up.update"]);
     expect(work[1]).toMatchObject({
       before: { priority: "normal" },
       after: { priority: "high" },
       actor: staff.username,
     });
-    const targets = listAuditLog(staff, { action: "targets.update", page: 1 }).entries;
+    const targets = (await listAuditLog(staff, { action: "targets.update", page: 1 })).entries;
     expect(targets).toHaveLength(1);
     expect(targets[0]).toMatchObject({
       subjectLabel: "Billing",
@@ -460,7 +480,7 @@ describe("audit log", () => {
 
 describe("reply lexicon", () => {
   it("keeps one entry per phrase whatever its punctuation, and coaches staff only", async () => {
-    const seeded = listLexicon(staff).map((entry) => entry.phrase);
+    const seeded = (await listLexicon(staff)).map((entry) => entry.phrase);
     expect(seeded).toEqual(
       expect.arrayContaining([
         "it's our policy",
@@ -470,18 +490,21 @@ describe("reply lexicon", () => {
         "calm down",
       ]),
     );
-    expect(() => addLexiconEntry(staff, { phrase: "Calm down!", suggestion: "x" })).toThrow(ValidationError);
-    expect(() => addLexiconEntry(staff, { phrase: "?!", suggestion: "x" })).toThrow(ValidationError);
-    expect(() => addLexiconEntry(customer, { phrase: "whatever", suggestion: "x" })).toThrow(ForbiddenError);
-    const { id } = addLexiconEntry(staff, { phrase: "That's not possible", suggestion: "Say what is possible." });
-    updateLexiconEntry(staff, id, { phrase: "That is not possible", suggestion: "Say what is possible instead." });
-    expect(listLexicon(staff).find((entry) => entry.id === id)?.phrase).toBe("That is not possible");
+    await expect(addLexiconEntry(staff, { phrase: "Calm down!", suggestion: "x" })).rejects.toThrow(ValidationError);
+    await expect(addLexiconEntry(staff, { phrase: "?!", suggestion: "x" })).rejects.toThrow(ValidationError);
+    await expect(addLexiconEntry(customer, { phrase: "whatever", suggestion: "x" })).rejects.toThrow(ForbiddenError);
+    const { id } = await addLexiconEntry(staff, { phrase: "That's not possible", suggestion: "Say what is possible." });
+    await updateLexiconEntry(staff, id, {
+      phrase: "That is not possible",
+      suggestion: "Say what is possible instead.",
+    });
+    expect((await listLexicon(staff)).find((entry) => entry.id === id)?.phrase).toBe("That is not possible");
 
-    const calm = makeThread(customer, { body: "The app keeps logging me out." });
-    const upset = makeThread(customer, { body: "Third time this week!! This is unacceptable." });
-    expect(replyCoachForThread(customer, upset.threadId)).toBeNull();
-    expect(replyCoachForThread(staff, calm.threadId)?.customerUpset).toBe(false);
-    const coach = replyCoachForThread(staff, upset.threadId)!;
+    const calm = await makeThread(customer, { body: "The app keeps logging me out." });
+    const upset = await makeThread(customer, { body: "Third time this week!! This is unacceptable." });
+    expect(await replyCoachForThread(customer, upset.threadId)).toBeNull();
+    expect((await replyCoachForThread(staff, calm.threadId))?.customerUpset).toBe(false);
+    const coach = (await replyCoachForThread(staff, upset.threadId))!;
     expect(coach.customerUpset).toBe(true);
     expect(coach.lexicon.map((entry) => entry.phrase)).toContain("That is not possible");
   });

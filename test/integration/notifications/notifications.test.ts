@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { emailOutbox, followUpSurveys } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -30,44 +30,43 @@ beforeAll(async () => {
   customer = await makeUser("customer");
   staff = await makeUser("staff");
 });
-beforeEach(() => {
-  resetAllLimits();
+beforeEach(async () => {
+  await resetAllLimits();
   setClock(START);
 });
 afterEach(() => setClock(null));
 
-const emailsTo = (user: Member, kind?: string) =>
-  getDb()
+const emailsTo = async (user: Member, kind?: string) =>
+  await scriptDb()
     .select()
     .from(emailOutbox)
-    .where(and(eq(emailOutbox.userId, user.id), kind ? eq(emailOutbox.kind, kind as "survey") : undefined))
-    .all();
+    .where(and(eq(emailOutbox.userId, user.id), kind ? eq(emailOutbox.kind, kind as "survey") : undefined));
 
-function resolvedFollowUp(daysAfterStart: number) {
+async function resolvedFollowUp(daysAfterStart: number) {
   setClock(new Date(START.getTime() + daysAfterStart * DAY));
-  resetAllLimits();
-  const { threadId } = makeThread(customer, { title: `Question on day ${daysAfterStart} of the month` });
-  const { followUpId } = requestFollowUp(customer, threadId);
-  workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
+  await resetAllLimits();
+  const { threadId } = await makeThread(customer, { title: `Question on day ${daysAfterStart} of the month` });
+  const { followUpId } = await requestFollowUp(customer, threadId);
+  await workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
   return followUpId;
 }
 
 describe("notifications", () => {
   it("tells the customer in the app and by email when a follow-up opens and staff reply, and writes .eml files", async () => {
-    const { threadId } = makeThread(customer, { title: "Lights flicker at dusk every evening" });
-    const { followUpId } = requestFollowUp(customer, threadId);
-    replyOnFollowUp(staff, followUpId, { body: "Which bulbs are they?", visibility: "private", then: "waiting" });
+    const { threadId } = await makeThread(customer, { title: "Lights flicker at dusk every evening" });
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    await replyOnFollowUp(staff, followUpId, { body: "Which bulbs are they?", visibility: "private", then: "waiting" });
 
-    expect(listNotifications(customer).map((n) => n.title)).toEqual(
+    expect((await listNotifications(customer)).map((n) => n.title)).toEqual(
       expect.arrayContaining([
         "Support is following up: Lights flicker at dusk every evening",
         "Support replied: Lights flicker at dusk every evening",
       ]),
     );
-    const unread = unreadNotificationCount(customer);
-    const reply = listNotifications(customer).find((n) => n.kind === "follow-up-reply")!;
-    expect(openNotification(customer, reply.id)).toBe(`/support/${followUpId}#conversation`);
-    expect(unreadNotificationCount(customer)).toBe(unread - 1);
+    const unread = await unreadNotificationCount(customer);
+    const reply = (await listNotifications(customer)).find((n) => n.kind === "follow-up-reply")!;
+    expect(await openNotification(customer, reply.id)).toBe(`/support/${followUpId}#conversation`);
+    expect(await unreadNotificationCount(customer)).toBe(unread - 1);
 
     const { sent } = await sendPendingEmails();
     expect(sent).toBeGreaterThanOrEqual(2);
@@ -84,57 +83,65 @@ describe("notifications", () => {
     expect(replyEmail).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
   });
 
-  it("stops one kind of email after one-click unsubscribe, keeps the in-app notification, and refuses forged links", () => {
-    const link = new URL(unsubscribeUrl(customer.id, "follow-up-status"));
-    expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), u: String(staff.id) })).toThrow(
+  it("stops one kind of email after one-click unsubscribe, keeps the in-app notification, and refuses forged links", async () => {
+    const link = new URL(await unsubscribeUrl(customer.id, "follow-up-status"));
+    await expect(unsubscribe({ ...Object.fromEntries(link.searchParams), u: String(staff.id) })).rejects.toThrow(
       ValidationError,
     );
-    expect(() => unsubscribe({ ...Object.fromEntries(link.searchParams), t: "A".repeat(43) })).toThrow(ValidationError);
-    unsubscribe(Object.fromEntries(link.searchParams));
+    await expect(unsubscribe({ ...Object.fromEntries(link.searchParams), t: "A".repeat(43) })).rejects.toThrow(
+      ValidationError,
+    );
+    await unsubscribe(Object.fromEntries(link.searchParams));
 
-    const before = emailsTo(customer, "follow-up-status").length;
-    const { threadId } = makeThread(customer, { title: "Thermostat loses its schedule overnight" });
-    const { followUpId } = requestFollowUp(customer, threadId);
-    workOnFollowUp(staff, followUpId, { intent: "status", status: "waiting" });
-    expect(emailsTo(customer, "follow-up-status")).toHaveLength(before);
+    const before = (await emailsTo(customer, "follow-up-status")).length;
+    const { threadId } = await makeThread(customer, { title: "Thermostat loses its schedule overnight" });
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    await workOnFollowUp(staff, followUpId, { intent: "status", status: "waiting" });
+    expect(await emailsTo(customer, "follow-up-status")).toHaveLength(before);
     expect(
-      listNotifications(customer).some(
+      (await listNotifications(customer)).some(
         (n) => n.title === "Support is waiting for your reply: Thermostat loses its schedule overnight",
       ),
     ).toBe(true);
 
-    saveEmailPreferences(customer, {
+    await saveEmailPreferences(customer, {
       "follow-up-status": "on",
       "follow-up-opened": "on",
       "follow-up-reply": "on",
       "follow-up-resolved": "on",
       survey: "on",
     });
-    workOnFollowUp(staff, followUpId, { intent: "status", status: "open" });
-    expect(emailsTo(customer, "follow-up-status")).toHaveLength(before + 1);
+    await workOnFollowUp(staff, followUpId, { intent: "status", status: "open" });
+    expect(await emailsTo(customer, "follow-up-status")).toHaveLength(before + 1);
   });
 
-  it("emails at most one satisfaction question per customer per 7 days, and asks once per follow-up", () => {
-    const first = resolvedFollowUp(10);
-    const second = resolvedFollowUp(12);
-    const third = resolvedFollowUp(18);
-    const surveys = emailsTo(customer, "survey").map((email) => email.subject);
+  it("emails at most one satisfaction question per customer per 7 days, and asks once per follow-up", async () => {
+    const first = await resolvedFollowUp(10);
+    const second = await resolvedFollowUp(12);
+    const third = await resolvedFollowUp(18);
+    const surveys = (await emailsTo(customer, "survey")).map((email) => email.subject);
     expect(surveys).toEqual([
       "How did we do? Resolved: Question on day 10 of the month",
       "How did we do? Resolved: Question on day 18 of the month",
     ]);
     // The follow-up in between still gets its question in the app, and a plain "resolved" email.
-    expect(emailsTo(customer, "follow-up-resolved").map((email) => email.subject)).toContain(
+    expect((await emailsTo(customer, "follow-up-resolved")).map((email) => email.subject)).toContain(
       "Resolved: Question on day 12 of the month",
     );
-    const emailed = (id: number) =>
-      getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, id)).get()!.emailedAt;
-    expect([emailed(first), emailed(second), emailed(third)].map((at) => at !== null)).toEqual([true, false, true]);
+    const emailed = async (id: number) =>
+      firstRow(await scriptDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, id)))!.emailedAt;
+    expect([await emailed(first), await emailed(second), await emailed(third)].map((at) => at !== null)).toEqual([
+      true,
+      false,
+      true,
+    ]);
 
     // Reopened and resolved again: no second question.
-    workOnFollowUp(staff, third, { intent: "status", status: "open" });
-    workOnFollowUp(staff, third, { intent: "status", status: "resolved" });
-    expect(getDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, third)).all()).toHaveLength(1);
-    expect(emailsTo(customer, "survey")).toHaveLength(2);
+    await workOnFollowUp(staff, third, { intent: "status", status: "open" });
+    await workOnFollowUp(staff, third, { intent: "status", status: "resolved" });
+    expect(await scriptDb().select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, third))).toHaveLength(
+      1,
+    );
+    expect(await emailsTo(customer, "survey")).toHaveLength(2);
   });
 });

@@ -19,7 +19,7 @@ import {
   users,
   votes,
 } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { decideOnPost } from "~/models/moderation/review.server";
@@ -57,7 +57,7 @@ const f = {} as {
   notification: number;
 };
 
-const db = () => getDb();
+const db = () => scriptDb();
 
 serveBuiltApp();
 beforeAll(async () => {
@@ -71,62 +71,58 @@ beforeAll(async () => {
   const member = await makeUser("member");
   const admin = await makeUser("admin");
   // A member whose address is at a customer domain, not yet confirmed: still a member here.
-  db()
+  await db()
     .insert(customerDomainRules)
-    .values({ domain: "customers.example", createdById: admin.id, createdAt: new Date() })
-    .run();
+    .values({ domain: "customers.example", createdById: admin.id, createdAt: new Date() });
   const unconfirmed = await makeUser("member", { email: `unconfirmed-${Date.now()}@customers.example` });
-  db().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id)).run();
+  await db().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id));
   Object.assign(actors, { customer, staff, suspended, asker, helper });
   // The demo community's vocabulary (the app seeded it on start).
-  const ask = (author: Member, title: string) =>
-    makeThread(author, { title, category: listCategories()[0].slug, tags: "" });
-  const hide = (postId: number, decision: "hide" | "delete" = "hide") => {
-    resetAllLimits();
-    decideOnPost(staff, postId, { decision });
+  const ask = async (author: Member, title: string) =>
+    makeThread(author, { title, category: (await listCategories())[0].slug, tags: "" });
+  const hide = async (postId: number, decision: "hide" | "delete" = "hide") => {
+    await resetAllLimits();
+    await decideOnPost(staff, postId, { decision });
   };
 
   // A visible thread of the customer: an accepted answer, a hidden answer, a deleted one, and an
   // answer whose first version staff redacted.
-  const visible = ask(customer, "Visible thread about the hub's ring colours");
+  const visible = await ask(customer, "Visible thread about the hub's ring colours");
   f.visible = {
     ...visible,
     id: visible.threadId,
     title: "Visible thread about the hub's ring colours",
     answerBody: "Visible answer: hold the button.",
-    answerId: makeAnswer(helper, visible.threadId, "Visible answer: hold the button.").postId,
+    answerId: (await makeAnswer(helper, visible.threadId, "Visible answer: hold the button.")).postId,
   };
-  markSolution(customer, f.visible.answerId, "accepted");
+  await markSolution(customer, f.visible.answerId, "accepted");
   f.hiddenAnswer = {
     body: "Hidden answer with something rude",
-    id: makeAnswer(helper, visible.threadId, "Hidden answer with something rude").postId,
+    id: (await makeAnswer(helper, visible.threadId, "Hidden answer with something rude")).postId,
   };
-  hide(f.hiddenAnswer.id);
+  await hide(f.hiddenAnswer.id);
   f.deletedAnswer = {
     body: "Deleted answer full of spam",
-    id: makeAnswer(helper, visible.threadId, "Deleted answer full of spam").postId,
+    id: (await makeAnswer(helper, visible.threadId, "Deleted answer full of spam")).postId,
   };
-  hide(f.deletedAnswer.id, "delete");
-  const redactedPost = makeAnswer(helper, visible.threadId, "Call me on 555-0199-PRIVATE").postId;
-  resetAllLimits();
-  editPost(staff, redactedPost, { body: "Call me (number removed by staff)." });
-  const revisionId = db()
-    .select({ id: postRevisions.id })
-    .from(postRevisions)
-    .where(eq(postRevisions.postId, redactedPost))
-    .get()!.id;
-  db()
+  await hide(f.deletedAnswer.id, "delete");
+  const redactedPost = (await makeAnswer(helper, visible.threadId, "Call me on 555-0199-PRIVATE")).postId;
+  await resetAllLimits();
+  await editPost(staff, redactedPost, { body: "Call me (number removed by staff)." });
+  const revisionId = firstRow(
+    await db().select({ id: postRevisions.id }).from(postRevisions).where(eq(postRevisions.postId, redactedPost)),
+  )!.id;
+  await db()
     .update(postRevisions)
     .set({ redactedAt: new Date(), redactedById: staff.id, redactionReason: "Phone number" })
-    .where(eq(postRevisions.id, revisionId))
-    .run();
+    .where(eq(postRevisions.id, revisionId));
   f.redacted = { postId: redactedPost, revisionId, text: "555-0199-PRIVATE" };
 
   // A hidden thread with a solved answer (so staff could draft an article from it), and a held one.
-  const hidden = ask(asker, "Hidden thread with a secret title");
-  const hiddenAnswer = makeAnswer(helper, hidden.threadId, "Answer inside the hidden thread").postId;
-  markSolution(asker, hiddenAnswer, "accepted");
-  hide(hidden.questionPostId);
+  const hidden = await ask(asker, "Hidden thread with a secret title");
+  const hiddenAnswer = (await makeAnswer(helper, hidden.threadId, "Answer inside the hidden thread")).postId;
+  await markSolution(asker, hiddenAnswer, "accepted");
+  await hide(hidden.questionPostId);
   f.hidden = {
     id: hidden.threadId,
     slug: hidden.slug,
@@ -135,11 +131,12 @@ beforeAll(async () => {
     answerId: hiddenAnswer,
     answerBody: "Answer inside the hidden thread",
   };
-  setHeldPostCount(2);
+  await setHeldPostCount(2);
   actors.newcomer = await makeUser("member");
-  const held = ask(actors.newcomer, "Held thread waiting for review");
-  setHeldPostCount(0);
-  const heldAnswer = makeAnswer(await makeUser("staff"), held.threadId, "Staff answer inside the held thread").postId;
+  const held = await ask(actors.newcomer, "Held thread waiting for review");
+  await setHeldPostCount(0);
+  const heldAnswer = (await makeAnswer(await makeUser("staff"), held.threadId, "Staff answer inside the held thread"))
+    .postId;
   f.held = {
     id: held.threadId,
     slug: held.slug,
@@ -150,36 +147,34 @@ beforeAll(async () => {
   };
 
   // A thread closed as a duplicate of the hidden one.
-  const duplicate = ask(customer, "Duplicate thread pointing at a hidden one");
-  db()
+  const duplicate = await ask(customer, "Duplicate thread pointing at a hidden one");
+  await db()
     .update(threads)
     .set({ status: "closed", duplicateOfId: f.hidden.id, closedReason: `Duplicate of "${f.hidden.title}"` })
-    .where(eq(threads.id, duplicate.threadId))
-    .run();
+    .where(eq(threads.id, duplicate.threadId));
   f.duplicate = { id: duplicate.threadId, slug: duplicate.slug };
 
-  resetAllLimits();
-  f.followUp = requestFollowUp(customer, f.duplicate.id).followUpId;
-  f.notification = db()
-    .select({ id: notifications.id })
-    .from(notifications)
-    .where(eq(notifications.userId, customer.id))
-    .get()!.id;
+  await resetAllLimits();
+  f.followUp = (await requestFollowUp(customer, f.duplicate.id)).followUpId;
+  f.notification = firstRow(
+    await db().select({ id: notifications.id }).from(notifications).where(eq(notifications.userId, customer.id)),
+  )!.id;
   // The suspended customer's own follow-up, resolved (so "still not solved" would reopen it).
-  const theirs = ask(suspended, "Suspended customer's own question");
-  resetAllLimits();
-  f.suspendedFollowUp = requestFollowUp(suspended, theirs.threadId).followUpId;
-  resetAllLimits();
-  workOnFollowUp(staff, f.suspendedFollowUp, { intent: "status", status: "resolved" });
+  const theirs = await ask(suspended, "Suspended customer's own question");
+  await resetAllLimits();
+  f.suspendedFollowUp = (await requestFollowUp(suspended, theirs.threadId)).followUpId;
+  await resetAllLimits();
+  await workOnFollowUp(staff, f.suspendedFollowUp, { intent: "status", status: "resolved" });
 
-  const article = (audience: "customers" | "staff") =>
-    db()
-      .select({ slug: kbArticles.slug, title: kbArticles.title })
-      .from(kbArticles)
-      .where(eq(kbArticles.audience, audience))
-      .get()!;
-  f.customerArticle = article("customers").slug;
-  f.staffArticle = article("staff");
+  const article = async (audience: "customers" | "staff") =>
+    firstRow(
+      await db()
+        .select({ slug: kbArticles.slug, title: kbArticles.title })
+        .from(kbArticles)
+        .where(eq(kbArticles.audience, audience)),
+    )!;
+  f.customerArticle = (await article("customers")).slug;
+  f.staffArticle = await article("staff");
 
   const accounts: [Role, Member][] = [
     ["member", member],
@@ -190,17 +185,18 @@ beforeAll(async () => {
     ["suspended", suspended],
   ];
   for (const [role, account] of accounts) {
-    resetAllLimits();
-    const email = db().select({ email: users.email }).from(users).where(eq(users.id, account.id)).get()!.email;
+    await resetAllLimits();
+    const email = firstRow(
+      await db().select({ email: users.email }).from(users).where(eq(users.id, account.id)),
+    )!.email;
     const { cookie } = await client.signIn(email, TEST_PASSWORD);
     if (!cookie) throw new Error(`could not sign in as ${role}`);
     cookies[role] = cookie;
   }
-  db()
+  await db()
     .update(users)
     .set({ suspendedUntil: new Date(Date.now() + 7 * 86_400_000), suspensionReason: "Testing" })
-    .where(eq(users.id, suspended.id))
-    .run();
+    .where(eq(users.id, suspended.id));
 });
 
 type Expect = Partial<Record<Role, number>>;
@@ -224,12 +220,14 @@ type Row = {
 };
 
 const threadPath = (t: { id: number; slug: string }) => `/questions/${t.id}/${t.slug}`;
-const voteCount = (postId: number) => db().select({ n: count() }).from(votes).where(eq(votes.postId, postId)).get()!.n;
-const flagCount = (postId: number) => db().select({ n: count() }).from(flags).where(eq(flags.postId, postId)).get()!.n;
-const postCount = (threadId: number) =>
-  db().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)).get()!.n;
-const postBody = (postId: number) =>
-  db().select({ body: posts.bodyMarkdown }).from(posts).where(eq(posts.id, postId)).get()!.body;
+const voteCount = async (postId: number) =>
+  firstRow(await db().select({ n: count() }).from(votes).where(eq(votes.postId, postId)))!.n;
+const flagCount = async (postId: number) =>
+  firstRow(await db().select({ n: count() }).from(flags).where(eq(flags.postId, postId)))!.n;
+const postCount = async (threadId: number) =>
+  firstRow(await db().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)))!.n;
+const postBody = async (postId: number) =>
+  firstRow(await db().select({ body: posts.bodyMarkdown }).from(posts).where(eq(posts.id, postId)))!.body;
 const hiddenSecrets = () => [f.hidden.title, f.hidden.answerBody];
 const heldSecrets = () => [f.held.title, f.held.answerBody];
 
@@ -416,7 +414,8 @@ const rows: Row[] = [
     form: () => ({ intent: "verify", postId: String(f.hidden.answerId) }),
     expect: { ...each(READERS, 404), visitor: 403 },
     secrets: hiddenSecrets,
-    state: () => db().select({ status: threads.status }).from(threads).where(eq(threads.id, f.hidden.id)).get(),
+    state: async () =>
+      firstRow(await db().select({ status: threads.status }).from(threads).where(eq(threads.id, f.hidden.id))),
   },
   ...(["accept", "unaccept"] as const).map((intent): Row => ({
     name: `${intent} the answer in a hidden thread`,
@@ -425,7 +424,8 @@ const rows: Row[] = [
     form: () => ({ intent, postId: String(f.hidden.answerId) }),
     expect: { ...each(READERS, 404), visitor: 403 },
     secrets: hiddenSecrets,
-    state: () => db().select({ status: threads.status }).from(threads).where(eq(threads.id, f.hidden.id)).get(),
+    state: async () =>
+      firstRow(await db().select({ status: threads.status }).from(threads).where(eq(threads.id, f.hidden.id))),
   })),
   {
     name: "ask for a follow-up on a hidden thread",
@@ -434,7 +434,8 @@ const rows: Row[] = [
     form: () => ({ intent: "follow-up" }),
     expect: { ...each(READERS, 404), visitor: 403 },
     secrets: hiddenSecrets,
-    state: () => db().select({ n: count() }).from(followUps).where(eq(followUps.threadId, f.hidden.id)).get()!.n,
+    state: async () =>
+      firstRow(await db().select({ n: count() }).from(followUps).where(eq(followUps.threadId, f.hidden.id)))!.n,
   },
   {
     name: "moderate a post",
@@ -442,8 +443,8 @@ const rows: Row[] = [
     path: () => threadPath(f.visible),
     form: () => ({ intent: "moderate-post", postId: String(f.visible.answerId), decision: "hide" }),
     expect: { ...each(READERS, 403), visitor: 403 },
-    state: () =>
-      db().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, f.visible.answerId)).get(),
+    state: async () =>
+      firstRow(await db().select({ state: posts.moderationState }).from(posts).where(eq(posts.id, f.visible.answerId))),
   },
   {
     name: "lock a thread",
@@ -451,7 +452,8 @@ const rows: Row[] = [
     path: () => threadPath(f.visible),
     form: () => ({ intent: "moderate-thread", action: "lock" }),
     expect: { ...each(READERS, 403), visitor: 403 },
-    state: () => db().select({ lockedAt: threads.lockedAt }).from(threads).where(eq(threads.id, f.visible.id)).get(),
+    state: async () =>
+      firstRow(await db().select({ lockedAt: threads.lockedAt }).from(threads).where(eq(threads.id, f.visible.id))),
   },
   {
     name: "feedback on a customer-only article",
@@ -459,7 +461,7 @@ const rows: Row[] = [
     path: () => `/kb/${f.customerArticle}`,
     form: () => ({ helpful: "no" }),
     expect: { visitor: 403, member: 403, unconfirmed: 403, suspended: 403 },
-    state: () => db().select({ n: count() }).from(kbFeedback).get()!.n,
+    state: async () => firstRow(await db().select({ n: count() }).from(kbFeedback))!.n,
   },
   {
     name: "feedback on a staff-only article",
@@ -467,7 +469,7 @@ const rows: Row[] = [
     path: () => `/kb/${f.staffArticle.slug}`,
     form: () => ({ helpful: "yes" }),
     expect: { visitor: 404, member: 404, customer: 404, suspended: 404 },
-    state: () => db().select({ n: count() }).from(kbFeedback).get()!.n,
+    state: async () => firstRow(await db().select({ n: count() }).from(kbFeedback))!.n,
   },
   // Redaction is for staff; a suspended account writes nothing.
   {
@@ -476,12 +478,13 @@ const rows: Row[] = [
     path: () => `/posts/${f.redacted.postId}/history`,
     form: () => ({ intent: "unredact", revisionId: String(f.redacted.revisionId) }),
     expect: { ...each(READERS, 403), visitor: 403 },
-    state: () =>
-      db()
-        .select({ at: postRevisions.redactedAt })
-        .from(postRevisions)
-        .where(eq(postRevisions.id, f.redacted.revisionId))
-        .get(),
+    state: async () =>
+      firstRow(
+        await db()
+          .select({ at: postRevisions.redactedAt })
+          .from(postRevisions)
+          .where(eq(postRevisions.id, f.redacted.revisionId)),
+      ),
   },
   {
     name: "vote on a visible answer while suspended",
@@ -497,12 +500,13 @@ const rows: Row[] = [
     path: () => `/support/${f.suspendedFollowUp}`,
     form: () => ({ intent: "reply", visibility: "private", body: "Written while suspended" }),
     expect: { suspended: 403, customer: 404, member: 404, visitor: 403 },
-    state: () =>
-      db()
-        .select({ n: count() })
-        .from(privateMessages)
-        .where(eq(privateMessages.followUpId, f.suspendedFollowUp))
-        .get()!.n,
+    state: async () =>
+      firstRow(
+        await db()
+          .select({ n: count() })
+          .from(privateMessages)
+          .where(eq(privateMessages.followUpId, f.suspendedFollowUp)),
+      )!.n,
   },
   {
     name: "reopen one's own resolved follow-up while suspended",
@@ -510,8 +514,10 @@ const rows: Row[] = [
     path: () => `/support/${f.suspendedFollowUp}`,
     form: () => ({ intent: "reopen" }),
     expect: { suspended: 403, customer: 404, member: 404, visitor: 403 },
-    state: () =>
-      db().select({ status: followUps.status }).from(followUps).where(eq(followUps.id, f.suspendedFollowUp)).get(),
+    state: async () =>
+      firstRow(
+        await db().select({ status: followUps.status }).from(followUps).where(eq(followUps.id, f.suspendedFollowUp)),
+      ),
   },
   {
     name: "rate one's own resolved follow-up while suspended",
@@ -519,12 +525,13 @@ const rows: Row[] = [
     path: () => `/support/${f.suspendedFollowUp}`,
     form: () => ({ intent: "rate", rating: "1" }),
     expect: { suspended: 403 },
-    state: () =>
-      db()
-        .select({ answeredAt: followUpSurveys.answeredAt })
-        .from(followUpSurveys)
-        .where(eq(followUpSurveys.followUpId, f.suspendedFollowUp))
-        .get(),
+    state: async () =>
+      firstRow(
+        await db()
+          .select({ answeredAt: followUpSurveys.answeredAt })
+          .from(followUpSurveys)
+          .where(eq(followUpSurveys.followUpId, f.suspendedFollowUp)),
+      ),
   },
 ];
 
@@ -588,8 +595,8 @@ describe("authorization over HTTP", () => {
       const expected = row.expect[role];
       if (expected === undefined) continue;
       it(`${row.method ?? "GET"} ${row.name}: a ${role} gets ${expected}`, async () => {
-        resetAllLimits();
-        const before = row.state?.();
+        await resetAllLimits();
+        const before = await row.state?.();
         const cookie = cookies[role];
         const response =
           row.method === "POST"
@@ -598,7 +605,7 @@ describe("authorization over HTTP", () => {
         expect(response.status).toBe(expected);
         const body = decode(await response.text());
         if (expected >= 300) for (const secret of row.secrets?.() ?? []) expect(body).not.toContain(secret);
-        if (expected >= 400 && row.state) expect(row.state()).toEqual(before);
+        if (expected >= 400 && row.state) expect(await row.state()).toEqual(before);
       });
     }
   }

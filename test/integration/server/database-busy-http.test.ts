@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { threads } from "../../../db/schema";
 import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { startSession } from "~/models/accounts/auth.server";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { makeThread, makeUser } from "../../fixtures/factories";
 import { httpClient } from "../../fixtures/http-client";
@@ -62,7 +62,7 @@ describe("a database whose write lock another process holds past the busy timeou
     async () => {
       const server = await startServerProcess({ JOBS_INTERVAL_MS: "1000" });
       const client = httpClient(server.baseUrl);
-      const { threadId, slug } = makeThread(asker, { category: "getting-started", tags: "setup" });
+      const { threadId, slug } = await makeThread(asker, { category: "getting-started", tags: "setup" });
       const path = `/questions/${threadId}/${slug}`;
 
       const lock = holdWriteLock();
@@ -96,10 +96,11 @@ describe("a database whose write lock another process holds past the busy timeou
 
       // The flush that met the lock kept the counts and tried again with backoff. Three views: the
       // two GETs and the thread page the refused answer was shown on.
-      const viewCount = () =>
-        getDb().select({ views: threads.viewCount }).from(threads).where(eq(threads.id, threadId)).get()!.views;
-      expect(await waitFor(() => viewCount() >= 3, 600)).toBe(true);
-      expect(viewCount()).toBe(3);
+      const viewCount = async () =>
+        firstRow(await scriptDb().select({ views: threads.viewCount }).from(threads).where(eq(threads.id, threadId)))!
+          .views;
+      expect(await waitFor(async () => (await viewCount()) >= 3, 600)).toBe(true);
+      expect(await viewCount()).toBe(3);
       expect(server.log()).toContain("view counts not saved: database busy, will retry");
       expect(server.child.exitCode).toBeNull();
     },

@@ -6,7 +6,7 @@ import path from "node:path";
 import { and, count, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { followUpNotes, followUps, posts, privateMessages, threads } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { VISITOR } from "~/lib/permissions.server";
 import { LIMITS, resetAllLimits } from "~/lib/rate-limit.server";
 import { getArticlePage } from "~/models/kb/articles.server";
@@ -41,19 +41,20 @@ const decoded = async (response: Response) =>
 const fieldError = (html: string, id: string) =>
   html.match(new RegExp(`<span class="field-error" id="${id}-error" role="alert">([^<]*)</span>`))?.[1] ?? null;
 
-const questionOf = (threadId: number) =>
-  getDb()
-    .select()
-    .from(posts)
-    .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question")))
-    .get()!;
-const answerCount = (threadId: number) =>
-  getDb().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)).get()!.n;
+const questionOf = async (threadId: number) =>
+  firstRow(
+    await scriptDb()
+      .select()
+      .from(posts)
+      .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))),
+  )!;
+const answerCount = async (threadId: number) =>
+  firstRow(await scriptDb().select({ n: count() }).from(posts).where(eq(posts.threadId, threadId)))!.n;
 
 async function ask(cookie: string, title: string, body: string) {
   const response = await client.post(
     "/questions/ask",
-    { title, body, category: listCategories()[0].slug, tags: "" },
+    { title, body, category: (await listCategories())[0].slug, tags: "" },
     { cookie },
   );
   const threadId = Number(response.headers.get("location")?.match(/^\/questions\/(\d+)\//)?.[1] ?? NaN);
@@ -69,7 +70,7 @@ describe("Markdown bombs over HTTP", () => {
       const error = fieldError(await decoded(response), "body");
       expect(error?.startsWith(message), `${what}: ${error}`).toBe(true);
       expect(error, what).toMatch(/\(line 1\)\.$/);
-      expect(getDb().select().from(threads).where(eq(threads.title, title)).get(), what).toBeUndefined();
+      expect(firstRow(await scriptDb().select().from(threads).where(eq(threads.title, title))), what).toBeUndefined();
     }
   });
 
@@ -81,15 +82,15 @@ describe("Markdown bombs over HTTP", () => {
     );
     expect(response.status).toBe(302);
     const threadPath = response.headers.get("location")!;
-    const before = answerCount(threadId);
+    const before = await answerCount(threadId);
     for (const [what, body, message] of refused) {
       const answer = await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff });
       expect(answer.status, what).toBe(400);
       expect(fieldError(await decoded(answer), "body"), what).toContain(message);
     }
-    expect(answerCount(threadId)).toBe(before);
+    expect(await answerCount(threadId)).toBe(before);
 
-    const question = questionOf(threadId);
+    const question = await questionOf(threadId);
     for (const [what, body, message] of refused) {
       const edit = await client.post(
         `/posts/${question.id}/edit`,
@@ -99,15 +100,15 @@ describe("Markdown bombs over HTTP", () => {
       expect(edit.status, what).toBe(400);
       expect(fieldError(await decoded(edit), "body"), what).toContain(message);
     }
-    const after = questionOf(threadId);
+    const after = await questionOf(threadId);
     expect(after).toMatchObject({
       bodyMarkdown: "The hub **blinks** blue.",
       bodyHtml: question.bodyHtml,
       editedAt: null,
     });
-    expect(getDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)).get()!.title).toBe(
-      "A question that will be answered with bombs",
-    );
+    expect(
+      firstRow(await scriptDb().select({ title: threads.title }).from(threads).where(eq(threads.id, threadId)))!.title,
+    ).toBe("A question that will be answered with bombs");
   });
 
   it("answers the live preview with a 400 and the message for the body field", async () => {
@@ -127,9 +128,12 @@ describe("Markdown bombs over HTTP", () => {
     const threadPath = response.headers.get("location")!;
     const [what, body, message] = refused[0];
     for (const [path, form] of [
-      ["/questions/ask", { intent: "preview", title: "Previewing a bomb", body, category: listCategories()[0].slug }],
+      [
+        "/questions/ask",
+        { intent: "preview", title: "Previewing a bomb", body, category: (await listCategories())[0].slug },
+      ],
       [threadPath, { intent: "preview", body }],
-      [`/posts/${questionOf(threadId).id}/edit`, { intent: "preview", title: "Previewing a bomb", body }],
+      [`/posts/${(await questionOf(threadId)).id}/edit`, { intent: "preview", title: "Previewing a bomb", body }],
     ] as const) {
       const preview = await client.post(path, form, { cookie: cookies.casey });
       expect(preview.status, `${what} on ${path}`).toBe(400);
@@ -152,18 +156,14 @@ describe("Markdown bombs over HTTP", () => {
     );
     expect(requested.status).toBe(303);
     const followUpId = Number(requested.headers.get("location")!.match(/^\/support\/(\d+)$/)![1]);
-    const followUp = getDb().select().from(followUps).where(eq(followUps.id, followUpId)).get()!;
-    const notesBefore = getDb()
-      .select({ n: count() })
-      .from(followUpNotes)
-      .where(eq(followUpNotes.followUpId, followUp.id))
-      .get()!.n;
-    const messagesBefore = getDb()
-      .select({ n: count() })
-      .from(privateMessages)
-      .where(eq(privateMessages.followUpId, followUp.id))
-      .get()!.n;
-    const answersBefore = answerCount(followUp.threadId);
+    const followUp = firstRow(await scriptDb().select().from(followUps).where(eq(followUps.id, followUpId)))!;
+    const notesBefore = firstRow(
+      await scriptDb().select({ n: count() }).from(followUpNotes).where(eq(followUpNotes.followUpId, followUp.id)),
+    )!.n;
+    const messagesBefore = firstRow(
+      await scriptDb().select({ n: count() }).from(privateMessages).where(eq(privateMessages.followUpId, followUp.id)),
+    )!.n;
+    const answersBefore = await answerCount(followUp.threadId);
     for (const [what, body, message] of refused) {
       for (const [cookie, form, field] of [
         [cookies.staff, { intent: "reply", visibility: "thread", then: "waiting", body }, "reply-body"],
@@ -177,12 +177,19 @@ describe("Markdown bombs over HTTP", () => {
       }
     }
     expect(
-      getDb().select({ n: count() }).from(followUpNotes).where(eq(followUpNotes.followUpId, followUp.id)).get()!.n,
+      firstRow(
+        await scriptDb().select({ n: count() }).from(followUpNotes).where(eq(followUpNotes.followUpId, followUp.id)),
+      )!.n,
     ).toBe(notesBefore);
     expect(
-      getDb().select({ n: count() }).from(privateMessages).where(eq(privateMessages.followUpId, followUp.id)).get()!.n,
+      firstRow(
+        await scriptDb()
+          .select({ n: count() })
+          .from(privateMessages)
+          .where(eq(privateMessages.followUpId, followUp.id)),
+      )!.n,
     ).toBe(messagesBefore);
-    expect(answerCount(followUp.threadId)).toBe(answersBefore);
+    expect(await answerCount(followUp.threadId)).toBe(answersBefore);
   });
 
   it("posts the bombs that render: 32,000 brackets, asterisks or backticks become text", async () => {
@@ -195,7 +202,7 @@ describe("Markdown bombs over HTTP", () => {
     for (const body of [fill("["), fill("*"), fill("`"), "![[".repeat(10_000)]) {
       expect((await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff })).status).toBe(303);
     }
-    expect(answerCount(threadId)).toBe(5);
+    expect(await answerCount(threadId)).toBe(5);
   });
 });
 
@@ -218,18 +225,15 @@ describe("ordinary text as large as a post may be, over HTTP", () => {
     for (const [what, body] of replies) {
       const answer = await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff });
       expect(answer.status, `${what}: ${fieldError(await decoded(answer), "body")}`).toBe(303);
-      const saved = getDb()
-        .select()
-        .from(posts)
-        .where(eq(posts.threadId, threadId))
-        .all()
-        .reduce((latest, post) => (post.id > latest.id ? post : latest));
+      const saved = (await scriptDb().select().from(posts).where(eq(posts.threadId, threadId))).reduce(
+        (latest, post) => (post.id > latest.id ? post : latest),
+      );
       expect(saved.bodyMarkdown.trim(), what).toBe(body.trim());
       expect(saved.bodyHtml, what).toContain("<blockquote>");
       const preview = await client.post("/api/preview", { body }, { cookie: cookies.member });
       expect(preview.status, what).toBe(200);
     }
-    expect(answerCount(threadId)).toBe(1 + replies.length);
+    expect(await answerCount(threadId)).toBe(1 + replies.length);
   });
 });
 
@@ -266,11 +270,12 @@ describe("search indexing of very long words", () => {
     for (const body of [`${"b".repeat(LIMIT - 1)}c`, `x${"\u00a0".repeat(LIMIT - 2)}y`]) {
       expect((await client.post(threadPath, { intent: "answer", body }, { cookie: cookies.staff })).status).toBe(303);
       solutionIds.push(
-        getDb()
-          .select({ id: posts.id })
-          .from(posts)
-          .where(and(eq(posts.threadId, threadId), eq(posts.bodyMarkdown, body)))
-          .get()!.id,
+        firstRow(
+          await scriptDb()
+            .select({ id: posts.id })
+            .from(posts)
+            .where(and(eq(posts.threadId, threadId), eq(posts.bodyMarkdown, body))),
+        )!.id,
       );
     }
     expect(
@@ -281,7 +286,7 @@ describe("search indexing of very long words", () => {
       (await client.post(threadPath, { intent: "verify", postId: String(solutionIds[1]) }, { cookie: cookies.staff }))
         .status,
     ).toBe(303);
-    const question = questionOf(threadId);
+    const question = await questionOf(threadId);
     for (let edit = 1; edit <= 40; edit++) {
       const body = edit % 2 ? letters : `${"d".repeat(LIMIT - 10)} Wi-Fi ${edit}`;
       const response = await client.post(
@@ -291,24 +296,24 @@ describe("search indexing of very long words", () => {
       );
       expect(response.status, `edit ${edit}`).toBe(303);
     }
-    expect(questionOf(threadId).bodyMarkdown).toContain("Wi-Fi 40");
-    const found = (q: string) => searchSite(VISITOR, { q, type: "questions" }).hits.map((hit) => hit.id);
-    expect(found("zwave")).toContain(threadId);
-    expect(found("wifi")).toContain(threadId);
-    expect(found("firmware update 40")).toEqual([threadId]);
+    expect((await questionOf(threadId)).bodyMarkdown).toContain("Wi-Fi 40");
+    const found = async (q: string) => (await searchSite(VISITOR, { q, type: "questions" })).hits.map((hit) => hit.id);
+    expect(await found("zwave")).toContain(threadId);
+    expect(await found("wifi")).toContain(threadId);
+    expect(await found("firmware update 40")).toEqual([threadId]);
   });
 });
 
 describe("knowledge-base sync of Markdown the renderer refuses", () => {
-  it("skips the file with path:line: problem and keeps the article's last good version", () => {
+  it("skips the file with path:line: problem and keeps the article's last good version", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-kb-bomb-"));
     const article = (body: string) =>
       `---\ntitle: Deep quotes\nsummary: An article that someone nests far too deep.\ncategory: General\naudience: public\nupdated: 2026-11-01\n---\n\nIntro line.\n\n${body}\n`;
     fs.writeFileSync(path.join(dir, "deep-quotes.md"), article("A good first version."));
-    expect(syncKnowledgeBase(dir)).toMatchObject({ added: ["deep-quotes"], problems: [] });
+    expect(await syncKnowledgeBase(dir)).toMatchObject({ added: ["deep-quotes"], problems: [] });
 
     fs.writeFileSync(path.join(dir, "deep-quotes.md"), article(fill("> ").slice(0, 20_000)));
-    const report = syncKnowledgeBase(dir);
+    const report = await syncKnowledgeBase(dir);
     expect(report.updated).toEqual([]);
     expect(report.removed).toEqual([]);
     // The frontmatter takes 7 lines, then a blank line and the intro: the quotes start on line 11.
@@ -319,8 +324,8 @@ describe("knowledge-base sync of Markdown the renderer refuses", () => {
         message: "Nested more than 20 levels deep: quotes and lists inside one another",
       },
     ]);
-    expect(getArticlePage(VISITOR, "deep-quotes", null)).toMatchObject({ access: "full" });
-    expect(JSON.stringify(getArticlePage(VISITOR, "deep-quotes", null))).toContain("A good first version.");
+    expect(await getArticlePage(VISITOR, "deep-quotes", null)).toMatchObject({ access: "full" });
+    expect(JSON.stringify(await getArticlePage(VISITOR, "deep-quotes", null))).toContain("A good first version.");
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

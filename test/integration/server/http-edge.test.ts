@@ -5,7 +5,7 @@ import http from "node:http";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { followUps, threads } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
@@ -25,16 +25,16 @@ afterAll(() => {
   delete process.env.TRUST_PROXY;
 });
 serveBuiltApp({ member: "member@example.com", staff: "staff@example.com" });
-beforeAll(() => {
+beforeAll(async () => {
   origin = new URL(app.baseUrl).origin;
-  openDueFollowUps(new Date());
+  await openDueFollowUps(new Date());
 });
 
-const firstThread = () => getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
+const firstThread = async () => firstRow(await scriptDb().select().from(threads).orderBy(threads.id).limit(1))!;
 const threadUrl = (thread: { id: number; slug: string }) => `/questions/${thread.id}/${thread.slug}`;
 
 /** One request exactly as given (any method, Host, path bytes), which fetch would not send. */
-function rawRequest(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
+async function rawRequest(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
   const { hostname, port } = new URL(app.baseUrl);
   // Node's client sends a TRACE, DELETE or OPTIONS body with no length unless told one.
   if (body !== undefined) headers = { ...headers, "content-length": String(Buffer.byteLength(body)) };
@@ -65,7 +65,7 @@ function rawRequest(method: string, path: string, headers: Record<string, string
   });
 }
 
-function post(path: string, body: BodyInit, headers: Record<string, string>, cookie?: string) {
+async function post(path: string, body: BodyInit, headers: Record<string, string>, cookie?: string) {
   return fetch(app.baseUrl + path, {
     method: "POST",
     redirect: "manual",
@@ -92,7 +92,7 @@ describe("request bodies that are not forms", () => {
   ];
 
   it.each(bodies)("refuses %s on every kind of action with 415, and changes nothing", async (_label, body, headers) => {
-    const thread = firstThread();
+    const thread = await firstThread();
     const actions: [string, string | undefined][] = [
       ["/login", undefined],
       ["/signup", undefined],
@@ -109,12 +109,14 @@ describe("request bodies that are not forms", () => {
       expect(response.status, path).toBe(415);
       expect(await response.text(), path).toContain("application/x-www-form-urlencoded");
     }
-    expect(getDb().select().from(threads).where(eq(threads.id, thread.id)).get()!.answerCount).toBe(thread.answerCount);
+    expect(firstRow(await scriptDb().select().from(threads).where(eq(threads.id, thread.id)))!.answerCount).toBe(
+      thread.answerCount,
+    );
     expect((await client.get("/notifications", { cookie: cookies.member })).status).toBe(200);
   });
 
   it("still takes a urlencoded form with a charset parameter", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     const response = await post(
       "/login",
       new URLSearchParams({ email: "member@example.com", password: DEMO_PASSWORD }).toString(),
@@ -170,7 +172,7 @@ describe("malformed cookies", () => {
   });
 
   it("signs in and out with a malformed cookie beside the session", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     const { response } = await client.signIn("member@example.com", DEMO_PASSWORD, "tracker=%; hearth_session=%");
     expect(response.status).toBe(302);
     const fresh = sessionCookieOf(response)!;
@@ -289,7 +291,7 @@ function expectSameOriginPath(location: string | null) {
 
 describe("redirects after sign-in stay on this site", () => {
   it.each(REDIRECT_BYPASSES)("signing in with redirectTo=%j", async (redirectTo) => {
-    resetAllLimits();
+    await resetAllLimits();
     const response = await client.post("/login", { email: "member@example.com", password: DEMO_PASSWORD, redirectTo });
     expect(response.status).toBe(302);
     expectSameOriginPath(response.headers.get("location"));
@@ -356,13 +358,9 @@ describe("absolute URLs come from the configured address, not the Host header", 
 
 describe("absolute URLs in staff's article drafts", () => {
   it("link the thread on PUBLIC_URL whatever Host the request names", async () => {
-    const solved = getDb()
-      .select()
-      .from(threads)
-      .where(eq(threads.status, "solved"))
-      .orderBy(threads.id)
-      .limit(1)
-      .get()!;
+    const solved = firstRow(
+      await scriptDb().select().from(threads).where(eq(threads.status, "solved")).orderBy(threads.id).limit(1),
+    )!;
     for (const path of [`/kb/drafts/${solved.id}`, `/kb/drafts/${solved.id}/download`]) {
       const response = await rawRequest("GET", path, { host: "evil.example", cookie: cookies.staff });
       expect(response.status, path).toBe(200);
@@ -373,12 +371,12 @@ describe("absolute URLs in staff's article drafts", () => {
 });
 
 describe("Cache-Control on signed-in pages", () => {
-  const anyFollowUp = () => getDb().select().from(followUps).orderBy(followUps.id).limit(1).get()!;
+  const anyFollowUp = async () => firstRow(await scriptDb().select().from(followUps).orderBy(followUps.id).limit(1))!;
 
   it("marks a follow-up, the notifications and a thread page private, no-store for the signed-in", async () => {
-    const thread = firstThread();
+    const thread = await firstThread();
     const pages: [string, string][] = [
-      [`/support/${anyFollowUp().id}`, cookies.staff],
+      [`/support/${(await anyFollowUp()).id}`, cookies.staff],
       ["/notifications", cookies.member],
       [threadUrl(thread), cookies.member],
       [`${threadUrl(thread)}.data`, cookies.member],
@@ -392,7 +390,7 @@ describe("Cache-Control on signed-in pages", () => {
   });
 
   it("marks a signed-in action's answer and error pages private, no-store too", async () => {
-    const thread = firstThread();
+    const thread = await firstThread();
     const failed = await client.post(threadUrl(thread), { intent: "answer", body: "" }, { cookie: cookies.member });
     expect(failed.status).toBe(400);
     expect(failed.headers.get("cache-control")).toBe("private, no-store");
@@ -402,7 +400,7 @@ describe("Cache-Control on signed-in pages", () => {
   });
 
   it("leaves visitors' pages as they were (no Cache-Control; the page cache is tested on its own)", async () => {
-    for (const path of [threadUrl(firstThread()), "/notifications", "/"]) {
+    for (const path of [threadUrl(await firstThread()), "/notifications", "/"]) {
       const response = await client.get(path);
       expect(response.headers.get("cache-control"), path).toBeNull();
     }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sessions, threads } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { client, serveBuiltApp } from "../../fixtures/app-server";
 import { sessionCookieOf, setCookieLine } from "../../fixtures/http-client";
@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 serveBuiltApp();
 
-const firstThread = () => getDb().select().from(threads).orderBy(threads.id).limit(1).get()!;
+const firstThread = async () => firstRow(await scriptDb().select().from(threads).orderBy(threads.id).limit(1))!;
 const threadUrl = (thread: { id: number; slug: string }) => `/questions/${thread.id}/${thread.slug}`;
 
 async function signedIn(email: string) {
@@ -67,7 +67,7 @@ describe("errors", () => {
   });
 
   it("redirects a missing or wrong slug to the canonical URL", async () => {
-    const thread = firstThread();
+    const thread = await firstThread();
     for (const path of [`/questions/${thread.id}`, `/questions/${thread.id}/wrong-slug`]) {
       const response = await client.get(path);
       expect(response.status).toBe(301);
@@ -83,7 +83,7 @@ describe("errors", () => {
 
   it("takes a post at its longest in three-byte characters, and refuses request bodies over 512 KB with 413 before reading them", async () => {
     const cookie = await signedIn("member@example.com");
-    const thread = firstThread();
+    const thread = await firstThread();
     const longest = await client.post(threadUrl(thread), { intent: "answer", body: "中".repeat(32_000) }, { cookie });
     expect(longest.status).toBe(303);
     thread.answerCount += 1;
@@ -93,12 +93,14 @@ describe("errors", () => {
       { cookie },
     );
     expect(response.status).toBe(413);
-    expect(getDb().select().from(threads).where(eq(threads.id, thread.id)).get()!.answerCount).toBe(thread.answerCount);
+    expect(firstRow(await scriptDb().select().from(threads).where(eq(threads.id, thread.id)))!.answerCount).toBe(
+      thread.answerCount,
+    );
   });
 
   it("answers an unknown form intent with 400", async () => {
     const cookie = await signedIn("member@example.com");
-    const response = await client.post(threadUrl(firstThread()), { intent: "explode" }, { cookie });
+    const response = await client.post(threadUrl(await firstThread()), { intent: "explode" }, { cookie });
     expect(response.status).toBe(400);
   });
 });
@@ -106,7 +108,7 @@ describe("errors", () => {
 describe("cross-site request forgery", () => {
   it("refuses a write from a foreign origin and changes nothing", async () => {
     const cookie = await signedIn("member@example.com");
-    const thread = firstThread();
+    const thread = await firstThread();
     const forgedHeaders: Record<string, string>[] = [
       { origin: "https://evil.example" },
       { origin: "null" },
@@ -120,7 +122,9 @@ describe("cross-site request forgery", () => {
       );
       expect(response.status).toBe(403);
     }
-    expect(getDb().select().from(threads).where(eq(threads.id, thread.id)).get()!.answerCount).toBe(thread.answerCount);
+    expect(firstRow(await scriptDb().select().from(threads).where(eq(threads.id, thread.id)))!.answerCount).toBe(
+      thread.answerCount,
+    );
   });
 
   it("refuses a cross-site sign-in attempt without setting a session", async () => {
@@ -158,11 +162,7 @@ describe("sessions", () => {
   it("stores only a hash of the session id", async () => {
     const cookie = await signedIn("member@example.com");
     const token = cookie.split("=")[1];
-    const stored = getDb()
-      .select({ id: sessions.id })
-      .from(sessions)
-      .all()
-      .map((row) => row.id);
+    const stored = (await scriptDb().select({ id: sessions.id }).from(sessions)).map((row) => row.id);
     expect(stored).not.toContain(token);
     expect(stored).toContain(createHash("sha256").update(token).digest("hex"));
   });
@@ -208,7 +208,7 @@ describe("sessions", () => {
 
 describe("sign-in", () => {
   it("answers the same way for an unknown email and a wrong password", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     const unknown = await client.post("/login", { email: "nobody@example.com", password: "whatever-password" });
     const wrong = await client.post("/login", { email: "staff@example.com", password: "whatever-password" });
     expect(unknown.status).toBe(400);
@@ -219,14 +219,14 @@ describe("sign-in", () => {
   });
 
   it("throttles failed attempts per address and account pair, even if the right password follows from there", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     for (let i = 0; i < 5; i++)
       await client.post("/login", { email: "admin@example.com", password: `wrong-${i}-password` });
     const blocked = await client.post("/login", { email: "admin@example.com", password: DEMO_PASSWORD });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(sessionCookieOf(blocked)).toBeNull();
-    resetAllLimits();
+    await resetAllLimits();
   });
 
   it.each(["//evil.example", "/\\evil.example", "/%09/evil.example", "javascript:alert(1)", "https://evil.example/x"])(
@@ -254,7 +254,7 @@ describe("sign-in", () => {
 
 describe("sign-up", () => {
   it("refuses common and short passwords with a message next to the field", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     const common = await client.post("/signup", {
       email: "new1@example.com",
       username: "newbie1",
@@ -267,7 +267,7 @@ describe("sign-up", () => {
   });
 
   it("creates an account and signs it in", async () => {
-    resetAllLimits();
+    await resetAllLimits();
     const response = await client.post("/signup", {
       email: "New.Person@Example.com",
       username: "New-Person",
@@ -281,7 +281,7 @@ describe("sign-up", () => {
 
 describe("voting over HTTP", () => {
   it("works as a plain form post and refuses visitors", async () => {
-    const thread = firstThread();
+    const thread = await firstThread();
     const page = await (await client.get(threadUrl(thread))).text();
     const postId = /id="post-(\d+)"/.exec(page)![1];
     const visitor = await client.post(threadUrl(thread), { intent: "vote", postId, value: "1" });
@@ -297,11 +297,10 @@ describe("session lifetime", () => {
   it("ends a session that has been idle past its expiry", async () => {
     const cookie = await signedIn("member@example.com");
     const hashed = createHash("sha256").update(cookie.split("=")[1]).digest("hex");
-    getDb()
+    await scriptDb()
       .update(sessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
-      .where(eq(sessions.id, hashed))
-      .run();
+      .where(eq(sessions.id, hashed));
     const response = await client.get("/", { cookie });
     expect(await response.text()).toContain("Sign in");
     expect(setCookieLine(response)).toMatch(/hearth_session=;/);
@@ -310,13 +309,12 @@ describe("session lifetime", () => {
   it("ends a session older than the absolute lifetime even while it is in use", async () => {
     const cookie = await signedIn("member@example.com");
     const hashed = createHash("sha256").update(cookie.split("=")[1]).digest("hex");
-    getDb()
+    await scriptDb()
       .update(sessions)
       .set({ createdAt: new Date(Date.now() - 31 * 24 * 3600_000) })
-      .where(eq(sessions.id, hashed))
-      .run();
+      .where(eq(sessions.id, hashed));
     expect(await (await client.get("/", { cookie })).text()).toContain("Sign in");
-    expect(getDb().select().from(sessions).where(eq(sessions.id, hashed)).get()).toBeUndefined();
+    expect(firstRow(await scriptDb().select().from(sessions).where(eq(sessions.id, hashed)))).toBeUndefined();
   });
 });
 

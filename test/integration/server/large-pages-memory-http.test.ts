@@ -13,8 +13,8 @@ describe("reading long threads", () => {
     { timeout: 240_000 },
     async () => {
       const [asker, answerer] = [await makeUser("customer"), await makeUser("customer")];
-      const { threadId } = makeThread(asker, { title: "A very long thread of long answers", tags: "" });
-      for (let i = 0; i < 10; i++) makeAnswer(answerer, threadId, `${i} ${"‹".repeat(31_000)}`);
+      const { threadId } = await makeThread(asker, { title: "A very long thread of long answers", tags: "" });
+      for (let i = 0; i < 10; i++) await makeAnswer(answerer, threadId, `${i} ${"‹".repeat(31_000)}`);
       const heapCap = (/--max-old-space-size=(\d+)/.exec(
         JSON.parse((await import("node:fs")).readFileSync("package.json", "utf8")).scripts.start,
       ) ?? [])[0];

@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { users } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { suspendUser } from "~/models/moderation/users.server";
@@ -25,8 +25,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 async function signIn(account: Member) {
-  resetAllLimits();
-  const email = getDb().select({ email: users.email }).from(users).where(eq(users.id, account.id)).get()!.email;
+  await resetAllLimits();
+  const email = firstRow(
+    await scriptDb().select({ email: users.email }).from(users).where(eq(users.id, account.id)),
+  )!.email;
   const { cookie } = await client.signIn(email, TEST_PASSWORD);
   if (!cookie) throw new Error(`could not sign in as ${account.username}`);
   return cookie;
@@ -60,7 +62,7 @@ describe("the header's links", () => {
 
   it("takes the staff links away from a member of staff while they are suspended", async () => {
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-    resetAllLimits();
+    await resetAllLimits();
     await suspendUser(admin, staff.username, { until: tomorrow, reason: "Testing the header" });
     // Suspension ends every session; a suspended account may still sign in and read.
     const cookie = await signIn(staff);

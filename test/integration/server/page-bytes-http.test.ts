@@ -23,13 +23,13 @@ beforeAll(async () => {
   authorName = author.username;
   const answerer = await makeUser("customer");
   for (let shift = 0; shift < CYCLE_BYTES; shift++) {
-    const thread = makeThread(author, {
+    const thread = await makeThread(author, {
       title: `Ça ne marche pas ${"x".repeat(shift)} ${CYCLE.repeat(8)}`,
       body: `${"x".repeat(shift)} ${CYCLE.repeat(40)}`,
       category: "getting-started",
       tags: "wifi",
     });
-    for (let n = 1; n <= ANSWERS; n++) makeAnswer(answerer, thread.threadId, answerText(n));
+    for (let n = 1; n <= ANSWERS; n++) await makeAnswer(answerer, thread.threadId, answerText(n));
     threadPaths.push(`/questions/${thread.threadId}/${thread.slug}`);
   }
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { TEST_DB_DIR } from "../../fixtures/global-setup";
 
 /** Runs the command with `env` over this process's environment; its exit code, output and time taken. */
-function runToExit(command: string, args: string[], env: Record<string, string>) {
+async function runToExit(command: string, args: string[], env: Record<string, string>) {
   const started = Date.now();
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";

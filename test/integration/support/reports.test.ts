@@ -14,25 +14,25 @@ const HOUR = 3600_000;
 let customer: Member;
 let staff: Member;
 
-function at(iso: string) {
+async function at(iso: string) {
   setClock(new Date(iso));
-  resetAllLimits();
+  await resetAllLimits();
 }
 
 /** A follow-up asked for at `opened`, first answered by staff at `firstReply`, resolved at `resolved`. */
-function followUp(opened: string, firstReply?: string, resolved?: string, rating?: number) {
-  at(opened);
-  const { threadId } = makeThread(customer, { title: `Fixture question opened ${opened}` });
-  const { followUpId } = requestFollowUp(customer, threadId);
+async function followUp(opened: string, firstReply?: string, resolved?: string, rating?: number) {
+  await at(opened);
+  const { threadId } = await makeThread(customer, { title: `Fixture question opened ${opened}` });
+  const { followUpId } = await requestFollowUp(customer, threadId);
   if (firstReply) {
-    at(firstReply);
-    replyOnFollowUp(staff, followUpId, { body: "Looking into it.", visibility: "private", then: "open" });
+    await at(firstReply);
+    await replyOnFollowUp(staff, followUpId, { body: "Looking into it.", visibility: "private", then: "open" });
   }
   if (resolved) {
-    at(resolved);
-    workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
+    await at(resolved);
+    await workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
   }
-  if (rating) rateFollowUp(customer, followUpId, { rating: String(rating) });
+  if (rating) await rateFollowUp(customer, followUpId, { rating: String(rating) });
   return followUpId;
 }
 
@@ -40,12 +40,12 @@ beforeAll(async () => {
   customer = await makeUser("customer");
   staff = await makeUser("staff");
   // Week of Monday 2 November.
-  followUp("2026-11-02T10:00:00Z", "2026-11-02T12:00:00Z", "2026-11-03T10:00:00Z", 5); // A: 2 h, 24 h, within target, rated 5
-  followUp("2026-11-02T11:00:00Z", "2026-11-03T15:00:00Z", "2026-11-04T11:00:00Z"); // B: 28 h (late), 48 h, not rated
-  followUp("2026-11-04T09:00:00Z"); // C: still open
+  await followUp("2026-11-02T10:00:00Z", "2026-11-02T12:00:00Z", "2026-11-03T10:00:00Z", 5); // A: 2 h, 24 h, within target, rated 5
+  await followUp("2026-11-02T11:00:00Z", "2026-11-03T15:00:00Z", "2026-11-04T11:00:00Z"); // B: 28 h (late), 48 h, not rated
+  await followUp("2026-11-04T09:00:00Z"); // C: still open
   // Week of Monday 9 November.
-  followUp("2026-11-09T10:00:00Z", "2026-11-09T11:00:00Z", "2026-11-09T14:00:00Z", 3); // D: 1 h, 4 h, rated 3
-  at("2026-11-10T12:00:00Z");
+  await followUp("2026-11-09T10:00:00Z", "2026-11-09T11:00:00Z", "2026-11-09T14:00:00Z", 3); // D: 1 h, 4 h, rated 3
+  await at("2026-11-10T12:00:00Z");
 });
 afterAll(() => setClock(null));
 
@@ -55,8 +55,8 @@ describe("support reports", () => {
     expect(weekStart(new Date("2026-11-09T00:00:00Z")).toISOString()).toBe("2026-11-09T00:00:00.000Z");
   });
 
-  it("computes each week's figures", () => {
-    const report = supportReport(staff, { weeks: "2" });
+  it("computes each week's figures", async () => {
+    const report = await supportReport(staff, { weeks: "2" });
     const [first, second] = report.weeks;
     expect(first.weekStart.toISOString()).toBe("2026-11-02T00:00:00.000Z");
     expect(first.all).toEqual({
@@ -88,8 +88,8 @@ describe("support reports", () => {
     expect(report.hotTags).toEqual(expect.arrayContaining([{ tag: "wifi", unresolved: 4 }]));
   });
 
-  it("exports the same figures as CSV", () => {
-    const lines = supportReportCsv(staff, { weeks: "2" }).trim().split("\n");
+  it("exports the same figures as CSV", async () => {
+    const lines = (await supportReportCsv(staff, { weeks: "2" })).trim().split("\n");
     expect(lines[0]).toBe(
       "week_start,category,opened,resolved,median_first_response_hours,median_resolution_hours,within_target_percent,satisfaction_average,survey_response_percent",
     );
@@ -97,7 +97,7 @@ describe("support reports", () => {
     expect(lines).toContain("2026-11-09,all,1,1,1.0,4.0,100,3.00,100");
   });
 
-  it("is for staff only", () => {
-    expect(() => supportReport(customer, {})).toThrow(ForbiddenError);
+  it("is for staff only", async () => {
+    await expect(supportReport(customer, {})).rejects.toThrow(ForbiddenError);
   });
 });

@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emailOptOuts, followUps, threads, users } from "../../../db/schema";
-import { getDb } from "~/lib/db.server";
+import { scriptDb, firstRow } from "~/lib/db.server";
 import { unsubscribeUrl } from "~/models/notifications/notifications.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
@@ -16,15 +16,16 @@ serveBuiltApp({
 });
 beforeAll(() => openDueFollowUps(new Date()));
 
-const userId = (username: string) =>
-  getDb().select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;
-const followUpOf = (username: string) =>
-  getDb()
-    .select()
-    .from(followUps)
-    .where(eq(followUps.customerId, userId(username)))
-    .limit(1)
-    .get()!;
+const userId = async (username: string) =>
+  firstRow(await scriptDb().select({ id: users.id }).from(users).where(eq(users.username, username)))!.id;
+const followUpOf = async (username: string) =>
+  firstRow(
+    await scriptDb()
+      .select()
+      .from(followUps)
+      .where(eq(followUps.customerId, await userId(username)))
+      .limit(1),
+  )!;
 
 describe("follow-ups over HTTP", () => {
   it("shows the queue to staff only", async () => {
@@ -34,7 +35,7 @@ describe("follow-ups over HTTP", () => {
   });
 
   it("shows a follow-up to its customer and staff, and is a 404 to anyone else", async () => {
-    const noors = followUpOf("noor");
+    const noors = await followUpOf("noor");
     expect((await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).status).toBe(200);
     expect((await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).status).toBe(200);
     expect((await client.get(`/support/${noors.id}`, { cookie: cookies.casey })).status).toBe(404);
@@ -43,7 +44,7 @@ describe("follow-ups over HTTP", () => {
   });
 
   it("keeps internal notes out of the customer's page, and validates input with a 400", async () => {
-    const noors = followUpOf("noor");
+    const noors = await followUpOf("noor");
     const note = await client.post(
       `/support/${noors.id}`,
       { intent: "note", body: "Secret: offer a replacement hub." },
@@ -79,7 +80,7 @@ describe("follow-ups over HTTP", () => {
   });
 
   it("unsubscribes with one click from a mail client, cross-site, by the signed link alone", async () => {
-    const link = new URL(unsubscribeUrl(userId("noor"), "follow-up-reply"));
+    const link = new URL(await unsubscribeUrl(await userId("noor"), "follow-up-reply"));
     const path = `${link.pathname}${link.search}`;
     expect((await client.get(path)).status).toBe(200);
     expect((await client.get(path.replace(/t=[^&]+/, "t=forged-token-value"))).status).toBe(400);
@@ -91,11 +92,12 @@ describe("follow-ups over HTTP", () => {
       body: "List-Unsubscribe=One-Click",
     });
     expect(response.status).toBe(200);
-    const optOut = getDb()
-      .select()
-      .from(emailOptOuts)
-      .where(and(eq(emailOptOuts.userId, userId("noor")), eq(emailOptOuts.kind, "follow-up-reply")))
-      .get();
+    const optOut = firstRow(
+      await scriptDb()
+        .select()
+        .from(emailOptOuts)
+        .where(and(eq(emailOptOuts.userId, await userId("noor")), eq(emailOptOuts.kind, "follow-up-reply"))),
+    );
     expect(optOut).toBeDefined();
     // The page's own button comes back to the page, which says it is done.
     const button = await client.post(path, {});
@@ -141,8 +143,10 @@ describe("follow-ups over HTTP", () => {
   });
 
   it("lets the asker ask for help from the thread and staff escalate; members cannot", async () => {
-    const member = userId("morgan");
-    const memberThread = getDb().select().from(threads).where(eq(threads.authorId, member)).limit(1).get()!;
+    const member = await userId("morgan");
+    const memberThread = firstRow(
+      await scriptDb().select().from(threads).where(eq(threads.authorId, member)).limit(1),
+    )!;
     const path = `/questions/${memberThread.id}/${memberThread.slug}`;
     expect((await client.post(path, { intent: "follow-up" }, { cookie: cookies.member })).status).toBe(403);
     const escalated = await client.post(path, { intent: "follow-up" }, { cookie: cookies.staff });

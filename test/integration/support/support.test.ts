@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { followUps } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
-import { getDb } from "~/lib/db.server";
+import { scriptDb } from "~/lib/db.server";
 import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -36,29 +36,29 @@ beforeAll(async () => {
   staff = await makeUser("staff");
   admin = await makeUser("admin");
 });
-beforeEach(() => {
-  resetAllLimits();
+beforeEach(async () => {
+  await resetAllLimits();
   setClock(START);
 });
 afterEach(() => setClock(null));
 
-const followUpsOf = (threadId: number) =>
-  getDb().select().from(followUps).where(eq(followUps.threadId, threadId)).all();
+const followUpsOf = async (threadId: number) =>
+  await scriptDb().select().from(followUps).where(eq(followUps.threadId, threadId));
 
 /** A thread asked at START by `asker`. */
-function askedAtStart(asker: Member, overrides: Parameters<typeof makeThread>[1] = {}) {
+async function askedAtStart(asker: Member, overrides: Parameters<typeof makeThread>[1] = {}) {
   setClock(START);
-  return makeThread(asker, overrides).threadId;
+  return (await makeThread(asker, overrides)).threadId;
 }
 
 describe("opening follow-ups when the target passes", () => {
-  it("opens exactly one follow-up for an unanswered customer question once 24 hours have passed", () => {
-    const threadId = askedAtStart(customer);
-    expect(openDueFollowUps(at(23.9))).toBe(0);
-    expect(followUpsOf(threadId)).toEqual([]);
-    expect(openDueFollowUps(at(24))).toBeGreaterThanOrEqual(1);
-    expect(openDueFollowUps(at(25))).toBe(0);
-    const [followUp] = followUpsOf(threadId);
+  it("opens exactly one follow-up for an unanswered customer question once 24 hours have passed", async () => {
+    const threadId = await askedAtStart(customer);
+    expect(await openDueFollowUps(at(23.9))).toBe(0);
+    expect(await followUpsOf(threadId)).toEqual([]);
+    expect(await openDueFollowUps(at(24))).toBeGreaterThanOrEqual(1);
+    expect(await openDueFollowUps(at(25))).toBe(0);
+    const [followUp] = await followUpsOf(threadId);
     expect(followUp).toMatchObject({
       status: "new",
       origin: "target",
@@ -69,33 +69,33 @@ describe("opening follow-ups when the target passes", () => {
     expect(followUp.resolutionDueAt).toEqual(at(24 + 72));
   });
 
-  it("leaves alone members' questions, questions staff answered, solved ones, and old ones", () => {
-    const byMember = askedAtStart(member);
-    const staffAnswered = askedAtStart(customer);
-    makeAnswer(staff, staffAnswered, "Try the cable setup.");
-    const solved = askedAtStart(customer);
-    const { postId } = makeAnswer(member, solved, "Restart it.");
-    markSolution(customer, postId, "accepted");
-    const old = askedAtStart(customer);
-    openDueFollowUps(at(15 * 24));
-    for (const threadId of [byMember, staffAnswered, solved]) expect(followUpsOf(threadId)).toEqual([]);
+  it("leaves alone members' questions, questions staff answered, solved ones, and old ones", async () => {
+    const byMember = await askedAtStart(member);
+    const staffAnswered = await askedAtStart(customer);
+    await makeAnswer(staff, staffAnswered, "Try the cable setup.");
+    const solved = await askedAtStart(customer);
+    const { postId } = await makeAnswer(member, solved, "Restart it.");
+    await markSolution(customer, postId, "accepted");
+    const old = await askedAtStart(customer);
+    await openDueFollowUps(at(15 * 24));
+    for (const threadId of [byMember, staffAnswered, solved]) expect(await followUpsOf(threadId)).toEqual([]);
     // 15 days old at the first run: past the horizon, so never opened by the target.
-    expect(followUpsOf(old)).toEqual([]);
+    expect(await followUpsOf(old)).toEqual([]);
   });
 
-  it("uses the category's own target when an admin set one", () => {
-    expect(() =>
+  it("uses the category's own target when an admin set one", async () => {
+    await expect(
       setCategoryTargets(staff, { category: "billing", firstResponseHours: "2", resolutionHours: "24" }),
-    ).toThrow(ForbiddenError);
-    setCategoryTargets(admin, { category: "billing", firstResponseHours: "2", resolutionHours: "24" });
-    const threadId = askedAtStart(customer, { category: "billing", tags: "billing" });
-    openDueFollowUps(at(2));
-    expect(followUpsOf(threadId)).toHaveLength(1);
-    expect(followUpsOf(threadId)[0].firstResponseDueAt).toEqual(at(4));
+    ).rejects.toThrow(ForbiddenError);
+    await setCategoryTargets(admin, { category: "billing", firstResponseHours: "2", resolutionHours: "24" });
+    const threadId = await askedAtStart(customer, { category: "billing", tags: "billing" });
+    await openDueFollowUps(at(2));
+    expect(await followUpsOf(threadId)).toHaveLength(1);
+    expect((await followUpsOf(threadId))[0].firstResponseDueAt).toEqual(at(4));
   });
 
   it("opens each follow-up once when two job runners race in separate processes", async () => {
-    const threadIds = [askedAtStart(customer), askedAtStart(customer), askedAtStart(customer)];
+    const threadIds = [await askedAtStart(customer), await askedAtStart(customer), await askedAtStart(customer)];
     const run = () =>
       promisify(execFile)(
         path.resolve("node_modules/.bin/tsx"),
@@ -105,55 +105,55 @@ describe("opening follow-ups when the target passes", () => {
         },
       );
     const outputs = await Promise.all([run(), run(), run()]);
-    for (const threadId of threadIds) expect(followUpsOf(threadId)).toHaveLength(1);
+    for (const threadId of threadIds) expect(await followUpsOf(threadId)).toHaveLength(1);
     const opened = outputs.map(({ stdout }) => Number(/opened (\d+)/.exec(stdout)?.[1] ?? NaN));
     expect(opened.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(threadIds.length);
     expect(opened.every(Number.isInteger)).toBe(true);
   }, 60_000);
 
   it("runs a leased job in one holder at a time, and lets another take over when the lease expires", async () => {
-    expect(takeLease("open-due-follow-ups", "process-a", at(0))).toBe(true);
-    expect(takeLease("send-emails", "process-a", at(0))).toBe(true);
-    expect(takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);
+    expect(await takeLease("open-due-follow-ups", "process-a", at(0))).toBe(true);
+    expect(await takeLease("send-emails", "process-a", at(0))).toBe(true);
+    expect(await takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);
     expect(await runLeasedJobs("process-b", at(0.02))).toEqual({});
-    expect(takeLease("open-due-follow-ups", "process-a", at(0.02))).toBe(true);
-    expect(takeLease("open-due-follow-ups", "process-b", at(1))).toBe(true);
+    expect(await takeLease("open-due-follow-ups", "process-a", at(0.02))).toBe(true);
+    expect(await takeLease("open-due-follow-ups", "process-b", at(1))).toBe(true);
   });
 });
 
 describe("asking and escalating", () => {
-  it("lets the customer who asked ask for help once, staff escalate, and nobody else", () => {
-    const threadId = askedAtStart(customer);
-    expect(() => requestFollowUp(otherCustomer, threadId)).toThrow(ForbiddenError);
-    expect(() => requestFollowUp(VISITOR, threadId)).toThrow(ForbiddenError);
-    expect(() => escalateThread(customer, threadId)).toThrow(ForbiddenError);
-    const first = requestFollowUp(customer, threadId);
+  it("lets the customer who asked ask for help once, staff escalate, and nobody else", async () => {
+    const threadId = await askedAtStart(customer);
+    await expect(requestFollowUp(otherCustomer, threadId)).rejects.toThrow(ForbiddenError);
+    await expect(requestFollowUp(VISITOR, threadId)).rejects.toThrow(ForbiddenError);
+    await expect(escalateThread(customer, threadId)).rejects.toThrow(ForbiddenError);
+    const first = await requestFollowUp(customer, threadId);
     expect(first.opened).toBe(true);
-    expect(requestFollowUp(customer, threadId)).toEqual({ followUpId: first.followUpId, opened: false });
-    expect(escalateThread(staff, threadId)).toEqual({ followUpId: first.followUpId, opened: false });
-    expect(followUpsOf(threadId)).toHaveLength(1);
-    const byMember = askedAtStart(member);
-    expect(() => requestFollowUp(member, byMember)).toThrow(ForbiddenError);
-    expect(escalateThread(staff, byMember).opened).toBe(true);
+    expect(await requestFollowUp(customer, threadId)).toEqual({ followUpId: first.followUpId, opened: false });
+    expect(await escalateThread(staff, threadId)).toEqual({ followUpId: first.followUpId, opened: false });
+    expect(await followUpsOf(threadId)).toHaveLength(1);
+    const byMember = await askedAtStart(member);
+    await expect(requestFollowUp(member, byMember)).rejects.toThrow(ForbiddenError);
+    expect((await escalateThread(staff, byMember)).opened).toBe(true);
   });
 });
 
 describe("working a follow-up", () => {
-  it("counts the first staff reply, pauses while waiting on the customer, and resumes with the time added", () => {
-    const threadId = askedAtStart(customer);
+  it("counts the first staff reply, pauses while waiting on the customer, and resumes with the time added", async () => {
+    const threadId = await askedAtStart(customer);
     setClock(at(1));
-    const { followUpId } = requestFollowUp(customer, threadId);
-    const opened = followUpsOf(threadId)[0];
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    const opened = (await followUpsOf(threadId))[0];
     expect(opened.firstResponseDueAt).toEqual(at(25));
 
     setClock(at(3));
-    workOnFollowUp(staff, followUpId, { intent: "take" });
-    replyOnFollowUp(staff, followUpId, {
+    await workOnFollowUp(staff, followUpId, { intent: "take" });
+    await replyOnFollowUp(staff, followUpId, {
       body: "Which firmware does the hub show?",
       visibility: "private",
       then: "waiting",
     });
-    const waiting = followUpsOf(threadId)[0];
+    const waiting = (await followUpsOf(threadId))[0];
     expect(waiting).toMatchObject({
       status: "waiting",
       assigneeId: staff.id,
@@ -165,83 +165,87 @@ describe("working a follow-up", () => {
     expect(timeLeftMs(waiting, at(3))).toBe(at(1 + 72).getTime() - at(3).getTime());
 
     setClock(at(13));
-    replyOnFollowUp(customer, followUpId, { body: "It says 4.2.0.", visibility: "private" });
-    const resumed = followUpsOf(threadId)[0];
+    await replyOnFollowUp(customer, followUpId, { body: "It says 4.2.0.", visibility: "private" });
+    const resumed = (await followUpsOf(threadId))[0];
     expect(resumed).toMatchObject({ status: "open", pausedAt: null });
     expect(resumed.resolutionDueAt).toEqual(at(1 + 72 + 10));
     expect(resumed.firstResponseDueAt).toEqual(at(25));
   });
 
-  it("shows internal notes to staff only, private messages to the customer and staff, and nothing to others", () => {
-    const threadId = askedAtStart(customer);
-    const { followUpId } = requestFollowUp(customer, threadId);
-    addInternalNote(staff, followUpId, { body: "Customer has two hubs; check the serials." });
-    replyOnFollowUp(staff, followUpId, {
+  it("shows internal notes to staff only, private messages to the customer and staff, and nothing to others", async () => {
+    const threadId = await askedAtStart(customer);
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    await addInternalNote(staff, followUpId, { body: "Customer has two hubs; check the serials." });
+    await replyOnFollowUp(staff, followUpId, {
       body: "Please send your order number.",
       visibility: "private",
       then: "waiting",
     });
-    expect(() => addInternalNote(customer, followUpId, { body: "sneaky" })).toThrow(ForbiddenError);
+    await expect(addInternalNote(customer, followUpId, { body: "sneaky" })).rejects.toThrow(ForbiddenError);
 
-    const staffView = getFollowUpPage(staff, followUpId);
+    const staffView = await getFollowUpPage(staff, followUpId);
     expect(staffView.notes?.map((note) => note.bodyHtml.trim())).toEqual([
       "<p>Customer has two hubs; check the serials.</p>",
     ]);
-    const customerView = getFollowUpPage(customer, followUpId);
+    const customerView = await getFollowUpPage(customer, followUpId);
     expect(customerView.notes).toBeNull();
     expect(customerView.history).toBeNull();
     expect(JSON.stringify(customerView)).not.toContain("two hubs");
     expect(customerView.messages.map((message) => message.bodyHtml.trim())).toEqual([
       "<p>Please send your order number.</p>",
     ]);
-    expect(() => getFollowUpPage(otherCustomer, followUpId)).toThrow(NotFoundError);
-    expect(() => getFollowUpPage(VISITOR, followUpId)).toThrow(NotFoundError);
+    await expect(getFollowUpPage(otherCustomer, followUpId)).rejects.toThrow(NotFoundError);
+    await expect(getFollowUpPage(VISITOR, followUpId)).rejects.toThrow(NotFoundError);
   });
 
-  it("posts a public reply into the thread as an answer", () => {
-    const threadId = askedAtStart(customer);
-    const { followUpId } = escalateThread(staff, threadId);
-    const { postId } = replyOnFollowUp(staff, followUpId, {
+  it("posts a public reply into the thread as an answer", async () => {
+    const threadId = await askedAtStart(customer);
+    const { followUpId } = await escalateThread(staff, threadId);
+    const { postId } = await replyOnFollowUp(staff, followUpId, {
       body: "Use the cable setup.",
       visibility: "thread",
       then: "open",
     });
-    const page = getFollowUpPage(staff, followUpId);
+    const page = await getFollowUpPage(staff, followUpId);
     expect(page.thread.answers.map((answer) => answer.id)).toContain(postId);
     expect(page.followUp).toMatchObject({ status: "open", firstRespondedAt: expect.any(Date) });
   });
 
-  it("resolves when the thread is solved, and the customer can reopen it", () => {
-    const threadId = askedAtStart(customer);
-    const { followUpId } = requestFollowUp(customer, threadId);
-    const { postId } = makeAnswer(staff, threadId, "Hold reset for 2 seconds.");
+  it("resolves when the thread is solved, and the customer can reopen it", async () => {
+    const threadId = await askedAtStart(customer);
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    const { postId } = await makeAnswer(staff, threadId, "Hold reset for 2 seconds.");
     setClock(at(5));
-    markSolution(customer, postId, "accepted");
-    expect(followUpsOf(threadId)[0]).toMatchObject({ status: "resolved", resolvedAt: at(5) });
-    expect(() => reopenFollowUp(otherCustomer, followUpId)).toThrow(NotFoundError);
+    await markSolution(customer, postId, "accepted");
+    expect((await followUpsOf(threadId))[0]).toMatchObject({ status: "resolved", resolvedAt: at(5) });
+    await expect(reopenFollowUp(otherCustomer, followUpId)).rejects.toThrow(NotFoundError);
     setClock(at(6));
-    reopenFollowUp(customer, followUpId);
-    expect(followUpsOf(threadId)[0]).toMatchObject({ status: "open", resolvedAt: null, resolutionDueAt: at(6 + 72) });
+    await reopenFollowUp(customer, followUpId);
+    expect((await followUpsOf(threadId))[0]).toMatchObject({
+      status: "open",
+      resolvedAt: null,
+      resolutionDueAt: at(6 + 72),
+    });
   });
 
-  it("lists the queue most urgent first with breaches flagged, and the customer's own follow-ups", () => {
-    const later = askedAtStart(otherCustomer);
+  it("lists the queue most urgent first with breaches flagged, and the customer's own follow-ups", async () => {
+    const later = await askedAtStart(otherCustomer);
     setClock(at(-30));
-    const earlier = makeThread(otherCustomer).threadId;
+    const earlier = (await makeThread(otherCustomer)).threadId;
     setClock(at(0));
-    escalateThread(staff, later);
+    await escalateThread(staff, later);
     setClock(at(-30));
-    escalateThread(staff, earlier);
+    await escalateThread(staff, earlier);
     setClock(at(0));
-    const queue = listSupportQueue(staff, {});
+    const queue = await listSupportQueue(staff, {});
     const ours = queue.items.filter((item) => item.threadId === later || item.threadId === earlier);
     expect(ours.map((item) => item.threadId)).toEqual([earlier, later]);
     expect(ours[0]).toMatchObject({ breached: true, target: "first response" });
     expect(ours[1]).toMatchObject({ breached: false });
-    expect(() => listSupportQueue(customer, {})).toThrow(ForbiddenError);
-    expect(listMyFollowUps(otherCustomer).map((item) => item.threadId)).toEqual(
+    await expect(listSupportQueue(customer, {})).rejects.toThrow(ForbiddenError);
+    expect((await listMyFollowUps(otherCustomer)).map((item) => item.threadId)).toEqual(
       expect.arrayContaining([earlier, later]),
     );
-    expect(listMyFollowUps(customer).map((item) => item.threadId)).not.toContain(earlier);
+    expect((await listMyFollowUps(customer)).map((item) => item.threadId)).not.toContain(earlier);
   });
 });

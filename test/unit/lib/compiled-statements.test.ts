@@ -3,31 +3,32 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../../db/schema";
-import { getDb, getSqlite } from "~/lib/db.server";
+import { scriptDb, scriptSqlite, firstRow } from "~/lib/db.server";
 import { makeUser } from "../../fixtures/factories";
 
 describe("compiled statements", () => {
   it("hands back the statement compiled before for the same SQL text", () => {
-    const sqlite = getSqlite();
+    const sqlite = scriptSqlite();
     expect(sqlite.prepare("SELECT 1 AS one")).toBe(sqlite.prepare("SELECT 1 AS one"));
   });
 
   it("answers rows as objects again after a statement was switched to raw rows, as drizzle does", () => {
-    const sqlite = getSqlite();
+    const sqlite = scriptSqlite();
     expect(sqlite.prepare("SELECT 3 AS three").raw(true).get()).toEqual([3]);
     expect(sqlite.prepare("SELECT 3 AS three").get()).toEqual({ three: 3 });
   });
 
   it("runs drizzle's queries through the reused statements with the right results", async () => {
-    const byId = (id: number) => getDb().select({ id: users.id }).from(users).where(eq(users.id, id)).get();
+    const byId = async (id: number) =>
+      firstRow(await scriptDb().select({ id: users.id }).from(users).where(eq(users.id, id)));
     const someone = { id: (await makeUser()).id };
-    expect(byId(someone.id)).toEqual(someone);
-    expect(byId(-1)).toBeUndefined();
-    expect(byId(someone.id)).toEqual(someone);
+    expect(await byId(someone.id)).toEqual(someone);
+    expect(await byId(-1)).toBeUndefined();
+    expect(await byId(someone.id)).toEqual(someone);
   });
 
   it("keeps a bounded number of texts, letting the least recently used go", () => {
-    const sqlite = getSqlite();
+    const sqlite = scriptSqlite();
     const first = sqlite.prepare("SELECT 'first'");
     const kept = sqlite.prepare("SELECT 'kept'");
     for (let i = 0; i < 499; i++) {
