@@ -52,6 +52,47 @@ export default tseslint.config(
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
+    // One data-access module: SQLite itself is reached only through app/lib/db.server.ts; its
+    // engine-specific helpers only from search (FTS5) and the health check; the write connection in
+    // autocommit only from scripts. (Routes and components are held to stricter rules below.)
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/lib/db.server.ts", "app/cli/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "better-sqlite3", message: "SQLite is reached through app/lib/db.server.ts (read, write)." },
+            {
+              name: "~/lib/db.server",
+              importNames: ["scriptDb", "scriptSqlite"],
+              message: "The app writes through write(); scriptDb is for scripts and tests.",
+            },
+          ],
+          patterns: [
+            {
+              group: ["drizzle-orm/better-sqlite3", "drizzle-orm/better-sqlite3/*"],
+              message: "SQLite is reached through app/lib/db.server.ts (read, write).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/lib/db.server.ts", "app/cli/**", "app/models/search/**", "app/server/health.server.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ImportSpecifier[imported.name=/^(sqliteConnection|preparedStatement)$/]",
+          message: "Engine-specific SQL (SQLite) belongs in app/models/search/ (FTS5) or app/lib/db.server.ts.",
+        },
+      ],
+    },
+  },
+  {
     // Routes stay thin: database access lives in app/models and app/lib, never in a route.
     files: ["app/routes/**", "app/components/**"],
     rules: {

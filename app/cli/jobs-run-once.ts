@@ -6,6 +6,7 @@ import { setClock } from "~/lib/clock.server";
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { runAllJobsOnce } from "~/server/jobs.server";
+import { subscribeEveryDomain } from "~/models/subscriptions.server";
 
 exitOnInvalidConfiguration();
 
@@ -16,6 +17,7 @@ if (Number.isNaN(at.getTime())) {
   process.exit(2);
 }
 setClock(at);
+subscribeEveryDomain();
 migrateDatabase();
 const results = await runAllJobsOnce(at);
 closeDatabase();

@@ -3,9 +3,11 @@
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
+import { subscribeEveryDomain } from "~/models/subscriptions.server";
 
 exitOnInvalidConfiguration();
 
+subscribeEveryDomain();
 migrateDatabase();
 const report = await syncKnowledgeBase();
 closeDatabase();

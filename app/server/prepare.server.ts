@@ -4,11 +4,13 @@
  * seed is not part of the server's bundle.)
  */
 import { migrateDatabase } from "~/lib/db.server";
+import { subscribeEveryDomain } from "~/models/subscriptions.server";
 import { log } from "~/lib/log.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { ensureSearchIndex } from "~/models/search/index.server";
 
 export async function prepareDatabase() {
+  subscribeEveryDomain();
   migrateDatabase();
   const kb = await syncKnowledgeBase();
   for (const problem of kb.problems) log.warn("knowledge-base file skipped", problem);

@@ -24,12 +24,11 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
-import { recordReplyOnFollowUp } from "~/models/shared/follow-up-state.server";
 import { recordAudit } from "~/models/shared/audit.server";
-import { initialPostState, postLabel, queueHeldPost } from "~/models/moderation/post-state.server";
-import { indexThread } from "~/models/search/index.server";
+import { initialPostState, postLabel } from "~/models/moderation/post-state.server";
 import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
+import { record } from "~/models/shared/events.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
@@ -72,18 +71,17 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
         })
         .returning({ id: posts.id }),
     );
-    if (state === "held") {
-      // Counted, and the thread marked active, when a moderator approves it.
-      await queueHeldPost({ id: answer.id, threadId, authorId: actor.id, bodyHtml }, at);
-      return { postId: answer.id, held: true };
+    const held = state === "held";
+    // A held answer is counted, and its thread marked active, when a moderator approves it.
+    if (!held) {
+      await db
+        .update(threads)
+        .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
+        .where(eq(threads.id, threadId));
+      await refreshThreadStatus(threadId);
     }
-    await db
-      .update(threads)
-      .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
-      .where(eq(threads.id, threadId));
-    await refreshThreadStatus(threadId);
-    await recordReplyOnFollowUp(threadId, actor, at);
-    return { postId: answer.id, held: false };
+    await record("answer posted", { threadId, postId: answer.id, author: actor, held, bodyHtml, at });
+    return { postId: answer.id, held };
   });
 }
 
@@ -146,7 +144,7 @@ export async function editPost(actor: Actor, postId: number, input: unknown) {
     const inSearchDocument =
       post.kind === "question" ||
       firstRow(await db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)));
-    if (inSearchDocument) indexThread(post.threadId);
+    await record("post edited", { threadId: post.threadId, postId, inSearchDocument: Boolean(inSearchDocument) });
     if (post.authorId !== actor.id) {
       await recordAudit(
         actor,

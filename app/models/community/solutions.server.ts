@@ -17,9 +17,8 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
-import { indexThread } from "~/models/search/index.server";
-import { resolveFollowUpOfSolvedThread } from "~/models/support/work.server";
 import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
+import { record } from "~/models/shared/events.server";
 
 function ensureMayMark(actor: Actor, kind: SolutionKind, thread: { authorId: number; status: string }) {
   if (kind === "accepted") ensure(canAcceptAnswer(actor, thread), "Only the person who asked can accept an answer.");
@@ -46,8 +45,7 @@ export async function markSolution(actor: Actor, postId: number, kind: SolutionK
       });
     await db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId));
     await refreshThreadStatus(post.threadId);
-    indexThread(post.threadId);
-    await resolveFollowUpOfSolvedThread(post.threadId, actor, now());
+    await record("solution marked", { threadId: post.threadId, postId, kind, by: actor, at: now() });
     if (kind === "verified") {
       await recordAudit(actor, {
         action: "answer.verify",
@@ -82,7 +80,7 @@ export async function unmarkSolution(actor: Actor, postId: number, kind: Solutio
     await consume(`solution:user:${actor.id}`, LIMITS.solution);
     await db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind)));
     await refreshThreadStatus(row.threadId);
-    indexThread(row.threadId);
+    await record("solution removed", { threadId: row.threadId, postId });
     if (kind === "verified") {
       await recordAudit(actor, {
         action: "answer.unverify",

@@ -21,10 +21,10 @@ import {
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./rules";
-import { initialPostState, queueHeldPost } from "~/models/moderation/post-state.server";
-import { indexThread } from "~/models/search/index.server";
+import { initialPostState } from "~/models/moderation/post-state.server";
 import { findCategoryBySlug, resolveTagList, tagsByThread } from "./tags.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
+import { record } from "~/models/shared/events.server";
 
 const askSchema = z.object({
   title: titleSchema,
@@ -89,9 +89,14 @@ export async function askQuestion(actor: Actor, input: unknown) {
           );
       }
     }
-    if (state === "held")
-      await queueHeldPost({ id: question.id, threadId: thread.id, authorId: actor.id, bodyHtml }, at);
-    indexThread(thread.id);
+    await record("question asked", {
+      threadId: thread.id,
+      postId: question.id,
+      author: actor,
+      held: state === "held",
+      bodyHtml,
+      at,
+    });
     return { threadId: thread.id, slug: thread.slug, questionPostId: question.id, held: state === "held" };
   });
 }

@@ -8,9 +8,9 @@ import { eq, inArray, sql } from "drizzle-orm";
 import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
 import { inWrite, read } from "~/lib/db.server";
 import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
-import { indexThread } from "~/models/search/index.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 import { getModerationSettings } from "./settings.server";
+import { record } from "~/models/shared/events.server";
 
 type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: string };
 
@@ -77,7 +77,7 @@ export async function changePostState(post: PostRef, to: ModerationState, at: Da
         .where(eq(threads.id, post.threadId));
     }
     await refreshThreadStatus(post.threadId);
-    indexThread(post.threadId);
+    await record("post state changed", { threadId: post.threadId, postId: post.id });
   });
 }
 

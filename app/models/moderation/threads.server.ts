@@ -14,9 +14,9 @@ import { canModerate, ensure, ensureSignedIn, isPublicThread, type Actor } from 
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { THREAD_ACTIONS, type AuditAction } from "./rules";
-import { indexThread } from "~/models/search/index.server";
 import { findCategoryBySlug, resolveTagList, tagsByThread } from "~/models/community/tags.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
+import { record } from "~/models/shared/events.server";
 
 const reason = z.string().trim().max(300, "Keep the reason under 300 characters.");
 
@@ -203,7 +203,7 @@ export async function moderateThread(actor: Actor, threadId: number, input: unkn
         break;
       }
     }
-    if (reindex) indexThread(threadId);
+    if (reindex) await record("thread changed", { threadId });
     const after = await threadState(threadId);
     const tagsAfter = values.action === "retag" ? ((await tagsByThread([threadId])).get(threadId) ?? []) : tagsBefore;
     const action: AuditAction = `thread.${values.action}`;

@@ -10,7 +10,7 @@
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../../db/schema";
-import { firstRow, inWrite, oneRow, preparedPerConnection, preparedStatement, read } from "~/lib/db.server";
+import { firstRow, inWrite, oneRow, preparedPerConnection, read } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "~/models/notifications/notifications.server";
 
@@ -116,14 +116,22 @@ export async function changeFollowUpStatus(
   return updated;
 }
 
+const activeFollowUpExists = preparedPerConnection((db) =>
+  db
+    .select({ id: followUps.id })
+    .from(followUps)
+    .where(and(eq(followUps.threadId, sql.placeholder("threadId")), ne(followUps.status, "resolved")))
+    .limit(1)
+    .prepare(),
+);
+
 /**
  * A reply was posted in the thread (or privately on its follow-up) by `author`. This runs for every
  * answer posted anywhere, inside its write lock, so the common case (no follow-up) is one prepared
  * statement: building the full drizzle query cost ~0.3 ms, a tenth of posting an answer.
  */
 export async function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
-  if (!preparedStatement("SELECT 1 FROM follow_ups WHERE thread_id = ? AND status <> 'resolved' LIMIT 1").get(threadId))
-    return;
+  if (!firstRow(await activeFollowUpExists().execute({ threadId }))) return;
   const followUp = await activeFollowUpFor(threadId);
   if (!followUp) return;
   if (isStaff(author)) {

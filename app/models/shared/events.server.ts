@@ -1,0 +1,69 @@
+/**
+ * Domain events: a write records what happened (`record("answer posted", …)`), and the domains that
+ * care subscribe to it (`subscribe`), so that adding a subscriber never touches the code that writes.
+ *
+ * - `inTransaction` subscribers run inside the write, before it commits, in the order they
+ *   subscribed: for state that must agree with the write (the review queue, the follow-up, the
+ *   search index). If one throws, the whole write rolls back.
+ * - `afterCommit` subscribers run once the write has committed, never for one that rolled back: for
+ *   delivery (email, webhooks). Their errors are logged.
+ *
+ * Each domain keeps its subscriptions in its own `subscriptions.server.ts`;
+ * app/models/subscriptions.server.ts turns them all on, once per process, before anything is
+ * written (the server's start-up, the scripts, the tests). Recording an event before that is an
+ * error, not a silent skip.
+ */
+import { afterCommit, inWrite } from "~/lib/db.server";
+import type { Member } from "~/lib/permissions.server";
+
+/** A new post: the question of a new thread, or an answer. `held` posts wait for review. */
+type NewPost = { threadId: number; postId: number; author: Member; held: boolean; bodyHtml: string; at: Date };
+
+export type DomainEvents = {
+  "question asked": NewPost;
+  "answer posted": NewPost;
+  /** A post's text (or its thread's title) changed; `inSearchDocument` when the thread's search document holds it. */
+  "post edited": { threadId: number; postId: number; inSearchDocument: boolean };
+  /** A post was held, hidden, restored or deleted (moderation): its thread's visible content changed. */
+  "post state changed": { threadId: number; postId: number };
+  "solution marked": { threadId: number; postId: number; kind: "accepted" | "verified"; by: Member; at: Date };
+  "solution removed": { threadId: number; postId: number };
+  /** Staff changed a thread itself (closed, moved, retagged, marked duplicate…). */
+  "thread changed": { threadId: number };
+};
+
+export type DomainEvent = keyof DomainEvents;
+
+type Subscriber<E> = {
+  inTransaction?: (event: E) => unknown;
+  afterCommit?: (event: E) => unknown;
+};
+
+const subscribers = new Map<DomainEvent, Subscriber<never>[]>();
+let subscriptionsOn = false;
+
+/** Called by a domain's subscriptions module: `subscriber` hears every `name` recorded from now on. */
+export function subscribe<K extends DomainEvent>(name: K, subscriber: Subscriber<DomainEvents[K]>) {
+  const list = subscribers.get(name) ?? [];
+  list.push(subscriber as Subscriber<never>);
+  subscribers.set(name, list);
+}
+
+/** Called once every domain has subscribed (app/models/subscriptions.server.ts). */
+export function markSubscriptionsOn() {
+  subscriptionsOn = true;
+}
+
+/** Records that `name` happened, from inside the write that made it happen (else it throws). */
+export async function record<K extends DomainEvent>(name: K, event: DomainEvents[K]) {
+  if (!subscriptionsOn) {
+    throw new Error(`"${name}" was recorded before the domains subscribed (app/models/subscriptions.server.ts).`);
+  }
+  const list = (subscribers.get(name) ?? []) as Subscriber<DomainEvents[K]>[];
+  await inWrite(async () => {
+    for (const { inTransaction, afterCommit: deliver } of list) {
+      if (inTransaction) await inTransaction(event);
+      if (deliver) afterCommit(() => deliver(event));
+    }
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * Every domain's subscriptions to the domain events (shared/events.server.ts), turned on once per
+ * process before anything is written: by start-up (prepareDatabase), the scripts and the tests.
+ * A new subscriber goes in its domain's subscriptions module; the code that writes stays as it is.
+ */
+import { subscribeModeration } from "./moderation/subscriptions.server";
+import { subscribeSearch } from "./search/subscriptions.server";
+import { markSubscriptionsOn } from "./shared/events.server";
+import { subscribeSupport } from "./support/subscriptions.server";
+
+let subscribed = false;
+
+export function subscribeEveryDomain() {
+  if (subscribed) return;
+  subscribed = true;
+  // In this order: the review queue, then the follow-up, then the search index.
+  subscribeModeration();
+  subscribeSupport();
+  subscribeSearch();
+  markSubscriptionsOn();
+}
