@@ -1,6 +1,7 @@
 // Serves Hearth: builds the app when the build is missing or older than the source, checks the
 // configuration (app/lib/env.server.ts; a bad value stops it here with a line naming the variable),
-// prepares the database (migrations, demo content when empty), starts the background jobs, then
+// prepares the database (migrations, the knowledge base, the search index; `npm start` seeds the demo
+// community first, with `npm run db:seed`), starts the background jobs, then
 // serves on PORT.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";

@@ -4,14 +4,14 @@
  * PAGE_CACHE_TTL_MS get a copy without Remix, React or the database. Signed-in people are never
  * served from it. The CSP nonce differs per response: a stored page keeps a placeholder where its nonce was.
  *
- * A write by this process invalidates what it changed the moment it commits (`writeTransaction`
+ * A write by this process invalidates what it changed the moment it commits (`write`
  * in db.server.ts calls this module; DECISIONS.md #37):
  * - a write that concerns one thread drops that thread's pages (every URL the thread's route
  *   rendered: any slug, any query), the pages of duplicates that name it as their original (its
  *   title, or the thread itself once hidden, must not stay on them), and every page that is not
  *   one thread's page (lists, tags, search, profiles, articles, post histories…); other threads'
  *   pages stay cached. Writes by other processes sharing the database show within the TTL;
- * - any other write (one that declared nothing, or a change found outside `writeTransaction`)
+ * - any other write (one that declared nothing, or a change found outside `write`)
  *   drops every page.
  * A page rendered from data read before a write committed must not be stored: each invalidation
  * takes the next generation, a render remembers the generation its request started in, and

@@ -174,7 +174,7 @@ function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
 
 /**
  * Visitors' GETs are answered from the page cache when it holds a fresh copy. Writes invalidate
- * what they changed as they commit (`writeTransaction`); a write made outside one empties the
+ * what they changed as they commit (`write`); a write made outside one empties the
  * cache here, before the cache answers.
  */
 function visitorPageCache(req: Request, res: Response, next: NextFunction) {

@@ -1,4 +1,4 @@
-/** Moderation settings (how many of a new member's first posts wait for review), and the way scripts act as an established community. */
+/** Moderation settings (how many of a new member's first posts wait for review, how many flags hide a post), and the way scripts act as an established community. */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { moderationSettings } from "../../../db/schema";

@@ -1,6 +1,6 @@
 // What each write takes out of the visitors' page cache, in process: the transaction's declaration,
 // the generations that keep a render older than a write out of the cache, the safety net for
-// writes made outside writeTransaction, and the background jobs.
+// writes made outside write, and the background jobs.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scriptSqlite, invalidatePagesAfterUntrackedWrites, writeUnseenByVisitors, write } from "~/lib/db.server";
 import { setClock } from "~/lib/clock.server";
