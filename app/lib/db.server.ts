@@ -309,6 +309,8 @@ async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promi
     await level.nested; // a nested write started and not awaited still belongs to this transaction
     sqlite.exec("COMMIT");
   } catch (error) {
+    // A nested write the work started and did not await belongs to this transaction: it ends first.
+    await level.nested;
     if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
     throw error;
   } finally {
@@ -343,6 +345,7 @@ async function savepoint<T>(
     parent.afterCommit.push(...level.afterCommit);
     return result;
   } catch (error) {
+    await level.nested;
     sqlite.exec(`ROLLBACK TO ${name}`);
     sqlite.exec(`RELEASE ${name}`);
     throw error;

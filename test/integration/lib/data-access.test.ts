@@ -232,3 +232,22 @@ describe("inWrite", () => {
     expect([committed(kept), committed(lost)]).toEqual([true, false]);
   });
 });
+
+describe("a nested write still running when its write fails", () => {
+  it("is rolled back with it", async () => {
+    const late = newName("orphan");
+    let nested: Promise<void> | undefined;
+    await expect(
+      write(async () => {
+        nested = write(async (db) => {
+          await yieldTurns();
+          await insert(db, late);
+        });
+        await Promise.resolve();
+        refused();
+      }),
+    ).rejects.toThrow("refused");
+    await nested?.catch(() => {});
+    expect(committed(late)).toBe(false);
+  }, 2_000);
+});
