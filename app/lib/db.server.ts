@@ -42,6 +42,8 @@ export type Db = BetterSQLite3Database<typeof schema>;
 type Connection = {
   sqlite: Database.Database;
   db: Db;
+  /** BEGIN, COMMIT, SAVEPOINT…: compiled once each (`control`). */
+  control: Map<string, Database.Statement>;
   /** Queries built once for this connection (`preparedPerConnection`), by builder. */
   prepared: Map<unknown, unknown>;
 };
@@ -115,6 +117,7 @@ function connect(file: string, { readOnly }: { readOnly: boolean }): Connection 
     sqlite,
     db: drizzle(sqlite, { schema, logger: { logQuery: () => (queriesRun += 1) } }),
     prepared: new Map(),
+    control: new Map(),
   };
 }
 
@@ -187,8 +190,18 @@ type WriteLevel = {
   nested: Promise<unknown>;
 };
 
-/** Where the code running now stands: inside the outermost `write` (its transaction) at one of its levels. */
-type WriteFrame = { connection: WriteConnection; transaction: { open: boolean }; level: WriteLevel };
+/** Where the code running now stands: inside the outermost `write` (its transaction) at one of its levels (0 = the transaction). */
+type WriteFrame = { connection: WriteConnection; transaction: { open: boolean }; level: WriteLevel; depth: number };
+
+/** Runs a transaction-control statement (compiled once per connection: every write runs two or more). */
+function control(connection: Connection, sqlText: string) {
+  let statement = connection.control.get(sqlText);
+  if (!statement) {
+    statement = connection.sqlite.prepare(sqlText);
+    connection.control.set(sqlText, statement);
+  }
+  statement.run();
+}
 
 const writeFrame = new AsyncLocalStorage<WriteFrame>();
 
@@ -294,10 +307,10 @@ async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promi
   const connection = current().write;
   const { sqlite } = connection;
   const level = newLevel(unseenByVisitors);
-  const frame: WriteFrame = { connection, transaction: { open: true }, level };
+  const frame: WriteFrame = { connection, transaction: { open: true }, level, depth: 0 };
   const changesBefore = connection.totalChanges.get() ?? 0;
   try {
-    sqlite.exec("BEGIN IMMEDIATE");
+    control(connection, "BEGIN IMMEDIATE");
     setStalled(sqlite, false);
   } catch (error) {
     if (isDatabaseBusy(error)) setStalled(sqlite, true);
@@ -307,11 +320,11 @@ async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promi
   try {
     result = await writeFrame.run(frame, () => work(connection.db, declarations(level)));
     await level.nested; // a nested write started and not awaited still belongs to this transaction
-    sqlite.exec("COMMIT");
+    control(connection, "COMMIT");
   } catch (error) {
     // A nested write the work started and did not await belongs to this transaction: it ends first.
     await level.nested;
-    if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+    if (sqlite.inTransaction) control(connection, "ROLLBACK");
     throw error;
   } finally {
     frame.transaction.open = false;
@@ -324,21 +337,21 @@ async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promi
   return result;
 }
 
-let savepoints = 0;
-
 async function savepoint<T>(
   enclosing: WriteFrame,
   work: (db: Db, changed: ChangedPages) => T | Promise<T>,
   unseenByVisitors: boolean,
 ) {
-  const { sqlite, db } = enclosing.connection;
-  const name = `hearth_${++savepoints}`;
+  const { connection } = enclosing;
+  // Named by depth: nested writes at one level take turns, so one name per depth is never reused while open.
+  const depth = enclosing.depth + 1;
+  const name = `hearth_${depth}`;
   const level = newLevel(unseenByVisitors);
-  sqlite.exec(`SAVEPOINT ${name}`);
+  control(connection, `SAVEPOINT ${name}`);
   try {
-    const result = await writeFrame.run({ ...enclosing, level }, () => work(db, declarations(level)));
+    const result = await writeFrame.run({ ...enclosing, level, depth }, () => work(connection.db, declarations(level)));
     await level.nested;
-    sqlite.exec(`RELEASE ${name}`);
+    control(connection, `RELEASE ${name}`);
     const parent = enclosing.level;
     parent.everything ||= level.everything || !level.declared;
     for (const id of level.threads) parent.threads.add(id);
@@ -346,8 +359,8 @@ async function savepoint<T>(
     return result;
   } catch (error) {
     await level.nested;
-    sqlite.exec(`ROLLBACK TO ${name}`);
-    sqlite.exec(`RELEASE ${name}`);
+    control(connection, `ROLLBACK TO ${name}`);
+    control(connection, `RELEASE ${name}`);
     throw error;
   }
 }

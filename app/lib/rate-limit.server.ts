@@ -8,7 +8,7 @@ import { isIPv6 } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
-import { writeUnseenByVisitors, firstRow, oneRow, read } from "./db.server";
+import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "./db.server";
 import { env } from "./env.server";
 import { RateLimitError } from "./errors.server";
 
@@ -51,12 +51,15 @@ export async function retryAfter(key: string, limit: Limit): Promise<number> {
   return Math.ceil(remainingMs / 1000);
 }
 
-/** Counts one attempt on `key` (a new window once the last one ended) and returns the window's count. */
+/**
+ * Counts one attempt on `key` (a new window once the last one ended) and returns the window's count.
+ * Part of a caller's write (the counters are checked and counted in one transaction).
+ */
 export async function countAttempt(key: string, limit: Limit): Promise<number> {
   const at = now();
   const windowStart = new Date(at.getTime() - limit.windowMs);
   return oneRow(
-    await writeUnseenByVisitors((db) =>
+    await inWrite((db) =>
       db
         .insert(rateLimitBuckets)
         .values({ key, windowStartedAt: at, count: 1 })
@@ -82,13 +85,14 @@ export async function consume(key: string, limit: Limit) {
   if (wait > 0) throw new RateLimitError(wait);
 }
 
+/** Forgets `key`'s counter; part of a caller's write. */
 export async function resetLimit(key: string) {
-  await writeUnseenByVisitors((db) => db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)));
+  await inWrite((db) => db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)));
 }
 
-/** Takes back one counted attempt (one that turned out not to be a failure). */
+/** Takes back one counted attempt (one that turned out not to be a failure); part of a caller's write. */
 export async function uncountAttempt(key: string) {
-  await writeUnseenByVisitors((db) =>
+  await inWrite((db) =>
     db
       .update(rateLimitBuckets)
       .set({ count: sql`${rateLimitBuckets.count} - 1` })
