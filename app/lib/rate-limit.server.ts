@@ -25,6 +25,10 @@ export const LIMITS = {
   signInPerAccount: { max: 5, windowMs: 15 * MINUTE },
   signInPerAddress: { max: 30, windowMs: 15 * MINUTE },
   confirmationEmail: { max: 3, windowMs: 60 * MINUTE },
+  // Reset links: per address so nobody can fill a mailbox, per client network so nobody can
+  // probe many addresses; both count unknown addresses too, so a refusal tells nothing.
+  passwordResetPerAddress: { max: 3, windowMs: 60 * MINUTE },
+  passwordResetPerClient: { max: 20, windowMs: 60 * MINUTE },
   signUpPerAddress: { max: 10, windowMs: 60 * MINUTE },
   question: { max: 10, windowMs: 10 * MINUTE },
   answer: { max: 30, windowMs: 10 * MINUTE },

@@ -30,14 +30,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   );
 }
 
+/** Notices other pages send here, by name, so no text can be put on this page through its URL. */
+const NOTICES: Record<string, string> = {
+  "password-reset":
+    "Your password has been changed and you were signed out everywhere. Sign in with your new password.",
+};
+
 export default function Login() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : null;
+  const notice = failure ? null : NOTICES[params.get("notice") ?? ""];
   return (
     <div className="narrow">
       <h1>Sign in</h1>
+      {notice ? <p role="status">{notice}</p> : null}
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormError message={failure?.formError} />
@@ -58,6 +66,9 @@ export default function Login() {
           required
           error={failure?.fieldErrors.password}
         />
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
         <div className="form-actions">
           <button type="submit" className="button" disabled={submitting}>
             {submitting ? "Signing in…" : "Sign in"}

@@ -1,6 +1,6 @@
 /**
- * One-time tokens sent to an account's email address (a confirmation link now; a password reset
- * later), one purpose each. Invariants: the token itself (256 random bits, base64url) exists only in
+ * One-time tokens sent to an account's email address (a confirmation link, a password reset link),
+ * one purpose each. Invariants: the token itself (256 random bits, base64url) exists only in
  * the email; the table holds its SHA-256, so a copy of the database opens nothing. A token is
  * bound to the address it went to, used at most once and never after it expires; issuing a new
  * token of a purpose ends the account's older unused ones of that purpose. Issuing and using run
@@ -18,6 +18,7 @@ const HOUR_MS = 3_600_000;
 /** How long a token of each purpose stays valid. */
 export const TOKEN_LIFETIMES_MS: Record<AccountTokenPurpose, number> = {
   confirm_email: 24 * HOUR_MS,
+  reset_password: HOUR_MS,
 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

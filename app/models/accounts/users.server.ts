@@ -46,7 +46,8 @@ const email = z
   .max(254, "That email address is too long.")
   .pipe(z.email("Enter a valid email address, like name@example.com."));
 
-const newPassword = z
+/** What a new password must be: at sign-up, on a change, on a reset. */
+export const newPassword = z
   .string()
   .min(8, "Use at least 8 characters.")
   .max(128, "Use at most 128 characters.")
