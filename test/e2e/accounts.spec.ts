@@ -79,3 +79,53 @@ test("A new member at a customer domain confirms their address from the email an
   await page.goto("/kb/pair-a-z-wave-lock");
   await expect(page.getByText("DSK PIN").first()).toBeVisible();
 });
+
+/** The password reset link in the newest email to `address`, once it has been written. */
+async function resetLinkFor(address: string) {
+  let link = "";
+  await expect(async () => {
+    const messages = fs.existsSync(MAIL_DIR)
+      ? fs
+          .readdirSync(MAIL_DIR)
+          .sort()
+          .map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8"))
+      : [];
+    const newest =
+      messages
+        .filter((message) => message.includes(`To: ${address}`) && message.includes("Subject: Reset your password"))
+        .pop() ?? "";
+    const decoded = newest
+      .replace(/=\r?\n/g, "")
+      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    link = /\/reset-password\?token=[A-Za-z0-9_-]{43}/.exec(decoded)?.[0] ?? "";
+    expect(link).not.toBe("");
+  }).toPass();
+  return link;
+}
+
+test("A person resets a forgotten password from the emailed link and signs in with the new one", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  const email = `sam-${stamp}@example.test`;
+  await page.goto("/signup");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Username").fill(`sam-${stamp}`);
+  await page.getByLabel("Password").fill("kettle-on-the-hob");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await signOut(page);
+
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send me a link" }).click();
+  await expect(page.getByRole("status")).toContainText("If an account uses that address, we have sent it a link");
+
+  await page.goto(await resetLinkFor(email));
+  await page.getByLabel("New password").fill("short");
+  await page.getByRole("button", { name: "Set my new password" }).click();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await page.getByLabel("New password").fill("lanterns along the quay");
+  await page.getByRole("button", { name: "Set my new password" }).click();
+  await expect(page.getByText("Your password has been changed and you were signed out everywhere.")).toBeVisible();
+
+  await signIn(page, email, "lanterns along the quay");
+});

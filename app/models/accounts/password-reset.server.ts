@@ -14,7 +14,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { firstRow, read, write, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
@@ -145,7 +145,9 @@ export async function resetPassword(input: unknown) {
   await liveReset(token, now());
   const values = parseInput(resetSchema, input);
   const passwordHash = await hashPassword(values.newPassword);
-  return writeUnseenByVisitors(async (db) => {
+  // `write`, not writeUnseenByVisitors: the link's page (a visitor's, so cached for seconds) must
+  // stop offering the form once the link is used.
+  return write(async (db) => {
     const at = now();
     // Checked again inside the write: two forms sent at once cannot both use the link.
     const { row, user } = await liveReset(token, at);
