@@ -538,3 +538,13 @@ export function plainText(html: string) {
     .replace(/\s+/g, (space) => (space.includes("\n") ? "\n" : " "))
     .trim();
 }
+
+/** The first `maxLength` characters (code points, so no emoji is split) of a body's text, on one line, for a feed's summary. */
+export function plainTextSummary(html: string, maxLength = 300) {
+  const characters = Array.from(plainText(html).replace(/\s+/g, " "));
+  if (characters.length <= maxLength) return characters.join("");
+  return `${characters
+    .slice(0, maxLength - 1)
+    .join("")
+    .trimEnd()}…`;
+}
