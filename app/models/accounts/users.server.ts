@@ -4,7 +4,7 @@
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../../db/schema";
 import { endAllSessions, hashPassword, verifyPassword } from "~/models/accounts/auth.server";
@@ -24,8 +24,10 @@ import {
   isStaff,
   profilePostsCondition,
   profileThreadsCondition,
+  VISITOR,
   type Actor,
 } from "~/lib/permissions.server";
+import { plainTextSummary } from "~/lib/markdown.server";
 import {
   consume,
   countAttempt,
@@ -277,6 +279,61 @@ export async function getUserProfile(actor: Actor, username: string) {
       questions,
       answers,
     };
+  });
+}
+
+const ACTIVITY_FEED_SIZE = 50;
+
+/**
+ * A person's latest questions and answers for their feed, newest first, always as a visitor sees
+ * their profile (`canSeePostOnProfile` for the visitor): a feed reader has no session, and a shared
+ * cache may keep what one reader got for the next. Three queries.
+ */
+export async function publicActivityFeed(username: string) {
+  ensure(canViewUserProfile(VISITOR));
+  return read(async (db) => {
+    const user = firstRow(
+      await db
+        .select({ id: users.id, username: users.username })
+        .from(users)
+        .where(eq(users.username, username.toLowerCase())),
+    );
+    if (!user) throw new NotFoundError("There is no member with that name.");
+    const entry = {
+      postId: posts.id,
+      kind: posts.kind,
+      body: posts.bodyHtml,
+      createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
+      threadId: threads.id,
+      title: threads.title,
+      slug: threads.slug,
+    };
+    const [questions, answers] = [
+      await db
+        .select(entry)
+        .from(threads)
+        .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.kind, "question")))
+        .where(and(eq(threads.authorId, user.id), profileThreadsCondition(VISITOR), profilePostsCondition(VISITOR)))
+        .orderBy(desc(threads.createdAt), desc(threads.id))
+        .limit(ACTIVITY_FEED_SIZE),
+      await db
+        .select(entry)
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .where(and(eq(posts.authorId, user.id), eq(posts.kind, "answer"), profilePostsCondition(VISITOR)))
+        .orderBy(desc(posts.createdAt), desc(posts.id))
+        .limit(ACTIVITY_FEED_SIZE),
+    ];
+    const entries = [...questions, ...answers]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.postId - a.postId)
+      .slice(0, ACTIVITY_FEED_SIZE)
+      .map(({ body, ...row }) => ({
+        ...row,
+        updated: row.editedAt ?? row.createdAt,
+        summary: plainTextSummary(body),
+      }));
+    return { user, entries };
   });
 }
 

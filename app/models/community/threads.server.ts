@@ -7,16 +7,18 @@ import { and, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzl
 import { z } from "zod";
 import { categories, posts, tags, threadTags, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { oneRow, write, read } from "~/lib/db.server";
-import { ValidationError } from "~/lib/errors.server";
+import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
-import { renderMarkdown } from "~/lib/markdown.server";
+import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { plainTextSummary, renderMarkdown } from "~/lib/markdown.server";
 import {
   canAskQuestion,
   canViewThread,
   ensure,
   ensureSignedIn,
+  publicPostStatesCondition,
   publicThreadsCondition,
+  VISITOR,
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
@@ -192,4 +194,67 @@ export async function recentThreadPaths(limit: number) {
         .limit(limit),
     )
   ).map((thread) => ({ path: `/questions/${thread.id}/${thread.slug}`, lastActivityAt: thread.lastActivityAt }));
+}
+
+export const FEED_SIZE = 50;
+
+/**
+ * The latest questions of a feed, most recently active first, always as a visitor sees them: a feed
+ * reader has no session, and a shared cache may keep what one reader got for the next. Narrowed to a
+ * category (by slug) and/or a tag (by name); an unknown one is "not found". Four queries at most.
+ */
+export async function latestThreadsForFeed({ category, tag }: { category?: string; tag?: string }) {
+  ensure(canViewThread(VISITOR));
+  return read(async (db) => {
+    const conditions: SQL[] = [publicThreadsCondition()];
+    let categoryName: string | null = null;
+    if (category !== undefined) {
+      const found = firstRow(
+        await db
+          .select({ id: categories.id, name: categories.name })
+          .from(categories)
+          .where(eq(categories.slug, category)),
+      );
+      if (!found) throw new NotFoundError("There is no category with that name.");
+      categoryName = found.name;
+      conditions.push(eq(threads.categoryId, found.id));
+    }
+    if (tag !== undefined) {
+      const found = firstRow(await db.select({ id: tags.id }).from(tags).where(eq(tags.name, tag.toLowerCase())));
+      if (!found) throw new NotFoundError("There is no tag with that name.");
+      conditions.push(
+        inArray(
+          threads.id,
+          db.select({ id: threadTags.threadId }).from(threadTags).where(eq(threadTags.tagId, found.id)),
+        ),
+      );
+    }
+    const rows = await db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        slug: threads.slug,
+        lastActivityAt: threads.lastActivityAt,
+        author: users.username,
+        categoryName: categories.name,
+        body: posts.bodyHtml,
+      })
+      .from(threads)
+      .innerJoin(users, eq(users.id, threads.authorId))
+      .innerJoin(categories, eq(categories.id, threads.categoryId))
+      // The question's own state is the thread's visibility; checked again so no held body can slip in.
+      .leftJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.kind, "question"), publicPostStatesCondition()))
+      .where(and(...conditions))
+      .orderBy(desc(threads.lastActivityAt), desc(threads.id))
+      .limit(FEED_SIZE);
+    const tagMap = await tagsByThread(rows.map((row) => row.id));
+    return {
+      categoryName,
+      threads: rows.map(({ body, ...row }) => ({
+        ...row,
+        tags: tagMap.get(row.id) ?? [],
+        summary: body ? plainTextSummary(body) : "",
+      })),
+    };
+  });
 }
