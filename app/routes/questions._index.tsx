@@ -7,7 +7,23 @@ import { listCategories } from "~/models/community/tags.server";
 import { THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/community/rules";
 import { listThreads } from "~/models/community/threads.server";
 
-export const meta: MetaFunction = () => [{ title: "Questions" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  // The feed of what the page lists (its category and tag; filter and sort do not apply to the feed).
+  const category = data?.categories.find((c) => c.slug === data.query.category);
+  const params = new URLSearchParams();
+  if (category) params.set("category", category.slug);
+  if (data?.query.tag) params.set("tag", data.query.tag);
+  return [
+    { title: "Questions" },
+    {
+      tagName: "link",
+      rel: "alternate",
+      type: "application/atom+xml",
+      href: `/questions/feed.xml${params.size > 0 ? `?${params}` : ""}`,
+      title: `${category ? category.name : "Latest questions"}${data?.query.tag ? ` tagged ${data.query.tag}` : ""} (Atom)`,
+    },
+  ];
+};
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = threadListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));

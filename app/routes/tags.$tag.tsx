@@ -9,6 +9,17 @@ import { listThreads } from "~/models/community/threads.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Questions tagged ${data.tag.name}` : "Tag" },
+  ...(data
+    ? [
+        {
+          tagName: "link",
+          rel: "alternate",
+          type: "application/atom+xml",
+          href: `/tags/${encodeURIComponent(data.tag.name)}/feed.xml`,
+          title: `Questions tagged ${data.tag.name} (Atom)`,
+        },
+      ]
+    : []),
 ];
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {

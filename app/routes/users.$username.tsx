@@ -13,7 +13,20 @@ import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/m
 
 export const headers = mergeRouteHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.user.username : "Member" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? data.user.username : "Member" },
+  ...(data
+    ? [
+        {
+          tagName: "link",
+          rel: "alternate",
+          type: "application/atom+xml",
+          href: `/users/${encodeURIComponent(data.user.username)}/feed.xml`,
+          title: `Questions and answers by ${data.user.username} (Atom)`,
+        },
+      ]
+    : []),
+];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   return loaderResult(async () => ({
