@@ -41,7 +41,8 @@ export default function Login() {
   const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : null;
-  const notice = failure ? null : NOTICES[params.get("notice") ?? ""];
+  const named = params.get("notice") ?? "";
+  const notice = failure || !Object.hasOwn(NOTICES, named) ? null : NOTICES[named];
   return (
     <div className="narrow">
       <h1>Sign in</h1>

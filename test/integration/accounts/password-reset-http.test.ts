@@ -3,12 +3,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accountTokens } from "../../../db/schema";
 import { scriptDb } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { client, serveBuiltApp } from "../../fixtures/app-server";
 import { makeUser, TEST_PASSWORD } from "../../fixtures/factories";
+import { mailReader } from "../../fixtures/mail";
 
 const SENT = "If an account uses that address, we have sent it a link to choose a new password.";
 const NEW_PASSWORD = "lanterns along the quay";
@@ -25,26 +26,10 @@ const ask = (email: string, client_ = "198.51.100.10") =>
   client.post("/forgot-password", { email }, { headers: { "x-forwarded-for": client_ } });
 const reset = (token: string, newPassword: string) => client.post("/reset-password", { token, newPassword });
 
-const seenMail = new Set<string>();
-/** The reset link in the next email to `address` (emails are written as .eml files in tests). */
+const mail = mailReader();
+/** The reset link in the next email to `address`. */
 async function nextResetLink(address: string) {
-  const mailDir = process.env.MAIL_DIR!;
-  const file = await vi.waitFor(
-    () => {
-      const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).sort() : [];
-      const found = names.find(
-        (name) => !seenMail.has(name) && fs.readFileSync(path.join(mailDir, name), "utf8").includes(`To: ${address}`),
-      );
-      if (!found) throw new Error(`no new email to ${address} yet`);
-      return found;
-    },
-    { timeout: 5000, interval: 20 },
-  );
-  seenMail.add(file);
-  const message = fs
-    .readFileSync(path.join(mailDir, file), "utf8")
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const message = await mail.next(address);
   expect(message).toContain("Subject: Reset your password");
   expect(message).toContain("Content-Type: text/html");
   expect(message).toContain("Content-Type: text/plain");
@@ -167,5 +152,15 @@ describe("forgot password", () => {
     const blocked = await ask("probe-last-2@example.test", "192.0.2.50");
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("the sign-in page's notice", () => {
+  it("shows only the notices it names, whatever the address asks for", async () => {
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "%E0%A4", "x".repeat(2000)]) {
+      const response = await client.get(`/login?notice=${name}`);
+      expect(response.status, name).toBe(200);
+      expect(await response.text(), name).not.toContain('role="status"');
+    }
   });
 });
