@@ -6,8 +6,8 @@ import { signIn, signOut } from "./helpers";
 // The server writes emails as .eml files here (playwright.config.ts).
 const MAIL_DIR = "test/.tmp/e2e-mail";
 
-/** The confirmation link in the newest email to `address`, once it has been written. */
-async function confirmationLinkFor(address: string) {
+/** The first link matching `pattern` in the newest email to `address` whose text has it, once written. */
+async function linkInNewestEmail(address: string, pattern: RegExp) {
   let link = "";
   await expect(async () => {
     const messages = fs.existsSync(MAIL_DIR)
@@ -15,16 +15,21 @@ async function confirmationLinkFor(address: string) {
           .readdirSync(MAIL_DIR)
           .sort()
           .map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8"))
+          .map((text) =>
+            text
+              .replace(/=\r?\n/g, "")
+              .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          )
       : [];
-    const newest = messages.filter((message) => message.includes(`To: ${address}`)).pop() ?? "";
-    const decoded = newest
-      .replace(/=\r?\n/g, "")
-      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    link = /\/confirm-email\?token=[A-Za-z0-9_-]{43}/.exec(decoded)?.[0] ?? "";
+    const newest = messages.filter((message) => message.includes(`To: ${address}`) && pattern.test(message)).pop();
+    link = (newest && pattern.exec(newest)?.[0]) ?? "";
     expect(link).not.toBe("");
   }).toPass();
   return link;
 }
+
+const confirmationLinkFor = (address: string) => linkInNewestEmail(address, /\/confirm-email\?token=[A-Za-z0-9_-]{43}/);
+const resetLinkFor = (address: string) => linkInNewestEmail(address, /\/reset-password\?token=[A-Za-z0-9_-]{43}/);
 
 test("A new member at a customer domain confirms their address from the email and then reads customer articles", async ({
   page,
@@ -79,29 +84,6 @@ test("A new member at a customer domain confirms their address from the email an
   await page.goto("/kb/pair-a-z-wave-lock");
   await expect(page.getByText("DSK PIN").first()).toBeVisible();
 });
-
-/** The password reset link in the newest email to `address`, once it has been written. */
-async function resetLinkFor(address: string) {
-  let link = "";
-  await expect(async () => {
-    const messages = fs.existsSync(MAIL_DIR)
-      ? fs
-          .readdirSync(MAIL_DIR)
-          .sort()
-          .map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8"))
-      : [];
-    const newest =
-      messages
-        .filter((message) => message.includes(`To: ${address}`) && message.includes("Subject: Reset your password"))
-        .pop() ?? "";
-    const decoded = newest
-      .replace(/=\r?\n/g, "")
-      .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    link = /\/reset-password\?token=[A-Za-z0-9_-]{43}/.exec(decoded)?.[0] ?? "";
-    expect(link).not.toBe("");
-  }).toPass();
-  return link;
-}
 
 test("A person resets a forgotten password from the emailed link and signs in with the new one", async ({ page }) => {
   const stamp = Date.now().toString(36);

@@ -1,15 +1,14 @@
 // Email confirmation over real HTTP: a role that comes with an email domain waits for a confirmed
 // address, proven by following a single-use link sent to it.
-import fs from "node:fs";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { accountTokens, auditLog, users } from "../../../db/schema";
 import { scriptDb, firstRow } from "~/lib/db.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { makeUser } from "../../fixtures/factories";
 import { sessionCookieOf } from "../../fixtures/http-client";
+import { mailReader } from "../../fixtures/mail";
 
 const NOT_YOUR_ACCOUNT = "If you did not create an account on Nimbus Community with this address, ignore this email.";
 const CUSTOMER_ONLY = { path: "/kb/pair-a-z-wave-lock", bodyText: "DSK PIN", teaser: "This article is for customers" };
@@ -27,26 +26,11 @@ const roleOf = async (email: string) =>
       .where(eq(users.email, email)),
   )!;
 
-const seenMail = new Set<string>();
-const decodeQuotedPrintable = (text: string) =>
-  text.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const mail = mailReader();
 
-/** The confirmation link in the next email to `address` (emails are written as .eml files in tests). */
+/** The confirmation link in the next email to `address`. */
 async function nextConfirmationLink(address: string) {
-  const mailDir = process.env.MAIL_DIR!;
-  const file = await vi.waitFor(
-    () => {
-      const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).sort() : [];
-      const found = names.find(
-        (name) => !seenMail.has(name) && fs.readFileSync(path.join(mailDir, name), "utf8").includes(`To: ${address}`),
-      );
-      if (!found) throw new Error(`no new email to ${address} yet`);
-      return found;
-    },
-    { timeout: 5000, interval: 20 },
-  );
-  seenMail.add(file);
-  const message = decodeQuotedPrintable(fs.readFileSync(path.join(mailDir, file), "utf8"));
+  const message = await mail.next(address);
   expect(message).toContain("Subject: Confirm your email address");
   expect(message).toContain("Content-Type: text/html");
   expect(message).toContain("Content-Type: text/plain");

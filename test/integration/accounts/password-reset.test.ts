@@ -1,8 +1,6 @@
 // Reset tokens against the model with a controlled clock: one hour, once, the newest link only.
-import fs from "node:fs";
-import path from "node:path";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { accountTokens, sessions, users } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
 import { scriptDb } from "~/lib/db.server";
@@ -16,6 +14,7 @@ import {
   RESET_REQUESTED,
 } from "~/models/accounts/password-reset.server";
 import { makeUser } from "../../fixtures/factories";
+import { mailReader } from "../../fixtures/mail";
 
 const NEW_PASSWORD = "lanterns along the quay";
 const T0 = new Date("2026-11-30T09:00:00Z");
@@ -23,26 +22,10 @@ const MINUTE = 60_000;
 beforeEach(() => resetAllLimits());
 afterEach(() => setClock(null));
 
-const seenMail = new Set<string>();
+const mail = mailReader();
 /** The token in the next reset email to `address`. */
 async function nextResetToken(address: string) {
-  const mailDir = process.env.MAIL_DIR!;
-  const file = await vi.waitFor(
-    () => {
-      const names = fs.existsSync(mailDir) ? fs.readdirSync(mailDir).sort() : [];
-      const found = names.find(
-        (name) => !seenMail.has(name) && fs.readFileSync(path.join(mailDir, name), "utf8").includes(`To: ${address}`),
-      );
-      if (!found) throw new Error(`no new email to ${address} yet`);
-      return found;
-    },
-    { timeout: 5000, interval: 20 },
-  );
-  seenMail.add(file);
-  const message = fs
-    .readFileSync(path.join(mailDir, file), "utf8")
-    .replace(/=\r?\n/g, "")
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const message = await mail.next(address);
   return /\/reset-password\?token=([A-Za-z0-9_-]{43})/.exec(message)![1];
 }
 
