@@ -50,6 +50,8 @@ export const followUps = sqliteTable(
     resolutionDueAt: integer("resolution_due_at", { mode: "timestamp_ms" }).notNull(),
     resolvedAt: integer("resolved_at", { mode: "timestamp_ms" }),
     pausedAt: integer("paused_at", { mode: "timestamp_ms" }),
+    /** When its assignee was told that a target is one hour away (once per due time). */
+    dueWarningSentAt: integer("due_warning_sent_at", { mode: "timestamp_ms" }),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [

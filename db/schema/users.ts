@@ -14,6 +14,9 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 export const ROLES = ["member", "customer", "staff", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
+export const DIGEST_FREQUENCIES = ["off", "daily", "weekly"] as const;
+export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
+
 export const users = sqliteTable("users", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   email: text("email").notNull().unique(),
@@ -26,6 +29,13 @@ export const users = sqliteTable("users", {
   suspensionReason: text("suspension_reason"),
   /** When the owner proved they read mail at `email`; null until then. */
   emailConfirmedAt: integer("email_confirmed_at", { mode: "timestamp_ms" }),
+  /** The last time the person used the site signed in (kept to within a few minutes): digests skip people who keep up. */
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+  /** How often the digest comes; null means the default for the role (weekly, off for staff). */
+  digestFrequency: text("digest_frequency", { enum: DIGEST_FREQUENCIES }),
+  lastDigestAt: integer("last_digest_at", { mode: "timestamp_ms" }),
+  /** Whether asking or answering a thread watches it. */
+  watchOnParticipate: integer("watch_on_participate", { mode: "boolean" }).notNull().default(true),
 });
 
 export const sessions = sqliteTable(
