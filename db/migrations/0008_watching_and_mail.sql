@@ -8,6 +8,16 @@ CREATE TABLE `inbound_emails` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
+CREATE TABLE `notification_fan_outs` (
+	`post_id` integer PRIMARY KEY NOT NULL,
+	`thread_id` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`notified_through` integer DEFAULT 0 NOT NULL,
+	`done_at` integer,
+	FOREIGN KEY (`thread_id`) REFERENCES `threads`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `notification_fan_outs_pending_idx` ON `notification_fan_outs` (`done_at`,`created_at`);--> statement-breakpoint
 CREATE TABLE `watches` (
 	`user_id` integer NOT NULL,
 	`target` text NOT NULL,

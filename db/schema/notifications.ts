@@ -10,6 +10,10 @@
  * - watches hold one level per person and thread, tag or category; no row means "normal";
  * - email_opt_outs has a row when a person asked not to get that kind of email; in-app
  *   notifications are always kept;
+ * - a new post's fan-out (telling its asker, the people it mentions and every watcher) is queued in
+ *   the write that made the post visible and done afterwards in batches; `notified_through` is the
+ *   last recipient id done, so a run cut short resumes without telling anyone twice, and the post id
+ *   is unique, so a post hidden and restored is never announced twice;
  * - inbound_emails has one row per Message-ID received, so a message delivered twice posts once;
  * - site_secrets holds values generated once per installation (the signing keys of links).
  */
@@ -145,6 +149,20 @@ export const siteSecrets = sqliteTable("site_secrets", {
   name: text("name").primaryKey(),
   value: text("value").notNull(),
 });
+
+export const notificationFanOuts = sqliteTable(
+  "notification_fan_outs",
+  {
+    postId: integer("post_id").primaryKey(),
+    threadId: integer("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    notifiedThrough: integer("notified_through").notNull().default(0),
+    doneAt: integer("done_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("notification_fan_outs_pending_idx").on(t.doneAt, t.createdAt)],
+);
 
 export const INBOUND_OUTCOMES = ["posted", "refused"] as const;
 
