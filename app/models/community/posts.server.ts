@@ -144,7 +144,15 @@ export async function editPost(actor: Actor, postId: number, input: unknown) {
     const inSearchDocument =
       post.kind === "question" ||
       firstRow(await db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)));
-    await record("post edited", { threadId: post.threadId, postId, inSearchDocument: Boolean(inSearchDocument) });
+    await record("post edited", {
+      threadId: post.threadId,
+      postId,
+      kind: post.kind,
+      authorId: post.authorId,
+      by: actor,
+      inSearchDocument: Boolean(inSearchDocument),
+      at,
+    });
     if (post.authorId !== actor.id) {
       await recordAudit(
         actor,

@@ -80,7 +80,7 @@ export async function unmarkSolution(actor: Actor, postId: number, kind: Solutio
     await consume(`solution:user:${actor.id}`, LIMITS.solution);
     await db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind)));
     await refreshThreadStatus(row.threadId);
-    await record("solution removed", { threadId: row.threadId, postId });
+    await record("solution removed", { threadId: row.threadId, postId, kind, by: actor, at: now() });
     if (kind === "verified") {
       await recordAudit(actor, {
         action: "answer.unverify",

@@ -111,7 +111,7 @@ export async function flagPost(actor: Actor, postId: number, input: unknown) {
     const { flagHideThreshold } = await getModerationSettings();
     const byStaff = isStaff(actor);
     if (!byStaff && flaggers.length < flagHideThreshold) return { ...thread, hidden: false };
-    await changePostState(post, "hidden", at);
+    await changePostState(post, "hidden", at, byStaff ? actor : null);
     const reasons = flaggers.map((flag) => FLAG_REASON_LABELS[flag.reason].toLowerCase()).join(", ");
     await recordAudit(
       byStaff ? actor : null,

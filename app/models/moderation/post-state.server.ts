@@ -46,8 +46,11 @@ export async function queueHeldPost(post: NewPost, at: Date) {
 
 type PostRef = { id: number; threadId: number; kind: "question" | "answer"; moderationState: ModerationState };
 
-/** Moves a post to another state and keeps every count, the thread and the search index in step. */
-export async function changePostState(post: PostRef, to: ModerationState, at: Date) {
+/**
+ * Moves a post to another state and keeps every count, the thread and the search index in step.
+ * `by` is the person who decided it, or null when a rule did (enough flags, a confirmed address).
+ */
+export async function changePostState(post: PostRef, to: ModerationState, at: Date, by: Member | null) {
   if (post.moderationState === to) return;
   return inWrite(async (db) => {
     const wasVisible = post.moderationState === "visible";
@@ -77,7 +80,14 @@ export async function changePostState(post: PostRef, to: ModerationState, at: Da
         .where(eq(threads.id, post.threadId));
     }
     await refreshThreadStatus(post.threadId);
-    await record("post state changed", { threadId: post.threadId, postId: post.id });
+    await record("post state changed", {
+      threadId: post.threadId,
+      postId: post.id,
+      from: post.moderationState,
+      to,
+      by,
+      at,
+    });
   });
 }
 

@@ -55,7 +55,7 @@ export async function decideOnPost(actor: Actor, postId: number, input: unknown)
     ).length;
     if (post.moderationState === to && !post.reviewRequestedAt && openFlags === 0)
       return { changed: false, threadId: post.threadId };
-    await changePostState(post, to, at);
+    await changePostState(post, to, at, actor);
     await db.update(posts).set({ reviewRequestedAt: null }).where(eq(posts.id, postId));
     await recordAudit(
       actor,

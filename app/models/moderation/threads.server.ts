@@ -203,7 +203,14 @@ export async function moderateThread(actor: Actor, threadId: number, input: unkn
         break;
       }
     }
-    if (reindex) await record("thread changed", { threadId });
+    await record("thread changed", {
+      threadId,
+      action: values.action,
+      reason: auditReason,
+      by: actor,
+      searchChanged: reindex,
+      at,
+    });
     const after = await threadState(threadId);
     const tagsAfter = values.action === "retag" ? ((await tagsByThread([threadId])).get(threadId) ?? []) : tagsBefore;
     const action: AuditAction = `thread.${values.action}`;

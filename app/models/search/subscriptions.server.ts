@@ -12,5 +12,5 @@ export function subscribeSearch() {
   subscribe("post state changed", { inTransaction: reindex });
   subscribe("solution marked", { inTransaction: reindex });
   subscribe("solution removed", { inTransaction: reindex });
-  subscribe("thread changed", { inTransaction: reindex });
+  subscribe("thread changed", { inTransaction: (event) => (event.searchChanged ? reindex(event) : undefined) });
 }

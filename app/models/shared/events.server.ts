@@ -14,7 +14,11 @@
  * error, not a silent skip.
  */
 import { afterCommit, inWrite } from "~/lib/db.server";
+import type { ModerationState } from "../../../db/schema";
 import type { Member } from "~/lib/permissions.server";
+
+/** What staff can do to a thread (moderation/threads.server.ts). */
+export type ThreadAction = "lock" | "unlock" | "pin" | "unpin" | "close" | "reopen" | "duplicate" | "move" | "retag";
 
 /** A new post: the question of a new thread, or an answer. `held` posts wait for review. */
 type NewPost = { threadId: number; postId: number; author: Member; held: boolean; bodyHtml: string; at: Date };
@@ -23,13 +27,41 @@ export type DomainEvents = {
   "question asked": NewPost;
   "answer posted": NewPost;
   /** A post's text (or its thread's title) changed; `inSearchDocument` when the thread's search document holds it. */
-  "post edited": { threadId: number; postId: number; inSearchDocument: boolean };
-  /** A post was held, hidden, restored or deleted (moderation): its thread's visible content changed. */
-  "post state changed": { threadId: number; postId: number };
+  "post edited": {
+    threadId: number;
+    postId: number;
+    kind: "question" | "answer";
+    authorId: number;
+    by: Member;
+    inSearchDocument: boolean;
+    at: Date;
+  };
+  /**
+   * A post was held, hidden, restored, approved or deleted: its thread's visible content changed.
+   * `by` is null when no person did it (a post released when its author confirmed their address).
+   */
+  "post state changed": {
+    threadId: number;
+    postId: number;
+    from: ModerationState;
+    to: ModerationState;
+    by: Member | null;
+    at: Date;
+  };
   "solution marked": { threadId: number; postId: number; kind: "accepted" | "verified"; by: Member; at: Date };
-  "solution removed": { threadId: number; postId: number };
-  /** Staff changed a thread itself (closed, moved, retagged, marked duplicate…). */
-  "thread changed": { threadId: number };
+  "solution removed": { threadId: number; postId: number; kind: "accepted" | "verified"; by: Member; at: Date };
+  /**
+   * Staff changed a thread itself (closed, moved, retagged, marked duplicate…); `searchChanged` when
+   * what search holds of it changed.
+   */
+  "thread changed": {
+    threadId: number;
+    action: ThreadAction;
+    reason: string | null;
+    by: Member;
+    searchChanged: boolean;
+    at: Date;
+  };
 };
 
 export type DomainEvent = keyof DomainEvents;
