@@ -14,6 +14,7 @@ export type OutgoingEmail = {
   subject: string;
   text: string;
   html?: string;
+  replyTo?: string;
   headers: Record<string, string>;
 };
 
@@ -35,6 +36,7 @@ export async function deliverEmail(email: OutgoingEmail): Promise<string> {
     subject: email.subject,
     text: email.text,
     html: email.html,
+    replyTo: email.replyTo,
     headers: email.headers,
   });
   if (env("SMTP_URL")) return String(info.messageId);

@@ -4,7 +4,7 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { formValues } from "~/lib/forms.server";
 import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { emailPreferences, saveEmailPreferences } from "~/models/notifications/notifications.server";
+import { emailPreferences, saveEmailPreferences } from "~/models/notifications/email-preferences.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
 
 export const headers = mergeRouteHeaders;

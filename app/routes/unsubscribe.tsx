@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { loaderResult } from "~/lib/http.server";
-import { readUnsubscribeLink } from "~/models/notifications/notifications.server";
+import { readUnsubscribeLink } from "~/models/notifications/email-preferences.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
 
 export const meta: MetaFunction = () => [{ title: "Unsubscribe" }, { name: "robots", content: "noindex" }];

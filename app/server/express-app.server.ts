@@ -27,7 +27,7 @@ import {
   type RequestQueueLimits,
 } from "./request-queue.server";
 import { runInRequestSlot, type RequestSlot } from "~/lib/request-slot.server";
-import { unsubscribe } from "~/models/notifications/notifications.server";
+import { unsubscribe } from "~/models/notifications/email-preferences.server";
 import { cachedPage, pageCacheEnabled, pageCacheGeneration } from "~/lib/page-cache.server";
 import { VISITOR, type Actor } from "~/lib/permissions.server";
 import { addressNetwork } from "~/lib/rate-limit.server";

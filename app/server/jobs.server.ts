@@ -14,7 +14,7 @@ import { now } from "~/lib/clock.server";
 import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
-import { sendPendingEmails } from "~/models/notifications/notifications.server";
+import { sendPendingEmails } from "~/models/notifications/outbox.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 
 const LEASE_MS = 2 * 60_000;

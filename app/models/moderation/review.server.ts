@@ -70,12 +70,14 @@ export async function decideOnPost(actor: Actor, postId: number, input: unknown)
     );
     if (post.moderationState !== to && post.authorId !== actor.id) {
       await notify(
-        post.authorId,
-        "moderation",
         {
+          userId: post.authorId,
+          kind: "moderation",
           title: `${DECISION_MESSAGE[decision]}: ${post.title}`,
           path: to === "deleted" ? `/users/${post.author}` : `/questions/${post.threadId}#post-${postId}`,
           emailText: `${DECISION_MESSAGE[decision]} in "${post.title}".${reason ? ` The reason: ${reason}` : ""}`,
+          reason: "A moderator reviewed your post.",
+          actorId: actor.id,
         },
         at,
       );

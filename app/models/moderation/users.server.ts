@@ -72,12 +72,14 @@ export async function warnUser(actor: Actor, username: string, input: unknown) {
     await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     await notify(
-      target.id,
-      "moderation",
       {
+        userId: target.id,
+        kind: "moderation",
         title: "A message from the moderators",
         path: `/users/${target.username}`,
         emailText: `A moderator has warned you:\n\n${message}`,
+        reason: "A moderator wrote to you about your account.",
+        actorId: actor.id,
       },
       at,
     );
@@ -123,12 +125,14 @@ export async function suspendUser(actor: Actor, username: string, input: unknown
       at,
     );
     await notify(
-      target.id,
-      "moderation",
       {
+        userId: target.id,
+        kind: "moderation",
         title: `Your account is suspended until ${values.until}`,
         path: `/users/${target.username}`,
         emailText: `A moderator has suspended your account until the end of ${values.until} (UTC). You can still read the community, but not post, vote or flag.\n\nThe reason: ${values.reason}`,
+        reason: "A moderator wrote to you about your account.",
+        actorId: actor.id,
       },
       at,
     );
@@ -156,12 +160,14 @@ export async function unsuspendUser(actor: Actor, username: string) {
       at,
     );
     await notify(
-      target.id,
-      "moderation",
       {
+        userId: target.id,
+        kind: "moderation",
         title: "Your suspension has ended",
         path: `/users/${target.username}`,
         emailText: "A moderator has ended your suspension. Welcome back.",
+        reason: "A moderator wrote to you about your account.",
+        actorId: actor.id,
       },
       at,
     );

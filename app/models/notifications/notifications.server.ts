@@ -1,91 +1,73 @@
 /**
- * Notifications: the in-app bell, emails through the outbox, and per-kind opt-outs with a signed
- * one-click unsubscribe link in every email. `notify` runs inside the caller's write transaction;
- * the mail job sends the outbox after commit (and retries what failed).
+ * Notifications: the in-app bell, and the email each one may bring (through the outbox, see
+ * outbox.server.ts). `notify` runs inside the caller's write: a notification exists exactly when
+ * the change it reports was committed. Nobody is told of their own actions.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { and, asc, count, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
-import { z } from "zod";
-import {
-  emailOptOuts,
-  emailOutbox,
-  followUpSurveys,
-  notifications,
-  siteSecrets,
-  users,
-  NOTIFICATION_KINDS,
-  type NotificationKind,
-} from "../../../db/schema";
+import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { emailOptOuts, followUpSurveys, notifications, users, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, inWrite, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
-import { publicUrl } from "~/lib/env.server";
-import { NotFoundError, ValidationError } from "~/lib/errors.server";
-import { log } from "~/lib/log.server";
-import { deliverEmail } from "~/lib/mail.server";
+import { firstRow, inWrite, oneRow, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { NotFoundError } from "~/lib/errors.server";
 import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
-import { SITE_NAME } from "~/lib/site";
+import { queueNotificationEmail, type EmailSubject } from "./outbox.server";
 
 const SURVEY_EMAIL_GAP_MS = 7 * 24 * 3600_000;
-const CLAIM_TIMEOUT_MS = 5 * 60_000;
-const MAX_ATTEMPTS = 5;
 
-async function signingKey() {
-  const key = () => read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")));
-  const existing = firstRow(await key());
-  if (existing) return existing.value;
-  // Made once, by whichever process needs it first (a second one's insert does nothing).
-  await writeUnseenByVisitors((db) =>
-    db
-      .insert(siteSecrets)
-      .values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") })
-      .onConflictDoNothing(),
-  );
-  return firstRow(await key())!.value;
-}
-
-const tokenFor = async (userId: number, kind: NotificationKind) =>
-  createHmac("sha256", await signingKey())
-    .update(`${userId}:${kind}`)
-    .digest("base64url");
-
-export async function unsubscribeUrl(userId: number, kind: NotificationKind) {
-  return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${await tokenFor(userId, kind)}`;
-}
-
-type Message = { title: string; path: string; emailText: string };
+export type Notification = {
+  userId: number;
+  kind: NotificationKind;
+  title: string;
+  /** Where it points, a path on the site. */
+  path: string;
+  /** Why this person is told, as they read it. */
+  reason: string;
+  /** Who did it (never told themselves); null when nobody did (a job, a rule). */
+  actorId: number | null;
+  /** The post it is about: its text is the email's body, checked again for the reader when sent. */
+  postId?: number | null;
+  threadId?: number | null;
+  /** The email's text when it is not about a post. */
+  emailText?: string;
+  /** What it is about: emails about one subject gather, and a reply goes there. */
+  about?: EmailSubject | null;
+  /** In the app only (a tracked thread). */
+  bellOnly?: boolean;
+};
 
 /**
- * Tells `userId` about something: always in the app; by email too unless they opted out of this
- * kind. Runs in the caller's transaction.
+ * Tells a person about something: always in the app (unless they did it themselves); by email too
+ * unless it is bell-only or they opted out of this kind. Returns whether an email was queued.
  */
-export async function notify(userId: number, kind: NotificationKind, message: Message, at = now()) {
+export async function notify(notification: Notification, at = now()) {
+  if (notification.actorId === notification.userId) return false;
   return inWrite(async (db) => {
-    await db.insert(notifications).values({ userId, kind, title: message.title, url: message.path, createdAt: at });
-    const optedOut = firstRow(
+    const { id } = oneRow(
       await db
-        .select()
-        .from(emailOptOuts)
-        .where(and(eq(emailOptOuts.userId, userId), eq(emailOptOuts.kind, kind))),
+        .insert(notifications)
+        .values({
+          userId: notification.userId,
+          kind: notification.kind,
+          title: notification.title,
+          url: notification.path,
+          reason: notification.reason,
+          actorId: notification.actorId,
+          postId: notification.postId ?? null,
+          threadId: notification.threadId ?? null,
+          emailText: notification.emailText ?? null,
+          createdAt: at,
+        })
+        .returning({ id: notifications.id }),
     );
-    if (optedOut) return false;
-    const user = firstRow(
-      await db.select({ email: users.email, username: users.username }).from(users).where(eq(users.id, userId)),
+    if (notification.bellOnly) return false;
+    const recipient = firstRow(
+      await db
+        .select({ id: users.id, email: users.email, optedOut: emailOptOuts.kind })
+        .from(users)
+        .leftJoin(emailOptOuts, and(eq(emailOptOuts.userId, users.id), eq(emailOptOuts.kind, notification.kind)))
+        .where(eq(users.id, notification.userId)),
     );
-    if (!user) return false;
-    const text = [
-      `Hello ${user.username},`,
-      "",
-      message.emailText,
-      "",
-      `${publicUrl()}${message.path}`,
-      "",
-      "--",
-      `${SITE_NAME}. You get this email because of your account there.`,
-      `Stop these emails (one click): ${await unsubscribeUrl(userId, kind)}`,
-    ].join("\n");
-    await db
-      .insert(emailOutbox)
-      .values({ userId, kind, toAddress: user.email, subject: message.title, text, createdAt: at });
+    if (!recipient || recipient.optedOut) return false;
+    await queueNotificationEmail(id, recipient, notification.kind, notification.title, notification.about ?? null, at);
     return true;
   });
 }
@@ -108,12 +90,15 @@ export async function notifyResolved(followUpId: number, customerId: number, thr
     const path = `/support/${followUpId}#survey`;
     if (!recentSurveyEmail) {
       const emailed = await notify(
-        customerId,
-        "survey",
         {
+          userId: customerId,
+          kind: "survey",
           title: `How did we do? Resolved: ${threadTitle}`,
           path,
+          reason: "You asked us to follow up this question.",
+          actorId: null,
           emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
+          about: { kind: "follow-up", followUpId },
         },
         at,
       );
@@ -122,12 +107,15 @@ export async function notifyResolved(followUpId: number, customerId: number, thr
       return;
     }
     await notify(
-      customerId,
-      "follow-up-resolved",
       {
+        userId: customerId,
+        kind: "follow-up-resolved",
         title: `Resolved: ${threadTitle}`,
         path,
+        reason: "You asked us to follow up this question.",
+        actorId: null,
         emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has a "still not solved" button that reopens it.`,
+        about: { kind: "follow-up", followUpId },
       },
       at,
     );
@@ -191,110 +179,4 @@ export async function markAllNotificationsRead(actor: Actor) {
       .set({ readAt: now() })
       .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt)));
   });
-}
-
-/** Which kinds of email the actor gets. */
-export async function emailPreferences(actor: Actor) {
-  ensureSignedIn(actor);
-  const off = new Set(
-    (
-      await read((db) =>
-        db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, actor.id)),
-      )
-    ).map((row) => row.kind),
-  );
-  return NOTIFICATION_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
-}
-
-/** Saves the email checkboxes: a kind left unchecked is opted out. */
-export async function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
-  ensureSignedIn(actor);
-  const at = now();
-  await writeUnseenByVisitors(async (db) => {
-    for (const kind of NOTIFICATION_KINDS) {
-      if (input[kind] === "on")
-        await db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)));
-      else await db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing();
-    }
-  });
-}
-
-const unsubscribeSchema = z.object({
-  u: z.coerce.number().int().positive(),
-  k: z.enum(NOTIFICATION_KINDS),
-  t: z.string().min(10).max(100),
-});
-
-/** Checks an unsubscribe link; returns who and what it is for, or throws a 400 for a bad link. */
-export async function readUnsubscribeLink(input: unknown) {
-  const parsed = unsubscribeSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError({}, "This unsubscribe link is not valid.");
-  const expected = Buffer.from(await tokenFor(parsed.data.u, parsed.data.k));
-  const given = Buffer.from(parsed.data.t);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given))
-    throw new ValidationError({}, "This unsubscribe link is not valid.");
-  return { userId: parsed.data.u, kind: parsed.data.k };
-}
-
-/** One-click unsubscribe: the signed link is the authority, no sign-in needed. */
-export async function unsubscribe(input: unknown) {
-  const { userId, kind } = await readUnsubscribeLink(input);
-  await writeUnseenByVisitors(async (db) => {
-    await db.insert(emailOptOuts).values({ userId, kind, createdAt: now() }).onConflictDoNothing();
-  });
-  return { kind };
-}
-
-/**
- * The mail job: claims a batch of unsent emails (so no other sender takes them), sends them after
- * the claim commits, and records each outcome. A failed email is retried on later runs.
- */
-export async function sendPendingEmails(at = now(), batchSize = 50) {
-  const batch = await writeUnseenByVisitors(async (db) => {
-    const rows = await db
-      .select()
-      .from(emailOutbox)
-      .where(
-        and(
-          isNull(emailOutbox.sentAt),
-          lt(emailOutbox.attempts, MAX_ATTEMPTS),
-          or(isNull(emailOutbox.claimedAt), lt(emailOutbox.claimedAt, new Date(at.getTime() - CLAIM_TIMEOUT_MS))),
-        ),
-      )
-      .orderBy(asc(emailOutbox.id))
-      .limit(batchSize);
-    for (const row of rows)
-      await db
-        .update(emailOutbox)
-        .set({ claimedAt: at, attempts: row.attempts + 1 })
-        .where(eq(emailOutbox.id, row.id));
-    return rows;
-  });
-  let sent = 0;
-  let failed = 0;
-  for (const email of batch) {
-    const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
-    try {
-      await deliverEmail({
-        to: email.toAddress,
-        subject: email.subject,
-        text: email.text,
-        headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-      });
-      await writeUnseenByVisitors(async (db) => {
-        await db.update(emailOutbox).set({ sentAt: now(), lastError: null }).where(eq(emailOutbox.id, email.id));
-      });
-      sent += 1;
-    } catch (error) {
-      failed += 1;
-      log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-      await writeUnseenByVisitors(async (db) => {
-        await db
-          .update(emailOutbox)
-          .set({ claimedAt: null, lastError: String(error) })
-          .where(eq(emailOutbox.id, email.id));
-      });
-    }
-  }
-  return { sent, failed };
 }

@@ -91,24 +91,30 @@ export async function changeFollowUpStatus(
       await notifyResolved(followUp.id, followUp.customerId, await threadTitle(followUp.threadId), at);
     else
       await notify(
-        followUp.customerId,
-        "follow-up-resolved",
         {
+          userId: followUp.customerId,
+          kind: "follow-up-resolved",
           title: `Resolved again: ${await threadTitle(followUp.threadId)}`,
           path: `/support/${followUp.id}`,
           emailText: "We have resolved your follow-up again.",
+          reason: "You asked us to follow up this question.",
+          actorId,
+          about: { kind: "follow-up", followUpId: followUp.id },
         },
         at,
       );
   } else if (!quiet && actorId !== followUp.customerId) {
     const title = await threadTitle(followUp.threadId);
     await notify(
-      followUp.customerId,
-      "follow-up-status",
       {
+        userId: followUp.customerId,
+        kind: "follow-up-status",
         title: `${STATUS_FOR_CUSTOMERS[status]}: ${title}`,
         path: `/support/${followUp.id}`,
         emailText: `Your follow-up about "${title}": ${STATUS_FOR_CUSTOMERS[status].toLowerCase()}.`,
+        reason: "You asked us to follow up this question.",
+        actorId,
+        about: { kind: "follow-up", followUpId: followUp.id },
       },
       at,
     );
@@ -125,27 +131,41 @@ const activeFollowUpExists = preparedPerConnection((db) =>
     .prepare(),
 );
 
+/** A reply on a follow-up: an answer in its thread, or a private message (whose text the email carries). */
+export type FollowUpReply = { postId: number } | { privateText: string };
+
 /**
  * A reply was posted in the thread (or privately on its follow-up) by `author`. This runs for every
  * answer posted anywhere, inside its write lock, so the common case (no follow-up) is one prepared
  * statement: building the full drizzle query cost ~0.3 ms, a tenth of posting an answer.
+ * A staff member's private message is news for the customer (an answer in the thread reaches them
+ * as a new answer on their question); the customer's reply is news for the assignee.
  */
-export async function recordReplyOnFollowUp(threadId: number, author: Member, at: Date) {
+export async function recordReplyOnFollowUp(threadId: number, author: Member, at: Date, reply: FollowUpReply) {
   if (!firstRow(await activeFollowUpExists().execute({ threadId }))) return;
   const followUp = await activeFollowUpFor(threadId);
   if (!followUp) return;
+  const about = { kind: "follow-up", followUpId: followUp.id } as const;
+  const path = `/support/${followUp.id}#conversation`;
+  const postId = "postId" in reply ? reply.postId : null;
+  const emailText = "privateText" in reply ? reply.privateText : undefined;
   if (isStaff(author)) {
-    const title = await threadTitle(threadId);
-    await notify(
-      followUp.customerId,
-      "follow-up-reply",
-      {
-        title: `Support replied: ${title}`,
-        path: `/support/${followUp.id}#conversation`,
-        emailText: `${author.username} from support replied to your follow-up about "${title}".`,
-      },
-      at,
-    );
+    if (emailText !== undefined) {
+      const title = await threadTitle(threadId);
+      await notify(
+        {
+          userId: followUp.customerId,
+          kind: "follow-up-reply",
+          title: `Support replied: ${title}`,
+          path,
+          emailText: `${author.username} from support wrote:\n\n${emailText}`,
+          reason: "You asked us to follow up this question.",
+          actorId: author.id,
+          about,
+        },
+        at,
+      );
+    }
     if (!followUp.firstRespondedAt) {
       await inWrite((db) =>
         db.update(followUps).set({ firstRespondedAt: at, updatedAt: at }).where(eq(followUps.id, followUp.id)),
@@ -162,8 +182,25 @@ export async function recordReplyOnFollowUp(threadId: number, author: Member, at
           quiet: true,
         },
       );
-  } else if (author.id === followUp.customerId && followUp.status === "waiting") {
-    await changeFollowUpStatus(followUp, "open", author.id, at);
+  } else if (author.id === followUp.customerId) {
+    if (followUp.assigneeId !== null) {
+      await notify(
+        {
+          userId: followUp.assigneeId,
+          kind: "staff-follow-up-reply",
+          title: `${author.username} replied: ${await threadTitle(threadId)}`,
+          path,
+          postId,
+          threadId,
+          emailText: emailText === undefined ? undefined : `${author.username} wrote:\n\n${emailText}`,
+          reason: "This follow-up is assigned to you.",
+          actorId: author.id,
+          about,
+        },
+        at,
+      );
+    }
+    if (followUp.status === "waiting") await changeFollowUpStatus(followUp, "open", author.id, at);
   }
 }
 

@@ -57,7 +57,7 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
         .insert(privateMessages)
         .values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at });
       await writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
-      await recordReplyOnFollowUp(followUp.threadId, actor, at);
+      await recordReplyOnFollowUp(followUp.threadId, actor, at, { privateText: values.body });
     }
     if (isStaff(actor)) {
       const current = firstRow(await db.select().from(followUps).where(eq(followUps.id, followUpId)))!;

@@ -70,12 +70,15 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
     );
     await writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
     await notify(
-      thread.authorId,
-      "follow-up-opened",
       {
+        userId: thread.authorId,
+        kind: "follow-up-opened",
         title: `Support is following up: ${thread.title}`,
         path: `/support/${followUp.id}`,
         emailText: `Our support team is following up your question "${thread.title}". You can see who has it and when to expect a reply here:`,
+        reason: "You asked this question, and it is waiting for an answer.",
+        actorId: openedBy?.id ?? null,
+        about: { kind: "follow-up", followUpId: followUp.id },
       },
       at,
     );

@@ -8,7 +8,8 @@ import { resolveFollowUpOfSolvedThread } from "./work.server";
 
 export function subscribeSupport() {
   subscribe("answer posted", {
-    inTransaction: ({ held, threadId, author, at }) => (held ? undefined : recordReplyOnFollowUp(threadId, author, at)),
+    inTransaction: ({ held, threadId, postId, author, at }) =>
+      held ? undefined : recordReplyOnFollowUp(threadId, author, at, { postId }),
   });
   subscribe("solution marked", {
     inTransaction: ({ threadId, by, at }) => resolveFollowUpOfSolvedThread(threadId, by, at),

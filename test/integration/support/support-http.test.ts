@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emailOptOuts, followUps, threads, users } from "../../../db/schema";
 import { scriptDb, firstRow } from "~/lib/db.server";
-import { unsubscribeUrl } from "~/models/notifications/notifications.server";
+import { unsubscribeUrl } from "~/models/notifications/email-preferences.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { app, client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 

@@ -1,0 +1,88 @@
+/**
+ * Which kinds of email a person gets: per-kind opt-outs, set on the settings page or by the signed
+ * one-click unsubscribe link every email carries (RFC 8058; the link is the authority, no sign-in).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { emailOptOuts, siteSecrets, NOTIFICATION_KINDS, type NotificationKind } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { publicUrl } from "~/lib/env.server";
+import { ValidationError } from "~/lib/errors.server";
+import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
+
+async function signingKey() {
+  const key = () => read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")));
+  const existing = firstRow(await key());
+  if (existing) return existing.value;
+  // Made once, by whichever process needs it first (a second one's insert does nothing).
+  await writeUnseenByVisitors((db) =>
+    db
+      .insert(siteSecrets)
+      .values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") })
+      .onConflictDoNothing(),
+  );
+  return firstRow(await key())!.value;
+}
+
+const tokenFor = async (userId: number, kind: NotificationKind) =>
+  createHmac("sha256", await signingKey())
+    .update(`${userId}:${kind}`)
+    .digest("base64url");
+
+export async function unsubscribeUrl(userId: number, kind: NotificationKind) {
+  return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${await tokenFor(userId, kind)}`;
+}
+
+/** Which kinds of email the actor gets. */
+export async function emailPreferences(actor: Actor) {
+  ensureSignedIn(actor);
+  const off = new Set(
+    (
+      await read((db) =>
+        db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, actor.id)),
+      )
+    ).map((row) => row.kind),
+  );
+  return NOTIFICATION_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
+}
+
+/** Saves the email checkboxes: a kind left unchecked is opted out. */
+export async function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
+  ensureSignedIn(actor);
+  const at = now();
+  await writeUnseenByVisitors(async (db) => {
+    for (const kind of NOTIFICATION_KINDS) {
+      if (input[kind] === "on")
+        await db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)));
+      else await db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing();
+    }
+  });
+}
+
+const unsubscribeSchema = z.object({
+  u: z.coerce.number().int().positive(),
+  k: z.enum(NOTIFICATION_KINDS),
+  t: z.string().min(10).max(100),
+});
+
+/** Checks an unsubscribe link; returns who and what it is for, or throws a 400 for a bad link. */
+export async function readUnsubscribeLink(input: unknown) {
+  const parsed = unsubscribeSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError({}, "This unsubscribe link is not valid.");
+  const expected = Buffer.from(await tokenFor(parsed.data.u, parsed.data.k));
+  const given = Buffer.from(parsed.data.t);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw new ValidationError({}, "This unsubscribe link is not valid.");
+  return { userId: parsed.data.u, kind: parsed.data.k };
+}
+
+/** One-click unsubscribe: the signed link is the authority, no sign-in needed. */
+export async function unsubscribe(input: unknown) {
+  const { userId, kind } = await readUnsubscribeLink(input);
+  await writeUnseenByVisitors(async (db) => {
+    await db.insert(emailOptOuts).values({ userId, kind, createdAt: now() }).onConflictDoNothing();
+  });
+  return { kind };
+}

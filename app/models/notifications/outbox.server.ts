@@ -1,0 +1,218 @@
+/**
+ * The email outbox. A notification's email is queued in the write that made the news; the mail job
+ * sends it after commit. Emails about one thread or follow-up gather: a notification joins the
+ * person's email about the same subject while that email is still waiting, and a new email about a
+ * subject emailed in the last 10 minutes waits until those 10 minutes are over, so a burst becomes
+ * one or two emails. Notification emails are written when they are sent, from the notifications
+ * they gather, and each post in them is checked again then: a post hidden meanwhile is left out,
+ * and an email left with nothing is not sent.
+ */
+import { and, asc, desc, eq, gt, isNull, lt, lte, or } from "drizzle-orm";
+import { emailOutbox, notifications, users, type NotificationKind } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { composeEmail, type EmailItem } from "~/lib/email-layout.server";
+import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { publicUrl } from "~/lib/env.server";
+import { NotFoundError } from "~/lib/errors.server";
+import { log } from "~/lib/log.server";
+import { deliverEmail } from "~/lib/mail.server";
+import type { Member } from "~/lib/permissions.server";
+import { findPostInThread } from "~/models/shared/posts.server";
+import { unsubscribeUrl } from "./email-preferences.server";
+import { NOTIFICATION_KIND_LABELS } from "./rules";
+
+export const COALESCE_WINDOW_MS = 10 * 60_000;
+const CLAIM_TIMEOUT_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 5;
+
+/** What an email is about, for gathering a burst into one email (and for replies). */
+export type EmailSubject = { kind: "thread"; threadId: number } | { kind: "follow-up"; followUpId: number };
+const keyOf = (about: EmailSubject) =>
+  about.kind === "thread" ? `thread:${about.threadId}` : `follow-up:${about.followUpId}`;
+
+/**
+ * Puts notification `notificationId` into an email to `user`: the waiting email about the same
+ * subject, or a new one. Inside the caller's write.
+ */
+export async function queueNotificationEmail(
+  notificationId: number,
+  user: { id: number; email: string },
+  kind: NotificationKind,
+  title: string,
+  about: EmailSubject | null,
+  at: Date,
+) {
+  await inWrite(async (db) => {
+    const subjectKey = about ? keyOf(about) : null;
+    if (subjectKey) {
+      const waiting = firstRow(
+        await db
+          .select({ id: emailOutbox.id })
+          .from(emailOutbox)
+          .where(
+            and(
+              eq(emailOutbox.userId, user.id),
+              eq(emailOutbox.subjectKey, subjectKey),
+              isNull(emailOutbox.sentAt),
+              isNull(emailOutbox.claimedAt),
+            ),
+          )
+          .orderBy(desc(emailOutbox.id))
+          .limit(1),
+      );
+      if (waiting) {
+        await db.update(notifications).set({ emailId: waiting.id }).where(eq(notifications.id, notificationId));
+        return;
+      }
+    }
+    const recent = subjectKey
+      ? firstRow(
+          await db
+            .select({ createdAt: emailOutbox.createdAt })
+            .from(emailOutbox)
+            .where(
+              and(
+                eq(emailOutbox.userId, user.id),
+                eq(emailOutbox.subjectKey, subjectKey),
+                gt(emailOutbox.createdAt, new Date(at.getTime() - COALESCE_WINDOW_MS)),
+              ),
+            )
+            .orderBy(desc(emailOutbox.createdAt))
+            .limit(1),
+        )
+      : undefined;
+    const email = oneRow(
+      await db
+        .insert(emailOutbox)
+        .values({
+          userId: user.id,
+          kind,
+          toAddress: user.email,
+          subject: title,
+          text: "",
+          subjectKey,
+          sendAfter: recent ? new Date(recent.createdAt.getTime() + COALESCE_WINDOW_MS) : at,
+          createdAt: at,
+        })
+        .returning({ id: emailOutbox.id }),
+    );
+    await db.update(notifications).set({ emailId: email.id }).where(eq(notifications.id, notificationId));
+  });
+}
+
+type OutboxRow = typeof emailOutbox.$inferSelect;
+type Composed = { subject: string; text: string; html: string | null };
+
+/**
+ * The email as it is sent: the notifications it gathers, each post checked again for the
+ * recipient; null when nothing is left to tell. An email that gathers no notification (a digest) is
+ * sent as it was written.
+ */
+async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
+  const gathered = await read((db) =>
+    db.select().from(notifications).where(eq(notifications.emailId, email.id)).orderBy(asc(notifications.id)),
+  );
+  if (gathered.length === 0) return { subject: email.subject, text: email.text, html: email.html };
+  const recipient = firstRow(
+    await read((db) =>
+      db
+        .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
+        .from(users)
+        .where(eq(users.id, email.userId)),
+    ),
+  );
+  if (!recipient) return null;
+  const reader: Member = { kind: "user", ...recipient };
+  const items: EmailItem[] = [];
+  for (const notification of gathered) {
+    const link = { url: `${publicUrl()}${notification.url}`, label: "Open it on the site" };
+    if (notification.postId === null) {
+      items.push({ heading: notification.title, bodyText: notification.emailText ?? notification.title, link });
+      continue;
+    }
+    try {
+      const post = await findPostInThread(reader, notification.postId);
+      items.push({ heading: notification.title, bodyHtml: post.bodyHtml, bodyText: post.bodyMarkdown, link });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+  if (items.length === 0) return null;
+  const reasons = [...new Set(gathered.map((notification) => notification.reason).filter(Boolean))].join(" ");
+  const content = composeEmail({
+    username: recipient.username,
+    intro: items.length === 1 ? "There is news for you:" : `There are ${items.length} new things for you:`,
+    items,
+    reason: reasons || "You get this email because of your account on",
+    unsubscribe: {
+      url: await unsubscribeUrl(email.userId, email.kind),
+      label: `Stop emails for “${NOTIFICATION_KIND_LABELS[email.kind].toLowerCase()}” (one click)`,
+    },
+    replyHint: email.replyTo ? "You can reply to this email to answer." : undefined,
+  });
+  const subject = items.length === 1 ? items[0].heading : `${items[0].heading} (and ${items.length - 1} more)`;
+  return { subject, ...content };
+}
+
+/**
+ * The mail job: claims a batch of due emails (so no other sender takes them), writes and sends
+ * them after the claim commits, and records each outcome. A failed email is retried on later runs.
+ */
+export async function sendPendingEmails(at = now(), batchSize = 50) {
+  const batch = await writeUnseenByVisitors(async (db) => {
+    const rows = await db
+      .select()
+      .from(emailOutbox)
+      .where(
+        and(
+          isNull(emailOutbox.sentAt),
+          lt(emailOutbox.attempts, MAX_ATTEMPTS),
+          lte(emailOutbox.sendAfter, at),
+          or(isNull(emailOutbox.claimedAt), lt(emailOutbox.claimedAt, new Date(at.getTime() - CLAIM_TIMEOUT_MS))),
+        ),
+      )
+      .orderBy(asc(emailOutbox.id))
+      .limit(batchSize);
+    for (const row of rows)
+      await db
+        .update(emailOutbox)
+        .set({ claimedAt: at, attempts: row.attempts + 1 })
+        .where(eq(emailOutbox.id, row.id));
+    return rows;
+  });
+  let sent = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const email of batch) {
+    try {
+      const composed = await composeOutboxEmail(email);
+      if (!composed) {
+        skipped += 1;
+        await markOutboxEmail(email.id, { sentAt: now(), lastError: "nothing left to send: what it told of is gone" });
+        continue;
+      }
+      const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
+      await deliverEmail({
+        to: email.toAddress,
+        subject: composed.subject,
+        text: composed.text,
+        html: composed.html ?? undefined,
+        replyTo: email.replyTo ?? undefined,
+        headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+      await markOutboxEmail(email.id, { ...composed, sentAt: now(), lastError: null });
+      sent += 1;
+    } catch (error) {
+      failed += 1;
+      log.error("email not sent", { emailId: email.id, kind: email.kind, error });
+      await markOutboxEmail(email.id, { claimedAt: null, lastError: String(error) });
+    }
+  }
+  return { sent, failed, skipped };
+}
+
+async function markOutboxEmail(id: number, changes: Partial<OutboxRow>) {
+  await writeUnseenByVisitors(async (db) => {
+    await db.update(emailOutbox).set(changes).where(eq(emailOutbox.id, id));
+  });
+}
