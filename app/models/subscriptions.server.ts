@@ -4,6 +4,7 @@
  * A new subscriber goes in its domain's subscriptions module; the code that writes stays as it is.
  */
 import { subscribeModeration } from "./moderation/subscriptions.server";
+import { subscribeNotifications } from "./notifications/subscriptions.server";
 import { subscribeSearch } from "./search/subscriptions.server";
 import { markSubscriptionsOn } from "./shared/events.server";
 import { subscribeSupport } from "./support/subscriptions.server";
@@ -13,9 +14,10 @@ let subscribed = false;
 export function subscribeEveryDomain() {
   if (subscribed) return;
   subscribed = true;
-  // In this order: the review queue, then the follow-up, then the search index.
+  // In this order: the review queue, then the follow-up, then the search index, then who hears of it.
   subscribeModeration();
   subscribeSupport();
   subscribeSearch();
+  subscribeNotifications();
   markSubscriptionsOn();
 }

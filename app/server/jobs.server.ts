@@ -14,6 +14,7 @@ import { now } from "~/lib/clock.server";
 import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { deliverFanOuts, deliverFanOutsAfterCommit } from "~/models/notifications/fan-out.server";
 import { sendPendingEmails } from "~/models/notifications/outbox.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 
@@ -21,9 +22,10 @@ const LEASE_MS = 2 * 60_000;
 
 type JobResult = Record<string, number>;
 
-// In order: follow-ups opened in a run are emailed in the same run.
+// In order: follow-ups opened and posts announced in a run are emailed in the same run.
 const JOBS = {
   "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
+  "deliver-fan-outs": (at: Date) => deliverFanOuts(at),
   "send-emails": (at: Date) => sendPendingEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
 export type JobName = keyof typeof JOBS;
@@ -85,5 +87,9 @@ export function startBackgroundJobs(intervalMs = env("JOBS_INTERVAL_MS")) {
   void tick();
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  deliverFanOutsAfterCommit(true);
+  return () => {
+    clearInterval(timer);
+    deliverFanOutsAfterCommit(false);
+  };
 }

@@ -60,7 +60,7 @@ export function watchReason(level: WatchLevel, source: WatchSource) {
 export async function watchRowsForThread(threadId: number, userIds?: number[]): Promise<WatchRow[]> {
   if (userIds && userIds.length === 0) return [];
   const forUsers = userIds ? sql`AND w.user_id IN (${sql.join(userIds, sql`, `)})` : sql``;
-  return inWrite(async (db) =>
+  return read((db) =>
     db.all<WatchRow>(sql`
       SELECT w.user_id AS userId, w.target AS target, w.target_id AS targetId, w.level AS level, '' AS name
         FROM ${watches} w WHERE w.target = 'thread' AND w.target_id = ${threadId} ${forUsers}
@@ -90,13 +90,13 @@ export function levelsByUser(rows: readonly WatchRow[]) {
 
 /** Watches the thread for its new asker or answerer, when they want that and chose nothing else for it. Inside the caller's write. */
 export async function watchOnParticipation(userId: number, threadId: number, at: Date) {
-  await inWrite(async (db) => {
-    await db.run(sql`
+  await inWrite((db) =>
+    db.run(sql`
       INSERT INTO ${watches} (user_id, target, target_id, level, updated_at)
       SELECT ${userId}, 'thread', ${threadId}, 'watching', ${at.getTime()}
         FROM ${users} WHERE id = ${userId} AND watch_on_participate = 1
-      ON CONFLICT DO NOTHING`);
-  });
+      ON CONFLICT DO NOTHING`),
+  );
 }
 
 const levelSchema = z.enum(WATCH_LEVELS, { message: "Choose watching, tracking, normal or muted." });

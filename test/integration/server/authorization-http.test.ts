@@ -26,6 +26,7 @@ import { decideOnPost } from "~/models/moderation/review.server";
 import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { editPost } from "~/models/community/posts.server";
 import { markSolution } from "~/models/community/solutions.server";
+import { replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { requestFollowUp } from "~/models/support/opening.server";
 import { client, serveBuiltApp } from "../../fixtures/app-server";
@@ -156,6 +157,7 @@ beforeAll(async () => {
 
   await resetAllLimits();
   f.followUp = (await requestFollowUp(customer, f.duplicate.id)).followUpId;
+  await replyOnFollowUp(staff, f.followUp, { body: "Which model is it?", visibility: "private", then: "open" });
   f.notification = firstRow(
     await db().select({ id: notifications.id }).from(notifications).where(eq(notifications.userId, customer.id)),
   )!.id;

@@ -411,6 +411,12 @@ const table: {
     allowed: ["customer", "staff", "admin"],
   },
   {
+    predicate: "canWatch",
+    situation: "choosing what to hear about",
+    call: (a) => permissions.canWatch(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
     predicate: "canModerate",
     situation: "the review queue",
     call: (a) => permissions.canModerate(a),

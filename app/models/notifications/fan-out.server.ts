@@ -1,0 +1,175 @@
+/**
+ * Telling everyone concerned about a new post: the asker (a new answer) and everyone watching or tracking its thread, category or tags. A thread with 10,000 watchers must
+ * not slow down posting, so the write that makes a post visible only queues it
+ * (`queueFanOut`); `deliverFanOuts` tells its readers afterwards, in batches, each batch its own
+ * short write. It runs straight after the commit in a process that runs background jobs, and as a
+ * job every minute in case that process stopped.
+ */
+import { asc, eq, isNull } from "drizzle-orm";
+import { notificationFanOuts, posts, threads, users } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { afterCommit, firstRow, inWrite, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
+import { isPublic, isPublicThread } from "~/lib/permissions.server";
+import { notify, type Notification } from "./notifications.server";
+import { sendPendingEmails } from "./outbox.server";
+import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server";
+
+const BATCH = 500;
+
+/** Queues the fan-out of a post that just became visible; a post is announced once, ever. */
+export async function queueFanOut(threadId: number, postId: number, at: Date) {
+  await inWrite(async (db) => {
+    await db.insert(notificationFanOuts).values({ postId, threadId, createdAt: at }).onConflictDoNothing();
+  });
+  afterCommit(() => nudgeFanOut());
+}
+
+let nudgeOn = false;
+let running = false;
+let again = false;
+
+/** In a process that runs background jobs, fan-outs and the emails they queue go out straight after commit. */
+export function deliverFanOutsAfterCommit(on: boolean) {
+  nudgeOn = on;
+}
+
+function nudgeFanOut() {
+  if (!nudgeOn) return;
+  if (running) {
+    again = true; // queued while a run was finishing: run once more
+    return;
+  }
+  running = true;
+  void deliverFanOuts()
+    .then(() => sendPendingEmails())
+    .catch((error: unknown) => log.error("fan-out after commit failed; the job will retry", { error }))
+    .finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        nudgeFanOut();
+      }
+    });
+}
+
+type Recipient = Omit<Notification, "userId" | "actorId" | "postId" | "threadId" | "about">;
+
+/** Who hears of `post`, and how; the author is left out, and anyone who muted the thread. */
+async function recipientsOf(post: {
+  id: number;
+  kind: "question" | "answer";
+  authorId: number;
+  author: string;
+  threadId: number;
+  threadAuthorId: number;
+  title: string;
+  slug: string;
+}): Promise<Map<number, Recipient>> {
+  const path = `/questions/${post.threadId}/${post.slug}#post-${post.id}`;
+  const levels = levelsByUser(await watchRowsForThread(post.threadId));
+  const recipients = new Map<number, Recipient>();
+  const add = (userId: number, recipient: Recipient) => {
+    if (userId === post.authorId || recipients.has(userId)) return;
+    if (levels.get(userId)?.level === "muted") return;
+    recipients.set(userId, recipient);
+  };
+  if (post.kind === "answer")
+    add(post.threadAuthorId, {
+      kind: "new-answer",
+      title: `${post.author} answered: ${post.title}`,
+      path,
+      reason: "You asked this question.",
+    });
+  for (const [userId, { level, source }] of levels) {
+    if ((level !== "watching" && level !== "tracking") || !source) continue;
+    add(userId, {
+      kind: "watched",
+      title: post.kind === "question" ? `New question: ${post.title}` : `${post.author} answered: ${post.title}`,
+      path,
+      reason: watchReason(level, source),
+      bellOnly: level === "tracking",
+    });
+  }
+  return recipients;
+}
+
+/** Tells the readers of every queued post, oldest first; returns how many people were told. */
+export async function deliverFanOuts(at = now()) {
+  let told = 0;
+  for (;;) {
+    const next = firstRow(
+      await read((db) =>
+        db
+          .select()
+          .from(notificationFanOuts)
+          .where(isNull(notificationFanOuts.doneAt))
+          .orderBy(asc(notificationFanOuts.createdAt))
+          .limit(1),
+      ),
+    );
+    if (!next) return { told };
+    told += await deliverFanOut(next, at);
+  }
+}
+
+async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at: Date) {
+  const post = firstRow(
+    await read((db) =>
+      db
+        .select({
+          id: posts.id,
+          kind: posts.kind,
+          authorId: posts.authorId,
+          author: users.username,
+          bodyMarkdown: posts.bodyMarkdown,
+          moderationState: posts.moderationState,
+          threadId: threads.id,
+          threadAuthorId: threads.authorId,
+          visibility: threads.visibility,
+          title: threads.title,
+          slug: threads.slug,
+        })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .innerJoin(users, eq(users.id, posts.authorId))
+        .where(eq(posts.id, fanOut.postId)),
+    ),
+  );
+  const finish = () =>
+    writeUnseenByVisitors(async (db) => {
+      await db.update(notificationFanOuts).set({ doneAt: at }).where(eq(notificationFanOuts.postId, fanOut.postId));
+    });
+  // Hidden again before anyone was told: told to nobody (everyone it would tell may read only visible posts).
+  if (!post || !isPublic(post) || !isPublicThread(post)) {
+    await finish();
+    return 0;
+  }
+  const recipients = [...(await recipientsOf(post))]
+    .filter(([userId]) => userId > fanOut.notifiedThrough)
+    .sort(([a], [b]) => a - b);
+  for (let start = 0; start < recipients.length; start += BATCH) {
+    const batch = recipients.slice(start, start + BATCH);
+    await writeUnseenByVisitors(async (db) => {
+      for (const [userId, recipient] of batch)
+        await notify(
+          {
+            ...recipient,
+            userId,
+            actorId: post.authorId,
+            postId: post.id,
+            threadId: post.threadId,
+            about: { kind: "thread", threadId: post.threadId },
+          },
+          at,
+        );
+      // Where a run cut short resumes: nobody is told twice.
+      await db
+        .update(notificationFanOuts)
+        .set({ notifiedThrough: batch.at(-1)![0] })
+        .where(eq(notificationFanOuts.postId, fanOut.postId));
+    });
+  }
+  await finish();
+  return recipients.length;
+}
