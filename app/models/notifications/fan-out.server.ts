@@ -65,9 +65,10 @@ async function recipientsOf(post: {
   threadAuthorId: number;
   title: string;
   slug: string;
+  createdAt: Date;
 }): Promise<Map<number, Recipient>> {
   const path = `/questions/${post.threadId}/${post.slug}#post-${post.id}`;
-  const levels = levelsByUser(await watchRowsForThread(post.threadId));
+  const levels = levelsByUser(await watchRowsForThread(post.threadId, { asOf: post.createdAt }));
   const recipients = new Map<number, Recipient>();
   const add = (userId: number, recipient: Recipient) => {
     if (userId === post.authorId || recipients.has(userId)) return;
@@ -122,7 +123,7 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
           kind: posts.kind,
           authorId: posts.authorId,
           author: users.username,
-          bodyMarkdown: posts.bodyMarkdown,
+          createdAt: posts.createdAt,
           moderationState: posts.moderationState,
           threadId: threads.id,
           threadAuthorId: threads.authorId,

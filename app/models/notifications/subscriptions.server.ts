@@ -31,10 +31,7 @@ async function authorOf(postId: number) {
 /** Tells each person about the thread unless they muted it. */
 async function notifyAboutThread(threadId: number, list: Omit<Notification, "threadId" | "about">[], at: Date) {
   const levels = levelsByUser(
-    await watchRowsForThread(
-      threadId,
-      list.map((notification) => notification.userId),
-    ),
+    await watchRowsForThread(threadId, { userIds: list.map((notification) => notification.userId) }),
   );
   for (const notification of list) {
     if (levels.get(notification.userId)?.level === "muted") continue;

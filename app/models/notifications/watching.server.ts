@@ -55,11 +55,21 @@ export function watchReason(level: WatchLevel, source: WatchSource) {
 
 /**
  * Every watch row that bears on `threadId` (its own, its category's, its tags'), for the people in
- * `userIds`, or for everyone when `userIds` is omitted (the fan-out). One query.
+ * `userIds`, or for everyone when `userIds` is omitted (the fan-out), set no later than `asOf` when
+ * given (someone who started watching after a post was written is not told of it). One query.
  */
-export async function watchRowsForThread(threadId: number, userIds?: number[]): Promise<WatchRow[]> {
+export async function watchRowsForThread(
+  threadId: number,
+  { userIds, asOf }: { userIds?: number[]; asOf?: Date } = {},
+): Promise<WatchRow[]> {
   if (userIds && userIds.length === 0) return [];
-  const forUsers = userIds ? sql`AND w.user_id IN (${sql.join(userIds, sql`, `)})` : sql``;
+  const forUsers = sql.join(
+    [
+      userIds ? sql`AND w.user_id IN (${sql.join(userIds, sql`, `)})` : sql``,
+      asOf ? sql`AND w.updated_at <= ${asOf.getTime()}` : sql``,
+    ],
+    sql` `,
+  );
   return read((db) =>
     db.all<WatchRow>(sql`
       SELECT w.user_id AS userId, w.target AS target, w.target_id AS targetId, w.level AS level, '' AS name
