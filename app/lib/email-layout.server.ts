@@ -4,6 +4,7 @@
  * as the text); everything else is text, escaped here. Styles are inline: mail clients drop
  * stylesheets.
  */
+import sanitizeHtml from "sanitize-html";
 import { SITE_NAME } from "./site";
 import { escapeXml } from "./xml.server";
 
@@ -26,6 +27,26 @@ export type EmailContent = {
   /** Said when the email can be answered by replying to it. */
   replyHint?: string;
 };
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
+
+/**
+ * The plain-text part of a post: its sanitized HTML with the tags taken out (blocks on lines of
+ * their own, a link's address after its text), so the text says what the page says, no more.
+ */
+export function htmlToText(html: string) {
+  const blocks = html
+    .replace(/<a\s[^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gis, (_, href: string, label: string) =>
+      label.includes(href) ? label : `${label} (${href})`,
+    )
+    .replace(/<(br|hr)\s*\/?>/gi, "\n")
+    .replace(/<\/(p|div|h[1-6]|li|pre|blockquote|tr|table|ul|ol)>/gi, "\n\n")
+    .replace(/<li[^>]*>/gi, "- ");
+  return sanitizeHtml(blocks, { allowedTags: [], allowedAttributes: {} })
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name])
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
 
 const MUTED = "color: #52606d; font-size: 0.9em";
 

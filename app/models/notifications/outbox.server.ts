@@ -10,7 +10,7 @@
 import { and, asc, desc, eq, gt, isNull, lt, lte, or } from "drizzle-orm";
 import { emailOutbox, notifications, users, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { composeEmail, type EmailItem } from "~/lib/email-layout.server";
+import { composeEmail, htmlToText, type EmailItem } from "~/lib/email-layout.server";
 import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError } from "~/lib/errors.server";
@@ -132,7 +132,7 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     }
     try {
       const post = await findPostInThread(reader, notification.postId);
-      items.push({ heading: notification.title, bodyHtml: post.bodyHtml, bodyText: post.bodyMarkdown, link });
+      items.push({ heading: notification.title, bodyHtml: post.bodyHtml, bodyText: htmlToText(post.bodyHtml), link });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
