@@ -17,6 +17,7 @@ import { log } from "~/lib/log.server";
 import { deliverFanOuts, deliverFanOutsAfterCommit } from "~/models/notifications/fan-out.server";
 import { sendPendingEmails } from "~/models/notifications/outbox.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
+import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 
 const LEASE_MS = 2 * 60_000;
 
@@ -25,6 +26,7 @@ type JobResult = Record<string, number>;
 // In order: follow-ups opened and posts announced in a run are emailed in the same run.
 const JOBS = {
   "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
+  "warn-follow-ups-nearly-due": (at: Date) => warnFollowUpsNearlyDue(at),
   "deliver-fan-outs": (at: Date) => deliverFanOuts(at),
   "send-emails": (at: Date) => sendPendingEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;

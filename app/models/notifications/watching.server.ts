@@ -23,7 +23,14 @@ import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canSeeThread, canWatch, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import {
+  canSeeThread,
+  canWatch,
+  ensure,
+  ensureSignedIn,
+  staffRoleCondition,
+  type Actor,
+} from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 
 const RANK: Record<WatchLevel, number> = { muted: -1, normal: 0, tracking: 1, watching: 2 };
@@ -254,4 +261,23 @@ export async function setWatchOnParticipation(actor: Actor, on: boolean) {
   await writeUnseenByVisitors(async (db) => {
     await db.update(users).set({ watchOnParticipate: on }).where(eq(users.id, actor.id));
   });
+}
+
+/** Staff who watch (email and bell) or track (bell) a category: they hear of every follow-up opened in it. */
+export async function staffWatchingCategory(categoryId: number) {
+  return await read((db) =>
+    db
+      .select({ userId: watches.userId, level: watches.level, category: categories.name })
+      .from(watches)
+      .innerJoin(users, eq(users.id, watches.userId))
+      .innerJoin(categories, eq(categories.id, watches.targetId))
+      .where(
+        and(
+          eq(watches.target, "category"),
+          eq(watches.targetId, categoryId),
+          inArray(watches.level, ["watching", "tracking"]),
+          staffRoleCondition(users.role),
+        ),
+      ),
+  );
 }

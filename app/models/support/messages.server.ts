@@ -26,6 +26,7 @@ import { postAnswer } from "~/models/community/posts.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
 import { targetsFor } from "./targets.server";
+import { tellStillNotSolved } from "./staff-notices.server";
 const MINUTE = 60_000;
 
 const replySchema = z.object({
@@ -108,6 +109,7 @@ export async function reopenFollowUp(actor: Actor, followUpId: number) {
       .set({ resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
       .where(eq(followUps.id, followUpId));
     await changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
+    if (!isStaff(actor)) await tellStillNotSolved(followUp, actor, at);
     return { followUpId };
   });
 }

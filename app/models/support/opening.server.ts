@@ -24,6 +24,7 @@ import { activeFollowUpFor, writeFollowUpEvent } from "~/models/shared/follow-up
 import { notify } from "~/models/notifications/notifications.server";
 import { DEFAULT_TARGETS } from "./rules";
 import { targetsFor } from "./targets.server";
+import { tellFollowUpOpened } from "./staff-notices.server";
 
 const MINUTE = 60_000;
 /** Threads older than this are never auto-opened, so turning follow-ups on does not flood the queue with old questions. */
@@ -69,6 +70,7 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
         .returning(),
     );
     await writeFollowUpEvent(followUp.id, openedBy?.id ?? null, "opened", origin, at);
+    await tellFollowUpOpened(followUp, openedBy?.id ?? null, at);
     await notify(
       {
         userId: thread.authorId,

@@ -23,6 +23,7 @@ import {
   type FollowUpRow,
 } from "~/models/shared/follow-up-state.server";
 import { findFollowUp } from "./access.server";
+import { tellAssigned } from "./staff-notices.server";
 
 const workSchema = z.object({
   intent: z.enum(["take", "assign", "priority", "status"], { error: "Unknown action." }),
@@ -62,6 +63,7 @@ export async function workOnFollowUp(actor: Actor, followUpId: number, input: un
             .returning(),
         );
         await writeFollowUpEvent(followUp.id, actor.id, "assigned", assignee.username, at);
+        await tellAssigned(followUp, assignee.id, actor.id, at);
       }
       if (followUp.status === "new") await changeFollowUpStatus(followUp, "open", actor.id, at);
     } else if (values.intent === "priority") {
