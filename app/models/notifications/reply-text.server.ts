@@ -14,12 +14,31 @@ export const REPLY_ABOVE_THIS_LINE = "## Write your reply above this line ##";
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
+// A reply is at most a post (32,000 characters) above the quoted email: the rest is never kept.
+const MAX_TEXT = 100_000;
+// The parser's "On … wrote:" patterns take quadratic time on one long line: only a line's start
+// is shown to it (a quote mark or a header starts a line), the rest put back afterwards.
+const LINE_SHOWN = 200;
+const HIDDEN = /\u0000(\d+)\u0000/g;
+
 /** The reply's own text from a plain-text email body; empty when nothing of its own is left. */
 export function replyText(body: string): string {
-  let text = body.replace(/\r\n?/g, "\n").replace(CONTROL_CHARACTERS, "");
+  let text = body.slice(0, MAX_TEXT).replace(/\r\n?/g, "\n").replace(CONTROL_CHARACTERS, "");
   const marker = text.indexOf(REPLY_ABOVE_THIS_LINE);
   if (marker !== -1) text = text.slice(0, text.lastIndexOf("\n", marker) + 1);
-  const visible = new EmailReplyParser().read(text).getVisibleText();
+  const hidden: string[] = [];
+  const shown = text
+    .split("\n")
+    .map((line) =>
+      line.length <= LINE_SHOWN
+        ? line
+        : `${line.slice(0, LINE_SHOWN)}\u0000${hidden.push(line.slice(LINE_SHOWN)) - 1}\u0000`,
+    )
+    .join("\n");
+  const visible = new EmailReplyParser()
+    .read(shown)
+    .getVisibleText()
+    .replace(HIDDEN, (_, index: string) => hidden[Number(index)]);
   return visible
     .split("\n")
     .map((line) => line.trimEnd())
