@@ -7,7 +7,7 @@
 // given: --recipient ${original_recipient} --sender ${sender}.
 import { parseArgs } from "node:util";
 import { closeDatabase, migrateDatabase } from "~/lib/db.server";
-import { exitOnInvalidConfiguration } from "~/lib/env.server";
+import { configurationProblems } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { MAX_INBOUND_BYTES, receiveEmail } from "~/models/notifications/inbound.server";
 import { subscribeEveryDomain } from "~/models/subscriptions.server";
@@ -16,7 +16,14 @@ const EX_OK = 0;
 const EX_DATAERR = 65;
 const EX_TEMPFAIL = 75;
 
-exitOnInvalidConfiguration();
+// A bad setting is the operator's to fix: the mail server keeps the message meanwhile (not exit 1,
+// which Postfix takes for a permanent failure and bounces).
+const problems = configurationProblems();
+if (problems.length > 0) {
+  for (const problem of problems) console.error(problem);
+  console.log(`tempfail: ${problems[0]}`);
+  process.exit(EX_TEMPFAIL);
+}
 const { values } = parseArgs({
   options: { recipient: { type: "string", multiple: true }, sender: { type: "string" } },
 });
