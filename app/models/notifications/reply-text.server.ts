@@ -19,6 +19,8 @@ const MAX_TEXT = 100_000;
 // The parser's "On … wrote:" patterns take quadratic time on one long line: only a line's start
 // is shown to it (a quote mark or a header starts a line), the rest put back afterwards.
 const LINE_SHOWN = 200;
+// NUL never survives CONTROL_CHARACTERS, so it can mark where a line's rest was taken out.
+// eslint-disable-next-line no-control-regex
 const HIDDEN = /\u0000(\d+)\u0000/g;
 
 /** The reply's own text from a plain-text email body; empty when nothing of its own is left. */
