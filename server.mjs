@@ -1,8 +1,8 @@
 // Serves Hearth: builds the app when the build is missing or older than the source, checks the
 // configuration (app/lib/env.server.ts; a bad value stops it here with a line naming the variable),
 // prepares the database (migrations, the knowledge base, the search index; `npm start` seeds the demo
-// community first, with `npm run db:seed`), starts the background jobs, then
-// serves on PORT.
+// community first, with `npm run db:seed`), starts the background jobs and, when INBOUND_SMTP_PORT
+// is set, the SMTP listener for replies by email, then serves on PORT.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -44,6 +44,7 @@ const {
   prepareDatabase,
   flushThreadViews,
   startBackgroundJobs,
+  startInboundSmtp,
   installProcessErrorHandlers,
 } = build.entry.module;
 
@@ -51,6 +52,8 @@ exitOnInvalidConfiguration();
 await prepareDatabase();
 // Follow-ups that pass their target open by themselves; JOBS=off leaves that to another process.
 const stopJobs = env("JOBS") === "off" ? () => {} : startBackgroundJobs();
+// Replies by email over SMTP, when a port is set (else the MTA pipes them to `npm run mail:receive`).
+const inboundSmtp = env("INBOUND_SMTP_PORT") === undefined ? null : await startInboundSmtp();
 const server = createExpressApp(build, { root }).listen(env("PORT"), () => {
   // PORT=0 takes any free port: the line names the one taken (test harnesses read it).
   console.log(`Hearth is serving on http://localhost:${server.address().port}`);
@@ -67,7 +70,8 @@ function shutdown(exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
   stopJobs();
-  server.close(async () => {
+  // The SMTP listener lets a message being received finish (it answers 250 only after commit).
+  Promise.all([new Promise((resolve) => server.close(resolve)), inboundSmtp?.close()]).then(async () => {
     await flushThreadViews(); // logs, and does not throw, when the database is busy
     process.exit(exitCode);
   });

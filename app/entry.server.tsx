@@ -13,6 +13,7 @@ export { createExpressApp } from "~/server/express-app.server";
 export { prepareDatabase } from "~/server/prepare.server";
 export { flushThreadViews } from "~/models/community/thread-views.server";
 export { startBackgroundJobs } from "~/server/jobs.server";
+export { startInboundSmtp } from "~/server/inbound-smtp.server";
 export { installProcessErrorHandlers } from "~/server/process-errors.server";
 
 // Loaders return no promises (nothing is deferred); one still pending after this is rejected.

@@ -73,6 +73,14 @@ const sender = z.string().regex(/^(?:[^\r\n<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@"]+@
   error: 'an email address, alone or as "Name" <address>',
 });
 
+// A host name for email addresses: letters, digits and hyphens in dot-separated labels.
+const mailDomain = z
+  .string()
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i, {
+    error: "a domain name, e.g. mail.example.com",
+  })
+  .transform((value) => value.toLowerCase());
+
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
 const isSubnet = (entry: string) => {
   const [address, bits, ...rest] = entry.split("/");
@@ -126,6 +134,15 @@ export const configurationSchema = z.object({
     .describe("e.g. `smtp://user:pass@mail.example.com:587`; unset writes emails as `.eml` files instead"),
   MAIL_DIR: z.string().default("./data/mail").describe("where those `.eml` files go"),
   MAIL_FROM: sender.default('"Nimbus Community" <support@nimbus.example>').describe("the sender of every email"),
+  REPLY_TO_DOMAIN: mailDomain.optional().meta({
+    defaultText: "the domain of `MAIL_FROM`",
+    description:
+      "the domain of the reply addresses (`reply+<token>@domain`) that notifications carry; its mail must reach `npm run mail:receive` or the listener",
+  }),
+  INBOUND_SMTP_PORT: wholeNumber({ min: 0, max: 65_535 })
+    .optional()
+    .describe("when set, `npm start` also receives replies by SMTP on this port (see Replying by email)"),
+  INBOUND_SMTP_HOST: z.string().default("127.0.0.1").describe("the address that SMTP listener binds to"),
   JOBS: onOff.default("on").describe("`off` keeps this process from running background jobs (another process must)"),
   JOBS_INTERVAL_MS: milliseconds(1).default(60_000).describe("how often background jobs run"),
   SIGN_IN_DELAY_STEP_MS: milliseconds(0, 60_000)
@@ -227,4 +244,9 @@ export function publicUrl(): string {
 /** Where emails are written as .eml files when no SMTP server is configured. */
 export function mailDirectory(): string {
   return path.resolve(env("MAIL_DIR"));
+}
+
+/** The domain of reply addresses: `REPLY_TO_DOMAIN`, else the domain of `MAIL_FROM`. */
+export function replyDomain(): string {
+  return env("REPLY_TO_DOMAIN") ?? env("MAIL_FROM").replace(/>$/, "").split("@").pop()!.toLowerCase();
 }

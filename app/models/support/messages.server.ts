@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { followUpNotes, followUpSurveys, followUps, privateMessages, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, write } from "~/lib/db.server";
+import { firstRow, oneRow, write } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { renderMarkdown } from "~/lib/markdown.server";
@@ -50,13 +50,17 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
     if (followUp.status === "resolved") throw new ConflictError("This follow-up is resolved. Reopen it to reply.");
     const at = now();
     let postId: number | null = null;
+    let messageId: number | null = null;
     if (values.visibility === "thread") {
       postId = (await postAnswer(actor, followUp.threadId, { body: values.body })).postId;
     } else {
       await consume(`private-message:user:${actor.id}`, LIMITS.answer);
-      await db
-        .insert(privateMessages)
-        .values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at });
+      messageId = oneRow(
+        await db
+          .insert(privateMessages)
+          .values({ followUpId, authorId: actor.id, bodyMarkdown: values.body, bodyHtml, createdAt: at })
+          .returning({ id: privateMessages.id }),
+      ).id;
       await writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
       await recordReplyOnFollowUp(followUp.threadId, actor, at, { privateText: values.body });
     }
@@ -65,7 +69,7 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
       // The reply's own notification already told the customer; only a resolution says more.
       await changeFollowUpStatus(current, values.then, actor.id, at, { quiet: true });
     }
-    return { followUpId, postId, threadId: followUp.threadId };
+    return { followUpId, postId, messageId, threadId: followUp.threadId };
   });
 }
 

@@ -10,6 +10,7 @@ import {
   kbDirectory,
   mailDirectory,
   publicUrl,
+  replyDomain,
   type ConfigurationVariable,
 } from "~/lib/env.server";
 
@@ -78,6 +79,9 @@ describe("env", () => {
       SMTP_URL: undefined,
       MAIL_DIR: "./data/mail",
       MAIL_FROM: '"Nimbus Community" <support@nimbus.example>',
+      REPLY_TO_DOMAIN: undefined,
+      INBOUND_SMTP_PORT: undefined,
+      INBOUND_SMTP_HOST: "127.0.0.1",
       JOBS: "on",
       JOBS_INTERVAL_MS: 60_000,
       SIGN_IN_DELAY_STEP_MS: 1000,
@@ -137,6 +141,9 @@ describe("env", () => {
     ["SMTP_URL", "https://mail.example.com", "an smtp:// or smtps:// URL"],
     ["MAIL_FROM", "support", 'an email address, alone or as "Name" <address>'],
     ["MAIL_FROM", "support@nimbus.example\r\nBcc: everyone@example.com", "an email address"],
+    ["REPLY_TO_DOMAIN", "reply@example.com", "a domain name"],
+    ["REPLY_TO_DOMAIN", "-bad-.example", "a domain name"],
+    ["INBOUND_SMTP_PORT", "smtp", "a whole number from 0 to 65535"],
     ["TRUST_PROXY", "true", "a number of proxies (e.g. 1), or a comma-separated list"],
     ["TRUST_PROXY", "loopback, proxy.local", "a number of proxies (e.g. 1), or a comma-separated list"],
     ["TRUST_PROXY", "10.0.0.0/33", "a number of proxies (e.g. 1), or a comma-separated list"],
@@ -181,6 +188,18 @@ describe("the derived settings", () => {
     expect(publicUrl()).toBe("http://localhost:8080");
     vi.stubEnv("PORT", undefined);
     expect(publicUrl()).toBe("http://localhost:3000");
+  });
+
+  it("takes the reply domain from REPLY_TO_DOMAIN, lower-cased, else the domain of MAIL_FROM", () => {
+    vi.stubEnv("REPLY_TO_DOMAIN", "Replies.Example.COM");
+    expect(replyDomain()).toBe("replies.example.com");
+    vi.stubEnv("REPLY_TO_DOMAIN", undefined);
+    vi.stubEnv("MAIL_FROM", '"Forum" <Help@Forum.Example.org>');
+    expect(replyDomain()).toBe("forum.example.org");
+    vi.stubEnv("MAIL_FROM", "help@mail.example.net");
+    expect(replyDomain()).toBe("mail.example.net");
+    vi.stubEnv("MAIL_FROM", undefined);
+    expect(replyDomain()).toBe("nimbus.example");
   });
 
   it("resolves folders as before: KB_DIR from HEARTH_ROOT or the working directory, MAIL_DIR from the working directory", () => {
