@@ -2,32 +2,19 @@
  * Which kinds of email a person gets: per-kind opt-outs, set on the settings page or by the signed
  * one-click unsubscribe link every email carries (RFC 8058; the link is the authority, no sign-in).
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { emailOptOuts, siteSecrets, NOTIFICATION_KINDS, type NotificationKind } from "../../../db/schema";
+import { emailOptOuts, NOTIFICATION_KINDS, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { read, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ValidationError } from "~/lib/errors.server";
 import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
-
-async function signingKey() {
-  const key = () => read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, "unsubscribe-key")));
-  const existing = firstRow(await key());
-  if (existing) return existing.value;
-  // Made once, by whichever process needs it first (a second one's insert does nothing).
-  await writeUnseenByVisitors((db) =>
-    db
-      .insert(siteSecrets)
-      .values({ name: "unsubscribe-key", value: randomBytes(32).toString("hex") })
-      .onConflictDoNothing(),
-  );
-  return firstRow(await key())!.value;
-}
+import { siteSecret } from "./site-secrets.server";
 
 const tokenFor = async (userId: number, kind: NotificationKind) =>
-  createHmac("sha256", await signingKey())
+  createHmac("sha256", await siteSecret("unsubscribe-key"))
     .update(`${userId}:${kind}`)
     .digest("base64url");
 

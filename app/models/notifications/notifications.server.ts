@@ -9,7 +9,8 @@ import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
-import { queueNotificationEmail, type EmailSubject } from "./outbox.server";
+import { queueNotificationEmail } from "./outbox.server";
+import type { ReplySubject } from "./reply-address.server";
 
 const SURVEY_EMAIL_GAP_MS = 7 * 24 * 3600_000;
 
@@ -29,7 +30,7 @@ export type Notification = {
   /** The email's text when it is not about a post. */
   emailText?: string;
   /** What it is about: emails about one subject gather, and a reply goes there. */
-  about?: EmailSubject | null;
+  about?: ReplySubject | null;
   /** In the app only (a tracked thread). */
   bellOnly?: boolean;
 };

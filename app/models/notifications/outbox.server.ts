@@ -19,15 +19,15 @@ import { deliverEmail } from "~/lib/mail.server";
 import type { Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { unsubscribeUrl } from "./email-preferences.server";
+import { replyAddressFor, type ReplySubject } from "./reply-address.server";
+import { REPLY_ABOVE_THIS_LINE } from "./reply-text.server";
 import { NOTIFICATION_KIND_LABELS } from "./rules";
 
 export const COALESCE_WINDOW_MS = 10 * 60_000;
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 
-/** What an email is about, for gathering a burst into one email (and for replies). */
-export type EmailSubject = { kind: "thread"; threadId: number } | { kind: "follow-up"; followUpId: number };
-const keyOf = (about: EmailSubject) =>
+const keyOf = (about: ReplySubject) =>
   about.kind === "thread" ? `thread:${about.threadId}` : `follow-up:${about.followUpId}`;
 
 /**
@@ -39,7 +39,7 @@ export async function queueNotificationEmail(
   user: { id: number; email: string },
   kind: NotificationKind,
   title: string,
-  about: EmailSubject | null,
+  about: ReplySubject | null,
   at: Date,
 ) {
   await inWrite(async (db) => {
@@ -91,6 +91,8 @@ export async function queueNotificationEmail(
           subject: title,
           text: "",
           subjectKey,
+          // A reply to it is posted where it points: an answer in the thread, a private message on the follow-up.
+          replyTo: about ? await replyAddressFor(user.id, about) : null,
           sendAfter: recent ? new Date(recent.createdAt.getTime() + COALESCE_WINDOW_MS) : at,
           createdAt: at,
         })
@@ -148,10 +150,17 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
       url: await unsubscribeUrl(email.userId, email.kind),
       label: `Stop emails for “${NOTIFICATION_KIND_LABELS[email.kind].toLowerCase()}” (one click)`,
     },
-    replyHint: email.replyTo ? "You can reply to this email to answer." : undefined,
+    replyHint: email.replyTo ? replyHintFor(email.subjectKey) : undefined,
   });
   const subject = items.length === 1 ? items[0].heading : `${items[0].heading} (and ${items.length - 1} more)`;
   return { subject, ...content };
+}
+
+function replyHintFor(subjectKey: string | null) {
+  const where = subjectKey?.startsWith("follow-up:")
+    ? "Reply to this email to write to support privately."
+    : "Reply to this email to post an answer in the thread, as if you wrote it on the site.";
+  return `${REPLY_ABOVE_THIS_LINE}\n${where}`;
 }
 
 /**
