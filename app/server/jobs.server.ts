@@ -14,6 +14,7 @@ import { now } from "~/lib/clock.server";
 import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { sendDueDigests } from "~/models/notifications/digest.server";
 import { sendPendingEmails } from "~/models/notifications/notifications.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 
@@ -21,9 +22,10 @@ const LEASE_MS = 2 * 60_000;
 
 type JobResult = Record<string, number>;
 
-// In order: follow-ups opened in a run are emailed in the same run.
+// In order: follow-ups opened and digests written in a run are emailed in the same run.
 const JOBS = {
   "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
+  "send-digests": (at: Date) => sendDueDigests(at),
   "send-emails": (at: Date) => sendPendingEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
 export type JobName = keyof typeof JOBS;
