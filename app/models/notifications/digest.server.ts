@@ -98,6 +98,16 @@ function effectiveDigestFrequencySql(): SQL<DigestFrequency> {
   return sql<DigestFrequency>`COALESCE(${users.digestFrequency}, CASE ${users.role} ${byRole} END)`;
 }
 
+/** What a digest shows of each thread; `newAnswers` counts others' answers in the window. */
+const digestColumns = (newAnswers: SQL) => ({
+  id: threads.id,
+  title: threads.title,
+  slug: threads.slug,
+  votes: threads.score,
+  answers: threads.answerCount,
+  newAnswers: sql<number>`${newAnswers}`,
+});
+
 export type DigestReader = {
   id: number;
   username: string;
@@ -161,14 +171,7 @@ export async function selectDigest(reader: DigestReader, at: Date): Promise<Dige
 
   const picked = await read((db) =>
     db
-      .select({
-        id: threads.id,
-        title: threads.title,
-        slug: threads.slug,
-        votes: threads.score,
-        answers: threads.answerCount,
-        newAnswers: sql<number>`${newAnswers}`,
-      })
+      .select(digestColumns(newAnswers))
       .from(threads)
       .where(
         and(
@@ -189,14 +192,7 @@ export async function selectDigest(reader: DigestReader, at: Date): Promise<Dige
     WHERE ${and(eq(answered.authorId, userId), eq(answered.kind, "answer"), publicPostStatesCondition(answered))}`;
   const unanswered = await read((db) =>
     db
-      .select({
-        id: threads.id,
-        title: threads.title,
-        slug: threads.slug,
-        votes: threads.score,
-        answers: threads.answerCount,
-        newAnswers: sql<number>`0`,
-      })
+      .select(digestColumns(sql`0`))
       .from(threads)
       .where(
         and(
