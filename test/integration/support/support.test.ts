@@ -113,6 +113,7 @@ describe("opening follow-ups when the target passes", () => {
 
   it("runs a leased job in one holder at a time, and lets another take over when the lease expires", async () => {
     expect(await takeLease("open-due-follow-ups", "process-a", at(0))).toBe(true);
+    expect(await takeLease("send-digests", "process-a", at(0))).toBe(true);
     expect(await takeLease("send-emails", "process-a", at(0))).toBe(true);
     expect(await takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);
     expect(await runLeasedJobs("process-b", at(0.02))).toEqual({});
