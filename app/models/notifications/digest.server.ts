@@ -50,10 +50,8 @@ export const MAX_DIGEST_THREADS = 10;
 export const MAX_DIGEST_UNANSWERED = 5;
 const EXCERPT_LENGTH = 240;
 
-// What a person follows, in SQL on `threads` (correlated by its id): shared with the fan-out later.
-
-/** The level a person set on one thread, tag or category, or NULL when they set none. */
-// Posts and tags named apart from any outer query's.
+// What a person follows, in SQL on `threads` (correlated by its id): for the fan-out to share later.
+// Posts and tags in these subqueries are named apart from any outer query's.
 const own = alias(posts, "own");
 const fresh = alias(posts, "fresh");
 const answered = alias(posts, "answered");
