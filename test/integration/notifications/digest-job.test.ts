@@ -1,4 +1,7 @@
 // The digest end to end: the background jobs run once, and the email is read as it was written.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { categories, emailOutbox, watches } from "../../../db/schema";
@@ -85,4 +88,42 @@ describe("the digest job", () => {
     // Run again at once: nothing new is written.
     expect((await runAllJobsOnce(day(14)))["send-digests"]).toEqual({ sent: 0, empty: 0 });
   });
+
+  it("sends one digest per person when three job runners race in separate processes", async () => {
+    setClock(day(30));
+    const readers = await Promise.all([1, 2, 3, 4].map(() => makeUser("customer")));
+    const author = await makeUser("customer");
+    const billing = firstRow(await scriptDb().select().from(categories).where(eq(categories.slug, "billing")))!;
+    await scriptDb()
+      .insert(watches)
+      .values(
+        readers.map((reader) => ({
+          userId: reader.id,
+          target: "category" as const,
+          targetId: billing.id,
+          level: "watching" as const,
+          updatedAt: day(30),
+        })),
+      );
+    setClock(day(40));
+    await makeThread(author, { title: "Three runners, one digest each", category: "billing", tags: "billing" });
+    const run = () =>
+      promisify(execFile)(
+        path.resolve("node_modules/.bin/tsx"),
+        ["app/cli/jobs-run-once.ts", "--now", day(44).toISOString()],
+        {
+          env: { ...process.env, DATABASE_PATH: process.env.DATABASE_PATH },
+        },
+      );
+    const outputs = await Promise.all([run(), run(), run()]);
+    const sent = outputs.map(({ stdout }) => Number(/send-digests: sent (\d+)/.exec(stdout)?.[1] ?? NaN));
+    expect(sent.every(Number.isInteger)).toBe(true);
+    for (const reader of readers) {
+      const digests = await scriptDb()
+        .select()
+        .from(emailOutbox)
+        .where(and(eq(emailOutbox.userId, reader.id), eq(emailOutbox.kind, "digest")));
+      expect(digests).toHaveLength(1);
+    }
+  }, 60_000);
 });
