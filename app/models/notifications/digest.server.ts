@@ -76,9 +76,12 @@ export function effectiveWatchLevelSql(userId: number): SQL<string> {
   return sql<string>`COALESCE(${onThread}, ${fromPlaces})`;
 }
 
-/** The person asked or answered in the thread (any post of theirs in it). */
+/**
+ * The person asked or answered in the thread (any post of theirs in it). Uncorrelated, so SQLite
+ * lists their threads once per query rather than reading all their posts for each thread.
+ */
 export function tookPartCondition(userId: number): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${posts} ${own} WHERE ${own.threadId} = ${threads.id} AND ${own.authorId} = ${userId})`;
+  return sql`${threads.id} IN (SELECT ${own.threadId} FROM ${posts} ${own} WHERE ${own.authorId} = ${userId})`;
 }
 
 /** Threads a person watches or tracks, or took part in, minus what is muted for them. */
