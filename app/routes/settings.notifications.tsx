@@ -1,9 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
-import { formValues } from "~/lib/forms.server";
-import { loaderResult, requireSignedIn } from "~/lib/http.server";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { DIGEST_INTENT, DigestFrequencyForm } from "~/components/settings/digest-frequency";
+import { formValues, parseIntent } from "~/lib/forms.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
+import { digestSettings, saveDigestFrequency } from "~/models/notifications/digest.server";
 import { emailPreferences, saveEmailPreferences } from "~/models/notifications/email-preferences.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
 
@@ -13,19 +15,26 @@ export const meta: MetaFunction = () => [{ title: "Email settings" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireSignedIn(request, context);
-  return loaderResult(async () => ({ preferences: await emailPreferences(context.actor) }));
+  return loaderResult(async () => ({
+    preferences: await emailPreferences(context.actor),
+    digest: await digestSettings(context.actor),
+  }));
 }
+
+const INTENTS = ["email", DIGEST_INTENT] as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
-  return loaderResult(async () => {
-    await saveEmailPreferences(context.actor, values);
+  return actionResult(async () => {
+    if (parseIntent(INTENTS, values) === DIGEST_INTENT) await saveDigestFrequency(context.actor, values);
+    else await saveEmailPreferences(context.actor, values);
     return redirect("/settings/notifications?saved=1", 303);
-  });
+  }, values);
 }
 
 export default function EmailSettings() {
-  const { preferences } = useLoaderData<typeof loader>();
+  const { preferences, digest } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
     <div className="narrow-wide">
@@ -37,6 +46,7 @@ export default function EmailSettings() {
       ) : null}
       <p className="hint">You always see these in the app (the bell). Choose which ones also come by email.</p>
       <Form method="post">
+        <input type="hidden" name="intent" value="email" />
         <fieldset className="plain-fieldset">
           <legend>Email me when</legend>
           {preferences.map((preference) => (
@@ -50,6 +60,7 @@ export default function EmailSettings() {
           Save
         </button>
       </Form>
+      <DigestFrequencyForm {...digest} error={failure?.fieldErrors.digestFrequency} />
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { now } from "~/lib/clock.server";
 import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { sendDueDigests } from "~/models/notifications/digest.server";
 import { deliverFanOuts, deliverFanOutsAfterCommit } from "~/models/notifications/fan-out.server";
 import { sendPendingEmails } from "~/models/notifications/outbox.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
@@ -23,11 +24,12 @@ const LEASE_MS = 2 * 60_000;
 
 type JobResult = Record<string, number>;
 
-// In order: follow-ups opened and posts announced in a run are emailed in the same run.
+// In order: follow-ups opened, posts announced and digests written in a run are emailed in the same run.
 const JOBS = {
   "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
   "warn-follow-ups-nearly-due": (at: Date) => warnFollowUpsNearlyDue(at),
   "deliver-fan-outs": (at: Date) => deliverFanOuts(at),
+  "send-digests": (at: Date) => sendDueDigests(at),
   "send-emails": (at: Date) => sendPendingEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
 export type JobName = keyof typeof JOBS;

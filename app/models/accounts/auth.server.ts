@@ -12,6 +12,7 @@ import { sessions, users, type Role } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { preparedPerConnection, writeUnseenByVisitors, firstRow, read } from "~/lib/db.server";
 import { cookieOptionsFor, type CookieOptions } from "~/lib/http.server";
+import { noteSeen } from "~/models/accounts/last-seen.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
 export const SESSION_ABSOLUTE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -137,7 +138,10 @@ function sessionIdFromCookies(cookieHeader: string | null): string | null {
   return null;
 }
 
-/** Returns the signed-in user for a cookie header, and a Set-Cookie value when the cookie must change. */
+/**
+ * Returns the signed-in user for a cookie header, and a Set-Cookie value when the cookie must change.
+ * Runs once per request, so it also notes the person's visit (throttled: `noteSeen`).
+ */
 export async function validateSessionCookie(
   cookieHeader: string | null,
   options: CookieOptions,
@@ -151,6 +155,7 @@ export async function validateSessionCookie(
     return { user: null, setCookie: serialize(lucia.createBlankSessionCookie(), options) };
   }
   const setCookie = session.fresh ? serialize(lucia.createSessionCookie(session.id), options) : null;
+  await noteSeen(user.id, now());
   return {
     user: { id: user.id, username: user.username, role: user.role, suspendedUntil: user.suspendedUntil },
     setCookie,

@@ -22,6 +22,9 @@ export async function unsubscribeUrl(userId: number, kind: NotificationKind) {
   return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${await tokenFor(userId, kind)}`;
 }
 
+/** The kinds chosen with a checkbox; the digest has its own setting (daily, weekly, never). */
+const CHECKBOX_KINDS = NOTIFICATION_KINDS.filter((kind) => kind !== "digest");
+
 /** Which kinds of email the actor gets. */
 export async function emailPreferences(actor: Actor) {
   ensureSignedIn(actor);
@@ -32,7 +35,7 @@ export async function emailPreferences(actor: Actor) {
       )
     ).map((row) => row.kind),
   );
-  return NOTIFICATION_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
+  return CHECKBOX_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
 }
 
 /** Saves the email checkboxes: a kind left unchecked is opted out. */
@@ -40,7 +43,7 @@ export async function saveEmailPreferences(actor: Actor, input: Record<string, s
   ensureSignedIn(actor);
   const at = now();
   await writeUnseenByVisitors(async (db) => {
-    for (const kind of NOTIFICATION_KINDS) {
+    for (const kind of CHECKBOX_KINDS) {
       if (input[kind] === "on")
         await db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)));
       else await db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing();

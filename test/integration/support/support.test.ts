@@ -115,6 +115,7 @@ describe("opening follow-ups when the target passes", () => {
     expect(await takeLease("open-due-follow-ups", "process-a", at(0))).toBe(true);
     expect(await takeLease("warn-follow-ups-nearly-due", "process-a", at(0))).toBe(true);
     expect(await takeLease("deliver-fan-outs", "process-a", at(0))).toBe(true);
+    expect(await takeLease("send-digests", "process-a", at(0))).toBe(true);
     expect(await takeLease("send-emails", "process-a", at(0))).toBe(true);
     expect(await takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);
     expect(await runLeasedJobs("process-b", at(0.02))).toEqual({});
