@@ -43,6 +43,8 @@ export const LIMITS = {
   flag: { max: 20, windowMs: 60 * MINUTE },
   moderation: { max: 600, windowMs: 10 * MINUTE },
   preview: { max: 300, windowMs: 10 * MINUTE },
+  // One lookup per pause in typing after an `@`: a few per mention.
+  usernameSuggestions: { max: 120, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */
