@@ -12,6 +12,11 @@
  * a MarkdownTooComplexError before anything is rendered; e-mail lookaheads are bounded so runs
  * without spaces stay linear. The budgets are measured against marked's worst cases (see each).
  * `plainText` runs on stored HTML inside write transactions (search indexing): keep it linear too.
+ * Posts render through `renderPostMarkdown`, which links `@username` (app/lib/mentions.ts) in plain
+ * text only: never in code, links, images or raw HTML. Its names are collected from the tokens of
+ * the one lexing pass, looked up by the caller in one batch (at most MAX_MENTION_LOOKUPS), and at
+ * most MAX_MENTION_LINKS become links, before the sanitizer, which keeps class="mention" only on a
+ * link to a profile path.
  */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";

@@ -2,7 +2,7 @@
 // (for notifications), and the usernames suggested while typing.
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { users } from "../../../db/schema";
+import { posts, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { countQueries, scriptDb, scriptSqlite } from "~/lib/db.server";
 import { ForbiddenError, RateLimitError, ValidationError } from "~/lib/errors.server";
@@ -22,7 +22,8 @@ import {
   usernamesStartingWith,
 } from "~/models/community/mentions.server";
 import { MAX_BODY_LENGTH } from "~/models/community/rules";
-import { makeUser } from "../../fixtures/factories";
+import { editPost, previewMarkdown } from "~/models/community/posts.server";
+import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 let writer: Member;
 const render = async (markdown: string) => (await renderPostBody(markdown)).trim();
@@ -140,6 +141,21 @@ describe("renderPostBody", () => {
     );
     expect(html).not.toContain('class="mention"');
     expect(html).not.toContain("javascript");
+  });
+});
+
+describe("saving a post", () => {
+  it("stores the mention links with the question, an answer, an edit and in the preview", async () => {
+    const bodyOf = async (postId: number) =>
+      (await scriptDb().select({ html: posts.bodyHtml }).from(posts).where(eq(posts.id, postId)))[0].html;
+    const { threadId } = await makeThread(writer, { body: "Asking @zed about this." });
+    const question = (await scriptDb().select().from(posts).where(eq(posts.threadId, threadId)))[0];
+    expect(question.bodyHtml).toContain(link("zed"));
+    const { postId } = await makeAnswer(writer, threadId, "@quill may know.");
+    expect(await bodyOf(postId)).toContain(link("quill"));
+    await editPost(writer, postId, { body: "@Mira may know." });
+    expect(await bodyOf(postId)).toContain(link("mira", "@Mira"));
+    expect((await previewMarkdown(writer, { body: "@otto-b" })).html).toContain(link("otto-b"));
   });
 });
 
