@@ -116,7 +116,9 @@ export const emailOutbox = sqliteTable(
     /** What the email is about ("thread:12", "follow-up:3"): a burst about one subject becomes one email. */
     subjectKey: text("subject_key"),
     /** Not sent before this: a later notification about the same subject may still join it. */
-    sendAfter: integer("send_after", { mode: "timestamp_ms" }).notNull().default(sql`0`),
+    sendAfter: integer("send_after", { mode: "timestamp_ms" })
+      .notNull()
+      .default(sql`0`),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     claimedAt: integer("claimed_at", { mode: "timestamp_ms" }),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
