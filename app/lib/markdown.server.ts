@@ -390,7 +390,7 @@ const marked = new Marked(
 /**
  * Calls `visit` with each run of plain text where a mention counts: not in code, links, images or
  * raw HTML (nor between a raw `<a>` and its `</a>`), with the character before the run ("" where a
- * block starts, the delimiter of emphasis it opens). Nesting is bounded by the lexer (20 levels).
+ * block or emphasis starts). Nesting is bounded by the lexer (20 levels).
  */
 function visitMentionText(tokens: Token[], visit: (token: Tokens.Text, before: string) => void, before = "") {
   let inRawLink = false;
@@ -422,7 +422,8 @@ function visitMentionText(tokens: Token[], visit: (token: Tokens.Text, before: s
     if (text.type === "text" && !text.tokens) {
       if (!text.escaped) visit(text, previous);
     } else if ("tokens" in token && Array.isArray(token.tokens)) {
-      visitMentionText(token.tokens, visit, token.type === "text" ? previous : token.raw.charAt(0));
+      // Emphasis opens only where its delimiter is not inside a word: a boundary, like a block start.
+      visitMentionText(token.tokens, visit, token.type === "text" ? previous : "");
     }
   });
 }

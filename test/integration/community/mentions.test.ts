@@ -59,6 +59,8 @@ describe("renderPostBody", () => {
     ["@mira.", `${link("mira")}.`],
     ["@mira:", `${link("mira")}:`],
     ["**@mira**", `<strong>${link("mira")}</strong>`],
+    ["_@mira_", `<em>${link("mira")}</em>`],
+    ["~~@mira~~", `<del>${link("mira")}</del>`],
     ["“@mira”", `“${link("mira")}”`],
     ["@mira's idea", `${link("mira")}'s idea`],
   ])("links the name in %s and keeps the punctuation around it", async (markdown, html) => {
