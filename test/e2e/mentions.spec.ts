@@ -53,6 +53,30 @@ test("A member mentions someone by picking their name with the keyboard, and the
   expect(errors).toEqual([]);
 });
 
+test("A member typing on past a slow lookup sees the names for what they typed last", async ({ page }) => {
+  await signIn(page, "member@example.com");
+  await page.goto("/questions?filter=unresolved");
+  await page.getByRole("link", { name: THREAD }).click();
+  // The answer for "@s" is held back until the one for "@sa" has been shown.
+  let releaseFirst = () => {};
+  const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+  await page.route(/\/api\/users\/suggest\?q=s$/, async (route) => {
+    await firstHeld;
+    await route.continue();
+  });
+  const box = page.getByRole("textbox", { name: "Answer" });
+  await box.click();
+  await box.pressSequentially("@s");
+  await page.waitForRequest(/\/api\/users\/suggest\?q=s$/);
+  await box.pressSequentially("a");
+  const suggestions = page.getByRole("listbox", { name: "Usernames to mention" });
+  await expect(suggestions.getByRole("option")).toHaveText(["@sam-support"]);
+  const late = page.waitForResponse(/\/api\/users\/suggest\?q=s$/);
+  releaseFirst();
+  await late;
+  await expect(suggestions.getByRole("option")).toHaveText(["@sam-support"]);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
