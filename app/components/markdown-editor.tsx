@@ -1,6 +1,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { ReplyCoach } from "~/models/support/reply-coach";
+import { useMentionSuggestions } from "./mention-suggestions";
 import { ReplyCoachHints } from "./reply-coach";
 import { TextAreaField } from "./ui/field";
 
@@ -8,8 +9,9 @@ const PREVIEW_DELAY_MS = 300;
 
 /**
  * A Markdown textarea with a preview rendered by the server through the same pipeline as a saved
- * post. With JavaScript the preview follows typing; without it, the form's "Preview" button
- * (name="intent" value="preview") posts the text and the page comes back with `serverPreview`.
+ * post. With JavaScript the preview follows typing and `@` suggests usernames; without it, the
+ * form's "Preview" button (name="intent" value="preview") posts the text and the page comes back
+ * with `serverPreview`.
  */
 export function MarkdownEditor({
   name = "body",
@@ -34,6 +36,7 @@ export function MarkdownEditor({
   const [text, setText] = useState(defaultValue ?? "");
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const submitPreview = preview.submit;
+  const mentions = useMentionSuggestions(name, setText);
 
   useEffect(() => {
     if (!text.trim()) return;
@@ -54,10 +57,16 @@ export function MarkdownEditor({
         label={label}
         rows={rows}
         defaultValue={defaultValue}
-        onChange={(event) => setText(event.currentTarget.value)}
+        {...mentions.inputProps}
+        onChange={(event) => {
+          setText(event.currentTarget.value);
+          mentions.follow(event);
+        }}
         error={error}
-        hint="Markdown: **bold**, `code`, ``` for code blocks, - lists, [links](https://…), tables."
+        hint="Markdown: **bold**, `code`, ``` for code blocks, - lists, [links](https://…), tables, @username to mention someone."
       />
+      {mentions.listbox}
+      {mentions.status}
       {coach ? <ReplyCoachHints text={text} coach={coach} /> : null}
       <section aria-label="Preview" aria-live="polite" className="field">
         <span className="hint">Preview</span>

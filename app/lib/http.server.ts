@@ -76,6 +76,28 @@ export async function actionResult<T>(work: () => T | Promise<T>, values?: Recor
   }
 }
 
+/**
+ * A JSON endpoint's answer: its work's result as JSON, or a domain error as `{ error, fieldErrors }`
+ * with its status (400, 403, 404, 409, 429 with Retry-After, 503), never an HTML error page.
+ */
+export async function jsonResult(work: () => Promise<unknown>, init?: ResponseInit): Promise<Response> {
+  try {
+    return Response.json(await work(), init);
+  } catch (error) {
+    const fail = (status: number, message: string, extra: object = {}, headers?: HeadersInit) =>
+      Response.json({ error: message, ...extra }, { status, headers });
+    if (error instanceof ValidationError) return fail(400, error.message, { fieldErrors: error.fieldErrors });
+    if (error instanceof ForbiddenError) return fail(403, error.message);
+    if (error instanceof NotFoundError) return fail(404, error.message);
+    if (error instanceof ConflictError) return fail(409, error.message);
+    if (error instanceof RateLimitError) {
+      return fail(429, error.message, {}, { "Retry-After": String(error.retryAfterSeconds) });
+    }
+    if (isDatabaseBusy(error)) return fail(503, DATABASE_BUSY_MESSAGE);
+    throw error;
+  }
+}
+
 /** A positive integer route parameter, or a 404 (a malformed id names no page). */
 export function idParam(value: string | undefined): number {
   if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) notFound();

@@ -12,6 +12,11 @@
  * a MarkdownTooComplexError before anything is rendered; e-mail lookaheads are bounded so runs
  * without spaces stay linear. The budgets are measured against marked's worst cases (see each).
  * `plainText` runs on stored HTML inside write transactions (search indexing): keep it linear too.
+ * Posts render through `renderPostMarkdown`, which links `@username` (app/lib/mentions.ts) in plain
+ * text only: never in code, links, images or raw HTML. Its names are collected from the tokens of
+ * the one lexing pass, looked up by the caller in one batch (at most MAX_MENTION_LOOKUPS), and at
+ * most MAX_MENTION_LINKS become links, before the sanitizer, which keeps class="mention" only on a
+ * link to a profile path.
  */
 import hljs from "highlight.js/lib/core";
 import bash from "highlight.js/lib/languages/bash";
@@ -27,6 +32,7 @@ import { Lexer, Marked, Tokenizer, type MarkedOptions, type Token, type Tokens, 
 import { markedHighlight } from "marked-highlight";
 import sanitizeHtml from "sanitize-html";
 import { ValidationError } from "./errors.server";
+import { MAX_MENTION_LINKS, MAX_MENTION_LOOKUPS, mentionsInText } from "./mentions";
 
 /** How deep quotes and lists, or links and emphasis, may sit inside one another. */
 export const MAX_MARKDOWN_NESTING = 20;
@@ -353,14 +359,110 @@ class BoundedTokenizer extends Tokenizer {
 
 /** Markdown to (unsanitized) HTML through `instance`'s renderer and token walkers, within the bounds. */
 function boundedHtml(instance: Marked, markdown: string): string {
-  const tokens = new BoundedLexer(instance.defaults, markdown).run();
+  return htmlOfTokens(instance, new BoundedLexer(instance.defaults, markdown).run());
+}
+
+function htmlOfTokens(instance: Marked, tokens: TokensList): string {
   const walk = instance.defaults.walkTokens;
   // The instance is synchronous (async: false); walkTokens' type also allows async extensions.
   if (walk) void instance.walkTokens(tokens, walk);
   return instance.parser(tokens);
 }
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+/** A mention of an existing account, made from a run of text by `linkMentions`. */
+type MentionToken = { type: "mention"; raw: string; username: string };
+
+const marked = new Marked(
+  { gfm: true, breaks: false, async: false },
+  {
+    extensions: [
+      {
+        name: "mention",
+        renderer: (token) => {
+          const { raw, username } = token as unknown as MentionToken;
+          return `<a href="/users/${encodeURIComponent(username)}" class="mention">${raw}</a>`;
+        },
+      },
+    ],
+  },
+);
+
+/**
+ * Calls `visit` with each run of plain text where a mention counts: not in code, links, images or
+ * raw HTML (nor between a raw `<a>` and its `</a>`), with the character before the run ("" where a
+ * block or emphasis starts). Nesting is bounded by the lexer (20 levels).
+ */
+function visitMentionText(tokens: Token[], visit: (token: Tokens.Text, before: string) => void, before = "") {
+  let inRawLink = false;
+  tokens.forEach((token, index) => {
+    const previous = index === 0 ? before : (tokens[index - 1].raw.at(-1) ?? "");
+    switch (token.type) {
+      case "html":
+        if (/^<a[\s>]/i.test(token.raw)) inRawLink = true;
+        else if (/^<\/a\s*>/i.test(token.raw)) inRawLink = false;
+        return;
+      case "code":
+      case "codespan":
+      case "link":
+      case "image":
+      case "def":
+      case "escape":
+        return;
+      case "list":
+        for (const item of (token as Tokens.List).items) visitMentionText(item.tokens, visit);
+        return;
+      case "table":
+        for (const cell of [...(token as Tokens.Table).header, ...(token as Tokens.Table).rows.flat()]) {
+          visitMentionText(cell.tokens, visit);
+        }
+        return;
+    }
+    if (inRawLink) return;
+    const text = token as Tokens.Text;
+    if (text.type === "text" && !text.tokens) {
+      if (!text.escaped) visit(text, previous);
+    } else if ("tokens" in token && Array.isArray(token.tokens)) {
+      // Emphasis opens only where its delimiter is not inside a word: a boundary, like a block start.
+      visitMentionText(token.tokens, visit, token.type === "text" ? previous : "");
+    }
+  });
+}
+
+/** The names a post's tokens may mention, lower-cased, distinct, in order, at most MAX_MENTION_LOOKUPS. */
+function candidatesIn(tokens: Token[]): string[] {
+  const names = new Set<string>();
+  visitMentionText(tokens, (token, before) => {
+    if (names.size >= MAX_MENTION_LOOKUPS) return;
+    for (const mention of mentionsInText(token.text, before)) {
+      names.add(mention.name);
+      if (names.size >= MAX_MENTION_LOOKUPS) return;
+    }
+  });
+  return [...names];
+}
+
+/** Makes the first MAX_MENTION_LINKS mentions of `targets` in the tokens mention tokens. */
+function linkMentions(tokens: Token[], targets: MentionTargets) {
+  let links = 0;
+  visitMentionText(tokens, (token, before) => {
+    if (links >= MAX_MENTION_LINKS) return;
+    const parts: (Tokens.Text | MentionToken)[] = [];
+    const textPart = (text: string): Tokens.Text => ({ type: "text", raw: text, text, escaped: false });
+    let at = 0;
+    for (const mention of mentionsInText(token.text, before)) {
+      const username = targets.get(mention.name);
+      if (username === undefined) continue;
+      if (mention.index > at) parts.push(textPart(token.text.slice(at, mention.index)));
+      parts.push({ type: "mention", raw: token.text.slice(mention.index, mention.index + mention.length), username });
+      at = mention.index + mention.length;
+      links += 1;
+      if (links >= MAX_MENTION_LINKS) break;
+    }
+    if (parts.length === 0) return;
+    if (at < token.text.length) parts.push(textPart(token.text.slice(at)));
+    token.tokens = parts as Token[];
+  });
+}
 
 // Only the languages a support knowledge base shows; each one registered adds to start-up time.
 for (const [name, language] of Object.entries({ bash, http, ini, javascript, json, plaintext, python, shell, yaml })) {
@@ -370,6 +472,8 @@ hljs.registerAliases(["sh", "console"], { languageName: "bash" });
 hljs.registerAliases(["js"], { languageName: "javascript" });
 hljs.registerAliases(["yml"], { languageName: "yaml" });
 hljs.registerAliases(["text", "txt"], { languageName: "plaintext" });
+
+const PROFILE_PATH = /^\/users\/[a-z0-9][a-z0-9_-]*$/;
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -417,15 +521,20 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     ol: ["start"],
     input: ["type", "checked", "disabled"],
   },
-  allowedClasses: { code: [/^language-[\w+-]+$/] },
+  allowedClasses: { code: [/^language-[\w+-]+$/], a: ["mention"] },
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: { img: ["http", "https"] },
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",
   transformTags: {
-    a: (tagName, attribs) => ({
+    // A mention's class is kept only on a link to a profile (raw HTML could put it anywhere).
+    a: (tagName, { class: className, ...attribs }) => ({
       tagName,
-      attribs: { ...attribs, rel: "nofollow ugc noopener" },
+      attribs: {
+        ...attribs,
+        ...(className === "mention" && PROFILE_PATH.test(attribs.href ?? "") ? { class: className } : {}),
+        rel: "nofollow ugc noopener",
+      },
     }),
     // Task-list checkboxes from GFM are the only inputs we keep, and never interactive.
     input: (tagName, attribs) =>
@@ -439,9 +548,40 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === "img" && !/^https?:\/\//i.test(frame.attribs.src ?? ""),
 };
 
-/** Sanitized HTML for a post; throws MarkdownTooComplexError for Markdown outside the bounds. */
+/**
+ * Sanitized HTML for Markdown without mentions (`renderPostMarkdown` links them); throws
+ * MarkdownTooComplexError for Markdown outside the bounds.
+ */
 export function renderMarkdown(markdown: string): string {
   return sanitizeHtml(boundedHtml(marked, markdown), sanitizeOptions);
+}
+
+/** Accounts `@name` may link to: the name lower-cased → the username as stored. */
+export type MentionTargets = ReadonlyMap<string, string>;
+
+/**
+ * Sanitized HTML for a post, with each `@name` that `findTargets` knows linked to its profile
+ * (class "mention"); other names stay text. `findTargets` gets the candidates once, lower-cased and
+ * distinct, at most MAX_MENTION_LOOKUPS (and is not called when there are none); at most
+ * MAX_MENTION_LINKS mentions are linked. Lexed once; refused like `renderMarkdown`.
+ */
+export async function renderPostMarkdown(
+  markdown: string,
+  findTargets: (names: string[]) => Promise<MentionTargets>,
+): Promise<string> {
+  const tokens = new BoundedLexer(marked.defaults, markdown).run();
+  const names = candidatesIn(tokens);
+  if (names.length > 0) linkMentions(tokens, await findTargets(names));
+  return sanitizeHtml(htmlOfTokens(marked, tokens), sanitizeOptions);
+}
+
+/**
+ * The names a post's Markdown mentions where `renderPostMarkdown` would link them (not in code,
+ * links or raw HTML), lower-cased, distinct, in order of first mention, at most
+ * MAX_MENTION_LOOKUPS. Throws MarkdownTooComplexError like `renderMarkdown`.
+ */
+export function mentionCandidates(markdown: string): string[] {
+  return candidatesIn(new BoundedLexer(marked.defaults, markdown).run());
 }
 
 export type TocEntry = { depth: 2 | 3; id: string; text: string };

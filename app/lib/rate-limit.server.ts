@@ -46,6 +46,8 @@ export const LIMITS = {
   watch: { max: 120, windowMs: 10 * MINUTE },
   // Refusals of replies by email, per address they go to: a loop or a forged sender cannot fill a mailbox.
   inboundBounce: { max: 5, windowMs: 60 * MINUTE },
+  // One lookup per pause in typing after an `@`: a few per mention.
+  usernameSuggestions: { max: 120, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */

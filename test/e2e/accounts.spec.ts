@@ -97,6 +97,8 @@ test("A person resets a forgotten password from the emailed link and signs in wi
 
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  // The sign-in form has an "Email" field too: fill the one on the page the link opens.
+  await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send me a link" }).click();
   await expect(page.getByRole("status")).toContainText("If an account uses that address, we have sent it a link");

@@ -9,6 +9,11 @@ export function canViewUserProfile(_actor: Actor) {
   return true;
 }
 
+/** Usernames are suggested to people writing posts: anyone signed in (profiles are public anyway). */
+export function canSuggestUsernames(actor: Actor) {
+  return isSignedIn(actor);
+}
+
 /**
  * A confirmation link works only for the account it was issued to, signed in: holding the link
  * proves access to the mailbox, not ownership of the account. Suspended accounts may confirm (it

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../../db/schema";
 import { endAllSessions, hashPassword, verifyPassword } from "~/models/accounts/auth.server";
 import { now } from "~/lib/clock.server";
+import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_PATTERN } from "~/lib/mentions";
 import { isCommonPassword } from "~/models/accounts/common-passwords.server";
 import { writeUnseenByVisitors, oneRow, firstRow, write, read } from "~/lib/db.server";
 import { NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
@@ -61,9 +62,9 @@ export const signUpSchema = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .min(3, "Use at least 3 characters.")
-    .max(30, "Use at most 30 characters.")
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, "Use letters, digits, '-' and '_' only, starting with a letter or digit."),
+    .min(USERNAME_MIN_LENGTH, `Use at least ${USERNAME_MIN_LENGTH} characters.`)
+    .max(USERNAME_MAX_LENGTH, `Use at most ${USERNAME_MAX_LENGTH} characters.`)
+    .regex(USERNAME_PATTERN, "Use letters, digits, '-' and '_' only, starting with a letter or digit."),
   password: newPassword,
 });
 

@@ -11,7 +11,6 @@ import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { renderMarkdown } from "~/lib/markdown.server";
 import {
   canAnswerThread,
   canEditPost,
@@ -29,13 +28,14 @@ import { initialPostState, postLabel } from "~/models/moderation/post-state.serv
 import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
+import { renderPostBody } from "./mentions.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
 export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(answerSchema, input);
-  const bodyHtml = renderMarkdown(body);
+  const bodyHtml = await renderPostBody(body);
   return write(async (db, changed) => {
     changed.thread(threadId);
     const thread = firstRow(
@@ -112,7 +112,7 @@ export async function editPost(actor: Actor, postId: number, input: unknown) {
     input,
   );
   const newTitle = values.title;
-  const bodyHtml = renderMarkdown(values.body);
+  const bodyHtml = await renderPostBody(values.body);
   return write(async (db, changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
     const post = await findEditablePost(actor, postId);
@@ -334,5 +334,5 @@ export async function previewMarkdown(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(previewSchema, input);
   await consume(`preview:user:${actor.id}`, LIMITS.preview);
-  return { html: renderMarkdown(body) };
+  return { html: await renderPostBody(body) };
 }

@@ -10,7 +10,7 @@ import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
-import { plainTextSummary, renderMarkdown } from "~/lib/markdown.server";
+import { plainTextSummary } from "~/lib/markdown.server";
 import {
   canAskQuestion,
   canViewThread,
@@ -27,6 +27,7 @@ import { initialPostState } from "~/models/moderation/post-state.server";
 import { findCategoryBySlug, resolveTagList, tagsByThread } from "./tags.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
+import { renderPostBody } from "./mentions.server";
 
 const askSchema = z.object({
   title: titleSchema,
@@ -42,7 +43,7 @@ export async function askQuestion(actor: Actor, input: unknown) {
   const category = await findCategoryBySlug(values.category);
   if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
   const chosenTags = await resolveTagList(values.tags);
-  const bodyHtml = renderMarkdown(values.body);
+  const bodyHtml = await renderPostBody(values.body);
   return write(async (db, changed) => {
     await consume(`question:user:${actor.id}`, LIMITS.question);
     const at = now();

@@ -6,7 +6,6 @@ import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { renderMarkdown } from "~/lib/markdown.server";
 import {
   canRateFollowUp,
   canWorkFollowUps,
@@ -27,6 +26,7 @@ import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
 import { targetsFor } from "./targets.server";
 import { tellStillNotSolved } from "./staff-notices.server";
+import { renderPostBody } from "~/models/community/mentions.server";
 const MINUTE = 60_000;
 
 const replySchema = z.object({
@@ -42,7 +42,7 @@ const replySchema = z.object({
 export async function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensureSignedIn(actor);
   const values = parseInput(replySchema, input);
-  const bodyHtml = renderMarkdown(values.body);
+  const bodyHtml = await renderPostBody(values.body);
   return write(async (db, changed) => {
     // Whoever may see the follow-up (its customer, staff) may write on it, unless suspended.
     const followUp = await followUpToWriteOn(actor, followUpId);
@@ -79,7 +79,7 @@ export async function addInternalNote(actor: Actor, followUpId: number, input: u
   ensure(canWorkFollowUps(actor), "Only staff can write internal notes.");
   ensureSignedIn(actor);
   const { body } = parseInput(noteSchema, input);
-  const bodyHtml = renderMarkdown(body);
+  const bodyHtml = await renderPostBody(body);
   return write(async (db, changed) => {
     const followUp = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);

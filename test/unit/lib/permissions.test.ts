@@ -261,6 +261,12 @@ const table: {
     allowed: ["visitor", "member", "customer", "staff", "admin"],
   },
   {
+    predicate: "canSuggestUsernames",
+    situation: "usernames while writing",
+    call: (a) => permissions.canSuggestUsernames(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
     predicate: "canReadArticle",
     situation: "a public article",
     call: (a) => permissions.canReadArticle(a, { audience: "public" }),
