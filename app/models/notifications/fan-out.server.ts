@@ -1,5 +1,6 @@
 /**
- * Telling everyone concerned about a new post: the asker (a new answer) and everyone watching or tracking its thread, category or tags. A thread with 10,000 watchers must
+ * Telling everyone concerned about a new post: the asker (a new answer), the first 10 people it
+ * mentions, and everyone watching or tracking its thread, category or tags. A thread with 10,000 watchers must
  * not slow down posting, so the write that makes a post visible only queues it
  * (`queueFanOut`); `deliverFanOuts` tells its readers afterwards, in batches, each batch its own
  * short write. It runs straight after the commit in a process that runs background jobs, and as a
@@ -11,6 +12,7 @@ import { now } from "~/lib/clock.server";
 import { afterCommit, firstRow, inWrite, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { isPublic, isPublicThread } from "~/lib/permissions.server";
+import { mentionedUsers } from "~/models/community/mentions.server";
 import { notify, type Notification } from "./notifications.server";
 import { sendPendingEmails } from "./outbox.server";
 import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server";
@@ -66,6 +68,7 @@ async function recipientsOf(post: {
   title: string;
   slug: string;
   createdAt: Date;
+  bodyMarkdown: string;
 }): Promise<Map<number, Recipient>> {
   const path = `/questions/${post.threadId}/${post.slug}#post-${post.id}`;
   const levels = levelsByUser(await watchRowsForThread(post.threadId, { asOf: post.createdAt }));
@@ -81,6 +84,14 @@ async function recipientsOf(post: {
       title: `${post.author} answered: ${post.title}`,
       path,
       reason: "You asked this question.",
+    });
+  // Only posts everyone may read are fanned out, so everyone mentioned may read it.
+  for (const { id } of await mentionedUsers(post.bodyMarkdown))
+    add(id, {
+      kind: "mention",
+      title: `${post.author} mentioned you: ${post.title}`,
+      path,
+      reason: `${post.author} mentioned you.`,
     });
   for (const [userId, { level, source }] of levels) {
     if ((level !== "watching" && level !== "tracking") || !source) continue;
@@ -124,6 +135,7 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
           authorId: posts.authorId,
           author: users.username,
           createdAt: posts.createdAt,
+          bodyMarkdown: posts.bodyMarkdown,
           moderationState: posts.moderationState,
           threadId: threads.id,
           threadAuthorId: threads.authorId,

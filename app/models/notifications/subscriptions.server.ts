@@ -4,10 +4,11 @@
  * question closed, a staff edit) is told in the same write. Asking or answering watches the thread.
  * Nobody is told of their own actions, and nobody hears anything of a thread they muted.
  */
-import { eq } from "drizzle-orm";
-import { posts, threads } from "../../../db/schema";
+import { and, eq } from "drizzle-orm";
+import { notifications, posts, threads } from "../../../db/schema";
 import { firstRow, read } from "~/lib/db.server";
-import { isStaff } from "~/lib/permissions.server";
+import { isPublic, isPublicThread, isStaff } from "~/lib/permissions.server";
+import { mentionedUsers } from "~/models/community/mentions.server";
 import { subscribe, type DomainEvents, type ThreadAction } from "~/models/shared/events.server";
 import { queueFanOut } from "./fan-out.server";
 import { notify, type Notification } from "./notifications.server";
@@ -83,10 +84,59 @@ async function onSolution(event: DomainEvents["solution marked"] | DomainEvents[
   await notifyAboutThread(event.threadId, list, event.at);
 }
 
+/**
+ * People an edit newly mentions hear of it (those mentioned before were told then), when the post is
+ * one everyone may read; a held post's mentions are told when it is approved.
+ */
+async function tellNewlyMentioned(event: DomainEvents["post edited"], thread: { title: string; slug: string }) {
+  const post = firstRow(
+    await read((db) =>
+      db
+        .select({
+          bodyMarkdown: posts.bodyMarkdown,
+          moderationState: posts.moderationState,
+          visibility: threads.visibility,
+        })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .where(eq(posts.id, event.postId)),
+    ),
+  );
+  if (!post || !isPublic(post) || !isPublicThread(post)) return;
+  const mentioned = await mentionedUsers(post.bodyMarkdown);
+  if (mentioned.length === 0) return;
+  const toldBefore = new Set(
+    (
+      await read((db) =>
+        db
+          .select({ userId: notifications.userId })
+          .from(notifications)
+          .where(and(eq(notifications.postId, event.postId), eq(notifications.kind, "mention"))),
+      )
+    ).map((row) => row.userId),
+  );
+  await notifyAboutThread(
+    event.threadId,
+    mentioned
+      .filter(({ id }) => !toldBefore.has(id) && id !== event.authorId)
+      .map(({ id }) => ({
+        userId: id,
+        kind: "mention" as const,
+        title: `${event.by.username} mentioned you: ${thread.title}`,
+        path: pathOf(event.threadId, thread.slug, event.postId),
+        postId: event.postId,
+        reason: `${event.by.username} mentioned you.`,
+        actorId: event.by.id,
+      })),
+    event.at,
+  );
+}
+
 async function onPostEdited(event: DomainEvents["post edited"]) {
-  if (!isStaff(event.by) || event.by.id === event.authorId) return;
   const thread = await threadOf(event.threadId);
   if (!thread) return;
+  await tellNewlyMentioned(event, thread);
+  if (!isStaff(event.by) || event.by.id === event.authorId) return;
   const question = event.kind === "question";
   await notifyAboutThread(
     event.threadId,

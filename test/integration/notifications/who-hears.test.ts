@@ -258,3 +258,59 @@ describe("who hears of a change to their post or thread", () => {
     expect(await toldTo(quiet)).toEqual([]);
   });
 });
+
+describe("who hears of a mention", () => {
+  it("tells the first 10 people a post mentions, not its author nor who muted the thread, and not twice", async () => {
+    const [asker, author, muter] = [await makeUser("customer"), await makeUser("member"), await makeUser("member")];
+    const named = [];
+    for (let i = 0; i < 11; i += 1) named.push(await makeUser("member"));
+    later();
+    const { threadId } = await makeThread(asker, { title: "Who knows the hub's API?", category: "billing", tags: "" });
+    later();
+    await watch(muter, "thread", threadId, "muted");
+    later();
+    const mentions = [author, muter, ...named].map((user) => `@${user.username}`).join(" ");
+    const { postId } = await makeAnswer(author, threadId, `Asking ${mentions}, and \`@${asker.username}\` in code.`);
+    await deliverFanOuts();
+    expect(await toldTo(author)).toEqual([]);
+    expect(await toldTo(muter)).toEqual([]);
+    // The first 10 names of the post count: the author and the muter among them.
+    const told = [];
+    for (const user of named) told.push((await toldTo(user)).map((row) => row.kind));
+    expect(told).toEqual([...Array(8).fill(["mention"]), [], [], []]);
+    expect((await toldTo(named[0]))[0]).toMatchObject({
+      title: `${author.username} mentioned you: Who knows the hub's API?`,
+      reason: `${author.username} mentioned you.`,
+    });
+
+    // An edit tells only those it newly mentions.
+    later();
+    await editPost(author, postId, { body: `Asking @${named[0].username} and @${named[10].username} again.` });
+    expect((await toldTo(named[0])).map((row) => row.kind)).toEqual(["mention"]);
+    expect((await toldTo(named[10])).map((row) => row.kind)).toEqual(["mention"]);
+  });
+
+  it("tells nobody a held post mentions until it is approved", async () => {
+    const [asker, newcomer, staff, named] = [
+      await makeUser("customer"),
+      await makeUser("member"),
+      await makeUser("staff"),
+      await makeUser("member"),
+    ];
+    await setHeldPostCount(2);
+    try {
+      later();
+      const { threadId } = await makeThread(asker, { title: "Mentions inside a held answer" });
+      later();
+      const held = await makeAnswer(newcomer, threadId, `I think @${named.username} knows.`);
+      await deliverFanOuts();
+      expect(await toldTo(named)).toEqual([]);
+      later();
+      await decideOnPost(staff, held.postId, { decision: "approve" });
+      await deliverFanOuts();
+      expect((await toldTo(named)).map((row) => row.kind)).toEqual(["mention"]);
+    } finally {
+      await setHeldPostCount(0);
+    }
+  });
+});
