@@ -20,6 +20,7 @@ export const MODERATION_STATE_LABELS = {
   held: "Waiting for review",
   hidden: "Hidden pending review",
   deleted: "Deleted",
+  waiting: "Waiting for your email address",
 } as const;
 
 export const THREAD_ACTIONS = [

@@ -8,7 +8,8 @@ import { resolveFollowUpOfSolvedThread } from "./work.server";
 
 export function subscribeSupport() {
   subscribe("answer posted", {
-    inTransaction: ({ held, threadId, author, at }) => (held ? undefined : recordReplyOnFollowUp(threadId, author, at)),
+    inTransaction: ({ held, waiting, threadId, author, at }) =>
+      held || waiting ? undefined : recordReplyOnFollowUp(threadId, author, at),
   });
   subscribe("solution marked", {
     inTransaction: ({ threadId, by, at }) => resolveFollowUpOfSolvedThread(threadId, by, at),

@@ -10,7 +10,7 @@ const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin", susp
 const actors = { visitor: VISITOR, member, customer, staff, admin };
 type ActorName = keyof typeof actors;
 
-const someoneElses = { authorId: 99 };
+const someoneElses = { authorId: 99, visibility: "visible" as const };
 const membersOwn = { authorId: 1 };
 const openThreadOfMember = { authorId: 1, status: "answered" };
 const openThreadOfOther = { authorId: 99, status: "open" };
@@ -311,7 +311,7 @@ const table: {
   {
     predicate: "canRequestFollowUp",
     situation: "their own thread",
-    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0 }),
+    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0, visibility: "visible" }),
     allowed: ["customer"],
   },
   {
@@ -491,7 +491,7 @@ describe("permissions", () => {
     expect(permissions.canViewFollowUp(suspendedCustomer, { customerId: 2 })).toBe(true);
     expect(permissions.canWriteOnFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
     expect(permissions.canRateFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
-    expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2 })).toBe(false);
+    expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2, visibility: "visible" })).toBe(false);
     const ended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() - 1000) } as Actor;
     expect(permissions.canAskQuestion(ended)).toBe(true);
   });
