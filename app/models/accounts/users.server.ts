@@ -38,7 +38,8 @@ import {
 } from "~/lib/rate-limit.server";
 import { waitOutsideRequestSlot } from "~/lib/request-slot.server";
 
-const email = z
+/** An email address as typed: trimmed and lower-cased. */
+export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -54,7 +55,7 @@ export const newPassword = z
   .refine((value) => !isCommonPassword(value), "That password is one of the most common ones. Choose another.");
 
 export const signUpSchema = z.object({
-  email,
+  email: emailSchema,
   username: z
     .string()
     .trim()
@@ -66,7 +67,7 @@ export const signUpSchema = z.object({
 });
 
 const signInSchema = z.object({
-  email,
+  email: emailSchema,
   password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
 });
 
