@@ -243,6 +243,24 @@ const table: {
     allowed: [],
   },
   {
+    predicate: "canChangeOwnEmail",
+    situation: "their own account",
+    call: (a) => permissions.canChangeOwnEmail(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canUseEmailChangeLink",
+    situation: "a link to a new address asked for by their own account",
+    call: (a) => permissions.canUseEmailChangeLink(a, { userId: a.kind === "user" ? a.id : 0 }),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canUseEmailChangeLink",
+    situation: "a link to a new address asked for by another account",
+    call: (a) => permissions.canUseEmailChangeLink(a, { userId: 99 }),
+    allowed: [],
+  },
+  {
     predicate: "canChangeUserRole",
     situation: "another person's account",
     call: (a) => permissions.canChangeUserRole(a, { id: 99 }),
@@ -385,6 +403,30 @@ const table: {
     situation: "the member's own held post",
     call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "held" }),
     allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "the member's own waiting post (address not confirmed)",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "waiting" }),
+    allowed: ["member"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "someone else's waiting post",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "waiting" }),
+    allowed: [],
+  },
+  {
+    predicate: "hasReachedOthers",
+    situation: "a waiting thread",
+    call: () => permissions.hasReachedOthers({ visibility: "waiting" }),
+    allowed: [],
+  },
+  {
+    predicate: "canRequestFollowUp",
+    situation: "their own waiting thread",
+    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0, visibility: "waiting" }),
+    allowed: [],
   },
   {
     predicate: "canSeeModeratedContent",
