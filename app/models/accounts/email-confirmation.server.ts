@@ -21,12 +21,9 @@ import { preparedPerConnection, firstRow, write, read } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ConflictError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { log } from "~/lib/log.server";
-import { deliverEmail } from "~/lib/mail.server";
 import { canConfirmEmailAddress, ensure, ensureSignedIn, isSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { SITE_NAME } from "~/lib/site";
-import { escapeXml } from "~/lib/xml.server";
 import {
   findLiveAccountToken,
   issueAccountToken,
@@ -37,6 +34,7 @@ import { recordAudit } from "~/models/shared/audit.server";
 import { customerDomainOf } from "~/models/moderation/users.server";
 import { releaseWaitingPosts } from "~/models/moderation/post-state.server";
 import { signIn } from "./users.server";
+import { sendAccountEmail } from "./account-email.server";
 
 const ASK_AGAIN = "Sign in and press “Send a new link” in the notice at the top of the page.";
 const PROBLEMS: TokenProblems = {
@@ -66,37 +64,21 @@ export async function issueEmailConfirmation(
   };
 }
 
-function confirmationEmailContent({ to, username, token }: ConfirmationEmail) {
-  const link = `${publicUrl()}/confirm-email?token=${token}`;
-  const subject = `Confirm your email address for ${SITE_NAME}`;
-  const text = [
-    `Hello ${username},`,
-    "",
-    `Please confirm that ${to} is your address: open this link and press “Confirm my address”. The link works once, within 24 hours.`,
-    "",
-    link,
-    "",
-    `The link asks you to sign in first: it only works for the account that was created with this address. ${NOT_YOUR_ACCOUNT}`,
-    "",
-    "--",
-    SITE_NAME,
-  ].join("\n");
-  const html = `<!doctype html>
-<html lang="en"><body style="font-family: sans-serif; line-height: 1.5; color: #1f2933">
-<p>Hello ${escapeXml(username)},</p>
-<p>Please confirm that <strong>${escapeXml(to)}</strong> is your address. The link works once, within 24 hours.</p>
-<p><a href="${escapeXml(link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #b45309; color: #ffffff; text-decoration: none; border-radius: 4px">Confirm my address</a></p>
-<p>Or copy this address into your browser:<br>${escapeXml(link)}</p>
-<p style="color: #52606d">The link asks you to sign in first: it only works for the account that was created with this address. ${escapeXml(NOT_YOUR_ACCOUNT)}</p>
-</body></html>`;
-  return { subject, text, html };
-}
-
 /** Sends the email after the commit that issued its token; a failure is logged (the person can ask again). */
-export function sendConfirmationEmail(email: ConfirmationEmail) {
-  void deliverEmail({ to: email.to, headers: {}, ...confirmationEmailContent(email) }).catch((error: unknown) => {
-    log.error("confirmation email not sent", { userId: email.userId, error });
-  });
+export function sendConfirmationEmail({ userId, to, username, token }: ConfirmationEmail) {
+  sendAccountEmail(
+    {
+      to,
+      username,
+      subject: `Confirm your email address for ${SITE_NAME}`,
+      paragraphs: [
+        `Please confirm that ${to} is your address: open this link and press “Confirm my address”. The link works once, within 24 hours. Until then you can read everything, and what you post waits.`,
+      ],
+      button: { label: "Confirm my address", link: `${publicUrl()}/confirm-email?token=${token}` },
+      closing: `The link's page asks for your password (or that you are signed in): it only works for the account that was created with this address. ${NOT_YOUR_ACCOUNT}`,
+    },
+    { userId, kind: "confirmation" },
+  );
 }
 
 /** The address the signed-in actor still has to confirm, or null. */
