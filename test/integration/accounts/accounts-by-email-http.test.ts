@@ -245,6 +245,36 @@ describe("posts wait until the address is confirmed", () => {
     expect(await html(again)).toContain("This confirmation link has already been used.");
   });
 
+  it("answers hostile input on the link's page with a 4xx and confirms nothing", async () => {
+    const me = await newUnconfirmedAccount();
+    for (const form of [
+      { intent: "confirm", token: me.link.token, password: "p".repeat(32_000) },
+      { intent: "confirm", token: me.link.token, password: "\u202e\u0000\ud800" },
+      { intent: "confirm", token: "t".repeat(32_000), password: PASSWORD },
+      { intent: "nonsense".repeat(4000), token: me.link.token, password: PASSWORD },
+    ]) {
+      const response = await client.post("/confirm-email", form);
+      expect(response.status, JSON.stringify(form).slice(0, 80)).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(sessionCookieOf(response)).toBeNull();
+    }
+    const repeated = await fetch(new URL("/confirm-email", client.baseUrl), {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams([
+        ["intent", "confirm"],
+        ["token", me.link.token],
+        ["password", "wrong guess one"],
+        ["password", "wrong guess two"],
+      ]),
+      headers: { origin: client.baseUrl, "sec-fetch-site": "same-origin" },
+    });
+    expect(repeated.status).toBeLessThan(500);
+    expect(
+      firstRow(await scriptDb().select().from(users).where(eq(users.email, me.email)))!.emailConfirmedAt,
+    ).toBeNull();
+  });
+
   it("refuses an expired confirmation link (24 hours) and asks for a new one", async () => {
     const me = await newUnconfirmedAccount();
     const past = Date.now() - 25 * 3600_000;
