@@ -59,7 +59,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return redirectWithCookie("/confirm-email?confirmed=1", await rotateSession(request, userId));
       }
       case "resend":
-        return { done: "sent" as const, ...(await requestConfirmationEmail(context.actor)), becameCustomer: false };
+        return {
+          done: "sent" as const,
+          ...(await requestConfirmationEmail(context.actor)),
+          becameCustomer: false,
+          released: 0,
+        };
     }
   });
 }
@@ -75,7 +80,7 @@ export default function ConfirmEmail() {
       <FormError message={failure?.formError} />
       {done?.done === "confirmed" ? (
         <p role="status">
-          {`Thank you: ${done.email} is confirmed.${done.becameCustomer ? " Your account is now a customer account, so customer-only articles are open to you." : ""} `}
+          {`Thank you: ${done.email} is confirmed.${done.becameCustomer ? " Your account is now a customer account, so customer-only articles are open to you." : ""}${done.released > 0 ? " What you posted while waiting has been sent on: it is public now, or with the moderators if a new member's posts are reviewed first." : ""} `}
           <Link to="/">Go to the home page</Link>.
         </p>
       ) : done?.done === "sent" ? (
