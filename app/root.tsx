@@ -165,7 +165,7 @@ function EmailConfirmationBanner() {
   if (!user?.emailToConfirm) return null;
   return (
     <div className="notice notice-confirm-email" role="status">
-      {`Check your email: we sent a link to ${user.emailToConfirm} to confirm it is yours (roles that come with your address wait for it). `}
+      {`Check your email: we sent a link to ${user.emailToConfirm} to confirm it is yours. Until then you can read everything, and what you post waits, seen only by you (roles that come with your address wait too). `}
       <ResendConfirmationForm className="link-button" />
     </div>
   );

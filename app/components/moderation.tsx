@@ -19,6 +19,8 @@ const DECISIONS_BY_STATE: Record<ModerationState, { decision: PostDecision; labe
     { decision: "delete", label: "Delete" },
   ],
   deleted: [{ decision: "restore", label: "Restore" }],
+  // Nobody but the author sees a waiting post, and confirmation releases it.
+  waiting: [],
 };
 
 /** Approve / hide / delete / restore buttons for one post; `action` is the page that handles intent=moderate-post. */
@@ -58,19 +60,21 @@ export function PostDecisionButtons({
   );
 }
 
-/** What a held, hidden or deleted post says about itself to the people who can still see it. */
+/** What a held, hidden, deleted or waiting post says about itself to the people who can still see it. */
 export function ModerationNotice({ state, isAuthor }: { state: ModerationState; isAuthor: boolean }) {
   if (state === "visible") return null;
   const text =
-    state === "held"
-      ? isAuthor
-        ? "Waiting for review: a moderator will look at it shortly. Until then only you and staff can see it."
-        : "Waiting for review: held until a moderator approves it."
-      : state === "hidden"
+    state === "waiting"
+      ? "Waiting for your email address: this will appear once you confirm it with the link we emailed you. Until then only you can see it."
+      : state === "held"
         ? isAuthor
-          ? "Hidden pending review: people flagged it, and staff will look at it. Until then only you and staff can see it."
-          : "Hidden pending review."
-        : "Deleted: only staff can see it, and they can restore it.";
+          ? "Waiting for review: a moderator will look at it shortly. Until then only you and staff can see it."
+          : "Waiting for review: held until a moderator approves it."
+        : state === "hidden"
+          ? isAuthor
+            ? "Hidden pending review: people flagged it, and staff will look at it. Until then only you and staff can see it."
+            : "Hidden pending review."
+          : "Deleted: only staff can see it, and they can restore it.";
   return (
     <p className={`notice moderation-notice moderation-${state}`} role="status">
       {text}

@@ -30,6 +30,9 @@ export const LIMITS = {
   passwordResetPerAddress: { max: 3, windowMs: 60 * MINUTE },
   passwordResetPerClient: { max: 20, windowMs: 60 * MINUTE },
   signUpPerAddress: { max: 10, windowMs: 60 * MINUTE },
+  // "You already have an account" emails for one address; past this, a sign-up sends nothing.
+  signUpNoticePerEmail: { max: 3, windowMs: 60 * MINUTE },
+  emailChange: { max: 3, windowMs: 60 * MINUTE },
   question: { max: 10, windowMs: 10 * MINUTE },
   answer: { max: 30, windowMs: 10 * MINUTE },
   edit: { max: 60, windowMs: 10 * MINUTE },

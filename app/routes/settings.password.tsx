@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { FormError, TextField } from "~/components/ui/field";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { CurrentPasswordField, FormError, TextField } from "~/components/ui/field";
 import { startSession } from "~/models/accounts/auth.server";
 import { cookieOptionsFor } from "~/lib/http.server";
 import { formValues } from "~/lib/forms.server";
@@ -38,17 +38,13 @@ export default function ChangePassword() {
   return (
     <div className="narrow">
       <h1>Change password</h1>
-      <p className="hint">Changing your password signs you out everywhere else.</p>
+      <p className="hint">
+        Changing your password signs you out everywhere else. To change your email address, see{" "}
+        <Link to="/settings/email">Email address</Link>.
+      </p>
       <Form method="post" noValidate>
         <FormError message={failure?.formError} />
-        <TextField
-          name="currentPassword"
-          label="Current password"
-          type="password"
-          autoComplete="current-password"
-          required
-          error={failure?.fieldErrors.currentPassword}
-        />
+        <CurrentPasswordField error={failure?.fieldErrors.currentPassword} />
         <TextField
           name="newPassword"
           label="New password"

@@ -2,13 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
-import { rotateSession } from "~/models/accounts/auth.server";
 import { formValues } from "~/lib/forms.server";
-import { actionResult, redirectWithCookie, safeRedirectPath } from "~/lib/http.server";
-import { signUp } from "~/models/accounts/users.server";
+import { actionResult } from "~/lib/http.server";
+import { signUp } from "~/models/accounts/sign-up.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 
 export const headers = mergeRouteHeaders;
+
+const SENT = "sent=1";
 
 export const meta: MetaFunction = () => [{ title: "Create an account" }];
 
@@ -21,8 +22,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(
     async () => {
-      const { userId } = await signUp(values, { address: context.clientAddress });
-      return redirectWithCookie(safeRedirectPath(values.redirectTo), await rotateSession(request, userId));
+      // The same answer for a new address and a known one, and nobody is signed in (DECISIONS.md #45).
+      await signUp(values, { address: context.clientAddress });
+      return redirect(`/signup?${SENT}`);
     },
     { email: values.email ?? "", username: values.username ?? "" },
   );
@@ -33,11 +35,27 @@ export default function SignUp() {
   const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result ? result : null;
+  if (params.get("sent") === "1") {
+    return (
+      <div className="narrow">
+        <h1>Check your email</h1>
+        <p role="status">
+          We sent a link to the address you gave, to finish. Open it within 24 hours, enter your password on its page,
+          and you are in. You can sign in before that too: you can read everything at once, and what you post waits
+          until your address is confirmed.
+        </p>
+        <p>
+          No email after a few minutes? Look in your spam folder, or <Link to="/signup">try again</Link>. Already had an
+          account with this address? <Link to="/login">Sign in</Link> or{" "}
+          <Link to="/forgot-password">reset your password</Link>.
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="narrow">
       <h1>Create an account</h1>
       <Form method="post" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <FormError message={failure?.formError} />
         <TextField
           name="email"

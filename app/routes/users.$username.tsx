@@ -178,7 +178,12 @@ export default function Profile() {
         <h1>
           {user.username} <StaffBadge role={user.role} />
         </h1>
-        {isSelf ? <Link to="/settings/password">Change password</Link> : null}
+        {isSelf ? (
+          <>
+            <Link to="/settings/password">Change password</Link> ·{" "}
+            <Link to="/settings/email">Change email address</Link>
+          </>
+        ) : null}
       </div>
       <p className="hint">
         Member since <RelativeTime date={user.createdAt} />

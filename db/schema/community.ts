@@ -11,8 +11,10 @@
  *   when closed as a duplicate);
  * - posts.moderation_state says who may see a post: "visible" to all; "held" (a new member's post
  *   awaiting approval) and "hidden" (by flags or staff) to its author and staff; "deleted" (soft,
- *   restorable) to staff. threads.visibility mirrors its question's state, and the counters above
- *   count visible answers only;
+ *   restorable) to staff; "waiting" (written by an account whose address is not confirmed yet) to its
+ *   author alone, not even staff, and out of the review queue until confirmation releases it through
+ *   the normal path (visible, or held for review). threads.visibility mirrors its question's state,
+ *   and the counters above count visible answers only;
  * - posts.review_requested_at is set while a post waits in the moderation queue;
  * - a post_revisions row with redacted_at keeps its text for staff only; everyone else reads that
  *   it was removed, and why is in the audit log.
@@ -32,7 +34,7 @@ import { users } from "./users";
 export const THREAD_STATUSES = ["open", "answered", "solved", "closed"] as const;
 export type ThreadStatus = (typeof THREAD_STATUSES)[number];
 export const POST_KINDS = ["question", "answer"] as const;
-export const MODERATION_STATES = ["visible", "held", "hidden", "deleted"] as const;
+export const MODERATION_STATES = ["visible", "held", "hidden", "deleted", "waiting"] as const;
 export type ModerationState = (typeof MODERATION_STATES)[number];
 export const SOLUTION_KINDS = ["accepted", "verified"] as const;
 export type SolutionKind = (typeof SOLUTION_KINDS)[number];

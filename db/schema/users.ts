@@ -6,7 +6,9 @@
  * email_confirmed_at is set only by the account's owner following a link sent to that very address
  * (accounts from before confirmation existed count as confirmed, except customers whose role came
  * from their domain alone), and a role granted by email domain waits for it;
- * an account token is used at most once (used_at) and never after expires_at.
+ * an account token is used at most once (used_at) and never after expires_at; a change_email token
+ * holds the new address, which the account takes only when that token is used;
+ * while email_confirmed_at is null the account reads, and what it posts waits ("waiting") until then.
  */
 import { relations } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -51,7 +53,7 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-export const ACCOUNT_TOKEN_PURPOSES = ["confirm_email", "reset_password"] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ["confirm_email", "reset_password", "change_email"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 export const accountTokens = sqliteTable(

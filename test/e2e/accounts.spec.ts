@@ -1,34 +1,6 @@
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { signIn, signOut } from "./helpers";
+import { confirmationLinkFor, linkInNewestEmail, signIn, signOut, signUpAndSignIn } from "./helpers";
 
-// The server writes emails as .eml files here (playwright.config.ts).
-const MAIL_DIR = "test/.tmp/e2e-mail";
-
-/** The first link matching `pattern` in the newest email to `address` whose text has it, once written. */
-async function linkInNewestEmail(address: string, pattern: RegExp) {
-  let link = "";
-  await expect(async () => {
-    const messages = fs.existsSync(MAIL_DIR)
-      ? fs
-          .readdirSync(MAIL_DIR)
-          .sort()
-          .map((name) => fs.readFileSync(path.join(MAIL_DIR, name), "utf8"))
-          .map((text) =>
-            text
-              .replace(/=\r?\n/g, "")
-              .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-          )
-      : [];
-    const newest = messages.filter((message) => message.includes(`To: ${address}`) && pattern.test(message)).pop();
-    link = (newest && pattern.exec(newest)?.[0]) ?? "";
-    expect(link).not.toBe("");
-  }).toPass();
-  return link;
-}
-
-const confirmationLinkFor = (address: string) => linkInNewestEmail(address, /\/confirm-email\?token=[A-Za-z0-9_-]{43}/);
 const resetLinkFor = (address: string) => linkInNewestEmail(address, /\/reset-password\?token=[A-Za-z0-9_-]{43}/);
 
 test("A new member at a customer domain confirms their address from the email and then reads customer articles", async ({
@@ -45,11 +17,7 @@ test("A new member at a customer domain confirms their address from the email an
   await expect(page.getByText(`Added ${domain}.`)).toBeVisible();
   await signOut(page);
 
-  await page.goto("/signup");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Username").fill(`pat-${stamp}`);
-  await page.getByLabel("Password").fill("kettle-on-the-hob");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpAndSignIn(page, { email, username: `pat-${stamp}`, password: "kettle-on-the-hob" });
   await expect(
     page.getByRole("status").filter({ hasText: `Check your email: we sent a link to ${email}` }),
   ).toBeVisible();
@@ -64,22 +32,21 @@ test("A new member at a customer domain confirms their address from the email an
   expect((await page.goto(first))?.status()).toBe(400);
   await expect(page.getByText("This confirmation link has expired")).toBeVisible();
 
-  // Opened signed out (another browser, say), the link asks to sign in first and comes back to itself.
+  // Opened signed out (another browser, say), the link asks for the account's password, then
+  // confirms and signs in.
   const link = await confirmationLinkFor(email);
   await signOut(page);
   await page.goto(link);
   await expect(
     page.getByText("If you did not create an account on Nimbus Community with this address, ignore this email."),
   ).toBeVisible();
-  await page.getByRole("link", { name: "Sign in to confirm" }).click();
-  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
+  await expect(page.getByText("That is not the password of the account this link is for.")).toBeVisible();
   await page.getByLabel("Password").fill("kettle-on-the-hob");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText(`Is ${email} your address?`)).toBeVisible();
-  await page.getByRole("button", { name: "Confirm my address" }).click();
-  await expect(
-    page.getByText(`Thank you: ${email} is confirmed. Your account is now a customer account`),
-  ).toBeVisible();
+  await page.getByRole("button", { name: "Confirm and sign in" }).click();
+  await expect(page.getByText("Thank you: your address is confirmed, and you are signed in.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   await expect(page.getByText("Check your email")).toHaveCount(0);
   await page.goto("/kb/pair-a-z-wave-lock");
   await expect(page.getByText("DSK PIN").first()).toBeVisible();
@@ -88,11 +55,7 @@ test("A new member at a customer domain confirms their address from the email an
 test("A person resets a forgotten password from the emailed link and signs in with the new one", async ({ page }) => {
   const stamp = Date.now().toString(36);
   const email = `sam-${stamp}@example.test`;
-  await page.goto("/signup");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Username").fill(`sam-${stamp}`);
-  await page.getByLabel("Password").fill("kettle-on-the-hob");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUpAndSignIn(page, { email, username: `sam-${stamp}`, password: "kettle-on-the-hob" });
   await signOut(page);
 
   await page.goto("/login");
@@ -112,4 +75,23 @@ test("A person resets a forgotten password from the emailed link and signs in wi
   await expect(page.getByText("Your password has been changed and you were signed out everywhere.")).toBeVisible();
 
   await signIn(page, email, "lanterns along the quay");
+});
+
+test("A member changes their email address: the new address confirms it, and the old one is told", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  const oldEmail = `robin-${stamp}@example.test`;
+  const newEmail = `robin-${stamp}@elsewhere.test`;
+  await signUpAndSignIn(page, { email: oldEmail, username: `robin-${stamp}`, password: "kettle-on-the-hob" });
+  await page.goto(`/users/robin-${stamp}`);
+  await page.getByRole("link", { name: "Change email address" }).click();
+  await page.getByLabel("New email address").fill(newEmail);
+  await page.getByLabel("Current password").fill("kettle-on-the-hob");
+  await page.getByRole("button", { name: "Send a link to the new address" }).click();
+  await expect(page.getByText(`We sent a link to ${newEmail}.`)).toBeVisible();
+
+  await page.goto(await linkInNewestEmail(newEmail, /\/settings\/email\?token=[A-Za-z0-9_-]{43}/));
+  await page.getByRole("button", { name: "Use this address" }).click();
+  await expect(page.getByText(`Your address is now ${newEmail}, and it is confirmed.`)).toBeVisible();
+  await expect(page.getByText("Check your email")).toHaveCount(0);
+  await linkInNewestEmail(oldEmail, /\/forgot-password/);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn, signOut } from "./helpers";
+import { confirmationLinkFor, signIn, signOut, signUpAndSignIn } from "./helpers";
 
 test("A visitor browses the community and reads a solved question", async ({ page }) => {
   const errors: string[] = [];
@@ -26,14 +26,10 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   const stamp = Date.now().toString(36);
   const title = `Scene button does nothing after renaming a room ${stamp}`;
 
-  // A new member signs up and asks, checking the live preview first.
+  // A new member signs up, signs in and asks, checking the live preview first.
   const asker = await (await browser.newContext()).newPage();
-  await asker.goto("/signup");
-  await asker.getByLabel("Email").fill(`asker-${stamp}@example.com`);
-  await asker.getByLabel("Username").fill(`asker-${stamp}`);
-  await asker.getByLabel("Password").fill("kettle-on-the-hob");
-  await asker.getByRole("button", { name: "Create account" }).click();
-  await expect(asker.getByRole("button", { name: "Sign out" })).toBeVisible();
+  const askerEmail = `asker-${stamp}@example.com`;
+  await signUpAndSignIn(asker, { email: askerEmail, username: `asker-${stamp}`, password: "kettle-on-the-hob" });
   await asker.getByRole("link", { name: "Ask a question" }).first().click();
   await asker.getByLabel("Title").fill(title);
   await asker
@@ -48,11 +44,22 @@ test("A new member asks with a preview, another answers, votes, the asker accept
   await expect(asker.getByRole("heading", { level: 1 })).toHaveText(title);
   const threadUrl = asker.url();
 
-  // A new member's first posts wait for review: only the asker and staff see it until staff approve.
-  await expect(asker.getByRole("article", { name: "Question" }).getByText(/Waiting for review/)).toBeVisible();
+  // Until the address is confirmed the question waits, for the asker's eyes only (staff included).
+  await expect(
+    asker.getByRole("article", { name: "Question" }).getByText(/this will appear once you confirm it/),
+  ).toBeVisible();
   const staff = await (await browser.newContext()).newPage();
-  expect((await staff.goto(threadUrl))?.status()).toBe(404);
   await signIn(staff, "staff@example.com");
+  expect((await staff.goto(threadUrl))?.status()).toBe(404);
+  await asker.goto(await confirmationLinkFor(askerEmail));
+  await asker.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(asker.getByText(`Thank you: ${askerEmail} is confirmed.`)).toBeVisible();
+  await asker.goto(threadUrl);
+
+  // Then a new member's first posts wait for review: only the asker and staff see it until staff approve.
+  await expect(asker.getByRole("article", { name: "Question" }).getByText(/Waiting for review/)).toBeVisible();
+  const stranger = await (await browser.newContext()).newPage();
+  expect((await stranger.goto(threadUrl))?.status()).toBe(404);
   await staff.goto("/mod");
   const held = staff
     .getByRole("listitem")

@@ -129,3 +129,17 @@ export function FormError({ message }: { message?: string | null }) {
     </p>
   ) : null;
 }
+
+/** "Current password", which every change to one's own account asks for first. */
+export function CurrentPasswordField({ error }: { error?: string | null }) {
+  return (
+    <TextField
+      name="currentPassword"
+      label="Current password"
+      type="password"
+      autoComplete="current-password"
+      required
+      error={error}
+    />
+  );
+}

@@ -1,4 +1,4 @@
-/** Accounts: profiles, one's own password, confirming one's address. */
+/** Accounts: profiles, one's own password, confirming and changing one's address. */
 import { isSignedIn, type Actor } from "./actors.server";
 
 export function canChangeOwnPassword(actor: Actor) {
@@ -21,4 +21,17 @@ export function canSuggestUsernames(actor: Actor) {
  */
 export function canConfirmEmailAddress(actor: Actor, token: { userId: number }) {
   return isSignedIn(actor) && actor.id === token.userId;
+}
+
+export function canChangeOwnEmail(actor: Actor) {
+  return isSignedIn(actor);
+}
+
+/**
+ * A link to switch to a new address works only for the account that asked, signed in: it proves
+ * access to the new mailbox, and the session proves the account (whoever reads that mailbox must
+ * not move someone else's account to it).
+ */
+export function canUseEmailChangeLink(actor: Actor, token: { userId: number }) {
+  return canConfirmEmailAddress(actor, token);
 }

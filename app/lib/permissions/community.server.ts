@@ -32,13 +32,23 @@ export const isPublicThread = (thread: { visibility: ModerationState }) =>
 
 /**
  * Held and hidden posts are seen by their author (marked as such) and staff; deleted posts by staff
- * alone. A thread's visibility is its question's.
+ * alone; waiting posts (their author's address is not confirmed yet) by their author alone: nothing
+ * about them reaches anyone, staff included, until confirmation releases them. A thread's
+ * visibility is its question's.
  */
 export function canSeeModeratedContent(actor: Actor, content: ModeratedContent) {
   if (isPublic(content)) return true;
+  if (isWaiting(content)) return owns(actor, content);
   if (isStaff(actor)) return true;
   return content.moderationState !== "deleted" && owns(actor, content);
 }
+
+/** Written by an account whose address is not confirmed yet: seen by its author alone, reaching no one. */
+export const isWaiting = (content: { moderationState: ModerationState }) => content.moderationState === "waiting";
+
+/** Whether a thread has reached anyone but its author: a waiting question opens no follow-up and notifies no one. */
+export const hasReachedOthers = (thread: { visibility: ModerationState }) =>
+  !isWaiting({ moderationState: thread.visibility });
 
 /** A thread's visibility is its question's, so the rule for moderated content decides it. */
 export function canSeeThread(actor: Actor, thread: { authorId: number; visibility: ModerationState }) {
@@ -90,32 +100,32 @@ export function publicThreadsCondition(table: ThreadColumns = threads): SQL {
   return publicState(table.visibility);
 }
 
-/** `canSeeModeratedContent` in SQL, on a state and an author column (undefined: no condition, for staff). */
-function seenStatesCondition(
-  state: Column,
-  author: Column,
-  kind: ReaderKind,
-  readerId: number | Placeholder,
-): SQL | undefined {
-  if (kind === "staff") return undefined;
-  if (kind === "visitor") return publicState(state);
-  return sql`(${publicState(state)} OR (${author} = ${readerId} AND ${state} IN ('held', 'hidden')))`;
+/** `hasReachedOthers` in SQL, on `threads`. */
+export function reachedOthersThreadsCondition(table: ThreadColumns = threads): SQL {
+  return sql`${table.visibility} <> 'waiting'`;
 }
 
-/** `canSeeThread` in SQL, as a condition on `threads` (undefined: no condition, for staff). */
-export function visibleThreadsCondition(actor: Actor, table: ThreadColumns = threads): SQL | undefined {
+/** `canSeeModeratedContent` in SQL, on a state and an author column. */
+function seenStatesCondition(state: Column, author: Column, kind: ReaderKind, readerId: number | Placeholder): SQL {
+  if (kind === "staff") return sql`(${state} <> 'waiting' OR ${author} = ${readerId})`;
+  if (kind === "visitor") return publicState(state);
+  return sql`(${publicState(state)} OR (${author} = ${readerId} AND ${state} IN ('held', 'hidden', 'waiting')))`;
+}
+
+/** `canSeeThread` in SQL, as a condition on `threads`. */
+export function visibleThreadsCondition(actor: Actor, table: ThreadColumns = threads): SQL {
   return seenStatesCondition(table.visibility, table.authorId, readerKind(actor), readerIdOf(actor));
 }
 
 /**
  * `canSeeModeratedContent` in SQL on `posts`, the post's own state only: for a page of one thread
- * whose visibility was already checked with `canSeeThread` (undefined for staff).
+ * whose visibility was already checked with `canSeeThread`.
  */
 export function visiblePostStatesConditionFor(
   kind: ReaderKind,
   readerId: number | Placeholder,
   table: PostColumns = posts,
-): SQL | undefined {
+): SQL {
   return seenStatesCondition(table.moderationState, table.authorId, kind, readerId);
 }
 

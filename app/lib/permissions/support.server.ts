@@ -1,13 +1,18 @@
 /** Support follow-ups: who asks for one, who works them, who sees and writes on one. */
 import { canWrite, isActiveStaff, isCustomer, isSignedIn, isStaff, owns, type Actor } from "./actors.server";
+import { hasReachedOthers } from "./community.server";
 import { canManageModerationSettings } from "./moderation.server";
+import type { ModerationState } from "../../../db/schema";
 
-/** "I still need help": the asker of a thread, when they are a customer (follow-ups are for customers). */
-export function canRequestFollowUp(actor: Actor, thread: { authorId: number }) {
-  return canWrite(actor) && owns(actor, thread) && isCustomer(actor) && !isStaff(actor);
+/**
+ * "I still need help": the asker of a thread, when they are a customer (follow-ups are for
+ * customers), once the question has reached others (a waiting question is seen by no one yet).
+ */
+export function canRequestFollowUp(actor: Actor, thread: { authorId: number; visibility: ModerationState }) {
+  return canWrite(actor) && owns(actor, thread) && isCustomer(actor) && !isStaff(actor) && hasReachedOthers(thread);
 }
 
-/** Staff can turn any thread into a follow-up, and work the queue. */
+/** Staff can turn any thread they see into a follow-up (not a waiting one: `hasReachedOthers`), and work the queue. */
 export function canWorkFollowUps(actor: Actor) {
   return isActiveStaff(actor);
 }

@@ -19,6 +19,7 @@ const HOUR_MS = 3_600_000;
 export const TOKEN_LIFETIMES_MS: Record<AccountTokenPurpose, number> = {
   confirm_email: 24 * HOUR_MS,
   reset_password: HOUR_MS,
+  change_email: 24 * HOUR_MS,
 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

@@ -6,7 +6,7 @@
  * that they own the account (someone who signs up with another person's address must not get that
  * person to confirm it for them). A role that comes from the address (a customer email domain) is
  * granted at confirmation, in the same transaction, with an automatic audit entry that names the
- * account, never the address (the audit log cannot be changed, so it holds no personal data).
+ * account, never the address; so are the posts written while unconfirmed released (`releaseWaitingPosts`) (the audit log cannot be changed, so it holds no personal data).
  * A suspension does not stop a confirmation nor the role it brings: suspension limits writing, and a
  * suspended customer keeps the role too. Opening the link changes nothing (mail scanners fetch
  * links): its page's button does. The email is sent straight after commit, not through the
@@ -14,17 +14,16 @@
  * banner's "send a new link".
  */
 import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
 import { users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { preparedPerConnection, firstRow, write, read } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ConflictError, ValidationError } from "~/lib/errors.server";
-import { log } from "~/lib/log.server";
-import { deliverEmail } from "~/lib/mail.server";
+import { parseInput } from "~/lib/forms.server";
 import { canConfirmEmailAddress, ensure, ensureSignedIn, isSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { SITE_NAME } from "~/lib/site";
-import { escapeXml } from "~/lib/xml.server";
 import {
   findLiveAccountToken,
   issueAccountToken,
@@ -33,6 +32,9 @@ import {
 } from "./account-tokens.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { customerDomainOf } from "~/models/moderation/users.server";
+import { releaseWaitingPosts } from "~/models/moderation/post-state.server";
+import { signIn } from "./users.server";
+import { sendAccountEmail } from "./account-email.server";
 
 const ASK_AGAIN = "Sign in and press “Send a new link” in the notice at the top of the page.";
 const PROBLEMS: TokenProblems = {
@@ -62,37 +64,21 @@ export async function issueEmailConfirmation(
   };
 }
 
-function confirmationEmailContent({ to, username, token }: ConfirmationEmail) {
-  const link = `${publicUrl()}/confirm-email?token=${token}`;
-  const subject = `Confirm your email address for ${SITE_NAME}`;
-  const text = [
-    `Hello ${username},`,
-    "",
-    `Please confirm that ${to} is your address: open this link and press “Confirm my address”. The link works once, within 24 hours.`,
-    "",
-    link,
-    "",
-    `The link asks you to sign in first: it only works for the account that was created with this address. ${NOT_YOUR_ACCOUNT}`,
-    "",
-    "--",
-    SITE_NAME,
-  ].join("\n");
-  const html = `<!doctype html>
-<html lang="en"><body style="font-family: sans-serif; line-height: 1.5; color: #1f2933">
-<p>Hello ${escapeXml(username)},</p>
-<p>Please confirm that <strong>${escapeXml(to)}</strong> is your address. The link works once, within 24 hours.</p>
-<p><a href="${escapeXml(link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #b45309; color: #ffffff; text-decoration: none; border-radius: 4px">Confirm my address</a></p>
-<p>Or copy this address into your browser:<br>${escapeXml(link)}</p>
-<p style="color: #52606d">The link asks you to sign in first: it only works for the account that was created with this address. ${escapeXml(NOT_YOUR_ACCOUNT)}</p>
-</body></html>`;
-  return { subject, text, html };
-}
-
 /** Sends the email after the commit that issued its token; a failure is logged (the person can ask again). */
-export function sendConfirmationEmail(email: ConfirmationEmail) {
-  void deliverEmail({ to: email.to, headers: {}, ...confirmationEmailContent(email) }).catch((error: unknown) => {
-    log.error("confirmation email not sent", { userId: email.userId, error });
-  });
+export function sendConfirmationEmail({ userId, to, username, token }: ConfirmationEmail) {
+  sendAccountEmail(
+    {
+      to,
+      username,
+      subject: `Confirm your email address for ${SITE_NAME}`,
+      paragraphs: [
+        `Please confirm that ${to} is your address: open this link and press “Confirm my address”. The link works once, within 24 hours. Until then you can read everything, and what you post waits.`,
+      ],
+      button: { label: "Confirm my address", link: `${publicUrl()}/confirm-email?token=${token}` },
+      closing: `The link's page asks for your password (or that you are signed in): it only works for the account that was created with this address. ${NOT_YOUR_ACCOUNT}`,
+    },
+    { userId, kind: "confirmation" },
+  );
 }
 
 /** The address the signed-in actor still has to confirm, or null. */
@@ -140,6 +126,7 @@ async function liveConfirmation(token: unknown, at: Date) {
           email: users.email,
           username: users.username,
           role: users.role,
+          suspendedUntil: users.suspendedUntil,
           confirmedAt: users.emailConfirmedAt,
         })
         .from(users)
@@ -152,13 +139,45 @@ async function liveConfirmation(token: unknown, at: Date) {
 
 /**
  * What a confirmation link's page shows before its button is pressed; changes nothing. A visitor
- * is asked to sign in first; someone signed in to another account gets a 403.
+ * is asked for the account's password (or to sign in first); someone signed in to another account
+ * gets a 403.
  */
 export async function readConfirmationLink(actor: Actor, token: unknown) {
   const { row } = await liveConfirmation(token, now());
-  if (!isSignedIn(actor)) return { email: row.email, signInFirst: true, notYourAccount: NOT_YOUR_ACCOUNT };
+  if (!isSignedIn(actor)) return { email: row.email, needsPassword: true, notYourAccount: NOT_YOUR_ACCOUNT };
   ensure(canConfirmEmailAddress(actor, row), OTHER_ACCOUNT);
-  return { email: row.email, signInFirst: false, notYourAccount: NOT_YOUR_ACCOUNT };
+  return { email: row.email, needsPassword: false, notYourAccount: NOT_YOUR_ACCOUNT };
+}
+
+const passwordSchema = z.object({
+  password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
+});
+
+/**
+ * The link's page for someone not signed in: the account's password, checked exactly as sign-in
+ * checks it (same throttles and slow-down), proves the account is theirs; then the address is
+ * confirmed as by `confirmEmail`, and the caller signs them in. The link alone proves only access to
+ * the mailbox (DECISIONS.md #27, #45).
+ */
+export async function confirmEmailWithPassword(token: unknown, input: unknown, { address }: { address: string }) {
+  const { password } = parseInput(passwordSchema, input);
+  const { user } = await liveConfirmation(token, now());
+  try {
+    await signIn({ email: user.email, password }, { address });
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError({ password: "That is not the password of the account this link is for." });
+    }
+    throw error;
+  }
+  const member = {
+    kind: "user" as const,
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    suspendedUntil: user.suspendedUntil,
+  };
+  return { ...(await confirmEmail(member, token)), userId: user.id };
 }
 
 /**
@@ -188,6 +207,8 @@ export async function confirmEmail(actor: Actor, token: unknown) {
         at,
       );
     }
-    return { email: row.email, becameCustomer: domain !== null };
+    const role = domain ? ("customer" as const) : user.role;
+    const released = user.confirmedAt ? 0 : await releaseWaitingPosts({ ...user, kind: "user", role }, at);
+    return { email: row.email, becameCustomer: domain !== null, released };
   });
 }

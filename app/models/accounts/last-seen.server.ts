@@ -3,7 +3,7 @@
  * LAST_SEEN_PRECISION_MS without a write per request: each process remembers whom it marked and
  * when (a bounded map), and writes at most once per person per LAST_SEEN_PRECISION_MS. The write
  * itself is conditional, so when several processes serve one person only the first of them in a
- * window changes the row. Digests read it to skip people who keep up (DECISIONS.md #48).
+ * window changes the row. Digests read it to skip people who keep up (DECISIONS.md #49).
  */
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { users } from "../../../db/schema";

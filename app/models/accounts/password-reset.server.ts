@@ -18,18 +18,16 @@ import { firstRow, read, write, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { log } from "~/lib/log.server";
-import { deliverEmail } from "~/lib/mail.server";
 import type { Actor } from "~/lib/permissions.server";
 import { consume, LIMITS, resetLimit } from "~/lib/rate-limit.server";
 import { SITE_NAME } from "~/lib/site";
-import { escapeXml } from "~/lib/xml.server";
 import {
   findLiveAccountToken,
   issueAccountToken,
   markAccountTokenUsed,
   type TokenProblems,
 } from "./account-tokens.server";
+import { sendAccountEmail } from "./account-email.server";
 import { endAllSessions, hashPassword } from "./auth.server";
 import { newPassword } from "./users.server";
 
@@ -60,30 +58,20 @@ const resetSchema = z.object({ newPassword });
 
 type ResetEmail = { userId: number; to: string; username: string; token: string };
 
-function resetEmailContent({ username, token }: ResetEmail) {
-  const link = `${publicUrl()}/reset-password?token=${token}`;
-  const subject = `Reset your password for ${SITE_NAME}`;
-  const text = [
-    `Hello ${username},`,
-    "",
-    "Someone (we hope you) asked to reset your password. Open this link to choose a new one. The link works once, within 1 hour, and signs you out everywhere.",
-    "",
-    link,
-    "",
-    NOT_YOU,
-    "",
-    "--",
-    SITE_NAME,
-  ].join("\n");
-  const html = `<!doctype html>
-<html lang="en"><body style="font-family: sans-serif; line-height: 1.5; color: #1f2933">
-<p>Hello ${escapeXml(username)},</p>
-<p>Someone (we hope you) asked to reset your password. The link works once, within 1 hour, and signs you out everywhere.</p>
-<p><a href="${escapeXml(link)}" style="display: inline-block; padding: 0.6em 1.2em; background: #b45309; color: #ffffff; text-decoration: none; border-radius: 4px">Choose a new password</a></p>
-<p>Or copy this address into your browser:<br>${escapeXml(link)}</p>
-<p style="color: #52606d">${escapeXml(NOT_YOU)}</p>
-</body></html>`;
-  return { subject, text, html };
+function sendResetEmail({ userId, to, username, token }: ResetEmail) {
+  sendAccountEmail(
+    {
+      to,
+      username,
+      subject: `Reset your password for ${SITE_NAME}`,
+      paragraphs: [
+        "Someone (we hope you) asked to reset your password. Open this link to choose a new one. The link works once, within 1 hour, and signs you out everywhere.",
+      ],
+      button: { label: "Choose a new password", link: `${publicUrl()}/reset-password?token=${token}` },
+      closing: NOT_YOU,
+    },
+    { userId, kind: "password reset" },
+  );
 }
 
 /**
@@ -107,11 +95,7 @@ export async function requestPasswordReset(_actor: Actor, input: unknown, client
     return { userId: user.id, to: user.email, username: user.username, token };
   });
   // Sent without waiting, so the answer leaves as soon for a known address as for an unknown one.
-  if (message) {
-    void deliverEmail({ to: message.to, headers: {}, ...resetEmailContent(message) }).catch((error: unknown) => {
-      log.error("password reset email not sent", { userId: message.userId, error });
-    });
-  }
+  if (message) sendResetEmail(message);
   return { message: RESET_REQUESTED };
 }
 

@@ -1,6 +1,5 @@
 /**
- * Accounts: sign-up, sign-in, password changes and public profiles.
- * A new account is a member with an unconfirmed address, and is sent a confirmation link.
+ * Accounts: sign-in, password changes and public profiles (sign-up is in sign-up.server.ts).
  * Sign-in answers the same way, and takes the same time, whether or not the email is known:
  * an unknown email is checked against a dummy hash, and counts toward the same throttles.
  */
@@ -39,9 +38,9 @@ import {
   uncountAttempt,
 } from "~/lib/rate-limit.server";
 import { waitOutsideRequestSlot } from "~/lib/request-slot.server";
-import { issueEmailConfirmation, sendConfirmationEmail } from "./email-confirmation.server";
 
-const email = z
+/** An email address as typed: trimmed and lower-cased. */
+export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
@@ -57,7 +56,7 @@ export const newPassword = z
   .refine((value) => !isCommonPassword(value), "That password is one of the most common ones. Choose another.");
 
 export const signUpSchema = z.object({
-  email,
+  email: emailSchema,
   username: z
     .string()
     .trim()
@@ -69,53 +68,11 @@ export const signUpSchema = z.object({
 });
 
 const signInSchema = z.object({
-  email,
+  email: emailSchema,
   password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
 });
 
 let dummyHash: Promise<string> | null = null;
-
-export async function signUp(input: unknown, { address }: { address: string }) {
-  const values = parseInput(signUpSchema, input);
-  await consume(`signup:address:${address}`, LIMITS.signUpPerAddress);
-  if (values.password.toLowerCase().includes(values.username)) {
-    throw new ValidationError({ password: "Your password must not contain your username." });
-  }
-  const passwordHash = await hashPassword(values.password);
-  // Check and insert under one write lock, so two simultaneous sign-ups cannot both pass the check.
-  const created = await write(async (db) => {
-    const taken = await db
-      .select({ email: users.email, username: users.username })
-      .from(users)
-      .where(sql`${users.email} = ${values.email} OR ${users.username} = ${values.username}`);
-    if (taken.some((row) => row.username === values.username)) {
-      throw new ValidationError({ username: "That username is taken. Try another." });
-    }
-    if (taken.length > 0) {
-      // Do not confirm that the address has an account; see DECISIONS.md (account enumeration).
-      throw new ValidationError({
-        email: "We could not create an account with this email. If it is yours, sign in instead.",
-      });
-    }
-    // A member until the address is confirmed, whatever its domain (see email-confirmation.server.ts).
-    const user = oneRow(
-      await db
-        .insert(users)
-        .values({
-          email: values.email,
-          username: values.username,
-          passwordHash,
-          role: "member",
-          createdAt: now(),
-          emailConfirmedAt: null,
-        })
-        .returning({ id: users.id, email: users.email, username: users.username }),
-    );
-    return { userId: user.id, confirmation: await issueEmailConfirmation(user) };
-  });
-  sendConfirmationEmail(created.confirmation);
-  return { userId: created.userId };
-}
 
 /** Creates an account with a given role, for the seed script and test fixtures. */
 export async function createUserWithRole(values: { email: string; username: string; password: string; role: Role }) {

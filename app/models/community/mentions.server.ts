@@ -5,7 +5,7 @@
  * Invariants: usernames are stored lower-cased, so every lookup is an exact match on the unique
  * username index with lower-cased input; a render or an extraction asks the database once, for at
  * most MAX_MENTION_LOOKUPS names. Post HTML is rendered when saved: posts saved before mentions
- * existed keep their HTML until edited (DECISIONS.md #47).
+ * existed keep their HTML until edited (DECISIONS.md #48).
  */
 import { and, asc, gt, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -89,7 +89,7 @@ export async function suggestUsernames(actor: Actor, input: unknown): Promise<{ 
       (row) => row.username,
     );
     if (usernames.length < MAX_USERNAME_SUGGESTIONS) {
-      // Containing it further in: a scan of the table, cut short by the limit (DECISIONS.md #47).
+      // Containing it further in: a scan of the table, cut short by the limit (DECISIONS.md #48).
       const containing = await db
         .select({ username: users.username })
         .from(users)

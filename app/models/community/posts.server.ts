@@ -72,16 +72,17 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
         .returning({ id: posts.id }),
     );
     const held = state === "held";
-    // A held answer is counted, and its thread marked active, when a moderator approves it.
-    if (!held) {
+    const waiting = state === "waiting";
+    // A held or waiting answer is counted, and its thread marked active, when it becomes visible.
+    if (state === "visible") {
       await db
         .update(threads)
         .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
         .where(eq(threads.id, threadId));
       await refreshThreadStatus(threadId);
     }
-    await record("answer posted", { threadId, postId: answer.id, author: actor, held, bodyHtml, at });
-    return { postId: answer.id, held };
+    await record("answer posted", { threadId, postId: answer.id, author: actor, held, waiting, bodyHtml, at });
+    return { postId: answer.id, held, waiting };
   });
 }
 

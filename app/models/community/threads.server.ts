@@ -79,7 +79,7 @@ export async function askQuestion(actor: Actor, input: unknown) {
     );
     if (chosenTags.length > 0) {
       await db.insert(threadTags).values(chosenTags.map((tag) => ({ threadId: thread.id, tagId: tag.id })));
-      // Tag counts count threads everyone can see; a held thread is counted when approved.
+      // Tag counts count threads everyone can see; a held or waiting thread is counted when it becomes visible.
       if (state === "visible") {
         await db
           .update(tags)
@@ -97,10 +97,17 @@ export async function askQuestion(actor: Actor, input: unknown) {
       postId: question.id,
       author: actor,
       held: state === "held",
+      waiting: state === "waiting",
       bodyHtml,
       at,
     });
-    return { threadId: thread.id, slug: thread.slug, questionPostId: question.id, held: state === "held" };
+    return {
+      threadId: thread.id,
+      slug: thread.slug,
+      questionPostId: question.id,
+      held: state === "held",
+      waiting: state === "waiting",
+    };
   });
 }
 

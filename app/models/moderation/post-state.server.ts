@@ -4,9 +4,9 @@
  * visibility, the visible-answer count, tag counts, the thread's status and its search document in
  * step, in the same transaction.
  */
-import { eq, inArray, sql } from "drizzle-orm";
-import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
-import { inWrite, read } from "~/lib/db.server";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { flags, posts, threadTags, tags, threads, users, type ModerationState } from "../../../db/schema";
+import { firstRow, inWrite, read } from "~/lib/db.server";
 import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 import { getModerationSettings } from "./settings.server";
@@ -15,11 +15,21 @@ import { record } from "~/models/shared/events.server";
 type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: string };
 
 /**
- * The state a new post starts in. Members (not customers or staff, whom the company vouches for)
- * are new until `heldPostCount` of their posts have been approved; a new member's posts are held.
- * Call inside the transaction that inserts the post.
+ * The state a new post starts in. An account whose address is not confirmed yet posts "waiting"
+ * (its author alone sees it until confirmation releases it: `releaseWaitingPosts`). Members (not
+ * customers or staff, whom the company vouches for) are new until `heldPostCount` of their posts
+ * have been approved; a new member's posts are held. Call inside the transaction that inserts the post.
  */
 export async function initialPostState(author: Member): Promise<ModerationState> {
+  const account = firstRow(
+    await read((db) => db.select({ confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, author.id))),
+  );
+  if (!account?.confirmedAt) return "waiting";
+  return stateAfterConfirmation(author);
+}
+
+/** `initialPostState` for a confirmed author: visible, or held when a new member's post would be. */
+async function stateAfterConfirmation(author: Member): Promise<"visible" | "held"> {
   if (author.role !== "member") return "visible";
   const { heldPostCount } = await getModerationSettings();
   if (heldPostCount === 0) return "visible";
@@ -94,3 +104,25 @@ export async function changePostState(post: PostRef, to: ModerationState, at: Da
 /** How the audit log names a post. */
 export const postLabel = (post: { kind: string; author: string; title: string }) =>
   `${post.kind === "question" ? "Question" : "Answer"} by ${post.author} in "${post.title}"`;
+
+/**
+ * The waiting posts of an account that has just confirmed its address, released in the order they
+ * were written, in the caller's transaction, through the normal path: `changePostState` (which
+ * records "post state changed"), to visible or, when a new member's post would be held now, into the
+ * review queue. `author` is the account as it is after confirmation (its role may have changed).
+ */
+export async function releaseWaitingPosts(author: Member, at: Date) {
+  return inWrite(async (db) => {
+    const waiting = await db
+      .select({ id: posts.id, threadId: posts.threadId, kind: posts.kind, bodyHtml: posts.bodyHtml })
+      .from(posts)
+      .where(and(eq(posts.authorId, author.id), eq(posts.moderationState, "waiting")))
+      .orderBy(asc(posts.id));
+    for (const post of waiting) {
+      const to = await stateAfterConfirmation(author);
+      await changePostState({ ...post, moderationState: "waiting" }, to, at, null);
+      if (to === "held") await queueHeldPost({ ...post, authorId: author.id }, at);
+    }
+    return waiting.length;
+  });
+}

@@ -20,6 +20,7 @@ export const MODERATION_STATE_LABELS = {
   held: "Waiting for review",
   hidden: "Hidden pending review",
   deleted: "Deleted",
+  waiting: "Waiting for your email address",
 } as const;
 
 export const THREAD_ACTIONS = [
@@ -59,6 +60,7 @@ export const AUDIT_ACTION_LABELS = {
   "user.unsuspend": "Ended a suspension",
   "user.role": "Changed a role",
   "user.domain-customer": "Made a customer on confirming an address at a customer domain",
+  "user.domain-member": "Made a member again on moving to an address outside the customer domains",
   "domain.add": "Added a customer email domain",
   "domain.remove": "Removed a customer email domain",
   "lexicon.add": "Added a lexicon phrase",

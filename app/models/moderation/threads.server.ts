@@ -10,7 +10,14 @@ import { now } from "~/lib/clock.server";
 import { firstRow, write, read } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canModerate, ensure, ensureSignedIn, isPublicThread, type Actor } from "~/lib/permissions.server";
+import {
+  canModerate,
+  ensure,
+  ensureSignedIn,
+  hasReachedOthers,
+  isPublicThread,
+  type Actor,
+} from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { THREAD_ACTIONS, type AuditAction } from "./rules";
@@ -72,7 +79,8 @@ async function threadState(threadId: number) {
         .where(eq(threads.id, threadId)),
     ),
   );
-  if (!thread) throw new NotFoundError("That question does not exist.");
+  // A waiting thread has reached no one, staff included (`hasReachedOthers`).
+  if (!thread || !hasReachedOthers(thread)) throw new NotFoundError("That question does not exist.");
   return thread;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Digests: a daily or weekly email, for people who have not visited since the last one, of the
  * best new threads in what they follow and the unanswered questions in tags they know
- * (DECISIONS.md #48).
+ * (DECISIONS.md #49).
  * Invariants:
  * - a digest holds only what everyone may read (the permission module's public conditions; staff
  *   see held and hidden posts at work, not in a summary mailed out), never

@@ -43,9 +43,9 @@ async function notifyAboutThread(threadId: number, list: Omit<Notification, "thr
 const pathOf = (threadId: number, slug: string, postId?: number) =>
   `/questions/${threadId}/${slug}${postId ? `#post-${postId}` : ""}`;
 
-async function onNewPost({ threadId, postId, author, held, at }: DomainEvents["answer posted"]) {
+async function onNewPost({ threadId, postId, author, held, waiting, at }: DomainEvents["answer posted"]) {
   await watchOnParticipation(author.id, threadId, at);
-  if (!held) await queueFanOut(threadId, postId, at);
+  if (!held && !waiting) await queueFanOut(threadId, postId, at);
 }
 
 async function onSolution(event: DomainEvents["solution marked"] | DomainEvents["solution removed"], marked: boolean) {
@@ -189,10 +189,10 @@ async function onThreadChanged(event: DomainEvents["thread changed"]) {
 export function subscribeNotifications() {
   subscribe("question asked", { inTransaction: onNewPost });
   subscribe("answer posted", { inTransaction: onNewPost });
-  // A held post is announced when it is approved (or released), once.
+  // A held post is announced when it is approved, a waiting one when its author confirms their address; once.
   subscribe("post state changed", {
     inTransaction: ({ threadId, postId, from, to, at }) =>
-      from === "held" && to === "visible" ? queueFanOut(threadId, postId, at) : undefined,
+      (from === "held" || from === "waiting") && to === "visible" ? queueFanOut(threadId, postId, at) : undefined,
   });
   subscribe("solution marked", { inTransaction: (event) => onSolution(event, true) });
   subscribe("solution removed", { inTransaction: (event) => onSolution(event, false) });

@@ -20,8 +20,20 @@ import type { Member } from "~/lib/permissions.server";
 /** What staff can do to a thread (moderation/threads.server.ts). */
 export type ThreadAction = "lock" | "unlock" | "pin" | "unpin" | "close" | "reopen" | "duplicate" | "move" | "retag";
 
-/** A new post: the question of a new thread, or an answer. `held` posts wait for review. */
-type NewPost = { threadId: number; postId: number; author: Member; held: boolean; bodyHtml: string; at: Date };
+/**
+ * A new post: the question of a new thread, or an answer. `held` posts wait for review; `waiting`
+ * posts wait for their author to confirm their address, reach no one, and are released later by
+ * "post state changed".
+ */
+type NewPost = {
+  threadId: number;
+  postId: number;
+  author: Member;
+  held: boolean;
+  waiting?: boolean;
+  bodyHtml: string;
+  at: Date;
+};
 
 export type DomainEvents = {
   "question asked": NewPost;

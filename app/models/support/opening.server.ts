@@ -14,6 +14,7 @@ import {
   canWorkFollowUps,
   ensure,
   ensureSignedIn,
+  reachedOthersThreadsCondition,
   staffRoleCondition,
   type Actor,
   type Member,
@@ -114,6 +115,13 @@ export async function escalateThread(actor: Actor, threadId: number) {
   ensureSignedIn(actor);
   return write(async (db, changed) => {
     changed.thread(threadId);
+    const thread = firstRow(
+      await db
+        .select({ authorId: threads.authorId, visibility: threads.visibility })
+        .from(threads)
+        .where(eq(threads.id, threadId)),
+    );
+    if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     const existing = await activeFollowUpFor(threadId);
     if (existing) return { followUpId: existing.id, opened: false };
     const followUp = (await openFollowUp(threadId, "staff", actor, now()))!;
@@ -150,6 +158,8 @@ export async function openDueFollowUps(at: Date): Promise<number> {
             threadId === undefined ? undefined : eq(threads.id, threadId),
             sql`${threads.createdAt} >= ${horizon.getTime()}`,
             eq(users.role, "customer"),
+            // A waiting question has reached nobody yet; its target counts from when it was asked.
+            reachedOthersThreadsCondition(),
             inArray(threads.status, ["open", "answered"]),
             sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
             neverFollowedUp,

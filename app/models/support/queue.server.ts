@@ -9,6 +9,7 @@ import {
   privateMessages,
   threads,
   users,
+  type ModerationState,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, read } from "~/lib/db.server";
@@ -262,7 +263,10 @@ export async function listMyFollowUps(actor: Actor) {
 }
 
 /** What the thread page shows about support: the active follow-up (to staff and its customer) and what may be done. */
-export async function threadSupportState(actor: Actor, thread: { id: number; authorId: number; status: string }) {
+export async function threadSupportState(
+  actor: Actor,
+  thread: { id: number; authorId: number; status: string; visibility: ModerationState },
+) {
   // Visitors can neither see follow-ups nor ask for one: no query on the most-read page.
   if (actor.kind !== "user") return { followUp: null, canRequest: false, canEscalate: false };
   const followUp = await activeFollowUpFor(thread.id);

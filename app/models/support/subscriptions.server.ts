@@ -8,8 +8,8 @@ import { resolveFollowUpOfSolvedThread } from "./work.server";
 
 export function subscribeSupport() {
   subscribe("answer posted", {
-    inTransaction: ({ held, threadId, postId, author, at }) =>
-      held ? undefined : recordReplyOnFollowUp(threadId, author, at, { postId }),
+    inTransaction: ({ held, waiting, threadId, postId, author, at }) =>
+      held || waiting ? undefined : recordReplyOnFollowUp(threadId, author, at, { postId }),
   });
   subscribe("solution marked", {
     inTransaction: ({ threadId, by, at }) => resolveFollowUpOfSolvedThread(threadId, by, at),

@@ -41,15 +41,16 @@ async function nextConfirmationLink(address: string) {
   return { path: match[0], token: match[1] };
 }
 
+/** Signs up (which signs nobody in: DECISIONS.md #45), then signs in with the new account's password. */
 async function signUp(email: string) {
   const response = await client.post("/signup", {
     email,
     username: `${email.split("@")[0]}-acct`,
     password: PASSWORD,
-    redirectTo: "/",
   });
   expect(response.status, await response.clone().text()).toBe(302);
-  return sessionCookieOf(response)!;
+  expect(sessionCookieOf(response)).toBeNull();
+  return (await client.signIn(email, PASSWORD)).cookie!;
 }
 
 const confirm = (token: string, cookie?: string) =>
@@ -86,7 +87,9 @@ describe("customer roles wait for a confirmed address", () => {
     // Opening the link (as a mail scanner would, signed in or not) changes nothing: the owner gets a button.
     const scanned = await client.get(link.path);
     expect(scanned.status).toBe(200);
-    expect(await html(scanned)).toContain("To confirm x@acme.test, sign in to the account you created with it");
+    expect(await html(scanned)).toContain(
+      "To confirm x@acme.test and sign in, enter the password of the account you created with it",
+    );
     const opened = await client.get(link.path, { cookie });
     expect(opened.status).toBe(200);
     const page = await html(opened);
@@ -201,17 +204,21 @@ describe("a confirmation link works only for the account it was sent for, signed
     const attackerCookie = await signUp("victim@acme.test");
     const link = await nextConfirmationLink("victim@acme.test");
 
-    // The victim, not signed in, opens the link: no button, a sign-in that returns here, and what to do if it is not theirs.
+    // The victim, not signed in, opens the link: it asks for the account's password (or a sign-in
+    // that returns here), and says what to do if it is not theirs.
     const opened = await client.get(link.path);
     expect(opened.status).toBe(200);
     const page = await html(opened);
-    expect(page).not.toContain('value="confirm"');
+    expect(page).toContain("enter the password of the account you created with it");
     expect(page).toContain(NOT_YOUR_ACCOUNT);
     const signInHref = /href="(\/login\?redirectTo=[^"]+)"/.exec(page)?.[1];
     expect(signInHref).toBe(`/login?redirectTo=${encodeURIComponent(link.path)}`);
-    // ... and pressing the button anyway (a replayed form) changes nothing.
-    const asVisitor = await confirm(link.token);
-    expect(asVisitor.status).toBe(403);
+    // ... and pressing the button without the password, or with a wrong one, changes nothing.
+    for (const guess of [{}, { password: "a guess at their password" }] as Record<string, string>[]) {
+      const asVisitor = await client.post("/confirm-email", { intent: "confirm", token: link.token, ...guess });
+      expect(asVisitor.status).toBe(400);
+      expect(sessionCookieOf(asVisitor)).toBeNull();
+    }
     expect(await roleOf("victim@acme.test")).toMatchObject({ role: "member", confirmedAt: null });
 
     // The victim signed in to their own account (another address): a 403 that says so, nothing changed.

@@ -21,6 +21,7 @@ import {
   canSeePostOnProfile,
   canSeeThread,
   canSeeThreadOnProfile,
+  hasReachedOthers,
   isPublic,
   isPublicThread,
   isStaffRole,
@@ -29,6 +30,7 @@ import {
   publicPostStatesCondition,
   publicThreadsCondition,
   readableArticlesCondition,
+  reachedOthersThreadsCondition,
   readerKind,
   staffRoleCondition,
   VISITOR,
@@ -70,7 +72,6 @@ beforeAll(async () => {
   const other = await makeUser("member");
   authors.push(other);
   userIds.push(other.id);
-  await db.update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id));
 
   // Every author asks a thread in every state, and answers it and every other thread in every
   // state. The states are set directly: this test is about the rules, not how posts get there.
@@ -91,6 +92,9 @@ beforeAll(async () => {
       threadIds.push(threadId);
     }
   }
+
+  // Unconfirmed after writing too, so that others could answer the threads it asked.
+  await db.update(users).set({ emailConfirmedAt: null }).where(eq(users.id, unconfirmed.id));
 
   // Suspended after writing: a suspension limits writing, never what one may see.
   for (const suspended of [suspendedMember, suspendedStaff]) {
@@ -219,6 +223,14 @@ describe("threads and posts", () => {
       "threads",
       (await threadRows()).filter((row) => isPublicThread(row)).map((row) => row.id),
       await threadIdsWhere(publicThreadsCondition()),
+    );
+  });
+
+  it(`agree: hasReachedOthers and ${twin("reachedOthersThreadsCondition")}`, async () => {
+    expectSame(
+      "threads",
+      (await threadRows()).filter((row) => hasReachedOthers(row)).map((row) => row.id),
+      await threadIdsWhere(reachedOthersThreadsCondition()),
     );
   });
 

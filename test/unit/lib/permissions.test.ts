@@ -10,7 +10,7 @@ const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin", susp
 const actors = { visitor: VISITOR, member, customer, staff, admin };
 type ActorName = keyof typeof actors;
 
-const someoneElses = { authorId: 99 };
+const someoneElses = { authorId: 99, visibility: "visible" as const };
 const membersOwn = { authorId: 1 };
 const openThreadOfMember = { authorId: 1, status: "answered" };
 const openThreadOfOther = { authorId: 99, status: "open" };
@@ -243,6 +243,24 @@ const table: {
     allowed: [],
   },
   {
+    predicate: "canChangeOwnEmail",
+    situation: "their own account",
+    call: (a) => permissions.canChangeOwnEmail(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canUseEmailChangeLink",
+    situation: "a link to a new address asked for by their own account",
+    call: (a) => permissions.canUseEmailChangeLink(a, { userId: a.kind === "user" ? a.id : 0 }),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canUseEmailChangeLink",
+    situation: "a link to a new address asked for by another account",
+    call: (a) => permissions.canUseEmailChangeLink(a, { userId: 99 }),
+    allowed: [],
+  },
+  {
     predicate: "canChangeUserRole",
     situation: "another person's account",
     call: (a) => permissions.canChangeUserRole(a, { id: 99 }),
@@ -317,7 +335,7 @@ const table: {
   {
     predicate: "canRequestFollowUp",
     situation: "their own thread",
-    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0 }),
+    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0, visibility: "visible" }),
     allowed: ["customer"],
   },
   {
@@ -391,6 +409,30 @@ const table: {
     situation: "the member's own held post",
     call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "held" }),
     allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "the member's own waiting post (address not confirmed)",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 1, moderationState: "waiting" }),
+    allowed: ["member"],
+  },
+  {
+    predicate: "canSeeModeratedContent",
+    situation: "someone else's waiting post",
+    call: (a) => permissions.canSeeModeratedContent(a, { authorId: 99, moderationState: "waiting" }),
+    allowed: [],
+  },
+  {
+    predicate: "hasReachedOthers",
+    situation: "a waiting thread",
+    call: () => permissions.hasReachedOthers({ visibility: "waiting" }),
+    allowed: [],
+  },
+  {
+    predicate: "canRequestFollowUp",
+    situation: "their own waiting thread",
+    call: (a) => permissions.canRequestFollowUp(a, { authorId: a.kind === "user" ? a.id : 0, visibility: "waiting" }),
+    allowed: [],
   },
   {
     predicate: "canSeeModeratedContent",
@@ -503,7 +545,7 @@ describe("permissions", () => {
     expect(permissions.canViewFollowUp(suspendedCustomer, { customerId: 2 })).toBe(true);
     expect(permissions.canWriteOnFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
     expect(permissions.canRateFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
-    expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2 })).toBe(false);
+    expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2, visibility: "visible" })).toBe(false);
     const ended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() - 1000) } as Actor;
     expect(permissions.canAskQuestion(ended)).toBe(true);
   });
