@@ -1,6 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3210);
+/** Where the e2e server takes replies by email (its SMTP listener). */
+export const INBOUND_SMTP_PORT = PORT + 1;
 const DATABASE_PATH = "test/.tmp/e2e.sqlite";
 const MAIL_DIR = "test/.tmp/e2e-mail";
 
@@ -32,7 +34,13 @@ export default defineConfig({
     // The production build on its own port and a fresh database, seeded with the demo community.
     command: `rm -rf ${DATABASE_PATH} ${DATABASE_PATH}-wal ${DATABASE_PATH}-shm ${MAIL_DIR} && node_modules/.bin/tsx app/cli/seed.ts && node server.mjs`,
     url: `http://localhost:${PORT}/healthz`,
-    env: { PORT: String(PORT), DATABASE_PATH, MAIL_DIR, NODE_ENV: "production" },
+    env: {
+      PORT: String(PORT),
+      DATABASE_PATH,
+      MAIL_DIR,
+      INBOUND_SMTP_PORT: String(INBOUND_SMTP_PORT),
+      NODE_ENV: "production",
+    },
     reuseExistingServer: false,
     timeout: 120_000,
   },

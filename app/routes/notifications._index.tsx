@@ -27,7 +27,7 @@ export default function Notifications() {
       <div className="page-head">
         <h1>Notifications</h1>
         <span className="page-links">
-          <a href="/settings/notifications">Email settings</a>
+          <a href="/settings/notifications">Notification settings</a>
           {unread > 0 ? (
             <Form method="post" className="inline-form">
               <button type="submit" className="button button-secondary button-small">
@@ -38,7 +38,10 @@ export default function Notifications() {
         </span>
       </div>
       {notifications.length === 0 ? (
-        <p>Nothing yet. When support follows up one of your questions, you will hear about it here.</p>
+        <p>
+          Nothing yet. When someone answers your question, mentions you, or posts in something you watch, you will hear
+          about it here.
+        </p>
       ) : null}
       <ul className="notification-list">
         {notifications.map((item) => (
@@ -47,6 +50,7 @@ export default function Notifications() {
             {item.readAt ? null : <span className="badge badge-status-new">New</span>}{" "}
             <span className="hint">
               <RelativeTime date={item.createdAt} />
+              {item.reason ? ` · ${item.reason}` : null}
             </span>
           </li>
         ))}

@@ -11,6 +11,7 @@ import { TagList } from "~/components/tag-list";
 import { useVoting } from "~/components/vote-controls";
 import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
+import { WatchForm } from "~/components/watch-form";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { castVote } from "~/models/community/votes.server";
@@ -18,6 +19,7 @@ import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { recordThreadView } from "~/models/community/thread-views.server";
 import { getThreadPage } from "~/models/community/thread-page.server";
+import { ownWatchLevel } from "~/models/notifications/watching.server";
 import { threadSupportState } from "~/models/support/queue.server";
 import { escalateThread, requestFollowUp } from "~/models/support/opening.server";
 import { canModerate, canWorkFollowUps } from "~/lib/permissions.server";
@@ -50,6 +52,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     ...threadPage,
     support: await threadSupportState(context.actor, threadPage.thread),
     coach: await replyCoachForThread(context.actor, threadId),
+    watchLevel: await ownWatchLevel(context.actor, "thread", threadId),
     categories: staff ? (await listCategories()).map(({ slug, name }) => ({ slug, name })) : [],
   };
 }
@@ -143,8 +146,19 @@ function SupportPanel({
 }
 
 export default function ThreadPage() {
-  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support, coach, categories } =
-    useLoaderData<typeof loader>();
+  const {
+    thread,
+    question,
+    solutions,
+    answers,
+    answersPage,
+    answerPageCount,
+    can,
+    support,
+    coach,
+    categories,
+    watchLevel,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
@@ -218,6 +232,9 @@ export default function ThreadPage() {
         </p>
       ) : null}
       <SupportPanel support={support} />
+      {watchLevel ? (
+        <WatchForm target="thread" targetKey={thread.id} level={watchLevel} subject="this question" />
+      ) : null}
       {postView(question)}
 
       {solutions.length > 0 ? (

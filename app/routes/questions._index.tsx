@@ -6,6 +6,8 @@ import { loaderResult } from "~/lib/http.server";
 import { listCategories } from "~/models/community/tags.server";
 import { THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/community/rules";
 import { listThreads } from "~/models/community/threads.server";
+import { WatchForm } from "~/components/watch-form";
+import { ownWatchLevel } from "~/models/notifications/watching.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   // The feed of what the page lists (its category and tag; filter and sort do not apply to the feed).
@@ -27,11 +29,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = threadListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  return loaderResult(async () => ({
-    query,
-    ...(await listThreads(context.actor, query)),
-    categories: await listCategories(),
-  }));
+  return loaderResult(async () => {
+    const categories = await listCategories();
+    const category = categories.find((c) => c.slug === query.category);
+    return {
+      query,
+      ...(await listThreads(context.actor, query)),
+      categories,
+      watchLevel: category ? await ownWatchLevel(context.actor, "category", category.id) : null,
+    };
+  });
 }
 
 const FILTER_LABELS = { all: "All", unanswered: "Unanswered", unresolved: "Unresolved", solved: "Solved" };
@@ -68,7 +75,7 @@ function QueryLinks<K extends string>({
 }
 
 export default function Questions() {
-  const { query, threads, hasNextPage, categories, pinned } = useLoaderData<typeof loader>();
+  const { query, threads, hasNextPage, categories, pinned, watchLevel } = useLoaderData<typeof loader>();
   const category = categories.find((c) => c.slug === query.category);
   return (
     <>
@@ -81,6 +88,14 @@ export default function Questions() {
           Ask a question
         </Link>
       </div>
+      {category && watchLevel ? (
+        <WatchForm
+          target="category"
+          targetKey={category.slug}
+          level={watchLevel}
+          subject={`the category ${category.name}`}
+        />
+      ) : null}
       <div className="toolbar">
         <nav aria-label="Filter questions">
           <QueryLinks name="filter" options={THREAD_FILTERS} labels={FILTER_LABELS} current={query.filter} />

@@ -5,7 +5,9 @@ import { DIGEST_INTENT, DigestFrequencyForm } from "~/components/settings/digest
 import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
+import { PARTICIPATION_INTENT, WatchSettings } from "~/components/settings/watch-settings";
 import { digestSettings, saveDigestFrequency } from "~/models/notifications/digest.server";
+import { listWatches, saveWatchOnParticipation, watchesOnParticipation } from "~/models/notifications/watching.server";
 import { emailPreferences, saveEmailPreferences } from "~/models/notifications/email-preferences.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
 
@@ -18,22 +20,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return loaderResult(async () => ({
     preferences: await emailPreferences(context.actor),
     digest: await digestSettings(context.actor),
+    watches: await listWatches(context.actor),
+    watchOnParticipation: await watchesOnParticipation(context.actor),
   }));
 }
 
-const INTENTS = ["email", DIGEST_INTENT] as const;
+const INTENTS = ["email", DIGEST_INTENT, PARTICIPATION_INTENT] as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(async () => {
-    if (parseIntent(INTENTS, values) === DIGEST_INTENT) await saveDigestFrequency(context.actor, values);
+    const intent = parseIntent(INTENTS, values);
+    if (intent === DIGEST_INTENT) await saveDigestFrequency(context.actor, values);
+    else if (intent === PARTICIPATION_INTENT) await saveWatchOnParticipation(context.actor, values);
     else await saveEmailPreferences(context.actor, values);
     return redirect("/settings/notifications?saved=1", 303);
   }, values);
 }
 
 export default function EmailSettings() {
-  const { preferences, digest } = useLoaderData<typeof loader>();
+  const { preferences, digest, watches, watchOnParticipation } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -61,6 +67,7 @@ export default function EmailSettings() {
         </button>
       </Form>
       <DigestFrequencyForm {...digest} error={failure?.fieldErrors.digestFrequency} />
+      <WatchSettings watches={watches} watchOnParticipation={watchOnParticipation} />
     </div>
   );
 }

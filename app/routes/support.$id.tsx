@@ -7,7 +7,7 @@ import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
 import { formValues, parseIntent } from "~/lib/forms.server";
-import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
+import { actionResult, idParam, loaderResult, redirectAfterWrite, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
 import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
@@ -22,7 +22,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "robots", content: "noindex" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  // A link from an email, opened signed out: sign in first, then back here.
+  requireSignedIn(request, context);
   const followUpId = idParam(params.id);
   return loaderResult(async () => {
     const page = await getFollowUpPage(context.actor, followUpId);

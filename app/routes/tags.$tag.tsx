@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { ThreadList } from "~/components/thread-row";
+import { WatchForm } from "~/components/watch-form";
 import { loaderResult } from "~/lib/http.server";
 import { getTag } from "~/models/community/tags.server";
 import { threadListQuerySchema } from "~/models/community/rules";
 import { listThreads } from "~/models/community/threads.server";
+import { ownWatchLevel } from "~/models/notifications/watching.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Questions tagged ${data.tag.name}` : "Tag" },
@@ -29,12 +31,17 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   });
   return loaderResult(async () => {
     const tag = await getTag(context.actor, params.tag ?? "");
-    return { tag, page: query.page, ...(await listThreads(context.actor, query)) };
+    return {
+      tag,
+      page: query.page,
+      watchLevel: await ownWatchLevel(context.actor, "tag", tag.id),
+      ...(await listThreads(context.actor, query)),
+    };
   });
 }
 
 export default function TagPage() {
-  const { tag, threads, page, hasNextPage, pinned } = useLoaderData<typeof loader>();
+  const { tag, threads, page, hasNextPage, pinned, watchLevel } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -44,6 +51,9 @@ export default function TagPage() {
         <Link to={`/questions?tag=${tag.name}`}>Filter and sort →</Link>
       </div>
       {tag.description ? <p>{tag.description}</p> : null}
+      {watchLevel ? (
+        <WatchForm target="tag" targetKey={tag.name} level={watchLevel} subject={`the tag ${tag.name}`} />
+      ) : null}
       <ThreadList threads={threads} pinned={pinned} empty="No questions with this tag yet." />
       <Pagination page={page} hasNextPage={hasNextPage} />
     </>

@@ -146,6 +146,7 @@ export async function listNotifications(actor: Actor) {
         id: notifications.id,
         title: notifications.title,
         kind: notifications.kind,
+        reason: notifications.reason,
         createdAt: notifications.createdAt,
         readAt: notifications.readAt,
       })

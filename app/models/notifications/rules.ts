@@ -19,3 +19,11 @@ export const NOTIFICATION_KIND_LABELS = {
   moderation: "A moderator approves, hides or restores my post, or writes to me about my account",
   digest: "The digest of what I missed",
 } as const;
+
+/** Watch levels as people read them, with what each one means. */
+export const WATCH_LEVEL_LABELS = {
+  watching: "Watching: every new post, in the app and by email",
+  tracking: "Tracking: every new post, in the app only",
+  normal: "Normal: only what concerns me (answers to me, mentions)",
+  muted: "Muted: nothing at all",
+} as const;

@@ -16,6 +16,7 @@ import {
   users,
   watches,
   WATCH_LEVELS,
+  WATCH_TARGETS,
   type WatchLevel,
   type WatchTarget,
 } from "../../../db/schema";
@@ -116,17 +117,21 @@ export async function watchOnParticipation(userId: number, threadId: number, at:
   );
 }
 
-const levelSchema = z.enum(WATCH_LEVELS, { message: "Choose watching, tracking, normal or muted." });
+const watchSchema = z.object({
+  target: z.enum(WATCH_TARGETS, { error: "Choose a thread, tag or category." }),
+  key: z.string().trim().min(1, "Choose what to watch.").max(200),
+  level: z.enum(WATCH_LEVELS, { error: "Choose watching, tracking, normal or muted." }),
+});
 
 /** The thread, tag or category a watch form names, checked to exist and to be visible to the actor. */
-async function findTarget(actor: Actor, target: WatchTarget, key: string | number) {
+async function findTarget(actor: Actor, target: WatchTarget, key: string) {
   if (target === "thread") {
     const thread = firstRow(
       await read((db) =>
         db
           .select({ id: threads.id, authorId: threads.authorId, visibility: threads.visibility })
           .from(threads)
-          .where(eq(threads.id, Number(key))),
+          .where(eq(threads.id, /^\d{1,15}$/.test(key) ? Number(key) : 0)),
       ),
     );
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
@@ -170,13 +175,14 @@ export async function ownWatchLevel(actor: Actor, target: WatchTarget, targetId:
 }
 
 /**
- * Sets the actor's level for a thread (by id), tag (by name) or category (by slug). A thread keeps
- * an explicit "normal" (it overrides a watched tag); for tags and categories normal is no row.
+ * Sets the actor's level for a thread (`key`: its id), tag (its name) or category (its slug). A
+ * thread keeps an explicit "normal" (it overrides a watched tag); for tags and categories normal is
+ * no row.
  */
-export async function setWatchLevel(actor: Actor, target: WatchTarget, key: string | number, input: unknown) {
+export async function setWatchLevel(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
   ensure(canWatch(actor), "Sign in to watch.");
-  const { level } = parseInput(z.object({ level: levelSchema }), input);
+  const { target, key, level } = parseInput(watchSchema, input);
   const targetId = await findTarget(actor, target, key);
   await writeUnseenByVisitors(async (db) => {
     await consume(`watch:user:${actor.id}`, LIMITS.watch);
@@ -256,8 +262,10 @@ export async function watchesOnParticipation(actor: Actor) {
   return row?.on ?? true;
 }
 
-export async function setWatchOnParticipation(actor: Actor, on: boolean) {
+/** Saves the "watch what I ask or answer" checkbox (an unchecked box is not sent: off). */
+export async function saveWatchOnParticipation(actor: Actor, input: Record<string, string>) {
   ensureSignedIn(actor);
+  const on = input.watchOnParticipate === "on";
   await writeUnseenByVisitors(async (db) => {
     await db.update(users).set({ watchOnParticipate: on }).where(eq(users.id, actor.id));
   });

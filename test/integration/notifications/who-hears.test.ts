@@ -42,7 +42,7 @@ async function toldTo(user: Member) {
 }
 
 const watch = (user: Member, target: "thread" | "tag" | "category", key: string | number, level: string) =>
-  setWatchLevel(user, target, key, { level });
+  setWatchLevel(user, { target, key: String(key), level });
 
 describe("who hears of a new post", () => {
   it("tells the asker, the watchers of its tags and category (tracking: bell only), and not its author", async () => {

@@ -349,16 +349,17 @@ const rows: Row[] = [
     expect: only(STAFF, 200, 404),
     secrets: () => [f.staffArticle.title],
   },
-  // Follow-ups and notifications belong to their customer (and staff).
+  // Follow-ups and notifications belong to their customer (and staff); a visitor following an
+  // email's link is sent to sign in first.
   {
     name: "the customer's follow-up",
     path: () => `/support/${f.followUp}`,
-    expect: only(["customer", ...STAFF], 200, 404),
+    expect: { ...only(["customer", ...STAFF], 200, 404), visitor: 302 },
   },
   {
     name: "the customer's notification",
     path: () => `/notifications/${f.notification}`,
-    expect: { ...only(["customer"], 302, 404), visitor: 403 },
+    expect: { ...only(["customer"], 302, 404), visitor: 302 },
   },
   // Profiles list what the viewer may see.
   { name: "the answerer's profile", path: () => `/users/${actors.helper.username}`, expect: all(200) },

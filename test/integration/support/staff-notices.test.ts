@@ -74,9 +74,9 @@ describe("what staff hear", () => {
       await makeUser("admin"),
       await makeUser("member"),
     ];
-    await setWatchLevel(watcher, "category", "billing", { level: "watching" });
-    await setWatchLevel(tracker, "category", "billing", { level: "tracking" });
-    await setWatchLevel(member, "category", "billing", { level: "watching" });
+    await setWatchLevel(watcher, { target: "category", key: "billing", level: "watching" });
+    await setWatchLevel(tracker, { target: "category", key: "billing", level: "tracking" });
+    await setWatchLevel(member, { target: "category", key: "billing", level: "watching" });
     later();
     const unassigned = await followUpFor(customer, "Charged twice this month", "billing");
     expect(await staffToldOf(watcher, "staff-follow-up-new")).toEqual([

@@ -34,12 +34,15 @@ describe("follow-ups over HTTP", () => {
     expect((await client.get("/support")).status).toBe(403);
   });
 
-  it("shows a follow-up to its customer and staff, and is a 404 to anyone else", async () => {
+  it("shows a follow-up to its customer and staff, is a 404 to anyone else, and sends a visitor to sign in", async () => {
     const noors = await followUpOf("noor");
     expect((await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).status).toBe(200);
     expect((await client.get(`/support/${noors.id}`, { cookie: cookies.staff })).status).toBe(200);
     expect((await client.get(`/support/${noors.id}`, { cookie: cookies.casey })).status).toBe(404);
-    expect((await client.get(`/support/${noors.id}`)).status).toBe(404);
+    // A visitor (following an email's link) is sent to sign in, then back.
+    const visitor = await client.get(`/support/${noors.id}`);
+    expect(visitor.status).toBe(302);
+    expect(visitor.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/support/${noors.id}`)}`);
     expect((await client.get("/support/999999", { cookie: cookies.staff })).status).toBe(404);
   });
 
