@@ -15,8 +15,8 @@ import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { sendDueDigests } from "~/models/notifications/digest.server";
-import { deliverFanOuts, deliverFanOutsAfterCommit } from "~/models/notifications/fan-out.server";
-import { sendPendingEmails } from "~/models/notifications/outbox.server";
+import { deliverFanOuts, fanOutSoon } from "~/models/notifications/fan-out.server";
+import { sendEmailsSoon, sendPendingEmails } from "~/models/notifications/outbox.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 
@@ -91,9 +91,9 @@ export function startBackgroundJobs(intervalMs = env("JOBS_INTERVAL_MS")) {
   void tick();
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
-  deliverFanOutsAfterCommit(true);
+  for (const soon of [fanOutSoon, sendEmailsSoon]) soon.enable(true);
   return () => {
     clearInterval(timer);
-    deliverFanOutsAfterCommit(false);
+    for (const soon of [fanOutSoon, sendEmailsSoon]) soon.enable(false);
   };
 }

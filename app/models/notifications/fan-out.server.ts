@@ -10,11 +10,10 @@ import { asc, eq, isNull } from "drizzle-orm";
 import { notificationFanOuts, posts, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { afterCommit, firstRow, inWrite, read, writeUnseenByVisitors } from "~/lib/db.server";
-import { log } from "~/lib/log.server";
+import { runSoon } from "~/lib/run-soon.server";
 import { isPublic, isPublicThread } from "~/lib/permissions.server";
 import { mentionedUsers } from "~/models/community/mentions.server";
 import { notify, type Notification } from "./notifications.server";
-import { sendPendingEmails } from "./outbox.server";
 import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server";
 
 const BATCH = 500;
@@ -24,36 +23,11 @@ export async function queueFanOut(threadId: number, postId: number, at: Date) {
   await inWrite(async (db) => {
     await db.insert(notificationFanOuts).values({ postId, threadId, createdAt: at }).onConflictDoNothing();
   });
-  afterCommit(() => nudgeFanOut());
+  afterCommit(() => fanOutSoon.request());
 }
 
-let nudgeOn = false;
-let running = false;
-let again = false;
-
-/** In a process that runs background jobs, fan-outs and the emails they queue go out straight after commit. */
-export function deliverFanOutsAfterCommit(on: boolean) {
-  nudgeOn = on;
-}
-
-function nudgeFanOut() {
-  if (!nudgeOn) return;
-  if (running) {
-    again = true; // queued while a run was finishing: run once more
-    return;
-  }
-  running = true;
-  void deliverFanOuts()
-    .then(() => sendPendingEmails())
-    .catch((error: unknown) => log.error("fan-out after commit failed; the job will retry", { error }))
-    .finally(() => {
-      running = false;
-      if (again) {
-        again = false;
-        nudgeFanOut();
-      }
-    });
-}
+/** In a process running background jobs, a queued fan-out is told straight after commit (`enable`). */
+export const fanOutSoon = runSoon("deliver-fan-outs", () => deliverFanOuts());
 
 type Recipient = Omit<Notification, "userId" | "actorId" | "postId" | "threadId" | "about">;
 

@@ -11,10 +11,11 @@ import { and, asc, desc, eq, gt, isNull, lt, lte, or } from "drizzle-orm";
 import { emailOutbox, notifications, users, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { composeEmail, htmlToText, type EmailItem } from "~/lib/email-layout.server";
-import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { afterCommit, firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
+import { runSoon } from "~/lib/run-soon.server";
 import { deliverEmail } from "~/lib/mail.server";
 import type { Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
@@ -96,11 +97,15 @@ export async function queueNotificationEmail(
           sendAfter: recent ? new Date(recent.createdAt.getTime() + COALESCE_WINDOW_MS) : at,
           createdAt: at,
         })
-        .returning({ id: emailOutbox.id }),
+        .returning({ id: emailOutbox.id, sendAfter: emailOutbox.sendAfter }),
     );
     await db.update(notifications).set({ emailId: email.id }).where(eq(notifications.id, notificationId));
+    if (email.sendAfter <= at) afterCommit(() => sendEmailsSoon.request());
   });
 }
+
+/** In a process running background jobs, an email due now is sent straight after commit (`enable`). */
+export const sendEmailsSoon = runSoon("send-emails", () => sendPendingEmails());
 
 type OutboxRow = typeof emailOutbox.$inferSelect;
 type Composed = { subject: string; text: string; html: string | null };
