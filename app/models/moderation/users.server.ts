@@ -4,9 +4,9 @@
  * A suspension ends every session of the account, so the next request it makes starts from a
  * fresh sign-in and sees the suspension.
  */
-import { and, asc, eq, isNotNull, like } from "drizzle-orm";
+import { and, asc, eq, isNotNull, like, ne } from "drizzle-orm";
 import { z } from "zod";
-import { customerDomainRules, users, ROLES, type Role } from "../../../db/schema";
+import { customerDomainRules, followUps, users, ROLES, type Role } from "../../../db/schema";
 import { endAllSessions } from "~/models/accounts/auth.server";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write, read } from "~/lib/db.server";
@@ -18,6 +18,7 @@ import {
   canManageModerationSettings,
   ensure,
   ensureSignedIn,
+  isStaffRole,
   type Actor,
   type Member,
 } from "~/lib/permissions.server";
@@ -196,6 +197,12 @@ async function setRole(
 ) {
   await write(async (db) => {
     await db.update(users).set({ role }).where(eq(users.id, target.id));
+    // Someone who is no longer staff keeps no follow-up: its customer's private news would reach them.
+    if (!isStaffRole(role))
+      await db
+        .update(followUps)
+        .set({ assigneeId: null })
+        .where(and(eq(followUps.assigneeId, target.id), ne(followUps.status, "resolved")));
     await recordAudit(actor, {
       action: "user.role",
       subject: userSubject(target),

@@ -6,10 +6,11 @@
  * short write. It runs straight after the commit in a process that runs background jobs, and as a
  * job every minute in case that process stopped.
  */
-import { asc, eq, isNull } from "drizzle-orm";
-import { notificationFanOuts, posts, threads, users } from "../../../db/schema";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { notificationFanOuts, notifications, posts, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { afterCommit, firstRow, inWrite, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { afterCommit, firstRow, inWrite, isDatabaseBusy, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { isPublic, isPublicThread } from "~/lib/permissions.server";
 import { mentionedUsers } from "~/models/community/mentions.server";
@@ -95,7 +96,16 @@ export async function deliverFanOuts(at = now()) {
       ),
     );
     if (!next) return { told };
-    told += await deliverFanOut(next, at);
+    try {
+      told += await deliverFanOut(next, at);
+    } catch (error) {
+      if (isDatabaseBusy(error)) throw error; // the next run tries again
+      // Anything else would fail again: one bad post must not stop every later fan-out.
+      log.error("fan-out failed: given up for this post", { postId: next.postId, error });
+      await writeUnseenByVisitors(async (db) => {
+        await db.update(notificationFanOuts).set({ doneAt: at }).where(eq(notificationFanOuts.postId, next.postId));
+      });
+    }
   }
 }
 
@@ -137,8 +147,23 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
     .sort(([a], [b]) => a - b);
   for (let start = 0; start < recipients.length; start += BATCH) {
     const batch = recipients.slice(start, start + BATCH);
-    await writeUnseenByVisitors(async (db) => {
-      for (const [userId, recipient] of batch)
+    const stop = await writeUnseenByVisitors(async (db) => {
+      // Read again under the write lock: another run (the job, another process) may have told some.
+      const current = firstRow(
+        await db.select().from(notificationFanOuts).where(eq(notificationFanOuts.postId, fanOut.postId)),
+      );
+      if (!current || current.doneAt) return true;
+      const mentionedBefore = new Set(
+        (
+          await db
+            .select({ userId: notifications.userId })
+            .from(notifications)
+            .where(and(eq(notifications.postId, post.id), eq(notifications.kind, "mention")))
+        ).map((row) => row.userId),
+      );
+      for (const [userId, recipient] of batch) {
+        if (userId <= current.notifiedThrough) continue;
+        if (recipient.kind === "mention" && mentionedBefore.has(userId)) continue;
         await notify(
           {
             ...recipient,
@@ -150,12 +175,15 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
           },
           at,
         );
+      }
       // Where a run cut short resumes: nobody is told twice.
       await db
         .update(notificationFanOuts)
-        .set({ notifiedThrough: batch.at(-1)![0] })
+        .set({ notifiedThrough: Math.max(current.notifiedThrough, batch.at(-1)![0]) })
         .where(eq(notificationFanOuts.postId, fanOut.postId));
+      return false;
     });
+    if (stop) return start;
   }
   await finish();
   return recipients.length;

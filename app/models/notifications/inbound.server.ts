@@ -56,7 +56,7 @@ const REASONS = {
   noToken: () =>
     `We could not tell which question or request your reply was for: the address you wrote to is not one we gave out, or it was changed. Reply to one of our notification emails without changing the address, or post on the site: ${siteLink()}`,
   wrongSender: (from: string) =>
-    `Your reply came from ${from}, which is not the address of the account this notification was sent to. Replies are taken only from that address, so that nobody can post in someone else's name. If the email was forwarded to you, sign in and post on the site: ${siteLink()}`,
+    `A reply to a notification sent to you came from ${from}, which is not your account's address, so it was not posted: replies are taken only from the address a notification went to, so that nobody can post in your name. If you forwarded the notification, whoever has it can try to reply; nothing they send is posted. To answer, reply from this address or post on the site: ${siteLink()}`,
   suspended: (until: Date) =>
     `Your account is suspended until ${until.toISOString().slice(0, 10)}, so it cannot post. You can still read the site.`,
   empty: () =>
@@ -106,6 +106,11 @@ type Plan = {
   userId: number | null;
   /** Where a bounce may go (null: nowhere). */
   bounceTo: string | null;
+  /**
+   * Whether the bounce may quote what was sent: only to its own sender, proven by the token and the
+   * account's address; a forged From must not make Hearth carry someone's text to a third party.
+   */
+  quote: boolean;
   /** Refused before trying, or ignored (a machine's message), or posted by `actor` on `subject`. */
   refusal?: string;
   ignored?: string;
@@ -114,7 +119,7 @@ type Plan = {
 };
 
 async function plan(message: InboundMessage, oversize: boolean): Promise<Plan> {
-  if (message.automatic) return { message, userId: null, bounceTo: null, ignored: message.automatic };
+  if (message.automatic) return { message, userId: null, bounceTo: null, quote: false, ignored: message.automatic };
   const from = message.from!;
   let token: Awaited<ReturnType<typeof readReplyAddress>> = null;
   for (const address of message.recipients) {
@@ -125,10 +130,18 @@ async function plan(message: InboundMessage, oversize: boolean): Promise<Plan> {
   if (!token || !account) {
     // Answered only when the sender is someone's account: never to an arbitrary (forged) address.
     const sender = await accountOf({ email: from });
-    return { message, userId: sender?.id ?? null, bounceTo: sender ? from : null, refusal: REASONS.noToken() };
+    return {
+      message,
+      userId: sender?.id ?? null,
+      bounceTo: sender ? from : null,
+      quote: false,
+      refusal: REASONS.noToken(),
+    };
   }
-  const planned = { message, userId: account.id, bounceTo: from };
-  if (account.email.toLowerCase() !== from) return { ...planned, refusal: REASONS.wrongSender(from) };
+  const planned = { message, userId: account.id, bounceTo: from, quote: true };
+  // From may be forged: the notice goes to the token's owner, never to the address it names.
+  if (account.email.toLowerCase() !== from)
+    return { ...planned, bounceTo: account.email, quote: false, refusal: REASONS.wrongSender(from) };
   if (oversize) return { ...planned, refusal: REASONS.oversize() };
   const actor = memberOf(account);
   if (isSuspended(actor)) return { ...planned, refusal: REASONS.suspended(actor.suspendedUntil!) };
@@ -207,7 +220,7 @@ export async function receiveEmail(raw: Buffer, delivery: Delivery = {}): Promis
       reason: settled.reason,
       subject: message.subject,
       messageId,
-      text: message.text,
+      text: planned.quote ? message.text : "",
     });
   }
   return { outcome: "refused", messageId, reason: settled.reason, bounced: settled.bounce };

@@ -62,12 +62,13 @@ export async function notify(notification: Notification, at = now()) {
     if (notification.bellOnly) return false;
     const recipient = firstRow(
       await db
-        .select({ id: users.id, email: users.email, optedOut: emailOptOuts.kind })
+        .select({ id: users.id, email: users.email, confirmedAt: users.emailConfirmedAt, optedOut: emailOptOuts.kind })
         .from(users)
         .leftJoin(emailOptOuts, and(eq(emailOptOuts.userId, users.id), eq(emailOptOuts.kind, notification.kind)))
         .where(eq(users.id, notification.userId)),
     );
-    if (!recipient || recipient.optedOut) return false;
+    // An address nobody has confirmed gets nothing: whoever signed up with it may not own it.
+    if (!recipient || recipient.optedOut || !recipient.confirmedAt) return false;
     await queueNotificationEmail(id, recipient, notification.kind, notification.title, notification.about ?? null, at);
     return true;
   });

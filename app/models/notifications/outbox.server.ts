@@ -8,7 +8,7 @@
  * and an email left with nothing is not sent.
  */
 import { and, asc, desc, eq, gt, isNull, lt, lte, or } from "drizzle-orm";
-import { emailOutbox, notifications, users, type NotificationKind } from "../../../db/schema";
+import { emailOptOuts, emailOutbox, followUps, notifications, users, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { composeEmail, htmlToText, type EmailItem } from "~/lib/email-layout.server";
 import { afterCommit, firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "~/lib/db.server";
@@ -17,7 +17,7 @@ import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { deliverEmail } from "~/lib/mail.server";
-import type { Member } from "~/lib/permissions.server";
+import { canViewFollowUp, type Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { unsubscribeUrl } from "./email-preferences.server";
 import { replyAddressFor, type ReplySubject } from "./reply-address.server";
@@ -56,6 +56,8 @@ export async function queueNotificationEmail(
               eq(emailOutbox.subjectKey, subjectKey),
               isNull(emailOutbox.sentAt),
               isNull(emailOutbox.claimedAt),
+              // One that failed for good takes no more news.
+              lt(emailOutbox.attempts, MAX_ATTEMPTS),
             ),
           )
           .orderBy(desc(emailOutbox.id))
@@ -108,49 +110,80 @@ export async function queueNotificationEmail(
 export const sendEmailsSoon = runSoon("send-emails", () => sendPendingEmails());
 
 type OutboxRow = typeof emailOutbox.$inferSelect;
-type Composed = { subject: string; text: string; html: string | null };
+type Composed = { to: string; subject: string; text: string; html: string | null };
+
+/** Whether the reader may still see the follow-up an email is about (a staff member who left may not). */
+async function maySeeSubject(reader: Member, subjectKey: string | null) {
+  const followUpId = subjectKey?.startsWith("follow-up:") ? Number(subjectKey.slice("follow-up:".length)) : null;
+  if (followUpId === null) return true;
+  const followUp = firstRow(
+    await read((db) =>
+      db.select({ customerId: followUps.customerId }).from(followUps).where(eq(followUps.id, followUpId)),
+    ),
+  );
+  return Boolean(followUp && canViewFollowUp(reader, followUp));
+}
 
 /**
- * The email as it is sent: the notifications it gathers, each post checked again for the
- * recipient; null when nothing is left to tell. An email that gathers no notification (a digest) is
- * sent as it was written.
+ * The email as it is sent, to the address the person has now: the notifications it gathers that
+ * they still want by email, each post checked again for them, and nothing about a follow-up they may
+ * no longer see; null when nothing is left to tell. An email that gathers no notification (a
+ * digest) is sent as it was written.
  */
 async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
-  const gathered = await read((db) =>
-    db.select().from(notifications).where(eq(notifications.emailId, email.id)).orderBy(asc(notifications.id)),
-  );
-  if (gathered.length === 0) return { subject: email.subject, text: email.text, html: email.html };
   const recipient = firstRow(
     await read((db) =>
       db
-        .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
+        .select({
+          id: users.id,
+          username: users.username,
+          role: users.role,
+          suspendedUntil: users.suspendedUntil,
+          email: users.email,
+        })
         .from(users)
         .where(eq(users.id, email.userId)),
     ),
   );
   if (!recipient) return null;
-  const reader: Member = { kind: "user", ...recipient };
+  const { email: to, ...member } = recipient;
+  const gathered = await read((db) =>
+    db.select().from(notifications).where(eq(notifications.emailId, email.id)).orderBy(asc(notifications.id)),
+  );
+  if (gathered.length === 0) return { to, subject: email.subject, text: email.text, html: email.html };
+  const reader: Member = { kind: "user", ...member };
+  if (!(await maySeeSubject(reader, email.subjectKey))) return null;
+  const optedOut = new Set(
+    (
+      await read((db) =>
+        db.select({ kind: emailOptOuts.kind }).from(emailOptOuts).where(eq(emailOptOuts.userId, email.userId)),
+      )
+    ).map((row) => row.kind),
+  );
   const items: EmailItem[] = [];
+  const reasons = new Set<string>();
   for (const notification of gathered) {
+    if (optedOut.has(notification.kind)) continue;
     const link = { url: `${publicUrl()}${notification.url}`, label: "Open it on the site" };
     if (notification.postId === null) {
       items.push({ heading: notification.title, bodyText: notification.emailText ?? notification.title, link });
-      continue;
+    } else {
+      try {
+        const post = await findPostInThread(reader, notification.postId);
+        items.push({ heading: notification.title, bodyHtml: post.bodyHtml, bodyText: htmlToText(post.bodyHtml), link });
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        continue;
+      }
     }
-    try {
-      const post = await findPostInThread(reader, notification.postId);
-      items.push({ heading: notification.title, bodyHtml: post.bodyHtml, bodyText: htmlToText(post.bodyHtml), link });
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-    }
+    if (notification.reason) reasons.add(notification.reason);
   }
   if (items.length === 0) return null;
-  const reasons = [...new Set(gathered.map((notification) => notification.reason).filter(Boolean))].join(" ");
   const content = composeEmail({
     username: recipient.username,
     intro: items.length === 1 ? "There is news for you:" : `There are ${items.length} new things for you:`,
     items,
-    reason: reasons || "You get this email because of your account on",
+    reason: [...reasons].join(" ") || "You get this email because of your account on",
     unsubscribe: {
       url: await unsubscribeUrl(email.userId, email.kind),
       label: `Stop emails for “${NOTIFICATION_KIND_LABELS[email.kind].toLowerCase()}” (one click)`,
@@ -158,7 +191,7 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     replyHint: email.replyTo ? replyHintFor(email.subjectKey) : undefined,
   });
   const subject = items.length === 1 ? items[0].heading : `${items[0].heading} (and ${items.length - 1} more)`;
-  return { subject, ...content };
+  return { to, subject, ...content };
 }
 
 function replyHintFor(subjectKey: string | null) {
@@ -207,19 +240,26 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
       }
       const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
       await deliverEmail({
-        to: email.toAddress,
+        to: composed.to,
         subject: composed.subject,
         text: composed.text,
         html: composed.html ?? undefined,
         replyTo: email.replyTo ?? undefined,
         headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      await markOutboxEmail(email.id, { ...composed, sentAt: now(), lastError: null });
+      const { to: toAddress, ...written } = composed;
+      await markOutboxEmail(email.id, { ...written, toAddress, sentAt: now(), lastError: null });
       sent += 1;
     } catch (error) {
       failed += 1;
       log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-      await markOutboxEmail(email.id, { claimedAt: null, lastError: String(error) });
+      // Tried again later, later each time (1, 4, 9, 16 minutes): a mail server down for a minute
+      // must not use up every attempt at once.
+      await markOutboxEmail(email.id, {
+        claimedAt: null,
+        lastError: String(error),
+        sendAfter: new Date(now().getTime() + (email.attempts + 1) ** 2 * 60_000),
+      });
     }
   }
   return { sent, failed, skipped };

@@ -63,8 +63,9 @@ export function watchReason(level: WatchLevel, source: WatchSource) {
 
 /**
  * Every watch row that bears on `threadId` (its own, its category's, its tags'), for the people in
- * `userIds`, or for everyone when `userIds` is omitted (the fan-out), set no later than `asOf` when
- * given (someone who started watching after a post was written is not told of it). One query.
+ * `userIds`, or for everyone when `userIds` is omitted (the fan-out); with `asOf`, watching and
+ * tracking set later than it are left out (someone who started watching after a post was written is
+ * not told of it), mutes and "normal" never. One query.
  */
 export async function watchRowsForThread(
   threadId: number,
@@ -74,7 +75,8 @@ export async function watchRowsForThread(
   const forUsers = sql.join(
     [
       userIds ? sql`AND w.user_id IN (${sql.join(userIds, sql`, `)})` : sql``,
-      asOf ? sql`AND w.updated_at <= ${asOf.getTime()}` : sql``,
+      // Only a start of watching counts from when it was set; a mute or a chosen "normal" always applies.
+      asOf ? sql`AND (w.level IN ('muted', 'normal') OR w.updated_at <= ${asOf.getTime()})` : sql``,
     ],
     sql` `,
   );

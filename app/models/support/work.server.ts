@@ -58,7 +58,7 @@ export async function workOnFollowUp(actor: Actor, followUpId: number, input: un
         followUp = oneRow(
           await db
             .update(followUps)
-            .set({ assigneeId: assignee.id, updatedAt: at })
+            .set({ assigneeId: assignee.id, updatedAt: at, dueWarningSentAt: null })
             .where(eq(followUps.id, followUp.id))
             .returning(),
         );

@@ -144,13 +144,15 @@ describe("replying by email over SMTP", () => {
     expect(await answersOf(threadId)).toEqual([]);
   });
 
-  it("refuses a reply sent from another address than the account's (a forwarded email)", async () => {
+  it("refuses a reply sent from another address than the account's, and tells the account, not the sender", async () => {
     const { threadId } = await makeThread(asker);
-    await replyTo(asker, threadId, { from: "friend@elsewhere.test" });
-    await expectBounce(
-      "friend@elsewhere.test",
-      /came from friend@elsewhere\.test, which is not the address of the account/,
+    await replyTo(asker, threadId, { from: "friend@elsewhere.test", text: "Cheap watches at spam.example" });
+    const notice = await expectBounce(
+      emailOf(asker),
+      /came from friend@elsewhere\.test, which is not your account's address/,
     );
+    expect(JSON.stringify(notice)).not.toContain("Cheap watches");
+    expect(sink.pending("friend@elsewhere.test")).toEqual([]);
     expect(await answersOf(threadId)).toEqual([]);
   });
 

@@ -128,9 +128,8 @@ describe("who hears of a new post", () => {
       `${answerer.username} answered: My own question I muted`,
     ]);
     // Watching the tag still tells them of the other thread's news; this thread's "normal" wins here.
-    // The thread's own level counts from when it was set: its question was announced before.
+    // A chosen "normal" applies whenever it was set (only watching counts from when it began).
     expect((await toldTo(threadNormal)).map((row) => row.title)).toEqual([
-      "New question: The hub will not join my Wi-Fi network",
       "New question: My own question I muted",
       `${answerer.username} answered: My own question I muted`,
     ]);
@@ -312,5 +311,36 @@ describe("who hears of a mention", () => {
     } finally {
       await setHeldPostCount(0);
     }
+  });
+});
+
+describe("news that waited", () => {
+  it("respects a mute set while a held answer waited for review", async () => {
+    const [asker, newcomer, staff] = [await makeUser("customer"), await makeUser("member"), await makeUser("staff")];
+    await setHeldPostCount(2);
+    try {
+      later();
+      const { threadId } = await makeThread(asker, { title: "Muted while the answer waited" });
+      later();
+      const held = await makeAnswer(newcomer, threadId, "An answer that waits for review.");
+      later();
+      await watch(asker, "thread", threadId, "muted");
+      later();
+      await decideOnPost(staff, held.postId, { decision: "approve" });
+      await deliverFanOuts();
+      expect(await toldTo(asker)).toEqual([]);
+    } finally {
+      await setHeldPostCount(0);
+    }
+  });
+
+  it("tells nobody twice when two runs of the fan-out overlap", async () => {
+    const [asker, answerer] = [await makeUser("customer"), await makeUser("member")];
+    later();
+    const { threadId } = await makeThread(asker, { title: "Two runners at once", category: "billing", tags: "" });
+    later();
+    await makeAnswer(answerer, threadId, "Both runs see this.");
+    await Promise.all([deliverFanOuts(), deliverFanOuts(), deliverFanOuts()]);
+    expect((await toldTo(asker)).map((row) => row.kind)).toEqual(["new-answer"]);
   });
 });
