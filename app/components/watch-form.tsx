@@ -13,11 +13,15 @@ export function WatchForm({
   targetKey,
   level,
   subject,
+  defaultOption,
   id = "watch",
 }: {
   target: "thread" | "tag" | "category";
   targetKey: string | number;
-  level: WatchLevel;
+  /** The reader's own choice; "default" (threads only) when their tags and category decide. */
+  level: WatchLevel | "default";
+  /** For a thread: the first choice, leaving it to the tags and category, saying what that gives now. */
+  defaultOption?: string;
   /** How the menu's label names the subject: "this question", "the tag wifi". */
   subject: string;
   /** Unique on the page (the settings list has several); the pages' own form is "watch", where saving returns. */
@@ -36,7 +40,10 @@ export function WatchForm({
         id={`${id}-level`}
         label={`Notifications for ${subject}`}
         defaultValue={level}
-        options={Object.entries(WATCH_LEVEL_LABELS).map(([value, label]) => ({ value, label }))}
+        options={[
+          ...(defaultOption ? [{ value: "default", label: defaultOption }] : []),
+          ...Object.entries(WATCH_LEVEL_LABELS).map(([value, label]) => ({ value, label })),
+        ]}
       />
       <button type="submit" className="button button-secondary">
         Save

@@ -21,7 +21,7 @@ export type EmailContent = {
   username: string;
   intro: string;
   items: EmailItem[];
-  /** Why the person got this email ("You are watching the tag wifi."). */
+  /** Why the person got this email, in whole sentences ("You are watching the tag wifi."). */
   reason: string;
   unsubscribe: { url: string; label: string };
   /** Said when the email can be answered by replying to it. */
@@ -68,7 +68,7 @@ ${content.replyHint ? `<p style="${MUTED}">${escapeXml(content.replyHint)}</p>` 
 <p>${escapeXml(content.intro)}</p>
 ${content.items.map(itemHtml).join("\n")}
 <hr style="border: 0; border-top: 1px solid #e4e7eb">
-<p style="${MUTED}">${escapeXml(content.reason)} ${escapeXml(SITE_NAME)}.<br>
+<p style="${MUTED}">${escapeXml(content.reason)}<br>${escapeXml(SITE_NAME)} ·
 <a href="${escapeXml(content.unsubscribe.url)}" style="color: #52606d">${escapeXml(content.unsubscribe.label)}</a></p>
 </body></html>`;
   const text = [
@@ -86,7 +86,8 @@ ${content.items.map(itemHtml).join("\n")}
     ]),
     "",
     "--",
-    `${content.reason} ${SITE_NAME}.`,
+    content.reason,
+    SITE_NAME,
     `${content.unsubscribe.label}: ${content.unsubscribe.url}`,
   ].join("\n");
   return { html, text };

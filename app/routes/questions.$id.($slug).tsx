@@ -19,7 +19,7 @@ import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { recordThreadView } from "~/models/community/thread-views.server";
 import { getThreadPage } from "~/models/community/thread-page.server";
-import { ownWatchLevel } from "~/models/notifications/watching.server";
+import { threadWatchState } from "~/models/notifications/watching.server";
 import { threadSupportState } from "~/models/support/queue.server";
 import { escalateThread, requestFollowUp } from "~/models/support/opening.server";
 import { canModerate, canWorkFollowUps } from "~/lib/permissions.server";
@@ -52,7 +52,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     ...threadPage,
     support: await threadSupportState(context.actor, threadPage.thread),
     coach: await replyCoachForThread(context.actor, threadId),
-    watchLevel: await ownWatchLevel(context.actor, "thread", threadId),
+    watch: await threadWatchState(context.actor, threadId),
     categories: staff ? (await listCategories()).map(({ slug, name }) => ({ slug, name })) : [],
   };
 }
@@ -146,19 +146,8 @@ function SupportPanel({
 }
 
 export default function ThreadPage() {
-  const {
-    thread,
-    question,
-    solutions,
-    answers,
-    answersPage,
-    answerPageCount,
-    can,
-    support,
-    coach,
-    categories,
-    watchLevel,
-  } = useLoaderData<typeof loader>();
+  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support, coach, categories, watch } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
@@ -232,8 +221,14 @@ export default function ThreadPage() {
         </p>
       ) : null}
       <SupportPanel support={support} />
-      {watchLevel ? (
-        <WatchForm target="thread" targetKey={thread.id} level={watchLevel} subject="this question" />
+      {watch ? (
+        <WatchForm
+          target="thread"
+          targetKey={thread.id}
+          level={watch.choice}
+          subject="this question"
+          defaultOption={`As my tags and category say (now ${watch.heard.level}${watch.heard.from ? `, from ${watch.heard.from}` : ""})`}
+        />
       ) : null}
       {postView(question)}
 

@@ -10,7 +10,8 @@ import { now } from "~/lib/clock.server";
 import { read, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ValidationError } from "~/lib/errors.server";
-import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { parseInput } from "~/lib/forms.server";
+import { ensureSignedIn, isStaff, type Actor } from "~/lib/permissions.server";
 import { siteSecret } from "./site-secrets.server";
 
 const tokenFor = async (userId: number, kind: NotificationKind) =>
@@ -24,6 +25,11 @@ export async function unsubscribeUrl(userId: number, kind: NotificationKind) {
 
 /** The kinds chosen with a checkbox; the digest has its own setting (daily, weekly, never). */
 const CHECKBOX_KINDS = NOTIFICATION_KINDS.filter((kind) => kind !== "digest");
+/** What only staff hear of (the follow-up queue). */
+const isStaffKind = (kind: NotificationKind) => kind.startsWith("staff-");
+
+/** The kinds `actor` chooses among: staff also choose what they hear of the follow-up queue. */
+const kindsFor = (actor: Actor) => CHECKBOX_KINDS.filter((kind) => isStaff(actor) || !isStaffKind(kind));
 
 /** Which kinds of email the actor gets. */
 export async function emailPreferences(actor: Actor) {
@@ -35,16 +41,23 @@ export async function emailPreferences(actor: Actor) {
       )
     ).map((row) => row.kind),
   );
-  return CHECKBOX_KINDS.map((kind) => ({ kind, email: !off.has(kind) }));
+  return kindsFor(actor).map((kind) => ({ kind, email: !off.has(kind) }));
 }
 
-/** Saves the email checkboxes: a kind left unchecked is opted out. */
-export async function saveEmailPreferences(actor: Actor, input: Record<string, string>) {
+const checkbox = z.literal("on", { error: "Tick the box or leave it empty." }).optional();
+
+/** Saves the email checkboxes: a kind the form offers and leaves unchecked is opted out. */
+export async function saveEmailPreferences(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
+  const kinds = kindsFor(actor);
+  const values: Partial<Record<NotificationKind, "on">> = parseInput(
+    z.object(Object.fromEntries(kinds.map((kind) => [kind, checkbox]))),
+    input,
+  );
   const at = now();
   await writeUnseenByVisitors(async (db) => {
-    for (const kind of CHECKBOX_KINDS) {
-      if (input[kind] === "on")
+    for (const kind of kinds) {
+      if (values[kind] === "on")
         await db.delete(emailOptOuts).where(and(eq(emailOptOuts.userId, actor.id), eq(emailOptOuts.kind, kind)));
       else await db.insert(emailOptOuts).values({ userId: actor.id, kind, createdAt: at }).onConflictDoNothing();
     }

@@ -16,6 +16,7 @@ import { publicUrl } from "~/lib/env.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
+import { SITE_NAME } from "~/lib/site";
 import { deliverEmail } from "~/lib/mail.server";
 import { canViewFollowUp, type Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
@@ -170,7 +171,9 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     } else {
       try {
         const post = await findPostInThread(reader, notification.postId);
-        items.push({ heading: notification.title, bodyHtml: post.bodyHtml, bodyText: htmlToText(post.bodyHtml), link });
+        // Links in a post are paths on this site (a mention's profile): in an email they need the site's address.
+        const bodyHtml = post.bodyHtml.replace(/href="\//g, `href="${publicUrl()}/`);
+        items.push({ heading: notification.title, bodyHtml, bodyText: htmlToText(bodyHtml), link });
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         continue;
@@ -183,7 +186,7 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     username: recipient.username,
     intro: items.length === 1 ? "There is news for you:" : `There are ${items.length} new things for you:`,
     items,
-    reason: [...reasons].join(" ") || "You get this email because of your account on",
+    reason: [...reasons].join(" ") || `You get this email because you have an account on ${SITE_NAME}.`,
     unsubscribe: {
       url: await unsubscribeUrl(email.userId, email.kind),
       label: `Stop emails for “${NOTIFICATION_KIND_LABELS[email.kind].toLowerCase()}” (one click)`,

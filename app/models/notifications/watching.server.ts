@@ -122,7 +122,8 @@ export async function watchOnParticipation(userId: number, threadId: number, at:
 const watchSchema = z.object({
   target: z.enum(WATCH_TARGETS, { error: "Choose a thread, tag or category." }),
   key: z.string().trim().min(1, "Choose what to watch.").max(200),
-  level: z.enum(WATCH_LEVELS, { error: "Choose watching, tracking, normal or muted." }),
+  // "default": no level of one's own for a thread, so its tags' and category's decide.
+  level: z.enum([...WATCH_LEVELS, "default"], { error: "Choose watching, tracking, normal or muted." }),
 });
 
 /** The thread, tag or category a watch form names, checked to exist and to be visible to the actor. */
@@ -162,8 +163,27 @@ async function findTarget(actor: Actor, target: WatchTarget, key: string) {
   return row.id;
 }
 
-/** The actor's own level for one thread, tag or category (normal when they chose none). */
-export async function ownWatchLevel(actor: Actor, target: WatchTarget, targetId: number): Promise<WatchLevel | null> {
+/**
+ * What the actor hears of a thread, for its Notifications menu: their own choice for it ("default"
+ * when none: their tags' and category's levels decide), and what they hear now and why. One query.
+ */
+export async function threadWatchState(actor: Actor, threadId: number) {
+  if (!canWatch(actor)) return null;
+  const rows = await watchRowsForThread(threadId, { userIds: [actor.id] });
+  const own = rows.find((row) => row.target === "thread");
+  const { level, source } = effectiveLevel(rows);
+  return {
+    choice: own?.level ?? ("default" as const),
+    heard: { level, from: source && source.target !== "thread" ? `the ${source.target} ${source.name}` : null },
+  };
+}
+
+/** The actor's own level for one tag or category (normal when they chose none). */
+export async function ownWatchLevel(
+  actor: Actor,
+  target: Exclude<WatchTarget, "thread">,
+  targetId: number,
+): Promise<WatchLevel | null> {
   if (!canWatch(actor)) return null;
   const row = firstRow(
     await read((db) =>
@@ -189,7 +209,7 @@ export async function setWatchLevel(actor: Actor, input: unknown) {
   await writeUnseenByVisitors(async (db) => {
     await consume(`watch:user:${actor.id}`, LIMITS.watch);
     const where = and(eq(watches.userId, actor.id), eq(watches.target, target), eq(watches.targetId, targetId));
-    if (level === "normal" && target !== "thread") {
+    if (level === "default" || (level === "normal" && target !== "thread")) {
       await db.delete(watches).where(where);
       return;
     }
@@ -264,10 +284,14 @@ export async function watchesOnParticipation(actor: Actor) {
   return row?.on ?? true;
 }
 
+const participationSchema = z.object({
+  watchOnParticipate: z.literal("on", { error: "Tick the box or leave it empty." }).optional(),
+});
+
 /** Saves the "watch what I ask or answer" checkbox (an unchecked box is not sent: off). */
-export async function saveWatchOnParticipation(actor: Actor, input: Record<string, string>) {
+export async function saveWatchOnParticipation(actor: Actor, input: unknown) {
   ensureSignedIn(actor);
-  const on = input.watchOnParticipate === "on";
+  const on = parseInput(participationSchema, input).watchOnParticipate === "on";
   await writeUnseenByVisitors(async (db) => {
     await db.update(users).set({ watchOnParticipate: on }).where(eq(users.id, actor.id));
   });

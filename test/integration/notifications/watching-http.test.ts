@@ -2,7 +2,7 @@
 // thread, tag and category pages, the settings page, and hostile input.
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { threads, users, watches } from "../../../db/schema";
+import { tags, threadTags, threads, users, watches } from "../../../db/schema";
 import { firstRow, scriptDb } from "~/lib/db.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 
@@ -99,5 +99,27 @@ describe("the Notifications menus", () => {
     expect(saved.status).toBe(303);
     const member = firstRow(await scriptDb().select().from(users).where(eq(users.email, "member@example.com")))!;
     expect(member.watchOnParticipate).toBe(false);
+  });
+});
+
+describe("a thread's menu says what its tags and category give", () => {
+  it("offers the default with what it means now, and going back to it removes the thread's own level", async () => {
+    const [wifiThread] = await scriptDb()
+      .select({ id: threads.id, slug: threads.slug })
+      .from(threads)
+      .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
+      .innerJoin(tags, and(eq(tags.id, threadTags.tagId), eq(tags.name, "wifi")))
+      .limit(1);
+    const path = `/questions/${wifiThread.id}/${wifiThread.slug}`;
+    await client.post("/watch", { target: "tag", key: "wifi", level: "watching" }, { cookie: cookies.customer });
+    await client.post(
+      "/watch",
+      { target: "thread", key: String(wifiThread.id), level: "default" },
+      { cookie: cookies.customer },
+    );
+    const page = await (await client.get(path, { cookie: cookies.customer })).text();
+    expect(selectedLevel(page)).toBe("default");
+    expect(page).toContain("As my tags and category say (now watching, from the tag wifi)");
+    expect(await levelOf("customer@example.com", "thread", wifiThread.id)).toBeNull();
   });
 });
