@@ -8,8 +8,19 @@ import { eq } from "drizzle-orm";
 import { siteSecrets } from "../../../db/schema";
 import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
 
+// A secret never changes once made, so each process reads it once (every email signs two links).
+const known = new Map<string, string>();
+
 /** The installation's secret called `name` (64 hex characters), made on first use. */
 export async function siteSecret(name: string): Promise<string> {
+  const cached = known.get(name);
+  if (cached) return cached;
+  const secret = await readOrMakeSecret(name);
+  known.set(name, secret);
+  return secret;
+}
+
+async function readOrMakeSecret(name: string): Promise<string> {
   const stored = async () =>
     firstRow(await read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, name))))?.value;
   const existing = await stored();

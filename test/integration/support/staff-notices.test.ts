@@ -2,9 +2,9 @@
 // targets an hour away, and new follow-ups in the categories they watch.
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { notifications } from "../../../db/schema";
+import { notifications, users } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
-import { scriptDb } from "~/lib/db.server";
+import { scriptDb, write } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { setWatchLevel } from "~/models/notifications/watching.server";
@@ -12,7 +12,8 @@ import { reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.serve
 import { requestFollowUp } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 import { workOnFollowUp } from "~/models/support/work.server";
-import { ensureVocabulary, makeThread, makeUser } from "../../fixtures/factories";
+import { releaseWaitingPosts } from "~/models/moderation/post-state.server";
+import { ensureVocabulary, makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 const HOUR = 3_600_000;
 let clock = new Date("2026-11-04T08:00:00Z").getTime();
@@ -127,5 +128,27 @@ describe("what staff hear", () => {
     later(48 * HOUR);
     expect(await warnFollowUpsNearlyDue(new Date(clock))).toEqual({ warned: 1 });
     expect((await staffToldOf(agent, "staff-follow-up-due")).map((row) => row.title)).toHaveLength(2);
+  });
+});
+
+describe("a customer's reply that waited", () => {
+  it("reaches the assignee when it is let through, not before", async () => {
+    const [customer, agent] = [await makeUser("customer"), await makeUser("staff")];
+    const { threadId, followUpId } = await followUpFor(customer, "Chime stays silent");
+    await workOnFollowUp(agent, followUpId, { intent: "take" });
+    // The customer's address is unconfirmed for a moment: what they post waits.
+    await scriptDb().update(users).set({ emailConfirmedAt: null }).where(eq(users.id, customer.id));
+    later();
+    await makeAnswer(customer, threadId, "It still does not ring.");
+    expect(await staffToldOf(agent, "staff-follow-up-reply")).toEqual([]);
+    later();
+    await scriptDb()
+      .update(users)
+      .set({ emailConfirmedAt: new Date(clock) })
+      .where(eq(users.id, customer.id));
+    await write(() => releaseWaitingPosts(customer, new Date(clock)));
+    expect(await staffToldOf(agent, "staff-follow-up-reply")).toEqual([
+      expect.objectContaining({ reason: "This follow-up is assigned to you." }),
+    ]);
   });
 });
