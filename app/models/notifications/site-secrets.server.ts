@@ -20,6 +20,11 @@ export async function siteSecret(name: string): Promise<string> {
   return secret;
 }
 
+/** Forgets what this process read, as a new process would (tests that swap a key). */
+export function forgetSiteSecrets() {
+  known.clear();
+}
+
 async function readOrMakeSecret(name: string): Promise<string> {
   const stored = async () =>
     firstRow(await read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, name))))?.value;

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { siteSecrets } from "../../../db/schema";
 import { scriptDb } from "~/lib/db.server";
 import { readReplyAddress, replyAddressFor, type ReplySubject } from "~/models/notifications/reply-address.server";
+import { forgetSiteSecrets } from "~/models/notifications/site-secrets.server";
 
 const thread: ReplySubject = { kind: "thread", threadId: 4821 };
 const followUp: ReplySubject = { kind: "follow-up", followUpId: 4821 };
@@ -106,6 +107,7 @@ describe("readReplyAddress", () => {
       .update(siteSecrets)
       .set({ value: "0".repeat(64) })
       .where(eq(siteSecrets.name, "reply-key"));
+    forgetSiteSecrets();
     expect(await readReplyAddress(address)).toBeNull();
   });
 });
