@@ -28,11 +28,15 @@ export function WatchForm({
   id?: string;
 }) {
   const location = useLocation();
+  // After saving, the page comes back with ?watch=saved (a page's own menu says so; the settings list has its notice).
+  const saved = id === "watch" && new URLSearchParams(location.search).get("watch") === "saved";
+  const back = new URLSearchParams(location.search);
+  back.delete("watch");
   return (
     <Form method="post" action="/watch" className="watch-form" id={id}>
       <input type="hidden" name="target" value={target} />
       <input type="hidden" name="key" value={targetKey} />
-      <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
+      <input type="hidden" name="redirectTo" value={`${location.pathname}${back.size ? `?${back}` : ""}`} />
       <SelectField
         // A saved level comes back as a new default: remount to show it.
         key={level}
@@ -48,6 +52,11 @@ export function WatchForm({
       <button type="submit" className="button button-secondary">
         Save
       </button>
+      {saved ? (
+        <p role="status" className="hint">
+          Saved.
+        </p>
+      ) : null}
     </Form>
   );
 }

@@ -63,7 +63,7 @@ export function composeEmail(content: EmailContent): { html: string; text: strin
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(SITE_NAME)}</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; color: #1f2933; max-width: 40em">
-${content.replyHint ? `<p style="${MUTED}">${escapeXml(content.replyHint)}</p>` : ""}
+${content.replyHint ? `<p style="${MUTED}">${escapeXml(content.replyHint).replace(/\n/g, "<br>")}</p>` : ""}
 <p>Hello ${escapeXml(content.username)},</p>
 <p>${escapeXml(content.intro)}</p>
 ${content.items.map(itemHtml).join("\n")}

@@ -121,6 +121,7 @@ export default function Questions() {
           </button>
         </Form>
       </div>
+      <h2 className="visually-hidden">Questions</h2>
       <ThreadList threads={threads} pinned={pinned} empty="No questions match these filters yet." />
       <Pagination page={query.page} hasNextPage={hasNextPage} />
     </>

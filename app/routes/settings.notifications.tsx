@@ -45,7 +45,7 @@ export default function EmailSettings() {
   return (
     <div className="narrow-wide">
       <h1>Email settings</h1>
-      {params.get("saved") ? (
+      {params.get("saved") || params.get("watch") ? (
         <p role="status" className="notice">
           Saved.
         </p>

@@ -54,6 +54,7 @@ export default function TagPage() {
       {watchLevel ? (
         <WatchForm target="tag" targetKey={tag.name} level={watchLevel} subject={`the tag ${tag.name}`} />
       ) : null}
+      <h2 className="visually-hidden">Questions</h2>
       <ThreadList threads={threads} pinned={pinned} empty="No questions with this tag yet." />
       <Pagination page={page} hasNextPage={hasNextPage} />
     </>

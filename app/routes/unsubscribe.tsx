@@ -26,12 +26,12 @@ export default function Unsubscribe() {
       <h1>Unsubscribe</h1>
       {done ? (
         <p role="status">
-          Done: no more emails for “{NOTIFICATION_KIND_LABELS[kind].toLowerCase()}”. You will still see them in the app.
-          Changed your mind? See <a href="/settings/notifications">email settings</a>.
+          Done: no more emails for “{NOTIFICATION_KIND_LABELS[kind]}”. You will still see them in the app. Changed your
+          mind? See <a href="/settings/notifications">email settings</a>.
         </p>
       ) : (
         <form method="post" action={`${location.pathname}${location.search}`}>
-          <p>Stop emails for “{NOTIFICATION_KIND_LABELS[kind].toLowerCase()}”?</p>
+          <p>Stop emails for “{NOTIFICATION_KIND_LABELS[kind]}”?</p>
           <button type="submit" className="button">
             Unsubscribe
           </button>

@@ -10,7 +10,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return loaderResult(async () => {
     await setWatchLevel(context.actor, values);
-    return redirectAfterWrite(`${safeRedirectPath(values.redirectTo).split("#")[0]}#watch`);
+    const back = new URL(safeRedirectPath(values.redirectTo), "http://site.invalid");
+    back.searchParams.set("watch", "saved");
+    return redirectAfterWrite(`${back.pathname}${back.search}#watch`);
   });
 }
 

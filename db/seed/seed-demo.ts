@@ -2,11 +2,11 @@
  * Seeds the demo community through the same model functions the app uses, so the demo data obeys
  * every rule a real user's would (counters, statuses, revisions).
  */
-import { count } from "drizzle-orm";
+import { and, count, isNull, lt, sql } from "drizzle-orm";
 import { setClock } from "~/lib/clock.server";
 import { log } from "~/lib/log.server";
-import { firstRow, write, read } from "~/lib/db.server";
-import { users } from "../schema";
+import { firstRow, write, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { notifications, users } from "../schema";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/community/posts.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
@@ -18,6 +18,7 @@ import { listSupportQueue } from "~/models/support/queue.server";
 import { rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
+import { deliverFanOuts } from "~/models/notifications/fan-out.server";
 import { askQuestion, listThreads } from "~/models/community/threads.server";
 import { createUserWithRole } from "~/models/accounts/users.server";
 import { castVote } from "~/models/community/votes.server";
@@ -96,6 +97,14 @@ export async function seedDemoCommunity() {
     setClock(null);
   }
   await seedDemoModeration(person);
+  // The demo's history is told now, so each bell has one; what is older than two days was read.
+  await deliverFanOuts();
+  await writeUnseenByVisitors((db) =>
+    db
+      .update(notifications)
+      .set({ readAt: sql`${notifications.createdAt}` })
+      .where(and(isNull(notifications.readAt), lt(notifications.createdAt, new Date(start - 2 * DAY)))),
+  );
   return { accounts: people.size, threads: demoThreads.length };
 }
 

@@ -173,7 +173,8 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
             threadId: post.threadId,
             about: { kind: "thread", threadId: post.threadId },
           },
-          at,
+          // Dated when the post became visible: that is when it happened, however late it is told.
+          fanOut.createdAt,
         );
       }
       // Where a run cut short resumes: nobody is told twice.

@@ -18,7 +18,7 @@ import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { SITE_NAME } from "~/lib/site";
 import { deliverEmail } from "~/lib/mail.server";
-import { canViewFollowUp, type Member } from "~/lib/permissions.server";
+import { canViewFollowUp, isStaff, type Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { unsubscribeUrl } from "./email-preferences.server";
 import { replyAddressFor, type ReplySubject } from "./reply-address.server";
@@ -26,6 +26,8 @@ import { REPLY_ABOVE_THIS_LINE } from "./reply-text.server";
 import { NOTIFICATION_KIND_LABELS } from "./rules";
 
 export const COALESCE_WINDOW_MS = 10 * 60_000;
+/** Staff work the follow-up queue to a promise: their news goes at once, gathered only while unsent. */
+const goesAtOnce = (kind: NotificationKind) => kind.startsWith("staff-");
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 
@@ -49,7 +51,7 @@ export async function queueNotificationEmail(
     if (subjectKey) {
       const waiting = firstRow(
         await db
-          .select({ id: emailOutbox.id })
+          .select({ id: emailOutbox.id, sendAfter: emailOutbox.sendAfter })
           .from(emailOutbox)
           .where(
             and(
@@ -66,25 +68,30 @@ export async function queueNotificationEmail(
       );
       if (waiting) {
         await db.update(notifications).set({ emailId: waiting.id }).where(eq(notifications.id, notificationId));
+        if (goesAtOnce(kind) && waiting.sendAfter > at) {
+          await db.update(emailOutbox).set({ sendAfter: at }).where(eq(emailOutbox.id, waiting.id));
+          afterCommit(() => sendEmailsSoon.request());
+        }
         return;
       }
     }
-    const recent = subjectKey
-      ? firstRow(
-          await db
-            .select({ createdAt: emailOutbox.createdAt })
-            .from(emailOutbox)
-            .where(
-              and(
-                eq(emailOutbox.userId, user.id),
-                eq(emailOutbox.subjectKey, subjectKey),
-                gt(emailOutbox.createdAt, new Date(at.getTime() - COALESCE_WINDOW_MS)),
-              ),
-            )
-            .orderBy(desc(emailOutbox.createdAt))
-            .limit(1),
-        )
-      : undefined;
+    const recent =
+      subjectKey && !goesAtOnce(kind)
+        ? firstRow(
+            await db
+              .select({ createdAt: emailOutbox.createdAt })
+              .from(emailOutbox)
+              .where(
+                and(
+                  eq(emailOutbox.userId, user.id),
+                  eq(emailOutbox.subjectKey, subjectKey),
+                  gt(emailOutbox.createdAt, new Date(at.getTime() - COALESCE_WINDOW_MS)),
+                ),
+              )
+              .orderBy(desc(emailOutbox.createdAt))
+              .limit(1),
+          )
+        : undefined;
     const email = oneRow(
       await db
         .insert(emailOutbox)
@@ -113,17 +120,26 @@ export const sendEmailsSoon = runSoon("send-emails", () => sendPendingEmails());
 type OutboxRow = typeof emailOutbox.$inferSelect;
 type Composed = { to: string; subject: string; text: string; html: string | null };
 
-/** Whether the reader may still see the follow-up an email is about (a staff member who left may not). */
-async function maySeeSubject(reader: Member, subjectKey: string | null) {
-  const followUpId = subjectKey?.startsWith("follow-up:") ? Number(subjectKey.slice("follow-up:".length)) : null;
-  if (followUpId === null) return true;
+/**
+ * The follow-up an email is about, as it is now: null when the reader may no longer see it (a staff
+ * member who left); `undefined` when the email is not about a follow-up.
+ */
+async function followUpOf(reader: Member, subjectKey: string | null) {
+  if (!subjectKey?.startsWith("follow-up:")) return undefined;
+  const followUpId = Number(subjectKey.slice("follow-up:".length));
   const followUp = firstRow(
     await read((db) =>
-      db.select({ customerId: followUps.customerId }).from(followUps).where(eq(followUps.id, followUpId)),
+      db
+        .select({ customerId: followUps.customerId, status: followUps.status })
+        .from(followUps)
+        .where(eq(followUps.id, followUpId)),
     ),
   );
-  return Boolean(followUp && canViewFollowUp(reader, followUp));
+  return followUp && canViewFollowUp(reader, followUp) ? followUp : null;
 }
+
+/** News that a follow-up was resolved is stale once it was reopened before the email went. */
+const RESOLUTION_KINDS: ReadonlySet<NotificationKind> = new Set(["survey", "follow-up-resolved"]);
 
 /**
  * The email as it is sent, to the address the person has now: the notifications it gathers that
@@ -153,7 +169,8 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
   );
   if (gathered.length === 0) return { to, subject: email.subject, text: email.text, html: email.html };
   const reader: Member = { kind: "user", ...member };
-  if (!(await maySeeSubject(reader, email.subjectKey))) return null;
+  const followUp = await followUpOf(reader, email.subjectKey);
+  if (followUp === null) return null;
   const optedOut = new Set(
     (
       await read((db) =>
@@ -165,6 +182,7 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
   const reasons = new Set<string>();
   for (const notification of gathered) {
     if (optedOut.has(notification.kind)) continue;
+    if (RESOLUTION_KINDS.has(notification.kind) && followUp && followUp.status !== "resolved") continue;
     const link = { url: `${publicUrl()}${notification.url}`, label: "Open it on the site" };
     if (notification.postId === null) {
       items.push({ heading: notification.title, bodyText: notification.emailText ?? notification.title, link });
@@ -189,18 +207,20 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     reason: [...reasons].join(" ") || `You get this email because you have an account on ${SITE_NAME}.`,
     unsubscribe: {
       url: await unsubscribeUrl(email.userId, email.kind),
-      label: `Stop emails for “${NOTIFICATION_KIND_LABELS[email.kind].toLowerCase()}” (one click)`,
+      label: `Stop emails for “${NOTIFICATION_KIND_LABELS[email.kind]}” (one click)`,
     },
-    replyHint: email.replyTo ? replyHintFor(email.subjectKey) : undefined,
+    replyHint: email.replyTo ? replyHintFor(email.subjectKey, reader) : undefined,
   });
   const subject = items.length === 1 ? items[0].heading : `${items[0].heading} (and ${items.length - 1} more)`;
   return { to, subject, ...content };
 }
 
-function replyHintFor(subjectKey: string | null) {
-  const where = subjectKey?.startsWith("follow-up:")
-    ? "Reply to this email to write to support privately."
-    : "Reply to this email to post an answer in the thread, as if you wrote it on the site.";
+function replyHintFor(subjectKey: string | null, reader: Member) {
+  const where = !subjectKey?.startsWith("follow-up:")
+    ? "Reply to this email to post an answer in the thread, as if you wrote it on the site."
+    : isStaff(reader)
+      ? "Reply to this email to write to the customer privately on the follow-up."
+      : "Reply to this email to write to support privately.";
   return `${REPLY_ABOVE_THIS_LINE}\n${where}`;
 }
 

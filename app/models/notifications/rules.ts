@@ -22,8 +22,8 @@ export const NOTIFICATION_KIND_LABELS = {
 
 /** Watch levels as people read them, with what each one means. */
 export const WATCH_LEVEL_LABELS = {
-  watching: "Watching: every new post, in the app and by email",
-  tracking: "Tracking: every new post, in the app only",
-  normal: "Normal: only what concerns me (answers to me, mentions)",
-  muted: "Muted: nothing at all",
+  watching: "Watching: every post, also by email",
+  tracking: "Tracking: every post, bell only",
+  normal: "Normal: answers to me, mentions",
+  muted: "Muted: nothing",
 } as const;

@@ -35,7 +35,7 @@ describe("the Notifications menus", () => {
       { cookie: cookies.member },
     );
     expect(saved.status).toBe(303);
-    expect(saved.headers.get("location")).toBe(`${path}#watch`);
+    expect(saved.headers.get("location")).toBe(`${path}?watch=saved#watch`);
     expect(await levelOf("member@example.com", "thread", thread.id)).toBe("muted");
     expect(selectedLevel(await (await client.get(path, { cookie: cookies.member })).text())).toBe("muted");
   });
@@ -89,7 +89,7 @@ describe("the Notifications menus", () => {
       { target: "thread", key: String(thread.id), level: "normal", redirectTo: "https://evil.example/" },
       { cookie: cookies.member },
     );
-    expect(away.headers.get("location")).toBe("/#watch");
+    expect(away.headers.get("location")).toBe("/?watch=saved#watch");
   });
 
   it("turns off watching what one asks or answers from the settings", async () => {
