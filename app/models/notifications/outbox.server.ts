@@ -15,7 +15,7 @@ import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "~/lib/db
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
-import { deliverEmail } from "~/lib/mail.server";
+import { deliverEmail, withOneSmtpConnection } from "~/lib/mail.server";
 import type { Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { unsubscribeUrl } from "./email-preferences.server";
@@ -192,31 +192,37 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
   let sent = 0;
   let failed = 0;
   let skipped = 0;
-  for (const email of batch) {
-    try {
-      const composed = await composeOutboxEmail(email);
-      if (!composed) {
-        skipped += 1;
-        await markOutboxEmail(email.id, { sentAt: now(), lastError: "nothing left to send: what it told of is gone" });
-        continue;
+  if (batch.length === 0) return { sent, failed, skipped };
+  await withOneSmtpConnection(async () => {
+    for (const email of batch) {
+      try {
+        const composed = await composeOutboxEmail(email);
+        if (!composed) {
+          skipped += 1;
+          await markOutboxEmail(email.id, {
+            sentAt: now(),
+            lastError: "nothing left to send: what it told of is gone",
+          });
+          continue;
+        }
+        const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
+        await deliverEmail({
+          to: email.toAddress,
+          subject: composed.subject,
+          text: composed.text,
+          html: composed.html ?? undefined,
+          replyTo: email.replyTo ?? undefined,
+          headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+        });
+        await markOutboxEmail(email.id, { ...composed, sentAt: now(), lastError: null });
+        sent += 1;
+      } catch (error) {
+        failed += 1;
+        log.error("email not sent", { emailId: email.id, kind: email.kind, error });
+        await markOutboxEmail(email.id, { claimedAt: null, lastError: String(error) });
       }
-      const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
-      await deliverEmail({
-        to: email.toAddress,
-        subject: composed.subject,
-        text: composed.text,
-        html: composed.html ?? undefined,
-        replyTo: email.replyTo ?? undefined,
-        headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-      });
-      await markOutboxEmail(email.id, { ...composed, sentAt: now(), lastError: null });
-      sent += 1;
-    } catch (error) {
-      failed += 1;
-      log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-      await markOutboxEmail(email.id, { claimedAt: null, lastError: String(error) });
     }
-  }
+  });
   return { sent, failed, skipped };
 }
 
