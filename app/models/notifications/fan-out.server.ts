@@ -6,6 +6,7 @@
  * short write. It runs straight after the commit in a process that runs background jobs, and as a
  * job every minute in case that process stopped.
  */
+import { setImmediate as nextTurnOfEventLoop } from "node:timers/promises";
 import { asc, eq, isNull } from "drizzle-orm";
 import { notificationFanOuts, posts, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -122,6 +123,7 @@ export async function deliverFanOuts(at = now()) {
     );
     if (!next) return { told };
     told += await deliverFanOut(next, at);
+    await nextTurnOfEventLoop();
   }
 }
 
@@ -182,6 +184,9 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
         .set({ notifiedThrough: batch.at(-1)![0] })
         .where(eq(notificationFanOuts.postId, fanOut.postId));
     });
+    // SQLite calls are synchronous and the writes only chain promises: without a turn of the event
+    // loop between batches, a backlog of fan-outs held the server for minutes (no request, no SIGTERM).
+    await nextTurnOfEventLoop();
   }
   await finish();
   return recipients.length;
