@@ -16,6 +16,16 @@
  * a very common, a middling (~2 % of threads) and a rare word from the index, each request with a
  * distinct URL so the visitor page cache never answers), similar questions, and the thread page's
  * stored bytes from `node:http` (the ceiling for a page served from a cache).
+ * Notifications (issue 13), on copies of the database: beside "POST an answer", the same posting
+ * to one thread with 10,000 watchers (and 100 who muted it, inserted as raw rows), on a server with
+ * background jobs ON, so each answer's fan-out runs in that server right after its commit, as in
+ * production. One answer alone is timed until its fan-out is done (notifications/s), then answers
+ * are posted at full speed against the answer-posting target (≥ 300/s). Every fan-out that
+ * finished must have told exactly the thread's watchers and its asker, less the author and the
+ * muted (counted in SQL apart from the app's code). The mail job, at the end: 2,000 emails queued
+ * through `notify` (one per new member, each about an answer) and sent by `sendPendingEmails`,
+ * batch after batch (test/bench/send-emails.ts, a child process), to an SMTP server in this
+ * process: ≥ 200 emails/s, and every address must get exactly one.
  * Every response is checked: its status, and that a signed-in response carries the signed-in user's
  * name in the header nav while a visitor's carries none; a posted answer must redirect (303) to the
  * new post. Peak RSS is the server's, per scenario (reset before each one).
@@ -28,6 +38,7 @@
  *   BENCH_SIZES=10000:100000 npm run bench
  *   BENCH_SECONDS=10                    seconds per scenario
  *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout
+ *   BENCH_EMAILS=2000                   emails the mail job sends
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -483,10 +494,15 @@ async function startServer(root: string, file: string, { jobs = false, mailDir =
   return { baseUrl, server };
 }
 
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
+/** Stops `child` with SIGTERM, and with SIGKILL after `killAfterMs` when given; whether it stopped by itself. */
+async function stopProcess(child: ChildProcess, killAfterMs?: number) {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise<boolean>((resolve) => {
+    const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.once("exit", (_code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve(signal !== "SIGKILL");
+    });
     child.kill("SIGTERM");
   });
 }
@@ -645,7 +661,8 @@ const notificationsFor = (sqlite: Database.Database, postId: number) =>
  * background jobs on (each fan-out runs in the server right after its answer commits, as in
  * production). First one answer alone, timed until its fan-out is done (the fan-out's own rate);
  * then answers at full speed for SECONDS, measured like "POST an answer". Every fan-out finished
- * must have told exactly `expectedRecipients`, and the lone answer's must finish.
+ * must have told exactly `expectedRecipients`, and the lone answer's must finish; with the backlog
+ * the run leaves, the server must still answer /healthz within 1 s and stop within 10 s of SIGTERM.
  */
 async function hotThreadScenario(
   file: string,
@@ -705,7 +722,18 @@ async function hotThreadScenario(
     const written = (
       sqlite.prepare("SELECT count(*) AS n FROM notifications WHERE id > ?").get(last.id) as { n: number }
     ).n;
-    await stopProcess(server);
+    const queued = pendingFanOuts();
+    // With that backlog still being fanned out, the server must go on answering, and stop when told.
+    const healthStarted = performance.now();
+    const healthy = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    const healthMs = Math.round(performance.now() - healthStarted);
+    if (!healthy || healthMs > 1_000)
+      recordProblem(fanOutChecks, `/healthz ${healthy ? `took ${healthMs} ms` : "failed"} during the fan-outs`, false);
+    if (!(await stopProcess(server, 10_000)))
+      recordProblem(fanOutChecks, "the server did not stop within 10 s of SIGTERM (killed)", false);
     // Every fan-out of the run that finished told exactly whom it should (one cut short by the stop is left out).
     const finished = sqlite
       .prepare("SELECT post_id AS postId FROM notification_fan_outs WHERE post_id > ? AND done_at IS NOT NULL")
@@ -716,7 +744,6 @@ async function hotThreadScenario(
       if (told !== expected)
         recordProblem(fanOutChecks, `post ${postId}'s fan-out told ${told}, not ${expected}`, false);
     }
-    const queued = pendingFanOuts();
     const checks = measured.checks;
     checks.wrongStatus += fanOutChecks.wrongStatus;
     checks.wrongBody += fanOutChecks.wrongBody;
@@ -726,7 +753,7 @@ async function hotThreadScenario(
       targets: [minAnswersPerSecond(MIN_ANSWERS_PER_SECOND)],
       ...measured,
       checks,
-      note: `${lonePart}; during the run ${finished.length} fan-outs finished, ${written.toLocaleString("en")} notifications written (${Math.round(written / SECONDS).toLocaleString("en")}/s), ${queued.toLocaleString("en")} answers still queued`,
+      note: `${lonePart}; during the run ${written.toLocaleString("en")} notifications written (${Math.round(written / SECONDS).toLocaleString("en")}/s), ${queued.toLocaleString("en")} answers still queued then; /healthz beside them in ${healthMs} ms; ${finished.length} fan-outs of the run finished by the stop, each checked`,
     };
   } finally {
     sqlite.close();
