@@ -4,6 +4,7 @@
  * what it would have sent without a mail server. Emails carry sign-in and unsubscribe links, so
  * the folder is created owner-only (0700) and each file 0600.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
@@ -19,8 +20,27 @@ export type OutgoingEmail = {
 };
 
 let transport: Transporter | null = null;
+const sharedConnection = new AsyncLocalStorage<Transporter>();
+
+/**
+ * Runs `work` with every email it sends going over one SMTP connection, closed when `work` ends
+ * (as is, without SMTP_URL). For a batch: a new connection per email costs the mail server's
+ * greeting delay each time (100 ms for smtp-server's, seconds for some MTAs).
+ */
+export async function withOneSmtpConnection<T>(work: () => Promise<T>): Promise<T> {
+  const smtpUrl = env("SMTP_URL");
+  if (!smtpUrl) return work();
+  const pooled = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 1 });
+  try {
+    return await sharedConnection.run(pooled, work);
+  } finally {
+    pooled.close();
+  }
+}
 
 function currentTransport() {
+  const shared = sharedConnection.getStore();
+  if (shared) return shared;
   const smtpUrl = env("SMTP_URL");
   transport ??= smtpUrl
     ? nodemailer.createTransport(smtpUrl)

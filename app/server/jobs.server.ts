@@ -16,7 +16,7 @@ import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { sendDueDigests } from "~/models/notifications/digest.server";
 import { deliverFanOuts, fanOutSoon } from "~/models/notifications/fan-out.server";
-import { sendEmailsSoon, sendPendingEmails } from "~/models/notifications/outbox.server";
+import { sendDueEmails, sendEmailsSoon } from "~/models/notifications/outbox.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 
@@ -30,7 +30,7 @@ const JOBS = {
   "warn-follow-ups-nearly-due": (at: Date) => warnFollowUpsNearlyDue(at),
   "deliver-fan-outs": (at: Date) => deliverFanOuts(at),
   "send-digests": (at: Date) => sendDueDigests(at),
-  "send-emails": (at: Date) => sendPendingEmails(at),
+  "send-emails": (at: Date) => sendDueEmails(at),
 } satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
 export type JobName = keyof typeof JOBS;
 

@@ -16,6 +16,16 @@
  * a very common, a middling (~2 % of threads) and a rare word from the index, each request with a
  * distinct URL so the visitor page cache never answers), similar questions, and the thread page's
  * stored bytes from `node:http` (the ceiling for a page served from a cache).
+ * Notifications (issue 13), on copies of the database: beside "POST an answer", the same posting
+ * to one thread with 10,000 watchers (and 100 who muted it, inserted as raw rows), on a server with
+ * background jobs ON, so each answer's fan-out runs in that server right after its commit, as in
+ * production. One answer alone is timed until its fan-out is done (notifications/s), then answers
+ * are posted at full speed against the answer-posting target (≥ 300/s). Every fan-out that
+ * finished must have told exactly the thread's watchers and its asker, less the author and the
+ * muted (counted in SQL apart from the app's code). The mail job, at the end: 2,000 emails queued
+ * through `notify` (one per new member, each about an answer) and sent by `sendPendingEmails`,
+ * batch after batch (test/bench/send-emails.ts, a child process), to an SMTP server in this
+ * process: ≥ 200 emails/s, and every address must get exactly one.
  * Every response is checked: its status, and that a signed-in response carries the signed-in user's
  * name in the header nav while a visitor's carries none; a posted answer must redirect (303) to the
  * new post. Peak RSS is the server's, per scenario (reset before each one).
@@ -28,6 +38,7 @@
  *   BENCH_SIZES=10000:100000 npm run bench
  *   BENCH_SECONDS=10                    seconds per scenario
  *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout
+ *   BENCH_EMAILS=2000                   emails the mail job sends
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -36,6 +47,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
+import { SMTPServer } from "smtp-server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BENCH_DIR = path.join(ROOT, "test/.tmp/bench");
@@ -51,6 +63,11 @@ const BENCH_USERS = 1000;
 const SEARCH_SECONDS = Math.max(3, Math.round(SECONDS / 2));
 const OVERLOAD_CONNECTIONS = 200;
 const OVERLOAD_MAX_LATENCY_MS = 5_000;
+const MIN_ANSWERS_PER_SECOND = 300;
+const HOT_WATCHERS = 10_000;
+const HOT_MUTED = 100;
+const MAIL_EMAILS = Number(process.env.BENCH_EMAILS ?? 2000);
+const MIN_EMAILS_PER_SECOND = 200;
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : null;
 
 /** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
@@ -66,7 +83,15 @@ type Expectation = {
 type Checks = { responses: number; wrongStatus: number; wrongBody: number; examples: string[] };
 type Measured = { result: autocannon.Result; peakRssMb: number | null; ratio?: number };
 type Target = { label: string; met: (row: Measured) => boolean };
-type Scenario = Measured & { name: string; targets: Target[]; checks: Checks; baseline?: boolean; note?: string };
+type Scenario = Measured & {
+  name: string;
+  targets: Target[];
+  checks: Checks;
+  baseline?: boolean;
+  note?: string;
+  /** Measured on a server of its own (its peak RSS stays out of the main server's). */
+  ownServer?: boolean;
+};
 type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number; checks: Checks; counts: boolean };
 
 const minRps = (rps: number): Target => ({ label: `≥ ${rps} req/s`, met: (row) => row.result.requests.average >= rps });
@@ -362,6 +387,33 @@ async function measuring<T>(pid: number, work: () => Promise<T>): Promise<T & { 
 }
 
 /**
+ * Posts one answer (`step`) outside autocannon and checks it redirected to the new post (a problem
+ * counts in `checks`); returns the latency and the new post's id (null when wrong), or null when it failed.
+ */
+async function postOneAnswer(baseUrl: string, step: Step, checks: Checks) {
+  const started = performance.now();
+  try {
+    const response = await fetch(baseUrl + step.path, {
+      method: "POST",
+      headers: { ...step.headers, cookie: step.cookie! },
+      body: step.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(30_000),
+    });
+    await response.arrayBuffer();
+    const ms = performance.now() - started;
+    checks.responses += 1;
+    const location = response.headers.get("location");
+    const problem = answerProblem(response.status, location, step.path);
+    if (problem) recordProblem(checks, problem, response.status !== 303);
+    return { postId: problem ? null : Number(/#post-(\d+)$/.exec(location!)![1]), ms };
+  } catch (error) {
+    recordProblem(checks, `request failed: ${String(error)}`, true);
+    return null;
+  }
+}
+
+/**
  * Posts an answer every `intervalMs` for `durationMs`, spread evenly (not in bursts), each by the
  * next member; counts those that did not redirect to the new post.
  */
@@ -370,24 +422,8 @@ async function postAnswersSteadily(baseUrl: string, intervalMs: number, duration
   const latencies: number[] = [];
   const pending: Promise<void>[] = [];
   const postOne = async () => {
-    const step = nextAnswer();
-    const started = performance.now();
-    try {
-      const response = await fetch(baseUrl + step.path, {
-        method: "POST",
-        headers: { ...step.headers, cookie: step.cookie! },
-        body: step.body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(30_000),
-      });
-      await response.arrayBuffer();
-      latencies.push(performance.now() - started);
-      checks.responses += 1;
-      const problem = answerProblem(response.status, response.headers.get("location"), step.path);
-      if (problem) recordProblem(checks, problem, response.status !== 303);
-    } catch (error) {
-      recordProblem(checks, `request failed: ${String(error)}`, true);
-    }
+    const posted = await postOneAnswer(baseUrl, nextAnswer(), checks);
+    if (posted) latencies.push(posted.ms);
   };
   // One at once and one per interval: rate × duration answers in all.
   pending.push(postOne());
@@ -438,8 +474,11 @@ function startScriptNodeFlags(root: string): string[] {
   return serve.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
-/** `node server.mjs` from `root` on `file`, with the same command line as `npm start`, jobs off. */
-async function startServer(root: string, file: string) {
+/**
+ * `node server.mjs` from `root` on `file`, with the same command line as `npm start`, jobs off
+ * unless `jobs` (then fan-outs and their emails run in the server, right after each commit).
+ */
+async function startServer(root: string, file: string, { jobs = false, mailDir = path.join(RUN_DIR, "mail") } = {}) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...startScriptNodeFlags(root), "server.mjs"], {
@@ -448,9 +487,9 @@ async function startServer(root: string, file: string) {
       ...process.env,
       PORT: String(port),
       DATABASE_PATH: file,
-      MAIL_DIR: path.join(RUN_DIR, "mail"),
+      MAIL_DIR: mailDir,
       NODE_ENV: "production",
-      JOBS: "off",
+      JOBS: jobs ? "on" : "off",
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -463,10 +502,15 @@ async function startServer(root: string, file: string) {
   return { baseUrl, server };
 }
 
-async function stopProcess(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
+/** Stops `child` with SIGTERM, and with SIGKILL after `killAfterMs` when given; whether it stopped by itself. */
+async function stopProcess(child: ChildProcess, killAfterMs?: number) {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise<boolean>((resolve) => {
+    const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.once("exit", (_code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve(signal !== "SIGKILL");
+    });
     child.kill("SIGTERM");
   });
 }
@@ -497,10 +541,10 @@ async function overloadScenario(baseUrl: string, fixtures: Fixtures) {
   );
 }
 
-/** One `npm run jobs:run-once` on a copy of the database as the scenarios left it (the server ran with JOBS=off). */
-async function timeJobsOnce(file: string) {
-  const copy = path.join(RUN_DIR, `jobs-copy-${path.basename(file)}`);
-  const mailDir = path.join(RUN_DIR, "jobs-mail");
+/** An online copy of `file` (a server may be writing it) under RUN_DIR, named `name`. */
+async function copyDatabase(file: string, name: string) {
+  const copy = path.join(RUN_DIR, `${name}-${path.basename(file)}`);
+  removeDatabase(copy);
   const source = new Database(file, { readonly: true });
   try {
     await source.backup(copy);
@@ -508,6 +552,17 @@ async function timeJobsOnce(file: string) {
     source.close();
   }
   fs.chmodSync(copy, 0o600); // as the server makes its own database files (it warns otherwise)
+  return copy;
+}
+
+function removeDatabase(file: string) {
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+}
+
+/** One `npm run jobs:run-once` on a copy of the database as the scenarios left it (the server ran with JOBS=off). */
+async function timeJobsOnce(file: string) {
+  const copy = await copyDatabase(file, "jobs-copy");
+  const mailDir = path.join(RUN_DIR, "jobs-mail");
   const started = performance.now();
   try {
     const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/jobs-run-once.ts"], {
@@ -518,8 +573,336 @@ async function timeJobsOnce(file: string) {
     });
     return { seconds: (performance.now() - started) / 1000, output: output.trim().split("\n").join("; ") };
   } finally {
-    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(copy + suffix, { force: true });
+    removeDatabase(copy);
     fs.rmSync(mailDir, { recursive: true, force: true });
+  }
+}
+
+/** Marks the background work already waiting in a database copy as done, so a timed run does only what the bench queues. */
+function settleBacklog(sqlite: Database.Database, at: number) {
+  sqlite.prepare("UPDATE notification_fan_outs SET done_at = ? WHERE done_at IS NULL").run(at);
+  sqlite
+    .prepare("UPDATE email_outbox SET sent_at = ?, last_error = 'settled by npm run bench' WHERE sent_at IS NULL")
+    .run(at);
+}
+
+/** `count` new members straight into `sqlite` (raw SQL, inside the caller's transaction; nobody can sign in as them). */
+function insertRawMembers(sqlite: Database.Database, prefix: string, count: number, at: number) {
+  const stamp = at.toString(36);
+  const insert = sqlite.prepare(
+    "INSERT INTO users (email, username, password_hash, role, created_at, email_confirmed_at) VALUES (?, ?, '!', 'member', ?, ?) RETURNING id, email",
+  );
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      insert.get(`${prefix}-${stamp}-${i}@example.com`, `${prefix}-${stamp}-${i}`, at, at) as {
+        id: number;
+        email: string;
+      },
+  );
+}
+
+/**
+ * Gives the first answer target of `copy` HOT_WATCHERS watchers at the thread's own level (the bench
+ * members, who post, and new members) and HOT_MUTED who muted it; its category and tags are
+ * watched by nobody, so `expectedRecipients` can count from the thread's rows alone. Work queued
+ * before is settled, so the server's fan-outs are the ones the scenario makes.
+ */
+function prepareHotThread(copy: string, fixtures: Fixtures) {
+  const threadPath = fixtures.answerTargets[0];
+  const threadId = Number(threadPath.split("/")[2]);
+  const sqlite = new Database(copy);
+  try {
+    const at = Date.now();
+    sqlite.transaction(() => {
+      settleBacklog(sqlite, at);
+      const byName = sqlite.prepare("SELECT id FROM users WHERE username = ?");
+      const members = fixtures.members.map((m) => (byName.get(m.username) as { id: number }).id);
+      const added = insertRawMembers(sqlite, "hot", HOT_WATCHERS - members.length + HOT_MUTED, at).map((u) => u.id);
+      sqlite
+        .prepare(
+          `DELETE FROM watches WHERE (target = 'category' AND target_id = (SELECT category_id FROM threads WHERE id = ?))
+              OR (target = 'tag' AND target_id IN (SELECT tag_id FROM thread_tags WHERE thread_id = ?))`,
+        )
+        .run(threadId, threadId);
+      const watch = sqlite.prepare(
+        `INSERT INTO watches (user_id, target, target_id, level, updated_at) VALUES (?, 'thread', ?, ?, ?)
+           ON CONFLICT DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`,
+      );
+      const watchers = [...members, ...added.slice(0, HOT_WATCHERS - members.length)];
+      for (const id of watchers) watch.run(id, threadId, "watching", at - 1000);
+      for (const id of added.slice(HOT_WATCHERS - members.length)) watch.run(id, threadId, "muted", at - 1000);
+    })();
+  } finally {
+    sqlite.close();
+  }
+  return { threadPath, threadId };
+}
+
+/**
+ * Who must hear of `postId`, counted in SQL apart from the app's code: the thread's watchers and
+ * trackers as of the post, and the asker unless muted, less the post's author.
+ */
+function expectedRecipients(sqlite: Database.Database, postId: number) {
+  const row = sqlite
+    .prepare(
+      `SELECT count(*) AS n FROM (
+         SELECT w.user_id AS user_id FROM posts p JOIN watches w
+             ON w.target = 'thread' AND w.target_id = p.thread_id AND w.level IN ('watching', 'tracking')
+            AND w.updated_at <= p.created_at
+          WHERE p.id = @postId
+         UNION
+         SELECT t.author_id FROM posts p JOIN threads t ON t.id = p.thread_id
+          WHERE p.id = @postId AND NOT EXISTS (SELECT 1 FROM watches w WHERE w.user_id = t.author_id
+                AND w.target = 'thread' AND w.target_id = t.id AND w.level = 'muted')
+       ) WHERE user_id != (SELECT author_id FROM posts WHERE id = @postId)`,
+    )
+    .get({ postId }) as { n: number };
+  return row.n;
+}
+
+const notificationsFor = (sqlite: Database.Database, postId: number) =>
+  (sqlite.prepare("SELECT count(*) AS n FROM notifications WHERE post_id = ?").get(postId) as { n: number }).n;
+
+/**
+ * Posting answers to a thread with HOT_WATCHERS watchers, on a copy of `file`, with the server's
+ * background jobs on (each fan-out runs in the server right after its answer commits, as in
+ * production). First one answer alone, timed until its fan-out is done (the fan-out's own rate);
+ * then answers at full speed for SECONDS, measured like "POST an answer". Every fan-out finished
+ * must have told exactly `expectedRecipients`, and the lone answer's must finish; with the backlog
+ * the run leaves, the server must still answer /healthz within 1 s and stop within 10 s of SIGTERM.
+ */
+async function hotThreadScenario(
+  file: string,
+  fixtures: Fixtures,
+  answerTo: (origin: string, threadPath: string) => Step,
+): Promise<Scenario> {
+  const copy = await copyDatabase(file, "hot-thread");
+  const mailDir = path.join(RUN_DIR, "hot-thread-mail");
+  const hot = prepareHotThread(copy, fixtures);
+  const { baseUrl, server } = await startServer(ROOT, copy, { jobs: true, mailDir });
+  const sqlite = new Database(copy, { readonly: true });
+  const fanOutChecks = newChecks();
+  try {
+    const pendingFanOuts = () =>
+      (sqlite.prepare("SELECT count(*) AS n FROM notification_fan_outs WHERE done_at IS NULL").get() as { n: number })
+        .n;
+    const waitFor = async (done: () => boolean, seconds: number) => {
+      for (const until = performance.now() + seconds * 1000; performance.now() < until;) {
+        if (done()) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return done();
+    };
+    // Warm-up, unmeasured: answers to other threads (small fan-outs), until their fan-outs are done.
+    let warm = 0;
+    await run({ url: baseUrl, duration: 2 }, expectAnswerPosted, () =>
+      answerTo(baseUrl, fixtures.answerTargets[1 + (warm++ % (fixtures.answerTargets.length - 1))]),
+    );
+    await waitFor(() => pendingFanOuts() === 0, 60);
+
+    // One answer alone: how long its fan-out takes, and that it told the right number of people.
+    const lone = await postOneAnswer(baseUrl, answerTo(baseUrl, hot.threadPath), fanOutChecks);
+    const loneStarted = performance.now();
+    let lonePart = "the lone answer was not posted";
+    if (lone?.postId) {
+      const doneAt = sqlite.prepare("SELECT done_at FROM notification_fan_outs WHERE post_id = ?");
+      const finished = await waitFor(
+        () => (doneAt.get(lone.postId) as { done_at: number | null } | undefined)?.done_at != null,
+        120,
+      );
+      const seconds = (performance.now() - loneStarted) / 1000;
+      const told = notificationsFor(sqlite, lone.postId);
+      const expected = expectedRecipients(sqlite, lone.postId);
+      if (!finished)
+        recordProblem(fanOutChecks, `the lone answer's fan-out not done after 120 s (${told} told)`, false);
+      else if (told !== expected)
+        recordProblem(fanOutChecks, `the lone answer's fan-out told ${told}, not ${expected}`, false);
+      lonePart = `one answer alone: its fan-out told ${told.toLocaleString("en")} of ${expected.toLocaleString("en")} in ${seconds.toFixed(1)} s (${Math.round(told / seconds).toLocaleString("en")} notifications/s)`;
+    }
+
+    // Answers at full speed, the fan-outs running beside them in the same process.
+    const last = sqlite.prepare("SELECT coalesce(max(id), 0) AS id FROM notifications").get() as { id: number };
+    const lastPost = sqlite.prepare("SELECT max(id) AS id FROM posts").get() as { id: number };
+    const measured = await measuring(server.pid!, () =>
+      run({ url: baseUrl }, expectAnswerPosted, () => answerTo(baseUrl, hot.threadPath)),
+    );
+    const written = (
+      sqlite.prepare("SELECT count(*) AS n FROM notifications WHERE id > ?").get(last.id) as { n: number }
+    ).n;
+    const queued = pendingFanOuts();
+    // With that backlog still being fanned out, the server must go on answering, and stop when told.
+    const healthStarted = performance.now();
+    const healthy = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
+    const healthMs = Math.round(performance.now() - healthStarted);
+    if (!healthy || healthMs > 1_000)
+      recordProblem(fanOutChecks, `/healthz ${healthy ? `took ${healthMs} ms` : "failed"} during the fan-outs`, false);
+    if (!(await stopProcess(server, 10_000)))
+      recordProblem(fanOutChecks, "the server did not stop within 10 s of SIGTERM (killed)", false);
+    // Every fan-out of the run that finished told exactly whom it should (one cut short by the stop is left out).
+    const finished = sqlite
+      .prepare("SELECT post_id AS postId FROM notification_fan_outs WHERE post_id > ? AND done_at IS NOT NULL")
+      .all(lastPost.id) as { postId: number }[];
+    for (const { postId } of finished) {
+      const told = notificationsFor(sqlite, postId);
+      const expected = expectedRecipients(sqlite, postId);
+      if (told !== expected)
+        recordProblem(fanOutChecks, `post ${postId}'s fan-out told ${told}, not ${expected}`, false);
+    }
+    const checks = measured.checks;
+    checks.wrongStatus += fanOutChecks.wrongStatus;
+    checks.wrongBody += fanOutChecks.wrongBody;
+    checks.examples.push(...fanOutChecks.examples.map((problem) => `fan-out: ${problem}`));
+    return {
+      name: `POST an answer to a thread with ${HOT_WATCHERS.toLocaleString("en")} watchers (and ${HOT_MUTED} who muted it), background jobs on`,
+      targets: [minAnswersPerSecond(MIN_ANSWERS_PER_SECOND)],
+      ownServer: true,
+      ...measured,
+      checks,
+      note: `${lonePart}; during the run ${written.toLocaleString("en")} notifications written (${Math.round(written / SECONDS).toLocaleString("en")}/s), ${queued.toLocaleString("en")} answers still queued then; /healthz beside them in ${healthMs} ms; fan-outs of the run finished by the stop: ${finished.length}, each checked`,
+    };
+  } finally {
+    sqlite.close();
+    await stopProcess(server);
+    removeDatabase(copy);
+    fs.rmSync(mailDir, { recursive: true, force: true });
+  }
+}
+
+/** An SMTP server in this process that counts what it receives, per recipient. */
+async function startCountingSmtpServer() {
+  const received = new Map<string, number>();
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      stream.on("data", () => {});
+      stream.on("end", () => {
+        for (const { address } of session.envelope.rcptTo)
+          received.set(address.toLowerCase(), (received.get(address.toLowerCase()) ?? 0) + 1);
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * MAIL_EMAILS emails in a copy of `file`: one notification each, through `notify`, for as many new
+ * members, each about a different visible answer (so the mail job composes real emails with post
+ * bodies). Earlier waiting emails are settled first. Returns the addresses.
+ */
+async function queueBenchEmails(copy: string) {
+  const sqlite = new Database(copy);
+  let members: { id: number; email: string }[];
+  let answers: { id: number; threadId: number; authorId: number; author: string; title: string; slug: string }[];
+  try {
+    const at = Date.now();
+    members = sqlite.transaction(() => {
+      settleBacklog(sqlite, at);
+      return insertRawMembers(sqlite, "mail", MAIL_EMAILS, at);
+    })();
+    answers = sqlite
+      .prepare(
+        `SELECT p.id, p.thread_id AS threadId, p.author_id AS authorId, u.username AS author, t.title, t.slug
+           FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id
+          WHERE p.kind = 'answer' AND p.moderation_state = 'visible' AND t.visibility = 'visible'
+          ORDER BY p.id LIMIT ?`,
+      )
+      .all(MAIL_EMAILS) as typeof answers;
+  } finally {
+    sqlite.close();
+  }
+  if (answers.length < MAIL_EMAILS) throw new Error(`only ${answers.length} visible answers to email about`);
+  process.env.DATABASE_PATH = copy;
+  const { closeDatabase, writeUnseenByVisitors } = await import("~/lib/db.server");
+  closeDatabase();
+  const { notify } = await import("~/models/notifications/notifications.server");
+  try {
+    for (let start = 0; start < MAIL_EMAILS; start += 500) {
+      await writeUnseenByVisitors(async () => {
+        for (let i = start; i < Math.min(start + 500, MAIL_EMAILS); i++) {
+          const answer = answers[i];
+          await notify({
+            userId: members[i].id,
+            kind: "watched",
+            title: `${answer.author} answered: ${answer.title}`,
+            path: `/questions/${answer.threadId}/${answer.slug}#post-${answer.id}`,
+            reason: "You are watching this question.",
+            actorId: answer.authorId,
+            postId: answer.id,
+            threadId: answer.threadId,
+            about: { kind: "thread", threadId: answer.threadId },
+          });
+        }
+      });
+    }
+  } finally {
+    closeDatabase();
+  }
+  return members.map((member) => member.email.toLowerCase());
+}
+
+/**
+ * The mail job's throughput: MAIL_EMAILS queued in a copy of `file`, then sent by
+ * test/bench/send-emails.ts (sendPendingEmails, batch after batch) in a child process with SMTP_URL
+ * pointing at an SMTP server in this process. Target: MIN_EMAILS_PER_SECOND, every address once.
+ */
+async function timeMailJob(file: string) {
+  const copy = await copyDatabase(file, "mail");
+  const smtp = await startCountingSmtpServer();
+  try {
+    const addresses = await queueBenchEmails(copy);
+    const started = performance.now();
+    // Asynchronous: the SMTP server answers on this process's event loop.
+    const child = spawn(process.execPath, ["--import", "tsx", "test/bench/send-emails.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: copy, SMTP_URL: smtp.url, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const wallSeconds = (performance.now() - started) / 1000;
+    if (code !== 0) throw new Error(`test/bench/send-emails.ts exited with ${code}: ${output}`);
+    const sent = JSON.parse(output.trim().split("\n").at(-1)!) as {
+      sent: number;
+      failed: number;
+      skipped: number;
+      batches: number;
+      seconds: number;
+    };
+    const once = addresses.filter((address) => smtp.received.get(address) === 1).length;
+    const received = [...smtp.received.values()].reduce((sum, n) => sum + n, 0);
+    const perSecond = sent.sent / sent.seconds;
+    const problems = [
+      perSecond < MIN_EMAILS_PER_SECOND && `${Math.round(perSecond)} emails/s`,
+      sent.sent !== addresses.length && `${sent.sent} of ${addresses.length} sent`,
+      once !== addresses.length && `${addresses.length - once} addresses did not get exactly one email`,
+      received !== addresses.length && `the SMTP server received ${received}, not ${addresses.length}`,
+    ].filter(Boolean);
+    return {
+      queued: addresses.length,
+      ...sent,
+      wallSeconds,
+      received,
+      perSecond,
+      passed: problems.length === 0,
+      verdict: problems.length === 0 ? "met" : `missed: ${problems.join(", ")}`,
+    };
+  } finally {
+    await smtp.close();
+    removeDatabase(copy);
   }
 }
 
@@ -536,14 +919,15 @@ async function benchSize(threads: number, answers: number) {
     let nextMember = 0;
     const member = () => fixtures.members[nextMember++ % fixtures.members.length];
     let answerNumber = 0;
-    const nextAnswer = (): Step => {
-      const threadPath = fixtures.answerTargets[answerNumber % fixtures.answerTargets.length];
+    const answerTo = (origin: string, threadPath: string): Step => {
       const body = new URLSearchParams({
         intent: "answer",
         body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.`,
       }).toString();
-      return { method: "POST", path: threadPath, threadPath, body, headers: form, ...member() };
+      const headers = { ...form, origin };
+      return { method: "POST", path: threadPath, threadPath, body, headers, ...member() };
     };
+    const nextAnswer = () => answerTo(baseUrl, fixtures.answerTargets[answerNumber % fixtures.answerTargets.length]);
     const signedInStep = (): Step => ({ path: fixtures.threadPath, ...member() });
 
     const threadPage = await fetch(baseUrl + fixtures.threadPath);
@@ -638,9 +1022,11 @@ async function benchSize(threads: number, answers: number) {
         ...member(),
       })),
     );
-    await hearth("POST an answer", [minAnswersPerSecond(300)], () =>
+    await hearth("POST an answer", [minAnswersPerSecond(MIN_ANSWERS_PER_SECOND)], () =>
       run({ url: baseUrl }, expectAnswerPosted, nextAnswer),
     );
+    // Beside it: the same, to one thread with 10,000 watchers, on a copy, with the fan-out in the server.
+    scenarios.push(await hotThreadScenario(file, fixtures, answerTo));
     let searchNumber = 0;
     for (const term of searchTerms(file)) {
       await hearth(
@@ -660,7 +1046,7 @@ async function benchSize(threads: number, answers: number) {
       })),
     );
     // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
-    const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline).map((s) => s.peakRssMb ?? 0));
+    const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline && !s.ownServer).map((s) => s.peakRssMb ?? 0));
     const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, fixtures));
     overload.push({
       code: "this checkout",
@@ -684,6 +1070,7 @@ async function benchSize(threads: number, answers: number) {
     }
     await stopProcess(server);
     const jobs = await timeJobsOnce(file);
+    const mail = await timeMailJob(file);
     if (COMPARE_ROOT) {
       const other = await startServer(COMPARE_ROOT, file);
       try {
@@ -703,6 +1090,7 @@ async function benchSize(threads: number, answers: number) {
       scenarios,
       overload,
       jobs,
+      mail,
     };
   } finally {
     await stopProcess(baselineServer.child);
@@ -804,6 +1192,11 @@ for (const size of SIZES) {
   }
   console.log(
     `\nBackground jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${report.jobs.seconds.toFixed(1)} s (process start included): ${report.jobs.output}`,
+  );
+  const { mail } = report;
+  if (!mail.passed) failed = true;
+  console.log(
+    `\nMail job: ${mail.queued.toLocaleString("en")} emails queued through notify (one per member, each about an answer), sent by sendPendingEmails in ${mail.batches} batches to an SMTP server in the bench process: ${mail.sent.toLocaleString("en")} sent (${mail.failed} failed, ${mail.skipped} skipped) in ${mail.seconds.toFixed(1)} s, **${Math.round(mail.perSecond)} emails/s** (${mail.wallSeconds.toFixed(1)} s with process start); the server received ${mail.received.toLocaleString("en")}. Target ≥ ${MIN_EMAILS_PER_SECOND} emails/s, every address once: ${mail.verdict}`,
   );
 }
 fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });

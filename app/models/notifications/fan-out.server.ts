@@ -6,6 +6,7 @@
  * short write. It runs straight after the commit in a process that runs background jobs, and as a
  * job every minute in case that process stopped.
  */
+import { setImmediate as nextTurnOfEventLoop } from "node:timers/promises";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { notificationFanOuts, notifications, posts, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -106,6 +107,7 @@ export async function deliverFanOuts(at = now()) {
         await db.update(notificationFanOuts).set({ doneAt: at }).where(eq(notificationFanOuts.postId, next.postId));
       });
     }
+    await nextTurnOfEventLoop();
   }
 }
 
@@ -185,6 +187,9 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
       return false;
     });
     if (stop) return start;
+    // SQLite calls are synchronous and the writes only chain promises: without a turn of the event
+    // loop between batches, a backlog of fan-outs held the server for minutes (no request, no SIGTERM).
+    await nextTurnOfEventLoop();
   }
   await finish();
   return recipients.length;
