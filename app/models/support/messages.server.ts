@@ -25,7 +25,7 @@ import { postAnswer } from "~/models/community/posts.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
 import { targetsFor } from "./targets.server";
-import { tellStillNotSolved } from "./staff-notices.server";
+import { tellMentionedOnFollowUp, tellStillNotSolved } from "./staff-notices.server";
 import { renderPostBody } from "~/models/community/mentions.server";
 const MINUTE = 60_000;
 
@@ -63,6 +63,7 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
       ).id;
       await writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
       await recordReplyOnFollowUp(followUp.threadId, actor, at, { privateText: values.body });
+      await tellMentionedOnFollowUp(followUp, actor, { body: values.body, kind: "message" }, at);
     }
     if (isStaff(actor)) {
       const current = firstRow(await db.select().from(followUps).where(eq(followUps.id, followUpId)))!;
@@ -89,6 +90,7 @@ export async function addInternalNote(actor: Actor, followUpId: number, input: u
       .insert(followUpNotes)
       .values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at });
     await writeFollowUpEvent(followUp.id, actor.id, "note", "", at);
+    await tellMentionedOnFollowUp(followUp, actor, { body, kind: "note" }, at);
     return { followUpId };
   });
 }

@@ -4,9 +4,11 @@
  * watch (or track: bell only). A customer's reply reaches the assignee from follow-up-state.server.ts.
  * Inside the caller's write, like every notification.
  */
-import { and, eq, gt, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
-import { followUps, threads } from "../../../db/schema";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { followUps, threads, users } from "../../../db/schema";
 import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { canViewFollowUp, canWorkFollowUps, type Member } from "~/lib/permissions.server";
+import { mentionedUsers } from "~/models/community/mentions.server";
 import { notify } from "~/models/notifications/notifications.server";
 import { staffWatchingCategory } from "~/models/notifications/watching.server";
 
@@ -68,6 +70,50 @@ async function categoryStaff(threadId: number) {
     bellOnly: row.level === "tracking",
     reason: `You are ${row.level} the category ${row.category}.`,
   }));
+}
+
+/**
+ * The people a private message or an internal note on a follow-up mentions, among those who may
+ * read it (a note: staff; a message: staff and the customer), hear of it with its text; nobody else.
+ */
+export async function tellMentionedOnFollowUp(
+  followUp: FollowUpRef & { customerId: number },
+  author: Member,
+  writing: { body: string; kind: "note" | "message" },
+  at: Date,
+) {
+  const mentioned = (await mentionedUsers(writing.body)).filter(({ id }) => id !== author.id);
+  if (mentioned.length === 0) return;
+  const people = await read((db) =>
+    db
+      .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
+      .from(users)
+      .where(
+        inArray(
+          users.id,
+          mentioned.map(({ id }) => id),
+        ),
+      ),
+  );
+  const title = await threadTitleOf(followUp.threadId);
+  for (const person of people) {
+    const reader: Member = { kind: "user", ...person };
+    const mayRead = writing.kind === "note" ? canWorkFollowUps(reader) : canViewFollowUp(reader, followUp);
+    if (!mayRead) continue;
+    await notify(
+      {
+        userId: person.id,
+        kind: "mention",
+        title: `${author.username} mentioned you ${writing.kind === "note" ? "in a staff note" : "on a follow-up"}: ${title}`,
+        path: followUpPath(followUp.id),
+        emailText: `${author.username} wrote:\n\n${writing.body}`,
+        reason: `${author.username} mentioned you.`,
+        actorId: author.id,
+        about: { kind: "follow-up", followUpId: followUp.id },
+      },
+      at,
+    );
+  }
 }
 
 /** A follow-up opened: the staff watching its category hear of it. */

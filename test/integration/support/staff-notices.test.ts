@@ -8,7 +8,7 @@ import { scriptDb, write } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { setWatchLevel } from "~/models/notifications/watching.server";
-import { reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { addInternalNote, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
 import { requestFollowUp } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 import { workOnFollowUp } from "~/models/support/work.server";
@@ -150,5 +150,39 @@ describe("a customer's reply that waited", () => {
     expect(await staffToldOf(agent, "staff-follow-up-reply")).toEqual([
       expect.objectContaining({ reason: "This follow-up is assigned to you." }),
     ]);
+  });
+});
+
+describe("mentions on a follow-up", () => {
+  it("tells staff mentioned in a note, never the customer; a private message tells those who may read it", async () => {
+    const [customer, agent, colleague, member] = [
+      await makeUser("customer"),
+      await makeUser("staff"),
+      await makeUser("staff"),
+      await makeUser("member"),
+    ];
+    const { followUpId } = await followUpFor(customer, "Thermostat lost its schedule");
+    later();
+    await addInternalNote(agent, followUpId, {
+      body: `@${colleague.username} seen this firmware bug? @${customer.username} @${member.username}`,
+    });
+    expect(await staffToldOf(colleague, "mention")).toEqual([
+      expect.objectContaining({
+        title: `${agent.username} mentioned you in a staff note: Thermostat lost its schedule`,
+      }),
+    ]);
+    expect(await staffToldOf(customer, "mention")).toEqual([]);
+    expect(await staffToldOf(member, "mention")).toEqual([]);
+
+    later();
+    await replyOnFollowUp(agent, followUpId, {
+      body: `@${customer.username} which model is it? (@${member.username} cannot read this)`,
+      visibility: "private",
+      then: "waiting",
+    });
+    expect(await staffToldOf(customer, "mention")).toEqual([
+      expect.objectContaining({ text: expect.stringContaining("which model is it?") }),
+    ]);
+    expect(await staffToldOf(member, "mention")).toEqual([]);
   });
 });
