@@ -53,7 +53,7 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-export const ACCOUNT_TOKEN_PURPOSES = ["confirm_email", "reset_password", "change_email"] as const;
+export const ACCOUNT_TOKEN_PURPOSES = ["confirm_email", "reset_password", "change_email", "undo_email_change"] as const;
 export type AccountTokenPurpose = (typeof ACCOUNT_TOKEN_PURPOSES)[number];
 
 export const accountTokens = sqliteTable(

@@ -93,5 +93,9 @@ test("A member changes their email address: the new address confirms it, and the
   await page.getByRole("button", { name: "Use this address" }).click();
   await expect(page.getByText(`Your address is now ${newEmail}, and it is confirmed.`)).toBeVisible();
   await expect(page.getByText("Check your email")).toHaveCount(0);
-  await linkInNewestEmail(oldEmail, /\/forgot-password/);
+  // The old address can take the account back in one click, and is sent a link to choose a new password.
+  await page.goto(await linkInNewestEmail(oldEmail, /\/undo-email-change\?token=[A-Za-z0-9_-]{43}/));
+  await page.getByRole("button", { name: "Give my account back" }).click();
+  await expect(page.getByRole("heading", { name: "Your account is yours again" })).toBeVisible();
+  await linkInNewestEmail(oldEmail, /\/reset-password\?token=[A-Za-z0-9_-]{43}/);
 });

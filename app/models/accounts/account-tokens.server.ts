@@ -20,6 +20,8 @@ export const TOKEN_LIFETIMES_MS: Record<AccountTokenPurpose, number> = {
   confirm_email: 24 * HOUR_MS,
   reset_password: HOUR_MS,
   change_email: 24 * HOUR_MS,
+  // Sent to the old address when it is replaced: its owner may be away for days.
+  undo_email_change: 7 * 24 * HOUR_MS,
 };
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");

@@ -33,6 +33,7 @@ import { customerDomainOf } from "~/models/moderation/users.server";
 import { findLiveAccountToken, issueAccountToken, markAccountTokenUsed } from "./account-tokens.server";
 import { maskedAddress, sendAccountEmail } from "./account-email.server";
 import { endAllSessions, verifyPassword } from "./auth.server";
+import { issuePasswordReset, sendResetEmail } from "./password-reset.server";
 import { emailSchema } from "./users.server";
 
 const ASK_AGAIN = "Ask for a new link at Settings › Email address.";
@@ -152,7 +153,17 @@ export async function confirmEmailChange(actor: Actor, token: unknown) {
     await db.update(users).set({ email: row.email, emailConfirmedAt: at, role }).where(eq(users.id, user.id));
     const member: Member = { ...actor, role };
     const released = user.emailConfirmedAt ? 0 : await releaseWaitingPosts(member, at);
-    return { oldEmail: user.email, newEmail: row.email, username: user.username, userId: user.id, role, released };
+    // The old address's way back, should the change not have been its owner's doing.
+    const undo = await issueAccountToken(user.id, "undo_email_change", user.email, at);
+    return {
+      oldEmail: user.email,
+      newEmail: row.email,
+      username: user.username,
+      userId: user.id,
+      role,
+      released,
+      undo,
+    };
   });
   await endAllSessions(changed.userId);
   sendAccountEmail(
@@ -162,8 +173,12 @@ export async function confirmEmailChange(actor: Actor, token: unknown) {
       subject: `Your email address on ${SITE_NAME} was changed`,
       paragraphs: [
         `The email address of your account ${changed.username} was changed to ${maskedAddress(changed.newEmail)}. Emails from ${SITE_NAME} now go there, and this address no longer signs in.`,
-        `If this wasn't you, someone else knows your password: reply to this email so our support team can give the account back to this address, then reset your password at ${publicUrl()}/forgot-password.`,
+        "If this wasn't you, someone else knows your password. The button gives the account back to this address, signs everyone out, and sends this address a link to choose a new password. It works for 7 days.",
       ],
+      button: {
+        label: "This wasn't me: give my account back",
+        link: `${publicUrl()}/undo-email-change?token=${changed.undo}`,
+      },
       closing: "If it was you, there is nothing more to do.",
     },
     { userId: changed.userId, kind: "email changed notice" },
@@ -209,4 +224,55 @@ async function roleAtNewAddress(user: typeof users.$inferSelect, newEmail: strin
     return "member" as const;
   }
   return user.role;
+}
+
+const UNDO_PROBLEMS = {
+  invalid: "This link is not valid: check that you copied all of it from the email.",
+  used: "This link has already been used: the account has its old address back.",
+  expired: "This link has expired (it works for 7 days). Write to the site's support team for help.",
+};
+
+/** What the undo link's page shows before its button is pressed: the address it gives back. Changes nothing. */
+export async function getUndoEmailChangePage(token: unknown) {
+  const row = await findLiveAccountToken("undo_email_change", token, now(), UNDO_PROBLEMS);
+  return { token: token as string, email: row.email };
+}
+
+/**
+ * The undo link's button, pressed by whoever reads the old address (the link is the authority:
+ * the account's password may be someone else's now): gives the account its old address back
+ * (unless another account took it meanwhile), confirmed, ends every session, and sends the old
+ * address a link to choose a new password. The link a later change sent to the new address dies
+ * with the address.
+ */
+export async function undoEmailChange(token: unknown) {
+  const restored = await write(async (db) => {
+    const at = now();
+    const row = await findLiveAccountToken("undo_email_change", token, at, UNDO_PROBLEMS);
+    const user = firstRow(await db.select().from(users).where(eq(users.id, row.userId)));
+    if (!user) throw new NotFoundError("This account no longer exists.");
+    const taken = firstRow(
+      await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.email, row.email), ne(users.id, user.id))),
+    );
+    if (taken)
+      throw new ConflictError("Another account uses that address now. Write to the site's support team for help.");
+    await markAccountTokenUsed(row.id, at);
+    await db.update(users).set({ email: row.email, emailConfirmedAt: at }).where(eq(users.id, user.id));
+    await recordAudit(
+      null,
+      {
+        action: "user.email-restored",
+        subject: { type: "user", id: user.id, label: user.username },
+        reason: `${user.username}'s old address took the account back`,
+      },
+      at,
+    );
+    return issuePasswordReset({ ...user, email: row.email }, at);
+  });
+  await endAllSessions(restored.userId);
+  sendResetEmail(restored);
+  return { email: restored.to };
 }

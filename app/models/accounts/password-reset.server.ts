@@ -58,7 +58,7 @@ const resetSchema = z.object({ newPassword });
 
 type ResetEmail = { userId: number; to: string; username: string; token: string };
 
-function sendResetEmail({ userId, to, username, token }: ResetEmail) {
+export function sendResetEmail({ userId, to, username, token }: ResetEmail) {
   sendAccountEmail(
     {
       to,
@@ -90,13 +90,17 @@ export async function requestPasswordReset(_actor: Actor, input: unknown, client
         .from(users)
         .where(eq(users.email, email)),
     );
-    if (!user) return null;
-    const token = await issueAccountToken(user.id, "reset_password", user.email, now());
-    return { userId: user.id, to: user.email, username: user.username, token };
+    return user ? await issuePasswordReset(user, now()) : null;
   });
   // Sent without waiting, so the answer leaves as soon for a known address as for an unknown one.
   if (message) sendResetEmail(message);
   return { message: RESET_REQUESTED };
+}
+
+/** A reset link for `user`'s current address, inside the caller's write; send it with `sendResetEmail` after commit. */
+export async function issuePasswordReset(user: { id: number; email: string; username: string }, at: Date) {
+  const token = await issueAccountToken(user.id, "reset_password", user.email, at);
+  return { userId: user.id, to: user.email, username: user.username, token };
 }
 
 async function liveReset(token: unknown, at: Date) {

@@ -61,6 +61,7 @@ export const AUDIT_ACTION_LABELS = {
   "user.role": "Changed a role",
   "user.domain-customer": "Made a customer on confirming an address at a customer domain",
   "user.domain-member": "Made a member again on moving to an address outside the customer domains",
+  "user.email-restored": "Gave an account its old address back (its owner said the change was not theirs)",
   "domain.add": "Added a customer email domain",
   "domain.remove": "Removed a customer email domain",
   "lexicon.add": "Added a lexicon phrase",

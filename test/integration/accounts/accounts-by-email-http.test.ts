@@ -373,7 +373,8 @@ describe("changing the email address", () => {
     expect(notice).toContain("Subject: Your email address on Nimbus Community was changed");
     expect(notice).toContain(`changed to ${newEmail[0]}***@elsewhere.test`);
     expect(notice).not.toContain(newEmail);
-    expect(notice).toContain("/forgot-password");
+    const undo = /\/undo-email-change\?token=([A-Za-z0-9_-]{43})/.exec(notice);
+    expect(undo).not.toBeNull();
 
     // Used once; the old address no longer signs in, the new one does.
     expect(
@@ -381,6 +382,22 @@ describe("changing the email address", () => {
     ).toBe(400);
     expect((await client.signIn(me.email, TEST_PASSWORD)).cookie).toBeNull();
     expect((await client.signIn(newEmail, TEST_PASSWORD)).cookie).not.toBeNull();
+
+    // "This wasn't me": the old address takes the account back, everyone is signed out, and it gets
+    // a link to choose a new password. Opening the link changes nothing; it works once.
+    const undoPage = await html(await client.get(undo![0]));
+    expect(undoPage).toContain("Give my account back");
+    expect(undoPage).toContain(me.email);
+    expect(firstRow(await scriptDb().select().from(users).where(eq(users.id, me.user.id)))!.email).toBe(newEmail);
+    const restored = await client.post("/undo-email-change", { token: undo![1] });
+    expect(restored.status).toBe(303);
+    expect(restored.headers.get("location")).toBe("/undo-email-change?done=1");
+    expect(await html(await client.get("/undo-email-change?done=1"))).toContain("Your account is yours again");
+    expect(firstRow(await scriptDb().select().from(users).where(eq(users.id, me.user.id)))!.email).toBe(me.email);
+    expect(await scriptDb().select().from(sessions).where(eq(sessions.userId, me.user.id))).toHaveLength(0);
+    expect(await mail.next(me.email)).toMatch(/\/reset-password\?token=[A-Za-z0-9_-]{43}/);
+    expect((await client.post("/undo-email-change", { token: undo![1] })).status).toBe(400);
+    expect((await client.get("/undo-email-change?token=tampered")).status).toBe(400);
   });
 
   it("answers the same for an address another account uses, mails nobody, and a link whose address was taken meanwhile changes nothing", async () => {
