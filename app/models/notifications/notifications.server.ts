@@ -4,11 +4,19 @@
  * the change it reports was committed. Nobody is told of their own actions.
  */
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
-import { emailOptOuts, followUpSurveys, notifications, users, type NotificationKind } from "../../../db/schema";
+import {
+  emailOptOuts,
+  followUpSurveys,
+  notifications,
+  posts,
+  threads,
+  users,
+  type NotificationKind,
+} from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
-import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { ensureSignedIn, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
 import { queueNotificationEmail } from "./outbox.server";
 import type { ReplySubject } from "./reply-address.server";
 
@@ -139,9 +147,14 @@ export async function unreadNotificationCount(actor: Actor) {
   return firstRow(await unreadCount().execute({ userId: actor.id }))!.n;
 }
 
+/** A notification whose post or thread the reader may no longer see keeps its place, not its words. */
+const GONE = "A post you were told about is no longer available.";
+
 export async function listNotifications(actor: Actor) {
   ensureSignedIn(actor);
-  return await read((db) =>
+  const threadSeen = visibleThreadsCondition(actor) ?? sql`1`;
+  const postSeen = visiblePostsCondition(actor) ?? sql`1`;
+  const rows = await read((db) =>
     db
       .select({
         id: notifications.id,
@@ -150,12 +163,16 @@ export async function listNotifications(actor: Actor) {
         reason: notifications.reason,
         createdAt: notifications.createdAt,
         readAt: notifications.readAt,
+        // Titles are written when the news is: checked again on every read, in this one query.
+        gone: sql<number>`(${notifications.threadId} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${threads} WHERE ${threads.id} = ${notifications.threadId} AND ${threadSeen}))
+          OR (${notifications.postId} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${notifications.postId} AND ${postSeen}))`,
       })
       .from(notifications)
       .where(eq(notifications.userId, actor.id))
       .orderBy(desc(notifications.createdAt), desc(notifications.id))
       .limit(50),
   );
+  return rows.map(({ gone, ...row }) => (gone ? { ...row, title: GONE, reason: null } : row));
 }
 
 /** Marks one notification read and returns where it points. */

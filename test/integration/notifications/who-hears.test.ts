@@ -13,6 +13,7 @@ import { decideOnPost } from "~/models/moderation/review.server";
 import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { moderateThread } from "~/models/moderation/threads.server";
 import { deliverFanOuts } from "~/models/notifications/fan-out.server";
+import { listNotifications } from "~/models/notifications/notifications.server";
 import { setWatchLevel } from "~/models/notifications/watching.server";
 import { ensureVocabulary, makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
@@ -342,5 +343,28 @@ describe("news that waited", () => {
     await makeAnswer(answerer, threadId, "Both runs see this.");
     await Promise.all([deliverFanOuts(), deliverFanOuts(), deliverFanOuts()]);
     expect((await toldTo(asker)).map((row) => row.kind)).toEqual(["new-answer"]);
+  });
+});
+
+describe("the bell", () => {
+  it("keeps a notification about a post hidden since, without its title", async () => {
+    const [asker, watcher, staff] = [await makeUser("member"), await makeUser("member"), await makeUser("staff")];
+    later();
+    await watch(watcher, "category", "billing", "watching");
+    later();
+    const { questionPostId } = await makeThread(asker, {
+      title: "My neighbour's full name and address",
+      category: "billing",
+      tags: "",
+    });
+    await deliverFanOuts();
+    expect((await listNotifications(watcher)).map((row) => row.title)).toContain(
+      "New question: My neighbour's full name and address",
+    );
+    later();
+    await decideOnPost(staff, questionPostId, { decision: "hide" });
+    const bell = await listNotifications(watcher);
+    expect(JSON.stringify(bell)).not.toContain("neighbour");
+    expect(bell.map((row) => row.title)).toContain("A post you were told about is no longer available.");
   });
 });
