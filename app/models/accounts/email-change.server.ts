@@ -12,7 +12,7 @@ import { and, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import { auditLog, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, read, write } from "~/lib/db.server";
+import { firstRow, inWrite, read, write } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
@@ -125,6 +125,25 @@ async function roleCameFromDomain(user: { id: number; email: string; role: strin
 }
 
 /**
+ * The account a token would move to the token's address, inside the caller's write: a 404 when the
+ * account is gone, a 409 (`taken` says it) when another account uses that address now.
+ */
+async function accountMovingTo(row: { userId: number; email: string }, taken: (user: { email: string }) => string) {
+  return inWrite(async (db) => {
+    const user = firstRow(await db.select().from(users).where(eq(users.id, row.userId)));
+    if (!user) throw new NotFoundError("This account no longer exists.");
+    const other = firstRow(
+      await db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.email, row.email), ne(users.id, user.id))),
+    );
+    if (other) throw new ConflictError(taken(user));
+    return user;
+  });
+}
+
+/**
  * The link's button, pressed by the account that asked: switches to the new address (still free,
  * else a 409 that says so), marks it confirmed, re-applies the customer domain rule, and ends every
  * session of the account; then tells the old address.
@@ -135,19 +154,11 @@ export async function confirmEmailChange(actor: Actor, token: unknown) {
     const at = now();
     const row = await liveChange(token, at);
     ensure(canUseEmailChangeLink(actor, row), OTHER_ACCOUNT);
-    const user = firstRow(await db.select().from(users).where(eq(users.id, row.userId)));
-    if (!user) throw new NotFoundError("This account no longer exists.");
-    const taken = firstRow(
-      await db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.email, row.email), ne(users.id, user.id))),
+    const user = await accountMovingTo(
+      row,
+      (current) =>
+        `Another account now uses ${row.email}, so your address stays ${current.email}. Choose another address.`,
     );
-    if (taken) {
-      throw new ConflictError(
-        `Another account now uses ${row.email}, so your address stays ${user.email}. Choose another address.`,
-      );
-    }
     await markAccountTokenUsed(row.id, at);
     const role = await roleAtNewAddress(user, row.email, at);
     await db.update(users).set({ email: row.email, emailConfirmedAt: at, role }).where(eq(users.id, user.id));
@@ -249,16 +260,10 @@ export async function undoEmailChange(token: unknown) {
   const restored = await write(async (db) => {
     const at = now();
     const row = await findLiveAccountToken("undo_email_change", token, at, UNDO_PROBLEMS);
-    const user = firstRow(await db.select().from(users).where(eq(users.id, row.userId)));
-    if (!user) throw new NotFoundError("This account no longer exists.");
-    const taken = firstRow(
-      await db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.email, row.email), ne(users.id, user.id))),
+    const user = await accountMovingTo(
+      row,
+      () => "Another account uses that address now. Write to the site's support team for help.",
     );
-    if (taken)
-      throw new ConflictError("Another account uses that address now. Write to the site's support team for help.");
     await markAccountTokenUsed(row.id, at);
     await db.update(users).set({ email: row.email, emailConfirmedAt: at }).where(eq(users.id, user.id));
     await recordAudit(
