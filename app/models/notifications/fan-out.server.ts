@@ -18,7 +18,8 @@ import { mentionedUsers } from "~/models/community/mentions.server";
 import { notify, type Notification } from "./notifications.server";
 import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server";
 
-const BATCH = 500;
+// Each batch is one write, and page writes wait behind it: small enough to keep that wait short.
+const BATCH = 100;
 
 /** Queues the fan-out of a post that just became visible; a post is announced once, ever. */
 export async function queueFanOut(threadId: number, postId: number, at: Date) {

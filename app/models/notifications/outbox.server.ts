@@ -115,7 +115,8 @@ export async function queueNotificationEmail(
 }
 
 /** In a process running background jobs, an email due now is sent straight after commit (`enable`). */
-export const sendEmailsSoon = runSoon("send-emails", () => sendDueEmails());
+// One batch each time: after a fan-out to thousands, the rest go with the job every minute.
+export const sendEmailsSoon = runSoon("send-emails", () => sendPendingEmails());
 
 /** Batches per run of the mail job: 2,000 emails, about ten seconds at the measured rate. */
 const BATCHES_PER_RUN = 40;
