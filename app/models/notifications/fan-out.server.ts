@@ -19,7 +19,7 @@ import { notify, type Notification } from "./notifications.server";
 import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server";
 
 // Each batch is one write, and page writes wait behind it: small enough to keep that wait short.
-const BATCH = 100;
+const BATCH = 50;
 
 /** Queues the fan-out of a post that just became visible; a post is announced once, ever. */
 export async function queueFanOut(threadId: number, postId: number, at: Date) {
