@@ -19,3 +19,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export function loader() {
   return redirect("/settings/notifications");
 }
+
+/** Never shown (a GET redirects, a POST redirects back); its presence lets a refusal render as the site's error page. */
+export default function Watch() {
+  return null;
+}
