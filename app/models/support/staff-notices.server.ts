@@ -149,9 +149,11 @@ export async function warnFollowUpsNearlyDue(at: Date) {
         threadId: followUps.threadId,
         assigneeId: followUps.assigneeId,
         firstRespondedAt: followUps.firstRespondedAt,
+        title: threads.title,
         dueAt: sql<number>`${currentDue}`.mapWith(Number),
       })
       .from(followUps)
+      .innerJoin(threads, eq(threads.id, followUps.threadId))
       .where(
         and(
           isNotNull(followUps.assigneeId),
@@ -171,7 +173,7 @@ export async function warnFollowUpsNearlyDue(at: Date) {
         {
           userId: followUp.assigneeId!,
           kind: "staff-follow-up-due",
-          title: `Due in ${minutes} min (${target}): ${await threadTitleOf(followUp.threadId)}`,
+          title: `Due in ${minutes} min (${target}): ${followUp.title}`,
           path: followUpPath(followUp.id),
           emailText: `The ${target} target of this follow-up is ${minutes} minutes away.`,
           reason: "This follow-up is assigned to you.",
