@@ -38,6 +38,10 @@ export const users = sqliteTable("users", {
   lastDigestAt: integer("last_digest_at", { mode: "timestamp_ms" }),
   /** Whether asking or answering a thread watches it. */
   watchOnParticipate: integer("watch_on_participate", { mode: "boolean" }).notNull().default(true),
+  /** The person's IANA time zone ("Europe/Paris"), set by them; null until they choose one. */
+  timeZone: text("time_zone"),
+  /** Staff only: whether they are on shift now, so round-robin assignment may give them follow-ups. */
+  onShift: integer("on_shift", { mode: "boolean" }).notNull().default(false),
 });
 
 export const sessions = sqliteTable(

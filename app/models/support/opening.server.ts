@@ -37,7 +37,13 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
   return inWrite(async (db) => {
     const thread = firstRow(
       await db
-        .select({ id: threads.id, title: threads.title, authorId: threads.authorId, categoryId: threads.categoryId })
+        .select({
+          id: threads.id,
+          title: threads.title,
+          authorId: threads.authorId,
+          categoryId: threads.categoryId,
+          createdAt: threads.createdAt,
+        })
         .from(threads)
         .where(eq(threads.id, threadId)),
     );
@@ -62,6 +68,7 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
           origin,
           openedById: openedBy?.id ?? null,
           openedAt: at,
+          askedAt: thread.createdAt,
           status: "new",
           firstResponseDueAt: new Date(at.getTime() + targets.firstResponseMinutes * MINUTE),
           firstRespondedAt: staffReply?.at ?? null,

@@ -1,5 +1,5 @@
 /** Response-time targets: per category, set by admins, with the defaults for categories without their own. */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { categories, categoryTargets } from "../../../db/schema";
 import { firstRow, write, read } from "~/lib/db.server";
@@ -12,7 +12,12 @@ import { DEFAULT_TARGETS } from "./rules";
 
 export async function targetsFor(categoryId: number) {
   const row = firstRow(
-    await read((db) => db.select().from(categoryTargets).where(eq(categoryTargets.categoryId, categoryId))),
+    await read((db) =>
+      db
+        .select()
+        .from(categoryTargets)
+        .where(and(eq(categoryTargets.categoryId, categoryId), eq(categoryTargets.priority, "normal"))),
+    ),
   );
   return row ?? DEFAULT_TARGETS;
 }
@@ -45,7 +50,10 @@ export async function setCategoryTargets(actor: Actor, input: unknown) {
       resolutionMinutes: values.resolutionHours * 60,
     };
     const { firstResponseMinutes, resolutionMinutes } = await targetsFor(category.id);
-    await db.insert(categoryTargets).values(row).onConflictDoUpdate({ target: categoryTargets.categoryId, set: row });
+    await db
+      .insert(categoryTargets)
+      .values(row)
+      .onConflictDoUpdate({ target: [categoryTargets.categoryId, categoryTargets.priority], set: row });
     await recordAudit(actor, {
       action: "targets.update",
       subject: { type: "category", id: category.id, label: category.name },
