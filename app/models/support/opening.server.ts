@@ -168,7 +168,7 @@ export async function openDueFollowUps(at: Date): Promise<number> {
             // A waiting question has reached nobody yet; its target counts from when it was asked.
             reachedOthersThreadsCondition(),
             inArray(threads.status, ["open", "answered"]),
-            sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
+            sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.normal.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
             neverFollowedUp,
             noStaffAnswer,
           ),

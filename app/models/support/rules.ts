@@ -1,7 +1,26 @@
 /** Support follow-up options shared by the server and the browser bundle. */
 import { z } from "zod";
 
-export const DEFAULT_TARGETS = { firstResponseMinutes: 24 * 60, resolutionMinutes: 72 * 60 };
+type Priority = "low" | "normal" | "high" | "urgent";
+type Targets = { firstResponseMinutes: number; resolutionMinutes: number };
+
+/** Targets for categories and priorities an admin has not set, counted from when the customer asked. */
+export const DEFAULT_TARGETS: Record<Priority, Targets> = {
+  urgent: { firstResponseMinutes: 4 * 60, resolutionMinutes: 24 * 60 },
+  high: { firstResponseMinutes: 8 * 60, resolutionMinutes: 48 * 60 },
+  normal: { firstResponseMinutes: 24 * 60, resolutionMinutes: 72 * 60 },
+  low: { firstResponseMinutes: 48 * 60, resolutionMinutes: 120 * 60 },
+};
+
+/** How support works in a category without its own policy. */
+export const DEFAULT_POLICY = {
+  graceMinutes: 4 * 60,
+  clock: "calendar" as "calendar" | "business",
+  timeZone: "UTC",
+  remindAfterMinutes: (3 * 24 * 60) as number | null,
+  autoResolveAfterMinutes: (7 * 24 * 60) as number | null,
+  roundRobin: false,
+};
 /** A follow-up with less than this left on its target is flagged as nearly breached. */
 export const NEARLY_BREACHED_MS = 2 * 3600_000;
 export const QUEUE_PAGE_SIZE = 25;

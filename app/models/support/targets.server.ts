@@ -19,7 +19,7 @@ export async function targetsFor(categoryId: number) {
         .where(and(eq(categoryTargets.categoryId, categoryId), eq(categoryTargets.priority, "normal"))),
     ),
   );
-  return row ?? DEFAULT_TARGETS;
+  return row ?? DEFAULT_TARGETS.normal;
 }
 
 const targetSchema = z.object({
@@ -81,7 +81,7 @@ export async function listCategoryTargets(actor: Actor) {
     )
   ).map((row) => ({
     ...row,
-    firstResponseMinutes: row.firstResponseMinutes ?? DEFAULT_TARGETS.firstResponseMinutes,
-    resolutionMinutes: row.resolutionMinutes ?? DEFAULT_TARGETS.resolutionMinutes,
+    firstResponseMinutes: row.firstResponseMinutes ?? DEFAULT_TARGETS.normal.firstResponseMinutes,
+    resolutionMinutes: row.resolutionMinutes ?? DEFAULT_TARGETS.normal.resolutionMinutes,
   }));
 }
