@@ -58,7 +58,9 @@ export default function SupportSettings() {
                   {policy.clock === "calendar"
                     ? "Calendar hours"
                     : `Open hours (${policy.timeZone}): ${weekSummary(policy.openHours)}${
-                        policy.holidays.length ? `, ${policy.holidays.length} holidays` : ""
+                        policy.holidays.length
+                          ? `, ${policy.holidays.length} ${policy.holidays.length === 1 ? "holiday" : "holidays"}`
+                          : ""
                       }`}
                 </td>
                 <td>{describeMinutes(policy.targets.normal.firstResponseMinutes)}</td>
