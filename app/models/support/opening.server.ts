@@ -26,6 +26,7 @@ import { notify } from "~/models/notifications/notifications.server";
 import { DEFAULT_TARGETS } from "./rules";
 import { targetsFor } from "./targets.server";
 import { tellFollowUpOpened } from "./staff-notices.server";
+import { assignInTurn } from "./round-robin.server";
 
 const MINUTE = 60_000;
 /** Threads older than this are never auto-opened, so turning follow-ups on does not flood the queue with old questions. */
@@ -92,6 +93,7 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
       },
       at,
     );
+    await assignInTurn(followUp, thread.categoryId, at);
     return followUp;
   });
 }
