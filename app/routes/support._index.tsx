@@ -26,7 +26,13 @@ const INTENTS = ["take", "assign", "priority", "status", "shift"] as const;
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   // One checkbox per selected follow-up: joined, so every field is one string like the rest.
-  const values = { ...formValues(form), ids: form.getAll("ids").filter((id) => typeof id === "string").join(",") };
+  const values = {
+    ...formValues(form),
+    ids: form
+      .getAll("ids")
+      .filter((id) => typeof id === "string")
+      .join(","),
+  };
   return actionResult(async () => {
     if (parseIntent(INTENTS, values) === "shift") {
       const { onShift } = await setOnShift(context.actor, values);

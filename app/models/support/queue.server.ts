@@ -102,8 +102,7 @@ const currentDueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${
 /** The moment the clock reads: now, or when the follow-up started waiting on the customer (its clock is stopped). */
 const clockAt = (at: Date) => sql`coalesce(${followUps.pausedAt}, ${at.getTime()})`;
 /** `withTiming`'s "breached" in SQL: not resolved, and the current target was due before the clock's moment. */
-const breachedCondition = (at: Date) =>
-  and(ne(followUps.status, "resolved"), sql`${currentDueAt} < ${clockAt(at)}`)!;
+const breachedCondition = (at: Date) => and(ne(followUps.status, "resolved"), sql`${currentDueAt} < ${clockAt(at)}`)!;
 const PRIORITIES_MOST_URGENT_FIRST = [...FOLLOW_UP_PRIORITIES].reverse();
 const priorityRank = sql`CASE ${followUps.priority} ${sql.join(
   PRIORITIES_MOST_URGENT_FIRST.map((priority, rank) => sql`WHEN ${priority} THEN ${rank}`),
@@ -128,7 +127,9 @@ function searchCondition(q: string): SQL | undefined {
   if (number) return eq(followUps.id, Number(number[1]));
   const words = q.split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
   return and(
-    ...words.map((word) => or(contains(threads.title, word), contains(users.username, word), contains(users.email, word))),
+    ...words.map((word) =>
+      or(contains(threads.title, word), contains(users.username, word), contains(users.email, word)),
+    ),
   );
 }
 

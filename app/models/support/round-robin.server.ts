@@ -81,10 +81,7 @@ export async function assignInTurn(
     );
     if (!next) return null;
     await db.update(followUps).set({ assigneeId: next.id, updatedAt: at }).where(eq(followUps.id, followUp.id));
-    await db
-      .update(supportPolicies)
-      .set({ lastAssigneeId: next.id })
-      .where(eq(supportPolicies.categoryId, categoryId));
+    await db.update(supportPolicies).set({ lastAssigneeId: next.id }).where(eq(supportPolicies.categoryId, categoryId));
     await writeFollowUpEvent(followUp.id, null, "assigned", next.username, at);
     await tellAssigned(followUp, next.id, null, at);
     return next.id;

@@ -41,7 +41,12 @@ const bulkWorkSchema = workSchema
       .transform((text) => [...new Set(text.split(",").filter(Boolean))])
       .pipe(
         z
-          .array(z.string().regex(/^[1-9][0-9]{0,15}$/, "Select follow-ups from the list.").transform(Number))
+          .array(
+            z
+              .string()
+              .regex(/^[1-9][0-9]{0,15}$/, "Select follow-ups from the list.")
+              .transform(Number),
+          )
           .min(1, "Select at least one follow-up.")
           .max(QUEUE_PAGE_SIZE, `Select at most ${QUEUE_PAGE_SIZE} follow-ups at once.`),
       ),
