@@ -79,7 +79,7 @@ export function FollowUpItem({
       <div>
         <h2 className="thread-title">
           <a href={`/support/${item.id}`}>
-            <span className="follow-up-number">#{item.id}</span> {item.threadTitle}
+            <span className="follow-up-number">{`#${item.id}`}</span> {item.threadTitle}
           </a>
         </h2>
         <div className="thread-meta">
