@@ -33,30 +33,39 @@ const workSchema = z.object({
   status: z.enum(FOLLOW_UP_STATUSES, { error: "Choose a status." }).optional(),
 });
 
-/** The bulk bar's form: `ids` is the selected follow-ups' numbers, comma-separated (at most a page of them). */
-const bulkWorkSchema = workSchema
-  .extend({
-    ids: z
-      .string({ error: "Select at least one follow-up." })
-      .transform((text) => [...new Set(text.split(",").filter(Boolean))])
-      .pipe(
-        z
-          .array(
-            z
-              .string()
-              .regex(/^[1-9][0-9]{0,15}$/, "Select follow-ups from the list.")
-              .transform(Number),
-          )
-          .min(1, "Select at least one follow-up.")
-          .max(QUEUE_PAGE_SIZE, `Select at most ${QUEUE_PAGE_SIZE} follow-ups at once.`),
-      ),
-  })
-  .superRefine((values, context) => {
-    const missing = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
-    if (values.intent === "assign" && !values.assignee) missing("assignee", "Choose who to assign them to.");
-    if (values.intent === "priority" && !values.priority) missing("priority", "Choose a priority.");
-    if (values.intent === "status" && !values.status) missing("status", "Choose a status.");
-  });
+/**
+ * The bulk bar's form: `ids` is the selected follow-ups' numbers, comma-separated (at most a page
+ * of them). The bar posts all its fields whichever button was pressed: an empty one is not given.
+ */
+const bulkWorkSchema = z.preprocess(
+  (input) =>
+    typeof input === "object" && input !== null
+      ? Object.fromEntries(Object.entries(input).filter(([name, value]) => name === "ids" || value !== ""))
+      : input,
+  workSchema
+    .extend({
+      ids: z
+        .string({ error: "Select at least one follow-up." })
+        .transform((text) => [...new Set(text.split(",").filter(Boolean))])
+        .pipe(
+          z
+            .array(
+              z
+                .string()
+                .regex(/^[1-9][0-9]{0,15}$/, "Select follow-ups from the list.")
+                .transform(Number),
+            )
+            .min(1, "Select at least one follow-up.")
+            .max(QUEUE_PAGE_SIZE, `Select at most ${QUEUE_PAGE_SIZE} follow-ups at once.`),
+        ),
+    })
+    .superRefine((values, context) => {
+      const missing = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
+      if (values.intent === "assign" && !values.assignee) missing("assignee", "Choose who to assign them to.");
+      if (values.intent === "priority" && !values.priority) missing("priority", "Choose a priority.");
+      if (values.intent === "status" && !values.status) missing("status", "Choose a status.");
+    }),
+);
 
 type WorkValues = z.infer<typeof workSchema>;
 

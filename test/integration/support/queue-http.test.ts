@@ -40,7 +40,14 @@ describe("the support queue over HTTP", () => {
     const assignee = assignees.find((name) => name !== "sam-support")!;
     const response = await postForm(
       action,
-      [...chosen.map((id): [string, string] => ["ids", id]), ["assignee", assignee], ["intent", "assign"]],
+      // Every field of the bar goes with the pressed button, the unused ones empty.
+      [
+        ...chosen.map((id): [string, string] => ["ids", id]),
+        ["assignee", assignee],
+        ["priority", ""],
+        ["status", ""],
+        ["intent", "assign"],
+      ],
       cookies.staff,
     );
     expect(response.status).toBe(200);
@@ -63,6 +70,8 @@ describe("the support queue over HTTP", () => {
       [
         ["ids", ids[0]],
         ["assignee", ""],
+        ["priority", ""],
+        ["status", ""],
         ["intent", "assign"],
       ],
       cookies.staff,
