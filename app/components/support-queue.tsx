@@ -1,6 +1,6 @@
 // The /support queue's parts: saved views, status tabs, filters, the bulk bar and the shift switch.
 import { Form } from "@remix-run/react";
-import { FormError, SelectField, TextField } from "~/components/ui/field";
+import { CategoryFilter, FormError, SelectField, TextField } from "~/components/ui/field";
 import {
   PRIORITY_LABELS,
   QUEUE_VIEW_LABELS,
@@ -39,6 +39,10 @@ export function SavedViews({ current }: { current: SupportQueueQuery["view"] }) 
     </nav>
   );
 }
+
+/** A select's options from a `value → label` record. */
+const optionsOf = (labels: Record<string, string>) =>
+  Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 const STATUS_TABS = [["active", "All active"], ...Object.entries(STATUS_LABELS)] as const;
 
@@ -93,19 +97,13 @@ export function QueueFilters({
           ...staff.map((name) => ({ value: name, label: name })),
         ]}
       />
-      <SelectField
-        name="category"
-        label="Category"
-        defaultValue={query.category ?? ""}
-        placeholder="Any category"
-        options={categories.map((c) => ({ value: c.slug, label: c.name }))}
-      />
+      <CategoryFilter categories={categories} value={query.category} />
       <SelectField
         name="priority"
         label="Priority"
         defaultValue={query.priority ?? ""}
         placeholder="Any priority"
-        options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
+        options={optionsOf(PRIORITY_LABELS)}
       />
       <button type="submit" className="button button-secondary">
         Filter
@@ -120,6 +118,32 @@ export function QueueFilters({
  */
 export function BulkBar({ staff, failure }: { staff: string[]; failure: Failure }) {
   const errors = failure?.fieldErrors ?? {};
+  const choices = [
+    {
+      intent: "assign",
+      field: "assignee",
+      label: "Assign them to",
+      placeholder: "Choose someone",
+      options: staff.map((name) => ({ value: name, label: name })),
+      button: "Assign",
+    },
+    {
+      intent: "priority",
+      field: "priority",
+      label: "New priority",
+      placeholder: "Choose a priority",
+      options: optionsOf(PRIORITY_LABELS),
+      button: "Set priority",
+    },
+    {
+      intent: "status",
+      field: "status",
+      label: "New status",
+      placeholder: "Choose a status",
+      options: optionsOf(STATUS_LABELS),
+      button: "Set status",
+    },
+  ];
   return (
     <fieldset className="bulk-bar">
       <legend>Change the selected follow-ups</legend>
@@ -127,49 +151,35 @@ export function BulkBar({ staff, failure }: { staff: string[]; failure: Failure 
       <button type="submit" name="intent" value="take" className="button button-small">
         Take them
       </button>
-      <div className="bulk-action">
-        <SelectField
-          name="assignee"
-          id="bulk-assignee"
-          label="Assign them to"
-          placeholder="Choose someone"
-          defaultValue=""
-          options={staff.map((name) => ({ value: name, label: name }))}
-          error={errors.assignee}
-        />
-        <button type="submit" name="intent" value="assign" className="button button-small button-secondary">
-          Assign
-        </button>
-      </div>
-      <div className="bulk-action">
-        <SelectField
-          name="priority"
-          id="bulk-priority"
-          label="New priority"
-          placeholder="Choose a priority"
-          defaultValue=""
-          options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
-          error={errors.priority}
-        />
-        <button type="submit" name="intent" value="priority" className="button button-small button-secondary">
-          Set priority
-        </button>
-      </div>
-      <div className="bulk-action">
-        <SelectField
-          name="status"
-          id="bulk-status"
-          label="New status"
-          placeholder="Choose a status"
-          defaultValue=""
-          options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
-          error={errors.status}
-        />
-        <button type="submit" name="intent" value="status" className="button button-small button-secondary">
-          Set status
-        </button>
-      </div>
+      {choices.map((choice) => (
+        <BulkChoice key={choice.field} {...choice} error={errors[choice.field]} />
+      ))}
     </fieldset>
+  );
+}
+
+/** One choice of the bulk bar and its button (`intent`); ids prefixed "bulk-" apart from the filters'. */
+function BulkChoice({
+  intent,
+  field,
+  button,
+  ...select
+}: {
+  intent: string;
+  field: string;
+  label: string;
+  placeholder: string;
+  options: { value: string; label: string }[];
+  button: string;
+  error?: string;
+}) {
+  return (
+    <div className="bulk-action">
+      <SelectField name={field} id={`bulk-${field}`} defaultValue="" {...select} />
+      <button type="submit" name="intent" value={intent} className="button button-small button-secondary">
+        {button}
+      </button>
+    </div>
   );
 }
 
