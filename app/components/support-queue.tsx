@@ -10,7 +10,11 @@ import {
   type SupportQueueQuery,
 } from "~/models/support/rules";
 
-type Failure = { formError: string | null; fieldErrors: Record<string, string | undefined> } | null;
+type Failure = {
+  formError: string | null;
+  fieldErrors: Record<string, string | undefined>;
+  values?: Record<string, string>;
+} | null;
 
 /** The queue's address with `changes` applied: every other filter kept, back to page 1. */
 function queueHref(query: SupportQueueQuery, changes: Partial<Record<"status", string>>) {
@@ -152,7 +156,12 @@ export function BulkBar({ staff, failure }: { staff: string[]; failure: Failure 
         Take them
       </button>
       {choices.map((choice) => (
-        <BulkChoice key={choice.field} {...choice} error={errors[choice.field]} />
+        <BulkChoice
+          key={choice.field}
+          {...choice}
+          defaultValue={failure?.values?.[choice.field] ?? ""}
+          error={errors[choice.field]}
+        />
       ))}
     </fieldset>
   );
@@ -171,11 +180,12 @@ function BulkChoice({
   placeholder: string;
   options: { value: string; label: string }[];
   button: string;
+  defaultValue: string;
   error?: string;
 }) {
   return (
     <div className="bulk-action">
-      <SelectField name={field} id={`bulk-${field}`} defaultValue="" {...select} />
+      <SelectField name={field} id={`bulk-${field}`} {...select} />
       <button type="submit" name="intent" value={intent} className="button button-small button-secondary">
         {button}
       </button>

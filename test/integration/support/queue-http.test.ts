@@ -62,9 +62,21 @@ describe("the support queue over HTTP", () => {
 
   it("answers a bulk post with nothing selected or nobody chosen with a 400 and the message by the field", async () => {
     const { action, ids } = await bulkForm();
-    const nothing = await postForm(action, [["intent", "take"]], cookies.staff);
+    const nothing = await postForm(
+      action,
+      [
+        ["assignee", "priya-support"],
+        ["priority", ""],
+        ["status", ""],
+        ["intent", "assign"],
+      ],
+      cookies.staff,
+    );
     expect(nothing.status).toBe(400);
-    expect(await nothing.text()).toContain("Select at least one follow-up.");
+    const page = await nothing.text();
+    expect(page).toContain("Select at least one follow-up.");
+    // What was chosen is still chosen.
+    expect(page).toMatch(/<select id="bulk-assignee"[\s\S]*?<option value="priya-support" selected="">/);
     const nobody = await postForm(
       action,
       [
