@@ -84,24 +84,34 @@ export function TimeLeft({ item }: { item: Timed }) {
   );
 }
 
-/** One follow-up in a list: its thread title, status and priority, then whatever the list adds. */
+/**
+ * One follow-up in a list: its number and thread title, status and priority, then whatever the
+ * list adds; `select` (a checkbox) goes before it.
+ */
 export function FollowUpItem({
   item,
+  select,
   children,
 }: {
   item: Timed & { id: number; threadTitle: string; priority: string };
+  select?: ReactNode;
   children: ReactNode;
 }) {
   const urgency = item.breached ? " is-breached" : item.nearlyBreached ? " is-nearly" : "";
   return (
-    <li className={`queue-item${urgency}`}>
-      <h2 className="thread-title">
-        <a href={`/support/${item.id}`}>{item.threadTitle}</a>
-      </h2>
-      <div className="thread-meta">
-        <StatusBadge status={item.status} />
-        <PriorityBadge priority={item.priority} />
-        {children}
+    <li className={`queue-item${urgency}${select ? " is-selectable" : ""}`}>
+      {select}
+      <div>
+        <h2 className="thread-title">
+          <a href={`/support/${item.id}`}>
+            <span className="follow-up-number">{`#${item.id}`}</span> {item.threadTitle}
+          </a>
+        </h2>
+        <div className="thread-meta">
+          <StatusBadge status={item.status} />
+          <PriorityBadge priority={item.priority} />
+          {children}
+        </div>
       </div>
     </li>
   );

@@ -3,7 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { SearchHitRow } from "~/components/search-hit";
-import { SelectField } from "~/components/ui/field";
+import { CategoryFilter, SelectField } from "~/components/ui/field";
 import { threadPath } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { canViewThread, ensure } from "~/lib/permissions.server";
@@ -89,13 +89,7 @@ export default function SearchPage() {
             defaultValue={query.type}
             options={SEARCH_TYPES.map((type) => ({ value: type, label: TYPE_LABELS[type] }))}
           />
-          <SelectField
-            name="category"
-            label="Category"
-            defaultValue={query.category ?? ""}
-            placeholder="Any category"
-            options={categories.map((c) => ({ value: c.slug, label: c.name }))}
-          />
+          <CategoryFilter categories={categories} value={query.category} />
           <SelectField
             name="tag"
             label="Tag"

@@ -1,12 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { FollowUpItem, TimeLeft } from "~/components/follow-up";
 import { Pagination } from "~/components/pagination";
-import { SelectField } from "~/components/ui/field";
-import { loaderResult } from "~/lib/http.server";
+import { BulkBar, QueueFilters, SavedViews, ShiftSwitch, StatusTabs } from "~/components/support-queue";
+import { formValues, parseIntent } from "~/lib/forms.server";
+import { actionResult, loaderResult } from "~/lib/http.server";
 import { canSetResponseTargets } from "~/lib/permissions.server";
-import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
 import { listSupportQueue } from "~/models/support/queue.server";
+import { setOnShift } from "~/models/support/round-robin.server";
+import { workOnFollowUps } from "~/models/support/work.server";
 
 export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
@@ -18,11 +21,41 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }));
 }
 
-const STATUS_TABS = [["active", "All active"], ...Object.entries(STATUS_LABELS)] as const;
+const INTENTS = ["take", "assign", "priority", "status", "shift"] as const;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  // One checkbox per selected follow-up: joined, so every field is one string like the rest.
+  const values = {
+    ...formValues(form),
+    ids: form
+      .getAll("ids")
+      .filter((id) => typeof id === "string")
+      .join(","),
+  };
+  return actionResult(async () => {
+    if (parseIntent(INTENTS, values) === "shift") {
+      const { onShift } = await setOnShift(context.actor, values);
+      return {
+        ok: true as const,
+        message: onShift ? "You are on shift: new follow-ups may come to you in turn." : "You are off shift.",
+      };
+    }
+    return { ok: true as const, message: (await workOnFollowUps(context.actor, values)).message };
+  }, values);
+}
 
 export default function SupportQueue() {
-  const { query, items, hasNextPage, counts, staff, categories, canSetTargets } = useLoaderData<typeof loader>();
-  const activeCount = (counts.new ?? 0) + (counts.open ?? 0) + (counts.waiting ?? 0);
+  const { query, items, hasNextPage, counts, staff, categories, onShift, canSetTargets } =
+    useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const failure = result && !result.ok && result.values?.intent !== "shift" ? result : null;
+  const selected = new Set(failure?.values?.ids?.split(","));
+  const bulkForm = useRef<HTMLFormElement>(null);
+  // A done change clears the selection (without JavaScript the page comes back fresh anyway).
+  useEffect(() => {
+    if (result?.ok) bulkForm.current?.reset();
+  }, [result]);
   return (
     <>
       <div className="page-head">
@@ -32,59 +65,42 @@ export default function SupportQueue() {
           {canSetTargets ? <a href="/support/settings">Settings</a> : null}
         </span>
       </div>
-      <nav aria-label="Status">
-        <ul className="segmented">
-          {STATUS_TABS.map(([status, label]) => (
-            <li key={status}>
-              <a href={`/support?status=${status}`} aria-current={query.status === status ? "true" : undefined}>
-                {label} ({status === "active" ? activeCount : (counts[status] ?? 0)})
-              </a>
-            </li>
+      <ShiftSwitch onShift={onShift} />
+      <SavedViews current={query.view} />
+      <StatusTabs query={query} counts={counts} />
+      <QueueFilters query={query} staff={staff} categories={categories} />
+      {result?.ok ? (
+        <p className="notice" role="status">
+          {result.message}
+        </p>
+      ) : null}
+      {result && !result.ok && !failure ? <p className="form-error">{result.formError}</p> : null}
+      <Form method="post" ref={bulkForm} aria-label="Follow-ups">
+        <BulkBar staff={staff} failure={failure} />
+        {items.length === 0 ? <p>Nothing here. Every customer has heard from us.</p> : null}
+        <ul className="queue-list">
+          {items.map((item) => (
+            <FollowUpItem
+              key={item.id}
+              item={item}
+              select={
+                <input
+                  type="checkbox"
+                  name="ids"
+                  value={item.id}
+                  defaultChecked={selected.has(String(item.id))}
+                  aria-label={`Select #${item.id} ${item.threadTitle}`}
+                />
+              }
+            >
+              <TimeLeft item={item} />
+              <span>{item.categoryName}</span>
+              <span>customer {item.customer}</span>
+              <span>{item.assignee ? `with ${item.assignee}` : "not taken yet"}</span>
+            </FollowUpItem>
           ))}
         </ul>
-      </nav>
-      <Form method="get" className="search-filters queue-filters">
-        <input type="hidden" name="status" value={query.status} />
-        <SelectField
-          name="assignee"
-          label="Assignee"
-          defaultValue={query.assignee ?? ""}
-          placeholder="Anyone"
-          options={[
-            { value: "me", label: "Me" },
-            { value: "nobody", label: "Nobody yet" },
-            ...staff.map((name) => ({ value: name, label: name })),
-          ]}
-        />
-        <SelectField
-          name="category"
-          label="Category"
-          defaultValue={query.category ?? ""}
-          placeholder="Any category"
-          options={categories.map((c) => ({ value: c.slug, label: c.name }))}
-        />
-        <SelectField
-          name="priority"
-          label="Priority"
-          defaultValue={query.priority ?? ""}
-          placeholder="Any priority"
-          options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
-        />
-        <button type="submit" className="button button-secondary">
-          Filter
-        </button>
       </Form>
-      {items.length === 0 ? <p>Nothing here. Every customer has heard from us.</p> : null}
-      <ul className="queue-list">
-        {items.map((item) => (
-          <FollowUpItem key={item.id} item={item}>
-            <TimeLeft item={item} />
-            <span>{item.categoryName}</span>
-            <span>customer {item.customer}</span>
-            <span>{item.assignee ? `with ${item.assignee}` : "not taken yet"}</span>
-          </FollowUpItem>
-        ))}
-      </ul>
       <Pagination page={query.page} hasNextPage={hasNextPage} />
     </>
   );

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { signIn } from "./helpers";
 
@@ -95,4 +96,38 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
 
   expect(await resolvedInReport()).toBe(resolvedBefore + 1);
   await expect(staff.getByRole("img", { name: /Follow-ups opened and resolved per week/ })).toBeVisible();
+});
+
+test("Staff select three follow-ups in the queue and assign them to a colleague at once", async ({ page }) => {
+  await signIn(page, "staff@example.com");
+  await page.goto("/support");
+  const boxes = page.getByRole("checkbox", { name: /^Select #\d+/ });
+  expect(await boxes.count()).toBeGreaterThanOrEqual(3);
+  const numbers: string[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const box = boxes.nth(i);
+    numbers.push(/#\d+/.exec((await box.getAttribute("aria-label")) ?? "")![0]);
+    await box.check();
+  }
+  await page.getByLabel("Assign them to").selectOption("priya-support");
+  await page.getByRole("button", { name: "Assign", exact: true }).click();
+  await expect(page.getByRole("status")).toHaveText("3 follow-ups assigned to priya-support");
+  for (const number of numbers) {
+    const row = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: new RegExp(`^${number} `) }) });
+    await expect(row).toContainText("with priya-support");
+  }
+  // The selection is cleared once done.
+  await expect(page.getByRole("checkbox", { checked: true })).toHaveCount(0);
+  // Priya finds them in her own saved view.
+  const priya = await (await page.context().browser()!.newContext()).newPage();
+  await signIn(priya, "priya@example.com");
+  await priya.goto("/support");
+  await priya.getByRole("link", { name: "Mine", exact: true }).click();
+  await expect(priya.getByRole("link", { name: "Mine", exact: true })).toHaveAttribute("aria-current", "page");
+  for (const number of numbers)
+    await expect(priya.getByRole("link", { name: new RegExp(`^${number} `) })).toBeVisible();
+
+  // Nothing for axe to find on the queue (WCAG 2.1 A and AA).
+  const audit = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(audit.violations).toEqual([]);
 });

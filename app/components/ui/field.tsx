@@ -122,6 +122,27 @@ export function SelectField({
   );
 }
 
+/** A list filter by category (`?category=slug`): "Any category" or one of `categories`. */
+export function CategoryFilter({
+  categories,
+  value,
+  placeholder = "Any category",
+}: {
+  categories: { slug: string; name: string }[];
+  value: string | undefined;
+  placeholder?: string;
+}) {
+  return (
+    <SelectField
+      name="category"
+      label="Category"
+      defaultValue={value ?? ""}
+      placeholder={placeholder}
+      options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+    />
+  );
+}
+
 export function FormError({ message }: { message?: string | null }) {
   return message ? (
     <p className="form-error" role="alert">

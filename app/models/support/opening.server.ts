@@ -26,6 +26,7 @@ import { notify } from "~/models/notifications/notifications.server";
 import { dueTimes, policyFor } from "./policies.server";
 import { DEFAULT_POLICY } from "./rules";
 import { tellFollowUpOpened } from "./staff-notices.server";
+import { assignInTurn } from "./round-robin.server";
 
 const MINUTE = 60_000;
 /**
@@ -113,6 +114,7 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
       },
       at,
     );
+    await assignInTurn(followUp, thread.categoryId, at);
     return followUp;
   });
 }

@@ -1,5 +1,6 @@
 /** Reading follow-ups: the staff queue, the follow-up page, the customer's own list, and what the thread page shows. */
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type Column, type SQL } from "drizzle-orm";
+import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import {
   categories,
   followUpEvents,
@@ -9,6 +10,7 @@ import {
   privateMessages,
   threads,
   users,
+  FOLLOW_UP_PRIORITIES,
   type ModerationState,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -24,12 +26,14 @@ import {
   isStaff,
   staffRoleCondition,
   type Actor,
+  type Member,
 } from "~/lib/permissions.server";
 import { activeFollowUpFor, timeLeftMs } from "~/models/shared/follow-up-state.server";
 import { NEARLY_BREACHED_MS, QUEUE_PAGE_SIZE, supportQueueQuerySchema, type SupportQueueQuery } from "./rules";
 import { getThreadPage } from "~/models/community/thread-page.server";
 import { findFollowUp } from "./access.server";
 import { calendarOf, policiesFor, type SupportPolicy } from "./policies.server";
+import { isOnShift } from "./round-robin.server";
 
 const queueColumns = {
   id: followUps.id,
@@ -101,41 +105,93 @@ async function staffUsernames() {
   ).map((u) => u.username);
 }
 
-/** /support: the queue, filtered, most urgent first (least time left on its current target). */
+const currentDueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${followUps.firstResponseDueAt} ELSE ${followUps.resolutionDueAt} END`;
+/** The moment the clock reads: now, or when the follow-up started waiting on the customer (its clock is stopped). */
+const clockAt = (at: Date) => sql`coalesce(${followUps.pausedAt}, ${at.getTime()})`;
+/** `withTiming`'s "breached" in SQL: not resolved, and the current target was due before the clock's moment. */
+const breachedCondition = (at: Date) => and(ne(followUps.status, "resolved"), sql`${currentDueAt} < ${clockAt(at)}`)!;
+const PRIORITIES_MOST_URGENT_FIRST = [...FOLLOW_UP_PRIORITIES].reverse();
+const priorityRank = sql`CASE ${followUps.priority} ${sql.join(
+  PRIORITIES_MOST_URGENT_FIRST.map((priority, rank) => sql`WHEN ${priority} THEN ${rank}`),
+  sql` `,
+)} END`;
+/** Active follow-ups: breached first, then the most urgent priority, then the least time left, then the oldest. */
+const queueOrder = (at: Date) => [
+  sql`CASE WHEN ${breachedCondition(at)} THEN 0 ELSE 1 END`,
+  priorityRank,
+  sql`${currentDueAt} - ${clockAt(at)}`,
+  asc(followUps.id),
+];
+const MAX_SEARCH_WORDS = 8;
+
+/** `column` contains `word`, ignoring case (SQLite's LIKE, for ASCII letters), with LIKE's wildcards taken literally. */
+const contains = (column: Column, word: string) =>
+  sql`${column} LIKE ${`%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`} ESCAPE '\\'`;
+
+/** `q`: a follow-up number ("#123", "123"), else every word in the title, the customer's username or their email. */
+function searchCondition(q: string): SQL | undefined {
+  const number = /^#?(\d{1,15})$/.exec(q);
+  if (number) return eq(followUps.id, Number(number[1]));
+  const words = q.split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  return and(
+    ...words.map((word) =>
+      or(contains(threads.title, word), contains(users.username, word), contains(users.email, word)),
+    ),
+  );
+}
+
+/** Every filter of the queue but its status tab, so the tab counts follow the same filters. */
+function queueFilters(actor: Member, query: SupportQueueQuery, at: Date): SQL[] {
+  const filters: (SQL | undefined)[] = [];
+  if (query.priority) filters.push(eq(followUps.priority, query.priority));
+  if (query.category) filters.push(eq(categories.slug, query.category));
+  if (query.assignee === "me") filters.push(eq(followUps.assigneeId, actor.id));
+  else if (query.assignee === "nobody") filters.push(isNull(followUps.assigneeId));
+  else if (query.assignee)
+    filters.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
+  if (query.q) filters.push(searchCondition(query.q));
+  if (query.view === "mine") filters.push(eq(followUps.assigneeId, actor.id));
+  else if (query.view === "unassigned") filters.push(isNull(followUps.assigneeId));
+  else if (query.view === "breached") filters.push(breachedCondition(at));
+  else if (query.view === "waiting") filters.push(eq(followUps.status, "waiting"));
+  return filters.filter((filter): filter is SQL => filter !== undefined);
+}
+
+/** A follow-up's thread, category and customer, which the queue's filters and search read. */
+const withQueueJoins = <T extends SQLiteSelect>(select: T) =>
+  select
+    .innerJoin(threads, eq(threads.id, followUps.threadId))
+    .innerJoin(categories, eq(categories.id, threads.categoryId))
+    .innerJoin(users, eq(users.id, followUps.customerId));
+
+/**
+ * /support: the queue, filtered and searched, breached first, then by priority, then least time
+ * left; the resolved tab newest first. Ordered in SQL, so every page holds the right rows.
+ */
 export async function listSupportQueue(actor: Actor, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can see the support queue.");
   ensureSignedIn(actor);
   const query: SupportQueueQuery = supportQueueQuerySchema.parse(input);
   return read(async (db) => {
     const at = now();
-    const conditions: SQL[] = [];
-    if (query.status === "active") conditions.push(ne(followUps.status, "resolved"));
-    else conditions.push(eq(followUps.status, query.status));
-    if (query.priority) conditions.push(eq(followUps.priority, query.priority));
-    if (query.category) conditions.push(eq(categories.slug, query.category));
-    if (query.assignee === "me") conditions.push(eq(followUps.assigneeId, actor.id));
-    else if (query.assignee === "nobody") conditions.push(isNull(followUps.assigneeId));
-    else if (query.assignee)
-      conditions.push(sql`${followUps.assigneeId} = (SELECT id FROM users WHERE username = ${query.assignee})`);
-    const dueAt = sql`CASE WHEN ${followUps.firstRespondedAt} IS NULL THEN ${followUps.firstResponseDueAt} ELSE ${followUps.resolutionDueAt} END - coalesce(${followUps.pausedAt}, ${at.getTime()})`;
-    const rows = await db
-      .select(queueColumns)
-      .from(followUps)
-      .innerJoin(threads, eq(threads.id, followUps.threadId))
-      .innerJoin(categories, eq(categories.id, threads.categoryId))
-      .innerJoin(users, eq(users.id, followUps.customerId))
-      .where(and(...conditions))
-      .orderBy(...(query.status === "resolved" ? [desc(followUps.resolvedAt)] : [asc(dueAt), asc(followUps.id)]))
+    const filters = queueFilters(actor, query, at);
+    const status = query.status === "active" ? ne(followUps.status, "resolved") : eq(followUps.status, query.status);
+    const rows = await withQueueJoins(db.select(queueColumns).from(followUps).$dynamic())
+      .where(and(status, ...filters))
+      .orderBy(...(query.status === "resolved" ? [desc(followUps.resolvedAt), desc(followUps.id)] : queueOrder(at)))
       .limit(QUEUE_PAGE_SIZE + 1)
       .offset((query.page - 1) * QUEUE_PAGE_SIZE);
     const page = rows.slice(0, QUEUE_PAGE_SIZE);
-    const counts = await db.select({ status: followUps.status, n: count() }).from(followUps).groupBy(followUps.status);
+    const counts = await withQueueJoins(db.select({ status: followUps.status, n: count() }).from(followUps).$dynamic())
+      .where(and(...filters))
+      .groupBy(followUps.status);
     return {
       query,
       items: await presentFollowUps(page, at),
       hasNextPage: rows.length > QUEUE_PAGE_SIZE,
       counts: Object.fromEntries(counts.map((row) => [row.status, row.n])) as Partial<Record<string, number>>,
       staff: await staffUsernames(),
+      onShift: await isOnShift(actor),
       categories: await db
         .select({ slug: categories.slug, name: categories.name })
         .from(categories)

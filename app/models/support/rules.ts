@@ -33,12 +33,29 @@ export const STATUS_LABELS = {
 } as const;
 export const PRIORITY_LABELS = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" } as const;
 
+/**
+ * Saved views of the queue (`?view=`), each a filter on top of the others: assigned to me, to
+ * nobody, past due and not resolved, waiting on the customer.
+ */
+export const QUEUE_VIEWS = ["mine", "unassigned", "breached", "waiting"] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+export const QUEUE_VIEW_LABELS: Record<QueueView, string> = {
+  mine: "Mine",
+  unassigned: "Unassigned",
+  breached: "Breached",
+  waiting: "Waiting",
+};
+export const SEARCH_MAX_LENGTH = 100;
+
 /** Query-string options of /support; anything unusable falls back to the default. */
 export const supportQueueQuerySchema = z.object({
   status: z.enum(["active", "new", "open", "waiting", "resolved"]).catch("active"),
   priority: z.enum(["low", "normal", "high", "urgent"]).optional().catch(undefined),
   assignee: z.string().trim().max(40).optional().catch(undefined),
   category: z.string().trim().max(60).optional().catch(undefined),
+  /** A follow-up number ("#123" or "123"), else words to find in the title or the customer's name or email. */
+  q: z.string().trim().max(SEARCH_MAX_LENGTH).optional().catch(undefined),
+  view: z.enum(QUEUE_VIEWS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 export type SupportQueueQuery = z.infer<typeof supportQueueQuerySchema>;

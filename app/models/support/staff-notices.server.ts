@@ -22,7 +22,7 @@ const threadTitleOf = async (threadId: number) =>
 
 const followUpPath = (followUpId: number) => `/support/${followUpId}`;
 
-export async function tellAssigned(followUp: FollowUpRef, assigneeId: number, actorId: number, at: Date) {
+export async function tellAssigned(followUp: FollowUpRef, assigneeId: number, actorId: number | null, at: Date) {
   await notify(
     {
       userId: assigneeId,

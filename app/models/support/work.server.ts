@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { followUps, users, FOLLOW_UP_PRIORITIES, FOLLOW_UP_STATUSES } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, write, read } from "~/lib/db.server";
-import { ConflictError } from "~/lib/errors.server";
+import { firstRow, inWrite, oneRow, write, read, type ChangedPages } from "~/lib/db.server";
+import { ConflictError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
   canWorkFollowUps,
@@ -24,6 +24,7 @@ import {
 } from "~/models/shared/follow-up-state.server";
 import { findFollowUp } from "./access.server";
 import { dueTimes, policyOfThread } from "./policies.server";
+import { PRIORITY_LABELS, QUEUE_PAGE_SIZE, STATUS_LABELS } from "./rules";
 import { tellAssigned } from "./staff-notices.server";
 
 const workSchema = z.object({
@@ -33,12 +34,92 @@ const workSchema = z.object({
   status: z.enum(FOLLOW_UP_STATUSES, { error: "Choose a status." }).optional(),
 });
 
+/**
+ * The bulk bar's form: `ids` is the selected follow-ups' numbers, comma-separated (at most a page
+ * of them). The bar posts all its fields whichever button was pressed: an empty one is not given.
+ */
+const bulkWorkSchema = z.preprocess(
+  (input) =>
+    typeof input === "object" && input !== null
+      ? Object.fromEntries(Object.entries(input).filter(([name, value]) => name === "ids" || value !== ""))
+      : input,
+  workSchema
+    .extend({
+      ids: z
+        .string({ error: "Select at least one follow-up." })
+        .transform((text) => [...new Set(text.split(",").filter(Boolean))])
+        .pipe(
+          z
+            .array(
+              z
+                .string()
+                .regex(/^[1-9][0-9]{0,15}$/, "Select follow-ups from the list.")
+                .transform(Number),
+            )
+            .min(1, "Select at least one follow-up.")
+            .max(QUEUE_PAGE_SIZE, `Select at most ${QUEUE_PAGE_SIZE} follow-ups at once.`),
+        ),
+    })
+    .superRefine((values, context) => {
+      const missing = (path: string, message: string) => context.addIssue({ code: "custom", path: [path], message });
+      if (values.intent === "assign" && !values.assignee) missing("assignee", "Choose who to assign them to.");
+      if (values.intent === "priority" && !values.priority) missing("priority", "Choose a priority.");
+      if (values.intent === "status" && !values.status) missing("status", "Choose a status.");
+    }),
+);
+
+type WorkValues = z.infer<typeof workSchema>;
+
 /** Staff take, assign, re-prioritise or move a follow-up. */
 export async function workOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can work on follow-ups.");
   ensureSignedIn(actor);
   const values = parseInput(workSchema, input);
-  return write(async (db, changed) => {
+  return write((_db, changed) => workOnOne(actor, followUpId, values, changed));
+}
+
+/**
+ * Staff do one of the same things to several follow-ups at once (the queue's bulk bar): each goes
+ * through `workOnOne`, with its own events, audit record, notifications and rate-limit count, all
+ * in one write, so either every selected follow-up changes or none does.
+ */
+export async function workOnFollowUps(actor: Actor, input: unknown) {
+  ensure(canWorkFollowUps(actor), "Only staff can work on follow-ups.");
+  ensureSignedIn(actor);
+  const values = parseInput(bulkWorkSchema, input);
+  await write(async (_db, changed) => {
+    for (const followUpId of values.ids) {
+      try {
+        await workOnOne(actor, followUpId, values, changed);
+      } catch (error) {
+        // Which one failed, as a message on the form (a missing one is not a 404 page here).
+        if (error instanceof NotFoundError || error instanceof ConflictError)
+          throw new ConflictError(`Nothing was changed: follow-up #${followUpId}: ${error.message}`);
+        throw error;
+      }
+    }
+  });
+  return { count: values.ids.length, message: bulkMessage(values, actor.username) };
+}
+
+function bulkMessage(values: z.infer<typeof bulkWorkSchema>, actorName: string) {
+  const n = values.ids.length;
+  const followUpsText = `${n} follow-up${n === 1 ? "" : "s"}`;
+  switch (values.intent) {
+    case "take":
+      return `${followUpsText} assigned to you (${actorName})`;
+    case "assign":
+      return `${followUpsText} assigned to ${values.assignee}`;
+    case "priority":
+      return `${followUpsText} set to ${PRIORITY_LABELS[values.priority!].toLowerCase()} priority`;
+    case "status":
+      return `${followUpsText} moved to ${STATUS_LABELS[values.status!].toLowerCase()}`;
+  }
+}
+
+/** One follow-up's change, inside the caller's write: the single action, and each item of a bulk one. */
+function workOnOne(actor: Member, followUpId: number, values: WorkValues, changed: ChangedPages) {
+  return inWrite(async (db) => {
     let followUp: FollowUpRow = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);
     await consume(`support:user:${actor.id}`, LIMITS.supportAction);
