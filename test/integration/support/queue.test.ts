@@ -85,7 +85,7 @@ describe("the queue's order", () => {
     expect(await queueIds(staff, { category, page: "2" })).toEqual([normal[QUEUE_PAGE_SIZE - 1]]);
   });
 
-  it("puts a breached normal follow-up before an urgent one that is not, and freezes the clock of one waiting on the customer", async () => {
+  it("puts breached follow-ups first (by priority), before an urgent one that is not, and freezes the clock of one waiting on the customer", async () => {
     const category = await freshCategory();
     const breached = await followUpAt(-30, category);
     const waitingSinceBeforeDue = await followUpAt(-29, category);
@@ -98,8 +98,10 @@ describe("the queue's order", () => {
     const fresh = await followUpAt(-3, category);
     setClock(at(0));
     const { items } = await listSupportQueue(staff, { category });
-    expect(items.map((item) => item.id)).toEqual([breached, urgent, high, fresh, waitingSinceBeforeDue]);
-    expect(items.map((item) => item.breached)).toEqual([true, false, false, false, false]);
+    // Raised to high (8 h from asking) 20 hours after it was asked, `high` is breached too, and
+    // among the breached the higher priority comes first.
+    expect(items.map((item) => item.id)).toEqual([high, breached, urgent, fresh, waitingSinceBeforeDue]);
+    expect(items.map((item) => item.breached)).toEqual([true, true, false, false, false]);
     // Past its due time by the wall clock, but it was paused a day before that: 23 hours left, frozen.
     expect(items[4].timeLeftMs).toBe(23 * HOUR);
   });
