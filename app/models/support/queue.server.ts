@@ -29,6 +29,8 @@ import { activeFollowUpFor, timeLeftMs } from "~/models/shared/follow-up-state.s
 import { NEARLY_BREACHED_MS, QUEUE_PAGE_SIZE, supportQueueQuerySchema, type SupportQueueQuery } from "./rules";
 import { getThreadPage } from "~/models/community/thread-page.server";
 import { findFollowUp } from "./access.server";
+import { staffTools } from "./staff-tools.server";
+import { describeTimeline } from "./timeline";
 
 const queueColumns = {
   id: followUps.id,
@@ -168,6 +170,7 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
         kind: followUpEvents.kind,
         detail: followUpEvents.detail,
         createdAt: followUpEvents.createdAt,
+        actorId: followUpEvents.actorId,
         actor: users.username,
       })
       .from(followUpEvents)
@@ -234,12 +237,18 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
       thread,
       customer,
       messages,
-      events,
+      // In the customer's words for the customer, precise for staff (timeline.ts).
+      events: describeTimeline(events, staffView ? "staff" : "customer", followUp).map((text, index) => ({
+        id: events[index].id,
+        createdAt: events[index].createdAt,
+        text,
+      })),
       notes,
       history,
       staffView,
       canWrite: canWriteOnFollowUp(actor, followUp),
       staff: staffView ? await staffUsernames() : [],
+      ...(await staffTools(actor, followUp, at)),
     };
   });
 }
