@@ -29,20 +29,9 @@ export function CustomerPanel({ panel }: { panel: Panel }) {
         <a href={`mailto:${panel.email}`}>{panel.email}</a>
       </dd>
       <dt>Local time</dt>
-      <dd>
-        {panel.timeZone ? (
-          <>
-            {panel.localTime ?? "unknown"} ({panel.timeZone})
-          </>
-        ) : (
-          "time zone not set"
-        )}
-      </dd>
+      <dd>{panel.timeZone ? `${panel.localTime ?? "unknown"} (${panel.timeZone})` : "time zone not set"}</dd>
       <dt>Domain</dt>
-      <dd>
-        {panel.domain}
-        {panel.knownCustomerDomain ? " (a known customer domain)" : ""}
-      </dd>
+      <dd>{panel.knownCustomerDomain ? `${panel.domain} (a known customer domain)` : panel.domain}</dd>
       <dt>Satisfaction before</dt>
       <dd>
         {satisfaction.count === 0 || satisfaction.average === null
