@@ -19,6 +19,47 @@ type Failure = {
   values?: Record<string, string>;
 } | null;
 
+/** A select and the button that applies it: the action (`intent`) is the select's name ("assign" for the assignee). */
+function ActionSelect({
+  name,
+  label,
+  button,
+  defaultValue,
+  placeholder,
+  options,
+  failure,
+}: {
+  name: "assignee" | "priority" | "status";
+  label: string;
+  button: string;
+  defaultValue: string;
+  placeholder?: string;
+  options: { value: string; label: string }[];
+  failure: Failure;
+}) {
+  return (
+    <div className="inline-fields">
+      <SelectField
+        name={name}
+        label={label}
+        defaultValue={defaultValue}
+        placeholder={placeholder}
+        placeholderDisabled
+        error={failure?.fieldErrors[name]}
+        options={options}
+      />
+      <button
+        type="submit"
+        name="intent"
+        value={name === "assignee" ? "assign" : name}
+        className="button button-secondary button-small"
+      >
+        {button}
+      </button>
+    </div>
+  );
+}
+
 export function WorkPanel({
   followUp,
   staff,
@@ -44,43 +85,31 @@ export function WorkPanel({
             Take it
           </button>
         )}
-        <div className="inline-fields">
-          <SelectField
-            name="assignee"
-            label="Assign to"
-            defaultValue={followUp.assignee ?? ""}
-            placeholder="Choose"
-            placeholderDisabled
-            options={staff.map((name) => ({ value: name, label: name }))}
-          />
-          <button type="submit" name="intent" value="assign" className="button button-secondary button-small">
-            Assign
-          </button>
-        </div>
-        <div className="inline-fields">
-          <SelectField
-            name="priority"
-            label="Priority"
-            defaultValue={followUp.priority}
-            error={failure?.fieldErrors.priority}
-            options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
-          />
-          <button type="submit" name="intent" value="priority" className="button button-secondary button-small">
-            Set priority
-          </button>
-        </div>
-        <div className="inline-fields">
-          <SelectField
-            name="status"
-            label="Status"
-            defaultValue={followUp.status}
-            error={failure?.fieldErrors.status}
-            options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
-          />
-          <button type="submit" name="intent" value="status" className="button button-secondary button-small">
-            Set status
-          </button>
-        </div>
+        <ActionSelect
+          name="assignee"
+          label="Assign to"
+          button="Assign"
+          defaultValue={followUp.assignee ?? ""}
+          placeholder="Choose"
+          failure={failure}
+          options={staff.map((name) => ({ value: name, label: name }))}
+        />
+        <ActionSelect
+          name="priority"
+          label="Priority"
+          button="Set priority"
+          defaultValue={followUp.priority}
+          failure={failure}
+          options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+        <ActionSelect
+          name="status"
+          label="Status"
+          button="Set status"
+          defaultValue={followUp.status}
+          failure={failure}
+          options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
+        />
       </Form>
     </section>
   );

@@ -9,6 +9,11 @@ type Failure = {
   values?: Record<string, string>;
 } | null;
 
+const SETS = [
+  { name: "setStatus", label: "Then set the status to", labels: STATUS_LABELS },
+  { name: "setPriority", label: "and the priority to", labels: PRIORITY_LABELS },
+] as const;
+
 type Macro = { id: number; title: string; body: string; setStatus: string | null; setPriority: string | null };
 
 /** Writing or changing a macro: its title, its text with placeholders, and the status and priority it sets. */
@@ -39,24 +44,18 @@ export function MacroForm({ macro, failure }: { macro?: Macro; failure: Failure 
         error={failure?.fieldErrors.body}
       />
       <div className="inline-fields">
-        <SelectField
-          name="setStatus"
-          id={`${prefix}-status`}
-          label="Then set the status to"
-          defaultValue={value("setStatus")}
-          placeholder="(leave it as it is)"
-          error={failure?.fieldErrors.setStatus}
-          options={Object.entries(STATUS_LABELS).map(([v, label]) => ({ value: v, label }))}
-        />
-        <SelectField
-          name="setPriority"
-          id={`${prefix}-priority`}
-          label="and the priority to"
-          defaultValue={value("setPriority")}
-          placeholder="(leave it as it is)"
-          error={failure?.fieldErrors.setPriority}
-          options={Object.entries(PRIORITY_LABELS).map(([v, label]) => ({ value: v, label }))}
-        />
+        {SETS.map((set) => (
+          <SelectField
+            key={set.name}
+            name={set.name}
+            id={`${prefix}-${set.name}`}
+            label={set.label}
+            defaultValue={value(set.name)}
+            placeholder="(leave it as it is)"
+            error={failure?.fieldErrors[set.name]}
+            options={Object.entries(set.labels).map(([v, label]) => ({ value: v, label }))}
+          />
+        ))}
       </div>
       <button type="submit" className="button button-small">
         {macro ? "Save changes" : "Add macro"}

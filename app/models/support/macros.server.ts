@@ -82,6 +82,14 @@ const macroIdSchema = z.object({
   macro: z.coerce.number({ error: "Choose a macro." }).int("Choose a macro.").positive("Choose a macro."),
 });
 
+/** The columns a saved form sets. */
+const columnsOf = (values: z.infer<typeof macroSchema>) => ({
+  title: values.title,
+  bodyMarkdown: values.body,
+  setStatus: values.setStatus,
+  setPriority: values.setPriority,
+});
+
 const fieldsOf = (macro: typeof supportMacros.$inferSelect) => ({
   title: macro.title,
   body: macro.bodyMarkdown,
@@ -112,10 +120,7 @@ export async function createMacro(actor: Actor, input: unknown) {
       await db
         .insert(supportMacros)
         .values({
-          title: values.title,
-          bodyMarkdown: values.body,
-          setStatus: values.setStatus,
-          setPriority: values.setPriority,
+          ...columnsOf(values),
           createdById: actor.id,
           createdAt: at,
           updatedAt: at,
@@ -138,13 +143,7 @@ export async function updateMacro(actor: Actor, macroId: number, input: unknown)
     const after = oneRow(
       await db
         .update(supportMacros)
-        .set({
-          title: values.title,
-          bodyMarkdown: values.body,
-          setStatus: values.setStatus,
-          setPriority: values.setPriority,
-          updatedAt: at,
-        })
+        .set({ ...columnsOf(values), updatedAt: at })
         .where(eq(supportMacros.id, macroId))
         .returning(),
     );
