@@ -4,7 +4,8 @@ import { z } from "zod";
 import { followUpNotes, followUpSurveys, followUps, privateMessages, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
-import { ConflictError } from "~/lib/errors.server";
+import { ConflictError, ValidationError } from "~/lib/errors.server";
+import { MarkdownTooComplexError } from "~/lib/markdown.server";
 import { parseInput } from "~/lib/forms.server";
 import {
   canRateFollowUp,
@@ -86,7 +87,11 @@ export async function addInternalNote(actor: Actor, followUpId: number, input: u
   ensure(canWorkFollowUps(actor), "Only staff can write internal notes.");
   ensureSignedIn(actor);
   const { note: body } = parseInput(noteSchema, input);
-  const bodyHtml = await renderPostBody(body);
+  const bodyHtml = await renderPostBody(body).catch((error) => {
+    // Markdown too complex to render is an error on the note's own field, not the reply box's.
+    if (error instanceof MarkdownTooComplexError) throw new ValidationError({ note: error.message }, error.message);
+    throw error;
+  });
   return write(async (db, changed) => {
     const followUp = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);
