@@ -23,9 +23,9 @@ import {
   writeFollowUpEvent,
 } from "~/models/shared/follow-up-state.server";
 import { postAnswer } from "~/models/community/posts.server";
+import { discardDraft } from "./drafts.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
-import { discardDraft } from "./drafts.server";
 import { targetsFor } from "./targets.server";
 import { tellMentionedOnFollowUp, tellStillNotSolved } from "./staff-notices.server";
 import { renderPostBody } from "~/models/community/mentions.server";
