@@ -1,5 +1,6 @@
-import type { ReactNode } from "react";
+import { createContext, useContext, type ReactNode } from "react";
 import { describeTimeLeft, formatDueAt, PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
+import { CUSTOMER_STATUS_LABELS } from "~/models/support/timeline";
 
 type Timed = {
   status: string;
@@ -22,12 +23,13 @@ function DueAt({ item }: { item: Timed }) {
   );
 }
 
-export function StatusBadge({ status }: { status: string }) {
-  return (
-    <span className={`badge badge-status-${status}`}>
-      {STATUS_LABELS[status as keyof typeof STATUS_LABELS] ?? status}
-    </span>
-  );
+/** Whose words status badges use inside it: staff's ("Waiting on customer") unless a page says the customer's. */
+export const StatusAudience = createContext<"staff" | "customer">("staff");
+
+export function StatusBadge({ status, audience }: { status: string; audience?: "staff" | "customer" }) {
+  const inherited = useContext(StatusAudience);
+  const labels = (audience ?? inherited) === "customer" ? CUSTOMER_STATUS_LABELS : STATUS_LABELS;
+  return <span className={`badge badge-status-${status}`}>{labels[status as keyof typeof labels] ?? status}</span>;
 }
 
 export function PriorityBadge({ priority }: { priority: string }) {

@@ -11,6 +11,7 @@ import { now } from "./clock.server";
 import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "./db.server";
 import { env } from "./env.server";
 import { RateLimitError } from "./errors.server";
+import { isStaff, type Member } from "./permissions/actors.server";
 
 export type Limit = { max: number; windowMs: number };
 
@@ -43,6 +44,8 @@ export const LIMITS = {
   kbFeedbackPerAddress: { max: 120, windowMs: 60 * MINUTE },
   followUpRequest: { max: 10, windowMs: 60 * MINUTE },
   supportAction: { max: 300, windowMs: 10 * MINUTE },
+  // Staff answer for a living: a busy agent sends 100 replies an hour; a runaway script stops at 600.
+  staffReply: { max: 600, windowMs: 60 * MINUTE },
   flag: { max: 20, windowMs: 60 * MINUTE },
   moderation: { max: 600, windowMs: 10 * MINUTE },
   preview: { max: 300, windowMs: 10 * MINUTE },
@@ -52,6 +55,16 @@ export const LIMITS = {
   // One lookup per pause in typing after an `@`: a few per mention.
   usernameSuggestions: { max: 120, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;
+
+/**
+ * The counter a reply by `actor` counts against: staff replies (answers in a thread and private
+ * messages alike) share the staff limit; anyone else's count against the members' answer limit, per `kind`.
+ */
+export function replyLimit(actor: Member, kind: "answer" | "private-message") {
+  return isStaff(actor)
+    ? { key: `staff-reply:user:${actor.id}`, limit: LIMITS.staffReply }
+    : { key: `${kind}:user:${actor.id}`, limit: LIMITS.answer };
+}
 
 /** How many seconds until `key` may be tried again, or 0 when it may be tried now. */
 export async function retryAfter(key: string, limit: Limit): Promise<number> {

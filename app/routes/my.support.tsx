@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { ExpectedReply, FollowUpItem } from "~/components/follow-up";
+import { ExpectedReply, FollowUpItem, StatusAudience } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
 import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { listMyFollowUps } from "~/models/support/queue.server";
@@ -38,17 +38,20 @@ export default function MySupport() {
       {followUps.length === 0 ? (
         <p>Nothing open. If one of your questions is still unsolved, choose “I still need help” on it.</p>
       ) : (
-        <ul className="queue-list" aria-live="polite">
-          {followUps.map((item) => (
-            <FollowUpItem key={item.id} item={item}>
-              <span>{item.assignee ? `${item.assignee} is on it` : "waiting for someone to take it"}</span>
-              <ExpectedReply item={item} />
-              <span>
-                opened <RelativeTime date={item.openedAt} />
-              </span>
-            </FollowUpItem>
-          ))}
-        </ul>
+        // Statuses in the customer's words (timeline.ts).
+        <StatusAudience.Provider value="customer">
+          <ul className="queue-list" aria-live="polite">
+            {followUps.map((item) => (
+              <FollowUpItem key={item.id} item={item}>
+                <span>{item.assignee ? `${item.assignee} is on it` : "waiting for someone to take it"}</span>
+                <ExpectedReply item={item} />
+                <span>
+                  opened <RelativeTime date={item.openedAt} />
+                </span>
+              </FollowUpItem>
+            ))}
+          </ul>
+        </StatusAudience.Provider>
       )}
     </>
   );

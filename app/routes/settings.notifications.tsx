@@ -10,6 +10,8 @@ import { digestSettings, saveDigestFrequency } from "~/models/notifications/dige
 import { listWatches, saveWatchOnParticipation, watchesOnParticipation } from "~/models/notifications/watching.server";
 import { emailPreferences, saveEmailPreferences } from "~/models/notifications/email-preferences.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
+import { TIME_ZONE_INTENT, TimeZoneForm } from "~/components/settings/time-zone";
+import { saveTimeZone, timeZoneSetting } from "~/models/accounts/time-zone.server";
 
 export const headers = mergeRouteHeaders;
 
@@ -22,10 +24,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     digest: await digestSettings(context.actor),
     watches: await listWatches(context.actor),
     watchOnParticipation: await watchesOnParticipation(context.actor),
+    timeZone: await timeZoneSetting(context.actor),
   }));
 }
 
-const INTENTS = ["email", DIGEST_INTENT, PARTICIPATION_INTENT] as const;
+const INTENTS = ["email", DIGEST_INTENT, PARTICIPATION_INTENT, TIME_ZONE_INTENT] as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
@@ -33,13 +36,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const intent = parseIntent(INTENTS, values);
     if (intent === DIGEST_INTENT) await saveDigestFrequency(context.actor, values);
     else if (intent === PARTICIPATION_INTENT) await saveWatchOnParticipation(context.actor, values);
+    else if (intent === TIME_ZONE_INTENT) await saveTimeZone(context.actor, values);
     else await saveEmailPreferences(context.actor, values);
     return redirect("/settings/notifications?saved=1", 303);
   }, values);
 }
 
 export default function EmailSettings() {
-  const { preferences, digest, watches, watchOnParticipation } = useLoaderData<typeof loader>();
+  const { preferences, digest, watches, watchOnParticipation, timeZone } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -68,6 +72,7 @@ export default function EmailSettings() {
       </Form>
       <DigestFrequencyForm {...digest} error={failure?.fieldErrors.digestFrequency} />
       <WatchSettings watches={watches} watchOnParticipation={watchOnParticipation} />
+      <TimeZoneForm {...timeZone} error={failure?.fieldErrors.timeZone} />
     </div>
   );
 }

@@ -1,18 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { ExpectedReply, PriorityBadge, StatusBadge, TimeLeft } from "~/components/follow-up";
 import { RelativeTime } from "~/components/relative-time";
 import { CoachedTextArea } from "~/components/reply-coach";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
-import { FormError, SelectField, TextAreaField } from "~/components/ui/field";
+import { CustomerPanel } from "~/components/customer-panel";
+import { PostMark } from "~/components/follow-up-conversation";
+import { NoteBox, StaffReplyBox, WorkPanel } from "~/components/follow-up-work";
+import { FormError, TextAreaField } from "~/components/ui/field";
 import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
 import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
 import { getFollowUpPage } from "~/models/support/queue.server";
 import { addInternalNote, rateFollowUp, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { keepDraft } from "~/models/support/drafts.server";
+import { applyMacro } from "~/models/support/macros.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 
 export const headers = mergeRouteHeaders;
@@ -32,7 +37,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   });
 }
 
-const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "reopen", "rate"] as const;
+const INTENTS = ["take", "assign", "priority", "status", "reply", "note", "macro", "draft", "reopen", "rate"] as const;
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const followUpId = idParam(params.id);
@@ -40,6 +45,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const back = (fragment = "") => redirectAfterWrite(`/support/${followUpId}${fragment}`);
   return actionResult(async () => {
     const intent = parseIntent(INTENTS, values);
+    // Staff's reply box comes with every action of their form: kept first, so even a failing action loses nothing.
+    await keepDraft(context.actor, followUpId, values);
     switch (intent) {
       case "reply":
         await replyOnFollowUp(context.actor, followUpId, values);
@@ -47,6 +54,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "note":
         await addInternalNote(context.actor, followUpId, values);
         return back("#notes");
+      case "macro":
+        await applyMacro(context.actor, followUpId, values);
+        return back("#reply-body");
+      case "draft":
+        return back("#reply-body");
       case "reopen":
         await reopenFollowUp(context.actor, followUpId);
         return back();
@@ -66,12 +78,14 @@ function Post({
   createdAt,
   bodyHtml,
   label,
+  children,
 }: {
   author: string;
   role: string;
   createdAt: Date;
   bodyHtml: string;
   label?: string;
+  children?: ReactNode;
 }) {
   return (
     <article className="compact-post">
@@ -81,6 +95,7 @@ function Post({
         {label ? <span>{label}</span> : null}
         <RelativeTime date={createdAt} />
       </div>
+      {children}
       <div className="prose" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
     </article>
   );
@@ -169,13 +184,15 @@ function Resolved({
 }
 
 export default function FollowUpPage() {
-  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, staff, coach, canWrite } =
-    useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  const { followUp, survey, thread, customer, messages, events, notes, history, staffView, coach, canWrite } = page;
   const result = useActionData<typeof action>();
   const failure = result && !result.ok ? result : null;
   const submitting = useNavigation().state === "submitting";
   const failed = (intent: string) => (failure?.values?.intent === intent ? failure : null);
   const resolved = followUp.status === "resolved";
+  // Staff may write while the follow-up is open (a suspended member of staff only reads).
+  const staffWrites = staffView && canWrite && !resolved;
   return (
     <>
       <p className="breadcrumbs-inline">
@@ -184,7 +201,7 @@ export default function FollowUpPage() {
       </p>
       <h1>{thread.thread.title}</h1>
       <div className="thread-meta">
-        <StatusBadge status={followUp.status} />
+        <StatusBadge status={followUp.status} audience={staffView ? "staff" : "customer"} />
         <PriorityBadge priority={followUp.priority} />
         {staffView ? <TimeLeft item={followUp} /> : <ExpectedReply item={followUp} />}
         <span>{followUp.assignee ? `with ${followUp.assignee}` : "not taken yet"}</span>
@@ -199,62 +216,12 @@ export default function FollowUpPage() {
         <a href={threadPath(thread.thread)}>Open the thread</a>
       </div>
       <FormError
-        message={failure && !["reply", "note"].includes(failure.values?.intent ?? "") ? failure.formError : null}
+        message={
+          failure && !["reply", "note", "rate"].includes(failure.values?.intent ?? "") ? failure.formError : null
+        }
       />
 
-      {staffView ? (
-        <section aria-labelledby="work-heading" className="panel work-panel">
-          <h2 id="work-heading">Work on it</h2>
-          {/* Keyed by the current state, so the selects show it after each change. */}
-          <div className="work-forms" key={`${followUp.status}-${followUp.priority}-${followUp.assignee}`}>
-            {followUp.assignee !== null ? null : (
-              <Form method="post">
-                <button type="submit" name="intent" value="take" className="button">
-                  Take it
-                </button>
-              </Form>
-            )}
-            <Form method="post" className="inline-fields">
-              <input type="hidden" name="intent" value="assign" />
-              <SelectField
-                name="assignee"
-                label="Assign to"
-                defaultValue={followUp.assignee ?? ""}
-                placeholder="Choose"
-                placeholderDisabled
-                options={staff.map((name) => ({ value: name, label: name }))}
-              />
-              <button type="submit" className="button button-secondary button-small">
-                Assign
-              </button>
-            </Form>
-            <Form method="post" className="inline-fields">
-              <input type="hidden" name="intent" value="priority" />
-              <SelectField
-                name="priority"
-                label="Priority"
-                defaultValue={followUp.priority}
-                options={Object.entries(PRIORITY_LABELS).map(([value, label]) => ({ value, label }))}
-              />
-              <button type="submit" className="button button-secondary button-small">
-                Set priority
-              </button>
-            </Form>
-            <Form method="post" className="inline-fields">
-              <input type="hidden" name="intent" value="status" />
-              <SelectField
-                name="status"
-                label="Status"
-                defaultValue={followUp.status}
-                options={Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))}
-              />
-              <button type="submit" className="button button-secondary button-small">
-                Set status
-              </button>
-            </Form>
-          </div>
-        </section>
-      ) : null}
+      {staffView && canWrite ? <WorkPanel followUp={followUp} staff={page.staff} failure={failure} /> : null}
 
       <div className="follow-up-layout">
         <div>
@@ -266,7 +233,9 @@ export default function FollowUpPage() {
               createdAt={thread.question.createdAt}
               bodyHtml={thread.question.bodyHtml}
               label="asked"
-            />
+            >
+              <PostMark post={thread.question} staffView={staffView} />
+            </Post>
             {[...thread.solutions, ...thread.answers].map((post) => (
               <Post
                 key={post.id}
@@ -275,7 +244,9 @@ export default function FollowUpPage() {
                 createdAt={post.createdAt}
                 bodyHtml={post.bodyHtml}
                 label={post.verified ? "staff-verified solution" : post.accepted ? "accepted answer" : "answered"}
-              />
+              >
+                <PostMark post={post} staffView={staffView} />
+              </Post>
             ))}
           </section>
 
@@ -300,45 +271,31 @@ export default function FollowUpPage() {
               <p className="notice" role="note">
                 Your account is suspended: you can read this follow-up but not write on it.
               </p>
+            ) : staffWrites ? (
+              // Keyed by what the server keeps, so the box shows the saved draft (a macro's text) and empties once sent.
+              <StaffReplyBox
+                key={`reply-${messages.length}-${thread.thread.answerCount}-${page.draft?.savedAt.getTime() ?? 0}`}
+                draft={page.draft}
+                macros={page.macros}
+                coach={coach}
+                failure={failure}
+                submitting={submitting}
+              />
             ) : (
               // Keyed by the message count, so the box empties once a reply is saved.
-              <Form method="post" noValidate key={`reply-${messages.length}-${thread.thread.answerCount}`}>
+              <Form method="post" noValidate key={`reply-${messages.length}`}>
                 <input type="hidden" name="intent" value="reply" />
+                <input type="hidden" name="visibility" value="private" />
                 <FormError message={failed("reply")?.formError} />
                 <CoachedTextArea
                   name="body"
                   id="reply-body"
-                  label={staffView ? "Reply" : "Write to support"}
+                  label="Write to support"
                   rows={6}
                   defaultValue={failed("reply")?.values?.body}
                   error={failed("reply")?.fieldErrors.body}
                   coach={coach}
                 />
-                {staffView ? (
-                  <div className="inline-fields">
-                    <SelectField
-                      name="visibility"
-                      label="Post it"
-                      defaultValue={failed("reply")?.values?.visibility ?? "thread"}
-                      options={[
-                        { value: "thread", label: "In the thread (everyone sees it)" },
-                        { value: "private", label: "Privately (customer and staff only)" },
-                      ]}
-                    />
-                    <SelectField
-                      name="then"
-                      label="Then"
-                      defaultValue={failed("reply")?.values?.then ?? "waiting"}
-                      options={[
-                        { value: "waiting", label: "Wait for the customer" },
-                        { value: "open", label: "Keep it open" },
-                        { value: "resolved", label: "Resolve it" },
-                      ]}
-                    />
-                  </div>
-                ) : (
-                  <input type="hidden" name="visibility" value="private" />
-                )}
                 <button type="submit" className="button" disabled={submitting}>
                   Send
                 </button>
@@ -361,29 +318,17 @@ export default function FollowUpPage() {
                   bodyHtml={note.bodyHtml}
                 />
               ))}
-              <Form method="post" noValidate key={`note-${notes.length}`}>
-                <input type="hidden" name="intent" value="note" />
-                <TextAreaField
-                  name="body"
-                  id="note-body"
-                  label="Add a note"
-                  rows={3}
-                  defaultValue={failed("note")?.values?.body}
-                  error={failed("note")?.fieldErrors.body}
-                />
-                <button type="submit" className="button button-secondary button-small">
-                  Add note
-                </button>
-              </Form>
+              {canWrite ? <NoteBox key={`note-${notes.length}`} failure={failure} /> : null}
             </section>
           ) : null}
-          {history ? (
+          {history && page.customerPanel ? (
             <section aria-labelledby="customer-heading">
               <h2 id="customer-heading">The customer</h2>
               <p>
                 <a href={`/users/${customer.username}`}>{customer.username}</a> ({customer.role}), member since{" "}
                 <RelativeTime date={customer.createdAt} />
               </p>
+              <CustomerPanel panel={page.customerPanel} />
               <h3>Earlier questions</h3>
               {history.threads.length === 0 ? <p className="hint">None.</p> : null}
               <ul className="link-list">
@@ -410,8 +355,7 @@ export default function FollowUpPage() {
             <ol className="timeline">
               {events.map((event) => (
                 <li key={event.id}>
-                  <RelativeTime date={event.createdAt} /> {event.actor ?? "Hearth"}: {event.kind.replace("-", " ")}
-                  {event.detail ? ` (${event.detail})` : ""}
+                  <RelativeTime date={event.createdAt} /> {event.text}
                 </li>
               ))}
             </ol>

@@ -39,7 +39,7 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
   await customer.goto("/my/support");
   const request = customer.getByRole("listitem").filter({ hasText: title });
   await expect(request).toHaveCount(1);
-  await expect(request).toContainText("New");
+  await expect(request).toContainText("Waiting for our support team");
 
   const staff = await (await browser.newContext()).newPage();
   await signIn(staff, "staff@example.com");
@@ -60,7 +60,7 @@ test("A customer's unanswered question becomes a follow-up; staff take it, note,
 
   // The customer's open /my/support page shows the new status without a reload (it refreshes
   // every 30 s), then the reply; never the internal note.
-  await expect(request).toContainText("Waiting on customer", { timeout: 40_000 });
+  await expect(request).toContainText("Support is waiting for your reply", { timeout: 40_000 });
   await expect(request).toContainText("sam-support is on it");
   await request.getByRole("link", { name: title }).click();
   await expect(customer.getByText("Which Wi-Fi channel is your router on?")).toBeVisible();
@@ -130,4 +130,55 @@ test("Staff select three follow-ups in the queue and assign them to a colleague 
   // Nothing for axe to find on the queue (WCAG 2.1 A and AA).
   const audit = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(audit.violations).toEqual([]);
+});
+
+test("Staff insert a macro with its placeholders filled, and their draft survives adding a note", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  const stamp = Date.now().toString(36);
+  await signIn(page, "staff@example.com");
+  await page.goto("/support/macros");
+  await page.getByLabel("Title").last().fill(`Offline hub ${stamp}`);
+  await page
+    .getByLabel("Reply text")
+    .last()
+    .fill("Hi {{customer.name}}, calm down: the steps are in {{kb:hub-offline}}. Your question: {{thread.link}}");
+  await page.getByRole("button", { name: "Add macro" }).click();
+  await expect(page.getByText(`Offline hub ${stamp}`, { exact: true })).toBeVisible();
+
+  await page.goto("/support");
+  const firstFollowUp = await page
+    .locator("main a[href^='/support/']")
+    .evaluateAll((links) =>
+      links.map((link) => link.getAttribute("href")!).find((href) => /^\/support\/\d+$/.test(href)),
+    );
+  await page.goto(firstFollowUp!);
+  const customer = (await page.locator(".customer-facts").count()) > 0;
+  expect(customer).toBe(true);
+  const reply = page.getByLabel("Reply", { exact: true });
+  await reply.fill("Thanks for waiting.");
+  await page.getByLabel("Insert a macro").selectOption({ label: `Offline hub ${stamp}` });
+  await page.getByRole("button", { name: "Insert" }).click();
+  await expect(reply).toHaveValue(
+    /^Thanks for waiting\.\n\nHi [\w-]+, calm down: the steps are in http\S+\/kb\/hub-offline\. /,
+  );
+  await expect(reply).toHaveValue(/Your question: http\S+\/questions\/\d+\//);
+  await expect(reply).not.toHaveValue(/\{\{/);
+  // The reply coach checks the filled text.
+  await expect(page.getByTestId("reply-coach")).toContainText("Try instead:");
+
+  // Nothing for axe to find on the follow-up page (WCAG 2.1 A and AA).
+  const audit = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(audit.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+
+  await reply.fill(`My own draft ${stamp}: check the router first.`);
+  await page.getByLabel("Add a note").fill(`Router model noted ${stamp}.`);
+  await page.getByRole("button", { name: "Add note" }).click();
+  await expect(page.getByText(`Router model noted ${stamp}.`)).toBeVisible();
+  await expect(reply).toHaveValue(`My own draft ${stamp}: check the router first.`);
+  await page.reload();
+  await expect(page.getByLabel("Reply", { exact: true })).toHaveValue(`My own draft ${stamp}: check the router first.`);
+  expect(errors).toEqual([]);
 });

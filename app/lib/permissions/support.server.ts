@@ -17,9 +17,26 @@ export function canWorkFollowUps(actor: Actor) {
   return isActiveStaff(actor);
 }
 
+/**
+ * Macros (saved replies): every active member of staff inserts them, and edits them too: they are the
+ * desk's shared wording, and every change is in the audit log (DECISIONS.md, "Macros").
+ */
+export function canUseMacros(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
+export function canEditMacros(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
 /** A follow-up is seen by staff and by the customer it is for; to anyone else it does not exist. */
 export function canViewFollowUp(actor: Actor, followUp: { customerId: number }) {
   return isStaff(actor) || (isSignedIn(actor) && actor.id === followUp.customerId);
+}
+
+/** A customer's email address, local time and past ratings, beside their follow-up: staff only. */
+export function canSeeCustomerDetails(actor: Actor) {
+  return isStaff(actor);
 }
 
 /** Replies and private messages on a follow-up, and "still not solved": its customer and staff, while not suspended. */

@@ -21,7 +21,7 @@ import {
   ensureSignedIn,
   type Actor,
 } from "~/lib/permissions.server";
-import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
 import { recordAudit } from "~/models/shared/audit.server";
 import { initialPostState, postLabel } from "~/models/moderation/post-state.server";
@@ -54,7 +54,8 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
       canAnswerThread(actor, thread),
       thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.",
     );
-    await consume(`answer:user:${actor.id}`, LIMITS.answer);
+    const budget = replyLimit(actor, "answer");
+    await consume(budget.key, budget.limit);
     const at = now();
     const state = await initialPostState(actor);
     const answer = oneRow(

@@ -67,6 +67,9 @@ export const AUDIT_ACTION_LABELS = {
   "lexicon.add": "Added a lexicon phrase",
   "lexicon.update": "Changed a lexicon phrase",
   "lexicon.remove": "Removed a lexicon phrase",
+  "macro.create": "Wrote a support macro",
+  "macro.update": "Changed a support macro",
+  "macro.delete": "Deleted a support macro",
   "settings.update": "Changed moderation settings",
   "follow-up.escalate": "Escalated a thread to support",
   "follow-up.update": "Changed a follow-up",
@@ -83,6 +86,7 @@ export const AUDIT_SUBJECT_TYPES = [
   "lexicon",
   "settings",
   "follow-up",
+  "macro",
   "category",
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];

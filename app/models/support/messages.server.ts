@@ -4,7 +4,8 @@ import { z } from "zod";
 import { followUpNotes, followUpSurveys, followUps, privateMessages } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
-import { ConflictError } from "~/lib/errors.server";
+import { ConflictError, ValidationError } from "~/lib/errors.server";
+import { MarkdownTooComplexError } from "~/lib/markdown.server";
 import { parseInput } from "~/lib/forms.server";
 import {
   canRateFollowUp,
@@ -14,7 +15,7 @@ import {
   isStaff,
   type Actor,
 } from "~/lib/permissions.server";
-import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
 import {
   activeFollowUpFor,
   changeFollowUpStatus,
@@ -22,6 +23,7 @@ import {
   writeFollowUpEvent,
 } from "~/models/shared/follow-up-state.server";
 import { postAnswer } from "~/models/community/posts.server";
+import { discardDraft } from "./drafts.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
 import { dueTimes, policyOfThread } from "./policies.server";
@@ -30,13 +32,15 @@ import { renderPostBody } from "~/models/community/mentions.server";
 
 const replySchema = z.object({
   body: bodySchema,
-  visibility: z.enum(["thread", "private"], { error: "Choose where the reply goes." }).default("thread"),
-  then: z.enum(["waiting", "open", "resolved"]).default("waiting"),
+  visibility: z.enum(["thread", "private"], { error: "Choose where the reply goes." }).default("private"),
+  then: z.enum(["open", "waiting", "resolved"], { error: "Choose what happens next." }).default("open"),
 });
 
 /**
- * A reply on a follow-up: into the thread (an answer everyone sees) or as a private message for
- * the customer and staff. A staff reply is the first response; staff choose the status after it.
+ * A reply on a follow-up: a private message for the customer and staff, or, when chosen, into the
+ * thread (an answer everyone sees). A staff reply is the first response; after it the follow-up
+ * stays open unless staff choose to wait for the customer (which stops the clock) or to resolve it.
+ * Sending a staff reply deletes its draft.
  */
 export async function replyOnFollowUp(actor: Actor, followUpId: number, input: unknown) {
   ensureSignedIn(actor);
@@ -53,7 +57,8 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
     if (values.visibility === "thread") {
       postId = (await postAnswer(actor, followUp.threadId, { body: values.body })).postId;
     } else {
-      await consume(`private-message:user:${actor.id}`, LIMITS.answer);
+      const budget = replyLimit(actor, "private-message");
+      await consume(budget.key, budget.limit);
       messageId = oneRow(
         await db
           .insert(privateMessages)
@@ -68,18 +73,24 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
       const current = firstRow(await db.select().from(followUps).where(eq(followUps.id, followUpId)))!;
       // The reply's own notification already told the customer; only a resolution says more.
       await changeFollowUpStatus(current, values.then, actor.id, at, { quiet: true });
+      await discardDraft(followUpId, actor);
     }
     return { followUpId, postId, messageId, threadId: followUp.threadId };
   });
 }
 
-const noteSchema = z.object({ body: bodySchema });
+// "note", not "body": the staff form of the follow-up page sends the reply box along with every action.
+const noteSchema = z.object({ note: bodySchema });
 
 export async function addInternalNote(actor: Actor, followUpId: number, input: unknown) {
   ensure(canWorkFollowUps(actor), "Only staff can write internal notes.");
   ensureSignedIn(actor);
-  const { body } = parseInput(noteSchema, input);
-  const bodyHtml = await renderPostBody(body);
+  const { note: body } = parseInput(noteSchema, input);
+  const bodyHtml = await renderPostBody(body).catch((error) => {
+    // Markdown too complex to render is an error on the note's own field, not the reply box's.
+    if (error instanceof MarkdownTooComplexError) throw new ValidationError({ note: error.message }, error.message);
+    throw error;
+  });
   return write(async (db, changed) => {
     const followUp = await findFollowUp(actor, followUpId);
     changed.thread(followUp.threadId);

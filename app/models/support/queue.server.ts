@@ -34,6 +34,8 @@ import { getThreadPage } from "~/models/community/thread-page.server";
 import { findFollowUp } from "./access.server";
 import { calendarOf, policiesFor, type SupportPolicy } from "./policies.server";
 import { isOnShift } from "./round-robin.server";
+import { staffTools } from "./staff-tools.server";
+import { describeTimeline } from "./timeline";
 
 const queueColumns = {
   id: followUps.id,
@@ -231,6 +233,7 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
         kind: followUpEvents.kind,
         detail: followUpEvents.detail,
         createdAt: followUpEvents.createdAt,
+        actorId: followUpEvents.actorId,
         actor: users.username,
       })
       .from(followUpEvents)
@@ -297,12 +300,18 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
       thread,
       customer,
       messages,
-      events,
+      // In the customer's words for the customer, precise for staff (timeline.ts).
+      events: describeTimeline(events, staffView ? "staff" : "customer", followUp).map((text, index) => ({
+        id: events[index].id,
+        createdAt: events[index].createdAt,
+        text,
+      })),
       notes,
       history,
       staffView,
       canWrite: canWriteOnFollowUp(actor, followUp),
       staff: staffView ? await staffUsernames() : [],
+      ...(await staffTools(actor, followUp, at)),
     };
   });
 }

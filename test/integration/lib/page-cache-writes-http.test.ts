@@ -175,7 +175,7 @@ describe("a write to one thread", () => {
         return () =>
           client.post(
             `/support/${followUp.id}`,
-            { intent: "note", body: "Checked the logs." },
+            { intent: "note", note: "Checked the logs." },
             { cookie: cookies.staff },
           );
       },

@@ -169,7 +169,7 @@ describe("Markdown bombs over HTTP", () => {
         [cookies.staff, { intent: "reply", visibility: "thread", then: "waiting", body }, "reply-body"],
         [cookies.staff, { intent: "reply", visibility: "private", then: "waiting", body }, "reply-body"],
         [cookies.casey, { intent: "reply", body }, "reply-body"],
-        [cookies.staff, { intent: "note", body }, "note-body"],
+        [cookies.staff, { intent: "note", note: body }, "note-body"],
       ] as const) {
         const response = await client.post(`/support/${followUp.id}`, form, { cookie });
         expect(response.status, `${what} as ${form.intent}`).toBe(400);

@@ -164,7 +164,7 @@ describe("mentions on a follow-up", () => {
     const { followUpId } = await followUpFor(customer, "Thermostat lost its schedule");
     later();
     await addInternalNote(agent, followUpId, {
-      body: `@${colleague.username} seen this firmware bug? @${customer.username} @${member.username}`,
+      note: `@${colleague.username} seen this firmware bug? @${customer.username} @${member.username}`,
     });
     expect(await staffToldOf(colleague, "mention")).toEqual([
       expect.objectContaining({

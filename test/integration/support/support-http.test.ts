@@ -50,7 +50,7 @@ describe("follow-ups over HTTP", () => {
     const noors = await followUpOf("noor");
     const note = await client.post(
       `/support/${noors.id}`,
-      { intent: "note", body: "Secret: offer a replacement hub." },
+      { intent: "note", note: "Secret: offer a replacement hub." },
       { cookie: cookies.staff },
     );
     expect(note.status).toBe(303);
@@ -59,7 +59,7 @@ describe("follow-ups over HTTP", () => {
     );
     expect(await (await client.get(`/support/${noors.id}`, { cookie: cookies.noor })).text()).not.toContain("Secret");
     expect(
-      (await client.post(`/support/${noors.id}`, { intent: "note", body: "Sneaky" }, { cookie: cookies.noor })).status,
+      (await client.post(`/support/${noors.id}`, { intent: "note", note: "Sneaky" }, { cookie: cookies.noor })).status,
     ).toBe(403);
     const empty = await client.post(`/support/${noors.id}`, { intent: "reply", body: "  " }, { cookie: cookies.staff });
     expect(empty.status).toBe(400);

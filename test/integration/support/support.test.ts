@@ -208,13 +208,13 @@ describe("working a follow-up", () => {
   it("shows internal notes to staff only, private messages to the customer and staff, and nothing to others", async () => {
     const threadId = await askedAtStart(customer);
     const { followUpId } = await requestFollowUp(customer, threadId);
-    await addInternalNote(staff, followUpId, { body: "Customer has two hubs; check the serials." });
+    await addInternalNote(staff, followUpId, { note: "Customer has two hubs; check the serials." });
     await replyOnFollowUp(staff, followUpId, {
       body: "Please send your order number.",
       visibility: "private",
       then: "waiting",
     });
-    await expect(addInternalNote(customer, followUpId, { body: "sneaky" })).rejects.toThrow(ForbiddenError);
+    await expect(addInternalNote(customer, followUpId, { note: "sneaky" })).rejects.toThrow(ForbiddenError);
 
     const staffView = await getFollowUpPage(staff, followUpId);
     expect(staffView.notes?.map((note) => note.bodyHtml.trim())).toEqual([

@@ -351,6 +351,24 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canSeeCustomerDetails",
+    situation: "a customer's email address beside their follow-up",
+    call: (a) => permissions.canSeeCustomerDetails(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canUseMacros",
+    situation: "inserting a saved reply",
+    call: (a) => permissions.canUseMacros(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canEditMacros",
+    situation: "writing a saved reply",
+    call: (a) => permissions.canEditMacros(a),
+    allowed: ["staff", "admin"],
+  },
+  {
     predicate: "canViewFollowUp",
     situation: "the customer's own follow-up",
     call: (a) => permissions.canViewFollowUp(a, { customerId: 2 }),
