@@ -41,6 +41,6 @@ export function subscribeSupport() {
   });
   subscribe("post state changed", { inTransaction: onAnswerLetThrough });
   subscribe("solution marked", {
-    inTransaction: ({ threadId, by, at }) => resolveFollowUpOfSolvedThread(threadId, by, at),
+    inTransaction: ({ threadId, by, at, kind }) => resolveFollowUpOfSolvedThread(threadId, by, at, kind),
   });
 }
