@@ -112,7 +112,8 @@ export async function reopenFollowUp(actor: Actor, followUpId: number) {
     );
     await db
       .update(followUps)
-      .set({ resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
+      // The customer wrote again: every target of the reopened follow-up counts from now.
+      .set({ askedAt: at, resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
       .where(eq(followUps.id, followUpId));
     await changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
     if (!isStaff(actor)) await tellStillNotSolved(followUp, actor, at);
