@@ -159,7 +159,7 @@ function Resolved({
               </span>
             ) : null}
           </fieldset>
-      <TextAreaField
+          <TextAreaField
             name="comment"
             id="rating-comment"
             label="Anything to add? (optional)"
