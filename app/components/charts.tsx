@@ -43,6 +43,8 @@ export function GroupedBarChart({
   const plotHeight = HEIGHT - PADDING.top - PADDING.bottom;
   const groupWidth = plotWidth / Math.max(1, labels.length);
   const barWidth = (groupWidth * 0.7) / series.length;
+  // Past a dozen groups the labels would overlap: every second (third…) one is written.
+  const labelEvery = Math.ceil(labels.length / 12);
   const y = (value: number) => PADDING.top + plotHeight - (value / max) * plotHeight;
   const description = `${series.map((s) => s.name).join(" and ")} for ${labels.length} ${labels.length === 1 ? "bar group" : "bar groups"}; the figures are in ${source}.`;
   return (
@@ -87,14 +89,16 @@ export function GroupedBarChart({
                   </rect>
                 ),
               )}
-              <text
-                x={PADDING.left + i * groupWidth + groupWidth / 2}
-                y={HEIGHT - PADDING.bottom + 16}
-                textAnchor="middle"
-                className="chart-axis"
-              >
-                {label}
-              </text>
+              {i % labelEvery === 0 ? (
+                <text
+                  x={PADDING.left + i * groupWidth + groupWidth / 2}
+                  y={HEIGHT - PADDING.bottom + 16}
+                  textAnchor="middle"
+                  className="chart-axis"
+                >
+                  {label}
+                </text>
+              ) : null}
             </g>
           );
         })}

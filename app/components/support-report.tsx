@@ -56,11 +56,11 @@ const FIGURE_HEADINGS = [
   "Resolved",
   "Median first response",
   "First response within target",
-  "Still waiting for a first response",
+  "Still waiting",
   "Median resolution",
   "Resolution within target",
-  "Support rating, 1–5 (answers)",
-  "Community answer solved it",
+  "Support rating 1–5 (answers)",
+  "Community answer solved it (yes of answers)",
 ];
 
 /** Rows of figures (per week, per category, per priority). */
@@ -109,7 +109,7 @@ export function StaffTable({ csvHref, rows }: { csvHref: string; rows: StaffFigu
         "Resolved (assigned)",
         "First responses",
         "Median first response",
-        "Support rating, 1–5 (answers)",
+        "Support rating 1–5 (answers)",
       ]}
     >
       {rows.map((row) => (

@@ -82,7 +82,8 @@ export default function SupportReports() {
           <strong>{rating(total.support)}</strong> support rating (of {total.support.asked} asked)
         </li>
         <li>
-          <strong>{communitySolved(total.community)}</strong> said the community&apos;s answer solved it
+          <strong>{communitySolved(total.community)}</strong> said the community&apos;s answer solved it (yes of
+          answers)
         </li>
       </ul>
 
@@ -134,30 +135,34 @@ export default function SupportReports() {
       />
 
       <h2 id="backlog">Backlog</h2>
-      <GroupedBarChart
-        title={`Open follow-ups at the end of each ${report.backlog.step}`}
-        source="the table Backlog below"
-        labels={backlogLabels}
-        series={[{ name: "Open follow-ups", className: "series-a" }]}
-        values={report.backlog.points.map((point) => [point.open])}
-      />
-      <BacklogTable
-        csvHref={csvHref("backlog")}
-        step={report.backlog.step}
-        points={report.backlog.points.map((point, index) => ({ label: backlogLabels[index], open: point.open }))}
-      />
+      <div className="chart-grid-2">
+        <GroupedBarChart
+          title={`Open follow-ups at the end of each ${report.backlog.step}`}
+          source="the table Backlog beside it"
+          labels={backlogLabels}
+          series={[{ name: "Open follow-ups", className: "series-a" }]}
+          values={report.backlog.points.map((point) => [point.open])}
+        />
+        <BacklogTable
+          csvHref={csvHref("backlog")}
+          step={report.backlog.step}
+          points={report.backlog.points.map((point, index) => ({ label: backlogLabels[index], open: point.open }))}
+        />
+      </div>
 
       <h2 id="per-staff">Per staff member</h2>
-      <GroupedBarChart
-        title="Replies and follow-ups resolved per staff member"
-        source="the table Per staff member below"
-        labels={report.byStaff.map((row) => row.username)}
-        series={[
-          { name: "Replies", className: "series-a" },
-          { name: "Resolved", className: "series-b" },
-        ]}
-        values={report.byStaff.map((row) => [row.replies, row.resolved])}
-      />
+      <div className="chart-single">
+        <GroupedBarChart
+          title="Replies and follow-ups resolved per staff member"
+          source="the table Per staff member below"
+          labels={report.byStaff.map((row) => row.username)}
+          series={[
+            { name: "Replies", className: "series-a" },
+            { name: "Resolved", className: "series-b" },
+          ]}
+          values={report.byStaff.map((row) => [row.replies, row.resolved])}
+        />
+      </div>
       <StaffTable csvHref={csvHref("staff")} rows={report.byStaff} />
 
       <h2 id="per-category">Per category and priority, whole period</h2>
@@ -168,15 +173,17 @@ export default function SupportReports() {
         firstHeading="Category"
         rows={report.byCategory.map((category) => ({ key: category.slug, label: category.name, figures: category }))}
       />
-      <GroupedBarChart
-        title="First responses within target per priority"
-        source="the table Per priority below"
-        labels={report.byPriority.map((row) => row.label)}
-        unit=" %"
-        max={100}
-        series={[{ name: "First response within target", className: "series-a" }]}
-        values={report.byPriority.map((row) => [percentValue(row.firstResponse.withinTargetShare)])}
-      />
+      <div className="chart-single">
+        <GroupedBarChart
+          title="First responses within target per priority"
+          source="the table Per priority below"
+          labels={report.byPriority.map((row) => row.label)}
+          unit=" %"
+          max={100}
+          series={[{ name: "First response within target", className: "series-a" }]}
+          values={report.byPriority.map((row) => [percentValue(row.firstResponse.withinTargetShare)])}
+        />
+      </div>
       <FiguresTable
         id="table-priorities"
         caption="Per priority"
