@@ -35,7 +35,7 @@ import { now } from "~/lib/clock.server";
 import { toCsv, type CsvValue } from "~/lib/csv";
 import { read } from "~/lib/db.server";
 import { canWorkFollowUps, ensure, staffRoleCondition, type Actor } from "~/lib/permissions.server";
-import type { ReportFigures, StaffFigures, Timing } from "./report-figures";
+import type { ReportFigures, StaffFigures, SupportSurveys, Timing } from "./report-figures";
 import { PRIORITY_LABELS } from "./rules";
 
 const HOUR = 3600_000;
@@ -121,6 +121,16 @@ function timing(waits: Wait[]): Timing {
 
 const SURVEY_SOLVED = 5;
 
+/** The support question's answers among `surveyed` (rows whose survey is of that kind). */
+function supportSurveys(surveyed: Row[]): SupportSurveys {
+  const ratings = surveyed.filter((row) => row.rating !== null).map((row) => row.rating!);
+  return {
+    asked: surveyed.length,
+    answered: ratings.length,
+    average: ratings.length ? ratings.reduce((sum, rating) => sum + rating, 0) / ratings.length : null,
+  };
+}
+
 function figures(rows: Row[], from: Date, to: Date, at: Date): ReportFigures {
   const inPeriod = (when: Date | null) => when !== null && when >= from && when < to;
   const opened = rows.filter((row) => inPeriod(row.openedAt));
@@ -128,10 +138,7 @@ function figures(rows: Row[], from: Date, to: Date, at: Date): ReportFigures {
   const clockAt = (row: Row) => row.pausedAt ?? at;
   const surveys = (kind: "support" | "community") =>
     rows.filter((row) => row.surveyKind === kind && inPeriod(row.surveyCreatedAt));
-  const answered = (list: Row[]) => list.filter((row) => row.rating !== null);
-  const support = surveys("support");
   const community = surveys("community");
-  const ratings = answered(support).map((row) => row.rating!);
   return {
     opened: opened.length,
     resolved: rows.filter((row) => inPeriod(row.resolvedAt)).length,
@@ -152,14 +159,10 @@ function figures(rows: Row[], from: Date, to: Date, at: Date): ReportFigures {
         clockAt: clockAt(row),
       })),
     ),
-    support: {
-      asked: support.length,
-      answered: ratings.length,
-      average: ratings.length ? ratings.reduce((sum, rating) => sum + rating, 0) / ratings.length : null,
-    },
+    support: supportSurveys(surveys("support")),
     community: {
       asked: community.length,
-      answered: answered(community).length,
+      answered: community.filter((row) => row.rating !== null).length,
       solved: community.filter((row) => row.rating === SURVEY_SOLVED).length,
     },
   };
@@ -269,9 +272,6 @@ function staffFigures(
   return staff.map(({ id, username }) => {
     const answeredFirst = rows.filter((row) => row.firstResponderId === id && inPeriod(row.openedAt));
     const assigned = rows.filter((row) => row.assigneeId === id);
-    const ratings = assigned
-      .filter((row) => row.surveyKind === "support" && inPeriod(row.surveyCreatedAt) && row.rating !== null)
-      .map((row) => row.rating!);
     return {
       userId: id,
       username,
@@ -279,11 +279,7 @@ function staffFigures(
       resolved: assigned.filter((row) => inPeriod(row.resolvedAt)).length,
       medianFirstResponseMs: median(answeredFirst.map((row) => elapsed(row.askedAt, row.firstRespondedAt!))),
       firstResponses: answeredFirst.length,
-      support: {
-        asked: assigned.filter((row) => row.surveyKind === "support" && inPeriod(row.surveyCreatedAt)).length,
-        answered: ratings.length,
-        average: ratings.length ? ratings.reduce((sum, rating) => sum + rating, 0) / ratings.length : null,
-      },
+      support: supportSurveys(assigned.filter((row) => row.surveyKind === "support" && inPeriod(row.surveyCreatedAt))),
     };
   });
 }
