@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { describeTimeLeft, PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
+import { describeTimeLeft, formatDueAt, PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
 
 type Timed = {
   status: string;
@@ -8,7 +8,19 @@ type Timed = {
   breached: boolean;
   nearlyBreached: boolean;
   pausedAt: Date | null;
+  /** On a business clock, time left counts only the desk's open hours. */
+  clock: "calendar" | "business";
+  clockTimeZone: string;
+  dueAt: Date | null;
 };
+
+/** When a business-hours target falls, for people who cannot count open hours in their head. */
+function DueAt({ item }: { item: Timed }) {
+  if (!item.dueAt || item.clock !== "business" || item.pausedAt) return null;
+  return (
+    <time dateTime={new Date(item.dueAt).toISOString()}>{formatDueAt(new Date(item.dueAt), item.clockTimeZone)}</time>
+  );
+}
 
 export function StatusBadge({ status }: { status: string }) {
   return (
@@ -40,7 +52,14 @@ export function ExpectedReply({ item }: { item: Timed }) {
     );
   return (
     <span className="time-left">
-      Expect {what} {describeTimeLeft(item.timeLeftMs)}
+      Expect {what}{" "}
+      {item.clock === "business" ? (
+        <>
+          by <DueAt item={item} />
+        </>
+      ) : (
+        describeTimeLeft(item.timeLeftMs)
+      )}
     </span>
   );
 }
@@ -54,7 +73,13 @@ export function TimeLeft({ item }: { item: Timed }) {
     <span className={className}>
       {item.breached ? <strong>Breached: </strong> : item.nearlyBreached ? <strong>Due soon: </strong> : null}
       {text}
+      {item.clock === "business" ? " (counting open hours)" : ""}
       {item.pausedAt ? " (paused while waiting on the customer)" : ""}
+      {item.clock === "business" && !item.breached && item.dueAt && !item.pausedAt ? (
+        <>
+          , due <DueAt item={item} />
+        </>
+      ) : null}
     </span>
   );
 }

@@ -29,7 +29,7 @@ export default function SupportQueue() {
         <h1>Support queue</h1>
         <span className="page-links">
           <a href="/support/reports">Reports</a>
-          {canSetTargets ? <a href="/support/targets">Response-time targets</a> : null}
+          {canSetTargets ? <a href="/support/settings">Settings</a> : null}
         </span>
       </div>
       <nav aria-label="Status">

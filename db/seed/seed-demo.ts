@@ -18,6 +18,7 @@ import { listSupportQueue } from "~/models/support/queue.server";
 import { rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
+import { changeSupportPolicy } from "~/models/support/policies.server";
 import { deliverFanOuts } from "~/models/notifications/fan-out.server";
 import { askQuestion, listThreads } from "~/models/community/threads.server";
 import { createUserWithRole } from "~/models/accounts/users.server";
@@ -120,15 +121,33 @@ async function seedDemoSupport(start: number, person: (username: string) => Memb
     setClock(new Date(time));
     await resetAllLimits();
   };
+  // The desk's promise: office hours in London for everyday questions (bank holidays off);
+  // Troubleshooting is followed up around the clock and sooner.
+  await at(start - 15 * DAY);
+  const officeHours = { hours1: "08:00-18:00", hours2: "08:00-18:00", hours3: "08:00-18:00", hours4: "08:00-18:00" };
+  for (const slug of ["getting-started", "devices", "automations", "app-account", "billing"])
+    await changeSupportPolicy(person("ada"), slug, {
+      clock: "business",
+      timeZone: "Europe/London",
+      ...officeHours,
+      hours5: "08:00-17:00",
+      holidays: UK_BANK_HOLIDAYS,
+    });
+  await changeSupportPolicy(person("ada"), "troubleshooting", {
+    graceHours: "2",
+    urgentFirstResponseHours: "2",
+    highFirstResponseHours: "4",
+    normalFirstResponseHours: "12",
+  });
   for (let time = start - 14 * DAY; time <= start; time += HOUR) await openDueFollowUps(new Date(time));
   const opened = (await listSupportQueue(sam, { status: "active" })).items.sort(
     (a, b) => a.openedAt.getTime() - b.openedAt.getTime(),
   );
-  const script: { staff: Member; rating?: number; waiting?: boolean }[] = [
-    { staff: priya, rating: 5 },
+  const script: { staff: Member; rating?: number; waiting?: boolean; priority?: "urgent" | "high" | "low" }[] = [
+    { staff: priya, rating: 5, priority: "high" },
     { staff: sam, rating: 4 },
-    { staff: priya, waiting: true },
-    { staff: sam },
+    { staff: priya, waiting: true, priority: "low" },
+    { staff: sam, priority: "urgent" },
   ];
   for (const [index, step] of script.entries()) {
     const followUp = opened[index];
@@ -137,6 +156,7 @@ async function seedDemoSupport(start: number, person: (username: string) => Memb
     let time = followUp.openedAt.getTime() + (3 + index * 5) * HOUR;
     await at(time);
     await workOnFollowUp(step.staff, followUp.id, { intent: "take" });
+    if (step.priority) await workOnFollowUp(step.staff, followUp.id, { intent: "priority", priority: step.priority });
     await replyOnFollowUp(step.staff, followUp.id, {
       body: `Hi ${customer}, thanks for your patience. Could you tell us your hub's firmware version (*Hub → About*) and whether this started after an update?`,
       visibility: "private",
@@ -162,7 +182,29 @@ async function seedDemoSupport(start: number, person: (username: string) => Memb
       });
     }
   }
+  // This morning: staff took noor's newest request and raised its priority, so her bell has news.
+  const newest = opened.filter((followUp) => followUp.customer === "noor").at(-1);
+  if (newest) {
+    await at(start - 2 * HOUR);
+    await workOnFollowUp(sam, newest.id, { intent: "take" });
+    await workOnFollowUp(sam, newest.id, { intent: "priority", priority: "high" });
+  }
 }
+
+/** England's bank holidays over the demo's dates, as the holidays field takes them. */
+const UK_BANK_HOLIDAYS = [
+  "2026-08-31 Summer bank holiday",
+  "2026-12-25 Christmas Day",
+  "2026-12-28 Boxing Day (substitute day)",
+  "2027-01-01 New Year's Day",
+  "2027-03-26 Good Friday",
+  "2027-03-29 Easter Monday",
+  "2027-05-03 Early May bank holiday",
+  "2027-05-31 Spring bank holiday",
+  "2027-08-30 Summer bank holiday",
+  "2027-12-27 Christmas Day (substitute day)",
+  "2027-12-28 Boxing Day (substitute day)",
+].join("\n");
 
 /**
  * Something for the review queue: a new member's first posts (held, one with a link and so flagged),

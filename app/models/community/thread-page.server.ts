@@ -81,6 +81,7 @@ const threadPageQueries = preparedPerConnection((db) => {
         viewCount: threads.viewCount,
         createdAt: threads.createdAt,
         lastActivityAt: threads.lastActivityAt,
+        categoryId: threads.categoryId,
         categoryName: categories.name,
         categorySlug: categories.slug,
         visibility: threads.visibility,

@@ -70,7 +70,9 @@ export const AUDIT_ACTION_LABELS = {
   "settings.update": "Changed moderation settings",
   "follow-up.escalate": "Escalated a thread to support",
   "follow-up.update": "Changed a follow-up",
+  // Kept for entries written before support policies replaced per-category targets.
   "targets.update": "Changed response targets",
+  "support-policy.update": "Changed how support works in a category",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
 export const AUDIT_SUBJECT_TYPES = [

@@ -24,6 +24,8 @@ import {
 import { firstRow, inWrite, oneRow, preparedPerConnection, read } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "~/models/notifications/notifications.server";
+import { addOpenTime, CALENDAR_CLOCK, openTimeBetween, type SupportCalendar } from "~/models/support/open-hours";
+import { calendarOf, policyOfThread } from "~/models/support/policies.server";
 
 /** A status as the customer hears it in a notification. */
 const STATUS_FOR_CUSTOMERS: Record<Exclude<FollowUpStatus, "resolved">, string> = {
@@ -92,12 +94,15 @@ export async function changeFollowUpStatus(
   if (followUp.status === status) return followUp;
   const changes: Partial<FollowUpRow> = { status, updatedAt: at };
   if (followUp.pausedAt && status !== "waiting") {
-    const waited = at.getTime() - followUp.pausedAt.getTime();
     changes.pausedAt = null;
     if (status !== "resolved") {
+      // The open time spent waiting moves every unmet target that much later.
+      const calendar = await calendarOfThread(followUp.threadId);
+      const waited = openTimeBetween(followUp.pausedAt, at, calendar);
+      changes.waitedMs = followUp.waitedMs + waited;
       if (!followUp.firstRespondedAt)
-        changes.firstResponseDueAt = new Date(followUp.firstResponseDueAt.getTime() + waited);
-      changes.resolutionDueAt = new Date(followUp.resolutionDueAt.getTime() + waited);
+        changes.firstResponseDueAt = addOpenTime(followUp.firstResponseDueAt, waited, calendar);
+      changes.resolutionDueAt = addOpenTime(followUp.resolutionDueAt, waited, calendar);
     }
   }
   if (status === "waiting") changes.pausedAt = at;
@@ -239,12 +244,23 @@ export async function recordReplyOnFollowUp(threadId: number, author: Member, at
   }
 }
 
-/** Milliseconds until the follow-up's current target (first response, then resolution); frozen while waiting. */
+/**
+ * Time until the follow-up's current target (first response, then resolution); frozen while
+ * waiting. On a business clock only open hours count toward it. Once overdue it is negative by the
+ * real time since the due time: a customer waiting through the night is kept waiting all the same.
+ */
 export function timeLeftMs(
   followUp: Pick<FollowUpRow, "status" | "firstRespondedAt" | "firstResponseDueAt" | "resolutionDueAt" | "pausedAt">,
   at: Date,
+  calendar: SupportCalendar = CALENDAR_CLOCK,
 ) {
   if (followUp.status === "resolved") return null;
   const due = followUp.firstRespondedAt ? followUp.resolutionDueAt : followUp.firstResponseDueAt;
-  return due.getTime() - (followUp.pausedAt ?? at).getTime();
+  const from = followUp.pausedAt ?? at;
+  return due <= from ? due.getTime() - from.getTime() : openTimeBetween(from, due, calendar);
+}
+
+/** The clock of the category a thread is in. */
+export async function calendarOfThread(threadId: number) {
+  return calendarOf(await policyOfThread(threadId));
 }

@@ -1,7 +1,7 @@
 /** Writing on a follow-up: replies (public or private), internal notes, "still not solved", and the customer's rating. */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { followUpNotes, followUpSurveys, followUps, privateMessages, threads } from "../../../db/schema";
+import { followUpNotes, followUpSurveys, followUps, privateMessages } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
@@ -24,10 +24,9 @@ import {
 import { postAnswer } from "~/models/community/posts.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
-import { targetsFor } from "./targets.server";
+import { dueTimes, policyOfThread } from "./policies.server";
 import { tellMentionedOnFollowUp, tellStillNotSolved } from "./staff-notices.server";
 import { renderPostBody } from "~/models/community/mentions.server";
-const MINUTE = 60_000;
 
 const replySchema = z.object({
   body: bodySchema,
@@ -105,15 +104,18 @@ export async function reopenFollowUp(actor: Actor, followUpId: number) {
     if (await activeFollowUpFor(followUp.threadId))
       throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
-    const targets = await targetsFor(
-      firstRow(
-        await db.select({ categoryId: threads.categoryId }).from(threads).where(eq(threads.id, followUp.threadId)),
-      )!.categoryId,
-    );
+    // Reopening is the customer writing again: the targets count afresh from now.
+    const due = dueTimes(await policyOfThread(followUp.threadId), followUp.priority, at);
     await db
       .update(followUps)
-      // The customer wrote again: every target of the reopened follow-up counts from now.
-      .set({ askedAt: at, resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE), updatedAt: at })
+      .set({
+        askedAt: at,
+        waitedMs: 0,
+        firstResponseDueAt: followUp.firstRespondedAt ? followUp.firstResponseDueAt : due.firstResponseDueAt,
+        resolutionDueAt: due.resolutionDueAt,
+        dueWarningSentAt: null,
+        updatedAt: at,
+      })
       .where(eq(followUps.id, followUpId));
     await changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
     if (!isStaff(actor)) await tellStillNotSolved(followUp, actor, at);

@@ -125,6 +125,18 @@ function wallTime(instant: number, timeZone: string) {
  * a daylight-saving change maps to the instant just after the skip.
  */
 function instantOf(wall: number, timeZone: string) {
+  // Every queue page asks for the same few days' boundaries again: remember them (bounded).
+  const key = `${timeZone}|${wall}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  if (instants.size >= 50_000) instants.clear();
+  const instant = computeInstantOf(wall, timeZone);
+  instants.set(key, instant);
+  return instant;
+}
+const instants = new Map<string, number>();
+
+function computeInstantOf(wall: number, timeZone: string) {
   const firstGuess = wall - (wallTime(wall, timeZone) - wall);
   const offset = wallTime(firstGuess, timeZone) - firstGuess;
   const instant = wall - offset;

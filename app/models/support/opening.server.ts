@@ -2,9 +2,9 @@
  * Opening follow-ups: by the customer ("I still need help"), by staff (escalating a thread), and by
  * themselves when a customer's question passes its first-response target unanswered (openDueFollowUps).
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, max, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { categoryTargets, followUps, posts, threads, users, type FollowUpOrigin } from "../../../db/schema";
+import { followUps, posts, supportPolicies, threads, users, type FollowUpOrigin } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, read, write } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
@@ -23,17 +23,37 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { activeFollowUpFor, writeFollowUpEvent } from "~/models/shared/follow-up-state.server";
 import { notify } from "~/models/notifications/notifications.server";
-import { DEFAULT_TARGETS } from "./rules";
-import { targetsFor } from "./targets.server";
+import { dueTimes, policyFor } from "./policies.server";
+import { DEFAULT_POLICY } from "./rules";
 import { tellFollowUpOpened } from "./staff-notices.server";
 
 const MINUTE = 60_000;
-/** Threads older than this are never auto-opened, so turning follow-ups on does not flood the queue with old questions. */
+/**
+ * Questions whose grace period ended longer ago than this are never auto-opened, so turning
+ * follow-ups on does not flood the queue with old questions.
+ */
 const AUTO_OPEN_HORIZON_DAYS = 14;
+
+/**
+ * When the customer asked, as a new follow-up counts it: a customer asking for help is writing now;
+ * otherwise their last post in the thread (for a follow-up opened by the grace period, the question).
+ */
+async function askedAtFor(thread: { id: number; authorId: number; createdAt: Date }, origin: FollowUpOrigin, at: Date) {
+  if (origin === "customer") return at;
+  if (origin === "target") return thread.createdAt;
+  const last = firstRow(
+    await read((db) =>
+      db
+        .select({ at: max(posts.createdAt) })
+        .from(posts)
+        .where(and(eq(posts.threadId, thread.id), eq(posts.authorId, thread.authorId))),
+    ),
+  );
+  return last?.at ?? thread.createdAt;
+}
 
 /** Inserts a follow-up for `threadId` unless one is active; returns it, or null when there already was one. */
 async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: Member | null, at: Date) {
-  // A staff reply before the follow-up opened already was the first response.
   return inWrite(async (db) => {
     const thread = firstRow(
       await db
@@ -49,7 +69,9 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
     );
     if (!thread) throw new NotFoundError("That question does not exist.");
     if (await activeFollowUpFor(threadId)) return null;
-    const targets = await targetsFor(thread.categoryId);
+    const askedAt = await askedAtFor(thread, origin, at);
+    const due = dueTimes(await policyFor(thread.categoryId), "normal", askedAt);
+    // A staff reply before the follow-up opened already was the first response.
     const staffReply = firstRow(
       await db
         .select({ at: posts.createdAt })
@@ -68,11 +90,10 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
           origin,
           openedById: openedBy?.id ?? null,
           openedAt: at,
-          askedAt: thread.createdAt,
+          askedAt,
           status: "new",
-          firstResponseDueAt: new Date(at.getTime() + targets.firstResponseMinutes * MINUTE),
+          ...due,
           firstRespondedAt: staffReply?.at ?? null,
-          resolutionDueAt: new Date(at.getTime() + targets.resolutionMinutes * MINUTE),
           updatedAt: at,
         })
         .returning(),
@@ -142,15 +163,25 @@ export async function escalateThread(actor: Actor, threadId: number) {
 }
 
 /**
- * The job: opens a follow-up for every customer question that has passed its first-response
- * target with no staff reply and no accepted or verified answer, and never had a follow-up.
+ * The job: opens a follow-up for every customer question whose category's grace period has passed
+ * with no staff reply and no accepted or verified answer, and that never had a follow-up. Its
+ * targets still count from when the question was asked, so the grace period is time peers have,
+ * taken from the target, never added to it.
  * Candidates are found outside the write lock; each is re-checked and opened in its own short
  * write transaction, where the one-active-per-thread index makes two runners at once open each
- * follow-up exactly once.
+ * follow-up exactly once. `onlyThreadId` checks one thread (a question just asked, for categories
+ * whose grace period is zero).
  */
-export async function openDueFollowUps(at: Date): Promise<number> {
+export async function openDueFollowUps(at: Date, onlyThreadId?: number): Promise<number> {
   return read(async (db) => {
-    const horizon = new Date(at.getTime() - AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE);
+    const grace = sql`coalesce(${supportPolicies.graceMinutes}, ${DEFAULT_POLICY.graceMinutes}) * ${MINUTE}`;
+    const horizonMs = AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE;
+    // Bounds the scan by the index on created_at: no grace period is longer than the longest one.
+    const longestGrace = firstRow(
+      await db.select({ minutes: max(supportPolicies.graceMinutes) }).from(supportPolicies),
+    );
+    const oldest =
+      at.getTime() - horizonMs - Math.max(longestGrace?.minutes ?? 0, DEFAULT_POLICY.graceMinutes) * MINUTE;
     const neverFollowedUp = sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`;
     const noStaffAnswer = sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
     WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND ${staffRoleCondition(alias(users, "u").role)})`;
@@ -159,22 +190,23 @@ export async function openDueFollowUps(at: Date): Promise<number> {
         .select({ id: threads.id })
         .from(threads)
         .innerJoin(users, eq(users.id, threads.authorId))
-        .leftJoin(categoryTargets, eq(categoryTargets.categoryId, threads.categoryId))
+        .leftJoin(supportPolicies, eq(supportPolicies.categoryId, threads.categoryId))
         .where(
           and(
             threadId === undefined ? undefined : eq(threads.id, threadId),
-            sql`${threads.createdAt} >= ${horizon.getTime()}`,
+            sql`${threads.createdAt} >= ${oldest}`,
+            sql`${threads.createdAt} + ${grace} >= ${at.getTime() - horizonMs}`,
+            sql`${threads.createdAt} + ${grace} <= ${at.getTime()}`,
             eq(users.role, "customer"),
-            // A waiting question has reached nobody yet; its target counts from when it was asked.
+            // A waiting question has reached nobody yet; its grace period counts from when it was asked.
             reachedOthersThreadsCondition(),
             inArray(threads.status, ["open", "answered"]),
-            sql`${threads.createdAt} + coalesce(${categoryTargets.firstResponseMinutes}, ${DEFAULT_TARGETS.normal.firstResponseMinutes}) * ${MINUTE} <= ${at.getTime()}`,
             neverFollowedUp,
             noStaffAnswer,
           ),
         );
     let opened = 0;
-    for (const { id } of await isDue()) {
+    for (const { id } of await isDue(onlyThreadId)) {
       const didOpen = await write(async (db, changed) => {
         changed.thread(id);
         return firstRow(await isDue(id)) ? (await openFollowUp(id, "target", null, at)) !== null : false;

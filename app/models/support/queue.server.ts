@@ -29,6 +29,7 @@ import { activeFollowUpFor, timeLeftMs } from "~/models/shared/follow-up-state.s
 import { NEARLY_BREACHED_MS, QUEUE_PAGE_SIZE, supportQueueQuerySchema, type SupportQueueQuery } from "./rules";
 import { getThreadPage } from "~/models/community/thread-page.server";
 import { findFollowUp } from "./access.server";
+import { calendarOf, policiesFor, type SupportPolicy } from "./policies.server";
 
 const queueColumns = {
   id: followUps.id,
@@ -44,27 +45,32 @@ const queueColumns = {
   threadId: threads.id,
   threadTitle: threads.title,
   threadSlug: threads.slug,
+  categoryId: threads.categoryId,
   categoryName: categories.name,
   customer: users.username,
   assigneeId: followUps.assigneeId,
 };
 
-function withTiming<T extends Parameters<typeof timeLeftMs>[0]>(row: T, at: Date) {
-  const left = timeLeftMs(row, at);
+type Timeable = Parameters<typeof timeLeftMs>[0] & { categoryId: number };
+
+/** A follow-up's timing on its category's clock: time left, which target, breached or nearly, and when it is due. */
+function withTiming<T extends Timeable>(row: T, at: Date, policy: SupportPolicy) {
+  const calendar = calendarOf(policy);
+  const left = timeLeftMs(row, at, calendar);
   return {
     ...row,
     timeLeftMs: left,
     target: row.firstRespondedAt ? ("resolution" as const) : ("first response" as const),
     breached: left !== null && left < 0,
     nearlyBreached: left !== null && left >= 0 && left < NEARLY_BREACHED_MS,
+    clock: policy.clock,
+    clockTimeZone: policy.timeZone,
+    dueAt: row.status === "resolved" ? null : row.firstRespondedAt ? row.resolutionDueAt : row.firstResponseDueAt,
   };
 }
 
-/** Follow-up rows as pages show them: with their timing and the assignee's name (one query for all). */
-async function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { assigneeId: number | null }>(
-  rows: T[],
-  at: Date,
-) {
+/** Follow-up rows as pages show them: with their timing and the assignee's name (a fixed number of queries for all). */
+async function presentFollowUps<T extends Timeable & { assigneeId: number | null }>(rows: T[], at: Date) {
   const wanted = [...new Set(rows.map((row) => row.assigneeId).filter((id): id is number => id !== null))];
   const names = new Map(
     wanted.length === 0
@@ -75,8 +81,9 @@ async function presentFollowUps<T extends Parameters<typeof timeLeftMs>[0] & { a
           )
         ).map((u) => [u.id, u.username]),
   );
+  const policies = await policiesFor(rows.map((row) => row.categoryId));
   return rows.map((row) => ({
-    ...withTiming(row, at),
+    ...withTiming(row, at, policies.get(row.categoryId)!),
     assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null,
   }));
 }
@@ -230,7 +237,7 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
         .where(eq(followUpSurveys.followUpId, followUpId)),
     );
     return {
-      followUp: (await presentFollowUps([followUp], at))[0],
+      followUp: (await presentFollowUps([{ ...followUp, categoryId: thread.thread.categoryId }], at))[0],
       survey: survey ? { ...survey, canAnswer: !survey.answeredAt && canRateFollowUp(actor, followUp) } : null,
       thread,
       customer,

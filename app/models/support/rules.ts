@@ -52,3 +52,25 @@ export function describeTimeLeft(ms: number) {
   const parts = days > 0 ? [`${days} d`, `${hours} h`] : hours > 0 ? [`${hours} h`, `${rest} min`] : [`${rest} min`];
   return ms < 0 ? `${parts.join(" ")} overdue` : `in ${parts.join(" ")}`;
 }
+
+/** A due time as people read it, in the support desk's time zone: "Monday 30 November, 12:00 GMT". */
+export function formatDueAt(dueAt: Date, timeZone: string) {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(dueAt);
+}
+
+/** A length of time as admins set it: "4 h", "1 d 12 h", "90 min". */
+export function describeMinutes(minutes: number) {
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  const parts = [days ? `${days} d` : "", hours ? `${hours} h` : "", rest ? `${rest} min` : ""].filter(Boolean);
+  return parts.length ? parts.join(" ") : "0 min";
+}

@@ -23,6 +23,7 @@ import {
   type FollowUpRow,
 } from "~/models/shared/follow-up-state.server";
 import { findFollowUp } from "./access.server";
+import { dueTimes, policyOfThread } from "./policies.server";
 import { tellAssigned } from "./staff-notices.server";
 
 const workSchema = z.object({
@@ -69,9 +70,22 @@ export async function workOnFollowUp(actor: Actor, followUpId: number, input: un
     } else if (values.intent === "priority") {
       if (!values.priority) throw new ConflictError("Choose a priority.");
       if (values.priority !== followUp.priority) {
+        // Each priority has its own targets: the unmet ones are counted again from when the customer asked.
+        const due = dueTimes(
+          await policyOfThread(followUp.threadId),
+          values.priority,
+          followUp.askedAt,
+          followUp.waitedMs,
+        );
         await db
           .update(followUps)
-          .set({ priority: values.priority, updatedAt: at })
+          .set({
+            priority: values.priority,
+            firstResponseDueAt: followUp.firstRespondedAt ? followUp.firstResponseDueAt : due.firstResponseDueAt,
+            resolutionDueAt: due.resolutionDueAt,
+            dueWarningSentAt: null,
+            updatedAt: at,
+          })
           .where(eq(followUps.id, followUp.id));
         await writeFollowUpEvent(followUp.id, actor.id, "priority", `${followUp.priority} → ${values.priority}`, at);
       }

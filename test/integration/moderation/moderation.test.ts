@@ -21,7 +21,6 @@ import {
   updateLexiconEntry,
 } from "~/models/support/reply-lexicon.server";
 import { searchSite } from "~/models/search/search.server";
-import { setCategoryTargets } from "~/models/support/targets.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { escalateThread } from "~/models/support/opening.server";
 import { castVote } from "~/models/community/votes.server";
@@ -37,6 +36,7 @@ import {
 } from "~/models/moderation/users.server";
 import { signUp } from "~/models/accounts/sign-up.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { changeSupportPolicy } from "~/models/support/policies.server";
 
 const listQuery = { filter: "all", sort: "newest", page: 1 } as const;
 
@@ -458,7 +458,7 @@ describe("audit log", () => {
     const { followUpId } = await escalateThread(staff, threadId);
     await workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" });
     await workOnFollowUp(staff, followUpId, { intent: "priority", priority: "high" }); // no change, no entry
-    await setCategoryTargets(admin, { category: "billing", firstResponseHours: "4", resolutionHours: "48" });
+    await changeSupportPolicy(admin, "billing", { normalFirstResponseHours: "4", normalResolutionHours: "48" });
     const work = (
       await listAuditLog(staff, { subject: "follow-up", subjectId: followUpId, page: 1 })
     ).entries.reverse();
@@ -468,12 +468,13 @@ describe("audit log", () => {
       after: { priority: "high" },
       actor: staff.username,
     });
-    const targets = (await listAuditLog(staff, { action: "targets.update", page: 1 })).entries;
+    const targets = (await listAuditLog(staff, { action: "support-policy.update", page: 1 })).entries;
     expect(targets).toHaveLength(1);
     expect(targets[0]).toMatchObject({
       subjectLabel: "Billing",
       actor: admin.username,
-      after: { firstResponseMinutes: 240, resolutionMinutes: 2880 },
+      before: { targets: { normal: { firstResponseMinutes: 1440, resolutionMinutes: 4320 } } },
+      after: { targets: { normal: { firstResponseMinutes: 240, resolutionMinutes: 2880 } } },
     });
   });
 });

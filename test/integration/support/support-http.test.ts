@@ -116,33 +116,82 @@ describe("follow-ups over HTTP", () => {
     expect(crossSite.status).toBe(403);
   });
 
-  it("lets admins, and only admins, set a category's targets, with clear messages for bad numbers", async () => {
-    expect((await client.get("/support/targets", { cookie: cookies.staff })).status).toBe(403);
-    const saved = await client.post(
-      "/support/targets",
-      { category: "billing", firstResponseHours: "4", resolutionHours: "48" },
-      { cookie: cookies.admin },
-    );
+  it("lets admins, and only admins, set how support works in a category, with clear messages for bad input", async () => {
+    const form = {
+      graceHours: "2",
+      clock: "business",
+      timeZone: "Europe/London",
+      hours0: "closed",
+      hours1: "09:00-17:00",
+      hours2: "09:00-17:00",
+      hours3: "09:00-12:30, 13:30-17:00",
+      hours4: "09:00-17:00",
+      hours5: "09:00-16:00",
+      hours6: "closed",
+      holidays: "2026-12-25 Christmas Day\n2026-12-28 Boxing Day (substitute day)",
+      remindAfterDays: "3",
+      autoResolveAfterDays: "",
+      roundRobin: "on",
+      urgentFirstResponseHours: "1.5",
+      urgentResolutionHours: "8",
+      highFirstResponseHours: "4",
+      highResolutionHours: "24",
+      normalFirstResponseHours: "8",
+      normalResolutionHours: "40",
+      lowFirstResponseHours: "400",
+      lowResolutionHours: "800",
+    };
+    expect((await client.get("/support/settings", { cookie: cookies.staff })).status).toBe(403);
+    expect((await client.post("/support/settings/billing", form, { cookie: cookies.staff })).status).toBe(403);
+    const saved = await client.post("/support/settings/billing", form, { cookie: cookies.admin });
     expect(saved.status).toBe(303);
-    expect(await (await client.get("/support/targets", { cookie: cookies.admin })).text()).toMatch(/value="4"/);
+    const page = await (await client.get("/support/settings/billing", { cookie: cookies.admin })).text();
+    expect(page).toContain('value="09:00-12:30, 13:30-17:00"');
+    expect(page).toContain('value="1.5"');
+    expect(page).toContain('value="400"');
+    expect(page).toContain("2026-12-28 Boxing Day (substitute day)");
+    const overview = await (await client.get("/support/settings", { cookie: cookies.admin })).text();
+    expect(overview).toContain("Open hours (Europe/London)");
+
     const bad = await client.post(
-      "/support/targets",
-      { category: "billing", firstResponseHours: "0", resolutionHours: "lots" },
+      "/support/settings/billing",
+      {
+        ...form,
+        normalFirstResponseHours: "0",
+        lowFirstResponseHours: "lots",
+        highFirstResponseHours: "100000",
+        urgentResolutionHours: "1",
+        hours2: "9 to 5",
+        hours4: "17:00-09:00",
+        timeZone: "Mars/Olympus_Mons",
+        holidays: "Christmas",
+      },
       { cookie: cookies.admin },
     );
     expect(bad.status).toBe(400);
     const text = await bad.text();
-    expect(text).toContain("At least 1 hour.");
-    expect(text).toContain("Give a number of hours.");
-    expect(
-      (
-        await client.post(
-          "/support/targets",
-          { category: "billing", firstResponseHours: "4", resolutionHours: "48" },
-          { cookie: cookies.staff },
-        )
-      ).status,
-    ).toBe(403);
+    expect(text).toContain("At least one minute (0.02 hours).");
+    expect(text).toContain("Give the first-response target as a number of hours, like 24 or 1.5.");
+    expect(text).toContain("At most a year (8,784 hours).");
+    expect(text).toContain("Choose a time zone from the list.");
+    expect(text).toContain("Line 1: start with a date like 2026-12-25.");
+    // What the admin typed is kept.
+    expect(text).toContain('value="9 to 5"');
+    // Nothing was saved.
+    expect(await (await client.get("/support/settings/billing", { cookie: cookies.admin })).text()).toContain(
+      'value="1.5"',
+    );
+    const hoursWrong = await client.post(
+      "/support/settings/billing",
+      { ...form, hours2: "9 to 5", hours4: "17:00-09:00", urgentResolutionHours: "1" },
+      { cookie: cookies.admin },
+    );
+    expect(hoursWrong.status).toBe(400);
+    const hoursText = await hoursWrong.text();
+    expect(hoursText).toContain("Write hours as 09:00-17:00");
+    expect(hoursText).toContain("17:00-09:00 ends before it starts.");
+    expect(hoursText).toContain("The resolution target cannot come before the first response.");
+    expect((await client.get("/support/settings/no-such-category", { cookie: cookies.admin })).status).toBe(404);
   });
 
   it("lets the asker ask for help from the thread and staff escalate; members cannot", async () => {

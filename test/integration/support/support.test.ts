@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { followUps } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
 import { scriptDb } from "~/lib/db.server";
@@ -12,12 +12,12 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { timeLeftMs } from "~/models/shared/follow-up-state.server";
 import { runLeasedJobs, takeLease } from "~/server/jobs.server";
 import { markSolution } from "~/models/community/solutions.server";
-import { setCategoryTargets } from "~/models/support/targets.server";
 import { getFollowUpPage, listMyFollowUps, listSupportQueue } from "~/models/support/queue.server";
 import { addInternalNote, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { escalateThread, openDueFollowUps, requestFollowUp } from "~/models/support/opening.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { changeSupportPolicy } from "~/models/support/policies.server";
 
 const HOUR = 3600_000;
 const START = new Date("2026-11-02T09:00:00Z");
@@ -51,47 +51,77 @@ async function askedAtStart(asker: Member, overrides: Parameters<typeof makeThre
   return (await makeThread(asker, overrides)).threadId;
 }
 
-describe("opening follow-ups when the target passes", () => {
-  it("opens exactly one follow-up for an unanswered customer question once 24 hours have passed", async () => {
+describe("opening follow-ups after the grace period", () => {
+  it("opens exactly one follow-up once the 4-hour grace period passes, with targets counted from asking", async () => {
     const threadId = await askedAtStart(customer);
-    expect(await openDueFollowUps(at(23.9))).toBe(0);
+    expect(await openDueFollowUps(at(3.9))).toBe(0);
     expect(await followUpsOf(threadId)).toEqual([]);
-    expect(await openDueFollowUps(at(24))).toBeGreaterThanOrEqual(1);
-    expect(await openDueFollowUps(at(25))).toBe(0);
+    expect(await openDueFollowUps(at(4))).toBeGreaterThanOrEqual(1);
+    expect(await openDueFollowUps(at(5))).toBe(0);
     const [followUp] = await followUpsOf(threadId);
     expect(followUp).toMatchObject({
       status: "new",
       origin: "target",
       customerId: customer.id,
       firstRespondedAt: null,
+      askedAt: START,
+      openedAt: at(4),
     });
-    expect(followUp.firstResponseDueAt).toEqual(at(48));
-    expect(followUp.resolutionDueAt).toEqual(at(24 + 72));
+    // 24 hours from asking, not from opening: staff have the 20 hours left.
+    expect(followUp.firstResponseDueAt).toEqual(at(24));
+    expect(followUp.resolutionDueAt).toEqual(at(72));
   });
 
-  it("leaves alone members' questions, questions staff answered, solved ones, and old ones", async () => {
+  it("leaves alone members' questions, questions staff answered or peers solved in time, and old ones", async () => {
     const byMember = await askedAtStart(member);
     const staffAnswered = await askedAtStart(customer);
+    setClock(at(3));
     await makeAnswer(staff, staffAnswered, "Try the cable setup.");
     const solved = await askedAtStart(customer);
+    setClock(at(2));
     const { postId } = await makeAnswer(member, solved, "Restart it.");
     await markSolution(customer, postId, "accepted");
     const old = await askedAtStart(customer);
     await openDueFollowUps(at(15 * 24));
     for (const threadId of [byMember, staffAnswered, solved]) expect(await followUpsOf(threadId)).toEqual([]);
-    // 15 days old at the first run: past the horizon, so never opened by the target.
+    // Its grace period ended 14 days and 20 hours before the first run: past the horizon.
     expect(await followUpsOf(old)).toEqual([]);
   });
 
-  it("uses the category's own target when an admin set one", async () => {
-    await expect(
-      setCategoryTargets(staff, { category: "billing", firstResponseHours: "2", resolutionHours: "24" }),
-    ).rejects.toThrow(ForbiddenError);
-    await setCategoryTargets(admin, { category: "billing", firstResponseHours: "2", resolutionHours: "24" });
+  it("uses the category's grace period and targets when an admin set them", async () => {
+    await expect(changeSupportPolicy(staff, "billing", { graceHours: "1" })).rejects.toThrow(ForbiddenError);
+    await changeSupportPolicy(admin, "billing", {
+      graceHours: "1",
+      normalFirstResponseHours: "2",
+      normalResolutionHours: "24",
+    });
     const threadId = await askedAtStart(customer, { category: "billing", tags: "billing" });
-    await openDueFollowUps(at(2));
+    await openDueFollowUps(at(0.9));
+    expect(await followUpsOf(threadId)).toHaveLength(0);
+    await openDueFollowUps(at(1));
     expect(await followUpsOf(threadId)).toHaveLength(1);
-    expect((await followUpsOf(threadId))[0].firstResponseDueAt).toEqual(at(4));
+    expect((await followUpsOf(threadId))[0].firstResponseDueAt).toEqual(at(2));
+  });
+
+  it("opens at once where the grace period is zero", async () => {
+    await changeSupportPolicy(admin, "billing", { graceHours: "0" });
+    const threadId = await askedAtStart(customer, { category: "billing", tags: "billing" });
+    // Opened straight after the question's write commits, not by the job.
+    const [followUp] = await vi.waitFor(async () => {
+      const rows = await followUpsOf(threadId);
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(followUp).toMatchObject({ origin: "target", openedAt: START, askedAt: START });
+  });
+
+  it("still opens follow-ups when a target is longer than two weeks", async () => {
+    await changeSupportPolicy(admin, "billing", { normalFirstResponseHours: "500", normalResolutionHours: "1000" });
+    const threadId = await askedAtStart(customer, { category: "billing", tags: "billing" });
+    await openDueFollowUps(at(4));
+    const [followUp] = await followUpsOf(threadId);
+    expect(followUp.firstResponseDueAt).toEqual(at(500));
+    expect(followUp.resolutionDueAt).toEqual(at(1000));
   });
 
   it("opens each follow-up once when two job runners race in separate processes", async () => {
@@ -251,5 +281,103 @@ describe("working a follow-up", () => {
       expect.arrayContaining([earlier, later]),
     );
     expect((await listMyFollowUps(customer)).map((item) => item.threadId)).not.toContain(earlier);
+  });
+});
+
+describe("targets on the category's clock", () => {
+  const officeHours = {
+    graceHours: "4",
+    clock: "business",
+    timeZone: "Europe/London",
+    hours1: "09:00-17:00",
+    hours2: "09:00-17:00",
+    hours3: "09:00-17:00",
+    hours4: "09:00-17:00",
+    hours5: "09:00-17:00",
+    holidays: "2026-11-09 Staff training day",
+    normalFirstResponseHours: "8",
+    normalResolutionHours: "24",
+    urgentFirstResponseHours: "2",
+    urgentResolutionHours: "8",
+  };
+  // Friday 6 November 2026, 15:00 in London (UTC+0).
+  const friday = new Date("2026-11-06T15:00:00Z");
+  const hoursAfter = (from: Date, hours: number) => new Date(from.getTime() + hours * HOUR);
+
+  beforeEach(async () => {
+    await changeSupportPolicy(admin, "billing", officeHours);
+  });
+
+  it("counts only open hours: a Friday-afternoon question is due on Tuesday, past the weekend and a holiday", async () => {
+    setClock(friday);
+    const { threadId } = await makeThread(customer, { category: "billing", tags: "billing" });
+    await openDueFollowUps(hoursAfter(friday, 4));
+    const [followUp] = await followUpsOf(threadId);
+    // 2 open hours on Friday; Monday 9 is a holiday; 6 more on Tuesday 10 November.
+    expect(followUp.firstResponseDueAt).toEqual(new Date("2026-11-10T15:00:00Z"));
+    // Saturday noon: 8 open hours left, said as open hours with the due time.
+    setClock(hoursAfter(friday, 21));
+    const page = await getFollowUpPage(staff, followUp.id);
+    expect(page.followUp).toMatchObject({ clock: "business", breached: false, timeLeftMs: 6 * HOUR });
+  });
+
+  it("recounts the unmet targets from asking when the priority changes", async () => {
+    setClock(friday);
+    const { threadId } = await makeThread(customer, { category: "billing", tags: "billing" });
+    await openDueFollowUps(hoursAfter(friday, 4));
+    const [followUp] = await followUpsOf(threadId);
+    await workOnFollowUp(staff, followUp.id, { intent: "priority", priority: "urgent" });
+    const urgent = (await followUpsOf(threadId))[0];
+    // 2 open hours from Friday 15:00: due at 17:00 the same day (already passed when raised on Friday 19:00).
+    expect(urgent.firstResponseDueAt).toEqual(new Date("2026-11-06T17:00:00Z"));
+    expect(urgent.resolutionDueAt).toEqual(new Date("2026-11-10T15:00:00Z"));
+    setClock(hoursAfter(friday, 4));
+    const page = await getFollowUpPage(staff, followUp.id);
+    expect(page.followUp.breached).toBe(true);
+  });
+
+  it("moves the targets by the open time spent waiting on the customer", async () => {
+    setClock(friday);
+    const { threadId } = await makeThread(customer, { category: "billing", tags: "billing" });
+    setClock(hoursAfter(friday, 1));
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    const opened = (await followUpsOf(threadId))[0];
+    // Asking for help is the customer writing: Friday 16:00, 24 open hours → Thursday 12 November 16:00.
+    expect(opened.askedAt).toEqual(hoursAfter(friday, 1));
+    expect(opened.resolutionDueAt).toEqual(new Date("2026-11-12T16:00:00Z"));
+    setClock(new Date("2026-11-06T16:30:00Z"));
+    await replyOnFollowUp(staff, followUpId, {
+      body: "Which card did you pay with?",
+      visibility: "private",
+      then: "waiting",
+    });
+    // The customer answers on Tuesday at 10:00: 30 min on Friday and 1 h on Tuesday were open (Monday is a holiday).
+    setClock(new Date("2026-11-10T10:00:00Z"));
+    await replyOnFollowUp(customer, followUpId, { body: "The Visa ending 4242.", visibility: "private" });
+    const resumed = (await followUpsOf(threadId))[0];
+    expect(resumed.waitedMs).toBe(1.5 * HOUR);
+    // Thursday 16:00 plus 1.5 open hours: one on Thursday, the half hour left on Friday morning.
+    expect(resumed.resolutionDueAt).toEqual(new Date("2026-11-13T09:30:00Z"));
+  });
+
+  it("counts a staff escalation from the customer's last post, and a reopened follow-up from the reopening", async () => {
+    await changeSupportPolicy(admin, "billing", { clock: "calendar" });
+    setClock(START);
+    const { threadId } = await makeThread(customer, { category: "billing", tags: "billing" });
+    setClock(at(2));
+    await makeAnswer(customer, threadId, "Still charged twice, any news?");
+    setClock(at(3));
+    const { followUpId } = await escalateThread(staff, threadId);
+    expect((await followUpsOf(threadId))[0]).toMatchObject({ askedAt: at(2), firstResponseDueAt: at(2 + 8) });
+    await workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
+    setClock(at(50));
+    await reopenFollowUp(customer, followUpId);
+    expect((await followUpsOf(threadId))[0]).toMatchObject({
+      status: "open",
+      askedAt: at(50),
+      waitedMs: 0,
+      firstResponseDueAt: at(50 + 8),
+      resolutionDueAt: at(50 + 24),
+    });
   });
 });
