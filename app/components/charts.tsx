@@ -1,7 +1,9 @@
 /**
- * Small server-rendered SVG charts: no script, scale with the page, and each carries a text
- * description; the numbers are also in a table beside it for screen readers and copying.
+ * Small server-rendered SVG charts: no script, scale with the page, and each carries a title and a
+ * description; the numbers are in a table beside it, the accessible source (screen readers, copying).
  */
+import { useId } from "react";
+
 type Series = { name: string; className: string };
 
 const WIDTH = 640;
@@ -22,34 +24,39 @@ export function GroupedBarChart({
   series,
   values,
   unit = "",
+  max: fixedMax,
+  source,
 }: {
   title: string;
   labels: string[];
   series: Series[];
   values: (number | null)[][];
   unit?: string;
+  /** The top of the scale (100 for percentages); else rounded up from the largest value. */
+  max?: number;
+  /** Where the figures are as a table, e.g. "the table Per week below". */
+  source: string;
 }) {
-  const max = niceMax(Math.max(0, ...values.flat().map((value) => value ?? 0)));
+  const id = useId();
+  const max = fixedMax ?? niceMax(Math.max(0, ...values.flat().map((value) => value ?? 0)));
   const plotWidth = WIDTH - PADDING.left - PADDING.right;
   const plotHeight = HEIGHT - PADDING.top - PADDING.bottom;
   const groupWidth = plotWidth / Math.max(1, labels.length);
   const barWidth = (groupWidth * 0.7) / series.length;
+  // Past a dozen groups the labels would overlap: every second (third…) one is written.
+  const labelEvery = Math.ceil(labels.length / 12);
   const y = (value: number) => PADDING.top + plotHeight - (value / max) * plotHeight;
-  const description = labels
-    .map(
-      (label, i) =>
-        `${label}: ${series.map((s, j) => `${s.name} ${values[i][j] === null ? "none" : `${values[i][j]}${unit}`}`).join(", ")}`,
-    )
-    .join("; ");
+  const description = `${series.map((s) => s.name).join(" and ")} for ${labels.length} ${labels.length === 1 ? "bar group" : "bar groups"}; the figures are in ${source}.`;
   return (
     <figure className="chart">
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
-        aria-label={`${title}. ${description}`}
+        aria-labelledby={`${id}-title ${id}-desc`}
         preserveAspectRatio="xMidYMid meet"
       >
-        <title>{title}</title>
+        <title id={`${id}-title`}>{title}</title>
+        <desc id={`${id}-desc`}>{description}</desc>
         {[0, 0.5, 1].map((fraction) => (
           <g key={fraction}>
             <line
@@ -82,14 +89,16 @@ export function GroupedBarChart({
                   </rect>
                 ),
               )}
-              <text
-                x={PADDING.left + i * groupWidth + groupWidth / 2}
-                y={HEIGHT - PADDING.bottom + 16}
-                textAnchor="middle"
-                className="chart-axis"
-              >
-                {label}
-              </text>
+              {i % labelEvery === 0 ? (
+                <text
+                  x={PADDING.left + i * groupWidth + groupWidth / 2}
+                  y={HEIGHT - PADDING.bottom + 16}
+                  textAnchor="middle"
+                  className="chart-axis"
+                >
+                  {label}
+                </text>
+              ) : null}
             </g>
           );
         })}

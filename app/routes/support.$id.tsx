@@ -104,13 +104,18 @@ function Post({
 const RATING_LABELS = ["Very poor", "Poor", "OK", "Good", "Excellent"];
 
 type SurveyState = {
+  kind: "support" | "community";
   rating: number | null;
   comment: string | null;
   answeredAt: Date | null;
   canAnswer: boolean;
 } | null;
 
-/** A resolved follow-up: the one satisfaction question for its customer, and the way to reopen it. */
+/**
+ * A resolved follow-up: the one satisfaction question for its customer, and the way to reopen it.
+ * After staff helped, how well (1 to 5); after the community's answer solved it, whether it did
+ * (yes is stored as 5, no as 1: DECISIONS.md "Satisfaction that tells the truth").
+ */
 function Resolved({
   survey,
   staffView,
@@ -126,12 +131,23 @@ function Resolved({
     values?: Record<string, string>;
   } | null;
 }) {
+  const community = survey?.kind === "community";
+  const options = community
+    ? [
+        { value: 5, label: "Yes, it solved it" },
+        { value: 1, label: "No, it did not" },
+      ]
+    : RATING_LABELS.map((label, index) => ({ value: index + 1, label: `${index + 1} · ${label}` }));
+  const ratingError = failure?.fieldErrors.rating && (community ? "Choose yes or no." : failure.fieldErrors.rating);
+  const answer = community
+    ? `${staffView ? "The customer says" : "You said"} the community's answer ${survey?.rating === 5 ? "solved it" : "did not solve it"}`
+    : `${staffView ? "The customer rated it" : "You rated it"} ${survey?.rating} of 5`;
   return (
     <section id="survey" className="notice survey" aria-labelledby="survey-heading">
       <h3 id="survey-heading">This follow-up is resolved</h3>
       {survey?.answeredAt ? (
         <p>
-          {staffView ? "The customer rated it" : "You rated it"} {survey.rating} of 5
+          {answer}
           {survey.comment ? `: “${survey.comment}”` : "."}
         </p>
       ) : null}
@@ -139,22 +155,22 @@ function Resolved({
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="rate" />
           <FormError message={failure?.formError} />
-          <fieldset className="rating" aria-describedby={failure?.fieldErrors.rating ? "rating-error" : undefined}>
-            <legend>How well did we help?</legend>
-            {RATING_LABELS.map((label, index) => (
-              <label key={label} className="rating-option">
+          <fieldset className="rating" aria-describedby={ratingError ? "rating-error" : undefined}>
+            <legend>{community ? "Did the community's answer solve it?" : "How well did we help?"}</legend>
+            {options.map((option) => (
+              <label key={option.value} className="rating-option">
                 <input
                   type="radio"
                   name="rating"
-                  value={index + 1}
-                  defaultChecked={failure?.values?.rating === String(index + 1)}
+                  value={option.value}
+                  defaultChecked={failure?.values?.rating === String(option.value)}
                 />{" "}
-                {index + 1} · {label}
+                {option.label}
               </label>
             ))}
-            {failure?.fieldErrors.rating ? (
+            {ratingError ? (
               <span className="field-error" id="rating-error" role="alert">
-                {failure.fieldErrors.rating}
+                {ratingError}
               </span>
             ) : null}
           </fieldset>
@@ -171,7 +187,11 @@ function Resolved({
           </button>
         </Form>
       ) : null}
-      {staffView && survey && !survey.answeredAt ? <p className="hint">The customer has not rated it yet.</p> : null}
+      {staffView && survey && !survey.answeredAt ? (
+        <p className="hint">
+          {community ? "The customer has not said whether it solved it yet." : "The customer has not rated it yet."}
+        </p>
+      ) : null}
       {canWrite ? (
         <Form method="post">
           <button type="submit" name="intent" value="reopen" className="button button-secondary">

@@ -1,9 +1,19 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { GroupedBarChart } from "~/components/charts";
+import {
+  BacklogTable,
+  communitySolved,
+  FiguresTable,
+  hours,
+  medianText,
+  rating,
+  StaffTable,
+  withinTarget,
+} from "~/components/support-report";
 import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
-import { supportReport, type ReportFigures } from "~/models/support/reports.server";
+import { supportReport } from "~/models/support/reports.server";
 
 export const meta: MetaFunction = () => [{ title: "Support reports" }, { name: "robots", content: "noindex" }];
 
@@ -12,82 +22,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return loaderResult(() => supportReport(context.actor, params));
 }
 
-const weekLabel = (start: Date) =>
-  new Date(start).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-const hours = (ms: number | null) => (ms === null ? "–" : `${(ms / 3600_000).toFixed(1)} h`);
-const percent = (value: number | null) => (value === null ? "–" : `${Math.round(value * 100)} %`);
-const rating = (value: number | null) => (value === null ? "–" : value.toFixed(1));
+const dayLabel = (at: Date) =>
+  new Date(at).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
 const round1 = (ms: number | null) => (ms === null ? null : Math.round((ms / 3600_000) * 10) / 10);
-
-function FiguresCells({ figures }: { figures: ReportFigures }) {
-  return (
-    <>
-      <td>{figures.opened}</td>
-      <td>{figures.resolved}</td>
-      <td>{hours(figures.medianFirstResponseMs)}</td>
-      <td>{hours(figures.medianResolutionMs)}</td>
-      <td>{percent(figures.withinTargetShare)}</td>
-      <td>{rating(figures.satisfactionAverage)}</td>
-      <td>{percent(figures.surveyResponseRate)}</td>
-    </>
-  );
-}
-
-function FiguresTable({
-  firstHeading,
-  rows,
-}: {
-  firstHeading: string;
-  rows: { key: string; label: string; figures: ReportFigures }[];
-}) {
-  return (
-    <div className="table-scroll">
-      <table className="report-table">
-        <thead>
-          <tr>
-            <th scope="col">{firstHeading}</th>
-            {FIGURE_HEADINGS.map((heading) => (
-              <th key={heading} scope="col">
-                {heading}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.key}>
-              <th scope="row">{row.label}</th>
-              <FiguresCells figures={row.figures} />
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-const FIGURE_HEADINGS = [
-  "Opened",
-  "Resolved",
-  "Median first response",
-  "Median resolution",
-  "Within target",
-  "Satisfaction (1–5)",
-  "Survey responses",
-];
+const percentValue = (share: number | null) => (share === null ? null : Math.round(share * 100));
 
 export default function SupportReports() {
-  const { query, weeks, total, byCategory, hotTags, categories } = useLoaderData<typeof loader>();
-  const labels = weeks.map((week) => weekLabel(week.weekStart));
-  const csvHref = `/support/reports.csv?weeks=${query.weeks}${query.category ? `&category=${query.category}` : ""}`;
+  const report = useLoaderData<typeof loader>();
+  const { query, weeks, total } = report;
+  const labels = weeks.map((week) => dayLabel(week.weekStart));
+  const csvHref = (table: string) =>
+    `/support/reports.csv?table=${table}&weeks=${query.weeks}${query.category ? `&category=${encodeURIComponent(query.category)}` : ""}`;
+  const backlogLabels = report.backlog.points.map((point) => dayLabel(point.endsAt));
   return (
     <>
-      <div className="page-head">
-        <h1>Support reports</h1>
-        <a href={csvHref} download>
-          Download CSV
-        </a>
-      </div>
+      <h1>Support reports</h1>
       <Form method="get" className="search-filters">
         <SelectField
           name="weeks"
@@ -100,12 +49,18 @@ export default function SupportReports() {
           label="Category"
           defaultValue={query.category ?? ""}
           placeholder="All categories"
-          options={categories.map((c) => ({ value: c.slug, label: c.name }))}
+          options={report.categories.map((c) => ({ value: c.slug, label: c.name }))}
         />
         <button type="submit" className="button button-secondary">
           Show
         </button>
       </Form>
+      <p className="hint">
+        Times are calendar hours from when the customer asked (or last wrote, once reopened). A follow-up counts in the
+        week it opened. A follow-up still waiting counts with its age so far: past its due time it is missed, before it
+        neither met nor missed; a median marked ≥ can only grow as those waits go on. Within target compares with the
+        due times, which count the category&apos;s open hours and time spent waiting on the customer.
+      </p>
       <ul className="stat-grid" aria-label="The whole period">
         <li>
           <strong>{total.opened}</strong> opened
@@ -114,51 +69,133 @@ export default function SupportReports() {
           <strong>{total.resolved}</strong> resolved
         </li>
         <li>
-          <strong>{hours(total.medianFirstResponseMs)}</strong> median first response
+          <strong>{medianText(total.firstResponse)}</strong> median first response
         </li>
         <li>
-          <strong>{percent(total.withinTargetShare)}</strong> within target
+          <strong>{withinTarget(total.firstResponse)}</strong> first responses within target
         </li>
         <li>
-          <strong>{rating(total.satisfactionAverage)}</strong> satisfaction ({percent(total.surveyResponseRate)}{" "}
-          answered)
+          <strong>{report.now.stillWaiting}</strong> waiting for a first response now
+          {report.now.oldestWaitingMs === null ? null : <>, the oldest for {hours(report.now.oldestWaitingMs)}</>}
+        </li>
+        <li>
+          <strong>{rating(total.support)}</strong> support rating (of {total.support.asked} asked)
+        </li>
+        <li>
+          <strong>{communitySolved(total.community)}</strong> said the community&apos;s answer solved it (yes of
+          answers)
         </li>
       </ul>
+
+      <h2 id="per-week">Per week</h2>
       <div className="chart-grid-2">
         <GroupedBarChart
           title="Follow-ups opened and resolved per week"
+          source="the table Per week below"
           labels={labels}
           series={[
             { name: "Opened", className: "series-a" },
             { name: "Resolved", className: "series-b" },
           ]}
-          values={weeks.map((week) => [week.all.opened, week.all.resolved])}
+          values={weeks.map((week) => [week.opened, week.resolved])}
         />
         <GroupedBarChart
           title="Median hours to first response and to resolution"
+          source="the table Per week below"
           labels={labels}
           unit=" h"
           series={[
             { name: "First response", className: "series-a" },
             { name: "Resolution", className: "series-b" },
           ]}
-          values={weeks.map((week) => [round1(week.all.medianFirstResponseMs), round1(week.all.medianResolutionMs)])}
+          values={weeks.map((week) => [round1(week.firstResponse.medianMs), round1(week.resolution.medianMs)])}
+        />
+        <GroupedBarChart
+          title="Share within target per week"
+          source="the table Per week below"
+          labels={labels}
+          unit=" %"
+          max={100}
+          series={[
+            { name: "First response", className: "series-a" },
+            { name: "Resolution", className: "series-b" },
+          ]}
+          values={weeks.map((week) => [
+            percentValue(week.firstResponse.withinTargetShare),
+            percentValue(week.resolution.withinTargetShare),
+          ])}
         />
       </div>
-      <h2>Per week</h2>
       <FiguresTable
+        id="table-weeks"
+        caption="Per week"
+        csvHref={csvHref("weeks")}
         firstHeading="Week of"
-        rows={weeks.map((week, index) => ({ key: labels[index], label: labels[index], figures: week.all }))}
+        rows={weeks.map((week, index) => ({ key: labels[index], label: labels[index], figures: week }))}
       />
-      <h2>Per category, whole period</h2>
+
+      <h2 id="backlog">Backlog</h2>
+      <div className="chart-grid-2">
+        <GroupedBarChart
+          title={`Open follow-ups at the end of each ${report.backlog.step}`}
+          source="the table Backlog beside it"
+          labels={backlogLabels}
+          series={[{ name: "Open follow-ups", className: "series-a" }]}
+          values={report.backlog.points.map((point) => [point.open])}
+        />
+        <BacklogTable
+          csvHref={csvHref("backlog")}
+          step={report.backlog.step}
+          points={report.backlog.points.map((point, index) => ({ label: backlogLabels[index], open: point.open }))}
+        />
+      </div>
+
+      <h2 id="per-staff">Per staff member</h2>
+      <div className="chart-single">
+        <GroupedBarChart
+          title="Replies and follow-ups resolved per staff member"
+          source="the table Per staff member below"
+          labels={report.byStaff.map((row) => row.username)}
+          series={[
+            { name: "Replies", className: "series-a" },
+            { name: "Resolved", className: "series-b" },
+          ]}
+          values={report.byStaff.map((row) => [row.replies, row.resolved])}
+        />
+      </div>
+      <StaffTable csvHref={csvHref("staff")} rows={report.byStaff} />
+
+      <h2 id="per-category">Per category and priority, whole period</h2>
       <FiguresTable
+        id="table-categories"
+        caption="Per category"
+        csvHref={csvHref("categories")}
         firstHeading="Category"
-        rows={byCategory.map((category) => ({ key: category.slug, label: category.name, figures: category }))}
+        rows={report.byCategory.map((category) => ({ key: category.slug, label: category.name, figures: category }))}
       />
+      <div className="chart-single">
+        <GroupedBarChart
+          title="First responses within target per priority"
+          source="the table Per priority below"
+          labels={report.byPriority.map((row) => row.label)}
+          unit=" %"
+          max={100}
+          series={[{ name: "First response within target", className: "series-a" }]}
+          values={report.byPriority.map((row) => [percentValue(row.firstResponse.withinTargetShare)])}
+        />
+      </div>
+      <FiguresTable
+        id="table-priorities"
+        caption="Per priority"
+        csvHref={csvHref("priorities")}
+        firstHeading="Priority"
+        rows={report.byPriority.map((row) => ({ key: row.priority, label: row.label, figures: row }))}
+      />
+
       <h2>Where the product hurts</h2>
       <p className="hint">Tags with the most questions still waiting for a solution.</p>
       <ol className="hot-tags">
-        {hotTags.map((row) => (
+        {report.hotTags.map((row) => (
           <li key={row.tag}>
             <a className="tag" href={`/questions?tag=${row.tag}&filter=unresolved`}>
               {row.tag}

@@ -2,17 +2,17 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loaderResult } from "~/lib/http.server";
 import { supportReportCsv } from "~/models/support/reports.server";
 
-/** The support report as a CSV download (same filters as /support/reports). */
+/** One table of the support report as a CSV download (same filters as /support/reports, plus `table`). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  return loaderResult(
-    async () =>
-      new Response(await supportReportCsv(context.actor, params), {
-        headers: {
-          "Content-Type": "text/csv; charset=utf-8",
-          "Content-Disposition": 'attachment; filename="support-report.csv"',
-          "Cache-Control": "private, no-store",
-        },
-      }),
-  );
+  return loaderResult(async () => {
+    const { table, body } = await supportReportCsv(context.actor, params);
+    return new Response(body, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="support-report-${table}.csv"`,
+        "Cache-Control": "private, no-store",
+      },
+    });
+  });
 }

@@ -17,6 +17,7 @@ import { log } from "~/lib/log.server";
 import { sendDueDigests } from "~/models/notifications/digest.server";
 import { deliverFanOuts, fanOutSoon } from "~/models/notifications/fan-out.server";
 import { sendDueEmails, sendEmailsSoon } from "~/models/notifications/outbox.server";
+import { remindOrResolveWaitingFollowUps } from "~/models/support/automations.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 
@@ -28,6 +29,7 @@ type JobResult = Record<string, number>;
 const JOBS = {
   "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
   "warn-follow-ups-nearly-due": (at: Date) => warnFollowUpsNearlyDue(at),
+  "remind-or-resolve-waiting": (at: Date) => remindOrResolveWaitingFollowUps(at),
   "deliver-fan-outs": (at: Date) => deliverFanOuts(at),
   "send-digests": (at: Date) => sendDueDigests(at),
   "send-emails": (at: Date) => sendDueEmails(at),

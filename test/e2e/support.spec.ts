@@ -182,3 +182,72 @@ test("Staff insert a macro with its placeholders filled, and their draft survive
   await expect(page.getByLabel("Reply", { exact: true })).toHaveValue(`My own draft ${stamp}: check the router first.`);
   expect(errors).toEqual([]);
 });
+
+test("A support lead sees a follow-up nobody answered as late in the report, which fits a 1280 px screen", async ({
+  browser,
+}) => {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await signIn(page, "staff@example.com");
+  const DAY = 24 * 3600_000;
+  const askedAt = new Date(Date.now() - 10 * DAY);
+  const monday = new Date(Date.UTC(askedAt.getUTCFullYear(), askedAt.getUTCMonth(), askedAt.getUTCDate()));
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const weekOf = monday.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+
+  /** The asking week's row: first responses met of those decided, and how many still wait; the waiting count now. */
+  const figures = async () => {
+    await page.goto("/support/reports?weeks=4");
+    const row = page.getByRole("table", { name: /^Per week/ }).getByRole("row", { name: new RegExp(`^${weekOf} `) });
+    const cells = await row.getByRole("cell").allInnerTexts();
+    const [, met = "0", decided = "0"] = /\((\d+) of (\d+)\)/.exec(cells[3]) ?? [];
+    const summary = await page.getByRole("list", { name: "The whole period" }).innerText();
+    return {
+      met: Number(met),
+      decided: Number(decided),
+      stillWaiting: Number(cells[4]),
+      waitingNow: Number(/(\d+) waiting for a first response now/.exec(summary)?.[1]),
+    };
+  };
+  const before = await figures();
+  // A customer asked 10 days ago and asked for help: 24 hours later its first-response target passed.
+  execFileSync(
+    path.resolve("node_modules/.bin/tsx"),
+    [
+      "test/fixtures/late-follow-up.ts",
+      "--email",
+      "customer@example.com",
+      "--days-ago",
+      "10",
+      "--title",
+      `Nobody answered my thermostat question ${Date.now().toString(36)}`,
+    ],
+    { env: { ...process.env, DATABASE_PATH: E2E_DATABASE, MAIL_DIR: E2E_MAIL } },
+  );
+  // Counted as missed, and as still waiting: not left out.
+  expect(await figures()).toEqual({
+    met: before.met,
+    decided: before.decided + 1,
+    stillWaiting: before.stillWaiting + 1,
+    waitingNow: before.waitingNow + 1,
+  });
+  await expect(page.getByText(/Times are calendar hours from when the customer asked/)).toBeVisible();
+  await expect(page.getByRole("img", { name: /Share within target per week/ })).toBeVisible();
+
+  // The page never scrolls sideways at 1280 px, and every table fits its width.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  const overflowing = await page.evaluate(
+    () =>
+      [...document.querySelectorAll(".report-block")].filter((block) => block.scrollWidth > block.clientWidth).length,
+  );
+  expect(overflowing).toBe(0);
+  const audit = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(audit.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+
+  const csv = await page.request.get(
+    (await page.getByRole("link", { name: "Download “Per week” as CSV" }).getAttribute("href"))!,
+  );
+  expect(csv.headers()["content-type"]).toContain("text/csv");
+  const bytes = await csv.body();
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  expect(bytes.subarray(3).toString("utf8")).toMatch(/^week_start,opened,resolved,/);
+});

@@ -12,6 +12,7 @@ import {
   threads,
   users,
   type NotificationKind,
+  type SurveyKind,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
@@ -86,7 +87,13 @@ export async function notify(notification: Notification, at = now()) {
  * The resolution email: the satisfaction question when the customer has had none in the last
  * 7 days, else a plain "resolved" notice. Either way the in-app notification asks for the rating.
  */
-export async function notifyResolved(followUpId: number, customerId: number, threadTitle: string, at = now()) {
+export async function notifyResolved(
+  followUpId: number,
+  customerId: number,
+  threadTitle: string,
+  kind: SurveyKind,
+  at = now(),
+) {
   return inWrite(async (db) => {
     const since = new Date(at.getTime() - SURVEY_EMAIL_GAP_MS);
     const recentSurveyEmail = firstRow(
@@ -103,11 +110,14 @@ export async function notifyResolved(followUpId: number, customerId: number, thr
         {
           userId: customerId,
           kind: "survey",
-          title: `How did we do? Resolved: ${threadTitle}`,
+          title: `${kind === "support" ? "How did we do?" : "Did it work?"} Resolved: ${threadTitle}`,
           path,
           reason: "You asked us to follow up this question.",
           actorId: null,
-          emailText: `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has a "still not solved" button that reopens it.`,
+          emailText:
+            kind === "support"
+              ? `We have resolved your follow-up about "${threadTitle}". One question, from 1 to 5: how well did we help? And if it is not solved after all, the same page has an "It is still not solved" button that reopens it.`
+              : `Your follow-up about "${threadTitle}" is resolved: an answer from the community was marked as the solution. One question, yes or no: did the community's answer solve it? If it did not, the same page has an "It is still not solved" button that reopens it for our support team.`,
           about: { kind: "follow-up", followUpId },
         },
         at,
@@ -124,7 +134,7 @@ export async function notifyResolved(followUpId: number, customerId: number, thr
         path,
         reason: "You asked us to follow up this question.",
         actorId: null,
-        emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has a "still not solved" button that reopens it.`,
+        emailText: `We have resolved your follow-up about "${threadTitle}". If it is not solved after all, the page has an "It is still not solved" button that reopens it.`,
         about: { kind: "follow-up", followUpId },
       },
       at,

@@ -5,11 +5,22 @@
  *   time later by the time spent waiting;
  * - the first reply by staff (in the thread or privately) is the first response;
  * - the customer replying to a follow-up that waits on them puts it back to open;
- * - resolving a follow-up for the first time creates its one satisfaction question.
+ * - resolving a follow-up records how (`resolution`) and, the first time there is something to ask
+ *   about, creates its one satisfaction question: "support" when staff replied, "community" when a
+ *   peer's answer solved it without a staff reply (surveyKindFor);
+ * - `reminder_sent_at` belongs to the current wait on the customer and is cleared when it ends.
  * Callers run these inside their write transaction.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
-import { followUpEvents, followUpSurveys, followUps, threads, type FollowUpStatus } from "../../../db/schema";
+import {
+  followUpEvents,
+  followUpSurveys,
+  followUps,
+  threads,
+  type FollowUpResolution,
+  type FollowUpStatus,
+  type SurveyKind,
+} from "../../../db/schema";
 import { firstRow, inWrite, oneRow, preparedPerConnection, read } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "~/models/notifications/notifications.server";
@@ -53,15 +64,32 @@ const threadTitle = async (threadId: number) =>
     ?.title ?? "your question";
 
 /**
+ * The satisfaction question a resolution asks, if any (DECISIONS.md "Satisfaction that tells the
+ * truth"): how well staff helped once staff replied (`first_responded_at`: an answer in the thread
+ * or a private message); whether the community's answer solved it when a peer's answer was accepted
+ * or verified with no staff reply; nothing otherwise (closed without a reply, or for want of the
+ * customer's), so a later resolution may still ask.
+ */
+export function surveyKindFor(
+  followUp: Pick<FollowUpRow, "firstRespondedAt">,
+  resolution: FollowUpResolution,
+): SurveyKind | null {
+  if (resolution === "no-reply") return null;
+  if (followUp.firstRespondedAt) return "support";
+  return resolution === "accepted-answer" || resolution === "verified-solution" ? "community" : null;
+}
+
+/**
  * Moves `followUp` to `status` with its clock rules and tells the customer (unless they made the
  * change, or `quiet` because the caller sends its own notification); returns the row as it now is.
+ * A resolution is "staff" unless the caller says how (or the customer made it: "customer").
  */
 export async function changeFollowUpStatus(
   followUp: FollowUpRow,
   status: FollowUpStatus,
   actorId: number | null,
   at: Date,
-  { quiet = false } = {},
+  { quiet = false, resolution }: { quiet?: boolean; resolution?: FollowUpResolution } = {},
 ): Promise<FollowUpRow> {
   if (followUp.status === status) return followUp;
   const changes: Partial<FollowUpRow> = { status, updatedAt: at };
@@ -79,29 +107,36 @@ export async function changeFollowUpStatus(
   }
   if (status === "waiting") changes.pausedAt = at;
   changes.resolvedAt = status === "resolved" ? at : null;
+  const resolvedHow = resolution ?? (actorId === followUp.customerId ? "customer" : "staff");
+  changes.resolution = status === "resolved" ? resolvedHow : null;
+  if (status !== "waiting") changes.reminderSentAt = null;
   const updated = oneRow(
     await inWrite((db) => db.update(followUps).set(changes).where(eq(followUps.id, followUp.id)).returning()),
   );
   await writeFollowUpEvent(followUp.id, actorId, "status", `${followUp.status} → ${status}`, at);
   // The satisfaction question, once per follow-up: resolving again after a reopen asks nothing new.
   if (status === "resolved") {
-    const surveyed = await inWrite((db) =>
-      db
-        .insert(followUpSurveys)
-        .values({ followUpId: followUp.id, customerId: followUp.customerId, createdAt: at })
-        .onConflictDoNothing()
-        .returning({ followUpId: followUpSurveys.followUpId }),
-    );
-    if (surveyed.length > 0)
-      await notifyResolved(followUp.id, followUp.customerId, await threadTitle(followUp.threadId), at);
-    else
+    const kind = surveyKindFor(updated, resolvedHow);
+    const surveyed = kind
+      ? await inWrite((db) =>
+          db
+            .insert(followUpSurveys)
+            .values({ followUpId: followUp.id, customerId: followUp.customerId, kind, createdAt: at })
+            .onConflictDoNothing()
+            .returning({ followUpId: followUpSurveys.followUpId }),
+        )
+      : [];
+    if (kind && surveyed.length > 0)
+      await notifyResolved(followUp.id, followUp.customerId, await threadTitle(followUp.threadId), kind, at);
+    // A follow-up closed for want of the customer's reply: the automation that closed it says why.
+    else if (resolvedHow !== "no-reply")
       await notify(
         {
           userId: followUp.customerId,
           kind: "follow-up-resolved",
-          title: `Resolved again: ${await threadTitle(followUp.threadId)}`,
+          title: `${kind ? "Resolved again" : "Resolved"}: ${await threadTitle(followUp.threadId)}`,
           path: `/support/${followUp.id}`,
-          emailText: "We have resolved your follow-up again.",
+          emailText: `We have resolved your follow-up${kind ? " again" : ""}. If it is not solved after all, the page has an "It is still not solved" button that reopens it.`,
           reason: "You asked us to follow up this question.",
           actorId,
           about: { kind: "follow-up", followUpId: followUp.id },

@@ -287,6 +287,7 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
     const survey = firstRow(
       await db
         .select({
+          kind: followUpSurveys.kind,
           rating: followUpSurveys.rating,
           comment: followUpSurveys.comment,
           answeredAt: followUpSurveys.answeredAt,

@@ -55,6 +55,6 @@ export function subscribeSupport() {
     afterCommit: ({ held, waiting, threadId, at }) => (held || waiting ? undefined : openDueFollowUps(at, threadId)),
   });
   subscribe("solution marked", {
-    inTransaction: ({ threadId, by, at }) => resolveFollowUpOfSolvedThread(threadId, by, at),
+    inTransaction: ({ threadId, by, at, kind }) => resolveFollowUpOfSolvedThread(threadId, by, at, kind),
   });
 }

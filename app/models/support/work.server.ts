@@ -207,7 +207,13 @@ const workedFields = async ({ assigneeId, priority, status }: FollowUpRow) => {
 };
 
 /** Resolves the thread's active follow-up when the thread gets an accepted or verified answer. */
-export async function resolveFollowUpOfSolvedThread(threadId: number, actor: Member, at: Date) {
+export async function resolveFollowUpOfSolvedThread(
+  threadId: number,
+  actor: Member,
+  at: Date,
+  solution: "accepted" | "verified",
+) {
   const followUp = await activeFollowUpFor(threadId);
-  if (followUp) await changeFollowUpStatus(followUp, "resolved", actor.id, at);
+  const resolution = solution === "accepted" ? "accepted-answer" : "verified-solution";
+  if (followUp) await changeFollowUpStatus(followUp, "resolved", actor.id, at, { resolution });
 }

@@ -17,7 +17,7 @@ import { sendPendingEmails } from "~/models/notifications/outbox.server";
 import { replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { requestFollowUp } from "~/models/support/opening.server";
-import { makeThread, makeUser } from "../../fixtures/factories";
+import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 const DAY = 24 * 3600_000;
 const START = new Date("2026-11-02T09:00:00Z");
@@ -45,6 +45,8 @@ async function resolvedFollowUp(daysAfterStart: number) {
   await resetAllLimits();
   const { threadId } = await makeThread(customer, { title: `Question on day ${daysAfterStart} of the month` });
   const { followUpId } = await requestFollowUp(customer, threadId);
+  // Staff answer before resolving: only then is there a satisfaction question (DECISIONS.md 5X).
+  await makeAnswer(staff, threadId, "Fixed on our side: update the app and try again.");
   await workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
   return followUpId;
 }

@@ -144,6 +144,7 @@ describe("opening follow-ups after the grace period", () => {
   it("runs a leased job in one holder at a time, and lets another take over when the lease expires", async () => {
     expect(await takeLease("open-due-follow-ups", "process-a", at(0))).toBe(true);
     expect(await takeLease("warn-follow-ups-nearly-due", "process-a", at(0))).toBe(true);
+    expect(await takeLease("remind-or-resolve-waiting", "process-a", at(0))).toBe(true);
     expect(await takeLease("deliver-fan-outs", "process-a", at(0))).toBe(true);
     expect(await takeLease("send-digests", "process-a", at(0))).toBe(true);
     expect(await takeLease("send-emails", "process-a", at(0))).toBe(true);
