@@ -159,12 +159,23 @@ export async function rateFollowUp(actor: Actor, followUpId: number, input: unkn
     const survey = firstRow(await db.select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)));
     if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");
     if (survey.answeredAt) throw new ConflictError("You have already rated this follow-up. Thank you!");
+    // The community question is yes or no, kept as 5 (yes) or 1 (no).
+    if (survey.kind === "community" && values.rating !== 1 && values.rating !== 5)
+      throw new ValidationError({ rating: "Choose yes or no." });
     const at = now();
     await db
       .update(followUpSurveys)
       .set({ rating: values.rating, comment: values.comment, answeredAt: at })
       .where(eq(followUpSurveys.followUpId, followUpId));
-    await writeFollowUpEvent(followUpId, actor.id, "rated", `${values.rating} of 5`, at);
+    if (survey.kind === "community")
+      await writeFollowUpEvent(
+        followUpId,
+        actor.id,
+        "community-answer",
+        values.rating === 5 ? "solved" : "not solved",
+        at,
+      );
+    else await writeFollowUpEvent(followUpId, actor.id, "rated", `${values.rating} of 5`, at);
     return { followUpId };
   });
 }

@@ -86,6 +86,10 @@ function customerSentence(event: TimelineEvent, context: TimelineContext) {
     }
     case "rated":
       return event.detail ? `You rated our help ${event.detail}` : "You rated our help";
+    case "community-answer":
+      return event.detail === "solved"
+        ? "You told us the community's answer solved it"
+        : "You told us the community's answer did not solve it";
     case "reminded":
       return "We reminded you that we are waiting for your reply";
     case "auto-resolved":

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { followUpSurveys, followUps, notifications } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
+import { ValidationError } from "~/lib/errors.server";
 import { scriptDb } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -77,8 +78,14 @@ describe("the satisfaction question", () => {
     // The page asks the community question; the answer is stored as 5 (yes) or 1 (no).
     const page = await getFollowUpPage(customer, followUpId);
     expect(page.survey).toMatchObject({ kind: "community", canAnswer: true });
+    await expect(rateFollowUp(customer, followUpId, { rating: "3" })).rejects.toThrow(ValidationError);
     await rateFollowUp(customer, followUpId, { rating: "5" });
-    expect((await getFollowUpPage(customer, followUpId)).survey).toMatchObject({ kind: "community", rating: 5 });
+    const answered = await getFollowUpPage(customer, followUpId);
+    expect(answered.survey).toMatchObject({ kind: "community", rating: 5 });
+    // The timeline says what the customer said, not a score out of 5.
+    const said = answered.events.map((event) => event.text).join("\n");
+    expect(said).toContain("You told us the community's answer solved it");
+    expect(said).not.toMatch(/of 5/);
   });
 
   it("asks about support when the accepted answer was staff's own", async () => {
