@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { ReplyCoach } from "~/models/support/reply-coach";
-import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
+import { PRIORITY_LABELS, REPLY_THEN, REPLY_THEN_LABELS, STATUS_LABELS } from "~/models/support/rules";
 import { CoachedTextArea } from "./reply-coach";
 import { FormError, SelectField, TextAreaField } from "./ui/field";
 
@@ -127,7 +127,7 @@ export function StaffReplyBox({
   failure,
   submitting,
 }: {
-  draft: { body: string; visibility: string } | null;
+  draft: { body: string; visibility: string; then: string } | null;
   macros: { id: number; title: string }[];
   coach: ReplyCoach | null;
   failure: Failure;
@@ -191,13 +191,9 @@ export function StaffReplyBox({
           form={form}
           name="then"
           label="Then"
-          defaultValue={failure?.values?.then ?? "open"}
+          defaultValue={failure?.values?.then ?? draft?.then ?? "open"}
           error={failure?.fieldErrors.then}
-          options={[
-            { value: "open", label: "Keep it open" },
-            { value: "waiting", label: "Wait for the customer (pauses the clock)" },
-            { value: "resolved", label: "Resolve it" },
-          ]}
+          options={REPLY_THEN.map((value) => ({ value, label: REPLY_THEN_LABELS[value] }))}
         />
       </div>
       <div className="form-actions">

@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { PLACEHOLDER_HELP } from "~/models/support/macro-placeholders";
-import { PRIORITY_LABELS, STATUS_LABELS } from "~/models/support/rules";
+import { PRIORITY_LABELS, REPLY_THEN_LABELS } from "~/models/support/rules";
 import { FormError, SelectField, TextAreaField, TextField } from "./ui/field";
 
 type Failure = {
@@ -10,8 +10,8 @@ type Failure = {
 } | null;
 
 const SETS = [
-  { name: "setStatus", label: "Then set the status to", labels: STATUS_LABELS },
-  { name: "setPriority", label: "and the priority to", labels: PRIORITY_LABELS },
+  { name: "setStatus", label: "When the reply is sent", labels: REPLY_THEN_LABELS },
+  { name: "setPriority", label: "Set the priority to", labels: PRIORITY_LABELS },
 ] as const;
 
 type Macro = { id: number; title: string; body: string; setStatus: string | null; setPriority: string | null };

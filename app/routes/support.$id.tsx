@@ -226,12 +226,18 @@ export default function FollowUpPage() {
         {staffView ? <TimeLeft item={followUp} /> : <ExpectedReply item={followUp} />}
         <span>{followUp.assignee ? `with ${followUp.assignee}` : "not taken yet"}</span>
         <span>
-          opened <RelativeTime date={followUp.openedAt} />{" "}
+          {staffView ? "opened" : "followed up"} <RelativeTime date={followUp.openedAt} />{" "}
           {followUp.origin === "target"
-            ? "when the first-response target passed"
+            ? staffView
+              ? "when nobody had answered within the grace period"
+              : "because nobody had answered yet"
             : followUp.origin === "customer"
-              ? "at the customer's request"
-              : "by staff"}
+              ? staffView
+                ? "at the customer's request"
+                : "at your request"
+              : staffView
+                ? "by staff"
+                : "by our support team"}
         </span>
         <a href={threadPath(thread.thread)}>Open the thread</a>
       </div>
@@ -364,7 +370,14 @@ export default function FollowUpPage() {
                 {history.followUps.map((item) => (
                   <li key={item.id}>
                     <a href={`/support/${item.id}`}>{item.threadTitle}</a> <StatusBadge status={item.status} />
-                    {item.rating ? <span className="hint"> rated {item.rating} of 5</span> : null}
+                    {item.rating === null ? null : item.surveyKind === "community" ? (
+                      <span className="hint">
+                        {" "}
+                        said the community's answer {item.rating === 5 ? "solved it" : "did not solve it"}
+                      </span>
+                    ) : (
+                      <span className="hint"> rated {item.rating} of 5</span>
+                    )}
                   </li>
                 ))}
               </ul>

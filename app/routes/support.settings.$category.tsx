@@ -5,7 +5,8 @@ import { FormError, SelectField, TextAreaField, TextField } from "~/components/u
 import { formValues } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { getSupportPolicy, policyFormValues, saveSupportPolicy, TIME_ZONES } from "~/models/support/policies.server";
+import { TIME_ZONES } from "~/lib/time-zones";
+import { getSupportPolicy, policyFormValues, saveSupportPolicy } from "~/models/support/policies.server";
 import { WEEKDAYS } from "~/models/support/open-hours";
 import { PRIORITY_LABELS } from "~/models/support/rules";
 

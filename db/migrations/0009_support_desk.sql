@@ -3,6 +3,7 @@ CREATE TABLE `follow_up_drafts` (
 	`author_id` integer NOT NULL,
 	`body_markdown` text NOT NULL,
 	`visibility` text DEFAULT 'private' NOT NULL,
+	`then` text DEFAULT 'open' NOT NULL,
 	`updated_at` integer NOT NULL,
 	PRIMARY KEY(`follow_up_id`, `author_id`),
 	FOREIGN KEY (`follow_up_id`) REFERENCES `follow_ups`(`id`) ON UPDATE no action ON DELETE cascade,
@@ -63,9 +64,13 @@ PRAGMA foreign_keys=ON;--> statement-breakpoint
 ALTER TABLE `users` ADD `time_zone` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `on_shift` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `follow_up_surveys` ADD `kind` text DEFAULT 'support' NOT NULL;--> statement-breakpoint
--- Existing follow-ups count from when their question was asked.
+-- Existing follow-ups count from when the customer asked: the question, or their press of
+-- "I still need help" (which opened the follow-up).
 ALTER TABLE `follow_ups` ADD `asked_at` integer NOT NULL DEFAULT 0;--> statement-breakpoint
-UPDATE `follow_ups` SET `asked_at` = (SELECT `created_at` FROM `threads` WHERE `threads`.`id` = `follow_ups`.`thread_id`);--> statement-breakpoint
+ALTER TABLE `follow_ups` ADD `first_asked_at` integer NOT NULL DEFAULT 0;--> statement-breakpoint
+UPDATE `follow_ups` SET `asked_at` = CASE `origin` WHEN 'customer' THEN `opened_at` ELSE (SELECT `created_at` FROM `threads` WHERE `threads`.`id` = `follow_ups`.`thread_id`) END;--> statement-breakpoint
+UPDATE `follow_ups` SET `first_asked_at` = `asked_at`;--> statement-breakpoint
 ALTER TABLE `follow_ups` ADD `resolution` text;--> statement-breakpoint
 ALTER TABLE `follow_ups` ADD `waited_ms` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
-ALTER TABLE `follow_ups` ADD `reminder_sent_at` integer;
+ALTER TABLE `follow_ups` ADD `reminder_sent_at` integer;--> statement-breakpoint
+CREATE INDEX `follow_ups_resolved_idx` ON `follow_ups` (`resolved_at`);

@@ -98,6 +98,8 @@ export const followUps = sqliteTable(
     openedAt: integer("opened_at", { mode: "timestamp_ms" }).notNull(),
     /** When the customer asked (or last wrote, once reopened): every target counts from here. */
     askedAt: integer("asked_at", { mode: "timestamp_ms" }).notNull(),
+    /** When the customer first asked, kept through reopenings: the first response is measured from here. */
+    firstAskedAt: integer("first_asked_at", { mode: "timestamp_ms" }).notNull(),
     firstResponseDueAt: integer("first_response_due_at", { mode: "timestamp_ms" }).notNull(),
     firstRespondedAt: integer("first_responded_at", { mode: "timestamp_ms" }),
     resolutionDueAt: integer("resolution_due_at", { mode: "timestamp_ms" }).notNull(),
@@ -120,6 +122,8 @@ export const followUps = sqliteTable(
     index("follow_ups_status_idx").on(t.status, t.resolutionDueAt),
     index("follow_ups_customer_idx").on(t.customerId, t.openedAt),
     index("follow_ups_assignee_idx").on(t.assigneeId, t.status),
+    // Reports read what was resolved in their period.
+    index("follow_ups_resolved_idx").on(t.resolvedAt),
   ],
 );
 
@@ -229,6 +233,10 @@ export const followUpDrafts = sqliteTable(
     visibility: text("visibility", { enum: ["private", "public"] })
       .notNull()
       .default("private"),
+    /** What the follow-up becomes when the reply is sent (a macro may choose it). */
+    then: text("then", { enum: ["open", "waiting", "resolved"] })
+      .notNull()
+      .default("open"),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.followUpId, t.authorId] })],

@@ -8,15 +8,13 @@ import { users } from "../../../db/schema";
 import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
 import { ensureSignedIn, type Actor } from "~/lib/permissions.server";
-
-export const TIME_ZONES: readonly string[] = Intl.supportedValuesOf("timeZone");
-const known = new Set(TIME_ZONES);
+import { isKnownTimeZone, TIME_ZONES } from "~/lib/time-zones";
 
 const timeZoneSchema = z.object({
   timeZone: z
     .string({ error: "Choose a time zone from the list." })
     .trim()
-    .refine((zone) => zone === "" || known.has(zone), "Choose a time zone from the list."),
+    .refine((zone) => zone === "" || isKnownTimeZone(zone), "Choose a time zone from the list."),
 });
 
 export async function timeZoneSetting(actor: Actor) {

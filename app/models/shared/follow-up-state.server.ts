@@ -24,8 +24,8 @@ import {
 import { firstRow, inWrite, oneRow, preparedPerConnection, read } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
 import { notify, notifyResolved } from "~/models/notifications/notifications.server";
-import { addOpenTime, CALENDAR_CLOCK, openTimeBetween, type SupportCalendar } from "~/models/support/open-hours";
-import { calendarOf, policyOfThread } from "~/models/support/policies.server";
+import { addOpenTime, openTimeBetween, type SupportCalendar } from "~/models/support/open-hours";
+import { calendarOf, dueTimes, policyOfThread } from "~/models/support/policies.server";
 
 /** A status as the customer hears it in a notification. */
 const STATUS_FOR_CUSTOMERS: Record<Exclude<FollowUpStatus, "resolved">, string> = {
@@ -93,17 +93,27 @@ export async function changeFollowUpStatus(
 ): Promise<FollowUpRow> {
   if (followUp.status === status) return followUp;
   const changes: Partial<FollowUpRow> = { status, updatedAt: at };
-  if (followUp.pausedAt && status !== "waiting") {
+  if (followUp.status === "resolved") {
+    // Reopened (the customer's "still not solved", or staff): the targets count afresh from now,
+    // as from a customer writing again; a first response already given stays met.
+    const due = dueTimes(await policyOfThread(followUp.threadId), followUp.priority, at);
+    Object.assign(changes, {
+      askedAt: at,
+      waitedMs: 0,
+      firstResponseDueAt: followUp.firstRespondedAt ? followUp.firstResponseDueAt : due.firstResponseDueAt,
+      resolutionDueAt: due.resolutionDueAt,
+      dueWarningSentAt: null,
+    });
+  } else if (followUp.pausedAt && status !== "waiting") {
+    // The open time spent waiting moves every unmet target that much later, also when the wait
+    // ends in resolving it: a follow-up resolved while waiting was not late for the wait.
     changes.pausedAt = null;
-    if (status !== "resolved") {
-      // The open time spent waiting moves every unmet target that much later.
-      const calendar = await calendarOfThread(followUp.threadId);
-      const waited = openTimeBetween(followUp.pausedAt, at, calendar);
-      changes.waitedMs = followUp.waitedMs + waited;
-      if (!followUp.firstRespondedAt)
-        changes.firstResponseDueAt = addOpenTime(followUp.firstResponseDueAt, waited, calendar);
-      changes.resolutionDueAt = addOpenTime(followUp.resolutionDueAt, waited, calendar);
-    }
+    const calendar = await calendarOfThread(followUp.threadId);
+    const waited = openTimeBetween(followUp.pausedAt, at, calendar);
+    changes.waitedMs = followUp.waitedMs + waited;
+    if (!followUp.firstRespondedAt)
+      changes.firstResponseDueAt = addOpenTime(followUp.firstResponseDueAt, waited, calendar);
+    changes.resolutionDueAt = addOpenTime(followUp.resolutionDueAt, waited, calendar);
   }
   if (status === "waiting") changes.pausedAt = at;
   changes.resolvedAt = status === "resolved" ? at : null;
@@ -252,7 +262,7 @@ export async function recordReplyOnFollowUp(threadId: number, author: Member, at
 export function timeLeftMs(
   followUp: Pick<FollowUpRow, "status" | "firstRespondedAt" | "firstResponseDueAt" | "resolutionDueAt" | "pausedAt">,
   at: Date,
-  calendar: SupportCalendar = CALENDAR_CLOCK,
+  calendar: SupportCalendar,
 ) {
   if (followUp.status === "resolved") return null;
   const due = followUp.firstRespondedAt ? followUp.resolutionDueAt : followUp.firstResponseDueAt;
@@ -261,6 +271,6 @@ export function timeLeftMs(
 }
 
 /** The clock of the category a thread is in. */
-export async function calendarOfThread(threadId: number) {
+async function calendarOfThread(threadId: number) {
   return calendarOf(await policyOfThread(threadId));
 }

@@ -14,6 +14,7 @@ import { canWorkFollowUps, type Actor, type Member } from "~/lib/permissions.ser
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "~/models/community/rules";
 import { findFollowUp } from "./access.server";
+import { REPLY_THEN, type ReplyThen } from "./rules";
 
 /** Where a reply goes, as the reply box names it ("thread": an answer everyone sees). */
 export type ReplyVisibility = "thread" | "private";
@@ -21,7 +22,10 @@ export type ReplyVisibility = "thread" | "private";
 const draftSchema = z.object({
   body: z.string().max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`),
   visibility: z.enum(["thread", "private"]).catch("private"),
+  then: z.enum(REPLY_THEN).catch("open"),
 });
+
+type Draft = { body: string; visibility: ReplyVisibility; then: ReplyThen };
 
 /** The draft `author` keeps on a follow-up, as the reply box shows it; null when there is none. */
 export async function draftOf(author: Member, followUpId: number) {
@@ -31,6 +35,7 @@ export async function draftOf(author: Member, followUpId: number) {
         .select({
           body: followUpDrafts.bodyMarkdown,
           visibility: followUpDrafts.visibility,
+          then: followUpDrafts.then,
           savedAt: followUpDrafts.updatedAt,
         })
         .from(followUpDrafts)
@@ -43,12 +48,7 @@ export async function draftOf(author: Member, followUpId: number) {
 }
 
 /** Sets (or, for an empty text, deletes) `author`'s draft; part of a caller's write. */
-export async function saveDraft(
-  followUpId: number,
-  author: Member,
-  draft: { body: string; visibility: ReplyVisibility },
-  at: Date,
-) {
+export async function saveDraft(followUpId: number, author: Member, draft: Draft, at: Date) {
   const where = and(eq(followUpDrafts.followUpId, followUpId), eq(followUpDrafts.authorId, author.id));
   if (draft.body.trim() === "") {
     await inWrite((db) => db.delete(followUpDrafts).where(where));
@@ -58,10 +58,17 @@ export async function saveDraft(
   await inWrite((db) =>
     db
       .insert(followUpDrafts)
-      .values({ followUpId, authorId: author.id, bodyMarkdown: draft.body, visibility, updatedAt: at })
+      .values({
+        followUpId,
+        authorId: author.id,
+        bodyMarkdown: draft.body,
+        visibility,
+        then: draft.then,
+        updatedAt: at,
+      })
       .onConflictDoUpdate({
         target: [followUpDrafts.followUpId, followUpDrafts.authorId],
-        set: { bodyMarkdown: draft.body, visibility, updatedAt: at },
+        set: { bodyMarkdown: draft.body, visibility, then: draft.then, updatedAt: at },
       }),
   );
 }
@@ -86,7 +93,7 @@ export async function keepDraft(actor: Actor, followUpId: number, input: Record<
   const followUp = await findFollowUp(actor, followUpId);
   const saved = await draftOf(actor, followUp.id);
   const unchanged = saved
-    ? saved.body === draft.body && saved.visibility === draft.visibility
+    ? saved.body === draft.body && saved.visibility === draft.visibility && saved.then === draft.then
     : draft.body.trim() === "";
   if (unchanged) return;
   await consume(`support:user:${actor.id}`, LIMITS.supportAction);

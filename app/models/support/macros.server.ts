@@ -1,20 +1,14 @@
 /**
  * Macros: saved replies staff insert into a follow-up's reply box, listed by how often they are
  * used. Inserting one fills its placeholders for that follow-up (macro-placeholders.ts), adds the
- * text to the staff member's draft, applies the status and priority it sets through the ordinary
- * work path (so the timeline, the clocks and the audit log follow), and counts the use.
+ * text to the staff member's draft with what the reply does when sent (its status), applies the
+ * priority it sets through the ordinary work path (so the timeline, the clocks and the audit log
+ * follow), and counts the use.
  * Invariants: a saved macro names no unknown placeholder; every change is in the audit log.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import {
-  kbArticles,
-  supportMacros,
-  threads,
-  users,
-  FOLLOW_UP_PRIORITIES,
-  FOLLOW_UP_STATUSES,
-} from "../../../db/schema";
+import { kbArticles, supportMacros, threads, users, FOLLOW_UP_PRIORITIES } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, read, write } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
@@ -32,6 +26,7 @@ import {
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { MAX_BODY_LENGTH } from "~/models/community/rules";
+import { REPLY_THEN } from "./rules";
 import { findFollowUp } from "./access.server";
 import { draftOf, saveDraft } from "./drafts.server";
 import { fillPlaceholders, placeholdersIn, unknownPlaceholdersMessage } from "./macro-placeholders";
@@ -74,7 +69,7 @@ const macroSchema = z.object({
       const message = unknownPlaceholdersMessage(placeholdersIn(body));
       if (message) context.addIssue({ code: "custom", message });
     }),
-  setStatus: unchangedOr(FOLLOW_UP_STATUSES, "Choose a status, or leave it unchanged."),
+  setStatus: unchangedOr(REPLY_THEN, "Choose what the reply does, or leave it unchanged."),
   setPriority: unchangedOr(FOLLOW_UP_PRIORITIES, "Choose a priority, or leave it unchanged."),
 });
 
@@ -199,8 +194,8 @@ async function articleLinksFor(customer: Member, slugs: string[]) {
 
 /**
  * Inserts a macro into `actor`'s reply on a follow-up: its text, filled for this customer and
- * thread, goes after the draft's text (the page saved the reply box as the draft just before); then
- * the status and priority it sets, and its use is counted. A placeholder that cannot be filled is an
+ * thread, goes after the draft's text (the page saved the reply box as the draft just before), its
+ * status becomes the reply's "Then", its priority is set, and its use is counted. A placeholder that cannot be filled is an
  * error on the macro field, and nothing changes.
  */
 export async function applyMacro(actor: Actor, followUpId: number, input: unknown) {
@@ -237,15 +232,17 @@ export async function applyMacro(actor: Actor, followUpId: number, input: unknow
     });
     const draft = await draftOf(actor, followUp.id);
     const before = draft?.body.trimEnd() ?? "";
+    // The status a macro sets is what the reply does when sent (the "Then" choice), never before:
+    // a follow-up resolved or set waiting by a reply nobody sent would mislead the customer.
+    const then = REPLY_THEN.find((value) => value === macro.setStatus) ?? draft?.then ?? "open";
     await saveDraft(
       followUp.id,
       actor,
-      { body: before ? `${before}\n\n${text}` : text, visibility: draft?.visibility ?? "private" },
+      { body: before ? `${before}\n\n${text}` : text, visibility: draft?.visibility ?? "private", then },
       at,
     );
     if (macro.setPriority)
       await workOnFollowUp(actor, followUp.id, { intent: "priority", priority: macro.setPriority });
-    if (macro.setStatus) await workOnFollowUp(actor, followUp.id, { intent: "status", status: macro.setStatus });
     await db
       .update(supportMacros)
       .set({ useCount: sql`${supportMacros.useCount} + 1`, lastUsedAt: at })

@@ -16,6 +16,7 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
+import { REPLY_THEN } from "./rules";
 import {
   activeFollowUpFor,
   changeFollowUpStatus,
@@ -26,14 +27,13 @@ import { postAnswer } from "~/models/community/posts.server";
 import { discardDraft } from "./drafts.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
-import { dueTimes, policyOfThread } from "./policies.server";
 import { tellMentionedOnFollowUp, tellStillNotSolved } from "./staff-notices.server";
 import { renderPostBody } from "~/models/community/mentions.server";
 
 const replySchema = z.object({
   body: bodySchema,
   visibility: z.enum(["thread", "private"], { error: "Choose where the reply goes." }).default("private"),
-  then: z.enum(["open", "waiting", "resolved"], { error: "Choose what happens next." }).default("open"),
+  then: z.enum(REPLY_THEN, { error: "Choose what happens next." }).default("open"),
 });
 
 /**
@@ -115,19 +115,6 @@ export async function reopenFollowUp(actor: Actor, followUpId: number) {
     if (await activeFollowUpFor(followUp.threadId))
       throw new ConflictError("This thread already has an open follow-up.");
     const at = now();
-    // Reopening is the customer writing again: the targets count afresh from now.
-    const due = dueTimes(await policyOfThread(followUp.threadId), followUp.priority, at);
-    await db
-      .update(followUps)
-      .set({
-        askedAt: at,
-        waitedMs: 0,
-        firstResponseDueAt: followUp.firstRespondedAt ? followUp.firstResponseDueAt : due.firstResponseDueAt,
-        resolutionDueAt: due.resolutionDueAt,
-        dueWarningSentAt: null,
-        updatedAt: at,
-      })
-      .where(eq(followUps.id, followUpId));
     await changeFollowUpStatus({ ...followUp }, "open", actor.id, at);
     if (!isStaff(actor)) await tellStillNotSolved(followUp, actor, at);
     return { followUpId };

@@ -82,15 +82,6 @@ export function readOpenHours(json: string): OpenHours | null {
 
 export const hasOpenHours = (hours: OpenHours) => Object.values(hours).some((spans) => spans.length > 0);
 
-export function isTimeZone(zone: string) {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string) {
   let formatter = formatters.get(timeZone);
@@ -122,7 +113,7 @@ function wallTime(instant: number, timeZone: string) {
 
 /**
  * The instant the clocks in `timeZone` show `wall` (a UTC-based wall time). A wall time skipped by
- * a daylight-saving change maps to the instant just after the skip.
+ * a daylight-saving change maps to as long after the change as it was after the skipped hour's start.
  */
 function instantOf(wall: number, timeZone: string) {
   // Every queue page asks for the same few days' boundaries again: remember them (bounded).
@@ -141,9 +132,10 @@ function computeInstantOf(wall: number, timeZone: string) {
   const offset = wallTime(firstGuess, timeZone) - firstGuess;
   const instant = wall - offset;
   if (wallTime(instant, timeZone) === wall) return instant;
-  // In a gap: the offset after the change applies.
-  const later = wallTime(instant + 3600_000 * 3, timeZone) - (instant + 3600_000 * 3);
-  return wall - later;
+  // In a gap: the offset from before the change applies, so 02:30 on a night that jumps from 02:00
+  // to 03:00 is 03:30 (as Temporal's "compatible" reads it).
+  const before = instant - 3600_000 * 3;
+  return wall - (wallTime(before, timeZone) - before);
 }
 
 const DAY = 86_400_000;
@@ -198,12 +190,4 @@ export function openTimeBetween(from: Date, to: Date, calendar: SupportCalendar)
     }
   }
   return total;
-}
-
-/** Whether the clock is running at `at` (always, on a calendar clock). */
-export function isOpenAt(at: Date, calendar: SupportCalendar) {
-  if (calendar.clock === "calendar") return true;
-  return openSpansOn(localMidnight(at.getTime(), calendar.timeZone), calendar).some(
-    ([start, end]) => start <= at.getTime() && at.getTime() < end,
-  );
 }

@@ -8,6 +8,7 @@ import { followUps, posts, supportPolicies, threads, users, type FollowUpOrigin 
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, read, write } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
+import { log } from "~/lib/log.server";
 import {
   canRequestFollowUp,
   canSeeThread,
@@ -92,6 +93,7 @@ async function openFollowUp(threadId: number, origin: FollowUpOrigin, openedBy: 
           openedById: openedBy?.id ?? null,
           openedAt: at,
           askedAt,
+          firstAskedAt: askedAt,
           status: "new",
           ...due,
           firstRespondedAt: staffReply?.at ?? null,
@@ -209,11 +211,16 @@ export async function openDueFollowUps(at: Date, onlyThreadId?: number): Promise
         );
     let opened = 0;
     for (const { id } of await isDue(onlyThreadId)) {
-      const didOpen = await write(async (db, changed) => {
-        changed.thread(id);
-        return firstRow(await isDue(id)) ? (await openFollowUp(id, "target", null, at)) !== null : false;
-      });
-      if (didOpen) opened += 1;
+      // One question that cannot be opened (its policy changed under it, say) must not stop the rest.
+      try {
+        const didOpen = await write(async (db, changed) => {
+          changed.thread(id);
+          return firstRow(await isDue(id)) ? (await openFollowUp(id, "target", null, at)) !== null : false;
+        });
+        if (didOpen) opened += 1;
+      } catch (error) {
+        log.error("could not open a follow-up for a question past its grace period", { threadId: id, error });
+      }
     }
     return opened;
   });

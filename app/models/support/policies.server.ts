@@ -15,6 +15,8 @@ import {
   FOLLOW_UP_PRIORITIES,
   type FollowUpPriority,
 } from "../../../db/schema";
+import { now } from "~/lib/clock.server";
+import { isKnownTimeZone } from "~/lib/time-zones";
 import { firstRow, read, write } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
@@ -26,7 +28,6 @@ import {
   addOpenTime,
   formatDaySpans,
   hasOpenHours,
-  isTimeZone,
   OFFICE_HOURS,
   parseDaySpans,
   readOpenHours,
@@ -190,11 +191,8 @@ const days = (label: string) =>
         });
         return z.NEVER;
       }
-      return Math.round(value * 24 * 60);
+      return Math.max(1, Math.round(value * 24 * 60));
     });
-
-/** The zones admins and people choose from: every zone this runtime knows, UTC first. */
-export const TIME_ZONES = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")];
 
 const HOLIDAY_LINE = /^(\d{4}-\d{2}-\d{2})\s*(.*)$/;
 
@@ -202,7 +200,7 @@ const policySchema = z
   .object({
     graceHours: hours("grace period"),
     clock: z.enum(["calendar", "business"], { error: "Choose calendar hours or open hours." }),
-    timeZone: z.string().trim().refine(isTimeZone, "Choose a time zone from the list."),
+    timeZone: z.string().trim().refine(isKnownTimeZone, "Choose a time zone from the list."),
     holidays: z
       .string()
       .max(20_000, "Keep the holiday list under 20,000 characters.")
@@ -286,6 +284,18 @@ function parsePolicy(input: unknown) {
   for (const priority of FOLLOW_UP_PRIORITIES) {
     if (targets[priority].resolutionMinutes < targets[priority].firstResponseMinutes)
       fieldErrors[`${priority}ResolutionHours`] = "The resolution target cannot come before the first response.";
+  }
+  if (Object.keys(fieldErrors).length === 0 && values.clock === "business") {
+    // Counting stops after 30 years of schedule: a long target on a sparse week must fit in them.
+    const calendar: SupportCalendar = { clock: "business", timeZone: values.timeZone, openHours, holidays: new Set() };
+    for (const priority of FOLLOW_UP_PRIORITIES) {
+      try {
+        addOpenTime(now(), targets[priority].resolutionMinutes * MINUTE, calendar);
+      } catch {
+        fieldErrors[`${priority}ResolutionHours`] =
+          "With these open hours this target would end more than 30 years from now: open more hours or shorten it.";
+      }
+    }
   }
   if (Object.keys(fieldErrors).length > 0) throw new ValidationError(fieldErrors);
   return { ...values, openHours, targets };

@@ -275,6 +275,7 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
               openedAt: followUps.openedAt,
               threadTitle: threads.title,
               rating: followUpSurveys.rating,
+              surveyKind: followUpSurveys.kind,
             })
             .from(followUps)
             .innerJoin(threads, eq(threads.id, followUps.threadId))

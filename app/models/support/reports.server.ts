@@ -67,13 +67,15 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const share = (part: number, whole: number) => (whole === 0 ? null : part / whole);
-// A follow-up opened by `jobs:run-once --now <future>` can be answered "before" it was asked (and a
-// reopened one keeps its earlier first response): such durations count as zero, not as negative time.
+// A follow-up opened by `jobs:run-once --now <future>` can be answered "before" it was asked: such
+// durations count as zero, not as negative time.
 const elapsed = (from: Date, to: Date) => Math.max(0, to.getTime() - from.getTime());
 
 type Row = {
   openedAt: Date;
   askedAt: Date;
+  /** Kept through reopenings: the first response counts from the first asking. */
+  firstAskedAt: Date;
   firstResponseDueAt: Date;
   firstRespondedAt: Date | null;
   resolutionDueAt: Date;
@@ -144,7 +146,7 @@ function figures(rows: Row[], from: Date, to: Date, at: Date): ReportFigures {
     resolved: rows.filter((row) => inPeriod(row.resolvedAt)).length,
     firstResponse: timing(
       opened.map((row) => ({
-        from: row.askedAt,
+        from: row.firstAskedAt,
         end: row.firstRespondedAt ?? row.resolvedAt,
         due: row.firstResponseDueAt,
         clockAt: clockAt(row),
@@ -185,6 +187,7 @@ async function periodRows(from: Date, to: Date, categorySlug: string | undefined
       .select({
         openedAt: followUps.openedAt,
         askedAt: followUps.askedAt,
+        firstAskedAt: followUps.firstAskedAt,
         firstResponseDueAt: followUps.firstResponseDueAt,
         firstRespondedAt: followUps.firstRespondedAt,
         resolutionDueAt: followUps.resolutionDueAt,
@@ -277,7 +280,7 @@ function staffFigures(
       username,
       replies: replies.get(id) ?? 0,
       resolved: assigned.filter((row) => inPeriod(row.resolvedAt)).length,
-      medianFirstResponseMs: median(answeredFirst.map((row) => elapsed(row.askedAt, row.firstRespondedAt!))),
+      medianFirstResponseMs: median(answeredFirst.map((row) => elapsed(row.firstAskedAt, row.firstRespondedAt!))),
       firstResponses: answeredFirst.length,
       support: supportSurveys(assigned.filter((row) => row.surveyKind === "support" && inPeriod(row.surveyCreatedAt))),
     };
@@ -339,7 +342,7 @@ export async function supportReport(actor: Actor, input: unknown) {
   const shown = query.category ? categoryList.filter((category) => category.slug === query.category) : categoryList;
   const waitingNow = rows.filter((row) => !row.firstRespondedAt && !row.resolvedAt);
   const oldestAsked = waitingNow.reduce<Date | null>(
-    (oldest, row) => (oldest === null || row.askedAt < oldest ? row.askedAt : oldest),
+    (oldest, row) => (oldest === null || row.firstAskedAt < oldest ? row.firstAskedAt : oldest),
     null,
   );
   return {

@@ -31,6 +31,14 @@ export const STATUS_LABELS = {
   waiting: "Waiting on customer",
   resolved: "Resolved",
 } as const;
+/** What a sent reply does to its follow-up, as the reply box and macros offer it. */
+export const REPLY_THEN_LABELS = {
+  open: "Keep it open",
+  waiting: "Wait for the customer (pauses the clock)",
+  resolved: "Resolve it",
+} as const;
+export const REPLY_THEN = ["open", "waiting", "resolved"] as const;
+export type ReplyThen = (typeof REPLY_THEN)[number];
 export const PRIORITY_LABELS = { low: "Low", normal: "Normal", high: "High", urgent: "Urgent" } as const;
 
 /**

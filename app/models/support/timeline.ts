@@ -29,7 +29,7 @@ export type TimelineContext = { customerId: number; resolution: Resolution | nul
 
 const RESOLVED_BECAUSE: Record<Resolution, string> = {
   staff: "Resolved by our support team",
-  "accepted-answer": "Resolved: the community's answer was accepted",
+  "accepted-answer": "Resolved: an answer in your thread was accepted",
   "verified-solution": "Resolved: our support team confirmed a solution in the thread",
   customer: "Resolved: you marked it as solved",
   "no-reply": "Resolved: we had not heard back from you",
@@ -93,7 +93,7 @@ function customerSentence(event: TimelineEvent, context: TimelineContext) {
     case "reminded":
       return "We reminded you that we are waiting for your reply";
     case "auto-resolved":
-      return "Resolved: we had not heard back from you for a while";
+      return "We stopped waiting for your reply: if it is still not solved, you can reopen it here";
     default:
       return "Your follow-up was updated";
   }

@@ -107,7 +107,7 @@ describe("macros", () => {
     expect((await listMacros(staff)).find((m) => m.id === macroId)?.useCount).toBe(0);
   });
 
-  it("sets the macro's status and priority through the work path, and lists macros by use", async () => {
+  it("sets the macro's priority at once and its status only when the reply is sent, and lists macros by use", async () => {
     const { followUpId } = await openFollowUp();
     const { macroId: rare } = await createMacro(staff, { title: "AAA rarely used", body: "Rare." });
     const { macroId: waiting } = await createMacro(staff, {
@@ -118,9 +118,16 @@ describe("macros", () => {
     });
     setClock(at(1));
     await applyMacro(staff, followUpId, { macro: String(waiting) });
-    expect(await followUpRow(followUpId)).toMatchObject({ status: "waiting", priority: "high", pausedAt: at(1) });
-    const events = (await getFollowUpPage(staff, followUpId)).events.map((event) => event.text);
+    // Nothing was sent yet: the follow-up does not wait on the customer, the draft will.
+    expect(await followUpRow(followUpId)).toMatchObject({ status: "new", priority: "high", pausedAt: null });
+    const page = await getFollowUpPage(staff, followUpId);
+    expect(page.draft).toMatchObject({ body: "Could you send the hub's logs?", then: "waiting" });
+    const events = page.events.map((event) => event.text);
     expect(events).toEqual(expect.arrayContaining([expect.stringContaining("priority (normal → high)")]));
+    // Sent as the draft stands (the reply box posts its "Then"): now it waits, from the moment it was sent.
+    setClock(at(2));
+    await replyOnFollowUp(staff, followUpId, { body: page.draft!.body, visibility: "private", then: page.draft!.then });
+    expect(await followUpRow(followUpId)).toMatchObject({ status: "waiting", pausedAt: at(2) });
     const listed = await listMacros(staff);
     const used = listed.find((m) => m.id === waiting)!;
     expect(used).toMatchObject({ useCount: 1, lastUsedAt: at(1) });
@@ -143,7 +150,7 @@ describe("macros", () => {
     const bad = await createMacro(staff, { title: "", body: "x", setStatus: "closed" }).catch((error) => error);
     expect(bad.fieldErrors).toMatchObject({
       title: "Give the macro a title.",
-      setStatus: "Choose a status, or leave it unchanged.",
+      setStatus: "Choose what the reply does, or leave it unchanged.",
     });
   });
 });

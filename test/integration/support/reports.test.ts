@@ -1,14 +1,17 @@
 // Report figures on a fixture whose answers are worked out by hand (times in UTC), including the
 // follow-ups nobody answered: "7 of 8 had no reply" must not read as a median of 0.0 h.
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { followUps } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
-import { countQueries } from "~/lib/db.server";
+import { countQueries, scriptDb } from "~/lib/db.server";
 import { ForbiddenError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { supportReport, supportReportCsv, weekStart } from "~/models/support/reports.server";
-import { rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { rateFollowUp, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { createCategory } from "~/models/community/tags.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { requestFollowUp } from "~/models/support/opening.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
@@ -220,5 +223,25 @@ describe("support reports", () => {
     await makeUser("staff");
     await at(NOW);
     expect(await countQueries(() => supportReport(sam, { weeks: "26" }))).toBe(queries);
+  });
+});
+
+describe("a follow-up reopened after a wait", () => {
+  it("credits the wait to its resolution target and keeps its first response measured from the first asking", async () => {
+    await createCategory({ slug: "reopen-fixture", name: "Reopen fixture" });
+    const { followUpId } = await asked("2026-11-02T10:00:00Z", "reopen-fixture");
+    await at("2026-11-02T20:00:00Z"); // a first response after 10 h, then 4 days waiting on the customer
+    await replyOnFollowUp(sam, followUpId, { body: "Try this.", visibility: "private", then: "waiting" });
+    await at("2026-11-06T20:00:00Z");
+    await workOnFollowUp(sam, followUpId, { intent: "status", status: "resolved" });
+    const [resolved] = await scriptDb().select().from(followUps).where(eq(followUps.id, followUpId));
+    // Due 72 h after asking, plus the 96 h spent waiting: resolved well within it.
+    expect(resolved.resolutionDueAt).toEqual(new Date("2026-11-09T10:00:00Z"));
+    expect(resolved.waitedMs).toBe(96 * HOUR);
+    await at("2026-11-07T09:00:00Z");
+    await reopenFollowUp(customer, followUpId);
+    await at(NOW);
+    const report = await supportReport(sam, { weeks: "2", category: "reopen-fixture" });
+    expect(report.total.firstResponse).toMatchObject({ medianMs: 10 * HOUR, met: 1, missed: 0 });
   });
 });

@@ -10,6 +10,7 @@ import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { timeLeftMs } from "~/models/shared/follow-up-state.server";
+import { CALENDAR_CLOCK } from "~/models/support/open-hours";
 import { runLeasedJobs, takeLease } from "~/server/jobs.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { getFollowUpPage, listMyFollowUps, listSupportQueue } from "~/models/support/queue.server";
@@ -101,6 +102,18 @@ describe("opening follow-ups after the grace period", () => {
     await openDueFollowUps(at(1));
     expect(await followUpsOf(threadId)).toHaveLength(1);
     expect((await followUpsOf(threadId))[0].firstResponseDueAt).toEqual(at(2));
+  });
+
+  it("refuses a target that a sparse week of open hours could not reach in 30 years", async () => {
+    const sparse = { clock: "business", hours1: "09:00-10:00", hours2: "closed", hours3: "closed", hours4: "closed" };
+    const refused = await changeSupportPolicy(admin, "billing", {
+      ...sparse,
+      hours5: "closed",
+      lowResolutionHours: "8000",
+    }).catch((error) => error);
+    expect(refused.fieldErrors).toEqual({
+      lowResolutionHours: expect.stringContaining("more than 30 years from now"),
+    });
   });
 
   it("opens at once where the grace period is zero", async () => {
@@ -195,8 +208,8 @@ describe("working a follow-up", () => {
       pausedAt: at(3),
     });
     // The clock is stopped: time left is the same three hours later.
-    expect(timeLeftMs(waiting, at(6))).toBe(timeLeftMs(waiting, at(3)));
-    expect(timeLeftMs(waiting, at(3))).toBe(at(1 + 72).getTime() - at(3).getTime());
+    expect(timeLeftMs(waiting, at(6), CALENDAR_CLOCK)).toBe(timeLeftMs(waiting, at(3), CALENDAR_CLOCK));
+    expect(timeLeftMs(waiting, at(3), CALENDAR_CLOCK)).toBe(at(1 + 72).getTime() - at(3).getTime());
 
     setClock(at(13));
     await replyOnFollowUp(customer, followUpId, { body: "It says 4.2.0.", visibility: "private" });
@@ -378,6 +391,15 @@ describe("targets on the category's clock", () => {
       waitedMs: 0,
       firstResponseDueAt: at(50 + 8),
       resolutionDueAt: at(50 + 24),
+    });
+    // Staff reopening it from the status menu restarts the clocks the same way.
+    await workOnFollowUp(staff, followUpId, { intent: "status", status: "resolved" });
+    setClock(at(100));
+    await workOnFollowUp(staff, followUpId, { intent: "status", status: "open" });
+    expect((await followUpsOf(threadId))[0]).toMatchObject({
+      askedAt: at(100),
+      firstAskedAt: at(2),
+      resolutionDueAt: at(100 + 24),
     });
   });
 });

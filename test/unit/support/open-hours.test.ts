@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   addOpenTime,
   CALENDAR_CLOCK,
-  isOpenAt,
   OFFICE_HOURS,
   openTimeBetween,
   parseDaySpans,
@@ -50,15 +49,13 @@ describe("business clock", () => {
     // Thursday 24 December 16:00: 1 hour that day; Friday 25 is a holiday; Monday 28 gives the rest.
     const due = addOpenTime(new Date("2026-12-24T16:00:00Z"), 3 * H, withChristmas);
     expect(due.toISOString()).toBe("2026-12-28T11:00:00.000Z");
-    expect(isOpenAt(new Date("2026-12-25T12:00:00Z"), withChristmas)).toBe(false);
-    expect(isOpenAt(new Date("2026-12-24T12:00:00Z"), withChristmas)).toBe(true);
+    expect(openTimeBetween(new Date("2026-12-25T00:00:00Z"), new Date("2026-12-26T00:00:00Z"), withChristmas)).toBe(0);
   });
 
   it("follows the category's time zone", () => {
     const tokyo = business("Asia/Tokyo");
     // Monday 30 November 2026 09:00 in Tokyo is Sunday 29 November 2026 24:00 UTC.
-    expect(isOpenAt(new Date("2026-11-30T00:30:00Z"), tokyo)).toBe(true);
-    expect(isOpenAt(new Date("2026-11-30T08:30:00Z"), tokyo)).toBe(false);
+    expect(openTimeBetween(new Date("2026-11-30T00:00:00Z"), new Date("2026-11-30T09:00:00Z"), tokyo)).toBe(8 * H);
     expect(addOpenTime(new Date("2026-11-29T12:00:00Z"), H, tokyo).toISOString()).toBe("2026-11-30T01:00:00.000Z");
   });
 
@@ -74,6 +71,15 @@ describe("business clock", () => {
     // Monday 09:00 EDT is 13:00 UTC (it was 14:00 UTC the week before).
     expect(addOpenTime(mondayStart, H, newYork).toISOString()).toBe("2026-03-09T14:00:00.000Z");
     expect(addOpenTime(new Date("2026-03-02T05:00:00Z"), H, newYork).toISOString()).toBe("2026-03-02T15:00:00.000Z");
+  });
+
+  it("reads a span that starts inside the skipped hour as starting when the clocks show that time again", () => {
+    const newYork = business("America/New_York", [], { ...OFFICE_HOURS, 0: [["02:30", "04:00"]] });
+    // Sunday 8 March 2026: 02:30 does not exist; it is read as 03:30 EDT (07:30Z), so 30 minutes count.
+    expect(openTimeBetween(new Date("2026-03-08T00:00:00Z"), new Date("2026-03-09T00:00:00Z"), newYork)).toBe(0.5 * H);
+    expect(addOpenTime(new Date("2026-03-08T05:00:00Z"), 60_000, newYork).toISOString()).toBe(
+      "2026-03-08T07:31:00.000Z",
+    );
   });
 
   it("counts the autumn change's repeated hour once the desk is open through it", () => {

@@ -36,8 +36,8 @@ describe("describeTimeline", () => {
       "We now treat your question as urgent priority",
       "Resolved when you accepted an answer",
       "You said it is still not solved",
-      "Resolved: the community's answer was accepted",
-      "Resolved: we had not heard back from you for a while",
+      "Resolved: an answer in your thread was accepted",
+      "We stopped waiting for your reply: if it is still not solved, you can reopen it here",
       "Your follow-up was updated",
     ]);
   });
