@@ -45,6 +45,10 @@ export default function CategorySupportSettings() {
         <a href="/support">Support queue</a> › <a href="/support/settings">Settings</a> › {category.name}
       </p>
       <h1>Support in {category.name}</h1>
+      <p className="hint">
+        Saving counts the due times of this category’s open follow-ups again, from when their customers asked, on the
+        new hours and targets.
+      </p>
       <Form method="post" className="policy-form" noValidate>
         <FormError message={failure?.formError} />
         <fieldset>
@@ -113,6 +117,7 @@ export default function CategorySupportSettings() {
                 key={day}
                 name={`hours${day}`}
                 label={name}
+                maxLength={200}
                 hint={day === 1 ? 'Like 09:00-17:00, or 09:00-12:00, 13:00-17:00, or "closed".' : undefined}
                 defaultValue={values[`hours${day}`]}
                 error={error(`hours${day}`)}
@@ -124,6 +129,7 @@ export default function CategorySupportSettings() {
             label="Holidays"
             hint="One per line: a date, then a name (2026-12-25 Christmas Day)."
             rows={5}
+            maxLength={20_000}
             defaultValue={values.holidays}
             error={error("holidays")}
           />

@@ -21,6 +21,10 @@ function weekSummary(openHours: Record<number, [string, string][]>) {
     .join("; ");
 }
 
+/** Targets in hours, as they are set: "24 open hours" on a business clock cannot be read as a day. */
+const targetHours = (minutes: number, clock: "calendar" | "business") =>
+  `${Math.round((minutes / 60) * 100) / 100} ${clock === "business" ? "open hours" : "h"}`;
+
 export default function SupportSettings() {
   const { categories } = useLoaderData<typeof loader>();
   return (
@@ -63,8 +67,8 @@ export default function SupportSettings() {
                           : ""
                       }`}
                 </td>
-                <td>{describeMinutes(policy.targets.normal.firstResponseMinutes)}</td>
-                <td>{describeMinutes(policy.targets.normal.resolutionMinutes)}</td>
+                <td>{targetHours(policy.targets.normal.firstResponseMinutes, policy.clock)}</td>
+                <td>{targetHours(policy.targets.normal.resolutionMinutes, policy.clock)}</td>
                 <td>{policy.roundRobin ? "On" : "Off"}</td>
               </tr>
             ))}

@@ -2,17 +2,22 @@
 import { z } from "zod";
 import { MAX_BODY_LENGTH } from "./rules";
 
+/** Something a reader can see: a letter, digit, punctuation mark or symbol (emoji included), not only zero-width or blank characters. */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
 export const bodySchema = z
   .string()
   .trim()
   .min(1, "Write something first.")
-  .max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`);
+  .max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`)
+  .refine((text) => VISIBLE.test(text), "Write something first.");
 
 export const titleSchema = z
   .string()
   .trim()
   .min(10, "Use at least 10 characters, so others can tell what you are asking.")
-  .max(150, "Keep the title under 150 characters.");
+  .max(150, "Keep the title under 150 characters.")
+  .refine((text) => VISIBLE.test(text), "Use at least 10 characters, so others can tell what you are asking.");
 
 export function slugify(title: string) {
   const slug = title

@@ -4,11 +4,12 @@
  * holidays in its time zone), targets per priority, the waiting-on-customer automations and
  * round-robin assignment. Categories without their own settings use the defaults in ./rules.
  */
-import { asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 import {
   categories,
   categoryTargets,
+  followUps,
   supportHolidays,
   supportPolicies,
   threads,
@@ -17,7 +18,7 @@ import {
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { isKnownTimeZone } from "~/lib/time-zones";
-import { firstRow, read, write } from "~/lib/db.server";
+import { firstRow, inWrite, read, write } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { log } from "~/lib/log.server";
@@ -229,7 +230,12 @@ const policySchema = z
       .string()
       .optional()
       .transform((value) => value === "on"),
-    ...Object.fromEntries(WEEKDAYS.map(({ day }) => [`hours${day}`, z.string().max(200).default("")])),
+    ...Object.fromEntries(
+      WEEKDAYS.map(({ day }) => [
+        `hours${day}`,
+        z.string().max(200, "Keep each day under 200 characters.").default(""),
+      ]),
+    ),
     ...Object.fromEntries(
       FOLLOW_UP_PRIORITIES.flatMap((priority) => [
         [`${priority}FirstResponseHours`, positiveHours("first-response target")],
@@ -285,6 +291,12 @@ function parsePolicy(input: unknown) {
     if (targets[priority].resolutionMinutes < targets[priority].firstResponseMinutes)
       fieldErrors[`${priority}ResolutionHours`] = "The resolution target cannot come before the first response.";
   }
+  if (
+    values.remindAfterDays !== null &&
+    values.autoResolveAfterDays !== null &&
+    values.remindAfterDays >= values.autoResolveAfterDays
+  )
+    fieldErrors.remindAfterDays = "Remind the customer before the follow-up resolves itself: use fewer days.";
   if (Object.keys(fieldErrors).length === 0 && values.clock === "business") {
     // Counting stops after 30 years of schedule: a long target on a sparse week must fit in them.
     const calendar: SupportCalendar = { clock: "business", timeZone: values.timeZone, openHours, holidays: new Set() };
@@ -332,6 +344,7 @@ export async function saveSupportPolicy(actor: Actor, categorySlug: string, inpu
       .values(
         FOLLOW_UP_PRIORITIES.map((priority) => ({ categoryId: category.id, priority, ...values.targets[priority] })),
       );
+    const recounted = await recountOpenFollowUps(category.id);
     const summary = (policy: Omit<SupportPolicy, "categoryId" | "lastAssigneeId">) => ({
       graceMinutes: policy.graceMinutes,
       clock: policy.clock,
@@ -347,9 +360,46 @@ export async function saveSupportPolicy(actor: Actor, categorySlug: string, inpu
       action: "support-policy.update",
       subject: { type: "category", id: category.id, label: category.name },
       before: summary(before),
-      after: summary({ ...row, openHours: values.openHours, holidays: values.holidays, targets: values.targets }),
+      after: {
+        ...summary({ ...row, openHours: values.openHours, holidays: values.holidays, targets: values.targets }),
+        recountedFollowUps: recounted,
+      },
     });
-    return { categorySlug };
+    return { categorySlug, recounted };
+  });
+}
+
+/**
+ * The category's open follow-ups keep the promise as it now stands: their unmet due times are
+ * counted again from when their customers asked, on the new clock and targets (part of the
+ * caller's write). Returns how many were recounted.
+ */
+async function recountOpenFollowUps(categoryId: number) {
+  const policy = await policyFor(categoryId);
+  return inWrite(async (db) => {
+    const open = await db
+      .select({
+        id: followUps.id,
+        priority: followUps.priority,
+        askedAt: followUps.askedAt,
+        waitedMs: followUps.waitedMs,
+        firstRespondedAt: followUps.firstRespondedAt,
+      })
+      .from(followUps)
+      .innerJoin(threads, eq(threads.id, followUps.threadId))
+      .where(and(eq(threads.categoryId, categoryId), ne(followUps.status, "resolved")));
+    for (const followUp of open) {
+      const due = dueTimes(policy, followUp.priority, followUp.askedAt, followUp.waitedMs);
+      await db
+        .update(followUps)
+        .set({
+          ...(followUp.firstRespondedAt ? {} : { firstResponseDueAt: due.firstResponseDueAt }),
+          resolutionDueAt: due.resolutionDueAt,
+          dueWarningSentAt: null,
+        })
+        .where(eq(followUps.id, followUp.id));
+    }
+    return open.length;
   });
 }
 

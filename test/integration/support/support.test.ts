@@ -403,3 +403,29 @@ describe("targets on the category's clock", () => {
     });
   });
 });
+
+describe("changing a category's settings", () => {
+  it("recounts the open follow-ups' due times on the new clock, and refuses a reminder after the auto-resolve", async () => {
+    await changeSupportPolicy(admin, "billing", { graceHours: "4", clock: "calendar", normalFirstResponseHours: "8" });
+    // Friday 6 November 2026, 15:00 in London.
+    setClock(new Date("2026-11-06T15:00:00Z"));
+    const { threadId } = await makeThread(customer, { category: "billing", tags: "billing" });
+    await openDueFollowUps(new Date("2026-11-06T19:00:00Z"));
+    expect((await followUpsOf(threadId))[0].firstResponseDueAt).toEqual(new Date("2026-11-06T23:00:00Z"));
+    await changeSupportPolicy(admin, "billing", {
+      clock: "business",
+      timeZone: "Europe/London",
+      hours1: "09:00-17:00",
+      hours2: "09:00-17:00",
+      hours5: "09:00-17:00",
+      holidays: "",
+    });
+    // 2 open hours on Friday, 6 on Monday.
+    expect((await followUpsOf(threadId))[0].firstResponseDueAt).toEqual(new Date("2026-11-09T15:00:00Z"));
+    const refused = await changeSupportPolicy(admin, "billing", {
+      remindAfterDays: "5",
+      autoResolveAfterDays: "2",
+    }).catch((error) => error);
+    expect(refused.fieldErrors).toEqual({ remindAfterDays: expect.stringContaining("before the follow-up resolves") });
+  });
+});
