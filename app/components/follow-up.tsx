@@ -44,7 +44,8 @@ export function PriorityBadge({ priority }: { priority: string }) {
 /** When the customer can expect to hear from us, in their words. */
 export function ExpectedReply({ item }: { item: Timed }) {
   if (item.timeLeftMs === null) return null;
-  if (item.pausedAt) return <span>We are waiting for your reply</span>;
+  // The status already says that support is waiting for their reply.
+  if (item.pausedAt) return null;
   const what = item.target === "first response" ? "a first reply" : "a resolution";
   if (item.breached)
     return (

@@ -43,7 +43,9 @@ export default function MySupport() {
           <ul className="queue-list" aria-live="polite">
             {followUps.map((item) => (
               <FollowUpItem key={item.id} item={item}>
-                <span>{item.assignee ? `${item.assignee} is on it` : "waiting for someone to take it"}</span>
+                {item.status === "resolved" ? null : (
+                  <span>{item.assignee ? `${item.assignee} is on it` : "waiting for someone to take it"}</span>
+                )}
                 <ExpectedReply item={item} />
                 <span>
                   opened <RelativeTime date={item.openedAt} />

@@ -77,7 +77,13 @@ export default function SupportQueue() {
       {result && !result.ok && !failure ? <p className="form-error">{result.formError}</p> : null}
       <Form method="post" ref={bulkForm} aria-label="Follow-ups">
         <BulkBar staff={staff} failure={failure} />
-        {items.length === 0 ? <p>Nothing here. Every customer has heard from us.</p> : null}
+        {items.length === 0 ? (
+          <p>
+            {query.q || query.view || query.priority || query.assignee || query.category
+              ? "No follow-up matches these filters."
+              : "Nothing here. Every customer has heard from us."}
+          </p>
+        ) : null}
         <ul className="queue-list">
           {items.map((item) => (
             <FollowUpItem

@@ -33,7 +33,10 @@ export default function SupportReports() {
   const labels = weeks.map((week) => dayLabel(week.weekStart));
   const csvHref = (table: string) =>
     `/support/reports.csv?table=${table}&weeks=${query.weeks}${query.category ? `&category=${encodeURIComponent(query.category)}` : ""}`;
-  const backlogLabels = report.backlog.points.map((point) => dayLabel(point.endsAt));
+  // A point at midnight closes the day before it; the last one may be now, part-way through a day.
+  const backlogLabels = report.backlog.points.map((point) =>
+    point.isNow ? "now" : dayLabel(new Date(new Date(point.endsAt).getTime() - 1)),
+  );
   return (
     <>
       <h1>Support reports</h1>
@@ -56,10 +59,12 @@ export default function SupportReports() {
         </button>
       </Form>
       <p className="hint">
-        Times are calendar hours from when the customer asked (or last wrote, once reopened). A follow-up counts in the
-        week it opened. A follow-up still waiting counts with its age so far: past its due time it is missed, before it
-        neither met nor missed; a median marked ≥ can only grow as those waits go on. Within target compares with the
-        due times, which count the category&apos;s open hours and time spent waiting on the customer.
+        Times are calendar hours from when the customer asked: the first response from their first asking, the
+        resolution from when they last wrote (once reopened). Opened and the times count a follow-up in the week it
+        opened; resolved counts it in the week it was resolved. A follow-up still waiting counts with its age so far:
+        past its due time it is missed, before it neither met nor missed; a median marked ≥ can only grow as those waits
+        go on. Within target compares with the due times, which count the category&apos;s open hours and time spent
+        waiting on the customer.
       </p>
       <ul className="stat-grid" aria-label="The whole period">
         <li>

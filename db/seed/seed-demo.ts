@@ -15,7 +15,8 @@ import { asEstablishedCommunity } from "~/models/moderation/settings.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { createCategory, createTag } from "~/models/community/tags.server";
 import { listSupportQueue } from "~/models/support/queue.server";
-import { rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { addInternalNote, rateFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
+import { applyMacro, createMacro } from "~/models/support/macros.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { changeSupportPolicy } from "~/models/support/policies.server";
@@ -143,13 +144,36 @@ async function seedDemoSupport(start: number, person: (username: string) => Memb
   const opened = (await listSupportQueue(sam, { status: "active" })).items.sort(
     (a, b) => a.openedAt.getTime() - b.openedAt.getTime(),
   );
-  const script: { staff: Member; rating?: number; waiting?: boolean; priority?: "urgent" | "high" | "low" }[] = [
-    { staff: priya, rating: 5, priority: "high" },
-    { staff: sam, rating: 4 },
-    { staff: priya, waiting: true, priority: "low" },
-    { staff: sam, priority: "urgent" },
+  // The desk's saved replies; the firmware one is used below.
+  await at(start - 14 * DAY);
+  const { macroId: firmwareMacro } = await createMacro(priya, {
+    title: "Ask for the firmware version",
+    body: "Hi {{customer.name}}, thanks for your patience. Could you tell us your hub's firmware version (*Hub → About*) and whether this started after an update?",
+    setStatus: "waiting",
+  });
+  await createMacro(priya, {
+    title: "Hub offline: the usual fixes",
+    body: "Hi {{customer.name}}, most hubs come back with the steps in {{kb:hub-offline}}. Could you try them and tell us how it goes?",
+    setStatus: "waiting",
+  });
+  await createMacro(sam, {
+    title: "Refund on its way",
+    body: "Hi {{customer.name}}, we have refunded the charge: it shows on your statement within 5 working days.",
+    setStatus: "resolved",
+    setPriority: "high",
+  });
+
+  // The two oldest requests were worked and resolved (and rated); the third was answered in its
+  // thread and is still open; the fourth is urgent and in hand; one from yesterday waits on its
+  // customer. The rest wait for a first reply, some of them late, as on any real desk.
+  type Step = { staff: Member; rating?: number; priority?: "urgent" | "high" | "low"; inThread?: boolean };
+  const script: [number, Step][] = [
+    [0, { staff: priya, rating: 5, priority: "high" }],
+    [1, { staff: sam, rating: 4 }],
+    [2, { staff: sam, inThread: true }],
+    [3, { staff: sam, priority: "urgent" }],
   ];
-  for (const [index, step] of script.entries()) {
+  for (const [index, step] of script) {
     const followUp = opened[index];
     if (!followUp) continue;
     const customer = followUp.customer;
@@ -157,12 +181,19 @@ async function seedDemoSupport(start: number, person: (username: string) => Memb
     await at(time);
     await workOnFollowUp(step.staff, followUp.id, { intent: "take" });
     if (step.priority) await workOnFollowUp(step.staff, followUp.id, { intent: "priority", priority: step.priority });
-    await replyOnFollowUp(step.staff, followUp.id, {
-      body: `Hi ${customer}, thanks for your patience. Could you tell us your hub's firmware version (*Hub → About*) and whether this started after an update?`,
-      visibility: "private",
-      then: "waiting",
-    });
-    if (step.waiting) continue;
+    if (step.inThread) {
+      await replyOnFollowUp(step.staff, followUp.id, {
+        body: "This is a known issue with the current app version; the fix ships next week. Until then, signing out and in again brings the list back.",
+        visibility: "thread",
+      });
+      continue;
+    }
+    const { text } = await applyMacro(step.staff, followUp.id, { macro: String(firmwareMacro) });
+    await replyOnFollowUp(step.staff, followUp.id, { body: text, visibility: "private", then: "waiting" });
+    if (step.priority === "urgent")
+      await addInternalNote(step.staff, followUp.id, {
+        note: "Same model as last week's two outages: if the firmware is 4.2.1, escalate to engineering.",
+      });
     await at((time += 6 * HOUR));
     await replyOnFollowUp(person(customer), followUp.id, {
       body: "Firmware 4.2.1, and yes, it started right after the update.",
@@ -181,6 +212,15 @@ async function seedDemoSupport(start: number, person: (username: string) => Memb
         comment: step.rating === 5 ? "Fixed in two minutes, thank you!" : "",
       });
     }
+  }
+  // Yesterday: priya asked the customer of a recent request for details, and waits for them.
+  const recent = opened.filter((followUp) => followUp.openedAt.getTime() < start - 30 * HOUR).at(-1);
+  if (recent && !script.some(([index]) => opened[index]?.id === recent.id)) {
+    await at(start - 26 * HOUR);
+    await workOnFollowUp(priya, recent.id, { intent: "take" });
+    await workOnFollowUp(priya, recent.id, { intent: "priority", priority: "low" });
+    const { text } = await applyMacro(priya, recent.id, { macro: String(firmwareMacro) });
+    await replyOnFollowUp(priya, recent.id, { body: text, visibility: "private", then: "waiting" });
   }
   // This morning: staff took noor's newest request and raised its priority, so her bell has news.
   const newest = opened.filter((followUp) => followUp.customer === "noor").at(-1);

@@ -60,7 +60,7 @@ const queueColumns = {
 type Timeable = Parameters<typeof timeLeftMs>[0] & { categoryId: number };
 
 /** A follow-up's timing on its category's clock: time left, which target, breached or nearly, and when it is due. */
-function withTiming<T extends Timeable>(row: T, at: Date, policy: SupportPolicy) {
+function withTiming<T extends Timeable>(row: T, at: Date, policy: SupportPolicy, viewerTimeZone: string | null) {
   const calendar = calendarOf(policy);
   const left = timeLeftMs(row, at, calendar);
   return {
@@ -70,13 +70,18 @@ function withTiming<T extends Timeable>(row: T, at: Date, policy: SupportPolicy)
     breached: left !== null && left < 0,
     nearlyBreached: left !== null && left >= 0 && left < NEARLY_BREACHED_MS,
     clock: policy.clock,
-    clockTimeZone: policy.timeZone,
+    // Due times read in the reader's own time zone when they set one, else the desk's.
+    clockTimeZone: viewerTimeZone ?? policy.timeZone,
     dueAt: row.status === "resolved" ? null : row.firstRespondedAt ? row.resolutionDueAt : row.firstResponseDueAt,
   };
 }
 
 /** Follow-up rows as pages show them: with their timing and the assignee's name (a fixed number of queries for all). */
-async function presentFollowUps<T extends Timeable & { assigneeId: number | null }>(rows: T[], at: Date) {
+async function presentFollowUps<T extends Timeable & { assigneeId: number | null }>(
+  rows: T[],
+  at: Date,
+  viewerTimeZone: string | null = null,
+) {
   const wanted = [...new Set(rows.map((row) => row.assigneeId).filter((id): id is number => id !== null))];
   const names = new Map(
     wanted.length === 0
@@ -89,9 +94,18 @@ async function presentFollowUps<T extends Timeable & { assigneeId: number | null
   );
   const policies = await policiesFor(rows.map((row) => row.categoryId));
   return rows.map((row) => ({
-    ...withTiming(row, at, policies.get(row.categoryId)!),
+    ...withTiming(row, at, policies.get(row.categoryId)!, viewerTimeZone),
     assignee: row.assigneeId ? (names.get(row.assigneeId) ?? null) : null,
   }));
+}
+
+/** The time zone `actor` chose, if any. */
+async function timeZoneOf(actor: Actor) {
+  if (actor.kind !== "user") return null;
+  return (
+    firstRow(await read((db) => db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, actor.id))))
+      ?.timeZone ?? null
+  );
 }
 
 /** Usernames of everyone a follow-up can be assigned to. */
@@ -297,17 +311,21 @@ export async function getFollowUpPage(actor: Actor, followUpId: number) {
         .where(eq(followUpSurveys.followUpId, followUpId)),
     );
     return {
-      followUp: (await presentFollowUps([{ ...followUp, categoryId: thread.thread.categoryId }], at))[0],
+      followUp: (
+        await presentFollowUps(
+          [{ ...followUp, categoryId: thread.thread.categoryId }],
+          at,
+          staffView ? null : await timeZoneOf(actor),
+        )
+      )[0],
       survey: survey ? { ...survey, canAnswer: !survey.answeredAt && canRateFollowUp(actor, followUp) } : null,
       thread,
       customer,
       messages,
       // In the customer's words for the customer, precise for staff (timeline.ts).
-      events: describeTimeline(events, staffView ? "staff" : "customer", followUp).map((text, index) => ({
-        id: events[index].id,
-        createdAt: events[index].createdAt,
-        text,
-      })),
+      events: describeTimeline(events, staffView ? "staff" : "customer", followUp)
+        .map((text, index) => ({ id: events[index].id, createdAt: events[index].createdAt, text }))
+        .filter((event) => event.text !== ""),
       notes,
       history,
       staffView,
@@ -333,7 +351,7 @@ export async function listMyFollowUps(actor: Actor) {
       .orderBy(desc(followUps.openedAt))
       .limit(50),
   );
-  return presentFollowUps(rows, at);
+  return presentFollowUps(rows, at, await timeZoneOf(actor));
 }
 
 /** What the thread page shows about support: the active follow-up (to staff and its customer) and what may be done. */

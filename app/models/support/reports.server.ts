@@ -289,11 +289,12 @@ function staffFigures(
 
 /** Open follow-ups at the end of each day (short periods) or week, up to now. */
 function backlog(rows: Row[], from: Date, to: Date, at: Date, step: number) {
-  const points: { endsAt: Date; open: number }[] = [];
+  const points: { endsAt: Date; open: number; isNow: boolean }[] = [];
   for (let end = from.getTime() + step; end <= to.getTime(); end += step) {
     const instant = new Date(Math.min(end, at.getTime()));
     points.push({
       endsAt: instant,
+      isNow: end > at.getTime(),
       open: rows.filter((row) => row.openedAt <= instant && (row.resolvedAt === null || row.resolvedAt > instant))
         .length,
     });

@@ -62,7 +62,12 @@ export const supportQueueQuerySchema = z.object({
   assignee: z.string().trim().max(40).optional().catch(undefined),
   category: z.string().trim().max(60).optional().catch(undefined),
   /** A follow-up number ("#123" or "123"), else words to find in the title or the customer's name or email. */
-  q: z.string().trim().max(SEARCH_MAX_LENGTH).optional().catch(undefined),
+  // A longer search is cut to its first characters rather than dropped (which would list everything).
+  q: z
+    .string()
+    .transform((text) => text.trim().slice(0, SEARCH_MAX_LENGTH).trim())
+    .optional()
+    .catch(undefined),
   view: z.enum(QUEUE_VIEWS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });

@@ -106,7 +106,9 @@ function staffSentence(event: TimelineEvent) {
 
 /**
  * The timeline's lines for `audience`, oldest first: `events` in that order. Only the last
- * resolution is known to the follow-up row, so only the last "resolved" line says why.
+ * resolution is known to the follow-up row, so only the last "resolved" line says why. A line the
+ * customer would read twice (the first response that was the private message just before it) is
+ * empty: callers leave empty lines out.
  */
 export function describeTimeline<T extends TimelineEvent>(
   events: T[],
@@ -120,6 +122,8 @@ export function describeTimeline<T extends TimelineEvent>(
   return events.map((event, index) =>
     audience === "staff"
       ? staffSentence(event)
-      : customerSentence(event, { ...follow, lastResolution: index === lastResolved }),
+      : event.kind === "first-response" && events[index - 1]?.kind === "private-message"
+        ? ""
+        : customerSentence(event, { ...follow, lastResolution: index === lastResolved }),
   );
 }

@@ -11,6 +11,7 @@ import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { timeLeftMs } from "~/models/shared/follow-up-state.server";
 import { CALENDAR_CLOCK } from "~/models/support/open-hours";
+import { saveTimeZone } from "~/models/accounts/time-zone.server";
 import { runLeasedJobs, takeLease } from "~/server/jobs.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { getFollowUpPage, listMyFollowUps, listSupportQueue } from "~/models/support/queue.server";
@@ -331,7 +332,17 @@ describe("targets on the category's clock", () => {
     // Saturday noon: 8 open hours left, said as open hours with the due time.
     setClock(hoursAfter(friday, 21));
     const page = await getFollowUpPage(staff, followUp.id);
-    expect(page.followUp).toMatchObject({ clock: "business", breached: false, timeLeftMs: 6 * HOUR });
+    expect(page.followUp).toMatchObject({
+      clock: "business",
+      breached: false,
+      timeLeftMs: 6 * HOUR,
+      clockTimeZone: "Europe/London",
+    });
+    // The customer reads the due time in the time zone they chose.
+    await saveTimeZone(customer, { timeZone: "Asia/Tokyo" });
+    expect((await getFollowUpPage(customer, followUp.id)).followUp.clockTimeZone).toBe("Asia/Tokyo");
+    expect((await listMyFollowUps(customer))[0].clockTimeZone).toBe("Asia/Tokyo");
+    await saveTimeZone(customer, { timeZone: "" });
   });
 
   it("recounts the unmet targets from asking when the priority changes", async () => {
