@@ -62,7 +62,7 @@ export function parseDaySpans(text: string): [string, string][] | string {
 export const formatDaySpans = (spans: [string, string][]) =>
   spans.length === 0 ? "closed" : spans.map(([from, to]) => `${from}-${to}`).join(", ");
 
-const openHoursSchema = z.record(
+const openHoursSchema = z.partialRecord(
   z.enum(["0", "1", "2", "3", "4", "5", "6"]),
   z.array(z.tuple([z.string().regex(TIME), z.string().regex(TIME)])),
 );

@@ -5,6 +5,7 @@ import {
   OFFICE_HOURS,
   openTimeBetween,
   parseDaySpans,
+  readOpenHours,
   type SupportCalendar,
 } from "~/models/support/open-hours";
 
@@ -109,5 +110,21 @@ describe("typed hours", () => {
     expect(parseDaySpans("09:00-13:00, 12:00-17:00")).toMatch(/overlap/);
     expect(parseDaySpans("25:00-26:00")).toMatch(/not a time/);
     expect(parseDaySpans("nine to five")).toMatch(/09:00-17:00/);
+  });
+});
+
+describe("stored hours", () => {
+  it("reads days left out as closed, and refuses what is not a schedule", () => {
+    expect(readOpenHours('{"1":[["09:00","17:00"]]}')).toEqual({
+      0: [],
+      1: [["09:00", "17:00"]],
+      2: [],
+      3: [],
+      4: [],
+      5: [],
+      6: [],
+    });
+    expect(readOpenHours('{"1":[["9","5"]]}')).toBeNull();
+    expect(readOpenHours("not json")).toBeNull();
   });
 });
