@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: builds the app, then runs the unit/integration suite (vitest) and the browser suite
 # (Playwright on Debian's Chromium), and ends with one line "N passed, N failed" for the whole run.
+# Tests that need PostgreSQL find a throwaway server's URL in PG_TEST_URL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,13 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
 fi
+
+# The PostgreSQL tests get a throwaway server of their own (installed first when missing, as root).
+pg_started=$(bash db/pg-cluster.sh start) || exit 1
+pg_folder=$(sed -n 's/^folder=//p' <<<"$pg_started")
+PG_TEST_URL=$(sed -n 's/^url=//p' <<<"$pg_started")
+export PG_TEST_URL
+trap 'bash db/pg-cluster.sh stop "$pg_folder"' EXIT
 
 npm run build || exit 1
 rm -rf test/.reports && mkdir -p test/.reports
