@@ -63,6 +63,8 @@ export default tseslint.config(
         {
           paths: [
             { name: "better-sqlite3", message: "SQLite is reached through app/lib/db.server.ts (read, write)." },
+            // PostgreSQL (issue 15) too: its driver and schema twin are for app/lib/db.server.ts alone.
+            { name: "pg", message: "PostgreSQL is reached through app/lib/db.server.ts (read, write)." },
             {
               name: "~/lib/db.server",
               importNames: ["scriptDb", "scriptSqlite"],
@@ -73,6 +75,15 @@ export default tseslint.config(
             {
               group: ["drizzle-orm/better-sqlite3", "drizzle-orm/better-sqlite3/*"],
               message: "SQLite is reached through app/lib/db.server.ts (read, write).",
+            },
+            {
+              group: [
+                "drizzle-orm/node-postgres",
+                "drizzle-orm/node-postgres/*",
+                "**/db/schema-pg",
+                "**/db/schema-pg/*",
+              ],
+              message: "PostgreSQL is reached through app/lib/db.server.ts (read, write).",
             },
           ],
         },
