@@ -7,7 +7,7 @@
  * most MAX_MENTION_LOOKUPS names. Post HTML is rendered when saved: posts saved before mentions
  * existed keep their HTML until edited (DECISIONS.md #48).
  */
-import { and, asc, gt, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -90,10 +90,18 @@ export async function suggestUsernames(actor: Actor, input: unknown): Promise<{ 
     );
     if (usernames.length < MAX_USERNAME_SUGGESTIONS) {
       // Containing it further in: a scan of the table, cut short by the limit (DECISIONS.md #48).
+      // Contains it, and does not start with it (SQLite's `instr(name, q) > 1`, written so PostgreSQL
+      // reads it too); `replace` and `substr` match the letters exactly, where LIKE would take `_` as a wildcard.
       const containing = await db
         .select({ username: users.username })
         .from(users)
-        .where(and(gt(sql`instr(${users.username}, ${prefix})`, 1), notSuspendedAt(at)))
+        .where(
+          and(
+            sql`replace(${users.username}, ${prefix}, '') <> ${users.username}`,
+            sql`substr(${users.username}, 1, length(${prefix})) <> ${prefix}`,
+            notSuspendedAt(at),
+          ),
+        )
         .orderBy(asc(users.username))
         .limit(MAX_USERNAME_SUGGESTIONS - usernames.length);
       usernames.push(...containing.map((row) => row.username));

@@ -197,7 +197,8 @@ async function feedbackTallies(articleId: number) {
     const totals = firstRow(
       await db
         .select({
-          helpful: sql<number>`coalesce(sum(${kbFeedback.helpful}), 0)`,
+          // CASE, not sum(helpful): SQLite stores the boolean as 0/1, PostgreSQL cannot sum a boolean.
+          helpful: sql<number>`coalesce(sum(CASE WHEN ${kbFeedback.helpful} THEN 1 ELSE 0 END), 0)`,
           total: count(),
         })
         .from(kbFeedback)

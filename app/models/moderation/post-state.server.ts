@@ -33,9 +33,10 @@ async function stateAfterConfirmation(author: Member): Promise<"visible" | "held
   if (author.role !== "member") return "visible";
   const { heldPostCount } = await getModerationSettings();
   if (heldPostCount === 0) return "visible";
+  // The subquery is named because PostgreSQL before 16 refuses one without a name.
   const approved = await read((db) =>
     db.get<{ total: number }>(
-      sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount})`,
+      sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved`,
     ),
   );
   return (approved?.total ?? 0) >= heldPostCount ? "visible" : "held";

@@ -88,6 +88,15 @@ export function followedThreadsCondition(userId: number): SQL {
   return sql`(${level} IN ('watching', 'tracking') OR (${level} <> 'muted' AND ${tookPartCondition(userId)}))`;
 }
 
+/**
+ * The later of two times: SQLite's scalar max(a, b) written as CASE so PostgreSQL reads it too. Where
+ * max gave NULL if either side was NULL, this gives `b` when `a` is NULL and NULL when only `b` is;
+ * every caller passes a NOT NULL or COALESCEd `b`, so nothing it answers has changed.
+ */
+function later(a: SQL, b: SQL | AnyColumn): SQL<number> {
+  return sql<number>`CASE WHEN ${a} > ${b} THEN ${a} ELSE ${b} END`;
+}
+
 /** `effectiveDigestFrequency` in SQL on `users`, built from the rule so the two cannot differ. */
 function effectiveDigestFrequencySql(): SQL<DigestFrequency> {
   const byRole = sql.join(
@@ -163,7 +172,8 @@ export async function selectDigest(reader: DigestReader, at: Date): Promise<Dige
     )})`;
   const latestNewAnswer = othersAnswers(sql`max(${fresh.createdAt})`);
   const newAnswers = othersAnswers(sql`count(*)`);
-  const activity = sql`max(${threads.createdAt}, COALESCE(${latestNewAnswer}, ${threads.createdAt}))`;
+  // No new answer (NULL) falls to the thread's creation, as max(created, COALESCE(latest, created)) did.
+  const activity = later(latestNewAnswer, threads.createdAt);
   const span = Math.max(at.getTime() - since.getTime(), 1);
   const rank = sql`2 * ${threads.score} + 3 * ${threads.answerCount} + 4.0 * (${activity} - ${since.getTime()}) / ${span}`;
 
@@ -300,8 +310,8 @@ export async function digestEmail(
 async function dueReaders(at: Date, limit: number) {
   const frequency = effectiveDigestFrequencySql();
   const period = sql`CASE ${frequency} WHEN 'daily' THEN ${DIGEST_PERIOD_MS.daily} ELSE ${DIGEST_PERIOD_MS.weekly} END`;
-  const lastVisit = sql<number>`max(COALESCE(${users.lastSeenAt}, 0), ${users.createdAt})`;
-  const reference = sql`max(COALESCE(${users.lastDigestAt}, 0), ${lastVisit})`;
+  const lastVisit = later(sql`COALESCE(${users.lastSeenAt}, 0)`, users.createdAt);
+  const reference = later(sql`COALESCE(${users.lastDigestAt}, 0)`, lastVisit);
   return read((db) =>
     db
       .select({ ...readerColumns, email: users.email, lastVisit })

@@ -162,8 +162,10 @@ const GONE = "A post you were told about is no longer available.";
 
 export async function listNotifications(actor: Actor) {
   ensureSignedIn(actor);
-  const threadSeen = visibleThreadsCondition(actor) ?? sql`1`;
-  const postSeen = visiblePostsCondition(actor) ?? sql`1`;
+  // Conditions joined with and(), which leaves out an absent one, rather than `?? sql\`1\``: PostgreSQL
+  // takes no integer for a truth value.
+  const threadSeen = and(eq(threads.id, notifications.threadId), visibleThreadsCondition(actor));
+  const postSeen = and(eq(posts.id, notifications.postId), visiblePostsCondition(actor));
   const rows = await read((db) =>
     db
       .select({
@@ -174,8 +176,8 @@ export async function listNotifications(actor: Actor) {
         createdAt: notifications.createdAt,
         readAt: notifications.readAt,
         // Titles are written when the news is: checked again on every read, in this one query.
-        gone: sql<number>`(${notifications.threadId} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${threads} WHERE ${threads.id} = ${notifications.threadId} AND ${threadSeen}))
-          OR (${notifications.postId} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${posts} WHERE ${posts.id} = ${notifications.postId} AND ${postSeen}))`,
+        gone: sql<number>`(${notifications.threadId} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${threads} WHERE ${threadSeen}))
+          OR (${notifications.postId} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${posts} WHERE ${postSeen}))`,
       })
       .from(notifications)
       .where(eq(notifications.userId, actor.id))

@@ -82,7 +82,7 @@ export async function watchRowsForThread(
   );
   return read((db) =>
     db.all<WatchRow>(sql`
-      SELECT w.user_id AS userId, w.target AS target, w.target_id AS targetId, w.level AS level, '' AS name
+      SELECT w.user_id AS "userId", w.target AS target, w.target_id AS "targetId", w.level AS level, '' AS name
         FROM ${watches} w WHERE w.target = 'thread' AND w.target_id = ${threadId} ${forUsers}
       UNION ALL
       SELECT w.user_id, w.target, w.target_id, w.level, c.name
@@ -108,13 +108,16 @@ export function levelsByUser(rows: readonly WatchRow[]) {
   return new Map([...byUser].map(([userId, list]) => [userId, effectiveLevel(list)]));
 }
 
-/** Watches the thread for its new asker or answerer, when they want that and chose nothing else for it. Inside the caller's write. */
+/**
+ * Watches the thread for its new asker or answerer, when they want that and chose nothing else for it.
+ * Inside the caller's write. The flag stands alone as the condition (not `= 1`): a boolean on PostgreSQL.
+ */
 export async function watchOnParticipation(userId: number, threadId: number, at: Date) {
   await inWrite((db) =>
     db.run(sql`
       INSERT INTO ${watches} (user_id, target, target_id, level, updated_at)
       SELECT ${userId}, 'thread', ${threadId}, 'watching', ${at.getTime()}
-        FROM ${users} WHERE id = ${userId} AND watch_on_participate = 1
+        FROM ${users} WHERE id = ${userId} AND watch_on_participate
       ON CONFLICT DO NOTHING`),
   );
 }

@@ -3,7 +3,7 @@
  * Models write an entry in the same transaction as the staff action it records, so an action and
  * its entry stand or fall together. Entries are never changed (the table's triggers refuse it).
  */
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { auditLog, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { inWrite, read } from "~/lib/db.server";
@@ -92,7 +92,7 @@ export async function disciplineCounts(userIds: number[]) {
       .where(
         and(
           eq(auditLog.subjectType, "user"),
-          sql`${auditLog.subjectId} IN (SELECT value FROM json_each(${JSON.stringify(userIds)}))`,
+          inArray(auditLog.subjectId, userIds),
           or(eq(auditLog.action, "user.warn"), eq(auditLog.action, "user.suspend")),
         ),
       )

@@ -196,6 +196,14 @@ describe("suggestUsernames", () => {
     expect(await suggestUsernames(writer, { q: "tto-" })).toEqual({ usernames: ["otto-b"] });
   });
 
+  it("matches '_' as itself and suggests a name once, where it starts with the prefix", async () => {
+    expect(await suggestUsernames(writer, { q: "_k" })).toEqual({ usernames: ["mira_k"] });
+    expect(await suggestUsernames(writer, { q: "_e" })).toEqual({ usernames: [] });
+    const { usernames } = await suggestUsernames(writer, { q: "O" });
+    expect(usernames[0]).toBe("otto-b");
+    expect(usernames.filter((name) => name === "otto-b")).toHaveLength(1);
+  });
+
   it(`suggests at most ${MAX_USERNAME_SUGGESTIONS}`, async () => {
     for (let i = 0; i < MAX_USERNAME_SUGGESTIONS + 2; i += 1) await makeUser("member", { username: `many-${i}` });
     expect((await suggestUsernames(writer, { q: "many" })).usernames).toHaveLength(MAX_USERNAME_SUGGESTIONS);

@@ -9,7 +9,7 @@ import { scriptDb, scriptSqlite, firstRow } from "~/lib/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
-import { listAuditLog } from "~/models/shared/audit.server";
+import { disciplineCounts, listAuditLog } from "~/models/shared/audit.server";
 import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
 import { flagPost } from "~/models/moderation/flags.server";
 import { getModerationSettings, setHeldPostCount, updateModerationSettings } from "~/models/moderation/settings.server";
@@ -236,6 +236,25 @@ describe("staff decisions and the queue", () => {
     expect(await search(VISITOR, "door sensor")).toContain(newer.threadId);
     await expect(decideOnPost(customer, olderQuestion, { decision: "hide" })).rejects.toThrow(ForbiddenError);
     await expect(decideOnPost(staff, olderQuestion, { decision: "burn" })).rejects.toThrow(ValidationError);
+  });
+});
+
+describe("disciplineCounts", () => {
+  it("counts the warnings and suspensions of the people asked about, and nobody else's", async () => {
+    const [warned, both, other] = [await makeUser("member"), await makeUser("member"), await makeUser("member")];
+    setClock(new Date("2026-11-23T12:00:00Z"));
+    await warnUser(staff, warned.username, { message: "First warning." });
+    await warnUser(staff, warned.username, { message: "Second warning." });
+    await warnUser(staff, both.username, { message: "A warning." });
+    await suspendUser(staff, both.username, { until: "2026-11-30", reason: "Spamming links" });
+    await warnUser(staff, other.username, { message: "Not asked about." });
+
+    const counts = await disciplineCounts([warned.id, both.id, customer.id]);
+    expect(Object.fromEntries(counts)).toEqual({
+      [warned.id]: { warnings: 2, suspensions: 0 },
+      [both.id]: { warnings: 1, suspensions: 1 },
+    });
+    expect(await disciplineCounts([])).toEqual(new Map());
   });
 });
 

@@ -351,6 +351,7 @@ describe("the bell", () => {
     const [asker, watcher, staff] = [await makeUser("member"), await makeUser("member"), await makeUser("staff")];
     later();
     await watch(watcher, "category", "billing", "watching");
+    await watch(staff, "category", "billing", "watching");
     later();
     const { questionPostId } = await makeThread(asker, {
       title: "My neighbour's full name and address",
@@ -366,5 +367,9 @@ describe("the bell", () => {
     const bell = await listNotifications(watcher);
     expect(JSON.stringify(bell)).not.toContain("neighbour");
     expect(bell.map((row) => row.title)).toContain("A post you were told about is no longer available.");
+    // Staff still see the hidden post, so their notification keeps its words.
+    expect((await listNotifications(staff)).map((row) => row.title)).toContain(
+      "New question: My neighbour's full name and address",
+    );
   });
 });
