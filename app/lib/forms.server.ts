@@ -31,9 +31,18 @@ export function parseIntent<const T extends readonly [string, ...string[]]>(
   return parseInput(z.object({ intent: z.enum(intents, { error: "Unknown action." }) }), values).intent;
 }
 
-/** Form fields as a plain object; file uploads are not accepted anywhere yet and are dropped. */
+// Control characters other than tab and line breaks: a NUL typed into a form would reach pages and
+// emails byte for byte (browsers show it as a replacement character, mail clients stop at it).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Form fields as a plain object, without control characters; file uploads are not accepted
+ * anywhere yet and are dropped.
+ */
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
+  for (const [key, value] of formData)
+    if (typeof value === "string") values[key] = value.replace(CONTROL_CHARACTERS, "");
   return values;
 }

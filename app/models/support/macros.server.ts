@@ -13,6 +13,7 @@ import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, read, write } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
+import { MarkdownTooComplexError, renderMarkdown } from "~/lib/markdown.server";
 import { parseInput } from "~/lib/forms.server";
 import {
   canEditMacros,
@@ -68,6 +69,13 @@ const macroSchema = z.object({
     .superRefine((body, context) => {
       const message = unknownPlaceholdersMessage(placeholdersIn(body));
       if (message) context.addIssue({ code: "custom", message });
+      // A macro becomes a reply: refuse what a reply would refuse now, not when it is sent.
+      try {
+        renderMarkdown(body);
+      } catch (error) {
+        if (!(error instanceof MarkdownTooComplexError)) throw error;
+        context.addIssue({ code: "custom", message: error.message });
+      }
     }),
   setStatus: unchangedOr(REPLY_THEN, "Choose what the reply does, or leave it unchanged."),
   setPriority: unchangedOr(FOLLOW_UP_PRIORITIES, "Choose a priority, or leave it unchanged."),

@@ -237,6 +237,32 @@ describe("ordinary text as large as a post may be, over HTTP", () => {
   });
 });
 
+describe("control characters in what people type", () => {
+  it("leaves them out of posts and internal notes, so no page holds a NUL byte", async () => {
+    const typed = "The hub\u0000 blinks\u0007 red\u001b[31m, 設定 🙂\r\nsecond line\tend";
+    const { response, threadId } = await ask(cookies.casey, "Control characters in a question\u0000", typed);
+    expect(response.headers.get("location")).toMatch(/^\/questions\/\d+\//);
+    const question = await questionOf(threadId);
+    expect(question.bodyMarkdown).toBe("The hub blinks red[31m, 設定 🙂\r\nsecond line\tend");
+    const page = Buffer.from(await (await client.get(response.headers.get("location")!)).arrayBuffer());
+    expect(page.includes(0)).toBe(false);
+    expect(page.toString("utf8")).toContain("The hub blinks red[31m, 設定 🙂");
+
+    const followUp = firstRow(await scriptDb().select({ id: followUps.id }).from(followUps).limit(1))!;
+    const note = await client.post(
+      `/support/${followUp.id}`,
+      { intent: "note", note: `Checked\u0000 the serial ${Date.now()}` },
+      { cookie: cookies.staff },
+    );
+    expect(note.status).toBe(303);
+    const staffPage = Buffer.from(
+      await (await client.get(`/support/${followUp.id}`, { cookie: cookies.staff })).arrayBuffer(),
+    );
+    expect(staffPage.includes(0)).toBe(false);
+    expect(staffPage.toString("utf8")).toContain("Checked the serial");
+  });
+});
+
 describe("the live preview", () => {
   it("is rate limited like posting: past the limit it answers 429 with Retry-After", async () => {
     for (let i = 0; i < LIMITS.preview.max; i++) {

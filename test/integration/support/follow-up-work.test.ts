@@ -147,6 +147,9 @@ describe("macros", () => {
     await expect(createMacro(customer, { title: "Mine", body: "Hi" })).rejects.toThrow(ForbiddenError);
     const { macroId: other } = await createMacro(staff, { title: "Other", body: "Hi" });
     await expect(applyMacro(customer, followUpId, { macro: String(other) })).rejects.toThrow(ForbiddenError);
+    // A macro's text is refused as a reply would be, when saved rather than when sent.
+    const nested = await createMacro(staff, { title: "Deep", body: "> ".repeat(5000) + "x" }).catch((error) => error);
+    expect(nested.fieldErrors.body).toContain("Nested more than 20 levels deep");
     const bad = await createMacro(staff, { title: "", body: "x", setStatus: "closed" }).catch((error) => error);
     expect(bad.fieldErrors).toMatchObject({
       title: "Give the macro a title.",
