@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { MacroForm } from "~/components/macro-form";
 import { RelativeTime } from "~/components/relative-time";
-import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
+import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { createMacro, deleteMacro, listMacros, updateMacro } from "~/models/support/macros.server";
@@ -19,7 +18,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 const INTENTS = ["create", "update", "delete"] as const;
-const macroTarget = z.object({ id: z.coerce.number().int().positive("Choose a macro.") });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
@@ -27,8 +25,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return actionResult(async () => {
     const intent = parseIntent(INTENTS, values);
     if (intent === "create") await createMacro(actor, values);
-    else if (intent === "update") await updateMacro(actor, parseInput(macroTarget, values).id, values);
-    else await deleteMacro(actor, parseInput(macroTarget, values).id);
+    else if (intent === "update") await updateMacro(actor, values.id, values);
+    else await deleteMacro(actor, values.id);
     return redirect("/support/macros", 303);
   }, values);
 }
@@ -46,9 +44,9 @@ export default function Macros() {
       </p>
       <h1>Macros</h1>
       <p className="hint">
-        Saved replies for the follow-up page. Inserting one fills its placeholders for that customer and thread, and may
-        also set the status and priority. Any member of staff may write and change them; every change is in the audit
-        log.
+        Saved replies for the follow-up page. Inserting one fills its placeholders for that customer and thread; it may
+        also set the priority, and what the reply does when it is sent. Any member of staff may write and change them;
+        every change is in the audit log.
       </p>
       <h2 className="section-title">{macros.length === 1 ? "1 macro" : `${macros.length} macros`}, most used first</h2>
       <ul className="macro-list">

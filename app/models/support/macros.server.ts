@@ -135,9 +135,13 @@ export async function createMacro(actor: Actor, input: unknown) {
   });
 }
 
-export async function updateMacro(actor: Actor, macroId: number, input: unknown) {
+/** Which macro a form means (`id`), read once the actor may touch macros at all. */
+const macroTarget = z.object({ id: z.coerce.number({ error: "Choose a macro." }).int().positive("Choose a macro.") });
+
+export async function updateMacro(actor: Actor, id: unknown, input: unknown) {
   ensure(canEditMacros(actor), "Only staff can change macros.");
   ensureSignedIn(actor);
+  const macroId = parseInput(macroTarget, { id }).id;
   const values = parseInput(macroSchema, input);
   return write(async (db) => {
     const before = await findMacro(macroId);
@@ -159,9 +163,10 @@ export async function updateMacro(actor: Actor, macroId: number, input: unknown)
   });
 }
 
-export async function deleteMacro(actor: Actor, macroId: number) {
+export async function deleteMacro(actor: Actor, id: unknown) {
   ensure(canEditMacros(actor), "Only staff can delete macros.");
   ensureSignedIn(actor);
+  const macroId = parseInput(macroTarget, { id }).id;
   return write(async (db) => {
     const macro = await findMacro(macroId);
     await consume(`support:user:${actor.id}`, LIMITS.supportAction);

@@ -87,6 +87,10 @@ describe("macros, without JavaScript", () => {
     )!;
     expect(await (await client.get("/support/macros", { cookie: cookies.staff })).text()).toContain("Policy reply");
     expect((await client.get("/support/macros", { cookie: cookies.noor })).status).toBe(403);
+    // A customer is refused before their input is read: 403 whatever the id says.
+    for (const id of ["1", "not-a-number"])
+      for (const intent of ["update", "delete"])
+        expect((await client.post("/support/macros", { intent, id }, { cookie: cookies.noor })).status).toBe(403);
     expect(
       (await client.post(`/support/${id}`, { intent: "macro", macro: String(macro.id) }, { cookie: cookies.noor }))
         .status,
