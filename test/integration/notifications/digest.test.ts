@@ -64,6 +64,15 @@ const digestsTo = async (user: Member) =>
 const setUser = (user: Member, values: Partial<typeof users.$inferInsert>) =>
   scriptDb().update(users).set(values).where(eq(users.id, user.id));
 
+/** The question post of a thread. */
+const questionOf = async (threadId: number) =>
+  firstRow(
+    await scriptDb()
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))),
+  )!.id;
+
 describe("digestFor", () => {
   it("holds new threads in a watched tag, a tracked category and a watched thread, and answered threads the reader took part in", async () => {
     const reader = await makeUser("customer");
@@ -136,13 +145,6 @@ describe("digestFor", () => {
     await setHeldPostCount(0);
     const hidden = await thread(author, 8, "A question staff hid later on");
     const deleted = await thread(author, 8, "A question staff deleted later on");
-    const questionOf = async (threadId: number) =>
-      firstRow(
-        await scriptDb()
-          .select({ id: posts.id })
-          .from(posts)
-          .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))),
-      )!.id;
     await at(9, async () => decideOnPost(staff, await questionOf(hidden), { decision: "hide", reason: "Off-topic" }));
     await at(9, async () => decideOnPost(staff, await questionOf(deleted), { decision: "delete", reason: "Spam" }));
 
@@ -182,14 +184,7 @@ describe("digestFor", () => {
     const newQuiet = await thread(author, 13, "New quiet billing question", place);
     const voted = await thread(author, 9, "Billing question with three votes", place);
     const answered = await thread(author, 10, "Billing question with one answer", place);
-    const question = async (threadId: number) =>
-      firstRow(
-        await scriptDb()
-          .select({ id: posts.id })
-          .from(posts)
-          .where(and(eq(posts.threadId, threadId), eq(posts.kind, "question"))),
-      )!.id;
-    for (const voter of voters) await at(9, async () => castVote(voter, await question(voted), { value: "1" }));
+    for (const voter of voters) await at(9, async () => castVote(voter, await questionOf(voted), { value: "1" }));
     await at(10.5, () => makeAnswer(voters[0], answered, "Check the invoice date."));
 
     // 2 × 3 votes + 4 × 2/7 = 7.1; 3 × 1 answer + 4 × 3.5/7 = 5; 4 × 6/7 = 3.4; 4 × 1/7 = 0.6
