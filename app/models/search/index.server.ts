@@ -2,9 +2,19 @@
  * The search index: one document per thread (title; question plus accepted and verified answers)
  * and one per article, with a boost (documents.server.ts). The model layer calls indexThread /
  * indexArticle in the transaction of every write that changes what a document holds, so the index
- * is never behind the data. SQLite keeps it in FTS5 (index-sqlite.server.ts).
+ * is never behind the data. SQLite keeps it in FTS5 (index-sqlite.server.ts), PostgreSQL in tsvector
+ * tables (index-postgres.server.ts).
  */
+import { write } from "~/lib/db.server";
+import { databaseEngine } from "./engine.server";
+import { pgRead, pgWrite } from "./engine-postgres.server";
 import { ensureSearchIndexSqlite, indexArticleSqlite, indexThreadSqlite } from "./index-sqlite.server";
+import {
+  indexArticlePostgres,
+  indexThreadPostgres,
+  rebuildSearchIndexPostgres,
+  searchIndexGapsPostgres,
+} from "./index-postgres.server";
 
 export { VERIFIED_BOOST } from "./documents.server";
 
@@ -13,12 +23,14 @@ export { VERIFIED_BOOST } from "./documents.server";
  * hidden or deleted). Call inside the write transaction that changed it.
  */
 export async function indexThread(threadId: number) {
-  indexThreadSqlite(threadId);
+  if (databaseEngine() === "postgres") await indexThreadPostgres(pgWrite, threadId);
+  else indexThreadSqlite(threadId);
 }
 
 /** Re-reads one article into the index (or drops it when it was removed). Call inside the write. */
 export async function indexArticle(articleId: number) {
-  indexArticleSqlite(articleId);
+  if (databaseEngine() === "postgres") await indexArticlePostgres(pgWrite, articleId);
+  else indexArticleSqlite(articleId);
 }
 
 /**
@@ -26,5 +38,11 @@ export async function indexArticle(articleId: number) {
  * search existed, or restored from a backup without its index). Returns how many threads it indexed.
  */
 export async function ensureSearchIndex() {
+  if (databaseEngine() === "postgres") {
+    // Articles too, unlike SQLite's: a database copied to PostgreSQL arrives without either index.
+    const gaps = await searchIndexGapsPostgres(pgRead);
+    if (!gaps.threads && !gaps.articles) return 0;
+    return write(() => rebuildSearchIndexPostgres(pgWrite, gaps));
+  }
   return ensureSearchIndexSqlite();
 }

@@ -36,12 +36,13 @@ import {
   type Segment,
   type ThreadHit,
 } from "./rules";
-import { HIT_END, HIT_START, type RankedRow, type SearchEngine } from "./engine.server";
+import { HIT_END, HIT_START, databaseEngine, type RankedRow, type SearchEngine } from "./engine.server";
 import { sqliteSearch } from "./engine-sqlite.server";
+import { postgresSearch } from "./engine-postgres.server";
 import { VERIFIED_BOOST } from "./documents.server";
 import { tagsByThread } from "~/models/community/tags.server";
 
-const engine = (): SearchEngine => sqliteSearch;
+const engine = (): SearchEngine => (databaseEngine() === "postgres" ? postgresSearch : sqliteSearch);
 
 /** Splits marked text into text and hit segments: rendered by React, never as HTML. */
 function segments(marked: string): Segment[] {
