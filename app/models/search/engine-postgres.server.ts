@@ -57,10 +57,18 @@ const hasFacets = (tokens: string[]) => (tokens.length > 0 ? sql`facets @> ${tex
 /** Holds one of `tokens`; null means every audience. */
 const hasAnyFacet = (tokens: string[] | null) => (tokens ? sql`facets && ${textArray(tokens)}` : sql`TRUE`);
 
+/** The newest ids searched first; see `rank`. */
+const NEWEST_WINDOW = 100_000;
+
 /**
- * The best `limit` of the RANKED_MATCH_CAP newest matches, and how many matches there are. The
- * matches are found newest first and stop at the cap + 1 (materialized, so the planner cannot fold
- * the ranking into them): ranking every match of a common word costs seconds at 200k documents.
+ * The best `limit` of the RANKED_MATCH_CAP newest matches, and how many matches there are (up to
+ * the cap + 1). Ranking every match of a common word costs seconds at 200k documents, so matches
+ * are taken newest first, as on SQLite; but a GIN index yields matches in no order, so for a word
+ * in 1-5% of a million documents PostgreSQL either fetched all its matches to sort them or walked
+ * the primary key through 100,000 rows (115 ms). So: first the matches among the newest
+ * NEWEST_WINDOW ids (a bitmap AND of the GIN and primary-key indexes), and only when they are fewer
+ * than the cap, the rest below that window, for as many as are missing (the planner picks the walk
+ * or the bitmap knowing how few it needs). Relevance is computed on the rows fetched, no more.
  */
 async function rank(
   run: PgRun,
@@ -69,19 +77,26 @@ async function rank(
   relevance: SQL,
   limit: number,
 ): Promise<Ranking> {
-  const id = table === "search_threads" ? sql`thread_id` : sql`article_id`;
-  const rows = await run(sql`
-    WITH matches AS MATERIALIZED (
+  const id = sql.identifier(table === "search_threads" ? "thread_id" : "article_id");
+  const slice = (range: SQL, count: number) =>
+    run(sql`
       SELECT ${id} AS id, ${relevance} AS relevance FROM ${sql.identifier(table)}
-      WHERE ${match} ORDER BY ${id} DESC LIMIT ${RANKED_MATCH_CAP + 1})
-    SELECT id, -relevance AS score, (SELECT count(*) FROM matches) AS matches
-    FROM (SELECT * FROM matches ORDER BY id DESC LIMIT ${RANKED_MATCH_CAP}) ranked
-    ORDER BY score, id DESC LIMIT ${limit}`);
-  const matches = rows.length > 0 ? Number(rows[0].matches) : 0;
+      WHERE ${match} AND ${range} ORDER BY ${id} DESC LIMIT ${count}`);
+  const [{ newest }] = await run(sql`SELECT max(${id}) AS newest FROM ${sql.identifier(table)}`);
+  if (newest === null) return EMPTY;
+  const below = Number(newest) - NEWEST_WINDOW;
+  let rows = await slice(below > 0 ? sql`${id} > ${below}` : sql`TRUE`, RANKED_MATCH_CAP + 1);
+  if (rows.length <= RANKED_MATCH_CAP && below > 0) {
+    rows = [...rows, ...(await slice(sql`${id} <= ${below}`, RANKED_MATCH_CAP + 1 - rows.length))];
+  }
+  const ranked = rows
+    .slice(0, RANKED_MATCH_CAP)
+    .map((row) => ({ id: Number(row.id), score: -Number(row.relevance) }))
+    .sort((a, b) => a.score - b.score || b.id - a.id);
   return {
-    rows: rows.map((row) => ({ id: Number(row.id), score: Number(row.score) })),
-    total: Math.min(matches, RANKED_MATCH_CAP),
-    capped: matches > RANKED_MATCH_CAP,
+    rows: ranked.slice(0, limit),
+    total: Math.min(rows.length, RANKED_MATCH_CAP),
+    capped: rows.length > RANKED_MATCH_CAP,
   };
 }
 
@@ -90,17 +105,36 @@ const rankOf = (vector: SQL, query: SQL) => sql`ts_rank(${WEIGHTS}::float4[], ${
 /** How much title closeness (0..1) adds to a similar question's rank (0..1): more made fewer top-5 agree with SQLite. */
 const SIMILAR_TITLE_WEIGHT = 0.3;
 
+/** For "similar questions" (any of the words), a title close to the sentence being typed adds to the score (pg_trgm). */
+const closeness = (text: TextQuery) =>
+  text.kind === "any" ? sql` + ${SIMILAR_TITLE_WEIGHT} * similarity(title, ${text.sentence})` : sql``;
+
 /**
- * For "similar questions" (any of the words), titles close to the sentence being typed match too,
- * and closeness adds to the score: pg_trgm finds "platypos doorbel" where no lexeme matches.
+ * Similar questions whose words found fewer than `limit`: titles close to the sentence fill the rest,
+ * typos included ("platypos doorbel"). Only then: as a candidate source beside the words, the trigram
+ * index scan took 50-220 ms at a million titles, too slow for a request made while someone types.
  */
-const similarTitle = (text: TextQuery) =>
-  text.kind === "any"
-    ? {
-        match: sql` OR title % ${text.sentence}`,
-        score: sql` + ${SIMILAR_TITLE_WEIGHT} * similarity(title, ${text.sentence})`,
-      }
-    : null;
+async function withCloseTitles(
+  run: PgRun,
+  table: "search_threads" | "search_articles",
+  text: TextQuery,
+  found: Ranking,
+  also: { q: SQL; where: SQL; boost: SQL; limit: number },
+): Promise<Ranking> {
+  if (text.kind !== "any" || found.rows.length >= also.limit) return found;
+  const close = await rank(
+    run,
+    table,
+    sql`title % ${text.sentence} AND NOT (tsv @@ ${also.q}) AND ${also.where}`,
+    sql`${SIMILAR_TITLE_WEIGHT} * similarity(title, ${text.sentence}) * ${also.boost}`,
+    also.limit - found.rows.length,
+  );
+  return {
+    rows: [...found.rows, ...close.rows].sort((a, b) => a.score - b.score || b.id - a.id),
+    total: Math.min(found.total + close.total, RANKED_MATCH_CAP),
+    capped: found.capped || close.capped,
+  };
+}
 
 function plainAround(marked: string): string {
   // FTS5's snippet(): the window of SNIPPET_WORDS words with the most hits, the hits centred, and
@@ -153,31 +187,38 @@ export function postgresSearchOn(
       const query = tsQueryOf(text);
       if (!query) return EMPTY;
       const q = tsQuery(query);
-      const similar = similarTitle(text);
-      const match = sql`(tsv @@ ${q}${similar?.match ?? sql``}) AND ${hasFacets(threadFacets(scope))}`;
-      return rank(run, "search_threads", match, sql`(${rankOf(sql`tsv`, q)}${similar?.score ?? sql``}) * boost`, limit);
+      const filters = hasFacets(threadFacets(scope));
+      const relevance = sql`(${rankOf(sql`tsv`, q)}${closeness(text)}) * boost`;
+      const found = await rank(run, "search_threads", sql`tsv @@ ${q} AND ${filters}`, relevance, limit);
+      return withCloseTitles(run, "search_threads", text, found, { q, where: filters, boost: sql`boost`, limit });
     },
     async rankArticles(text, scope, limit) {
       const query = tsQueryOf(text);
       if (!query) return EMPTY;
       const q = tsQuery(query);
-      const similar = similarTitle(text);
       const filters = hasFacets(articleFacets(scope));
       const inFull = hasAnyFacet(audienceFacets(scope.inFull, AUDIENCES));
-      const full = sql`((tsv @@ ${q}${similar?.match ?? sql``}) AND ${inFull})`;
       // Teaser-only readers search by title and summary: the body cannot be probed word by word.
       const match =
         scope.byTitleOnly.length === 0
-          ? sql`${full} AND ${filters}`
-          : sql`(${full} OR (tsv_teaser @@ ${q} AND ${hasAnyFacet(audienceFacets(scope.byTitleOnly, AUDIENCES))})) AND ${filters}`;
+          ? sql`tsv @@ ${q} AND ${inFull} AND ${filters}`
+          : sql`((tsv @@ ${q} AND ${inFull}) OR (tsv_teaser @@ ${q} AND ${hasAnyFacet(audienceFacets(scope.byTitleOnly, AUDIENCES))})) AND ${filters}`;
       const vector = scope.byTitleOnly.length === 0 ? sql`tsv` : sql`CASE WHEN ${inFull} THEN tsv ELSE tsv_teaser END`;
-      return rank(
+      const boost = sql`${ARTICLE_BOOST}`;
+      const found = await rank(
         run,
         "search_articles",
         match,
-        sql`(${rankOf(vector, q)}${similar?.score ?? sql``}) * ${ARTICLE_BOOST}`,
+        sql`(${rankOf(vector, q)}${closeness(text)}) * ${boost}`,
         limit,
       );
+      // Close titles only among articles read in full: suggestions are for reading now.
+      return withCloseTitles(run, "search_articles", text, found, {
+        q,
+        where: sql`${inFull} AND ${filters}`,
+        boost,
+        limit,
+      });
     },
     async threadTexts(text, ids) {
       const query = tsQueryOf(text);
