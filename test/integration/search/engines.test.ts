@@ -215,6 +215,21 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
       expect(shared / total).toBeGreaterThanOrEqual(0.45);
     });
 
+    it("suggests a solved thread from a title typed with typos on PostgreSQL (trigrams), unlike SQLite", async () => {
+      const thread = corpus.find((item) => item.solved && item.title.split(" ").length >= 5)!;
+      // Every word loses its second letter: no word form matches any more.
+      const typed = thread.title
+        .split(" ")
+        .map((word) => (word.length >= 3 ? word[0] + word.slice(2) : word))
+        .join(" ");
+      const [lite, post] = await Promise.all([
+        sqliteSearch.rankThreads(any(typed), { solved: true }, 5),
+        postgres.rankThreads(any(typed), { solved: true }, 5),
+      ]);
+      expect(ids(post)[0], typed).toBe(thread.threadId);
+      expect(ids(lite)).not.toContain(thread.threadId);
+    });
+
     it("marks the matched words in titles and snippets on both engines", async () => {
       const text = all("moderator");
       const page = ids(await sqliteSearch.rankThreads(text, {}, 20));
