@@ -8,7 +8,7 @@ import path from "node:path";
 import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as sqliteTables from "../../../db/schema";
 import * as pgTables from "../../../db/schema-pg";
@@ -18,7 +18,7 @@ import { articleSearchAudiences, VISITOR, type Actor } from "~/lib/permissions.s
 import { HIT_END, HIT_START, SNIPPET_WORDS, databaseEngine, type SearchEngine } from "~/models/search/engine.server";
 import { sqliteSearch } from "~/models/search/engine-sqlite.server";
 import { postgresSearchOn } from "~/models/search/engine-postgres.server";
-import { rebuildSearchIndexPostgres } from "~/models/search/index-postgres.server";
+import { indexThreadPostgres, rebuildSearchIndexPostgres } from "~/models/search/index-postgres.server";
 import { parseSearchQuery, similarityWords, type TextQuery } from "~/models/search/query.server";
 import { RANKED_MATCH_CAP } from "~/models/search/rules";
 import { makeUser } from "../../fixtures/factories";
@@ -41,11 +41,12 @@ let admin: pg.Client;
 let pool: pg.Pool;
 let database: string;
 let postgres: SearchEngine;
+let run: (query: SQL) => Promise<Record<string, unknown>[]>;
 let corpus: CorpusThread[];
 let customer: Actor;
 let staff: Actor;
 
-const all = (q: string): TextQuery => ({ kind: "all", query: parseSearchQuery(q) });
+const all = (q: string) => ({ kind: "all" as const, query: parseSearchQuery(q) });
 const any = (sentence: string): TextQuery => ({ kind: "any", words: similarityWords(sentence), sentence });
 const scopeFor = (actor: Actor, filters: { category?: string; tag?: string } = {}) => ({
   ...filters,
@@ -82,7 +83,7 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
           await pgDb.insert(pgTables[name]).values(rows.slice(start, start + 200) as never);
         }
       }
-      const run = async (query: SQL) => (await pgDb.execute(query)).rows as Record<string, unknown>[];
+      run = async (query: SQL) => (await pgDb.execute(query)).rows as Record<string, unknown>[];
       postgres = postgresSearchOn(run);
       const indexed = await rebuildSearchIndexPostgres(run, { threads: true, articles: true });
       expect(indexed).toBe(corpus.length);
@@ -228,6 +229,46 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
       ]);
       expect(ids(post)[0], typed).toBe(thread.threadId);
       expect(ids(lite)).not.toContain(thread.threadId);
+    });
+
+    it("answers hostile input on PostgreSQL with results or nothing, never an error", async () => {
+      for (const q of [
+        '"',
+        '"unbalanced',
+        "(((",
+        "hub & router | !x",
+        "a:*",
+        "<->",
+        "!!",
+        "'; DROP TABLE search_threads; --",
+        "\\",
+        "'",
+        "''",
+        "\u0000",
+        "😀",
+        "你好 世界",
+        "x".repeat(1000),
+        "-moderator",
+        '"a b" -"c d" e:*',
+      ]) {
+        await expect(postgres.rankThreads({ ...all(q), prefixLast: true }, {}, 5)).resolves.toBeDefined();
+        await expect(postgres.rankThreads(any(q), { solved: true }, 5)).resolves.toBeDefined();
+        await expect(postgres.threadTexts(all(q), [corpus[0].threadId])).resolves.toBeDefined();
+      }
+      const [{ n }] = await run(sql`SELECT count(*) AS n FROM search_threads`);
+      expect(Number(n)).toBe(corpus.length);
+    });
+
+    it("drops a thread from the PostgreSQL index while it is not public, and takes it back", async () => {
+      const { threadId, title } = corpus[1];
+      const found = async () => ids(await postgres.rankThreads(all(title), {}, RANKED_MATCH_CAP)).includes(threadId);
+      expect(await found()).toBe(true);
+      await run(sql`UPDATE threads SET visibility = 'hidden' WHERE id = ${threadId}`);
+      await indexThreadPostgres(run, threadId);
+      expect(await found()).toBe(false);
+      await run(sql`UPDATE threads SET visibility = 'visible' WHERE id = ${threadId}`);
+      await indexThreadPostgres(run, threadId);
+      expect(await found()).toBe(true);
     });
 
     it("marks the matched words in titles and snippets on both engines", async () => {
