@@ -3,7 +3,7 @@ import { databasePath } from "./app/lib/env.server";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./db/schema.ts",
+  schema: "./db/schema-sqlite.ts",
   out: "./db/migrations",
   dbCredentials: { url: databasePath() },
   tablesFilter: ["!search_*"],

@@ -52,18 +52,19 @@ export default tseslint.config(
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
-    // One data-access module: SQLite itself is reached only through app/lib/db.server.ts; its
-    // engine-specific helpers only from search (FTS5) and the health check; the write connection in
-    // autocommit only from scripts. (Routes and components are held to stricter rules below.)
+    // One data-access module: the engines (SQLite, PostgreSQL) are reached only through
+    // app/lib/db.server.ts and its engines in app/lib/db/; SQLite's own helpers only from search
+    // (FTS5); the autocommit handle only from scripts. (Routes and components are held to stricter
+    // rules below.)
     files: ["app/**/*.{ts,tsx}"],
-    ignores: ["app/lib/db.server.ts", "app/cli/**"],
+    ignores: ["app/lib/db.server.ts", "app/lib/db/**", "app/cli/**"],
     rules: {
       "no-restricted-imports": [
         "error",
         {
           paths: [
             { name: "better-sqlite3", message: "SQLite is reached through app/lib/db.server.ts (read, write)." },
-            // PostgreSQL (issue 15) too: its driver and schema twin are for app/lib/db.server.ts alone.
+            // PostgreSQL too: its driver and schema twin are for the data-access module alone.
             { name: "pg", message: "PostgreSQL is reached through app/lib/db.server.ts (read, write)." },
             {
               name: "~/lib/db.server",
@@ -92,7 +93,7 @@ export default tseslint.config(
   },
   {
     files: ["app/**/*.{ts,tsx}"],
-    ignores: ["app/lib/db.server.ts", "app/cli/**", "app/models/search/**", "app/server/health.server.ts"],
+    ignores: ["app/lib/db.server.ts", "app/cli/**", "app/models/search/**"],
     rules: {
       "no-restricted-syntax": [
         "error",

@@ -2,7 +2,7 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
-import { isDatabaseBusy } from "~/lib/db.server";
+import { isDatabaseUnavailable } from "~/lib/db.server";
 import { reportDatabaseBusy } from "~/server/express-app.server";
 import { log } from "~/lib/log.server";
 import { storePage } from "~/lib/page-cache.server";
@@ -102,10 +102,10 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   // 4xx answers (not found, forbidden, bad input) are expected outcomes, not failures to log.
   if (request.signal.aborted || isClientError(error)) return;
   const context = { requestId: request.headers.get("x-request-id"), method: request.method, url: request.url, error };
-  if (isDatabaseBusy(error)) {
+  if (isDatabaseUnavailable(error)) {
     // Remix renders this as a 500; the HTTP server turns it into a 503 with Retry-After.
     reportDatabaseBusy(context.requestId);
-    log.warn("loader, action or render failed: database busy", context);
+    log.warn("loader, action or render failed: database unavailable", context);
     return;
   }
   log.error("loader, action or render failed", context);

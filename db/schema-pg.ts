@@ -1,4 +1,4 @@
-// The PostgreSQL twin of db/schema.ts: the same tables, checked against it by test/unit/db/schema-drift.test.ts.
+// The PostgreSQL twin of db/schema-sqlite.ts: the same tables, checked against it by test/unit/db/schema-drift.test.ts.
 export * from "./schema-pg/users";
 export * from "./schema-pg/community";
 export * from "./schema-pg/rate-limits";

@@ -18,9 +18,9 @@ if (Number.isNaN(at.getTime())) {
 }
 setClock(at);
 subscribeEveryDomain();
-migrateDatabase();
+await migrateDatabase();
 const results = await runAllJobsOnce(at);
-closeDatabase();
+await closeDatabase();
 for (const [job, result] of Object.entries(results)) {
   console.log(
     `${job}: ${Object.entries(result)

@@ -8,9 +8,9 @@ import { subscribeEveryDomain } from "~/models/subscriptions.server";
 exitOnInvalidConfiguration();
 
 subscribeEveryDomain();
-migrateDatabase();
+await migrateDatabase();
 const report = await syncKnowledgeBase();
-closeDatabase();
+await closeDatabase();
 const list = (slugs: string[]) => (slugs.length ? `: ${slugs.join(", ")}` : "");
 console.log(`added ${report.added.length}${list(report.added)}`);
 console.log(`updated ${report.updated.length}${list(report.updated)}`);

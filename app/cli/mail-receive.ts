@@ -43,7 +43,7 @@ let exitCode = EX_OK;
 try {
   const { raw, size } = await readStdin();
   subscribeEveryDomain();
-  migrateDatabase();
+  await migrateDatabase();
   const result = await receiveEmail(raw, { recipients: values.recipient, returnPath: values.sender, sizeBytes: size });
   const said = "reason" in result ? `: ${result.reason}` : "";
   console.log(`${result.outcome}${"messageId" in result ? ` ${result.messageId}` : ""}${said}`);
@@ -55,7 +55,7 @@ try {
   exitCode = EX_TEMPFAIL;
 }
 try {
-  closeDatabase();
+  await closeDatabase();
 } catch {
   // Nothing was opened.
 }

@@ -1,9 +1,10 @@
-// npm run db:migrate: applies pending migrations to DATABASE_PATH (default ./data/hearth.sqlite).
-import { closeDatabase, migrateDatabase } from "~/lib/db.server";
-import { databasePath, exitOnInvalidConfiguration } from "~/lib/env.server";
+// npm run db:migrate: applies pending migrations to the database (DATABASE_URL, else DATABASE_PATH).
+import { closeDatabase, databaseDescription, migrateDatabase } from "~/lib/db.server";
+import { exitOnInvalidConfiguration } from "~/lib/env.server";
 
 exitOnInvalidConfiguration();
 
-migrateDatabase();
-closeDatabase();
-console.log(`Migrated ${databasePath()}`);
+await migrateDatabase();
+await closeDatabase();
+const { engine, database } = databaseDescription();
+console.log(`Migrated ${database} (${engine})`);

@@ -11,5 +11,5 @@ const file = databasePath();
 for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
 await prepareDatabase();
 await seedDemoWhenEmpty();
-closeDatabase();
+await closeDatabase();
 console.log(`Reset ${file} with the demo community`);

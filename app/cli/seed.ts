@@ -4,8 +4,8 @@
 //                                 comes from ../shared/data beside the checkout unless --corpus names
 //                                 another folder (or demo: the demo community's), else it stops
 import { parseArgs } from "node:util";
-import { closeDatabase } from "~/lib/db.server";
-import { databasePath, exitOnInvalidConfiguration } from "~/lib/env.server";
+import { closeDatabase, databaseDescription } from "~/lib/db.server";
+import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { prepareDatabase } from "~/server/prepare.server";
 import { seedDemoWhenEmpty } from "../../db/seed/seed-demo";
 import { loadCorpus, seedSyntheticCommunity } from "../../db/seed/synthetic";
@@ -55,5 +55,5 @@ if (threads !== undefined) {
     `Added ${result.threads} threads, ${result.answers} answers, ${result.users} users in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
-closeDatabase();
-console.log(`Seeded ${databasePath()}`);
+await closeDatabase();
+console.log(`Seeded ${databaseDescription().database}`);

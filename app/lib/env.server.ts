@@ -105,6 +105,16 @@ const trustedProxies = z
   )
   .transform((value) => (/^\d+$/.test(value) ? Number(value) : value));
 
+const POSTGRES_SERVER =
+  "a postgres:// or postgresql:// address with a database name, e.g. postgres://hearth:secret@localhost:5432/hearth";
+const postgresServer = z.string().refine(
+  (value) => {
+    const url = parseUrl(value);
+    return (url?.protocol === "postgres:" || url?.protocol === "postgresql:") && /^\/[^/]+$/.test(url.pathname);
+  },
+  { error: POSTGRES_SERVER },
+);
+
 /**
  * Every variable, in the README's order. A default that depends on another variable is not the
  * schema's (it is applied where the value is used) and its text for the README is `defaultText`.
@@ -112,6 +122,16 @@ const trustedProxies = z
 export const configurationSchema = z.object({
   PORT: wholeNumber({ min: 0, max: 65_535 }).default(3000).describe("HTTP port"),
   DATABASE_PATH: z.string().default("./data/hearth.sqlite").describe("the SQLite file (created with its folder)"),
+  DATABASE_URL: postgresServer
+    .optional()
+    .describe(
+      "e.g. `postgres://hearth:secret@db.example.com:5432/hearth`: runs on that PostgreSQL (15 or later) instead of SQLite (see Running on PostgreSQL)",
+    ),
+  DATABASE_POOL_SIZE: wholeNumber({ min: 1, max: 1000 })
+    .default(10)
+    .describe(
+      "the most connections one process opens to PostgreSQL for reads (its writes, one at a time, use up to 2 more)",
+    ),
   NODE_ENV: z
     .enum(["production", "development", "test"], { error: "production, development or test" })
     .default("production")
@@ -224,8 +244,16 @@ export function databasePath(): string {
   return path.resolve(env("DATABASE_PATH"));
 }
 
+export type DatabaseEngine = "sqlite" | "postgres";
+
+/** PostgreSQL when `DATABASE_URL` is set, else SQLite in `DATABASE_PATH`. */
+export function databaseEngine(): DatabaseEngine {
+  return env("DATABASE_URL") ? "postgres" : "sqlite";
+}
+
+/** The migrations of the engine in use. */
 export function migrationsFolder(): string {
-  return path.resolve(projectRoot(), "db/migrations");
+  return path.resolve(projectRoot(), databaseEngine() === "postgres" ? "db/migrations-pg" : "db/migrations");
 }
 
 /** The knowledge-base folder: `content/kb` in the project, or `KB_DIR`. */

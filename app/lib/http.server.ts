@@ -3,7 +3,7 @@
  * and keeps redirects on our own origin. Loaders and actions wrap their work in `loaderResult` / `actionResult`.
  */
 import { data, redirect } from "@remix-run/node";
-import { isDatabaseBusy } from "./db.server";
+import { isDatabaseUnavailable } from "./db.server";
 import {
   ConflictError,
   ForbiddenError,
@@ -30,7 +30,7 @@ const DATABASE_BUSY_MESSAGE =
   "The site is too busy to do that right now, and nothing was changed. Please try again in a few seconds.";
 
 function rethrowAsHttp(error: unknown): never {
-  if (isDatabaseBusy(error)) throw data(DATABASE_BUSY_MESSAGE, { status: 503 });
+  if (isDatabaseUnavailable(error)) throw data(DATABASE_BUSY_MESSAGE, { status: 503 });
   if (error instanceof NotFoundError) throw data(error.message, { status: 404 });
   if (error instanceof ForbiddenError) throw data(error.message, { status: 403 });
   if (error instanceof RateLimitError) {
@@ -71,7 +71,7 @@ export async function actionResult<T>(work: () => T | Promise<T>, values?: Recor
         { "Retry-After": String(error.retryAfterSeconds) },
       );
     }
-    if (isDatabaseBusy(error)) return fail(503, { formError: DATABASE_BUSY_MESSAGE, fieldErrors: {} });
+    if (isDatabaseUnavailable(error)) return fail(503, { formError: DATABASE_BUSY_MESSAGE, fieldErrors: {} });
     rethrowAsHttp(error);
   }
 }
@@ -93,7 +93,7 @@ export async function jsonResult(work: () => Promise<unknown>, init?: ResponseIn
     if (error instanceof RateLimitError) {
       return fail(429, error.message, {}, { "Retry-After": String(error.retryAfterSeconds) });
     }
-    if (isDatabaseBusy(error)) return fail(503, DATABASE_BUSY_MESSAGE);
+    if (isDatabaseUnavailable(error)) return fail(503, DATABASE_BUSY_MESSAGE);
     throw error;
   }
 }

@@ -13,9 +13,9 @@ import express, { type NextFunction, type Request, type Response } from "express
 import { validateSessionCookie } from "~/models/accounts/auth.server";
 import { recordThreadView } from "~/models/community/thread-views.server";
 import {
-  DATABASE_BUSY_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS,
   invalidatePagesAfterUntrackedWrites,
-  isDatabaseBusy,
+  isDatabaseUnavailable,
 } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
@@ -234,7 +234,7 @@ function serviceUnavailableAnswers(_req: Request, res: Response, next: NextFunct
   res.status = (code: number) => {
     const status = code === 500 && databaseBusyRequests.has(res.locals.requestId) ? 503 : code;
     if (status === 503 && !res.hasHeader("Retry-After"))
-      res.setHeader("Retry-After", String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+      res.setHeader("Retry-After", String(DATABASE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     return setStatus(status);
   };
   res.on("close", () => databaseBusyRequests.delete(res.locals.requestId));
@@ -359,8 +359,8 @@ export function createExpressApp(
   app.use(answerClientErrors);
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const context = { requestId: res.locals.requestId, method: req.method, path: req.originalUrl, error };
-    if (isDatabaseBusy(error)) {
-      log.warn("database busy", context);
+    if (isDatabaseUnavailable(error)) {
+      log.warn("database unavailable", context);
       if (!res.headersSent)
         res.status(503).type("text/plain").send("The site is busy. Please try again in a few seconds.");
       return;

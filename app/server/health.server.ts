@@ -1,15 +1,14 @@
 /** Health for load balancers and `npm start` scripts: the database answers and every migration is applied. */
 import fs from "node:fs";
 import path from "node:path";
-import { sqliteConnection } from "~/lib/db.server";
+import { appliedMigrationCount } from "~/lib/db.server";
 import { migrationsFolder } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 
-export function checkDatabaseHealth(): { ok: true } | { ok: false; reason: string } {
+export async function checkDatabaseHealth(): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
     const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), "meta/_journal.json"), "utf8"));
-    const applied = sqliteConnection().prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
-    if (applied.n < journal.entries.length) return { ok: false, reason: "migrations pending" };
+    if ((await appliedMigrationCount()) < journal.entries.length) return { ok: false, reason: "migrations pending" };
     return { ok: true };
   } catch (error) {
     log.error("health check failed", { error });

@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { and, eq, or, lte } from "drizzle-orm";
 import { jobLeases } from "../../db/schema";
 import { now } from "~/lib/clock.server";
-import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { isDatabaseUnavailable, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { sendDueDigests } from "~/models/notifications/digest.server";
@@ -84,7 +84,7 @@ export function startBackgroundJobs(intervalMs = env("JOBS_INTERVAL_MS")) {
       }
     } catch (error) {
       // Every job reads what is due from the data, so the next run picks up what this one missed.
-      const report = isDatabaseBusy(error) ? log.warn : log.error;
+      const report = isDatabaseUnavailable(error) ? log.warn : log.error;
       report("background job failed, will run again at the next interval", { holder, intervalMs, error });
     } finally {
       running = false;

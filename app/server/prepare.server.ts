@@ -3,7 +3,7 @@
  * is missing. (The demo community is seeded by `npm run db:seed`, which `npm start` runs first: the
  * seed is not part of the server's bundle.)
  */
-import { migrateDatabase } from "~/lib/db.server";
+import { databaseDescription, migrateDatabase } from "~/lib/db.server";
 import { subscribeEveryDomain } from "~/models/subscriptions.server";
 import { log } from "~/lib/log.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
@@ -11,7 +11,8 @@ import { ensureSearchIndex } from "~/models/search/index.server";
 
 export async function prepareDatabase() {
   subscribeEveryDomain();
-  migrateDatabase();
+  log.info("database", databaseDescription());
+  await migrateDatabase();
   const kb = await syncKnowledgeBase();
   for (const problem of kb.problems) log.warn("knowledge-base file skipped", problem);
   log.info("knowledge base synced", {

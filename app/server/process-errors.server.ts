@@ -6,17 +6,17 @@
  * inconsistent halfway through a function, so the process shuts down (exit code 1) for its
  * supervisor to restart it, as Node recommends.
  */
-import { isDatabaseBusy } from "~/lib/db.server";
+import { isDatabaseUnavailable } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 
 export function installProcessErrorHandlers({ shutdown }: { shutdown: (exitCode: number) => void }) {
   process.on("unhandledRejection", (reason) => {
-    const report = isDatabaseBusy(reason) ? log.warn : log.error;
+    const report = isDatabaseUnavailable(reason) ? log.warn : log.error;
     report("unhandled promise rejection", { error: reason, pid: process.pid });
   });
   process.on("uncaughtException", (error, origin) => {
-    if (isDatabaseBusy(error)) {
-      log.warn("uncaught error: database busy; the server carries on", { error, origin, pid: process.pid });
+    if (isDatabaseUnavailable(error)) {
+      log.warn("uncaught error: database unavailable; the server carries on", { error, origin, pid: process.pid });
       return;
     }
     log.error("uncaught exception: shutting down", { error, origin, pid: process.pid });

@@ -178,7 +178,7 @@ function seedDatabase(threads: number, answers: number) {
 async function prepareFixtures(file: string) {
   process.env.DATABASE_PATH = file;
   const { closeDatabase } = await import("~/lib/db.server");
-  closeDatabase();
+  await closeDatabase();
   // A cached database may predate newer migrations (and the search index): bring it up to date first.
   const { prepareDatabase } = await import("../../app/server/prepare.server");
   await prepareDatabase();
@@ -228,7 +228,7 @@ async function prepareFixtures(file: string) {
   const answerTargets = (await listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500)).threads
     .filter((t) => t.id !== thread.threadId)
     .map((t) => `/questions/${t.id}/${t.slug}`);
-  closeDatabase();
+  await closeDatabase();
   return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, members, answerTargets };
 }
 type Fixtures = Awaited<ReturnType<typeof prepareFixtures>>;
@@ -826,7 +826,7 @@ async function queueBenchEmails(copy: string) {
   if (answers.length < MAIL_EMAILS) throw new Error(`only ${answers.length} visible answers to email about`);
   process.env.DATABASE_PATH = copy;
   const { closeDatabase, writeUnseenByVisitors } = await import("~/lib/db.server");
-  closeDatabase();
+  await closeDatabase();
   const { notify } = await import("~/models/notifications/notifications.server");
   try {
     for (let start = 0; start < MAIL_EMAILS; start += 500) {
@@ -848,7 +848,7 @@ async function queueBenchEmails(copy: string) {
       });
     }
   } finally {
-    closeDatabase();
+    await closeDatabase();
   }
   return members.map((member) => member.email.toLowerCase());
 }

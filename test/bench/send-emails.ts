@@ -17,5 +17,5 @@ for (;;) {
   totals.batches += 1;
 }
 const seconds = (performance.now() - started) / 1000;
-closeDatabase();
+await closeDatabase();
 console.log(JSON.stringify({ ...totals, seconds }));

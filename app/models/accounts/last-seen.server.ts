@@ -7,7 +7,7 @@
  */
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { users } from "../../../db/schema";
-import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { isDatabaseUnavailable, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 
 export const LAST_SEEN_PRECISION_MS = 5 * 60_000;
@@ -38,7 +38,7 @@ export async function noteSeen(userId: number, at: Date) {
     );
   } catch (error) {
     // Marked anyway: the next try comes a window later, not on every request of a busy minute.
-    (isDatabaseBusy(error) ? log.warn : log.error)("last visit not saved", { userId, error });
+    (isDatabaseUnavailable(error) ? log.warn : log.error)("last visit not saved", { userId, error });
   }
 }
 

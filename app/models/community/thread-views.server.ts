@@ -1,7 +1,7 @@
 /** View counts: counted in memory per thread and written in one transaction every few seconds. */
 import { eq, sql } from "drizzle-orm";
 import { threads } from "../../../db/schema";
-import { isDatabaseBusy, writeUnseenByVisitors } from "~/lib/db.server";
+import { isDatabaseUnavailable, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 
 // Views are counted in memory and written in one transaction every few seconds: a write per page
@@ -44,7 +44,7 @@ export async function flushThreadViews(): Promise<boolean> {
     viewFlushFailures += 1;
     const retryInMs = Math.min(VIEW_FLUSH_INTERVAL_MS * 2 ** (viewFlushFailures - 1), VIEW_FLUSH_MAX_DELAY_MS);
     const context = { threads: pendingViews.size, failures: viewFlushFailures, retryInMs, error };
-    if (isDatabaseBusy(error)) log.warn("view counts not saved: database busy, will retry", context);
+    if (isDatabaseUnavailable(error)) log.warn("view counts not saved: database unavailable, will retry", context);
     else log.error("view counts not saved, will retry", context);
     scheduleViewFlush(retryInMs);
     return false;

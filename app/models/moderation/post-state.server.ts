@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { flags, posts, threadTags, tags, threads, users, type ModerationState } from "../../../db/schema";
-import { firstRow, inWrite, read } from "~/lib/db.server";
+import { firstRow, inWrite, rawRows, read } from "~/lib/db.server";
 import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 import { getModerationSettings } from "./settings.server";
@@ -34,8 +34,9 @@ async function stateAfterConfirmation(author: Member): Promise<"visible" | "held
   const { heldPostCount } = await getModerationSettings();
   if (heldPostCount === 0) return "visible";
   // The subquery is named because PostgreSQL before 16 refuses one without a name.
-  const approved = await read((db) =>
-    db.get<{ total: number }>(
+  const [approved] = await read((db) =>
+    rawRows<{ total: number }>(
+      db,
       sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved`,
     ),
   );

@@ -34,6 +34,7 @@ import { composeEmail, type EmailItem } from "~/lib/email-layout.server";
 import { publicUrl } from "~/lib/env.server";
 import { parseInput } from "~/lib/forms.server";
 import { plainTextSummary } from "~/lib/markdown.server";
+import { anyRow, millis } from "~/lib/portable-sql.server";
 import {
   ensureSignedIn,
   publicPostStatesCondition,
@@ -66,10 +67,10 @@ export function effectiveWatchLevelSql(userId: number): SQL<string> {
       (${watches.target} = 'category' AND ${watches.targetId} = ${threads.categoryId})
       OR (${watches.target} = 'tag' AND ${watches.targetId} IN (SELECT ${threadTags.tagId} FROM ${threadTags} WHERE ${threadTags.threadId} = ${threads.id})))`;
   const fromPlaces = sql`(SELECT CASE
-      WHEN max(level = 'muted') THEN 'muted'
-      WHEN max(level = 'watching') THEN 'watching'
-      WHEN max(level = 'tracking') THEN 'tracking'
-      ELSE 'normal' END FROM (${placeLevels}))`;
+      WHEN ${anyRow(sql`level = 'muted'`)} THEN 'muted'
+      WHEN ${anyRow(sql`level = 'watching'`)} THEN 'watching'
+      WHEN ${anyRow(sql`level = 'tracking'`)} THEN 'tracking'
+      ELSE 'normal' END FROM (${placeLevels}) AS place_levels)`;
   const onThread = sql`(SELECT ${watches.level} FROM ${watches} WHERE ${watches.userId} = ${userId} AND ${watches.target} = 'thread' AND ${watches.targetId} = ${threads.id})`;
   return sql<string>`COALESCE(${onThread}, ${fromPlaces})`;
 }
@@ -309,7 +310,7 @@ export async function digestEmail(
  */
 async function dueReaders(at: Date, limit: number) {
   const frequency = effectiveDigestFrequencySql();
-  const period = sql`CASE ${frequency} WHEN 'daily' THEN ${DIGEST_PERIOD_MS.daily} ELSE ${DIGEST_PERIOD_MS.weekly} END`;
+  const period = sql`CASE ${frequency} WHEN 'daily' THEN ${millis(DIGEST_PERIOD_MS.daily)} ELSE ${millis(DIGEST_PERIOD_MS.weekly)} END`;
   const lastVisit = later(sql`COALESCE(${users.lastSeenAt}, 0)`, users.createdAt);
   const reference = later(sql`COALESCE(${users.lastDigestAt}, 0)`, lastVisit);
   return read((db) =>
@@ -320,7 +321,7 @@ async function dueReaders(at: Date, limit: number) {
         and(
           sql`${frequency} <> 'off'`,
           sql`${users.emailConfirmedAt} IS NOT NULL`,
-          sql`${reference} <= ${at.getTime()} - ${period}`,
+          sql`${reference} <= ${millis(at)} - ${period}`,
           sql`NOT EXISTS (SELECT 1 FROM ${emailOptOuts} WHERE ${emailOptOuts.userId} = ${users.id} AND ${emailOptOuts.kind} = 'digest')`,
         ),
       )

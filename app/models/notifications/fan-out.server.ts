@@ -10,7 +10,7 @@ import { setImmediate as nextTurnOfEventLoop } from "node:timers/promises";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { notificationFanOuts, notifications, posts, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { afterCommit, firstRow, inWrite, isDatabaseBusy, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { afterCommit, firstRow, inWrite, isDatabaseUnavailable, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { isPublic, isPublicThread } from "~/lib/permissions.server";
@@ -101,7 +101,7 @@ export async function deliverFanOuts(at = now()) {
     try {
       told += await deliverFanOut(next, at);
     } catch (error) {
-      if (isDatabaseBusy(error)) throw error; // the next run tries again
+      if (isDatabaseUnavailable(error)) throw error; // the next run tries again
       // Anything else would fail again: one bad post must not stop every later fan-out.
       log.error("fan-out failed: given up for this post", { postId: next.postId, error });
       await writeUnseenByVisitors(async (db) => {

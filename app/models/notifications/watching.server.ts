@@ -21,7 +21,7 @@ import {
   type WatchTarget,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, inWrite, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { firstRow, inWrite, rawRows, rawRun, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -81,7 +81,9 @@ export async function watchRowsForThread(
     sql` `,
   );
   return read((db) =>
-    db.all<WatchRow>(sql`
+    rawRows<WatchRow>(
+      db,
+      sql`
       SELECT w.user_id AS "userId", w.target AS target, w.target_id AS "targetId", w.level AS level, '' AS name
         FROM ${watches} w WHERE w.target = 'thread' AND w.target_id = ${threadId} ${forUsers}
       UNION ALL
@@ -93,7 +95,8 @@ export async function watchRowsForThread(
       SELECT w.user_id, w.target, w.target_id, w.level, g.name
         FROM ${threadTags} tt JOIN ${tags} g ON g.id = tt.tag_id
         JOIN ${watches} w ON w.target = 'tag' AND w.target_id = g.id
-        WHERE tt.thread_id = ${threadId} ${forUsers}`),
+        WHERE tt.thread_id = ${threadId} ${forUsers}`,
+    ),
   );
 }
 
@@ -114,11 +117,14 @@ export function levelsByUser(rows: readonly WatchRow[]) {
  */
 export async function watchOnParticipation(userId: number, threadId: number, at: Date) {
   await inWrite((db) =>
-    db.run(sql`
+    rawRun(
+      db,
+      sql`
       INSERT INTO ${watches} (user_id, target, target_id, level, updated_at)
       SELECT ${userId}, 'thread', ${threadId}, 'watching', ${at.getTime()}
         FROM ${users} WHERE id = ${userId} AND watch_on_participate
-      ON CONFLICT DO NOTHING`),
+      ON CONFLICT DO NOTHING`,
+    ),
   );
 }
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { TEST_DB_DIR } from "../../fixtures/global-setup";
+import { TEST_DB_DIR } from "../../fixtures/test-databases";
 
 const run = promisify(execFile);
 

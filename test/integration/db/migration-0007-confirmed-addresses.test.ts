@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testEngine } from "../../fixtures/test-databases";
 
 const MIGRATIONS = path.resolve("db/migrations");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-0007-"));
@@ -101,7 +102,8 @@ const after = (username: string) =>
     .prepare("SELECT role, email_confirmed_at AS confirmedAt, created_at AS createdAt FROM users WHERE username = ?")
     .get(username) as { role: string; confirmedAt: number | null; createdAt: number };
 
-describe("migration 0007 and addresses confirmed before it", () => {
+// A data migration of SQLite's: PostgreSQL's first migration already has the schema it led to.
+describe.skipIf(testEngine() === "postgres")("migration 0007 and addresses confirmed before it", () => {
   it.each([
     ["an admin", "ada", "admin"],
     ["staff at the customer domain", "sam", "staff"],

@@ -1,20 +1,23 @@
-// The contract of app/lib/db.server.ts on a real SQLite file: what `read` sees inside and outside a
-// write, writes taking turns, rollback of writes and savepoints, `afterCommit`, `inWrite`, and the
-// read connection refusing writes. The page cache side of `write` is page-cache-invalidation.test.ts.
-// An observer connection of the test's own sees only what is committed, whatever the module does.
-import Database from "better-sqlite3";
+// The contract of app/lib/db.server.ts on a real database of either engine: what `read` sees inside
+// and outside a write, writes taking turns, rollback of writes and savepoints, `afterCommit`,
+// `inWrite`, and the read connection refusing writes. The page cache side of `write` is
+// page-cache-invalidation.test.ts. An observer connection of the test's own sees only what is
+// committed, whatever the module does.
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { siteSecrets } from "../../../db/schema";
 import { afterCommit, firstRow, inWrite, read, write, writeUnseenByVisitors, type Db } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
+import { rejectionMessage } from "../../fixtures/errors";
+import { openObserver, type Observer } from "../../fixtures/observer";
 
-let observer: Database.Database;
+let observer: Observer;
+/** Whether the row is committed: the observer's connection has nothing to do with the module's. */
+const committed = (name: string) => observer.sees("site_secrets", "name", name);
 
 beforeAll(async () => {
   await read((db) => db.select().from(siteSecrets).limit(1)); // opens the module's connections first
-  observer = new Database(process.env.DATABASE_PATH!, { fileMustExist: true });
-  observer.pragma("query_only = ON");
+  observer = await openObserver();
 });
 
 afterAll(() => observer.close());
@@ -30,10 +33,6 @@ const insert = (db: Db, name: string) => db.insert(siteSecrets).values({ name, v
 /** Whether the row is there for `read` (the read connection, or inside a write its transaction). */
 const seenByRead = async (name: string) =>
   firstRow(await read((db) => db.select().from(siteSecrets).where(eq(siteSecrets.name, name)))) !== undefined;
-
-/** Whether the row is committed: the observer's connection has nothing to do with the module's. */
-const committed = (name: string) =>
-  observer.prepare("SELECT 1 FROM site_secrets WHERE name = ?").get(name) !== undefined;
 
 function deferred() {
   let resolve!: () => void;
@@ -61,7 +60,7 @@ describe("read", () => {
       await release.promise;
     });
     await inserted.promise;
-    const whileOpen = { seenByRead: await seenByRead(name), committed: committed(name) };
+    const whileOpen = { seenByRead: await seenByRead(name), committed: await committed(name) };
     release.resolve(); // before asserting: a failure must not leave the write open for the next tests
     await writing;
     expect(whileOpen).toEqual({ seenByRead: false, committed: false });
@@ -72,15 +71,17 @@ describe("read", () => {
     const name = newName("own");
     const seen = await write(async (db) => {
       await insert(db, name);
-      return { byRead: await seenByRead(name), committed: committed(name) };
+      return { byRead: await seenByRead(name), committed: await committed(name) };
     });
     expect(seen).toEqual({ byRead: true, committed: false });
   });
 
   it("refuses to write outside a write: the read connection is read-only", async () => {
     const name = newName("through-read");
-    await expect(read((db) => insert(db, name))).rejects.toThrow("attempt to write a readonly database");
-    expect(committed(name)).toBe(false);
+    expect(await rejectionMessage(read((db) => insert(db, name)))).toMatch(
+      /attempt to write a readonly database|cannot execute INSERT in a read-only transaction/,
+    );
+    expect(await committed(name)).toBe(false);
   });
 });
 
@@ -98,7 +99,7 @@ describe("write", () => {
         return "a";
       }),
       write(async (db) => {
-        events.push(committed(first) ? "second begins after the first committed" : "second begins");
+        events.push((await committed(first)) ? "second begins after the first committed" : "second begins");
         await insert(db, second);
         await yieldTurns();
         events.push("second ends");
@@ -110,7 +111,7 @@ describe("write", () => {
       { status: "fulfilled", value: "b" },
     ]);
     expect(events).toEqual(["first begins", "first ends", "second begins after the first committed", "second ends"]);
-    expect([committed(first), committed(second)]).toEqual([true, true]);
+    expect([await committed(first), await committed(second)]).toEqual([true, true]);
   });
 
   it("rolls back everything a write did when its work throws, and runs none of its afterCommit work", async () => {
@@ -126,7 +127,7 @@ describe("write", () => {
       }),
     ).rejects.toThrow("refused");
     await yieldTurns();
-    expect(names.map(committed)).toEqual([false, false]);
+    expect(await Promise.all(names.map(committed))).toEqual([false, false]);
     expect(await Promise.all(names.map(seenByRead))).toEqual([false, false]);
     expect(after).not.toHaveBeenCalled();
   }, 2_000);
@@ -138,7 +139,7 @@ describe("write", () => {
     const result = await write(async (db) => {
       await insert(db, name);
       afterCommit(async () => {
-        const isCommitted = committed(name); // before any await: as the callback starts
+        const isCommitted = await committed(name); // asked first, as the callback starts
         calls.push({ call: 1, committed: isCommitted, seenByRead: await seenByRead(name) });
       });
       afterCommit(() => refused());
@@ -168,7 +169,7 @@ describe("write", () => {
       expect(await seenByRead(inside)).toBe(false);
       await insert(db, after);
     });
-    expect([committed(before), committed(inside), committed(after)]).toEqual([true, false, true]);
+    expect([await committed(before), await committed(inside), await committed(after)]).toEqual([true, false, true]);
     await yieldTurns();
     expect(nestedAfterCommit).not.toHaveBeenCalled();
   }, 2_000);
@@ -192,7 +193,7 @@ describe("write", () => {
       });
     });
     expect(events).toEqual(["a begins", "a ends", "b begins", "b ends"]);
-    expect(names.map(committed)).toEqual([true, true, true, true, true]);
+    expect(await Promise.all(names.map(committed))).toEqual([true, true, true, true, true]);
   }, 2_000);
 
   it("waits before committing for a nested write its work started and did not await", async () => {
@@ -205,7 +206,7 @@ describe("write", () => {
         await insert(db, names[1]);
       });
     });
-    expect(names.map(committed)).toEqual([true, true]);
+    expect(await Promise.all(names.map(committed))).toEqual([true, true]);
     await nested;
   }, 2_000);
 });
@@ -214,14 +215,14 @@ describe("inWrite", () => {
   it("rejects outside a write", async () => {
     const name = newName("in-write-outside");
     await expect(inWrite((db) => insert(db, name))).rejects.toThrow("inWrite called outside a write");
-    expect(committed(name)).toBe(false);
+    expect(await committed(name)).toBe(false);
   });
 
   it("writes in the transaction of the write around it, and is rolled back with it", async () => {
     const [kept, lost] = [newName("in-write-kept"), newName("in-write-lost")];
     await write(async () => {
       await inWrite((db) => insert(db, kept));
-      expect([await seenByRead(kept), committed(kept)]).toEqual([true, false]);
+      expect([await seenByRead(kept), await committed(kept)]).toEqual([true, false]);
     });
     await expect(
       write(async () => {
@@ -229,7 +230,7 @@ describe("inWrite", () => {
         refused();
       }),
     ).rejects.toThrow("refused");
-    expect([committed(kept), committed(lost)]).toEqual([true, false]);
+    expect([await committed(kept), await committed(lost)]).toEqual([true, false]);
   });
 });
 
@@ -248,6 +249,6 @@ describe("a nested write still running when its write fails", () => {
       }),
     ).rejects.toThrow("refused");
     await nested?.catch(() => {});
-    expect(committed(late)).toBe(false);
+    expect(await committed(late)).toBe(false);
   }, 2_000);
 });

@@ -1,8 +1,9 @@
 // What each write takes out of the visitors' page cache, in process: the transaction's declaration,
 // the generations that keep a render older than a write out of the cache, the safety net for
 // writes made outside write, and the background jobs.
+import { siteSecrets } from "../../../db/schema";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { scriptSqlite, invalidatePagesAfterUntrackedWrites, writeUnseenByVisitors, write } from "~/lib/db.server";
+import { scriptDb, invalidatePagesAfterUntrackedWrites, writeUnseenByVisitors, write, type Db } from "~/lib/db.server";
 import { setClock } from "~/lib/clock.server";
 import { cachedPage, invalidatePageCache, pageCacheGeneration, storePage } from "~/lib/page-cache.server";
 import type { Member } from "~/lib/permissions.server";
@@ -36,22 +37,24 @@ const refused = () => {
   throw new Error("refused");
 };
 
-const writeRow = () =>
-  scriptSqlite().prepare("INSERT INTO site_secrets (name, value) VALUES (?, 'x')").run(`test-${Math.random()}`);
+/** Writes a row no page shows: in the write whose handle is given, else through the scripts' handle. */
+const writeRow = (db: Db = scriptDb()) => db.insert(siteSecrets).values({ name: `test-${Math.random()}`, value: "x" });
 
 afterEach(() => setClock(null));
 
 describe("write and the page cache", () => {
   it("drops the declared thread's pages and every list, and keeps other threads' pages", async () => {
-    expect(await afterWrite(A, B, () => write((_db, changed) => (changed.thread(A), writeRow())))).toEqual({
-      a: false,
-      b: true,
-      list: false,
-    });
+    expect(await afterWrite(A, B, () => write(async (db, changed) => (changed.thread(A), await writeRow(db))))).toEqual(
+      {
+        a: false,
+        b: true,
+        list: false,
+      },
+    );
   });
 
   it("drops every page for a write that declares nothing", async () => {
-    expect(await afterWrite(A, B, () => write(() => writeRow()))).toEqual({
+    expect(await afterWrite(A, B, () => write((db) => writeRow(db)))).toEqual({
       a: false,
       b: false,
       list: false,
@@ -62,7 +65,7 @@ describe("write and the page cache", () => {
     const nested = () =>
       write(async (_db, changed) => {
         changed.thread(A);
-        await write(() => writeRow());
+        await write((db) => writeRow(db));
       });
     expect(await afterWrite(A, B, nested)).toEqual({ a: false, b: false, list: false });
   });
@@ -70,19 +73,19 @@ describe("write and the page cache", () => {
   it("adds up the threads of nested writes, and a nested write that changes nothing visitors see adds nothing", async () => {
     const nested = () =>
       writeUnseenByVisitors(async () => {
-        await writeUnseenByVisitors(() => writeRow());
-        await write((_db, inner) => (inner.thread(B), writeRow()));
+        await writeUnseenByVisitors((db) => writeRow(db));
+        await write(async (db, inner) => (inner.thread(B), await writeRow(db)));
       });
     expect(await afterWrite(A, B, nested)).toEqual({ a: true, b: false, list: false });
   });
 
   it("drops nothing for a write that changes nothing visitors see, or one that rolled back", async () => {
-    expect(await afterWrite(A, B, () => writeUnseenByVisitors(() => writeRow()))).toEqual({
+    expect(await afterWrite(A, B, () => writeUnseenByVisitors((db) => writeRow(db)))).toEqual({
       a: true,
       b: true,
       list: true,
     });
-    const failed = () => expect(write(() => (writeRow(), refused()))).rejects.toThrow("refused");
+    const failed = () => expect(write(async (db) => (await writeRow(db), refused()))).rejects.toThrow("refused");
     expect(await afterWrite(A, B, failed)).toEqual({ a: true, b: true, list: true });
   });
 
@@ -93,7 +96,7 @@ describe("write and the page cache", () => {
       b: true,
       list: true,
     });
-    expect(await afterWrite(A, B, () => (writeRow(), invalidatePagesAfterUntrackedWrites()))).toEqual({
+    expect(await afterWrite(A, B, async () => (await writeRow(), invalidatePagesAfterUntrackedWrites()))).toEqual({
       a: false,
       b: false,
       list: false,
@@ -105,7 +108,7 @@ describe("write and the page cache", () => {
     });
     // Rows written inside write, even rolled back, are not taken for untracked ones.
     const rolledBack = async () => {
-      await expect(write(() => (writeRow(), refused()))).rejects.toThrow("refused");
+      await expect(write(async (db) => (await writeRow(db), refused()))).rejects.toThrow("refused");
       invalidatePagesAfterUntrackedWrites();
     };
     expect(await afterWrite(A, B, rolledBack)).toEqual({ a: true, b: true, list: true });
@@ -141,7 +144,7 @@ describe("a page rendered while a write committed", () => {
   it("is not stored after a write whose reach is not known, whatever its page", async () => {
     invalidatePageCache();
     const renderStarted = pageCacheGeneration();
-    await write(async () => writeRow());
+    await write((db) => writeRow(db));
     store(`/questions/${B}/b`, B, renderStarted);
     expect(cached(`/questions/${B}/b`)).toBe(false);
   });

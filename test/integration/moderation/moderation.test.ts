@@ -1,11 +1,11 @@
 // Moderation on a real SQLite file: flags and the hide threshold, held posts per role, staff
 // decisions and the queue, suspensions, thread actions, customer domains and the audit log.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, flags, moderationSettings, posts, sessions, tags, threads, users } from "../../../db/schema";
 import { startSession } from "~/models/accounts/auth.server";
 import { setClock } from "~/lib/clock.server";
-import { scriptDb, scriptSqlite, firstRow } from "~/lib/db.server";
+import { scriptDb, firstRow, rawRun } from "~/lib/db.server";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Actor, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -36,6 +36,7 @@ import {
 } from "~/models/moderation/users.server";
 import { signUp } from "~/models/accounts/sign-up.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { rejectionMessage } from "../../fixtures/errors";
 import { changeSupportPolicy } from "~/models/support/policies.server";
 
 const listQuery = { filter: "all", sort: "newest", page: 1 } as const;
@@ -460,8 +461,10 @@ describe("audit log", () => {
     const { threadId } = await makeThread(customer);
     await moderateThread(staff, threadId, { action: "pin" });
     await moderateThread(admin, threadId, { action: "unpin" });
-    expect(() => scriptSqlite().prepare("UPDATE audit_log SET reason = 'tampered'").run()).toThrow(/cannot be changed/);
-    expect(() => scriptSqlite().prepare("DELETE FROM audit_log").run()).toThrow(/cannot be deleted/);
+    expect(await rejectionMessage(rawRun(scriptDb(), sql`UPDATE audit_log SET reason = 'tampered'`))).toMatch(
+      /cannot be changed/,
+    );
+    expect(await rejectionMessage(rawRun(scriptDb(), sql`DELETE FROM audit_log`))).toMatch(/cannot be deleted/);
 
     await expect(listAuditLog(customer, { page: 1 })).rejects.toThrow(ForbiddenError);
     expect(

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { TEST_DB_DIR } from "../../fixtures/global-setup";
+import { TEST_DB_DIR } from "../../fixtures/test-databases";
 
 /** Runs the command with `env` over this process's environment; its exit code, output and time taken. */
 async function runToExit(command: string, args: string[], env: Record<string, string>) {

@@ -1,6 +1,5 @@
 // Domain events: a subscriber added from outside hears a write without the write's code changing,
 // inside its transaction or after its commit, and a subscriber's failure takes the write with it.
-import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { posts } from "../../../db/schema";
@@ -10,6 +9,7 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { postAnswer } from "~/models/community/posts.server";
 import { record, subscribe, type DomainEvents } from "~/models/shared/events.server";
 import { makeThread, makeUser } from "../../fixtures/factories";
+import { openObserver } from "../../fixtures/observer";
 
 let asker: Member;
 let helper: Member;
@@ -29,12 +29,12 @@ let failInTransaction = false;
 const saved = async (postId: number) =>
   Boolean(firstRow(await read((db) => db.select({ id: posts.id }).from(posts).where(eq(posts.id, postId)))));
 // What another connection sees: only committed rows.
-const committed = (postId: number) => {
-  const other = new Database(process.env.DATABASE_PATH!, { readonly: true });
+const committed = async (postId: number) => {
+  const other = await openObserver();
   try {
-    return other.prepare("SELECT 1 FROM posts WHERE id = ?").get(postId) !== undefined;
+    return await other.sees("posts", "id", postId);
   } finally {
-    other.close();
+    await other.close();
   }
 };
 
@@ -43,8 +43,8 @@ beforeAll(() => {
     inTransaction: async (event) => {
       heard.push({ event, savedWhenHeard: await saved(event.postId), phase: "in transaction" });
     },
-    afterCommit: (event) => {
-      heard.push({ event, savedWhenHeard: committed(event.postId), phase: "after commit" });
+    afterCommit: async (event) => {
+      heard.push({ event, savedWhenHeard: await committed(event.postId), phase: "after commit" });
     },
   });
   // A later subscriber that can refuse: the write, and what the first one would deliver, go with it.
@@ -68,7 +68,7 @@ describe("domain events", () => {
     expect(heard[0].event.author.id).toBe(helper.id);
     // Inside the transaction the answer is visible to the write itself; after commit, to everyone.
     expect(heard.every((h) => h.savedWhenHeard)).toBe(true);
-    expect(committed(postId)).toBe(true);
+    expect(await committed(postId)).toBe(true);
   });
 
   it("rolls the whole write back when a subscriber fails in the transaction, and delivers nothing", async () => {
@@ -81,7 +81,7 @@ describe("domain events", () => {
     );
     failInTransaction = false;
     expect(heard).toHaveLength(1);
-    expect(committed(heard[0].event.postId)).toBe(false);
+    expect(await committed(heard[0].event.postId)).toBe(false);
     // Give any after-commit work a chance to (wrongly) run.
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(heard).toHaveLength(1);

@@ -26,7 +26,7 @@ import {
 } from "drizzle-orm/sqlite-core";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import * as sqliteSchema from "../../../db/schema";
+import * as sqliteSchema from "../../../db/schema-sqlite";
 import * as pgSchema from "../../../db/schema-pg";
 import { timestampMs } from "../../../db/schema-pg/columns";
 
@@ -384,10 +384,10 @@ describe.skipIf(!process.env.PG_TEST_URL)("db/migrations-pg on a PostgreSQL serv
       await expect(pool.query("UPDATE audit_log SET reason = 'tampered'")).rejects.toThrow(/cannot be changed/);
       await expect(pool.query("DELETE FROM audit_log")).rejects.toThrow(/cannot be deleted/);
       await expect(pool.query("TRUNCATE audit_log")).rejects.toThrow(/cannot be deleted/);
-      const { rows } = await pool.query<{ settings: string; phrases: string }>(
-        "SELECT (SELECT count(*) FROM moderation_settings WHERE id = 1) AS settings, (SELECT count(*) FROM reply_lexicon) AS phrases",
+      const { rows } = await pool.query<{ settings: number; phrases: number }>(
+        "SELECT (SELECT count(*) FROM moderation_settings WHERE id = 1)::int AS settings, (SELECT count(*) FROM reply_lexicon)::int AS phrases",
       );
-      expect(rows[0]).toEqual({ settings: "1", phrases: "5" });
+      expect(rows[0]).toEqual({ settings: 1, phrases: 5 });
       // The search objects: the text search configuration indexes every word, unaccented and stemmed.
       const { rows: search } = await pool.query<{ vector: string }>(
         "SELECT to_tsvector('hearth', 'Café routers the') AS vector",

@@ -6,9 +6,11 @@ import {
   ConfigurationError,
   configurationProblems,
   configurationSchema,
+  databaseEngine,
   env,
   kbDirectory,
   mailDirectory,
+  migrationsFolder,
   publicUrl,
   replyDomain,
   type ConfigurationVariable,
@@ -71,6 +73,8 @@ describe("env", () => {
     expect(defaults).toEqual({
       PORT: 3000,
       DATABASE_PATH: "./data/hearth.sqlite",
+      DATABASE_URL: undefined,
+      DATABASE_POOL_SIZE: 10,
       NODE_ENV: "production",
       PAGE_CACHE: "on",
       HEARTH_ROOT: undefined,
@@ -144,6 +148,10 @@ describe("env", () => {
     ["REPLY_TO_DOMAIN", "reply@example.com", "a domain name"],
     ["REPLY_TO_DOMAIN", "-bad-.example", "a domain name"],
     ["INBOUND_SMTP_PORT", "smtp", "a whole number from 0 to 65535"],
+    ["DATABASE_URL", "mysql://db.example.com/hearth", "a postgres:// or postgresql:// address"],
+    ["DATABASE_URL", "postgres://db.example.com", "with a database name"],
+    ["DATABASE_URL", "./data/hearth.sqlite", "a postgres:// or postgresql:// address"],
+    ["DATABASE_POOL_SIZE", "0", "a whole number from 1 to 1000"],
     ["TRUST_PROXY", "true", "a number of proxies (e.g. 1), or a comma-separated list"],
     ["TRUST_PROXY", "loopback, proxy.local", "a number of proxies (e.g. 1), or a comma-separated list"],
     ["TRUST_PROXY", "10.0.0.0/33", "a number of proxies (e.g. 1), or a comma-separated list"],
@@ -167,6 +175,18 @@ describe("env", () => {
     const [problem] = configurationProblems({ SMTP_URL: "http://mailer:s3cret@mail.example.com" });
     expect(problem).toContain('SMTP_URL="http://***@mail.example.com"');
     expect(problem).not.toContain("s3cret");
+    const [database] = configurationProblems({ DATABASE_URL: "postgres://hearth:s3cret@db.example.com" });
+    expect(database).toContain('DATABASE_URL="postgres://***@db.example.com"');
+    expect(database).not.toContain("s3cret");
+  });
+
+  it("runs on PostgreSQL when DATABASE_URL is set, else on SQLite", () => {
+    vi.stubEnv("DATABASE_URL", "postgresql://hearth:secret@db.example.com:6432/community");
+    expect(databaseEngine()).toBe("postgres");
+    expect(migrationsFolder()).toBe(path.resolve("db/migrations-pg"));
+    vi.stubEnv("DATABASE_URL", "");
+    expect(databaseEngine()).toBe("sqlite");
+    expect(migrationsFolder()).toBe(path.resolve("db/migrations"));
   });
 
   it("reads process.env when asked, so a value set after loading counts", () => {

@@ -1,0 +1,8 @@
+// The SQLite schema, one file per domain: the tables drizzle-kit generates db/migrations from.
+export * from "./schema/users";
+export * from "./schema/community";
+export * from "./schema/rate-limits";
+export * from "./schema/knowledge-base";
+export * from "./schema/support";
+export * from "./schema/notifications";
+export * from "./schema/moderation";

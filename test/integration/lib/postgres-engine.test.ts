@@ -1,0 +1,114 @@
+// What only the PostgreSQL engine has to get right (the shared contract is data-access.test.ts):
+// the write lock across processes, transactions a caught error has aborted, number types, and the
+// statements `preparedPerConnection` names. Runs when the suite runs on PostgreSQL.
+import { eq, sql } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { siteSecrets, threads } from "../../../db/schema";
+import { firstRow, isDatabaseUnavailable, preparedPerConnection, rawRows, read, write } from "~/lib/db.server";
+import { databaseEngine } from "~/lib/env.server";
+import { makeThread, makeUser } from "../../fixtures/factories";
+
+const onPostgres = databaseEngine() === "postgres";
+
+let other: pg.Client;
+beforeAll(async () => {
+  if (!onPostgres) return;
+  other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await other.connect();
+});
+afterAll(() => other?.end());
+
+const insert = (name: string) => write((db) => db.insert(siteSecrets).values({ name, value: "v" }));
+const isCommitted = async (name: string) =>
+  (await other.query("SELECT 1 FROM site_secrets WHERE name = $1", [name])).rows.length > 0;
+
+describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
+  it("makes a write wait for another process's write, and gives up with an 'unavailable' error after the lock timeout", async () => {
+    // Another app process in the middle of a write: it holds the same advisory lock every write takes.
+    await other.query("BEGIN");
+    await other.query("SELECT pg_advisory_xact_lock(1214603634)");
+    const started = Date.now();
+    const blocked = await insert("blocked-by-another-process").then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const waitedMs = Date.now() - started;
+    await other.query("ROLLBACK");
+    expect(isDatabaseUnavailable(blocked)).toBe(true);
+    expect(waitedMs).toBeGreaterThanOrEqual(4_500);
+    expect(await isCommitted("blocked-by-another-process")).toBe(false);
+    // Once the other write ends, writes go through again.
+    await insert("after-the-other-process");
+    expect(await isCommitted("after-the-other-process")).toBe(true);
+  }, 20_000);
+
+  it("fails a write whose work caught a database error, instead of committing nothing in silence", async () => {
+    const attempt = write(async (db) => {
+      await db.insert(siteSecrets).values({ name: "before-the-duplicate", value: "v" });
+      try {
+        await db.insert(siteSecrets).values({ name: "before-the-duplicate", value: "again" });
+      } catch {
+        // A unique violation caught here aborts the whole transaction on PostgreSQL.
+      }
+    });
+    await expect(attempt).rejects.toThrow(/a statement in it failed and its error was caught/);
+    expect(await isCommitted("before-the-duplicate")).toBe(false);
+  });
+
+  it("keeps the rest of a write when the step that failed ran in a nested write (a savepoint)", async () => {
+    await write(async (db) => {
+      await db.insert(siteSecrets).values({ name: "kept-around-a-savepoint", value: "v" });
+      await write((nested) =>
+        nested.insert(siteSecrets).values({ name: "kept-around-a-savepoint", value: "again" }),
+      ).catch(() => "the duplicate was refused");
+    });
+    expect(await isCommitted("kept-around-a-savepoint")).toBe(true);
+  });
+
+  it("gives counts, sums and epoch milliseconds as numbers, as SQLite does", async () => {
+    const thread = await makeThread(await makeUser("member"));
+    const row = firstRow(
+      await read((db) =>
+        db
+          .select({
+            count: sql<number>`count(*)`,
+            sum: sql<number>`sum(${threads.id})`,
+            ratio: sql<number>`4.0 * ${threads.id} / 3`,
+            createdAt: threads.createdAt,
+          })
+          .from(threads)
+          .where(eq(threads.id, thread.threadId))
+          .groupBy(threads.createdAt),
+      ),
+    )!;
+    expect(row).toEqual({
+      count: 1,
+      sum: thread.threadId,
+      ratio: expect.closeTo((4 * thread.threadId) / 3, 10),
+      createdAt: expect.any(Date),
+    });
+  });
+
+  it("names the statements preparedPerConnection builds, so each connection plans them once", async () => {
+    const threadTitle = preparedPerConnection((db) =>
+      db
+        .select({ title: threads.title })
+        .from(threads)
+        .where(eq(threads.id, sql.placeholder("id")))
+        .prepare(),
+    );
+    const thread = await makeThread(await makeUser("member"), { title: "A thread read through a named statement" });
+    // Inside a write, reads use the write's connection: the statement and the check share it.
+    const { title, named } = await write(async (db) => {
+      const [row] = await threadTitle().execute({ id: thread.threadId });
+      const prepared = await rawRows<{ name: string }>(
+        db,
+        sql`SELECT name FROM pg_prepared_statements WHERE statement LIKE '%from "threads"%'`,
+      );
+      return { title: row.title, named: prepared };
+    });
+    expect(title).toBe("A thread read through a named statement");
+    expect(named).toEqual([{ name: expect.stringMatching(/^hearth_[0-9a-f]{24}$/) }]);
+  });
+});
