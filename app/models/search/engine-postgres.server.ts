@@ -7,7 +7,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { AUDIENCES } from "../../../db/schema";
-import { inWrite, read } from "~/lib/db.server";
+import { inWrite, rawRows, read } from "~/lib/db.server";
 import { toAnyWordTsQuery, toTsQuery } from "./tsquery.server";
 import type { TextQuery } from "./query.server";
 import {
@@ -26,14 +26,11 @@ import {
 import { RANKED_MATCH_CAP } from "./rules";
 
 export type PgRows = Record<string, unknown>[];
-/** Runs one statement and returns its rows: on the pool for reads, on the write's client inside one. */
+/** Runs one statement and returns its rows: on a read connection, or on the open write's. */
 export type PgRun = (query: SQL) => Promise<PgRows>;
-/** The part of drizzle's node-postgres database this module uses (it is handed over typed as SQLite's). */
-type PgExecutor = { execute(query: SQL): Promise<{ rows: PgRows }> };
 
-export const pgRead: PgRun = (query) => read(async (db) => (await (db as unknown as PgExecutor).execute(query)).rows);
-export const pgWrite: PgRun = (query) =>
-  inWrite(async (db) => (await (db as unknown as PgExecutor).execute(query)).rows);
+export const pgRead: PgRun = (query) => read((db) => rawRows<PgRows[number]>(db, query));
+export const pgWrite: PgRun = (query) => inWrite((db) => rawRows<PgRows[number]>(db, query));
 
 /** D (body), C (aliases), B (summary), A (title). */
 const WEIGHTS = "{0.1, 0.1, 0.4, 1.0}";
@@ -176,13 +173,8 @@ const headline = (column: string, query: SQL) =>
 const withoutJoints = (marked: unknown) => String(marked).replace(/([./@_:])\u200B/g, "$1");
 
 /** The search engine on PostgreSQL, running its statements with `run` (tests pass their own). */
-export function postgresSearchOn(
-  run: PgRun,
-  runInWrite: PgRun = run,
-): SearchEngine & { run: PgRun; runInWrite: PgRun } {
+export function postgresSearchOn(run: PgRun): SearchEngine {
   return {
-    run,
-    runInWrite,
     async rankThreads(text, scope, limit) {
       const query = tsQueryOf(text);
       if (!query) return EMPTY;
@@ -258,4 +250,4 @@ export function postgresSearchOn(
   };
 }
 
-export const postgresSearch = postgresSearchOn(pgRead, pgWrite);
+export const postgresSearch = postgresSearchOn(pgRead);

@@ -50,11 +50,3 @@ export function articleFacets(scope: Pick<ArticleScope, "category" | "tag">) {
 export function audienceFacets(audiences: Audience[], all: readonly Audience[]) {
   return audiences.length === all.length ? null : audiences.map((audience) => facetToken("aud", audience));
 }
-
-/**
- * Which engine this process searches with. A stand-in until db/engine.ts lands on main
- * (issue 15): the same rule as the database switch, PostgreSQL for a postgres:// URL.
- */
-export function databaseEngine(): "sqlite" | "postgres" {
-  return /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? "postgres" : "sqlite";
-}

@@ -112,3 +112,9 @@ export async function ensureSearchIndexSqlite() {
     return changes;
   });
 }
+
+export function indexedThreadIdsSqlite(threadIds: number[]) {
+  return preparedStatement("SELECT rowid AS id FROM search_threads WHERE rowid IN (SELECT value FROM json_each(?))")
+    .all(JSON.stringify(threadIds))
+    .map((row) => Number(row.id));
+}

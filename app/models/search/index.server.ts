@@ -6,9 +6,15 @@
  * tables (index-postgres.server.ts).
  */
 import { write } from "~/lib/db.server";
-import { databaseEngine } from "./engine.server";
+import { databaseEngine } from "~/lib/env.server";
 import { pgRead, pgWrite } from "./engine-postgres.server";
-import { ensureSearchIndexSqlite, indexArticleSqlite, indexThreadSqlite } from "./index-sqlite.server";
+import { sql } from "drizzle-orm";
+import {
+  ensureSearchIndexSqlite,
+  indexArticleSqlite,
+  indexedThreadIdsSqlite,
+  indexThreadSqlite,
+} from "./index-sqlite.server";
 import {
   indexArticlePostgres,
   indexThreadPostgres,
@@ -45,4 +51,13 @@ export async function ensureSearchIndex() {
     return write(() => rebuildSearchIndexPostgres(pgWrite, gaps));
   }
   return ensureSearchIndexSqlite();
+}
+
+/** Which of `threadIds` have a document in the index (for checks: the index must hold exactly the public threads). */
+export async function indexedThreadIds(threadIds: number[]): Promise<number[]> {
+  if (databaseEngine() !== "postgres") return indexedThreadIdsSqlite(threadIds);
+  const rows = await pgRead(
+    sql`SELECT thread_id AS id FROM search_threads WHERE thread_id = ANY(${sql.param(threadIds)}::int[])`,
+  );
+  return rows.map((row) => Number(row.id));
 }

@@ -36,7 +36,8 @@ import {
   type Segment,
   type ThreadHit,
 } from "./rules";
-import { HIT_END, HIT_START, databaseEngine, type RankedRow, type SearchEngine } from "./engine.server";
+import { HIT_END, HIT_START, type RankedRow, type SearchEngine } from "./engine.server";
+import { databaseEngine } from "~/lib/env.server";
 import { sqliteSearch } from "./engine-sqlite.server";
 import { postgresSearch } from "./engine-postgres.server";
 import { VERIFIED_BOOST } from "./documents.server";
