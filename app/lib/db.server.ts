@@ -133,17 +133,32 @@ export async function inWrite<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
 export function afterCommit(work: () => unknown) {
   const frame = openFrame();
   if (frame) frame.level.afterCommit.push(work);
-  else void runAfterCommit([work]);
+  else runAfterCommit([work]);
 }
 
-async function runAfterCommit(works: (() => unknown)[]) {
-  for (const work of works) {
-    try {
-      await work();
-    } catch (error) {
-      log.error("work after a commit failed", { error });
+// Work after commits still running, so tests can wait for it (`afterCommitWorkDone`).
+const runningAfterCommit = new Set<Promise<void>>();
+
+function runAfterCommit(works: (() => unknown)[]) {
+  const running = (async () => {
+    for (const work of works) {
+      try {
+        await work();
+      } catch (error) {
+        log.error("work after a commit failed", { error });
+      }
     }
-  }
+  })();
+  runningAfterCommit.add(running);
+  void running.finally(() => runningAfterCommit.delete(running));
+}
+
+/**
+ * Resolves once no work after a commit is running, including work that such work started. For tests
+ * that count queries or compare state: on a database over the network that work overlaps what runs next.
+ */
+export async function afterCommitWorkDone() {
+  while (runningAfterCommit.size > 0) await Promise.all(runningAfterCommit);
 }
 
 // Writes wait here for the one before them: a transaction stays open across its work's awaits.
@@ -200,7 +215,7 @@ async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promi
   }
   if (level.everything || !level.declared) invalidatePageCache();
   else if (level.threads.size > 0) invalidateThreadPages(level.threads);
-  if (level.afterCommit.length > 0) void runAfterCommit(level.afterCommit);
+  if (level.afterCommit.length > 0) runAfterCommit(level.afterCommit);
   return result;
 }
 

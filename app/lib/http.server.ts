@@ -4,6 +4,7 @@
  */
 import { data, redirect } from "@remix-run/node";
 import { isDatabaseUnavailable } from "./db.server";
+import { MAX_ROW_ID } from "./row-ids";
 import {
   ConflictError,
   ForbiddenError,
@@ -98,11 +99,11 @@ export async function jsonResult(work: () => Promise<unknown>, init?: ResponseIn
   }
 }
 
-/** A positive integer route parameter, or a 404 (a malformed id names no page). */
+/** A positive integer route parameter, or a 404 (a malformed id, or one larger than any row's, names no page). */
 export function idParam(value: string | undefined): number {
-  if (!value || !/^[1-9][0-9]{0,15}$/.test(value)) notFound();
+  if (!value || !/^[1-9][0-9]{0,9}$/.test(value)) notFound();
   const id = Number(value);
-  if (!Number.isSafeInteger(id)) notFound();
+  if (id > MAX_ROW_ID) notFound();
   return id;
 }
 

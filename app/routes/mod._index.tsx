@@ -9,6 +9,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
@@ -28,7 +29,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   return actionResult(async () => {
-    const { postId } = parseInput(z.object({ postId: z.coerce.number().int().positive("Choose a post.") }), values);
+    const { postId } = parseInput(z.object({ postId: rowIdField("Choose a post.") }), values);
     await decideOnPost(context.actor, postId, values);
     // Back to the same page of the queue (without Remix's "?index" marker of an index-route form).
     const url = new URL(request.url);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ModNav } from "~/components/mod-nav";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import {
@@ -23,7 +24,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 const INTENTS = ["add", "update", "remove"] as const;
-const entryTarget = z.object({ id: z.coerce.number().int().positive("Choose a phrase.") });
+const entryTarget = z.object({ id: rowIdField("Choose a phrase.") });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const values = formValues(await request.formData());

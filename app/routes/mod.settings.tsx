@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ModNav } from "~/components/mod-nav";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { getModerationSettings, updateModerationSettings } from "~/models/moderation/settings.server";
@@ -45,7 +46,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
         };
       }
       case "remove-domain": {
-        const { id } = parseInput(z.object({ id: z.coerce.number().int().positive("Choose a domain.") }), values);
+        const { id } = parseInput(z.object({ id: rowIdField("Choose a domain.") }), values);
         await removeCustomerDomain(actor, id);
         return { ok: true as const, message: "Domain removed. People already made customers keep the role." };
       }

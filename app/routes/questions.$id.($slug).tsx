@@ -13,6 +13,7 @@ import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
 import { WatchForm } from "~/components/watch-form";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { castVote } from "~/models/community/votes.server";
 import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
@@ -69,7 +70,7 @@ const INTENTS = [
   "moderate-post",
   "moderate-thread",
 ] as const;
-const postTarget = z.object({ postId: z.coerce.number().int().positive("Choose a post.") });
+const postTarget = z.object({ postId: rowIdField("Choose a post.") });
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const threadId = idParam(params.id);

@@ -10,7 +10,6 @@
  * holds the new address, which the account takes only when that token is used;
  * while email_confirmed_at is null the account reads, and what it posts waits ("waiting") until then.
  */
-import { relations } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["member", "customer", "staff", "admin"] as const;
@@ -77,5 +76,3 @@ export const accountTokens = sqliteTable(
   },
   (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
 );
-
-export const usersRelations = relations(users, ({ many }) => ({ sessions: many(sessions) }));

@@ -5,14 +5,14 @@
  */
 import type { SQL } from "drizzle-orm";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import type * as schema from "../../../db/schema";
 import type { DatabaseEngine } from "../env.server";
 
 /**
  * The handle every query is built on. It is typed as SQLite's; on PostgreSQL it is drizzle's
- * node-postgres database over the twin tables, which builds the same queries (db/schema.ts).
+ * node-postgres database over the twin tables, which builds the same queries (db/schema.ts). It has
+ * no relational `db.query` API: queries are written with the builders, which both engines share.
  */
-export type Db = BetterSQLite3Database<typeof schema>;
+export type Db = BetterSQLite3Database;
 
 /** A connection as the contract sees it: its drizzle handle and the queries prepared on it (`preparedPerConnection`). */
 export type Handle = { db: Db; prepared: Map<unknown, unknown> };

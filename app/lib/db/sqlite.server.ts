@@ -20,7 +20,6 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import * as schema from "../../../db/schema";
 import { databasePath, migrationsFolder } from "../env.server";
 import { log } from "../log.server";
 import { countQuery, type Engine, type Handle, type Transaction } from "./engine.server";
@@ -78,7 +77,7 @@ function connect(file: string, { readOnly }: { readOnly: boolean }): SqliteHandl
   if (readOnly) sqlite.pragma("query_only = ON");
   return {
     sqlite,
-    db: drizzle(sqlite, { schema, logger: { logQuery: countQuery } }),
+    db: drizzle(sqlite, { logger: { logQuery: countQuery } }),
     prepared: new Map(),
     controlStatements: new Map(),
   };

@@ -11,6 +11,7 @@ import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import {
   canAnswerThread,
   canEditPost,
@@ -263,7 +264,7 @@ const redactionSchema = z.discriminatedUnion(
   [
     z.object({
       intent: z.literal("redact"),
-      revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+      revisionId: rowIdField("Choose a version."),
       reason: z
         .string({ error: "Say why the text is removed." })
         .trim()
@@ -272,7 +273,7 @@ const redactionSchema = z.discriminatedUnion(
     }),
     z.object({
       intent: z.literal("unredact"),
-      revisionId: z.coerce.number({ error: "Choose a version." }).int().positive("Choose a version."),
+      revisionId: rowIdField("Choose a version."),
       reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
     }),
   ],

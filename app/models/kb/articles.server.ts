@@ -148,13 +148,18 @@ export async function getArticlePage(actor: Actor, slug: string, voterKey: strin
       slug: threads.slug,
       answerCount: threads.answerCount,
     };
+    const threadsWithArticleTags = db
+      .select({ threadId: threadTags.threadId })
+      .from(threadTags)
+      .innerJoin(tags, eq(tags.id, threadTags.tagId))
+      .where(inArray(tags.name, articleTags));
     const byTag = articleTags.length
       ? await db
-          .selectDistinct(solvedThreadColumns)
+          .select(solvedThreadColumns)
           .from(threads)
-          .innerJoin(threadTags, eq(threadTags.threadId, threads.id))
-          .innerJoin(tags, eq(tags.id, threadTags.tagId))
-          .where(and(eq(threads.status, "solved"), publicThreadsCondition(), inArray(tags.name, articleTags)))
+          .where(
+            and(eq(threads.status, "solved"), publicThreadsCondition(), inArray(threads.id, threadsWithArticleTags)),
+          )
           .orderBy(desc(threads.score), desc(threads.id))
           .limit(5)
       : [];

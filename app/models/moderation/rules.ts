@@ -1,5 +1,6 @@
 /** Moderation options and labels shared by the server and the browser bundle. */
 import { z } from "zod";
+import { rowIdField } from "~/lib/row-ids";
 
 export const FLAG_REASON_LABELS = {
   spam: "Spam",
@@ -102,7 +103,7 @@ export const auditLogQuerySchema = z.object({
     .optional()
     .catch(undefined),
   subject: z.enum(AUDIT_SUBJECT_TYPES).optional().catch(undefined),
-  subjectId: z.coerce.number().int().positive().optional().catch(undefined),
+  subjectId: rowIdField("Choose a subject.").optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;

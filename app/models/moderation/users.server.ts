@@ -4,12 +4,13 @@
  * A suspension ends every session of the account, so the next request it makes starts from a
  * fresh sign-in and sees the suspension.
  */
-import { and, asc, eq, isNotNull, like, ne } from "drizzle-orm";
+import { and, asc, eq, isNotNull, ne } from "drizzle-orm";
 import { z } from "zod";
 import { customerDomainRules, followUps, users, ROLES, type Role } from "../../../db/schema";
 import { endAllSessions } from "~/models/accounts/auth.server";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write, read } from "~/lib/db.server";
+import { endsWithIgnoringCase } from "~/lib/portable-sql.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -306,7 +307,13 @@ export async function addCustomerDomain(actor: Actor, input: unknown) {
     const members = await db
       .update(users)
       .set({ role: "customer" })
-      .where(and(eq(users.role, "member"), like(users.email, `%@${domain}`), isNotNull(users.emailConfirmedAt)))
+      .where(
+        and(
+          eq(users.role, "member"),
+          endsWithIgnoringCase(users.email, `@${domain}`),
+          isNotNull(users.emailConfirmedAt),
+        ),
+      )
       .returning({ id: users.id, username: users.username });
     await recordAudit(
       actor,

@@ -11,6 +11,7 @@ import { read, writeUnseenByVisitors } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import { ensureSignedIn, isStaff, type Actor } from "~/lib/permissions.server";
 import { siteSecret } from "./site-secrets.server";
 
@@ -65,7 +66,7 @@ export async function saveEmailPreferences(actor: Actor, input: unknown) {
 }
 
 const unsubscribeSchema = z.object({
-  u: z.coerce.number().int().positive(),
+  u: rowIdField("This unsubscribe link names no account."),
   k: z.enum(NOTIFICATION_KINDS),
   t: z.string().min(10).max(100),
 });

@@ -12,6 +12,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { followUps, supportPolicies, threads } from "../../../db/schema";
 import { firstRow, read, write } from "~/lib/db.server";
+import { millis } from "~/lib/portable-sql.server";
 import { changeFollowUpStatus, writeFollowUpEvent } from "~/models/shared/follow-up-state.server";
 import { notify } from "~/models/notifications/notifications.server";
 import { DEFAULT_POLICY } from "./rules";
@@ -26,7 +27,7 @@ const policyMinutes = (column: SQLiteColumn, fallback: number | null) =>
 const remindAfter = policyMinutes(supportPolicies.remindAfterMinutes, DEFAULT_POLICY.remindAfterMinutes);
 const resolveAfter = policyMinutes(supportPolicies.autoResolveAfterMinutes, DEFAULT_POLICY.autoResolveAfterMinutes);
 const passed = (minutes: typeof remindAfter, at: Date) =>
-  sql`${followUps.pausedAt} + ${minutes} * ${MINUTE} <= ${at.getTime()}`;
+  sql`${followUps.pausedAt} + ${minutes} * ${millis(MINUTE)} <= ${at.getTime()}`;
 
 /** "3 days", "1 day", "5 hours": a policy's length as the customer reads it. */
 function describeWait(minutes: number) {

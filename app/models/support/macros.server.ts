@@ -15,6 +15,7 @@ import { publicUrl } from "~/lib/env.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { MarkdownTooComplexError, renderMarkdown } from "~/lib/markdown.server";
 import { parseInput } from "~/lib/forms.server";
+import { rowIdField } from "~/lib/row-ids";
 import {
   canEditMacros,
   canReadArticle,
@@ -48,7 +49,7 @@ export async function listMacros(actor: Actor) {
         lastUsedAt: supportMacros.lastUsedAt,
       })
       .from(supportMacros)
-      .orderBy(desc(supportMacros.useCount), asc(sql`${supportMacros.title} COLLATE NOCASE`), asc(supportMacros.id)),
+      .orderBy(desc(supportMacros.useCount), asc(sql`lower(${supportMacros.title})`), asc(supportMacros.id)),
   );
 }
 
@@ -82,7 +83,7 @@ const macroSchema = z.object({
 });
 
 const macroIdSchema = z.object({
-  macro: z.coerce.number({ error: "Choose a macro." }).int("Choose a macro.").positive("Choose a macro."),
+  macro: rowIdField("Choose a macro."),
 });
 
 /** The columns a saved form sets. */
@@ -136,7 +137,7 @@ export async function createMacro(actor: Actor, input: unknown) {
 }
 
 /** Which macro a form means (`id`), read once the actor may touch macros at all. */
-const macroTarget = z.object({ id: z.coerce.number({ error: "Choose a macro." }).int().positive("Choose a macro.") });
+const macroTarget = z.object({ id: rowIdField("Choose a macro.") });
 
 export async function updateMacro(actor: Actor, id: unknown, input: unknown) {
   ensure(canEditMacros(actor), "Only staff can change macros.");

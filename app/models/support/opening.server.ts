@@ -7,6 +7,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { followUps, posts, supportPolicies, threads, users, type FollowUpOrigin } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, read, write } from "~/lib/db.server";
+import { millis } from "~/lib/portable-sql.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
 import {
@@ -178,7 +179,7 @@ export async function escalateThread(actor: Actor, threadId: number) {
  */
 export async function openDueFollowUps(at: Date, onlyThreadId?: number): Promise<number> {
   return read(async (db) => {
-    const grace = sql`coalesce(${supportPolicies.graceMinutes}, ${DEFAULT_POLICY.graceMinutes}) * ${MINUTE}`;
+    const grace = sql`coalesce(${supportPolicies.graceMinutes}, ${DEFAULT_POLICY.graceMinutes}) * ${millis(MINUTE)}`;
     const horizonMs = AUTO_OPEN_HORIZON_DAYS * 24 * 60 * MINUTE;
     // Bounds the scan by the index on created_at: no grace period is longer than the longest one.
     const longestGrace = firstRow(

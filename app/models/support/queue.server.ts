@@ -1,5 +1,5 @@
 /** Reading follow-ups: the staff queue, the follow-up page, the customer's own list, and what the thread page shows. */
-import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type Column, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteSelect } from "drizzle-orm/sqlite-core";
 import {
   categories,
@@ -15,6 +15,8 @@ import {
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, read } from "~/lib/db.server";
+import { containsIgnoringCase } from "~/lib/portable-sql.server";
+import { MAX_ROW_ID } from "~/lib/row-ids";
 import {
   canRateFollowUp,
   canRequestFollowUp,
@@ -140,18 +142,21 @@ const queueOrder = (at: Date) => [
 ];
 const MAX_SEARCH_WORDS = 8;
 
-/** `column` contains `word`, ignoring case (SQLite's LIKE, for ASCII letters), with LIKE's wildcards taken literally. */
-const contains = (column: Column, word: string) =>
-  sql`${column} LIKE ${`%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`} ESCAPE '\\'`;
-
-/** `q`: a follow-up number ("#123", "123"), else every word in the title, the customer's username or their email. */
+/**
+ * `q`: a follow-up number ("#123", "123"), else every word in the title, the customer's username or
+ * their email (a number larger than any id is searched as a word).
+ */
 function searchCondition(q: string): SQL | undefined {
-  const number = /^#?(\d{1,15})$/.exec(q);
-  if (number) return eq(followUps.id, Number(number[1]));
+  const number = /^#?(\d{1,10})$/.exec(q);
+  if (number && Number(number[1]) <= MAX_ROW_ID) return eq(followUps.id, Number(number[1]));
   const words = q.split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
   return and(
     ...words.map((word) =>
-      or(contains(threads.title, word), contains(users.username, word), contains(users.email, word)),
+      or(
+        containsIgnoringCase(threads.title, word),
+        containsIgnoringCase(users.username, word),
+        containsIgnoringCase(users.email, word),
+      ),
     ),
   );
 }

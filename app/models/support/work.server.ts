@@ -6,6 +6,7 @@ import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, write, read, type ChangedPages } from "~/lib/db.server";
 import { ConflictError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
+import { MAX_ROW_ID } from "~/lib/row-ids";
 import {
   canWorkFollowUps,
   ensure,
@@ -53,8 +54,9 @@ const bulkWorkSchema = z.preprocess(
             .array(
               z
                 .string()
-                .regex(/^[1-9][0-9]{0,15}$/, "Select follow-ups from the list.")
-                .transform(Number),
+                .regex(/^[1-9][0-9]{0,9}$/, "Select follow-ups from the list.")
+                .transform(Number)
+                .pipe(z.number().max(MAX_ROW_ID, "Select follow-ups from the list.")),
             )
             .min(1, "Select at least one follow-up.")
             .max(QUEUE_PAGE_SIZE, `Select at most ${QUEUE_PAGE_SIZE} follow-ups at once.`),

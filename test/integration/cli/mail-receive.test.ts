@@ -9,6 +9,7 @@ import type { Member } from "~/lib/permissions.server";
 import { replyAddressFor } from "~/models/notifications/reply-address.server";
 import { makeThread, makeUser } from "../../fixtures/factories";
 import { startSmtpSink } from "../../fixtures/smtp-sink";
+import { testEngine } from "../../fixtures/test-databases";
 
 let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 let asker: Member;
@@ -75,7 +76,12 @@ describe("npm run mail:receive", () => {
   });
 
   it("exits 75 when the database cannot be opened, so the mail server tries again", async () => {
-    const result = await mailReceive(message("Later"), { env: { DATABASE_PATH: "/dev/null/hearth.sqlite" } });
+    // A file that cannot be created, or a server nobody listens for (port 1 refuses at once).
+    const unreachable: Record<string, string> =
+      testEngine() === "postgres"
+        ? { DATABASE_URL: "postgres://hearth@127.0.0.1:1/hearth" }
+        : { DATABASE_PATH: "/dev/null/hearth.sqlite" };
+    const result = await mailReceive(message("Later"), { env: unreachable });
     expect(result).toMatchObject({ code: 75, stdout: expect.stringMatching(/^tempfail/) });
   });
 });

@@ -79,7 +79,7 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
           })
           .from(threads)
           .where(eq(threads.id, thread.threadId))
-          .groupBy(threads.createdAt),
+          .groupBy(threads.id, threads.createdAt),
       ),
     )!;
     expect(row).toEqual({

@@ -53,6 +53,7 @@ describe("errors", () => {
       "/questions/abc",
       "/questions/0",
       "/questions/99999999999",
+      "/questions/2147483648",
       "/questions/1e3",
       "/users/nobody-here",
       "/tags/no-such-tag",
