@@ -141,10 +141,11 @@ function plainAround(marked: string): string {
   const words = tokens.map((token, index) => ({ token, index })).filter(({ token }) => !/^\s+$/.test(token));
   if (words.length <= SNIPPET_WORDS) return marked.trim();
   const hits = words.map(({ token }) => token.includes(HIT_START));
-  let best = 0;
-  let bestCount = -1;
-  for (let start = 0; start + SNIPPET_WORDS <= words.length; start += 1) {
-    const count = hits.slice(start, start + SNIPPET_WORDS).filter(Boolean).length;
+  // A sliding count, so a long body costs one pass.
+  let count = hits.slice(0, SNIPPET_WORDS).filter(Boolean).length;
+  let [best, bestCount] = [0, count];
+  for (let start = 1; start + SNIPPET_WORDS <= words.length; start += 1) {
+    count += Number(hits[start + SNIPPET_WORDS - 1]) - Number(hits[start - 1]);
     if (count > bestCount) [best, bestCount] = [start, count];
   }
   if (bestCount > 0) {
