@@ -49,6 +49,7 @@
  *   BENCH_EMAILS=2000                   emails the mail job sends
  *   BENCH_ENGINES=sqlite|postgres|sqlite,postgres   engines measured (default both); PostgreSQL needs
  *                                       its server binaries (db/pg-cluster.sh), or the run fails
+ *   BENCH_SCENARIOS=compared            only the scenarios with a PostgreSQL/SQLite target (a busy machine)
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -97,6 +98,11 @@ const MIN_EMAILS_PER_SECOND = 200;
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : null;
 // PostgreSQL's thread pages, answer posting and search must reach this share of SQLite's req/s.
 const PG_MIN_RATIO = 0.7;
+// BENCH_SCENARIOS=compared: only the scenarios with a PostgreSQL/SQLite target (and the baseline runs
+// between the thread-page rows), for a machine too busy for the whole run.
+const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared";
+if (![undefined, "all", "compared"].includes(process.env.BENCH_SCENARIOS))
+  throw new Error(`BENCH_SCENARIOS takes all or compared, not "${process.env.BENCH_SCENARIOS}"`);
 
 /** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
 type Expectation = {
@@ -889,8 +895,9 @@ async function timeMailJob(copy: BenchDatabase) {
 type Side = {
   engine: EngineName;
   database: BenchDatabase;
-  hotCopy: BenchDatabase;
-  mailCopy: BenchDatabase;
+  /** Copies for the hot-thread and mail scenarios (none with BENCH_SCENARIOS=compared). */
+  hotCopy: BenchDatabase | null;
+  mailCopy: BenchDatabase | null;
   fixtures: Fixtures;
   scenarios: Scenario[];
   overload: OverloadRun[];
@@ -919,8 +926,8 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     const database = engine === "sqlite" ? sqlite : await postgresCopyOf(file, threads, answers, clusterUrl!);
     const fixtures = appTask<Fixtures>(database, ["fixtures", String(BENCH_USERS)]);
     // Made now, while no server is connected (PostgreSQL copies a database only then).
-    const hotCopy = await cloneDatabase(database, "hot-thread", RUN_DIR);
-    const mailCopy = await cloneDatabase(database, "mail", RUN_DIR);
+    const hotCopy = ONLY_COMPARED ? null : await cloneDatabase(database, "hot-thread", RUN_DIR);
+    const mailCopy = ONLY_COMPARED ? null : await cloneDatabase(database, "mail", RUN_DIR);
     sides.push({ engine, database, hotCopy, mailCopy, fixtures, scenarios: [], overload: [] });
   }
   // The baseline reads SQLite's copy of the 50-answer thread, whichever engines are measured.
@@ -1066,22 +1073,24 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     });
     await stopProcess(baselineServer.child);
 
-    await eachEngine((_side, { baseUrl, hearth }) =>
-      hearth("GET /questions", [], () => run({ url: `${baseUrl}/questions` }, expectPage())),
-    );
-    const previewBody = new URLSearchParams({
-      body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
-    }).toString();
-    await eachEngine((_side, { baseUrl, hearth, form, member }) =>
-      hearth("POST /api/preview", [], () =>
-        run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({
-          method: "POST",
-          body: previewBody,
-          headers: form,
-          ...member(),
-        })),
-      ),
-    );
+    if (!ONLY_COMPARED) {
+      await eachEngine((_side, { baseUrl, hearth }) =>
+        hearth("GET /questions", [], () => run({ url: `${baseUrl}/questions` }, expectPage())),
+      );
+      const previewBody = new URLSearchParams({
+        body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+      }).toString();
+      await eachEngine((_side, { baseUrl, hearth, form, member }) =>
+        hearth("POST /api/preview", [], () =>
+          run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({
+            method: "POST",
+            body: previewBody,
+            headers: form,
+            ...member(),
+          })),
+        ),
+      );
+    }
     await eachEngine((_side, { baseUrl, hearth, nextAnswer }) =>
       hearth(
         "POST an answer",
@@ -1091,9 +1100,9 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
       ),
     );
     // Beside it: the same, to one thread with 10,000 watchers, on a copy, with the fan-out in the server.
-    await eachEngine(async (side, { answerTo }) =>
-      side.scenarios.push(await hotThreadScenario(side.hotCopy, side.fixtures, answerTo)),
-    );
+    await eachEngine(async (side, { answerTo }) => {
+      if (side.hotCopy) side.scenarios.push(await hotThreadScenario(side.hotCopy, side.fixtures, answerTo));
+    });
     let searchNumber = 0;
     for (const term of terms) {
       await eachEngine((_side, { baseUrl, hearth }) =>
@@ -1110,13 +1119,14 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         ),
       );
     }
-    await eachEngine((_side, { baseUrl, hearth }) =>
-      hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
-        run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, { statuses: [200] }, () => ({
-          path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}`,
-        })),
-      ),
-    );
+    if (!ONLY_COMPARED)
+      await eachEngine((_side, { baseUrl, hearth }) =>
+        hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
+          run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, { statuses: [200] }, () => ({
+            path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}`,
+          })),
+        ),
+      );
     // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
     const peakMemoryMb = new Map(
       sides.map((side) => [
@@ -1125,6 +1135,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
       ]),
     );
     await eachEngine(async (side, { server, baseUrl }) => {
+      if (ONLY_COMPARED) return;
       const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, side.fixtures));
       side.overload.push({
         code: "this checkout",
@@ -1137,24 +1148,26 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
 
     // Not the database's: one run, shown in each engine's table.
     const pageBytes = pages.get(sides[0])!;
-    const bytes = await startBytesServer(pageBytes, contentType);
-    try {
-      const row: Scenario = {
-        name: "the thread page's stored bytes from node:http (ceiling for a cached page)",
-        targets: [],
-        baseline: true,
-        peakRssMb: null,
-        ...(await run({ url: bytes.url }, expectThreadPage)),
-      };
-      for (const side of sides) side.scenarios.push(row);
-    } finally {
-      await stopProcess(bytes.child);
+    if (!ONLY_COMPARED) {
+      const bytes = await startBytesServer(pageBytes, contentType);
+      try {
+        const row: Scenario = {
+          name: "the thread page's stored bytes from node:http (ceiling for a cached page)",
+          targets: [],
+          baseline: true,
+          peakRssMb: null,
+          ...(await run({ url: bytes.url }, expectThreadPage)),
+        };
+        for (const side of sides) side.scenarios.push(row);
+      } finally {
+        await stopProcess(bytes.child);
+      }
     }
     for (const { server } of servers.values()) await stopProcess(server);
     const jobs = new Map<Side, Awaited<ReturnType<typeof timeJobsOnce>>>();
     const mail = new Map<Side, Awaited<ReturnType<typeof timeMailJob>>>();
-    for (const side of sides) jobs.set(side, await timeJobsOnce(side.database));
-    for (const side of sides) mail.set(side, await timeMailJob(side.mailCopy));
+    for (const side of sides) if (!ONLY_COMPARED) jobs.set(side, await timeJobsOnce(side.database));
+    for (const side of sides) if (side.mailCopy) mail.set(side, await timeMailJob(side.mailCopy));
     const sqliteSide = sides.find((side) => side.engine === "sqlite");
     if (COMPARE_ROOT && sqliteSide) {
       const other = await startServer(COMPARE_ROOT, sqliteSide.database);
@@ -1182,16 +1195,16 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         peakMemoryMb: peakMemoryMb.get(side)!,
         scenarios: side.scenarios,
         overload: side.overload,
-        jobs: jobs.get(side)!,
-        mail: mail.get(side)!,
+        jobs: jobs.get(side) ?? null,
+        mail: mail.get(side) ?? null,
       })),
     };
   } finally {
     await stopProcess(baselineServer.child);
     for (const { server } of servers.values()) await stopProcess(server);
     for (const side of sides) {
-      await dropDatabase(side.hotCopy);
-      await dropDatabase(side.mailCopy);
+      if (side.hotCopy) await dropDatabase(side.hotCopy);
+      if (side.mailCopy) await dropDatabase(side.mailCopy);
       if (side.engine === "postgres") await dropDatabase(side.database);
     }
   }
@@ -1298,13 +1311,15 @@ for (const size of SIZES) {
       console.log("\nWrong responses, first examples:");
       for (const row of problems) console.log(`- ${row.name}: ${row.checks.examples.join("; ")}`);
     }
-    console.log(
-      `\n${engineLabel(side.engine)}, ${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`,
-    );
-    console.log(
-      "| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |",
-    );
-    console.log("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
+    if (side.overload.length > 0) {
+      console.log(
+        `\n${engineLabel(side.engine)}, ${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`,
+      );
+      console.log(
+        "| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |",
+      );
+      console.log("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
+    }
     for (const run of side.overload) {
       const { code, result, peakMemoryMb, checks } = run;
       const { passed, text } = overloadVerdict(run);
@@ -1316,10 +1331,12 @@ for (const size of SIZES) {
         `| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${peakMemoryMb} | ${text} |`,
       );
     }
-    console.log(
-      `\n${engineLabel(side.engine)}, background jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${side.jobs.seconds.toFixed(1)} s (process start included): ${side.jobs.output}`,
-    );
+    if (side.jobs)
+      console.log(
+        `\n${engineLabel(side.engine)}, background jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${side.jobs.seconds.toFixed(1)} s (process start included): ${side.jobs.output}`,
+      );
     const { mail } = side;
+    if (!mail) continue;
     if (!mail.passed) failed = true;
     console.log(
       `\n${engineLabel(side.engine)}, mail job: ${mail.queued.toLocaleString("en")} emails queued through notify (one per member, each about an answer), sent by sendPendingEmails in ${mail.batches} batches to an SMTP server in the bench process: ${mail.sent.toLocaleString("en")} sent (${mail.failed} failed, ${mail.skipped} skipped) in ${mail.seconds.toFixed(1)} s, **${Math.round(mail.perSecond)} emails/s** (${mail.wallSeconds.toFixed(1)} s with process start); the server received ${mail.received.toLocaleString("en")}. Target ≥ ${MIN_EMAILS_PER_SECOND} emails/s, every address once: ${mail.verdict}`,
