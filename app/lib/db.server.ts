@@ -124,6 +124,15 @@ export function writeUnseenByVisitors<T>(work: (db: Db) => T | Promise<T>): Prom
 }
 
 /**
+ * `work` as part of the `write` around the caller when there is one (no savepoint: for one statement,
+ * which fails or succeeds whole), else in a `writeUnseenByVisitors` of its own.
+ */
+export function writeUnseenByVisitorsOrJoin<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
+  const frame = openFrame();
+  return frame ? Promise.resolve(work(frame.transaction.db)) : writeUnseenByVisitors(work);
+}
+
+/**
  * Runs `work` in the transaction of the `write` around the caller, which declares what it changed:
  * for helpers that are only ever part of a caller's write. Throws outside a write.
  */
