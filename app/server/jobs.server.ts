@@ -41,7 +41,11 @@ const JOBS = {
 } satisfies Record<string, Job>;
 export type JobName = keyof typeof JOBS;
 
-/** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
+/**
+ * Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live.
+ * The conditional UPDATE decides alone (PostgreSQL re-checks its condition on the row it waited for),
+ * so this would hold even without the database's one write lock.
+ */
 export async function takeLease(name: JobName, holder: string, at: Date): Promise<boolean> {
   return writeUnseenByVisitors(async (db) => {
     await db

@@ -155,7 +155,8 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
   for (let start = 0; start < recipients.length; start += BATCH) {
     const batch = recipients.slice(start, start + BATCH);
     const stop = await writeUnseenByVisitors(async (db) => {
-      // Read again under the write lock: another run (the job, another process) may have told some.
+      // Read again under the write lock (one for the whole database, on every server: DECISIONS.md
+      // "6X"): another run (the job, another process) may have told some.
       const current = firstRow(
         await db.select().from(notificationFanOuts).where(eq(notificationFanOuts.postId, fanOut.postId)),
       );
