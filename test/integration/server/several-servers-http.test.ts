@@ -60,6 +60,10 @@ async function startServer(name: "A" | "B"): Promise<Server> {
     // Both processes run the jobs, often, so they compete for every lease many times in the run.
     JOBS: "on",
     JOBS_INTERVAL_MS: "200",
+    // Every request must reach the app: the overload guard sheds with 503s when requests wait over
+    // 2 s, which a loaded machine running test files side by side can reach; it has its own test
+    // (overload-http.test.ts). A busy or unreachable database still answers 503 and fails this file.
+    MAX_QUEUE_WAIT_MS: "30000",
   });
   return { name, client: recorded(name, baseUrl), child, log };
 }
