@@ -103,7 +103,8 @@ export async function countAttempt(key: string, limit: Limit): Promise<number> {
 /**
  * Counts one attempt on `key`, or throws RateLimitError when its window is full (then nothing is
  * counted). One statement, part of the caller's write when there is one: on PostgreSQL each
- * statement of a write is a round trip made while holding the write lock.
+ * statement of a write is a round trip made while holding the write lock. The upsert checks and
+ * counts at once, so the total holds across servers even apart from that lock (DECISIONS.md #63).
  */
 export async function consume(key: string, limit: Limit) {
   const at = now();
