@@ -115,7 +115,9 @@ async function connect() {
 }
 
 const client = await connect();
-const version = Number((await client.query<{ v: string }>("SHOW server_version_num")).rows[0].v);
+const version = Number(
+  (await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0].v,
+);
 if (version < 150000) stop(`${target} runs PostgreSQL ${Math.floor(version / 10000)}: Hearth needs 15 or later`);
 
 /** The biggest tables holding rows, for the refusal's one line. */

@@ -20,11 +20,20 @@ export type SqliteSource = {
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-function lastMigration(folder: string): number {
-  const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta/_journal.json"), "utf8")) as {
-    entries: { when: number }[];
-  };
-  return Math.max(...journal.entries.map((entry) => entry.when));
+/**
+ * The newest migration a SQLite database has applied (null when it has no migrations table: not a
+ * Hearth database), and the newest this version has (db/migrations), as drizzle's timestamps.
+ */
+export function migrationLevels(sqlite: Database.Database): { applied: number | null; known: number } {
+  const journal = JSON.parse(
+    fs.readFileSync(path.resolve(projectRoot(), "db/migrations/meta/_journal.json"), "utf8"),
+  ) as { entries: { when: number }[] };
+  const known = Math.max(...journal.entries.map((entry) => entry.when));
+  const hasTable = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE name = '__drizzle_migrations'").get();
+  const applied = hasTable
+    ? Number(sqlite.prepare("SELECT max(created_at) FROM __drizzle_migrations").pluck().get())
+    : null;
+  return { applied, known };
 }
 
 /** Opens the source, or says in one line why it cannot be copied. */
@@ -41,15 +50,13 @@ export function openSqliteSource(file: string, tables: CopyTable[]): SqliteSourc
       .all()
       .map((name) => String(name)),
   );
-  if (!present.has("__drizzle_migrations"))
-    return refuse(`${file} is not a Hearth database (it has no migrations table)`);
-  const applied = Number(sqlite.prepare("SELECT max(created_at) FROM __drizzle_migrations").pluck().get() ?? 0);
-  const expected = lastMigration(path.resolve(projectRoot(), "db/migrations"));
-  if (applied < expected)
+  const { applied, known } = migrationLevels(sqlite);
+  if (applied === null) return refuse(`${file} is not a Hearth database (it has no migrations table)`);
+  if (applied < known)
     return refuse(
       `${file} is behind this version's migrations: apply them first (DATABASE_PATH=${file} npm run db:migrate); the copy never changes its source`,
     );
-  if (applied > expected)
+  if (applied > known)
     return refuse(`${file} has migrations this version does not know: copy it with the version that made it`);
   const missing = tables.filter((table) => !present.has(table.name)).map((table) => table.name);
   if (missing.length > 0) return refuse(`${file} has no table ${missing.join(", ")}`);
