@@ -78,8 +78,30 @@ function nameStatementsWhileBuilding(db: NodePgDatabase) {
 /** The node-postgres database under a handle (typed as SQLite's: see Db). */
 const pgOf = (db: Db) => db as unknown as NodePgDatabase;
 
+/**
+ * The connection of a write, sending its statements one after another. A write's work may start
+ * several at once (`Promise.all` of reads); one connection runs one at a time anyway, and
+ * node-postgres's own queue for that is deprecated (removed in pg 9).
+ */
+function oneStatementAtATime(client: pg.PoolClient): pg.PoolClient {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let previous: Promise<unknown> = Promise.resolve();
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== "query") return Reflect.get(target, property, receiver);
+      return (...args: unknown[]) => {
+        const sent = previous.then(() => query(...args));
+        previous = sent.catch(() => {});
+        return sent;
+      };
+    },
+  });
+}
+
 function handleOn(client: pg.Pool | pg.PoolClient): Handle {
-  const db = drizzle(client, { logger: { logQuery: countQuery } });
+  const db = drizzle(client instanceof pg.Pool ? client : oneStatementAtATime(client), {
+    logger: { logQuery: countQuery },
+  });
   nameStatementsWhileBuilding(db);
   return { db: db as unknown as Db, prepared: new Map() };
 }

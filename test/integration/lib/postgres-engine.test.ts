@@ -66,6 +66,26 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
     expect(await isCommitted("kept-around-a-savepoint")).toBe(true);
   });
 
+  it("runs the reads a write starts at once one after another on its connection, as node-postgres 9 will require", async () => {
+    const warnings: string[] = [];
+    const listener = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", listener);
+    try {
+      const names = ["read-at-once-1", "read-at-once-2", "read-at-once-3"];
+      const seen = await write(async (db) => {
+        await db.insert(siteSecrets).values(names.map((name) => ({ name, value: "v" })));
+        return Promise.all(
+          names.map(async (name) => (await db.select().from(siteSecrets).where(eq(siteSecrets.name, name))).length),
+        );
+      });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(seen).toEqual([1, 1, 1]);
+      expect(warnings.filter((message) => message.includes("already executing a query"))).toEqual([]);
+    } finally {
+      process.off("warning", listener);
+    }
+  });
+
   it("gives counts, sums and epoch milliseconds as numbers, as SQLite does", async () => {
     const thread = await makeThread(await makeUser("member"));
     const row = firstRow(
