@@ -122,7 +122,7 @@ if (version < 150000) stop(`${target} runs PostgreSQL ${Math.floor(version / 100
 
 /** The biggest tables holding rows, for the refusal's one line. */
 function heldSummary(held: { name: string; rows: number }[]) {
-  const biggest = [...held].sort((a, b) => b.rows - a.rows);
+  const biggest = [...held].sort((a, b) => b.rows - a.rows || a.name.localeCompare(b.name));
   const shown = biggest.slice(0, 4).map((table) => `${table.name}: ${thousands(table.rows)} rows`);
   return biggest.length > 4 ? `${shown.join(", ")} and ${biggest.length - 4} more tables` : shown.join(", ");
 }
