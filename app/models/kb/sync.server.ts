@@ -146,13 +146,13 @@ export async function syncKnowledgeBase(directory = kbDirectory()): Promise<Sync
         await db.delete(kbArticleTags).where(eq(kbArticleTags.articleId, id));
         if (article.tags.length > 0)
           await db.insert(kbArticleTags).values(article.tags.map((tag) => ({ articleId: id, tag })));
-        indexArticle(id);
+        await indexArticle(id);
         (previous ? report.updated : report.added).push(article.slug);
       }
       for (const stale of existing.values()) {
         if (stale.removedAt !== null || failedSources.has(stale.sourcePath)) continue;
         await db.update(kbArticles).set({ removedAt: at }).where(eq(kbArticles.id, stale.id));
-        indexArticle(stale.id);
+        await indexArticle(stale.id);
         report.removed.push(stale.slug);
       }
     });

@@ -1,125 +1,42 @@
 /**
- * The search index (SQLite FTS5, see db/migrations/0002_search.sql): one document per thread (title;
- * question plus accepted and verified answers) and one per article, with a stored boost. The model
- * layer calls indexThread / indexArticle in the transaction of every write that changes what a
- * document holds, so the index is never behind the data.
+ * The search index: one document per thread (title; question plus accepted and verified answers)
+ * and one per article, with a boost (documents.server.ts). The model layer calls indexThread /
+ * indexArticle in the transaction of every write that changes what a document holds, so the index
+ * is never behind the data. SQLite keeps it in FTS5 (index-sqlite.server.ts), PostgreSQL in tsvector
+ * tables (index-postgres.server.ts).
  */
-import { desc, type SQL } from "drizzle-orm";
-import { alias, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import { posts, threads } from "../../../db/schema";
-import { sqliteConnection, preparedStatement, firstRow, write, read } from "~/lib/db.server";
-import { plainText } from "~/lib/markdown.server";
-import { publicPostStatesCondition, publicThreadsCondition } from "~/lib/permissions.server";
-import { facetToken } from "./fts-query.server";
+import { write } from "~/lib/db.server";
+import { databaseEngine } from "~/lib/env.server";
+import { pgRead, pgWrite } from "./engine-postgres.server";
+import { sql } from "drizzle-orm";
+import {
+  ensureSearchIndexSqlite,
+  indexArticleSqlite,
+  indexedThreadIdsSqlite,
+  indexThreadSqlite,
+} from "./index-sqlite.server";
+import {
+  indexArticlePostgres,
+  indexThreadPostgres,
+  rebuildSearchIndexPostgres,
+  searchIndexGapsPostgres,
+} from "./index-postgres.server";
 
-export const VERIFIED_BOOST = 1.6;
-const SOLVED_BOOST = 1.4;
-/** A thread closed as a duplicate ranks well below its original, which holds the answers. */
-const DUPLICATE_BOOST = 0.3;
-
-// A word, with any hyphenated parts. Every match of it succeeds once a letter or digit is found, so
-// the scan is linear; requiring a hyphen in the pattern (`(?:-…)+`) made every hyphen-less run of
-// letters fail and retry from each of its letters: quadratic (~2 s for one 32,000-letter word).
-const WORD_WITH_HYPHENS = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
-
-/**
- * "Wi-Fi" is indexed as "wi" and "fi", so someone typing "wifi" or "zwave" would find nothing.
- * Each document's `aliases` column holds its hyphenated words written as one ("wifi").
- */
-function hyphenatedCompounds(text: string) {
-  const compounds = new Set<string>();
-  for (const [word] of text.matchAll(WORD_WITH_HYPHENS)) {
-    if (word.includes("-")) compounds.add(word.replaceAll("-", "").toLowerCase());
-  }
-  return [...compounds].join(" ");
-}
-
-const functionsRegistered = new WeakSet<object>();
-
-/** SQL functions the indexing statements use; registered once per connection. */
-function ensureSqlFunctions() {
-  const sqlite = sqliteConnection();
-  if (functionsRegistered.has(sqlite)) return;
-  sqlite.function("hearth_plain_text", { deterministic: true }, (html: unknown) => plainText(String(html ?? "")));
-  sqlite.function("hearth_compounds", { deterministic: true }, (text: unknown) =>
-    hyphenatedCompounds(String(text ?? "")),
-  );
-  sqlite.function("hearth_facet", { deterministic: true, varargs: true }, (kind: unknown, ...values: unknown[]) =>
-    values
-      .flatMap((value) => String(value ?? "").split(","))
-      .filter(Boolean)
-      .map((value) => facetToken(kind as "cat", value))
-      .join(" "),
-  );
-  functionsRegistered.add(sqlite);
-}
-
-/** A condition as SQLite text, for the statements below (which drizzle cannot express); it must bind no values. */
-function sqliteText(condition: SQL) {
-  const { sql, params } = new SQLiteSyncDialect().sqlToQuery(condition);
-  if (params.length > 0) throw new Error(`a condition written into index SQL binds values: ${sql}`);
-  return sql;
-}
-
-// The index holds what everyone may see, so that no search result needs checking per reader: the
-// permission module's public twins, on the aliases the statements give their tables.
-const PUBLIC_THREAD = sqliteText(publicThreadsCondition(alias(threads, "t")));
-const PUBLIC_POST = sqliteText(publicPostStatesCondition(alias(posts, "p")));
-
-// The document of each thread chosen by `threadFilter`; shared by single-thread indexing and rebuilds.
-const threadDocumentSql = (threadFilter: string) => `
-  WITH documents AS MATERIALIZED (
-    SELECT t.id, t.title,
-      (SELECT group_concat(text, char(10)) FROM (
-         SELECT hearth_plain_text(p.body_html) AS text FROM posts p
-         WHERE p.thread_id = t.id AND ${PUBLIC_POST}
-           AND (p.kind = 'question' OR p.id IN (SELECT post_id FROM solutions WHERE thread_id = t.id))
-         ORDER BY p.kind DESC, p.id)) AS body,
-      hearth_facet('cat', c.slug) || ' ' ||
-      hearth_facet('tag', (SELECT group_concat(g.name) FROM thread_tags tt JOIN tags g ON g.id = tt.tag_id WHERE tt.thread_id = t.id)) ||
-      CASE WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ' ' || hearth_facet('is', 'solved') ELSE '' END AS facets
-    FROM threads t JOIN categories c ON c.id = t.category_id
-    WHERE ${PUBLIC_THREAD} ${threadFilter})
-  INSERT INTO search_threads (rowid, title, body, aliases, facets)
-  SELECT id, title, body, hearth_compounds(title || ' ' || body), facets FROM documents`;
-
-const threadBoostSql = (threadFilter: string) => `
-  INSERT OR REPLACE INTO search_thread_boosts (thread_id, boost)
-  SELECT t.id,
-    CASE
-      WHEN t.duplicate_of_id IS NOT NULL THEN ${DUPLICATE_BOOST}
-      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id AND kind = 'verified') THEN ${VERIFIED_BOOST}
-      WHEN EXISTS (SELECT 1 FROM solutions WHERE thread_id = t.id) THEN ${SOLVED_BOOST}
-      ELSE 1.0 END
-  FROM threads t
-  WHERE ${PUBLIC_THREAD} ${threadFilter}`;
-
-const articleDocumentSql = (articleFilter: string) => `
-  INSERT INTO search_articles (rowid, title, summary, body, aliases, facets)
-  SELECT a.id, a.title, a.summary, hearth_plain_text(a.body_html),
-    hearth_compounds(a.title || ' ' || a.summary || ' ' || a.body_markdown),
-    hearth_facet('cat', a.category_slug) || ' ' || hearth_facet('aud', a.audience) || ' ' ||
-    hearth_facet('tag', (SELECT group_concat(tag) FROM kb_article_tags WHERE article_id = a.id))
-  FROM kb_articles a
-  WHERE a.removed_at IS NULL ${articleFilter}`;
+export { VERIFIED_BOOST } from "./documents.server";
 
 /**
  * Re-reads one thread into the index, or leaves it out while it is not visible to everyone (held,
  * hidden or deleted). Call inside the write transaction that changed it.
  */
-export function indexThread(threadId: number) {
-  ensureSqlFunctions();
-  preparedStatement("DELETE FROM search_threads WHERE rowid = ?").run(threadId);
-  preparedStatement("DELETE FROM search_thread_boosts WHERE thread_id = ?").run(threadId);
-  preparedStatement(threadDocumentSql("AND t.id = ?")).run(threadId);
-  preparedStatement(threadBoostSql("AND t.id = ?")).run(threadId);
+export async function indexThread(threadId: number) {
+  if (databaseEngine() === "postgres") await indexThreadPostgres(pgWrite, threadId);
+  else indexThreadSqlite(threadId);
 }
 
-/** Re-reads one article into the index (or drops it when it was removed). */
-export function indexArticle(articleId: number) {
-  ensureSqlFunctions();
-  preparedStatement("DELETE FROM search_articles WHERE rowid = ?").run(articleId);
-  preparedStatement(articleDocumentSql("AND a.id = ?")).run(articleId);
+/** Re-reads one article into the index (or drops it when it was removed). Call inside the write. */
+export async function indexArticle(articleId: number) {
+  if (databaseEngine() === "postgres") await indexArticlePostgres(pgWrite, articleId);
+  else indexArticleSqlite(articleId);
 }
 
 /**
@@ -127,16 +44,20 @@ export function indexArticle(articleId: number) {
  * search existed, or restored from a backup without its index). Returns how many threads it indexed.
  */
 export async function ensureSearchIndex() {
-  ensureSqlFunctions();
-  const indexed = preparedStatement("SELECT max(rowid) AS id FROM search_threads").get()?.id;
-  const newest = firstRow(
-    await read((db) => db.select({ id: threads.id }).from(threads).orderBy(desc(threads.id)).limit(1)),
+  if (databaseEngine() === "postgres") {
+    // Articles too, unlike SQLite's: a database copied to PostgreSQL arrives without either index.
+    const gaps = await searchIndexGapsPostgres(pgRead);
+    if (!gaps.threads && !gaps.articles) return 0;
+    return write(() => rebuildSearchIndexPostgres(pgWrite, gaps));
+  }
+  return ensureSearchIndexSqlite();
+}
+
+/** Which of `threadIds` have a document in the index (for checks: the index must hold exactly the public threads). */
+export async function indexedThreadIds(threadIds: number[]): Promise<number[]> {
+  if (databaseEngine() !== "postgres") return indexedThreadIdsSqlite(threadIds);
+  const rows = await pgRead(
+    sql`SELECT thread_id AS id FROM search_threads WHERE thread_id = ANY(${sql.param(threadIds)}::int[])`,
   );
-  if (indexed != null || !newest) return 0;
-  return write(async () => {
-    const { changes } = preparedStatement(threadDocumentSql("")).run();
-    preparedStatement(threadBoostSql("")).run();
-    preparedStatement("INSERT INTO search_threads (search_threads) VALUES ('optimize')").run();
-    return changes;
-  });
+  return rows.map((row) => Number(row.id));
 }

@@ -10,7 +10,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kbArticles, MODERATION_STATES, posts, ROLES, threads, users } from "../../../db/schema";
-import { scriptDb, scriptSqlite, write } from "~/lib/db.server";
+import { scriptDb, write } from "~/lib/db.server";
 import * as permissions from "~/lib/permissions.server";
 import {
   articleTeasersCondition,
@@ -41,7 +41,7 @@ import {
   type Member,
 } from "~/lib/permissions.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
-import { indexThread } from "~/models/search/index.server";
+import { indexedThreadIds, indexThread } from "~/models/search/index.server";
 import { SIMILAR_LIMIT } from "~/models/search/rules";
 import { findSimilar, searchSite } from "~/models/search/search.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
@@ -283,13 +283,10 @@ describe("threads and posts", () => {
   });
 
   it("index for search exactly the public threads (search needs no check per reader)", async () => {
-    const indexed = scriptSqlite()
-      .prepare(`SELECT rowid AS id FROM search_threads WHERE rowid IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(threadIds)) as { id: number }[];
     expectSame(
       "the index",
       (await threadRows()).filter((row) => isPublicThread(row)).map((row) => row.id),
-      indexed.map((row) => row.id),
+      await indexedThreadIds(threadIds),
     );
   });
 

@@ -6,7 +6,8 @@ import { RESULTS_PER_PAGE } from "~/models/search/rules";
 import { findSimilar, searchSite } from "~/models/search/search.server";
 import { ensureSearchIndex } from "~/models/search/index.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
-import { scriptSqlite } from "~/lib/db.server";
+import { sql } from "drizzle-orm";
+import { rawRun, scriptDb } from "~/lib/db.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 let asker: Member;
@@ -147,7 +148,7 @@ describe("search", () => {
 
   it("rebuilds a missing index from the threads", async () => {
     const { threadId } = await makeThread(asker, { title: "Axolotl plug schedule" });
-    scriptSqlite().exec("DELETE FROM search_threads");
+    await rawRun(scriptDb(), sql`DELETE FROM search_threads`);
     expect((await search({ q: "axolotl" })).hits).toEqual([]);
     expect(await ensureSearchIndex()).toBeGreaterThan(0);
     expect((await search({ q: "axolotl" })).hits.map((hit) => hit.id)).toEqual([threadId]);

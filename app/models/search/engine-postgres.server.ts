@@ -1,0 +1,254 @@
+/**
+ * Search on PostgreSQL: the tables of db/migrations-pg/0003_search.sql, matched with a tsquery built
+ * from quoted lexemes (tsquery.server.ts) and ranked with ts_rank (title weight 1.0, summary 0.4,
+ * aliases and body 0.1: FTS5's 10:4:1:1) times a boost. Filters and audiences are facet tokens in
+ * an array, tested with @> and && beside the text match. See DECISIONS "PostgreSQL search" for
+ * where it differs from SQLite.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { AUDIENCES } from "../../../db/schema";
+import { inWrite, rawRows, read } from "~/lib/db.server";
+import { toAnyWordTsQuery, toTsQuery } from "./tsquery.server";
+import type { TextQuery } from "./query.server";
+import {
+  ARTICLE_BOOST,
+  HIT_END,
+  HIT_START,
+  SNIPPET_WORDS,
+  articleFacets,
+  audienceFacets,
+  threadFacets,
+  type ArticleText,
+  type Ranking,
+  type SearchEngine,
+  type ThreadText,
+} from "./engine.server";
+import { RANKED_MATCH_CAP } from "./rules";
+
+export type PgRows = Record<string, unknown>[];
+/** Runs one statement and returns its rows: on a read connection, or on the open write's. */
+export type PgRun = (query: SQL) => Promise<PgRows>;
+
+export const pgRead: PgRun = (query) => read((db) => rawRows<PgRows[number]>(db, query));
+export const pgWrite: PgRun = (query) => inWrite((db) => rawRows<PgRows[number]>(db, query));
+
+/** D (body), C (aliases), B (summary), A (title). */
+const WEIGHTS = "{0.1, 0.1, 0.4, 1.0}";
+/**
+ * ts_rank normalization 32 (rank / (rank + 1)): repeats of a word count less and less, as in bm25.
+ * Of ts_rank and ts_rank_cd with normalizations 0, 1, 2, 8, 16, 32, this shared most of bm25's top
+ * ten on the test corpus (engines.test.ts: mean 0.69; ts_rank_cd with 1: 0.60; with 2: 0.33).
+ */
+const NORMALIZATION = 32;
+const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${HIT_START}, StopSel=${HIT_END}`;
+
+const tsQueryOf = (text: TextQuery) =>
+  text.kind === "all" ? toTsQuery(text.query, { prefixLast: text.prefixLast }) : toAnyWordTsQuery(text.words);
+
+const tsQuery = (text: string) => sql`to_tsquery('hearth', ${text})`;
+const textArray = (values: string[]) => sql`${sql.param(values)}::text[]`;
+const EMPTY: Ranking = { rows: [], total: 0, capped: false };
+
+/** Holds every one of `tokens` (or always true when there are none). */
+const hasFacets = (tokens: string[]) => (tokens.length > 0 ? sql`facets @> ${textArray(tokens)}` : sql`TRUE`);
+/** Holds one of `tokens`; null means every audience. */
+const hasAnyFacet = (tokens: string[] | null) => (tokens ? sql`facets && ${textArray(tokens)}` : sql`TRUE`);
+
+/** The newest ids searched first; see `rank`. */
+const NEWEST_WINDOW = 100_000;
+
+/**
+ * The best `limit` of the RANKED_MATCH_CAP newest matches, and how many matches there are (up to
+ * the cap + 1). Ranking every match of a common word costs seconds at 200k documents, so matches
+ * are taken newest first, as on SQLite; but a GIN index yields matches in no order, so for a word
+ * in 1-5% of a million documents PostgreSQL either fetched all its matches to sort them or walked
+ * the primary key through 100,000 rows (115 ms). So: first the matches among the newest
+ * NEWEST_WINDOW ids (a bitmap AND of the GIN and primary-key indexes), and only when they are fewer
+ * than the cap, the rest below that window, for as many as are missing (the planner picks the walk
+ * or the bitmap knowing how few it needs). Relevance is computed on the rows fetched, no more.
+ */
+async function rank(
+  run: PgRun,
+  table: "search_threads" | "search_articles",
+  match: SQL,
+  relevance: SQL,
+  limit: number,
+): Promise<Ranking> {
+  const id = sql.identifier(table === "search_threads" ? "thread_id" : "article_id");
+  const slice = (range: SQL, count: number) =>
+    run(sql`
+      SELECT ${id} AS id, ${relevance} AS relevance FROM ${sql.identifier(table)}
+      WHERE ${match} AND ${range} ORDER BY ${id} DESC LIMIT ${count}`);
+  const [{ newest }] = await run(sql`SELECT max(${id}) AS newest FROM ${sql.identifier(table)}`);
+  if (newest === null) return EMPTY;
+  const below = Number(newest) - NEWEST_WINDOW;
+  let rows = await slice(below > 0 ? sql`${id} > ${below}` : sql`TRUE`, RANKED_MATCH_CAP + 1);
+  if (rows.length <= RANKED_MATCH_CAP && below > 0) {
+    rows = [...rows, ...(await slice(sql`${id} <= ${below}`, RANKED_MATCH_CAP + 1 - rows.length))];
+  }
+  const ranked = rows
+    .slice(0, RANKED_MATCH_CAP)
+    .map((row) => ({ id: Number(row.id), score: -Number(row.relevance) }))
+    .sort((a, b) => a.score - b.score || b.id - a.id);
+  return {
+    rows: ranked.slice(0, limit),
+    total: Math.min(rows.length, RANKED_MATCH_CAP),
+    capped: rows.length > RANKED_MATCH_CAP,
+  };
+}
+
+const rankOf = (vector: SQL, query: SQL) => sql`ts_rank(${WEIGHTS}::float4[], ${vector}, ${query}, ${NORMALIZATION})`;
+
+/** How much title closeness (0..1) adds to a similar question's rank (0..1): more made fewer top-5 agree with SQLite. */
+const SIMILAR_TITLE_WEIGHT = 0.3;
+
+/** For "similar questions" (any of the words), a title close to the sentence being typed adds to the score (pg_trgm). */
+const closeness = (text: TextQuery) =>
+  text.kind === "any" ? sql` + ${SIMILAR_TITLE_WEIGHT} * similarity(title, ${text.sentence})` : sql``;
+
+/**
+ * Similar questions whose words found fewer than `limit`: titles close to the sentence fill the rest,
+ * typos included ("platypos doorbel"). Only then: as a candidate source beside the words, the trigram
+ * index scan took 50-220 ms at a million titles, too slow for a request made while someone types.
+ */
+async function withCloseTitles(
+  run: PgRun,
+  table: "search_threads" | "search_articles",
+  text: TextQuery,
+  found: Ranking,
+  also: { q: SQL; where: SQL; boost: SQL; limit: number },
+): Promise<Ranking> {
+  if (text.kind !== "any" || found.rows.length >= also.limit) return found;
+  const close = await rank(
+    run,
+    table,
+    sql`title % ${text.sentence} AND NOT (tsv @@ ${also.q}) AND ${also.where}`,
+    sql`${SIMILAR_TITLE_WEIGHT} * similarity(title, ${text.sentence}) * ${also.boost}`,
+    also.limit - found.rows.length,
+  );
+  return {
+    rows: [...found.rows, ...close.rows].sort((a, b) => a.score - b.score || b.id - a.id),
+    total: Math.min(found.total + close.total, RANKED_MATCH_CAP),
+    capped: found.capped || close.capped,
+  };
+}
+
+function plainAround(marked: string): string {
+  // FTS5's snippet(): the window of SNIPPET_WORDS words with the most hits, the hits centred, and
+  // "…" where the text goes on. ts_headline marks every hit of the whole text (HighlightAll), so the
+  // window is chosen here, the same way for every field.
+  const tokens = marked.split(/(\s+)/).filter((token) => token.length > 0);
+  const words = tokens.map((token, index) => ({ token, index })).filter(({ token }) => !/^\s+$/.test(token));
+  if (words.length <= SNIPPET_WORDS) return marked.trim();
+  const hits = words.map(({ token }) => token.includes(HIT_START));
+  // A sliding count, so a long body costs one pass.
+  let count = hits.slice(0, SNIPPET_WORDS).filter(Boolean).length;
+  let [best, bestCount] = [0, count];
+  for (let start = 1; start + SNIPPET_WORDS <= words.length; start += 1) {
+    count += Number(hits[start + SNIPPET_WORDS - 1]) - Number(hits[start - 1]);
+    if (count > bestCount) [best, bestCount] = [start, count];
+  }
+  if (bestCount > 0) {
+    const inWindow = hits.slice(best, best + SNIPPET_WORDS);
+    const first = best + inWindow.indexOf(true);
+    const last = best + inWindow.lastIndexOf(true);
+    best = Math.max(
+      0,
+      Math.min(words.length - SNIPPET_WORDS, first - Math.floor((SNIPPET_WORDS - (last - first + 1)) / 2)),
+    );
+  }
+  const from = words[best].index;
+  const to = words[best + SNIPPET_WORDS - 1].index;
+  const text = tokens.slice(from, to + 1).join("");
+  return `${best > 0 ? "…" : ""}${text}${best + SNIPPET_WORDS < words.length ? "…" : ""}`;
+}
+
+/**
+ * The whole text of `column` with every hit marked. PostgreSQL's parser reads "abuse/moderation",
+ * "host.name" or "a_b" as one token, which the query's words never match (the tsvector is built
+ * from letters and digits alone), so a zero-width space after each such joint splits them for the
+ * headline; `withoutJoints` takes it out again.
+ */
+const headline = (column: string, query: SQL) =>
+  sql`ts_headline('hearth', regexp_replace(${sql.identifier(column)}, '([./@_:])', '\\1' || chr(8203), 'g'), ${query}, ${HEADLINE_OPTIONS})`;
+const withoutJoints = (marked: unknown) => String(marked).replace(/([./@_:])\u200B/g, "$1");
+
+/** The search engine on PostgreSQL, running its statements with `run` (tests pass their own). */
+export function postgresSearchOn(run: PgRun): SearchEngine {
+  return {
+    async rankThreads(text, scope, limit) {
+      const query = tsQueryOf(text);
+      if (!query) return EMPTY;
+      const q = tsQuery(query);
+      const filters = hasFacets(threadFacets(scope));
+      const relevance = sql`(${rankOf(sql`tsv`, q)}${closeness(text)}) * boost`;
+      const found = await rank(run, "search_threads", sql`tsv @@ ${q} AND ${filters}`, relevance, limit);
+      return withCloseTitles(run, "search_threads", text, found, { q, where: filters, boost: sql`boost`, limit });
+    },
+    async rankArticles(text, scope, limit) {
+      const query = tsQueryOf(text);
+      if (!query) return EMPTY;
+      const q = tsQuery(query);
+      const filters = hasFacets(articleFacets(scope));
+      const inFull = hasAnyFacet(audienceFacets(scope.inFull, AUDIENCES));
+      // Teaser-only readers search by title and summary: the body cannot be probed word by word.
+      const match =
+        scope.byTitleOnly.length === 0
+          ? sql`tsv @@ ${q} AND ${inFull} AND ${filters}`
+          : sql`((tsv @@ ${q} AND ${inFull}) OR (tsv_teaser @@ ${q} AND ${hasAnyFacet(audienceFacets(scope.byTitleOnly, AUDIENCES))})) AND ${filters}`;
+      const vector = scope.byTitleOnly.length === 0 ? sql`tsv` : sql`CASE WHEN ${inFull} THEN tsv ELSE tsv_teaser END`;
+      const boost = sql`${ARTICLE_BOOST}`;
+      const found = await rank(
+        run,
+        "search_articles",
+        match,
+        sql`(${rankOf(vector, q)}${closeness(text)}) * ${boost}`,
+        limit,
+      );
+      // Close titles only among articles read in full: suggestions are for reading now.
+      return withCloseTitles(run, "search_articles", text, found, {
+        q,
+        where: sql`${inFull} AND ${filters}`,
+        boost,
+        limit,
+      });
+    },
+    async threadTexts(text, ids) {
+      const query = tsQueryOf(text);
+      if (!query || ids.length === 0) return new Map();
+      const q = tsQuery(query);
+      const rows = await run(sql`
+        SELECT thread_id AS id, ${headline("title", q)} AS title, ${headline("body", q)} AS body, boost
+        FROM search_threads WHERE thread_id = ANY(${sql.param(ids)}::int[])`);
+      return new Map<number, ThreadText>(
+        rows.map((row) => [
+          Number(row.id),
+          { title: withoutJoints(row.title), snippet: plainAround(withoutJoints(row.body)), boost: Number(row.boost) },
+        ]),
+      );
+    },
+    async articleTexts(text, ids) {
+      const query = tsQueryOf(text);
+      if (!query || ids.length === 0) return new Map();
+      const q = tsQuery(query);
+      const rows = await run(sql`
+        SELECT article_id AS id, ${headline("title", q)} AS title, ${headline("summary", q)} AS summary,
+          ${headline("body", q)} AS body,
+          (SELECT string_agg(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.article_id) AS tags
+        FROM search_articles WHERE article_id = ANY(${sql.param(ids)}::int[])`);
+      return new Map<number, ArticleText>(
+        rows.map((row) => [
+          Number(row.id),
+          {
+            title: withoutJoints(row.title),
+            summary: plainAround(withoutJoints(row.summary)),
+            body: plainAround(withoutJoints(row.body)),
+            tags: row.tags ? String(row.tags).split(",") : [],
+          },
+        ]),
+      );
+    },
+  };
+}
+
+export const postgresSearch = postgresSearchOn(pgRead);
