@@ -127,15 +127,31 @@ describe.skipIf(testEngine() !== "postgres")("npm run db:copy", () => {
         JOBS: "off",
         MAIL_DIR: path.join(folder, "mail"),
       });
-      const client = httpClient(server.baseUrl);
-      const page = await client.get(`/questions/${newest.id}/${newest.slug}`);
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain(newest.title.replaceAll("&", "&amp;").replaceAll("'", "&#x27;"));
-      expect(await (await client.get("/questions")).text()).toContain(`/questions/${newest.id}/`);
-      const { response, cookie } = await client.signIn("admin@example.com", DEMO_PASSWORD);
-      expect(response.status).toBe(303);
-      expect(cookie).not.toBeNull();
-      expect((await client.get("/mod/log", { cookie: cookie! })).status).toBe(200);
+      try {
+        const client = httpClient(server.baseUrl);
+        const page = await client.get(`/questions/${newest.id}/${newest.slug}`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain(newest.title.replaceAll("&", "&amp;").replaceAll("'", "&#x27;"));
+        expect(await (await client.get("/questions")).text()).toContain(`/questions/${newest.id}/`);
+        // The copy built the search index: the title's words find the thread.
+        const words = newest.title
+          .split(/\W+/)
+          .filter((word) => word.length > 3)
+          .slice(0, 3)
+          .join(" ");
+        expect(await (await client.get(`/search?q=${encodeURIComponent(words)}`)).text()).toContain(
+          `/questions/${newest.id}/`,
+        );
+        const { response, cookie } = await client.signIn("admin@example.com", DEMO_PASSWORD);
+        expect(response.status).toBe(302);
+        expect(cookie).not.toBeNull();
+        expect((await client.get("/mod/log", { cookie: cookie! })).status).toBe(200);
+      } finally {
+        // Stopped here, before the file's clean-up drops its database.
+        const exited = new Promise((resolve) => server.child.once("exit", resolve));
+        server.child.kill("SIGTERM");
+        await exited;
+      }
     },
   );
 
