@@ -28,6 +28,7 @@ import {
   continueIdentities,
   emptyTarget,
   postgresProblem,
+  setAsideForLoad,
 } from "./database/postgres-target";
 import { openSqliteSource, type SqliteSource } from "./database/sqlite-source";
 
@@ -171,6 +172,7 @@ async function fail(message: string): Promise<never> {
   return end(1);
 }
 
+let committed = false;
 try {
   if (options.verify) await verifyOnly();
 
@@ -188,6 +190,7 @@ try {
   console.log(`Copying ${from} to ${target}: ${tables.length} tables in foreign-key order, in one transaction`);
   const problems = new Problems();
   const sourceDigests: TableDigest[] = [];
+  const putBack = await setAsideForLoad(client, tables);
   for (const table of tables) sourceDigests.push(await copyTable(source, table, problems, client));
   if (problems.any)
     await fail(
@@ -197,6 +200,9 @@ try {
         "Correct them in the SQLite file (on a copy of it: db:copy never changes its source), then copy again.",
       ].join("\n"),
     );
+  const indexing = Date.now();
+  await putBack();
+  console.log(`Built the indexes and checked the foreign keys (${((Date.now() - indexing) / 1000).toFixed(1)} s)`);
   await continueIdentities(client, tables);
 
   console.log("Verifying: each table's row count and checksum, read back from the target");
@@ -208,6 +214,7 @@ try {
     await fail("Nothing was committed.");
   }
   await client.query("COMMIT");
+  committed = true;
   const rows = sourceDigests.reduce((sum, table) => sum + table.rows, 0);
   const elapsed = (Date.now() - started) / 1000;
   console.log(
@@ -226,5 +233,5 @@ try {
   console.log(`Done in ${seconds()} s: ${target} holds the community of ${from}`);
   await end(0);
 } catch (error) {
-  await fail(postgresProblem(error, target));
+  await fail(`${postgresProblem(error, target)}${committed ? "" : "\nNothing was committed."}`);
 }

@@ -122,6 +122,12 @@ describe.skipIf(testEngine() !== "postgres")("npm run db:copy", () => {
       );
       expect(copied).toEqual({ posts: counts.posts, duplicate: newest.id, next: String(counts.newest + 1) });
 
+      // The foreign keys and indexes set aside for the load are back as the migrations made them.
+      const schemaObjects = `SELECT indexdef AS text FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE connamespace = 'public'::regnamespace ORDER BY 1`;
+      expect(await query(target, schemaObjects)).toEqual(await query(process.env.DATABASE_URL!, schemaObjects));
+
       const server = await startServerProcess({
         DATABASE_URL: target,
         JOBS: "off",
