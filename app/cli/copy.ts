@@ -4,7 +4,8 @@
 //                                 count and checksum, then builds the target's search index
 // npm run db:copy -- --from <SQLite file> --to <postgres URL> --verify
 //                                 compares the two (row counts and checksums) without changing either
-// Exit codes: 0 copied (or equal), 1 refused or failed (nothing committed), 2 bad input.
+// Exit codes: 0 copied (or equal), 1 refused or failed (nothing committed, unless the search index
+// alone failed, which it says), 2 bad input.
 // DECISIONS #6X says what "empty" means for a target and why the copy is one transaction.
 import path from "node:path";
 import { z } from "zod";
