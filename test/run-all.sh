@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm test: builds the app, then runs the unit/integration suite (vitest) and the browser suite
-# (Playwright on Debian's Chromium), and ends with one line "N passed, N failed" for the whole run.
-# Tests that need PostgreSQL find a throwaway server's URL in PG_TEST_URL.
+# npm test: builds the app, then runs the unit/integration suite (vitest) on SQLite and again on
+# PostgreSQL (a throwaway server, db/pg-cluster.sh), and the browser suite (Playwright on Debian's
+# Chromium, on SQLite), and ends with one line "N passed, N failed" for the whole run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +26,11 @@ npm run build || exit 1
 rm -rf test/.reports && mkdir -p test/.reports
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test/.reports/vitest.json
 vitest_status=$?
+echo "The unit and integration suites again, on PostgreSQL…"
+TEST_ENGINE=postgres node_modules/.bin/vitest run --reporter=default --reporter=json \
+  --outputFile.json=test/.reports/vitest-postgres.json
+vitest_postgres_status=$?
 node_modules/.bin/playwright test
 playwright_status=$?
 node test/summarize-reports.mjs
-[ "$vitest_status" -eq 0 ] && [ "$playwright_status" -eq 0 ]
+[ "$vitest_status" -eq 0 ] && [ "$vitest_postgres_status" -eq 0 ] && [ "$playwright_status" -eq 0 ]
