@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { databaseEngine, databasePath, env, exitOnInvalidConfiguration } from "~/lib/env.server";
-import { BAD_INPUT, parseOptions, stop } from "./database/cli-input";
+import { BAD_INPUT, errorText, parseOptions, stop } from "./database/cli-input";
 import { backupPostgres } from "./database/postgres-backups";
 import { backupSqlite } from "./database/sqlite-backups";
 
@@ -18,9 +18,11 @@ const { positionals } = parseOptions({}, USAGE, true);
 if (positionals.length !== 1) stop(USAGE, BAD_INPUT);
 const target = path.resolve(positionals[0]);
 
-const outcome =
-  databaseEngine() === "postgres"
-    ? await backupPostgres(env("DATABASE_URL")!, target)
-    : await backupSqlite(databasePath(), target);
+// Anything unforeseen (a file that is not what its name says, a full disk) still ends in one line.
+const outcome = await (
+  databaseEngine() === "postgres" ? backupPostgres(env("DATABASE_URL")!, target) : backupSqlite(databasePath(), target)
+).catch((error: unknown) => ({
+  problem: `Backup failed: ${errorText(error)}`,
+}));
 if ("problem" in outcome) stop(outcome.problem);
 console.log(outcome.done);

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { databaseEngine, databasePath, env, exitOnInvalidConfiguration } from "~/lib/env.server";
-import { BAD_INPUT, fileKind, parseOptions, stop } from "./database/cli-input";
+import { BAD_INPUT, errorText, fileKind, parseOptions, stop } from "./database/cli-input";
 import { restorePostgres } from "./database/postgres-backups";
 import { restoreSqlite } from "./database/sqlite-backups";
 
@@ -35,9 +35,13 @@ if (kind === "pg_dump" && engine === "sqlite")
   stop(`${backup} is a PostgreSQL backup (pg_dump): set DATABASE_URL to the database to restore it into`, BAD_INPUT);
 
 const force = values.force ?? false;
-const outcome =
+// Anything unforeseen (a file that is not what its name says, a full disk) still ends in one line.
+const outcome = await (
   engine === "postgres"
-    ? await restorePostgres(env("DATABASE_URL")!, backup, force)
-    : await restoreSqlite(backup, databasePath(), force);
+    ? restorePostgres(env("DATABASE_URL")!, backup, force)
+    : restoreSqlite(backup, databasePath(), force)
+).catch((error: unknown) => ({
+  problem: `Restore failed: ${errorText(error)}`,
+}));
 if ("problem" in outcome) stop(outcome.problem);
 console.log(outcome.done);

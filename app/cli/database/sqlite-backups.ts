@@ -36,14 +36,15 @@ export async function backupSqlite(source: string, target: string): Promise<Outc
   const refused = newBackupFile(target);
   if (refused) return refused;
   const started = Date.now();
-  const live = new Database(source, { readonly: true, fileMustExist: true, timeout: 5_000 });
+  let live: Database.Database | undefined;
   try {
+    live = new Database(source, { readonly: true, fileMustExist: true, timeout: 5_000 });
     live.prepare("VACUUM INTO ?").run(target); // fills the empty file and keeps its mode
   } catch (error) {
     fs.rmSync(target, { force: true });
     return { problem: `Backup failed: ${errorText(error)}` };
   } finally {
-    live.close();
+    live?.close();
   }
   const problems = integrity(target);
   if (problems !== "ok") return { problem: `The copy at ${target} failed integrity_check:\n${problems}` };
