@@ -234,5 +234,7 @@ try {
   console.log(`Done in ${seconds()} s: ${target} holds the community of ${from}`);
   await end(0);
 } catch (error) {
-  await fail(`${postgresProblem(error, target)}${committed ? "" : "\nNothing was committed."}`);
+  const fromSqlite = String((error as { code?: unknown }).code).startsWith("SQLITE");
+  const problem = fromSqlite ? `Reading ${from} failed: ${errorText(error)}` : postgresProblem(error, target);
+  await fail(`${problem}${committed ? "" : "\nNothing was committed."}`);
 }
