@@ -51,7 +51,7 @@ const {
 exitOnInvalidConfiguration();
 await prepareDatabase();
 // Follow-ups that pass their target open by themselves; JOBS=off leaves that to another process.
-const stopJobs = env("JOBS") === "off" ? () => {} : startBackgroundJobs();
+const stopJobs = env("JOBS") === "off" ? async () => {} : startBackgroundJobs();
 // Replies by email over SMTP, when a port is set (else the MTA pipes them to `npm run mail:receive`).
 const inboundSmtp = env("INBOUND_SMTP_PORT") === undefined ? null : await startInboundSmtp();
 const server = createExpressApp(build, { root }).listen(env("PORT"), () => {
@@ -69,9 +69,10 @@ let shuttingDown = false;
 function shutdown(exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
-  stopJobs();
-  // The SMTP listener lets a message being received finish (it answers 250 only after commit).
-  Promise.all([new Promise((resolve) => server.close(resolve)), inboundSmtp?.close()]).then(async () => {
+  // The SMTP listener lets a message being received finish (it answers 250 only after commit). The
+  // jobs end after the email they are sending, give back the rest they claimed, and let go of their
+  // leases, so another server takes over at once.
+  Promise.all([new Promise((resolve) => server.close(resolve)), inboundSmtp?.close(), stopJobs()]).then(async () => {
     await flushThreadViews(); // logs, and does not throw, when the database is busy
     process.exit(exitCode);
   });

@@ -61,7 +61,7 @@ export default async function handleRequest(
       html,
       nonce,
       responseHeaders,
-      loadContext.pageCacheGeneration,
+      loadContext.pageCacheRenderStart,
       threadsOfPage(remixContext),
     );
   }

@@ -16,7 +16,8 @@
  * A page rendered from data read before a write committed must not be stored: each invalidation
  * takes the next generation, a render remembers the generation its request started in, and
  * `storePage` refuses it when its thread's pages (or, for other pages, any pages) were invalidated
- * since. Renders of other threads' pages are stored as usual.
+ * since. Renders of other threads' pages are stored as usual. A page's TTL runs from its request's
+ * start, so no process serves a page whose data is older than the TTL, whoever wrote since.
  */
 import { randomBytes } from "node:crypto";
 import { env } from "./env.server";
@@ -32,8 +33,18 @@ const MAX_PAGE_LENGTH = MAX_TOTAL_LENGTH / 4;
 const MAX_REMEMBERED_THREADS = 10_000;
 const PLACEHOLDER = `nonce-placeholder-${randomBytes(9).toString("hex")}`;
 
-/** `threads`: the threads a thread page shows (its own first, then the original it names if it is a duplicate), or null for any other page. */
-type Entry = { body: string; headers: [string, string][]; storedAt: number; threads: number[] | null };
+/**
+ * `threads`: the threads a thread page shows (its own first, then the original it names if it is a
+ * duplicate), or null for any other page. `dataFrom`: when the request that rendered it started.
+ */
+type Entry = { body: string; headers: [string, string][]; dataFrom: number; threads: number[] | null };
+
+/**
+ * Where a request stood when it started, taken before it reads anything: the generation (see
+ * `storePage`) and the time. A page's age counts from then, not from when it was stored: its data is
+ * no newer, and another process's write committed during the render must show within the TTL of it.
+ */
+export type RenderStart = { generation: number; at: number };
 
 const entries = new Map<string, Entry>();
 let totalLength = 0;
@@ -46,8 +57,8 @@ let threadsForgottenAt = 0;
 
 export const pageCacheEnabled = () => env("PAGE_CACHE") === "on";
 
-/** The cache's current generation, remembered by a request when it starts: see `storePage`. */
-export const pageCacheGeneration = () => generation;
+/** Remembered by a request when it starts: see `RenderStart` and `storePage`. */
+export const pageCacheRenderStart = (): RenderStart => ({ generation, at: Date.now() });
 
 function forget(url: string) {
   const entry = entries.get(url);
@@ -91,8 +102,8 @@ function lastInvalidationOf(threads: number[] | null) {
 }
 
 /**
- * Keeps a visitor's page rendered by a request that started in `renderedInGeneration`, unless a
- * write that reaches it committed since. `threads`: for a thread page, the threads it shows (its
+ * Keeps a visitor's page rendered by a request that started at `renderStart`, unless a write that
+ * reaches it committed since (a write by this process; others' show within the TTL of that start). `threads`: for a thread page, the threads it shows (its
  * own, and the original it names if it is a duplicate); null for any other page.
  */
 export function storePage(
@@ -100,20 +111,20 @@ export function storePage(
   html: string,
   nonce: string,
   headers: Headers,
-  renderedInGeneration: number,
+  renderStart: RenderStart,
   threads: number[] | null,
 ) {
   if (!pageCacheEnabled() || headers.has("set-cookie") || html.length > MAX_PAGE_LENGTH) return;
-  if (lastInvalidationOf(threads) > renderedInGeneration) return;
+  if (lastInvalidationOf(threads) > renderStart.generation) return;
   forget(url);
   const body = html.replaceAll(nonce, PLACEHOLDER);
   // Entries are kept in the order they were stored: the oldest (or expired) go first.
   for (const [oldest, entry] of entries) {
-    const expired = Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS;
+    const expired = Date.now() - entry.dataFrom > PAGE_CACHE_TTL_MS;
     if (!expired && entries.size < MAX_ENTRIES && totalLength + body.length <= MAX_TOTAL_LENGTH) break;
     forget(oldest);
   }
-  entries.set(url, { body, headers: [...headers.entries()], storedAt: Date.now(), threads });
+  entries.set(url, { body, headers: [...headers.entries()], dataFrom: renderStart.at, threads });
   totalLength += body.length;
 }
 
@@ -130,7 +141,7 @@ export function cachedPage(
 ): { body: string; headers: [string, string][]; thread: number | null } | null {
   const entry = entries.get(url);
   if (!entry) return null;
-  if (Date.now() - entry.storedAt > PAGE_CACHE_TTL_MS) {
+  if (Date.now() - entry.dataFrom > PAGE_CACHE_TTL_MS) {
     forget(url);
     return null;
   }

@@ -101,6 +101,8 @@ export async function countAttempt(key: string, limit: Limit): Promise<number> {
 }
 
 export async function consume(key: string, limit: Limit) {
+  // Reads the window, then counts: one total across servers only because every write, on every
+  // process, takes the database's one write lock (DECISIONS.md #63, "6X").
   const wait = await writeUnseenByVisitors(async () => {
     const blockedFor = await retryAfter(key, limit);
     if (blockedFor > 0) return blockedFor;

@@ -28,7 +28,7 @@ import {
 } from "./request-queue.server";
 import { runInRequestSlot, type RequestSlot } from "~/lib/request-slot.server";
 import { unsubscribe } from "~/models/notifications/email-preferences.server";
-import { cachedPage, pageCacheEnabled, pageCacheGeneration } from "~/lib/page-cache.server";
+import { cachedPage, pageCacheEnabled, pageCacheRenderStart, type RenderStart } from "~/lib/page-cache.server";
 import { VISITOR, type Actor } from "~/lib/permissions.server";
 import { addressNetwork } from "~/lib/rate-limit.server";
 import {
@@ -179,7 +179,7 @@ function noStoreForSignedIn(_req: Request, res: Response, next: NextFunction) {
  */
 function visitorPageCache(req: Request, res: Response, next: NextFunction) {
   invalidatePagesAfterUntrackedWrites();
-  res.locals.pageCacheGeneration = pageCacheGeneration();
+  res.locals.pageCacheRenderStart = pageCacheRenderStart();
   if (req.method !== "GET" || res.locals.actor.kind !== "visitor" || !pageCacheEnabled()) return next();
   const page = cachedPage(req.originalUrl, res.locals.cspNonce);
   if (!page) return next();
@@ -351,7 +351,7 @@ export function createExpressApp(
           requestId: res.locals.requestId as string,
           cspNonce: res.locals.cspNonce as string,
           clientAddress: addressNetwork(req.ip ?? req.socket.remoteAddress ?? "unknown"),
-          pageCacheGeneration: res.locals.pageCacheGeneration as number,
+          pageCacheRenderStart: res.locals.pageCacheRenderStart as RenderStart,
         }),
       }),
     ),

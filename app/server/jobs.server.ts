@@ -4,7 +4,9 @@
  * atomically under the write lock and expiring after LEASE_MS); if that process dies, another takes
  * over when the lease runs out. Jobs keep no state in memory: what is due is read from the data,
  * so a restart simply resumes. Each job must also be safe to run twice (the follow-up job's claim
- * is atomic), which is what `npm run jobs:run-once` relies on.
+ * is atomic), which is what `npm run jobs:run-once` relies on. A process that stops (a deploy, a
+ * restart) ends its jobs between steps, gives back the emails it claimed and not sent, and lets go of
+ * its leases, so another process takes over at its next run instead of when the leases expire.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
@@ -25,18 +27,25 @@ const LEASE_MS = 2 * 60_000;
 
 type JobResult = Record<string, number>;
 
+type Job = (at: Date, stopping?: AbortSignal) => JobResult | Promise<JobResult>;
+
 // In order: follow-ups opened, posts announced and digests written in a run are emailed in the same run.
+// The long ones (fan-outs, email) end early, between steps, when `stopping` is aborted.
 const JOBS = {
-  "open-due-follow-ups": async (at: Date) => ({ opened: await openDueFollowUps(at) }),
-  "warn-follow-ups-nearly-due": (at: Date) => warnFollowUpsNearlyDue(at),
-  "remind-or-resolve-waiting": (at: Date) => remindOrResolveWaitingFollowUps(at),
-  "deliver-fan-outs": (at: Date) => deliverFanOuts(at),
-  "send-digests": (at: Date) => sendDueDigests(at),
-  "send-emails": (at: Date) => sendDueEmails(at),
-} satisfies Record<string, (at: Date) => JobResult | Promise<JobResult>>;
+  "open-due-follow-ups": async (at) => ({ opened: await openDueFollowUps(at) }),
+  "warn-follow-ups-nearly-due": (at) => warnFollowUpsNearlyDue(at),
+  "remind-or-resolve-waiting": (at) => remindOrResolveWaitingFollowUps(at),
+  "deliver-fan-outs": (at, stopping) => deliverFanOuts(at, stopping),
+  "send-digests": (at) => sendDueDigests(at),
+  "send-emails": (at, stopping) => sendDueEmails(at, stopping),
+} satisfies Record<string, Job>;
 export type JobName = keyof typeof JOBS;
 
-/** Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live. */
+/**
+ * Takes or renews the lease on `name` for `holder`; false when another holder's lease is still live.
+ * The conditional UPDATE decides alone (PostgreSQL re-checks its condition on the row it waited for),
+ * so this would hold even without the database's one write lock.
+ */
 export async function takeLease(name: JobName, holder: string, at: Date): Promise<boolean> {
   return writeUnseenByVisitors(async (db) => {
     await db
@@ -52,13 +61,19 @@ export async function takeLease(name: JobName, holder: string, at: Date): Promis
   });
 }
 
-const jobList = () => Object.entries(JOBS) as [JobName, (at: Date) => JobResult | Promise<JobResult>][];
+/** Lets go of every lease `holder` has, so another process takes them at its next run. */
+export async function releaseLeases(holder: string, at: Date) {
+  await writeUnseenByVisitors((db) => db.update(jobLeases).set({ expiresAt: at }).where(eq(jobLeases.holder, holder)));
+}
 
-/** Runs every job whose lease this holder gets; returns what each did. */
-export async function runLeasedJobs(holder: string, at = now()) {
+const jobList = () => Object.entries(JOBS) as [JobName, Job][];
+
+/** Runs every job whose lease this holder gets (until `stopping`); returns what each did. */
+export async function runLeasedJobs(holder: string, at = now(), stopping?: AbortSignal) {
   const results: Record<string, JobResult> = {};
   for (const [name, job] of jobList()) {
-    if (await takeLease(name, holder, at)) results[name] = await job(at);
+    if (stopping?.aborted) break;
+    if (await takeLease(name, holder, at)) results[name] = await job(at, stopping);
   }
   return results;
 }
@@ -70,15 +85,23 @@ export async function runAllJobsOnce(at: Date) {
   return results;
 }
 
-/** Starts the in-process runner (every JOBS_INTERVAL_MS, default one minute); returns a stop function. */
+/**
+ * Starts the in-process runner (every JOBS_INTERVAL_MS, default one minute); returns a stop function
+ * that ends the run in progress early, waits for it and the work after commits, and releases the leases.
+ */
 export function startBackgroundJobs(intervalMs = env("JOBS_INTERVAL_MS")) {
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
-  let running = false;
+  const stopping = new AbortController();
+  let running: Promise<void> | null = null;
   const tick = async () => {
-    if (running) return; // a slow run (a mail server timing out) must not overlap the next
-    running = true;
+    if (running || stopping.signal.aborted) return; // a slow run (a mail server timing out) must not overlap the next
+    running = runOnce();
+    await running;
+    running = null;
+  };
+  const runOnce = async () => {
     try {
-      const results = await runLeasedJobs(holder);
+      const results = await runLeasedJobs(holder, now(), stopping.signal);
       for (const [name, result] of Object.entries(results)) {
         if (Object.values(result).some((value) => value > 0)) log.info("job ran", { job: name, ...result });
       }
@@ -86,16 +109,21 @@ export function startBackgroundJobs(intervalMs = env("JOBS_INTERVAL_MS")) {
       // Every job reads what is due from the data, so the next run picks up what this one missed.
       const report = isDatabaseUnavailable(error) ? log.warn : log.error;
       report("background job failed, will run again at the next interval", { holder, intervalMs, error });
-    } finally {
-      running = false;
     }
   };
   void tick();
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
-  for (const soon of [fanOutSoon, sendEmailsSoon]) soon.enable(true);
-  return () => {
+  for (const soon of [fanOutSoon, sendEmailsSoon]) soon.start();
+  return async () => {
     clearInterval(timer);
-    for (const soon of [fanOutSoon, sendEmailsSoon]) soon.enable(false);
+    stopping.abort();
+    await Promise.all([running, fanOutSoon.stop(), sendEmailsSoon.stop()]);
+    try {
+      await releaseLeases(holder, now());
+    } catch (error) {
+      // They expire by themselves (LEASE_MS); another process takes them over then.
+      log.warn("job leases not released; they expire by themselves", { holder, error });
+    }
   };
 }

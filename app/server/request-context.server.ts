@@ -1,4 +1,5 @@
 /** What the HTTP server hands every loader and action: who is asking, from where, and ids for logs. */
+import type { RenderStart } from "~/lib/page-cache.server";
 import type { Actor } from "~/lib/permissions.server";
 
 declare module "@remix-run/node" {
@@ -8,7 +9,8 @@ declare module "@remix-run/node" {
     cspNonce: string;
     /** The client's network for per-address limits: an IPv4 address, or an IPv6 /64 (`addressNetwork`). */
     clientAddress: string;
-    pageCacheGeneration: number;
+    /** When the request started, for the visitors' page cache (`RenderStart`). */
+    pageCacheRenderStart: RenderStart;
   }
   interface Future {
     v3_singleFetch: true;

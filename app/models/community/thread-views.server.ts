@@ -23,8 +23,23 @@ export function recordThreadView(threadId: number) {
   scheduleViewFlush(VIEW_FLUSH_INTERVAL_MS);
 }
 
+// The flush writing now. Counts leave memory only once written, so a second flush started meanwhile
+// (the timer's beside the shutdown's, or a timer that fired while a write waited its turn) would
+// write them again: flushes take turns.
+let flushing: Promise<boolean> | null = null;
+
 /** Writes the buffered view counts; returns false (and keeps them for a later try) when it cannot. */
 export async function flushThreadViews(): Promise<boolean> {
+  while (flushing) await flushing;
+  flushing = writePendingViews();
+  try {
+    return await flushing;
+  } finally {
+    flushing = null;
+  }
+}
+
+async function writePendingViews(): Promise<boolean> {
   if (viewFlushTimer) clearTimeout(viewFlushTimer);
   viewFlushTimer = null;
   if (pendingViews.size === 0) return true;

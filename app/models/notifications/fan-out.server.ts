@@ -30,7 +30,7 @@ export async function queueFanOut(threadId: number, postId: number, at: Date) {
 }
 
 /** In a process running background jobs, a queued fan-out is told straight after commit (`enable`). */
-export const fanOutSoon = runSoon("deliver-fan-outs", () => deliverFanOuts());
+export const fanOutSoon = runSoon("deliver-fan-outs", (stopping) => deliverFanOuts(now(), stopping));
 
 type Recipient = Omit<Notification, "userId" | "actorId" | "postId" | "threadId" | "about">;
 
@@ -83,10 +83,13 @@ async function recipientsOf(post: {
   return recipients;
 }
 
-/** Tells the readers of every queued post, oldest first; returns how many people were told. */
-export async function deliverFanOuts(at = now()) {
+/**
+ * Tells the readers of every queued post, oldest first; returns how many people were told. Ends
+ * between posts when `stopping` is aborted (a post told in part resumes where it stopped).
+ */
+export async function deliverFanOuts(at = now(), stopping?: AbortSignal) {
   let told = 0;
-  for (;;) {
+  while (!stopping?.aborted) {
     const next = firstRow(
       await read((db) =>
         db
@@ -110,6 +113,7 @@ export async function deliverFanOuts(at = now()) {
     }
     await nextTurnOfEventLoop();
   }
+  return { told };
 }
 
 async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at: Date) {
@@ -151,7 +155,8 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
   for (let start = 0; start < recipients.length; start += BATCH) {
     const batch = recipients.slice(start, start + BATCH);
     const stop = await writeUnseenByVisitors(async (db) => {
-      // Read again under the write lock: another run (the job, another process) may have told some.
+      // Read again under the write lock (one for the whole database, on every server: DECISIONS.md
+      // "6X"): another run (the job, another process) may have told some.
       const current = firstRow(
         await db.select().from(notificationFanOuts).where(eq(notificationFanOuts.postId, fanOut.postId)),
       );

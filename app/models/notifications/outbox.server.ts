@@ -116,16 +116,16 @@ export async function queueNotificationEmail(
 
 /** In a process running background jobs, an email due now is sent straight after commit (`enable`). */
 // One batch each time: after a fan-out to thousands, the rest go with the job every minute.
-export const sendEmailsSoon = runSoon("send-emails", () => sendPendingEmails());
+export const sendEmailsSoon = runSoon("send-emails", (stopping) => sendPendingEmails(now(), 50, stopping));
 
 /** Batches per run of the mail job: 2,000 emails, about ten seconds at the measured rate. */
 const BATCHES_PER_RUN = 40;
 
-/** The mail job's run: batch after batch until none is due (or 40 batches, the rest next time). */
-export async function sendDueEmails(at = now()) {
+/** The mail job's run: batch after batch until none is due (or 40 batches, the rest next time), or `stopping`. */
+export async function sendDueEmails(at = now(), stopping?: AbortSignal) {
   const total = { sent: 0, failed: 0, skipped: 0 };
-  for (let batch = 0; batch < BATCHES_PER_RUN; batch += 1) {
-    const result = await sendPendingEmails(at);
+  for (let batch = 0; batch < BATCHES_PER_RUN && !stopping?.aborted; batch += 1) {
+    const result = await sendPendingEmails(at, 50, stopping);
     total.sent += result.sent;
     total.failed += result.failed;
     total.skipped += result.skipped;
@@ -244,8 +244,12 @@ function replyHintFor(subjectKey: string | null, reader: Member) {
 /**
  * The mail job: claims a batch of due emails (so no other sender takes them), writes and sends
  * them after the claim commits, and records each outcome. A failed email is retried on later runs.
+ * When `stopping` is aborted (the process is stopping), it ends after the email being sent and
+ * gives the rest of its claim back, so another process sends them at once rather than after the
+ * claim times out. Several processes run this at once: the claim reads then marks the rows, which
+ * holds only because every write takes the database's one write lock (DECISIONS.md #63, "6X").
  */
-export async function sendPendingEmails(at = now(), batchSize = 50) {
+export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: AbortSignal) {
   const batch = await writeUnseenByVisitors(async (db) => {
     const rows = await db
       .select()
@@ -272,7 +276,11 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
   let skipped = 0;
   if (batch.length === 0) return { sent, failed, skipped };
   await withOneSmtpConnection(async () => {
-    for (const email of batch) {
+    for (const [index, email] of batch.entries()) {
+      if (stopping?.aborted) {
+        await releaseClaims(batch.slice(index));
+        break;
+      }
       try {
         const composed = await composeOutboxEmail(email);
         if (!composed) {
@@ -309,6 +317,17 @@ export async function sendPendingEmails(at = now(), batchSize = 50) {
     }
   });
   return { sent, failed, skipped };
+}
+
+/** Gives back claimed emails that were not tried: unclaimed, their attempt not counted. */
+async function releaseClaims(emails: OutboxRow[]) {
+  await writeUnseenByVisitors(async (db) => {
+    for (const email of emails)
+      await db
+        .update(emailOutbox)
+        .set({ claimedAt: null, attempts: email.attempts })
+        .where(and(eq(emailOutbox.id, email.id), isNull(emailOutbox.sentAt)));
+  });
 }
 
 async function markOutboxEmail(id: number, changes: Partial<OutboxRow>) {

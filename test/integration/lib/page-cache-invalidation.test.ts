@@ -5,7 +5,7 @@ import { siteSecrets } from "../../../db/schema";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { scriptDb, invalidatePagesAfterUntrackedWrites, writeUnseenByVisitors, write, type Db } from "~/lib/db.server";
 import { setClock } from "~/lib/clock.server";
-import { cachedPage, invalidatePageCache, pageCacheGeneration, storePage } from "~/lib/page-cache.server";
+import { cachedPage, invalidatePageCache, pageCacheRenderStart, storePage } from "~/lib/page-cache.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { runLeasedJobs } from "~/server/jobs.server";
@@ -17,9 +17,9 @@ const headers = new Headers({ "content-type": "text/html" });
 const A = 1_000_001;
 const B = 1_000_002;
 
-/** Stores a page of `thread` (null: a list) rendered in `generation`. */
-function store(url: string, thread: number | null, generation = pageCacheGeneration()) {
-  storePage(url, `<html nonce="n1">${url}</html>`, "n1", headers, generation, thread === null ? null : [thread]);
+/** Stores a page of `thread` (null: a list) rendered by a request that started at `renderStart`. */
+function store(url: string, thread: number | null, renderStart = pageCacheRenderStart()) {
+  storePage(url, `<html nonce="n1">${url}</html>`, "n1", headers, renderStart, thread === null ? null : [thread]);
 }
 const cached = (url: string) => cachedPage(url, "n2") !== null;
 
@@ -127,7 +127,7 @@ describe("a page rendered while a write committed", () => {
     const a = await makeThread(asker, { title: "A thread that is written to mid-render" });
     const b = await makeThread(asker, { title: "A thread nobody writes to mid-render" });
     invalidatePageCache();
-    const renderStarted = pageCacheGeneration();
+    const renderStarted = pageCacheRenderStart();
     await resetAllLimits();
     await castVote(voter, a.questionPostId, { value: "1" });
     store(`/questions/${a.threadId}/a`, a.threadId, renderStarted);
@@ -143,7 +143,7 @@ describe("a page rendered while a write committed", () => {
 
   it("is not stored after a write whose reach is not known, whatever its page", async () => {
     invalidatePageCache();
-    const renderStarted = pageCacheGeneration();
+    const renderStarted = pageCacheRenderStart();
     await write((db) => writeRow(db));
     store(`/questions/${B}/b`, B, renderStarted);
     expect(cached(`/questions/${B}/b`)).toBe(false);

@@ -97,4 +97,20 @@ describe("email bursts", () => {
     expect(email).not.toContain("\u0000");
     expect(email).not.toContain("\ufffd");
   });
+
+  it("gives back what a stopping sender claimed and did not try, for the next sender to send at once", async () => {
+    const mail = mailReader();
+    const [asker, helper] = [await makeUser("customer"), await makeUser("member")];
+    const { threadId } = await makeThread(asker, { title: "Hub restarts at midnight" });
+    at(5);
+    await makeAnswer(helper, threadId, "Turn off the nightly update.");
+    await deliverFanOuts();
+    const stopping = new AbortController();
+    stopping.abort();
+    expect(await sendPendingEmails(undefined, 50, stopping.signal)).toEqual({ sent: 0, failed: 0, skipped: 0 });
+    const [waiting] = await emailsTo(asker);
+    expect([waiting.claimedAt, waiting.attempts, waiting.sentAt]).toEqual([null, 0, null]);
+    expect((await sendPendingEmails()).sent).toBe(1);
+    expect(await mail.next(`${asker.username}@example.test`)).toContain("Turn off the nightly update.");
+  });
 });

@@ -12,7 +12,7 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { timeLeftMs } from "~/models/shared/follow-up-state.server";
 import { CALENDAR_CLOCK } from "~/models/support/open-hours";
 import { saveTimeZone } from "~/models/accounts/time-zone.server";
-import { runLeasedJobs, takeLease } from "~/server/jobs.server";
+import { releaseLeases, runLeasedJobs, takeLease } from "~/server/jobs.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { getFollowUpPage, listMyFollowUps, listSupportQueue } from "~/models/support/queue.server";
 import { addInternalNote, reopenFollowUp, replyOnFollowUp } from "~/models/support/messages.server";
@@ -166,6 +166,13 @@ describe("opening follow-ups after the grace period", () => {
     expect(await runLeasedJobs("process-b", at(0.02))).toEqual({});
     expect(await takeLease("open-due-follow-ups", "process-a", at(0.02))).toBe(true);
     expect(await takeLease("open-due-follow-ups", "process-b", at(1))).toBe(true);
+  });
+
+  it("lets another holder take a lease at once when its holder lets go (a server stopping)", async () => {
+    expect(await takeLease("send-digests", "process-c", at(2))).toBe(true);
+    expect(await takeLease("send-digests", "process-d", at(2.01))).toBe(false);
+    await releaseLeases("process-c", at(2.02));
+    expect(await takeLease("send-digests", "process-d", at(2.02))).toBe(true);
   });
 });
 
