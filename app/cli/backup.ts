@@ -1,48 +1,28 @@
 /**
- * npm run db:backup -- <file>: an online backup of DATABASE_PATH (default ./data/hearth.sqlite)
- * while servers keep serving it. `VACUUM INTO` writes one consistent snapshot inside a single read
- * transaction: writers carry on meanwhile, and unlike the page-by-page backup API it is never
- * restarted by their commits. The copy is compacted, made owner-only (0600, its folder 0700 when
- * created) and checked with `PRAGMA integrity_check`; the script exits 1 if anything is wrong.
+ * npm run db:backup -- <file>: an online backup of the database while servers keep serving it:
+ * SQLite's `DATABASE_PATH` with `VACUUM INTO`, PostgreSQL's `DATABASE_URL` with `pg_dump -Fc`
+ * (./database/sqlite-backups.ts, ./database/postgres-backups.ts). The file is new (never written
+ * over), owner-only, and checked once written; the script exits 1 if anything is wrong, 2 for
+ * input it cannot take.
  */
-import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { databasePath, exitOnInvalidConfiguration } from "~/lib/env.server";
+import { databaseEngine, databasePath, env, exitOnInvalidConfiguration } from "~/lib/env.server";
+import { BAD_INPUT, errorText, parseOptions, stop } from "./database/cli-input";
+import { backupPostgres } from "./database/postgres-backups";
+import { backupSqlite } from "./database/sqlite-backups";
 
 exitOnInvalidConfiguration();
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
-}
+const USAGE = "Usage: npm run db:backup -- <backup file> (DATABASE_URL, else DATABASE_PATH, names the database)";
+const { positionals } = parseOptions({}, USAGE, true);
+if (positionals.length !== 1) stop(USAGE, BAD_INPUT);
+const target = path.resolve(positionals[0]);
 
-const target = process.argv[2] ? path.resolve(process.argv[2]) : fail("Usage: npm run db:backup -- <backup file>");
-const source = databasePath();
-if (!fs.statSync(source, { throwIfNoEntry: false })?.isFile())
-  fail(`No database file at ${source} (set DATABASE_PATH).`);
-if ((fs.statSync(target, { throwIfNoEntry: false })?.size ?? 0) > 0)
-  fail(`${target} already exists: choose a new file.`);
-
-const started = Date.now();
-fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-fs.closeSync(fs.openSync(target, "a", 0o600)); // VACUUM INTO fills an empty file and keeps its mode
-fs.chmodSync(target, 0o600); // an empty file that was already there keeps the mode it had
-const live = new Database(source, { readonly: true, fileMustExist: true, timeout: 5_000 });
-try {
-  live.prepare("VACUUM INTO ?").run(target);
-} catch (error) {
-  fs.rmSync(target, { force: true });
-  fail(`Backup failed: ${error instanceof Error ? error.message : String(error)}`);
-} finally {
-  live.close();
-}
-
-const copy = new Database(target, { readonly: true, fileMustExist: true });
-const problems = (copy.pragma("integrity_check") as { integrity_check: string }[]).map((row) => row.integrity_check);
-copy.close();
-if (problems.join() !== "ok") fail(`The copy at ${target} failed integrity_check:\n${problems.join("\n")}`);
-const megabytes = (fs.statSync(target).size / 1024 / 1024).toFixed(1);
-console.log(
-  `Backed up ${source} to ${target} (${megabytes} MB, ${((Date.now() - started) / 1000).toFixed(1)} s); integrity_check: ok`,
-);
+// Anything unforeseen (a file that is not what its name says, a full disk) still ends in one line.
+const outcome = await (
+  databaseEngine() === "postgres" ? backupPostgres(env("DATABASE_URL")!, target) : backupSqlite(databasePath(), target)
+).catch((error: unknown) => ({
+  problem: `Backup failed: ${errorText(error)}`,
+}));
+if ("problem" in outcome) stop(outcome.problem);
+console.log(outcome.done);

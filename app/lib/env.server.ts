@@ -107,7 +107,8 @@ const trustedProxies = z
 
 const POSTGRES_SERVER =
   "a postgres:// or postgresql:// address with a database name, e.g. postgres://hearth:secret@localhost:5432/hearth";
-const postgresServer = z.string().refine(
+/** A PostgreSQL server and database, as `DATABASE_URL` takes it (also checked by the scripts that take one as an option). */
+export const postgresServer = z.string().refine(
   (value) => {
     const url = parseUrl(value);
     return (url?.protocol === "postgres:" || url?.protocol === "postgresql:") && /^\/[^/]+$/.test(url.pathname);
@@ -238,7 +239,7 @@ export function exitOnInvalidConfiguration() {
   process.exit(1);
 }
 
-const projectRoot = () => env("HEARTH_ROOT") ?? process.cwd();
+export const projectRoot = () => env("HEARTH_ROOT") ?? process.cwd();
 
 export function databasePath(): string {
   return path.resolve(env("DATABASE_PATH"));

@@ -26,7 +26,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 // Advisory lock keys ("Hear" and "Migr" in ASCII), shared by every process on the database.
-const WRITE_LOCK = 0x48656172;
+// Scripts that change the whole database (db:copy) take the write lock too.
+export const WRITE_LOCK_KEY = 0x48656172;
 const MIGRATION_LOCK = 0x4d696772;
 const CONNECT_TIMEOUT_MS = 5_000;
 // As long as SQLite's busy timeout: a write waits this long for another process's write.
@@ -217,7 +218,7 @@ async function begin(): Promise<Transaction> {
   }
   try {
     // One round trip: the lock is the transaction's first statement and ends with it.
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
   } catch (error) {
     noteUnreachable(error);
     client.release(true); // its transaction may be open: the connection is closed, not reused
