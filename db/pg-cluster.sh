@@ -4,6 +4,12 @@
 #   bash db/pg-cluster.sh start [folder]   starts one (in a new temporary folder by default) and prints
 #                                          its folder and its URL, e.g. postgres://hearth@127.0.0.1:41234/hearth
 #   bash db/pg-cluster.sh stop <folder>    stops it and removes the folder
+# By default it trades durability for speed (fsync, full-page writes and synchronous commit off):
+# right for tests, wrong for measuring. PG_DURABLE=1 starts it as a production server runs: fsync
+# and full-page writes on, so a crash or power cut never corrupts it; PG_SYNCHRONOUS_COMMIT (on by
+# default with PG_DURABLE=1) says whether a commit also waits for its WAL to reach the disk. `off`
+# may lose the last commits (a fraction of a second) on a power cut but never on a crash of the
+# server alone: the guarantee SQLite's WAL with synchronous=NORMAL gives (README, Durability).
 # It installs Debian's `postgresql` package first when it is missing and this runs as root;
 # otherwise it says what to install. initdb refuses to run as root, so as root the server runs as
 # the `postgres` user the package creates.
@@ -63,8 +69,12 @@ start() {
     die "initdb failed: see $folder/initdb.log"
   port=$(free_port)
   # Durability is not needed for a throwaway server: no fsync makes tests' databases cheap.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "${PG_DURABLE:-}" = "1" ]; then
+    durability="-c fsync=on -c full_page_writes=on -c synchronous_commit=${PG_SYNCHRONOUS_COMMIT:-on}"
+  fi
   as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -o \
-    "-p $port -k $folder -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    "-p $port -k $folder -c listen_addresses=127.0.0.1 $durability -c max_connections=200" \
     start >/dev/null || die "the server did not start: see $folder/server.log"
   as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U hearth hearth
   echo "$port" >"$folder/port"

@@ -22,7 +22,15 @@ import type { SQL } from "drizzle-orm";
 import { databaseEngine } from "./env.server";
 import { log } from "./log.server";
 import { invalidatePageCache, invalidateThreadPages } from "./page-cache.server";
-import { countQuery, queriesRunSoFar, type Db, type Engine, type Handle, type Transaction } from "./db/engine.server";
+import {
+  countQuery,
+  queriesRunSoFar,
+  type Db,
+  type Engine,
+  type Handle,
+  type RawQueryOptions,
+  type Transaction,
+} from "./db/engine.server";
 import { postgresEngine } from "./db/postgres.server";
 import { scriptSqliteConnection, sqliteEngine, sqliteOf } from "./db/sqlite.server";
 
@@ -113,6 +121,15 @@ export function write<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>
  */
 export function writeUnseenByVisitors<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
   return runWrite(work, true);
+}
+
+/**
+ * `work` as part of the `write` around the caller when there is one (no savepoint: for one statement,
+ * which fails or succeeds whole), else in a `writeUnseenByVisitors` of its own.
+ */
+export function writeUnseenByVisitorsOrJoin<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
+  const frame = openFrame();
+  return frame ? Promise.resolve(work(frame.transaction.db)) : writeUnseenByVisitors(work);
 }
 
 /**
@@ -268,8 +285,8 @@ export function preparedPerConnection<T>(build: (db: Db) => T): () => T {
  * The rows of SQL drizzle's builders cannot express (a query written for both engines), as plain
  * objects: no column mapping, so times come back as epoch milliseconds.
  */
-export function rawRows<T>(db: Db, query: SQL): Promise<T[]> {
-  return engine.rawRows<T>(db, query);
+export function rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions): Promise<T[]> {
+  return engine.rawRows<T>(db, query, options);
 }
 
 /** Runs SQL drizzle's builders cannot express (written for both engines), for its effect. */

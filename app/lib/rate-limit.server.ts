@@ -8,7 +8,7 @@ import { isIPv6 } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
-import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors } from "./db.server";
+import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors, writeUnseenByVisitorsOrJoin } from "./db.server";
 import { env } from "./env.server";
 import { RateLimitError } from "./errors.server";
 import { isStaff, type Member } from "./permissions/actors.server";
@@ -100,16 +100,31 @@ export async function countAttempt(key: string, limit: Limit): Promise<number> {
   ).count;
 }
 
+/**
+ * Counts one attempt on `key`, or throws RateLimitError when its window is full (then nothing is
+ * counted). One statement, part of the caller's write when there is one: on PostgreSQL each
+ * statement of a write is a round trip made while holding the write lock. The upsert checks and
+ * counts at once, so the total holds across servers even apart from that lock (DECISIONS.md #63).
+ */
 export async function consume(key: string, limit: Limit) {
-  // Reads the window, then counts: one total across servers only because every write, on every
-  // process, takes the database's one write lock (DECISIONS.md #63, "6X").
-  const wait = await writeUnseenByVisitors(async () => {
-    const blockedFor = await retryAfter(key, limit);
-    if (blockedFor > 0) return blockedFor;
-    await countAttempt(key, limit);
-    return 0;
-  });
-  if (wait > 0) throw new RateLimitError(wait);
+  const at = now();
+  const windowEnded = sql`${rateLimitBuckets.windowStartedAt} <= ${at.getTime() - limit.windowMs}`;
+  const counted = await writeUnseenByVisitorsOrJoin((db) =>
+    db
+      .insert(rateLimitBuckets)
+      .values({ key, windowStartedAt: at, count: 1 })
+      .onConflictDoUpdate({
+        target: rateLimitBuckets.key,
+        set: {
+          count: sql`CASE WHEN ${windowEnded} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
+          windowStartedAt: sql`CASE WHEN ${windowEnded} THEN ${at.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
+        },
+        // A full window that has not ended is left as it is: no row comes back.
+        setWhere: sql`${windowEnded} OR ${rateLimitBuckets.count} < ${limit.max}`,
+      })
+      .returning({ count: rateLimitBuckets.count }),
+  );
+  if (counted.length === 0) throw new RateLimitError(Math.max(1, await retryAfter(key, limit)));
 }
 
 /** Forgets `key`'s counter; part of a caller's write. */

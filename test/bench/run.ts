@@ -1,7 +1,15 @@
 /**
- * npm run bench: measures the production server on synthetic communities of two sizes, and fails
- * (exit code 1, after printing every table) when a response is not what its scenario claims or a
- * target is missed.
+ * npm run bench: measures the production server on synthetic communities of two sizes, on SQLite and
+ * on PostgreSQL side by side, and fails (exit code 1, after printing every table) when a response is
+ * not what its scenario claims or a target is missed.
+ * Engines (test/bench/engines.ts): the seeded SQLite file is copied into a fresh PostgreSQL database
+ * (`npm run db:copy`) on a cluster this run starts (durable: fsync on, synchronous_commit off, as
+ * SQLite's WAL with synchronous=NORMAL) and stops. Each engine gets its own fixtures through the
+ * models (test/bench/app-task.ts, a child process, since the app picks its engine when it loads)
+ * and its own server; every scenario runs on SQLite, then on PostgreSQL, before the next one, so the
+ * machine's drift hits both. The search terms are picked on SQLite and searched for on both. Each
+ * engine gets its table; then PostgreSQL's req/s as a share of SQLite's, with targets (≥ 0.7x for
+ * the thread pages, posting answers and search). Every other target holds on both engines.
  * For each size it seeds a database (cached under test/.tmp/bench/), starts `node server.mjs` with
  * JOBS=off (background jobs stay out of the measured windows; one run of them is timed on its own,
  * on a copy of the database, at the end), and drives it with autocannon (10 connections, one server
@@ -37,8 +45,11 @@
  *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
  *   BENCH_SIZES=10000:100000 npm run bench
  *   BENCH_SECONDS=10                    seconds per scenario
- *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout
+ *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout (SQLite)
  *   BENCH_EMAILS=2000                   emails the mail job sends
+ *   BENCH_ENGINES=sqlite|postgres|sqlite,postgres   engines measured (default both); PostgreSQL needs
+ *                                       its server binaries (db/pg-cluster.sh), or the run fails
+ *   BENCH_SCENARIOS=compared            only the scenarios with a PostgreSQL/SQLite target (a busy machine)
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -48,6 +59,22 @@ import path from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { SMTPServer } from "smtp-server";
+import type { NotifyJob } from "./app-task";
+import {
+  benchEngines,
+  cloneDatabase,
+  copyToPostgres,
+  createEmptyDatabase,
+  dropDatabase,
+  engineLabel,
+  envFor,
+  openBenchDb,
+  sqliteDatabase,
+  startPostgresCluster,
+  type BenchDatabase,
+  type BenchDb,
+  type EngineName,
+} from "./engines";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BENCH_DIR = path.join(ROOT, "test/.tmp/bench");
@@ -69,6 +96,13 @@ const HOT_MUTED = 100;
 const MAIL_EMAILS = Number(process.env.BENCH_EMAILS ?? 2000);
 const MIN_EMAILS_PER_SECOND = 200;
 const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.BENCH_COMPARE_ROOT) : null;
+// PostgreSQL's thread pages, answer posting and search must reach this share of SQLite's req/s.
+const PG_MIN_RATIO = 0.7;
+// BENCH_SCENARIOS=compared: only the scenarios with a PostgreSQL/SQLite target (and the baseline runs
+// between the thread-page rows), for a machine too busy for the whole run.
+const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared";
+if (![undefined, "all", "compared"].includes(process.env.BENCH_SCENARIOS))
+  throw new Error(`BENCH_SCENARIOS takes all or compared, not "${process.env.BENCH_SCENARIOS}"`);
 
 /** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
 type Expectation = {
@@ -91,6 +125,8 @@ type Scenario = Measured & {
   note?: string;
   /** Measured on a server of its own (its peak RSS stays out of the main server's). */
   ownServer?: boolean;
+  /** On PostgreSQL, the least share of SQLite's req/s for the same scenario (a target). */
+  vsSqlite?: number;
 };
 type OverloadRun = { code: string; result: autocannon.Result; peakMemoryMb: number; checks: Checks; counts: boolean };
 
@@ -175,63 +211,27 @@ function seedDatabase(threads: number, answers: number) {
 }
 
 /** Bench users with live sessions, and one thread with exactly 50 answers, through the app's models. */
-async function prepareFixtures(file: string) {
-  process.env.DATABASE_PATH = file;
-  const { closeDatabase } = await import("~/lib/db.server");
-  await closeDatabase();
-  // A cached database may predate newer migrations (and the search index): bring it up to date first.
-  const { prepareDatabase } = await import("../../app/server/prepare.server");
-  await prepareDatabase();
-  // The load accounts below are brand new; they stand for established members, whose posts are not held.
-  const { setHeldPostCount } = await import("~/models/moderation/settings.server");
-  await setHeldPostCount(0);
-  const { startSession, hashPassword } = await import("~/models/accounts/auth.server");
-  const { insertUsersWithHash } = await import("~/models/accounts/users.server");
-  const { askQuestion } = await import("~/models/community/threads.server");
-  const { postAnswer } = await import("~/models/community/posts.server");
-  const { resetAllLimits } = await import("~/lib/rate-limit.server");
-  const { listCategories } = await import("~/models/community/tags.server");
-  const stamp = `${Date.now().toString(36)}`;
-  const hash = await hashPassword(`bench-${stamp}`);
-  const users = (
-    await insertUsersWithHash(
-      Array.from({ length: BENCH_USERS }, (_, i) => ({
-        email: `load-${stamp}-${i}@example.com`,
-        username: `load-${stamp}-${i}`,
-        role: "member" as const,
-      })),
-      hash,
-    )
-  ).map((user) => ({ kind: "user" as const, ...user }));
-  const category = (await listCategories())[0].slug;
-  const thread = await askQuestion(users[0], {
-    title: `Benchmark thread with fifty answers ${stamp}`,
-    body: "How do I read a thread with **fifty** answers quickly?",
-    category,
-    tags: "",
+/**
+ * `tsx test/bench/app-task.ts …` on `database`: work through the app's models in a process of its
+ * own (the app picks its engine once, when its modules load); its last line of output is the result.
+ */
+function appTask<T = unknown>(database: BenchDatabase, args: string[]): T {
+  const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["test/bench/app-task.ts", ...args], {
+    cwd: ROOT,
+    env: envFor(database),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 * 1024 * 1024,
   });
-  for (let i = 1; i <= 50; i++) {
-    await postAnswer(users[i], thread.threadId, {
-      body: `Answer ${i}: try *this* first, then \`that\`.\n\n- step one\n- step two\n\nMore text so the answer has a realistic length for a support forum reply, about two sentences long.`,
-    });
-  }
-  await resetAllLimits();
-  const members = await Promise.all(
-    users.map(async (user) => ({
-      username: user.username,
-      cookie: (await startSession(user.id, { secure: false })).split(";")[0],
-    })),
-  );
-  const { listThreads } = await import("~/models/community/threads.server");
-  const { VISITOR } = await import("~/lib/permissions.server");
-  // Answers are posted across many other threads, so the measured 50-answer page stays at 50.
-  const answerTargets = (await listThreads(VISITOR, { filter: "all", sort: "top", page: 1 }, 500)).threads
-    .filter((t) => t.id !== thread.threadId)
-    .map((t) => `/questions/${t.id}/${t.slug}`);
-  await closeDatabase();
-  return { threadPath: `/questions/${thread.threadId}/${thread.slug}`, members, answerTargets };
+  return JSON.parse(output.trim().split("\n").at(-1)!) as T;
 }
-type Fixtures = Awaited<ReturnType<typeof prepareFixtures>>;
+
+/** Bench users with live sessions, and one thread with exactly 50 answers (test/bench/app-task.ts). */
+type Fixtures = {
+  threadPath: string;
+  members: { username: string; cookie: string }[];
+  answerTargets: string[];
+};
 
 /** A very common, a middling and a rare indexed term (stems, as the index stores them). */
 function searchTerms(file: string) {
@@ -475,22 +475,19 @@ function startScriptNodeFlags(root: string): string[] {
 }
 
 /**
- * `node server.mjs` from `root` on `file`, with the same command line as `npm start`, jobs off
+ * `node server.mjs` from `root` on `database`, with the same command line as `npm start`, jobs off
  * unless `jobs` (then fan-outs and their emails run in the server, right after each commit).
  */
-async function startServer(root: string, file: string, { jobs = false, mailDir = path.join(RUN_DIR, "mail") } = {}) {
+async function startServer(
+  root: string,
+  database: BenchDatabase,
+  { jobs = false, mailDir = path.join(RUN_DIR, `mail-${database.engine}`) } = {},
+) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [...startScriptNodeFlags(root), "server.mjs"], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_PATH: file,
-      MAIL_DIR: mailDir,
-      NODE_ENV: "production",
-      JOBS: jobs ? "on" : "off",
-    },
+    env: envFor(database, { PORT: String(port), MAIL_DIR: mailDir, NODE_ENV: "production", JOBS: jobs ? "on" : "off" }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
@@ -542,63 +539,60 @@ async function overloadScenario(baseUrl: string, fixtures: Fixtures) {
 }
 
 /** An online copy of `file` (a server may be writing it) under RUN_DIR, named `name`. */
-async function copyDatabase(file: string, name: string) {
-  const copy = path.join(RUN_DIR, `${name}-${path.basename(file)}`);
-  removeDatabase(copy);
-  const source = new Database(file, { readonly: true });
-  try {
-    await source.backup(copy);
-  } finally {
-    source.close();
-  }
-  fs.chmodSync(copy, 0o600); // as the server makes its own database files (it warns otherwise)
-  return copy;
-}
-
-function removeDatabase(file: string) {
-  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
-}
-
 /** One `npm run jobs:run-once` on a copy of the database as the scenarios left it (the server ran with JOBS=off). */
-async function timeJobsOnce(file: string) {
-  const copy = await copyDatabase(file, "jobs-copy");
+async function timeJobsOnce(database: BenchDatabase) {
+  const copy = await cloneDatabase(database, "jobs-copy", RUN_DIR);
   const mailDir = path.join(RUN_DIR, "jobs-mail");
   const started = performance.now();
   try {
     const output = execFileSync(path.join(ROOT, "node_modules/.bin/tsx"), ["app/cli/jobs-run-once.ts"], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: copy, MAIL_DIR: mailDir, NODE_ENV: "production" },
+      env: envFor(copy, { MAIL_DIR: mailDir, NODE_ENV: "production" }),
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
     });
     return { seconds: (performance.now() - started) / 1000, output: output.trim().split("\n").join("; ") };
   } finally {
-    removeDatabase(copy);
+    await dropDatabase(copy);
     fs.rmSync(mailDir, { recursive: true, force: true });
   }
 }
 
 /** Marks the background work already waiting in a database copy as done, so a timed run does only what the bench queues. */
-function settleBacklog(sqlite: Database.Database, at: number) {
-  sqlite.prepare("UPDATE notification_fan_outs SET done_at = ? WHERE done_at IS NULL").run(at);
-  sqlite
-    .prepare("UPDATE email_outbox SET sent_at = ?, last_error = 'settled by npm run bench' WHERE sent_at IS NULL")
-    .run(at);
+async function settleBacklog(db: BenchDb, at: number) {
+  await db.run("UPDATE notification_fan_outs SET done_at = ? WHERE done_at IS NULL", at);
+  await db.run(
+    "UPDATE email_outbox SET sent_at = ?, last_error = 'settled by npm run bench' WHERE sent_at IS NULL",
+    at,
+  );
 }
 
-/** `count` new members straight into `sqlite` (raw SQL, inside the caller's transaction; nobody can sign in as them). */
-function insertRawMembers(sqlite: Database.Database, prefix: string, count: number, at: number) {
+/** `rows` inserted by `insert` (its VALUES list written for one row), 500 rows a statement; the rows returned. */
+async function insertInBatches<T>(db: BenchDb, insert: (values: string) => string, rows: unknown[][]) {
+  const returned: T[] = [];
+  for (let start = 0; start < rows.length; start += 500) {
+    const batch = rows.slice(start, start + 500);
+    const values = batch.map((row) => `(${row.map(() => "?").join(", ")})`).join(", ");
+    returned.push(...(await db.all<T>(insert(values), ...batch.flat())));
+  }
+  return returned;
+}
+
+/** `count` new members straight into the database (raw SQL, inside the caller's transaction; nobody can sign in as them). */
+function insertRawMembers(db: BenchDb, prefix: string, count: number, at: number) {
   const stamp = at.toString(36);
-  const insert = sqlite.prepare(
-    "INSERT INTO users (email, username, password_hash, role, created_at, email_confirmed_at) VALUES (?, ?, '!', 'member', ?, ?) RETURNING id, email",
-  );
-  return Array.from(
-    { length: count },
-    (_, i) =>
-      insert.get(`${prefix}-${stamp}-${i}@example.com`, `${prefix}-${stamp}-${i}`, at, at) as {
-        id: number;
-        email: string;
-      },
+  return insertInBatches<{ id: number; email: string }>(
+    db,
+    (values) =>
+      `INSERT INTO users (email, username, password_hash, role, created_at, email_confirmed_at) VALUES ${values} RETURNING id, email`,
+    Array.from({ length: count }, (_, i) => [
+      `${prefix}-${stamp}-${i}@example.com`,
+      `${prefix}-${stamp}-${i}`,
+      "!",
+      "member",
+      at,
+      at,
+    ]),
   );
 }
 
@@ -608,33 +602,41 @@ function insertRawMembers(sqlite: Database.Database, prefix: string, count: numb
  * watched by nobody, so `expectedRecipients` can count from the thread's rows alone. Work queued
  * before is settled, so the server's fan-outs are the ones the scenario makes.
  */
-function prepareHotThread(copy: string, fixtures: Fixtures) {
+async function prepareHotThread(copy: BenchDatabase, fixtures: Fixtures) {
   const threadPath = fixtures.answerTargets[0];
   const threadId = Number(threadPath.split("/")[2]);
-  const sqlite = new Database(copy);
+  const db = await openBenchDb(copy);
   try {
     const at = Date.now();
-    sqlite.transaction(() => {
-      settleBacklog(sqlite, at);
-      const byName = sqlite.prepare("SELECT id FROM users WHERE username = ?");
-      const members = fixtures.members.map((m) => (byName.get(m.username) as { id: number }).id);
-      const added = insertRawMembers(sqlite, "hot", HOT_WATCHERS - members.length + HOT_MUTED, at).map((u) => u.id);
-      sqlite
-        .prepare(
-          `DELETE FROM watches WHERE (target = 'category' AND target_id = (SELECT category_id FROM threads WHERE id = ?))
-              OR (target = 'tag' AND target_id IN (SELECT tag_id FROM thread_tags WHERE thread_id = ?))`,
-        )
-        .run(threadId, threadId);
-      const watch = sqlite.prepare(
-        `INSERT INTO watches (user_id, target, target_id, level, updated_at) VALUES (?, 'thread', ?, ?, ?)
-           ON CONFLICT DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`,
+    await db.transaction(async () => {
+      await settleBacklog(db, at);
+      const members = await db.all<{ id: number }>(
+        `SELECT id FROM users WHERE username IN (${fixtures.members.map(() => "?").join(", ")})`,
+        ...fixtures.members.map((m) => m.username),
       );
-      const watchers = [...members, ...added.slice(0, HOT_WATCHERS - members.length)];
-      for (const id of watchers) watch.run(id, threadId, "watching", at - 1000);
-      for (const id of added.slice(HOT_WATCHERS - members.length)) watch.run(id, threadId, "muted", at - 1000);
-    })();
+      if (members.length !== fixtures.members.length) throw new Error("the bench members are not in the copy");
+      const added = (await insertRawMembers(db, "hot", HOT_WATCHERS - members.length + HOT_MUTED, at)).map((u) => u.id);
+      await db.run(
+        `DELETE FROM watches WHERE (target = 'category' AND target_id = (SELECT category_id FROM threads WHERE id = ?))
+            OR (target = 'tag' AND target_id IN (SELECT tag_id FROM thread_tags WHERE thread_id = ?))`,
+        threadId,
+        threadId,
+      );
+      const watchers = [...members.map((m) => m.id), ...added.slice(0, HOT_WATCHERS - members.length)];
+      const muted = added.slice(HOT_WATCHERS - members.length);
+      await insertInBatches(
+        db,
+        (values) =>
+          `INSERT INTO watches (user_id, target, target_id, level, updated_at) VALUES ${values}
+             ON CONFLICT (user_id, target, target_id) DO UPDATE SET level = excluded.level, updated_at = excluded.updated_at`,
+        [
+          ...watchers.map((id) => [id, "thread", threadId, "watching", at - 1000]),
+          ...muted.map((id) => [id, "thread", threadId, "muted", at - 1000]),
+        ],
+      );
+    });
   } finally {
-    sqlite.close();
+    await db.close();
   }
   return { threadPath, threadId };
 }
@@ -643,53 +645,54 @@ function prepareHotThread(copy: string, fixtures: Fixtures) {
  * Who must hear of `postId`, counted in SQL apart from the app's code: the thread's watchers and
  * trackers as of the post, and the asker unless muted, less the post's author.
  */
-function expectedRecipients(sqlite: Database.Database, postId: number) {
-  const row = sqlite
-    .prepare(
-      `SELECT count(*) AS n FROM (
-         SELECT w.user_id AS user_id FROM posts p JOIN watches w
-             ON w.target = 'thread' AND w.target_id = p.thread_id AND w.level IN ('watching', 'tracking')
-            AND w.updated_at <= p.created_at
-          WHERE p.id = @postId
-         UNION
-         SELECT t.author_id FROM posts p JOIN threads t ON t.id = p.thread_id
-          WHERE p.id = @postId AND NOT EXISTS (SELECT 1 FROM watches w WHERE w.user_id = t.author_id
-                AND w.target = 'thread' AND w.target_id = t.id AND w.level = 'muted')
-       ) WHERE user_id != (SELECT author_id FROM posts WHERE id = @postId)`,
-    )
-    .get({ postId }) as { n: number };
-  return row.n;
+async function expectedRecipients(db: BenchDb, postId: number) {
+  const row = await db.get<{ n: number }>(
+    `SELECT count(*) AS n FROM (
+       SELECT w.user_id AS user_id FROM posts p JOIN watches w
+           ON w.target = 'thread' AND w.target_id = p.thread_id AND w.level IN ('watching', 'tracking')
+          AND w.updated_at <= p.created_at
+        WHERE p.id = ?
+       UNION
+       SELECT t.author_id FROM posts p JOIN threads t ON t.id = p.thread_id
+        WHERE p.id = ? AND NOT EXISTS (SELECT 1 FROM watches w WHERE w.user_id = t.author_id
+              AND w.target = 'thread' AND w.target_id = t.id AND w.level = 'muted')
+     ) AS recipients WHERE user_id != (SELECT author_id FROM posts WHERE id = ?)`,
+    postId,
+    postId,
+    postId,
+  );
+  return row!.n;
 }
 
-const notificationsFor = (sqlite: Database.Database, postId: number) =>
-  (sqlite.prepare("SELECT count(*) AS n FROM notifications WHERE post_id = ?").get(postId) as { n: number }).n;
+const countOf = async (db: BenchDb, sql: string, ...params: unknown[]) =>
+  (await db.get<{ n: number }>(sql, ...params))!.n;
+const notificationsFor = (db: BenchDb, postId: number) =>
+  countOf(db, "SELECT count(*) AS n FROM notifications WHERE post_id = ?", postId);
 
 /**
- * Posting answers to a thread with HOT_WATCHERS watchers, on a copy of `file`, with the server's
- * background jobs on (each fan-out runs in the server right after its answer commits, as in
- * production). First one answer alone, timed until its fan-out is done (the fan-out's own rate);
- * then answers at full speed for SECONDS, measured like "POST an answer". Every fan-out finished
- * must have told exactly `expectedRecipients`, and the lone answer's must finish; with the backlog
- * the run leaves, the server must still answer /healthz within 1 s and stop within 10 s of SIGTERM.
+ * Posting answers to a thread with HOT_WATCHERS watchers, on `copy` (a copy of the database made
+ * for it), with the server's background jobs on (each fan-out runs in the server right after its
+ * answer commits, as in production). First one answer alone, timed until its fan-out is done (the
+ * fan-out's own rate); then answers at full speed for SECONDS, measured like "POST an answer".
+ * Every fan-out finished must have told exactly `expectedRecipients`, and the lone answer's must
+ * finish; with the backlog the run leaves, the server must still answer /healthz within 1 s and stop
+ * within 10 s of SIGTERM.
  */
 async function hotThreadScenario(
-  file: string,
+  copy: BenchDatabase,
   fixtures: Fixtures,
   answerTo: (origin: string, threadPath: string) => Step,
 ): Promise<Scenario> {
-  const copy = await copyDatabase(file, "hot-thread");
-  const mailDir = path.join(RUN_DIR, "hot-thread-mail");
-  const hot = prepareHotThread(copy, fixtures);
+  const mailDir = path.join(RUN_DIR, `hot-thread-mail-${copy.engine}`);
+  const hot = await prepareHotThread(copy, fixtures);
   const { baseUrl, server } = await startServer(ROOT, copy, { jobs: true, mailDir });
-  const sqlite = new Database(copy, { readonly: true });
+  const db = await openBenchDb(copy, { readonly: true });
   const fanOutChecks = newChecks();
   try {
-    const pendingFanOuts = () =>
-      (sqlite.prepare("SELECT count(*) AS n FROM notification_fan_outs WHERE done_at IS NULL").get() as { n: number })
-        .n;
-    const waitFor = async (done: () => boolean, seconds: number) => {
+    const pendingFanOuts = () => countOf(db, "SELECT count(*) AS n FROM notification_fan_outs WHERE done_at IS NULL");
+    const waitFor = async (done: () => Promise<boolean>, seconds: number) => {
       for (const until = performance.now() + seconds * 1000; performance.now() < until;) {
-        if (done()) return true;
+        if (await done()) return true;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return done();
@@ -699,21 +702,23 @@ async function hotThreadScenario(
     await run({ url: baseUrl, duration: 2 }, expectAnswerPosted, () =>
       answerTo(baseUrl, fixtures.answerTargets[1 + (warm++ % (fixtures.answerTargets.length - 1))]),
     );
-    await waitFor(() => pendingFanOuts() === 0, 60);
+    await waitFor(async () => (await pendingFanOuts()) === 0, 60);
 
     // One answer alone: how long its fan-out takes, and that it told the right number of people.
     const lone = await postOneAnswer(baseUrl, answerTo(baseUrl, hot.threadPath), fanOutChecks);
     const loneStarted = performance.now();
     let lonePart = "the lone answer was not posted";
     if (lone?.postId) {
-      const doneAt = sqlite.prepare("SELECT done_at FROM notification_fan_outs WHERE post_id = ?");
-      const finished = await waitFor(
-        () => (doneAt.get(lone.postId) as { done_at: number | null } | undefined)?.done_at != null,
-        120,
-      );
+      const finished = await waitFor(async () => {
+        const row = await db.get<{ done_at: number | null }>(
+          "SELECT done_at FROM notification_fan_outs WHERE post_id = ?",
+          lone.postId,
+        );
+        return row?.done_at != null;
+      }, 120);
       const seconds = (performance.now() - loneStarted) / 1000;
-      const told = notificationsFor(sqlite, lone.postId);
-      const expected = expectedRecipients(sqlite, lone.postId);
+      const told = await notificationsFor(db, lone.postId);
+      const expected = await expectedRecipients(db, lone.postId);
       if (!finished)
         recordProblem(fanOutChecks, `the lone answer's fan-out not done after 120 s (${told} told)`, false);
       else if (told !== expected)
@@ -722,15 +727,13 @@ async function hotThreadScenario(
     }
 
     // Answers at full speed, the fan-outs running beside them in the same process.
-    const last = sqlite.prepare("SELECT coalesce(max(id), 0) AS id FROM notifications").get() as { id: number };
-    const lastPost = sqlite.prepare("SELECT max(id) AS id FROM posts").get() as { id: number };
+    const last = await countOf(db, "SELECT coalesce(max(id), 0) AS n FROM notifications");
+    const lastPost = await countOf(db, "SELECT max(id) AS n FROM posts");
     const measured = await measuring(server.pid!, () =>
       run({ url: baseUrl }, expectAnswerPosted, () => answerTo(baseUrl, hot.threadPath)),
     );
-    const written = (
-      sqlite.prepare("SELECT count(*) AS n FROM notifications WHERE id > ?").get(last.id) as { n: number }
-    ).n;
-    const queued = pendingFanOuts();
+    const written = await countOf(db, "SELECT count(*) AS n FROM notifications WHERE id > ?", last);
+    const queued = await pendingFanOuts();
     // With that backlog still being fanned out, the server must go on answering, and stop when told.
     const healthStarted = performance.now();
     const healthy = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
@@ -743,12 +746,13 @@ async function hotThreadScenario(
     if (!(await stopProcess(server, 10_000)))
       recordProblem(fanOutChecks, "the server did not stop within 10 s of SIGTERM (killed)", false);
     // Every fan-out of the run that finished told exactly whom it should (one cut short by the stop is left out).
-    const finished = sqlite
-      .prepare("SELECT post_id AS postId FROM notification_fan_outs WHERE post_id > ? AND done_at IS NOT NULL")
-      .all(lastPost.id) as { postId: number }[];
+    const finished = await db.all<{ postId: number }>(
+      'SELECT post_id AS "postId" FROM notification_fan_outs WHERE post_id > ? AND done_at IS NOT NULL',
+      lastPost,
+    );
     for (const { postId } of finished) {
-      const told = notificationsFor(sqlite, postId);
-      const expected = expectedRecipients(sqlite, postId);
+      const told = await notificationsFor(db, postId);
+      const expected = await expectedRecipients(db, postId);
       if (told !== expected)
         recordProblem(fanOutChecks, `post ${postId}'s fan-out told ${told}, not ${expected}`, false);
     }
@@ -765,9 +769,9 @@ async function hotThreadScenario(
       note: `${lonePart}; during the run ${written.toLocaleString("en")} notifications written (${Math.round(written / SECONDS).toLocaleString("en")}/s), ${queued.toLocaleString("en")} answers still queued then; /healthz beside them in ${healthMs} ms; fan-outs of the run finished by the stop: ${finished.length}, each checked`,
     };
   } finally {
-    sqlite.close();
+    await db.close();
     await stopProcess(server);
-    removeDatabase(copy);
+    await dropDatabase(copy);
     fs.rmSync(mailDir, { recursive: true, force: true });
   }
 }
@@ -798,68 +802,49 @@ async function startCountingSmtpServer() {
 }
 
 /**
- * MAIL_EMAILS emails in a copy of `file`: one notification each, through `notify`, for as many new
- * members, each about a different visible answer (so the mail job composes real emails with post
- * bodies). Earlier waiting emails are settled first. Returns the addresses.
+ * MAIL_EMAILS emails in `copy` (a copy of the database made for it): one notification each, through
+ * `notify` (in a child process, on the copy's engine), for as many new members, each about a
+ * different visible answer (so the mail job composes real emails with post bodies). Earlier waiting
+ * emails are settled first. Returns the addresses.
  */
-async function queueBenchEmails(copy: string) {
-  const sqlite = new Database(copy);
+async function queueBenchEmails(copy: BenchDatabase) {
+  const db = await openBenchDb(copy);
   let members: { id: number; email: string }[];
-  let answers: { id: number; threadId: number; authorId: number; author: string; title: string; slug: string }[];
+  let answers: NotifyJob["answer"][];
   try {
     const at = Date.now();
-    members = sqlite.transaction(() => {
-      settleBacklog(sqlite, at);
-      return insertRawMembers(sqlite, "mail", MAIL_EMAILS, at);
-    })();
-    answers = sqlite
-      .prepare(
-        `SELECT p.id, p.thread_id AS threadId, p.author_id AS authorId, u.username AS author, t.title, t.slug
-           FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id
-          WHERE p.kind = 'answer' AND p.moderation_state = 'visible' AND t.visibility = 'visible'
-          ORDER BY p.id LIMIT ?`,
-      )
-      .all(MAIL_EMAILS) as typeof answers;
+    members = await db.transaction(async () => {
+      await settleBacklog(db, at);
+      return insertRawMembers(db, "mail", MAIL_EMAILS, at);
+    });
+    answers = await db.all<NotifyJob["answer"]>(
+      `SELECT p.id, p.thread_id AS "threadId", p.author_id AS "authorId", u.username AS author, t.title, t.slug
+         FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users u ON u.id = p.author_id
+        WHERE p.kind = 'answer' AND p.moderation_state = 'visible' AND t.visibility = 'visible'
+        ORDER BY p.id LIMIT ?`,
+      MAIL_EMAILS,
+    );
   } finally {
-    sqlite.close();
+    await db.close();
   }
   if (answers.length < MAIL_EMAILS) throw new Error(`only ${answers.length} visible answers to email about`);
-  process.env.DATABASE_PATH = copy;
-  const { closeDatabase, writeUnseenByVisitors } = await import("~/lib/db.server");
-  await closeDatabase();
-  const { notify } = await import("~/models/notifications/notifications.server");
+  const jobsFile = path.join(RUN_DIR, `notify-${copy.engine}.json`);
+  const jobs: NotifyJob[] = answers.map((answer, i) => ({ memberId: members[i].id, answer }));
+  fs.writeFileSync(jobsFile, JSON.stringify(jobs));
   try {
-    for (let start = 0; start < MAIL_EMAILS; start += 500) {
-      await writeUnseenByVisitors(async () => {
-        for (let i = start; i < Math.min(start + 500, MAIL_EMAILS); i++) {
-          const answer = answers[i];
-          await notify({
-            userId: members[i].id,
-            kind: "watched",
-            title: `${answer.author} answered: ${answer.title}`,
-            path: `/questions/${answer.threadId}/${answer.slug}#post-${answer.id}`,
-            reason: "You are watching this question.",
-            actorId: answer.authorId,
-            postId: answer.id,
-            threadId: answer.threadId,
-            about: { kind: "thread", threadId: answer.threadId },
-          });
-        }
-      });
-    }
+    appTask(copy, ["notify", jobsFile]);
   } finally {
-    await closeDatabase();
+    fs.rmSync(jobsFile, { force: true });
   }
   return members.map((member) => member.email.toLowerCase());
 }
 
 /**
- * The mail job's throughput: MAIL_EMAILS queued in a copy of `file`, then sent by
+ * The mail job's throughput: MAIL_EMAILS queued in `copy` (made for it; dropped after), then sent by
  * test/bench/send-emails.ts (sendPendingEmails, batch after batch) in a child process with SMTP_URL
  * pointing at an SMTP server in this process. Target: MIN_EMAILS_PER_SECOND, every address once.
  */
-async function timeMailJob(file: string) {
-  const copy = await copyDatabase(file, "mail");
+async function timeMailJob(copy: BenchDatabase) {
   const smtp = await startCountingSmtpServer();
   try {
     const addresses = await queueBenchEmails(copy);
@@ -867,7 +852,7 @@ async function timeMailJob(file: string) {
     // Asynchronous: the SMTP server answers on this process's event loop.
     const child = spawn(process.execPath, ["--import", "tsx", "test/bench/send-emails.ts"], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: copy, SMTP_URL: smtp.url, NODE_ENV: "production" },
+      env: envFor(copy, { SMTP_URL: smtp.url, NODE_ENV: "production" }),
       stdio: ["ignore", "pipe", "inherit"],
     });
     let output = "";
@@ -902,181 +887,299 @@ async function timeMailJob(file: string) {
     };
   } finally {
     await smtp.close();
-    removeDatabase(copy);
+    await dropDatabase(copy);
   }
 }
 
-async function benchSize(threads: number, answers: number) {
+/** One engine's half of a size: its database and the copies made from it, fixtures, server and rows. */
+type Side = {
+  engine: EngineName;
+  database: BenchDatabase;
+  /** Copies for the hot-thread and mail scenarios (none with BENCH_SCENARIOS=compared). */
+  hotCopy: BenchDatabase | null;
+  mailCopy: BenchDatabase | null;
+  fixtures: Fixtures;
+  scenarios: Scenario[];
+  overload: OverloadRun[];
+};
+
+/** The seeded community in a fresh PostgreSQL database of `cluster`, through `npm run db:copy`. */
+async function postgresCopyOf(file: string, threads: number, answers: number, clusterUrl: string) {
+  const database = await createEmptyDatabase(clusterUrl, `bench_${threads}_${answers}`);
+  console.log(`Copying ${path.relative(ROOT, file)} into PostgreSQL (npm run db:copy)…`);
+  const started = Date.now();
+  copyToPostgres(ROOT, file, database);
+  console.log(`  copied in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return database;
+}
+
+async function benchSize(threads: number, answers: number, engines: EngineName[], clusterUrl: string | null) {
   const file = seedDatabase(threads, answers);
   fs.mkdirSync(RUN_DIR, { recursive: true });
-  const fixtures = await prepareFixtures(file);
-  const { baseUrl, server } = await startServer(ROOT, file);
+  const sqlite = sqliteDatabase(file);
+  // Up to date (migrations, search index) before it is read for search terms or copied.
+  appTask(sqlite, ["prepare"]);
+  // Picked on SQLite, before anything is posted, and searched for on both engines.
+  const terms = searchTerms(file);
+  const sides: Side[] = [];
+  for (const engine of engines) {
+    const database = engine === "sqlite" ? sqlite : await postgresCopyOf(file, threads, answers, clusterUrl!);
+    const fixtures = appTask<Fixtures>(database, ["fixtures", String(BENCH_USERS)]);
+    // Made now, while no server is connected (PostgreSQL copies a database only then).
+    const hotCopy = ONLY_COMPARED ? null : await cloneDatabase(database, "hot-thread", RUN_DIR);
+    const mailCopy = ONLY_COMPARED ? null : await cloneDatabase(database, "mail", RUN_DIR);
+    sides.push({ engine, database, hotCopy, mailCopy, fixtures, scenarios: [], overload: [] });
+  }
+  // The baseline reads SQLite's copy of the 50-answer thread, whichever engines are measured.
+  const baselineFixtures =
+    sides.find((side) => side.engine === "sqlite")?.fixtures ??
+    appTask<Fixtures>(sqlite, ["fixtures", String(BENCH_USERS)]);
+  const servers = new Map<Side, { baseUrl: string; server: ChildProcess }>();
   const baselineServer = await startBaselineServer(file);
-  const scenarios: Scenario[] = [];
-  const overload: OverloadRun[] = [];
   try {
-    const form = { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" };
-    let nextMember = 0;
-    const member = () => fixtures.members[nextMember++ % fixtures.members.length];
-    let answerNumber = 0;
-    const answerTo = (origin: string, threadPath: string): Step => {
-      const body = new URLSearchParams({
-        intent: "answer",
-        body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.`,
-      }).toString();
-      const headers = { ...form, origin };
-      return { method: "POST", path: threadPath, threadPath, body, headers, ...member() };
+    for (const side of sides) servers.set(side, await startServer(ROOT, side.database));
+    const forSide = (side: Side) => {
+      const { baseUrl, server } = servers.get(side)!;
+      const { fixtures } = side;
+      const form = { origin: baseUrl, "content-type": "application/x-www-form-urlencoded" };
+      let nextMember = 0;
+      const member = () => fixtures.members[nextMember++ % fixtures.members.length];
+      let answerNumber = 0;
+      const answerTo = (origin: string, threadPath: string): Step => {
+        const body = new URLSearchParams({
+          intent: "answer",
+          body: `Benchmark answer ${++answerNumber}: check the **cable** and retry.`,
+        }).toString();
+        const headers = { ...form, origin };
+        return { method: "POST", path: threadPath, threadPath, body, headers, ...member() };
+      };
+      const nextAnswer = () => answerTo(baseUrl, fixtures.answerTargets[answerNumber % fixtures.answerTargets.length]);
+      const signedInStep = (): Step => ({ path: fixtures.threadPath, ...member() });
+      const hearth = async (
+        name: string,
+        targets: Target[],
+        work: () => Promise<{ result: autocannon.Result; checks: Checks; note?: string }>,
+        vsSqlite?: number,
+      ) => {
+        const row: Scenario = { name, targets, vsSqlite, ...(await measuring(server.pid!, work)) };
+        side.scenarios.push(row);
+        return row;
+      };
+      const visitorWhilePosting = (perSecond: number) => async () => {
+        const [reads, writes] = await Promise.all([
+          run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)),
+          postAnswersSteadily(baseUrl, 1000 / perSecond, SECONDS * 1000, nextAnswer),
+        ]);
+        const checks = reads.checks;
+        checks.wrongStatus += writes.checks.wrongStatus;
+        checks.wrongBody += writes.checks.wrongBody;
+        checks.examples.push(...writes.checks.examples.map((problem) => `posting: ${problem}`));
+        return {
+          ...reads,
+          checks,
+          note: `${writes.posted} answers posted (p99 ${writes.p99} ms), ${writes.checks.wrongStatus + writes.checks.wrongBody} not redirected to the new post`,
+        };
+      };
+      return { baseUrl, server, form, member, answerTo, nextAnswer, signedInStep, hearth, visitorWhilePosting };
     };
-    const nextAnswer = () => answerTo(baseUrl, fixtures.answerTargets[answerNumber % fixtures.answerTargets.length]);
-    const signedInStep = (): Step => ({ path: fixtures.threadPath, ...member() });
+    const measure = new Map(sides.map((side) => [side, forSide(side)]));
+    /** `work` for each engine in turn (SQLite, then PostgreSQL): a pair of rows measured back to back. */
+    const eachEngine = async (work: (side: Side, m: ReturnType<typeof forSide>) => Promise<unknown>) => {
+      for (const side of sides) await work(side, measure.get(side)!);
+    };
 
-    const threadPage = await fetch(baseUrl + fixtures.threadPath);
-    const pageBytes = Buffer.from(await threadPage.arrayBuffer());
-    if (threadPage.status !== 200) throw new Error(`thread page answered ${threadPage.status}`);
-    const baselinePage = await fetch(baselineServer.url + fixtures.threadPath);
+    const pages = new Map<Side, Buffer>();
+    let contentType = "text/html";
+    await eachEngine(async (side, { baseUrl }) => {
+      const threadPage = await fetch(baseUrl + side.fixtures.threadPath);
+      if (threadPage.status !== 200) throw new Error(`${side.engine}: thread page answered ${threadPage.status}`);
+      pages.set(side, Buffer.from(await threadPage.arrayBuffer()));
+      contentType = threadPage.headers.get("content-type") ?? contentType;
+    });
+    const baselinePage = await fetch(baselineServer.url + baselineFixtures.threadPath);
     const baselineKb = Math.round((await baselinePage.arrayBuffer()).byteLength / 1024);
     if (baselinePage.status !== 200) throw new Error(`baseline thread page answered ${baselinePage.status}`);
 
     // Warm-ups, unmeasured: the visitor's page, the signed-in render, the baseline render.
-    await run({ url: baseUrl + fixtures.threadPath, duration: 2 }, expectPage(fiftyAnswers));
-    await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
-    await run({ url: baselineServer.url + fixtures.threadPath, duration: 2 }, expectThreadPage);
+    await eachEngine(async (side, { baseUrl, signedInStep }) => {
+      await run({ url: baseUrl + side.fixtures.threadPath, duration: 2 }, expectPage(fiftyAnswers));
+      await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
+    });
+    await run({ url: baselineServer.url + baselineFixtures.threadPath, duration: 2 }, expectThreadPage);
 
-    const hearth = (
+    // The thread page, interleaved with the baseline so the machine's drift hits both: baseline,
+    // then the scenario on each engine, then the baseline again, and so on.
+    const pageSequence: Scenario[] = [];
+    let baselineRuns = 0;
+    const baseline = async () => {
+      const measured = await measuring(baselineServer.child.pid!, () =>
+        run({ url: baselineServer.url + baselineFixtures.threadPath }, expectThreadPage),
+      );
+      const row: Scenario = {
+        name: `baseline run ${++baselineRuns}: same thread, SQLite file, bare React renderToString + node:http`,
+        targets: [],
+        baseline: true,
+        ...measured,
+      };
+      for (const side of sides) side.scenarios.push(row);
+      pageSequence.push(row);
+    };
+    const pagePair = async (
       name: string,
       targets: Target[],
-      work: () => Promise<{ result: autocannon.Result; checks: Checks; note?: string }>,
-    ) => measuring(server.pid!, work).then((measured) => scenarios.push({ name, targets, ...measured }));
-    let baselineRuns = 0;
-    const baseline = () =>
-      measuring(baselineServer.child.pid!, () =>
-        run({ url: baselineServer.url + fixtures.threadPath }, expectThreadPage),
-      ).then((measured) =>
-        scenarios.push({
-          name: `baseline run ${++baselineRuns}: same thread, same database, bare React renderToString + node:http`,
-          targets: [],
-          baseline: true,
-          ...measured,
-        }),
+      work: (m: ReturnType<typeof forSide>, side: Side) => () => Promise<{ result: autocannon.Result; checks: Checks }>,
+    ) => {
+      await eachEngine(async (side, m) =>
+        pageSequence.push(await m.hearth(name, targets, work(m, side), PG_MIN_RATIO)),
       );
-    const visitorWhilePosting = (perSecond: number) => async () => {
-      const [reads, writes] = await Promise.all([
-        run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)),
-        postAnswersSteadily(baseUrl, 1000 / perSecond, SECONDS * 1000, nextAnswer),
-      ]);
-      const checks = reads.checks;
-      checks.wrongStatus += writes.checks.wrongStatus;
-      checks.wrongBody += writes.checks.wrongBody;
-      checks.examples.push(...writes.checks.examples.map((problem) => `posting: ${problem}`));
-      return {
-        ...reads,
-        checks,
-        note: `${writes.posted} answers posted (p99 ${writes.p99} ms), ${writes.checks.wrongStatus + writes.checks.wrongBody} not redirected to the new post`,
-      };
+      await baseline();
     };
-
-    // The thread page, interleaved with the baseline so the machine's drift hits both.
-    const pageRowsFrom = scenarios.length;
     await baseline();
-    await hearth("GET thread page (50 answers), visitor", VISITOR_PAGE_TARGETS, () =>
-      run({ url: baseUrl + fixtures.threadPath }, expectPage(fiftyAnswers)),
+    await pagePair(
+      "GET thread page (50 answers), visitor",
+      VISITOR_PAGE_TARGETS,
+      ({ baseUrl }, side) =>
+        () =>
+          run({ url: baseUrl + side.fixtures.threadPath }, expectPage(fiftyAnswers)),
     );
-    await baseline();
-    await hearth(
+    await pagePair(
       "GET thread page (50 answers), signed in: no page cache",
       [minRatio(0.3, 0.4), maxP99(40), maxRss(300)],
-      () => run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
+      ({ baseUrl, signedInStep }) =>
+        () =>
+          run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
     );
-    await baseline();
-    await hearth(
+    await pagePair(
       "GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads",
       VISITOR_PAGE_TARGETS,
-      visitorWhilePosting(2),
+      ({ visitorWhilePosting }) => visitorWhilePosting(2),
     );
-    await baseline();
-    await hearth(
+    await pagePair(
       "GET thread page (50 answers), visitor, while 10 answers/s are posted to other threads",
       VISITOR_PAGE_TARGETS,
-      visitorWhilePosting(10),
+      ({ visitorWhilePosting }) => visitorWhilePosting(10),
     );
-    await baseline();
-    // Each thread-page row against the mean of the baseline runs just before and after it.
-    const pageRows = scenarios.slice(pageRowsFrom);
-    pageRows.forEach((row, i) => {
+    // Each thread-page row against the mean of the baseline runs just before and after its pair.
+    pageSequence.forEach((row, i) => {
       if (row.baseline) return;
-      const around = [pageRows[i - 1], pageRows[i + 1]].filter((neighbour) => neighbour?.baseline);
+      const before = pageSequence
+        .slice(0, i)
+        .reverse()
+        .find((other) => other.baseline);
+      const after = pageSequence.slice(i + 1).find((other) => other.baseline);
+      const around = [before, after].filter((b): b is Scenario => b !== undefined);
       row.ratio =
         row.result.requests.average / (around.reduce((sum, b) => sum + b.result.requests.average, 0) / around.length);
     });
     await stopProcess(baselineServer.child);
 
-    await hearth("GET /questions", [], () => run({ url: `${baseUrl}/questions` }, expectPage()));
-    const previewBody = new URLSearchParams({
-      body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
-    }).toString();
-    await hearth("POST /api/preview", [], () =>
-      run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({
-        method: "POST",
-        body: previewBody,
-        headers: form,
-        ...member(),
-      })),
-    );
-    await hearth("POST an answer", [minAnswersPerSecond(MIN_ANSWERS_PER_SECOND)], () =>
-      run({ url: baseUrl }, expectAnswerPosted, nextAnswer),
-    );
-    // Beside it: the same, to one thread with 10,000 watchers, on a copy, with the fan-out in the server.
-    scenarios.push(await hotThreadScenario(file, fixtures, answerTo));
-    let searchNumber = 0;
-    for (const term of searchTerms(file)) {
-      await hearth(
-        `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads), 1 connection`,
-        [maxP99(50)],
-        () =>
-          run(
-            { url: baseUrl, connections: 1, duration: SEARCH_SECONDS },
-            expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit")),
-            () => ({ path: `/search?q=${term.term}&n=${++searchNumber}` }),
-          ),
+    if (!ONLY_COMPARED) {
+      await eachEngine((_side, { baseUrl, hearth }) =>
+        hearth("GET /questions", [], () => run({ url: `${baseUrl}/questions` }, expectPage())),
+      );
+      const previewBody = new URLSearchParams({
+        body: "## Steps\n\n1. Hold **reset** for 2 s\n2. Reconnect in the app\n\n```sh\nnimbus status\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |",
+      }).toString();
+      await eachEngine((_side, { baseUrl, hearth, form, member }) =>
+        hearth("POST /api/preview", [], () =>
+          run({ url: `${baseUrl}/api/preview` }, expectJson("html"), () => ({
+            method: "POST",
+            body: previewBody,
+            headers: form,
+            ...member(),
+          })),
+        ),
       );
     }
-    await hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
-      run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, { statuses: [200] }, () => ({
-        path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}`,
-      })),
+    await eachEngine((_side, { baseUrl, hearth, nextAnswer }) =>
+      hearth(
+        "POST an answer",
+        [minAnswersPerSecond(MIN_ANSWERS_PER_SECOND)],
+        () => run({ url: baseUrl }, expectAnswerPosted, nextAnswer),
+        PG_MIN_RATIO,
+      ),
     );
+    // Beside it: the same, to one thread with 10,000 watchers, on a copy, with the fan-out in the server.
+    await eachEngine(async (side, { answerTo }) => {
+      if (side.hotCopy) side.scenarios.push(await hotThreadScenario(side.hotCopy, side.fixtures, answerTo));
+    });
+    let searchNumber = 0;
+    for (const term of terms) {
+      await eachEngine((_side, { baseUrl, hearth }) =>
+        hearth(
+          `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads on SQLite), 1 connection`,
+          [maxP99(50)],
+          () =>
+            run(
+              { url: baseUrl, connections: 1, duration: SEARCH_SECONDS },
+              expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit")),
+              () => ({ path: `/search?q=${term.term}&n=${++searchNumber}` }),
+            ),
+          PG_MIN_RATIO,
+        ),
+      );
+    }
+    if (!ONLY_COMPARED)
+      await eachEngine((_side, { baseUrl, hearth }) =>
+        hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
+          run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, { statuses: [200] }, () => ({
+            path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}`,
+          })),
+        ),
+      );
     // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
-    const peakMemoryMb = Math.max(...scenarios.filter((s) => !s.baseline && !s.ownServer).map((s) => s.peakRssMb ?? 0));
-    const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, fixtures));
-    overload.push({
-      code: "this checkout",
-      result: overloadRun.result,
-      checks: overloadRun.checks,
-      peakMemoryMb: overloadRun.peakRssMb,
-      counts: true,
+    const peakMemoryMb = new Map(
+      sides.map((side) => [
+        side,
+        Math.max(...side.scenarios.filter((s) => !s.baseline && !s.ownServer).map((s) => s.peakRssMb ?? 0)),
+      ]),
+    );
+    await eachEngine(async (side, { server, baseUrl }) => {
+      if (ONLY_COMPARED) return;
+      const overloadRun = await measuring(server.pid!, () => overloadScenario(baseUrl, side.fixtures));
+      side.overload.push({
+        code: "this checkout",
+        result: overloadRun.result,
+        checks: overloadRun.checks,
+        peakMemoryMb: overloadRun.peakRssMb,
+        counts: true,
+      });
     });
 
-    const bytes = await startBytesServer(pageBytes, threadPage.headers.get("content-type") ?? "text/html");
-    try {
-      scenarios.push({
-        name: "the thread page's stored bytes from node:http (ceiling for a cached page)",
-        targets: [],
-        baseline: true,
-        peakRssMb: null,
-        ...(await run({ url: bytes.url }, expectThreadPage)),
-      });
-    } finally {
-      await stopProcess(bytes.child);
-    }
-    await stopProcess(server);
-    const jobs = await timeJobsOnce(file);
-    const mail = await timeMailJob(file);
-    if (COMPARE_ROOT) {
-      const other = await startServer(COMPARE_ROOT, file);
+    // Not the database's: one run, shown in each engine's table.
+    const pageBytes = pages.get(sides[0])!;
+    if (!ONLY_COMPARED) {
+      const bytes = await startBytesServer(pageBytes, contentType);
       try {
-        await run({ url: other.baseUrl + fixtures.threadPath, duration: 2 }, { statuses: [200] }); // warm-up
-        const compared = await overloadScenario(other.baseUrl, fixtures);
-        overload.push({ code: COMPARE_ROOT, ...compared, peakMemoryMb: peakRssMb(other.server.pid!), counts: false });
+        const row: Scenario = {
+          name: "the thread page's stored bytes from node:http (ceiling for a cached page)",
+          targets: [],
+          baseline: true,
+          peakRssMb: null,
+          ...(await run({ url: bytes.url }, expectThreadPage)),
+        };
+        for (const side of sides) side.scenarios.push(row);
+      } finally {
+        await stopProcess(bytes.child);
+      }
+    }
+    for (const { server } of servers.values()) await stopProcess(server);
+    const jobs = new Map<Side, Awaited<ReturnType<typeof timeJobsOnce>>>();
+    const mail = new Map<Side, Awaited<ReturnType<typeof timeMailJob>>>();
+    for (const side of sides) if (!ONLY_COMPARED) jobs.set(side, await timeJobsOnce(side.database));
+    for (const side of sides) if (side.mailCopy) mail.set(side, await timeMailJob(side.mailCopy));
+    const sqliteSide = sides.find((side) => side.engine === "sqlite");
+    if (COMPARE_ROOT && sqliteSide) {
+      const other = await startServer(COMPARE_ROOT, sqliteSide.database);
+      try {
+        await run({ url: other.baseUrl + sqliteSide.fixtures.threadPath, duration: 2 }, { statuses: [200] }); // warm-up
+        const compared = await overloadScenario(other.baseUrl, sqliteSide.fixtures);
+        sqliteSide.overload.push({
+          code: COMPARE_ROOT,
+          ...compared,
+          peakMemoryMb: peakRssMb(other.server.pid!),
+          counts: false,
+        });
       } finally {
         await stopProcess(other.server);
       }
@@ -1086,15 +1189,24 @@ async function benchSize(threads: number, answers: number) {
       answers,
       pageKb: Math.round(pageBytes.length / 1024),
       baselineKb,
-      peakMemoryMb,
-      scenarios,
-      overload,
-      jobs,
-      mail,
+      engines: sides.map((side) => ({
+        engine: side.engine,
+        database: side.engine === "sqlite" ? path.relative(ROOT, side.database.location) : "PostgreSQL (db:copy of it)",
+        peakMemoryMb: peakMemoryMb.get(side)!,
+        scenarios: side.scenarios,
+        overload: side.overload,
+        jobs: jobs.get(side) ?? null,
+        mail: mail.get(side) ?? null,
+      })),
     };
   } finally {
     await stopProcess(baselineServer.child);
-    await stopProcess(server);
+    for (const { server } of servers.values()) await stopProcess(server);
+    for (const side of sides) {
+      if (side.hotCopy) await dropDatabase(side.hotCopy);
+      if (side.mailCopy) await dropDatabase(side.mailCopy);
+      if (side.engine === "postgres") await dropDatabase(side.database);
+    }
   }
 }
 
@@ -1145,93 +1257,155 @@ function overloadVerdict(run: Pick<OverloadRun, "result" | "checks">) {
 
 const ratioText = (ratio: number | undefined) => (ratio === undefined ? "" : `${ratio.toFixed(2)}x`);
 
+/** Each PostgreSQL row with a ratio target against its SQLite twin (matched by name): PG req/s ÷ SQLite req/s. */
+function engineComparison(report: Awaited<ReturnType<typeof benchSize>>) {
+  const sqlite = report.engines.find((side) => side.engine === "sqlite");
+  const postgres = report.engines.find((side) => side.engine === "postgres");
+  if (!sqlite || !postgres) return [];
+  return postgres.scenarios
+    .filter((row) => !row.baseline)
+    .map((row) => {
+      const twin = sqlite.scenarios.find((other) => other.name === row.name)!;
+      const ratio = row.result.requests.average / twin.result.requests.average;
+      const met = row.vsSqlite === undefined ? null : ratio >= row.vsSqlite;
+      return { name: row.name, sqlite: twin, postgres: row, ratio, target: row.vsSqlite, met };
+    });
+}
+
+const engines = benchEngines();
+// Started before anything else, so a machine without PostgreSQL fails at once, saying why.
+const cluster = engines.includes("postgres") ? startPostgresCluster(ROOT) : null;
+if (cluster) {
+  process.once("exit", () => cluster.stop());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  console.log(
+    `PostgreSQL: a cluster of this run's own (${cluster.folder}), fsync and full-page writes on, synchronous_commit off`,
+  );
+}
 const reports = [];
 let failed = false;
 for (const size of SIZES) {
-  const report = await benchSize(size.threads, size.answers);
+  const report = await benchSize(size.threads, size.answers, engines, cluster?.url ?? null);
   reports.push(report);
-  console.log(
-    `\n### ${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers (thread page ${report.pageKb} KB, baseline's ${report.baselineKb} KB, server peak RSS ${report.peakMemoryMb} MB)\n`,
-  );
-  // Posting an answer answers 303 (redirect to the answer), so failures are 4xx/5xx, not "non-2xx".
-  console.log(
-    "| scenario | req/s | vs baseline | p50 ms | p99 ms | 2xx/3xx | 4xx/5xx | wrong | errors | peak RSS MB | target | verdict |",
-  );
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
-  for (const row of report.scenarios) {
-    const { result, checks } = row;
-    const { passed, text } = verdict(row);
-    if (!passed) failed = true;
-    const name = row.note ? `${row.name} (${row.note})` : row.name;
+  const sizeName = `${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers`;
+  for (const side of report.engines) {
     console.log(
-      `| ${name} | ${Math.round(result.requests.average)} | ${ratioText(row.ratio)} | ${result.latency.p50} | ${result.latency.p99} | ${result["2xx"] + result["3xx"]} | ${result["4xx"] + result["5xx"]} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${row.peakRssMb ?? ""} | ${row.targets.map((t) => t.label).join(", ")} | ${text} |`,
+      `\n### ${engineLabel(side.engine)}, ${sizeName} (thread page ${report.pageKb} KB, baseline's ${report.baselineKb} KB, server peak RSS ${side.peakMemoryMb} MB)\n`,
+    );
+    // Posting an answer answers 303 (redirect to the answer), so failures are 4xx/5xx, not "non-2xx".
+    console.log(
+      "| scenario | req/s | vs baseline | p50 ms | p99 ms | 2xx/3xx | 4xx/5xx | wrong | errors | peak RSS MB | target | verdict |",
+    );
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+    for (const row of side.scenarios) {
+      const { result, checks } = row;
+      const { passed, text } = verdict(row);
+      if (!passed) failed = true;
+      const name = row.note ? `${row.name} (${row.note})` : row.name;
+      console.log(
+        `| ${name} | ${Math.round(result.requests.average)} | ${ratioText(row.ratio)} | ${result.latency.p50} | ${result.latency.p99} | ${result["2xx"] + result["3xx"]} | ${result["4xx"] + result["5xx"]} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${row.peakRssMb ?? ""} | ${row.targets.map((t) => t.label).join(", ")} | ${text} |`,
+      );
+    }
+    const problems = side.scenarios.filter((row) => row.checks.examples.length > 0);
+    if (problems.length > 0) {
+      console.log("\nWrong responses, first examples:");
+      for (const row of problems) console.log(`- ${row.name}: ${row.checks.examples.join("; ")}`);
+    }
+    if (side.overload.length > 0) {
+      console.log(
+        `\n${engineLabel(side.engine)}, ${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`,
+      );
+      console.log(
+        "| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |",
+      );
+      console.log("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
+    }
+    for (const run of side.overload) {
+      const { code, result, peakMemoryMb, checks } = run;
+      const { passed, text } = overloadVerdict(run);
+      if (!passed && run.counts) failed = true;
+      const statuses = statusCounts(result)
+        .map(([status, count]) => `${status}: ${count}`)
+        .join(", ");
+      console.log(
+        `| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${peakMemoryMb} | ${text} |`,
+      );
+    }
+    if (side.jobs)
+      console.log(
+        `\n${engineLabel(side.engine)}, background jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${side.jobs.seconds.toFixed(1)} s (process start included): ${side.jobs.output}`,
+      );
+    const { mail } = side;
+    if (!mail) continue;
+    if (!mail.passed) failed = true;
+    console.log(
+      `\n${engineLabel(side.engine)}, mail job: ${mail.queued.toLocaleString("en")} emails queued through notify (one per member, each about an answer), sent by sendPendingEmails in ${mail.batches} batches to an SMTP server in the bench process: ${mail.sent.toLocaleString("en")} sent (${mail.failed} failed, ${mail.skipped} skipped) in ${mail.seconds.toFixed(1)} s, **${Math.round(mail.perSecond)} emails/s** (${mail.wallSeconds.toFixed(1)} s with process start); the server received ${mail.received.toLocaleString("en")}. Target ≥ ${MIN_EMAILS_PER_SECOND} emails/s, every address once: ${mail.verdict}`,
     );
   }
-  const problems = report.scenarios.filter((row) => row.checks.examples.length > 0);
-  if (problems.length > 0) {
-    console.log("\nWrong responses, first examples:");
-    for (const row of problems) console.log(`- ${row.name}: ${row.checks.examples.join("; ")}`);
+  const comparison = engineComparison(report);
+  if (comparison.length > 0) {
+    console.log(`\n### PostgreSQL against SQLite, ${sizeName} (req/s, p99 ms in brackets)\n`);
+    console.log("| scenario | SQLite | PostgreSQL | PG/SQLite | target | verdict |");
+    console.log("|---|---:|---:|---:|---|---|");
+    for (const row of comparison) {
+      if (row.met === false) failed = true;
+      const figure = (s: Scenario) => `${Math.round(s.result.requests.average)} (${s.result.latency.p99})`;
+      console.log(
+        `| ${row.name} | ${figure(row.sqlite)} | ${figure(row.postgres)} | ${row.ratio.toFixed(2)}x | ${row.target === undefined ? "" : `≥ ${row.target}x`} | ${row.met === null ? "" : row.met ? "met" : "missed"} |`,
+      );
+    }
   }
-  console.log(
-    `\n${OVERLOAD_CONNECTIONS} connections, mixed reads (target: no request over 5 s, no 5xx other than 503):\n`,
-  );
-  console.log(
-    "| code | req/s | p50 ms | p99 ms | max ms | responses by status | wrong | errors | server peak RSS MB | target |",
-  );
-  console.log("|---|---:|---:|---:|---:|---|---:|---:|---:|---|");
-  for (const run of report.overload) {
-    const { code, result, peakMemoryMb, checks } = run;
-    const { passed, text } = overloadVerdict(run);
-    if (!passed && run.counts) failed = true;
-    const statuses = statusCounts(result)
-      .map(([status, count]) => `${status}: ${count}`)
-      .join(", ");
-    console.log(
-      `| ${code} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${statuses} | ${wrongResponses(checks)} | ${connectionErrors(result)} | ${peakMemoryMb} | ${text} |`,
-    );
-  }
-  console.log(
-    `\nBackground jobs (the server ran with JOBS=off): one \`jobs:run-once\` on a copy of the database after the scenarios took ${report.jobs.seconds.toFixed(1)} s (process start included): ${report.jobs.output}`,
-  );
-  const { mail } = report;
-  if (!mail.passed) failed = true;
-  console.log(
-    `\nMail job: ${mail.queued.toLocaleString("en")} emails queued through notify (one per member, each about an answer), sent by sendPendingEmails in ${mail.batches} batches to an SMTP server in the bench process: ${mail.sent.toLocaleString("en")} sent (${mail.failed} failed, ${mail.skipped} skipped) in ${mail.seconds.toFixed(1)} s, **${Math.round(mail.perSecond)} emails/s** (${mail.wallSeconds.toFixed(1)} s with process start); the server received ${mail.received.toLocaleString("en")}. Target ≥ ${MIN_EMAILS_PER_SECOND} emails/s, every address once: ${mail.verdict}`,
-  );
 }
 fs.mkdirSync(path.join(ROOT, "test/.reports"), { recursive: true });
+const scenarioJson = (s: Scenario) => ({
+  name: s.name,
+  note: s.note,
+  baseline: s.baseline ?? false,
+  rps: s.result.requests.average,
+  ratio: s.ratio ?? null,
+  p50: s.result.latency.p50,
+  p99: s.result.latency.p99,
+  failed: s.result["4xx"] + s.result["5xx"],
+  wrong: wrongResponses(s.checks),
+  wrongExamples: s.checks.examples,
+  errors: connectionErrors(s.result),
+  peakRssMb: s.peakRssMb,
+  targets: s.targets.map((t) => t.label),
+  verdict: verdict(s).text,
+});
 fs.writeFileSync(
   path.join(ROOT, "test/.reports/bench.json"),
   JSON.stringify(
     reports.map((r) => ({
-      ...r,
-      scenarios: r.scenarios.map((s) => ({
-        name: s.name,
-        note: s.note,
-        baseline: s.baseline ?? false,
-        rps: s.result.requests.average,
-        ratio: s.ratio ?? null,
-        p50: s.result.latency.p50,
-        p99: s.result.latency.p99,
-        failed: s.result["4xx"] + s.result["5xx"],
-        wrong: wrongResponses(s.checks),
-        wrongExamples: s.checks.examples,
-        errors: connectionErrors(s.result),
-        peakRssMb: s.peakRssMb,
-        targets: s.targets.map((t) => t.label),
-        verdict: verdict(s).text,
+      threads: r.threads,
+      answers: r.answers,
+      pageKb: r.pageKb,
+      baselineKb: r.baselineKb,
+      engines: r.engines.map((side) => ({
+        ...side,
+        scenarios: side.scenarios.map(scenarioJson),
+        overload: side.overload.map((o) => ({
+          code: o.code,
+          peakMemoryMb: o.peakMemoryMb,
+          rps: o.result.requests.average,
+          p50: o.result.latency.p50,
+          p99: o.result.latency.p99,
+          max: o.result.latency.max,
+          statuses: Object.fromEntries(statusCounts(o.result)),
+          wrong: wrongResponses(o.checks),
+          errors: connectionErrors(o.result),
+          target: overloadVerdict(o).text,
+        })),
       })),
-      overload: r.overload.map((o) => ({
-        code: o.code,
-        peakMemoryMb: o.peakMemoryMb,
-        rps: o.result.requests.average,
-        p50: o.result.latency.p50,
-        p99: o.result.latency.p99,
-        max: o.result.latency.max,
-        statuses: Object.fromEntries(statusCounts(o.result)),
-        wrong: wrongResponses(o.checks),
-        errors: connectionErrors(o.result),
-        target: overloadVerdict(o).text,
+      postgresVsSqlite: engineComparison(r).map((row) => ({
+        name: row.name,
+        sqliteRps: row.sqlite.result.requests.average,
+        postgresRps: row.postgres.result.requests.average,
+        sqliteP99: row.sqlite.result.latency.p99,
+        postgresP99: row.postgres.result.latency.p99,
+        ratio: row.ratio,
+        target: row.target ?? null,
+        met: row.met,
       })),
     })),
     null,

@@ -1,4 +1,4 @@
-// For npm run bench (the mail job's throughput): sends every due email of the outbox in DATABASE_PATH,
+// For npm run bench (the mail job's throughput): sends every due email of the outbox (DATABASE_URL, else DATABASE_PATH),
 // batch after batch as the `send-emails` job claims them, and prints one JSON line: how many were
 // sent, failed or skipped, and the seconds the sending took (process start-up left out).
 import { closeDatabase } from "~/lib/db.server";

@@ -17,6 +17,12 @@ export type Db = BetterSQLite3Database;
 /** A connection as the contract sees it: its drizzle handle and the queries prepared on it (`preparedPerConnection`). */
 export type Handle = { db: Db; prepared: Map<unknown, unknown> };
 
+/**
+ * `keepPrepared`: the query's text is one of a few fixed shapes (no list of varying length), so the
+ * engine may keep it prepared on each connection (PostgreSQL names it, as `preparedPerConnection`'s).
+ */
+export type RawQueryOptions = { keepPrepared?: boolean };
+
 /** An open transaction on a connection of its own. */
 export type Transaction = Handle & {
   /** Runs a transaction-control statement (SAVEPOINT, RELEASE, ROLLBACK TO) in it. */
@@ -41,7 +47,7 @@ export type Engine = {
   /** Runs `build` on `handle`'s drizzle handle for `preparedPerConnection` (PostgreSQL names the statements it prepares). */
   buildPrepared<T>(handle: Handle, build: (db: Db) => T): T;
   /** The rows of SQL drizzle's builders cannot express, as plain objects (no column mapping). */
-  rawRows<T>(db: Db, query: SQL): Promise<T[]>;
+  rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions): Promise<T[]>;
   /** Runs SQL drizzle's builders cannot express, for its effect. */
   rawRun(db: Db, query: SQL): Promise<void>;
   /** A handle in autocommit, outside `write`, for scripts and tests. */

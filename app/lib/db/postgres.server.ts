@@ -18,7 +18,7 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import { env, migrationsFolder } from "../env.server";
 import { log } from "../log.server";
-import { countQuery, type Db, type Engine, type Handle, type Transaction } from "./engine.server";
+import { countQuery, type Db, type Engine, type Handle, type RawQueryOptions, type Transaction } from "./engine.server";
 
 // node-postgres hands int8 (counts, sums, epoch milliseconds) and numeric back as strings; every
 // value of ours fits a double, and the models expect numbers, as SQLite gives them.
@@ -269,7 +269,17 @@ export const postgresEngine: Engine = {
       naming = false;
     }
   },
-  rawRows: async <T>(db: Db, query: SQL) => (await pgOf(db).execute(query)).rows as T[],
+  rawRows: async <T>(db: Db, query: SQL, options?: RawQueryOptions) => {
+    // drizzle builds the statement synchronously, before its first await: named while `naming` is set.
+    naming = options?.keepPrepared === true;
+    let running;
+    try {
+      running = pgOf(db).execute(query);
+    } finally {
+      naming = false;
+    }
+    return (await running).rows as T[];
+  },
   rawRun: async (db, query) => {
     await pgOf(db).execute(query);
   },

@@ -96,6 +96,8 @@ export async function watchRowsForThread(
         FROM ${threadTags} tt JOIN ${tags} g ON g.id = tt.tag_id
         JOIN ${watches} w ON w.target = 'tag' AND w.target_id = g.id
         WHERE tt.thread_id = ${threadId} ${forUsers}`,
+      // One reader (every signed-in thread page) or everyone (the fan-out): a fixed text.
+      { keepPrepared: !userIds || userIds.length === 1 },
     ),
   );
 }

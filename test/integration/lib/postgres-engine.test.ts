@@ -131,4 +131,20 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
     expect(title).toBe("A thread read through a named statement");
     expect(named).toEqual([{ name: expect.stringMatching(/^hearth_[0-9a-f]{24}$/) }]);
   });
+
+  it("names raw queries of a fixed shape (keepPrepared), and only those", async () => {
+    const thread = await makeThread(await makeUser("member"), { title: "A thread read by a raw query" });
+    const named = await write(async (db) => {
+      const kept = sql`SELECT title AS "keptTitle" FROM threads WHERE id = ${thread.threadId}`;
+      const once = sql`SELECT title AS "onceTitle" FROM threads WHERE id = ${thread.threadId}`;
+      const [row] = await rawRows<{ keptTitle: string }>(db, kept, { keepPrepared: true });
+      await rawRows(db, once);
+      expect(row.keptTitle).toBe("A thread read by a raw query");
+      return rawRows<{ statement: string }>(
+        db,
+        sql`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%Title" FROM threads%'`,
+      );
+    });
+    expect(named.map((row) => row.statement)).toEqual([expect.stringContaining('"keptTitle"')]);
+  });
 });
