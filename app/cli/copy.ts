@@ -6,7 +6,7 @@
 //                                 compares the two (row counts and checksums) without changing either
 // Exit codes: 0 copied (or equal), 1 refused or failed (nothing committed, unless the search index
 // alone failed, which it says), 2 bad input.
-// DECISIONS #6X says what "empty" means for a target and why the copy is one transaction.
+// DECISIONS #66 says what "empty" means for a target and why the copy is one transaction.
 import path from "node:path";
 import { z } from "zod";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";

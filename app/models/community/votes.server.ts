@@ -32,7 +32,7 @@ export async function castVote(actor: Actor, postId: number, input: unknown) {
     await consume(`vote:user:${actor.id}`, LIMITS.vote);
     const mine = and(eq(votes.userId, actor.id), eq(votes.postId, postId));
     // Read, then applied as a delta: right when one person votes through two servers at once only
-    // because every write takes the database's one write lock (DECISIONS.md "6X").
+    // because every write takes the database's one write lock (DECISIONS.md #65).
     const previous = firstRow(await db.select({ value: votes.value }).from(votes).where(mine))?.value ?? 0;
     const delta = value - previous;
     if (delta === 0) {

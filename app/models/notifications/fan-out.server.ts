@@ -156,7 +156,7 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
     const batch = recipients.slice(start, start + BATCH);
     const stop = await writeUnseenByVisitors(async (db) => {
       // Read again under the write lock (one for the whole database, on every server: DECISIONS.md
-      // "6X"): another run (the job, another process) may have told some.
+      // #65): another run (the job, another process) may have told some.
       const current = firstRow(
         await db.select().from(notificationFanOuts).where(eq(notificationFanOuts.postId, fanOut.postId)),
       );

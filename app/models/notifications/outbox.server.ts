@@ -247,7 +247,7 @@ function replyHintFor(subjectKey: string | null, reader: Member) {
  * When `stopping` is aborted (the process is stopping), it ends after the email being sent and
  * gives the rest of its claim back, so another process sends them at once rather than after the
  * claim times out. Several processes run this at once: the claim reads then marks the rows, which
- * holds only because every write takes the database's one write lock (DECISIONS.md #63, "6X").
+ * holds only because every write takes the database's one write lock (DECISIONS.md #63, #65).
  */
 export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: AbortSignal) {
   const batch = await writeUnseenByVisitors(async (db) => {

@@ -3,7 +3,7 @@
  * staff member on shift after the one who got the last (in username order, wrapping), and the
  * policy remembers who that was. Staff say themselves when they are on shift. Nobody on shift:
  * the follow-up stays unassigned for whoever takes it. Runs inside the opening write, whose write
- * lock (one for the whole database, on every process: DECISIONS.md "6X") keeps two servers from
+ * lock (one for the whole database, on every process: DECISIONS.md #65) keeps two servers from
  * handing out the same turn.
  */
 import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
