@@ -439,15 +439,17 @@ describe.skipIf(testEngine() !== "postgres")("two app servers on one PostgreSQL 
         .filter((message) => message.mail.text?.includes(marker(i)) && message.to.includes(askers[i].email));
     expect(await waitFor(() => delivered(0).length > 0, 50)).toBe(true);
 
+    const deliveredCount = () => askers.filter((_, i) => delivered(i).length > 0).length;
     const exited = new Promise<number | null>((resolve) => stopping.child.once("exit", resolve));
-    const stopAskedAt = Date.now();
+    const deliveredWhenAsked = deliveredCount();
     stopping.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     const stoppedAt = Date.now();
     // It finishes the email in hand and no more: a backlog must not hold a deploy (past the 5 s
     // shutdown limit the process is cut off, and what it claimed would wait out the claim, 5 minutes).
-    // 600 ms beyond that email: closing the HTTP server, writing views, releasing the claim and leases.
-    expect(stoppedAt - stopAskedAt).toBeLessThan(SMTP_DELAY_MS + 600);
+    // Counted, not timed: at most the one in hand, and one the other server may have finished once
+    // the claim was handed back (sending the whole backlog delivered all of them before the exit).
+    expect(deliveredCount() - deliveredWhenAsked).toBeLessThanOrEqual(2);
     const stayingPid = String(staying.child.pid);
     // The other server holds every lease at its next run, not when the leases expire (minutes).
     const allHeldByStaying = async () => [...(await leaseHolders()).values()].every((holder) => holder === stayingPid);
