@@ -318,11 +318,14 @@ describe.skipIf(!process.env.PG_TEST_URL)("db/migrations-pg on a PostgreSQL serv
     await admin.query(`CREATE DATABASE ${database}`);
     const url = new URL(serverUrl);
     url.pathname = `/${database}`;
-    const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+    // One client, not a pool: its end() waits until the connection is closed, so the DROP below
+    // cannot terminate it mid-close (a pool's idle client then raised an unhandled 57P01).
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
     try {
-      await migrate(drizzle(pool), { migrationsFolder: path.resolve("db/migrations-pg") });
+      await migrate(drizzle(client), { migrationsFolder: path.resolve("db/migrations-pg") });
 
-      const { rows: columnRows } = await pool.query<{
+      const { rows: columnRows } = await client.query<{
         table_name: string;
         column_name: string;
         is_nullable: string;
@@ -330,7 +333,7 @@ describe.skipIf(!process.env.PG_TEST_URL)("db/migrations-pg on a PostgreSQL serv
       }>(
         "SELECT table_name, column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = 'public'",
       );
-      const { rows: indexRows } = await pool.query<{ tablename: string; indexname: string; indexdef: string }>(
+      const { rows: indexRows } = await client.query<{ tablename: string; indexname: string; indexdef: string }>(
         "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
       );
       const live = (table: string) => ({
@@ -378,25 +381,25 @@ describe.skipIf(!process.env.PG_TEST_URL)("db/migrations-pg on a PostgreSQL serv
       }
 
       // The hand-written migrations: the audit log refuses changes; the rows SQLite's migrations insert.
-      await pool.query(
+      await client.query(
         "INSERT INTO audit_log (action, subject_type, subject_id, subject_label, created_at) VALUES ('test', 'thread', 1, 'x', 0)",
       );
-      await expect(pool.query("UPDATE audit_log SET reason = 'tampered'")).rejects.toThrow(/cannot be changed/);
-      await expect(pool.query("DELETE FROM audit_log")).rejects.toThrow(/cannot be deleted/);
-      await expect(pool.query("TRUNCATE audit_log")).rejects.toThrow(/cannot be deleted/);
-      const { rows } = await pool.query<{ settings: number; phrases: number }>(
+      await expect(client.query("UPDATE audit_log SET reason = 'tampered'")).rejects.toThrow(/cannot be changed/);
+      await expect(client.query("DELETE FROM audit_log")).rejects.toThrow(/cannot be deleted/);
+      await expect(client.query("TRUNCATE audit_log")).rejects.toThrow(/cannot be deleted/);
+      const { rows } = await client.query<{ settings: number; phrases: number }>(
         "SELECT (SELECT count(*) FROM moderation_settings WHERE id = 1)::int AS settings, (SELECT count(*) FROM reply_lexicon)::int AS phrases",
       );
       expect(rows[0]).toEqual({ settings: 1, phrases: 5 });
       // The search objects: the text search configuration indexes every word, unaccented and stemmed.
-      const { rows: search } = await pool.query<{ vector: string }>(
+      const { rows: search } = await client.query<{ vector: string }>(
         "SELECT to_tsvector('hearth', 'Café routers the') AS vector",
       );
       expect(search[0].vector).toBe("'cafe':1 'router':2 'the':3");
-      await pool.query("SELECT thread_id FROM search_threads WHERE tsv @@ to_tsquery('hearth', 'x') AND title % 'x'");
-      await pool.query("SELECT article_id FROM search_articles WHERE tsv_teaser @@ to_tsquery('hearth', 'x')");
+      await client.query("SELECT thread_id FROM search_threads WHERE tsv @@ to_tsquery('hearth', 'x') AND title % 'x'");
+      await client.query("SELECT article_id FROM search_articles WHERE tsv_teaser @@ to_tsquery('hearth', 'x')");
     } finally {
-      await pool.end();
+      await client.end();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.end();
     }
