@@ -2,6 +2,7 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { RemixServer } from "@remix-run/react";
 import { renderToString } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
+import { PostBodiesInPage } from "~/components/post-body";
 import { isDatabaseUnavailable } from "~/lib/db.server";
 import { reportDatabaseBusy } from "~/server/express-app.server";
 import { log } from "~/lib/log.server";
@@ -50,7 +51,9 @@ export default async function handleRequest(
   // Unlike the streaming renderer, renderToString writes no doctype for an <html> root.
   const html = `<!DOCTYPE html>${renderToString(
     <NonceContext.Provider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      <PostBodiesInPage.Provider value={loadContext.postBodiesInPage}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </PostBodiesInPage.Provider>
     </NonceContext.Provider>,
   )}`;
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");

@@ -1,6 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
+import { PostBody } from "./post-body";
 import { RelativeTime } from "./relative-time";
 import { StaffBadge } from "./staff-badge";
 import { VoteControls, type Voting } from "./vote-controls";
@@ -10,7 +11,8 @@ export type PostViewData = {
   kind: "question" | "answer";
   author: string;
   authorRole: string;
-  bodyHtml: string;
+  /** Absent in a document's own loader data: the page holds it (PostBody). */
+  bodyHtml?: string;
   score: number;
   createdAt: Date;
   editedAt: Date | null;
@@ -66,7 +68,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
             {post.verified ? <span className="badge badge-verified">★ Staff-verified solution</span> : null}
           </div>
         ) : null}
-        <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+        <PostBody post={post} />
         <div className="post-footer">
           <div className="post-actions">
             {post.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}

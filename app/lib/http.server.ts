@@ -169,3 +169,19 @@ export type CookieOptions = { secure: boolean };
 export function cookieOptionsFor(request: Request): CookieOptions {
   return { secure: new URL(request.url).protocol === "https:" };
 }
+
+/**
+ * On a document request (`bodies`, the request's `postBodiesInPage`), moves each post's HTML out of
+ * the loader data into the page's render: the page then holds it once, not again escaped in its
+ * serialized data (`PostBody`, DECISIONS.md #7X). On a data request (`bodies` null) nothing moves.
+ */
+export function postBodiesToPage<Post extends { id: number; bodyHtml: string }>(
+  posts: readonly Post[],
+  bodies: Map<number, string> | null,
+): (Omit<Post, "bodyHtml"> & { bodyHtml?: string })[] {
+  if (!bodies) return [...posts];
+  return posts.map(({ bodyHtml, ...post }) => {
+    bodies.set(post.id, bodyHtml);
+    return post;
+  });
+}

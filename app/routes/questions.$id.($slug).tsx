@@ -14,7 +14,7 @@ import { FormError } from "~/components/ui/field";
 import { WatchForm } from "~/components/watch-form";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
-import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
+import { actionResult, idParam, loaderResult, postBodiesToPage, redirectAfterWrite } from "~/lib/http.server";
 import { castVote } from "~/models/community/votes.server";
 import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
@@ -49,8 +49,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   }
   recordThreadView(threadId);
   const staff = canModerate(context.actor);
+  const inPage = (posts: typeof threadPage.answers) => postBodiesToPage(posts, context.postBodiesInPage);
   return {
     ...threadPage,
+    question: inPage([threadPage.question])[0],
+    solutions: inPage(threadPage.solutions),
+    answers: inPage(threadPage.answers),
     support: await threadSupportState(context.actor, threadPage.thread),
     coach: await replyCoachForThread(context.actor, threadId),
     watch: await threadWatchState(context.actor, threadId),

@@ -352,6 +352,8 @@ export function createExpressApp(
           cspNonce: res.locals.cspNonce as string,
           clientAddress: addressNetwork(req.ip ?? req.socket.remoteAddress ?? "unknown"),
           pageCacheRenderStart: res.locals.pageCacheRenderStart as RenderStart,
+          // Single fetch's data requests end in `.data`; anything else renders a document.
+          postBodiesInPage: req.path.endsWith(".data") ? null : new Map(),
         }),
       }),
     ),

@@ -11,6 +11,11 @@ declare module "@remix-run/node" {
     clientAddress: string;
     /** When the request started, for the visitors' page cache (`RenderStart`). */
     pageCacheRenderStart: RenderStart;
+    /**
+     * On a document request, where loaders put HTML the page shows but its loader data need not carry
+     * (`postBodiesInPage`); null on a data request, whose data must carry everything.
+     */
+    postBodiesInPage: Map<number, string> | null;
   }
   interface Future {
     v3_singleFetch: true;

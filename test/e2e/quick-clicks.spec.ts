@@ -129,3 +129,42 @@ test("Typing an answer shows its preview without the page reloading its data aft
   await expect(page.getByTestId("body-preview").locator("em")).toHaveText("Settings");
   expect(dataReads).toEqual([]);
 });
+
+test("A member reads every answer's text after the page comes alive, after a vote reloads it, and on a thread reached by a link", async ({
+  page,
+}) => {
+  // The page's own data leaves the answers' text out: hydration takes it from the page (DECISIONS.md #7X).
+  const errors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
+  const texts = [
+    "You probably have two automations on that sensor: one from the template, one you made.",
+    "The 4.3 update added a default chime: turn it off under Settings → Sounds.",
+  ];
+  await signIn(page, "member@example.com");
+  await page.goto(threadUrl);
+  await page.waitForFunction(
+    () => (window as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized,
+  );
+  for (const text of texts) await expect(page.getByText(text)).toBeVisible();
+
+  const answer = page.getByRole("article", { name: /^Answer by / }).filter({ hasText: texts[1] });
+  const reloaded = page.waitForResponse(
+    (response) => response.request().method() === "GET" && /\.data(\?|$)/.test(response.url()),
+  );
+  await answer.getByRole("button", { name: /Upvote$/ }).click();
+  await reloaded;
+  for (const text of texts) await expect(page.getByText(text)).toBeVisible();
+
+  await page.goto("/questions?sort=newest");
+  await page.waitForFunction(
+    () => (window as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized,
+  );
+  const documents: string[] = [];
+  page.on("request", (request) => request.resourceType() === "document" && documents.push(request.url()));
+  await page.getByRole("link", { name: TITLE, exact: true }).click();
+  await page.waitForURL(threadUrl);
+  for (const text of texts) await expect(page.getByText(text)).toBeVisible();
+  expect(documents).toEqual([]); // reached without loading a document: its data carried the text
+  expect(errors).toEqual([]);
+});

@@ -120,6 +120,33 @@ describe("a thread page read by each kind of reader in turn", () => {
   });
 });
 
+describe("the posts' text on a thread page", () => {
+  const texts = ["restart the hub", "check the router"];
+  const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+  it("is in a document once, in the HTML: the page's data for hydration leaves it out, for visitors and members alike", async () => {
+    for (const reader of [undefined, "amara", "staff"]) {
+      const { html } = await read(reader);
+      const data = html.slice(html.indexOf("streamController.enqueue"));
+      expect(data.length, String(reader)).toBeGreaterThan(1_000); // the page's data is there, with the posts' ids
+      expect(data).toContain(`${answerOf.amara}`);
+      for (const text of texts) {
+        expect(count(html, text), `${reader} ${text}`).toBe(1);
+        expect(data, `${reader} ${text}`).not.toContain(text);
+      }
+    }
+  });
+
+  it("is in the data a browser asks for when it navigates or reloads the page in place", async () => {
+    for (const reader of [undefined, "amara"]) {
+      const response = await client.get(`${threadPath}.data`, { cookie: reader ? cookies[reader] : undefined });
+      expect(response.status).toBe(200);
+      const data = await response.text();
+      for (const text of texts) expect(data, `${reader} ${text}`).toContain(text);
+    }
+  });
+});
+
 describe("a refused action on the thread page without JavaScript", () => {
   it("answers a vote that is neither up, down nor removed with 400 and says why on the page, and saves nothing", async () => {
     const before = (await read("amara")).article(answerOf.bo)!;
