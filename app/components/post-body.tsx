@@ -5,7 +5,7 @@ import { createContext, useContext } from "react";
  * HTML out of the loader data the page carries for hydration (a second, escaped copy of every body)
  * and hands it to the render through this context instead; in the browser, hydration takes each body
  * from the page it is hydrating. Data requests (client navigation, revalidation) carry the HTML as
- * before. DECISIONS.md #7X.
+ * before. DECISIONS.md #68.
  */
 export const PostBodiesInPage = createContext<ReadonlyMap<number, string> | null>(null);
 

@@ -173,7 +173,7 @@ export function cookieOptionsFor(request: Request): CookieOptions {
 /**
  * On a document request (`bodies`, the request's `postBodiesInPage`), moves each post's HTML out of
  * the loader data into the page's render: the page then holds it once, not again escaped in its
- * serialized data (`PostBody`, DECISIONS.md #7X). On a data request (`bodies` null) nothing moves.
+ * serialized data (`PostBody`, DECISIONS.md #68). On a data request (`bodies` null) nothing moves.
  */
 export function postBodiesToPage<Post extends { id: number; bodyHtml: string }>(
   posts: readonly Post[],

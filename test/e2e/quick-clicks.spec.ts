@@ -133,7 +133,7 @@ test("Typing an answer shows its preview without the page reloading its data aft
 test("A member reads every answer's text after the page comes alive, after a vote reloads it, and on a thread reached by a link", async ({
   page,
 }) => {
-  // The page's own data leaves the answers' text out: hydration takes it from the page (DECISIONS.md #7X).
+  // The page's own data leaves the answers' text out: hydration takes it from the page (DECISIONS.md #68).
   const errors: string[] = [];
   page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
   page.on("pageerror", (error) => errors.push(error.message));
