@@ -7,7 +7,7 @@
  * they gather, and each post in them is checked again then: a post hidden meanwhile is left out,
  * and an email left with nothing is not sent.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { emailOptOuts, emailOutbox, followUps, notifications, users, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { composeEmail, htmlToText, type EmailItem } from "~/lib/email-layout.server";
@@ -17,7 +17,7 @@ import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { SITE_NAME } from "~/lib/site";
-import { deliverEmail, withOneSmtpConnection } from "~/lib/mail.server";
+import { deliverEmail, withSmtpConnections } from "~/lib/mail.server";
 import { canViewFollowUp, isStaff, type Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { unsubscribeUrl } from "./email-preferences.server";
@@ -299,13 +299,18 @@ function replyHintFor(subjectKey: string | null, reader: Member) {
   return `${REPLY_ABOVE_THIS_LINE}\n${where}`;
 }
 
+// Emails of a batch in flight at once, each over its own SMTP connection: sending is mostly waiting
+// (on the mail server, on the database), so one composes while another is sent and a third recorded.
+export const SENT_AT_ONCE = 4;
+
 /**
  * The mail job: claims a batch of due emails (so no other sender takes them), writes and sends
- * them after the claim commits, and records each outcome. A failed email is retried on later runs.
- * When `stopping` is aborted (the process is stopping), it ends after the email being sent and
- * gives the rest of its claim back, so another process sends them at once rather than after the
- * claim times out. Several processes run this at once: the claim reads then marks the rows, which
- * holds only because every write takes the database's one write lock (DECISIONS.md #63, #65).
+ * them after the claim commits, a few at a time, and records each outcome as soon as it is known.
+ * A failed email is retried on later runs. When `stopping` is aborted (the process is stopping), it
+ * ends after the emails being sent and gives the rest of its claim back, so another process sends
+ * them at once rather than after the claim times out. Several processes run this at once: the claim
+ * reads then marks the rows, which holds only because every write takes the database's one write
+ * lock (DECISIONS.md #63, #65).
  */
 export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: AbortSignal) {
   const batch = await writeUnseenByVisitors(async (db) => {
@@ -322,59 +327,64 @@ export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: A
       )
       .orderBy(asc(emailOutbox.id))
       .limit(batchSize);
-    for (const row of rows)
+    if (rows.length > 0)
       await db
         .update(emailOutbox)
-        .set({ claimedAt: at, attempts: row.attempts + 1 })
-        .where(eq(emailOutbox.id, row.id));
+        .set({ claimedAt: at, attempts: sql`${emailOutbox.attempts} + 1` })
+        .where(
+          inArray(
+            emailOutbox.id,
+            rows.map((row) => row.id),
+          ),
+        );
     return rows;
   });
-  let sent = 0;
-  let failed = 0;
-  let skipped = 0;
-  if (batch.length === 0) return { sent, failed, skipped };
-  await withOneSmtpConnection(async () => {
-    for (const [index, email] of batch.entries()) {
-      if (stopping?.aborted) {
-        await releaseClaims(batch.slice(index));
-        break;
-      }
-      try {
-        const composed = await composeOutboxEmail(email);
-        if (!composed) {
-          skipped += 1;
-          await markOutboxEmail(email.id, {
-            sentAt: now(),
-            lastError: "nothing left to send: what it told of is gone",
-          });
-          continue;
-        }
-        const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
-        await deliverEmail({
-          to: composed.to,
-          subject: composed.subject,
-          text: composed.text,
-          html: composed.html ?? undefined,
-          replyTo: email.replyTo ?? undefined,
-          headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-        });
-        const { to: toAddress, ...written } = composed;
-        await markOutboxEmail(email.id, { ...written, toAddress, sentAt: now(), lastError: null });
-        sent += 1;
-      } catch (error) {
-        failed += 1;
-        log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-        // Tried again later, later each time (1, 4, 9, 16 minutes): a mail server down for a minute
-        // must not use up every attempt at once.
-        await markOutboxEmail(email.id, {
-          claimedAt: null,
-          lastError: String(error),
-          sendAfter: new Date(now().getTime() + (email.attempts + 1) ** 2 * 60_000),
-        });
-      }
-    }
+  const outcome = { sent: 0, failed: 0, skipped: 0 };
+  let started = 0;
+  await withSmtpConnections(SENT_AT_ONCE, async () => {
+    const sender = async () => {
+      while (started < batch.length && !stopping?.aborted) outcome[await sendOutboxEmail(batch[started++])] += 1;
+    };
+    await Promise.all(Array.from({ length: Math.min(SENT_AT_ONCE, batch.length) }, sender));
   });
-  return { sent, failed, skipped };
+  if (started < batch.length) await releaseClaims(batch.slice(started));
+  return outcome;
+}
+
+/** Writes and sends one claimed email and records what happened. */
+async function sendOutboxEmail(email: OutboxRow): Promise<"sent" | "failed" | "skipped"> {
+  try {
+    const composed = await composeOutboxEmail(email);
+    if (!composed) {
+      await markOutboxEmail(email.id, {
+        sentAt: now(),
+        lastError: "nothing left to send: what it told of is gone",
+      });
+      return "skipped";
+    }
+    const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
+    await deliverEmail({
+      to: composed.to,
+      subject: composed.subject,
+      text: composed.text,
+      html: composed.html ?? undefined,
+      replyTo: email.replyTo ?? undefined,
+      headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    });
+    const { to: toAddress, ...written } = composed;
+    await markOutboxEmail(email.id, { ...written, toAddress, sentAt: now(), lastError: null });
+    return "sent";
+  } catch (error) {
+    log.error("email not sent", { emailId: email.id, kind: email.kind, error });
+    // Tried again later, later each time (1, 4, 9, 16 minutes): a mail server down for a minute
+    // must not use up every attempt at once.
+    await markOutboxEmail(email.id, {
+      claimedAt: null,
+      lastError: String(error),
+      sendAfter: new Date(now().getTime() + (email.attempts + 1) ** 2 * 60_000),
+    });
+    return "failed";
+  }
 }
 
 /** Gives back claimed emails that were not tried: unclaimed, their attempt not counted. */
