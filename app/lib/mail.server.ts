@@ -23,14 +23,15 @@ let transport: Transporter | null = null;
 const sharedConnection = new AsyncLocalStorage<Transporter>();
 
 /**
- * Runs `work` with every email it sends going over one SMTP connection, closed when `work` ends
- * (as is, without SMTP_URL). For a batch: a new connection per email costs the mail server's
- * greeting delay each time (100 ms for smtp-server's, seconds for some MTAs).
+ * Runs `work` with every email it sends going over at most `connections` SMTP connections, opened
+ * as needed and closed when `work` ends (as is, without SMTP_URL). For a batch: a new connection
+ * per email costs the mail server's greeting delay each time (100 ms for smtp-server's, seconds for
+ * some MTAs).
  */
-export async function withOneSmtpConnection<T>(work: () => Promise<T>): Promise<T> {
+export async function withSmtpConnections<T>(connections: number, work: () => Promise<T>): Promise<T> {
   const smtpUrl = env("SMTP_URL");
   if (!smtpUrl) return work();
-  const pooled = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 1 });
+  const pooled = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: connections });
   try {
     return await sharedConnection.run(pooled, work);
   } finally {

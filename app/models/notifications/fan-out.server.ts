@@ -15,7 +15,7 @@ import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { isPublic, isPublicThread } from "~/lib/permissions.server";
 import { mentionedUsers } from "~/models/community/mentions.server";
-import { notify, type Notification } from "./notifications.server";
+import { notifyAll, type Notification } from "./notifications.server";
 import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server";
 
 // Each batch is one write, and page writes wait behind it: small enough to keep that wait short.
@@ -169,22 +169,23 @@ async function deliverFanOut(fanOut: typeof notificationFanOuts.$inferSelect, at
             .where(and(eq(notifications.postId, post.id), eq(notifications.kind, "mention")))
         ).map((row) => row.userId),
       );
-      for (const [userId, recipient] of batch) {
-        if (userId <= current.notifiedThrough) continue;
-        if (recipient.kind === "mention" && mentionedBefore.has(userId)) continue;
-        await notify(
-          {
+      await notifyAll(
+        batch
+          .filter(([userId, recipient]) => {
+            if (userId <= current.notifiedThrough) return false;
+            return !(recipient.kind === "mention" && mentionedBefore.has(userId));
+          })
+          .map(([userId, recipient]) => ({
             ...recipient,
             userId,
             actorId: post.authorId,
             postId: post.id,
             threadId: post.threadId,
             about: { kind: "thread", threadId: post.threadId },
-          },
-          // Dated when the post became visible: that is when it happened, however late it is told.
-          fanOut.createdAt,
-        );
-      }
+          })),
+        // Dated when the post became visible: that is when it happened, however late it is told.
+        fanOut.createdAt,
+      );
       // Where a run cut short resumes: nobody is told twice.
       await db
         .update(notificationFanOuts)

@@ -3,7 +3,7 @@
  * outbox.server.ts). `notify` runs inside the caller's write: a notification exists exactly when
  * the change it reports was committed. Nobody is told of their own actions.
  */
-import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import {
   emailOptOuts,
   followUpSurveys,
@@ -15,10 +15,10 @@ import {
   type SurveyKind,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, inWrite, oneRow, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { firstRow, inWrite, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { ensureSignedIn, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
-import { queueNotificationEmail } from "./outbox.server";
+import { queueNotificationEmails } from "./outbox.server";
 import type { ReplySubject } from "./reply-address.server";
 
 const SURVEY_EMAIL_GAP_MS = 7 * 24 * 3600_000;
@@ -49,37 +49,71 @@ export type Notification = {
  * unless it is bell-only or they opted out of this kind. Returns whether an email was queued.
  */
 export async function notify(notification: Notification, at = now()) {
-  if (notification.actorId === notification.userId) return false;
+  return (await notifyAll([notification], at))[0];
+}
+
+/**
+ * `notify` for many at once, in one write of a few statements whatever their number (a fan-out
+ * tells its readers 50 at a time). Returns, by position, whether each one's email was queued.
+ */
+export async function notifyAll(list: Notification[], at = now()): Promise<boolean[]> {
+  const told = list.filter((notification) => notification.actorId !== notification.userId);
+  if (told.length === 0) return list.map(() => false);
   return inWrite(async (db) => {
-    const { id } = oneRow(
-      await db
-        .insert(notifications)
-        .values({
-          userId: notification.userId,
-          kind: notification.kind,
-          title: notification.title,
-          url: notification.path,
-          reason: notification.reason,
-          actorId: notification.actorId,
-          postId: notification.postId ?? null,
-          threadId: notification.threadId ?? null,
-          emailText: notification.emailText ?? null,
-          createdAt: at,
-        })
-        .returning({ id: notifications.id }),
+    const mayEmail = [...new Set(told.filter((n) => !n.bellOnly).map((n) => n.userId))];
+    const recipients = new Map(
+      mayEmail.length === 0
+        ? []
+        : (
+            await db
+              .select({ id: users.id, email: users.email, confirmedAt: users.emailConfirmedAt })
+              .from(users)
+              .where(inArray(users.id, mayEmail))
+          ).map((user) => [user.id, user]),
     );
-    if (notification.bellOnly) return false;
-    const recipient = firstRow(
-      await db
-        .select({ id: users.id, email: users.email, confirmedAt: users.emailConfirmedAt, optedOut: emailOptOuts.kind })
-        .from(users)
-        .leftJoin(emailOptOuts, and(eq(emailOptOuts.userId, users.id), eq(emailOptOuts.kind, notification.kind)))
-        .where(eq(users.id, notification.userId)),
+    const optedOut = new Set(
+      mayEmail.length === 0
+        ? []
+        : (
+            await db
+              .select({ userId: emailOptOuts.userId, kind: emailOptOuts.kind })
+              .from(emailOptOuts)
+              .where(inArray(emailOptOuts.userId, mayEmail))
+          ).map((row) => `${row.userId} ${row.kind}`),
     );
-    // An address nobody has confirmed gets nothing: whoever signed up with it may not own it.
-    if (!recipient || recipient.optedOut || !recipient.confirmedAt) return false;
-    await queueNotificationEmail(id, recipient, notification.kind, notification.title, notification.about ?? null, at);
-    return true;
+    const emailed = told.filter((notification) => {
+      const recipient = recipients.get(notification.userId);
+      // An address nobody has confirmed gets nothing: whoever signed up with it may not own it.
+      return (
+        !notification.bellOnly && recipient?.confirmedAt && !optedOut.has(`${notification.userId} ${notification.kind}`)
+      );
+    });
+    const emailIds = await queueNotificationEmails(
+      emailed.map((notification) => ({
+        user: recipients.get(notification.userId)!,
+        kind: notification.kind,
+        title: notification.title,
+        about: notification.about ?? null,
+      })),
+      at,
+    );
+    const emailIdOf = new Map(emailed.map((notification, position) => [notification, emailIds[position]]));
+    await db.insert(notifications).values(
+      told.map((notification) => ({
+        userId: notification.userId,
+        kind: notification.kind,
+        title: notification.title,
+        url: notification.path,
+        reason: notification.reason,
+        actorId: notification.actorId,
+        postId: notification.postId ?? null,
+        threadId: notification.threadId ?? null,
+        emailText: notification.emailText ?? null,
+        emailId: emailIdOf.get(notification) ?? null,
+        createdAt: at,
+      })),
+    );
+    return list.map((notification) => emailIdOf.has(notification));
   });
 }
 

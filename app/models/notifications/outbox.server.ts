@@ -7,7 +7,7 @@
  * they gather, and each post in them is checked again then: a post hidden meanwhile is left out,
  * and an email left with nothing is not sent.
  */
-import { and, asc, desc, eq, gt, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { emailOptOuts, emailOutbox, followUps, notifications, users, type NotificationKind } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { composeEmail, htmlToText, type EmailItem } from "~/lib/email-layout.server";
@@ -17,7 +17,7 @@ import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { SITE_NAME } from "~/lib/site";
-import { deliverEmail, withOneSmtpConnection } from "~/lib/mail.server";
+import { deliverEmail, withSmtpConnections } from "~/lib/mail.server";
 import { canViewFollowUp, isStaff, type Member } from "~/lib/permissions.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { unsubscribeUrl } from "./email-preferences.server";
@@ -34,84 +34,142 @@ const MAX_ATTEMPTS = 5;
 const keyOf = (about: ReplySubject) =>
   about.kind === "thread" ? `thread:${about.threadId}` : `follow-up:${about.followUpId}`;
 
+/** One email to queue: to `user`, for a notification of `kind` titled `title`, about `about`. */
+export type EmailToQueue = {
+  user: { id: number; email: string };
+  kind: NotificationKind;
+  title: string;
+  about: ReplySubject | null;
+};
+
 /**
- * Puts notification `notificationId` into an email to `user`: the waiting email about the same
- * subject, or a new one. Inside the caller's write.
+ * Queues the email of each of `items` and returns the outbox id of each, by position: the waiting
+ * email to the same person about the same subject (several items of one person and subject share
+ * one), or a new one. Inside the caller's write, in a few statements however many items there are:
+ * a fan-out to thousands holds the write lock for one batch's few round trips, not a dozen per reader.
  */
-export async function queueNotificationEmail(
-  notificationId: number,
-  user: { id: number; email: string },
-  kind: NotificationKind,
-  title: string,
-  about: ReplySubject | null,
-  at: Date,
-) {
-  await inWrite(async (db) => {
-    const subjectKey = about ? keyOf(about) : null;
-    if (subjectKey) {
-      const waiting = firstRow(
-        await db
-          .select({ id: emailOutbox.id, sendAfter: emailOutbox.sendAfter })
-          .from(emailOutbox)
-          .where(
-            and(
-              eq(emailOutbox.userId, user.id),
-              eq(emailOutbox.subjectKey, subjectKey),
-              isNull(emailOutbox.sentAt),
-              isNull(emailOutbox.claimedAt),
-              // One that failed for good takes no more news.
-              lt(emailOutbox.attempts, MAX_ATTEMPTS),
-            ),
-          )
-          .orderBy(desc(emailOutbox.id))
-          .limit(1),
-      );
-      if (waiting) {
-        await db.update(notifications).set({ emailId: waiting.id }).where(eq(notifications.id, notificationId));
-        if (goesAtOnce(kind) && waiting.sendAfter > at) {
-          await db.update(emailOutbox).set({ sendAfter: at }).where(eq(emailOutbox.id, waiting.id));
-          afterCommit(() => sendEmailsSoon.request());
-        }
-        return;
+export async function queueNotificationEmails(items: EmailToQueue[], at: Date): Promise<number[]> {
+  if (items.length === 0) return [];
+  return inWrite(async (db) => {
+    const emailIds = new Array<number>(items.length);
+    // Items gathered per person and subject; items with no subject each get an email of their own.
+    const groups = new Map<string, { userId: number; subjectKey: string; positions: number[] }>();
+    const unkeyed: number[] = [];
+    items.forEach((item, position) => {
+      if (!item.about) return unkeyed.push(position);
+      const subjectKey = keyOf(item.about);
+      const key = `${item.user.id} ${subjectKey}`;
+      const group = groups.get(key) ?? { userId: item.user.id, subjectKey, positions: [] };
+      group.positions.push(position);
+      groups.set(key, group);
+    });
+    const userIds = [...new Set([...groups.values()].map((group) => group.userId))];
+    const subjectKeys = [...new Set([...groups.values()].map((group) => group.subjectKey))];
+    // Newest first, so the first row seen per person and subject is the one to use.
+    const waiting = new Map<string, { id: number; sendAfter: Date }>();
+    const recent = new Map<string, Date>();
+    if (groups.size > 0) {
+      const sameSubject = and(inArray(emailOutbox.userId, userIds), inArray(emailOutbox.subjectKey, subjectKeys));
+      for (const row of await db
+        .select({
+          id: emailOutbox.id,
+          userId: emailOutbox.userId,
+          subjectKey: emailOutbox.subjectKey,
+          sendAfter: emailOutbox.sendAfter,
+        })
+        .from(emailOutbox)
+        .where(
+          and(
+            sameSubject,
+            isNull(emailOutbox.sentAt),
+            isNull(emailOutbox.claimedAt),
+            // One that failed for good takes no more news.
+            lt(emailOutbox.attempts, MAX_ATTEMPTS),
+          ),
+        )
+        .orderBy(desc(emailOutbox.id))) {
+        const key = `${row.userId} ${row.subjectKey}`;
+        if (!waiting.has(key)) waiting.set(key, row);
+      }
+      for (const row of await db
+        .select({ userId: emailOutbox.userId, subjectKey: emailOutbox.subjectKey, createdAt: emailOutbox.createdAt })
+        .from(emailOutbox)
+        .where(and(sameSubject, gt(emailOutbox.createdAt, new Date(at.getTime() - COALESCE_WINDOW_MS))))
+        .orderBy(desc(emailOutbox.createdAt))) {
+        const key = `${row.userId} ${row.subjectKey}`;
+        if (!recent.has(key)) recent.set(key, row.createdAt);
       }
     }
-    const recent =
-      subjectKey && !goesAtOnce(kind)
-        ? firstRow(
-            await db
-              .select({ createdAt: emailOutbox.createdAt })
-              .from(emailOutbox)
-              .where(
-                and(
-                  eq(emailOutbox.userId, user.id),
-                  eq(emailOutbox.subjectKey, subjectKey),
-                  gt(emailOutbox.createdAt, new Date(at.getTime() - COALESCE_WINDOW_MS)),
-                ),
-              )
-              .orderBy(desc(emailOutbox.createdAt))
-              .limit(1),
-          )
-        : undefined;
-    const email = oneRow(
-      await db
-        .insert(emailOutbox)
-        .values({
-          userId: user.id,
-          kind,
-          toAddress: user.email,
-          subject: title,
-          text: "",
-          subjectKey,
-          // A reply to it is posted where it points: an answer in the thread, a private message on the follow-up.
-          replyTo: about ? await replyAddressFor(user.id, about) : null,
-          sendAfter: recent ? new Date(recent.createdAt.getTime() + COALESCE_WINDOW_MS) : at,
-          createdAt: at,
-        })
-        .returning({ id: emailOutbox.id, sendAfter: emailOutbox.sendAfter }),
-    );
-    await db.update(notifications).set({ emailId: email.id }).where(eq(notifications.id, notificationId));
-    if (email.sendAfter <= at) afterCommit(() => sendEmailsSoon.request());
+    let dueNow = false;
+    const sendNow: number[] = [];
+    const newEmails: (typeof emailOutbox.$inferInsert)[] = [];
+    const newEmailGroups: string[] = [];
+    for (const [key, group] of groups) {
+      const urgent = group.positions.some((position) => goesAtOnce(items[position].kind));
+      const joined = waiting.get(key);
+      if (joined) {
+        for (const position of group.positions) emailIds[position] = joined.id;
+        if (urgent && joined.sendAfter > at) sendNow.push(joined.id);
+        continue;
+      }
+      // A subject emailed in the last 10 minutes waits out those minutes, unless staff news is in it.
+      const emailedAt = recent.get(key);
+      const first = items[group.positions[0]];
+      newEmails.push(
+        await newEmail(
+          first,
+          group.subjectKey,
+          urgent || !emailedAt ? at : new Date(emailedAt.getTime() + COALESCE_WINDOW_MS),
+          at,
+        ),
+      );
+      newEmailGroups.push(key);
+    }
+    if (sendNow.length > 0) {
+      await db.update(emailOutbox).set({ sendAfter: at }).where(inArray(emailOutbox.id, sendNow));
+      dueNow = true;
+    }
+    if (newEmails.length > 0) {
+      const inserted = await db.insert(emailOutbox).values(newEmails).returning({
+        id: emailOutbox.id,
+        userId: emailOutbox.userId,
+        subjectKey: emailOutbox.subjectKey,
+        sendAfter: emailOutbox.sendAfter,
+      });
+      // Matched by person and subject, one new email each: RETURNING promises no order.
+      for (const email of inserted) {
+        for (const position of groups.get(`${email.userId} ${email.subjectKey}`)!.positions)
+          emailIds[position] = email.id;
+        if (email.sendAfter <= at) dueNow = true;
+      }
+    }
+    for (const position of unkeyed) {
+      emailIds[position] = oneRow(
+        await db
+          .insert(emailOutbox)
+          .values(await newEmail(items[position], null, at, at))
+          .returning({ id: emailOutbox.id }),
+      ).id;
+      dueNow = true;
+    }
+    if (dueNow) afterCommit(() => sendEmailsSoon.request());
+    return emailIds;
   });
+}
+
+async function newEmail(item: EmailToQueue, subjectKey: string | null, sendAfter: Date, at: Date) {
+  return {
+    userId: item.user.id,
+    kind: item.kind,
+    toAddress: item.user.email,
+    subject: item.title,
+    text: "",
+    subjectKey,
+    // A reply to it is posted where it points: an answer in the thread, a private message on the follow-up.
+    replyTo: item.about ? await replyAddressFor(item.user.id, item.about) : null,
+    sendAfter,
+    createdAt: at,
+  } satisfies typeof emailOutbox.$inferInsert;
 }
 
 /** In a process running background jobs, an email due now is sent straight after commit (`enable`). */
@@ -241,13 +299,18 @@ function replyHintFor(subjectKey: string | null, reader: Member) {
   return `${REPLY_ABOVE_THIS_LINE}\n${where}`;
 }
 
+// Emails of a batch in flight at once, each over its own SMTP connection: sending is mostly waiting
+// (on the mail server, on the database), so one composes while another is sent and a third recorded.
+export const SENT_AT_ONCE = 4;
+
 /**
  * The mail job: claims a batch of due emails (so no other sender takes them), writes and sends
- * them after the claim commits, and records each outcome. A failed email is retried on later runs.
- * When `stopping` is aborted (the process is stopping), it ends after the email being sent and
- * gives the rest of its claim back, so another process sends them at once rather than after the
- * claim times out. Several processes run this at once: the claim reads then marks the rows, which
- * holds only because every write takes the database's one write lock (DECISIONS.md #63, #65).
+ * them after the claim commits, a few at a time, and records each outcome as soon as it is known.
+ * A failed email is retried on later runs. When `stopping` is aborted (the process is stopping), it
+ * ends after the emails being sent and gives the rest of its claim back, so another process sends
+ * them at once rather than after the claim times out. Several processes run this at once: the claim
+ * reads then marks the rows, which holds only because every write takes the database's one write
+ * lock (DECISIONS.md #63, #65).
  */
 export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: AbortSignal) {
   const batch = await writeUnseenByVisitors(async (db) => {
@@ -264,59 +327,64 @@ export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: A
       )
       .orderBy(asc(emailOutbox.id))
       .limit(batchSize);
-    for (const row of rows)
+    if (rows.length > 0)
       await db
         .update(emailOutbox)
-        .set({ claimedAt: at, attempts: row.attempts + 1 })
-        .where(eq(emailOutbox.id, row.id));
+        .set({ claimedAt: at, attempts: sql`${emailOutbox.attempts} + 1` })
+        .where(
+          inArray(
+            emailOutbox.id,
+            rows.map((row) => row.id),
+          ),
+        );
     return rows;
   });
-  let sent = 0;
-  let failed = 0;
-  let skipped = 0;
-  if (batch.length === 0) return { sent, failed, skipped };
-  await withOneSmtpConnection(async () => {
-    for (const [index, email] of batch.entries()) {
-      if (stopping?.aborted) {
-        await releaseClaims(batch.slice(index));
-        break;
-      }
-      try {
-        const composed = await composeOutboxEmail(email);
-        if (!composed) {
-          skipped += 1;
-          await markOutboxEmail(email.id, {
-            sentAt: now(),
-            lastError: "nothing left to send: what it told of is gone",
-          });
-          continue;
-        }
-        const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
-        await deliverEmail({
-          to: composed.to,
-          subject: composed.subject,
-          text: composed.text,
-          html: composed.html ?? undefined,
-          replyTo: email.replyTo ?? undefined,
-          headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-        });
-        const { to: toAddress, ...written } = composed;
-        await markOutboxEmail(email.id, { ...written, toAddress, sentAt: now(), lastError: null });
-        sent += 1;
-      } catch (error) {
-        failed += 1;
-        log.error("email not sent", { emailId: email.id, kind: email.kind, error });
-        // Tried again later, later each time (1, 4, 9, 16 minutes): a mail server down for a minute
-        // must not use up every attempt at once.
-        await markOutboxEmail(email.id, {
-          claimedAt: null,
-          lastError: String(error),
-          sendAfter: new Date(now().getTime() + (email.attempts + 1) ** 2 * 60_000),
-        });
-      }
-    }
+  const outcome = { sent: 0, failed: 0, skipped: 0 };
+  let started = 0;
+  await withSmtpConnections(SENT_AT_ONCE, async () => {
+    const sender = async () => {
+      while (started < batch.length && !stopping?.aborted) outcome[await sendOutboxEmail(batch[started++])] += 1;
+    };
+    await Promise.all(Array.from({ length: Math.min(SENT_AT_ONCE, batch.length) }, sender));
   });
-  return { sent, failed, skipped };
+  if (started < batch.length) await releaseClaims(batch.slice(started));
+  return outcome;
+}
+
+/** Writes and sends one claimed email and records what happened. */
+async function sendOutboxEmail(email: OutboxRow): Promise<"sent" | "failed" | "skipped"> {
+  try {
+    const composed = await composeOutboxEmail(email);
+    if (!composed) {
+      await markOutboxEmail(email.id, {
+        sentAt: now(),
+        lastError: "nothing left to send: what it told of is gone",
+      });
+      return "skipped";
+    }
+    const unsubscribe = await unsubscribeUrl(email.userId, email.kind);
+    await deliverEmail({
+      to: composed.to,
+      subject: composed.subject,
+      text: composed.text,
+      html: composed.html ?? undefined,
+      replyTo: email.replyTo ?? undefined,
+      headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    });
+    const { to: toAddress, ...written } = composed;
+    await markOutboxEmail(email.id, { ...written, toAddress, sentAt: now(), lastError: null });
+    return "sent";
+  } catch (error) {
+    log.error("email not sent", { emailId: email.id, kind: email.kind, error });
+    // Tried again later, later each time (1, 4, 9, 16 minutes): a mail server down for a minute
+    // must not use up every attempt at once.
+    await markOutboxEmail(email.id, {
+      claimedAt: null,
+      lastError: String(error),
+      sendAfter: new Date(now().getTime() + (email.attempts + 1) ** 2 * 60_000),
+    });
+    return "failed";
+  }
 }
 
 /** Gives back claimed emails that were not tried: unclaimed, their attempt not counted. */
