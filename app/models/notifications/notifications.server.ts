@@ -57,10 +57,17 @@ export async function notify(notification: Notification, at = now()) {
  * tells its readers 50 at a time). Returns, by position, whether each one's email was queued.
  */
 export async function notifyAll(list: Notification[], at = now()): Promise<boolean[]> {
-  const told = list.filter((notification) => notification.actorId !== notification.userId);
+  // By position in `list`: the same notification may be passed twice, and is then told twice.
+  const told = list.flatMap((notification, position) =>
+    notification.actorId === notification.userId ? [] : [{ notification, position }],
+  );
   if (told.length === 0) return list.map(() => false);
   return inWrite(async (db) => {
-    const mayEmail = [...new Set(told.filter((n) => !n.bellOnly).map((n) => n.userId))];
+    const mayEmail = [
+      ...new Set(
+        told.filter(({ notification }) => !notification.bellOnly).map(({ notification }) => notification.userId),
+      ),
+    ];
     const recipients = new Map(
       mayEmail.length === 0
         ? []
@@ -81,7 +88,7 @@ export async function notifyAll(list: Notification[], at = now()): Promise<boole
               .where(inArray(emailOptOuts.userId, mayEmail))
           ).map((row) => `${row.userId} ${row.kind}`),
     );
-    const emailed = told.filter((notification) => {
+    const emailed = told.filter(({ notification }) => {
       const recipient = recipients.get(notification.userId);
       // An address nobody has confirmed gets nothing: whoever signed up with it may not own it.
       return (
@@ -89,7 +96,7 @@ export async function notifyAll(list: Notification[], at = now()): Promise<boole
       );
     });
     const emailIds = await queueNotificationEmails(
-      emailed.map((notification) => ({
+      emailed.map(({ notification }) => ({
         user: recipients.get(notification.userId)!,
         kind: notification.kind,
         title: notification.title,
@@ -97,9 +104,9 @@ export async function notifyAll(list: Notification[], at = now()): Promise<boole
       })),
       at,
     );
-    const emailIdOf = new Map(emailed.map((notification, position) => [notification, emailIds[position]]));
+    const emailIdAt = new Map(emailed.map(({ position }, i) => [position, emailIds[i]]));
     await db.insert(notifications).values(
-      told.map((notification) => ({
+      told.map(({ notification, position }) => ({
         userId: notification.userId,
         kind: notification.kind,
         title: notification.title,
@@ -109,11 +116,11 @@ export async function notifyAll(list: Notification[], at = now()): Promise<boole
         postId: notification.postId ?? null,
         threadId: notification.threadId ?? null,
         emailText: notification.emailText ?? null,
-        emailId: emailIdOf.get(notification) ?? null,
+        emailId: emailIdAt.get(position) ?? null,
         createdAt: at,
       })),
     );
-    return list.map((notification) => emailIdOf.has(notification));
+    return list.map((_, position) => emailIdAt.has(position));
   });
 }
 

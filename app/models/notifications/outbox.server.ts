@@ -103,7 +103,6 @@ export async function queueNotificationEmails(items: EmailToQueue[], at: Date): 
     let dueNow = false;
     const sendNow: number[] = [];
     const newEmails: (typeof emailOutbox.$inferInsert)[] = [];
-    const newEmailGroups: string[] = [];
     for (const [key, group] of groups) {
       const urgent = group.positions.some((position) => goesAtOnce(items[position].kind));
       const joined = waiting.get(key);
@@ -123,7 +122,6 @@ export async function queueNotificationEmails(items: EmailToQueue[], at: Date): 
           at,
         ),
       );
-      newEmailGroups.push(key);
     }
     if (sendNow.length > 0) {
       await db.update(emailOutbox).set({ sendAfter: at }).where(inArray(emailOutbox.id, sendNow));
@@ -313,41 +311,57 @@ export const SENT_AT_ONCE = 4;
  * lock (DECISIONS.md #63, #65).
  */
 export async function sendPendingEmails(at = now(), batchSize = 50, stopping?: AbortSignal) {
+  const claimable = and(
+    isNull(emailOutbox.sentAt),
+    lt(emailOutbox.attempts, MAX_ATTEMPTS),
+    lte(emailOutbox.sendAfter, at),
+    or(isNull(emailOutbox.claimedAt), lt(emailOutbox.claimedAt, new Date(at.getTime() - CLAIM_TIMEOUT_MS))),
+  );
   const batch = await writeUnseenByVisitors(async (db) => {
-    const rows = await db
-      .select()
-      .from(emailOutbox)
-      .where(
-        and(
-          isNull(emailOutbox.sentAt),
-          lt(emailOutbox.attempts, MAX_ATTEMPTS),
-          lte(emailOutbox.sendAfter, at),
-          or(isNull(emailOutbox.claimedAt), lt(emailOutbox.claimedAt, new Date(at.getTime() - CLAIM_TIMEOUT_MS))),
-        ),
-      )
-      .orderBy(asc(emailOutbox.id))
-      .limit(batchSize);
+    const rows = await db.select().from(emailOutbox).where(claimable).orderBy(asc(emailOutbox.id)).limit(batchSize);
     if (rows.length > 0)
       await db
         .update(emailOutbox)
         .set({ claimedAt: at, attempts: sql`${emailOutbox.attempts} + 1` })
         .where(
-          inArray(
-            emailOutbox.id,
-            rows.map((row) => row.id),
+          and(
+            claimable,
+            inArray(
+              emailOutbox.id,
+              rows.map((row) => row.id),
+            ),
           ),
         );
     return rows;
   });
   const outcome = { sent: 0, failed: 0, skipped: 0 };
+  if (batch.length === 0) return outcome;
   let started = 0;
+  // A sender that cannot even record an outcome (the database gone) stops the others after the
+  // emails they have in hand; the rest of the claim is given back, then the error is thrown.
+  let broken = null as { error: unknown } | null;
   await withSmtpConnections(SENT_AT_ONCE, async () => {
     const sender = async () => {
-      while (started < batch.length && !stopping?.aborted) outcome[await sendOutboxEmail(batch[started++])] += 1;
+      while (started < batch.length && !stopping?.aborted && !broken) {
+        try {
+          outcome[await sendOutboxEmail(batch[started++])] += 1;
+        } catch (error) {
+          broken ??= { error };
+        }
+      }
     };
     await Promise.all(Array.from({ length: Math.min(SENT_AT_ONCE, batch.length) }, sender));
   });
-  if (started < batch.length) await releaseClaims(batch.slice(started));
+  if (started < batch.length) {
+    try {
+      await releaseClaims(batch.slice(started));
+    } catch (error) {
+      // With the database gone the claims wait out their timeout; the error that broke the batch is the one to report.
+      if (!broken) throw error;
+      log.error("claimed emails not given back: they are sent after the claim times out", { error });
+    }
+  }
+  if (broken) throw broken.error;
   return outcome;
 }
 

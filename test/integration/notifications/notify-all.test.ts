@@ -114,6 +114,16 @@ describe("notifyAll", () => {
     ]);
   });
 
+  it("tells the same notification twice when it is passed twice, each with its own email when it has no subject", async () => {
+    const [asker, reader] = await Promise.all([makeUser("customer"), makeUser("member")]);
+    const { threadId } = await makeThread(asker, { title: "Doorbell rings at night" });
+    const once = news(reader, threadId, { about: null, emailText: "Your doorbell settings changed." });
+    expect(await notifyAll([once, once])).toEqual([true, true]);
+    const emails = await emailsOf(reader);
+    expect(emails).toHaveLength(2);
+    expect((await bellOf(reader)).map((n) => n.emailId)).toEqual(emails.map((email) => email.id));
+  });
+
   it("tells a batch of 200 in one call, each once", async () => {
     const asker = await makeUser("customer");
     const { threadId } = await makeThread(asker, { title: "Two hundred watchers" });
