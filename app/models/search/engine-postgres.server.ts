@@ -12,18 +12,14 @@ import { toAnyWordTsQuery, toTsQuery } from "./tsquery.server";
 import type { TextQuery } from "./query.server";
 import {
   ARTICLE_BOOST,
-  HIT_END,
-  HIT_START,
-  SNIPPET_WORDS,
   articleFacets,
   audienceFacets,
   threadFacets,
-  type ArticleText,
   type Ranking,
   type SearchEngine,
-  type ThreadText,
 } from "./engine.server";
 import { RANKED_MATCH_CAP } from "./rules";
+import { postgresTextsOn } from "./snippets-postgres.server";
 
 export type PgRows = Record<string, unknown>[];
 /**
@@ -43,7 +39,6 @@ const WEIGHTS = "{0.1, 0.1, 0.4, 1.0}";
  * ten on the test corpus (engines.test.ts: mean 0.69; ts_rank_cd with 1: 0.60; with 2: 0.33).
  */
 const NORMALIZATION = 32;
-const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${HIT_START}, StopSel=${HIT_END}`;
 
 const tsQueryOf = (text: TextQuery) =>
   text.kind === "all" ? toTsQuery(text.query, { prefixLast: text.prefixLast }) : toAnyWordTsQuery(text.words);
@@ -173,46 +168,6 @@ async function withCloseTitles(
   };
 }
 
-function plainAround(marked: string): string {
-  // FTS5's snippet(): the window of SNIPPET_WORDS words with the most hits, the hits centred, and
-  // "…" where the text goes on. ts_headline marks every hit of the whole text (HighlightAll), so the
-  // window is chosen here, the same way for every field.
-  const tokens = marked.split(/(\s+)/).filter((token) => token.length > 0);
-  const words = tokens.map((token, index) => ({ token, index })).filter(({ token }) => !/^\s+$/.test(token));
-  if (words.length <= SNIPPET_WORDS) return marked.trim();
-  const hits = words.map(({ token }) => token.includes(HIT_START));
-  // A sliding count, so a long body costs one pass.
-  let count = hits.slice(0, SNIPPET_WORDS).filter(Boolean).length;
-  let [best, bestCount] = [0, count];
-  for (let start = 1; start + SNIPPET_WORDS <= words.length; start += 1) {
-    count += Number(hits[start + SNIPPET_WORDS - 1]) - Number(hits[start - 1]);
-    if (count > bestCount) [best, bestCount] = [start, count];
-  }
-  if (bestCount > 0) {
-    const inWindow = hits.slice(best, best + SNIPPET_WORDS);
-    const first = best + inWindow.indexOf(true);
-    const last = best + inWindow.lastIndexOf(true);
-    best = Math.max(
-      0,
-      Math.min(words.length - SNIPPET_WORDS, first - Math.floor((SNIPPET_WORDS - (last - first + 1)) / 2)),
-    );
-  }
-  const from = words[best].index;
-  const to = words[best + SNIPPET_WORDS - 1].index;
-  const text = tokens.slice(from, to + 1).join("");
-  return `${best > 0 ? "…" : ""}${text}${best + SNIPPET_WORDS < words.length ? "…" : ""}`;
-}
-
-/**
- * The whole text of `column` with every hit marked. PostgreSQL's parser reads "abuse/moderation",
- * "host.name" or "a_b" as one token, which the query's words never match (the tsvector is built
- * from letters and digits alone), so a zero-width space after each such joint splits them for the
- * headline; `withoutJoints` takes it out again.
- */
-const headline = (column: string, query: SQL) =>
-  sql`ts_headline('hearth', regexp_replace(${sql.identifier(column)}, '([./@_:])', '\\1' || chr(8203), 'g'), ${query}, ${HEADLINE_OPTIONS})`;
-const withoutJoints = (marked: unknown) => String(marked).replace(/([./@_:])\u200B/g, "$1");
-
 /** The search engine on PostgreSQL, running its statements with `run` (tests pass their own). */
 export function postgresSearchOn(run: PgRun): SearchEngine {
   const rank = rankingOn(run);
@@ -253,41 +208,10 @@ export function postgresSearchOn(run: PgRun): SearchEngine {
         limit,
       });
     },
-    async threadTexts(text, ids) {
+    ...postgresTextsOn(run, (text) => {
       const query = tsQueryOf(text);
-      if (!query || ids.length === 0) return new Map();
-      const q = tsQuery(query);
-      const rows = await run(sql`
-        SELECT thread_id AS id, ${headline("title", q)} AS title, ${headline("body", q)} AS body, boost
-        FROM search_threads WHERE thread_id = ANY(${sql.param(ids)}::int[])`);
-      return new Map<number, ThreadText>(
-        rows.map((row) => [
-          Number(row.id),
-          { title: withoutJoints(row.title), snippet: plainAround(withoutJoints(row.body)), boost: Number(row.boost) },
-        ]),
-      );
-    },
-    async articleTexts(text, ids) {
-      const query = tsQueryOf(text);
-      if (!query || ids.length === 0) return new Map();
-      const q = tsQuery(query);
-      const rows = await run(sql`
-        SELECT article_id AS id, ${headline("title", q)} AS title, ${headline("summary", q)} AS summary,
-          ${headline("body", q)} AS body,
-          (SELECT string_agg(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.article_id) AS tags
-        FROM search_articles WHERE article_id = ANY(${sql.param(ids)}::int[])`);
-      return new Map<number, ArticleText>(
-        rows.map((row) => [
-          Number(row.id),
-          {
-            title: withoutJoints(row.title),
-            summary: plainAround(withoutJoints(row.summary)),
-            body: plainAround(withoutJoints(row.body)),
-            tags: row.tags ? String(row.tags).split(",") : [],
-          },
-        ]),
-      );
-    },
+      return query ? tsQuery(query) : null;
+    }),
   };
 }
 
