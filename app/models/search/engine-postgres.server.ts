@@ -3,7 +3,8 @@
  * from quoted lexemes (tsquery.server.ts) and ranked with ts_rank (title weight 1.0, summary 0.4,
  * aliases and body 0.1: FTS5's 10:4:1:1) times a boost. Filters and audiences are facet tokens in
  * an array, tested with @> and && beside the text match. See DECISIONS "PostgreSQL search" for
- * where it differs from SQLite.
+ * where it differs from SQLite, and #7X for what a search request costs. Titles and snippets:
+ * snippets-postgres.server.ts.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { AUDIENCES } from "../../../db/schema";
@@ -52,12 +53,12 @@ const hasFacets = (tokens: string[]) => (tokens.length > 0 ? sql`facets @> ${tex
 /** Holds one of `tokens`; null means every audience. */
 const hasAnyFacet = (tokens: string[] | null) => (tokens ? sql`facets && ${textArray(tokens)}` : sql`TRUE`);
 
-/** The newest ids searched first; see `rank`. */
+/** The newest ids searched first; see `rankingOn`. */
 const NEWEST_WINDOW = 100_000;
 /**
- * How long a table's highest id is reused. It only says where `rank` splits its search, so an old
- * one costs time, never results (ids above it are in the first slice), and reading it on every
- * search was a round trip of its own.
+ * How long a table's highest id is reused. It only says where `rankingOn` splits its search, so
+ * an old one costs time, never results (ids above it are in the first slice), and reading it on
+ * every search was a round trip of its own.
  */
 const NEWEST_ID_MAX_AGE_MS = 30_000;
 
