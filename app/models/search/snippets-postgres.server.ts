@@ -20,7 +20,7 @@ import {
 import type { PgRows, PgRun, SearchTable } from "./engine-postgres.server";
 
 type Texts = Pick<SearchEngine, "threadTexts" | "articleTexts">;
-type Hit = { position: number; weight: string; lexeme: string };
+type Hit = { position: number; lexeme: string };
 
 /** A run of letters and digits: a word of the tsvector (`tsText`). */
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -40,46 +40,54 @@ function markedWords(text: TextQuery) {
 }
 
 /**
- * `columns` of the documents `ids` of `table`, with the positions, weights and lexemes of their
- * hits (the query's lexemes, and those that begin with a typed prefix), and for each of `after`'s
- * sections the last position before it (sections are weighted: title A, summary B, aliases C,
- * body D, in that order).
+ * `columns` of the documents `ids` of `table`, with the positions and lexemes of their hits (the
+ * query's lexemes, and those that begin with a typed prefix) and where their sections end: the
+ * sections are weighted title A, summary B, aliases C, body D, in that order, and `ends` names the
+ * last position of the sections of the weights it lists. Setting the hits' weight apart and
+ * filtering on it (in C) spares unnesting every lexeme of a long document.
  */
-function withHits(text: TextQuery, table: SearchTable, columns: SQL, ids: number[], after: Record<string, string>) {
+function withHits(text: TextQuery, table: SearchTable, columns: SQL, ids: number[], ends: Record<string, string[]>) {
   const { words, prefix } = markedWords(text);
   const id = sql.identifier(table === "search_threads" ? "thread_id" : "article_id");
-  const lastBefore = Object.entries(after).map(
+  const before = [...new Set(Object.values(ends).flat())];
+  const sectionEnds = Object.entries(ends).map(
     ([name, weights]) =>
-      sql`, coalesce((SELECT max(p) FROM unnest(ts_filter(tsv, ${weights}::"char"[])) u, unnest(u.positions) p), 0) AS ${sql.identifier(name)}`,
+      sql`max(x.position) FILTER (WHERE x.weight = ANY(${sql.param(weights)}::text[])) AS ${sql.identifier(name)}`,
   );
   return sql`
     WITH query AS MATERIALIZED (
       SELECT tsvector_to_array(to_tsvector('hearth', ${words})) AS lexemes,
         (tsvector_to_array(to_tsvector('hearth', ${prefix}::text)))[1] AS prefix)
-    SELECT ${id} AS id, ${columns}, hits.*${sql.join(lastBefore)}
-    FROM ${sql.identifier(table)}, query, LATERAL (
-      SELECT array_agg(x.position) AS positions, array_agg(x.weight) AS weights, array_agg(u.lexeme) AS lexemes
-      FROM unnest(tsv) u, unnest(u.positions, u.weights) AS x(position, weight)
-      WHERE u.lexeme = ANY(query.lexemes) OR starts_with(u.lexeme, query.prefix)) hits
+    SELECT ${id} AS id, ${columns}, hits.*, sections.*
+    FROM ${sql.identifier(table)}, query,
+      LATERAL (SELECT CASE WHEN query.prefix IS NULL THEN query.lexemes ELSE query.lexemes || ARRAY(
+        SELECT lexeme FROM unnest(tsvector_to_array(tsv)) lexeme WHERE starts_with(lexeme, query.prefix)) END AS marked) marked,
+      LATERAL (
+        SELECT array_agg(x.position) AS positions, array_agg(u.lexeme) AS lexemes
+        FROM unnest(ts_filter(setweight(setweight(tsv, 'D'), 'A', marked.marked), '{a}')) u,
+          unnest(u.positions) AS x(position)) hits,
+      LATERAL (
+        SELECT ${sql.join(sectionEnds, sql`, `)}
+        FROM unnest(ts_filter(tsv, ${sql.param(before.map((weight) => weight.toLowerCase()))}::"char"[])) u,
+          unnest(u.positions, u.weights) AS x(position, weight)) sections
     WHERE ${id} = ANY(${idList(ids)})`;
 }
 
 function hitsOf(row: PgRows[number]): Hit[] {
   const positions = (row.positions as number[] | null) ?? [];
-  const weights = row.weights as string[];
   const lexemes = row.lexemes as string[];
-  return positions.map((position, index) => ({ position, weight: weights[index], lexeme: lexemes[index] }));
+  return positions.map((position, index) => ({ position, lexeme: lexemes[index] }));
 }
 
 /** The first letter as a lexeme starts: lower case, accents off (a stem keeps its word's first letter). */
 const firstLetter = (word: string) => word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")[0];
 
 /**
- * `text` with its words at the `hits` of weight `weight` marked (positions counted after `after`),
- * or null when the words may not line up with the positions.
+ * `text`, the section after position `after` up to `end`, with its words at the `hits` there
+ * marked, or null when the words may not line up with the positions.
  */
-function markAt(text: string, hits: Hit[], weight: string, after: number): string | null {
-  const here = hits.filter((hit) => hit.weight === weight);
+function markAt(text: string, hits: Hit[], after: number, end: number): string | null {
+  const here = hits.filter((hit) => hit.position > after && hit.position <= end);
   if (here.length === 0) return text;
   // tsText reads the text NFKC-normalized: where that changes it, its words may differ.
   if (text.normalize("NFKC") !== text) return null;
@@ -167,14 +175,15 @@ export function postgresTextsOn(run: PgRun, tsQuery: (text: TextQuery) => SQL | 
     async threadTexts(text, ids) {
       const q = tsQuery(text);
       if (!q || ids.length === 0) return new Map();
-      const rows = await run(withHits(text, "search_threads", sql`title, body, boost`, ids, { body_after: "{a,c}" }), {
-        keepPrepared: true,
-      });
+      const rows = await run(
+        withHits(text, "search_threads", sql`title, body, boost`, ids, { title_end: ["A"], body_after: ["A", "C"] }),
+        { keepPrepared: true },
+      );
       return markRows<ThreadText>(
         rows,
         (row, hits) => {
-          const title = markAt(String(row.title), hits, "A", 0);
-          const body = markAt(String(row.body), hits, "D", Number(row.body_after));
+          const title = markAt(String(row.title), hits, 0, Number(row.title_end));
+          const body = markAt(String(row.body), hits, Number(row.body_after), Infinity);
           return title === null || body === null
             ? null
             : { title, snippet: plainAround(body), boost: Number(row.boost) };
@@ -196,8 +205,9 @@ export function postgresTextsOn(run: PgRun, tsQuery: (text: TextQuery) => SQL | 
       const tags = sql`(SELECT string_agg(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.article_id) AS tags`;
       const rows = await run(
         withHits(text, "search_articles", sql`title, summary, body, ${tags}`, ids, {
-          summary_after: "{a}",
-          body_after: "{a,b,c}",
+          title_end: ["A"],
+          summary_end: ["A", "B"],
+          body_after: ["A", "B", "C"],
         }),
         { keepPrepared: true },
       );
@@ -205,9 +215,10 @@ export function postgresTextsOn(run: PgRun, tsQuery: (text: TextQuery) => SQL | 
       return markRows<ArticleText>(
         rows,
         (row, hits) => {
-          const title = markAt(String(row.title), hits, "A", 0);
-          const summary = markAt(String(row.summary), hits, "B", Number(row.summary_after));
-          const body = markAt(String(row.body), hits, "D", Number(row.body_after));
+          const [titleEnd, summaryEnd] = [Number(row.title_end), Number(row.summary_end)];
+          const title = markAt(String(row.title), hits, 0, titleEnd);
+          const summary = markAt(String(row.summary), hits, titleEnd, summaryEnd);
+          const body = markAt(String(row.body), hits, Number(row.body_after), Infinity);
           if (title === null || summary === null || body === null) return null;
           return { title, summary: plainAround(summary), body: plainAround(body), tags: tagsOf(row) };
         },
