@@ -22,15 +22,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   return loaderResult(async () => {
     ensure(canViewThread(actor));
-    const results = await searchSite(actor, params);
+    // Independent reads, together: on PostgreSQL each is a round trip.
+    const [results, knowledgeBase, categories, tags] = await Promise.all([
+      searchSite(actor, params),
+      listKnowledgeBase(actor),
+      listCategories(),
+      popularTags(30),
+    ]);
     const hasQuery = results.query.q.trim().length > 0;
-    const knowledgeBase = await listKnowledgeBase(actor);
-    const communityCategories = (await listCategories()).map(({ slug, name }) => ({ slug, name }));
+    const communityCategories = categories.map(({ slug, name }) => ({ slug, name }));
     const kbOnlyCategories = knowledgeBase.filter((group) => !communityCategories.some((c) => c.slug === group.slug));
     const page = {
       ...results,
       categories: [...communityCategories, ...kbOnlyCategories.map(({ slug, name }) => ({ slug, name }))],
-      tags: (await popularTags(30)).map((tag) => tag.name),
+      tags: tags.map((tag) => tag.name),
       // With nothing typed, the page offers what helps most people.
       popular: hasQuery
         ? null

@@ -3,7 +3,8 @@
  * from quoted lexemes (tsquery.server.ts) and ranked with ts_rank (title weight 1.0, summary 0.4,
  * aliases and body 0.1: FTS5's 10:4:1:1) times a boost. Filters and audiences are facet tokens in
  * an array, tested with @> and && beside the text match. See DECISIONS "PostgreSQL search" for
- * where it differs from SQLite.
+ * where it differs from SQLite, and #69 for what a search request costs. Titles and snippets:
+ * snippets-postgres.server.ts.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { AUDIENCES } from "../../../db/schema";
@@ -12,25 +13,24 @@ import { toAnyWordTsQuery, toTsQuery } from "./tsquery.server";
 import type { TextQuery } from "./query.server";
 import {
   ARTICLE_BOOST,
-  HIT_END,
-  HIT_START,
-  SNIPPET_WORDS,
   articleFacets,
   audienceFacets,
   threadFacets,
-  type ArticleText,
   type Ranking,
   type SearchEngine,
-  type ThreadText,
 } from "./engine.server";
 import { RANKED_MATCH_CAP } from "./rules";
+import { postgresTextsOn } from "./snippets-postgres.server";
 
 export type PgRows = Record<string, unknown>[];
-/** Runs one statement and returns its rows: on a read connection, or on the open write's. */
-export type PgRun = (query: SQL) => Promise<PgRows>;
+/**
+ * Runs one statement and returns its rows: on a read connection, or on the open write's.
+ * `keepPrepared` for statements of one fixed text (see `rawRows`).
+ */
+export type PgRun = (query: SQL, options?: Parameters<typeof rawRows>[2]) => Promise<PgRows>;
 
-export const pgRead: PgRun = (query) => read((db) => rawRows<PgRows[number]>(db, query));
-export const pgWrite: PgRun = (query) => inWrite((db) => rawRows<PgRows[number]>(db, query));
+export const pgRead: PgRun = (query, options) => read((db) => rawRows<PgRows[number]>(db, query, options));
+export const pgWrite: PgRun = (query, options) => inWrite((db) => rawRows<PgRows[number]>(db, query, options));
 
 /** D (body), C (aliases), B (summary), A (title). */
 const WEIGHTS = "{0.1, 0.1, 0.4, 1.0}";
@@ -40,7 +40,6 @@ const WEIGHTS = "{0.1, 0.1, 0.4, 1.0}";
  * ten on the test corpus (engines.test.ts: mean 0.69; ts_rank_cd with 1: 0.60; with 2: 0.33).
  */
 const NORMALIZATION = 32;
-const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${HIT_START}, StopSel=${HIT_END}`;
 
 const tsQueryOf = (text: TextQuery) =>
   text.kind === "all" ? toTsQuery(text.query, { prefixLast: text.prefixLast }) : toAnyWordTsQuery(text.words);
@@ -54,46 +53,84 @@ const hasFacets = (tokens: string[]) => (tokens.length > 0 ? sql`facets @> ${tex
 /** Holds one of `tokens`; null means every audience. */
 const hasAnyFacet = (tokens: string[] | null) => (tokens ? sql`facets && ${textArray(tokens)}` : sql`TRUE`);
 
-/** The newest ids searched first; see `rank`. */
+/** The newest ids searched first; see `rankingOn`. */
 const NEWEST_WINDOW = 100_000;
+/**
+ * How long a table's highest id is reused. It only says where `rankingOn` splits its search, so
+ * an old one costs time, never results (ids above it are in the first slice), and reading it on
+ * every search was a round trip of its own.
+ */
+const NEWEST_ID_MAX_AGE_MS = 30_000;
+
+export type SearchTable = "search_threads" | "search_articles";
+const idColumn = (table: SearchTable) => sql.identifier(table === "search_threads" ? "thread_id" : "article_id");
+
+/** Each table's highest id, read at most every NEWEST_ID_MAX_AGE_MS; null while the table is empty (not kept). */
+function newestIdsOn(run: PgRun) {
+  const known = new Map<SearchTable, { newest: number; readAt: number }>();
+  return async (table: SearchTable): Promise<number | null> => {
+    const kept = known.get(table);
+    if (kept && performance.now() - kept.readAt < NEWEST_ID_MAX_AGE_MS) return kept.newest;
+    const [{ newest }] = await run(sql`SELECT max(${idColumn(table)}) AS newest FROM ${sql.identifier(table)}`);
+    if (newest === null) return null;
+    known.set(table, { newest: Number(newest), readAt: performance.now() });
+    return Number(newest);
+  };
+}
+
+type Rank = (table: SearchTable, match: SQL, relevance: SQL, limit: number) => Promise<Ranking>;
 
 /**
- * The best `limit` of the RANKED_MATCH_CAP newest matches, and how many matches there are (up to
- * the cap + 1). Ranking every match of a common word costs seconds at 200k documents, so matches
- * are taken newest first, as on SQLite; but a GIN index yields matches in no order, so for a word
- * in 1-5% of a million documents PostgreSQL either fetched all its matches to sort them or walked
- * the primary key through 100,000 rows (115 ms). So: first the matches among the newest
- * NEWEST_WINDOW ids (a bitmap AND of the GIN and primary-key indexes), and only when they are fewer
- * than the cap, the rest below that window, for as many as are missing (the planner picks the walk
- * or the bitmap knowing how few it needs). Relevance is computed on the rows fetched, no more.
+ * Ranking on `run`: the best `limit` of the RANKED_MATCH_CAP newest matches, and how many matches
+ * there are (up to the cap + 1). Ranking every match of a common word costs seconds at 200k
+ * documents, so matches are taken newest first, as on SQLite; but a GIN index yields matches in no
+ * order, so for a word in 1-5% of a million documents PostgreSQL either fetched all its matches to
+ * sort them or walked the primary key through 100,000 rows (115 ms). So: first the matches among
+ * the newest NEWEST_WINDOW ids (a bitmap AND of the GIN and primary-key indexes), and only when
+ * they are fewer than the cap, the rest below that window, for as many as are missing (the planner
+ * picks the walk or the bitmap knowing how few it needs). Relevance is computed on the rows
+ * fetched, no more, and only the best come back.
  */
-async function rank(
-  run: PgRun,
-  table: "search_threads" | "search_articles",
-  match: SQL,
-  relevance: SQL,
-  limit: number,
-): Promise<Ranking> {
-  const id = sql.identifier(table === "search_threads" ? "thread_id" : "article_id");
-  const slice = (range: SQL, count: number) =>
-    run(sql`
-      SELECT ${id} AS id, ${relevance} AS relevance FROM ${sql.identifier(table)}
-      WHERE ${match} AND ${range} ORDER BY ${id} DESC LIMIT ${count}`);
-  const [{ newest }] = await run(sql`SELECT max(${id}) AS newest FROM ${sql.identifier(table)}`);
-  if (newest === null) return EMPTY;
-  const below = Number(newest) - NEWEST_WINDOW;
-  let rows = await slice(below > 0 ? sql`${id} > ${below}` : sql`TRUE`, RANKED_MATCH_CAP + 1);
-  if (rows.length <= RANKED_MATCH_CAP && below > 0) {
-    rows = [...rows, ...(await slice(sql`${id} <= ${below}`, RANKED_MATCH_CAP + 1 - rows.length))];
-  }
-  const ranked = rows
-    .slice(0, RANKED_MATCH_CAP)
-    .map((row) => ({ id: Number(row.id), score: -Number(row.relevance) }))
-    .sort((a, b) => a.score - b.score || b.id - a.id);
-  return {
-    rows: ranked.slice(0, limit),
-    total: Math.min(rows.length, RANKED_MATCH_CAP),
-    capped: rows.length > RANKED_MATCH_CAP,
+function rankingOn(run: PgRun): Rank {
+  const newestIds = newestIdsOn(run);
+  return async (table, match, relevance, limit) => {
+    const id = idColumn(table);
+    const slice = async (range: SQL, before: number) => {
+      // The best `limit` of this slice's matches, after `before` newer ones: ranked on the server,
+      // so a common word sends 21 rows, not 2,001. Its (cap + 1)th match overall is only counted.
+      const fetch = RANKED_MATCH_CAP + 1 - before;
+      const rows = await run(sql`
+        WITH found AS MATERIALIZED (
+          SELECT ${id} AS id, ${relevance} AS relevance FROM ${sql.identifier(table)}
+          WHERE ${match} AND ${range} ORDER BY ${id} DESC LIMIT ${fetch}),
+        counted AS (SELECT count(*) AS matches, min(id) AS oldest FROM found)
+        SELECT NULL::int AS id, NULL::real AS relevance, matches FROM counted
+        UNION ALL
+        (SELECT id, relevance, NULL FROM found, counted WHERE matches < ${fetch} OR id <> oldest
+          ORDER BY relevance DESC, id DESC LIMIT ${limit})`);
+      return {
+        matches: Number(rows.find((row) => row.id === null)?.matches ?? 0),
+        best: rows
+          .filter((row) => row.id !== null)
+          .map((row) => ({ id: Number(row.id), score: -Number(row.relevance) })),
+      };
+    };
+    const newest = await newestIds(table);
+    if (newest === null) return EMPTY;
+    // With less than a tenth of a window below it, a second statement costs more than it saves.
+    const windowStart = newest - NEWEST_WINDOW;
+    const below = windowStart > NEWEST_WINDOW / 10 ? windowStart : 0;
+    const newer = await slice(below > 0 ? sql`${id} > ${below}` : sql`TRUE`, 0);
+    const older =
+      newer.matches <= RANKED_MATCH_CAP && below > 0
+        ? await slice(sql`${id} <= ${below}`, newer.matches)
+        : { matches: 0, best: [] };
+    const matches = newer.matches + older.matches;
+    return {
+      rows: [...newer.best, ...older.best].sort((a, b) => a.score - b.score || b.id - a.id).slice(0, limit),
+      total: Math.min(matches, RANKED_MATCH_CAP),
+      capped: matches > RANKED_MATCH_CAP,
+    };
   };
 }
 
@@ -112,15 +149,14 @@ const closeness = (text: TextQuery) =>
  * index scan took 50-220 ms at a million titles, too slow for a request made while someone types.
  */
 async function withCloseTitles(
-  run: PgRun,
-  table: "search_threads" | "search_articles",
+  rank: Rank,
+  table: SearchTable,
   text: TextQuery,
   found: Ranking,
   also: { q: SQL; where: SQL; boost: SQL; limit: number },
 ): Promise<Ranking> {
   if (text.kind !== "any" || found.rows.length >= also.limit) return found;
   const close = await rank(
-    run,
     table,
     sql`title % ${text.sentence} AND NOT (tsv @@ ${also.q}) AND ${also.where}`,
     sql`${SIMILAR_TITLE_WEIGHT} * similarity(title, ${text.sentence}) * ${also.boost}`,
@@ -133,48 +169,9 @@ async function withCloseTitles(
   };
 }
 
-function plainAround(marked: string): string {
-  // FTS5's snippet(): the window of SNIPPET_WORDS words with the most hits, the hits centred, and
-  // "…" where the text goes on. ts_headline marks every hit of the whole text (HighlightAll), so the
-  // window is chosen here, the same way for every field.
-  const tokens = marked.split(/(\s+)/).filter((token) => token.length > 0);
-  const words = tokens.map((token, index) => ({ token, index })).filter(({ token }) => !/^\s+$/.test(token));
-  if (words.length <= SNIPPET_WORDS) return marked.trim();
-  const hits = words.map(({ token }) => token.includes(HIT_START));
-  // A sliding count, so a long body costs one pass.
-  let count = hits.slice(0, SNIPPET_WORDS).filter(Boolean).length;
-  let [best, bestCount] = [0, count];
-  for (let start = 1; start + SNIPPET_WORDS <= words.length; start += 1) {
-    count += Number(hits[start + SNIPPET_WORDS - 1]) - Number(hits[start - 1]);
-    if (count > bestCount) [best, bestCount] = [start, count];
-  }
-  if (bestCount > 0) {
-    const inWindow = hits.slice(best, best + SNIPPET_WORDS);
-    const first = best + inWindow.indexOf(true);
-    const last = best + inWindow.lastIndexOf(true);
-    best = Math.max(
-      0,
-      Math.min(words.length - SNIPPET_WORDS, first - Math.floor((SNIPPET_WORDS - (last - first + 1)) / 2)),
-    );
-  }
-  const from = words[best].index;
-  const to = words[best + SNIPPET_WORDS - 1].index;
-  const text = tokens.slice(from, to + 1).join("");
-  return `${best > 0 ? "…" : ""}${text}${best + SNIPPET_WORDS < words.length ? "…" : ""}`;
-}
-
-/**
- * The whole text of `column` with every hit marked. PostgreSQL's parser reads "abuse/moderation",
- * "host.name" or "a_b" as one token, which the query's words never match (the tsvector is built
- * from letters and digits alone), so a zero-width space after each such joint splits them for the
- * headline; `withoutJoints` takes it out again.
- */
-const headline = (column: string, query: SQL) =>
-  sql`ts_headline('hearth', regexp_replace(${sql.identifier(column)}, '([./@_:])', '\\1' || chr(8203), 'g'), ${query}, ${HEADLINE_OPTIONS})`;
-const withoutJoints = (marked: unknown) => String(marked).replace(/([./@_:])\u200B/g, "$1");
-
 /** The search engine on PostgreSQL, running its statements with `run` (tests pass their own). */
 export function postgresSearchOn(run: PgRun): SearchEngine {
+  const rank = rankingOn(run);
   return {
     async rankThreads(text, scope, limit) {
       const query = tsQueryOf(text);
@@ -182,8 +179,8 @@ export function postgresSearchOn(run: PgRun): SearchEngine {
       const q = tsQuery(query);
       const filters = hasFacets(threadFacets(scope));
       const relevance = sql`(${rankOf(sql`tsv`, q)}${closeness(text)}) * boost`;
-      const found = await rank(run, "search_threads", sql`tsv @@ ${q} AND ${filters}`, relevance, limit);
-      return withCloseTitles(run, "search_threads", text, found, { q, where: filters, boost: sql`boost`, limit });
+      const found = await rank("search_threads", sql`tsv @@ ${q} AND ${filters}`, relevance, limit);
+      return withCloseTitles(rank, "search_threads", text, found, { q, where: filters, boost: sql`boost`, limit });
     },
     async rankArticles(text, scope, limit) {
       const query = tsQueryOf(text);
@@ -199,55 +196,23 @@ export function postgresSearchOn(run: PgRun): SearchEngine {
       const vector = scope.byTitleOnly.length === 0 ? sql`tsv` : sql`CASE WHEN ${inFull} THEN tsv ELSE tsv_teaser END`;
       const boost = sql`${ARTICLE_BOOST}`;
       const found = await rank(
-        run,
         "search_articles",
         match,
         sql`(${rankOf(vector, q)}${closeness(text)}) * ${boost}`,
         limit,
       );
       // Close titles only among articles read in full: suggestions are for reading now.
-      return withCloseTitles(run, "search_articles", text, found, {
+      return withCloseTitles(rank, "search_articles", text, found, {
         q,
         where: sql`${inFull} AND ${filters}`,
         boost,
         limit,
       });
     },
-    async threadTexts(text, ids) {
+    ...postgresTextsOn(run, (text) => {
       const query = tsQueryOf(text);
-      if (!query || ids.length === 0) return new Map();
-      const q = tsQuery(query);
-      const rows = await run(sql`
-        SELECT thread_id AS id, ${headline("title", q)} AS title, ${headline("body", q)} AS body, boost
-        FROM search_threads WHERE thread_id = ANY(${sql.param(ids)}::int[])`);
-      return new Map<number, ThreadText>(
-        rows.map((row) => [
-          Number(row.id),
-          { title: withoutJoints(row.title), snippet: plainAround(withoutJoints(row.body)), boost: Number(row.boost) },
-        ]),
-      );
-    },
-    async articleTexts(text, ids) {
-      const query = tsQueryOf(text);
-      if (!query || ids.length === 0) return new Map();
-      const q = tsQuery(query);
-      const rows = await run(sql`
-        SELECT article_id AS id, ${headline("title", q)} AS title, ${headline("summary", q)} AS summary,
-          ${headline("body", q)} AS body,
-          (SELECT string_agg(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.article_id) AS tags
-        FROM search_articles WHERE article_id = ANY(${sql.param(ids)}::int[])`);
-      return new Map<number, ArticleText>(
-        rows.map((row) => [
-          Number(row.id),
-          {
-            title: withoutJoints(row.title),
-            summary: plainAround(withoutJoints(row.summary)),
-            body: plainAround(withoutJoints(row.body)),
-            tags: row.tags ? String(row.tags).split(",") : [],
-          },
-        ]),
-      );
-    },
+      return query ? tsQuery(query) : null;
+    }),
   };
 }
 

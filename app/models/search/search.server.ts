@@ -64,21 +64,23 @@ function segments(marked: string): Segment[] {
 
 async function threadHits(text: TextQuery, ids: number[]): Promise<Map<number, ThreadHit>> {
   if (ids.length === 0) return new Map();
-  const rows = await read((db) =>
-    db
-      .select({
-        id: threads.id,
-        slug: threads.slug,
-        status: threads.status,
-        answerCount: threads.answerCount,
-        categoryName: categories.name,
-      })
-      .from(threads)
-      .innerJoin(categories, eq(categories.id, threads.categoryId))
-      .where(inArray(threads.id, ids)),
-  );
-  const tags = await tagsByThread(ids);
-  const texts = await engine().threadTexts(text, ids);
+  const [rows, tags, texts] = await Promise.all([
+    read((db) =>
+      db
+        .select({
+          id: threads.id,
+          slug: threads.slug,
+          status: threads.status,
+          answerCount: threads.answerCount,
+          categoryName: categories.name,
+        })
+        .from(threads)
+        .innerJoin(categories, eq(categories.id, threads.categoryId))
+        .where(inArray(threads.id, ids)),
+    ),
+    tagsByThread(ids),
+    engine().threadTexts(text, ids),
+  ]);
   const hits = new Map<number, ThreadHit>();
   for (const row of rows) {
     const marked = texts.get(row.id);
@@ -101,18 +103,20 @@ async function threadHits(text: TextQuery, ids: number[]): Promise<Map<number, T
 
 async function articleHits(actor: Actor, text: TextQuery, ids: number[]): Promise<Map<number, ArticleHit>> {
   if (ids.length === 0) return new Map();
-  const rows = await read((db) =>
-    db
-      .select({
-        id: kbArticles.id,
-        slug: kbArticles.slug,
-        audience: kbArticles.audience,
-        categoryName: kbArticles.categoryName,
-      })
-      .from(kbArticles)
-      .where(inArray(kbArticles.id, ids)),
-  );
-  const texts = await engine().articleTexts(text, ids);
+  const [rows, texts] = await Promise.all([
+    read((db) =>
+      db
+        .select({
+          id: kbArticles.id,
+          slug: kbArticles.slug,
+          audience: kbArticles.audience,
+          categoryName: kbArticles.categoryName,
+        })
+        .from(kbArticles)
+        .where(inArray(kbArticles.id, ids)),
+    ),
+    engine().articleTexts(text, ids),
+  ]);
   const hits = new Map<number, ArticleHit>();
   for (const row of rows) {
     // Defence in depth: the ranking already left out what this actor may not see.
@@ -144,16 +148,20 @@ const mergeRankings = (threadRows: RankedRow[], articleRows: RankedRow[]): Merge
     ...articleRows.map((row) => ({ ...row, type: "article" as const })),
   ].sort((a, b) => a.score - b.score || b.id - a.id);
 
+// The queries of one search that do not depend on each other run together (on PostgreSQL, on
+// connections of the read pool; SQLite answers each at once anyway).
 async function hitsOf(actor: Actor, text: TextQuery, pageRows: MergedRow[]): Promise<SearchHit[]> {
-  const threadMap = await threadHits(
-    text,
-    pageRows.filter((row) => row.type === "question").map((row) => row.id),
-  );
-  const articleMap = await articleHits(
-    actor,
-    text,
-    pageRows.filter((row) => row.type === "article").map((row) => row.id),
-  );
+  const [threadMap, articleMap] = await Promise.all([
+    threadHits(
+      text,
+      pageRows.filter((row) => row.type === "question").map((row) => row.id),
+    ),
+    articleHits(
+      actor,
+      text,
+      pageRows.filter((row) => row.type === "article").map((row) => row.id),
+    ),
+  ]);
   return pageRows
     .map((row) => (row.type === "question" ? threadMap.get(row.id) : articleMap.get(row.id)))
     .filter((hit): hit is SearchHit => hit !== undefined);
@@ -184,11 +192,12 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   // Enough of each kind to fill this page after merging both rankings by score.
   const wanted = query.page * RESULTS_PER_PAGE + 1;
   const search = engine();
-  const threadRanking = query.type === "articles" ? null : await search.rankThreads(text, query, wanted);
-  const articleRanking =
+  const [threadRanking, articleRanking] = await Promise.all([
+    query.type === "articles" ? null : search.rankThreads(text, query, wanted),
     query.type === "questions"
       ? null
-      : await search.rankArticles(text, { ...query, ...articleSearchAudiences(actor) }, wanted);
+      : search.rankArticles(text, { ...query, ...articleSearchAudiences(actor) }, wanted),
+  ]);
   const merged = mergeRankings(threadRanking?.rows ?? [], articleRanking?.rows ?? []);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
   const hits = await hitsOf(actor, text, merged.slice(start, start + RESULTS_PER_PAGE));
@@ -210,10 +219,11 @@ export async function findSimilar(actor: Actor, title: string): Promise<SearchHi
   const search = engine();
   // Suggestions are for reading now: only articles this actor can open.
   const { inFull } = articleSearchAudiences(actor);
-  const merged = mergeRankings(
-    (await search.rankThreads(text, { solved: true }, SIMILAR_LIMIT)).rows,
-    (await search.rankArticles(text, { inFull, byTitleOnly: [] }, SIMILAR_LIMIT)).rows,
-  ).slice(0, SIMILAR_LIMIT);
+  const [threadRanking, articleRanking] = await Promise.all([
+    search.rankThreads(text, { solved: true }, SIMILAR_LIMIT),
+    search.rankArticles(text, { inFull, byTitleOnly: [] }, SIMILAR_LIMIT),
+  ]);
+  const merged = mergeRankings(threadRanking.rows, articleRanking.rows).slice(0, SIMILAR_LIMIT);
   return hitsOf(actor, text, merged);
 }
 

@@ -272,6 +272,21 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
       expect(await found()).toBe(true);
     });
 
+    it("marks the words a typed prefix finds, on PostgreSQL", async () => {
+      // "mode" is a word of its own too: the prefix must also find "moderator", "model"…
+      const text = { ...all("mode"), prefixLast: true };
+      const page = ids(await postgres.rankThreads(text, {}, 10));
+      expect(page.length).toBeGreaterThan(0);
+      const marked = [...(await postgres.threadTexts(text, page)).values()].flatMap((found) =>
+        `${found.title} ${found.snippet}`
+          .split(HIT_START)
+          .slice(1)
+          .map((part) => part.split(HIT_END)[0].toLowerCase()),
+      );
+      for (const word of marked) expect(word.startsWith("mode"), word).toBe(true);
+      expect(marked.filter((word) => !/^modes?$/.test(word)).length).toBeGreaterThan(0);
+    });
+
     it("marks the matched words in titles and snippets on both engines", async () => {
       const text = all("moderator");
       const page = ids(await sqliteSearch.rankThreads(text, {}, 20));

@@ -65,6 +65,26 @@ describe("search", () => {
     }
   });
 
+  it("marks the searched word in snippets after markup-like text, inside a path and after an overlong word", async () => {
+    const bodies = [
+      "Pasted from the page source: `<style ul {display: none} </style` and then the quokka gateway reboots.",
+      "The steps are in docs/quokka/setup.md and in the admin guide.",
+      `${"x".repeat(2100)} then the quokka sleeps through the night.`,
+    ];
+    for (const [n, body] of bodies.entries()) await makeThread(asker, { title: `Gateway report ${n}`, body });
+    const hits = (await search({ q: "quokka" })).hits;
+    expect(hits).toHaveLength(bodies.length);
+    for (const hit of hits) {
+      expect(hit.snippet.filter((s) => s.hit).map((s) => s.text.toLowerCase())).toEqual(["quokka"]);
+    }
+  });
+
+  it("marks the right word where Unicode normalization changes the text before it", async () => {
+    await makeThread(asker, { title: "Feeder settings", body: "Set ¼ of the ﬁlter, then the numbat feeder runs." });
+    const [hit] = (await search({ q: "numbat" })).hits;
+    expect(hit.snippet.filter((s) => s.hit).map((s) => s.text.toLowerCase())).toEqual(["numbat"]);
+  });
+
   it("finds words without their accents, in other forms, and hyphenated words written as one", async () => {
     await makeThread(asker, {
       title: "Café lights flicker with Z-Wave dimmers",

@@ -1,0 +1,239 @@
+/**
+ * Titles and snippets with the hits marked, on PostgreSQL, for the hits of one page. The words to
+ * mark are found in each document's tsvector (the positions of the query's lexemes), and the stored
+ * text is cut into the same runs of letters and digits the tsvector was built from (`tsText`), so
+ * no text is parsed again: `ts_headline` over whole bodies parsed and stemmed every word of them
+ * and was most of a page's search time. Where the runs may not line up with the positions (text
+ * that NFKC changes, a hit whose word does not start as its lexeme does, a position past
+ * PostgreSQL's last one), that document falls back to `ts_headline`. DECISIONS.md #69.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { TextQuery } from "./query.server";
+import {
+  HIT_END,
+  HIT_START,
+  SNIPPET_WORDS,
+  type ArticleText,
+  type SearchEngine,
+  type ThreadText,
+} from "./engine.server";
+import type { PgRows, PgRun, SearchTable } from "./engine-postgres.server";
+
+type Texts = Pick<SearchEngine, "threadTexts" | "articleTexts">;
+type Hit = { position: number; lexeme: string };
+
+/** A run of letters and digits: a word of the tsvector (`tsText`). */
+const WORD = /[\p{L}\p{N}]+/gu;
+/** PostgreSQL leaves out a word of this many bytes or more, and gives it no position. */
+const MAX_WORD_BYTES = 2047;
+/** The last position a tsvector can hold; later words all get it, so a hit there cannot be placed. */
+const LAST_POSITION = 16383;
+const idList = (ids: number[]) => sql`${sql.param(ids)}::int[]`;
+const HEADLINE_OPTIONS = `HighlightAll=true, StartSel=${HIT_START}, StopSel=${HIT_END}`;
+
+/** The words marked: the required words and phrases, or any of a sentence's words. */
+function markedWords(text: TextQuery) {
+  if (text.kind === "any") return { words: text.words.join(" "), prefix: null };
+  const last = text.query.required.at(-1) ?? "";
+  const prefixed = text.prefixLast === true && !last.includes(" ") && last.length >= 2;
+  return { words: text.query.required.join(" "), prefix: prefixed ? last : null };
+}
+
+/**
+ * `columns` of the documents `ids` of `table`, with the positions and lexemes of their hits (the
+ * query's lexemes, and those that begin with a typed prefix) and where their sections end: the
+ * sections are weighted title A, summary B, aliases C, body D, in that order, and `ends` names the
+ * last position of the sections of the weights it lists. Setting the hits' weight apart and
+ * filtering on it (in C) spares unnesting every lexeme of a long document.
+ */
+function withHits(text: TextQuery, table: SearchTable, columns: SQL, ids: number[], ends: Record<string, string[]>) {
+  const { words, prefix } = markedWords(text);
+  const id = sql.identifier(table === "search_threads" ? "thread_id" : "article_id");
+  const before = [...new Set(Object.values(ends).flat())];
+  const sectionEnds = Object.entries(ends).map(
+    ([name, weights]) =>
+      sql`max(x.position) FILTER (WHERE x.weight = ANY(${sql.param(weights)}::text[])) AS ${sql.identifier(name)}`,
+  );
+  return sql`
+    WITH query AS MATERIALIZED (
+      SELECT tsvector_to_array(to_tsvector('hearth', ${words})) AS lexemes,
+        (tsvector_to_array(to_tsvector('hearth', ${prefix}::text)))[1] AS prefix)
+    SELECT ${id} AS id, ${columns}, hits.*, sections.*
+    FROM ${sql.identifier(table)}, query,
+      LATERAL (SELECT CASE WHEN query.prefix IS NULL THEN query.lexemes ELSE query.lexemes || ARRAY(
+        SELECT lexeme FROM unnest(tsvector_to_array(tsv)) lexeme WHERE starts_with(lexeme, query.prefix)) END AS marked) marked,
+      LATERAL (
+        SELECT array_agg(x.position) AS positions, array_agg(u.lexeme) AS lexemes
+        FROM unnest(ts_filter(setweight(setweight(tsv, 'D'), 'A', marked.marked), '{a}')) u,
+          unnest(u.positions) AS x(position)) hits,
+      LATERAL (
+        SELECT ${sql.join(sectionEnds, sql`, `)}
+        FROM unnest(ts_filter(tsv, ${sql.param(before.map((weight) => weight.toLowerCase()))}::"char"[])) u,
+          unnest(u.positions, u.weights) AS x(position, weight)) sections
+    WHERE ${id} = ANY(${idList(ids)})`;
+}
+
+function hitsOf(row: PgRows[number]): Hit[] {
+  const positions = (row.positions as number[] | null) ?? [];
+  const lexemes = row.lexemes as string[];
+  return positions.map((position, index) => ({ position, lexeme: lexemes[index] }));
+}
+
+/** The first letter as a lexeme starts: lower case, accents off (a stem keeps its word's first letter). */
+const firstLetter = (word: string) => word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")[0];
+
+/**
+ * `text`, the section after position `after` up to `end`, with its words at the `hits` there
+ * marked, or null when the words may not line up with the positions.
+ */
+function markAt(text: string, hits: Hit[], after: number, end: number): string | null {
+  const here = hits.filter((hit) => hit.position > after && hit.position <= end);
+  if (here.length === 0) return text;
+  // tsText reads the text NFKC-normalized: where that changes it, its words may differ.
+  if (text.normalize("NFKC") !== text) return null;
+  const words = [...text.matchAll(WORD)].filter(
+    ([word]) => word.length * 3 < MAX_WORD_BYTES || Buffer.byteLength(word) < MAX_WORD_BYTES,
+  );
+  const marked = new Set<number>();
+  for (const hit of here) {
+    const word = words[hit.position - after - 1];
+    if (hit.position >= LAST_POSITION || !word || firstLetter(word[0]) !== hit.lexeme[0]) return null;
+    marked.add(hit.position - after - 1);
+  }
+  let result = "";
+  let from = 0;
+  for (const index of [...marked].sort((a, b) => a - b)) {
+    const start = words[index].index;
+    const end = start + words[index][0].length;
+    result += `${text.slice(from, start)}${HIT_START}${text.slice(start, end)}${HIT_END}`;
+    from = end;
+  }
+  return result + text.slice(from);
+}
+
+function plainAround(marked: string): string {
+  // FTS5's snippet(): the window of SNIPPET_WORDS words with the most hits, the hits centred, and
+  // "…" where the text goes on. Every hit of the whole text is marked, so the window is chosen
+  // here, the same way for every field.
+  const tokens = marked.split(/(\s+)/).filter((token) => token.length > 0);
+  const words = tokens.map((token, index) => ({ token, index })).filter(({ token }) => !/^\s+$/.test(token));
+  if (words.length <= SNIPPET_WORDS) return marked.trim();
+  const hits = words.map(({ token }) => token.includes(HIT_START));
+  // A sliding count, so a long body costs one pass.
+  let count = hits.slice(0, SNIPPET_WORDS).filter(Boolean).length;
+  let [best, bestCount] = [0, count];
+  for (let start = 1; start + SNIPPET_WORDS <= words.length; start += 1) {
+    count += Number(hits[start + SNIPPET_WORDS - 1]) - Number(hits[start - 1]);
+    if (count > bestCount) [best, bestCount] = [start, count];
+  }
+  if (bestCount > 0) {
+    const inWindow = hits.slice(best, best + SNIPPET_WORDS);
+    const first = best + inWindow.indexOf(true);
+    const last = best + inWindow.lastIndexOf(true);
+    best = Math.max(
+      0,
+      Math.min(words.length - SNIPPET_WORDS, first - Math.floor((SNIPPET_WORDS - (last - first + 1)) / 2)),
+    );
+  }
+  const from = words[best].index;
+  const to = words[best + SNIPPET_WORDS - 1].index;
+  const text = tokens.slice(from, to + 1).join("");
+  return `${best > 0 ? "…" : ""}${text}${best + SNIPPET_WORDS < words.length ? "…" : ""}`;
+}
+
+/**
+ * The fallback: the whole text of `column` with every hit marked by `ts_headline`. PostgreSQL's
+ * parser reads "abuse/moderation", "host.name" or "a_b" as one token, which the query's words never
+ * match (the tsvector is built from letters and digits alone), so a zero-width space after each
+ * such joint splits them for the headline; `withoutJoints` takes it out again.
+ */
+const headline = (column: string, query: SQL) =>
+  sql`ts_headline('hearth', regexp_replace(${sql.identifier(column)}, '([./@_:])', '\\1' || chr(8203), 'g'), ${query}, ${HEADLINE_OPTIONS})`;
+const withoutJoints = (marked: unknown) => String(marked).replace(/([./@_:])\u200B/g, "$1");
+
+/** Marks each row's fields with `mark`, and those it cannot with `ts_headline` (`fallback`). */
+async function markRows<T>(
+  rows: PgRows,
+  mark: (row: PgRows[number], hits: Hit[]) => T | null,
+  fallback: (ids: number[]) => Promise<PgRows>,
+  fromHeadlines: (row: PgRows[number]) => T,
+) {
+  const texts = new Map<number, T>();
+  const unmarked: number[] = [];
+  for (const row of rows) {
+    const marked = mark(row, hitsOf(row));
+    if (marked === null) unmarked.push(Number(row.id));
+    else texts.set(Number(row.id), marked);
+  }
+  if (unmarked.length > 0) for (const row of await fallback(unmarked)) texts.set(Number(row.id), fromHeadlines(row));
+  return texts;
+}
+
+/** Titles and snippets of a page's hits on PostgreSQL; `tsQuery` is the text's `to_tsquery`, for the fallback. */
+export function postgresTextsOn(run: PgRun, tsQuery: (text: TextQuery) => SQL | null): Texts {
+  return {
+    async threadTexts(text, ids) {
+      const q = tsQuery(text);
+      if (!q || ids.length === 0) return new Map();
+      const rows = await run(
+        withHits(text, "search_threads", sql`title, body, boost`, ids, { title_end: ["A"], body_after: ["A", "C"] }),
+        { keepPrepared: true },
+      );
+      return markRows<ThreadText>(
+        rows,
+        (row, hits) => {
+          const title = markAt(String(row.title), hits, 0, Number(row.title_end));
+          const body = markAt(String(row.body), hits, Number(row.body_after), Infinity);
+          return title === null || body === null
+            ? null
+            : { title, snippet: plainAround(body), boost: Number(row.boost) };
+        },
+        (unmarked) =>
+          run(sql`
+            SELECT thread_id AS id, ${headline("title", q)} AS title, ${headline("body", q)} AS body, boost
+            FROM search_threads WHERE thread_id = ANY(${idList(unmarked)})`),
+        (row) => ({
+          title: withoutJoints(row.title),
+          snippet: plainAround(withoutJoints(row.body)),
+          boost: Number(row.boost),
+        }),
+      );
+    },
+    async articleTexts(text, ids) {
+      const q = tsQuery(text);
+      if (!q || ids.length === 0) return new Map();
+      const tags = sql`(SELECT string_agg(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.article_id) AS tags`;
+      const rows = await run(
+        withHits(text, "search_articles", sql`title, summary, body, ${tags}`, ids, {
+          title_end: ["A"],
+          summary_end: ["A", "B"],
+          body_after: ["A", "B", "C"],
+        }),
+        { keepPrepared: true },
+      );
+      const tagsOf = (row: PgRows[number]) => (row.tags ? String(row.tags).split(",") : []);
+      return markRows<ArticleText>(
+        rows,
+        (row, hits) => {
+          const [titleEnd, summaryEnd] = [Number(row.title_end), Number(row.summary_end)];
+          const title = markAt(String(row.title), hits, 0, titleEnd);
+          const summary = markAt(String(row.summary), hits, titleEnd, summaryEnd);
+          const body = markAt(String(row.body), hits, Number(row.body_after), Infinity);
+          if (title === null || summary === null || body === null) return null;
+          return { title, summary: plainAround(summary), body: plainAround(body), tags: tagsOf(row) };
+        },
+        (unmarked) =>
+          run(sql`
+            SELECT article_id AS id, ${headline("title", q)} AS title, ${headline("summary", q)} AS summary,
+              ${headline("body", q)} AS body, ${tags}
+            FROM search_articles WHERE article_id = ANY(${idList(unmarked)})`),
+        (row) => ({
+          title: withoutJoints(row.title),
+          summary: plainAround(withoutJoints(row.summary)),
+          body: plainAround(withoutJoints(row.body)),
+          tags: tagsOf(row),
+        }),
+      );
+    },
+  };
+}
