@@ -10,7 +10,8 @@
  * machine's drift hits both. The search terms are picked on SQLite and searched for on both. Each
  * engine gets its table; then PostgreSQL's req/s as a share of SQLite's, with targets (≥ 0.7x for
  * the thread pages, posting answers and search). Every other target holds on both engines.
- * For each size it seeds a database (cached under test/.tmp/bench/), starts `node server.mjs` with
+ * For each size it seeds a database (cached under test/.tmp/bench/; each run works on a copy of it),
+ * starts `node server.mjs` with
  * JOBS=off (background jobs stay out of the measured windows; one run of them is timed on its own,
  * on a copy of the database, at the end), and drives it with autocannon (10 connections, one server
  * process).
@@ -916,9 +917,11 @@ async function postgresCopyOf(file: string, threads: number, answers: number, cl
 async function benchSize(threads: number, answers: number, engines: EngineName[], clusterUrl: string | null) {
   const file = seedDatabase(threads, answers);
   fs.mkdirSync(RUN_DIR, { recursive: true });
-  const sqlite = sqliteDatabase(file);
   // Up to date (migrations, search index) before it is read for search terms or copied.
-  appTask(sqlite, ["prepare"]);
+  appTask(sqliteDatabase(file), ["prepare"]);
+  // The run writes (its fixtures, the answers it posts) to a copy: the cached seed stays as seeded,
+  // so every run measures the same community.
+  const sqlite = await cloneDatabase(sqliteDatabase(file), "run", RUN_DIR);
   // Picked on SQLite, before anything is posted, and searched for on both engines.
   const terms = searchTerms(file);
   const sides: Side[] = [];
@@ -935,7 +938,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     sides.find((side) => side.engine === "sqlite")?.fixtures ??
     appTask<Fixtures>(sqlite, ["fixtures", String(BENCH_USERS)]);
   const servers = new Map<Side, { baseUrl: string; server: ChildProcess }>();
-  const baselineServer = await startBaselineServer(file);
+  const baselineServer = await startBaselineServer(sqlite.location);
   try {
     for (const side of sides) servers.set(side, await startServer(ROOT, side.database));
     const forSide = (side: Side) => {
@@ -1207,6 +1210,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
       if (side.mailCopy) await dropDatabase(side.mailCopy);
       if (side.engine === "postgres") await dropDatabase(side.database);
     }
+    await dropDatabase(sqlite);
   }
 }
 
