@@ -18,7 +18,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
-import type { SQL } from "drizzle-orm";
+import type { SQL, SQLWrapper } from "drizzle-orm";
 import { databaseEngine } from "./env.server";
 import { log } from "./log.server";
 import { invalidatePageCache, invalidateThreadPages } from "./page-cache.server";
@@ -292,6 +292,30 @@ export function rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions): Promi
 /** Runs SQL drizzle's builders cannot express (written for both engines), for its effect. */
 export function rawRun(db: Db, query: SQL): Promise<void> {
   return engine.rawRun(db, query);
+}
+
+/**
+ * Runs write statements (drizzle's builders, unawaited, or SQL) that do not depend on one another's
+ * effects, in one round trip on PostgreSQL, where each statement of a write is one made while
+ * holding the write lock (DECISIONS.md #7X); SQLite runs them one after another. On PostgreSQL they
+ * run as one statement on one snapshot, so none may read or change what another one writes. Each
+ * must be one of a few fixed shapes (no list of varying length): the whole stays prepared.
+ */
+export async function runTogether(db: Db, statements: SQLWrapper[]): Promise<void> {
+  await engine.runTogether(
+    db,
+    statements.map((statement) => statement.getSQL()),
+    false,
+  );
+}
+
+/** `runTogether`, returning the last statement's rows (its `returning`, unmapped: as `rawRows`). */
+export async function rawRowsTogether<T>(db: Db, statements: SQLWrapper[]): Promise<T[]> {
+  return (await engine.runTogether(
+    db,
+    statements.map((statement) => statement.getSQL()),
+    true,
+  )) as T[];
 }
 
 function sqliteOnly(what: string) {

@@ -50,6 +50,11 @@ export type Engine = {
   rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions): Promise<T[]>;
   /** Runs SQL drizzle's builders cannot express, for its effect. */
   rawRun(db: Db, query: SQL): Promise<void>;
+  /**
+   * Runs write statements that do not depend on one another's effects, in one round trip where the
+   * engine talks over a network; the rows of the last one (plain objects) when `rows`, else none.
+   */
+  runTogether(db: Db, statements: SQL[], rows: boolean): Promise<unknown[]>;
   /** A handle in autocommit, outside `write`, for scripts and tests. */
   scriptDb(): Db;
   /** True when rows were changed through `scriptDb` since the last call (the page cache then empties). */

@@ -12,7 +12,7 @@
  * with Retry-After, and the pool connects again on its own once the server is back.
  */
 import { createHash } from "node:crypto";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import pg from "pg";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
@@ -256,6 +256,28 @@ async function begin(): Promise<Transaction> {
   };
 }
 
+async function rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions) {
+  // drizzle builds the statement synchronously, before its first await: named while `naming` is set.
+  naming = options?.keepPrepared === true;
+  let running;
+  try {
+    running = pgOf(db).execute(query);
+  } finally {
+    naming = false;
+  }
+  return (await running).rows as T[];
+}
+
+/**
+ * Statements as one: all but the last as data-modifying WITH queries, which PostgreSQL runs to
+ * completion whether or not anything reads them, all on the snapshot the statement starts with.
+ */
+function withQueries(statements: SQL[]) {
+  if (statements.length === 1) return statements[0];
+  const before = statements.slice(0, -1).map((statement, i) => sql`${sql.raw(`s${i}`)} AS (${statement})`);
+  return sql`WITH ${sql.join(before, sql`, `)} ${statements[statements.length - 1]}`;
+}
+
 export const postgresEngine: Engine = {
   name: "postgres",
   location,
@@ -269,20 +291,11 @@ export const postgresEngine: Engine = {
       naming = false;
     }
   },
-  rawRows: async <T>(db: Db, query: SQL, options?: RawQueryOptions) => {
-    // drizzle builds the statement synchronously, before its first await: named while `naming` is set.
-    naming = options?.keepPrepared === true;
-    let running;
-    try {
-      running = pgOf(db).execute(query);
-    } finally {
-      naming = false;
-    }
-    return (await running).rows as T[];
-  },
+  rawRows,
   rawRun: async (db, query) => {
     await pgOf(db).execute(query);
   },
+  runTogether: (db, statements) => rawRows(db, withQueries(statements), { keepPrepared: true }),
   scriptDb: () => current().script,
   takeUntrackedChanges() {
     const changed = untrackedChanges;
