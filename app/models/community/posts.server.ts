@@ -3,12 +3,12 @@
  * Every edit keeps the text it replaces in post_revisions, with who replaced it and when; Markdown
  * is rendered once, when saved.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { postRevisions, posts, solutions, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, write, read } from "~/lib/db.server";
+import { firstRow, oneRow, rawRowsTogether, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
@@ -26,7 +26,7 @@ import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
 import { recordAudit } from "~/models/shared/audit.server";
 import { initialPostState, postLabel } from "~/models/moderation/post-state.server";
-import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
+import { findPostInThread, visibleAnswerCounted } from "~/models/shared/posts.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
@@ -59,30 +59,23 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
     await consume(budget.key, budget.limit);
     const at = now();
     const state = await initialPostState(actor);
-    const answer = oneRow(
-      await db
-        .insert(posts)
-        .values({
-          threadId,
-          authorId: actor.id,
-          kind: "answer",
-          bodyMarkdown: body,
-          bodyHtml,
-          createdAt: at,
-          moderationState: state,
-        })
-        .returning({ id: posts.id }),
-    );
     const held = state === "held";
     const waiting = state === "waiting";
+    const insert = db
+      .insert(posts)
+      .values({
+        threadId,
+        authorId: actor.id,
+        kind: "answer",
+        bodyMarkdown: body,
+        bodyHtml,
+        createdAt: at,
+        moderationState: state,
+      })
+      .returning({ id: posts.id });
     // A held or waiting answer is counted, and its thread marked active, when it becomes visible.
-    if (state === "visible") {
-      await db
-        .update(threads)
-        .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
-        .where(eq(threads.id, threadId));
-      await refreshThreadStatus(threadId);
-    }
+    const counted = state === "visible" ? [visibleAnswerCounted(db, threadId, 1, at)] : [];
+    const answer = oneRow(await rawRowsTogether<{ id: number }>(db, [...counted, insert]));
     await record("answer posted", { threadId, postId: answer.id, author: actor, held, waiting, bodyHtml, at });
     return { postId: answer.id, held, waiting };
   });
