@@ -3,12 +3,12 @@
  * Every edit keeps the text it replaces in post_revisions, with who replaced it and when; Markdown
  * is rendered once, when saved.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { postRevisions, posts, solutions, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, rawRowsTogether, write, read } from "~/lib/db.server";
+import { firstRow, oneRow, preparedPerConnection, rawRowsTogether, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
@@ -33,23 +33,27 @@ import { renderPostBody } from "./mentions.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
+// Prepared: every answer reads it under the write lock.
+const threadToAnswer = preparedPerConnection((db) =>
+  db
+    .select({
+      authorId: threads.authorId,
+      status: threads.status,
+      lockedAt: threads.lockedAt,
+      visibility: threads.visibility,
+    })
+    .from(threads)
+    .where(eq(threads.id, sql.placeholder("threadId")))
+    .prepare(),
+);
+
 export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(answerSchema, input);
   const bodyHtml = await renderPostBody(body);
   return write(async (db, changed) => {
     changed.thread(threadId);
-    const thread = firstRow(
-      await db
-        .select({
-          authorId: threads.authorId,
-          status: threads.status,
-          lockedAt: threads.lockedAt,
-          visibility: threads.visibility,
-        })
-        .from(threads)
-        .where(eq(threads.id, threadId)),
-    );
+    const thread = firstRow(await threadToAnswer().execute({ threadId }));
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(
       canAnswerThread(actor, thread),
