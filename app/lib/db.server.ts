@@ -189,8 +189,13 @@ function runWrite<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>, un
     frame.level.nested = turn.catch(() => {});
     return turn;
   }
-  const turn = writeQueue.then(() => transaction(work, unseenByVisitors));
-  writeQueue = turn.catch(() => {});
+  // The next write's turn comes once this one has sent its COMMIT (or ROLLBACK), not once that is
+  // acknowledged: the engine's write lock orders the two, and on PostgreSQL the next BEGIN then
+  // waits in the server, not a round trip behind (DECISIONS.md #7X).
+  let turnOver!: () => void;
+  const nextTurn = new Promise<void>((resolve) => (turnOver = resolve));
+  const turn = writeQueue.then(() => transaction(work, unseenByVisitors, turnOver));
+  writeQueue = nextTurn;
   return turn;
 }
 
@@ -213,22 +218,37 @@ function declarations(level: WriteLevel): ChangedPages {
   };
 }
 
-async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>, unseenByVisitors: boolean) {
-  const open = await engine.begin();
+async function transaction<T>(
+  work: (db: Db, changed: ChangedPages) => T | Promise<T>,
+  unseenByVisitors: boolean,
+  turnOver: () => void,
+) {
+  let open: Transaction;
+  try {
+    open = await engine.begin();
+  } catch (error) {
+    turnOver();
+    throw error;
+  }
   const level = newLevel(unseenByVisitors);
   const frame: WriteFrame = { transaction: open, state: { open: true }, level, depth: 0 };
   let result: T;
   try {
     result = await writeFrame.run(frame, () => work(open.db, declarations(level)));
     await level.nested; // a nested write started and not awaited still belongs to this transaction
-    await open.commit();
+    const committing = open.commit(); // sent before it returns (the Engine's contract)
+    turnOver();
+    await committing;
   } catch (error) {
     // A nested write the work started and did not await belongs to this transaction: it ends first.
     await level.nested;
-    await open.rollback();
+    const rollingBack = open.rollback();
+    turnOver();
+    await rollingBack;
     throw error;
   } finally {
     frame.state.open = false;
+    turnOver();
   }
   if (level.everything || !level.declared) invalidatePageCache();
   else if (level.threads.size > 0) invalidateThreadPages(level.threads);

@@ -27,7 +27,11 @@ export type RawQueryOptions = { keepPrepared?: boolean };
 export type Transaction = Handle & {
   /** Runs a transaction-control statement (SAVEPOINT, RELEASE, ROLLBACK TO) in it. */
   control(statement: string): void | Promise<void>;
-  /** Ends it; the connection goes back to the engine either way. */
+  /**
+   * Ends it; the connection goes back to the engine either way. Each sends its statement before it
+   * returns (synchronously), so the next write may begin at once: the engine's write lock orders it
+   * after this one.
+   */
   commit(): void | Promise<void>;
   rollback(): void | Promise<void>;
 };

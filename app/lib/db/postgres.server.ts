@@ -141,7 +141,8 @@ function watch(pool: pg.Pool) {
 function open(): State {
   // Reads have a pool of their own, read-only as SQLite's read connection is: a write that bypasses
   // `write` fails loudly instead of slipping past the write lock and the page cache. Writes run one
-  // at a time per process, so theirs is small (the second connection serves scripts beside a write).
+  // at a time per process, so theirs is small: the write in progress, the next one, whose BEGIN
+  // waits in the server while the one before commits, and a spare for scripts.
   const reads = watch(
     new pg.Pool({
       ...connectionSettings(),
@@ -149,7 +150,7 @@ function open(): State {
       options: "-c default_transaction_read_only=on",
     }),
   );
-  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 2 }));
+  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 3 }));
   const script = drizzle(writes, {
     logger: {
       logQuery(query) {
@@ -235,6 +236,7 @@ async function begin(): Promise<Transaction> {
       await client.query(statement);
     },
     async commit() {
+      // Sent before the first await (node-postgres writes an idle connection's query at once).
       const result = await client.query("COMMIT");
       // A failed statement aborts the whole transaction, even when the work caught its error; COMMIT
       // then rolls back without an error. A step allowed to fail must run in a nested `write`.
