@@ -25,7 +25,7 @@ import {
 import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
 import { recordAudit } from "~/models/shared/audit.server";
-import { initialPostState, postLabel } from "~/models/moderation/post-state.server";
+import { initialPostStateOf, postLabel, standingColumns } from "~/models/moderation/post-state.server";
 import { findPostInThread, visibleAnswerCounted } from "~/models/shared/posts.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
@@ -33,19 +33,23 @@ import { renderPostBody } from "./mentions.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
-// Prepared: every answer reads it under the write lock.
-const threadToAnswer = preparedPerConnection((db) =>
-  db
-    .select({
-      authorId: threads.authorId,
-      status: threads.status,
-      lockedAt: threads.lockedAt,
-      visibility: threads.visibility,
-    })
-    .from(threads)
-    .where(eq(threads.id, sql.placeholder("threadId")))
-    .prepare(),
-);
+// Prepared: every answer reads it under the write lock, with its author's standing in the same
+// round trip; one shape for members, one for the customers and staff whose posts are never held.
+const threadToAnswer = preparedPerConnection((db) => {
+  const forAuthor = (member: boolean) =>
+    db
+      .select({
+        authorId: threads.authorId,
+        status: threads.status,
+        lockedAt: threads.lockedAt,
+        visibility: threads.visibility,
+        ...standingColumns(sql.placeholder("authorId"), member),
+      })
+      .from(threads)
+      .where(eq(threads.id, sql.placeholder("threadId")))
+      .prepare();
+  return { member: forAuthor(true), vouched: forAuthor(false) };
+});
 
 export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
@@ -53,7 +57,10 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
   const bodyHtml = await renderPostBody(body);
   return write(async (db, changed) => {
     changed.thread(threadId);
-    const thread = firstRow(await threadToAnswer().execute({ threadId }));
+    const queries = threadToAnswer();
+    const thread = firstRow(
+      await (actor.role === "member" ? queries.member : queries.vouched).execute({ threadId, authorId: actor.id }),
+    );
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(
       canAnswerThread(actor, thread),
@@ -62,7 +69,7 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
     const budget = replyLimit(actor, "answer");
     await consume(budget.key, budget.limit);
     const at = now();
-    const state = await initialPostState(actor);
+    const state = initialPostStateOf(thread);
     const held = state === "held";
     const waiting = state === "waiting";
     const insert = db

@@ -4,7 +4,7 @@
  * visibility, the visible-answer count, tag counts, the thread's status and its search document in
  * step, in the same transaction.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type Placeholder } from "drizzle-orm";
 import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
 import { inWrite, rawRows, read } from "~/lib/db.server";
 import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
@@ -21,40 +21,56 @@ type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: strin
  * have been approved; a new member's posts are held. Call inside the transaction that inserts the post.
  */
 export async function initialPostState(author: Member): Promise<ModerationState> {
-  const { confirmed, afterConfirmation } = await standingOf(author);
-  return confirmed ? afterConfirmation : "waiting";
+  return initialPostStateOf(await standingOf(author));
+}
+
+/** `initialPostState` from an author's standing read with the caller's own query (`standingColumns`). */
+export function initialPostStateOf(standing: AuthorStanding): ModerationState {
+  return standing.confirmedAt ? stateOnceConfirmed(standing) : "waiting";
 }
 
 /** `initialPostState` for a confirmed author: visible, or held when a new member's post would be. */
 async function stateAfterConfirmation(author: Member) {
-  return author.role === "member" ? (await standingOf(author)).afterConfirmation : "visible";
+  return author.role === "member" ? stateOnceConfirmed(await standingOf(author)) : "visible";
 }
 
+/** What decides a new post's state: the author's confirmed address and, for a member, their approved posts. */
+export type AuthorStanding = { confirmedAt: number | null; heldPostCount: number; approved: number | null };
+
 /**
- * Whether `author`'s address is confirmed, and the state their post takes once it is. One statement
- * (on PostgreSQL each statement of a write is a round trip made under the write lock): the address,
- * the setting and, for a member, up to `heldPostCount` of their approved posts.
+ * The columns of an author's standing, for a select of the caller's (so that, on PostgreSQL, where
+ * each statement of a write is a round trip made under the write lock, it costs none of its own):
+ * the address, the setting and, for a member, up to `heldPostCount` of their approved posts.
+ * `authorId` may be a placeholder of a prepared query; `member` says which of the two shapes.
  */
-async function standingOf(author: Member) {
+export function standingColumns(authorId: Placeholder | number, member: boolean) {
   const heldPostCount = sql<number>`COALESCE((SELECT held_post_count FROM moderation_settings WHERE id = 1), ${DEFAULT_MODERATION_SETTINGS.heldPostCount})`;
   // The subquery is named because PostgreSQL before 16 refuses one without a name.
-  const approvedPosts =
-    author.role === "member"
-      ? sql`(SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved)`
-      : sql`NULL`;
-  const [account] = await read((db) =>
-    rawRows<{ confirmedAt: number | null; heldPostCount: number; approved: number | null }>(
+  const approved = member
+    ? sql<number>`(SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_id = ${authorId} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved)`
+    : sql<null>`NULL`;
+  return {
+    confirmedAt: sql<number | null>`(SELECT email_confirmed_at FROM users WHERE id = ${authorId})`,
+    heldPostCount,
+    approved,
+  };
+}
+
+async function standingOf(author: Member): Promise<AuthorStanding> {
+  const { confirmedAt, heldPostCount, approved } = standingColumns(author.id, author.role === "member");
+  const [standing] = await read((db) =>
+    rawRows<AuthorStanding>(
       db,
-      sql`SELECT email_confirmed_at AS "confirmedAt", ${heldPostCount} AS "heldPostCount", ${approvedPosts} AS approved FROM users WHERE id = ${author.id}`,
+      sql`SELECT ${confirmedAt} AS "confirmedAt", ${heldPostCount} AS "heldPostCount", ${approved} AS approved`,
       { keepPrepared: true },
     ),
   );
-  // No count for a customer or staff member, whom the company vouches for.
-  const approved = account?.approved ?? null;
-  const afterConfirmation: "visible" | "held" =
-    approved === null || approved >= account!.heldPostCount ? "visible" : "held";
-  return { confirmed: Boolean(account?.confirmedAt), afterConfirmation };
+  return standing;
 }
+
+// No count for a customer or staff member, whom the company vouches for.
+const stateOnceConfirmed = ({ approved, heldPostCount }: AuthorStanding) =>
+  approved === null || approved >= heldPostCount ? "visible" : "held";
 
 /**
  * Puts a just-inserted held post in the review queue, with an automatic flag when it holds a link
