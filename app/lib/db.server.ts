@@ -18,7 +18,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type Database from "better-sqlite3";
-import type { SQL } from "drizzle-orm";
+import type { SQL, SQLWrapper } from "drizzle-orm";
 import { databaseEngine } from "./env.server";
 import { log } from "./log.server";
 import { invalidatePageCache, invalidateThreadPages } from "./page-cache.server";
@@ -189,8 +189,13 @@ function runWrite<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>, un
     frame.level.nested = turn.catch(() => {});
     return turn;
   }
-  const turn = writeQueue.then(() => transaction(work, unseenByVisitors));
-  writeQueue = turn.catch(() => {});
+  // The next write's turn comes once this one has sent its COMMIT (or ROLLBACK), not once that is
+  // acknowledged: the engine's write lock orders the two, and on PostgreSQL the next BEGIN then
+  // waits in the server, not a round trip behind (DECISIONS.md #70).
+  let turnOver!: () => void;
+  const nextTurn = new Promise<void>((resolve) => (turnOver = resolve));
+  const turn = writeQueue.then(() => transaction(work, unseenByVisitors, turnOver));
+  writeQueue = nextTurn;
   return turn;
 }
 
@@ -213,22 +218,37 @@ function declarations(level: WriteLevel): ChangedPages {
   };
 }
 
-async function transaction<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>, unseenByVisitors: boolean) {
-  const open = await engine.begin();
+async function transaction<T>(
+  work: (db: Db, changed: ChangedPages) => T | Promise<T>,
+  unseenByVisitors: boolean,
+  turnOver: () => void,
+) {
+  let open: Transaction;
+  try {
+    open = await engine.begin();
+  } catch (error) {
+    turnOver();
+    throw error;
+  }
   const level = newLevel(unseenByVisitors);
   const frame: WriteFrame = { transaction: open, state: { open: true }, level, depth: 0 };
   let result: T;
   try {
     result = await writeFrame.run(frame, () => work(open.db, declarations(level)));
     await level.nested; // a nested write started and not awaited still belongs to this transaction
-    await open.commit();
+    const committing = open.commit(); // sent before it returns (the Engine's contract)
+    turnOver();
+    await committing;
   } catch (error) {
     // A nested write the work started and did not await belongs to this transaction: it ends first.
     await level.nested;
-    await open.rollback();
+    const rollingBack = open.rollback();
+    turnOver();
+    await rollingBack;
     throw error;
   } finally {
     frame.state.open = false;
+    turnOver();
   }
   if (level.everything || !level.declared) invalidatePageCache();
   else if (level.threads.size > 0) invalidateThreadPages(level.threads);
@@ -292,6 +312,30 @@ export function rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions): Promi
 /** Runs SQL drizzle's builders cannot express (written for both engines), for its effect. */
 export function rawRun(db: Db, query: SQL): Promise<void> {
   return engine.rawRun(db, query);
+}
+
+/**
+ * Runs write statements (drizzle's builders, unawaited, or SQL) that do not depend on one another's
+ * effects, in one round trip on PostgreSQL, where each statement of a write is one made while
+ * holding the write lock (DECISIONS.md #70); SQLite runs them one after another. On PostgreSQL they
+ * run as one statement on one snapshot, so none may read or change what another one writes. Each
+ * must be one of a few fixed shapes (no list of varying length): the whole stays prepared.
+ */
+export async function runTogether(db: Db, statements: SQLWrapper[]): Promise<void> {
+  await engine.runTogether(
+    db,
+    statements.map((statement) => statement.getSQL()),
+    false,
+  );
+}
+
+/** `runTogether`, returning the last statement's rows (its `returning`, unmapped: as `rawRows`). */
+export async function rawRowsTogether<T>(db: Db, statements: SQLWrapper[]): Promise<T[]> {
+  return (await engine.runTogether(
+    db,
+    statements.map((statement) => statement.getSQL()),
+    true,
+  )) as T[];
 }
 
 function sqliteOnly(what: string) {

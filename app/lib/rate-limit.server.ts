@@ -8,7 +8,15 @@ import { isIPv6 } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "../../db/schema";
 import { now } from "./clock.server";
-import { firstRow, inWrite, oneRow, read, writeUnseenByVisitors, writeUnseenByVisitorsOrJoin } from "./db.server";
+import {
+  firstRow,
+  inWrite,
+  oneRow,
+  preparedPerConnection,
+  read,
+  writeUnseenByVisitors,
+  writeUnseenByVisitorsOrJoin,
+} from "./db.server";
 import { env } from "./env.server";
 import { RateLimitError } from "./errors.server";
 import { isStaff, type Member } from "./permissions/actors.server";
@@ -108,24 +116,32 @@ export async function countAttempt(key: string, limit: Limit): Promise<number> {
  */
 export async function consume(key: string, limit: Limit) {
   const at = now();
-  const windowEnded = sql`${rateLimitBuckets.windowStartedAt} <= ${at.getTime() - limit.windowMs}`;
-  const counted = await writeUnseenByVisitorsOrJoin((db) =>
-    db
-      .insert(rateLimitBuckets)
-      .values({ key, windowStartedAt: at, count: 1 })
-      .onConflictDoUpdate({
-        target: rateLimitBuckets.key,
-        set: {
-          count: sql`CASE WHEN ${windowEnded} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
-          windowStartedAt: sql`CASE WHEN ${windowEnded} THEN ${at.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
-        },
-        // A full window that has not ended is left as it is: no row comes back.
-        setWhere: sql`${windowEnded} OR ${rateLimitBuckets.count} < ${limit.max}`,
-      })
-      .returning({ count: rateLimitBuckets.count }),
+  const atMs = at.getTime();
+  const counted = await writeUnseenByVisitorsOrJoin(() =>
+    countIfRoom().execute({ key, at, atMs, windowEndedBefore: atMs - limit.windowMs, max: limit.max }),
   );
   if (counted.length === 0) throw new RateLimitError(Math.max(1, await retryAfter(key, limit)));
 }
+
+// Prepared once per connection: every write of a person's counts an attempt first.
+const countIfRoom = preparedPerConnection((db) => {
+  // `at` goes through the column's mapping (a Date); `atMs`, in an expression, does not.
+  const windowEnded = sql`${rateLimitBuckets.windowStartedAt} <= ${sql.placeholder("windowEndedBefore")}`;
+  return db
+    .insert(rateLimitBuckets)
+    .values({ key: sql.placeholder("key"), windowStartedAt: sql.placeholder("at"), count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimitBuckets.key,
+      set: {
+        count: sql`CASE WHEN ${windowEnded} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
+        windowStartedAt: sql`CASE WHEN ${windowEnded} THEN ${sql.placeholder("atMs")} ELSE ${rateLimitBuckets.windowStartedAt} END`,
+      },
+      // A full window that has not ended is left as it is: no row comes back.
+      setWhere: sql`${windowEnded} OR ${rateLimitBuckets.count} < ${sql.placeholder("max")}`,
+    })
+    .returning({ count: rateLimitBuckets.count })
+    .prepare();
+});
 
 /** Forgets `key`'s counter; part of a caller's write. */
 export async function resetLimit(key: string) {

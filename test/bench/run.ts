@@ -51,6 +51,7 @@
  *   BENCH_ENGINES=sqlite|postgres|sqlite,postgres   engines measured (default both); PostgreSQL needs
  *                                       its server binaries (db/pg-cluster.sh), or the run fails
  *   BENCH_SCENARIOS=compared            only the scenarios with a PostgreSQL/SQLite target (a busy machine)
+ *   BENCH_SCENARIOS=posting             of those, only "POST an answer" (work on the write path)
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -100,10 +101,12 @@ const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT ? path.resolve(process.env.B
 // PostgreSQL's thread pages, answer posting and search must reach this share of SQLite's req/s.
 const PG_MIN_RATIO = 0.7;
 // BENCH_SCENARIOS=compared: only the scenarios with a PostgreSQL/SQLite target (and the baseline runs
-// between the thread-page rows), for a machine too busy for the whole run.
-const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared";
-if (![undefined, "all", "compared"].includes(process.env.BENCH_SCENARIOS))
-  throw new Error(`BENCH_SCENARIOS takes all or compared, not "${process.env.BENCH_SCENARIOS}"`);
+// between the thread-page rows), for a machine too busy for the whole run; =posting: of those, only
+// "POST an answer", for work on the write path.
+const ONLY_POSTING = process.env.BENCH_SCENARIOS === "posting";
+const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared" || ONLY_POSTING;
+if (![undefined, "all", "compared", "posting"].includes(process.env.BENCH_SCENARIOS))
+  throw new Error(`BENCH_SCENARIOS takes all, compared or posting, not "${process.env.BENCH_SCENARIOS}"`);
 
 /** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
 type Expectation = {
@@ -1007,6 +1010,10 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     await eachEngine(async (side, { baseUrl, signedInStep }) => {
       await run({ url: baseUrl + side.fixtures.threadPath, duration: 2 }, expectPage(fiftyAnswers));
       await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
+      // Posting alone: each member seen once first, as the signed-in scenario does in a full run,
+      // so the answers are not also the server's first note of their authors' visits (a write each).
+      if (ONLY_POSTING)
+        await run({ url: baseUrl, amount: side.fixtures.members.length }, expectPage(fiftyAnswers), signedInStep);
     });
     await run({ url: baselineServer.url + baselineFixtures.threadPath, duration: 2 }, expectThreadPage);
 
@@ -1037,31 +1044,34 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
       );
       await baseline();
     };
-    await baseline();
-    await pagePair(
-      "GET thread page (50 answers), visitor",
-      VISITOR_PAGE_TARGETS,
-      ({ baseUrl }, side) =>
-        () =>
-          run({ url: baseUrl + side.fixtures.threadPath }, expectPage(fiftyAnswers)),
-    );
-    await pagePair(
-      "GET thread page (50 answers), signed in: no page cache",
-      [minRatio(0.3, 0.4), maxP99(40), maxRss(300)],
-      ({ baseUrl, signedInStep }) =>
-        () =>
-          run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
-    );
-    await pagePair(
-      "GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads",
-      VISITOR_PAGE_TARGETS,
-      ({ visitorWhilePosting }) => visitorWhilePosting(2),
-    );
-    await pagePair(
-      "GET thread page (50 answers), visitor, while 10 answers/s are posted to other threads",
-      VISITOR_PAGE_TARGETS,
-      ({ visitorWhilePosting }) => visitorWhilePosting(10),
-    );
+    const threadPageScenarios = async () => {
+      await baseline();
+      await pagePair(
+        "GET thread page (50 answers), visitor",
+        VISITOR_PAGE_TARGETS,
+        ({ baseUrl }, side) =>
+          () =>
+            run({ url: baseUrl + side.fixtures.threadPath }, expectPage(fiftyAnswers)),
+      );
+      await pagePair(
+        "GET thread page (50 answers), signed in: no page cache",
+        [minRatio(0.3, 0.4), maxP99(40), maxRss(300)],
+        ({ baseUrl, signedInStep }) =>
+          () =>
+            run({ url: baseUrl }, expectPage(fiftyAnswers), signedInStep),
+      );
+      await pagePair(
+        "GET thread page (50 answers), visitor, while 2 answers/s are posted to other threads",
+        VISITOR_PAGE_TARGETS,
+        ({ visitorWhilePosting }) => visitorWhilePosting(2),
+      );
+      await pagePair(
+        "GET thread page (50 answers), visitor, while 10 answers/s are posted to other threads",
+        VISITOR_PAGE_TARGETS,
+        ({ visitorWhilePosting }) => visitorWhilePosting(10),
+      );
+    };
+    if (!ONLY_POSTING) await threadPageScenarios();
     // Each thread-page row against the mean of the baseline runs just before and after its pair.
     pageSequence.forEach((row, i) => {
       if (row.baseline) return;
@@ -1107,7 +1117,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
       if (side.hotCopy) side.scenarios.push(await hotThreadScenario(side.hotCopy, side.fixtures, answerTo));
     });
     let searchNumber = 0;
-    for (const term of terms) {
+    for (const term of ONLY_POSTING ? [] : terms) {
       await eachEngine((_side, { baseUrl, hearth }) =>
         hearth(
           `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads on SQLite), 1 connection`,

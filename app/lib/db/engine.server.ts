@@ -27,7 +27,11 @@ export type RawQueryOptions = { keepPrepared?: boolean };
 export type Transaction = Handle & {
   /** Runs a transaction-control statement (SAVEPOINT, RELEASE, ROLLBACK TO) in it. */
   control(statement: string): void | Promise<void>;
-  /** Ends it; the connection goes back to the engine either way. */
+  /**
+   * Ends it; the connection goes back to the engine either way. Each sends its statement before it
+   * returns (synchronously), so the next write may begin at once: the engine's write lock orders it
+   * after this one.
+   */
   commit(): void | Promise<void>;
   rollback(): void | Promise<void>;
 };
@@ -50,6 +54,11 @@ export type Engine = {
   rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions): Promise<T[]>;
   /** Runs SQL drizzle's builders cannot express, for its effect. */
   rawRun(db: Db, query: SQL): Promise<void>;
+  /**
+   * Runs write statements that do not depend on one another's effects, in one round trip where the
+   * engine talks over a network; the rows of the last one (plain objects) when `rows`, else none.
+   */
+  runTogether(db: Db, statements: SQL[], rows: boolean): Promise<unknown[]>;
   /** A handle in autocommit, outside `write`, for scripts and tests. */
   scriptDb(): Db;
   /** True when rows were changed through `scriptDb` since the last call (the page cache then empties). */

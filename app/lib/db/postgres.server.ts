@@ -12,7 +12,7 @@
  * with Retry-After, and the pool connects again on its own once the server is back.
  */
 import { createHash } from "node:crypto";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import pg from "pg";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
@@ -141,7 +141,8 @@ function watch(pool: pg.Pool) {
 function open(): State {
   // Reads have a pool of their own, read-only as SQLite's read connection is: a write that bypasses
   // `write` fails loudly instead of slipping past the write lock and the page cache. Writes run one
-  // at a time per process, so theirs is small (the second connection serves scripts beside a write).
+  // at a time per process, so theirs is small: the write in progress, the next one, whose BEGIN
+  // waits in the server while the one before commits, and a spare for scripts.
   const reads = watch(
     new pg.Pool({
       ...connectionSettings(),
@@ -149,7 +150,7 @@ function open(): State {
       options: "-c default_transaction_read_only=on",
     }),
   );
-  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 2 }));
+  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 3 }));
   const script = drizzle(writes, {
     logger: {
       logQuery(query) {
@@ -235,6 +236,7 @@ async function begin(): Promise<Transaction> {
       await client.query(statement);
     },
     async commit() {
+      // Sent before the first await (node-postgres writes an idle connection's query at once).
       const result = await client.query("COMMIT");
       // A failed statement aborts the whole transaction, even when the work caught its error; COMMIT
       // then rolls back without an error. A step allowed to fail must run in a nested `write`.
@@ -256,6 +258,28 @@ async function begin(): Promise<Transaction> {
   };
 }
 
+async function rawRows<T>(db: Db, query: SQL, options?: RawQueryOptions) {
+  // drizzle builds the statement synchronously, before its first await: named while `naming` is set.
+  naming = options?.keepPrepared === true;
+  let running;
+  try {
+    running = pgOf(db).execute(query);
+  } finally {
+    naming = false;
+  }
+  return (await running).rows as T[];
+}
+
+/**
+ * Statements as one: all but the last as data-modifying WITH queries, which PostgreSQL runs to
+ * completion whether or not anything reads them, all on the snapshot the statement starts with.
+ */
+function withQueries(statements: SQL[]) {
+  if (statements.length === 1) return statements[0];
+  const before = statements.slice(0, -1).map((statement, i) => sql`${sql.raw(`s${i}`)} AS (${statement})`);
+  return sql`WITH ${sql.join(before, sql`, `)} ${statements[statements.length - 1]}`;
+}
+
 export const postgresEngine: Engine = {
   name: "postgres",
   location,
@@ -269,20 +293,11 @@ export const postgresEngine: Engine = {
       naming = false;
     }
   },
-  rawRows: async <T>(db: Db, query: SQL, options?: RawQueryOptions) => {
-    // drizzle builds the statement synchronously, before its first await: named while `naming` is set.
-    naming = options?.keepPrepared === true;
-    let running;
-    try {
-      running = pgOf(db).execute(query);
-    } finally {
-      naming = false;
-    }
-    return (await running).rows as T[];
-  },
+  rawRows,
   rawRun: async (db, query) => {
     await pgOf(db).execute(query);
   },
+  runTogether: (db, statements) => rawRows(db, withQueries(statements), { keepPrepared: true }),
   scriptDb: () => current().script,
   takeUntrackedChanges() {
     const changed = untrackedChanges;

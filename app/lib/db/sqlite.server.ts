@@ -207,6 +207,14 @@ export const sqliteEngine: Engine = {
   rawRun: async (db, query) => {
     db.run(query);
   },
+  // Calls into the file, not round trips: one after another.
+  runTogether: async (db, statements, rows) => {
+    for (const statement of statements.slice(0, -1)) db.run(statement);
+    const last = statements[statements.length - 1];
+    if (rows) return db.all(last);
+    db.run(last);
+    return [];
+  },
   scriptDb: () => current().write.db,
   takeUntrackedChanges() {
     if (!connections) return false;

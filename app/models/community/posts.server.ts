@@ -8,7 +8,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { postRevisions, posts, solutions, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, write, read } from "~/lib/db.server";
+import { firstRow, oneRow, preparedPerConnection, rawRowsTogether, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
@@ -25,13 +25,31 @@ import {
 import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
 import { recordAudit } from "~/models/shared/audit.server";
-import { initialPostState, postLabel } from "~/models/moderation/post-state.server";
-import { findPostInThread, refreshThreadStatus } from "~/models/shared/posts.server";
+import { initialPostStateOf, postLabel, standingColumns } from "~/models/moderation/post-state.server";
+import { findPostInThread, visibleAnswerCounted } from "~/models/shared/posts.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
 
 const answerSchema = z.object({ body: bodySchema });
+
+// Prepared: every answer reads it under the write lock, with its author's standing in the same
+// round trip; one shape for members, one for the customers and staff whose posts are never held.
+const threadToAnswer = preparedPerConnection((db) => {
+  const forAuthor = (member: boolean) =>
+    db
+      .select({
+        authorId: threads.authorId,
+        status: threads.status,
+        lockedAt: threads.lockedAt,
+        visibility: threads.visibility,
+        ...standingColumns(sql.placeholder("authorId"), member),
+      })
+      .from(threads)
+      .where(eq(threads.id, sql.placeholder("threadId")))
+      .prepare();
+  return { member: forAuthor(true), vouched: forAuthor(false) };
+});
 
 export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
@@ -39,16 +57,9 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
   const bodyHtml = await renderPostBody(body);
   return write(async (db, changed) => {
     changed.thread(threadId);
+    const queries = threadToAnswer();
     const thread = firstRow(
-      await db
-        .select({
-          authorId: threads.authorId,
-          status: threads.status,
-          lockedAt: threads.lockedAt,
-          visibility: threads.visibility,
-        })
-        .from(threads)
-        .where(eq(threads.id, threadId)),
+      await (actor.role === "member" ? queries.member : queries.vouched).execute({ threadId, authorId: actor.id }),
     );
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(
@@ -58,31 +69,24 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
     const budget = replyLimit(actor, "answer");
     await consume(budget.key, budget.limit);
     const at = now();
-    const state = await initialPostState(actor);
-    const answer = oneRow(
-      await db
-        .insert(posts)
-        .values({
-          threadId,
-          authorId: actor.id,
-          kind: "answer",
-          bodyMarkdown: body,
-          bodyHtml,
-          createdAt: at,
-          moderationState: state,
-        })
-        .returning({ id: posts.id }),
-    );
+    const state = initialPostStateOf(thread);
     const held = state === "held";
     const waiting = state === "waiting";
+    const insert = db
+      .insert(posts)
+      .values({
+        threadId,
+        authorId: actor.id,
+        kind: "answer",
+        bodyMarkdown: body,
+        bodyHtml,
+        createdAt: at,
+        moderationState: state,
+      })
+      .returning({ id: posts.id });
     // A held or waiting answer is counted, and its thread marked active, when it becomes visible.
-    if (state === "visible") {
-      await db
-        .update(threads)
-        .set({ answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at })
-        .where(eq(threads.id, threadId));
-      await refreshThreadStatus(threadId);
-    }
+    const counted = state === "visible" ? [visibleAnswerCounted(db, threadId, 1, at)] : [];
+    const answer = oneRow(await rawRowsTogether<{ id: number }>(db, [...counted, insert]));
     await record("answer posted", { threadId, postId: answer.id, author: actor, held, waiting, bodyHtml, at });
     return { postId: answer.id, held, waiting };
   });

@@ -4,12 +4,12 @@
  * visibility, the visible-answer count, tag counts, the thread's status and its search document in
  * step, in the same transaction.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { flags, posts, threadTags, tags, threads, users, type ModerationState } from "../../../db/schema";
-import { firstRow, inWrite, rawRows, read } from "~/lib/db.server";
+import { and, asc, eq, inArray, sql, type Placeholder } from "drizzle-orm";
+import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
+import { inWrite, rawRows, read } from "~/lib/db.server";
 import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
-import { refreshThreadStatus } from "~/models/shared/posts.server";
-import { getModerationSettings } from "./settings.server";
+import { countVisibleAnswer, refreshThreadStatus } from "~/models/shared/posts.server";
+import { DEFAULT_MODERATION_SETTINGS } from "./settings.server";
 import { record } from "~/models/shared/events.server";
 
 type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: string };
@@ -21,27 +21,56 @@ type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: strin
  * have been approved; a new member's posts are held. Call inside the transaction that inserts the post.
  */
 export async function initialPostState(author: Member): Promise<ModerationState> {
-  const account = firstRow(
-    await read((db) => db.select({ confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, author.id))),
-  );
-  if (!account?.confirmedAt) return "waiting";
-  return stateAfterConfirmation(author);
+  return initialPostStateOf(await standingOf(author));
+}
+
+/** `initialPostState` from an author's standing read with the caller's own query (`standingColumns`). */
+export function initialPostStateOf(standing: AuthorStanding): ModerationState {
+  return standing.confirmedAt ? stateOnceConfirmed(standing) : "waiting";
 }
 
 /** `initialPostState` for a confirmed author: visible, or held when a new member's post would be. */
-async function stateAfterConfirmation(author: Member): Promise<"visible" | "held"> {
-  if (author.role !== "member") return "visible";
-  const { heldPostCount } = await getModerationSettings();
-  if (heldPostCount === 0) return "visible";
+async function stateAfterConfirmation(author: Member) {
+  return author.role === "member" ? stateOnceConfirmed(await standingOf(author)) : "visible";
+}
+
+/** What decides a new post's state: the author's confirmed address and, for a member, their approved posts. */
+export type AuthorStanding = { confirmedAt: number | null; heldPostCount: number; approved: number | null };
+
+/**
+ * The columns of an author's standing, for a select of the caller's (so that, on PostgreSQL, where
+ * each statement of a write is a round trip made under the write lock, it costs none of its own):
+ * the address, the setting and, for a member, up to `heldPostCount` of their approved posts.
+ * `authorId` may be a placeholder of a prepared query; `member` says which of the two shapes.
+ */
+export function standingColumns(authorId: Placeholder | number, member: boolean) {
+  const heldPostCount = sql<number>`COALESCE((SELECT held_post_count FROM moderation_settings WHERE id = 1), ${DEFAULT_MODERATION_SETTINGS.heldPostCount})`;
   // The subquery is named because PostgreSQL before 16 refuses one without a name.
-  const [approved] = await read((db) =>
-    rawRows<{ total: number }>(
+  const approved = member
+    ? sql<number>`(SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_id = ${authorId} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved)`
+    : sql<null>`NULL`;
+  return {
+    confirmedAt: sql<number | null>`(SELECT email_confirmed_at FROM users WHERE id = ${authorId})`,
+    heldPostCount,
+    approved,
+  };
+}
+
+async function standingOf(author: Member): Promise<AuthorStanding> {
+  const { confirmedAt, heldPostCount, approved } = standingColumns(author.id, author.role === "member");
+  const [standing] = await read((db) =>
+    rawRows<AuthorStanding>(
       db,
-      sql`SELECT count(*) AS total FROM (SELECT 1 FROM posts WHERE author_id = ${author.id} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved`,
+      sql`SELECT ${confirmedAt} AS "confirmedAt", ${heldPostCount} AS "heldPostCount", ${approved} AS approved`,
+      { keepPrepared: true },
     ),
   );
-  return (approved?.total ?? 0) >= heldPostCount ? "visible" : "held";
+  return standing;
 }
+
+// No count for a customer or staff member, whom the company vouches for.
+const stateOnceConfirmed = ({ approved, heldPostCount }: AuthorStanding) =>
+  approved === null || approved >= heldPostCount ? "visible" : "held";
 
 /**
  * Puts a just-inserted held post in the review queue, with an automatic flag when it holds a link
@@ -81,17 +110,10 @@ export async function changePostState(post: PostRef, to: ModerationState, at: Da
             ),
           );
       }
-    } else if (wasVisible !== isVisible) {
-      await db
-        .update(threads)
-        .set(
-          isVisible
-            ? { answerCount: sql`${threads.answerCount} + 1`, lastActivityAt: at }
-            : { answerCount: sql`${threads.answerCount} - 1` },
-        )
-        .where(eq(threads.id, post.threadId));
     }
-    await refreshThreadStatus(post.threadId);
+    if (post.kind === "answer" && wasVisible !== isVisible)
+      await countVisibleAnswer(post.threadId, isVisible ? 1 : -1, at);
+    else await refreshThreadStatus(post.threadId);
     await record("post state changed", {
       threadId: post.threadId,
       postId: post.id,

@@ -7,9 +7,15 @@ import { parseInput } from "~/lib/forms.server";
 import { canManageModerationSettings, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { recordAudit } from "~/models/shared/audit.server";
 
+/** The settings when their row is missing (the schema's defaults). */
+export const DEFAULT_MODERATION_SETTINGS = { flagHideThreshold: 3, heldPostCount: 2 };
+
 export async function getModerationSettings() {
   const row = firstRow(await read((db) => db.select().from(moderationSettings).where(eq(moderationSettings.id, 1))));
-  return { flagHideThreshold: row?.flagHideThreshold ?? 3, heldPostCount: row?.heldPostCount ?? 2 };
+  return {
+    flagHideThreshold: row?.flagHideThreshold ?? DEFAULT_MODERATION_SETTINGS.flagHideThreshold,
+    heldPostCount: row?.heldPostCount ?? DEFAULT_MODERATION_SETTINGS.heldPostCount,
+  };
 }
 
 const settingsSchema = z.object({

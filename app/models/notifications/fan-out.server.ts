@@ -7,10 +7,18 @@
  * job every minute in case that process stopped.
  */
 import { setImmediate as nextTurnOfEventLoop } from "node:timers/promises";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQLWrapper } from "drizzle-orm";
 import { notificationFanOuts, notifications, posts, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { afterCommit, firstRow, inWrite, isDatabaseUnavailable, read, writeUnseenByVisitors } from "~/lib/db.server";
+import {
+  afterCommit,
+  firstRow,
+  inWrite,
+  isDatabaseUnavailable,
+  read,
+  runTogether,
+  writeUnseenByVisitors,
+} from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { runSoon } from "~/lib/run-soon.server";
 import { isPublic, isPublicThread } from "~/lib/permissions.server";
@@ -21,11 +29,17 @@ import { levelsByUser, watchReason, watchRowsForThread } from "./watching.server
 // Each batch is one write, and page writes wait behind it: small enough to keep that wait short.
 const BATCH = 50;
 
-/** Queues the fan-out of a post that just became visible; a post is announced once, ever. */
-export async function queueFanOut(threadId: number, postId: number, at: Date) {
-  await inWrite(async (db) => {
-    await db.insert(notificationFanOuts).values({ postId, threadId, createdAt: at }).onConflictDoNothing();
-  });
+/**
+ * Queues the fan-out of a post that just became visible; a post is announced once, ever. `alongside`:
+ * the caller's statements that go with it in one round trip (`runTogether`).
+ */
+export async function queueFanOut(threadId: number, postId: number, at: Date, alongside: SQLWrapper[] = []) {
+  await inWrite((db) =>
+    runTogether(db, [
+      ...alongside,
+      db.insert(notificationFanOuts).values({ postId, threadId, createdAt: at }).onConflictDoNothing(),
+    ]),
+  );
   afterCommit(() => fanOutSoon.request());
 }
 

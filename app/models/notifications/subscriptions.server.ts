@@ -6,13 +6,13 @@
  */
 import { and, eq } from "drizzle-orm";
 import { notifications, posts, threads } from "../../../db/schema";
-import { firstRow, read } from "~/lib/db.server";
+import { firstRow, inWrite, rawRun, read } from "~/lib/db.server";
 import { isPublic, isPublicThread, isStaff } from "~/lib/permissions.server";
 import { mentionedUsers } from "~/models/community/mentions.server";
 import { subscribe, type DomainEvents, type ThreadAction } from "~/models/shared/events.server";
 import { queueFanOut } from "./fan-out.server";
 import { notify, type Notification } from "./notifications.server";
-import { levelsByUser, watchOnParticipation, watchRowsForThread } from "./watching.server";
+import { levelsByUser, participationWatch, watchRowsForThread } from "./watching.server";
 
 async function threadOf(threadId: number) {
   return firstRow(
@@ -44,8 +44,9 @@ const pathOf = (threadId: number, slug: string, postId?: number) =>
   `/questions/${threadId}/${slug}${postId ? `#post-${postId}` : ""}`;
 
 async function onNewPost({ threadId, postId, author, held, waiting, at }: DomainEvents["answer posted"]) {
-  await watchOnParticipation(author.id, threadId, at);
-  if (!held && !waiting) await queueFanOut(threadId, postId, at);
+  const watch = participationWatch(author.id, threadId, at);
+  if (held || waiting) await inWrite((db) => rawRun(db, watch));
+  else await queueFanOut(threadId, postId, at, [watch]);
 }
 
 async function onSolution(event: DomainEvents["solution marked"] | DomainEvents["solution removed"], marked: boolean) {

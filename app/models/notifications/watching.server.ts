@@ -21,7 +21,7 @@ import {
   type WatchTarget,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, inWrite, rawRows, rawRun, read, writeUnseenByVisitors } from "~/lib/db.server";
+import { firstRow, rawRows, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -114,20 +114,16 @@ export function levelsByUser(rows: readonly WatchRow[]) {
 }
 
 /**
- * Watches the thread for its new asker or answerer, when they want that and chose nothing else for it.
- * Inside the caller's write. The flag stands alone as the condition (not `= 1`): a boolean on PostgreSQL.
+ * Watches the thread for its new asker or answerer, when they want that and chose nothing else for it:
+ * a statement for the caller's write to run (`runTogether`: it touches their watch row alone).
+ * The flag stands alone as the condition (not `= 1`): a boolean on PostgreSQL.
  */
-export async function watchOnParticipation(userId: number, threadId: number, at: Date) {
-  await inWrite((db) =>
-    rawRun(
-      db,
-      sql`
+export function participationWatch(userId: number, threadId: number, at: Date) {
+  return sql`
       INSERT INTO ${watches} (user_id, target, target_id, level, updated_at)
       SELECT ${userId}, 'thread', ${threadId}, 'watching', ${at.getTime()}
         FROM ${users} WHERE id = ${userId} AND watch_on_participate
-      ON CONFLICT DO NOTHING`,
-    ),
-  );
+      ON CONFLICT DO NOTHING`;
 }
 
 const watchSchema = z.object({

@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { afterCommitWorkDone, countQueries } from "~/lib/db.server";
+import { databaseEngine } from "~/lib/env.server";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import { postAnswer } from "~/models/community/posts.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { castVote } from "~/models/community/votes.server";
 import { markSolution } from "~/models/community/solutions.server";
@@ -46,5 +49,15 @@ describe("query counts", () => {
     const two = await countQueries(() => listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 }, 2));
     const twenty = await countQueries(() => listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 }, 20));
     expect(twenty).toBe(two);
+  });
+
+  it("posts an answer in 5 statements on PostgreSQL, each a round trip under the write lock (7 on SQLite)", async () => {
+    const { threadId } = await makeThread(asker);
+    await resetAllLimits();
+    await afterCommitWorkDone();
+    // The thread with its author's standing, the rate limit, the post with the thread's count, the
+    // follow-up, the fan-out with the author's watch (BEGIN and COMMIT are not counted).
+    const statements = await countQueries(() => postAnswer(helpers[0], threadId, { body: "Counted answer." }));
+    expect(statements).toBe(databaseEngine() === "postgres" ? 5 : 7);
   });
 });

@@ -147,4 +147,39 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
     });
     expect(named.map((row) => row.statement)).toEqual([expect.stringContaining('"keptTitle"')]);
   });
+
+  it("sends the next write's BEGIN before the write ahead of it hears back from its COMMIT: the lock orders them in the server", async () => {
+    const events: string[] = [];
+    const query = pg.Client.prototype.query;
+    const watched = /^(BEGIN|COMMIT)/;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === "string" ? args[0] : "";
+      const sent = (query as (...a: unknown[]) => unknown).apply(this, args);
+      if (!watched.test(text)) return sent;
+      const statement = text.split(";")[0];
+      events.push(`${statement} sent`);
+      return (sent as Promise<unknown>).then((result) => {
+        events.push(`${statement} answered`);
+        return result;
+      });
+    } as typeof query;
+    try {
+      await Promise.all([insert("warm-1"), insert("warm-2")]); // both write connections open
+      events.length = 0;
+      await Promise.all([insert("overlapped-1"), insert("overlapped-2")]);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    expect(events).toEqual([
+      "BEGIN sent",
+      "BEGIN answered",
+      "COMMIT sent",
+      "BEGIN sent",
+      "COMMIT answered",
+      "BEGIN answered",
+      "COMMIT sent",
+      "COMMIT answered",
+    ]);
+    expect([await isCommitted("overlapped-1"), await isCommitted("overlapped-2")]).toEqual([true, true]);
+  });
 });
