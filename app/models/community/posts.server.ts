@@ -27,14 +27,16 @@ import { MAX_BODY_LENGTH } from "./rules";
 import { recordAudit } from "~/models/shared/audit.server";
 import { initialPostStateOf, postLabel, standingColumns } from "~/models/moderation/post-state.server";
 import { findPostInThread, visibleAnswerCounted } from "~/models/shared/posts.server";
+import { activeFollowUpColumn } from "~/models/shared/follow-up-state.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
-// Prepared: every answer reads it under the write lock, with its author's standing in the same
-// round trip; one shape for members, one for the customers and staff whose posts are never held.
+// Prepared: every answer reads it under the write lock, with its author's standing and whether a
+// follow-up waits on the thread in the same round trip; one shape for members, one for the
+// customers and staff whose posts are never held.
 const threadToAnswer = preparedPerConnection((db) => {
   const forAuthor = (member: boolean) =>
     db
@@ -44,6 +46,7 @@ const threadToAnswer = preparedPerConnection((db) => {
         lockedAt: threads.lockedAt,
         visibility: threads.visibility,
         ...standingColumns(sql.placeholder("authorId"), member),
+        followUpActive: activeFollowUpColumn(threads.id),
       })
       .from(threads)
       .where(eq(threads.id, sql.placeholder("threadId")))
@@ -87,7 +90,17 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
     // A held or waiting answer is counted, and its thread marked active, when it becomes visible.
     const counted = state === "visible" ? [visibleAnswerCounted(db, threadId, 1, at)] : [];
     const answer = oneRow(await rawRowsTogether<{ id: number }>(db, [...counted, insert]));
-    await record("answer posted", { threadId, postId: answer.id, author: actor, held, waiting, bodyHtml, at });
+    const followUpActive = Boolean(thread.followUpActive);
+    await record("answer posted", {
+      threadId,
+      postId: answer.id,
+      author: actor,
+      held,
+      waiting,
+      bodyHtml,
+      at,
+      followUpActive,
+    });
     return { postId: answer.id, held, waiting };
   });
 }

@@ -33,6 +33,8 @@ type NewPost = {
   waiting?: boolean;
   bodyHtml: string;
   at: Date;
+  /** Whether its thread had a follow-up not yet resolved, when the write already knows (`activeFollowUpColumn`). */
+  followUpActive?: boolean;
 };
 
 export type DomainEvents = {

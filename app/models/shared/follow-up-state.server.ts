@@ -11,7 +11,7 @@
  * - `reminder_sent_at` belongs to the current wait on the customer and is cleared when it ends.
  * Callers run these inside their write transaction.
  */
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql, type Placeholder, type SQLWrapper } from "drizzle-orm";
 import {
   followUpEvents,
   followUpSurveys,
@@ -172,14 +172,26 @@ export async function changeFollowUpStatus(
   return updated;
 }
 
+const isActiveFollowUpOf = (threadId: SQLWrapper | Placeholder) =>
+  and(eq(followUps.threadId, threadId), ne(followUps.status, "resolved"));
+
 const activeFollowUpExists = preparedPerConnection((db) =>
   db
     .select({ id: followUps.id })
     .from(followUps)
-    .where(and(eq(followUps.threadId, sql.placeholder("threadId")), ne(followUps.status, "resolved")))
+    .where(isActiveFollowUpOf(sql.placeholder("threadId")))
     .limit(1)
     .prepare(),
 );
+
+/**
+ * 1 when thread `threadId` (a column or placeholder of the caller's statement) has a follow-up not
+ * yet resolved, else 0: a column the answer's thread check carries under the write lock, so
+ * `recordReplyOnFollowUp` is told (`followUpActive`) instead of asking in a round trip of its own.
+ */
+export function activeFollowUpColumn(threadId: SQLWrapper | Placeholder) {
+  return sql<number>`CASE WHEN EXISTS (SELECT 1 FROM ${followUps} WHERE ${isActiveFollowUpOf(threadId)}) THEN 1 ELSE 0 END`;
+}
 
 /** A reply on a follow-up: an answer in its thread, or a private message (whose text the email carries). */
 export type FollowUpReply = { postId: number } | { privateText: string };
@@ -191,8 +203,15 @@ export type FollowUpReply = { postId: number } | { privateText: string };
  * A staff member's private message is news for the customer (an answer in the thread reaches them
  * as a new answer on their question); the customer's reply is news for the assignee.
  */
-export async function recordReplyOnFollowUp(threadId: number, author: Member, at: Date, reply: FollowUpReply) {
-  if (!firstRow(await activeFollowUpExists().execute({ threadId }))) return;
+export async function recordReplyOnFollowUp(
+  threadId: number,
+  author: Member,
+  at: Date,
+  reply: FollowUpReply,
+  followUpActive?: boolean,
+) {
+  if (followUpActive === false) return;
+  if (followUpActive === undefined && !firstRow(await activeFollowUpExists().execute({ threadId }))) return;
   const followUp = await activeFollowUpFor(threadId);
   if (!followUp) return;
   const about = { kind: "follow-up", followUpId: followUp.id } as const;

@@ -46,8 +46,8 @@ async function onAnswerLetThrough({ threadId, postId, from, to, at }: DomainEven
 
 export function subscribeSupport() {
   subscribe("answer posted", {
-    inTransaction: ({ held, waiting, threadId, postId, author, at }) =>
-      held || waiting ? undefined : recordReplyOnFollowUp(threadId, author, at, { postId }),
+    inTransaction: ({ held, waiting, threadId, postId, author, at, followUpActive }) =>
+      held || waiting ? undefined : recordReplyOnFollowUp(threadId, author, at, { postId }, followUpActive),
   });
   subscribe("post state changed", { inTransaction: onAnswerLetThrough, afterCommit: onQuestionLetThrough });
   // In a category whose grace period is zero, a customer's question is a follow-up at once.
