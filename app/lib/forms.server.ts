@@ -31,10 +31,11 @@ export function parseIntent<const T extends readonly [string, ...string[]]>(
   return parseInput(z.object({ intent: z.enum(intents, { error: "Unknown action." }) }), values).intent;
 }
 
-// Control characters other than tab and line breaks: a NUL typed into a form would reach pages and
-// emails byte for byte (browsers show it as a replacement character, mail clients stop at it).
+// Control characters other than tab and line breaks: a NUL typed into a form or a URL would reach
+// pages and emails byte for byte (browsers show it as a replacement character, mail clients stop at
+// it; PostgreSQL refuses it in text). And U+FFFD, which is what bad percent-encoding decodes to.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g;
 
 /**
  * Form fields as a plain object, without control characters; file uploads are not accepted
@@ -42,7 +43,13 @@ const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
  */
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [key, value] of formData)
-    if (typeof value === "string") values[key] = value.replace(CONTROL_CHARACTERS, "");
+  for (const [key, value] of formData) if (typeof value === "string") values[key] = value.replace(NOT_TEXT, "");
+  return values;
+}
+
+/** The request's query string as a plain object (the last of a repeated name), cleaned as `formValues`. */
+export function queryValues(request: Request): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of new URL(request.url).searchParams) values[key] = value.replace(NOT_TEXT, "");
   return values;
 }

@@ -3,13 +3,14 @@ import { loaderResult } from "~/lib/http.server";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 import { canViewThread, ensure } from "~/lib/permissions.server";
 import { findSimilar } from "~/models/search/search.server";
+import { queryValues } from "~/lib/forms.server";
 
 // The ask page loads this into a fetcher, which Remix would load again after every preview.
 export const shouldRevalidate = keepDataAfterPreview;
 
 /** Solved threads and articles like the question title being typed (`?title=`), as JSON. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const title = new URL(request.url).searchParams.get("title") ?? "";
+  const title = queryValues(request).title ?? "";
   return loaderResult(async () => {
     ensure(canViewThread(context.actor));
     return Response.json(

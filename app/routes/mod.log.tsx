@@ -7,13 +7,14 @@ import { loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { listAuditLog } from "~/models/shared/audit.server";
 import { AUDIT_ACTION_LABELS, AUDIT_SUBJECT_TYPES, auditLogQuerySchema } from "~/models/moderation/rules";
+import { queryValues } from "~/lib/forms.server";
 
 export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Audit log" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const query = auditLogQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = auditLogQuerySchema.parse(queryValues(request));
   return loaderResult(async () => ({ query, ...(await listAuditLog(context.actor, query)) }));
 }
 

@@ -8,6 +8,7 @@ import { THREAD_FILTERS, THREAD_SORTS, threadListQuerySchema } from "~/models/co
 import { listThreads } from "~/models/community/threads.server";
 import { WatchForm } from "~/components/watch-form";
 import { ownWatchLevel } from "~/models/notifications/watching.server";
+import { queryValues } from "~/lib/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => {
   // The feed of what the page lists (its category and tag; filter and sort do not apply to the feed).
@@ -28,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const query = threadListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const query = threadListQuerySchema.parse(queryValues(request));
   return loaderResult(async () => {
     const categories = await listCategories();
     const category = categories.find((c) => c.slug === query.category);

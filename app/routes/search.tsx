@@ -11,6 +11,7 @@ import { listKnowledgeBase } from "~/models/kb/articles.server";
 import { SEARCH_TYPES, MAX_QUERY_LENGTH } from "~/models/search/rules";
 import { popularSolvedThreads, searchSite } from "~/models/search/search.server";
 import { listCategories, popularTags } from "~/models/community/tags.server";
+import { queryValues } from "~/lib/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.query.q ? `Search: ${data.query.q}` : "Search" },
@@ -19,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { actor } = context;
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const params = queryValues(request);
   return loaderResult(async () => {
     ensure(canViewThread(actor));
     // Independent reads, together: on PostgreSQL each is a round trip.

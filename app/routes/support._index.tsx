@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 import { FollowUpItem, TimeLeft } from "~/components/follow-up";
 import { Pagination } from "~/components/pagination";
 import { BulkBar, QueueFilters, SavedViews, ShiftSwitch, StatusTabs } from "~/components/support-queue";
-import { formValues, parseIntent } from "~/lib/forms.server";
+import { formValues, parseIntent, queryValues } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { canSetResponseTargets } from "~/lib/permissions.server";
 import { listSupportQueue } from "~/models/support/queue.server";
@@ -14,7 +14,7 @@ import { workOnFollowUps } from "~/models/support/work.server";
 export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const params = queryValues(request);
   return loaderResult(async () => ({
     ...(await listSupportQueue(context.actor, params)),
     canSetTargets: canSetResponseTargets(context.actor),

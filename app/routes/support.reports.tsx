@@ -14,11 +14,12 @@ import {
 import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
 import { supportReport } from "~/models/support/reports.server";
+import { queryValues } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Support reports" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const params = queryValues(request);
   return loaderResult(() => supportReport(context.actor, params));
 }
 

@@ -8,6 +8,7 @@ import { getTag } from "~/models/community/tags.server";
 import { threadListQuerySchema } from "~/models/community/rules";
 import { listThreads } from "~/models/community/threads.server";
 import { ownWatchLevel } from "~/models/notifications/watching.server";
+import { queryValues } from "~/lib/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Questions tagged ${data.tag.name}` : "Tag" },
@@ -26,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const query = threadListQuerySchema.parse({
-    ...Object.fromEntries(new URL(request.url).searchParams),
+    ...queryValues(request),
     tag: params.tag,
   });
   return loaderResult(async () => {

@@ -3,10 +3,11 @@ import { useLoaderData, useLocation } from "@remix-run/react";
 import { loaderResult } from "~/lib/http.server";
 import { readUnsubscribeLink } from "~/models/notifications/email-preferences.server";
 import { NOTIFICATION_KIND_LABELS } from "~/models/notifications/rules";
+import { queryValues } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Unsubscribe" }, { name: "robots", content: "noindex" }];
 
-const linkParams = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+const linkParams = (request: Request) => queryValues(request);
 
 /**
  * The link from an email: says what it will stop, with one button (mail scanners follow links, so

@@ -261,6 +261,24 @@ describe("control characters in what people type", () => {
     expect(staffPage.includes(0)).toBe(false);
     expect(staffPage.toString("utf8")).toContain("Checked the serial");
   });
+
+  it("leaves them and bad percent-encoding out of what a URL asks, so no search page holds a NUL or U+FFFD", async () => {
+    for (const query of ["q=hub%00blinks", "q=%E0%A4%A&x=%", "q=%ED%A0%80hub%FF", "q=hub%07%1B%5B31m"]) {
+      const response = await client.get(`/search?${query}`);
+      expect(response.status, query).toBe(200);
+      const page = Buffer.from(await response.arrayBuffer());
+      expect(page.includes(0), query).toBe(false);
+      expect(page.toString("utf8"), query).not.toContain("\ufffd");
+    }
+    // PostgreSQL refuses a NUL in text: the title being typed on the ask page must not reach it.
+    for (const title of ["hub%00blinks", "%00", "%ED%A0%80hub"]) {
+      const response = await client.get(`/api/similar?title=${title}`, { cookie: cookies.casey });
+      expect(response.status, title).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer()).includes(0), title).toBe(false);
+    }
+    const names = await client.get("/api/users/suggest?q=mem%00", { cookie: cookies.casey });
+    expect(names.status).toBe(200);
+  });
 });
 
 describe("the live preview", () => {
