@@ -276,8 +276,6 @@ describe("control characters in what people type", () => {
       expect(response.status, title).toBe(200);
       expect(Buffer.from(await response.arrayBuffer()).includes(0), title).toBe(false);
     }
-    const names = await client.get("/api/users/suggest?q=mem%00", { cookie: cookies.casey });
-    expect(names.status).toBe(200);
   });
 });
 
