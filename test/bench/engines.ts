@@ -171,6 +171,23 @@ export async function createEmptyDatabase(url: string, name: string): Promise<Be
   return database;
 }
 
+/**
+ * Brings a freshly copied PostgreSQL database to the state a running community's is in: vacuumed
+ * (hint bits set, visibility map built, so autovacuum has nothing to catch up on while a scenario
+ * is measured) and checkpointed (the copy's WAL written out, so no checkpoint spreads its writes
+ * over the first scenarios).
+ */
+export async function settlePostgres(database: BenchDatabase) {
+  const client = new pg.Client({ connectionString: database.location });
+  await client.connect();
+  try {
+    await client.query("VACUUM (ANALYZE)");
+    await client.query("CHECKPOINT");
+  } finally {
+    await client.end();
+  }
+}
+
 function removeSqliteFiles(file: string) {
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
 }

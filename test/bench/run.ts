@@ -52,6 +52,7 @@
  *                                       its server binaries (db/pg-cluster.sh), or the run fails
  *   BENCH_SCENARIOS=compared            only the scenarios with a PostgreSQL/SQLite target (a busy machine)
  *   BENCH_SCENARIOS=posting             of those, only "POST an answer" (work on the write path)
+ *   BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   added to the app servers' node flags
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -71,6 +72,7 @@ import {
   engineLabel,
   envFor,
   openBenchDb,
+  settlePostgres,
   sqliteDatabase,
   startPostgresCluster,
   type BenchDatabase,
@@ -104,6 +106,7 @@ const PG_MIN_RATIO = 0.7;
 // between the thread-page rows), for a machine too busy for the whole run; =posting: of those, only
 // "POST an answer", for work on the write path.
 const ONLY_POSTING = process.env.BENCH_SCENARIOS === "posting";
+const serverNodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared" || ONLY_POSTING;
 if (![undefined, "all", "compared", "posting"].includes(process.env.BENCH_SCENARIOS))
   throw new Error(`BENCH_SCENARIOS takes all, compared or posting, not "${process.env.BENCH_SCENARIOS}"`);
@@ -489,7 +492,7 @@ async function startServer(
 ) {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [...startScriptNodeFlags(root), "server.mjs"], {
+  const server = spawn(process.execPath, [...startScriptNodeFlags(root), ...serverNodeFlags, "server.mjs"], {
     cwd: root,
     env: envFor(database, { PORT: String(port), MAIL_DIR: mailDir, NODE_ENV: "production", JOBS: jobs ? "on" : "off" }),
     stdio: ["ignore", "ignore", "inherit"],
@@ -914,6 +917,9 @@ async function postgresCopyOf(file: string, threads: number, answers: number, cl
   const started = Date.now();
   copyToPostgres(ROOT, file, database);
   console.log(`  copied in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const settling = Date.now();
+  await settlePostgres(database);
+  console.log(`  vacuumed and checkpointed in ${((Date.now() - settling) / 1000).toFixed(0)} s`);
   return database;
 }
 
