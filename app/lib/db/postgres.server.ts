@@ -2,8 +2,8 @@
  * The PostgreSQL engine (`DATABASE_URL`): a bounded pool of connections per process.
  *
  * Writes keep SQLite's guarantee that one write runs at a time, across every process on the database:
- * each takes a transaction-scoped advisory lock with its BEGIN (one round trip), so the models'
- * read-then-write steps (counters, rate limits, leases, round-robin) stay correct with several app
+ * each takes a transaction-scoped advisory lock with its BEGIN, its first statements pipelined behind
+ * it (DECISIONS #71), so the models' read-then-write steps (counters, rate limits, leases, round-robin) stay correct with several app
  * servers, as they are with several processes on one SQLite file (DECISIONS #63). Reads run beside
  * writes on other connections and see the latest commit (READ COMMITTED).
  * Waits are bounded: for a connection (`connectionTimeoutMillis`), for the write lock and row locks
@@ -78,30 +78,8 @@ function nameStatementsWhileBuilding(db: NodePgDatabase) {
 /** The node-postgres database under a handle (typed as SQLite's: see Db). */
 const pgOf = (db: Db) => db as unknown as NodePgDatabase;
 
-/**
- * The connection of a write, sending its statements one after another. A write's work may start
- * several at once (`Promise.all` of reads); one connection runs one at a time anyway, and
- * node-postgres's own queue for that is deprecated (removed in pg 9).
- */
-function oneStatementAtATime(client: pg.PoolClient): pg.PoolClient {
-  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  let previous: Promise<unknown> = Promise.resolve();
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== "query") return Reflect.get(target, property, receiver);
-      return (...args: unknown[]) => {
-        const sent = previous.then(() => query(...args));
-        previous = sent.catch(() => {});
-        return sent;
-      };
-    },
-  });
-}
-
 function handleOn(client: pg.Pool | pg.PoolClient): Handle {
-  const db = drizzle(client instanceof pg.Pool ? client : oneStatementAtATime(client), {
-    logger: { logQuery: countQuery },
-  });
+  const db = drizzle(client, { logger: { logQuery: countQuery } });
   nameStatementsWhileBuilding(db);
   return { db: db as unknown as Db, prepared: new Map() };
 }
@@ -150,7 +128,10 @@ function open(): State {
       options: "-c default_transaction_read_only=on",
     }),
   );
-  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 3 }));
+  // Pipelined: a statement is sent as soon as the work starts it, behind those still running, and
+  // the server runs them in order. So a write's first statements go with its BEGIN (see `begin`), and
+  // statements a write starts together (`Promise.all`) share a round trip.
+  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 3, pipeline: true } as pg.PoolConfig));
   const script = drizzle(writes, {
     logger: {
       logQuery(query) {
@@ -217,14 +198,18 @@ async function begin(): Promise<Transaction> {
     noteUnreachable(error);
     throw error;
   }
-  try {
-    // One round trip: the lock is the transaction's first statement and ends with it.
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
-  } catch (error) {
-    noteUnreachable(error);
-    client.release(true); // its transaction may be open: the connection is closed, not reused
-    throw error;
-  }
+  // Not awaited: the work's first statements are pipelined behind it. PostgreSQL runs them once the
+  // lock is had, each on a snapshot taken when it starts (READ COMMITTED), so they see every write
+  // committed before this one, with no round trip between the lock and them. When the BEGIN fails
+  // (the lock not had in time, the connection lost), what follows it fails too, and `commit` and
+  // `rollback` throw the BEGIN's error, which says why.
+  const beginError = client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`).then(
+    () => null,
+    (error: unknown) => {
+      noteUnreachable(error);
+      return error;
+    },
+  );
   let handle = handles.get(client);
   if (!handle) {
     handle = handleOn(client);
@@ -236,8 +221,12 @@ async function begin(): Promise<Transaction> {
       await client.query(statement);
     },
     async commit() {
-      // Sent before the first await (node-postgres writes an idle connection's query at once).
-      const result = await client.query("COMMIT");
+      // Sent before the first await (pipelined: node-postgres writes it at once).
+      const committing = client.query("COMMIT");
+      void committing.catch(() => {}); // awaited below unless the BEGIN failed
+      const failedBegin = await beginError;
+      if (failedBegin) throw failedBegin; // db.server rolls back: `rollback` closes the connection
+      const result = await committing;
       // A failed statement aborts the whole transaction, even when the work caught its error; COMMIT
       // then rolls back without an error. A step allowed to fail must run in a nested `write`.
       if (result.command === "ROLLBACK")
@@ -247,11 +236,15 @@ async function begin(): Promise<Transaction> {
       client.release();
     },
     async rollback() {
+      const rollingBack = client.query("ROLLBACK");
+      void rollingBack.catch(() => {}); // awaited below unless the BEGIN failed
+      const failedBegin = await beginError;
       try {
-        await client.query("ROLLBACK");
+        if (failedBegin) throw failedBegin;
+        await rollingBack;
         client.release();
       } catch (error) {
-        client.release(true);
+        client.release(true); // its transaction may be open: the connection is closed, not reused
         throw error;
       }
     },

@@ -61,16 +61,22 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
   return write(async (db, changed) => {
     changed.thread(threadId);
     const queries = threadToAnswer();
-    const thread = firstRow(
-      await (actor.role === "member" ? queries.member : queries.vouched).execute({ threadId, authorId: actor.id }),
-    );
+    const checking = (actor.role === "member" ? queries.member : queries.vouched).execute({
+      threadId,
+      authorId: actor.id,
+    });
+    // Counted beside the check, in its round trip on PostgreSQL (pipelined): a 404 or a refusal rolls
+    // the count back with the rest of the write, and the check's verdict comes first.
+    const budget = replyLimit(actor, "answer");
+    const counting = consume(budget.key, budget.limit);
+    void counting.catch(() => {}); // awaited once the thread is known to take answers
+    const thread = firstRow(await checking);
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
     ensure(
       canAnswerThread(actor, thread),
       thread.lockedAt ? "This question is locked: it takes no new answers." : "This question is closed to new answers.",
     );
-    const budget = replyLimit(actor, "answer");
-    await consume(budget.key, budget.limit);
+    await counting;
     const at = now();
     const state = initialPostStateOf(thread);
     const held = state === "held";

@@ -43,6 +43,38 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
     expect(await isCommitted("after-the-other-process")).toBe(true);
   }, 20_000);
 
+  it("sends a write's first statement behind its BEGIN, and runs it only once the lock is had, seeing the write before it", async () => {
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const config = args[0] as string | { text?: string };
+      const text = typeof config === "string" ? config : (config.text ?? "");
+      sent.push(text.split(/[;\s]/)[0].toUpperCase());
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      // Another process's write holds the lock, and has added a row it has not committed yet.
+      await other.query("BEGIN");
+      await other.query("SELECT pg_advisory_xact_lock(1214603634)");
+      await other.query("INSERT INTO site_secrets (name, value) VALUES ('written-ahead', 'v')");
+      let lockHad = false;
+      const seen = write(async (db) => {
+        const rows = await db.select().from(siteSecrets).where(eq(siteSecrets.name, "written-ahead"));
+        return { rows: rows.length, lockHad };
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Both went out while the lock was still taken: the SELECT did not wait for the BEGIN's answer.
+      expect(sent.slice(-2)).toEqual(["BEGIN", "SELECT"]);
+      lockHad = true;
+      await other.query("COMMIT");
+      // It ran once the other write had committed, on a snapshot taken then.
+      expect(await seen).toEqual({ rows: 1, lockHad: true });
+    } finally {
+      pg.Client.prototype.query = query;
+      await other.query("ROLLBACK"); // only a warning once committed; frees the lock when a check failed
+    }
+  });
+
   it("fails a write whose work caught a database error, instead of committing nothing in silence", async () => {
     const attempt = write(async (db) => {
       await db.insert(siteSecrets).values({ name: "before-the-duplicate", value: "v" });
@@ -66,7 +98,7 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
     expect(await isCommitted("kept-around-a-savepoint")).toBe(true);
   });
 
-  it("runs the reads a write starts at once one after another on its connection, as node-postgres 9 will require", async () => {
+  it("pipelines the reads a write starts at once on its connection, without node-postgres's deprecated queue", async () => {
     const warnings: string[] = [];
     const listener = (warning: Error) => warnings.push(warning.message);
     process.on("warning", listener);
