@@ -6,7 +6,8 @@
  * - Restore: `pg_restore --clean --if-exists --single-transaction --no-owner`: the objects in the
  *   archive are dropped and recreated, all or nothing, owned by the role restoring them. A database
  *   other sessions are connected to is refused unless `force` (their requests would wait on the
- *   restore's locks, then see the database change under them).
+ *   restore's locks, then see the database change under them). ANALYZE follows: an archive
+ *   carries no planner statistics.
  */
 import fs from "node:fs";
 import { megabytes, newBackupFile, secondsSince } from "./backup-files";
@@ -44,6 +45,20 @@ async function inspect(url: string): Promise<Problem | { versionNum: number; oth
     return { versionNum: Number(version.rows[0].v), otherSessions: Number(others.rows[0].n) };
   } finally {
     await client.end();
+  }
+}
+
+async function analyze(url: string): Promise<Problem | null> {
+  try {
+    const client = await connectPostgres(url, "restore");
+    try {
+      await client.query("ANALYZE");
+    } finally {
+      await client.end();
+    }
+    return null;
+  } catch (error) {
+    return { problem: postgresProblem(error, serverName(url)) };
   }
 }
 
@@ -121,7 +136,11 @@ export async function restorePostgres(url: string, file: string, force: boolean)
   );
   if (restored.code !== 0)
     return { problem: `pg_restore failed, and changed nothing (one transaction): ${lastLine(restored.stderr)}` };
+  // An archive holds no planner statistics: until autovacuum gathers them, the planner guesses
+  // (search ranked every match of a common word, #71).
+  const analyzed = await analyze(url);
+  if (analyzed) return { problem: `Restored ${file}, but gathering its statistics failed: ${analyzed.problem}` };
   return {
-    done: `Restored ${file} into ${serverName(url)} with pg_restore ${restore.version} (${contents.tables.size} tables, ${secondsSince(started)} s)`,
+    done: `Restored ${file} into ${serverName(url)} with pg_restore ${restore.version} and analyzed it (${contents.tables.size} tables, ${secondsSince(started)} s)`,
   };
 }

@@ -167,8 +167,18 @@ export async function searchIndexGapsPostgres(run: PgRun) {
   return { threads: Boolean(state.threads), articles: Boolean(state.articles) };
 }
 
-/** Fills the gaps `searchIndexGapsPostgres` found, inside a write. Returns how many threads it indexed. */
+/**
+ * Fills the gaps `searchIndexGapsPostgres` found, inside a write, and gathers the statistics of the
+ * tables it filled: until autovacuum came by, the planner took a common word for a rare one and
+ * ranked all its matches (21 ms against 5 for "the" at 10k threads). Returns how many threads it indexed.
+ */
 export async function rebuildSearchIndexPostgres(run: PgRun, gaps: { threads: boolean; articles: boolean }) {
-  if (gaps.articles) await rebuild(run, sql`kb_articles`, indexArticleIds);
-  return gaps.threads ? rebuild(run, sql`threads`, indexThreadIds) : 0;
+  if (gaps.articles) {
+    await rebuild(run, sql`kb_articles`, indexArticleIds);
+    await run(sql`ANALYZE search_articles`);
+  }
+  if (!gaps.threads) return 0;
+  const indexed = await rebuild(run, sql`threads`, indexThreadIds);
+  await run(sql`ANALYZE search_threads`);
+  return indexed;
 }

@@ -124,6 +124,15 @@ describe.skipIf(!withPostgres)("npm run db:copy", () => {
                 nextval(pg_get_serial_sequence('posts', 'id'))::text AS next`,
       );
       expect(copied).toEqual({ posts: counts.posts, duplicate: newest.id, next: String(counts.newest + 1) });
+      // The planner knows the tables, the search index's too (filled after the copy): without it, a
+      // common word's matches were all ranked.
+      const [statistics] = await query<{ posts: number; search: number }>(
+        target,
+        `SELECT (SELECT count(*)::int FROM pg_stats WHERE tablename = 'posts') AS posts,
+                (SELECT count(*)::int FROM pg_stats WHERE tablename = 'search_threads' AND attname = 'tsv') AS search`,
+      );
+      expect(statistics.posts).toBeGreaterThan(0);
+      expect(statistics.search).toBe(1);
 
       // The foreign keys and indexes set aside for the load are back as the migrations made them.
       const schemaObjects = `SELECT indexdef AS text FROM pg_indexes WHERE schemaname = 'public'
