@@ -236,12 +236,16 @@ async function transaction<T>(
   try {
     result = await writeFrame.run(frame, () => work(open.db, declarations(level)));
     await level.nested; // a nested write started and not awaited still belongs to this transaction
+    // From here on, a statement the work started late (a continuation nobody awaited) goes outside
+    // this write instead of behind its COMMIT on a connection about to go back to the pool.
+    frame.state.open = false;
     const committing = open.commit(); // sent before it returns (the Engine's contract)
     turnOver();
     await committing;
   } catch (error) {
     // A nested write the work started and did not await belongs to this transaction: it ends first.
     await level.nested;
+    frame.state.open = false;
     const rollingBack = open.rollback();
     turnOver();
     await rollingBack;

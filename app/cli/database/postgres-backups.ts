@@ -137,7 +137,7 @@ export async function restorePostgres(url: string, file: string, force: boolean)
   if (restored.code !== 0)
     return { problem: `pg_restore failed, and changed nothing (one transaction): ${lastLine(restored.stderr)}` };
   // An archive holds no planner statistics: until autovacuum gathers them, the planner guesses
-  // (search ranked every match of a common word, #71).
+  // (search ranked every match of a common word, DECISIONS.md #72).
   const analyzed = await analyze(url);
   if (analyzed) return { problem: `Restored ${file}, but gathering its statistics failed: ${analyzed.problem}` };
   return {

@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, max, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { followUps, posts, supportPolicies, threads, users, type FollowUpOrigin } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, inWrite, oneRow, read, write } from "~/lib/db.server";
+import { firstRow, inWrite, oneRow, read, write, type Db } from "~/lib/db.server";
 import { millis } from "~/lib/portable-sql.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { log } from "~/lib/log.server";
@@ -190,8 +190,9 @@ export async function openDueFollowUps(at: Date, onlyThreadId?: number): Promise
     const neverFollowedUp = sql`NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.thread_id = ${threads.id})`;
     const noStaffAnswer = sql`NOT EXISTS (SELECT 1 FROM posts p JOIN users u ON u.id = p.author_id
     WHERE p.thread_id = ${threads.id} AND p.kind = 'answer' AND ${staffRoleCondition(alias(users, "u").role)})`;
-    const isDue = (threadId?: number) =>
-      db
+    // Run on the reading handle to find candidates, then on each write's own, under its lock.
+    const isDue = (on: Db, threadId?: number) =>
+      on
         .select({ id: threads.id })
         .from(threads)
         .innerJoin(users, eq(users.id, threads.authorId))
@@ -211,12 +212,12 @@ export async function openDueFollowUps(at: Date, onlyThreadId?: number): Promise
           ),
         );
     let opened = 0;
-    for (const { id } of await isDue(onlyThreadId)) {
+    for (const { id } of await isDue(db, onlyThreadId)) {
       // One question that cannot be opened (its policy changed under it, say) must not stop the rest.
       try {
         const didOpen = await write(async (db, changed) => {
           changed.thread(id);
-          return firstRow(await isDue(id)) ? (await openFollowUp(id, "target", null, at)) !== null : false;
+          return firstRow(await isDue(db, id)) ? (await openFollowUp(id, "target", null, at)) !== null : false;
         });
         if (didOpen) opened += 1;
       } catch (error) {

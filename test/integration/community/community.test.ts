@@ -4,7 +4,7 @@ import { postRevisions } from "../../../db/schema";
 import { scriptDb } from "~/lib/db.server";
 import { ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
-import { resetAllLimits } from "~/lib/rate-limit.server";
+import { LIMITS, resetAllLimits } from "~/lib/rate-limit.server";
 import { editPost, getPostHistory, postAnswer } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { getTag } from "~/models/community/tags.server";
@@ -12,6 +12,7 @@ import { askQuestion, listThreads } from "~/models/community/threads.server";
 import { getThreadPage } from "~/models/community/thread-page.server";
 import { slugify } from "~/models/community/post-input";
 import { castVote } from "~/models/community/votes.server";
+import { moderateThread } from "~/models/moderation/threads.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 let asker: Member;
@@ -121,6 +122,23 @@ describe("postAnswer", () => {
       body: "Write something first.",
     });
     await expect(postAnswer(helper, 999_999, { body: "hello" })).rejects.toThrow(NotFoundError);
+  });
+
+  it("counts only answers that could be posted against the answer limit, and says why one cannot first", async () => {
+    await resetAllLimits();
+    const { threadId: locked } = await makeThread(asker);
+    await moderateThread(staff, locked, { action: "lock", reason: "Settled" });
+    // Past the limit (30 in 10 minutes) on a locked thread and a missing one: each refused for
+    // what it is, and none of them counted.
+    for (let i = 0; i < LIMITS.answer.max; i++) {
+      await expect(postAnswer(helper, locked, { body: `Try ${i}` })).rejects.toThrow(/locked/);
+      await expect(postAnswer(helper, 999_999, { body: `Try ${i}` })).rejects.toThrow(NotFoundError);
+    }
+    const { threadId: open } = await makeThread(asker);
+    for (let i = 0; i < LIMITS.answer.max; i++) await postAnswer(helper, open, { body: `Answer ${i}` });
+    // Now the limit is full: a locked thread still says it is locked, an open one says to wait.
+    await expect(postAnswer(helper, locked, { body: "Once more" })).rejects.toThrow(/locked/);
+    await expect(postAnswer(helper, open, { body: "Once more" })).rejects.toThrow(RateLimitError);
   });
 });
 

@@ -2,10 +2,13 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
+import pg from "pg";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { followUps } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
 import { scriptDb } from "~/lib/db.server";
+import { WRITE_LOCK_KEY } from "~/lib/db/postgres.server";
+import { databaseEngine } from "~/lib/env.server";
 import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -73,6 +76,28 @@ describe("opening follow-ups after the grace period", () => {
     expect(followUp.firstResponseDueAt).toEqual(at(24));
     expect(followUp.resolutionDueAt).toEqual(at(72));
   });
+
+  it.skipIf(databaseEngine() !== "postgres")(
+    "checks a question again under the write lock: one closed by a write that held the lock gets no follow-up",
+    async () => {
+      const threadId = await askedAtStart(customer);
+      // Another app process's write holds the lock and closes the question; it commits 300 ms later.
+      const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query("BEGIN");
+        await other.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+        await other.query("UPDATE threads SET status = 'closed' WHERE id = $1", [threadId]);
+        const opening = openDueFollowUps(at(5), threadId);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await other.query("COMMIT");
+        expect(await opening).toBe(0);
+        expect(await followUpsOf(threadId)).toEqual([]);
+      } finally {
+        await other.end();
+      }
+    },
+  );
 
   it("leaves alone members' questions, questions staff answered or peers solved in time, and old ones", async () => {
     const byMember = await askedAtStart(member);
