@@ -106,7 +106,9 @@ describe(`npm run db:backup and db:restore (${testEngine()})`, () => {
         if (postgres) {
           const client = new pg.Client({ connectionString: fresh.env.DATABASE_URL });
           await client.connect();
-          const stats = await client.query("SELECT 1 FROM pg_stats WHERE tablename = 'users'").finally(() => client.end());
+          const stats = await client
+            .query("SELECT 1 FROM pg_stats WHERE tablename = 'users'")
+            .finally(() => client.end());
           expect(stats.rows.length).toBeGreaterThan(0);
         }
       } finally {
