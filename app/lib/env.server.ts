@@ -131,7 +131,7 @@ export const configurationSchema = z.object({
   DATABASE_POOL_SIZE: wholeNumber({ min: 1, max: 1000 })
     .default(10)
     .describe(
-      "the most connections one process opens to PostgreSQL for reads (its writes, one at a time, use up to 2 more)",
+      "the most connections one process opens to PostgreSQL for reads (its writes, one at a time, use up to 3 more)",
     ),
   NODE_ENV: z
     .enum(["production", "development", "test"], { error: "production, development or test" })
