@@ -11,7 +11,6 @@ import { rawRows, read } from "~/lib/db.server";
 import { PAGE_CACHE_TTL_MS } from "~/lib/page-cache.server";
 import { LIMITS } from "~/lib/rate-limit.server";
 import { prepareDemoDatabase } from "../../fixtures/demo-database";
-import { SENT_AT_ONCE } from "~/models/notifications/outbox.server";
 import { makeUser } from "../../fixtures/factories";
 import { httpClient, signInAccounts, type Client } from "../../fixtures/http-client";
 import { startServerProcess, waitFor } from "../../fixtures/server-process";
@@ -423,7 +422,7 @@ describe.skipIf(testEngine() !== "postgres")("two app servers on one PostgreSQL 
     expect(asked.map((response) => response.status)).toEqual(Array(askers.length).fill(302));
     const marker = (i: number) => `Handover answer ${i}: swap the dimmer.`;
     // A slow mail server keeps that server sending while it is asked to stop.
-    const SMTP_DELAY_MS = 400;
+    const SMTP_DELAY_MS = 1_000;
     sink.setDelay(SMTP_DELAY_MS);
     const answerer = members[askers.length];
     for (const [i, response] of asked.entries()) {
@@ -442,29 +441,21 @@ describe.skipIf(testEngine() !== "postgres")("two app servers on one PostgreSQL 
 
     const deliveredCount = () => askers.filter((_, i) => delivered(i).length > 0).length;
     const exited = new Promise<number | null>((resolve) => stopping.child.once("exit", resolve));
-    const deliveredWhenAsked = deliveredCount();
     const askedToStop = new Date();
     stopping.child.kill("SIGTERM");
     // It finishes the emails in hand and gives back the rest it claimed: a backlog must not hold a
     // deploy (past the 5 s shutdown limit the process is cut off, and what it claimed would wait out
-    // the claim, 5 minutes). Counted, not timed, when no email it claimed is left unsent: at most
-    // those in hand (one per sender: the job and the run after a commit). The other server can
-    // have delivered none of the rest by then: it claims them only once they are given back, and
-    // the mail server takes 400 ms to accept one. (Counted at the exit instead, as before, it
-    // included what the other server sent while this one's HTTP server was still closing.)
-    const claimedBeforeStopUnsent = async () =>
-      (
-        await read((db) =>
-          db
-            .select({ id: emailOutbox.id })
-            .from(emailOutbox)
-            .where(and(isNull(emailOutbox.sentAt), lt(emailOutbox.claimedAt, askedToStop))),
-        )
-      ).length;
-    expect(await waitFor(async () => (await claimedBeforeStopUnsent()) === 0, 300)).toBe(true);
-    expect(deliveredCount() - deliveredWhenAsked).toBeLessThanOrEqual(SENT_AT_ONCE + 1);
-    expect(deliveredCount()).toBeLessThan(askers.length); // sending the whole backlog delivered all 11
-    expect(await exited).toBe(0);
+    // the claim, 5 minutes). With a mail server taking a second an email, the emails left would take
+    // it ten: it must exit by itself well before the cut-off, after the one in hand. Timed, with a
+    // wide margin both ways: counting the emails delivered meanwhile cannot tell which server sent
+    // them (the other takes over the given-back ones at once, and under load holds some of its own).
+    const exitCode = await exited;
+    const exitMs = Date.now() - askedToStop.getTime();
+    console.info(`the holder exited ${exitMs} ms after it was asked to stop`);
+    expect(exitCode).toBe(0);
+    expect(exitMs).toBeLessThan(4_500);
+    expect(deliveredCount()).toBeLessThan(askers.length);
+    sink.setDelay(0);
     const stoppedAt = Date.now();
     const stayingPid = String(staying.child.pid);
     // The other server holds every lease at its next run, not when the leases expire (minutes).
@@ -474,7 +465,6 @@ describe.skipIf(testEngine() !== "postgres")("two app servers on one PostgreSQL 
     const allDelivered = () => askers.every((_, i) => delivered(i).length >= 1);
     expect(await waitFor(allDelivered, 100)).toBe(true);
     console.info(`every handover email delivered ${Date.now() - stoppedAt} ms after the holder stopped`);
-    sink.setDelay(0);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(askers.map((_, i) => delivered(i).length)).toEqual(askers.map(() => 1));
 
