@@ -2,10 +2,11 @@
  * The PostgreSQL engine (`DATABASE_URL`): a bounded pool of connections per process.
  *
  * Writes keep SQLite's guarantee that one write runs at a time, across every process on the database:
- * each takes a transaction-scoped advisory lock with its BEGIN, its first statements pipelined behind
- * it (DECISIONS #71), so the models' read-then-write steps (counters, rate limits, leases, round-robin) stay correct with several app
- * servers, as they are with several processes on one SQLite file (DECISIONS #63). Reads run beside
- * writes on other connections and see the latest commit (READ COMMITTED).
+ * each takes a transaction-scoped advisory lock with its BEGIN, its first statements pipelined
+ * behind it (DECISIONS #71), so the models' read-then-write steps (counters, rate limits, leases,
+ * round-robin) stay correct with several app servers, as they are with several processes on one
+ * SQLite file (DECISIONS #63). Reads run beside writes on other connections and see the latest
+ * commit (READ COMMITTED).
  * Waits are bounded: for a connection (`connectionTimeoutMillis`), for the write lock and row locks
  * (`lock_timeout`), for a statement (`statement_timeout`); an idle transaction is ended by the
  * server. Running out of any of them, or an unreachable server, is `isUnavailable`: HTTP answers 503
