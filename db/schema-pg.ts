@@ -6,3 +6,4 @@ export * from "./schema-pg/knowledge-base";
 export * from "./schema-pg/support";
 export * from "./schema-pg/notifications";
 export * from "./schema-pg/moderation";
+export * from "./schema-pg/reputation";

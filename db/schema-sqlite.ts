@@ -6,3 +6,4 @@ export * from "./schema/knowledge-base";
 export * from "./schema/support";
 export * from "./schema/notifications";
 export * from "./schema/moderation";
+export * from "./schema/reputation";

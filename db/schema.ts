@@ -54,4 +54,6 @@ export const {
   users,
   sessions,
   accountTokens,
+  reputationEvents,
+  reputationSettings,
 } = tables;

@@ -19,6 +19,7 @@ export const users = pgTable("users", {
   watchOnParticipate: boolean("watch_on_participate").notNull().default(true),
   timeZone: text("time_zone"),
   onShift: boolean("on_shift").notNull().default(false),
+  reputation: integer("reputation").notNull().default(0),
 });
 
 export const sessions = pgTable(

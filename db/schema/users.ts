@@ -41,6 +41,8 @@ export const users = sqliteTable("users", {
   timeZone: text("time_zone"),
   /** Staff only: whether they are on shift now, so round-robin assignment may give them follow-ups. */
   onShift: integer("on_shift", { mode: "boolean" }).notNull().default(false),
+  /** The sum of the person's counted reputation events (db/schema/reputation.ts), kept with every change. */
+  reputation: integer("reputation").notNull().default(0),
 });
 
 export const sessions = sqliteTable(

@@ -76,6 +76,11 @@ export type DomainEvents = {
     searchChanged: boolean;
     at: Date;
   };
+  /**
+   * A person's reputation total changed by `change` points (positive or negative): an event was
+   * earned or reversed, or a post's visibility took its events in or out of the count.
+   */
+  "reputation changed": { userId: number; change: number; at: Date };
 };
 
 export type DomainEvent = keyof DomainEvents;
