@@ -77,10 +77,10 @@ export type DomainEvents = {
     at: Date;
   };
   /**
-   * A person's reputation total changed by `change` points (positive or negative): an event was
-   * earned or reversed, or a post's visibility took its events in or out of the count.
+   * A person's reputation total changed by `change` points (positive or negative) to `total`: an
+   * event was earned or reversed, or a post's visibility took its events in or out of the count.
    */
-  "reputation changed": { userId: number; change: number; at: Date };
+  "reputation changed": { userId: number; change: number; total: number; at: Date };
 };
 
 export type DomainEvent = keyof DomainEvents;
