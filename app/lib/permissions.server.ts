@@ -27,4 +27,5 @@ export * from "./permissions/community.server";
 export * from "./permissions/kb.server";
 export * from "./permissions/moderation.server";
 export * from "./permissions/notifications.server";
+export * from "./permissions/reputation.server";
 export * from "./permissions/support.server";

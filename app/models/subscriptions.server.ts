@@ -5,6 +5,7 @@
  */
 import { subscribeModeration } from "./moderation/subscriptions.server";
 import { subscribeNotifications } from "./notifications/subscriptions.server";
+import { subscribeReputation } from "./reputation/subscriptions.server";
 import { subscribeSearch } from "./search/subscriptions.server";
 import { markSubscriptionsOn } from "./shared/events.server";
 import { subscribeSupport } from "./support/subscriptions.server";
@@ -17,6 +18,7 @@ export function subscribeEveryDomain() {
   // In this order: the review queue, then the follow-up, then the search index, then who hears of it.
   subscribeModeration();
   subscribeSupport();
+  subscribeReputation();
   subscribeSearch();
   subscribeNotifications();
   markSubscriptionsOn();

@@ -100,6 +100,14 @@ export function publicThreadsCondition(table: ThreadColumns = threads): SQL {
   return publicState(table.visibility);
 }
 
+/**
+ * `isPublic` of a post and `isPublicThread` of its thread, for the post whose id is `postId`. Written
+ * out in full, so it holds inside an UPDATE or INSERT, where drizzle leaves columns unqualified.
+ */
+export function publicPostByIdCondition(postId: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM posts pp JOIN threads pt ON pt.id = pp.thread_id WHERE pp.id = ${postId} AND pp.moderation_state = 'visible' AND pt.visibility = 'visible')`;
+}
+
 /** `hasReachedOthers` in SQL, on `threads`. */
 export function reachedOthersThreadsCondition(table: ThreadColumns = threads): SQL {
   return sql`${table.visibility} <> 'waiting'`;

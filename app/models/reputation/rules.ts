@@ -1,0 +1,48 @@
+/** Reputation's words and figures, for the server and the browser alike. */
+import type { ReputationReason, ReputationReversal } from "../../../db/schema/reputation";
+
+/** The point values when no admin has changed them (the schema's defaults). */
+export const DEFAULT_REPUTATION_SETTINGS = {
+  upvoteAnswer: 10,
+  upvoteQuestion: 5,
+  accepted: 15,
+  acceptedOther: 2,
+  verified: 25,
+  articlePublished: 25,
+  downvote: 2,
+  downvoteCast: 1,
+  dailyVoteCap: 200,
+};
+export type ReputationSettings = typeof DEFAULT_REPUTATION_SETTINGS;
+
+export const REPUTATION_REASON_LABELS: Record<ReputationReason, string> = {
+  upvote: "Upvoted",
+  downvote: "Downvoted",
+  downvote_cast: "Voted an answer down",
+  accepted: "Answer accepted",
+  accepted_other: "Accepted an answer",
+  verified: "Answer verified by staff",
+  article_published: "Knowledge-base article published from their question",
+};
+
+export const REPUTATION_REVERSAL_LABELS: Record<ReputationReversal, string> = {
+  unvoted: "vote withdrawn",
+  unaccepted: "no longer accepted",
+  unverified: "no longer verified",
+  unpublished: "article removed",
+  serial_voting: "serial voting",
+};
+
+export const DAY_MS = 86_400_000;
+
+/** The start of `at`'s day in UTC: the daily vote cap and the chart count days in UTC, the same for everyone. */
+export const startOfUtcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
+
+/** Someone who upvotes this many posts of one person within SERIAL_VOTING_WINDOW_MS is voting for the person, not the posts. */
+export const SERIAL_VOTING_THRESHOLD = 5;
+export const SERIAL_VOTING_WINDOW_MS = DAY_MS;
+
+export const REPUTATION_HISTORY_PAGE_SIZE = 30;
+export const LEADERBOARD_PAGE_SIZE = 20;
+export const LEADERBOARD_PERIODS = ["week", "month", "all"] as const;
+export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
