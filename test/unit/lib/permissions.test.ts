@@ -513,6 +513,18 @@ const table: {
     allowed: [],
   },
   {
+    predicate: "canManageReputationSettings",
+    situation: "the reputation point values",
+    call: (a) => permissions.canManageReputationSettings(a),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canReviewSerialVoting",
+    situation: "the serial-voting list",
+    call: (a) => permissions.canReviewSerialVoting(a),
+    allowed: ["staff", "admin"],
+  },
+  {
     predicate: "canManageModerationSettings",
     situation: "the site",
     call: (a) => permissions.canManageModerationSettings(a),
