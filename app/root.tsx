@@ -86,6 +86,7 @@ function Header() {
           <NavLink to="/questions">Questions</NavLink>
           <NavLink to="/kb">Knowledge base</NavLink>
           <NavLink to="/tags">Tags</NavLink>
+          <NavLink to="/leaderboards">Leaderboards</NavLink>
           <NavLink to="/questions/ask" className="button button-small">
             Ask a question
           </NavLink>

@@ -4,12 +4,15 @@ import { RelativeTime } from "~/components/relative-time";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
-import { formValues, parseIntent } from "~/lib/forms.server";
+import { ReputationSection } from "~/components/reputation/reputation-section";
+import { formValues, parseIntent, queryValues } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
+import { reputationOnProfile } from "~/models/reputation/profile.server";
+import { reputationHistoryQuerySchema } from "~/models/reputation/rules";
 
 export const headers = mergeRouteHeaders;
 
@@ -28,11 +31,16 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
     : []),
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  return loaderResult(async () => ({
-    ...(await getUserProfile(context.actor, params.username ?? "")),
-    isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
-  }));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const { reputation: reputationPage } = reputationHistoryQuerySchema.parse(queryValues(request));
+  return loaderResult(async () => {
+    const profile = await getUserProfile(context.actor, params.username ?? "");
+    return {
+      ...profile,
+      reputation: await reputationOnProfile(context.actor, profile.user.id, reputationPage),
+      isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
+    };
+  });
 }
 
 const INTENTS = ["role", "warn", "suspend", "unsuspend"] as const;
@@ -170,7 +178,7 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
 }
 
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension } =
+  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension, reputation } =
     useLoaderData<typeof loader>();
   return (
     <>
@@ -198,6 +206,9 @@ export default function Profile() {
       {canChangeRole ? <RoleForm role={user.role} /> : null}
       {canDiscipline ? <DisciplinePanel suspended={suspension !== null} /> : null}
       <ul className="stat-grid" aria-label="Contributions">
+        <li>
+          <strong data-reputation={user.reputation}>{user.reputation}</strong> <a href="#reputation">reputation</a>
+        </li>
         <li>
           <strong>{counts.questions}</strong> questions
         </li>
@@ -249,6 +260,7 @@ export default function Profile() {
           )}
         </section>
       </div>
+      <ReputationSection reputation={reputation} username={user.username} />
     </>
   );
 }

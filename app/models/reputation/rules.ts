@@ -1,4 +1,5 @@
 /** Reputation's words and figures, for the server and the browser alike. */
+import { z } from "zod";
 import type { ReputationReason, ReputationReversal } from "../../../db/schema/reputation";
 
 /** The point values when no admin has changed them (the schema's defaults). */
@@ -16,8 +17,8 @@ export const DEFAULT_REPUTATION_SETTINGS = {
 export type ReputationSettings = typeof DEFAULT_REPUTATION_SETTINGS;
 
 export const REPUTATION_REASON_LABELS: Record<ReputationReason, string> = {
-  upvote: "Upvoted",
-  downvote: "Downvoted",
+  upvote: "Upvote",
+  downvote: "Downvote",
   downvote_cast: "Voted an answer down",
   accepted: "Answer accepted",
   accepted_other: "Accepted an answer",
@@ -46,3 +47,32 @@ export const REPUTATION_HISTORY_PAGE_SIZE = 30;
 export const LEADERBOARD_PAGE_SIZE = 20;
 export const LEADERBOARD_PERIODS = ["week", "month", "all"] as const;
 export type LeaderboardPeriod = (typeof LEADERBOARD_PERIODS)[number];
+
+/** `?reputation=<page>` on a profile: the page of its reputation history. */
+export const reputationHistoryQuerySchema = z.object({
+  reputation: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+export const pageQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1) });
+
+export const leaderboardQuerySchema = z.object({
+  period: z.enum(LEADERBOARD_PERIODS).catch("week"),
+  tag: z.string().trim().max(50).catch(""),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+/** What a profile shows of a person's reputation (profile.server.ts reads it). */
+export type ReputationOnProfile = {
+  history: {
+    id: number;
+    reason: ReputationReason;
+    points: number;
+    createdAt: Date;
+    postId: number | null;
+    postKind: "question" | "answer" | null;
+    thread: { id: number; title: string; slug: string } | null;
+  }[];
+  hasNextPage: boolean;
+  page: number;
+  growth: { day: string; total: number }[];
+};
