@@ -5,7 +5,7 @@ const SECTIONS = [
   { to: "/mod", label: "Review queue", needs: "moderation" },
   { to: "/mod/log", label: "Audit log", needs: "moderation" },
   { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
-  { to: "/mod/reputation", label: "Reputation", needs: "reputation" },
+  { to: "/mod/reputation", label: "Reputation", needs: "moderation" },
   { to: "/mod/settings", label: "Settings and access", needs: "moderationSettings" },
 ] as const;
 

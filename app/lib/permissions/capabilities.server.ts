@@ -3,7 +3,6 @@ import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
 import { canDraftArticleFromThread } from "./kb.server";
 import { canManageModerationSettings, canModerate } from "./moderation.server";
-import { canManageReputationSettings, canReviewSerialVoting } from "./reputation.server";
 import { canWorkFollowUps } from "./support.server";
 
 export function threadCapabilities(actor: Actor, thread: ThreadState) {
@@ -28,8 +27,6 @@ export function navCapabilities(actor: Actor) {
     supportQueue: canWorkFollowUps(actor),
     moderation: canModerate(actor),
     moderationSettings: canManageModerationSettings(actor),
-    reputation: canReviewSerialVoting(actor),
-    reputationSettings: canManageReputationSettings(actor),
     // Follow-ups are opened for askers, never for staff (canRequestFollowUp).
     mySupport: isSignedIn(actor) && !isStaff(actor),
   };
