@@ -24,6 +24,7 @@ export const {
   postRevisions,
   votes,
   solutions,
+  suggestedEdits,
   kbArticles,
   kbArticleTags,
   kbFeedback,

@@ -3,6 +3,7 @@ import { useNavCapabilities } from "~/root";
 
 const SECTIONS = [
   { to: "/mod", label: "Review queue", needs: "moderation" },
+  { to: "/mod/edits", label: "Suggested edits", needs: "moderation" },
   { to: "/mod/log", label: "Audit log", needs: "moderation" },
   { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
   { to: "/mod/reputation", label: "Reputation", needs: "moderation" },

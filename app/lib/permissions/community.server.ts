@@ -186,6 +186,19 @@ export function canEditPost(actor: Actor, post: OwnedPost) {
   return canWrite(actor) && (owns(actor, post) || isStaff(actor));
 }
 
+/**
+ * Whoever may not edit someone else's post directly may suggest an edit to it, which staff review
+ * (staff, and the levels trusted to edit, edit directly; an author edits their own).
+ */
+export function canSuggestEditPost(actor: Actor, post: OwnedPost) {
+  return canWrite(actor) && !owns(actor, post) && !canEditPost(actor, post);
+}
+
+/** Suggested edits are decided by staff. */
+export function canReviewSuggestedEdits(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
 /** Anyone signed in may flag someone else's post. */
 export function canFlagPost(actor: Actor, post: OwnedPost) {
   return canWrite(actor) && !owns(actor, post);

@@ -43,6 +43,8 @@ export const AUDIT_ACTION_LABELS = {
   "post.delete": "Deleted a post",
   "post.restore": "Restored a post",
   "post.edit": "Edited someone's post",
+  "post.suggested-edit.approve": "Approved a suggested edit",
+  "post.suggested-edit.reject": "Declined a suggested edit",
   "revision.redact": "Removed text from a post's history",
   "revision.unredact": "Put back text removed from a post's history",
   "answer.verify": "Verified a solution",

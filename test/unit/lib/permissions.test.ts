@@ -513,6 +513,25 @@ const table: {
     allowed: [],
   },
   {
+    predicate: "canSuggestEditPost",
+    situation: "someone else's post",
+    call: (a) => permissions.canSuggestEditPost(a, someoneElses),
+    allowed: ["member", "customer"],
+  },
+  {
+    predicate: "canSuggestEditPost",
+    situation: "the member's own post",
+    call: (a) => permissions.canSuggestEditPost(a, membersOwn),
+    // The member edits it; others suggest.
+    allowed: ["customer"],
+  },
+  {
+    predicate: "canReviewSuggestedEdits",
+    situation: "the suggested-edit queue",
+    call: (a) => permissions.canReviewSuggestedEdits(a),
+    allowed: ["staff", "admin"],
+  },
+  {
     predicate: "canManageReputationSettings",
     situation: "the reputation point values",
     call: (a) => permissions.canManageReputationSettings(a),
