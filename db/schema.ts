@@ -56,4 +56,10 @@ export const {
   accountTokens,
   reputationEvents,
   reputationSettings,
+  rewardsSettings,
+  loyaltyBalances,
+  rewards,
+  rewardRedemptions,
+  rewardCodes,
+  loyaltyPointEvents,
 } = tables;
