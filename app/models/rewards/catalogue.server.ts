@@ -13,7 +13,11 @@ import { canManageRewards, ensure, ensureSignedIn, type Actor } from "~/lib/perm
 import { recordAudit } from "~/models/shared/audit.server";
 import { CODE_PATTERN, MAX_CODES_PER_UPLOAD, rewardInputSchema } from "./rules";
 
-const rewardSubject = (reward: { id: number; name: string }) => ({ type: "reward" as const, id: reward.id, label: reward.name });
+const rewardSubject = (reward: { id: number; name: string }) => ({
+  type: "reward" as const,
+  id: reward.id,
+  label: reward.name,
+});
 
 function ensureAdmin(actor: Actor): asserts actor is Extract<Actor, { kind: "user" }> {
   ensure(canManageRewards(actor), "Only an admin can change the rewards catalogue.");
@@ -35,7 +39,10 @@ export async function freeCodeCounts(db: Db, rewardIds: number[]) {
 export async function listRewardsForAdmin(actor: Actor) {
   ensureAdmin(actor);
   return read(async (db) => {
-    const list = await db.select().from(rewards).orderBy(sql`${rewards.retiredAt} IS NOT NULL`, asc(rewards.name));
+    const list = await db
+      .select()
+      .from(rewards)
+      .orderBy(sql`${rewards.retiredAt} IS NOT NULL`, asc(rewards.name));
     const ids = list.map((reward) => reward.id);
     const [free, redeemed] = await Promise.all([
       freeCodeCounts(db, ids),
@@ -101,7 +108,13 @@ export async function updateReward(actor: Actor, id: number, input: unknown) {
         action: "reward.update",
         subject: rewardSubject({ id, name: values.name }),
         before: { name, description, audience, cost, stock },
-        after: { name: values.name, description: values.description, audience: values.audience, cost: values.cost, stock: values.stock },
+        after: {
+          name: values.name,
+          description: values.description,
+          audience: values.audience,
+          cost: values.cost,
+          stock: values.stock,
+        },
       },
       at,
     );
@@ -123,7 +136,11 @@ export async function setRewardRetired(actor: Actor, id: number, retired: boolea
       if (!exists) throw new NotFoundError("That reward does not exist.");
       throw new ConflictError(retired ? "That reward is already retired." : "That reward is already in the catalogue.");
     }
-    await recordAudit(actor, { action: retired ? "reward.retire" : "reward.restore", subject: rewardSubject(changed[0]) }, at);
+    await recordAudit(
+      actor,
+      { action: retired ? "reward.retire" : "reward.restore", subject: rewardSubject(changed[0]) },
+      at,
+    );
   });
 }
 
@@ -138,7 +155,11 @@ export function parseCodes(text: string): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number>();
   lines.forEach((line, index) => {
-    const cell = line.split(",")[0].trim().replace(/^"(.*)"$/, "$1").trim();
+    const cell = line
+      .split(",")[0]
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .trim();
     if (cell === "" || (index === 0 && cell.toLowerCase() === "code")) return;
     const lineNumber = index + 1;
     if (!CODE_PATTERN.test(cell)) problems.push(`line ${lineNumber}: not a code (1-64 characters, no spaces)`);
@@ -158,7 +179,9 @@ export function parseCodes(text: string): string[] {
 
 function describeProblems(problems: string[]) {
   const shown = problems.slice(0, 5).join("; ");
-  return problems.length > 5 ? `${shown}; and ${problems.length - 5} more. Nothing was added.` : `${shown}. Nothing was added.`;
+  return problems.length > 5
+    ? `${shown}; and ${problems.length - 5} more. Nothing was added.`
+    : `${shown}. Nothing was added.`;
 }
 
 /** Adds a discount-code reward's codes; refuses the whole upload when any code is already in the catalogue. */
@@ -189,7 +212,11 @@ export async function uploadCodes(actor: Actor, id: number, text: string) {
         .values(codes.slice(start, start + 500).map((code) => ({ rewardId: id, code, createdAt: at })));
     }
     // The audit entry counts the codes and never lists them: the log is read by every member of staff.
-    await recordAudit(actor, { action: "reward.codes", subject: rewardSubject(reward), after: { added: codes.length } }, at);
+    await recordAudit(
+      actor,
+      { action: "reward.codes", subject: rewardSubject(reward), after: { added: codes.length } },
+      at,
+    );
     return { added: codes.length };
   });
 }

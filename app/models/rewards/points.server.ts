@@ -257,6 +257,9 @@ export async function checkLoyaltyBalances() {
           WHERE b.user_id IS NOT NULL OR EXISTS (SELECT 1 FROM loyalty_point_events e WHERE e.user_id = u.id)`,
     ),
   ).then((rows) =>
-    rows.filter((row) => Number(row.balance ?? 0) !== Number(row.rowsBalance) || Number(row.earned ?? 0) !== Number(row.rowsEarned)),
+    rows.filter(
+      (row) =>
+        Number(row.balance ?? 0) !== Number(row.rowsBalance) || Number(row.earned ?? 0) !== Number(row.rowsEarned),
+    ),
   );
 }

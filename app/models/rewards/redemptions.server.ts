@@ -241,7 +241,11 @@ export async function fulfilRedemption(actor: Actor, id: number, input: unknown)
     const redemption = await handle(db, actor, id, "fulfilled", note || null, at);
     await recordAudit(
       actor,
-      { action: "redemption.fulfil", subject: { type: "redemption", id, label: redemption.rewardName }, reason: note || null },
+      {
+        action: "redemption.fulfil",
+        subject: { type: "redemption", id, label: redemption.rewardName },
+        reason: note || null,
+      },
       at,
     );
     await notify(
@@ -268,7 +272,14 @@ export async function cancelRedemption(actor: Actor, id: number, input: unknown)
     const at = now();
     const redemption = await handle(db, actor, id, "cancelled", reason, at);
     await changePoints(
-      { userId: redemption.userId, kind: "refunded", points: redemption.cost, redemptionId: id, actorId: actor.id, reason },
+      {
+        userId: redemption.userId,
+        kind: "refunded",
+        points: redemption.cost,
+        redemptionId: id,
+        actorId: actor.id,
+        reason,
+      },
       at,
     );
     await db
@@ -296,17 +307,28 @@ export async function cancelRedemption(actor: Actor, id: number, input: unknown)
 }
 
 /** Moves a requested redemption to `status`, once: a second hand (another tab, another member of staff) is refused. */
-async function handle(db: Db, actor: Member, id: number, status: "fulfilled" | "cancelled", note: string | null, at: Date) {
+async function handle(
+  db: Db,
+  actor: Member,
+  id: number,
+  status: "fulfilled" | "cancelled",
+  note: string | null,
+  at: Date,
+) {
   const changed = await db
     .update(rewardRedemptions)
     .set({ status, staffNote: note, handledById: actor.id, handledAt: at })
     .where(and(eq(rewardRedemptions.id, id), eq(rewardRedemptions.status, "requested")))
     .returning();
   if (changed.length === 0) {
-    const exists = firstRow(await db.select({ id: rewardRedemptions.id }).from(rewardRedemptions).where(eq(rewardRedemptions.id, id)));
+    const exists = firstRow(
+      await db.select({ id: rewardRedemptions.id }).from(rewardRedemptions).where(eq(rewardRedemptions.id, id)),
+    );
     if (!exists) throw new NotFoundError("That redemption does not exist.");
     throw new ConflictError("Someone has already fulfilled or cancelled this redemption.");
   }
-  const reward = oneRow(await db.select({ name: rewards.name }).from(rewards).where(eq(rewards.id, changed[0].rewardId)));
+  const reward = oneRow(
+    await db.select({ name: rewards.name }).from(rewards).where(eq(rewards.id, changed[0].rewardId)),
+  );
   return { ...changed[0], rewardName: reward.name };
 }
