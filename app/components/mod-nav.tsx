@@ -6,9 +6,10 @@ const SECTIONS = [
   { to: "/mod/log", label: "Audit log", needs: "moderation" },
   { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
   { to: "/mod/settings", label: "Settings and access", needs: "moderationSettings" },
+  { to: "/mod/rewards", label: "Rewards", needs: "rewardsCatalogue" },
 ] as const;
 
-/** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings. */
+/** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings and rewards. */
 export function ModNav() {
   const nav = useNavCapabilities();
   return (

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
+import { LoyaltyPointsBalance } from "~/components/rewards";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
@@ -9,6 +10,7 @@ import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
+import { loyaltyBalanceFor } from "~/models/rewards/points.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
 
 export const headers = mergeRouteHeaders;
@@ -29,10 +31,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  return loaderResult(async () => ({
-    ...(await getUserProfile(context.actor, params.username ?? "")),
-    isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
-  }));
+  return loaderResult(async () => {
+    const profile = await getUserProfile(context.actor, params.username ?? "");
+    return {
+      ...profile,
+      isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
+      loyaltyPoints: await loyaltyBalanceFor(context.actor, profile.user),
+    };
+  });
 }
 
 const INTENTS = ["role", "warn", "suspend", "unsuspend"] as const;
@@ -170,7 +176,7 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
 }
 
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension } =
+  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension, loyaltyPoints } =
     useLoaderData<typeof loader>();
   return (
     <>
@@ -211,6 +217,7 @@ export default function Profile() {
           <strong>{counts.verified}</strong> staff-verified answers
         </li>
       </ul>
+      <LoyaltyPointsBalance points={loyaltyPoints} />
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
           <h2 id="profile-questions" className="section-title">

@@ -5,7 +5,14 @@
  * its points back and rounding never drifts (DECISIONS.md #7X).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
-import { loyaltyBalances, loyaltyPointEvents, rewardsSettings, users, type LoyaltyPointKind } from "../../../db/schema";
+import {
+  loyaltyBalances,
+  loyaltyPointEvents,
+  rewardsSettings,
+  users,
+  type LoyaltyPointKind,
+  type Role,
+} from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, read, rawRows, write, type Db } from "~/lib/db.server";
 import { ValidationError } from "~/lib/errors.server";
@@ -212,8 +219,8 @@ export async function balanceOn(db: Db, userId: number) {
 }
 
 /** A person's balance for their profile: null for anyone who may not see it. */
-export async function loyaltyBalanceFor(actor: Actor, owner: { id: number; role: string }) {
-  if (!canSeeLoyaltyPoints(actor, owner) || !earnsLoyaltyPoints(owner.role as never)) return null;
+export async function loyaltyBalanceFor(actor: Actor, owner: { id: number; role: Role }) {
+  if (!canSeeLoyaltyPoints(actor, owner) || !earnsLoyaltyPoints(owner.role)) return null;
   return read((db) => balanceOn(db, owner.id));
 }
 
