@@ -20,13 +20,7 @@ export function CodesField({ defaultValue, error }: { defaultValue?: string; err
   }
   return (
     <>
-      <TextAreaField
-        name="codes"
-        label="Codes, one per line"
-        rows={6}
-        defaultValue={defaultValue}
-        error={error}
-      />
+      <TextAreaField name="codes" label="Codes, one per line" rows={6} defaultValue={defaultValue} error={error} />
       {scripted ? (
         <div className="field">
           <label htmlFor="codes-file">Or add the codes of a text or CSV file (its first column)</label>

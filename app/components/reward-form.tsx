@@ -1,8 +1,8 @@
 /** The admin's reward form, for a new reward and for changing one (whose kind stays as created). */
 import { Form } from "@remix-run/react";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
-import type { ActionFailure } from "~/lib/http.server";
 import { REWARD_AUDIENCE_LABELS, REWARD_KIND_LABELS } from "~/models/rewards/rules";
+import type { Failure } from "./rewards";
 
 type RewardValues = {
   name: string;
@@ -22,7 +22,7 @@ export function RewardForm({
 }: {
   intent: "create" | "update";
   reward?: RewardValues;
-  failure: ActionFailure | null;
+  failure: Failure | null;
 }) {
   const values = failure?.values ?? {};
   const errors = failure?.fieldErrors ?? {};

@@ -2,7 +2,6 @@
 import { Form, Link } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
-import type { ActionFailure } from "~/lib/http.server";
 import {
   LOYALTY_POINT_KIND_LABELS,
   REDEMPTION_STATUS_LABELS,
@@ -11,6 +10,13 @@ import {
 } from "~/models/rewards/rules";
 
 type Kind = keyof typeof REWARD_KIND_LABELS;
+
+/** A refused form's answer (`actionResult`): its messages and what was typed. */
+export type Failure = {
+  formError: string | null;
+  fieldErrors: Record<string, string>;
+  values?: Record<string, string>;
+};
 
 /** The profile's one line about loyalty points: shown to the person and to staff only (the loader decides). */
 export function LoyaltyPointsBalance({ points }: { points: number | null }) {
@@ -127,8 +133,17 @@ export function MyRedemptions({ redemptions }: { redemptions: MyRedemption[] }) 
   );
 }
 
+/** The shipping address's fields: name, label, the browser's autofill name, length. */
+const ADDRESS_FIELDS = [
+  ["shipName", "Name", "name", 100],
+  ["shipAddress", "Street address", "street-address", 300],
+  ["shipCity", "Town or city", "address-level2", 100],
+  ["shipPostcode", "Postal code", "postal-code", 12],
+  ["shipCountry", "Country", "country-name", 60],
+] as const;
+
 /** The redeem form; merchandise asks where to send it. */
-export function RedeemForm({ reward, failure }: { reward: CatalogueItem; failure: ActionFailure | null }) {
+export function RedeemForm({ reward, failure }: { reward: CatalogueItem; failure: Failure | null }) {
   const values = failure?.values ?? {};
   const errors = failure?.fieldErrors ?? {};
   return (
@@ -136,47 +151,20 @@ export function RedeemForm({ reward, failure }: { reward: CatalogueItem; failure
       {reward.kind === "merchandise" ? (
         <fieldset>
           <legend>Where should we send it?</legend>
-          <TextField
-            name="shipName"
-            label="Name"
-            autoComplete="name"
-            maxLength={100}
-            defaultValue={values.shipName}
-            error={errors.shipName}
-          />
-          <TextAreaField
-            name="shipAddress"
-            label="Street address"
-            autoComplete="street-address"
-            rows={2}
-            maxLength={300}
-            defaultValue={values.shipAddress}
-            error={errors.shipAddress}
-          />
-          <TextField
-            name="shipCity"
-            label="Town or city"
-            autoComplete="address-level2"
-            maxLength={100}
-            defaultValue={values.shipCity}
-            error={errors.shipCity}
-          />
-          <TextField
-            name="shipPostcode"
-            label="Postal code"
-            autoComplete="postal-code"
-            maxLength={12}
-            defaultValue={values.shipPostcode}
-            error={errors.shipPostcode}
-          />
-          <TextField
-            name="shipCountry"
-            label="Country"
-            autoComplete="country-name"
-            maxLength={60}
-            defaultValue={values.shipCountry}
-            error={errors.shipCountry}
-          />
+          {ADDRESS_FIELDS.map(([name, label, autoComplete, maxLength]) => {
+            const Field = name === "shipAddress" ? TextAreaField : TextField;
+            return (
+              <Field
+                key={name}
+                name={name}
+                label={label}
+                autoComplete={autoComplete}
+                maxLength={maxLength}
+                defaultValue={values[name]}
+                error={errors[name]}
+              />
+            );
+          })}
         </fieldset>
       ) : null}
       <FormError message={failure?.formError} />

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { RelativeTime } from "~/components/relative-time";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
-import { actionResult, loaderResult, redirectAfterWrite, requireSignedIn } from "~/lib/http.server";
+import { actionResult, loaderResult, redirectAfterWrite, requireSignedIn, type ActionFailure } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { rowIdField } from "~/lib/row-ids";
 import { REDEMPTION_STATUS_LABELS } from "~/models/rewards/rules";
@@ -49,6 +49,44 @@ function Address({ item }: { item: Item }) {
   );
 }
 
+const HANDLING = {
+  fulfil: { field: "note", label: "Note for them (optional)", button: "Mark fulfilled", style: "button button-small" },
+  cancel: {
+    field: "reason",
+    label: "Reason for cancelling (refunds the points)",
+    button: "Cancel and refund",
+    style: "button button-secondary button-small",
+  },
+} as const;
+
+function HandleForm({
+  item,
+  intent,
+  failure,
+}: {
+  item: Item;
+  intent: keyof typeof HANDLING;
+  failure: ActionFailure | null;
+}) {
+  const { field, label, button, style } = HANDLING[intent];
+  return (
+    <Form method="post" className="inline-fields">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="id" value={item.id} />
+      <TextField
+        id={`${field}-${item.id}`}
+        name={field}
+        label={label}
+        maxLength={500}
+        error={failure?.fieldErrors[field]}
+      />
+      <button type="submit" className={style}>
+        {button}
+      </button>
+    </Form>
+  );
+}
+
 export default function RewardsQueue() {
   const { waiting, handled } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -75,34 +113,8 @@ export default function RewardsQueue() {
                 {item.email}
               </p>
               <Address item={item} />
-              <Form method="post" className="inline-fields">
-                <input type="hidden" name="intent" value="fulfil" />
-                <input type="hidden" name="id" value={item.id} />
-                <TextField
-                  id={`note-${item.id}`}
-                  name="note"
-                  label="Note for them (optional)"
-                  maxLength={500}
-                  error={failedOn("fulfil", item.id)?.fieldErrors.note}
-                />
-                <button type="submit" className="button button-small">
-                  Mark fulfilled
-                </button>
-              </Form>
-              <Form method="post" className="inline-fields">
-                <input type="hidden" name="intent" value="cancel" />
-                <input type="hidden" name="id" value={item.id} />
-                <TextField
-                  id={`reason-${item.id}`}
-                  name="reason"
-                  label="Reason for cancelling (refunds the points)"
-                  maxLength={500}
-                  error={failedOn("cancel", item.id)?.fieldErrors.reason}
-                />
-                <button type="submit" className="button button-secondary button-small">
-                  Cancel and refund
-                </button>
-              </Form>
+              <HandleForm item={item} intent="fulfil" failure={failedOn("fulfil", item.id)} />
+              <HandleForm item={item} intent="cancel" failure={failedOn("cancel", item.id)} />
               <FormError message={(failedOn("fulfil", item.id) ?? failedOn("cancel", item.id))?.formError} />
             </li>
           ))}
