@@ -6,7 +6,7 @@
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { rewardCodes, rewardRedemptions, rewards } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, read, write, type Db } from "~/lib/db.server";
+import { firstRow, oneRow, read, writeUnseenByVisitors, type Db } from "~/lib/db.server";
 import { ConflictError, NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canManageRewards, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
@@ -76,7 +76,7 @@ export async function getRewardForAdmin(actor: Actor, id: number) {
 export async function createReward(actor: Actor, input: unknown) {
   ensureAdmin(actor);
   const values = parseInput(rewardInputSchema, input);
-  return write(async (db) => {
+  return writeUnseenByVisitors(async (db) => {
     const at = now();
     const reward = oneRow(
       await db
@@ -92,7 +92,7 @@ export async function createReward(actor: Actor, input: unknown) {
 /** Changes what a reward is called, costs, who may have it and its stock; its kind stays what it was created as. */
 export async function updateReward(actor: Actor, id: number, input: unknown) {
   ensureAdmin(actor);
-  return write(async (db) => {
+  return writeUnseenByVisitors(async (db) => {
     const before = firstRow(await db.select().from(rewards).where(eq(rewards.id, id)));
     if (!before) throw new NotFoundError("That reward does not exist.");
     const values = parseInput(rewardInputSchema, { ...(input as object), kind: before.kind });
@@ -124,7 +124,7 @@ export async function updateReward(actor: Actor, id: number, input: unknown) {
 /** Retired rewards leave the catalogue; redemptions already made stay in the queue. */
 export async function setRewardRetired(actor: Actor, id: number, retired: boolean) {
   ensureAdmin(actor);
-  await write(async (db) => {
+  await writeUnseenByVisitors(async (db) => {
     const at = now();
     const changed = await db
       .update(rewards)
@@ -188,7 +188,7 @@ function describeProblems(problems: string[]) {
 export async function uploadCodes(actor: Actor, id: number, text: string) {
   ensureAdmin(actor);
   const codes = parseCodes(text);
-  return write(async (db) => {
+  return writeUnseenByVisitors(async (db) => {
     const reward = firstRow(await db.select().from(rewards).where(eq(rewards.id, id)));
     if (!reward) throw new NotFoundError("That reward does not exist.");
     if (reward.kind !== "discount_code") throw new ValidationError({ codes: "Only discount-code rewards take codes." });

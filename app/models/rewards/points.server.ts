@@ -14,7 +14,7 @@ import {
   type Role,
 } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, inWrite, read, rawRows, write, type Db } from "~/lib/db.server";
+import { firstRow, inWrite, rawRows, read, writeUnseenByVisitors, type Db } from "~/lib/db.server";
 import { ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -50,7 +50,7 @@ export async function updateRewardsSettings(actor: Actor, input: unknown) {
   ensure(canManageRewards(actor), "Only an admin can change how points are earned.");
   ensureSignedIn(actor);
   const { sharePercent } = parseInput(shareSchema, input);
-  await write(async (db) => {
+  await writeUnseenByVisitors(async (db) => {
     const before = await shareOn(db);
     if (before === sharePercent) return;
     await db
@@ -152,7 +152,7 @@ export async function adjustPoints(actor: Actor, input: unknown) {
   ensure(canManageRewards(actor), "Only an admin can adjust points.");
   ensureSignedIn(actor);
   const { username, points, reason } = parseInput(adjustmentSchema, input);
-  return write(async (db) => {
+  return writeUnseenByVisitors(async (db) => {
     const person = firstRow(
       await db
         .select({ id: users.id, username: users.username, role: users.role })

@@ -3,12 +3,13 @@
  * write: the reward's stock, its code and the person's points change together or not at all, each
  * by a conditional statement on the write's own handle, so two redemptions of the last item (two
  * tabs, two servers) give one success and one refusal (DECISIONS.md #7X). A discount code is
- * handed over at once (the redemption is fulfilled); the rest wait in the staff queue.
+ * handed over at once (the redemption is fulfilled); the rest wait in the staff queue. No page a
+ * visitor sees shows points or rewards, so these writes leave the visitors' page cache alone.
  */
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { rewardCodes, rewardRedemptions, rewards, users, type Reward } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, read, write, type Db } from "~/lib/db.server";
+import { firstRow, oneRow, read, writeUnseenByVisitors, type Db } from "~/lib/db.server";
 import { ConflictError, ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
@@ -82,7 +83,7 @@ export async function redeemReward(actor: Actor, rewardId: number, input: unknow
   ensure(canViewRewards(actor), "Sign in to redeem rewards.");
   ensureSignedIn(actor);
   await consume(`redeem:user:${actor.id}`, LIMITS.redeem);
-  return write(async (db) => {
+  return writeUnseenByVisitors(async (db) => {
     const reward = firstRow(await db.select().from(rewards).where(eq(rewards.id, rewardId)));
     if (!reward || reward.retiredAt) throw new NotFoundError("That reward is not in the catalogue.");
     const refusal = refusalFor(actor, reward);
@@ -236,7 +237,7 @@ export async function fulfilRedemption(actor: Actor, id: number, input: unknown)
   ensure(canWorkRedemptions(actor), "Only staff fulfil rewards.");
   ensureSignedIn(actor);
   const { note } = parseInput(fulfilSchema, input);
-  await write(async (db) => {
+  await writeUnseenByVisitors(async (db) => {
     const at = now();
     const redemption = await handle(db, actor, id, "fulfilled", note || null, at);
     await recordAudit(
@@ -268,7 +269,7 @@ export async function cancelRedemption(actor: Actor, id: number, input: unknown)
   ensure(canWorkRedemptions(actor), "Only staff cancel redemptions.");
   ensureSignedIn(actor);
   const { reason } = parseInput(cancelSchema, input);
-  await write(async (db) => {
+  await writeUnseenByVisitors(async (db) => {
     const at = now();
     const redemption = await handle(db, actor, id, "cancelled", reason, at);
     await changePoints(
