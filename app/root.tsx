@@ -95,6 +95,7 @@ function Header() {
               {nav?.supportQueue ? <NavLink to="/support">Support queue</NavLink> : null}
               {nav?.moderation ? <NavLink to="/mod">Moderation</NavLink> : null}
               {nav?.mySupport ? <NavLink to="/my/support">My support</NavLink> : null}
+              {nav?.rewards ? <NavLink to="/rewards">Rewards</NavLink> : null}
               <NavLink
                 to="/notifications"
                 aria-label={`Notifications, ${user.unreadNotifications} unread`}

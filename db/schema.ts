@@ -57,4 +57,10 @@ export const {
   accountTokens,
   reputationEvents,
   reputationSettings,
+  rewardsSettings,
+  loyaltyBalances,
+  rewards,
+  rewardRedemptions,
+  rewardCodes,
+  loyaltyPointEvents,
 } = tables;

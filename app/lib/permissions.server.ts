@@ -29,3 +29,4 @@ export * from "./permissions/moderation.server";
 export * from "./permissions/notifications.server";
 export * from "./permissions/reputation.server";
 export * from "./permissions/support.server";
+export * from "./permissions/rewards.server";

@@ -7,6 +7,7 @@ import { subscribeModeration } from "./moderation/subscriptions.server";
 import { subscribeNotifications } from "./notifications/subscriptions.server";
 import { subscribeReputation } from "./reputation/subscriptions.server";
 import { subscribeSearch } from "./search/subscriptions.server";
+import { subscribeRewards } from "./rewards/subscriptions.server";
 import { markSubscriptionsOn } from "./shared/events.server";
 import { subscribeSupport } from "./support/subscriptions.server";
 
@@ -15,11 +16,13 @@ let subscribed = false;
 export function subscribeEveryDomain() {
   if (subscribed) return;
   subscribed = true;
-  // In this order: the review queue, then the follow-up, then the search index, then who hears of it.
+  // In this order: the review queue, then the follow-up, then the search index, then loyalty points,
+  // then who hears of it.
   subscribeModeration();
   subscribeSupport();
   subscribeReputation();
   subscribeSearch();
+  subscribeRewards();
   subscribeNotifications();
   markSubscriptionsOn();
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
+import { LoyaltyPointsBalance } from "~/components/rewards";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
@@ -10,6 +11,7 @@ import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
+import { loyaltyBalanceFor } from "~/models/rewards/points.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
 import { reputationOnProfile } from "~/models/reputation/profile.server";
 import { reputationHistoryQuerySchema } from "~/models/reputation/rules";
@@ -39,6 +41,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       ...profile,
       reputation: await reputationOnProfile(context.actor, profile.user.id, reputationPage),
       isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
+      loyaltyPoints: await loyaltyBalanceFor(context.actor, profile.user),
     };
   });
 }
@@ -178,8 +181,18 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
 }
 
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension, reputation } =
-    useLoaderData<typeof loader>();
+  const {
+    user,
+    counts,
+    questions,
+    answers,
+    isSelf,
+    canChangeRole,
+    canDiscipline,
+    suspension,
+    reputation,
+    loyaltyPoints,
+  } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -222,6 +235,7 @@ export default function Profile() {
           <strong>{counts.verified}</strong> staff-verified answers
         </li>
       </ul>
+      <LoyaltyPointsBalance points={loyaltyPoints} />
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
           <h2 id="profile-questions" className="section-title">

@@ -3,6 +3,7 @@ import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
 import { canDraftArticleFromThread } from "./kb.server";
 import { canManageModerationSettings, canModerate } from "./moderation.server";
+import { canManageRewards, canViewRewards } from "./rewards.server";
 import { canWorkFollowUps } from "./support.server";
 
 export function threadCapabilities(actor: Actor, thread: ThreadState) {
@@ -29,6 +30,9 @@ export function navCapabilities(actor: Actor) {
     moderationSettings: canManageModerationSettings(actor),
     // Follow-ups are opened for askers, never for staff (canRequestFollowUp).
     mySupport: isSignedIn(actor) && !isStaff(actor),
+    // Staff earn no points: their way to rewards is the queue and the catalogue.
+    rewards: canViewRewards(actor) && !isStaff(actor),
+    rewardsCatalogue: canManageRewards(actor),
   };
 }
 

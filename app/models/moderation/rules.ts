@@ -81,6 +81,15 @@ export const AUDIT_ACTION_LABELS = {
   // Kept for entries written before support policies replaced per-category targets.
   "targets.update": "Changed response targets",
   "support-policy.update": "Changed how support works in a category",
+  "reward.create": "Added a reward",
+  "reward.update": "Changed a reward",
+  "reward.retire": "Retired a reward",
+  "reward.restore": "Put a retired reward back",
+  "reward.codes": "Uploaded discount codes",
+  "rewards.settings": "Changed the share of reputation earned as loyalty points",
+  "loyalty.adjust": "Adjusted someone's loyalty points",
+  "redemption.fulfil": "Fulfilled a reward redemption",
+  "redemption.cancel": "Cancelled a reward redemption (points refunded)",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
 export const AUDIT_SUBJECT_TYPES = [
@@ -93,6 +102,8 @@ export const AUDIT_SUBJECT_TYPES = [
   "follow-up",
   "macro",
   "category",
+  "reward",
+  "redemption",
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 
