@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reputationEvents, reputationSettings, users } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
-import { scriptDb, write } from "~/lib/db.server";
+import { read, scriptDb, write } from "~/lib/db.server";
 import { ForbiddenError, ValidationError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -15,6 +15,7 @@ import { castVote } from "~/models/community/votes.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { decideOnPost } from "~/models/moderation/review.server";
 import { rebuildReputation } from "~/models/reputation/ledger.server";
+import { balanceOn } from "~/models/rewards/points.server";
 import { getReputationSettings, updateReputationSettings } from "~/models/reputation/settings.server";
 import { subscribe } from "~/models/shared/events.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
@@ -249,5 +250,22 @@ describe("the totals", () => {
     expect(await rebuildReputation(new Date())).toEqual({ changed: 1 });
     expect([await reputationOf(helper), await reputationOf(asker), await reputationOf(voter)]).toEqual(live);
     expect(await rebuildReputation(new Date())).toEqual({ changed: 0 });
+  });
+});
+
+describe("loyalty points", () => {
+  it("follow the reputation that votes earn and take back (10 % by default)", async () => {
+    const { answerId } = await threadWithAnswer();
+    const balance = () => read((db) => balanceOn(db, helper.id));
+    await vote(voter, answerId, 1);
+    await vote(staff, answerId, 1);
+    expect([await reputationOf(helper), await balance()]).toEqual([20, 2]);
+    await vote(staff, answerId, 0);
+    expect([await reputationOf(helper), await balance()]).toEqual([10, 1]);
+    // Staff earn reputation, but no points.
+    const { threadId } = await makeThread(asker, { title: "Another question about the hub" });
+    const { postId: staffAnswer } = await makeAnswer(staff, threadId, "Staff answer here.");
+    await vote(voter, staffAnswer, 1);
+    expect([await reputationOf(staff), await read((db) => balanceOn(db, staff.id))]).toEqual([10, 0]);
   });
 });
