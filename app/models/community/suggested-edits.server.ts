@@ -2,7 +2,7 @@
  * Suggested edits: someone who may not edit a post directly proposes a new text (and, for a
  * question, title) with a word on what they changed; staff approve it, which applies it as an
  * edit by its suggester (in the post's history like any other), or decline it with a reason. The
- * suggester hears of the decision. One suggestion waits per post at a time (DECISIONS.md #75).
+ * suggester hears of the decision. One suggestion waits per post at a time (DECISIONS.md #76).
  */
 import { and, asc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";

@@ -2,7 +2,7 @@
  * Loyalty points: one loyalty_point_events row per change and each person's balance kept with it
  * (db/schema/rewards.ts states the invariants). Points follow reputation: within one share period a
  * person has earned exactly floor(max(0, reputation) × share / 100), so reputation taken back takes
- * its points back and rounding never drifts (DECISIONS.md #7X).
+ * its points back and rounding never drifts (DECISIONS.md #75).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import {

@@ -2,7 +2,7 @@
  * Redeeming rewards, and staff fulfilling or cancelling what was redeemed. A redemption is one
  * write: the reward's stock, its code and the person's points change together or not at all, each
  * by a conditional statement on the write's own handle, so two redemptions of the last item (two
- * tabs, two servers) give one success and one refusal (DECISIONS.md #7X). A discount code is
+ * tabs, two servers) give one success and one refusal (DECISIONS.md #75). A discount code is
  * handed over at once (the redemption is fulfilled); the rest wait in the staff queue. No page a
  * visitor sees shows points or rewards, so these writes leave the visitors' page cache alone.
  */
