@@ -41,6 +41,7 @@ export async function getPostEditor(actor: Actor, postId: number) {
   const post = await findPostInThread(actor, postId);
   const mode = canEditPost(actor, post) ? "edit" : canSuggestEditPost(actor, post) ? "suggest" : null;
   ensure(mode !== null, "You can only edit your own posts.");
+  if (mode === "suggest") await ensureConfirmed(actor);
   const pending =
     mode === "suggest"
       ? Boolean(
@@ -60,11 +61,27 @@ export async function getPostEditor(actor: Actor, postId: number) {
   return { mode: mode!, pending, base, id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
 }
 
+/**
+ * A suggestion reaches staff at once, so it needs an account whose address is confirmed (until
+ * then, what an account writes waits unseen: see db/schema/users.ts).
+ */
+async function ensureConfirmed(actor: Actor) {
+  ensureSignedIn(actor);
+  const account = firstRow(
+    await read((db) => db.select({ confirmedAt: users.emailConfirmedAt }).from(users).where(eq(users.id, actor.id))),
+  );
+  ensure(
+    Boolean(account?.confirmedAt),
+    "Confirm your email address (see the link we sent you) before suggesting edits.",
+  );
+}
+
 /** Sends a suggestion to staff; refused while another waits on the post. */
 export async function suggestEdit(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const found = await findPostInThread(actor, postId);
   ensure(canSuggestEditPost(actor, found), "You can edit this post yourself.");
+  await ensureConfirmed(actor);
   const values = parseInput(
     editSchemaFor(found.kind).extend({
       summary: summarySchema,

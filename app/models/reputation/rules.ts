@@ -57,7 +57,11 @@ export const pageQuerySchema = z.object({ page: z.coerce.number().int().min(1).m
 
 export const leaderboardQuerySchema = z.object({
   period: z.enum(LEADERBOARD_PERIODS).catch("week"),
-  tag: z.string().trim().max(50).catch(""),
+  // Any text: a tag that does not exist is said so on the page (cut short, so the page stays small).
+  tag: z
+    .string()
+    .catch("")
+    .transform((tag) => tag.trim().slice(0, 100)),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { reputationSettings } from "../../../db/schema";
 import { firstRow, read, write } from "~/lib/db.server";
 import { parseInput } from "~/lib/forms.server";
+import { wholeNumber } from "~/lib/whole-number";
 import { canManageReputationSettings, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { DEFAULT_REPUTATION_SETTINGS, type ReputationSettings } from "./rules";
@@ -15,12 +16,7 @@ export async function getReputationSettings(): Promise<ReputationSettings> {
   return settings;
 }
 
-const points = (max: number) =>
-  z.coerce
-    .number({ error: "Enter a whole number." })
-    .int("Enter a whole number.")
-    .min(0, "Use 0 for no points.")
-    .max(max, `At most ${max}.`);
+const points = (max: number) => wholeNumber(0, max, `Between 0 and ${max}; use 0 for no points.`);
 
 const settingsSchema = z.object({
   upvoteAnswer: points(1000),
@@ -31,11 +27,7 @@ const settingsSchema = z.object({
   articlePublished: points(1000),
   downvote: points(1000),
   downvoteCast: points(1000),
-  dailyVoteCap: z.coerce
-    .number({ error: "Enter a whole number." })
-    .int("Enter a whole number.")
-    .min(1, "At least 1 point a day.")
-    .max(100_000, "At most 100,000 points a day."),
+  dailyVoteCap: wholeNumber(1, 100_000, "Between 1 and 100,000 points a day."),
 });
 
 /** Changes the values earned from now on; past events keep what they earned. Audited. */

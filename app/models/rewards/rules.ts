@@ -1,5 +1,6 @@
 /** Rewards' labels and input rules, shared by the server and the browser bundle. */
 import { z } from "zod";
+import { wholeNumber } from "~/lib/whole-number";
 import { REWARD_AUDIENCES, REWARD_KINDS } from "../../../db/schema/rewards";
 
 export const REWARD_KIND_LABELS = {
@@ -34,13 +35,6 @@ export const MAX_CODES_PER_UPLOAD = 5000;
 /** A text or CSV file of codes: far more than 5,000 codes of 64 characters would need. */
 export const MAX_CODES_FILE_BYTES = 512 * 1024;
 export const POINTS_HISTORY_LENGTH = 50;
-
-/** Digits only (an optional minus): "1e3", "0x10" and "" are not whole numbers a person typed. */
-const wholeNumber = (min: number, max: number, range: string) =>
-  z.preprocess(
-    (value) => (typeof value === "string" && /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value),
-    z.number({ error: "Enter a whole number." }).int("Enter a whole number.").min(min, range).max(max, range),
-  );
 
 export const rewardInputSchema = z
   .object({

@@ -82,8 +82,10 @@ describe("a thread page read by each kind of reader in turn", () => {
       const amara = await read("amara");
       expect(upvote(amara.article(answerOf.bo)!)).toContain('aria-pressed="true"');
       expect(upvote(amara.article(answerOf.amara)!)).toContain('title="You cannot vote on your own post"');
-      expect(amara.article(answerOf.amara)).toContain(`href="/posts/${answerOf.amara}/edit"`);
-      expect(amara.article(answerOf.bo)).not.toContain('/edit"');
+      expect(amara.article(answerOf.amara)).toContain(`href="/posts/${answerOf.amara}/edit">Edit</a>`);
+      // Someone else's post: a suggestion for staff to review, never a direct edit.
+      expect(amara.article(answerOf.bo)).toContain(`href="/posts/${answerOf.bo}/edit">Suggest an edit</a>`);
+      expect(amara.article(answerOf.bo)).not.toContain(">Edit</a>");
       expect(amara.html).not.toContain("Accept this answer");
       expect(amara.article(answerOf.newcomer)).toBeNull();
       expect(amara.html).not.toContain('class="decision-buttons"');
@@ -93,8 +95,9 @@ describe("a thread page read by each kind of reader in turn", () => {
       expect(upvote(bo.article(answerOf.bo)!)).toContain('title="You cannot vote on your own post"');
       expect(upvote(bo.article(answerOf.amara)!)).toContain('aria-pressed="false"');
       expect(upvote(bo.article(answerOf.amara)!)).not.toContain("disabled");
-      expect(bo.article(answerOf.bo)).toContain(`href="/posts/${answerOf.bo}/edit"`);
-      expect(bo.article(answerOf.amara)).not.toContain('/edit"');
+      expect(bo.article(answerOf.bo)).toContain(`href="/posts/${answerOf.bo}/edit">Edit</a>`);
+      expect(bo.article(answerOf.amara)).toContain(`href="/posts/${answerOf.amara}/edit">Suggest an edit</a>`);
+      expect(bo.article(answerOf.amara)).not.toContain(">Edit</a>");
 
       const asker = await read("asker");
       expect(asker.article(answerOf.amara)).toContain("Accept this answer");

@@ -66,6 +66,14 @@ describe("reputation over HTTP", () => {
     const unknown = await client.get("/leaderboards?tag=%E2%80%AEno-such");
     expect(unknown.status).toBe(200);
     expect(await text(unknown)).toContain("There is no tag named");
+    // Hostile input: a 32,000-character word, bad percent-encoding, odd periods and pages.
+    for (const query of [`tag=${"x".repeat(32_000)}`, "tag=%E0%A4%A", "period=forever&page=-1", "page=1e9"]) {
+      const response = await client.get(`/leaderboards?${query}`);
+      expect(response.status, query).toBeLessThan(500);
+      const body = await response.text();
+      expect(body, query).not.toContain("\u0000");
+      expect(body.length, query).toBeLessThan(200_000);
+    }
   });
 
   it("opens /mod/reputation to staff, its point values to admins alone, and answers bad values with a 400 by the field", async () => {
@@ -98,7 +106,7 @@ describe("reputation over HTTP", () => {
     );
     expect(bad.status).toBe(400);
     const badPage = await text(bad);
-    expect(badPage).toContain("Use 0 for no points.");
+    expect(badPage).toContain("Between 0 and 1000; use 0 for no points.");
     expect(badPage).toContain('value="-5"');
   });
 });

@@ -209,11 +209,13 @@ describe("settings", () => {
     const error = await updateReputationSettings(admin, {
       ...(await getReputationSettings()),
       upvoteAnswer: "-3",
+      upvoteQuestion: "1e3",
       dailyVoteCap: "lots",
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).fieldErrors).toMatchObject({
-      upvoteAnswer: "Use 0 for no points.",
+      upvoteAnswer: "Between 0 and 1000; use 0 for no points.",
+      upvoteQuestion: "Enter a whole number.",
       dailyVoteCap: "Enter a whole number.",
     });
     expect((await getReputationSettings()).upvoteAnswer).toBe(10);

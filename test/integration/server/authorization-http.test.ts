@@ -300,11 +300,12 @@ const rows: Row[] = [
     expect: { ...only(STAFF, 200, 404), visitor: 302 },
     secrets: () => [f.hiddenAnswer.body],
   },
-  // The edit page: someone else's post is a 403 when visible, a 404 when not.
+  // The edit page: someone else's post opens to suggest an edit (staff edit it) when visible, and
+  // is a 404 when not; an unconfirmed or suspended account may not suggest.
   {
     name: "edit page of a visible answer",
     path: () => `/posts/${f.visible.answerId}/edit`,
-    expect: only(STAFF, 200, 403),
+    expect: only([...STAFF, "member", "customer"], 200, 403),
   },
   {
     name: "edit page of an answer in a hidden thread",

@@ -1,0 +1,16 @@
+/**
+ * A whole number typed in a form field, for the server and the browser alike: digits only, with an
+ * optional minus. `z.coerce.number` would take "1e3", "0x10" and "" (as 0), which nobody typing a
+ * number means.
+ */
+import { z } from "zod";
+
+export const wholeNumber = (min: number, max: number, rangeMessage: string) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value),
+    z
+      .number({ error: "Enter a whole number." })
+      .int("Enter a whole number.")
+      .min(min, rangeMessage)
+      .max(max, rangeMessage),
+  );
