@@ -12,7 +12,7 @@
  *   undone (DECISIONS.md #7X).
  * A run's cost is bounded by what changed since the last one, not by the size of the community.
  */
-import { and, asc, count, eq, gt, gte, inArray, isNotNull, lte, max, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, gte, inArray, isNotNull, lte, max, or, sql } from "drizzle-orm";
 import {
   badgeAwards,
   badgeJobState,
@@ -25,11 +25,12 @@ import {
   tags,
   threads,
   threadTags,
+  users,
   visitDays,
 } from "../../../db/schema";
+import { alias } from "drizzle-orm/sqlite-core";
 import { firstRow, inWrite, read, write, writeUnseenByVisitors, type Db } from "~/lib/db.server";
 import { publicPostStatesCondition, publicThreadsCondition } from "~/lib/permissions.server";
-import { millis } from "~/lib/portable-sql.server";
 import { notifyAll } from "~/models/notifications/notifications.server";
 import {
   badgeDefinition,
@@ -38,6 +39,7 @@ import {
   GOOD_QUESTION_SCORE,
   notabilityVersion,
   utcDay,
+  VISIT_STREAK_DAYS,
   type BadgeFacts,
   type EarnedBadge,
   type HeldBadge,
@@ -122,11 +124,20 @@ async function queueChangedPeople(at: Date) {
           ),
         ),
     );
+    // Visitors since the last run's day whose last 30 days, up to that visit, were all visits (a
+    // look at 30 index entries each): others are not queued all day long for every visit.
+    const streak = alias(visitDays, "streak");
     add(
       await db
         .selectDistinct({ userId: visitDays.userId })
         .from(visitDays)
-        .where(gte(visitDays.day, utcDay(since))),
+        .where(
+          and(
+            gte(visitDays.day, utcDay(since)),
+            sql`(SELECT count(*) FROM visit_days ${streak} WHERE ${streak.userId} = ${visitDays.userId} AND ${streak.day} BETWEEN ${visitDays.day} - ${VISIT_STREAK_DAYS - 1} AND ${visitDays.day}) >= ${VISIT_STREAK_DAYS}`,
+            sql`NOT EXISTS (SELECT 1 FROM ${badgeAwards} WHERE ${badgeAwards.userId} = ${visitDays.userId} AND ${badgeAwards.badgeKey} = 'visits-30')`,
+          ),
+        ),
     );
     add(
       await db
@@ -148,8 +159,16 @@ async function queueChangedPeople(at: Date) {
   });
 }
 
-/** The rules' facts about each of `userIds`, from public content only. */
-async function gatherFacts(db: Db, userIds: number[]): Promise<Map<number, BadgeFacts>> {
+/**
+ * The rules' facts about each of `userIds`, from public content only. What only earns a badge the
+ * person holds is not read (`holds`). Each query is driven by an index on the person and reads a
+ * post's row only where it is needed (a solution's, their first answer's).
+ */
+async function gatherFacts(
+  db: Db,
+  userIds: number[],
+  holds: (userId: number, key: string) => boolean,
+): Promise<Map<number, BadgeFacts>> {
   const facts = new Map<number, BadgeFacts>(
     userIds.map((id) => [
       id,
@@ -157,38 +176,63 @@ async function gatherFacts(db: Db, userIds: number[]): Promise<Map<number, Badge
     ]),
   );
   const of = (userId: number) => facts.get(userId)!;
+  const lacking = (key: string) => userIds.filter((userId) => !holds(userId, key));
   const publicPost = and(publicPostStatesCondition(), publicThreadsCondition());
 
-  const firstAnswers = await db
-    .select({ userId: posts.authorId, postId: sql<number>`min(${posts.id})`.mapWith(Number) })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(and(inArray(posts.authorId, userIds), eq(posts.kind, "answer"), publicPost))
-    .groupBy(posts.authorId);
-  for (const row of firstAnswers) of(row.userId).firstAnswerId = row.postId;
+  // Their earliest public answer: one row read per person, by the author index's order.
+  const withoutFirstAnswer = lacking("first-answer");
+  if (withoutFirstAnswer.length > 0) {
+    const firstAnswer = db
+      .select({ id: posts.id })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(and(eq(posts.authorId, users.id), eq(posts.kind, "answer"), publicPost))
+      .orderBy(asc(posts.createdAt), asc(posts.id))
+      .limit(1);
+    const rows = await db
+      .select({ userId: users.id, postId: sql<number | null>`(${firstAnswer})` })
+      .from(users)
+      .where(inArray(users.id, withoutFirstAnswer));
+    for (const row of rows) if (row.postId !== null) of(row.userId).firstAnswerId = Number(row.postId);
+  }
 
   // Solutions marked by someone else than the answer's author: one's own acceptance earns nothing.
-  const solved = await db
-    .select({
-      userId: posts.authorId,
-      postId: posts.id,
-      threadId: posts.threadId,
-      createdAt: posts.createdAt,
-      questionCreatedAt: threads.createdAt,
-      kind: solutions.kind,
-      markedAt: solutions.markedAt,
-    })
+  // The solutions of their answers first, from two indexes alone; then only those posts are read.
+  const theirAnswers = db
+    .select({ id: posts.id })
     .from(posts)
-    .innerJoin(solutions, eq(solutions.postId, posts.id))
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(
-      and(
-        inArray(posts.authorId, userIds),
-        eq(posts.kind, "answer"),
-        ne(solutions.markedById, posts.authorId),
-        publicPost,
-      ),
-    );
+    .where(and(inArray(posts.authorId, userIds), eq(posts.kind, "answer")));
+  const marks = await db
+    .select({ postId: solutions.postId, kind: solutions.kind, markedAt: solutions.markedAt, by: solutions.markedById })
+    .from(solutions)
+    .where(inArray(solutions.postId, theirAnswers));
+  const solved: {
+    userId: number;
+    postId: number;
+    threadId: number;
+    createdAt: Date;
+    questionCreatedAt: Date;
+    kind: "accepted" | "verified";
+    markedAt: Date;
+  }[] = [];
+  for (const part of chunks([...new Set(marks.map((mark) => mark.postId))])) {
+    const rows = await db
+      .select({
+        userId: posts.authorId,
+        postId: posts.id,
+        threadId: posts.threadId,
+        createdAt: posts.createdAt,
+        questionCreatedAt: threads.createdAt,
+      })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .where(and(inArray(posts.id, part), publicPost));
+    const postOf = new Map(rows.map((row) => [row.postId, row]));
+    for (const mark of marks) {
+      const post = postOf.get(mark.postId);
+      if (post && mark.by !== post.userId) solved.push({ ...post, kind: mark.kind, markedAt: mark.markedAt });
+    }
+  }
   const tagsOf = new Map<number, string[]>();
   for (const part of chunks([...new Set(solved.map((row) => row.threadId))])) {
     const rows = await db
@@ -215,45 +259,54 @@ async function gatherFacts(db: Db, userIds: number[]): Promise<Map<number, Badge
   }
   for (const { userId, ...answer } of answers.values()) of(userId).solvedAnswers.push(answer);
 
-  const goodQuestions = await db
-    .select({ userId: posts.authorId, postId: sql<number>`min(${posts.id})`.mapWith(Number) })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .where(
-      and(
-        inArray(posts.authorId, userIds),
-        eq(posts.kind, "question"),
-        gte(posts.score, GOOD_QUESTION_SCORE),
-        publicPost,
-      ),
-    )
-    .groupBy(posts.authorId);
-  for (const row of goodQuestions) of(row.userId).goodQuestionId = row.postId;
+  // A thread's score and visibility are its question's; few threads reach the score (indexed).
+  const withoutGoodQuestion = lacking("good-question");
+  if (withoutGoodQuestion.length > 0) {
+    const goodQuestions = await db
+      .select({ userId: posts.authorId, postId: sql<number>`min(${posts.id})`.mapWith(Number) })
+      .from(threads)
+      .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.kind, "question")))
+      .where(
+        and(
+          gte(threads.score, GOOD_QUESTION_SCORE),
+          publicThreadsCondition(),
+          inArray(threads.authorId, withoutGoodQuestion),
+        ),
+      )
+      .groupBy(posts.authorId);
+    for (const row of goodQuestions) of(row.userId).goodQuestionId = row.postId;
+  }
 
-  const days = await db
-    .select({ userId: visitDays.userId, day: visitDays.day })
-    .from(visitDays)
-    .where(inArray(visitDays.userId, userIds))
-    .orderBy(asc(visitDays.userId), asc(visitDays.day));
-  for (const row of days) of(row.userId).visitDays.push(row.day);
+  const withoutStreak = lacking("visits-30");
+  if (withoutStreak.length > 0) {
+    const days = await db
+      .select({ userId: visitDays.userId, day: visitDays.day })
+      .from(visitDays)
+      .where(inArray(visitDays.userId, withoutStreak))
+      .orderBy(asc(visitDays.userId), asc(visitDays.day));
+    for (const row of days) of(row.userId).visitDays.push(row.day);
+  }
 
   // Feedback "this did not help, because…" on a public article that was revised after it.
-  const improved = await db
-    .select({ userId: kbFeedback.userId, articles: count() })
-    .from(kbFeedback)
-    .innerJoin(kbArticles, eq(kbArticles.id, kbFeedback.articleId))
-    .where(
-      and(
-        inArray(kbFeedback.userId, userIds),
-        eq(kbFeedback.helpful, false),
-        sql`coalesce(trim(${kbFeedback.comment}), '') <> ''`,
-        sql`${kbArticles.removedAt} IS NULL`,
-        eq(kbArticles.audience, "public"),
-        gt(kbArticles.syncedAt, kbFeedback.updatedAt),
-      ),
-    )
-    .groupBy(kbFeedback.userId);
-  for (const row of improved) if (row.userId !== null) of(row.userId).improvedArticles = row.articles;
+  const withoutImprover = lacking("article-improver");
+  if (withoutImprover.length > 0) {
+    const improved = await db
+      .select({ userId: kbFeedback.userId, articles: count() })
+      .from(kbFeedback)
+      .innerJoin(kbArticles, eq(kbArticles.id, kbFeedback.articleId))
+      .where(
+        and(
+          inArray(kbFeedback.userId, withoutImprover),
+          eq(kbFeedback.helpful, false),
+          sql`coalesce(trim(${kbFeedback.comment}), '') <> ''`,
+          sql`${kbArticles.removedAt} IS NULL`,
+          eq(kbArticles.audience, "public"),
+          gt(kbArticles.syncedAt, kbFeedback.updatedAt),
+        ),
+      )
+      .groupBy(kbFeedback.userId);
+    for (const row of improved) if (row.userId !== null) of(row.userId).improvedArticles = row.articles;
+  }
   return facts;
 }
 
@@ -297,15 +350,19 @@ const sameStanding = (a: Standing, b: Standing | undefined) =>
 /** Checks one batch of queued people; returns how many badges it awarded. */
 async function checkPeople(batch: { userId: number; queuedAt: Date }[], at: Date) {
   const userIds = batch.map((row) => row.userId);
-  const { facts, held, standings } = await read(async (db) => ({
-    facts: await gatherFacts(db, userIds),
-    held: await db
+  const { facts, held, standings, holdings } = await read(async (db) => {
+    const held = await db
       .select({ userId: badgeAwards.userId, key: badgeAwards.badgeKey, tag: badgeAwards.tag })
       .from(badgeAwards)
-      .where(inArray(badgeAwards.userId, userIds)),
-    standings: await db.select().from(badgeStandings).where(inArray(badgeStandings.userId, userIds)),
-  }));
-  const holdings = new Set(held.map((row) => holdingKey(row.userId, row)));
+      .where(inArray(badgeAwards.userId, userIds));
+    const holdings = new Set(held.map((row) => holdingKey(row.userId, row)));
+    return {
+      held,
+      holdings,
+      facts: await gatherFacts(db, userIds, (userId, key) => holdings.has(holdingKey(userId, { key, tag: "" }))),
+      standings: await db.select().from(badgeStandings).where(inArray(badgeStandings.userId, userIds)),
+    };
+  });
   const fresh: (EarnedBadge & { userId: number })[] = [];
   for (const [userId, personFacts] of facts) {
     for (const badge of earnedBadges(personFacts)) {
