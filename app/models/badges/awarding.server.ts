@@ -147,14 +147,18 @@ async function queueChangedPeople(at: Date) {
         .where(and(gt(kbArticles.syncedAt, since), isNotNull(kbFeedback.userId), eq(kbFeedback.helpful, false))),
     );
     // A new order of notability: every holder's standing is written again.
-    if (state && state.notabilityVersion !== version) add(await db.select({ userId: badgeStandings.userId }).from(badgeStandings));
+    if (state && state.notabilityVersion !== version)
+      add(await db.select({ userId: badgeStandings.userId }).from(badgeStandings));
     await queue(db, people, at);
 
     const changesThrough = state && state.changesThrough > at ? state.changesThrough : at;
     await db
       .insert(badgeJobState)
       .values({ id: 1, postsThrough, changesThrough, notabilityVersion: version })
-      .onConflictDoUpdate({ target: badgeJobState.id, set: { postsThrough, changesThrough, notabilityVersion: version } });
+      .onConflictDoUpdate({
+        target: badgeJobState.id,
+        set: { postsThrough, changesThrough, notabilityVersion: version },
+      });
     return people.size;
   });
 }

@@ -147,7 +147,12 @@ const threadPageQueries = preparedPerConnection((db) => {
 });
 
 /** An author's most notable badges as the posts' query read them (none: no row in badge_standings). */
-function notableBadges(post: { topBadge: string | null; topBadgeTag: string | null; nextBadge: string | null; nextBadgeTag: string | null }) {
+function notableBadges(post: {
+  topBadge: string | null;
+  topBadgeTag: string | null;
+  nextBadge: string | null;
+  nextBadgeTag: string | null;
+}) {
   if (post.topBadge === null) return [];
   const top = { key: post.topBadge, tag: post.topBadgeTag ?? "" };
   return post.nextBadge === null ? [top] : [top, { key: post.nextBadge, tag: post.nextBadgeTag ?? "" }];

@@ -134,7 +134,11 @@ describe("badge rules", () => {
   });
 
   it("awards a good question at a score of 10, not a hidden one", async () => {
-    const [good, hiddenGood, nine] = [await makeUser("customer"), await makeUser("customer"), await makeUser("customer")];
+    const [good, hiddenGood, nine] = [
+      await makeUser("customer"),
+      await makeUser("customer"),
+      await makeUser("customer"),
+    ];
     const scored = async (author: Member, score: number) => {
       const { threadId } = await makeThread(author);
       await scriptDb().update(threads).set({ score }).where(eq(threads.id, threadId));
@@ -223,7 +227,15 @@ describe("badge rules", () => {
     const feedback = (userId: number, articleId: number, at: Date, comment: string | null) =>
       scriptDb()
         .insert(kbFeedback)
-        .values({ articleId, voterKey: `user:${userId}`, userId, helpful: false, comment, createdAt: at, updatedAt: at });
+        .values({
+          articleId,
+          voterKey: `user:${userId}`,
+          userId,
+          helpful: false,
+          comment,
+          createdAt: at,
+          updatedAt: at,
+        });
     await feedback(improver.id, revised, t(5), "Step 3 names a menu that does not exist.");
     await feedback(early.id, revised, t(11), "Still confusing.");
     await feedback(customerOnly.id, customers, t(5), "Wrong screenshot.");
@@ -242,10 +254,12 @@ describe("the awarding job", () => {
     await runJob();
     expect(await badgeKeysOf(helper)).toEqual(["first-accepted", "first-answer"]);
     const told = await scriptDb().select().from(notifications).where(eq(notifications.userId, helper.id));
-    expect(told.filter((row) => row.kind === "badge").map((row) => row.title).sort()).toEqual([
-      "You earned the badge “Accepted”",
-      "You earned the badge “First answer”",
-    ]);
+    expect(
+      told
+        .filter((row) => row.kind === "badge")
+        .map((row) => row.title)
+        .sort(),
+    ).toEqual(["You earned the badge “Accepted”", "You earned the badge “First answer”"]);
     expect(told.every((row) => row.kind !== "badge" || row.emailId === null)).toBe(true);
   });
 
