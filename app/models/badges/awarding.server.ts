@@ -29,11 +29,12 @@ import {
   visitDays,
 } from "../../../db/schema";
 import { alias } from "drizzle-orm/sqlite-core";
-import { firstRow, inWrite, read, write, writeUnseenByVisitors, type Db } from "~/lib/db.server";
+import { firstRow, inWrite, read, writeUnseenByVisitors, type Db } from "~/lib/db.server";
 import { publicPostStatesCondition, publicThreadsCondition } from "~/lib/permissions.server";
 import { notifyAll } from "~/models/notifications/notifications.server";
 import {
   badgeDefinition,
+  badgePath,
   byNotability,
   earnedBadges,
   GOOD_QUESTION_SCORE,
@@ -43,7 +44,6 @@ import {
   type BadgeFacts,
   type EarnedBadge,
   type HeldBadge,
-  badgePath,
   type SolvedAnswer,
 } from "./rules";
 
@@ -327,7 +327,7 @@ type Standing = {
 };
 
 /** A person's two most notable badges and how many of each tier they hold. */
-export function standingOf(held: HeldBadge[]): Standing {
+function standingOf(held: HeldBadge[]): Standing {
   const sorted = [...held].sort(byNotability);
   const tiers = { gold: 0, silver: 0, bronze: 0 };
   for (const badge of held) {
@@ -393,9 +393,9 @@ async function checkPeople(batch: { userId: number; queuedAt: Date }[], at: Date
     await writeUnseenByVisitors(dequeue);
     return 0;
   }
-  // Badges show beside names on every page an author wrote on: the write declares no thread, so
-  // visitors' cached pages all go (#37); it happens at most once a minute, and only with news.
-  return write(async (db) => {
+  // Badges show beside names on every page an author wrote on, yet come a minute late anyway:
+  // visitors' cached pages keep them for up to their TTL (#12) rather than all go at each award.
+  return writeUnseenByVisitors(async (db) => {
     const awarded = fresh.length
       ? await db
           .insert(badgeAwards)

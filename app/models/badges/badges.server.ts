@@ -11,7 +11,7 @@ import { NotFoundError } from "~/lib/errors.server";
 import { canViewUserProfile, ensure, type Actor } from "~/lib/permissions.server";
 import { BADGES, badgeDefinition, byNotability } from "./rules";
 
-export const HOLDERS_PER_PAGE = 50;
+const HOLDERS_PER_PAGE = 50;
 
 /** Every badge, most notable first, with its number of holders (for a tag badge, per tag too). */
 export async function listBadges(actor: Actor) {
