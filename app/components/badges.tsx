@@ -2,35 +2,30 @@ import { badgeDefinition, badgePath, type HeldBadge } from "~/models/badges/rule
 
 const TIER_LABELS = { gold: "Gold", silver: "Silver", bronze: "Bronze" } as const;
 
-/** One badge as a link to its page: the tier as a mark and in words for screen readers. */
-export function BadgeChip({ badge }: { badge: HeldBadge }) {
+/**
+ * One badge as a link to its page, its tier a coloured mark (in words too with `tierInWords`: a
+ * thread shows 50 of these, so there it stays short).
+ */
+export function BadgeChip({ badge, tierInWords = false }: { badge: HeldBadge; tierInWords?: boolean }) {
   const definition = badgeDefinition(badge.key);
   if (!definition) return null;
-  const name = badge.tag ? `${definition.name}: ${badge.tag}` : definition.name;
   return (
-    <a
-      href={badgePath(badge.key, badge.tag)}
-      className={`badge badge-tier badge-${definition.tier}`}
-      title={definition.description}
-    >
-      <span aria-hidden="true">● </span>
-      <span className="visually-hidden">{TIER_LABELS[definition.tier]} badge </span>
-      {name}
+    <a href={badgePath(badge.key, badge.tag)} className={`badge badge-tier badge-${definition.tier}`}>
+      {tierInWords ? <span className="visually-hidden">{TIER_LABELS[definition.tier]} badge: </span> : null}
+      {badge.tag ? `${definition.name}: ${badge.tag}` : definition.name}
     </a>
   );
 }
 
-/** An author's reputation (the number in `data-reputation`, for scripts) and most notable badges. */
-export function AuthorStanding({ reputation, badges }: { reputation: number; badges: HeldBadge[] }) {
+/** An author's reputation (the number in `data-reputation`, for scripts) and most notable badge. */
+export function AuthorStanding({ reputation, badge }: { reputation: number; badge: HeldBadge | null }) {
   return (
     <>
-      <span className="reputation" data-reputation={reputation} title="Reputation">
+      <span className="reputation" data-reputation={reputation}>
         {reputation.toLocaleString("en")}
         <span className="visually-hidden"> reputation</span>
       </span>
-      {badges.map((badge) => (
-        <BadgeChip key={`${badge.key} ${badge.tag}`} badge={badge} />
-      ))}
+      {badge ? <BadgeChip badge={badge} /> : null}
     </>
   );
 }
@@ -48,7 +43,7 @@ export function ProfileBadges({ badges }: { badges: HeldBadge[] }) {
         <ul className="badge-list">
           {badges.map((badge) => (
             <li key={`${badge.key} ${badge.tag}`}>
-              <BadgeChip badge={badge} />
+              <BadgeChip badge={badge} tierInWords />
             </li>
           ))}
         </ul>

@@ -14,8 +14,8 @@ export type PostViewData = {
   author: string;
   authorRole: string;
   authorReputation: number;
-  /** The author's most notable badges, most notable first. */
-  authorBadges: HeldBadge[];
+  /** The author's most notable badge. */
+  authorBadge: HeldBadge | null;
   /** Absent in a document's own loader data: the page holds it (PostBody). */
   bodyHtml?: string;
   score: number;
@@ -110,7 +110,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
             <StaffBadge role={post.authorRole} />{" "}
-            <AuthorStanding reputation={post.authorReputation} badges={post.authorBadges} />{" "}
+            <AuthorStanding reputation={post.authorReputation} badge={post.authorBadge} />{" "}
             <RelativeTime date={post.createdAt} />
           </span>
         </div>

@@ -30,7 +30,7 @@ export default function BadgePage() {
         ) : null}
       </p>
       <h1>
-        <BadgeChip badge={{ key: badge.key, tag: tag ?? "" }} />
+        <BadgeChip badge={{ key: badge.key, tag: tag ?? "" }} tierInWords />
       </h1>
       <p>{badge.description}</p>
       <section aria-labelledby="holders">

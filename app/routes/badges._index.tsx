@@ -31,7 +31,7 @@ export default function Badges() {
           {badges.map((badge) => (
             <tr key={badge.key} id={`badge-${badge.key}`}>
               <td>
-                <BadgeChip badge={{ key: badge.key, tag: "" }} />
+                <BadgeChip badge={{ key: badge.key, tag: "" }} tierInWords />
               </td>
               <td>
                 {badge.description}

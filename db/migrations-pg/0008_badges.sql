@@ -23,12 +23,7 @@ CREATE TABLE "badge_queue" (
 CREATE TABLE "badge_standings" (
 	"user_id" integer PRIMARY KEY NOT NULL,
 	"top_key" text NOT NULL,
-	"top_tag" text DEFAULT '' NOT NULL,
-	"next_key" text,
-	"next_tag" text DEFAULT '' NOT NULL,
-	"gold" integer DEFAULT 0 NOT NULL,
-	"silver" integer DEFAULT 0 NOT NULL,
-	"bronze" integer DEFAULT 0 NOT NULL
+	"top_tag" text DEFAULT '' NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "visit_days" (

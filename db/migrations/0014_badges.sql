@@ -29,11 +29,6 @@ CREATE TABLE `badge_standings` (
 	`user_id` integer PRIMARY KEY NOT NULL,
 	`top_key` text NOT NULL,
 	`top_tag` text DEFAULT '' NOT NULL,
-	`next_key` text,
-	`next_tag` text DEFAULT '' NOT NULL,
-	`gold` integer DEFAULT 0 NOT NULL,
-	`silver` integer DEFAULT 0 NOT NULL,
-	`bronze` integer DEFAULT 0 NOT NULL,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint

@@ -29,11 +29,6 @@ export const badgeStandings = pgTable("badge_standings", {
     .references(() => users.id, { onDelete: "cascade" }),
   topKey: text("top_key").notNull(),
   topTag: text("top_tag").notNull().default(""),
-  nextKey: text("next_key"),
-  nextTag: text("next_tag").notNull().default(""),
-  gold: integer("gold").notNull().default(0),
-  silver: integer("silver").notNull().default(0),
-  bronze: integer("bronze").notNull().default(0),
 });
 
 export const visitDays = pgTable(

@@ -5,9 +5,8 @@
  * - one badge_awards row per person, badge and tag (tag is "" for badges that are not per tag), so
  *   awarding twice awards once; an award is kept when its cause is undone (a post hidden, an answer
  *   unaccepted), as on Stack Overflow;
- * - badge_standings holds, per person who holds a badge, their two most notable badges and how many
- *   they hold of each tier, rewritten in the same transaction as their awards (threads read it beside
- *   each author without counting anything);
+ * - badge_standings holds, per person who holds a badge, their most notable badge, rewritten in the
+ *   same transaction as their awards (threads read it beside each author without sorting anything);
  * - visit_days has one row per person per UTC day on which they used the site signed in;
  * - badge_queue lists the people whose badges the job has yet to check; badge_job_state (one row,
  *   id = 1) says up to where the job has read the data that puts people there, so a run after
@@ -48,11 +47,6 @@ export const badgeStandings = sqliteTable("badge_standings", {
     .references(() => users.id, { onDelete: "cascade" }),
   topKey: text("top_key").notNull(),
   topTag: text("top_tag").notNull().default(""),
-  nextKey: text("next_key"),
-  nextTag: text("next_tag").notNull().default(""),
-  gold: integer("gold").notNull().default(0),
-  silver: integer("silver").notNull().default(0),
-  bronze: integer("bronze").notNull().default(0),
 });
 
 export const visitDays = sqliteTable(

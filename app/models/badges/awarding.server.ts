@@ -316,31 +316,12 @@ async function gatherFacts(
 
 const holdingKey = (userId: number, badge: HeldBadge) => `${userId}\u0000${badge.key}\u0000${badge.tag}`;
 
-type Standing = {
-  topKey: string;
-  topTag: string;
-  nextKey: string | null;
-  nextTag: string;
-  gold: number;
-  silver: number;
-  bronze: number;
-};
+type Standing = { topKey: string; topTag: string };
 
-/** A person's two most notable badges and how many of each tier they hold. */
+/** A person's most notable badge. */
 function standingOf(held: HeldBadge[]): Standing {
-  const sorted = [...held].sort(byNotability);
-  const tiers = { gold: 0, silver: 0, bronze: 0 };
-  for (const badge of held) {
-    const tier = badgeDefinition(badge.key)?.tier;
-    if (tier) tiers[tier] += 1;
-  }
-  return {
-    topKey: sorted[0].key,
-    topTag: sorted[0].tag,
-    nextKey: sorted[1]?.key ?? null,
-    nextTag: sorted[1]?.tag ?? "",
-    ...tiers,
-  };
+  const [top] = [...held].sort(byNotability);
+  return { topKey: top.key, topTag: top.tag };
 }
 
 function badgeTitle(badge: HeldBadge) {
@@ -348,8 +329,7 @@ function badgeTitle(badge: HeldBadge) {
   return badge.tag ? `You earned the badge “${name}” in ${badge.tag}` : `You earned the badge “${name}”`;
 }
 
-const sameStanding = (a: Standing, b: Standing | undefined) =>
-  b !== undefined && (Object.keys(a) as (keyof Standing)[]).every((field) => a[field] === b[field]);
+const sameStanding = (a: Standing, b: Standing | undefined) => a.topKey === b?.topKey && a.topTag === b?.topTag;
 
 /** Checks one batch of queued people; returns how many badges it awarded. */
 async function checkPeople(batch: { userId: number; queuedAt: Date }[], at: Date) {

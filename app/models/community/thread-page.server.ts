@@ -3,7 +3,7 @@
  * may do to each. It costs a fixed number of queries however many answers the thread has: the thread,
  * then its posts, tags, solutions and the reader's votes and flags, each one query by thread id,
  * prepared once per connection (`threadPageQueries`). Each author's reputation and most notable
- * badges come with their name, in the posts' query (stored: users.reputation, badge_standings).
+ * badge come with their name, in the posts' query (stored: users.reputation, badge_standings).
  */
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import {
@@ -51,8 +51,6 @@ const threadPageQueries = preparedPerConnection((db) => {
     authorReputation: users.reputation,
     topBadge: badgeStandings.topKey,
     topBadgeTag: badgeStandings.topTag,
-    nextBadge: badgeStandings.nextKey,
-    nextBadgeTag: badgeStandings.nextTag,
     bodyHtml: posts.bodyHtml,
     score: posts.score,
     createdAt: posts.createdAt,
@@ -146,18 +144,6 @@ const threadPageQueries = preparedPerConnection((db) => {
   };
 });
 
-/** An author's most notable badges as the posts' query read them (none: no row in badge_standings). */
-function notableBadges(post: {
-  topBadge: string | null;
-  topBadgeTag: string | null;
-  nextBadge: string | null;
-  nextBadgeTag: string | null;
-}) {
-  if (post.topBadge === null) return [];
-  const top = { key: post.topBadge, tag: post.topBadgeTag ?? "" };
-  return post.nextBadge === null ? [top] : [top, { key: post.nextBadge, tag: post.nextBadgeTag ?? "" }];
-}
-
 /** The thread page: question, solutions first, answers by score; one query per kind of row. */
 export async function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   ensure(canViewThread(actor));
@@ -201,7 +187,8 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     author: post.author,
     authorRole: post.authorRole,
     authorReputation: post.authorReputation,
-    authorBadges: notableBadges(post),
+    // The author's most notable badge (none: no row in badge_standings).
+    authorBadge: post.topBadge === null ? null : { key: post.topBadge, tag: post.topBadgeTag ?? "" },
     bodyHtml: post.bodyHtml,
     score: post.score,
     createdAt: post.createdAt,

@@ -272,12 +272,12 @@ describe("the awarding job", () => {
     expect(await badgeKeysOf(helper)).toEqual(["first-accepted", "first-answer"]);
   });
 
-  it("keeps each holder's two most notable badges and tier counts in badge_standings", async () => {
+  it("keeps each holder's most notable badge in badge_standings, and lists their badges most notable first", async () => {
     const helper = await makeUser("customer");
     await acceptedAnswer(helper, { kind: "verified", quick: true });
     await runJob();
     const [standing] = await scriptDb().select().from(badgeStandings).where(eq(badgeStandings.userId, helper.id));
-    expect(standing).toMatchObject({ topKey: "verified", nextKey: "quick-answer", bronze: 3, silver: 0, gold: 0 });
+    expect(standing).toMatchObject({ topKey: "verified", topTag: "" });
     expect((await badgesOf(VISITOR, helper.id)).map((badge) => badge.key)).toEqual([
       "verified",
       "quick-answer",
