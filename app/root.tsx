@@ -87,6 +87,7 @@ function Header() {
           <NavLink to="/kb">Knowledge base</NavLink>
           <NavLink to="/tags">Tags</NavLink>
           <NavLink to="/leaderboards">Leaderboards</NavLink>
+          <NavLink to="/badges">Badges</NavLink>
           <NavLink to="/questions/ask" className="button button-small">
             Ask a question
           </NavLink>

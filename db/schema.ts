@@ -63,4 +63,9 @@ export const {
   rewardRedemptions,
   rewardCodes,
   loyaltyPointEvents,
+  badgeAwards,
+  badgeStandings,
+  visitDays,
+  badgeQueue,
+  badgeJobState,
 } = tables;

@@ -1,5 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
+import type { HeldBadge } from "~/models/badges/rules";
+import { AuthorStanding } from "./badges";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
 import { PostBody } from "./post-body";
 import { RelativeTime } from "./relative-time";
@@ -11,6 +13,9 @@ export type PostViewData = {
   kind: "question" | "answer";
   author: string;
   authorRole: string;
+  authorReputation: number;
+  /** The author's most notable badge. */
+  authorBadge: HeldBadge | null;
   /** Absent in a document's own loader data: the page holds it (PostBody). */
   bodyHtml?: string;
   score: number;
@@ -104,7 +109,9 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           </div>
           <span>
             {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
-            <StaffBadge role={post.authorRole} /> <RelativeTime date={post.createdAt} />
+            <StaffBadge role={post.authorRole} />{" "}
+            <AuthorStanding reputation={post.authorReputation} badge={post.authorBadge} />{" "}
+            <RelativeTime date={post.createdAt} />
           </span>
         </div>
         {flags.canModerate ? (

@@ -116,8 +116,8 @@ export function write<T>(work: (db: Db, changed: ChangedPages) => T | Promise<T>
 
 /**
  * `write` for a write that changes only what no visitor's page reads (sessions, rate-limit counters,
- * notifications, email, job leases), or view counts, which cached pages may show late (#12): no
- * cached page goes.
+ * notifications, email, job leases), or view counts and badges, which cached pages may show late
+ * (#12): no cached page goes.
  */
 export function writeUnseenByVisitors<T>(work: (db: Db) => T | Promise<T>): Promise<T> {
   return runWrite(work, true);

@@ -3,6 +3,7 @@
  * process before anything is written: by start-up (prepareDatabase), the scripts and the tests.
  * A new subscriber goes in its domain's subscriptions module; the code that writes stays as it is.
  */
+import { subscribeBadges } from "./badges/subscriptions.server";
 import { subscribeModeration } from "./moderation/subscriptions.server";
 import { subscribeNotifications } from "./notifications/subscriptions.server";
 import { subscribeReputation } from "./reputation/subscriptions.server";
@@ -17,12 +18,13 @@ export function subscribeEveryDomain() {
   if (subscribed) return;
   subscribed = true;
   // In this order: the review queue, then the follow-up, then the search index, then loyalty points,
-  // then who hears of it.
+  // then who hears of it, then who may have earned a badge.
   subscribeModeration();
   subscribeSupport();
   subscribeReputation();
   subscribeSearch();
   subscribeRewards();
   subscribeNotifications();
+  subscribeBadges();
   markSubscriptionsOn();
 }

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ProfileBadges } from "~/components/badges";
 import { RelativeTime } from "~/components/relative-time";
 import { LoyaltyPointsBalance } from "~/components/rewards";
 import { StaffBadge } from "~/components/staff-badge";
@@ -12,6 +13,7 @@ import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
 import { loyaltyBalanceFor } from "~/models/rewards/points.server";
+import { badgesOf } from "~/models/badges/badges.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
 import { reputationOnProfile } from "~/models/reputation/profile.server";
 import { reputationHistoryQuerySchema } from "~/models/reputation/rules";
@@ -40,6 +42,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     return {
       ...profile,
       reputation: await reputationOnProfile(context.actor, profile.user.id, reputationPage),
+      badges: await badgesOf(context.actor, profile.user.id),
       isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
       loyaltyPoints: await loyaltyBalanceFor(context.actor, profile.user),
     };
@@ -186,6 +189,7 @@ export default function Profile() {
     counts,
     questions,
     answers,
+    badges,
     isSelf,
     canChangeRole,
     canDiscipline,
@@ -236,6 +240,7 @@ export default function Profile() {
         </li>
       </ul>
       <LoyaltyPointsBalance points={loyaltyPoints} />
+      <ProfileBadges badges={badges} />
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
           <h2 id="profile-questions" className="section-title">

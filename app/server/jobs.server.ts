@@ -16,6 +16,7 @@ import { now } from "~/lib/clock.server";
 import { isDatabaseUnavailable, writeUnseenByVisitors } from "~/lib/db.server";
 import { env } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
+import { awardDueBadges } from "~/models/badges/awarding.server";
 import { sendDueDigests } from "~/models/notifications/digest.server";
 import { deliverFanOuts, fanOutSoon } from "~/models/notifications/fan-out.server";
 import { sendDueEmails, sendEmailsSoon } from "~/models/notifications/outbox.server";
@@ -40,6 +41,7 @@ const JOBS = {
   "send-digests": (at) => sendDueDigests(at),
   "send-emails": (at, stopping) => sendDueEmails(at, stopping),
   "reverse-serial-voting": (at) => reverseSerialVoting(at),
+  "award-badges": (at, stopping) => awardDueBadges(at, stopping),
 } satisfies Record<string, Job>;
 export type JobName = keyof typeof JOBS;
 

@@ -47,6 +47,8 @@ export const NOTIFICATION_KINDS = [
   "staff-follow-up-new",
   "moderation",
   "digest",
+  // In the app only: a badge earned (app/models/badges/).
+  "badge",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -2,10 +2,21 @@
  * The thread page: the thread, its question, solutions and one page of answers, with what the reader
  * may do to each. It costs a fixed number of queries however many answers the thread has: the thread,
  * then its posts, tags, solutions and the reader's votes and flags, each one query by thread id,
- * prepared once per connection (`threadPageQueries`).
+ * prepared once per connection (`threadPageQueries`). Each author's reputation and most notable
+ * badge come with their name, in the posts' query (stored: users.reputation, badge_standings).
  */
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
-import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../../db/schema";
+import {
+  badgeStandings,
+  categories,
+  posts,
+  solutions,
+  tags,
+  threadTags,
+  threads,
+  users,
+  votes,
+} from "../../../db/schema";
 import { preparedPerConnection, firstRow } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
@@ -37,6 +48,9 @@ const threadPageQueries = preparedPerConnection((db) => {
     authorId: posts.authorId,
     author: users.username,
     authorRole: users.role,
+    authorReputation: users.reputation,
+    topBadge: badgeStandings.topKey,
+    topBadgeTag: badgeStandings.topTag,
     bodyHtml: posts.bodyHtml,
     score: posts.score,
     createdAt: posts.createdAt,
@@ -49,7 +63,12 @@ const threadPageQueries = preparedPerConnection((db) => {
     .where(eq(solutions.threadId, threadId));
   const postsFor = (kind: ReturnType<typeof readerKind>) => {
     const seenPosts = visiblePostStatesConditionFor(kind, readerId);
-    const postsWithAuthors = () => db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.authorId));
+    const postsWithAuthors = () =>
+      db
+        .select(postColumns)
+        .from(posts)
+        .innerJoin(users, eq(users.id, posts.authorId))
+        .leftJoin(badgeStandings, eq(badgeStandings.userId, posts.authorId));
     return {
       // The question and the solutions head every page; the other answers follow by score.
       pinned: postsWithAuthors()
@@ -167,6 +186,9 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     kind: post.kind,
     author: post.author,
     authorRole: post.authorRole,
+    authorReputation: post.authorReputation,
+    // The author's most notable badge (none: no row in badge_standings).
+    authorBadge: post.topBadge === null ? null : { key: post.topBadge, tag: post.topBadgeTag ?? "" },
     bodyHtml: post.bodyHtml,
     score: post.score,
     createdAt: post.createdAt,

@@ -24,8 +24,8 @@ export async function unsubscribeUrl(userId: number, kind: NotificationKind) {
   return `${publicUrl()}/unsubscribe?u=${userId}&k=${kind}&t=${await tokenFor(userId, kind)}`;
 }
 
-/** The kinds chosen with a checkbox; the digest has its own setting (daily, weekly, never). */
-const CHECKBOX_KINDS = NOTIFICATION_KINDS.filter((kind) => kind !== "digest");
+/** The kinds chosen with a checkbox; the digest has its own setting (daily, weekly, never); badges are never emailed. */
+const CHECKBOX_KINDS = NOTIFICATION_KINDS.filter((kind) => kind !== "digest" && kind !== "badge");
 /** What only staff hear of (the follow-up queue). */
 const isStaffKind = (kind: NotificationKind) => kind.startsWith("staff-");
 

@@ -19,6 +19,7 @@ export const NOTIFICATION_KIND_LABELS = {
   "staff-follow-up-new": "A follow-up opens in a category I watch (staff)",
   moderation: "A moderator approves, hides or restores my post, or writes to me about my account",
   digest: "The digest of what I missed",
+  badge: "I earn a badge",
 } as const;
 
 /** Watch levels as people read them, with what each one means. */

@@ -8,6 +8,10 @@ import { castVote } from "~/models/community/votes.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { listThreads } from "~/models/community/threads.server";
 import { getThreadPage } from "~/models/community/thread-page.server";
+import { inArray } from "drizzle-orm";
+import { users } from "../../../db/schema";
+import { scriptDb } from "~/lib/db.server";
+import { awardDueBadges } from "~/models/badges/awarding.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 let asker: Member;
@@ -40,6 +44,27 @@ describe("query counts", () => {
       const forLarge = await countQueries(() => getThreadPage(actor, large));
       expect(forSmall).toBeGreaterThan(0);
       expect(forLarge).toBe(forSmall);
+    }
+  });
+
+  it("shows each author's reputation and most notable badge with the same number of queries", async () => {
+    const threadId = await threadWithAnswers(12);
+    await afterCommitWorkDone();
+    const before = new Map<string, number>();
+    for (const actor of [VISITOR, reader])
+      before.set(actor.kind, await countQueries(() => getThreadPage(actor, threadId)));
+    await awardDueBadges(new Date());
+    await scriptDb()
+      .update(users)
+      .set({ reputation: 1234 })
+      .where(inArray(users.id, [helpers[0].id, asker.id]));
+    for (const actor of [VISITOR, reader]) {
+      expect(await countQueries(() => getThreadPage(actor, threadId))).toBe(before.get(actor.kind));
+      const page = await getThreadPage(actor, threadId);
+      const accepted = page.solutions[0];
+      expect(accepted.authorReputation).toBe(1234);
+      expect(accepted.authorBadge).toEqual({ key: "quick-answer", tag: "" });
+      expect(page.question.authorBadge).toBeNull();
     }
   });
 
