@@ -12,9 +12,11 @@ async function expectNoAxeViolations(page: Page) {
 const reputationOn = async (page: Page) =>
   Number(await page.locator("[data-reputation]").getAttribute("data-reputation"));
 
-test("A member answers, is upvoted and accepted, and sees their reputation grow and what earned it", async ({
+test("A member answers, is upvoted and accepted, and sees their reputation grow, what earned it and a new badge", async ({
   browser,
 }) => {
+  // The badge comes from the background job, which runs once a minute.
+  test.setTimeout(150_000);
   const stamp = Date.now().toString(36);
   const title = `Door sensor reports open when shut ${stamp}`;
 
@@ -22,6 +24,9 @@ test("A member answers, is upvoted and accepted, and sees their reputation grow 
   await signIn(member, "member@example.com");
   await member.goto("/users/morgan");
   const before = await reputationOn(member);
+  const badges = member.getByRole("region", { name: "Badges" });
+  // Answering within the hour a question was asked, and being accepted, earns "Quick helper".
+  await expect(badges.getByRole("link", { name: /Quick helper/ })).toHaveCount(0);
 
   // A customer asks.
   const asker = await (await browser.newContext()).newPage();
@@ -64,6 +69,10 @@ test("A member answers, is upvoted and accepted, and sees their reputation grow 
   await expect(history.getByRole("row").filter({ hasText: `Upvote on an answer: ${title}` })).toContainText("+10");
   await expect(member.getByRole("img", { name: /morgan's reputation over time/ })).toBeVisible();
   await expectNoAxeViolations(member);
+  await expect(async () => {
+    await member.reload();
+    await expect(badges.getByRole("link", { name: /Quick helper/ })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 90_000 });
 
   // The leaderboard of the week lists them.
   await member.goto("/leaderboards?period=week");
