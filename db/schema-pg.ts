@@ -7,3 +7,4 @@ export * from "./schema-pg/support";
 export * from "./schema-pg/notifications";
 export * from "./schema-pg/moderation";
 export * from "./schema-pg/reputation";
+export * from "./schema-pg/trust";

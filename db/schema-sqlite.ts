@@ -7,3 +7,4 @@ export * from "./schema/support";
 export * from "./schema/notifications";
 export * from "./schema/moderation";
 export * from "./schema/reputation";
+export * from "./schema/trust";

@@ -56,4 +56,5 @@ export const {
   accountTokens,
   reputationEvents,
   reputationSettings,
+  trustSettings,
 } = tables;

@@ -6,9 +6,10 @@ const SECTIONS = [
   { to: "/mod/log", label: "Audit log", needs: "moderation" },
   { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
   { to: "/mod/settings", label: "Settings and access", needs: "moderationSettings" },
+  { to: "/mod/trust", label: "Trust levels", needs: "trustSettings" },
 ] as const;
 
-/** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings. */
+/** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings and trust levels. */
 export function ModNav() {
   const nav = useNavCapabilities();
   return (

@@ -28,3 +28,4 @@ export * from "./permissions/kb.server";
 export * from "./permissions/moderation.server";
 export * from "./permissions/notifications.server";
 export * from "./permissions/support.server";
+export * from "./permissions/trust.server";

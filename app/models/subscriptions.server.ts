@@ -8,16 +8,19 @@ import { subscribeNotifications } from "./notifications/subscriptions.server";
 import { subscribeSearch } from "./search/subscriptions.server";
 import { markSubscriptionsOn } from "./shared/events.server";
 import { subscribeSupport } from "./support/subscriptions.server";
+import { subscribeTrust } from "./trust/subscriptions.server";
 
 let subscribed = false;
 
 export function subscribeEveryDomain() {
   if (subscribed) return;
   subscribed = true;
-  // In this order: the review queue, then the follow-up, then the search index, then who hears of it.
+  // In this order: the review queue, then the follow-up, then the search index, then who hears of
+  // it; trust levels follow standing whenever it changes.
   subscribeModeration();
   subscribeSupport();
   subscribeSearch();
   subscribeNotifications();
+  subscribeTrust();
   markSubscriptionsOn();
 }

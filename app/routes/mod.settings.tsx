@@ -86,14 +86,6 @@ export default function ModerationSettings() {
             defaultValue={failed("settings")?.values?.flagHideThreshold ?? String(settings.flagHideThreshold)}
             error={failed("settings")?.fieldErrors.flagHideThreshold}
           />
-          <TextField
-            name="heldPostCount"
-            label="New members' posts held for review"
-            hint="Until this many of their posts are approved; 0 holds none. Links in these posts are flagged."
-            inputMode="numeric"
-            defaultValue={failed("settings")?.values?.heldPostCount ?? String(settings.heldPostCount)}
-            error={failed("settings")?.fieldErrors.heldPostCount}
-          />
           <button type="submit" className="button button-small">
             Save
           </button>

@@ -10,6 +10,8 @@ import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
+import { getTrustProgress } from "~/models/trust/progress.server";
+import { TrustProgress } from "~/components/trust-progress";
 
 export const headers = mergeRouteHeaders;
 
@@ -32,6 +34,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return loaderResult(async () => ({
     ...(await getUserProfile(context.actor, params.username ?? "")),
     isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
+    trust: await getTrustProgress(context.actor, params.username ?? ""),
   }));
 }
 
@@ -170,7 +173,7 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
 }
 
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension } =
+  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension, trust } =
     useLoaderData<typeof loader>();
   return (
     <>
@@ -211,6 +214,7 @@ export default function Profile() {
           <strong>{counts.verified}</strong> staff-verified answers
         </li>
       </ul>
+      <TrustProgress trust={trust} />
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
           <h2 id="profile-questions" className="section-title">

@@ -22,6 +22,7 @@ import { sendDueEmails, sendEmailsSoon } from "~/models/notifications/outbox.ser
 import { remindOrResolveWaitingFollowUps } from "~/models/support/automations.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
+import { recomputeDueTrustLevels } from "~/models/trust/levels.server";
 
 const LEASE_MS = 2 * 60_000;
 
@@ -38,6 +39,7 @@ const JOBS = {
   "deliver-fan-outs": (at, stopping) => deliverFanOuts(at, stopping),
   "send-digests": (at) => sendDueDigests(at),
   "send-emails": (at, stopping) => sendDueEmails(at, stopping),
+  "recompute-trust-levels": (at) => recomputeDueTrustLevels(at),
 } satisfies Record<string, Job>;
 export type JobName = keyof typeof JOBS;
 

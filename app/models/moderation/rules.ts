@@ -72,6 +72,8 @@ export const AUDIT_ACTION_LABELS = {
   "macro.update": "Changed a support macro",
   "macro.delete": "Deleted a support macro",
   "settings.update": "Changed moderation settings",
+  "settings.trust": "Changed trust-level thresholds",
+  "user.trust-level": "A person's trust level dropped",
   "follow-up.escalate": "Escalated a thread to support",
   "follow-up.update": "Changed a follow-up",
   // Kept for entries written before support policies replaced per-category targets.

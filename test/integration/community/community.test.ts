@@ -14,6 +14,7 @@ import { slugify } from "~/models/community/post-input";
 import { castVote } from "~/models/community/votes.server";
 import { moderateThread } from "~/models/moderation/threads.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { fieldErrorsOf } from "../../fixtures/errors";
 
 let asker: Member;
 let helper: Member;
@@ -26,16 +27,6 @@ beforeEach(async () => {
   other = await makeUser("member");
   staff = await makeUser("staff");
 });
-
-const fieldErrorsOf = async (work: () => Promise<unknown>) => {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.fieldErrors;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
-};
 
 describe("askQuestion", () => {
   it("creates a thread with its question post, tags and a slug", async () => {

@@ -310,7 +310,7 @@ describe("a write that is not one thread's", () => {
     const settings = (flagHideThreshold: string) => () =>
       client.post(
         "/mod/settings",
-        { intent: "settings", flagHideThreshold, heldPostCount: "0" },
+        { intent: "settings", flagHideThreshold },
         { cookie: cookies.admin },
       );
     await expectWrite(settings("4"), { fresh: [a.path, b.path, "/questions"], cached: [] });
