@@ -8,7 +8,7 @@
  */
 import { and, asc, eq, getTableColumns, gt, inArray, or, sql, type SQL } from "drizzle-orm";
 import { posts, trustSettings, users } from "../../../db/schema";
-import { firstRow, inWrite, read, write } from "~/lib/db.server";
+import { firstRow, inWrite, read, write, writeUnseenByVisitors } from "~/lib/db.server";
 import { earnedTrustLevel, publicPostStatesCondition } from "~/lib/permissions.server";
 import { levelName, TRUST_LEVEL_LABELS, type TrustLevel, type TrustThresholds } from "~/lib/trust-levels";
 import { recordAudit } from "~/models/shared/audit.server";
@@ -202,14 +202,20 @@ export async function recomputeDueTrustLevels(at: Date) {
     : undefined;
   const reason = last ? "standing on the day" : "first computation of trust levels";
   const totals = { rose: 0, dropped: 0 };
-  for (let after = 0; ;) {
-    const batch = await write(() => recomputeBatch(thresholds, at, reason, where, after, false));
-    if (batch.last === null) break;
-    totals.rose += batch.rose;
-    totals.dropped += batch.dropped;
-    after = batch.last;
+  for (let after = 0; ; ) {
+    const batch = await standingsOf(thresholds, and(gt(users.id, after), where), BATCH);
+    if (batch.length === 0) break;
+    // Most passes change nobody: a batch is written (and cached pages dropped) only when someone
+    // moves, and then read again under the write lock so no change made meanwhile is undone.
+    if (batch.some((person) => levelOf(person, thresholds, at) !== person.trustLevel)) {
+      const moved = await write(() => recomputeBatch(thresholds, at, reason, where, after, false));
+      totals.rose += moved.rose;
+      totals.dropped += moved.dropped;
+    }
+    after = batch[batch.length - 1].id;
   }
-  await write(() => markLevelsComputed(at));
+  // A time no page shows.
+  await writeUnseenByVisitors(() => markLevelsComputed(at));
   return totals;
 }
 

@@ -70,8 +70,7 @@ async function asNow(user: Member): Promise<Member> {
 
 /** A person at `level` with two visible posts of their own. */
 async function personAt(level: TrustLevel, role: "member" | "customer" = "member") {
-  const person = { ...(await makeUser(role)), trustLevel: level };
-  await scriptDb().update(users).set({ trustLevel: level }).where(eq(users.id, person.id));
+  const person = await makeUser(role, { trustLevel: level });
   const { threadId } = await makeThread(await makeUser("customer"));
   for (let i = 0; i < 2; i += 1) await makeAnswer(person, threadId, `Answer number ${i} from this person.`);
   return person;
