@@ -202,7 +202,7 @@ export async function recomputeDueTrustLevels(at: Date) {
     : undefined;
   const reason = last ? "standing on the day" : "first computation of trust levels";
   const totals = { rose: 0, dropped: 0 };
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const batch = await standingsOf(thresholds, and(gt(users.id, after), where), BATCH);
     if (batch.length === 0) break;
     // Most passes change nobody: a batch is written (and cached pages dropped) only when someone

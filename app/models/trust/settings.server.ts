@@ -21,7 +21,6 @@ import {
   TRUST_LEVEL_LABELS,
   TRUST_LEVELS,
   TRUST_PRESETS,
-  type EarnedLevel,
   type LevelThreshold,
   type TrustThresholds,
 } from "~/lib/trust-levels";
