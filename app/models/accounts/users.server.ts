@@ -174,7 +174,6 @@ export async function getUserProfile(actor: Actor, username: string) {
           role: users.role,
           createdAt: users.createdAt,
           suspendedUntil: users.suspendedUntil,
-          trustLevel: users.trustLevel,
           suspensionReason: users.suspensionReason,
         })
         .from(users)

@@ -40,7 +40,6 @@ async function findUser(username: string) {
           email: users.email,
           role: users.role,
           suspendedUntil: users.suspendedUntil,
-          trustLevel: users.trustLevel,
           suspensionReason: users.suspensionReason,
         })
         .from(users)
