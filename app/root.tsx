@@ -86,6 +86,7 @@ function Header() {
           <NavLink to="/questions">Questions</NavLink>
           <NavLink to="/kb">Knowledge base</NavLink>
           <NavLink to="/tags">Tags</NavLink>
+          <NavLink to="/leaderboards">Leaderboards</NavLink>
           <NavLink to="/questions/ask" className="button button-small">
             Ask a question
           </NavLink>
@@ -94,6 +95,7 @@ function Header() {
               {nav?.supportQueue ? <NavLink to="/support">Support queue</NavLink> : null}
               {nav?.moderation ? <NavLink to="/mod">Moderation</NavLink> : null}
               {nav?.mySupport ? <NavLink to="/my/support">My support</NavLink> : null}
+              {nav?.rewards ? <NavLink to="/rewards">Rewards</NavLink> : null}
               <NavLink
                 to="/notifications"
                 aria-label={`Notifications, ${user.unreadNotifications} unread`}

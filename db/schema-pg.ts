@@ -8,3 +8,4 @@ export * from "./schema-pg/notifications";
 export * from "./schema-pg/moderation";
 export * from "./schema-pg/reputation";
 export * from "./schema-pg/trust";
+export * from "./schema-pg/rewards";

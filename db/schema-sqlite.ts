@@ -8,3 +8,4 @@ export * from "./schema/notifications";
 export * from "./schema/moderation";
 export * from "./schema/reputation";
 export * from "./schema/trust";
+export * from "./schema/rewards";

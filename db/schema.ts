@@ -24,6 +24,7 @@ export const {
   postRevisions,
   votes,
   solutions,
+  suggestedEdits,
   kbArticles,
   kbArticleTags,
   kbFeedback,
@@ -57,4 +58,10 @@ export const {
   reputationEvents,
   reputationSettings,
   trustSettings,
+  rewardsSettings,
+  loyaltyBalances,
+  rewards,
+  rewardRedemptions,
+  rewardCodes,
+  loyaltyPointEvents,
 } = tables;

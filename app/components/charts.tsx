@@ -119,3 +119,66 @@ export function GroupedBarChart({
     </figure>
   );
 }
+
+/**
+ * A running total over days (`day` as YYYY-MM-DD, ascending), drawn as steps: it holds its value
+ * between the days it changed. The figures themselves are in `source`.
+ */
+export function RunningTotalChart({
+  title,
+  points,
+  source,
+}: {
+  title: string;
+  points: { day: string; total: number }[];
+  source: string;
+}) {
+  const id = useId();
+  if (points.length === 0) return null;
+  const time = (day: string) => Date.parse(`${day}T00:00:00Z`);
+  const first = time(points[0].day);
+  // One day past the last change, so a single day still draws a step.
+  const span = Math.max(time(points[points.length - 1].day) + 86_400_000 - first, 86_400_000);
+  const totals = points.map((point) => point.total);
+  const top = niceMax(Math.max(0, ...totals));
+  const lowest = Math.min(0, ...totals);
+  const bottom = lowest < 0 ? -niceMax(-lowest) : 0;
+  const plotWidth = WIDTH - PADDING.left - PADDING.right;
+  const plotHeight = HEIGHT - PADDING.top - PADDING.bottom;
+  const x = (day: string) => PADDING.left + ((time(day) - first) / span) * plotWidth;
+  const y = (value: number) => PADDING.top + plotHeight - ((value - bottom) / (top - bottom)) * plotHeight;
+  let path = `M ${PADDING.left} ${y(0)}`;
+  for (const point of points) path += ` H ${x(point.day)} V ${y(point.total)}`;
+  path += ` H ${WIDTH - PADDING.right}`;
+  const last = points[points.length - 1];
+  const description = `From 0 on ${points[0].day} to ${last.total} on ${last.day}; the figures are in ${source}.`;
+  return (
+    <figure className="chart">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-labelledby={`${id}-title ${id}-desc`}
+        preserveAspectRatio="xMidYMid meet"
+      >
+        <title id={`${id}-title`}>{title}</title>
+        <desc id={`${id}-desc`}>{description}</desc>
+        {[...new Set([bottom, 0, top])].map((value) => (
+          <g key={value}>
+            <line x1={PADDING.left} x2={WIDTH - PADDING.right} y1={y(value)} y2={y(value)} className="chart-grid" />
+            <text x={PADDING.left - 6} y={y(value) + 4} textAnchor="end" className="chart-axis">
+              {value}
+            </text>
+          </g>
+        ))}
+        <path d={path} className="chart-line" fill="none" />
+        <text x={PADDING.left} y={HEIGHT - PADDING.bottom + 16} className="chart-axis">
+          {points[0].day}
+        </text>
+        <text x={WIDTH - PADDING.right} y={HEIGHT - PADDING.bottom + 16} textAnchor="end" className="chart-axis">
+          {last.day}
+        </text>
+      </svg>
+      <figcaption>{title}</figcaption>
+    </figure>
+  );
+}

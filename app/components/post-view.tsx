@@ -21,6 +21,7 @@ export type PostViewData = {
   verified: boolean;
   canVote: boolean;
   canEdit: boolean;
+  canSuggestEdit: boolean;
   canFlag: boolean;
   isMine: boolean;
   moderationState: keyof typeof MODERATION_STATE_LABELS;
@@ -79,6 +80,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
         <div className="post-footer">
           <div className="post-actions">
             {post.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
+            {post.canSuggestEdit ? <a href={`/posts/${post.id}/edit`}>Suggest an edit</a> : null}
             {post.editedAt ? (
               <a href={`/posts/${post.id}/history`}>
                 edited <RelativeTime date={post.editedAt} />

@@ -27,5 +27,7 @@ export * from "./permissions/community.server";
 export * from "./permissions/kb.server";
 export * from "./permissions/moderation.server";
 export * from "./permissions/notifications.server";
+export * from "./permissions/reputation.server";
 export * from "./permissions/support.server";
 export * from "./permissions/trust.server";
+export * from "./permissions/rewards.server";

@@ -55,6 +55,8 @@ export const LIMITS = {
   // Staff answer for a living: a busy agent sends 100 replies an hour; a runaway script stops at 600.
   staffReply: { max: 600, windowMs: 60 * MINUTE },
   flag: { max: 20, windowMs: 60 * MINUTE },
+  // Redeeming rewards, refusals included (each one is a write under the write lock).
+  redeem: { max: 10, windowMs: 10 * MINUTE },
   moderation: { max: 600, windowMs: 10 * MINUTE },
   preview: { max: 300, windowMs: 10 * MINUTE },
   watch: { max: 120, windowMs: 10 * MINUTE },

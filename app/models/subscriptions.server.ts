@@ -5,7 +5,9 @@
  */
 import { subscribeModeration } from "./moderation/subscriptions.server";
 import { subscribeNotifications } from "./notifications/subscriptions.server";
+import { subscribeReputation } from "./reputation/subscriptions.server";
 import { subscribeSearch } from "./search/subscriptions.server";
+import { subscribeRewards } from "./rewards/subscriptions.server";
 import { markSubscriptionsOn } from "./shared/events.server";
 import { subscribeSupport } from "./support/subscriptions.server";
 import { subscribeTrust } from "./trust/subscriptions.server";
@@ -15,11 +17,13 @@ let subscribed = false;
 export function subscribeEveryDomain() {
   if (subscribed) return;
   subscribed = true;
-  // In this order: the review queue, then the follow-up, then the search index, then who hears of
-  // it; trust levels follow standing whenever it changes.
+  // In this order: the review queue, then the follow-up, then the search index, then loyalty points,
+  // then who hears of it; trust levels follow standing whenever it changes.
   subscribeModeration();
   subscribeSupport();
+  subscribeReputation();
   subscribeSearch();
+  subscribeRewards();
   subscribeNotifications();
   subscribeTrust();
   markSubscriptionsOn();

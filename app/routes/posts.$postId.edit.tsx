@@ -6,18 +6,21 @@ import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult } from "~/lib/http.server";
-import { editPost, getPostForEdit, previewMarkdown } from "~/models/community/posts.server";
+import { editPost, previewMarkdown } from "~/models/community/posts.server";
+import { getPostEditor, suggestEdit } from "~/models/community/suggested-edits.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 
 export const headers = mergeRouteHeaders;
 export const shouldRevalidate = keepDataAfterPreview;
 
-export const meta: MetaFunction = () => [{ title: "Edit post" }];
+export const meta: MetaFunction<typeof loader> = ({ data: post }) => [
+  { title: post?.mode === "suggest" ? "Suggest an edit" : "Edit post" },
+];
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const postId = idParam(params.postId);
-  return loaderResult(() => getPostForEdit(context.actor, postId));
+  return loaderResult(() => getPostEditor(context.actor, postId));
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -26,6 +29,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   return actionResult(async () => {
     if (values.intent === "preview")
       return data({ ok: true as const, preview: (await previewMarkdown(context.actor, values)).html, values });
+    if (values.intent === "suggest") {
+      await suggestEdit(context.actor, postId, values);
+      return data({ ok: true as const, suggested: true, preview: null, values });
+    }
     const { threadId, slug } = await editPost(context.actor, postId, values);
     return redirect(`${threadPath({ id: threadId, slug })}#post-${postId}`, 303);
   }, values);
@@ -37,13 +44,33 @@ export default function EditPost() {
   const submitting = useNavigation().state === "submitting";
   const failure = result && !result.ok ? result : null;
   const values = result?.values;
+  const suggesting = post.mode === "suggest";
+  const what = post.kind === "question" ? "question" : "answer";
+  const threadLink = <Link to={threadPath({ id: post.threadId, slug: post.slug })}>{post.title}</Link>;
+  if (result?.ok && "suggested" in result) {
+    return (
+      <div>
+        <h1>Edit sent for review</h1>
+        <p role="status">
+          Thank you. Staff will review your edit of this {what}; you will hear when they decide. Back to {threadLink}.
+        </p>
+      </div>
+    );
+  }
   return (
     <div>
-      <h1>Edit {post.kind === "question" ? "your question" : "answer"}</h1>
+      <h1>{suggesting ? `Suggest an edit to this ${what}` : `Edit ${what}`}</h1>
       <p className="hint">
-        On <Link to={threadPath({ id: post.threadId, slug: post.slug })}>{post.title}</Link>. The previous version stays
-        in the post's history.
+        On {threadLink}.{" "}
+        {suggesting
+          ? "Staff review your edit before it replaces the text; once they approve it, it shows in the post's history as yours."
+          : "The previous version stays in the post's history."}
       </p>
+      {suggesting && post.pending ? (
+        <p className="notice notice-warning" role="status">
+          An edit of this {what} is already waiting for review. You can suggest one once staff have decided.
+        </p>
+      ) : null}
       <Form method="post" noValidate>
         <FormError message={failure?.formError} />
         {post.kind === "question" ? (
@@ -63,9 +90,26 @@ export default function EditPost() {
           serverPreview={result?.ok ? result.preview : null}
           rows={14}
         />
+        {suggesting ? (
+          <TextField
+            name="summary"
+            label="What did you change?"
+            hint="For the reviewer, e.g. “fixed the setting's name”."
+            required
+            maxLength={300}
+            defaultValue={values?.summary ?? ""}
+            error={failure?.fieldErrors.summary}
+          />
+        ) : null}
         <div className="form-actions">
-          <button type="submit" className="button" disabled={submitting}>
-            Save changes
+          <button
+            type="submit"
+            className="button"
+            name="intent"
+            value={suggesting ? "suggest" : "save"}
+            disabled={submitting || (suggesting && post.pending)}
+          >
+            {suggesting ? "Send for review" : "Save changes"}
           </button>
           <PreviewButton />
           <Link to={`/posts/${post.id}/history`}>History</Link>

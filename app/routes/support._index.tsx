@@ -62,6 +62,7 @@ export default function SupportQueue() {
         <h1>Support queue</h1>
         <span className="page-links">
           <a href="/support/reports">Reports</a>
+          <a href="/support/rewards">Rewards</a>
           {canSetTargets ? <a href="/support/settings">Settings</a> : null}
         </span>
       </div>

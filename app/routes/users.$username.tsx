@@ -1,17 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
+import { LoyaltyPointsBalance } from "~/components/rewards";
 import { StaffBadge } from "~/components/staff-badge";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextAreaField, TextField } from "~/components/ui/field";
-import { formValues, parseIntent } from "~/lib/forms.server";
+import { ReputationSection } from "~/components/reputation/reputation-section";
+import { formValues, parseIntent, queryValues } from "~/lib/forms.server";
 import { actionResult, loaderResult } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
+import { loyaltyBalanceFor } from "~/models/rewards/points.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
+import { reputationOnProfile } from "~/models/reputation/profile.server";
 import { getTrustProgress } from "~/models/trust/progress.server";
 import { TrustProgress } from "~/components/trust-progress";
+import { reputationHistoryQuerySchema } from "~/models/reputation/rules";
 
 export const headers = mergeRouteHeaders;
 
@@ -30,12 +35,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
     : []),
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  return loaderResult(async () => ({
-    ...(await getUserProfile(context.actor, params.username ?? "")),
-    isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
-    trust: await getTrustProgress(context.actor, params.username ?? ""),
-  }));
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const { reputation: reputationPage } = reputationHistoryQuerySchema.parse(queryValues(request));
+  return loaderResult(async () => {
+    const profile = await getUserProfile(context.actor, params.username ?? "");
+    return {
+      ...profile,
+      reputation: await reputationOnProfile(context.actor, profile.user.id, reputationPage),
+      isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
+      loyaltyPoints: await loyaltyBalanceFor(context.actor, profile.user),
+      trust: await getTrustProgress(context.actor, params.username ?? ""),
+    };
+  });
 }
 
 const INTENTS = ["role", "warn", "suspend", "unsuspend"] as const;
@@ -173,8 +184,19 @@ function DisciplinePanel({ suspended }: { suspended: boolean }) {
 }
 
 export default function Profile() {
-  const { user, counts, questions, answers, isSelf, canChangeRole, canDiscipline, suspension, trust } =
-    useLoaderData<typeof loader>();
+  const {
+    user,
+    counts,
+    questions,
+    answers,
+    isSelf,
+    canChangeRole,
+    canDiscipline,
+    suspension,
+    reputation,
+    loyaltyPoints,
+    trust,
+  } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -202,6 +224,9 @@ export default function Profile() {
       {canDiscipline ? <DisciplinePanel suspended={suspension !== null} /> : null}
       <ul className="stat-grid" aria-label="Contributions">
         <li>
+          <strong data-reputation={user.reputation}>{user.reputation}</strong> <a href="#reputation">reputation</a>
+        </li>
+        <li>
           <strong>{counts.questions}</strong> questions
         </li>
         <li>
@@ -214,6 +239,7 @@ export default function Profile() {
           <strong>{counts.verified}</strong> staff-verified answers
         </li>
       </ul>
+      <LoyaltyPointsBalance points={loyaltyPoints} />
       <TrustProgress trust={trust} />
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
@@ -253,6 +279,7 @@ export default function Profile() {
           )}
         </section>
       </div>
+      <ReputationSection reputation={reputation} username={user.username} />
     </>
   );
 }

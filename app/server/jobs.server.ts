@@ -19,6 +19,7 @@ import { log } from "~/lib/log.server";
 import { sendDueDigests } from "~/models/notifications/digest.server";
 import { deliverFanOuts, fanOutSoon } from "~/models/notifications/fan-out.server";
 import { sendDueEmails, sendEmailsSoon } from "~/models/notifications/outbox.server";
+import { reverseSerialVoting } from "~/models/reputation/serial-voting.server";
 import { remindOrResolveWaitingFollowUps } from "~/models/support/automations.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
@@ -40,6 +41,7 @@ const JOBS = {
   "send-digests": (at) => sendDueDigests(at),
   "send-emails": (at, stopping) => sendDueEmails(at, stopping),
   "recompute-trust-levels": (at) => recomputeDueTrustLevels(at),
+  "reverse-serial-voting": (at) => reverseSerialVoting(at),
 } satisfies Record<string, Job>;
 export type JobName = keyof typeof JOBS;
 

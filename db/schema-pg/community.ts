@@ -1,7 +1,13 @@
 /** PostgreSQL twin of db/schema/community.ts (its head comment states the invariants). */
 import { sql } from "drizzle-orm";
 import { index, integer, pgTable, primaryKey, text, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
-import { MODERATION_STATES, POST_KINDS, SOLUTION_KINDS, THREAD_STATUSES } from "../schema/community";
+import {
+  MODERATION_STATES,
+  POST_KINDS,
+  SOLUTION_KINDS,
+  SUGGESTED_EDIT_STATUSES,
+  THREAD_STATUSES,
+} from "../schema/community";
 import { timestampMs } from "./columns";
 import { users } from "./users";
 
@@ -154,4 +160,33 @@ export const solutions = pgTable(
     markedAt: timestampMs("marked_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.threadId, t.kind] }), index("solutions_post_idx").on(t.postId)],
+);
+
+export const suggestedEdits = pgTable(
+  "suggested_edits",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    suggesterId: integer("suggester_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title"),
+    bodyMarkdown: text("body_markdown").notNull(),
+    summary: text("summary").notNull(),
+    baseAuthoredAt: timestampMs("base_authored_at").notNull(),
+    createdAt: timestampMs("created_at").notNull(),
+    status: text("status", { enum: SUGGESTED_EDIT_STATUSES }).notNull().default("pending"),
+    decidedById: integer("decided_by_id").references(() => users.id),
+    decidedAt: timestampMs("decided_at"),
+    decisionReason: text("decision_reason"),
+  },
+  (t) => [
+    uniqueIndex("suggested_edits_one_pending_idx")
+      .on(t.postId)
+      .where(sql`status = 'pending'`),
+    index("suggested_edits_queue_idx").on(t.status, t.createdAt),
+    index("suggested_edits_suggester_idx").on(t.suggesterId, t.createdAt),
+  ],
 );

@@ -1,6 +1,7 @@
 /** PostgreSQL twin of db/schema/knowledge-base.ts (its head comment states the invariants). */
 import { boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { AUDIENCES } from "../schema/knowledge-base";
+import { threads } from "./community";
 import { timestampMs } from "./columns";
 import { users } from "./users";
 
@@ -24,6 +25,7 @@ export const kbArticles = pgTable(
     contentHash: text("content_hash").notNull(),
     syncedAt: timestampMs("synced_at").notNull(),
     removedAt: timestampMs("removed_at"),
+    sourceThreadId: integer("source_thread_id").references(() => threads.id, { onDelete: "set null" }),
   },
   (t) => [index("kb_articles_category_idx").on(t.categorySlug, t.position, t.title)],
 );

@@ -17,7 +17,9 @@
  *   and the counters above count visible answers only;
  * - posts.review_requested_at is set while a post waits in the moderation queue;
  * - a post_revisions row with redacted_at keeps its text for staff only; everyone else reads that
- *   it was removed, and why is in the audit log.
+ *   it was removed, and why is in the audit log;
+ * - a post has at most one pending suggested edit; approving one applies it as an edit by its
+ *   suggester (a revision like any other), and a suggestion never changes once decided.
  */
 import {
   index,
@@ -191,4 +193,40 @@ export const solutions = sqliteTable(
     markedAt: integer("marked_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.threadId, t.kind] }), index("solutions_post_idx").on(t.postId)],
+);
+
+export const SUGGESTED_EDIT_STATUSES = ["pending", "approved", "rejected"] as const;
+export type SuggestedEditStatus = (typeof SUGGESTED_EDIT_STATUSES)[number];
+
+/** An edit proposed by someone who may not edit the post directly, waiting for staff (DECISIONS.md #75). */
+export const suggestedEdits = sqliteTable(
+  "suggested_edits",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    suggesterId: integer("suggester_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The new title (questions only; null keeps the title). */
+    title: text("title"),
+    bodyMarkdown: text("body_markdown").notNull(),
+    /** What the suggester says they changed, for the reviewer. */
+    summary: text("summary").notNull(),
+    /** When the text the suggestion starts from was written: a later edit makes it stale. */
+    baseAuthoredAt: integer("base_authored_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    status: text("status", { enum: SUGGESTED_EDIT_STATUSES }).notNull().default("pending"),
+    decidedById: integer("decided_by_id").references(() => users.id),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    decisionReason: text("decision_reason"),
+  },
+  (t) => [
+    uniqueIndex("suggested_edits_one_pending_idx")
+      .on(t.postId)
+      .where(sql`status = 'pending'`),
+    index("suggested_edits_queue_idx").on(t.status, t.createdAt),
+    index("suggested_edits_suggester_idx").on(t.suggesterId, t.createdAt),
+  ],
 );

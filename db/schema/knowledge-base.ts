@@ -8,6 +8,7 @@
  * - one feedback row per article per voter: voter_key is "user:<id>" or "browser:<random id>".
  */
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { threads } from "./community";
 import { users } from "./users";
 
 export const AUDIENCES = ["public", "customers", "staff"] as const;
@@ -34,6 +35,8 @@ export const kbArticles = sqliteTable(
     contentHash: text("content_hash").notNull(),
     syncedAt: integer("synced_at", { mode: "timestamp_ms" }).notNull(),
     removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+    /** The community thread the article was drafted from (its front matter's `source`), if it names one of ours. */
+    sourceThreadId: integer("source_thread_id").references(() => threads.id, { onDelete: "set null" }),
   },
   (t) => [index("kb_articles_category_idx").on(t.categorySlug, t.position, t.title)],
 );

@@ -37,6 +37,8 @@ export const NOTIFICATION_KINDS = [
   "follow-up-status",
   "follow-up-resolved",
   "survey",
+  // People, about their reward redemptions.
+  "reward-redemption",
   // Staff, about the follow-up queue.
   "staff-follow-up-reply",
   "staff-follow-up-assigned",

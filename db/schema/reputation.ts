@@ -33,7 +33,7 @@ export const REPUTATION_REASONS = [
 export type ReputationReason = (typeof REPUTATION_REASONS)[number];
 
 /** Why an event stopped counting. */
-export const REPUTATION_REVERSALS = ["unvoted", "unaccepted", "unverified", "serial_voting"] as const;
+export const REPUTATION_REVERSALS = ["unvoted", "unaccepted", "unverified", "unpublished", "serial_voting"] as const;
 export type ReputationReversal = (typeof REPUTATION_REVERSALS)[number];
 
 export const reputationEvents = sqliteTable(

@@ -3,6 +3,7 @@ import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
 import { canDraftArticleFromThread } from "./kb.server";
 import { canManageModerationSettings, canManageTrustSettings, canModerate } from "./moderation.server";
+import { canManageRewards, canViewRewards } from "./rewards.server";
 import { canWorkFollowUps } from "./support.server";
 import { canRetagThread, canVoteDown } from "./trust.server";
 
@@ -33,6 +34,9 @@ export function navCapabilities(actor: Actor) {
     trustSettings: canManageTrustSettings(actor),
     // Follow-ups are opened for askers, never for staff (canRequestFollowUp).
     mySupport: isSignedIn(actor) && !isStaff(actor),
+    // Staff earn no points: their way to rewards is the queue and the catalogue.
+    rewards: canViewRewards(actor) && !isStaff(actor),
+    rewardsCatalogue: canManageRewards(actor),
   };
 }
 

@@ -101,6 +101,14 @@ export function publicThreadsCondition(table: ThreadColumns = threads): SQL {
   return publicState(table.visibility);
 }
 
+/**
+ * `isPublic` of a post and `isPublicThread` of its thread, for the post whose id is `postId`. Written
+ * out in full, so it holds inside an UPDATE or INSERT, where drizzle leaves columns unqualified.
+ */
+export function publicPostByIdCondition(postId: SQL): SQL {
+  return sql`EXISTS (SELECT 1 FROM posts pp JOIN threads pt ON pt.id = pp.thread_id WHERE pp.id = ${postId} AND pp.moderation_state = 'visible' AND pt.visibility = 'visible')`;
+}
+
 /** `hasReachedOthers` in SQL, on `threads`. */
 export function reachedOthersThreadsCondition(table: ThreadColumns = threads): SQL {
   return sql`${table.visibility} <> 'waiting'`;
@@ -180,6 +188,19 @@ export function canVoteOnPost(actor: Actor, post: OwnedPost) {
  */
 export function canEditPost(actor: Actor, post: OwnedPost) {
   return canWrite(actor) && (owns(actor, post) || isStaff(actor) || canEditOthersPostsDirectly(actor, post));
+}
+
+/**
+ * Whoever may not edit someone else's post directly may suggest an edit to it, which staff review
+ * (staff, and the levels trusted to edit, edit directly; an author edits their own).
+ */
+export function canSuggestEditPost(actor: Actor, post: OwnedPost) {
+  return canWrite(actor) && !owns(actor, post) && !canEditPost(actor, post);
+}
+
+/** Suggested edits are decided by staff. */
+export function canReviewSuggestedEdits(actor: Actor) {
+  return isActiveStaff(actor);
 }
 
 /** Anyone signed in may flag someone else's post. */

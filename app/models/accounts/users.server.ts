@@ -175,6 +175,7 @@ export async function getUserProfile(actor: Actor, username: string) {
           createdAt: users.createdAt,
           suspendedUntil: users.suspendedUntil,
           suspensionReason: users.suspensionReason,
+          reputation: users.reputation,
         })
         .from(users)
         .where(eq(users.username, username.toLowerCase())),
@@ -226,7 +227,13 @@ export async function getUserProfile(actor: Actor, username: string) {
       .limit(PROFILE_LIST_SIZE);
     const suspended = user.suspendedUntil !== null && user.suspendedUntil > now();
     return {
-      user: { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt },
+      user: {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        createdAt: user.createdAt,
+        reputation: Number(user.reputation),
+      },
       // The suspension is between the person and staff.
       suspension: suspended && seesAll ? { until: user.suspendedUntil!, reason: user.suspensionReason } : null,
       canChangeRole: canChangeUserRole(actor, user),

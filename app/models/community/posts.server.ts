@@ -8,7 +8,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { postRevisions, posts, solutions, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { firstRow, oneRow, preparedPerConnection, rawRowsTogether, write, read } from "~/lib/db.server";
+import { firstRow, inWrite, oneRow, preparedPerConnection, rawRowsTogether, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
@@ -21,6 +21,7 @@ import {
   ensure,
   ensureSignedIn,
   type Actor,
+  type Member,
 } from "~/lib/permissions.server";
 import { consume, LIMITS, replyLimit } from "~/lib/rate-limit.server";
 import { MAX_BODY_LENGTH } from "./rules";
@@ -125,38 +126,61 @@ export async function getPostForEdit(actor: Actor, postId: number) {
 const editAnswerSchema = z.object({ body: bodySchema });
 const editQuestionSchema = z.object({ body: bodySchema, title: titleSchema });
 
+/** The edit form's fields for a post of `kind`. */
+export const editSchemaFor = (kind: "question" | "answer") =>
+  kind === "question" ? editQuestionSchema : editAnswerSchema;
+
 export async function editPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const { kind } = await getPostForEdit(actor, postId);
-  const values: { body: string; title?: string } = parseInput(
-    kind === "question" ? editQuestionSchema : editAnswerSchema,
-    input,
-  );
-  const newTitle = values.title;
+  const values: EditValues = parseInput(editSchemaFor(kind), input);
   const bodyHtml = await renderPostBody(values.body);
   ensureLinksAllowed(actor, bodyHtml);
-  return write(async (db, changed) => {
+  return write(async (_db, changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
     const post = await findEditablePost(actor, postId);
     changed.thread(post.threadId);
     await consume(`edit:user:${actor.id}`, LIMITS.edit);
-    const unchanged = post.bodyMarkdown === values.body && (newTitle === undefined || newTitle === post.title);
+    const unchanged = post.bodyMarkdown === values.body && (values.title === undefined || values.title === post.title);
     if (unchanged) return { threadId: post.threadId, slug: post.slug, changed: false };
-    const at = now();
+    const { slug } = await applyPostEdit(post, actor, values, bodyHtml, now(), { audited: post.authorId !== actor.id });
+    return { threadId: post.threadId, slug, changed: true };
+  });
+}
+
+type EditValues = { body: string; title?: string };
+type PostBeingEdited = Awaited<ReturnType<typeof findPostInThread>>;
+
+/**
+ * Writes `values` over `post` as an edit by `editor`, in the caller's write: the replaced text goes
+ * to the post's history, the thread's title and slug follow a question's new title, and "post
+ * edited" is recorded. `audited`: an edit of someone else's post goes in the audit log (without the
+ * text). Returns the thread's slug after the edit.
+ */
+export async function applyPostEdit(
+  post: PostBeingEdited,
+  editor: Member,
+  values: EditValues,
+  bodyHtml: string,
+  at: Date,
+  { audited }: { audited: boolean },
+) {
+  return inWrite(async (db) => {
+    const newTitle = values.title;
     const revision = oneRow(
       await db
         .insert(postRevisions)
         .values({
-          postId,
+          postId: post.id,
           previousTitle: post.kind === "question" ? post.title : null,
           previousBodyMarkdown: post.bodyMarkdown,
           previousAuthoredAt: post.editedAt ?? post.createdAt,
-          editorId: actor.id,
+          editorId: editor.id,
           editedAt: at,
         })
         .returning({ id: postRevisions.id }),
     );
-    await db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, postId));
+    await db.update(posts).set({ bodyMarkdown: values.body, bodyHtml, editedAt: at }).where(eq(posts.id, post.id));
     const threadChanges: Partial<typeof threads.$inferInsert> = { lastActivityAt: at };
     // The slug follows the title (old addresses redirect to the new one), so text edited out of a
     // title does not live on in the thread's address.
@@ -165,25 +189,25 @@ export async function editPost(actor: Actor, postId: number, input: unknown) {
     // The search document holds the question and the solutions; other answers are not in it.
     const inSearchDocument =
       post.kind === "question" ||
-      firstRow(await db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, postId)));
+      firstRow(await db.select({ postId: solutions.postId }).from(solutions).where(eq(solutions.postId, post.id)));
     await record("post edited", {
       threadId: post.threadId,
-      postId,
+      postId: post.id,
       kind: post.kind,
       authorId: post.authorId,
-      by: actor,
+      by: editor,
       inSearchDocument: Boolean(inSearchDocument),
       at,
     });
-    if (post.authorId !== actor.id) {
+    if (audited) {
       await recordAudit(
-        actor,
+        editor,
         {
           action: "post.edit",
           // Labelled with the title after the edit: an edit that removes personal data from a title must not keep it here.
           subject: {
             type: "post",
-            id: postId,
+            id: post.id,
             label: `${post.kind === "question" ? "Question" : "Answer"} in "${newTitle ?? post.title}"`,
           },
           // The replaced text stays in the revision, where staff can redact it; an unchangeable log
@@ -197,7 +221,7 @@ export async function editPost(actor: Actor, postId: number, input: unknown) {
         at,
       );
     }
-    return { threadId: post.threadId, slug: threadChanges.slug ?? post.slug, changed: true };
+    return { slug: threadChanges.slug ?? post.slug };
   });
 }
 

@@ -21,3 +21,5 @@ export const threadListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;
+
+export const SUGGESTED_EDITS_PAGE_SIZE = 20;

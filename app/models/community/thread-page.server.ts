@@ -10,6 +10,7 @@ import { preparedPerConnection, firstRow } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
   canEditPost,
+  canSuggestEditPost,
   canFlagPost,
   canSeeThread,
   canViewThread,
@@ -179,6 +180,7 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     openFlags: flagging.open.get(post.id) ?? 0,
     canVote: canVoteOnPost(actor, post),
     canEdit: canEditPost(actor, post),
+    canSuggestEdit: canSuggestEditPost(actor, post),
     canFlag: canFlagPost(actor, post),
   });
   const solutionOrder = (post: { id: number }) =>

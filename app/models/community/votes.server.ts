@@ -13,6 +13,7 @@ import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { record } from "~/models/shared/events.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 
 const voteSchema = z.object({
@@ -57,6 +58,14 @@ export async function castVote(actor: Actor, postId: number, input: unknown) {
         .returning({ score: posts.score }),
     );
     if (post.kind === "question") await db.update(threads).set({ score }).where(eq(threads.id, post.threadId));
+    await record("vote cast", {
+      threadId: post.threadId,
+      post: { id: post.id, kind: post.kind, authorId: post.authorId },
+      voter: actor,
+      previous,
+      value,
+      at: now(),
+    });
     return { score, myVote: value };
   });
 }

@@ -16,6 +16,8 @@ export type ArticleSource = {
   audience: Audience;
   updated: string;
   order: number | undefined;
+  /** Where the article came from (a draft names its community thread's address). */
+  source: string | undefined;
   body: string;
 };
 
@@ -122,6 +124,7 @@ export function parseArticleFile(text: string, fileSlug: string): ParsedArticle 
       audience: fields.audience,
       updated: fields.updated,
       order: fields.order,
+      source: fields.source,
       body,
     },
   };

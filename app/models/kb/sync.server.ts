@@ -6,17 +6,25 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { eq, isNull } from "drizzle-orm";
-import { categories, kbArticles, kbArticleTags } from "../../../db/schema";
+import { categories, kbArticles, kbArticleTags, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
-import { oneRow, write, read } from "~/lib/db.server";
+import { firstRow, oneRow, write, read, type Db } from "~/lib/db.server";
 import { kbDirectory } from "~/lib/env.server";
 import { parseArticleFile, type ArticleSource } from "./frontmatter.server";
 import { MarkdownTooComplexError, renderArticleMarkdown } from "~/lib/markdown.server";
 import { indexArticle } from "~/models/search/index.server";
 import { slugify } from "~/models/community/post-input";
+import { settlePublishedArticles } from "~/models/reputation/sources.server";
 
-// Bump when rendering changes, so the next sync re-renders every article.
-const RENDER_VERSION = "1";
+/** The thread a `source` link names (`…/questions/<id>…`, as drafts write it), when it exists. */
+async function sourceThreadId(db: Db, source: string | undefined) {
+  const id = Number(source?.match(/\/questions\/(\d{1,9})(?:[/?#]|$)/)?.[1]);
+  if (!id) return null;
+  return firstRow(await db.select({ id: threads.id }).from(threads).where(eq(threads.id, id)))?.id ?? null;
+}
+
+// Bump when rendering (or what a sync stores of an article) changes, so the next sync redoes every article.
+const RENDER_VERSION = "2";
 
 export type SyncProblem = { path: string; line: number; message: string };
 type RenderedArticle = ReturnType<typeof renderArticleMarkdown>;
@@ -133,6 +141,7 @@ export async function syncKnowledgeBase(directory = kbDirectory()): Promise<Sync
           contentHash: hash,
           syncedAt: at,
           removedAt: null,
+          sourceThreadId: await sourceThreadId(db, article.source),
         };
         const id = previous
           ? oneRow(
@@ -155,6 +164,7 @@ export async function syncKnowledgeBase(directory = kbDirectory()): Promise<Sync
         await indexArticle(stale.id);
         report.removed.push(stale.slug);
       }
+      await settlePublishedArticles(at);
     });
     return report;
   });

@@ -43,6 +43,8 @@ export const AUDIT_ACTION_LABELS = {
   "post.delete": "Deleted a post",
   "post.restore": "Restored a post",
   "post.edit": "Edited someone's post",
+  "post.suggested-edit.approve": "Approved a suggested edit",
+  "post.suggested-edit.reject": "Declined a suggested edit",
   "revision.redact": "Removed text from a post's history",
   "revision.unredact": "Put back text removed from a post's history",
   "answer.verify": "Verified a solution",
@@ -74,11 +76,22 @@ export const AUDIT_ACTION_LABELS = {
   "settings.update": "Changed moderation settings",
   "settings.trust": "Changed trust-level thresholds",
   "user.trust-level": "A person's trust level dropped",
+  "reputation-settings.update": "Changed reputation settings",
+  "reputation.serial-voting": "Reversed the reputation of serial votes",
   "follow-up.escalate": "Escalated a thread to support",
   "follow-up.update": "Changed a follow-up",
   // Kept for entries written before support policies replaced per-category targets.
   "targets.update": "Changed response targets",
   "support-policy.update": "Changed how support works in a category",
+  "reward.create": "Added a reward",
+  "reward.update": "Changed a reward",
+  "reward.retire": "Retired a reward",
+  "reward.restore": "Put a retired reward back",
+  "reward.codes": "Uploaded discount codes",
+  "rewards.settings": "Changed the share of reputation earned as loyalty points",
+  "loyalty.adjust": "Adjusted someone's loyalty points",
+  "redemption.fulfil": "Fulfilled a reward redemption",
+  "redemption.cancel": "Cancelled a reward redemption (points refunded)",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
 export const AUDIT_SUBJECT_TYPES = [
@@ -91,6 +104,8 @@ export const AUDIT_SUBJECT_TYPES = [
   "follow-up",
   "macro",
   "category",
+  "reward",
+  "redemption",
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
 

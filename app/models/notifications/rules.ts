@@ -10,6 +10,7 @@ export const NOTIFICATION_KIND_LABELS = {
   "follow-up-reply": "Support replies to my follow-up",
   "follow-up-status": "My follow-up changes status",
   "follow-up-resolved": "My follow-up is resolved",
+  "reward-redemption": "Staff fulfil or cancel a reward I redeemed",
   survey: "A short question about how well we helped (at most one a week)",
   "staff-follow-up-reply": "A customer writes on a follow-up (staff)",
   "staff-follow-up-assigned": "A follow-up is assigned to me (staff)",

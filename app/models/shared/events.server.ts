@@ -62,6 +62,15 @@ export type DomainEvents = {
     by: Member | null;
     at: Date;
   };
+  /** `voter` changed their vote on a post from `previous` to `value` (each -1, 0 or 1). */
+  "vote cast": {
+    threadId: number;
+    post: { id: number; kind: "question" | "answer"; authorId: number };
+    voter: Member;
+    previous: number;
+    value: number;
+    at: Date;
+  };
   "solution marked": { threadId: number; postId: number; kind: "accepted" | "verified"; by: Member; at: Date };
   "solution removed": { threadId: number; postId: number; kind: "accepted" | "verified"; by: Member; at: Date };
   /**

@@ -27,6 +27,7 @@ import {
   isStaffRole,
   profilePostsCondition,
   profileThreadsCondition,
+  publicPostByIdCondition,
   publicPostStatesCondition,
   publicThreadsCondition,
   readableArticlesCondition,
@@ -223,6 +224,14 @@ describe("threads and posts", () => {
       "threads",
       (await threadRows()).filter((row) => isPublicThread(row)).map((row) => row.id),
       await threadIdsWhere(publicThreadsCondition()),
+    );
+  });
+
+  it(`agree: isPublic of a post and isPublicThread of its thread, and ${twin("publicPostByIdCondition")}`, async () => {
+    expectSame(
+      "posts",
+      (await postRows()).filter((row) => isPublic(row) && isPublicThread(row.thread)).map((row) => row.id),
+      await postIdsWhere(publicPostByIdCondition(sql`${posts.id}`)),
     );
   });
 

@@ -520,6 +520,37 @@ const table: {
     allowed: [],
   },
   {
+    predicate: "canSuggestEditPost",
+    situation: "someone else's post",
+    call: (a) => permissions.canSuggestEditPost(a, someoneElses),
+    allowed: ["member", "customer"],
+  },
+  {
+    predicate: "canSuggestEditPost",
+    situation: "the member's own post",
+    call: (a) => permissions.canSuggestEditPost(a, membersOwn),
+    // The member edits it; others suggest.
+    allowed: ["customer"],
+  },
+  {
+    predicate: "canReviewSuggestedEdits",
+    situation: "the suggested-edit queue",
+    call: (a) => permissions.canReviewSuggestedEdits(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canManageReputationSettings",
+    situation: "the reputation point values",
+    call: (a) => permissions.canManageReputationSettings(a),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canReviewSerialVoting",
+    situation: "the serial-voting list",
+    call: (a) => permissions.canReviewSerialVoting(a),
+    allowed: ["staff", "admin"],
+  },
+  {
     predicate: "canManageModerationSettings",
     situation: "the site",
     call: (a) => permissions.canManageModerationSettings(a),
@@ -568,6 +599,48 @@ const table: {
     call: (a) => permissions.canVoteToClose(a),
     allowed: ["staff", "admin"],
   },
+  {
+    predicate: "canViewRewards",
+    situation: "their rewards page",
+    call: (a) => permissions.canViewRewards(a),
+    allowed: ["member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canRedeemReward",
+    situation: "a reward for everyone",
+    call: (a) => permissions.canRedeemReward(a, { audience: "everyone" }),
+    allowed: ["member", "customer"],
+  },
+  {
+    predicate: "canRedeemReward",
+    situation: "a reward for customers",
+    call: (a) => permissions.canRedeemReward(a, { audience: "customers" }),
+    allowed: ["customer"],
+  },
+  {
+    predicate: "canManageRewards",
+    situation: "the rewards catalogue",
+    call: (a) => permissions.canManageRewards(a),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canWorkRedemptions",
+    situation: "the rewards queue",
+    call: (a) => permissions.canWorkRedemptions(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeLoyaltyPoints",
+    situation: "the member's points",
+    call: (a) => permissions.canSeeLoyaltyPoints(a, { id: 1 }),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeRewardCode",
+    situation: "the customer's discount code",
+    call: (a) => permissions.canSeeRewardCode(a, { userId: 2 }),
+    allowed: ["customer", "staff", "admin"],
+  },
 ];
 
 describe("permissions", () => {
@@ -614,6 +687,9 @@ describe("permissions", () => {
     expect(permissions.canWriteOnFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
     expect(permissions.canRateFollowUp(suspendedCustomer, { customerId: 2 })).toBe(false);
     expect(permissions.canRequestFollowUp(suspendedCustomer, { authorId: 2, visibility: "visible" })).toBe(false);
+    expect(permissions.canRedeemReward(suspendedCustomer, { audience: "everyone" })).toBe(false);
+    expect(permissions.canSeeRewardCode(suspendedCustomer, { userId: 2 })).toBe(true);
+    expect(permissions.canWorkRedemptions(suspendedStaff)).toBe(false);
     const ended: Actor = { ...member, kind: "user", suspendedUntil: new Date(Date.now() - 1000) } as Actor;
     expect(permissions.canAskQuestion(ended)).toBe(true);
   });
@@ -629,10 +705,16 @@ describe("permissions", () => {
         .filter(([, shown]) => shown)
         .map(([link]) => link);
     expect(links(VISITOR)).toEqual([]);
-    expect(links(member)).toEqual(["mySupport"]);
-    expect(links(customer)).toEqual(["mySupport"]);
+    expect(links(member)).toEqual(["mySupport", "rewards"]);
+    expect(links(customer)).toEqual(["mySupport", "rewards"]);
     expect(links(staff)).toEqual(["supportQueue", "moderation"]);
-    expect(links(admin)).toEqual(["supportQueue", "moderation", "moderationSettings", "trustSettings"]);
+    expect(links(admin)).toEqual([
+      "supportQueue",
+      "moderation",
+      "moderationSettings",
+      "trustSettings",
+      "rewardsCatalogue",
+    ]);
     expect(links(suspendedStaff)).toEqual([]);
   });
 
