@@ -12,6 +12,7 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { PRESET_THRESHOLDS, TRUST, type TrustLevel, type TrustThresholds } from "~/lib/trust-levels";
 import { editPost, postAnswer } from "~/models/community/posts.server";
 import { askQuestion } from "~/models/community/threads.server";
+import { castVote } from "~/models/community/votes.server";
 import { getThreadPage } from "~/models/community/thread-page.server";
 import { flagPost } from "~/models/moderation/flags.server";
 import { decideOnPost } from "~/models/moderation/review.server";
@@ -94,6 +95,20 @@ describe("stored trust levels", () => {
       .where(and(eq(auditLog.action, "user.trust-level"), eq(auditLog.subjectId, person.id)));
     expect(drops.map((entry) => entry.after)).toEqual([{ trustLevel: "regular" }, { trustLevel: "member" }]);
     expect(drops.every((entry) => entry.actorId === null)).toBe(true);
+  });
+
+  it("rise with the reputation real upvotes earn, in the vote's own write", async () => {
+    await setTrustThresholdsForScripts(SMALL);
+    const person = await personAt(TRUST.basic);
+    const { threadId } = await makeThread(await makeUser("customer"));
+    const { postId } = await makeAnswer(person, threadId, "An answer worth upvoting.");
+    for (let i = 0; i < 10; i += 1) {
+      await resetAllLimits();
+      await castVote(await makeUser("member"), postId, { value: "1" });
+    }
+    const [row] = await scriptDb().select().from(users).where(eq(users.id, person.id));
+    expect(row.reputation).toBeGreaterThanOrEqual(100);
+    expect(row.trustLevel).toBe(TRUST.member);
   });
 
   it("replace the held first posts: a new member's posts wait until two are approved; basic, customers and staff never wait", async () => {
