@@ -168,6 +168,8 @@ export function RedeemForm({ reward, failure }: { reward: CatalogueItem; failure
         </fieldset>
       ) : null}
       <FormError message={failure?.formError} />
+      {/* The price the person saw: a price changed since is refused, never charged. */}
+      <input type="hidden" name="cost" value={reward.cost} />
       <button type="submit" className="button">
         Redeem for {reward.cost} points
       </button>

@@ -90,6 +90,7 @@ export default function EditPost() {
           serverPreview={result?.ok ? result.preview : null}
           rows={14}
         />
+        {suggesting ? <input type="hidden" name="base" value={values?.base ?? post.base} /> : null}
         {suggesting ? (
           <TextField
             name="summary"

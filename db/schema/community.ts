@@ -198,7 +198,7 @@ export const solutions = sqliteTable(
 export const SUGGESTED_EDIT_STATUSES = ["pending", "approved", "rejected"] as const;
 export type SuggestedEditStatus = (typeof SUGGESTED_EDIT_STATUSES)[number];
 
-/** An edit proposed by someone who may not edit the post directly, waiting for staff (DECISIONS.md #75). */
+/** An edit proposed by someone who may not edit the post directly, waiting for staff (DECISIONS.md #76). */
 export const suggestedEdits = sqliteTable(
   "suggested_edits",
   {

@@ -1,5 +1,5 @@
 /**
- * Loyalty points and the rewards catalogue (DECISIONS.md #7X).
+ * Loyalty points and the rewards catalogue (DECISIONS.md #75).
  * Invariants:
  * - every change to a person's points is one loyalty_point_events row, never changed or removed;
  *   loyalty_balances.balance is the sum of that person's rows' points and .earned the sum of their

@@ -2,7 +2,7 @@
  * Suggested edits: someone who may not edit a post directly proposes a new text (and, for a
  * question, title) with a word on what they changed; staff approve it, which applies it as an
  * edit by its suggester (in the post's history like any other), or decline it with a reason. The
- * suggester hears of the decision. One suggestion waits per post at a time (DECISIONS.md #75).
+ * suggester hears of the decision. One suggestion waits per post at a time (DECISIONS.md #76).
  */
 import { and, asc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -56,7 +56,9 @@ export async function getPostEditor(actor: Actor, postId: number) {
         )
       : false;
   const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = post;
-  return { mode: mode!, pending, id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
+  // The version the editor starts from: a suggestion sent after the post changed is refused.
+  const base = (post.editedAt ?? post.createdAt).getTime();
+  return { mode: mode!, pending, base, id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug };
 }
 
 /** Sends a suggestion to staff; refused while another waits on the post. */
@@ -64,7 +66,13 @@ export async function suggestEdit(actor: Actor, postId: number, input: unknown) 
   ensureSignedIn(actor);
   const found = await findPostInThread(actor, postId);
   ensure(canSuggestEditPost(actor, found), "You can edit this post yourself.");
-  const values = parseInput(editSchemaFor(found.kind).extend({ summary: summarySchema }), input);
+  const values = parseInput(
+    editSchemaFor(found.kind).extend({
+      summary: summarySchema,
+      base: z.coerce.number({ error: "Reload the page and try again." }).int("Reload the page and try again."),
+    }),
+    input,
+  );
   const title = "title" in values ? (values.title as string) : undefined;
   if (values.body === found.bodyMarkdown && (title === undefined || title === found.title))
     throw new ValidationError({ body: "Change something before you send the edit." });
@@ -73,6 +81,12 @@ export async function suggestEdit(actor: Actor, postId: number, input: unknown) 
   return write(async (db) => {
     const post = await findPostInThread(actor, postId);
     if (!isPublic(post)) throw new ConflictError("This post is not public now, so it takes no suggested edits.");
+    const baseAuthoredAt = post.editedAt ?? post.createdAt;
+    // Approving an edit of an older text would undo what changed since (an author's correction).
+    if (baseAuthoredAt.getTime() !== values.base)
+      throw new ConflictError(
+        "The post was edited while you were writing. Copy your changes, reload the page and make them on the new text.",
+      );
     await consume(`edit:user:${actor.id}`, LIMITS.edit);
     const waiting = firstRow(
       await db
@@ -92,7 +106,7 @@ export async function suggestEdit(actor: Actor, postId: number, input: unknown) 
           title: post.kind === "question" && title !== post.title ? (title ?? null) : null,
           bodyMarkdown: values.body,
           summary: values.summary,
-          baseAuthoredAt: post.editedAt ?? post.createdAt,
+          baseAuthoredAt,
           createdAt: at,
         })
         .returning({ id: suggestedEdits.id }),
@@ -181,7 +195,10 @@ export async function decideSuggestedEdit(actor: Actor, suggestionId: number, in
       .returning({ id: suggestedEdits.id });
     if (claimed.length === 0) throw new ConflictError("This suggestion was already decided.");
     const suggester = oneRow(await db.select(memberColumns).from(users).where(eq(users.id, suggestion.suggesterId)));
-    const label = `${post.kind === "question" ? "Question" : "Answer"} in "${suggestion.title ?? post.title}"`;
+    // The title as it stands after the decision: a declined title must not live on in the log (it
+    // may hold personal data), as an approved edit's replaced title does not.
+    const titleNow = decision.decision === "approve" ? (suggestion.title ?? post.title) : post.title;
+    const label = `${post.kind === "question" ? "Question" : "Answer"} in "${titleNow}"`;
     if (decision.decision === "approve") {
       if ((post.editedAt ?? post.createdAt).getTime() !== suggestion.baseAuthoredAt.getTime())
         throw new ConflictError(

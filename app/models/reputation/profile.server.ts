@@ -1,12 +1,13 @@
 /**
  * A person's reputation as their profile shows it: the total, what earned it (newest first, a page
  * at a time) and how it grew, day by day. Only counted events are listed; a thread the viewer may
- * not see is named without its title (an article's thread can be hidden after it was published).
+ * not see is named without its title (an article's thread can be hidden after it was published),
+ * and the cost of their own downvotes is listed for them and staff alone.
  */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, ne, sql } from "drizzle-orm";
 import { posts, reputationEvents, threads } from "../../../db/schema";
 import { read } from "~/lib/db.server";
-import { canSeeThread, type Actor } from "~/lib/permissions.server";
+import { canSeeOwnVotes, canSeeThread, type Actor } from "~/lib/permissions.server";
 import { countedEventCondition } from "./ledger.server";
 import { DAY_MS, REPUTATION_HISTORY_PAGE_SIZE, type ReputationOnProfile } from "./rules";
 
@@ -14,6 +15,8 @@ export async function reputationOnProfile(actor: Actor, userId: number, page: nu
   // The total is the profile's own (users.reputation); this reads what makes it up.
   return read(async (db) => {
     const mine = and(eq(reputationEvents.userId, userId), countedEventCondition());
+    // Which answers a person voted down is theirs (and staff's) to know, like every vote.
+    const listed = canSeeOwnVotes(actor, userId) ? mine : and(mine, ne(reputationEvents.reason, "downvote_cast"));
     const rows = await db
       .select({
         id: reputationEvents.id,
@@ -31,7 +34,7 @@ export async function reputationOnProfile(actor: Actor, userId: number, page: nu
       .from(reputationEvents)
       .leftJoin(posts, eq(posts.id, reputationEvents.postId))
       .leftJoin(threads, eq(threads.id, reputationEvents.threadId))
-      .where(mine)
+      .where(listed)
       .orderBy(desc(reputationEvents.createdAt), desc(reputationEvents.id))
       .limit(REPUTATION_HISTORY_PAGE_SIZE + 1)
       .offset((page - 1) * REPUTATION_HISTORY_PAGE_SIZE);

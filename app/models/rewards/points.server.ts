@@ -2,7 +2,7 @@
  * Loyalty points: one loyalty_point_events row per change and each person's balance kept with it
  * (db/schema/rewards.ts states the invariants). Points follow reputation: within one share period a
  * person has earned exactly floor(max(0, reputation) × share / 100), so reputation taken back takes
- * its points back and rounding never drifts (DECISIONS.md #7X).
+ * its points back and rounding never drifts (DECISIONS.md #75).
  */
 import { and, desc, eq, sql } from "drizzle-orm";
 import {
@@ -162,8 +162,15 @@ export async function adjustPoints(actor: Actor, input: unknown) {
     if (!person) throw new ValidationError({ username: "No one has that username." });
     if (!earnsLoyaltyPoints(person.role)) throw new ValidationError({ username: "Staff and admins have no points." });
     const before = await balanceOn(db, person.id);
-    if (before + points < 0) {
-      throw new ValidationError({ points: `${person.username} has ${before} points: take away at most that many.` });
+    // Taking away may not go below zero; giving is always allowed (a balance can be below zero after
+    // reputation was taken back from points already spent).
+    if (points < 0 && before + points < 0) {
+      throw new ValidationError({
+        points:
+          before > 0
+            ? `${person.username} has ${before} points: take away at most that many.`
+            : `${person.username} has ${before} points: there is nothing to take away.`,
+      });
     }
     const at = now();
     await changePoints({ userId: person.id, kind: "adjusted", points, actorId: actor.id, reason }, at);

@@ -2,10 +2,11 @@
  * Redeeming rewards, and staff fulfilling or cancelling what was redeemed. A redemption is one
  * write: the reward's stock, its code and the person's points change together or not at all, each
  * by a conditional statement on the write's own handle, so two redemptions of the last item (two
- * tabs, two servers) give one success and one refusal (DECISIONS.md #7X). A discount code is
+ * tabs, two servers) give one success and one refusal (DECISIONS.md #75). A discount code is
  * handed over at once (the redemption is fulfilled); the rest wait in the staff queue. No page a
  * visitor sees shows points or rewards, so these writes leave the visitors' page cache alone.
  */
+import { z } from "zod";
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { rewardCodes, rewardRedemptions, rewards, users, type Reward } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
@@ -79,6 +80,12 @@ export async function getCatalogueReward(actor: Actor, id: number) {
  * Refusals (not enough points, none left, no codes left, not for this role) are 4xx with nothing
  * changed; each attempt counts against the rate limit, refused or not.
  */
+/**
+ * The price the redeem form showed (its hidden field), so a price changed since is refused, not
+ * charged. Scripts that send none pay the price of the moment.
+ */
+const seenCostSchema = z.object({ cost: z.coerce.number().int().optional() });
+
 export async function redeemReward(actor: Actor, rewardId: number, input: unknown) {
   ensure(canViewRewards(actor), "Sign in to redeem rewards.");
   ensureSignedIn(actor);
@@ -89,6 +96,13 @@ export async function redeemReward(actor: Actor, rewardId: number, input: unknow
     const refusal = refusalFor(actor, reward);
     if (refusal) throw new ForbiddenError(refusal);
     const address = reward.kind === "merchandise" ? parseInput(shippingAddressSchema, input) : null;
+    const seen = seenCostSchema.safeParse(input);
+    if (!seen.success) throw new ConflictError("This form is out of date: reload the page and try again.");
+    const seenCost = seen.data.cost;
+    if (seenCost !== undefined && seenCost !== reward.cost)
+      throw new ConflictError(
+        `The price of “${reward.name}” is now ${reward.cost} points (it was ${seenCost} when you opened the page). Nothing was spent: check it and redeem again.`,
+      );
     const at = now();
     const isCode = reward.kind === "discount_code";
     const redemption = oneRow(

@@ -35,8 +35,12 @@ export const MAX_CODES_PER_UPLOAD = 5000;
 export const MAX_CODES_FILE_BYTES = 512 * 1024;
 export const POINTS_HISTORY_LENGTH = 50;
 
+/** Digits only (an optional minus): "1e3", "0x10" and "" are not whole numbers a person typed. */
 const wholeNumber = (min: number, max: number, range: string) =>
-  z.coerce.number({ error: "Enter a whole number." }).int("Enter a whole number.").min(min, range).max(max, range);
+  z.preprocess(
+    (value) => (typeof value === "string" && /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value),
+    z.number({ error: "Enter a whole number." }).int("Enter a whole number.").min(min, range).max(max, range),
+  );
 
 export const rewardInputSchema = z
   .object({

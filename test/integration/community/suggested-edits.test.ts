@@ -34,6 +34,12 @@ const errorOf = (work: Promise<unknown>) =>
     (error: unknown) => error,
   );
 
+/** Suggests as the editor page would: from the version it loaded. */
+async function suggest(person: Member, postId: number, values: Record<string, string>) {
+  const { base } = await getPostEditor(person, postId);
+  return suggestEdit(person, postId, { ...values, base: String(base) });
+}
+
 async function postText(postId: number) {
   const [row] = await scriptDb().select({ body: posts.bodyMarkdown }).from(posts).where(eq(posts.id, postId));
   return row.body;
@@ -53,27 +59,61 @@ describe("suggesting", () => {
   it("keeps one suggestion waiting per post, refuses an unchanged text and asks what changed", async () => {
     const { threadId } = await makeThread(asker);
     const { postId } = await makeAnswer(helper, threadId, "Use the 2.4 GHz band.");
-    const unchanged = await errorOf(
-      suggestEdit(suggester, postId, { body: "Use the 2.4 GHz band.", summary: "Nothing" }),
-    );
+    const unchanged = await errorOf(suggest(suggester, postId, { body: "Use the 2.4 GHz band.", summary: "Nothing" }));
     expect((unchanged as ValidationError).fieldErrors).toEqual({ body: "Change something before you send the edit." });
-    const noSummary = await errorOf(suggestEdit(suggester, postId, { body: "Use the 2.4 GHz band only." }));
+    const noSummary = await errorOf(suggest(suggester, postId, { body: "Use the 2.4 GHz band only." }));
     expect((noSummary as ValidationError).fieldErrors.summary).toBe("Say what you changed.");
-    await suggestEdit(suggester, postId, { body: "Use the 2.4 GHz band only.", summary: "Made it clearer" });
+    await suggest(suggester, postId, { body: "Use the 2.4 GHz band only.", summary: "Made it clearer" });
     const other = await makeUser("customer");
-    expect(
-      await errorOf(suggestEdit(other, postId, { body: "Something else.", summary: "Rewrote it" })),
-    ).toBeInstanceOf(ConflictError);
+    expect(await errorOf(suggest(other, postId, { body: "Something else.", summary: "Rewrote it" }))).toBeInstanceOf(
+      ConflictError,
+    );
     expect((await getPostEditor(other, postId)).pending).toBe(true);
     // The post is unchanged until staff decide.
     expect(await postText(postId)).toBe("Use the 2.4 GHz band.");
   });
 });
 
+describe("a suggestion from an older text", () => {
+  it("is refused when the post changed after the editor loaded it, so an author's correction is never undone", async () => {
+    const { threadId } = await makeThread(asker);
+    const { postId } = await makeAnswer(helper, threadId, "Do step 1, then step 2.");
+    const { base } = await getPostEditor(suggester, postId);
+    await resetAllLimits();
+    await editPost(helper, postId, { body: "Do step 1. Do NOT do step 2: it resets the hub." });
+    const refused = await errorOf(
+      suggestEdit(suggester, postId, {
+        body: "Do step 1, then step two.",
+        summary: "Spelled out two",
+        base: String(base),
+      }),
+    );
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((await listSuggestedEdits(staff, 1)).edits.filter((edit) => edit.postId === postId)).toEqual([]);
+    expect(await postText(postId)).toBe("Do step 1. Do NOT do step 2: it resets the hub.");
+  });
+
+  it("leaves no declined title in the audit log", async () => {
+    const { questionPostId } = await makeThread(asker, { title: "Hub will not pair" });
+    await suggest(suggester, questionPostId, {
+      title: "Call Jonas at 555-0199 about the hub",
+      body: "It blinks **blue** and never connects.",
+      summary: "Added a phone number",
+    });
+    const [waiting] = (await listSuggestedEdits(staff, 1)).edits.filter((edit) => edit.postId === questionPostId);
+    await decideSuggestedEdit(staff, waiting.id, { decision: "reject", reason: "No personal data, please." });
+    const [entry] = await scriptDb()
+      .select({ label: auditLog.subjectLabel })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "post.suggested-edit.reject"), eq(auditLog.subjectId, questionPostId)));
+    expect(entry.label).toBe('Question in "Hub will not pair"');
+  });
+});
+
 describe("deciding", () => {
   it("applies an approved edit as its suggester's, in the history, logs it and tells the suggester", async () => {
     const { threadId, questionPostId } = await makeThread(asker, { title: "Hub will not join Wi-Fi" });
-    await suggestEdit(suggester, questionPostId, {
+    await suggest(suggester, questionPostId, {
       title: "Hub will not join my Wi-Fi network",
       body: "It blinks **blue** and never connects to the network.",
       summary: "Clearer title and body",
@@ -108,7 +148,7 @@ describe("deciding", () => {
   it("declines with a reason the suggester reads, and refuses to approve over a later edit", async () => {
     const { threadId } = await makeThread(asker);
     const { postId } = await makeAnswer(helper, threadId, "Restart the hub.");
-    await suggestEdit(suggester, postId, { body: "Restart the hub twice.", summary: "Twice works better" });
+    await suggest(suggester, postId, { body: "Restart the hub twice.", summary: "Twice works better" });
     const [first] = (await listSuggestedEdits(staff, 1)).edits.filter((edit) => edit.postId === postId);
     const noReason = await errorOf(decideSuggestedEdit(staff, first.id, { decision: "reject" }));
     expect((noReason as ValidationError).fieldErrors.reason).toBe("Say why, for the person who suggested it.");
@@ -117,7 +157,7 @@ describe("deciding", () => {
     const [told] = await scriptDb().select().from(notifications).where(eq(notifications.userId, suggester.id));
     expect(told.title).toContain("was declined");
 
-    await suggestEdit(suggester, postId, { body: "Restart the hub, then wait.", summary: "Added waiting" });
+    await suggest(suggester, postId, { body: "Restart the hub, then wait.", summary: "Added waiting" });
     await resetAllLimits();
     await editPost(helper, postId, { body: "Restart the hub and the router." });
     const [second] = (await listSuggestedEdits(staff, 1)).edits.filter((edit) => edit.postId === postId);

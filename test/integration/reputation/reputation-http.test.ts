@@ -1,11 +1,18 @@
 // Reputation over real HTTP on the demo community: profiles, leaderboards and the staff page.
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../../../db/schema";
+import { posts, users } from "../../../db/schema";
 import { scriptDb } from "~/lib/db.server";
+import { castVote } from "~/models/community/votes.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
-serveBuiltApp({ staff: "staff@example.com", admin: "admin@example.com", member: "member@example.com" });
+serveBuiltApp({
+  staff: "staff@example.com",
+  admin: "admin@example.com",
+  member: "member@example.com",
+  customer: "customer@example.com",
+});
 
 const text = async (response: Response) => (await response.text()).replaceAll("&#x27;", "'");
 
@@ -27,6 +34,23 @@ describe("reputation over HTTP", () => {
     expect(page).toMatch(/<table class="list-table"><caption>What earned it<\/caption>/);
     expect(page).toMatch(/Upvote on an answer|Answer accepted/);
     expect((await client.get(`/users/${person.username}?reputation=abc`)).status).toBe(200);
+  });
+
+  it("lists the cost of a person's downvotes to them and staff alone, never which answer to anyone else", async () => {
+    const [voter] = await scriptDb().select(memberColumns).from(users).where(eq(users.email, "staff@example.com"));
+    const [answer] = await scriptDb()
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.kind, "answer"), eq(posts.moderationState, "visible"), ne(posts.authorId, voter.id)))
+      .limit(1);
+    await castVote({ kind: "user", ...voter }, answer.id, { value: "-1" });
+    const profile = `/users/${voter.username}`;
+    expect(await text(await client.get(profile, { cookie: cookies.staff }))).toContain("Voted an answer down");
+    expect(await text(await client.get(profile, { cookie: cookies.admin }))).toContain("Voted an answer down");
+    for (const cookie of [cookies.member, cookies.customer]) {
+      expect(await text(await client.get(profile, { cookie }))).not.toContain("Voted an answer down");
+    }
+    expect(await text(await client.get(profile))).not.toContain("Voted an answer down");
   });
 
   it("ranks the community and staff apart on /leaderboards, and says so when a tag does not exist", async () => {

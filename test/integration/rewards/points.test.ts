@@ -2,8 +2,8 @@
 // applies from then on, staff earn nothing, and admins' adjustments are audited.
 import { and, asc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditLog, loyaltyPointEvents } from "../../../db/schema";
-import { read } from "~/lib/db.server";
+import { auditLog, loyaltyBalances, loyaltyPointEvents } from "../../../db/schema";
+import { read, write } from "~/lib/db.server";
 import { ForbiddenError, ValidationError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import {
@@ -142,11 +142,28 @@ describe("adjusting points", () => {
     expect(await checkLoyaltyBalances()).toEqual([]);
   });
 
+  it("gives points to a balance below zero, and takes none from it", async () => {
+    const customer = await makeUser("customer");
+    await adjustPoints(admin, { username: customer.username, points: "3", reason: "Welcome" });
+    // Reputation taken back after the points were spent leaves the balance below zero.
+    await write((db) => db.update(loyaltyBalances).set({ balance: -2 }).where(eq(loyaltyBalances.userId, customer.id)));
+    const refused = await adjustPoints(admin, { username: customer.username, points: "-1", reason: "Oops" }).catch(
+      (error: unknown) => error,
+    );
+    expect((refused as ValidationError).fieldErrors.points).toBe(
+      `${customer.username} has -2 points: there is nothing to take away.`,
+    );
+    await adjustPoints(admin, { username: customer.username, points: "5", reason: "Goodwill" });
+    expect((await myPoints(customer)).balance).toBe(3);
+  });
+
   it("refuses bad input with field messages and saves nothing", async () => {
     const customer = await makeUser("customer");
     const cases: [Record<string, string>, string][] = [
       [{ username: customer.username, points: "0", reason: "Because" }, "points"],
       [{ username: customer.username, points: "ten", reason: "Because" }, "points"],
+      [{ username: customer.username, points: "1e3", reason: "Because" }, "points"],
+      [{ username: customer.username, points: "0x10", reason: "Because" }, "points"],
       [{ username: customer.username, points: "5", reason: "" }, "reason"],
       [{ username: "nobody-at-all", points: "5", reason: "Because" }, "username"],
       [{ username: customer.username, points: "-1", reason: "Below zero" }, "points"],

@@ -122,6 +122,24 @@ describe("redeeming a reward", () => {
     expect((await listCatalogue(customer)).some((item) => item.id === retired.id)).toBe(false);
   });
 
+  it("refuses, charging nothing, when the price changed after the person saw it", async () => {
+    const customer = await makeUser("customer");
+    await givePoints(admin, customer, 100);
+    const reward = await makeReward({ cost: "20" });
+    await resetAllLimits();
+    await updateReward(admin, reward.id, {
+      name: "Dearer now",
+      description: "Something nice.",
+      kind: "donation",
+      audience: "everyone",
+      cost: "90",
+      stock: "",
+    });
+    await expectRefusal(customer, reward.id, { cost: "20" }, ConflictError, /is now 90 points \(it was 20/);
+    await redeemReward(customer, reward.id, { cost: "90" });
+    expect((await myPoints(customer)).balance).toBe(10);
+  });
+
   it("refuses merchandise without a valid address, with a message per field, saving nothing", async () => {
     const customer = await makeUser("customer");
     await givePoints(admin, customer, 100);

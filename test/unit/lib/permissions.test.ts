@@ -539,6 +539,12 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canSeeOwnVotes",
+    situation: "the member's downvotes on their profile",
+    call: (a) => permissions.canSeeOwnVotes(a, 1),
+    allowed: ["member", "staff", "admin"],
+  },
+  {
     predicate: "canManageReputationSettings",
     situation: "the reputation point values",
     call: (a) => permissions.canManageReputationSettings(a),
