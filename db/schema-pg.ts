@@ -7,5 +7,6 @@ export * from "./schema-pg/support";
 export * from "./schema-pg/notifications";
 export * from "./schema-pg/moderation";
 export * from "./schema-pg/reputation";
+export * from "./schema-pg/trust";
 export * from "./schema-pg/rewards";
 export * from "./schema-pg/badges";

@@ -7,5 +7,6 @@ export * from "./schema/support";
 export * from "./schema/notifications";
 export * from "./schema/moderation";
 export * from "./schema/reputation";
+export * from "./schema/trust";
 export * from "./schema/rewards";
 export * from "./schema/badges";

@@ -57,6 +57,7 @@ export const {
   accountTokens,
   reputationEvents,
   reputationSettings,
+  trustSettings,
   rewardsSettings,
   loyaltyBalances,
   rewards,

@@ -8,10 +8,11 @@ const SECTIONS = [
   { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
   { to: "/mod/reputation", label: "Reputation", needs: "moderation" },
   { to: "/mod/settings", label: "Settings and access", needs: "moderationSettings" },
+  { to: "/mod/trust", label: "Trust levels", needs: "trustSettings" },
   { to: "/mod/rewards", label: "Rewards", needs: "rewardsCatalogue" },
 ] as const;
 
-/** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings and rewards. */
+/** The moderation section's own navigation: the queue, the log, the lexicon and (admins) settings, trust levels and rewards. */
 export function ModNav() {
   const nav = useNavCapabilities();
   return (

@@ -162,21 +162,28 @@ export function ThreadModerationPanel({
           Move
         </button>
       </Form>
-      <Form method="post" className="mod-form">
-        <input type="hidden" name="intent" value="moderate-thread" />
-        <input type="hidden" name="action" value="retag" />
-        <TextField
-          name="tags"
-          id="retag-tags"
-          label="Tags (comma-separated)"
-          defaultValue={thread.tags.join(", ")}
-          maxLength={200}
-          error={errors?.tags}
-        />
-        <button type="submit" className="button button-secondary button-small">
-          Retag
-        </button>
-      </Form>
+      <RetagForm tags={thread.tags} errors={errors} />
     </details>
+  );
+}
+
+/** Staff, and members at the regular trust level, change a thread's tags. */
+export function RetagForm({ tags, errors }: { tags: string[]; errors: FieldErrors | null }) {
+  return (
+    <Form method="post" className="mod-form">
+      <input type="hidden" name="intent" value="moderate-thread" />
+      <input type="hidden" name="action" value="retag" />
+      <TextField
+        name="tags"
+        id="retag-tags"
+        label="Tags (comma-separated)"
+        defaultValue={tags.join(", ")}
+        maxLength={200}
+        error={errors?.tags}
+      />
+      <button type="submit" className="button button-secondary button-small">
+        Retag
+      </button>
+    </Form>
   );
 }

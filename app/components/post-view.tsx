@@ -34,7 +34,13 @@ export type PostViewData = {
   openFlags: number;
 };
 
-type ThreadFlags = { canAccept: boolean; canVerify: boolean; canModerate: boolean; signedIn: boolean };
+type ThreadFlags = {
+  canAccept: boolean;
+  canVerify: boolean;
+  canModerate: boolean;
+  canVoteDown: boolean;
+  signedIn: boolean;
+};
 
 function SolutionButton({ postId, intent, label }: { postId: number; intent: string; label: string }) {
   return (
@@ -63,6 +69,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
         myVote={post.myVote}
         pendingVote={voting.pending.get(post.id)}
         canVote={post.canVote}
+        canVoteDown={flags.canVoteDown}
         signedIn={flags.signedIn}
         onVote={voting.onVote}
       />

@@ -1,5 +1,6 @@
 import { useFetchers, useSubmit } from "@remix-run/react";
 import { useCallback, useMemo, type FormEvent } from "react";
+import { unlockedAt } from "~/lib/trust-levels";
 
 export type VoteHandler = (postId: number, value: number) => void;
 export type Voting = { onVote: VoteHandler; pending: Map<number, number> };
@@ -15,6 +16,7 @@ export function VoteControls({
   myVote,
   pendingVote,
   canVote,
+  canVoteDown,
   signedIn,
   onVote,
 }: {
@@ -23,6 +25,8 @@ export function VoteControls({
   myVote: number;
   pendingVote: number | undefined;
   canVote: boolean;
+  /** False below the trust level that votes down: the button says what unlocks it. */
+  canVoteDown: boolean;
   signedIn: boolean;
   onVote: VoteHandler;
 }) {
@@ -39,6 +43,8 @@ export function VoteControls({
   // each were a third of a long thread page's elements.
   const button = (value: 1 | -1, label: string, symbol: string) => {
     const pressed = shownVote === value;
+    // A downvote cast before trust levels may still be taken back.
+    const allowed = canVote && (value === 1 || canVoteDown || pressed);
     return (
       <button
         type="submit"
@@ -47,8 +53,8 @@ export function VoteControls({
         className="vote-button"
         aria-pressed={pressed}
         aria-label={pressed ? `Remove your ${label}` : label}
-        title={canVote ? label : reason}
-        disabled={!canVote}
+        title={allowed ? label : canVote ? `Voting down: ${unlockedAt("voteDown")}` : reason}
+        disabled={!allowed}
       >
         {symbol}
       </button>

@@ -29,4 +29,5 @@ export * from "./permissions/moderation.server";
 export * from "./permissions/notifications.server";
 export * from "./permissions/reputation.server";
 export * from "./permissions/support.server";
+export * from "./permissions/trust.server";
 export * from "./permissions/rewards.server";

@@ -11,6 +11,7 @@ import { subscribeSearch } from "./search/subscriptions.server";
 import { subscribeRewards } from "./rewards/subscriptions.server";
 import { markSubscriptionsOn } from "./shared/events.server";
 import { subscribeSupport } from "./support/subscriptions.server";
+import { subscribeTrust } from "./trust/subscriptions.server";
 
 let subscribed = false;
 
@@ -18,7 +19,8 @@ export function subscribeEveryDomain() {
   if (subscribed) return;
   subscribed = true;
   // In this order: the review queue, then the follow-up, then the search index, then loyalty points,
-  // then who hears of it, then who may have earned a badge.
+  // then who hears of it, then who may have earned a badge; trust levels follow standing whenever
+  // it changes.
   subscribeModeration();
   subscribeSupport();
   subscribeReputation();
@@ -26,5 +28,6 @@ export function subscribeEveryDomain() {
   subscribeRewards();
   subscribeNotifications();
   subscribeBadges();
+  subscribeTrust();
   markSubscriptionsOn();
 }

@@ -80,19 +80,11 @@ export default function ModerationSettings() {
           <input type="hidden" name="intent" value="settings" />
           <TextField
             name="flagHideThreshold"
-            label="Flags that hide a post"
-            hint="From different people; staff flags hide at once."
+            label="Flags that hide a post (by weight)"
+            hint="A flag counts 1, 2 from the member trust level, 3 from regular; staff flags hide at once."
             inputMode="numeric"
             defaultValue={failed("settings")?.values?.flagHideThreshold ?? String(settings.flagHideThreshold)}
             error={failed("settings")?.fieldErrors.flagHideThreshold}
-          />
-          <TextField
-            name="heldPostCount"
-            label="New members' posts held for review"
-            hint="Until this many of their posts are approved; 0 holds none. Links in these posts are flagged."
-            inputMode="numeric"
-            defaultValue={failed("settings")?.values?.heldPostCount ?? String(settings.heldPostCount)}
-            error={failed("settings")?.fieldErrors.heldPostCount}
           />
           <button type="submit" className="button button-small">
             Save

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useNavigation } 
 import { z } from "zod";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
-import { ThreadModerationPanel } from "~/components/moderation";
+import { RetagForm, ThreadModerationPanel } from "~/components/moderation";
 import { PostView } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
 import { TagList } from "~/components/tag-list";
@@ -15,7 +15,6 @@ import { WatchForm } from "~/components/watch-form";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
 import { actionResult, idParam, loaderResult, postBodiesToPage, redirectAfterWrite } from "~/lib/http.server";
-import { castVote } from "~/models/community/votes.server";
 import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { recordThreadView } from "~/models/community/thread-views.server";
@@ -28,6 +27,7 @@ import { decideOnPost } from "~/models/moderation/review.server";
 import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
 import { listCategories } from "~/models/community/tags.server";
 import { moderateThread } from "~/models/moderation/threads.server";
+import { castVote } from "~/models/community/votes.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 import { STATUS_LABELS } from "~/models/support/rules";
@@ -216,7 +216,11 @@ export default function ThreadPage() {
           This thread is locked: it takes no new answers.
         </p>
       ) : null}
-      {can.canModerate ? <ThreadModerationPanel thread={thread} categories={categories} errors={threadErrors} /> : null}
+      {can.canModerate ? (
+        <ThreadModerationPanel thread={thread} categories={categories} errors={threadErrors} />
+      ) : can.canRetag ? (
+        <RetagForm tags={thread.tags} errors={threadErrors} />
+      ) : null}
       {threadErrors?.form ? <FormError message={threadErrors.form} /> : null}
       {flagged === "hidden" || flagged === "review" ? (
         <p className="notice" role="status">

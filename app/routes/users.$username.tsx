@@ -16,6 +16,8 @@ import { loyaltyBalanceFor } from "~/models/rewards/points.server";
 import { badgesOf } from "~/models/badges/badges.server";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
 import { reputationOnProfile } from "~/models/reputation/profile.server";
+import { getTrustProgress } from "~/models/trust/progress.server";
+import { TrustProgress } from "~/components/trust-progress";
 import { reputationHistoryQuerySchema } from "~/models/reputation/rules";
 
 export const headers = mergeRouteHeaders;
@@ -45,6 +47,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       badges: await badgesOf(context.actor, profile.user.id),
       isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
       loyaltyPoints: await loyaltyBalanceFor(context.actor, profile.user),
+      trust: await getTrustProgress(context.actor, params.username ?? ""),
     };
   });
 }
@@ -196,6 +199,7 @@ export default function Profile() {
     suspension,
     reputation,
     loyaltyPoints,
+    trust,
   } = useLoaderData<typeof loader>();
   return (
     <>
@@ -240,6 +244,7 @@ export default function Profile() {
         </li>
       </ul>
       <LoyaltyPointsBalance points={loyaltyPoints} />
+      <TrustProgress trust={trust} />
       <ProfileBadges badges={badges} />
       <div className="home-grid">
         <section aria-labelledby="profile-questions">

@@ -24,6 +24,7 @@ import { reverseSerialVoting } from "~/models/reputation/serial-voting.server";
 import { remindOrResolveWaitingFollowUps } from "~/models/support/automations.server";
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
+import { recomputeDueTrustLevels } from "~/models/trust/levels.server";
 
 const LEASE_MS = 2 * 60_000;
 
@@ -40,6 +41,7 @@ const JOBS = {
   "deliver-fan-outs": (at, stopping) => deliverFanOuts(at, stopping),
   "send-digests": (at) => sendDueDigests(at),
   "send-emails": (at, stopping) => sendDueEmails(at, stopping),
+  "recompute-trust-levels": (at) => recomputeDueTrustLevels(at),
   "reverse-serial-voting": (at) => reverseSerialVoting(at),
   "award-badges": (at, stopping) => awardDueBadges(at, stopping),
 } satisfies Record<string, Job>;

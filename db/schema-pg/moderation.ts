@@ -61,7 +61,6 @@ export const moderationSettings = pgTable(
   {
     id: integer("id").primaryKey(),
     flagHideThreshold: integer("flag_hide_threshold").notNull().default(3),
-    heldPostCount: integer("held_post_count").notNull().default(2),
   },
   () => [check("moderation_settings_single_row", sql`id = 1`)],
 );

@@ -20,6 +20,7 @@ export const users = pgTable("users", {
   timeZone: text("time_zone"),
   onShift: boolean("on_shift").notNull().default(false),
   reputation: integer("reputation").notNull().default(0),
+  trustLevel: integer("trust_level").$type<0 | 1 | 2 | 3 | 4>().notNull().default(0),
 });
 
 export const sessions = pgTable(

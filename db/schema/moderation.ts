@@ -69,8 +69,6 @@ export const moderationSettings = sqliteTable(
     id: integer("id").primaryKey(),
     /** Flags from this many different users hide a post until staff review it. */
     flagHideThreshold: integer("flag_hide_threshold").notNull().default(3),
-    /** A member's posts are held for approval until this many of theirs have been approved. */
-    heldPostCount: integer("held_post_count").notNull().default(2),
   },
   () => [check("moderation_settings_single_row", sql`id = 1`)],
 );

@@ -43,6 +43,11 @@ export const users = sqliteTable("users", {
   onShift: integer("on_shift", { mode: "boolean" }).notNull().default(false),
   /** The sum of the person's counted reputation events (db/schema/reputation.ts), kept with every change. */
   reputation: integer("reputation").notNull().default(0),
+  /**
+   * The trust level the person has earned (0 new … 4 leader; db/schema/trust.ts), kept by
+   * app/models/trust/ whenever what it is computed from changes; their role may raise it further.
+   */
+  trustLevel: integer("trust_level").$type<0 | 1 | 2 | 3 | 4>().notNull().default(0),
 });
 
 export const sessions = sqliteTable(

@@ -247,7 +247,7 @@ const UK_BANK_HOLIDAYS = [
 ].join("\n");
 
 /**
- * Something for the review queue: a new member's first posts (held, one with a link and so flagged),
+ * Something for the review queue: a new member's first posts (held: below the basic trust level),
  * and a rude answer that three members flagged, so it is hidden until staff decide.
  */
 async function seedDemoModeration(person: (username: string) => Member) {
@@ -263,7 +263,7 @@ async function seedDemoModeration(person: (username: string) => Member) {
   const [recent, older] = (await listThreads(VISITOR, { filter: "all", sort: "newest", page: 1 })).threads;
   await resetAllLimits();
   await postAnswer(newcomer, recent.id, {
-    body: "I had the same thing. This tool fixed it for me: https://example.net/totally-free-fix",
+    body: "I had the same thing. Search for the totally free fix tool, it fixed it for me in a minute.",
   });
   await askQuestion(newcomer, {
     title: "Can the hub run on batteries during a power cut?",

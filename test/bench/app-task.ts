@@ -27,8 +27,9 @@ async function prepare() {
 async function prepareFixtures(benchUsers: number) {
   await prepare();
   // The load accounts below are brand new; they stand for established members, whose posts are not held.
-  const { setHeldPostCount } = await import("~/models/moderation/settings.server");
-  await setHeldPostCount(0);
+  const { setTrustThresholdsForScripts } = await import("~/models/trust/settings.server");
+  const { PRESET_THRESHOLDS } = await import("~/lib/trust-levels");
+  await setTrustThresholdsForScripts({ ...PRESET_THRESHOLDS.moderate, basic: { reputation: 0, days: 0, posts: 0 } });
   const { startSession, hashPassword } = await import("~/models/accounts/auth.server");
   const { insertUsersWithHash } = await import("~/models/accounts/users.server");
   const { askQuestion, listThreads } = await import("~/models/community/threads.server");

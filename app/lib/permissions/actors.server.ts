@@ -7,9 +7,18 @@ import { type Role } from "../../../db/schema";
 import { now } from "../clock.server";
 import { ForbiddenError, NotFoundError } from "../errors.server";
 import { isStaffRole, STAFF_ROLES } from "../roles";
+import type { TrustLevel } from "../trust-levels";
 
 export type Visitor = { kind: "visitor" };
-export type Member = { kind: "user"; id: number; username: string; role: Role; suspendedUntil: Date | null };
+/** `trustLevel` is the level they earned (users.trust_level); `trustLevelOf` adds what their role gives. */
+export type Member = {
+  kind: "user";
+  id: number;
+  username: string;
+  role: Role;
+  suspendedUntil: Date | null;
+  trustLevel: TrustLevel;
+};
 export type Actor = Visitor | Member;
 
 export const VISITOR: Visitor = { kind: "visitor" };

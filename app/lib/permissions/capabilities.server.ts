@@ -2,9 +2,10 @@
 import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
 import { canDraftArticleFromThread } from "./kb.server";
-import { canManageModerationSettings, canModerate } from "./moderation.server";
+import { canManageModerationSettings, canManageTrustSettings, canModerate } from "./moderation.server";
 import { canManageRewards, canViewRewards } from "./rewards.server";
 import { canWorkFollowUps } from "./support.server";
+import { canRetagThread, canVoteDown } from "./trust.server";
 
 export function threadCapabilities(actor: Actor, thread: ThreadState) {
   return {
@@ -13,6 +14,8 @@ export function threadCapabilities(actor: Actor, thread: ThreadState) {
     canVerify: canVerifyAnswer(actor),
     canDraftArticle: canDraftArticleFromThread(actor) && thread.status === "solved",
     canModerate: canModerate(actor),
+    canRetag: canRetagThread(actor),
+    canVoteDown: canVoteDown(actor),
     signedIn: isSignedIn(actor),
     suspended: isSuspended(actor),
   };
@@ -28,6 +31,7 @@ export function navCapabilities(actor: Actor) {
     supportQueue: canWorkFollowUps(actor),
     moderation: canModerate(actor),
     moderationSettings: canManageModerationSettings(actor),
+    trustSettings: canManageTrustSettings(actor),
     // Follow-ups are opened for askers, never for staff (canRequestFollowUp).
     mySupport: isSignedIn(actor) && !isStaff(actor),
     // Staff earn no points: their way to rewards is the queue and the catalogue.

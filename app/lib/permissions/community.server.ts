@@ -15,6 +15,7 @@ import {
   type Actor,
   type OwnedPost,
 } from "./actors.server";
+import { canEditOthersPostsDirectly } from "./trust.server";
 
 export type ThreadState = { authorId: number; status: string; lockedAt?: Date | null };
 type ModeratedContent = { authorId: number; moderationState: ModerationState };
@@ -181,9 +182,12 @@ export function canVoteOnPost(actor: Actor, post: OwnedPost) {
   return canWrite(actor) && !owns(actor, post);
 }
 
-/** Authors edit their own posts; staff edit any post (to fix formatting, remove personal data). */
+/**
+ * Authors edit their own posts; staff edit any post (to fix formatting, remove personal data), and
+ * so do regulars (`canEditOthersPostsDirectly`).
+ */
 export function canEditPost(actor: Actor, post: OwnedPost) {
-  return canWrite(actor) && (owns(actor, post) || isStaff(actor));
+  return canWrite(actor) && (owns(actor, post) || isStaff(actor) || canEditOthersPostsDirectly(actor, post));
 }
 
 /**

@@ -34,3 +34,8 @@ export function canReadRedactedRevision(actor: Actor) {
 export function canChangeUserRole(actor: Actor, target: { id: number }) {
   return canManageModerationSettings(actor) && isSignedIn(actor) && actor.id !== target.id;
 }
+
+/** Trust-level thresholds decide who posts unreviewed and who may act on others' posts: admins only. */
+export function canManageTrustSettings(actor: Actor) {
+  return canManageModerationSettings(actor);
+}

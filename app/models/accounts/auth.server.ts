@@ -12,6 +12,7 @@ import { sessions, users, type Role } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { preparedPerConnection, writeUnseenByVisitors, firstRow, read } from "~/lib/db.server";
 import { cookieOptionsFor, type CookieOptions } from "~/lib/http.server";
+import type { TrustLevel } from "~/lib/trust-levels";
 import { noteSeen } from "~/models/accounts/last-seen.server";
 
 export const SESSION_IDLE_TIMEOUT = new TimeSpan(14, "d");
@@ -31,7 +32,13 @@ const sessionWithUser = preparedPerConnection((db) =>
   db
     .select({
       session: sessions,
-      user: { id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil },
+      user: {
+        id: users.id,
+        username: users.username,
+        role: users.role,
+        suspendedUntil: users.suspendedUntil,
+        trustLevel: users.trustLevel,
+      },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -45,7 +52,12 @@ const hashedIdAdapter: Adapter = {
     if (!row) return [null, null];
     const user: DatabaseUser = {
       id: row.user.id,
-      attributes: { username: row.user.username, role: row.user.role, suspendedUntil: row.user.suspendedUntil },
+      attributes: {
+        username: row.user.username,
+        role: row.user.role,
+        suspendedUntil: row.user.suspendedUntil,
+        trustLevel: row.user.trustLevel,
+      },
     };
     return [toDatabaseSession(row.session, sessionId), user];
   },
@@ -103,6 +115,7 @@ export const lucia = new Lucia(hashedIdAdapter, {
     username: attributes.username,
     role: attributes.role,
     suspendedUntil: attributes.suspendedUntil,
+    trustLevel: attributes.trustLevel,
   }),
 });
 
@@ -111,7 +124,7 @@ declare module "lucia" {
     Lucia: typeof lucia;
     UserId: number;
     DatabaseSessionAttributes: { createdAt: Date };
-    DatabaseUserAttributes: { username: string; role: Role; suspendedUntil: Date | null };
+    DatabaseUserAttributes: { username: string; role: Role; suspendedUntil: Date | null; trustLevel: TrustLevel };
   }
 }
 
@@ -122,7 +135,13 @@ function serialize(cookie: Cookie, { secure }: CookieOptions) {
   return cookie.serialize();
 }
 
-export type SessionUser = { id: number; username: string; role: Role; suspendedUntil: Date | null };
+export type SessionUser = {
+  id: number;
+  username: string;
+  role: Role;
+  suspendedUntil: Date | null;
+  trustLevel: TrustLevel;
+};
 
 /**
  * The session id from a Cookie header, or null. Not lucia's readSessionCookie: it percent-decodes
@@ -157,7 +176,13 @@ export async function validateSessionCookie(
   const setCookie = session.fresh ? serialize(lucia.createSessionCookie(session.id), options) : null;
   await noteSeen(user.id, now());
   return {
-    user: { id: user.id, username: user.username, role: user.role, suspendedUntil: user.suspendedUntil },
+    user: {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      suspendedUntil: user.suspendedUntil,
+      trustLevel: user.trustLevel,
+    },
     setCookie,
   };
 }

@@ -127,6 +127,7 @@ async function liveConfirmation(token: unknown, at: Date) {
           username: users.username,
           role: users.role,
           suspendedUntil: users.suspendedUntil,
+          trustLevel: users.trustLevel,
           confirmedAt: users.emailConfirmedAt,
         })
         .from(users)
@@ -176,6 +177,7 @@ export async function confirmEmailWithPassword(token: unknown, input: unknown, {
     username: user.username,
     role: user.role,
     suspendedUntil: user.suspendedUntil,
+    trustLevel: user.trustLevel,
   };
   return { ...(await confirmEmail(member, token)), userId: user.id };
 }

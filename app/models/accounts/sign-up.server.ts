@@ -10,6 +10,7 @@
 import { sql } from "drizzle-orm";
 import { users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
+import { startingTrustLevel } from "~/models/trust/levels.server";
 import { oneRow, write } from "~/lib/db.server";
 import { publicUrl } from "~/lib/env.server";
 import { ValidationError } from "~/lib/errors.server";
@@ -58,6 +59,7 @@ export async function signUp(input: unknown, { address }: { address: string }) {
           role: "member",
           createdAt: now(),
           emailConfirmedAt: null,
+          trustLevel: await startingTrustLevel(),
         })
         .returning({ id: users.id, email: users.email, username: users.username }),
     );

@@ -28,6 +28,7 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { plainTextSummary } from "~/lib/markdown.server";
+import { startingTrustLevel } from "~/models/trust/levels.server";
 import {
   consume,
   countAttempt,
@@ -38,6 +39,7 @@ import {
   uncountAttempt,
 } from "~/lib/rate-limit.server";
 import { waitOutsideRequestSlot } from "~/lib/request-slot.server";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
 /** An email address as typed: trimmed and lower-cased. */
 export const emailSchema = z
@@ -78,7 +80,7 @@ let dummyHash: Promise<string> | null = null;
 export async function createUserWithRole(values: { email: string; username: string; password: string; role: Role }) {
   const passwordHash = await hashPassword(values.password);
   return oneRow(
-    await write((db) =>
+    await write(async (db) =>
       db
         .insert(users)
         .values({
@@ -88,8 +90,9 @@ export async function createUserWithRole(values: { email: string; username: stri
           role: values.role,
           createdAt: now(),
           emailConfirmedAt: now(),
+          trustLevel: await startingTrustLevel(),
         })
-        .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil }),
+        .returning(memberColumns),
     ),
   );
 }
@@ -307,10 +310,11 @@ export async function insertUsersWithHash(
   rows: { email: string; username: string; role: Role }[],
   passwordHash: string,
 ) {
-  return await write((db) =>
-    db
+  return await write(async (db) => {
+    const trustLevel = await startingTrustLevel();
+    return db
       .insert(users)
-      .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now() })))
-      .returning({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil }),
-  );
+      .values(rows.map((row) => ({ ...row, passwordHash, createdAt: now(), emailConfirmedAt: now(), trustLevel })))
+      .returning(memberColumns);
+  });
 }

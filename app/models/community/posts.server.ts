@@ -32,40 +32,35 @@ import { activeFollowUpColumn } from "~/models/shared/follow-up-state.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
+import { ensureLinksAllowed } from "~/models/trust/content.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
 // Prepared: every answer reads it under the write lock, with its author's standing and whether a
-// follow-up waits on the thread in the same round trip; one shape for members, one for the
-// customers and staff whose posts are never held.
-const threadToAnswer = preparedPerConnection((db) => {
-  const forAuthor = (member: boolean) =>
-    db
-      .select({
-        authorId: threads.authorId,
-        status: threads.status,
-        lockedAt: threads.lockedAt,
-        visibility: threads.visibility,
-        ...standingColumns(sql.placeholder("authorId"), member),
-        followUpActive: activeFollowUpColumn(threads.id),
-      })
-      .from(threads)
-      .where(eq(threads.id, sql.placeholder("threadId")))
-      .prepare();
-  return { member: forAuthor(true), vouched: forAuthor(false) };
-});
+// follow-up waits on the thread in the same round trip.
+const threadToAnswer = preparedPerConnection((db) =>
+  db
+    .select({
+      authorId: threads.authorId,
+      status: threads.status,
+      lockedAt: threads.lockedAt,
+      visibility: threads.visibility,
+      ...standingColumns(sql.placeholder("authorId")),
+      followUpActive: activeFollowUpColumn(threads.id),
+    })
+    .from(threads)
+    .where(eq(threads.id, sql.placeholder("threadId")))
+    .prepare(),
+);
 
 export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(answerSchema, input);
   const bodyHtml = await renderPostBody(body);
+  ensureLinksAllowed(actor, bodyHtml);
   return write(async (db, changed) => {
     changed.thread(threadId);
-    const queries = threadToAnswer();
-    const checking = (actor.role === "member" ? queries.member : queries.vouched).execute({
-      threadId,
-      authorId: actor.id,
-    });
+    const checking = threadToAnswer().execute({ threadId, authorId: actor.id });
     // Counted beside the check, in its round trip on PostgreSQL (pipelined): a 404 or a refusal rolls
     // the count back with the rest of the write, and the check's verdict comes first.
     const budget = replyLimit(actor, "answer");
@@ -79,7 +74,7 @@ export async function postAnswer(actor: Actor, threadId: number, input: unknown)
     );
     await counting;
     const at = now();
-    const state = initialPostStateOf(thread);
+    const state = initialPostStateOf(actor, thread);
     const held = state === "held";
     const waiting = state === "waiting";
     const insert = db
@@ -140,6 +135,7 @@ export async function editPost(actor: Actor, postId: number, input: unknown) {
   const { kind } = await getPostForEdit(actor, postId);
   const values: EditValues = parseInput(editSchemaFor(kind), input);
   const bodyHtml = await renderPostBody(values.body);
+  ensureLinksAllowed(actor, bodyHtml);
   return write(async (_db, changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
     const post = await findEditablePost(actor, postId);

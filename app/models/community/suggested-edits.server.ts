@@ -29,6 +29,7 @@ import { findPostInThread } from "~/models/shared/posts.server";
 import { renderPostBody } from "./mentions.server";
 import { applyPostEdit, editSchemaFor } from "./posts.server";
 import { SUGGESTED_EDITS_PAGE_SIZE } from "./rules";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
 const summarySchema = z
   .string({ error: "Say what you changed." })
@@ -210,12 +211,7 @@ export async function decideSuggestedEdit(actor: Actor, suggestionId: number, in
       .where(and(eq(suggestedEdits.id, suggestionId), eq(suggestedEdits.status, "pending")))
       .returning({ id: suggestedEdits.id });
     if (claimed.length === 0) throw new ConflictError("This suggestion was already decided.");
-    const suggester = oneRow(
-      await db
-        .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
-        .from(users)
-        .where(eq(users.id, suggestion.suggesterId)),
-    );
+    const suggester = oneRow(await db.select(memberColumns).from(users).where(eq(users.id, suggestion.suggesterId)));
     // The title as it stands after the decision: a declined title must not live on in the log (it
     // may hold personal data), as an approved edit's replaced title does not.
     const titleNow = decision.decision === "approve" ? (suggestion.title ?? post.title) : post.title;

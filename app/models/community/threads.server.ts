@@ -28,6 +28,7 @@ import { findCategoryBySlug, resolveTagList, tagsByThread } from "./tags.server"
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
+import { ensureLinksAllowed } from "~/models/trust/content.server";
 
 const askSchema = z.object({
   title: titleSchema,
@@ -44,6 +45,7 @@ export async function askQuestion(actor: Actor, input: unknown) {
   if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
   const chosenTags = await resolveTagList(values.tags);
   const bodyHtml = await renderPostBody(values.body);
+  ensureLinksAllowed(actor, bodyHtml);
   return write(async (db, changed) => {
     await consume(`question:user:${actor.id}`, LIMITS.question);
     const at = now();

@@ -11,7 +11,8 @@ import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
-import { canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { canVoteDown, canVoteOnPost, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
+import { unlockedAt } from "~/lib/trust-levels";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { record } from "~/models/shared/events.server";
 import { findPostInThread } from "~/models/shared/posts.server";
@@ -30,6 +31,8 @@ export async function castVote(actor: Actor, postId: number, input: unknown) {
     if (post.moderationState !== "visible")
       throw new ConflictError("This post is waiting for review, so it cannot take votes yet.");
     ensure(canVoteOnPost(actor, post), "You cannot vote on your own post.");
+    // After the visibility check: a post the voter may not see is a 404 before any word on privileges.
+    ensure(value !== -1 || canVoteDown(actor), `You cannot vote posts down yet. ${unlockedAt("voteDown")}`);
     await consume(`vote:user:${actor.id}`, LIMITS.vote);
     const mine = and(eq(votes.userId, actor.id), eq(votes.postId, postId));
     // Read, then applied as a delta: right when one person votes through two servers at once only

@@ -1,7 +1,7 @@
 /** Flags: members flag posts they may see (not their own); enough flags hide a post until staff decide. */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { flags, posts } from "../../../db/schema";
+import { flags, posts, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { preparedPerConnection, firstRow, write, read } from "~/lib/db.server";
 import { ConflictError } from "~/lib/errors.server";
@@ -10,8 +10,10 @@ import {
   canFlagPost,
   ensure,
   ensureSignedIn,
+  flagWeightAt,
   isSignedIn,
   isStaff,
+  trustLevelFor,
   type Actor,
   type Member,
 } from "~/lib/permissions.server";
@@ -84,8 +86,9 @@ export async function getPostToFlag(actor: Actor, postId: number) {
 }
 
 /**
- * Flags a post. It is hidden at once, pending review, when staff flag it or when flags from
- * `flagHideThreshold` different people are open on it.
+ * Flags a post. It is hidden at once, pending review, when staff flag it or when the open flags on
+ * it weigh `flagHideThreshold`: one for each person's flag, more from the higher trust levels
+ * (`flagWeightAt`).
  */
 export async function flagPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
@@ -105,12 +108,18 @@ export async function flagPost(actor: Actor, postId: number, input: unknown) {
     if (post.moderationState !== "visible") return { ...thread, hidden: post.moderationState === "hidden" };
 
     const flaggers = await db
-      .select({ reason: flags.reason })
+      .select({ reason: flags.reason, role: users.role, trustLevel: users.trustLevel })
       .from(flags)
-      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt), sql`${flags.userId} IS NOT NULL`));
+      .innerJoin(users, eq(users.id, flags.userId))
+      .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt)));
     const { flagHideThreshold } = await getModerationSettings();
     const byStaff = isStaff(actor);
-    if (!byStaff && flaggers.length < flagHideThreshold) return { ...thread, hidden: false };
+    // Flags from trusted people count more (DECISIONS.md #77).
+    const weight = flaggers.reduce(
+      (sum, flagger) => sum + flagWeightAt(trustLevelFor(flagger.role, flagger.trustLevel)),
+      0,
+    );
+    if (!byStaff && weight < flagHideThreshold) return { ...thread, hidden: false };
     await changePostState(post, "hidden", at, byStaff ? actor : null);
     const reasons = flaggers.map((flag) => FLAG_REASON_LABELS[flag.reason].toLowerCase()).join(", ");
     await recordAudit(

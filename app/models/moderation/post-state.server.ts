@@ -5,83 +5,70 @@
  * step, in the same transaction.
  */
 import { and, asc, eq, inArray, sql, type Placeholder } from "drizzle-orm";
-import { flags, posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
+import { posts, threadTags, tags, threads, type ModerationState } from "../../../db/schema";
 import { inWrite, rawRows, read } from "~/lib/db.server";
-import { publicPostStatesCondition, type Member } from "~/lib/permissions.server";
+import { canPostWithoutReview, type Member } from "~/lib/permissions.server";
+import type { TrustLevel } from "~/lib/trust-levels";
 import { countVisibleAnswer, refreshThreadStatus } from "~/models/shared/posts.server";
-import { DEFAULT_MODERATION_SETTINGS } from "./settings.server";
 import { record } from "~/models/shared/events.server";
-
-type NewPost = { id: number; threadId: number; authorId: number; bodyHtml: string };
 
 /**
  * The state a new post starts in. An account whose address is not confirmed yet posts "waiting"
- * (its author alone sees it until confirmation releases it: `releaseWaitingPosts`). Members (not
- * customers or staff, whom the company vouches for) are new until `heldPostCount` of their posts
- * have been approved; a new member's posts are held. Call inside the transaction that inserts the post.
+ * (its author alone sees it until confirmation releases it: `releaseWaitingPosts`). Below the
+ * "basic" trust level a post is held for review (`canPostWithoutReview`: customers and staff, whom
+ * the company vouches for, are never below it). Call inside the transaction that inserts the post.
  */
 export async function initialPostState(author: Member): Promise<ModerationState> {
-  return initialPostStateOf(await standingOf(author));
+  return initialPostStateOf(author, await standingOf(author));
 }
 
 /** `initialPostState` from an author's standing read with the caller's own query (`standingColumns`). */
-export function initialPostStateOf(standing: AuthorStanding): ModerationState {
-  return standing.confirmedAt ? stateOnceConfirmed(standing) : "waiting";
+export function initialPostStateOf(author: Member, standing: AuthorStanding): ModerationState {
+  return standing.confirmedAt ? stateOnceConfirmed(author, standing) : "waiting";
 }
 
-/** `initialPostState` for a confirmed author: visible, or held when a new member's post would be. */
+/** `initialPostState` for a confirmed author: visible, or held below the "basic" trust level. */
 async function stateAfterConfirmation(author: Member) {
-  return author.role === "member" ? stateOnceConfirmed(await standingOf(author)) : "visible";
+  return stateOnceConfirmed(author, await standingOf(author));
 }
 
-/** What decides a new post's state: the author's confirmed address and, for a member, their approved posts. */
-export type AuthorStanding = { confirmedAt: number | null; heldPostCount: number; approved: number | null };
+/** What decides a new post's state: the author's confirmed address and their stored trust level. */
+export type AuthorStanding = { confirmedAt: number | null; trustLevel: TrustLevel };
 
 /**
  * The columns of an author's standing, for a select of the caller's (so that, on PostgreSQL, where
  * each statement of a write is a round trip made under the write lock, it costs none of its own):
- * the address, the setting and, for a member, up to `heldPostCount` of their approved posts.
- * `authorId` may be a placeholder of a prepared query; `member` says which of the two shapes.
+ * the address and the trust level, read under the write lock rather than taken from the session.
+ * `authorId` may be a placeholder of a prepared query.
  */
-export function standingColumns(authorId: Placeholder | number, member: boolean) {
-  const heldPostCount = sql<number>`COALESCE((SELECT held_post_count FROM moderation_settings WHERE id = 1), ${DEFAULT_MODERATION_SETTINGS.heldPostCount})`;
-  // The subquery is named because PostgreSQL before 16 refuses one without a name.
-  const approved = member
-    ? sql<number>`(SELECT count(*) FROM (SELECT 1 FROM posts WHERE author_id = ${authorId} AND ${publicPostStatesCondition()} LIMIT ${heldPostCount}) AS approved)`
-    : sql<null>`NULL`;
+export function standingColumns(authorId: Placeholder | number) {
   return {
     confirmedAt: sql<number | null>`(SELECT email_confirmed_at FROM users WHERE id = ${authorId})`,
-    heldPostCount,
-    approved,
+    trustLevel: sql<TrustLevel>`(SELECT trust_level FROM users WHERE id = ${authorId})`,
   };
 }
 
 async function standingOf(author: Member): Promise<AuthorStanding> {
-  const { confirmedAt, heldPostCount, approved } = standingColumns(author.id, author.role === "member");
+  const { confirmedAt, trustLevel } = standingColumns(author.id);
   const [standing] = await read((db) =>
-    rawRows<AuthorStanding>(
-      db,
-      sql`SELECT ${confirmedAt} AS "confirmedAt", ${heldPostCount} AS "heldPostCount", ${approved} AS approved`,
-      { keepPrepared: true },
-    ),
+    rawRows<AuthorStanding>(db, sql`SELECT ${confirmedAt} AS "confirmedAt", ${trustLevel} AS "trustLevel"`, {
+      keepPrepared: true,
+    }),
   );
   return standing;
 }
 
-// No count for a customer or staff member, whom the company vouches for.
-const stateOnceConfirmed = ({ approved, heldPostCount }: AuthorStanding) =>
-  approved === null || approved >= heldPostCount ? "visible" : "held";
+const stateOnceConfirmed = (author: Member, { trustLevel }: AuthorStanding): ModerationState =>
+  canPostWithoutReview({ ...author, trustLevel: Number(trustLevel) as TrustLevel }) ? "visible" : "held";
 
 /**
- * Puts a just-inserted held post in the review queue, with an automatic flag when it holds a link
- * (the usual shape of spam from fresh accounts), so the reviewer sees why to look twice.
+ * Puts a just-inserted held post in the review queue. (Held posts hold no links: their authors are
+ * below the trust level that may post them, so the automatic "new_member_link" flag is no longer
+ * raised; its old rows keep their label. DECISIONS.md #77.)
  */
-export async function queueHeldPost(post: NewPost, at: Date) {
+export async function queueHeldPost(post: { id: number }, at: Date) {
   return inWrite(async (db) => {
     await db.update(posts).set({ reviewRequestedAt: at }).where(eq(posts.id, post.id));
-    if (/<a\s/i.test(post.bodyHtml)) {
-      await db.insert(flags).values({ postId: post.id, userId: null, reason: "new_member_link", createdAt: at });
-    }
   });
 }
 
@@ -138,14 +125,14 @@ export const postLabel = (post: { kind: string; author: string; title: string })
 export async function releaseWaitingPosts(author: Member, at: Date) {
   return inWrite(async (db) => {
     const waiting = await db
-      .select({ id: posts.id, threadId: posts.threadId, kind: posts.kind, bodyHtml: posts.bodyHtml })
+      .select({ id: posts.id, threadId: posts.threadId, kind: posts.kind })
       .from(posts)
       .where(and(eq(posts.authorId, author.id), eq(posts.moderationState, "waiting")))
       .orderBy(asc(posts.id));
     for (const post of waiting) {
       const to = await stateAfterConfirmation(author);
       await changePostState({ ...post, moderationState: "waiting" }, to, at, null);
-      if (to === "held") await queueHeldPost({ ...post, authorId: author.id }, at);
+      if (to === "held") await queueHeldPost(post, at);
     }
     return waiting.length;
   });

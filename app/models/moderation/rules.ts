@@ -74,6 +74,8 @@ export const AUDIT_ACTION_LABELS = {
   "macro.update": "Changed a support macro",
   "macro.delete": "Deleted a support macro",
   "settings.update": "Changed moderation settings",
+  "settings.trust": "Changed trust-level thresholds",
+  "user.trust-level": "A person's trust level dropped",
   "reputation-settings.update": "Changed reputation settings",
   "reputation.serial-voting": "Reversed the reputation of serial votes",
   "follow-up.escalate": "Escalated a thread to support",

@@ -5,8 +5,7 @@ import { queueHeldPost } from "./post-state.server";
 export function subscribeModeration() {
   for (const event of ["question asked", "answer posted"] as const) {
     subscribe(event, {
-      inTransaction: ({ held, postId, threadId, author, bodyHtml, at }) =>
-        held ? queueHeldPost({ id: postId, threadId, authorId: author.id, bodyHtml }, at) : undefined,
+      inTransaction: ({ held, postId, at }) => (held ? queueHeldPost({ id: postId }, at) : undefined),
     });
   }
 }

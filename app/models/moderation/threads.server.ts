@@ -1,6 +1,6 @@
 /**
  * Staff actions on whole threads: lock, close with a reason, reopen, close as a duplicate, move to
- * another category, retag, pin. Each writes an audit entry with the thread's state before and after,
+ * another category, retag (which regulars may do too), pin. Each writes an audit entry with the thread's state before and after,
  * and re-indexes the thread when what search knows about it changed (category, tags, duplicate).
  */
 import { eq, inArray, sql } from "drizzle-orm";
@@ -12,6 +12,8 @@ import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { parseInput } from "~/lib/forms.server";
 import {
   canModerate,
+  canRetagThread,
+  canSeeThread,
   ensure,
   ensureSignedIn,
   hasReachedOthers,
@@ -19,6 +21,7 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
+import { unlockedAt } from "~/lib/trust-levels";
 import { recordAudit } from "~/models/shared/audit.server";
 import { THREAD_ACTIONS, type AuditAction } from "./rules";
 import { findCategoryBySlug, resolveTagList, tagsByThread } from "~/models/community/tags.server";
@@ -73,6 +76,7 @@ async function threadState(threadId: number) {
           closedReason: threads.closedReason,
           duplicateOfId: threads.duplicateOfId,
           visibility: threads.visibility,
+          authorId: threads.authorId,
         })
         .from(threads)
         .innerJoin(categories, eq(categories.id, threads.categoryId))
@@ -104,15 +108,23 @@ const snapshotOf = (action: string, thread: ThreadSnapshot, tagNames: string[]) 
   }
 };
 
+/** Staff act on threads; members at the regular trust level may retag them too (`canRetagThread`), audited alike. */
 export async function moderateThread(actor: Actor, threadId: number, input: unknown) {
-  ensure(canModerate(actor), "Only staff can moderate threads.");
+  ensure(
+    canModerate(actor) || canRetagThread(actor),
+    `Only staff can moderate threads. Changing a question's tags: ${unlockedAt("retag")}`,
+  );
   ensureSignedIn(actor);
   const values = parseInput(threadActionSchema, input);
+  const retag = values.action === "retag";
+  ensure(retag ? canRetagThread(actor) : canModerate(actor), "Only staff can moderate threads.");
   return write(async (db, changed) => {
     // A duplicate's page names its original, not the other way round: only this thread changes.
     changed.thread(threadId);
     await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const before = await threadState(threadId);
+    // Staff act on any thread that reached others; a regular only on one they may see.
+    if (!canModerate(actor) && !canSeeThread(actor, before)) throw new NotFoundError("That question does not exist.");
     const tagsBefore = (await tagsByThread([threadId])).get(threadId) ?? [];
     const at = now();
     const update = async (changes: Partial<typeof threads.$inferInsert>) =>

@@ -251,6 +251,7 @@ const readerColumns = {
   username: users.username,
   role: users.role,
   suspendedUntil: users.suspendedUntil,
+  trustLevel: users.trustLevel,
   digestFrequency: users.digestFrequency,
   lastDigestAt: users.lastDigestAt,
 };

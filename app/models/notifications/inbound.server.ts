@@ -88,6 +88,7 @@ const memberOf = (user: typeof users.$inferSelect): Member => ({
   username: user.username,
   role: user.role,
   suspendedUntil: user.suspendedUntil,
+  trustLevel: user.trustLevel,
 });
 
 async function post(actor: Member, subject: ReplySubject, body: string) {

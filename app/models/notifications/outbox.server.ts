@@ -24,6 +24,7 @@ import { unsubscribeUrl } from "./email-preferences.server";
 import { replyAddressFor, type ReplySubject } from "./reply-address.server";
 import { REPLY_ABOVE_THIS_LINE } from "./reply-text.server";
 import { NOTIFICATION_KIND_LABELS } from "./rules";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
 export const COALESCE_WINDOW_MS = 10 * 60_000;
 /** Staff work the follow-up queue to a promise: their news goes at once, gathered only while unsent. */
@@ -225,10 +226,7 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     await read((db) =>
       db
         .select({
-          id: users.id,
-          username: users.username,
-          role: users.role,
-          suspendedUntil: users.suspendedUntil,
+          ...memberColumns,
           email: users.email,
         })
         .from(users)

@@ -33,6 +33,7 @@ import { findFollowUp } from "./access.server";
 import { draftOf, saveDraft } from "./drafts.server";
 import { fillPlaceholders, placeholdersIn, unknownPlaceholdersMessage } from "./macro-placeholders";
 import { workOnFollowUp } from "./work.server";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
 /** Every macro, most used first (then by title): for /support/macros and the follow-up page's menu. */
 export async function listMacros(actor: Actor) {
@@ -223,12 +224,7 @@ export async function applyMacro(actor: Actor, followUpId: number, input: unknow
     if (!macro) throw new ValidationError({ macro: "That macro no longer exists: choose another." });
     await consume(`support:user:${actor.id}`, LIMITS.supportAction);
     const at = now();
-    const customer = firstRow(
-      await db
-        .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
-        .from(users)
-        .where(eq(users.id, followUp.customerId)),
-    )!;
+    const customer = firstRow(await db.select(memberColumns).from(users).where(eq(users.id, followUp.customerId)))!;
     const thread = firstRow(
       await db.select({ id: threads.id, slug: threads.slug }).from(threads).where(eq(threads.id, followUp.threadId)),
     )!;

@@ -11,6 +11,7 @@ import { canViewFollowUp, canWorkFollowUps, type Member } from "~/lib/permission
 import { mentionedUsers } from "~/models/community/mentions.server";
 import { notify } from "~/models/notifications/notifications.server";
 import { staffWatchingCategory } from "~/models/notifications/watching.server";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
 const HOUR_MS = 3_600_000;
 
@@ -86,7 +87,7 @@ export async function tellMentionedOnFollowUp(
   if (mentioned.length === 0) return;
   const people = await read((db) =>
     db
-      .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
+      .select(memberColumns)
       .from(users)
       .where(
         inArray(

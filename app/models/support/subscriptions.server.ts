@@ -33,6 +33,7 @@ async function onAnswerLetThrough({ threadId, postId, from, to, at }: DomainEven
           username: users.username,
           role: users.role,
           suspendedUntil: users.suspendedUntil,
+          trustLevel: users.trustLevel,
         })
         .from(posts)
         .innerJoin(users, eq(users.id, posts.authorId))

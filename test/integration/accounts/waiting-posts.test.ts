@@ -10,13 +10,12 @@ import { scriptDb, write } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { confirmEmail, issueEmailConfirmation } from "~/models/accounts/email-confirmation.server";
 import { listReviewQueue } from "~/models/moderation/review.server";
-import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { escalateThread, openDueFollowUps, requestFollowUp } from "~/models/support/opening.server";
-import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { makeAnswer, makeThread, makeUser, holdNewMembers, stopHoldingNewMembers } from "../../fixtures/factories";
 
 afterEach(async () => {
   setClock(null);
-  await setHeldPostCount(0);
+  await stopHoldingNewMembers();
 });
 
 async function unconfirmed(role: "member" | "customer") {
@@ -35,7 +34,7 @@ const linkFor = async (user: Member) =>
 
 describe("waiting posts", () => {
   it("stay out of the review queue, then join it on confirmation when a new member's posts are held", async () => {
-    await setHeldPostCount(2);
+    await holdNewMembers();
     const staff = await makeUser("staff");
     const newcomer = await unconfirmed("member");
     const { questionPostId, threadId, waiting } = await makeThread(newcomer, {

@@ -5,6 +5,7 @@ import { scriptDb } from "~/lib/db.server";
 import { ForbiddenError, NotFoundError, RateLimitError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { LIMITS, resetAllLimits } from "~/lib/rate-limit.server";
+import { TRUST } from "~/lib/trust-levels";
 import { editPost, getPostHistory, postAnswer } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { getTag } from "~/models/community/tags.server";
@@ -14,6 +15,7 @@ import { slugify } from "~/models/community/post-input";
 import { castVote } from "~/models/community/votes.server";
 import { moderateThread } from "~/models/moderation/threads.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { fieldErrorsOf } from "../../fixtures/errors";
 
 let asker: Member;
 let helper: Member;
@@ -23,19 +25,10 @@ let staff: Member;
 beforeEach(async () => {
   asker = await makeUser("customer");
   helper = await makeUser("member");
-  other = await makeUser("member");
+  // At the member trust level, which votes posts down.
+  other = await makeUser("member", { trustLevel: TRUST.member });
   staff = await makeUser("staff");
 });
-
-const fieldErrorsOf = async (work: () => Promise<unknown>) => {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.fieldErrors;
-    throw error;
-  }
-  throw new Error("expected a ValidationError");
-};
 
 describe("askQuestion", () => {
   it("creates a thread with its question post, tags and a slug", async () => {

@@ -19,7 +19,8 @@ beforeAll(async () => {
   asker = await makeUser("customer");
   voters = await Promise.all(
     Array.from({ length: VOTERS }, async () => {
-      const member = await makeUser("member");
+      // At the member trust level, which votes down.
+      const member = await makeUser("member", { trustLevel: 2 });
       return { member, cookie: (await startSession(member.id, { secure: false })).split(";")[0] };
     }),
   );

@@ -308,11 +308,7 @@ describe("a write that is not one thread's", () => {
     const a = await askThread();
     const b = await askThread();
     const settings = (flagHideThreshold: string) => () =>
-      client.post(
-        "/mod/settings",
-        { intent: "settings", flagHideThreshold, heldPostCount: "0" },
-        { cookie: cookies.admin },
-      );
+      client.post("/mod/settings", { intent: "settings", flagHideThreshold }, { cookie: cookies.admin });
     await expectWrite(settings("4"), { fresh: [a.path, b.path, "/questions"], cached: [] });
     await expectWrite(settings("3"), { fresh: [a.path, b.path, "/questions"], cached: [] });
   });

@@ -12,7 +12,7 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { disciplineCounts, listAuditLog } from "~/models/shared/audit.server";
 import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
 import { flagPost } from "~/models/moderation/flags.server";
-import { getModerationSettings, setHeldPostCount, updateModerationSettings } from "~/models/moderation/settings.server";
+import { getModerationSettings, updateModerationSettings } from "~/models/moderation/settings.server";
 import { postAnswer } from "~/models/community/posts.server";
 import {
   addLexiconEntry,
@@ -35,8 +35,8 @@ import {
   warnUser,
 } from "~/models/moderation/users.server";
 import { signUp } from "~/models/accounts/sign-up.server";
-import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
-import { rejectionMessage } from "../../fixtures/errors";
+import { makeAnswer, makeThread, makeUser, holdNewMembers, stopHoldingNewMembers } from "../../fixtures/factories";
+import { fieldErrorsOf, rejectionMessage } from "../../fixtures/errors";
 import { changeSupportPolicy } from "~/models/support/policies.server";
 
 const listQuery = { filter: "all", sort: "newest", page: 1 } as const;
@@ -78,7 +78,8 @@ beforeEach(async () => {
 afterEach(async () => {
   setClock(null);
   // Back to the test template's settings (holding off, the default threshold) for the next test.
-  await scriptDb().update(moderationSettings).set({ flagHideThreshold: 3, heldPostCount: 0 });
+  await scriptDb().update(moderationSettings).set({ flagHideThreshold: 3 });
+  await stopHoldingNewMembers();
 });
 
 describe("flags", () => {
@@ -109,14 +110,10 @@ describe("flags", () => {
   it("follows the admin's threshold, hides at once on a staff flag, and validates flags", async () => {
     const { threadId } = await makeThread(customer);
     const answer = await makeAnswer(customer, threadId);
-    await expect(updateModerationSettings(staff, { flagHideThreshold: "2", heldPostCount: "2" })).rejects.toThrow(
-      ForbiddenError,
-    );
-    await expect(updateModerationSettings(admin, { flagHideThreshold: "0", heldPostCount: "2" })).rejects.toThrow(
-      ValidationError,
-    );
-    await updateModerationSettings(admin, { flagHideThreshold: "2", heldPostCount: "0" });
-    expect(await getModerationSettings()).toEqual({ flagHideThreshold: 2, heldPostCount: 0 });
+    await expect(updateModerationSettings(staff, { flagHideThreshold: "2" })).rejects.toThrow(ForbiddenError);
+    await expect(updateModerationSettings(admin, { flagHideThreshold: "0" })).rejects.toThrow(ValidationError);
+    await updateModerationSettings(admin, { flagHideThreshold: "2" });
+    expect(await getModerationSettings()).toEqual({ flagHideThreshold: 2 });
     expect((await auditActions()).map((entry) => entry.action)).toContain("settings.update");
 
     await flagPost(await makeUser(), answer.postId, { reason: "off_topic" });
@@ -143,7 +140,7 @@ describe("flags", () => {
 
 describe("held posts", () => {
   it("holds a new member's first two posts for approval: seen by the author and staff only", async () => {
-    await setHeldPostCount(2);
+    await holdNewMembers();
     const newcomer = await makeUser("member");
     const other = await makeUser("member");
     const { threadId, held } = await makeThread(newcomer, { title: "Porch camera keeps dropping off the network" });
@@ -166,28 +163,29 @@ describe("held posts", () => {
     await decideOnPost(staff, questionId, { decision: "approve" });
     expect(await search(VISITOR, "porch camera")).toContain(threadId);
     expect((await postAnswer(customer, threadId, { body: "Move the camera closer to the hub." })).held).toBe(false);
-    const newcomersAnswer = await postAnswer(newcomer, threadId, {
-      body: "Thanks, see [my photo](https://example.net/photo).",
-    });
+    // Below the basic trust level links are refused outright (no longer held with a flag).
+    expect(
+      await fieldErrorsOf(() =>
+        postAnswer(newcomer, threadId, { body: "Thanks, see [my photo](https://example.net/photo)." }),
+      ),
+    ).toHaveProperty("body", expect.stringContaining("Unlocked at the Basic trust level"));
+    const newcomersAnswer = await postAnswer(newcomer, threadId, { body: "Thanks, moving it closer fixed it." });
     expect(newcomersAnswer.held).toBe(true);
     expect(await answerCount(threadId)).toBe(1);
-    const linkFlag = firstRow(await scriptDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)));
-    expect(linkFlag?.reason).toBe("new_member_link");
+    expect(await scriptDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId))).toEqual([]);
     await expect(castVote(other, newcomersAnswer.postId, { value: "1" })).rejects.toThrow(NotFoundError);
 
     const queue = (await listReviewQueue(staff)).items;
     expect(queue.map((item) => item.id)).toEqual(expect.arrayContaining([newcomersAnswer.postId]));
     await expect(listReviewQueue(other)).rejects.toThrow(ForbiddenError);
 
-    // Approval makes it visible and counted; after two approvals, the next post is visible at once.
+    // Approval makes it visible and counted; after two approvals the newcomer is at the basic trust
+    // level, and the next post is visible at once.
     expect(await answerIds(other, threadId)).not.toContain(newcomersAnswer.postId);
     expect(await answerIds(newcomer, threadId)).toContain(newcomersAnswer.postId);
     await decideOnPost(staff, newcomersAnswer.postId, { decision: "approve" });
     expect(await answerIds(VISITOR, threadId)).toContain(newcomersAnswer.postId);
     expect(await answerCount(threadId)).toBe(2);
-    expect(
-      firstRow(await scriptDb().select().from(flags).where(eq(flags.postId, newcomersAnswer.postId)))?.resolution,
-    ).toBe("approve");
     expect((await listReviewQueue(staff)).items.map((item) => item.id)).not.toContain(newcomersAnswer.postId);
     expect((await postAnswer(newcomer, threadId, { body: "Fixed now, thank you!" })).held).toBe(false);
   });

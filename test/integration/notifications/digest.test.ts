@@ -10,7 +10,6 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { forgetSeenMarks, noteSeen } from "~/models/accounts/last-seen.server";
 import { castVote } from "~/models/community/votes.server";
 import { decideOnPost } from "~/models/moderation/review.server";
-import { setHeldPostCount } from "~/models/moderation/settings.server";
 import {
   digestFor,
   digestSettings,
@@ -19,7 +18,15 @@ import {
   MAX_DIGEST_THREADS,
 } from "~/models/notifications/digest.server";
 import { unsubscribe, unsubscribeUrl } from "~/models/notifications/email-preferences.server";
-import { ensureVocabulary, makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import {
+  ensureVocabulary,
+  makeAnswer,
+  makeThread,
+  makeUser,
+  holdNewMembers,
+  stopHoldingNewMembers,
+  makeNewMember,
+} from "../../fixtures/factories";
 
 const DAY = 24 * 3600_000;
 let base = new Date("2027-01-01T09:00:00Z").getTime();
@@ -135,14 +142,14 @@ describe("digestFor", () => {
   it("leaves out held, hidden and deleted threads the reader may not see", async () => {
     const reader = await makeUser("member");
     const author = await makeUser("customer");
-    const newcomer = await makeUser("member");
+    const newcomer = await makeNewMember();
     const staff = await makeUser("staff");
     await watch(reader, "category", "general", "watching");
     const visible = await thread(author, 8, "Camera shows a black screen at night");
     // The test database holds nobody's posts; a new member's are held where the community says so.
-    await setHeldPostCount(2);
+    await holdNewMembers();
     const held = await thread(newcomer, 8, "My very first question about the hub");
-    await setHeldPostCount(0);
+    await stopHoldingNewMembers();
     const hidden = await thread(author, 8, "A question staff hid later on");
     const deleted = await thread(author, 8, "A question staff deleted later on");
     await at(9, async () => decideOnPost(staff, await questionOf(hidden), { decision: "hide", reason: "Off-topic" }));

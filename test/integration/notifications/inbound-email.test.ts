@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import nodemailer, { type Transporter } from "nodemailer";
 import type Mail from "nodemailer/lib/mailer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { inboundEmails, moderationSettings, posts, privateMessages } from "../../../db/schema";
+import { inboundEmails, posts, privateMessages } from "../../../db/schema";
 import { firstRow, scriptDb } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
@@ -17,7 +17,7 @@ import { replyAddressFor } from "~/models/notifications/reply-address.server";
 import { requestFollowUp } from "~/models/support/opening.server";
 import { getFollowUpPage } from "~/models/support/queue.server";
 import { startInboundSmtp, type InboundSmtp } from "~/server/inbound-smtp.server";
-import { makeThread, makeUser } from "../../fixtures/factories";
+import { holdNewMembers, makeThread, makeUser, stopHoldingNewMembers } from "../../fixtures/factories";
 import { startSmtpSink } from "../../fixtures/smtp-sink";
 
 let sink: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -233,7 +233,7 @@ describe("replying by email over SMTP", () => {
   });
 
   it("holds a new member's reply for review, as the page does", async () => {
-    await scriptDb().update(moderationSettings).set({ heldPostCount: 2 });
+    await holdNewMembers();
     try {
       const newcomer = await makeUser("member");
       const { threadId } = await makeThread(asker);
@@ -242,7 +242,7 @@ describe("replying by email over SMTP", () => {
       expect(answer).toMatchObject({ authorId: newcomer.id, moderationState: "held" });
       expect((await getThreadPage(asker, threadId)).answers).toEqual([]);
     } finally {
-      await scriptDb().update(moderationSettings).set({ heldPostCount: 0 });
+      await stopHoldingNewMembers();
     }
   });
 });

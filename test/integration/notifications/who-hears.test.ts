@@ -10,12 +10,19 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { editPost } from "~/models/community/posts.server";
 import { decideOnPost } from "~/models/moderation/review.server";
-import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { moderateThread } from "~/models/moderation/threads.server";
 import { deliverFanOuts } from "~/models/notifications/fan-out.server";
 import { listNotifications } from "~/models/notifications/notifications.server";
 import { setWatchLevel } from "~/models/notifications/watching.server";
-import { ensureVocabulary, makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import {
+  ensureVocabulary,
+  makeAnswer,
+  makeThread,
+  makeUser,
+  holdNewMembers,
+  stopHoldingNewMembers,
+  makeNewMember,
+} from "../../fixtures/factories";
 
 const db = scriptDb;
 const START = new Date("2026-11-02T09:00:00Z");
@@ -137,8 +144,8 @@ describe("who hears of a new post", () => {
   });
 
   it("announces a held answer when it is approved, once, and a hidden one never", async () => {
-    const [asker, newcomer, staff] = [await makeUser("customer"), await makeUser("member"), await makeUser("staff")];
-    await setHeldPostCount(2);
+    const [asker, newcomer, staff] = [await makeUser("customer"), await makeNewMember(), await makeUser("staff")];
+    await holdNewMembers();
     try {
       later();
       const { threadId } = await makeThread(asker, { title: "Where is the reset button?" });
@@ -158,7 +165,7 @@ describe("who hears of a new post", () => {
       await deliverFanOuts();
       expect((await toldTo(asker)).map((row) => row.kind)).toEqual(["new-answer"]);
     } finally {
-      await setHeldPostCount(0);
+      await stopHoldingNewMembers();
     }
   });
 
@@ -293,11 +300,11 @@ describe("who hears of a mention", () => {
   it("tells nobody a held post mentions until it is approved", async () => {
     const [asker, newcomer, staff, named] = [
       await makeUser("customer"),
-      await makeUser("member"),
+      await makeNewMember(),
       await makeUser("staff"),
       await makeUser("member"),
     ];
-    await setHeldPostCount(2);
+    await holdNewMembers();
     try {
       later();
       const { threadId } = await makeThread(asker, { title: "Mentions inside a held answer" });
@@ -310,15 +317,15 @@ describe("who hears of a mention", () => {
       await deliverFanOuts();
       expect((await toldTo(named)).map((row) => row.kind)).toEqual(["mention"]);
     } finally {
-      await setHeldPostCount(0);
+      await stopHoldingNewMembers();
     }
   });
 });
 
 describe("news that waited", () => {
   it("respects a mute set while a held answer waited for review", async () => {
-    const [asker, newcomer, staff] = [await makeUser("customer"), await makeUser("member"), await makeUser("staff")];
-    await setHeldPostCount(2);
+    const [asker, newcomer, staff] = [await makeUser("customer"), await makeNewMember(), await makeUser("staff")];
+    await holdNewMembers();
     try {
       later();
       const { threadId } = await makeThread(asker, { title: "Muted while the answer waited" });
@@ -331,7 +338,7 @@ describe("news that waited", () => {
       await deliverFanOuts();
       expect(await toldTo(asker)).toEqual([]);
     } finally {
-      await setHeldPostCount(0);
+      await stopHoldingNewMembers();
     }
   });
 

@@ -5,6 +5,7 @@ import { posts, users } from "../../../db/schema";
 import { scriptDb } from "~/lib/db.server";
 import { castVote } from "~/models/community/votes.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
+import { memberColumns } from "~/models/accounts/member-columns.server";
 
 serveBuiltApp({
   staff: "staff@example.com",
@@ -36,10 +37,7 @@ describe("reputation over HTTP", () => {
   });
 
   it("lists the cost of a person's downvotes to them and staff alone, never which answer to anyone else", async () => {
-    const [voter] = await scriptDb()
-      .select({ id: users.id, username: users.username, role: users.role, suspendedUntil: users.suspendedUntil })
-      .from(users)
-      .where(eq(users.email, "staff@example.com"));
+    const [voter] = await scriptDb().select(memberColumns).from(users).where(eq(users.email, "staff@example.com"));
     const [answer] = await scriptDb()
       .select({ id: posts.id })
       .from(posts)

@@ -10,6 +10,7 @@ import { read, scriptDb, write } from "~/lib/db.server";
 import { ForbiddenError, ValidationError } from "~/lib/errors.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
+import { TRUST } from "~/lib/trust-levels";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { castVote } from "~/models/community/votes.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
@@ -30,7 +31,8 @@ beforeEach(async () => {
   // Customers and staff post without review, so their posts take votes at once.
   asker = await makeUser("customer");
   helper = await makeUser("customer");
-  voter = await makeUser("customer");
+  // At the member trust level, which votes posts down.
+  voter = await makeUser("customer", { trustLevel: TRUST.member });
   staff = await makeUser("staff");
   admin = await makeUser("admin");
 });

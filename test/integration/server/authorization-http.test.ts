@@ -23,14 +23,20 @@ import { scriptDb, firstRow } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { decideOnPost } from "~/models/moderation/review.server";
-import { setHeldPostCount } from "~/models/moderation/settings.server";
 import { editPost } from "~/models/community/posts.server";
 import { markSolution } from "~/models/community/solutions.server";
 import { replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { requestFollowUp } from "~/models/support/opening.server";
 import { client, serveBuiltApp } from "../../fixtures/app-server";
-import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
+import {
+  makeAnswer,
+  makeThread,
+  makeUser,
+  TEST_PASSWORD,
+  holdNewMembers,
+  stopHoldingNewMembers,
+} from "../../fixtures/factories";
 import { listCategories } from "~/models/community/tags.server";
 
 const ROLES = ["visitor", "member", "unconfirmed", "customer", "staff", "admin", "suspended"] as const;
@@ -132,10 +138,10 @@ beforeAll(async () => {
     answerId: hiddenAnswer,
     answerBody: "Answer inside the hidden thread",
   };
-  await setHeldPostCount(2);
+  await holdNewMembers();
   actors.newcomer = await makeUser("member");
   const held = await ask(actors.newcomer, "Held thread waiting for review");
-  await setHeldPostCount(0);
+  await stopHoldingNewMembers();
   const heldAnswer = (await makeAnswer(await makeUser("staff"), held.threadId, "Staff answer inside the held thread"))
     .postId;
   f.held = {

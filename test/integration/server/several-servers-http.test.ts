@@ -116,7 +116,8 @@ describe.skipIf(testEngine() !== "postgres")("two app servers on one PostgreSQL 
   beforeAll(async () => {
     sink = await startSmtpSink();
     await prepareDemoDatabase();
-    const made = await Promise.all(Array.from({ length: MEMBERS }, () => makeUser("member")));
+    // At the member trust level, which votes down (the votes below flip up and down at once).
+    const made = await Promise.all(Array.from({ length: MEMBERS }, () => makeUser("member", { trustLevel: 2 })));
     category = (await read((db) => db.select({ slug: categories.slug }).from(categories).limit(1)))[0].slug;
     tagNames = (await read((db) => db.select({ name: tags.name }).from(tags).orderBy(tags.name).limit(3))).map(
       (tag) => tag.name,

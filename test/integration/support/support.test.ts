@@ -187,6 +187,7 @@ describe("opening follow-ups after the grace period", () => {
     expect(await takeLease("deliver-fan-outs", "process-a", at(0))).toBe(true);
     expect(await takeLease("send-digests", "process-a", at(0))).toBe(true);
     expect(await takeLease("send-emails", "process-a", at(0))).toBe(true);
+    expect(await takeLease("recompute-trust-levels", "process-a", at(0))).toBe(true);
     expect(await takeLease("reverse-serial-voting", "process-a", at(0))).toBe(true);
     expect(await takeLease("award-badges", "process-a", at(0))).toBe(true);
     expect(await takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);

@@ -3,10 +3,17 @@ import { ForbiddenError, NotFoundError } from "~/lib/errors.server";
 import * as permissions from "~/lib/permissions.server";
 import { VISITOR, type Actor } from "~/lib/permissions.server";
 
-const member: Actor = { kind: "user", id: 1, username: "morgan", role: "member", suspendedUntil: null };
-const customer: Actor = { kind: "user", id: 2, username: "casey", role: "customer", suspendedUntil: null };
-const staff: Actor = { kind: "user", id: 3, username: "sam", role: "staff", suspendedUntil: null };
-const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin", suspendedUntil: null };
+const member: Actor = { kind: "user", id: 1, username: "morgan", role: "member", suspendedUntil: null, trustLevel: 0 };
+const customer: Actor = {
+  kind: "user",
+  id: 2,
+  username: "casey",
+  role: "customer",
+  suspendedUntil: null,
+  trustLevel: 0,
+};
+const staff: Actor = { kind: "user", id: 3, username: "sam", role: "staff", suspendedUntil: null, trustLevel: 0 };
+const admin: Actor = { kind: "user", id: 4, username: "ada", role: "admin", suspendedUntil: null, trustLevel: 0 };
 const actors = { visitor: VISITOR, member, customer, staff, admin };
 type ActorName = keyof typeof actors;
 
@@ -555,6 +562,49 @@ const table: {
     call: (a) => permissions.canManageModerationSettings(a),
     allowed: ["admin"],
   },
+  // Trust levels: the member here is at the "new" level (trust-permissions.test.ts covers each level).
+  {
+    predicate: "canManageTrustSettings",
+    situation: "the trust thresholds",
+    call: (a) => permissions.canManageTrustSettings(a),
+    allowed: ["admin"],
+  },
+  {
+    predicate: "canPostWithoutReview",
+    situation: "a new post",
+    call: (a) => permissions.canPostWithoutReview(a),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canPostLinksAndImages",
+    situation: "a post with a link",
+    call: (a) => permissions.canPostLinksAndImages(a),
+    allowed: ["customer", "staff", "admin"],
+  },
+  {
+    predicate: "canVoteDown",
+    situation: "a downvote",
+    call: (a) => permissions.canVoteDown(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canRetagThread",
+    situation: "someone else's thread's tags",
+    call: (a) => permissions.canRetagThread(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canEditOthersPostsDirectly",
+    situation: "someone else's post",
+    call: (a) => permissions.canEditOthersPostsDirectly(a, someoneElses),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canVoteToClose",
+    situation: "a question",
+    call: (a) => permissions.canVoteToClose(a),
+    allowed: ["staff", "admin"],
+  },
   {
     predicate: "canViewRewards",
     situation: "their rewards page",
@@ -664,7 +714,13 @@ describe("permissions", () => {
     expect(links(member)).toEqual(["mySupport", "rewards"]);
     expect(links(customer)).toEqual(["mySupport", "rewards"]);
     expect(links(staff)).toEqual(["supportQueue", "moderation"]);
-    expect(links(admin)).toEqual(["supportQueue", "moderation", "moderationSettings", "rewardsCatalogue"]);
+    expect(links(admin)).toEqual([
+      "supportQueue",
+      "moderation",
+      "moderationSettings",
+      "trustSettings",
+      "rewardsCatalogue",
+    ]);
     expect(links(suspendedStaff)).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ describe("safeRedirectPath", () => {
 });
 
 describe("requireSignedIn", () => {
-  const member: Member = { kind: "user", id: 1, username: "sam", role: "member", suspendedUntil: null };
+  const member: Member = { kind: "user", id: 1, username: "sam", role: "member", suspendedUntil: null, trustLevel: 0 };
   const refusal = (url: string) => {
     try {
       requireSignedIn(new Request(url), { actor: VISITOR });
