@@ -30,6 +30,7 @@ export const {
   flags,
   auditLog,
   moderationSettings,
+  closeVotes,
   replyLexicon,
   customerDomainRules,
   watches,

@@ -5,7 +5,17 @@
  * prepared once per connection (`threadPageQueries`).
  */
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
-import { categories, posts, solutions, tags, threadTags, threads, users, votes } from "../../../db/schema";
+import {
+  categories,
+  posts,
+  solutions,
+  tags,
+  threadTags,
+  threads,
+  users,
+  votes,
+  type CloseVoteReason,
+} from "../../../db/schema";
 import { preparedPerConnection, firstRow } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
 import {
@@ -23,6 +33,7 @@ import {
 } from "~/lib/permissions.server";
 import { ANSWERS_PER_PAGE } from "./rules";
 import { threadFlagsForReader } from "~/models/moderation/flags.server";
+import { CLOSE_VOTES_NEEDED } from "~/models/moderation/rules";
 
 // The thread page's reads, prepared once: the posts in one variant per kind of reader, because
 // which posts a reader sees is part of the SQL. The thread's own visibility is checked once, on its
@@ -89,6 +100,9 @@ const threadPageQueries = preparedPerConnection((db) => {
         pinnedAt: threads.pinnedAt,
         closedReason: threads.closedReason,
         duplicateOfId: threads.duplicateOfId,
+        // Close votes, and the reader's own, in the thread's own query (#79).
+        closeVoteCount: sql<number>`(SELECT count(*) FROM close_votes cv WHERE cv.thread_id = ${threads.id})`,
+        myCloseVote: sql<CloseVoteReason | null>`(SELECT cv.reason FROM close_votes cv WHERE cv.thread_id = ${threads.id} AND cv.user_id = ${readerId})`,
       })
       .from(threads)
       .innerJoin(categories, eq(categories.id, threads.categoryId))
@@ -128,7 +142,7 @@ const threadPageQueries = preparedPerConnection((db) => {
 export async function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   ensure(canViewThread(actor));
   const queries = threadPageQueries();
-  const thread = firstRow(await queries.thread.execute({ threadId }));
+  const thread = firstRow(await queries.thread.execute({ threadId, readerId: isSignedIn(actor) ? actor.id : 0 }));
   // A thread nobody but its author and staff may see does not exist for anyone else.
   if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
   // The original of a duplicate is named and linked only for readers who may see it.
@@ -188,8 +202,16 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     .sort((a, b) => solutionOrder(a) - solutionOrder(b));
   const nonSolutionCount = thread.answerCount - solutionPosts.length;
 
+  const { closeVoteCount, myCloseVote, ...threadRow } = thread;
   return {
-    thread: { ...thread, closedReason, tags: tagNames, duplicateOf, closedAsDuplicate: thread.duplicateOfId !== null },
+    thread: {
+      ...threadRow,
+      closedReason,
+      tags: tagNames,
+      duplicateOf,
+      closedAsDuplicate: thread.duplicateOfId !== null,
+    },
+    closeVotes: { count: Number(closeVoteCount), needed: CLOSE_VOTES_NEEDED, mine: myCloseVote },
     question: withFlags(question),
     solutions: answersPage === 1 ? solutionPosts.map(withFlags) : [],
     answers: answers.map(withFlags),
