@@ -31,6 +31,7 @@ export const {
   flags,
   auditLog,
   moderationSettings,
+  closeVotes,
   replyLexicon,
   customerDomainRules,
   watches,

@@ -28,6 +28,8 @@ import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
 import { listCategories } from "~/models/community/tags.server";
 import { moderateThread } from "~/models/moderation/threads.server";
 import { castVote } from "~/models/community/votes.server";
+import { castCloseVote, retractCloseVote } from "~/models/moderation/close-votes.server";
+import { CloseVotePanel } from "~/components/close-votes";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { keepDataAfterPreview } from "~/lib/revalidation";
 import { STATUS_LABELS } from "~/models/support/rules";
@@ -73,6 +75,8 @@ const INTENTS = [
   "follow-up",
   "moderate-post",
   "moderate-thread",
+  "close-vote",
+  "retract-close-vote",
 ] as const;
 const postTarget = z.object({ postId: rowIdField("Choose a post.") });
 
@@ -96,6 +100,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       }
       case "moderate-thread":
         await moderateThread(actor, threadId, values);
+        return back();
+      case "close-vote":
+        await castCloseVote(actor, threadId, values);
+        return back();
+      case "retract-close-vote":
+        await retractCloseVote(actor, threadId);
         return back();
       case "follow-up": {
         // Staff escalate; the customer who asked asks for help. Both land on the follow-up.
@@ -151,8 +161,20 @@ function SupportPanel({
 }
 
 export default function ThreadPage() {
-  const { thread, question, solutions, answers, answersPage, answerPageCount, can, support, coach, categories, watch } =
-    useLoaderData<typeof loader>();
+  const {
+    thread,
+    question,
+    solutions,
+    answers,
+    answersPage,
+    answerPageCount,
+    can,
+    support,
+    coach,
+    categories,
+    watch,
+    closeVotes,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const submitting = useNavigation().state === "submitting";
   const failure = result && "ok" in result && !result.ok ? result : null;
@@ -171,8 +193,12 @@ export default function ThreadPage() {
   // The answer box's own failures: posting it, or its no-JavaScript preview (refused Markdown, too many previews).
   const answerFailure = failure && ["answer", "preview"].includes(failure.values?.intent ?? "") ? failure : null;
   // A vote, a solution mark or a follow-up has no field of its own to show its refusal beside.
+  const closeVoteFailure =
+    failure && ["close-vote", "retract-close-vote"].includes(failure.values?.intent ?? "")
+      ? (failure.fieldErrors?.reason ?? failure.formError)
+      : null;
   const otherFailure =
-    failure && !answerFailure && !threadErrors
+    failure && !answerFailure && !threadErrors && !closeVoteFailure
       ? (failure.formError ?? Object.values(failure.fieldErrors ?? {}).find(Boolean) ?? null)
       : null;
   const answerDraft = answerFailure ? answerFailure.values?.body : preview?.values.body;
@@ -222,6 +248,9 @@ export default function ThreadPage() {
         <RetagForm tags={thread.tags} errors={threadErrors} />
       ) : null}
       {threadErrors?.form ? <FormError message={threadErrors.form} /> : null}
+      {thread.status !== "closed" ? (
+        <CloseVotePanel closeVotes={closeVotes} canVote={can.canVoteToClose} error={closeVoteFailure} />
+      ) : null}
       {flagged === "hidden" || flagged === "review" ? (
         <p className="notice" role="status">
           {flagged === "hidden"

@@ -4,9 +4,9 @@
  * migrations of db/migrations-pg/.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { FLAG_REASONS } from "../schema/moderation";
-import { posts } from "./community";
+import { check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { CLOSE_VOTE_REASONS, FLAG_REASONS } from "../schema/moderation";
+import { posts, threads } from "./community";
 import { timestampMs } from "./columns";
 import { users } from "./users";
 
@@ -82,3 +82,18 @@ export const customerDomainRules = pgTable("customer_domain_rules", {
     .references(() => users.id),
   createdAt: timestampMs("created_at").notNull(),
 });
+
+export const closeVotes = pgTable(
+  "close_votes",
+  {
+    threadId: integer("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: CLOSE_VOTE_REASONS }).notNull(),
+    createdAt: timestampMs("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+);

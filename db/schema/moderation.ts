@@ -5,11 +5,12 @@
  * - one open flag per user per post (partial unique index); automatic flags have no user;
  * - a flag is open until a moderator's decision resolves it (resolved_at, resolution);
  * - audit_log rows are never changed or removed: triggers refuse UPDATE and DELETE;
- * - moderation_settings has exactly one row (id = 1).
+ * - moderation_settings has exactly one row (id = 1);
+ * - one close vote per person per thread; a thread's votes are cleared when staff reopen it.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { posts } from "./community";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { posts, threads } from "./community";
 import { users } from "./users";
 
 export const FLAG_REASONS = ["spam", "rude", "off_topic", "needs_staff", "other", "new_member_link"] as const;
@@ -91,3 +92,22 @@ export const customerDomainRules = sqliteTable("customer_domain_rules", {
     .references(() => users.id),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
+
+/** Why a leader votes to close a question (DECISIONS.md #76). */
+export const CLOSE_VOTE_REASONS = ["off_topic", "needs_details", "answered_elsewhere"] as const;
+export type CloseVoteReason = (typeof CLOSE_VOTE_REASONS)[number];
+
+export const closeVotes = sqliteTable(
+  "close_votes",
+  {
+    threadId: integer("thread_id")
+      .notNull()
+      .references(() => threads.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: CLOSE_VOTE_REASONS }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+);

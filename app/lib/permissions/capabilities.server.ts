@@ -1,13 +1,19 @@
 /** Ready-made flags for pages, so no page decides on its own. */
+import type { ModerationState } from "../../../db/schema";
 import { isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { canAcceptAnswer, canAnswerThread, canVerifyAnswer, type ThreadState } from "./community.server";
 import { canDraftArticleFromThread } from "./kb.server";
-import { canManageModerationSettings, canManageTrustSettings, canModerate } from "./moderation.server";
+import {
+  canManageModerationSettings,
+  canManageTrustSettings,
+  canModerate,
+  canVoteToCloseThread,
+} from "./moderation.server";
 import { canManageRewards, canViewRewards } from "./rewards.server";
 import { canWorkFollowUps } from "./support.server";
 import { canRetagThread, canVoteDown } from "./trust.server";
 
-export function threadCapabilities(actor: Actor, thread: ThreadState) {
+export function threadCapabilities(actor: Actor, thread: ThreadState & { visibility: ModerationState }) {
   return {
     canAnswer: canAnswerThread(actor, thread),
     canAccept: canAcceptAnswer(actor, thread),
@@ -16,6 +22,7 @@ export function threadCapabilities(actor: Actor, thread: ThreadState) {
     canModerate: canModerate(actor),
     canRetag: canRetagThread(actor),
     canVoteDown: canVoteDown(actor),
+    canVoteToClose: canVoteToCloseThread(actor, thread),
     signedIn: isSignedIn(actor),
     suspended: isSuspended(actor),
   };

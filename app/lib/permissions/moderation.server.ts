@@ -1,6 +1,8 @@
 /** Staff work: the review queue and post decisions, discipline, roles, settings and redaction. */
-import { type Role } from "../../../db/schema";
+import { type ModerationState, type Role } from "../../../db/schema";
 import { isActiveStaff, isAdmin, isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
+import { isPublicThread } from "./community.server";
+import { canVoteToClose } from "./trust.server";
 
 /** The review queue, post decisions, thread actions, the lexicon and the audit log are for staff. */
 export function canModerate(actor: Actor) {
@@ -38,4 +40,12 @@ export function canChangeUserRole(actor: Actor, target: { id: number }) {
 /** Trust-level thresholds decide who posts unreviewed and who may act on others' posts: admins only. */
 export function canManageTrustSettings(actor: Actor) {
   return canManageModerationSettings(actor);
+}
+
+/**
+ * Leaders vote to close an open, public question (staff close it themselves); it closes when
+ * CLOSE_VOTES_NEEDED have voted.
+ */
+export function canVoteToCloseThread(actor: Actor, thread: { status: string; visibility: ModerationState }) {
+  return canVoteToClose(actor) && !isStaff(actor) && thread.status !== "closed" && isPublicThread(thread);
 }

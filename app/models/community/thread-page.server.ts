@@ -16,6 +16,7 @@ import {
   threads,
   users,
   votes,
+  type CloseVoteReason,
 } from "../../../db/schema";
 import { preparedPerConnection, firstRow } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
@@ -35,6 +36,7 @@ import {
 } from "~/lib/permissions.server";
 import { ANSWERS_PER_PAGE } from "./rules";
 import { threadFlagsForReader } from "~/models/moderation/flags.server";
+import { CLOSE_VOTES_NEEDED } from "~/models/moderation/rules";
 
 // The thread page's reads, prepared once: the posts in one variant per kind of reader, because
 // which posts a reader sees is part of the SQL. The thread's own visibility is checked once, on its
@@ -109,6 +111,9 @@ const threadPageQueries = preparedPerConnection((db) => {
         pinnedAt: threads.pinnedAt,
         closedReason: threads.closedReason,
         duplicateOfId: threads.duplicateOfId,
+        // Close votes, and the reader's own, in the thread's own query (#79).
+        closeVoteCount: sql<number>`(SELECT count(*) FROM close_votes cv WHERE cv.thread_id = ${threads.id})`,
+        myCloseVote: sql<CloseVoteReason | null>`(SELECT cv.reason FROM close_votes cv WHERE cv.thread_id = ${threads.id} AND cv.user_id = ${readerId})`,
       })
       .from(threads)
       .innerJoin(categories, eq(categories.id, threads.categoryId))
@@ -148,7 +153,7 @@ const threadPageQueries = preparedPerConnection((db) => {
 export async function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   ensure(canViewThread(actor));
   const queries = threadPageQueries();
-  const thread = firstRow(await queries.thread.execute({ threadId }));
+  const thread = firstRow(await queries.thread.execute({ threadId, readerId: isSignedIn(actor) ? actor.id : 0 }));
   // A thread nobody but its author and staff may see does not exist for anyone else.
   if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
   // The original of a duplicate is named and linked only for readers who may see it.
@@ -212,8 +217,16 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     .sort((a, b) => solutionOrder(a) - solutionOrder(b));
   const nonSolutionCount = thread.answerCount - solutionPosts.length;
 
+  const { closeVoteCount, myCloseVote, ...threadRow } = thread;
   return {
-    thread: { ...thread, closedReason, tags: tagNames, duplicateOf, closedAsDuplicate: thread.duplicateOfId !== null },
+    thread: {
+      ...threadRow,
+      closedReason,
+      tags: tagNames,
+      duplicateOf,
+      closedAsDuplicate: thread.duplicateOfId !== null,
+    },
+    closeVotes: { count: Number(closeVoteCount), needed: CLOSE_VOTES_NEEDED, mine: myCloseVote },
     question: withFlags(question),
     solutions: answersPage === 1 ? solutionPosts.map(withFlags) : [],
     answers: answers.map(withFlags),

@@ -58,6 +58,7 @@ export const AUDIT_ACTION_LABELS = {
   "thread.retag": "Retagged a thread",
   "thread.pin": "Pinned a thread",
   "thread.unpin": "Unpinned a thread",
+  "thread.close-by-vote": "Closed a thread by community vote",
   "user.warn": "Warned a user",
   "user.suspend": "Suspended a user",
   "user.unsuspend": "Ended a suspension",
@@ -124,3 +125,12 @@ export const auditLogQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuerySchema>;
+
+/** How many leaders' votes close a question. */
+export const CLOSE_VOTES_NEEDED = 3;
+
+export const CLOSE_VOTE_REASON_LABELS = {
+  off_topic: "Not about our products or services",
+  needs_details: "Needs details or clarity to be answered",
+  answered_elsewhere: "Already answered elsewhere",
+} as const;

@@ -5,7 +5,7 @@
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { categories, tags, threadTags, threads } from "../../../db/schema";
+import { categories, closeVotes, tags, threadTags, threads } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, write, read } from "~/lib/db.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
@@ -158,6 +158,8 @@ export async function moderateThread(actor: Actor, threadId: number, input: unkn
       case "reopen":
         if (before.status !== "closed") return { changed: false };
         await update({ status: "open", closedReason: null, duplicateOfId: null });
+        // A reopened question starts a new round of close votes.
+        await db.delete(closeVotes).where(eq(closeVotes.threadId, threadId));
         await refreshThreadStatus(threadId);
         reindex = before.duplicateOfId !== null;
         break;

@@ -600,6 +600,12 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canVoteToCloseThread",
+    situation: "an open question (none of these is a leader; staff close directly)",
+    call: (a) => permissions.canVoteToCloseThread(a, { status: "open", visibility: "visible" }),
+    allowed: [],
+  },
+  {
     predicate: "canVoteToClose",
     situation: "a question",
     call: (a) => permissions.canVoteToClose(a),

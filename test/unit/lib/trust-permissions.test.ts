@@ -74,6 +74,21 @@ describe("trust levels in the permission table", () => {
     expect(PRIVILEGES.find((privilege) => privilege.key === "voteToClose")?.level).toBe("leader");
   });
 
+  it("lets leaders, not staff (who close directly), vote to close an open public question", () => {
+    const open = { status: "open", visibility: "visible" as const };
+    expect(permissions.canVoteToCloseThread(actorAt("member", TRUST.leader), open)).toBe(true);
+    expect(permissions.canVoteToCloseThread(actorAt("customer", TRUST.leader), open)).toBe(true);
+    expect(permissions.canVoteToCloseThread(actorAt("member", TRUST.regular), open)).toBe(false);
+    expect(permissions.canVoteToCloseThread(actorAt("staff", TRUST.leader), open)).toBe(false);
+    expect(permissions.canVoteToCloseThread(actorAt("member", TRUST.leader), { ...open, status: "closed" })).toBe(
+      false,
+    );
+    expect(permissions.canVoteToCloseThread(actorAt("member", TRUST.leader), { ...open, visibility: "hidden" })).toBe(
+      false,
+    );
+    expect(permissions.canVoteToCloseThread(VISITOR, open)).toBe(false);
+  });
+
   it("weighs a flag by its flagger's level, and staff and customers by their role's", () => {
     const weight = (role: Role, earned: TrustLevel) =>
       permissions.flagWeightAt(permissions.trustLevelFor(role, earned));

@@ -1,2 +1,0 @@
-ALTER TABLE "kb_articles" ADD COLUMN "source_thread_id" integer;--> statement-breakpoint
-ALTER TABLE "kb_articles" ADD CONSTRAINT "kb_articles_source_thread_id_threads_id_fk" FOREIGN KEY ("source_thread_id") REFERENCES "public"."threads"("id") ON DELETE set null ON UPDATE no action;

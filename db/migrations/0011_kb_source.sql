@@ -1,1 +1,0 @@
-ALTER TABLE `kb_articles` ADD `source_thread_id` integer REFERENCES threads(id) ON DELETE set null;
