@@ -13,7 +13,9 @@ import { hashPassword } from "~/models/accounts/auth.server";
 import { setClock } from "~/lib/clock.server";
 import { write } from "~/lib/db.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
-import type { Role } from "../schema";
+import { inArray } from "drizzle-orm";
+import { users, type Role } from "../schema";
+import { TRUST } from "~/lib/trust-levels";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { asEstablishedCommunity } from "~/models/moderation/settings.server";
 import { postAnswer } from "~/models/community/posts.server";
@@ -117,7 +119,20 @@ async function writeSyntheticCommunity(options: SyntheticOptions) {
       const role = n % 50 === 0 ? "staff" : n % 3 === 0 ? "customer" : "member";
       return { email: `bench-${stamp}-${n}@example.com`, username: `bench-${stamp}-${n}`, role: role as Role };
     });
-    people.push(...(await insertUsersWithHash(rows, passwordHash)).map((user) => ({ kind: "user" as const, ...user })));
+    const inserted = await insertUsersWithHash(rows, passwordHash);
+    // An established community: its people vote posts down, which the member trust level unlocks.
+    await write((db) =>
+      db
+        .update(users)
+        .set({ trustLevel: TRUST.member })
+        .where(
+          inArray(
+            users.id,
+            inserted.map((user) => user.id),
+          ),
+        ),
+    );
+    people.push(...inserted.map((user) => ({ kind: "user" as const, ...user, trustLevel: TRUST.member })));
   }
   const staff = people.filter((person) => person.role === "staff");
 
