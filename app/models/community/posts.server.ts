@@ -115,7 +115,7 @@ async function findEditablePost(actor: Actor, postId: number) {
 }
 
 /** The post with what an editor needs: its Markdown, and the title when it is a question. */
-export async function getPostForEdit(actor: Actor, postId: number) {
+async function getPostForEdit(actor: Actor, postId: number) {
   const { id, kind, authorId, bodyMarkdown, threadId, moderationState, title, slug } = await findEditablePost(
     actor,
     postId,

@@ -1,6 +1,6 @@
 /** Reputation's words and figures, for the server and the browser alike. */
 import { z } from "zod";
-import type { ReputationReason, ReputationReversal } from "../../../db/schema/reputation";
+import type { ReputationReason } from "../../../db/schema/reputation";
 
 /** The point values when no admin has changed them (the schema's defaults). */
 export const DEFAULT_REPUTATION_SETTINGS = {
@@ -26,20 +26,12 @@ export const REPUTATION_REASON_LABELS: Record<ReputationReason, string> = {
   article_published: "Knowledge-base article published from their question",
 };
 
-export const REPUTATION_REVERSAL_LABELS: Record<ReputationReversal, string> = {
-  unvoted: "vote withdrawn",
-  unaccepted: "no longer accepted",
-  unverified: "no longer verified",
-  unpublished: "article removed",
-  serial_voting: "serial voting",
-};
-
 export const DAY_MS = 86_400_000;
 
 /** The start of `at`'s day in UTC: the daily vote cap and the chart count days in UTC, the same for everyone. */
 export const startOfUtcDay = (at: Date) => new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 
-/** Someone who upvotes this many posts of one person within SERIAL_VOTING_WINDOW_MS is voting for the person, not the posts. */
+/** Someone who votes on this many posts of one person (up, or down) within SERIAL_VOTING_WINDOW_MS votes on the person, not the posts. */
 export const SERIAL_VOTING_THRESHOLD = 5;
 export const SERIAL_VOTING_WINDOW_MS = DAY_MS;
 
