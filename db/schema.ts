@@ -70,4 +70,7 @@ export const {
   visitDays,
   badgeQueue,
   badgeJobState,
+  synonymGroups,
+  synonymWords,
+  failedSearches,
 } = tables;

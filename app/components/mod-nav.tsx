@@ -6,6 +6,7 @@ const SECTIONS = [
   { to: "/mod/edits", label: "Suggested edits", needs: "moderation" },
   { to: "/mod/log", label: "Audit log", needs: "moderation" },
   { to: "/mod/lexicon", label: "Reply lexicon", needs: "moderation" },
+  { to: "/mod/synonyms", label: "Search synonyms", needs: "moderation" },
   { to: "/mod/reputation", label: "Reputation", needs: "moderation" },
   { to: "/mod/settings", label: "Settings and access", needs: "moderationSettings" },
   { to: "/mod/trust", label: "Trust levels", needs: "trustSettings" },

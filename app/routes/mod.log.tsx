@@ -25,6 +25,7 @@ function subjectHref(type: string, id: number, label: string) {
   if (type === "user") return `/users/${label}`;
   if (type === "follow-up") return `/support/${id}`;
   if (type === "lexicon") return "/mod/lexicon";
+  if (type === "synonyms") return "/mod/synonyms";
   if (type === "macro") return "/support/macros";
   return null;
 }

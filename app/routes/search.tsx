@@ -8,7 +8,7 @@ import { threadPath } from "~/components/thread-row";
 import { loaderResult } from "~/lib/http.server";
 import { canViewThread, ensure } from "~/lib/permissions.server";
 import { listKnowledgeBase } from "~/models/kb/articles.server";
-import { SEARCH_TYPES, MAX_QUERY_LENGTH } from "~/models/search/rules";
+import { SEARCH_TYPES, MAX_QUERY_LENGTH, type SearchQuery } from "~/models/search/rules";
 import { popularSolvedThreads, searchSite } from "~/models/search/search.server";
 import { listCategories, popularTags } from "~/models/community/tags.server";
 import { queryValues } from "~/lib/forms.server";
@@ -56,7 +56,8 @@ const TYPE_LABELS: Record<(typeof SEARCH_TYPES)[number], string> = {
 };
 
 export default function SearchPage() {
-  const { query, error, hits, total, capped, hasNextPage, categories, tags, popular } = useLoaderData<typeof loader>();
+  const { query, error, didYouMean, hits, total, capped, hasNextPage, categories, tags, popular } =
+    useLoaderData<typeof loader>();
   const tagOptions = query.tag && !tags.includes(query.tag) ? [query.tag, ...tags] : tags;
   return (
     <>
@@ -146,6 +147,7 @@ export default function SearchPage() {
                 ? `More than ${total.toLocaleString("en")} results`
                 : `${total.toLocaleString("en")} ${total === 1 ? "result" : "results"}`}
           </h2>
+          {didYouMean ? <DidYouMean query={query} corrected={didYouMean} /> : null}
           {hits.length === 0 && !error ? (
             <p>
               Nothing matches all of those words. Try fewer or different words, or{" "}
@@ -161,5 +163,23 @@ export default function SearchPage() {
         </section>
       )}
     </>
+  );
+}
+
+/** "Did you mean …": the corrected query with the same filters, as a plain link (works without JavaScript). */
+function DidYouMean({ query, corrected }: { query: SearchQuery; corrected: string }) {
+  const params = new URLSearchParams({ q: corrected });
+  if (query.type !== "all") params.set("type", query.type);
+  if (query.category) params.set("category", query.category);
+  if (query.tag) params.set("tag", query.tag);
+  if (query.solved) params.set("solved", "1");
+  return (
+    <p className="did-you-mean">
+      Did you mean{" "}
+      <a href={`/search?${params}`}>
+        <strong>{corrected}</strong>
+      </a>
+      ?
+    </p>
   );
 }

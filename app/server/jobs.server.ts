@@ -25,6 +25,7 @@ import { remindOrResolveWaitingFollowUps } from "~/models/support/automations.se
 import { openDueFollowUps } from "~/models/support/opening.server";
 import { warnFollowUpsNearlyDue } from "~/models/support/staff-notices.server";
 import { recomputeDueTrustLevels } from "~/models/trust/levels.server";
+import { refreshVocabulary } from "~/models/search/vocabulary.server";
 
 const LEASE_MS = 2 * 60_000;
 
@@ -44,6 +45,7 @@ const JOBS = {
   "recompute-trust-levels": (at) => recomputeDueTrustLevels(at),
   "reverse-serial-voting": (at) => reverseSerialVoting(at),
   "award-badges": (at, stopping) => awardDueBadges(at, stopping),
+  "refresh-search-vocabulary": (at, stopping) => refreshVocabulary(at, { stopping }),
 } satisfies Record<string, Job>;
 export type JobName = keyof typeof JOBS;
 

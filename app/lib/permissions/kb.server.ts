@@ -51,6 +51,12 @@ export function articleSearchAudiences(actor: Actor) {
   return { inFull, byTitleOnly: teaserAudiences(actor).filter((audience) => !inFull.includes(audience)) };
 }
 
+/**
+ * Which parts of search's vocabulary may be shown to `actor` as "Did you mean" words and typo
+ * matches: the words of what they may read (threads and teasers count as "public", DECISIONS.md #7X).
+ */
+export const vocabularyAudiences = (actor: Actor): Audience[] => readableAudiences(actor);
+
 /** "Was this helpful?" is open to anyone who can read the article, signed in or not. */
 export function canGiveArticleFeedback(actor: Actor, article: { audience: Audience }) {
   return canReadArticle(actor, article) && !isSuspended(actor);

@@ -9,6 +9,11 @@ export function canModerate(actor: Actor) {
   return isActiveStaff(actor);
 }
 
+/** Search synonyms change what everyone's searches find: staff keep them, audited. */
+export function canManageSynonyms(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
 /** Staff suspend and warn members and customers; only admins do so to staff; nobody to themselves or an admin. */
 export function canDisciplineUser(actor: Actor, target: { id: number; role: Role }) {
   if (!isActiveStaff(actor) || (isSignedIn(actor) && actor.id === target.id) || target.role === "admin") return false;

@@ -17,6 +17,11 @@ export function canWorkFollowUps(actor: Actor) {
   return isActiveStaff(actor);
 }
 
+/** The searches that found nothing (a report of the knowledge base's gaps) are for staff. */
+export function canSeeFailedSearches(actor: Actor) {
+  return isActiveStaff(actor);
+}
+
 /**
  * Macros (saved replies): every active member of staff inserts them, and edits them too: they are the
  * desk's shared wording, and every change is in the audit log (DECISIONS.md, "Macros").

@@ -15,10 +15,11 @@ const quote = (term: string) => `"${term}"`;
  * `prefixLast` makes the last word match as a prefix, for results while someone is still typing.
  */
 export function toMatchExpression(query: ParsedQuery, { prefixLast = false } = {}): string | null {
-  if (query.required.length === 0) return null;
+  if (query.required.length === 0 && !query.anyOf?.length) return null;
   const terms = query.required.map(quote);
-  const last = query.required.at(-1)!;
-  if (prefixLast && !last.includes(" ") && last.length >= 2) terms[terms.length - 1] = `${quote(last)}*`;
+  const last = query.required.at(-1);
+  if (prefixLast && last && !last.includes(" ") && last.length >= 2) terms[terms.length - 1] = `${quote(last)}*`;
+  for (const group of query.anyOf ?? []) terms.push(`(${group.map(quote).join(" OR ")})`);
   const positive = `(${terms.join(" AND ")})`;
   return query.excluded.length > 0 ? `${positive} NOT (${query.excluded.map(quote).join(" OR ")})` : positive;
 }

@@ -22,6 +22,8 @@ import {
   searchIndexGapsPostgres,
 } from "./index-postgres.server";
 
+import { markVocabularyStale } from "./vocabulary.server";
+
 export { VERIFIED_BOOST } from "./documents.server";
 
 /**
@@ -44,6 +46,13 @@ export async function indexArticle(articleId: number) {
  * search existed, or restored from a backup without its index). Returns how many threads it indexed.
  */
 export async function ensureSearchIndex() {
+  const indexed = await ensureSearchIndexOfEngine();
+  // The vocabulary (typo tolerance) is built from the index: the job rebuilds it at its next run.
+  if (indexed > 0) await markVocabularyStale();
+  return indexed;
+}
+
+async function ensureSearchIndexOfEngine() {
   if (databaseEngine() === "postgres") {
     // Articles too, unlike SQLite's: a database copied to PostgreSQL arrives without either index.
     const gaps = await searchIndexGapsPostgres(pgRead);

@@ -9,6 +9,11 @@ export type ParsedQuery = {
   /** Words the results must contain (a phrase is one entry, its words space-separated). */
   required: string[];
   excluded: string[];
+  /**
+   * Required groups of which any one term will do: a typed word with its typo corrections and
+   * synonyms (expansion.server.ts), the typed word first. Never filled by the parser.
+   */
+  anyOf?: string[][];
 };
 
 /** What a search looks for: all of a parsed query, or any of a sentence's meaningful words. */
@@ -28,6 +33,9 @@ const STOPWORDS = new Set(
     "won t s don doesn isn didn cant"
   ).split(" "),
 );
+
+/** Every term a query looks for (required, then each group's), for marking hits. */
+export const soughtTerms = (query: ParsedQuery) => [...query.required, ...(query.anyOf ?? []).flat()];
 
 export const wordsOf = (text: string) =>
   (text.normalize("NFKC").toLowerCase().match(WORD) ?? []).map((word) => word.slice(0, MAX_WORD_LENGTH));

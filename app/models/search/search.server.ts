@@ -42,6 +42,8 @@ import { sqliteSearch } from "./engine-sqlite.server";
 import { postgresSearch } from "./engine-postgres.server";
 import { VERIFIED_BOOST } from "./documents.server";
 import { tagsByThread } from "~/models/community/tags.server";
+import { correctedQuery, correctedText, expandQuery } from "./expansion.server";
+import { recordFailedSearch } from "./failed-searches.server";
 
 const engine = (): SearchEngine => (databaseEngine() === "postgres" ? postgresSearch : sqliteSearch);
 
@@ -170,6 +172,8 @@ async function hitsOf(actor: Actor, text: TextQuery, pageRows: MergedRow[]): Pro
 export type SearchResults = {
   query: SearchQuery;
   error: string | null;
+  /** The query with its typos corrected, offered when that query finds something ("Did you mean"). */
+  didYouMean: string | null;
   hits: SearchHit[];
   total: number;
   /** True when there are more matches than were ranked ("2,000+ results"). */
@@ -182,12 +186,14 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   const parsed = searchQuerySchema.safeParse(input);
   if (!parsed.success) {
     const query = searchQuerySchema.parse({});
-    return { query, error: parsed.error.issues[0].message, hits: [], total: 0, capped: false, hasNextPage: false };
+    const error = parsed.error.issues[0].message;
+    return { query, error, didYouMean: null, hits: [], total: 0, capped: false, hasNextPage: false };
   }
   const query = parsed.data;
-  const text: TextQuery = { kind: "all", query: parseSearchQuery(query.q) };
-  const empty = { query, error: null, hits: [], total: 0, capped: false, hasNextPage: false };
-  if (text.query.required.length === 0) return empty;
+  const typed: TextQuery = { kind: "all", query: parseSearchQuery(query.q) };
+  const empty = { query, error: null, didYouMean: null, hits: [], total: 0, capped: false, hasNextPage: false };
+  if (typed.query.required.length === 0) return empty;
+  const { text, corrections } = await expandQuery(actor, typed);
 
   // Enough of each kind to fill this page after merging both rankings by score.
   const wanted = query.page * RESULTS_PER_PAGE + 1;
@@ -200,22 +206,44 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   ]);
   const merged = mergeRankings(threadRanking?.rows ?? [], articleRanking?.rows ?? []);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
-  const hits = await hitsOf(actor, text, merged.slice(start, start + RESULTS_PER_PAGE));
+  const total = (threadRanking?.total ?? 0) + (articleRanking?.total ?? 0);
+  const [hits, didYouMean] = await Promise.all([
+    hitsOf(actor, text, merged.slice(start, start + RESULTS_PER_PAGE)),
+    corrections.size > 0 ? findsAnything(actor, query, correctedQuery(query.q, corrections)) : null,
+  ]);
+  if (total === 0 && query.page === 1) await recordFailedSearch(query.q);
   return {
     query,
     error: null,
+    didYouMean,
     hits,
-    total: (threadRanking?.total ?? 0) + (articleRanking?.total ?? 0),
+    total,
     capped: Boolean(threadRanking?.capped || articleRanking?.capped),
     hasNextPage: merged.length > start + RESULTS_PER_PAGE && query.page < MAX_SEARCH_PAGE,
   };
 }
 
+/**
+ * `q` when it finds something for `actor` under the same filters, else null. "Did you mean" is
+ * checked against the index itself: the vocabulary may be minutes behind it (a post hidden since),
+ * and a correction must never name a word this reader cannot find.
+ */
+async function findsAnything(actor: Actor, query: SearchQuery, q: string): Promise<string | null> {
+  const text = correctedText(q);
+  const search = engine();
+  const [threads, articles] = await Promise.all([
+    query.type === "articles" ? null : search.rankThreads(text, query, 1),
+    query.type === "questions" ? null : search.rankArticles(text, { ...query, ...articleSearchAudiences(actor) }, 1),
+  ]);
+  return (threads?.rows.length ?? 0) + (articles?.rows.length ?? 0) > 0 ? q : null;
+}
+
 /** Solved threads and readable articles that look like the question being typed (best first). */
 export async function findSimilar(actor: Actor, title: string): Promise<SearchHit[]> {
   const sentence = title.slice(0, 300);
-  const text: TextQuery = { kind: "any", words: similarityWords(sentence), sentence };
-  if (text.words.length === 0) return [];
+  const typed: TextQuery = { kind: "any", words: similarityWords(sentence), sentence };
+  if (typed.words.length === 0) return [];
+  const { text } = await expandQuery(actor, typed);
   const search = engine();
   // Suggestions are for reading now: only articles this actor can open.
   const { inFull } = articleSearchAudiences(actor);

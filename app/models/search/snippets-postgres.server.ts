@@ -8,7 +8,7 @@
  * PostgreSQL's last one), that document falls back to `ts_headline`. DECISIONS.md #69.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { TextQuery } from "./query.server";
+import { soughtTerms, type TextQuery } from "./query.server";
 import {
   HIT_END,
   HIT_START,
@@ -36,7 +36,7 @@ function markedWords(text: TextQuery) {
   if (text.kind === "any") return { words: text.words.join(" "), prefix: null };
   const last = text.query.required.at(-1) ?? "";
   const prefixed = text.prefixLast === true && !last.includes(" ") && last.length >= 2;
-  return { words: text.query.required.join(" "), prefix: prefixed ? last : null };
+  return { words: soughtTerms(text.query).join(" "), prefix: prefixed ? last : null };
 }
 
 /**

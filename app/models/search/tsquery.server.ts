@@ -12,10 +12,11 @@ const quote = (term: string) => `'${term.replace(/\\/g, "\\\\").replace(/'/g, "'
 
 /** All required terms and none of the excluded ones, or null when nothing is required. */
 export function toTsQuery(query: ParsedQuery, { prefixLast = false } = {}): string | null {
-  if (query.required.length === 0) return null;
+  if (query.required.length === 0 && !query.anyOf?.length) return null;
   const terms = query.required.map(quote);
-  const last = query.required.at(-1)!;
-  if (prefixLast && !last.includes(" ") && last.length >= 2) terms[terms.length - 1] = `${quote(last)}:*`;
+  const last = query.required.at(-1);
+  if (prefixLast && last && !last.includes(" ") && last.length >= 2) terms[terms.length - 1] = `${quote(last)}:*`;
+  for (const group of query.anyOf ?? []) terms.push(`(${group.map(quote).join(" | ")})`);
   return [...terms, ...query.excluded.map((term) => `!${quote(term)}`)].join(" & ");
 }
 

@@ -496,6 +496,18 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canManageSynonyms",
+    situation: "search synonym groups",
+    call: (a) => permissions.canManageSynonyms(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeFailedSearches",
+    situation: "the searches that found nothing",
+    call: (a) => permissions.canSeeFailedSearches(a),
+    allowed: ["staff", "admin"],
+  },
+  {
     predicate: "canDisciplineUser",
     situation: "a member",
     call: (a) => permissions.canDisciplineUser(a, { id: 99, role: "member" }),

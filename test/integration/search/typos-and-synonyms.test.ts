@@ -1,0 +1,214 @@
+// Typo tolerance, "Did you mean", staff synonyms and failed searches (issue 17), on either engine.
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { kbArticles } from "../../../db/schema";
+import { setClock } from "~/lib/clock.server";
+import { oneRow, scriptDb, write } from "~/lib/db.server";
+import { ForbiddenError, ValidationError } from "~/lib/errors.server";
+import { VISITOR, type Member } from "~/lib/permissions.server";
+import { resetAllLimits } from "~/lib/rate-limit.server";
+import { flagPost } from "~/models/moderation/flags.server";
+import { listFailedSearches } from "~/models/search/failed-searches.server";
+import { indexArticle } from "~/models/search/index.server";
+import { findSimilar, searchSite } from "~/models/search/search.server";
+import {
+  addSynonymGroup,
+  listSynonymGroups,
+  removeSynonymGroup,
+  updateSynonymGroup,
+} from "~/models/search/synonyms.server";
+import { refreshVocabulary } from "~/models/search/vocabulary.server";
+import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { markSolution } from "~/models/community/solutions.server";
+
+let asker: Member;
+let staff: Member;
+let customer: Member;
+
+async function makeArticle(slug: string, title: string, body: string, audience: "public" | "customers" | "staff") {
+  const article = oneRow(
+    await scriptDb()
+      .insert(kbArticles)
+      .values({
+        slug,
+        title,
+        audience,
+        sourcePath: `${slug}.md`,
+        summary: "A short summary.",
+        categoryName: "Setup",
+        categorySlug: "setup",
+        updatedOn: "2026-01-01",
+        bodyMarkdown: body,
+        bodyHtml: `<p>${body}</p>`,
+        contentHash: slug,
+        syncedAt: new Date("2026-11-01T00:00:00Z"),
+      })
+      .returning({ id: kbArticles.id }),
+  );
+  await write(() => indexArticle(article.id));
+}
+
+const titlesOf = (hits: { title: { text: string }[] }[]) => hits.map((hit) => hit.title.map((s) => s.text).join(""));
+
+beforeAll(async () => {
+  asker = await makeUser("member");
+  staff = await makeUser("staff");
+  customer = await makeUser("customer");
+  await makeThread(asker, {
+    title: "Hub shows offline after a power cut",
+    body: "The ring turns red and stays offline.",
+  });
+  await makeThread(asker, {
+    title: "Router firmware resets the mesh",
+    body: "After updating the router nothing pairs.",
+  });
+  await makeThread(asker, { title: "Doorbell chime volume", body: "The doorbell is quiet; version 24 of the app." });
+  await makeThread(asker, {
+    title: "Wireless range of the door sensor",
+    body: "Sensors drop off the wireless network.",
+  });
+  await makeThread(asker, { title: "Thermostat reads 24 degrees", body: "It should read 21." });
+  await makeArticle("typo-offline-hub", "Bring an offline hub back", "Unplug the hub and plug it in.", "public");
+  await makeArticle("typo-staff-escalation", "Escalation playbook", "Mention the quarkonium procedure.", "staff");
+  await makeArticle("typo-customer-warranty", "Warranty claims", "Send the zeptolith receipt.", "customers");
+  const hidden = await makeThread(asker, { title: "Something private", body: "The flumadiddle is broken." });
+  await flagPost(staff, hidden.questionPostId, { reason: "spam" });
+  await refreshVocabulary(new Date(), { force: true });
+});
+beforeEach(() => resetAllLimits());
+
+describe("typo tolerance", () => {
+  it("finds what a misspelt word means, and offers the corrected query", async () => {
+    const results = await searchSite(VISITOR, { q: "ofline" });
+    expect(titlesOf(results.hits).sort()).toEqual(["Bring an offline hub back", "Hub shows offline after a power cut"]);
+    expect(results.didYouMean).toBe("offline");
+    const router = await searchSite(VISITOR, { q: "routr firmware" });
+    expect(titlesOf(router.hits)).toEqual(["Router firmware resets the mesh"]);
+    expect(router.didYouMean).toBe("router firmware");
+  });
+
+  it("marks the corrected word in titles and snippets", async () => {
+    const [hit] = (await searchSite(VISITOR, { q: "routr" })).hits;
+    expect(hit.title.filter((segment) => segment.hit).map((segment) => segment.text)).toEqual(["Router"]);
+  });
+
+  it("allows two edits from six letters, one below, and keeps short words and numbers exact", async () => {
+    expect(titlesOf((await searchSite(VISITOR, { q: "doorbeel" })).hits)).toEqual(["Doorbell chime volume"]);
+    expect(titlesOf((await searchSite(VISITOR, { q: "dorbel" })).hits)).toEqual(["Doorbell chime volume"]);
+    // "rng" is one edit from "ring" (3 letters: one edit allowed); "hb" (2 letters) stays exact.
+    expect((await searchSite(VISITOR, { q: "rng" })).hits).toHaveLength(1);
+    expect((await searchSite(VISITOR, { q: "hb" })).hits).toEqual([]);
+    // Numbers stay exact: 25 finds nothing though 24 and 21 are one edit away.
+    const number = await searchSite(VISITOR, { q: "25" });
+    expect(number.hits).toEqual([]);
+    expect(number.didYouMean).toBeNull();
+    // Four letters two edits away ("rutr", "router") are too far.
+    expect((await searchSite(VISITOR, { q: "rutr" })).hits).toEqual([]);
+  });
+
+  it("searches a word the vocabulary holds exactly, with no suggestion", async () => {
+    const results = await searchSite(VISITOR, { q: "router" });
+    expect(titlesOf(results.hits)).toEqual(["Router firmware resets the mesh"]);
+    expect(results.didYouMean).toBeNull();
+  });
+
+  it("corrects the question typed for similar questions", async () => {
+    const { threadId } = await makeThread(asker, { title: "Kitchen lamp stays ofline", body: "Nothing helps." });
+    const { postId } = await makeAnswer(staff, threadId, "Reset it.");
+    await markSolution(staff, postId, "verified");
+    await refreshVocabulary(new Date(), { force: true });
+    const similar = titlesOf(await findSimilar(VISITOR, "my lamp is offlne"));
+    expect(similar).toContain("Kitchen lamp stays ofline");
+    expect(similar).toContain("Bring an offline hub back");
+  });
+
+  it("never suggests a word found only where the reader may not look", async () => {
+    const staffOnly = await searchSite(VISITOR, { q: "quarkonim" });
+    expect(staffOnly.hits).toEqual([]);
+    expect(staffOnly.didYouMean).toBeNull();
+    expect((await searchSite(staff, { q: "quarkonim" })).didYouMean).toBe("quarkonium");
+    // A customer-only article's body is the customers'; its title is everyone's.
+    expect((await searchSite(VISITOR, { q: "zeptolit" })).didYouMean).toBeNull();
+    expect((await searchSite(customer, { q: "zeptolit" })).didYouMean).toBe("zeptolith");
+    expect((await searchSite(VISITOR, { q: "waranty" })).didYouMean).toBe("warranty");
+    // A hidden post is out of the index, so out of the vocabulary.
+    const hidden = await searchSite(staff, { q: "flumadidle" });
+    expect(hidden.hits).toEqual([]);
+    expect(hidden.didYouMean).toBeNull();
+  });
+
+  it("checks a suggestion against the index, not only the vocabulary that may be minutes behind", async () => {
+    const { questionPostId } = await makeThread(asker, { title: "Grobulator noise", body: "It hums." });
+    await refreshVocabulary(new Date(), { force: true });
+    expect((await searchSite(VISITOR, { q: "grobulatr" })).didYouMean).toBe("grobulator");
+    await flagPost(staff, questionPostId, { reason: "spam" });
+    const results = await searchSite(VISITOR, { q: "grobulatr" });
+    expect(results.hits).toEqual([]);
+    expect(results.didYouMean).toBeNull();
+  });
+});
+
+describe("synonyms", () => {
+  it("lets staff keep groups whose words match each other on search and similar questions", async () => {
+    const group = await addSynonymGroup(staff, { words: "wifi, Wi-Fi, wireless" });
+    expect((await listSynonymGroups(staff)).find((g) => g.id === group.id)?.words).toEqual([
+      "wi-fi",
+      "wifi",
+      "wireless",
+    ]);
+    expect(titlesOf((await searchSite(VISITOR, { q: "wifi sensor" })).hits)).toEqual([
+      "Wireless range of the door sensor",
+    ]);
+    const { threadId } = await makeThread(asker, { title: "Wi-Fi password changed", body: "The hub lost it." });
+    const { postId } = await makeAnswer(staff, threadId, "Pair again.");
+    await markSolution(staff, postId, "verified");
+    const { threadId: other } = await makeThread(asker, { title: "Wireless chime pairing", body: "Pairs once." });
+    const { postId: answer } = await makeAnswer(staff, other, "Hold the button.");
+    await markSolution(staff, answer, "verified");
+    expect(titlesOf(await findSimilar(VISITOR, "wireless password"))).toContain("Wi-Fi password changed");
+    await updateSynonymGroup(staff, group.id, { words: "wifi, wi-fi" });
+    expect((await searchSite(VISITOR, { q: "wifi sensor" })).hits).toEqual([]);
+    await removeSynonymGroup(staff, group.id);
+    expect(await listSynonymGroups(staff)).toEqual([]);
+  });
+
+  it("refuses groups of one word, odd words and a word already in another group, saving nothing", async () => {
+    await expect(addSynonymGroup(staff, { words: "router, Router" })).rejects.toMatchObject({
+      fieldErrors: { words: "A group needs at least two different words." },
+    });
+    await expect(addSynonymGroup(staff, { words: "router, access point" })).rejects.toThrow(ValidationError);
+    await expect(addSynonymGroup(staff, { words: `router, ${"x".repeat(41)}` })).rejects.toThrow(ValidationError);
+    await addSynonymGroup(staff, { words: "router, gateway" });
+    await expect(addSynonymGroup(staff, { words: "modem, gateway" })).rejects.toMatchObject({
+      fieldErrors: { words: "“gateway” is already in the group “gateway, router”: a word belongs to one group." },
+    });
+    expect((await listSynonymGroups(staff)).map((group) => group.words)).toEqual([["gateway", "router"]]);
+    await expect(addSynonymGroup(asker, { words: "a1, b1" })).rejects.toThrow(ForbiddenError);
+    await expect(listSynonymGroups(VISITOR)).rejects.toThrow(ForbiddenError);
+  });
+});
+
+describe("failed searches", () => {
+  it("counts searches that found nothing per query, newest first, for staff only", async () => {
+    setClock(new Date("2026-11-20T10:00:00Z"));
+    try {
+      await searchSite(VISITOR, { q: "Zigbee  bridge" });
+      await searchSite(asker, { q: "zigbee bridge" });
+      await searchSite(VISITOR, { q: "ofline" }); // corrected and found: not a failure
+      await searchSite(VISITOR, { q: "router" });
+      setClock(new Date("2026-11-20T11:00:00Z"));
+      await searchSite(VISITOR, { q: "matter protocol" });
+      setClock(new Date("2026-11-21T09:00:00Z"));
+      await searchSite(VISITOR, { q: "zigbee bridge", page: "2" }); // a later page is not a new search
+      expect(await listFailedSearches(staff)).toEqual([
+        { query: "matter protocol", searches: 1, lastSearchedAt: new Date("2026-11-20T11:00:00Z") },
+        { query: "zigbee bridge", searches: 2, lastSearchedAt: new Date("2026-11-20T10:00:00Z") },
+      ]);
+      setClock(new Date("2027-02-01T09:00:00Z"));
+      expect(await listFailedSearches(staff)).toEqual([]);
+      await expect(listFailedSearches(customer)).rejects.toThrow(ForbiddenError);
+      await expect(listFailedSearches(VISITOR)).rejects.toThrow(ForbiddenError);
+    } finally {
+      setClock(null);
+    }
+  });
+});
