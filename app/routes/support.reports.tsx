@@ -14,13 +14,21 @@ import {
 import { SelectField } from "~/components/ui/field";
 import { loaderResult } from "~/lib/http.server";
 import { supportReport } from "~/models/support/reports.server";
+import { FailedSearchesTable } from "~/components/failed-searches";
+import { listFailedSearches } from "~/models/search/failed-searches.server";
 import { queryValues } from "~/lib/forms.server";
 
 export const meta: MetaFunction = () => [{ title: "Support reports" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = queryValues(request);
-  return loaderResult(() => supportReport(context.actor, params));
+  return loaderResult(async () => {
+    const [report, failedSearches] = await Promise.all([
+      supportReport(context.actor, params),
+      listFailedSearches(context.actor),
+    ]);
+    return { ...report, failedSearches };
+  });
 }
 
 const dayLabel = (at: Date) =>
@@ -210,6 +218,8 @@ export default function SupportReports() {
           </li>
         ))}
       </ol>
+
+      <FailedSearchesTable searches={report.failedSearches} />
     </>
   );
 }

@@ -13,12 +13,11 @@ import { read, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
 import { canSeeFailedSearches, ensure, type Actor } from "~/lib/permissions.server";
 import { wordsOf } from "./query.server";
+import { FAILED_SEARCH_DAYS, FAILED_SEARCHES_SHOWN } from "./rules";
 
 const MAX_QUERY_CHARS = 100;
 export const MAX_QUERIES_PER_DAY = 2_000;
 const MAX_RECORDS_PER_MINUTE = 120;
-export const FAILED_SEARCH_DAYS = 30;
-export const FAILED_SEARCHES_SHOWN = 50;
 
 const DAY_MS = 86_400_000;
 const dayOf = (at: Date) => Math.floor(at.getTime() / DAY_MS);

@@ -9,6 +9,9 @@ export const RESULTS_PER_PAGE = 20;
 export const RANKED_MATCH_CAP = 2_000;
 export const MAX_SEARCH_PAGE = RANKED_MATCH_CAP / RESULTS_PER_PAGE;
 export const SIMILAR_LIMIT = 5;
+/** Staff's report of searches that found nothing covers this many days, this many queries at most. */
+export const FAILED_SEARCH_DAYS = 30;
+export const FAILED_SEARCHES_SHOWN = 50;
 
 /** Query-string options of /search. Filters that make no sense fall back; only an overlong query is an error. */
 export const searchQuerySchema = z.object({
