@@ -1,0 +1,63 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./helpers";
+
+const expectNothingForAxe = async (page: Page) => {
+  const audit = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(audit.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+};
+
+test("A visitor misspells a word, takes the “Did you mean” suggestion and finds the knowledge-base article", async ({
+  page,
+}) => {
+  const didYouMean = page.getByText("Did you mean");
+  // The vocabulary is built by the server's background job at start-up: wait for its first run.
+  await expect(async () => {
+    await page.goto("/search?q=hub+ofline+rnig");
+    await expect(didYouMean).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+
+  await page.goto("/");
+  const headerSearch = page.getByRole("search").getByLabel("Search questions and articles");
+  await headerSearch.fill("hub ofline rnig");
+  await headerSearch.press("Enter");
+  // Typos still find their matches, marked as the words they stand for.
+  const articleHit = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("link", { name: "The hub shows offline" }) });
+  await expect(articleHit.locator("mark", { hasText: "offline" }).first()).toBeVisible();
+  await expect(didYouMean).toBeVisible();
+  await expectNothingForAxe(page);
+
+  await page.getByRole("link", { name: "hub offline ring" }).click();
+  await expect(page).toHaveURL(/\/search\?q=hub\+offline\+ring$/);
+  await expect(page.getByText("Did you mean")).toHaveCount(0);
+  await page.getByRole("link", { name: "The hub shows offline" }).first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("The hub shows offline");
+});
+
+test("Staff keep search synonyms and see the searches that found nothing", async ({ page }) => {
+  await page.goto("/search?q=teleporter+zorblax");
+  await expect(page.getByRole("heading", { name: "No results" })).toBeVisible();
+
+  await signIn(page, "staff@example.com");
+  await page.goto("/mod/synonyms");
+  await page.getByLabel("Words").fill("hub");
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByText("A group needs at least two different words.")).toBeVisible();
+  await expectNothingForAxe(page);
+  await page.getByLabel("Words").fill("teleporter, hub");
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByRole("heading", { name: "1 group" })).toBeVisible();
+  await expectNothingForAxe(page);
+
+  await page.goto("/support/reports");
+  const failed = page.getByRole("table", { name: "Searches that found nothing" });
+  await expect(failed.getByRole("row").filter({ hasText: "teleporter zorblax" })).toBeVisible();
+  await expectNothingForAxe(page);
+  // With the synonym, the same words find the hub's threads and articles.
+  await failed.getByRole("link", { name: "teleporter zorblax" }).click();
+  await expect(page.getByRole("heading", { name: "No results" })).toBeVisible();
+  await page.goto("/search?q=teleporter");
+  await expect(page.getByRole("heading", { name: /results?$/ })).not.toHaveText("No results");
+});
