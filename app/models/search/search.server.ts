@@ -198,19 +198,18 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   // Enough of each kind to fill this page after merging both rankings by score.
   const wanted = query.page * RESULTS_PER_PAGE + 1;
   const search = engine();
-  const [threadRanking, articleRanking] = await Promise.all([
+  // Whether the corrected query finds anything is asked beside the ranking, not after it.
+  const [threadRanking, articleRanking, didYouMean] = await Promise.all([
     query.type === "articles" ? null : search.rankThreads(text, query, wanted),
     query.type === "questions"
       ? null
       : search.rankArticles(text, { ...query, ...articleSearchAudiences(actor) }, wanted),
+    corrections.size > 0 ? findsAnything(actor, query, correctedQuery(query.q, corrections)) : null,
   ]);
   const merged = mergeRankings(threadRanking?.rows ?? [], articleRanking?.rows ?? []);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
   const total = (threadRanking?.total ?? 0) + (articleRanking?.total ?? 0);
-  const [hits, didYouMean] = await Promise.all([
-    hitsOf(actor, text, merged.slice(start, start + RESULTS_PER_PAGE)),
-    corrections.size > 0 ? findsAnything(actor, query, correctedQuery(query.q, corrections)) : null,
-  ]);
+  const hits = await hitsOf(actor, text, merged.slice(start, start + RESULTS_PER_PAGE));
   if (total === 0 && query.page === 1) await recordFailedSearch(query.q);
   return {
     query,
