@@ -190,6 +190,7 @@ describe("opening follow-ups after the grace period", () => {
     expect(await takeLease("recompute-trust-levels", "process-a", at(0))).toBe(true);
     expect(await takeLease("reverse-serial-voting", "process-a", at(0))).toBe(true);
     expect(await takeLease("award-badges", "process-a", at(0))).toBe(true);
+    expect(await takeLease("refresh-search-vocabulary", "process-a", at(0))).toBe(true);
     expect(await takeLease("open-due-follow-ups", "process-b", at(0.01))).toBe(false);
     expect(await runLeasedJobs("process-b", at(0.02))).toEqual({});
     expect(await takeLease("open-due-follow-ups", "process-a", at(0.02))).toBe(true);
