@@ -77,7 +77,15 @@ const [built, buildMs] = await timed(() => refreshVocabulary(new Date(), { force
 console.log(
   `vocabulary rebuilt: ${built.words} words, ${built.changed} rows changed, ${(buildMs / 1000).toFixed(1)} s`,
 );
-// How long the rebuild keeps other work waiting (what a request beside it would feel).
+// How long the rebuild keeps other work waiting (what a request beside it would feel), against
+// the same process idle for 5 s just before: on a busy machine the idle delay is far from zero.
+const idle = monitorEventLoopDelay({ resolution: 5 });
+idle.enable();
+await new Promise((resolve) => setTimeout(resolve, 5_000));
+idle.disable();
+console.log(
+  `event loop delay idle: p99 ${(idle.percentile(99) / 1e6).toFixed(0)} ms, max ${(idle.max / 1e6).toFixed(0)} ms`,
+);
 const stalls = monitorEventLoopDelay({ resolution: 5 });
 stalls.enable();
 const [again, againMs] = await timed(() => refreshVocabulary(new Date(), { force: true }));
@@ -139,6 +147,8 @@ const words = Array.from({ length: WORDS }, () => sample[Math.floor(random() * s
 );
 const typed = words.map(typo);
 
+// A bare round trip beside each lookup: on a busy machine it says how much of a figure is waiting.
+const roundTrips: number[] = [];
 const lookups: number[] = [];
 let first = 0;
 let found = 0;
@@ -146,6 +156,7 @@ for (let round = 0; round < 3; round++) {
   for (const [index, word] of typed.entries()) {
     const [corrections, ms] = await timed(() => correctionsFor(VISITOR, [word]));
     if (round > 0) lookups.push(ms);
+    if (round > 0) roundTrips.push((await timed(() => read((db) => rawRows(db, sql`SELECT 1`))))[1]);
     if (round === 0 && word !== words[index]) {
       const list = corrections.get(word)?.map((correction) => correction.word) ?? [];
       if (list[0] === words[index]) first++;
@@ -155,6 +166,7 @@ for (let round = 0; round < 3; round++) {
 }
 const misspelt = typed.filter((word, index) => word !== words[index]).length;
 console.log(`lookup of one typed word: ${summary(lookups)}, load ${load()}`);
+console.log(`a bare SELECT 1 beside them:  ${summary(roundTrips)}`);
 console.log(`the word typo'd is the first correction for ${first}/${misspelt}, among the 3 for ${found}/${misspelt}`);
 
 const threeWords = typed.slice(0, 60).map((_, index) => typed.slice(index, index + 3));

@@ -24,9 +24,10 @@ import { allowedDistance, closestWords, deletions, type Candidate, type Correcti
 export const VOCABULARY_MAX_AGE_MS = 15 * 60_000;
 /**
  * Documents read per statement while rebuilding; the event loop gets a turn between batches (on
- * SQLite a read blocks it: 250 threads' text is about 20 ms of reading and cutting into words).
+ * SQLite a read blocks it, and cutting text into words blocks it on either engine: 8 ms per 250
+ * threads of the 1M-post bench community on average, at load 7).
  */
-const READ_BATCH = 250;
+const READ_BATCH = 100;
 /** Rows written per statement, and statements per write transaction, while applying a rebuild. */
 const WRITE_BATCH = 1_000;
 const WRITES_PER_TRANSACTION = 5;
