@@ -7,15 +7,18 @@ const expectNothingForAxe = async (page: Page) => {
   expect(audit.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
 };
 
+/** The vocabulary is built by the server's background job at start-up: waits for its first run. */
+const waitForVocabulary = (page: Page) =>
+  expect(async () => {
+    await page.goto("/search?q=hub+ofline+rnig");
+    await expect(page.getByText("Did you mean")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+
 test("A visitor misspells a word, takes the “Did you mean” suggestion and finds the knowledge-base article", async ({
   page,
 }) => {
   const didYouMean = page.getByText("Did you mean");
-  // The vocabulary is built by the server's background job at start-up: wait for its first run.
-  await expect(async () => {
-    await page.goto("/search?q=hub+ofline+rnig");
-    await expect(didYouMean).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 30_000 });
+  await waitForVocabulary(page);
 
   await page.goto("/");
   const headerSearch = page.getByRole("search").getByLabel("Search questions and articles");
@@ -60,4 +63,17 @@ test("Staff keep search synonyms and see the searches that found nothing", async
   await expect(page.getByRole("heading", { name: "No results" })).toBeVisible();
   await page.goto("/search?q=teleporter");
   await expect(page.getByRole("heading", { name: /results?$/ })).not.toHaveText("No results");
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("A visitor without JavaScript follows “Did you mean” all the same", async ({ page }) => {
+    await waitForVocabulary(page);
+    await page.goto("/search?q=ofline+hubb&type=articles");
+    await page.getByRole("link", { name: "offline hub" }).click();
+    await expect(page).toHaveURL(/\/search\?q=offline\+hub&type=articles$/);
+    await expect(page.getByLabel("Show")).toHaveValue("articles");
+    await expect(page.getByRole("link", { name: "The hub shows offline" })).toBeVisible();
+  });
 });
