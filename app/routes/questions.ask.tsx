@@ -65,12 +65,20 @@ function useSimilarQuestions(posted: SearchHit[] | null) {
   return { similar: typed ? (fetcher.data?.similar ?? null) : posted, onTitleChange };
 }
 
+/** What the asker needs to know of a suggestion: read it, or follow it rather than ask again. */
+function similarHitState(hit: SearchHit) {
+  if (hit.type === "article") return "Article";
+  if (hit.status === "solved") return hit.verified ? "Solved · staff-verified" : "Solved";
+  if (hit.answerCount > 0) return hit.answerCount === 1 ? "1 answer" : `${hit.answerCount} answers`;
+  return "No answers yet: follow it instead of asking again";
+}
+
 function SimilarQuestions({ similar }: { similar: SearchHit[] | null }) {
   return (
     <div aria-live="polite">
       {similar && similar.length > 0 ? (
         <section className="similar" aria-labelledby="similar-heading">
-          <h2 id="similar-heading">These may already answer it</h2>
+          <h2 id="similar-heading">Already asked? Similar questions and articles</h2>
           <ul className="link-list">
             {similar.map((hit) => (
               <li key={`${hit.type}-${hit.id}`}>
@@ -78,14 +86,14 @@ function SimilarQuestions({ similar }: { similar: SearchHit[] | null }) {
                   {hit.title.map((segment) => segment.text).join("")}
                   <span className="visually-hidden"> (opens in a new tab)</span>
                 </a>{" "}
-                <span className="hint">{hit.type === "article" ? "Article" : "Solved question"}</span>{" "}
+                <span className="hint">{similarHitState(hit)}</span>{" "}
                 {hit.type === "article" ? <AudienceBadge audience={hit.audience} /> : null}
               </li>
             ))}
           </ul>
         </section>
       ) : similar ? (
-        <p className="hint">No similar solved questions yet.</p>
+        <p className="hint">No similar questions yet.</p>
       ) : null}
     </div>
   );

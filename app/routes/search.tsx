@@ -56,7 +56,7 @@ const TYPE_LABELS: Record<(typeof SEARCH_TYPES)[number], string> = {
 };
 
 export default function SearchPage() {
-  const { query, error, didYouMean, hits, total, capped, hasNextPage, categories, tags, popular } =
+  const { query, error, didYouMean, hits, partialHits, total, capped, hasNextPage, categories, tags, popular } =
     useLoaderData<typeof loader>();
   const tagOptions = query.tag && !tags.includes(query.tag) ? [query.tag, ...tags] : tags;
   return (
@@ -159,6 +159,16 @@ export default function SearchPage() {
               <SearchHitRow key={`${hit.type}-${hit.id}`} hit={hit} />
             ))}
           </ol>
+          {partialHits.length > 0 ? (
+            <section aria-labelledby="partial-heading">
+              <h2 id="partial-heading">With some of your words</h2>
+              <ol className="search-results">
+                {partialHits.map((hit) => (
+                  <SearchHitRow key={`${hit.type}-${hit.id}`} hit={hit} />
+                ))}
+              </ol>
+            </section>
+          ) : null}
           <Pagination page={query.page} hasNextPage={hasNextPage} />
         </section>
       )}

@@ -51,7 +51,7 @@ test("Typing a question title on the ask page shows a matching solved thread", a
   await signIn(page, "member@example.com");
   await page.goto("/questions/ask");
   await page.getByLabel("Title").pressSequentially("Hub went offline after the firmware update", { delay: 20 });
-  const suggestions = page.getByRole("region", { name: "These may already answer it" });
+  const suggestions = page.getByRole("region", { name: "Already asked? Similar questions and articles" });
   await expect(
     suggestions.getByRole("link", { name: "Hub offline after firmware 4.2 update: ring blinking red" }),
   ).toBeVisible();
@@ -77,7 +77,7 @@ test("Without JavaScript, the ask page checks for similar questions on request a
   await page.getByLabel("Title").fill("Yale lock says secure inclusion failed");
   await page.getByLabel("Details").fill("Tried twice already.");
   await page.getByRole("button", { name: "Check for similar questions" }).click();
-  const suggestions = page.getByRole("region", { name: "These may already answer it" });
+  const suggestions = page.getByRole("region", { name: "Already asked? Similar questions and articles" });
   await expect(suggestions.getByRole("link", { name: /secure inclusion failed/ })).toBeVisible();
   await expect(page.getByLabel("Title")).toHaveValue("Yale lock says secure inclusion failed");
   await expect(page.getByLabel("Details")).toHaveValue("Tried twice already.");

@@ -175,6 +175,8 @@ export type SearchResults = {
   /** The query with its typos corrected, offered when that query finds something ("Did you mean"). */
   didYouMean: string | null;
   hits: SearchHit[];
+  /** On a first page with fewer hits than fit, hits holding some of the words, after those holding all. */
+  partialHits: SearchHit[];
   total: number;
   /** True when there are more matches than were ranked ("2,000+ results"). */
   capped: boolean;
@@ -187,11 +189,20 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   if (!parsed.success) {
     const query = searchQuerySchema.parse({});
     const error = parsed.error.issues[0].message;
-    return { query, error, didYouMean: null, hits: [], total: 0, capped: false, hasNextPage: false };
+    return { query, error, didYouMean: null, hits: [], partialHits: [], total: 0, capped: false, hasNextPage: false };
   }
   const query = parsed.data;
   const typed: TextQuery = { kind: "all", query: parseSearchQuery(query.q) };
-  const empty = { query, error: null, didYouMean: null, hits: [], total: 0, capped: false, hasNextPage: false };
+  const empty = {
+    query,
+    error: null,
+    didYouMean: null,
+    hits: [],
+    partialHits: [],
+    total: 0,
+    capped: false,
+    hasNextPage: false,
+  };
   if (typed.query.required.length === 0) return empty;
   const { text, corrections } = await expandQuery(actor, typed);
 
@@ -209,17 +220,51 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   const merged = mergeRankings(threadRanking?.rows ?? [], articleRanking?.rows ?? []);
   const start = (query.page - 1) * RESULTS_PER_PAGE;
   const total = (threadRanking?.total ?? 0) + (articleRanking?.total ?? 0);
-  const hits = await hitsOf(actor, text, merged.slice(start, start + RESULTS_PER_PAGE));
+  const shown = merged.slice(start, start + RESULTS_PER_PAGE);
+  const [hits, partialHits] = await Promise.all([
+    hitsOf(actor, text, shown),
+    query.page === 1 && shown.length < RESULTS_PER_PAGE && typed.query.required.length > 1
+      ? partialMatches(actor, query, text, shown)
+      : [],
+  ]);
   if (total === 0 && query.page === 1) await recordFailedSearch(query.q);
   return {
     query,
     error: null,
     didYouMean,
     hits,
+    partialHits,
     total,
     capped: Boolean(threadRanking?.capped || articleRanking?.capped),
     hasNextPage: merged.length > start + RESULTS_PER_PAGE && query.page < MAX_SEARCH_PAGE,
   };
+}
+
+/**
+ * Hits holding some of the words, best first, to fill a first page that found fewer with all of
+ * them: a sentence or a title pasted into the box seldom has every word in one document (asked
+ * again by their titles, Bicycles Meta's duplicates found their originals this way only). Only the
+ * meaningful words (similarityWords) and their alternatives count; nothing is added when a word is
+ * excluded, since whoever excludes a word means the query to be exact.
+ */
+async function partialMatches(actor: Actor, query: SearchQuery, text: TextQuery, shown: MergedRow[]) {
+  if (text.kind !== "all" || text.query.excluded.length > 0) return [];
+  const words = [...new Set([...similarityWords(query.q), ...(text.query.anyOf ?? []).flat()])];
+  if (words.length < 2) return [];
+  const partial: TextQuery = { kind: "any", words, sentence: query.q };
+  const wanted = RESULTS_PER_PAGE;
+  const search = engine();
+  const [threadRanking, articleRanking] = await Promise.all([
+    query.type === "articles" ? null : search.rankThreads(partial, query, wanted),
+    query.type === "questions"
+      ? null
+      : search.rankArticles(partial, { ...query, ...articleSearchAudiences(actor) }, wanted),
+  ]);
+  const seen = new Set(shown.map((row) => `${row.type}-${row.id}`));
+  const rows = mergeRankings(threadRanking?.rows ?? [], articleRanking?.rows ?? [])
+    .filter((row) => !seen.has(`${row.type}-${row.id}`))
+    .slice(0, RESULTS_PER_PAGE - shown.length);
+  return hitsOf(actor, partial, rows);
 }
 
 /**
@@ -237,8 +282,14 @@ async function findsAnything(actor: Actor, query: SearchQuery, q: string): Promi
   return (threads?.rows.length ?? 0) + (articles?.rows.length ?? 0) > 0 ? q : null;
 }
 
-/** Solved threads and readable articles that look like the question being typed (best first). */
-export async function findSimilar(actor: Actor, title: string): Promise<SearchHit[]> {
+/**
+ * Questions and readable articles that look like the question being typed, best first. Questions of
+ * every state are offered, not only solved ones: the same question still waiting for answers is one
+ * to follow rather than ask again (on Bicycles Meta 7 of 9 questions closed as duplicates pointed at
+ * an unsolved one), and the boosts rank solved and verified ones first. `limit` above the page's
+ * SIMILAR_LIMIT is for measuring the ranking (npm run bench:search-quality).
+ */
+export async function findSimilar(actor: Actor, title: string, limit = SIMILAR_LIMIT): Promise<SearchHit[]> {
   const sentence = title.slice(0, 300);
   const typed: TextQuery = { kind: "any", words: similarityWords(sentence), sentence };
   if (typed.words.length === 0) return [];
@@ -247,10 +298,10 @@ export async function findSimilar(actor: Actor, title: string): Promise<SearchHi
   // Suggestions are for reading now: only articles this actor can open.
   const { inFull } = articleSearchAudiences(actor);
   const [threadRanking, articleRanking] = await Promise.all([
-    search.rankThreads(text, { solved: true }, SIMILAR_LIMIT),
-    search.rankArticles(text, { inFull, byTitleOnly: [] }, SIMILAR_LIMIT),
+    search.rankThreads(text, {}, limit),
+    search.rankArticles(text, { inFull, byTitleOnly: [] }, limit),
   ]);
-  const merged = mergeRankings(threadRanking.rows, articleRanking.rows).slice(0, SIMILAR_LIMIT);
+  const merged = mergeRankings(threadRanking.rows, articleRanking.rows).slice(0, limit);
   return hitsOf(actor, text, merged);
 }
 

@@ -155,15 +155,34 @@ describe("search", () => {
     expect((await search({ q: "", page: "-4", type: "bogus" })).query).toMatchObject({ page: 1, type: "all" });
   });
 
-  it("suggests solved threads similar to a title being typed, and no unsolved ones", async () => {
+  it("suggests threads similar to a title being typed, a solved one above an unsolved one that matches as well", async () => {
+    // The unsolved thread matches the typed words exactly as well as the solved one (and is newer).
     const solved = await makeThread(asker, { title: "Platypus doorbell chime is silent" });
-    await makeThread(asker, { title: "Platypus doorbell battery drains" });
+    const unsolved = await makeThread(asker, { title: "Platypus doorbell chime is silent again" });
+    await makeThread(asker, { title: "Wombat kettle whistles" });
     const { postId } = await makeAnswer(helper, solved.threadId, "Turn the chime on in settings.");
     await markSolution(asker, postId, "accepted");
-    expect((await findSimilar(VISITOR, "Why is my platypus doorbell silent?")).map((hit) => hit.id)).toEqual([
-      solved.threadId,
-    ]);
+    const similar = await findSimilar(VISITOR, "Why is my platypus doorbell chime silent?");
+    expect(similar.map((hit) => hit.id)).toEqual([solved.threadId, unsolved.threadId]);
+    expect(similar.map((hit) => hit.type === "question" && hit.status)).toEqual(["solved", "open"]);
     expect(await findSimilar(VISITOR, "how do I")).toEqual([]);
+  });
+
+  it("fills a first page short of hits with those holding some of the words, after those holding all", async () => {
+    const all = await makeThread(asker, { title: "Ocelot quokka banners for 2031", body: "Ocelot banner sizes." });
+    const some = await makeThread(asker, { title: "Ocelot quokka banners for 2032", body: "For the year." });
+    await makeThread(asker, { title: "Unrelated marmoset question", body: "Nothing shared." });
+    const results = await search({ q: "Ocelot quokka banners 2031" });
+    expect(results.hits.map((hit) => hit.id)).toEqual([all.threadId]);
+    expect(results.total).toBe(1);
+    // The thread missing one word comes first; what else shares a word (or a close one) may follow.
+    expect(results.partialHits[0]?.id).toBe(some.threadId);
+    expect(results.partialHits.map((hit) => hit.id)).not.toContain(all.threadId);
+    // Exact intent is kept: an excluded word, or a single word, adds nothing.
+    expect((await search({ q: "Ocelot quokka 2031 -marmoset" })).partialHits).toEqual([]);
+    expect((await search({ q: "ocelot" })).partialHits).toEqual([]);
+    // Only the first page is filled, and nothing already shown is repeated.
+    expect((await search({ q: "Ocelot quokka banners 2031", page: "2" })).partialHits).toEqual([]);
   });
 
   it("rebuilds a missing index from the threads", async () => {
