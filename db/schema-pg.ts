@@ -10,3 +10,4 @@ export * from "./schema-pg/reputation";
 export * from "./schema-pg/trust";
 export * from "./schema-pg/rewards";
 export * from "./schema-pg/badges";
+export * from "./schema-pg/imports";

@@ -10,3 +10,4 @@ export * from "./schema/reputation";
 export * from "./schema/trust";
 export * from "./schema/rewards";
 export * from "./schema/badges";
+export * from "./schema/imports";

@@ -70,4 +70,9 @@ export const {
   visitDays,
   badgeQueue,
   badgeJobState,
+  importRecords,
+  importRuns,
+  importCheckpoints,
+  postComments,
+  importedBadges,
 } = tables;
