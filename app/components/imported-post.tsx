@@ -44,7 +44,7 @@ export function ImportedComments({ comments, sourceUrl }: { comments: PostCommen
               </span>
             ) : null}
             <span className="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} /> –{" "}
-            {comment.authorHasProfile ? <a href={`/users/${comment.author}`}>{comment.author}</a> : comment.author}{" "}
+            {comment.authorIsStandIn ? comment.author : <a href={`/users/${comment.author}`}>{comment.author}</a>}{" "}
             <RelativeTime date={comment.createdAt} />
           </li>
         ))}

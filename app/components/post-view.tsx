@@ -14,8 +14,8 @@ export type PostViewData = {
   id: number;
   kind: "question" | "answer";
   author: string;
-  /** False for an imported site's deleted user, shown under the source's name with no profile. */
-  authorHasProfile: boolean;
+  /** Set for an imported site's deleted user: shown under the source's name, with no profile to link. */
+  authorIsStandIn?: boolean;
   authorRole: string;
   authorReputation: number;
   /** The author's most notable badge. */
@@ -37,9 +37,9 @@ export type PostViewData = {
   flaggedByMe: boolean;
   openFlags: number;
   /** Set on imported posts: where they came from, shown as their licence asks. */
-  importedFrom: ImportedFrom | null;
-  /** An imported post's comments from the source (null: none). */
-  comments: PostComments | null;
+  importedFrom?: ImportedFrom;
+  /** An imported post's comments from the source, if it has any. */
+  comments?: PostComments;
 };
 
 type ThreadFlags = {
@@ -125,7 +125,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           </div>
           <span>
             {isAnswer ? "answered" : "asked"} by{" "}
-            {post.authorHasProfile ? <a href={`/users/${post.author}`}>{post.author}</a> : post.author}{" "}
+            {post.authorIsStandIn ? post.author : <a href={`/users/${post.author}`}>{post.author}</a>}{" "}
             <StaffBadge role={post.authorRole} />{" "}
             <AuthorStanding reputation={post.authorReputation} badge={post.authorBadge} />{" "}
             <RelativeTime date={post.createdAt} />

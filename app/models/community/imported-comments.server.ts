@@ -70,7 +70,7 @@ export async function commentsOfPosts(
     entry.shown.push({
       id: row.id,
       author: byDeletedUser ? (row.sourceAuthorName ?? "a deleted user") : row.username,
-      authorHasProfile: !byDeletedUser,
+      ...(byDeletedUser ? { authorIsStandIn: true } : {}),
       bodyHtml: row.bodyHtml,
       score: row.score,
       createdAt: row.createdAt,

@@ -35,8 +35,8 @@ export type ImportedComment = {
   id: number;
   /** The name to show: the Hearth account's, or the source's when the account is the deleted user. */
   author: string;
-  /** Whether `author` has a profile here to link to (not the deleted user's stand-in). */
-  authorHasProfile: boolean;
+  /** Set when the author is the site's deleted user: `author` is the source's name, with no profile here. */
+  authorIsStandIn?: boolean;
   bodyHtml: string;
   score: number;
   createdAt: Date;

@@ -214,7 +214,7 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
   const withFlags = (post: typeof question) => ({
     id: post.id,
     kind: post.kind,
-    ...postAuthor(post, thread.deletedUserId),
+    author: post.authorId === thread.deletedUserId ? (post.sourceAuthorName ?? post.author) : post.author,
     authorRole: post.authorRole,
     authorReputation: post.authorReputation,
     // The author's most notable badge (none: no row in badge_standings).
@@ -234,8 +234,8 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     canEdit: canEditPost(actor, post),
     canSuggestEdit: canSuggestEditPost(actor, post),
     canFlag: canFlagPost(actor, post),
-    importedFrom: importedFrom(post),
-    comments: comments.get(post.id) ?? null,
+    // Absent from Hearth's own posts (most of them), so their pages' data stays as it was.
+    ...(post.sourceSite === null ? {} : importedParts(post, thread.deletedUserId, comments.get(post.id))),
   });
   const solutionOrder = (post: { id: number }) =>
     threadSolutions.find((s) => s.postId === post.id)?.kind === "accepted" ? 0 : 1;
@@ -272,20 +272,20 @@ type PostRow = {
   sourceAuthorName: string | null;
 };
 
-/** The name a post is shown under: its account's, or its source name when the account is the imported site's deleted user. */
-function postAuthor(post: PostRow, deletedUserId: number | null) {
-  if (post.authorId !== deletedUserId) return { author: post.author, authorHasProfile: true };
-  return { author: post.sourceAuthorName ?? post.author, authorHasProfile: false };
-}
-
-/** Where an imported post came from, for the line its licence asks for; null for Hearth's own posts. */
-function importedFrom(post: PostRow) {
-  if (post.sourceSite === null) return null;
+/**
+ * What an imported post shows besides a Hearth post: where it came from, for the line its licence asks
+ * for; its comments; and whether its author is the site's deleted user, shown by source name alone.
+ */
+function importedParts(post: PostRow, deletedUserId: number | null, comments: PostComments | undefined) {
   return {
-    site: post.sourceSite,
-    url: post.sourceUrl,
-    licence: post.sourceLicence,
-    // The licence names the author as the source knew them.
-    author: post.sourceAuthorName ?? post.author,
+    importedFrom: {
+      site: post.sourceSite!,
+      url: post.sourceUrl,
+      licence: post.sourceLicence,
+      // The licence names the author as the source knew them.
+      author: post.sourceAuthorName ?? post.author,
+    },
+    ...(comments ? { comments } : {}),
+    ...(post.authorId === deletedUserId ? { authorIsStandIn: true } : {}),
   };
 }
