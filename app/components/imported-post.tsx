@@ -43,7 +43,7 @@ export function ImportedComments({ comments, sourceUrl }: { comments: PostCommen
                 {comment.score}
               </span>
             ) : null}
-            <span className="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} /> –{" "}
+            <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} /> –{" "}
             {comment.authorIsStandIn ? comment.author : <a href={`/users/${comment.author}`}>{comment.author}</a>}{" "}
             <RelativeTime date={comment.createdAt} />
           </li>
