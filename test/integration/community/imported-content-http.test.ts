@@ -121,6 +121,27 @@ describe("an imported thread's page", () => {
     expect(new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toBe(page);
   });
 
+  it("sends a page of long multi-byte comments in valid UTF-8, whatever falls on a chunk's edge", async () => {
+    const many = await importedThread(asker, SITE, 8201, {
+      title: "Many comments in many scripts",
+      category: CATEGORY,
+    });
+    // 30 comments of 1,000 characters of 1 to 4 bytes, each shifted so that characters straddle every offset.
+    const scripts = ["é", "漢", "𝔘", "👨‍👩‍👧", "a"];
+    await addComments(
+      many.questionId,
+      Array.from({ length: 30 }, (_, i) => ({
+        author: asker,
+        body: "x".repeat(i % 4) + Array.from({ length: 1000 }, (_, j) => scripts[(i + j) % scripts.length]).join(""),
+      })),
+    );
+    const bytes = Buffer.from(await (await client.get(path(many))).arrayBuffer());
+    expect(bytes.includes(0)).toBe(false);
+    const page = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    expect(page).not.toContain("\ufffd");
+    expect(page.split('class="comment-body"').length - 1).toBe(30);
+  });
+
   it("shows Hearth's own thread with no licence line", async () => {
     const page = await (await client.get(path(hearth))).text();
     expect(page).not.toContain("Originally posted on");
