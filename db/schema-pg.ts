@@ -11,3 +11,4 @@ export * from "./schema-pg/trust";
 export * from "./schema-pg/rewards";
 export * from "./schema-pg/badges";
 export * from "./schema-pg/search-words";
+export * from "./schema-pg/imports";

@@ -11,3 +11,4 @@ export * from "./schema/trust";
 export * from "./schema/rewards";
 export * from "./schema/badges";
 export * from "./schema/search-words";
+export * from "./schema/imports";

@@ -73,4 +73,9 @@ export const {
   synonymGroups,
   synonymWords,
   failedSearches,
+  importRecords,
+  importRuns,
+  importCheckpoints,
+  postComments,
+  importedBadges,
 } = tables;

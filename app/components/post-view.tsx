@@ -2,6 +2,8 @@ import { Form } from "@remix-run/react";
 import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import type { HeldBadge } from "~/models/badges/rules";
 import { AuthorStanding } from "./badges";
+import type { ImportedFrom, PostComments } from "~/models/community/rules";
+import { ImportedComments, SourceLine } from "./imported-post";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
 import { PostBody } from "./post-body";
 import { RelativeTime } from "./relative-time";
@@ -12,6 +14,8 @@ export type PostViewData = {
   id: number;
   kind: "question" | "answer";
   author: string;
+  /** Set for an imported site's deleted user: shown under the source's name, with no profile to link. */
+  authorIsStandIn?: boolean;
   authorRole: string;
   authorReputation: number;
   /** The author's most notable badge. */
@@ -32,6 +36,10 @@ export type PostViewData = {
   moderationState: keyof typeof MODERATION_STATE_LABELS;
   flaggedByMe: boolean;
   openFlags: number;
+  /** Set on imported posts: where they came from, shown as their licence asks. */
+  importedFrom?: ImportedFrom;
+  /** An imported post's comments from the source, if it has any. */
+  comments?: PostComments;
 };
 
 type ThreadFlags = {
@@ -82,6 +90,7 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           </div>
         ) : null}
         <PostBody post={post} />
+        {post.importedFrom ? <SourceLine source={post.importedFrom} /> : null}
         <div className="post-footer">
           <div className="post-actions">
             {post.canEdit ? <a href={`/posts/${post.id}/edit`}>Edit</a> : null}
@@ -115,12 +124,16 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
             ) : null}
           </div>
           <span>
-            {isAnswer ? "answered" : "asked"} by <a href={`/users/${post.author}`}>{post.author}</a>{" "}
+            {isAnswer ? "answered" : "asked"} by{" "}
+            {post.authorIsStandIn ? post.author : <a href={`/users/${post.author}`}>{post.author}</a>}{" "}
             <StaffBadge role={post.authorRole} />{" "}
             <AuthorStanding reputation={post.authorReputation} badge={post.authorBadge} />{" "}
             <RelativeTime date={post.createdAt} />
           </span>
         </div>
+        {post.comments ? (
+          <ImportedComments comments={post.comments} sourceUrl={post.importedFrom?.url ?? null} />
+        ) : null}
         {flags.canModerate ? (
           <div className="post-moderation">
             {post.openFlags > 0 ? (

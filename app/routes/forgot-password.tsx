@@ -36,6 +36,10 @@ export default function ForgotPassword() {
       ) : (
         <Form method="post" noValidate>
           <p>Enter the email address of your account and we will send you a link to choose a new password.</p>
+          <p className="hint">
+            Was your account brought here from another community? It has no password yet: claim it the same way, with
+            the address it had there.
+          </p>
           <FormError message={failure?.formError} />
           <TextField
             name="email"

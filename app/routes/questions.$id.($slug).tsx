@@ -18,7 +18,7 @@ import { actionResult, idParam, loaderResult, postBodiesToPage, redirectAfterWri
 import { postAnswer, previewMarkdown } from "~/models/community/posts.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { recordThreadView } from "~/models/community/thread-views.server";
-import { getThreadPage } from "~/models/community/thread-page.server";
+import { threadPageAt } from "~/models/community/source-addresses.server";
 import { threadWatchState } from "~/models/notifications/watching.server";
 import { threadSupportState } from "~/models/support/queue.server";
 import { escalateThread, requestFollowUp } from "~/models/support/opening.server";
@@ -45,10 +45,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const threadId = idParam(params.id);
   const url = new URL(request.url);
   const page = pageSchema.parse(url.searchParams.get("page") ?? 1);
-  const threadPage = await loaderResult(() => getThreadPage(context.actor, threadId, page));
-  if (params.slug !== threadPage.thread.slug) {
-    throw redirect(threadPath(threadPage.thread) + url.search, 301);
-  }
+  const found = await loaderResult(() => threadPageAt(context.actor, threadId, params.slug, page));
+  if (found.movedTo) throw redirect(threadPath(found.movedTo) + (found.sameThread ? url.search : ""), 301);
+  const threadPage = found.page;
   recordThreadView(threadId);
   const staff = canModerate(context.actor);
   const inPage = (posts: typeof threadPage.answers) => postBodiesToPage(posts, context.postBodiesInPage);

@@ -14,6 +14,8 @@ import { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import { getUserProfile } from "~/models/accounts/users.server";
 import { loyaltyBalanceFor } from "~/models/rewards/points.server";
 import { badgesOf } from "~/models/badges/badges.server";
+import { importedAccountOf } from "~/models/accounts/imported-accounts.server";
+import { ImportedAccountNote, ImportedBadges } from "~/components/imported-account";
 import { changeUserRole, suspendUser, unsuspendUser, warnUser } from "~/models/moderation/users.server";
 import { reputationOnProfile } from "~/models/reputation/profile.server";
 import { getTrustProgress } from "~/models/trust/progress.server";
@@ -45,6 +47,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
       ...profile,
       reputation: await reputationOnProfile(context.actor, profile.user.id, reputationPage),
       badges: await badgesOf(context.actor, profile.user.id),
+      imported: await importedAccountOf(context.actor, profile.user.id),
       isSelf: context.actor.kind === "user" && context.actor.username === params.username?.toLowerCase(),
       loyaltyPoints: await loyaltyBalanceFor(context.actor, profile.user),
       trust: await getTrustProgress(context.actor, params.username ?? ""),
@@ -200,6 +203,7 @@ export default function Profile() {
     reputation,
     loyaltyPoints,
     trust,
+    imported,
   } = useLoaderData<typeof loader>();
   return (
     <>
@@ -217,6 +221,7 @@ export default function Profile() {
       <p className="hint">
         Member since <RelativeTime date={user.createdAt} />
       </p>
+      {imported ? <ImportedAccountNote account={imported} /> : null}
       {suspension ? (
         <p className="notice notice-warning" role="status">
           {isSelf ? "Your account is" : "This account is"} suspended until {new Date(suspension.until).toUTCString()}
@@ -246,6 +251,7 @@ export default function Profile() {
       <LoyaltyPointsBalance points={loyaltyPoints} />
       <TrustProgress trust={trust} />
       <ProfileBadges badges={badges} />
+      {imported ? <ImportedBadges account={imported} /> : null}
       <div className="home-grid">
         <section aria-labelledby="profile-questions">
           <h2 id="profile-questions" className="section-title">

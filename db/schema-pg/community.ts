@@ -11,6 +11,13 @@ import {
 import { timestampMs } from "./columns";
 import { users } from "./users";
 
+const sourceColumns = () => ({
+  sourceSite: text("source_site"),
+  sourceId: integer("source_id"),
+  sourceUrl: text("source_url"),
+  sourceLicence: text("source_licence"),
+});
+
 export const categories = pgTable("categories", {
   id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
   slug: text("slug").notNull().unique(),
@@ -49,6 +56,7 @@ export const threads = pgTable(
     pinnedAt: timestampMs("pinned_at"),
     closedReason: text("closed_reason"),
     duplicateOfId: integer("duplicate_of_id").references((): AnyPgColumn => threads.id, { onDelete: "set null" }),
+    ...sourceColumns(),
   },
   (t) => [
     index("threads_pinned_idx")
@@ -95,6 +103,10 @@ export const posts = pgTable(
     editedAt: timestampMs("edited_at"),
     moderationState: text("moderation_state", { enum: MODERATION_STATES }).notNull().default("visible"),
     reviewRequestedAt: timestampMs("review_requested_at"),
+    importedUpVotes: integer("imported_up_votes").notNull().default(0),
+    importedDownVotes: integer("imported_down_votes").notNull().default(0),
+    ...sourceColumns(),
+    sourceAuthorName: text("source_author_name"),
   },
   (t) => [
     index("posts_review_queue_idx")
@@ -116,6 +128,7 @@ export const postRevisions = pgTable(
       .notNull()
       .references(() => posts.id, { onDelete: "cascade" }),
     previousTitle: text("previous_title"),
+    previousTags: text("previous_tags"),
     previousBodyMarkdown: text("previous_body_markdown").notNull(),
     previousAuthoredAt: timestampMs("previous_authored_at").notNull(),
     editorId: integer("editor_id")

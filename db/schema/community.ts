@@ -2,7 +2,9 @@
  * The Q&A community: categories, tags, threads, posts, revisions, votes and solutions.
  * Invariants:
  * - every thread has exactly one post of kind "question" (the question body); answers are the rest;
- * - posts.score is the sum of votes.value for that post, threads.score mirrors its question's score,
+ * - posts.score is imported_up_votes - imported_down_votes plus the sum of votes.value for that post
+ *   (the imported counts are a Stack Exchange post's votes, whose voters dumps do not name: DECISIONS.md
+ *   #7X; 0 for Hearth's own posts), threads.score mirrors its question's score,
  *   threads.answer_count counts its answers and tags.thread_count its threads: all kept in the same
  *   transaction as the write that changes them;
  * - one vote per user per post; one solution of each kind per thread;
@@ -19,7 +21,9 @@
  * - a post_revisions row with redacted_at keeps its text for staff only; everyone else reads that
  *   it was removed, and why is in the audit log;
  * - a post has at most one pending suggested edit; approving one applies it as an edit by its
- *   suggester (a revision like any other), and a suggestion never changes once decided.
+ *   suggester (a revision like any other), and a suggestion never changes once decided;
+ * - source_* columns are set only on imported threads and posts (app/models/import/): where the text
+ *   came from, under which licence, to be shown with it as the licence requires; null for Hearth's own.
  */
 import {
   index,
@@ -40,6 +44,14 @@ export const MODERATION_STATES = ["visible", "held", "hidden", "deleted", "waiti
 export type ModerationState = (typeof MODERATION_STATES)[number];
 export const SOLUTION_KINDS = ["accepted", "verified"] as const;
 export type SolutionKind = (typeof SOLUTION_KINDS)[number];
+
+/** Where an imported thread or post came from (null on Hearth's own): site host, id there, its URL and licence. */
+const sourceColumns = () => ({
+  sourceSite: text("source_site"),
+  sourceId: integer("source_id"),
+  sourceUrl: text("source_url"),
+  sourceLicence: text("source_licence"),
+});
 
 export const categories = sqliteTable("categories", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -79,6 +91,7 @@ export const threads = sqliteTable(
     pinnedAt: integer("pinned_at", { mode: "timestamp_ms" }),
     closedReason: text("closed_reason"),
     duplicateOfId: integer("duplicate_of_id").references((): AnySQLiteColumn => threads.id, { onDelete: "set null" }),
+    ...sourceColumns(),
   },
   (t) => [
     index("threads_pinned_idx")
@@ -125,6 +138,12 @@ export const posts = sqliteTable(
     editedAt: integer("edited_at", { mode: "timestamp_ms" }),
     moderationState: text("moderation_state", { enum: MODERATION_STATES }).notNull().default("visible"),
     reviewRequestedAt: integer("review_requested_at", { mode: "timestamp_ms" }),
+    /** Up and down votes the post had at its source (voters unknown); part of score. */
+    importedUpVotes: integer("imported_up_votes").notNull().default(0),
+    importedDownVotes: integer("imported_down_votes").notNull().default(0),
+    ...sourceColumns(),
+    /** The author's name at the source (attribution), kept when the account is the one "deleted user". */
+    sourceAuthorName: text("source_author_name"),
   },
   (t) => [
     index("posts_review_queue_idx")
@@ -148,6 +167,8 @@ export const postRevisions = sqliteTable(
       .notNull()
       .references(() => posts.id, { onDelete: "cascade" }),
     previousTitle: text("previous_title"),
+    /** A question's tags before the edit, space-separated, when the edit is known to have kept or changed them (imported history); null otherwise. */
+    previousTags: text("previous_tags"),
     previousBodyMarkdown: text("previous_body_markdown").notNull(),
     previousAuthoredAt: integer("previous_authored_at", { mode: "timestamp_ms" }).notNull(),
     editorId: integer("editor_id")

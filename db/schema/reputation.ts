@@ -19,7 +19,8 @@ import { users } from "./users";
  * Why points changed: `upvote`/`downvote` on the person's post, `downvote_cast` (the voter's cost of
  * voting an answer down), `accepted` (their answer was accepted), `accepted_other` (they accepted
  * someone's answer), `verified` (staff verified their answer), `article_published` (a
- * knowledge-base article was published from their thread).
+ * knowledge-base article was published from their thread), `imported` (the reputation the person had on
+ * the site their account was imported from: one event per person and site, DECISIONS.md #7X).
  */
 export const REPUTATION_REASONS = [
   "upvote",
@@ -29,6 +30,7 @@ export const REPUTATION_REASONS = [
   "accepted_other",
   "verified",
   "article_published",
+  "imported",
 ] as const;
 export type ReputationReason = (typeof REPUTATION_REASONS)[number];
 

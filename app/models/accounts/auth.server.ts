@@ -210,7 +210,24 @@ export async function hashPassword(password: string) {
   return hash(password, ARGON2_OPTIONS);
 }
 
+let sameCostHash: Promise<string> | null = null;
+
+/** A hash no password is known to match, verified in place of a missing or unusable one so every refusal takes as long. */
+export function standInPasswordHash() {
+  sameCostHash ??= hashPassword("not-a-real-password-but-same-cost");
+  return sameCostHash;
+}
+
+/**
+ * Whether `password` matches. A stored value that is not an argon2 hash (an account with no usable
+ * password, such as an imported one before its owner claims it by a reset link: DECISIONS.md #7X)
+ * matches nothing, after the same work as a real check.
+ */
 export async function verifyPassword(passwordHash: string, password: string) {
+  if (!passwordHash.startsWith("$argon2")) {
+    await verify(await standInPasswordHash(), password, ARGON2_OPTIONS);
+    return false;
+  }
   return verify(passwordHash, password, ARGON2_OPTIONS);
 }
 

@@ -6,7 +6,7 @@
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { posts, solutions, threads, users, type Role } from "../../../db/schema";
-import { endAllSessions, hashPassword, verifyPassword } from "~/models/accounts/auth.server";
+import { endAllSessions, hashPassword, standInPasswordHash, verifyPassword } from "~/models/accounts/auth.server";
 import { now } from "~/lib/clock.server";
 import { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH, USERNAME_PATTERN } from "~/lib/mentions";
 import { isCommonPassword } from "~/models/accounts/common-passwords.server";
@@ -74,8 +74,6 @@ const signInSchema = z.object({
   password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
 });
 
-let dummyHash: Promise<string> | null = null;
-
 /** Creates an account with a given role, for the seed script and test fixtures. */
 export async function createUserWithRole(values: { email: string; username: string; password: string; role: Role }) {
   const passwordHash = await hashPassword(values.password);
@@ -128,8 +126,7 @@ export async function signIn(input: unknown, { address }: { address: string }) {
   if (delay > 0) await waitOutsideRequestSlot(delay);
 
   const user = firstRow(await read((db) => db.select().from(users).where(eq(users.email, values.email))));
-  dummyHash ??= hashPassword("not-a-real-password-but-same-cost");
-  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash), values.password);
+  const valid = await verifyPassword(user?.passwordHash ?? (await standInPasswordHash()), values.password);
   if (!user || !valid) throw new ValidationError({}, "Email or password is incorrect.");
   await writeUnseenByVisitors(async () => {
     await resetLimit(keys.pair);

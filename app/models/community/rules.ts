@@ -23,3 +23,23 @@ export const threadListQuerySchema = z.object({
 export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;
 
 export const SUGGESTED_EDITS_PAGE_SIZE = 20;
+
+/** Comments shown under an imported post; the rest are on the source, linked (DECISIONS.md #7X). */
+export const COMMENTS_SHOWN_PER_POST = 30;
+
+/** Where an imported post came from, shown with it as its licence asks; null on Hearth's own posts. */
+export type ImportedFrom = { site: string; url: string | null; licence: string | null; author: string };
+
+/** A comment from an imported post's source site, read-only. */
+export type ImportedComment = {
+  id: number;
+  /** The name to show: the Hearth account's, or the source's when the account is the deleted user. */
+  author: string;
+  /** Set when the author is the site's deleted user: `author` is the source's name, with no profile here. */
+  authorIsStandIn?: boolean;
+  bodyHtml: string;
+  score: number;
+  createdAt: Date;
+};
+
+export type PostComments = { shown: ImportedComment[]; total: number };

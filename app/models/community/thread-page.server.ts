@@ -4,6 +4,8 @@
  * then its posts, tags, solutions and the reader's votes and flags, each one query by thread id,
  * prepared once per connection (`threadPageQueries`). Each author's reputation and most notable
  * badge come with their name, in the posts' query (stored: users.reputation, badge_standings).
+ * An imported thread (source_site set) costs one query more, for its posts' comments; its posts
+ * carry where they came from and under which licence, shown with them (DECISIONS.md #7X).
  */
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import {
@@ -34,7 +36,8 @@ import {
   visiblePostStatesConditionFor,
   type Actor,
 } from "~/lib/permissions.server";
-import { ANSWERS_PER_PAGE } from "./rules";
+import { ANSWERS_PER_PAGE, type PostComments } from "./rules";
+import { commentsOfPosts, DELETED_USER_SOURCE_ID } from "./imported-comments.server";
 import { threadFlagsForReader } from "~/models/moderation/flags.server";
 import { CLOSE_VOTES_NEEDED } from "~/models/moderation/rules";
 
@@ -58,6 +61,10 @@ const threadPageQueries = preparedPerConnection((db) => {
     createdAt: posts.createdAt,
     editedAt: posts.editedAt,
     moderationState: posts.moderationState,
+    sourceSite: posts.sourceSite,
+    sourceUrl: posts.sourceUrl,
+    sourceLicence: posts.sourceLicence,
+    sourceAuthorName: posts.sourceAuthorName,
   };
   const solutionPostIds = db
     .select({ postId: solutions.postId })
@@ -111,6 +118,11 @@ const threadPageQueries = preparedPerConnection((db) => {
         pinnedAt: threads.pinnedAt,
         closedReason: threads.closedReason,
         duplicateOfId: threads.duplicateOfId,
+        sourceSite: threads.sourceSite,
+        // The imported site's "deleted user" account, whose posts are shown under their source names.
+        deletedUserId: sql<
+          number | null
+        >`(SELECT ir.target_id FROM import_records ir WHERE ir.site = ${threads.sourceSite} AND ir.kind = 'user' AND ir.source_id = ${DELETED_USER_SOURCE_ID})`,
         // Close votes, and the reader's own, in the thread's own query (#79).
         closeVoteCount: sql<number>`(SELECT count(*) FROM close_votes cv WHERE cv.thread_id = ${threads.id})`,
         myCloseVote: sql<CloseVoteReason | null>`(SELECT cv.reason FROM close_votes cv WHERE cv.thread_id = ${threads.id} AND cv.user_id = ${readerId})`,
@@ -184,12 +196,25 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
       myVotes.set(row.postId, row.value);
   }
   const flagging = await threadFlagsForReader(actor, threadId);
+  const shownPosts = [
+    question,
+    ...(answersPage === 1 ? pinned.filter((post) => post.kind === "answer") : []),
+    ...answers,
+  ];
+  // Only imported threads have comments; they are asked for the shown posts alone (the reader may see those).
+  const comments =
+    thread.sourceSite === null
+      ? new Map<number, PostComments>()
+      : await commentsOfPosts(
+          shownPosts.map((post) => post.id),
+          thread.deletedUserId,
+        );
 
   // Written out rather than spread: this runs for every post of the most-read page.
   const withFlags = (post: typeof question) => ({
     id: post.id,
     kind: post.kind,
-    author: post.author,
+    author: post.authorId === thread.deletedUserId ? (post.sourceAuthorName ?? post.author) : post.author,
     authorRole: post.authorRole,
     authorReputation: post.authorReputation,
     // The author's most notable badge (none: no row in badge_standings).
@@ -209,6 +234,8 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     canEdit: canEditPost(actor, post),
     canSuggestEdit: canSuggestEditPost(actor, post),
     canFlag: canFlagPost(actor, post),
+    // Absent from Hearth's own posts (most of them), so their pages' data stays as it was.
+    ...(post.sourceSite === null ? {} : importedParts(post, thread.deletedUserId, comments.get(post.id))),
   });
   const solutionOrder = (post: { id: number }) =>
     threadSolutions.find((s) => s.postId === post.id)?.kind === "accepted" ? 0 : 1;
@@ -217,7 +244,7 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     .sort((a, b) => solutionOrder(a) - solutionOrder(b));
   const nonSolutionCount = thread.answerCount - solutionPosts.length;
 
-  const { closeVoteCount, myCloseVote, ...threadRow } = thread;
+  const { closeVoteCount, myCloseVote, deletedUserId: _deletedUserId, ...threadRow } = thread;
   return {
     thread: {
       ...threadRow,
@@ -233,5 +260,32 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     answersPage,
     answerPageCount: Math.max(1, Math.ceil(nonSolutionCount / ANSWERS_PER_PAGE)),
     can: threadCapabilities(actor, thread),
+  };
+}
+
+type PostRow = {
+  authorId: number;
+  author: string;
+  sourceSite: string | null;
+  sourceUrl: string | null;
+  sourceLicence: string | null;
+  sourceAuthorName: string | null;
+};
+
+/**
+ * What an imported post shows besides a Hearth post: where it came from, for the line its licence asks
+ * for; its comments; and whether its author is the site's deleted user, shown by source name alone.
+ */
+function importedParts(post: PostRow, deletedUserId: number | null, comments: PostComments | undefined) {
+  return {
+    importedFrom: {
+      site: post.sourceSite!,
+      url: post.sourceUrl,
+      licence: post.sourceLicence,
+      // The licence names the author as the source knew them.
+      author: post.sourceAuthorName ?? post.author,
+    },
+    ...(comments ? { comments } : {}),
+    ...(post.authorId === deletedUserId ? { authorIsStandIn: true } : {}),
   };
 }

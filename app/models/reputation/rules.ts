@@ -24,6 +24,7 @@ export const REPUTATION_REASON_LABELS: Record<ReputationReason, string> = {
   accepted_other: "Accepted an answer",
   verified: "Answer verified by staff",
   article_published: "Knowledge-base article published from their question",
+  imported: "Reputation earned on the site the account was imported from",
 };
 
 export const DAY_MS = 86_400_000;

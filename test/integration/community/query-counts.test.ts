@@ -13,6 +13,7 @@ import { users } from "../../../db/schema";
 import { scriptDb } from "~/lib/db.server";
 import { awardDueBadges } from "~/models/badges/awarding.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { addComments, importedAnswer, importedThread, importedUser } from "../../fixtures/imported";
 
 let asker: Member;
 let reader: Member;
@@ -65,6 +66,26 @@ describe("query counts", () => {
       expect(accepted.authorReputation).toBe(1234);
       expect(accepted.authorBadge).toEqual({ key: "quick-answer", tag: "" });
       expect(page.question.authorBadge).toBeNull();
+    }
+  });
+
+  it("reads an imported thread's page with one query more than a Hearth thread's (its comments), however many", async () => {
+    const site = "bicycles.meta.stackexchange.com";
+    const [importedAsker, importedHelper] = [await importedUser(site, 1), await importedUser(site, 2)];
+    const own = await threadWithAnswers(2);
+    const { threadId, questionId } = await importedThread(importedAsker, site, 11);
+    const answerId = await importedAnswer(importedHelper, threadId, site, 12);
+    const quiet = (await importedThread(importedAsker, site, 13)).threadId;
+    await addComments(questionId, [{ author: importedHelper, body: "one" }]);
+    await addComments(answerId, [
+      { author: importedAsker, body: "two" },
+      { author: importedHelper, body: "three" },
+    ]);
+    await afterCommitWorkDone();
+    for (const actor of [VISITOR, reader]) {
+      const hearth = await countQueries(() => getThreadPage(actor, own));
+      expect(await countQueries(() => getThreadPage(actor, threadId))).toBe(hearth + 1);
+      expect(await countQueries(() => getThreadPage(actor, quiet))).toBe(hearth + 1);
     }
   });
 
