@@ -246,7 +246,9 @@ describe("importing again after the source changed", () => {
       // The last body edit of answer 122 says something else now.
       const file = path.join(folder, "PostHistory.xml");
       const lines = fs.readFileSync(file, "utf8").split("\n");
-      const last = lines.findLastIndex((line) => /PostHistoryTypeId="[25]" PostId="122"/.test(line));
+      const last = Math.max(
+        ...lines.flatMap((line, i) => (/PostHistoryTypeId="[25]" PostId="122"/.test(line) ? [i] : [])),
+      );
       lines[last] = lines[last].replace(/Text="[^"]*"/, 'Text="A corrected answer, edited at the source."');
       fs.writeFileSync(file, lines.join("\n"));
     });

@@ -6,8 +6,10 @@
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { posts, solutions, tags, threads } from "../../../../db/schema";
+import { posts, solutions, tags, threads, users } from "../../../../db/schema";
 import { write } from "~/lib/db.server";
+import { recomputeTrustLevels } from "~/models/trust/levels.server";
+import { getTrustThresholds } from "~/models/trust/thresholds.server";
 import { tally, type ImportContext } from "./context.server";
 import { recordedRows } from "./records.server";
 import { sourceDate } from "./source-values";
@@ -203,4 +205,17 @@ export async function settleCounters(ctx: ImportContext) {
         sql`tags.id IN (SELECT tt.tag_id FROM thread_tags tt JOIN threads t ON t.id = tt.thread_id WHERE t.source_site = ${ctx.site}) AND tags.thread_count <> ${tagged}`,
       );
   });
+}
+
+/**
+ * Trust levels of the site's people, from the reputation and posts they came with (the trust job
+ * looks only at recent accounts and new posts, and imported accounts are neither). Returns how many rose.
+ */
+export async function settleTrustLevels(ctx: ImportContext) {
+  const thresholds = await getTrustThresholds();
+  const ofSite = sql`${users.id} IN (SELECT target_id FROM import_records WHERE site = ${ctx.site} AND kind = 'user')`;
+  const { rose } = await write(() =>
+    recomputeTrustLevels(thresholds, ctx.at, `imported from ${ctx.site}`, ofSite, true),
+  );
+  tally(ctx, "trust levels raised", "updated", rose);
 }

@@ -20,7 +20,7 @@ import { indexThread } from "~/models/search/index.server";
 import { importBadges } from "./badges.server";
 import { importComments } from "./comments.server";
 import { type ImportContext, type ImportSummary, type Progress } from "./context.server";
-import { settleAcceptedAnswers, settleCounters, settleDuplicates } from "./finishing.server";
+import { settleAcceptedAnswers, settleCounters, settleDuplicates, settleTrustLevels } from "./finishing.server";
 import { importPosts } from "./posts.server";
 import { finishRun, startOrResumeRun } from "./records.server";
 import { Scratch } from "./scratch.server";
@@ -171,6 +171,7 @@ export async function importStackExchange(options: ImportOptions): Promise<Impor
     await settleAcceptedAnswers(ctx);
     await settleDuplicates(ctx);
     await settleCounters(ctx);
+    await settleTrustLevels(ctx);
     await importComments(ctx);
     await importBadges(ctx);
     const indexed = await indexThreads(ctx, run.resumed);

@@ -14,7 +14,14 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { slugify } from "~/models/community/post-input";
 import { importFile, skip, tally, type ImportContext } from "./context.server";
 import { readHistory, type PostHistoryState, type Version } from "./history";
-import { contentHash, dropRecords, recordedRows, saveRecords, type RecordedRow } from "./records.server";
+import {
+  contentHash,
+  dropRecords,
+  recordedRows,
+  saveRecords,
+  statementPieces,
+  type RecordedRow,
+} from "./records.server";
 import {
   closeReasonLabel,
   normalisedText,
@@ -194,13 +201,19 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
   // Questions first: this batch's answers may belong to them.
   const newQuestions = questions.filter((question) => !threadOf.has(question.sourceId));
   if (newQuestions.length > 0) {
-    const made = await db
-      .insert(threads)
-      .values(
-        newQuestions.map((question) => ({ ...threadValues(ctx, question, accountOf), createdAt: question.createdAt })),
-      )
-      .returning({ id: threads.id, sourceId: threads.sourceId });
-    for (const thread of made) threadOf.set(thread.sourceId!, thread.id);
+    for (const piece of statementPieces(newQuestions)) {
+      const made = await db
+        .insert(threads)
+        .values(
+          piece.map((question) => ({
+            ...threadValues(ctx, question, accountOf),
+            createdAt: question.createdAt,
+            score: question.up - question.down,
+          })),
+        )
+        .returning({ id: threads.id, sourceId: threads.sourceId });
+      for (const thread of made) threadOf.set(thread.sourceId!, thread.id);
+    }
     await saveRecords(
       db,
       ctx.site,
@@ -249,11 +262,13 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
   const fresh = placed.filter((post) => !recordedPosts.has(post.sourceId));
   const postIdOf = new Map<number, number>();
   if (fresh.length > 0) {
-    const made = await db
-      .insert(posts)
-      .values(fresh.map((post) => ({ ...postValues(post), score: post.up - post.down })))
-      .returning({ id: posts.id, sourceId: posts.sourceId });
-    for (const post of made) postIdOf.set(post.sourceId!, post.id);
+    for (const piece of statementPieces(fresh)) {
+      const made = await db
+        .insert(posts)
+        .values(piece.map((post) => ({ ...postValues(post), score: post.up - post.down })))
+        .returning({ id: posts.id, sourceId: posts.sourceId });
+      for (const post of made) postIdOf.set(post.sourceId!, post.id);
+    }
   }
   const updated = placed.filter((post) => recordedPosts.has(post.sourceId));
   for (const post of updated) {
@@ -268,8 +283,8 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       })
       .where(eq(posts.id, postId));
   }
-  // A thread's score mirrors its question's.
-  for (const question of placed.filter((post) => post.kind === "question")) {
+  // A thread's score mirrors its question's (new threads were inserted with it).
+  for (const question of updated.filter((post) => post.kind === "question")) {
     await db
       .update(threads)
       .set({ score: sql`(SELECT score FROM posts WHERE posts.id = ${postIdOf.get(question.sourceId)!})` })
@@ -365,8 +380,7 @@ async function replaceRevisions(
       });
     }
   }
-  for (let start = 0; start < rows.length; start += 500) {
-    const piece = rows.slice(start, start + 500);
+  for (const piece of statementPieces(rows)) {
     const made = await db
       .insert(postRevisions)
       .values(piece.map(({ versionId: _, ...row }) => row))
@@ -410,11 +424,8 @@ async function replaceThreadTags(
       tagId: tagIds.get(name)!,
     })),
   );
-  for (let start = 0; start < rows.length; start += 1_000) {
-    await db
-      .insert(threadTags)
-      .values(rows.slice(start, start + 1_000))
-      .onConflictDoNothing();
+  for (const piece of statementPieces(rows)) {
+    await db.insert(threadTags).values(piece).onConflictDoNothing();
   }
 }
 

@@ -9,6 +9,30 @@ import { firstRow, oneRow, read, write, type Db } from "~/lib/db.server";
 
 export type RecordedRow = { targetId: number; contentHash: string };
 
+/**
+ * `rows` in pieces of 256, 128, … 1: bulk statements then come in a few shapes (texts), which each
+ * connection compiles once and keeps; pieces of any length would each compile anew and crowd out the
+ * app's statements (app/lib/db/sqlite.server.ts keeps 500 texts: large inserts held 550 MB).
+ */
+export function statementPieces<T>(rows: T[], largest = 256): T[][] {
+  const pieces: T[][] = [];
+  let start = 0;
+  for (let size = largest; size >= 1; size >>= 1) {
+    while (rows.length - start >= size) {
+      pieces.push(rows.slice(start, start + size));
+      start += size;
+    }
+  }
+  return pieces;
+}
+
+/** `ids` repeated up to the next power of two (an IN list of a few lengths only; a repeat changes nothing). */
+function paddedIds(ids: number[]) {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  return ids.concat(Array<number>(size - ids.length).fill(ids[ids.length - 1]));
+}
+
 /** A short digest of what a row was made from: equal input, equal hash, on every run. */
 export function contentHash(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("base64url").slice(0, 22);
@@ -19,7 +43,7 @@ export async function recordedRows(db: Db, site: string, kind: ImportKind, sourc
   const found = new Map<number, RecordedRow>();
   const ids = [...new Set(sourceIds)];
   // Pieces keep each IN list under SQLite's parameter limit.
-  for (let start = 0; start < ids.length; start += 5_000) {
+  for (let start = 0; start < ids.length; start += 4_096) {
     const rows = await db
       .select({
         sourceId: importRecords.sourceId,
@@ -31,7 +55,7 @@ export async function recordedRows(db: Db, site: string, kind: ImportKind, sourc
         and(
           eq(importRecords.site, site),
           eq(importRecords.kind, kind),
-          inArray(importRecords.sourceId, ids.slice(start, start + 5_000)),
+          inArray(importRecords.sourceId, paddedIds(ids.slice(start, start + 4_096))),
         ),
       );
     for (const row of rows) found.set(row.sourceId, { targetId: row.targetId, contentHash: row.contentHash });
@@ -47,10 +71,10 @@ export async function saveRecords(
   rows: { sourceId: number; targetId: number; contentHash: string }[],
   at: Date,
 ) {
-  for (let start = 0; start < rows.length; start += 500) {
+  for (const piece of statementPieces(rows)) {
     await db
       .insert(importRecords)
-      .values(rows.slice(start, start + 500).map((row) => ({ ...row, site, kind, importedAt: at, updatedAt: at })))
+      .values(piece.map((row) => ({ ...row, site, kind, importedAt: at, updatedAt: at })))
       .onConflictDoUpdate({
         target: [importRecords.site, importRecords.kind, importRecords.sourceId],
         set: {
@@ -129,7 +153,7 @@ type RecordedWrite<V> = {
   key: (values: V) => string;
 };
 
-/** Updates the recorded rows, inserts the others (500 a statement) and records them all; returns the counts. */
+/** Updates the recorded rows, inserts the others (statementPieces) and records them all; returns the counts. */
 export async function writeRecorded<V>(db: Db, site: string, at: Date, write: RecordedWrite<V>) {
   const records: { sourceId: number; targetId: number; contentHash: string }[] = [];
   const fresh: typeof write.rows = [];
@@ -141,8 +165,7 @@ export async function writeRecorded<V>(db: Db, site: string, at: Date, write: Re
       records.push({ sourceId: row.sourceId, targetId: before.targetId, contentHash: row.hash });
     }
   }
-  for (let start = 0; start < fresh.length; start += 500) {
-    const piece = fresh.slice(start, start + 500);
+  for (const piece of statementPieces(fresh)) {
     const waiting = new Map<string, (typeof piece)[number][]>();
     for (const row of piece) waiting.set(write.key(row.values), [...(waiting.get(write.key(row.values)) ?? []), row]);
     for (const made of await write.insert(piece.map((row) => row.values))) {

@@ -11,7 +11,7 @@ import { firstRow, oneRow, write } from "~/lib/db.server";
 import { USERNAME_MAX_LENGTH } from "~/lib/mentions";
 import { recount } from "~/models/reputation/ledger.server";
 import { importFile, tally, skip, type ImportContext } from "./context.server";
-import { contentHash, recordedRows, saveRecords } from "./records.server";
+import { contentHash, recordedRows, saveRecords, statementPieces } from "./records.server";
 import { sourceDate, sourceInt } from "./source-values";
 import type { SourceRow } from "./xml-rows.server";
 
@@ -59,7 +59,7 @@ function usernameCandidates(site: string, displayName: string, sourceId: number)
 async function insertAccounts(
   db: Db,
   ctx: ImportContext,
-  people: { sourceId: number; displayName: string; createdAt: Date; email: string }[],
+  people: { sourceId: number; displayName: string; createdAt: Date; email: string; reputation: number }[],
 ) {
   const candidates = people.map((person) => usernameCandidates(ctx.site, person.displayName, person.sourceId));
   const taken = new Set(
@@ -79,10 +79,15 @@ async function insertAccounts(
       passwordHash: ctx.unusablePasswordHash,
       role: "member" as const,
       createdAt: person.createdAt,
+      // The sum of the one event writeReputation adds in this write (the ledger's rule).
+      reputation: person.reputation,
     };
   });
-  const inserted = await db.insert(users).values(rows).returning({ id: users.id, email: users.email });
-  const idByEmail = new Map(inserted.map((row) => [row.email, row.id]));
+  const idByEmail = new Map<string, number>();
+  for (const piece of statementPieces(rows)) {
+    const inserted = await db.insert(users).values(piece).returning({ id: users.id, email: users.email });
+    for (const row of inserted) idByEmail.set(row.email, row.id);
+  }
   return people.map((person) => idByEmail.get(person.email)!);
 }
 
@@ -97,6 +102,7 @@ export async function ensureDeletedUser(ctx: Pick<ImportContext, "site" | "at" |
         displayName: "deleted-user",
         createdAt: ctx.at,
         email: placeholderEmail(ctx.site, DELETED_USER_SOURCE_ID),
+        reputation: 0,
       },
     ]);
     await saveRecords(
@@ -153,7 +159,7 @@ async function writeUsers(ctx: ImportContext, db: Db, rows: SourceRow[]) {
     tally(ctx, "users", "imported", fresh.length);
   }
   const accounts = people.map((person) => ({ ...person, userId: known.get(person.sourceId)!.targetId }));
-  await writeReputation(ctx, db, accounts);
+  await writeReputation(ctx, db, accounts, new Set(fresh.map((person) => person.sourceId)));
   await writeClaimAddresses(ctx, db, accounts);
 }
 
@@ -162,6 +168,8 @@ async function writeReputation(
   ctx: ImportContext,
   db: Db,
   people: { sourceId: number; userId: number; reputation: number; createdAt: Date }[],
+  /** Accounts made in this write, whose stored total already is this event's points. */
+  madeNow: Set<number>,
 ) {
   const known = await recordedRows(
     db,
@@ -172,18 +180,21 @@ async function writeReputation(
   const changed: number[] = [];
   const fresh = people.filter((person) => !known.has(person.sourceId));
   if (fresh.length > 0) {
-    const events = await db
-      .insert(reputationEvents)
-      .values(
-        fresh.map((person) => ({
-          userId: person.userId,
-          reason: "imported" as const,
-          points: person.reputation,
-          createdAt: person.createdAt,
-        })),
-      )
-      .returning({ id: reputationEvents.id, userId: reputationEvents.userId });
-    const eventOf = new Map(events.map((event) => [event.userId, event.id]));
+    const eventOf = new Map<number, number>();
+    for (const piece of statementPieces(fresh)) {
+      const events = await db
+        .insert(reputationEvents)
+        .values(
+          piece.map((person) => ({
+            userId: person.userId,
+            reason: "imported" as const,
+            points: person.reputation,
+            createdAt: person.createdAt,
+          })),
+        )
+        .returning({ id: reputationEvents.id, userId: reputationEvents.userId });
+      for (const event of events) eventOf.set(event.userId, event.id);
+    }
     await saveRecords(
       db,
       ctx.site,
@@ -195,7 +206,7 @@ async function writeReputation(
       })),
       ctx.at,
     );
-    changed.push(...fresh.map((person) => person.userId));
+    changed.push(...fresh.filter((person) => !madeNow.has(person.sourceId)).map((person) => person.userId));
     tally(ctx, "reputation", "imported", fresh.length);
   }
   const updates = people.filter((person) => {

@@ -95,10 +95,3 @@ export async function readRows(file: string, options: ReadOptions): Promise<numb
   }
   return rowsBefore;
 }
-
-/** Splits `rows` into pieces of at most `size` (a batch may exceed the rows one statement may insert). */
-export function inPieces<T>(rows: T[], size: number): T[][] {
-  const pieces: T[][] = [];
-  for (let start = 0; start < rows.length; start += size) pieces.push(rows.slice(start, start + size));
-  return pieces;
-}
