@@ -17,7 +17,7 @@ import {
   threads,
   users,
 } from "../../../db/schema";
-import { scriptDb } from "~/lib/db.server";
+import { scriptDb, write } from "~/lib/db.server";
 import { VISITOR } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { signIn } from "~/models/accounts/users.server";
@@ -239,9 +239,12 @@ describe("importStackExchange on the committed slice", () => {
 describe("importing again after the source changed", () => {
   const site = "changed.example.com";
 
-  it("updates the post whose text changed, in place, and inserts nothing", async () => {
+  it("updates the post whose text changed, in place, inserts nothing, and leaves Hearth's moderation alone", async () => {
     await importStackExchange({ folder: SLICE, site });
     const before = await siteCounts(site);
+    const answerId = await targetOf(site, "post", 122);
+    // Staff hid the answer in Hearth since the first import.
+    await write((tx) => tx.update(posts).set({ moderationState: "hidden" }).where(eq(posts.id, answerId)));
     const changed = sliceCopy("changed", (folder) => {
       // The last body edit of answer 122 says something else now.
       const file = path.join(folder, "PostHistory.xml");
@@ -261,6 +264,7 @@ describe("importing again after the source changed", () => {
       .where(eq(posts.id, await targetOf(site, "post", 122)));
     expect(post.bodyMarkdown).toBe("A corrected answer, edited at the source.");
     expect(post.bodyHtml).toContain("A corrected answer");
+    expect(post.moderationState).toBe("hidden");
   });
 });
 

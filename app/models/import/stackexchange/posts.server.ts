@@ -207,6 +207,9 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
         .values(
           piece.map((question) => ({
             ...threadValues(ctx, question, accountOf),
+            // Where a thread lives and who may see it are Hearth's to change once it is in.
+            categoryId: ctx.categoryId,
+            visibility: "visible" as const,
             createdAt: question.createdAt,
             score: question.up - question.down,
           })),
@@ -249,7 +252,6 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       bodyHtml: renderBody(ctx, last.body),
       createdAt: post.history.versions[0].at,
       editedAt: post.history.versions.length > 1 ? last.at : null,
-      moderationState: "visible" as const,
       importedUpVotes: post.up,
       importedDownVotes: post.down,
       sourceSite: ctx.site,
@@ -265,7 +267,13 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
     for (const piece of statementPieces(fresh)) {
       const made = await db
         .insert(posts)
-        .values(piece.map((post) => ({ ...postValues(post), score: post.up - post.down })))
+        .values(
+          piece.map((post) => ({
+            ...postValues(post),
+            moderationState: "visible" as const,
+            score: post.up - post.down,
+          })),
+        )
         .returning({ id: posts.id, sourceId: posts.sourceId });
       for (const post of made) postIdOf.set(post.sourceId!, post.id);
     }
@@ -311,12 +319,10 @@ function threadValues(ctx: ImportContext, question: SourcePost, accountOf: (id: 
     title: last.title,
     slug: slugify(last.title),
     authorId: accountOf(question.ownerId),
-    categoryId: ctx.categoryId,
     // Open, answered or solved is settled once the answers and acceptances are in (finishing.server.ts).
     status: closed ? ("closed" as const) : ("open" as const),
     viewCount: question.viewCount,
     lastActivityAt: question.lastActivityAt,
-    visibility: "visible" as const,
     lockedAt: question.history.lockedAt,
     closedReason: closed ? closeReasonLabel(closed.reasonId, ctx.site) : null,
     ...(closed ? {} : { duplicateOfId: null }),
