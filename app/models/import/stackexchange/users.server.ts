@@ -4,7 +4,7 @@
  * person's own, with which they claim the account by the reset-link flow. The source's reputation is
  * one `imported` reputation event per person (DECISIONS.md #7X), so totals rebuild from events.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { reputationEvents, users } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
@@ -55,7 +55,11 @@ function usernameCandidates(site: string, displayName: string, sourceId: number)
   return suffixes.map((suffix) => usernameBase(displayName).slice(0, USERNAME_MAX_LENGTH - suffix.length) + suffix);
 }
 
-/** Inserts accounts for `people`, each under the first of its candidate names nobody holds (ignoring case). */
+/**
+ * Inserts accounts for `people`, each under the first of its candidate names nobody holds. Usernames
+ * are stored lower-cased (sign-up lowers them) and the candidates are lower-case, so the unique index
+ * answers (a lower(username) lookup read the whole table per batch: quadratic at a million people).
+ */
 async function insertAccounts(
   db: Db,
   ctx: ImportContext,
@@ -67,7 +71,7 @@ async function insertAccounts(
       await db
         .select({ username: users.username })
         .from(users)
-        .where(inArray(sql`lower(${users.username})`, candidates.flat()))
+        .where(inArray(users.username, candidates.flat()))
     ).map((row) => row.username.toLowerCase()),
   );
   const rows = people.map((person, i) => {
