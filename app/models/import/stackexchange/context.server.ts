@@ -97,7 +97,9 @@ export async function importFile(ctx: ImportContext, fileName: string, step: Fil
     known: step.known,
     batchSize: step.batchSize,
     unknown,
-    onProgress: (bytesRead, totalBytes) => ctx.progress?.(fileName, bytesRead, totalBytes, rowsRead),
+    // 100 % is said once, after the last batch, with the file's row count.
+    onProgress: (bytesRead, totalBytes) =>
+      ctx.progress?.(fileName, Math.min(bytesRead, totalBytes - 1), totalBytes, rowsRead),
     onBatch: async (rows, rowsBefore) => {
       rowsRead = rowsBefore + rows.length;
       if (step.collect) ctx.scratch.batch(() => step.collect!(rows));

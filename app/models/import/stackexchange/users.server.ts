@@ -67,12 +67,9 @@ async function insertAccounts(
 ) {
   const candidates = people.map((person) => usernameCandidates(ctx.site, person.displayName, person.sourceId));
   const taken = new Set(
-    (
-      await db
-        .select({ username: users.username })
-        .from(users)
-        .where(inArray(users.username, candidates.flat()))
-    ).map((row) => row.username.toLowerCase()),
+    (await db.select({ username: users.username }).from(users).where(inArray(users.username, candidates.flat()))).map(
+      (row) => row.username.toLowerCase(),
+    ),
   );
   const rows = people.map((person, i) => {
     const username = candidates[i].find((name) => !taken.has(name)) ?? `${candidates[i][1]}-${ctx.runId}`;
