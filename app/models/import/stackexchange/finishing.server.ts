@@ -213,7 +213,9 @@ export async function settleCounters(ctx: ImportContext) {
  */
 export async function settleTrustLevels(ctx: ImportContext) {
   const thresholds = await getTrustThresholds();
-  const ofSite = sql`${users.id} IN (SELECT target_id FROM import_records WHERE site = ${ctx.site} AND kind = 'user')`;
+  // EXISTS, looked up per person by index: an IN (SELECT …) list is built anew for each batch of 500
+  // people the trust module reads, which at 1.77 million people did not end in 5 minutes.
+  const ofSite = sql`EXISTS (SELECT 1 FROM import_records r WHERE r.kind = 'user' AND r.target_id = ${users.id} AND r.site = ${ctx.site})`;
   const { rose } = await write(() =>
     recomputeTrustLevels(thresholds, ctx.at, `imported from ${ctx.site}`, ofSite, true),
   );

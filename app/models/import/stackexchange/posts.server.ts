@@ -358,7 +358,8 @@ async function replaceRevisions(
       .where(
         and(
           inArray(postRevisions.postId, postIds),
-          sql`${postRevisions.id} IN (SELECT target_id FROM import_records WHERE site = ${ctx.site} AND kind = 'revision')`,
+          // Per row by index (an IN list of every revision of the site would be built for each batch).
+          sql`EXISTS (SELECT 1 FROM import_records r WHERE r.kind = 'revision' AND r.target_id = ${postRevisions.id} AND r.site = ${ctx.site})`,
         ),
       );
     const ids = [
