@@ -211,17 +211,21 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   };
 }
 
-/** Solved threads and readable articles that look like the question being typed (best first). */
-export async function findSimilar(actor: Actor, title: string): Promise<SearchHit[]> {
+/**
+ * Solved threads and readable articles that look like the question being typed (best first).
+ * `whileTyping`: asked again at each pause, so from the words alone (see `ThreadScope`).
+ */
+export async function findSimilar(actor: Actor, title: string, { whileTyping = false } = {}): Promise<SearchHit[]> {
   const sentence = title.slice(0, 300);
   const text: TextQuery = { kind: "any", words: similarityWords(sentence), sentence };
   if (text.words.length === 0) return [];
   const search = engine();
   // Suggestions are for reading now: only articles this actor can open.
   const { inFull } = articleSearchAudiences(actor);
+  const closeTitles = !whileTyping;
   const [threadRanking, articleRanking] = await Promise.all([
-    search.rankThreads(text, { solved: true }, SIMILAR_LIMIT),
-    search.rankArticles(text, { inFull, byTitleOnly: [] }, SIMILAR_LIMIT),
+    search.rankThreads(text, { solved: true, closeTitles }, SIMILAR_LIMIT),
+    search.rankArticles(text, { inFull, byTitleOnly: [], closeTitles }, SIMILAR_LIMIT),
   ]);
   const merged = mergeRankings(threadRanking.rows, articleRanking.rows).slice(0, SIMILAR_LIMIT);
   return hitsOf(actor, text, merged);
