@@ -42,13 +42,15 @@
  * new post. Peak RSS is the server's, per scenario (reset before each one).
  * Overload: 200 connections of mixed reads (visitors' and signed-in pages, searches); the server
  * must shed what it cannot serve in time with a fast 503, so no request takes over 5 s and no other
- * 5xx appears. BENCH_COMPARE_ROOT=<folder with another built checkout> runs that scenario against
- * the code there too, on the same database, in the same run (an A/B; its verdict does not fail the run).
+ * 5xx appears. BENCH_COMPARE_ROOT=<folder with another built checkout> runs that scenario, and each
+ * search scenario right after this checkout's, against the code there too, on the same database, in
+ * the same run (an A/B; its rows carry no target and do not fail the run).
  *
  *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
  *   BENCH_SIZES=10000:100000 npm run bench
  *   BENCH_SECONDS=10                    seconds per scenario
- *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout (SQLite)
+ *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario (SQLite) and each search scenario
+ *                                       (both engines, right after this checkout's) against that checkout
  *   BENCH_EMAILS=2000                   emails the mail job sends
  *   BENCH_ENGINES=sqlite|postgres|sqlite,postgres   engines measured (default both); PostgreSQL needs
  *                                       its server binaries (db/pg-cluster.sh), or the run fails
@@ -1018,9 +1020,14 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     sides.find((side) => side.engine === "sqlite")?.fixtures ??
     appTask<Fixtures>(sqlite, ["fixtures", String(BENCH_USERS)]);
   const servers = new Map<Side, { baseUrl: string; server: ChildProcess }>();
+  const compareServers = new Map<Side, { baseUrl: string; server: ChildProcess }>();
   const baselineServer = await startBaselineServer(sqlite.location);
   try {
     for (const side of sides) servers.set(side, await startServer(ROOT, side.database));
+    // BENCH_COMPARE_ROOT with search scenarios: that checkout's server on each engine's database too,
+    // so each search row is measured on both codes back to back (an A/B in one run).
+    if (COMPARE_ROOT && !ONLY_POSTING)
+      for (const side of sides) compareServers.set(side, await startServer(COMPARE_ROOT, side.database));
     const forSide = (side: Side) => {
       const { baseUrl, server } = servers.get(side)!;
       const { fixtures } = side;
@@ -1199,14 +1206,20 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     let searchNumber = 0;
     /** A search scenario on each engine in turn, after a warm-up of its own (unmeasured). */
     const searchScenario = (name: string, expectation: Expectation, next: () => Step, vsSqlite?: number) =>
-      eachEngine(async (_side, { baseUrl, hearth }) => {
+      eachEngine(async (side, { baseUrl, hearth }) => {
+        const measureOn = (url: string) => () =>
+          run({ url, connections: 1, duration: SEARCH_SECONDS }, expectation, next);
         await run({ url: baseUrl, connections: 1, duration: SEARCH_WARM_UP_SECONDS }, expectation, next);
-        await hearth(
-          name,
-          [maxP99(SEARCH_MAX_P99_MS)],
-          () => run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, expectation, next),
-          vsSqlite,
-        );
+        await hearth(name, [maxP99(SEARCH_MAX_P99_MS)], measureOn(baseUrl), vsSqlite);
+        const other = compareServers.get(side);
+        if (!other) return;
+        await run({ url: other.baseUrl, connections: 1, duration: SEARCH_WARM_UP_SECONDS }, expectation, next);
+        // Informational: the other code's row carries no target, so it cannot fail the run.
+        side.scenarios.push({
+          name: `${name} [${COMPARE_ROOT}]`,
+          targets: [],
+          ...(await measuring(other.server.pid!, measureOn(other.baseUrl))),
+        });
       });
     const expectSearchHits = expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit"));
     for (const term of ONLY_POSTING ? [] : searchInput.words)
@@ -1263,7 +1276,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         await stopProcess(bytes.child);
       }
     }
-    for (const { server } of servers.values()) await stopProcess(server);
+    for (const { server } of [...servers.values(), ...compareServers.values()]) await stopProcess(server);
     const jobs = new Map<Side, Awaited<ReturnType<typeof timeJobsOnce>>>();
     const mail = new Map<Side, Awaited<ReturnType<typeof timeMailJob>>>();
     for (const side of sides) if (!ONLY_COMPARED) jobs.set(side, await timeJobsOnce(side.database));
@@ -1301,7 +1314,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     };
   } finally {
     await stopProcess(baselineServer.child);
-    for (const { server } of servers.values()) await stopProcess(server);
+    for (const { server } of [...servers.values(), ...compareServers.values()]) await stopProcess(server);
     for (const side of sides) {
       if (side.hotCopy) await dropDatabase(side.hotCopy);
       if (side.mailCopy) await dropDatabase(side.mailCopy);
