@@ -192,6 +192,40 @@ function peakRssMb(pid: number) {
   return Math.round(kb / 1024);
 }
 
+// Linux's clock ticks per second for /proc/<pid>/stat (USER_HZ: 100 on every mainstream build).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, ms) the processes `pids` have used so far (Linux /proc; gone ones count 0). */
+function cpuMs(pids: number[]) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields 14 and 15 (utime, stime), counted after the command name, which may hold spaces.
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The PostgreSQL server of the cluster in `folder` and its processes (backends, workers). */
+function postgresPids(folder: string) {
+  const postmaster = Number(fs.readFileSync(path.join(folder, "data/postmaster.pid"), "utf8").split("\n")[0]);
+  const children = fs
+    .readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return Number(fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ")[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    });
+  return [postmaster, ...children.map(Number)];
+}
+
 /** Sets the process's peak RSS back to its current RSS (Linux: 5 > clear_refs); false when not allowed. */
 function resetPeakRss(pid: number) {
   try {
@@ -276,13 +310,15 @@ function searchTerms(file: string) {
       .prepare("SELECT count(*) FROM search_threads WHERE search_threads MATCH ?")
       .pluck()
       .get(threeWords.map((term) => `"${term}"`).join(" AND ")) as number;
+    // Spread over the community's history (every so many ids), newest first.
     const titles = sqlite
       .prepare(
         `SELECT DISTINCT title FROM threads WHERE status = 'solved' AND length(title) BETWEEN 20 AND 100
-         AND id % 997 = 0 ORDER BY id DESC LIMIT 40`,
+         AND id % ? = 0 ORDER BY id DESC LIMIT 40`,
       )
       .pluck()
-      .all() as string[];
+      .all(Math.max(1, Math.floor(threads / 400))) as string[];
+    if (titles.length === 0) throw new Error(`${file} has no solved question to type the title of`);
     return {
       words: [
         { label: "very common word", ...pick("SELECT term, doc FROM temp.thread_terms ORDER BY doc DESC LIMIT 1") },
@@ -996,7 +1032,13 @@ async function postgresCopyOf(file: string, threads: number, answers: number, cl
   return database;
 }
 
-async function benchSize(threads: number, answers: number, engines: EngineName[], clusterUrl: string | null) {
+async function benchSize(
+  threads: number,
+  answers: number,
+  engines: EngineName[],
+  clusterUrl: string | null,
+  clusterFolder: string | null,
+) {
   const file = seedDatabase(threads, answers);
   fs.mkdirSync(RUN_DIR, { recursive: true });
   // Up to date (migrations, search index) before it is read for search terms or copied.
@@ -1206,11 +1248,21 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     let searchNumber = 0;
     /** A search scenario on each engine in turn, after a warm-up of its own (unmeasured). */
     const searchScenario = (name: string, expectation: Expectation, next: () => Step, vsSqlite?: number) =>
-      eachEngine(async (side, { baseUrl, hearth }) => {
-        const measureOn = (url: string) => () =>
-          run({ url, connections: 1, duration: SEARCH_SECONDS }, expectation, next);
+      eachEngine(async (side, { baseUrl, server, hearth }) => {
+        // CPU per request of the server and, on PostgreSQL, of the database's processes: on a busy
+        // machine the latencies swing, the work done per request much less.
+        const measureOn = (url: string, server: ChildProcess) => async () => {
+          const pids = () => [server.pid!, ...(side.engine === "postgres" ? postgresPids(clusterFolder!) : [])];
+          const [serverBefore, allBefore] = [cpuMs([server.pid!]), cpuMs(pids())];
+          const measured = await run({ url, connections: 1, duration: SEARCH_SECONDS }, expectation, next);
+          const requests = Math.max(1, measured.checks.responses);
+          const serverCpu = (cpuMs([server.pid!]) - serverBefore) / requests;
+          const databaseCpu = (cpuMs(pids()) - allBefore) / requests - serverCpu;
+          const database = side.engine === "postgres" ? `, PostgreSQL ${databaseCpu.toFixed(1)} ms` : "";
+          return { ...measured, note: `CPU per request: server ${serverCpu.toFixed(1)} ms${database}` };
+        };
         await run({ url: baseUrl, connections: 1, duration: SEARCH_WARM_UP_SECONDS }, expectation, next);
-        await hearth(name, [maxP99(SEARCH_MAX_P99_MS)], measureOn(baseUrl), vsSqlite);
+        await hearth(name, [maxP99(SEARCH_MAX_P99_MS)], measureOn(baseUrl, server), vsSqlite);
         const other = compareServers.get(side);
         if (!other) return;
         await run({ url: other.baseUrl, connections: 1, duration: SEARCH_WARM_UP_SECONDS }, expectation, next);
@@ -1218,7 +1270,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         side.scenarios.push({
           name: `${name} [${COMPARE_ROOT}]`,
           targets: [],
-          ...(await measuring(other.server.pid!, measureOn(other.baseUrl))),
+          ...(await measuring(other.server.pid!, measureOn(other.baseUrl, other.server))),
         });
       });
     const expectSearchHits = expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit"));
@@ -1282,7 +1334,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     for (const side of sides) if (!ONLY_COMPARED) jobs.set(side, await timeJobsOnce(side.database));
     for (const side of sides) if (side.mailCopy) mail.set(side, await timeMailJob(side.mailCopy));
     const sqliteSide = sides.find((side) => side.engine === "sqlite");
-    if (COMPARE_ROOT && sqliteSide) {
+    if (COMPARE_ROOT && sqliteSide && !ONLY_COMPARED) {
       const other = await startServer(COMPARE_ROOT, sqliteSide.database);
       try {
         await run({ url: other.baseUrl + sqliteSide.fixtures.threadPath, duration: 2 }, { statuses: [200] }); // warm-up
@@ -1399,7 +1451,7 @@ if (cluster) {
 const reports = [];
 let failed = false;
 for (const size of SIZES) {
-  const report = await benchSize(size.threads, size.answers, engines, cluster?.url ?? null);
+  const report = await benchSize(size.threads, size.answers, engines, cluster?.url ?? null, cluster?.folder ?? null);
   reports.push(report);
   const sizeName = `${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers`;
   for (const side of report.engines) {
