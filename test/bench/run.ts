@@ -195,35 +195,43 @@ function peakRssMb(pid: number) {
 // Linux's clock ticks per second for /proc/<pid>/stat (USER_HZ: 100 on every mainstream build).
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** CPU time (user + system, ms) the processes `pids` have used so far (Linux /proc; gone ones count 0). */
-function cpuMs(pids: number[]) {
-  let ticks = 0;
-  for (const pid of pids) {
+/**
+ * CPU time (user + system, ms) process `pid` has used so far (Linux /proc; 0 once it is gone), with
+ * `waitedChildren` also that of its children that have exited.
+ */
+function cpuMs(pid: number, { waitedChildren = false } = {}) {
+  try {
+    // utime, stime, cutime, cstime: fields 14-17, counted after the command name, which may hold spaces.
+    const [utime, stime, cutime, cstime] = fs
+      .readFileSync(`/proc/${pid}/stat`, "utf8")
+      .split(") ")[1]
+      .split(" ")
+      .slice(11, 15)
+      .map(Number);
+    return ((utime + stime + (waitedChildren ? cutime + cstime : 0)) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time (ms) the PostgreSQL server of the cluster in `folder` has used so far: the postmaster with
+ * the backends and workers that have exited, plus those running (a process that ends moves from the
+ * second count to the first).
+ */
+function postgresCpuMs(folder: string) {
+  const postmaster = Number(fs.readFileSync(path.join(folder, "data/postmaster.pid"), "utf8").split("\n")[0]);
+  let total = cpuMs(postmaster, { waitedChildren: true });
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      // Fields 14 and 15 (utime, stime), counted after the command name, which may hold spaces.
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const parent = Number(fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ")[1]);
+      if (parent === postmaster) total += cpuMs(Number(name));
     } catch {
       // exited
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** The PostgreSQL server of the cluster in `folder` and its processes (backends, workers). */
-function postgresPids(folder: string) {
-  const postmaster = Number(fs.readFileSync(path.join(folder, "data/postmaster.pid"), "utf8").split("\n")[0]);
-  const children = fs
-    .readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name))
-    .filter((name) => {
-      try {
-        return Number(fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ")[1]) === postmaster;
-      } catch {
-        return false;
-      }
-    });
-  return [postmaster, ...children.map(Number)];
+  return total;
 }
 
 /** Sets the process's peak RSS back to its current RSS (Linux: 5 > clear_refs); false when not allowed. */
@@ -1252,12 +1260,12 @@ async function benchSize(
         // CPU per request of the server and, on PostgreSQL, of the database's processes: on a busy
         // machine the latencies swing, the work done per request much less.
         const measureOn = (url: string, server: ChildProcess) => async () => {
-          const pids = () => [server.pid!, ...(side.engine === "postgres" ? postgresPids(clusterFolder!) : [])];
-          const [serverBefore, allBefore] = [cpuMs([server.pid!]), cpuMs(pids())];
+          const databaseMs = () => (side.engine === "postgres" ? postgresCpuMs(clusterFolder!) : 0);
+          const [serverBefore, databaseBefore] = [cpuMs(server.pid!), databaseMs()];
           const measured = await run({ url, connections: 1, duration: SEARCH_SECONDS }, expectation, next);
           const requests = Math.max(1, measured.checks.responses);
-          const serverCpu = (cpuMs([server.pid!]) - serverBefore) / requests;
-          const databaseCpu = (cpuMs(pids()) - allBefore) / requests - serverCpu;
+          const serverCpu = (cpuMs(server.pid!) - serverBefore) / requests;
+          const databaseCpu = (databaseMs() - databaseBefore) / requests;
           const database = side.engine === "postgres" ? `, PostgreSQL ${databaseCpu.toFixed(1)} ms` : "";
           return { ...measured, note: `CPU per request: server ${serverCpu.toFixed(1)} ms${database}` };
         };
