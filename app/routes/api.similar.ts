@@ -14,7 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return loaderResult(async () => {
     ensure(canViewThread(context.actor));
     return Response.json(
-      { similar: await findSimilar(context.actor, title) },
+      { similar: await findSimilar(context.actor, title, { whileTyping: true }) },
       { headers: { "Cache-Control": "private, max-age=30" } },
     );
   });

@@ -22,9 +22,11 @@
  * of the same shape with bare React `renderToString` behind `node:http`; each thread-page row shows
  * its req/s as a ratio to the mean of the baseline runs on either side of it.
  * Then: the question list, the Markdown preview, posting answers, search (latency, 1 connection, for
- * a very common, a middling (~2 % of threads) and a rare word from the index, each request with a
- * distinct URL so the visitor page cache never answers), similar questions, and the thread page's
- * stored bytes from `node:http` (the ceiling for a page served from a cache).
+ * a very common, a middling (~2 % of threads) and a rare word from the index and a query of three
+ * common words, each request with a distinct URL so the visitor page cache never answers), similar
+ * questions while a title is typed (real titles, prefix by prefix, as the ask page asks while
+ * typing), and the thread page's stored bytes from `node:http` (the ceiling for a page served from
+ * a cache). Search and similar questions: p99 ≤ 25 ms (issue 17), each after an unmeasured warm-up.
  * Notifications (issue 13), on copies of the database: beside "POST an answer", the same posting
  * to one thread with 10,000 watchers (and 100 who muted it, inserted as raw rows), on a server with
  * background jobs ON, so each answer's fan-out runs in that server right after its commit, as in
@@ -40,18 +42,21 @@
  * new post. Peak RSS is the server's, per scenario (reset before each one).
  * Overload: 200 connections of mixed reads (visitors' and signed-in pages, searches); the server
  * must shed what it cannot serve in time with a fast 503, so no request takes over 5 s and no other
- * 5xx appears. BENCH_COMPARE_ROOT=<folder with another built checkout> runs that scenario against
- * the code there too, on the same database, in the same run (an A/B; its verdict does not fail the run).
+ * 5xx appears. BENCH_COMPARE_ROOT=<folder with another built checkout> runs that scenario, and each
+ * search scenario right after this checkout's, against the code there too, on the same database, in
+ * the same run (an A/B; its rows carry no target and do not fail the run).
  *
  *   npm run bench                       both sizes (10k/100k and 100k/1M; the large seed takes minutes)
  *   BENCH_SIZES=10000:100000 npm run bench
  *   BENCH_SECONDS=10                    seconds per scenario
- *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario against that checkout (SQLite)
+ *   BENCH_COMPARE_ROOT=/tmp/hearth-old  also runs the overload scenario (SQLite) and each search scenario
+ *                                       (both engines, right after this checkout's) against that checkout
  *   BENCH_EMAILS=2000                   emails the mail job sends
  *   BENCH_ENGINES=sqlite|postgres|sqlite,postgres   engines measured (default both); PostgreSQL needs
  *                                       its server binaries (db/pg-cluster.sh), or the run fails
  *   BENCH_SCENARIOS=compared            only the scenarios with a PostgreSQL/SQLite target (a busy machine)
  *   BENCH_SCENARIOS=posting             of those, only "POST an answer" (work on the write path)
+ *   BENCH_SCENARIOS=search              only search and similar questions (minutes, not the whole run)
  *   BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"   added to the app servers' node flags
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -62,6 +67,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { SMTPServer } from "smtp-server";
+import { similarityWords } from "../../app/models/search/query.server";
 import type { NotifyJob } from "./app-task";
 import {
   benchEngines,
@@ -105,11 +111,16 @@ const PG_MIN_RATIO = 0.7;
 // BENCH_SCENARIOS=compared: only the scenarios with a PostgreSQL/SQLite target (and the baseline runs
 // between the thread-page rows), for a machine too busy for the whole run; =posting: of those, only
 // "POST an answer", for work on the write path.
+// =search: only search and similar questions, for work on search speed.
 const ONLY_POSTING = process.env.BENCH_SCENARIOS === "posting";
+const ONLY_SEARCH = process.env.BENCH_SCENARIOS === "search";
 const serverNodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared" || ONLY_POSTING;
-if (![undefined, "all", "compared", "posting"].includes(process.env.BENCH_SCENARIOS))
-  throw new Error(`BENCH_SCENARIOS takes all, compared or posting, not "${process.env.BENCH_SCENARIOS}"`);
+const ONLY_COMPARED = process.env.BENCH_SCENARIOS === "compared" || ONLY_POSTING || ONLY_SEARCH;
+if (![undefined, "all", "compared", "posting", "search"].includes(process.env.BENCH_SCENARIOS))
+  throw new Error(`BENCH_SCENARIOS takes all, compared, posting or search, not "${process.env.BENCH_SCENARIOS}"`);
+// Issue 17: every search scenario, including similar questions while typing, at a million posts.
+const SEARCH_MAX_P99_MS = 25;
+const SEARCH_WARM_UP_SECONDS = 2;
 
 /** What a scenario's responses must be; `verify` returns what is wrong with one, or null. */
 type Expectation = {
@@ -181,6 +192,48 @@ function peakRssMb(pid: number) {
   return Math.round(kb / 1024);
 }
 
+// Linux's clock ticks per second for /proc/<pid>/stat (USER_HZ: 100 on every mainstream build).
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) process `pid` has used so far (Linux /proc; 0 once it is gone), with
+ * `waitedChildren` also that of its children that have exited.
+ */
+function cpuMs(pid: number, { waitedChildren = false } = {}) {
+  try {
+    // utime, stime, cutime, cstime: fields 14-17, counted after the command name, which may hold spaces.
+    const [utime, stime, cutime, cstime] = fs
+      .readFileSync(`/proc/${pid}/stat`, "utf8")
+      .split(") ")[1]
+      .split(" ")
+      .slice(11, 15)
+      .map(Number);
+    return ((utime + stime + (waitedChildren ? cutime + cstime : 0)) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time (ms) the PostgreSQL server of the cluster in `folder` has used so far: the postmaster with
+ * the backends and workers that have exited, plus those running (a process that ends moves from the
+ * second count to the first).
+ */
+function postgresCpuMs(folder: string) {
+  const postmaster = Number(fs.readFileSync(path.join(folder, "data/postmaster.pid"), "utf8").split("\n")[0]);
+  let total = cpuMs(postmaster, { waitedChildren: true });
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const parent = Number(fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1].split(" ")[1]);
+      if (parent === postmaster) total += cpuMs(Number(name));
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
 /** Sets the process's peak RSS back to its current RSS (Linux: 5 > clear_refs); false when not allowed. */
 function resetPeakRss(pid: number) {
   try {
@@ -240,35 +293,97 @@ type Fixtures = {
   answerTargets: string[];
 };
 
-/** A very common, a middling and a rare indexed term (stems, as the index stores them). */
+/**
+ * What the search scenarios look for, picked from SQLite's index: a very common, a middling and a
+ * rare indexed term (stems, as the index stores them), the three most common terms a title's
+ * similar-question lookup would keep (a three-word query whose matches are many), and titles of
+ * solved questions to type on the ask page.
+ */
 function searchTerms(file: string) {
   const sqlite = new Database(file, { readonly: true });
   try {
     sqlite.exec("CREATE VIRTUAL TABLE temp.thread_terms USING fts5vocab(main, search_threads, row)");
     const threads = (sqlite.prepare("SELECT count(*) AS n FROM search_threads").get() as { n: number }).n;
-    const pick = (sql: string, ...params: number[]) =>
-      sqlite.prepare(sql).get(...params) as { term: string; doc: number };
+    const pick = (sql: string, ...params: number[]) => {
+      const { term, doc } = sqlite.prepare(sql).get(...params) as { term: string; doc: number };
+      return { q: term, doc };
+    };
     const word = "length(term) > 3 AND term GLOB '[a-z]*'";
-    return [
-      { label: "very common", ...pick("SELECT term, doc FROM temp.thread_terms ORDER BY doc DESC LIMIT 1") },
-      {
-        label: "middling",
-        ...pick(
-          `SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc <= ? ORDER BY doc DESC LIMIT 1`,
-          Math.round(threads * 0.02),
-        ),
-      },
-      {
-        label: "rare",
-        ...pick(
-          `SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc BETWEEN 3 AND 10 ORDER BY doc DESC LIMIT 1`,
-        ),
-      },
-    ];
+    const common = sqlite
+      .prepare(`SELECT term FROM temp.thread_terms WHERE ${word} ORDER BY doc DESC LIMIT 100`)
+      .pluck()
+      .all() as string[];
+    const threeWords = common.filter((term) => similarityWords(term).length > 0).slice(0, 3);
+    const threeWordMatches = sqlite
+      .prepare("SELECT count(*) FROM search_threads WHERE search_threads MATCH ?")
+      .pluck()
+      .get(threeWords.map((term) => `"${term}"`).join(" AND ")) as number;
+    // Spread over the community's history (every so many ids), newest first.
+    const titles = sqlite
+      .prepare(
+        `SELECT DISTINCT title FROM threads WHERE status = 'solved' AND length(title) BETWEEN 20 AND 100
+         AND id % ? = 0 ORDER BY id DESC LIMIT 40`,
+      )
+      .pluck()
+      .all(Math.max(1, Math.floor(threads / 400))) as string[];
+    if (titles.length === 0) throw new Error(`${file} has no solved question to type the title of`);
+    return {
+      words: [
+        { label: "very common word", ...pick("SELECT term, doc FROM temp.thread_terms ORDER BY doc DESC LIMIT 1") },
+        {
+          label: "middling word",
+          ...pick(
+            `SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc <= ? ORDER BY doc DESC LIMIT 1`,
+            Math.round(threads * 0.02),
+          ),
+        },
+        {
+          label: "rare word",
+          ...pick(
+            `SELECT term, doc FROM temp.thread_terms WHERE ${word} AND doc BETWEEN 3 AND 10 ORDER BY doc DESC LIMIT 1`,
+          ),
+        },
+        { label: "three common words", q: threeWords.join(" "), doc: threeWordMatches },
+      ],
+      titles,
+    };
   } finally {
     sqlite.close();
   }
 }
+
+/**
+ * Each title typed character by character from its third, one title after another (the ask page
+ * asks for similar questions while a title is typed); `whole` on a title's last prefix.
+ */
+function typedTitles(titles: string[]) {
+  let title = 0;
+  let length = 2;
+  return () => {
+    length += 1;
+    if (length > titles[title].length) {
+      title = (title + 1) % titles.length;
+      length = 3;
+    }
+    return { prefix: titles[title].slice(0, length), whole: length === titles[title].length };
+  };
+}
+
+/** Similar questions as JSON: a list of hits, never empty for a whole title (it is a solved question's). */
+const expectSimilar: Expectation = {
+  statuses: [200],
+  verify: (_status, body, context) => {
+    let similar: unknown;
+    try {
+      similar = (JSON.parse(body) as { similar?: unknown }).similar;
+    } catch {
+      return "not JSON";
+    }
+    if (!Array.isArray(similar)) return "JSON without a similar list";
+    if (similar.some((hit) => typeof hit?.url !== "string")) return "a similar hit without a url";
+    return context.wholeTitle && similar.length === 0 ? "nothing similar to a whole title" : null;
+  },
+};
 
 // What tells a signed-in page from a visitor's: the header nav (app/root.tsx) links to the reader's
 // own profile and has "Sign out"; a visitor's has "Sign in" instead.
@@ -356,6 +471,8 @@ type Step = {
   body?: string;
   headers?: Record<string, string>;
   threadPath?: string;
+  /** /api/similar: the request sends a whole title. */
+  wholeTitle?: boolean;
 };
 
 /**
@@ -371,7 +488,7 @@ async function run(options: autocannon.Options, expectation: Expectation, next?:
       if (!next) return base;
       const step = next();
       // Read back by the response check: autocannon hands a connection's context to both hooks.
-      Object.assign(context, { username: step.username, threadPath: step.threadPath });
+      Object.assign(context, { username: step.username, threadPath: step.threadPath, wholeTitle: step.wholeTitle });
       const headers = { ...step.headers, ...(step.cookie ? { cookie: step.cookie } : {}) };
       return { ...base, method: step.method ?? "GET", path: step.path ?? base.path, headers, body: step.body };
     },
@@ -923,7 +1040,13 @@ async function postgresCopyOf(file: string, threads: number, answers: number, cl
   return database;
 }
 
-async function benchSize(threads: number, answers: number, engines: EngineName[], clusterUrl: string | null) {
+async function benchSize(
+  threads: number,
+  answers: number,
+  engines: EngineName[],
+  clusterUrl: string | null,
+  clusterFolder: string | null,
+) {
   const file = seedDatabase(threads, answers);
   fs.mkdirSync(RUN_DIR, { recursive: true });
   // Up to date (migrations, search index) before it is read for search terms or copied.
@@ -932,7 +1055,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
   // so every run measures the same community.
   const sqlite = await cloneDatabase(sqliteDatabase(file), "run", RUN_DIR);
   // Picked on SQLite, before anything is posted, and searched for on both engines.
-  const terms = searchTerms(file);
+  const searchInput = searchTerms(file);
   const sides: Side[] = [];
   for (const engine of engines) {
     const database = engine === "sqlite" ? sqlite : await postgresCopyOf(file, threads, answers, clusterUrl!);
@@ -947,9 +1070,14 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     sides.find((side) => side.engine === "sqlite")?.fixtures ??
     appTask<Fixtures>(sqlite, ["fixtures", String(BENCH_USERS)]);
   const servers = new Map<Side, { baseUrl: string; server: ChildProcess }>();
+  const compareServers = new Map<Side, { baseUrl: string; server: ChildProcess }>();
   const baselineServer = await startBaselineServer(sqlite.location);
   try {
     for (const side of sides) servers.set(side, await startServer(ROOT, side.database));
+    // BENCH_COMPARE_ROOT with search scenarios: that checkout's server on each engine's database too,
+    // so each search row is measured on both codes back to back (an A/B in one run).
+    if (COMPARE_ROOT && !ONLY_POSTING)
+      for (const side of sides) compareServers.set(side, await startServer(COMPARE_ROOT, side.database));
     const forSide = (side: Side) => {
       const { baseUrl, server } = servers.get(side)!;
       const { fixtures } = side;
@@ -1014,6 +1142,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
 
     // Warm-ups, unmeasured: the visitor's page, the signed-in render, the baseline render.
     await eachEngine(async (side, { baseUrl, signedInStep }) => {
+      if (ONLY_SEARCH) return;
       await run({ url: baseUrl + side.fixtures.threadPath, duration: 2 }, expectPage(fiftyAnswers));
       await run({ url: baseUrl, duration: 2 }, expectPage(fiftyAnswers), signedInStep);
       // Posting alone: each member seen once first, as the signed-in scenario does in a full run,
@@ -1021,7 +1150,8 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
       if (ONLY_POSTING)
         await run({ url: baseUrl, amount: side.fixtures.members.length }, expectPage(fiftyAnswers), signedInStep);
     });
-    await run({ url: baselineServer.url + baselineFixtures.threadPath, duration: 2 }, expectThreadPage);
+    if (!ONLY_SEARCH)
+      await run({ url: baselineServer.url + baselineFixtures.threadPath, duration: 2 }, expectThreadPage);
 
     // The thread page, interleaved with the baseline so the machine's drift hits both: baseline,
     // then the scenario on each engine, then the baseline again, and so on.
@@ -1077,7 +1207,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         ({ visitorWhilePosting }) => visitorWhilePosting(10),
       );
     };
-    if (!ONLY_POSTING) await threadPageScenarios();
+    if (!ONLY_POSTING && !ONLY_SEARCH) await threadPageScenarios();
     // Each thread-page row against the mean of the baseline runs just before and after its pair.
     pageSequence.forEach((row, i) => {
       if (row.baseline) return;
@@ -1110,42 +1240,66 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         ),
       );
     }
-    await eachEngine((_side, { baseUrl, hearth, nextAnswer }) =>
-      hearth(
+    await eachEngine(async (_side, { baseUrl, hearth, nextAnswer }) => {
+      if (ONLY_SEARCH) return;
+      await hearth(
         "POST an answer",
         [minAnswersPerSecond(MIN_ANSWERS_PER_SECOND)],
         () => run({ url: baseUrl }, expectAnswerPosted, nextAnswer),
         PG_MIN_RATIO,
-      ),
-    );
+      );
+    });
     // Beside it: the same, to one thread with 10,000 watchers, on a copy, with the fan-out in the server.
     await eachEngine(async (side, { answerTo }) => {
       if (side.hotCopy) side.scenarios.push(await hotThreadScenario(side.hotCopy, side.fixtures, answerTo));
     });
     let searchNumber = 0;
-    for (const term of ONLY_POSTING ? [] : terms) {
-      await eachEngine((_side, { baseUrl, hearth }) =>
-        hearth(
-          `GET /search, ${term.label} word ("${term.term}", in ${term.doc.toLocaleString("en")} threads on SQLite), 1 connection`,
-          [maxP99(50)],
-          () =>
-            run(
-              { url: baseUrl, connections: 1, duration: SEARCH_SECONDS },
-              expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit")),
-              () => ({ path: `/search?q=${term.term}&n=${++searchNumber}` }),
-            ),
-          PG_MIN_RATIO,
-        ),
+    /** A search scenario on each engine in turn, after a warm-up of its own (unmeasured). */
+    const searchScenario = (name: string, expectation: Expectation, next: () => Step, vsSqlite?: number) =>
+      eachEngine(async (side, { baseUrl, server, hearth }) => {
+        // CPU per request of the server and, on PostgreSQL, of the database's processes: on a busy
+        // machine the latencies swing, the work done per request much less.
+        const measureOn = (url: string, server: ChildProcess) => async () => {
+          const databaseMs = () => (side.engine === "postgres" ? postgresCpuMs(clusterFolder!) : 0);
+          const [serverBefore, databaseBefore] = [cpuMs(server.pid!), databaseMs()];
+          const measured = await run({ url, connections: 1, duration: SEARCH_SECONDS }, expectation, next);
+          const requests = Math.max(1, measured.checks.responses);
+          const serverCpu = (cpuMs(server.pid!) - serverBefore) / requests;
+          const databaseCpu = (databaseMs() - databaseBefore) / requests;
+          const database = side.engine === "postgres" ? `, PostgreSQL ${databaseCpu.toFixed(1)} ms` : "";
+          return { ...measured, note: `CPU per request: server ${serverCpu.toFixed(1)} ms${database}` };
+        };
+        await run({ url: baseUrl, connections: 1, duration: SEARCH_WARM_UP_SECONDS }, expectation, next);
+        await hearth(name, [maxP99(SEARCH_MAX_P99_MS)], measureOn(baseUrl, server), vsSqlite);
+        const other = compareServers.get(side);
+        if (!other) return;
+        await run({ url: other.baseUrl, connections: 1, duration: SEARCH_WARM_UP_SECONDS }, expectation, next);
+        // Informational: the other code's row carries no target, so it cannot fail the run.
+        side.scenarios.push({
+          name: `${name} [${COMPARE_ROOT}]`,
+          targets: [],
+          ...(await measuring(other.server.pid!, measureOn(other.baseUrl, other.server))),
+        });
+      });
+    const expectSearchHits = expectPage((body) => (body.includes('class="search-hit"') ? null : "no search hit"));
+    for (const term of ONLY_POSTING ? [] : searchInput.words)
+      await searchScenario(
+        `GET /search, ${term.label} ("${term.q}", in ${term.doc.toLocaleString("en")} threads on SQLite), 1 connection`,
+        expectSearchHits,
+        () => ({ path: `/search?q=${encodeURIComponent(term.q)}&n=${++searchNumber}` }),
+        PG_MIN_RATIO,
+      );
+    if (!ONLY_POSTING && (!ONLY_COMPARED || ONLY_SEARCH)) {
+      const typing = typedTitles(searchInput.titles);
+      await searchScenario(
+        `GET /api/similar while titles are typed (prefix by prefix, ${searchInput.titles.length} solved questions' titles), 1 connection`,
+        expectSimilar,
+        () => {
+          const { prefix, whole } = typing();
+          return { path: `/api/similar?title=${encodeURIComponent(prefix)}&n=${++searchNumber}`, wholeTitle: whole };
+        },
       );
     }
-    if (!ONLY_COMPARED)
-      await eachEngine((_side, { baseUrl, hearth }) =>
-        hearth("GET /api/similar (ask page, typing a title), 1 connection", [], () =>
-          run({ url: baseUrl, connections: 1, duration: SEARCH_SECONDS }, { statuses: [200] }, () => ({
-            path: `/api/similar?title=${encodeURIComponent(`How do I configure the server for a new domain ${++searchNumber}`)}`,
-          })),
-        ),
-      );
     // Over the measured scenarios so far, so the figure compares with runs that had no overload scenario.
     const peakMemoryMb = new Map(
       sides.map((side) => [
@@ -1182,13 +1336,13 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
         await stopProcess(bytes.child);
       }
     }
-    for (const { server } of servers.values()) await stopProcess(server);
+    for (const { server } of [...servers.values(), ...compareServers.values()]) await stopProcess(server);
     const jobs = new Map<Side, Awaited<ReturnType<typeof timeJobsOnce>>>();
     const mail = new Map<Side, Awaited<ReturnType<typeof timeMailJob>>>();
     for (const side of sides) if (!ONLY_COMPARED) jobs.set(side, await timeJobsOnce(side.database));
     for (const side of sides) if (side.mailCopy) mail.set(side, await timeMailJob(side.mailCopy));
     const sqliteSide = sides.find((side) => side.engine === "sqlite");
-    if (COMPARE_ROOT && sqliteSide) {
+    if (COMPARE_ROOT && sqliteSide && !ONLY_COMPARED) {
       const other = await startServer(COMPARE_ROOT, sqliteSide.database);
       try {
         await run({ url: other.baseUrl + sqliteSide.fixtures.threadPath, duration: 2 }, { statuses: [200] }); // warm-up
@@ -1220,7 +1374,7 @@ async function benchSize(threads: number, answers: number, engines: EngineName[]
     };
   } finally {
     await stopProcess(baselineServer.child);
-    for (const { server } of servers.values()) await stopProcess(server);
+    for (const { server } of [...servers.values(), ...compareServers.values()]) await stopProcess(server);
     for (const side of sides) {
       if (side.hotCopy) await dropDatabase(side.hotCopy);
       if (side.mailCopy) await dropDatabase(side.mailCopy);
@@ -1305,7 +1459,7 @@ if (cluster) {
 const reports = [];
 let failed = false;
 for (const size of SIZES) {
-  const report = await benchSize(size.threads, size.answers, engines, cluster?.url ?? null);
+  const report = await benchSize(size.threads, size.answers, engines, cluster?.url ?? null, cluster?.folder ?? null);
   reports.push(report);
   const sizeName = `${size.threads.toLocaleString("en")} threads / ${size.answers.toLocaleString("en")} answers`;
   for (const side of report.engines) {

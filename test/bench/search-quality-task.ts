@@ -50,7 +50,7 @@ async function evaluate(): Promise<DuplicateCase[]> {
   for (const { threadId, title, originalId } of duplicates) {
     if (originalId === null || !originals.has(originalId)) continue;
     // One more than DEPTH: the asked question itself may take a place.
-    const similar = await findSimilar(VISITOR, title, DEPTH + 1);
+    const similar = await findSimilar(VISITOR, title, { limit: DEPTH + 1 });
     const search = await searchSite(VISITOR, { q: title, type: "questions" });
     cases.push({
       threadId,

@@ -174,9 +174,9 @@ async function withCloseTitles(
   table: SearchTable,
   text: TextQuery,
   found: Ranking,
-  also: { q: SQL; where: SQL; boost: SQL; limit: number },
+  also: { q: SQL; where: SQL; boost: SQL; limit: number; closeTitles?: boolean },
 ): Promise<Ranking> {
-  if (text.kind !== "any" || found.rows.length >= also.limit) return found;
+  if (text.kind !== "any" || also.closeTitles === false || found.rows.length >= also.limit) return found;
   const close = await rank(
     table,
     sql`title % ${text.sentence} AND NOT (tsv @@ ${also.q}) AND ${also.where}`,
@@ -207,7 +207,13 @@ export function postgresSearchOn(run: PgRun): SearchEngine {
         limit,
         closeness(text, sql`t.boost`),
       );
-      return withCloseTitles(rank, "search_threads", text, found, { q, where: filters, boost: sql`boost`, limit });
+      return withCloseTitles(rank, "search_threads", text, found, {
+        q,
+        where: filters,
+        boost: sql`boost`,
+        limit,
+        closeTitles: scope.closeTitles,
+      });
     },
     async rankArticles(text, scope, limit) {
       const query = tsQueryOf(text);
@@ -235,6 +241,7 @@ export function postgresSearchOn(run: PgRun): SearchEngine {
         where: sql`${inFull} AND ${filters}`,
         boost,
         limit,
+        closeTitles: scope.closeTitles,
       });
     },
     ...postgresTextsOn(run, (text) => {

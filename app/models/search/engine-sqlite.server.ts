@@ -37,7 +37,9 @@ const expressionOf = (text: TextQuery) =>
 /**
  * The best `limit` matches of `match` in `table`, ranked among its RANKED_MATCH_CAP most recent
  * matches, and how many matches there are (`capped` when more than that). The inner query walks
- * the index from the newest document and stops at the cap, so bm25 runs at most that many times.
+ * the index from the newest document and stops one past the cap, so bm25 runs at most that many
+ * times; the (cap + 1)th match is only counted, in the same walk (a second count walked the
+ * matches again: DECISIONS.md #7X).
  */
 function rank(table: "search_threads" | "search_articles", match: string, limit: number): Ranking {
   const weights = table === "search_threads" ? THREAD_WEIGHTS : ARTICLE_WEIGHTS;
@@ -46,15 +48,19 @@ function rank(table: "search_threads" | "search_articles", match: string, limit:
       ? "coalesce((SELECT boost FROM search_thread_boosts WHERE thread_id = id), 1.0)"
       : String(ARTICLE_BOOST);
   const rows = preparedStatement(
-    `SELECT id, relevance * ${boost} AS score FROM (
-       SELECT rowid AS id, bm25(${table}, ${weights}) AS relevance FROM ${table}
-       WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_MATCH_CAP})
+    `SELECT id, score, matches FROM (
+       SELECT id, relevance * ${boost} AS score, count(*) OVER () AS matches, min(id) OVER () AS oldest FROM (
+         SELECT rowid AS id, bm25(${table}, ${weights}) AS relevance FROM ${table}
+         WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_MATCH_CAP + 1}))
+     WHERE matches <= ${RANKED_MATCH_CAP} OR id <> oldest
      ORDER BY score, id DESC LIMIT ?`,
-  ).all(match, limit) as RankedRow[];
-  const matches = preparedStatement(
-    `SELECT count(*) AS n FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_MATCH_CAP + 1})`,
-  ).get(match)!.n as number;
-  return { rows, total: Math.min(matches, RANKED_MATCH_CAP), capped: matches > RANKED_MATCH_CAP };
+  ).all(match, limit) as (RankedRow & { matches: number })[];
+  const matches = rows[0]?.matches ?? 0;
+  return {
+    rows: rows.map(({ id, score }) => ({ id, score })),
+    total: Math.min(matches, RANKED_MATCH_CAP),
+    capped: matches > RANKED_MATCH_CAP,
+  };
 }
 
 const EMPTY: Ranking = { rows: [], total: 0, capped: false };
@@ -85,17 +91,22 @@ function articleMatch(expression: string, scope: ArticleScope) {
   return `(${full}) OR ({title summary} : (${expression})${filters}${audienceClause(scope.byTitleOnly)})`;
 }
 
-// Snippets for a page of already-authorized hits come from one query with `rowid IN (json_each(?))`
-// and only the user's words (filters and audience were applied when ranking): a statement per
-// row is ~40x slower (FTS5 re-walks the doclist each time), and SQLite 3.53 ignores a bound
-// `rowid = ?` next to MATCH altogether. The search tests check each hit gets its own snippet.
+// Snippets for a page of already-authorized hits come from one query and only the user's words
+// (filters and audience were applied when ranking): a statement per row is ~40x slower (FTS5
+// re-walks the doclist each time), and SQLite 3.53 ignores a bound `rowid = ?` next to MATCH
+// altogether. The search tests check each hit gets its own snippet.
+// The page's ids are among the newest matches, so the matches are walked newest first and the walk
+// stops at the last of them; `+` keeps `IN` a plain test of each match: as an index constraint,
+// FTS5 seeks each id anew, 2.7 ms for a page of "the" at a million posts against 0.7 (DECISIONS.md #7X).
+const PAGE_OF_IDS = `+rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid DESC LIMIT ?`;
+
 function threadTexts(expression: string, ids: number[]) {
   const rows = preparedStatement(
     `SELECT rowid AS id, highlight(search_threads, 0, ?, ?) AS title,
             snippet(search_threads, 1, ?, ?, '…', ${SNIPPET_WORDS}) AS snippet,
             (SELECT boost FROM search_thread_boosts WHERE thread_id = search_threads.rowid) AS boost
-     FROM search_threads WHERE search_threads MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
-  ).all(HIT_START, HIT_END, HIT_START, HIT_END, expression, JSON.stringify(ids));
+     FROM search_threads WHERE search_threads MATCH ? AND ${PAGE_OF_IDS}`,
+  ).all(HIT_START, HIT_END, HIT_START, HIT_END, expression, JSON.stringify(ids), ids.length);
   return new Map<number, ThreadText>(
     rows.map((row) => [
       Number(row.id),
@@ -110,7 +121,7 @@ function articleTexts(expression: string, ids: number[]) {
             snippet(search_articles, 1, ?, ?, '…', ${SNIPPET_WORDS}) AS summary,
             snippet(search_articles, 2, ?, ?, '…', ${SNIPPET_WORDS}) AS body,
             (SELECT group_concat(tag, ',') FROM kb_article_tags WHERE article_id = search_articles.rowid) AS tags
-     FROM search_articles WHERE search_articles MATCH ? AND rowid IN (SELECT value FROM json_each(?))`,
+     FROM search_articles WHERE search_articles MATCH ? AND ${PAGE_OF_IDS}`,
   ).all(
     HIT_START,
     HIT_END,
@@ -120,6 +131,7 @@ function articleTexts(expression: string, ids: number[]) {
     HIT_END,
     `${ALL_ARTICLE_COLUMNS} : (${expression})`,
     JSON.stringify(ids),
+    ids.length,
   );
   return new Map<number, ArticleText>(
     rows.map((row) => [

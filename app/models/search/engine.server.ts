@@ -17,9 +17,20 @@ export const ARTICLE_BOOST = 1.8;
 /** Tokens of a snippet (FTS5 `snippet`, PostgreSQL `ts_headline` MaxWords). */
 export const SNIPPET_WORDS = 28;
 
-export type ThreadScope = { category?: string; tag?: string; solved?: boolean };
+/**
+ * `closeTitles: false`: similar questions from the words alone, never filled in with titles close
+ * to the sentence (PostgreSQL's trigram fill-in, 100-900 ms at a million posts: too slow while a
+ * title is being typed; DECISIONS.md #7X).
+ */
+type SimilarOptions = { closeTitles?: boolean };
+export type ThreadScope = { category?: string; tag?: string; solved?: boolean } & SimilarOptions;
 /** `inFull`: audiences searched in every field; `byTitleOnly`: by title and summary alone (teasers). */
-export type ArticleScope = { category?: string; tag?: string; inFull: Audience[]; byTitleOnly: Audience[] };
+export type ArticleScope = {
+  category?: string;
+  tag?: string;
+  inFull: Audience[];
+  byTitleOnly: Audience[];
+} & SimilarOptions;
 export type RankedRow = { id: number; score: number };
 export type Ranking = { rows: RankedRow[]; total: number; capped: boolean };
 export type ThreadText = { title: string; snippet: string; boost: number };

@@ -255,10 +255,10 @@ async function partialMatches(actor: Actor, query: SearchQuery, text: TextQuery,
   const wanted = RESULTS_PER_PAGE;
   const search = engine();
   const [threadRanking, articleRanking] = await Promise.all([
-    query.type === "articles" ? null : search.rankThreads(partial, query, wanted),
+    query.type === "articles" ? null : search.rankThreads(partial, { ...query, closeTitles: false }, wanted),
     query.type === "questions"
       ? null
-      : search.rankArticles(partial, { ...query, ...articleSearchAudiences(actor) }, wanted),
+      : search.rankArticles(partial, { ...query, ...articleSearchAudiences(actor), closeTitles: false }, wanted),
   ]);
   const seen = new Set(shown.map((row) => `${row.type}-${row.id}`));
   const rows = mergeRankings(threadRanking?.rows ?? [], articleRanking?.rows ?? [])
@@ -286,10 +286,15 @@ async function findsAnything(actor: Actor, query: SearchQuery, q: string): Promi
  * Questions and readable articles that look like the question being typed, best first. Questions of
  * every state are offered, not only solved ones: the same question still waiting for answers is one
  * to follow rather than ask again (on Bicycles Meta 7 of 9 questions closed as duplicates pointed at
- * an unsolved one), and the boosts rank solved and verified ones first. `limit` above the page's
- * SIMILAR_LIMIT is for measuring the ranking (npm run bench:search-quality).
+ * an unsolved one), and the boosts rank solved and verified ones first.
+ * `whileTyping`: asked again at each pause, so from the words alone (see `ThreadScope`).
+ * `limit` above the page's SIMILAR_LIMIT is for measuring the ranking (npm run bench:search-quality).
  */
-export async function findSimilar(actor: Actor, title: string, limit = SIMILAR_LIMIT): Promise<SearchHit[]> {
+export async function findSimilar(
+  actor: Actor,
+  title: string,
+  { whileTyping = false, limit = SIMILAR_LIMIT } = {},
+): Promise<SearchHit[]> {
   const sentence = title.slice(0, 300);
   const typed: TextQuery = { kind: "any", words: similarityWords(sentence), sentence };
   if (typed.words.length === 0) return [];
@@ -297,9 +302,10 @@ export async function findSimilar(actor: Actor, title: string, limit = SIMILAR_L
   const search = engine();
   // Suggestions are for reading now: only articles this actor can open.
   const { inFull } = articleSearchAudiences(actor);
+  const closeTitles = !whileTyping;
   const [threadRanking, articleRanking] = await Promise.all([
-    search.rankThreads(text, {}, limit),
-    search.rankArticles(text, { inFull, byTitleOnly: [] }, limit),
+    search.rankThreads(text, { closeTitles }, limit),
+    search.rankArticles(text, { inFull, byTitleOnly: [], closeTitles }, limit),
   ]);
   const merged = mergeRankings(threadRanking.rows, articleRanking.rows).slice(0, limit);
   return hitsOf(actor, text, merged);

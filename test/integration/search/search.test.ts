@@ -8,6 +8,7 @@ import { ensureSearchIndex } from "~/models/search/index.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { sql } from "drizzle-orm";
 import { rawRun, scriptDb } from "~/lib/db.server";
+import { databaseEngine } from "~/lib/env.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
 let asker: Member;
@@ -183,6 +184,19 @@ describe("search", () => {
     expect((await search({ q: "ocelot" })).partialHits).toEqual([]);
     // Only the first page is filled, and nothing already shown is repeated.
     expect((await search({ q: "Ocelot quokka banners 2031", page: "2" })).partialHits).toEqual([]);
+  });
+
+  it("suggests from the words alone while a title is typed, and fills in close titles only when it is sent", async () => {
+    const solved = await makeThread(asker, { title: "Narwhal hub firmware rollback" });
+    const { postId } = await makeAnswer(helper, solved.threadId, "Hold the pairing button.");
+    await markSolution(asker, postId, "accepted");
+    // Every word loses its second letter: no word form matches any more.
+    const typed = "Nrwhal hb frmware rllback";
+    expect(await findSimilar(VISITOR, typed, { whileTyping: true })).toEqual([]);
+    // Sent with the ask form, PostgreSQL fills in titles close to the sentence (trigrams); SQLite has none.
+    expect((await findSimilar(VISITOR, typed)).map((hit) => hit.id)).toEqual(
+      databaseEngine() === "postgres" ? [solved.threadId] : [],
+    );
   });
 
   it("rebuilds a missing index from the threads", async () => {
