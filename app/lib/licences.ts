@@ -1,7 +1,7 @@
 /**
  * The licences imported posts come under, and the page each one's terms are on. The licence of a
  * Stack Exchange post ("CC BY-SA 3.0") asks that it be named with a link to its deed wherever the
- * post is shown (DECISIONS.md #7X). Browser-safe: the thread page's components use it.
+ * post is shown (DECISIONS.md #81). Browser-safe: the thread page's components use it.
  */
 const CREATIVE_COMMONS = /^CC (BY(?:-SA|-ND|-NC|-NC-SA|-NC-ND)?) (\d\.\d)$/i;
 

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { idParam, loaderResult, notFound } from "~/lib/http.server";
 import { importedProfileAt } from "~/models/community/source-addresses.server";
 
-// A Stack Exchange profile address (`/users/<id>/<name>`): the account imported from it (DECISIONS.md #7X).
+// A Stack Exchange profile address (`/users/<id>/<name>`): the account imported from it (DECISIONS.md #81).
 export async function loader({ params }: LoaderFunctionArgs) {
   const profile = await loaderResult(() => importedProfileAt(idParam(params.sourceId)));
   if (!profile) notFound("There is no member with that name.");

@@ -4,7 +4,7 @@
  * - every thread has exactly one post of kind "question" (the question body); answers are the rest;
  * - posts.score is imported_up_votes - imported_down_votes plus the sum of votes.value for that post
  *   (the imported counts are a Stack Exchange post's votes, whose voters dumps do not name: DECISIONS.md
- *   #7X; 0 for Hearth's own posts), threads.score mirrors its question's score,
+ *   #82; 0 for Hearth's own posts), threads.score mirrors its question's score,
  *   threads.answer_count counts its answers and tags.thread_count its threads: all kept in the same
  *   transaction as the write that changes them;
  * - one vote per user per post; one solution of each kind per thread;

@@ -1,6 +1,6 @@
 /**
  * What was imported from elsewhere (a Stack Exchange dump: app/models/import/stackexchange/) and what
- * only imports hold: comments and badges earned on the source site (DECISIONS.md #7X).
+ * only imports hold: comments and badges earned on the source site (DECISIONS.md #82).
  * Invariants:
  * - import_records maps each imported source row (site, kind, id there) to the one Hearth row made
  *   from it, with a hash of what it was made from: a second import of the same dump finds every row
@@ -20,6 +20,12 @@ import { BADGE_TIERS } from "./badges";
 
 export const IMPORT_KINDS = ["user", "tag", "thread", "post", "revision", "comment", "badge", "reputation"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/**
+ * The source id under which an import records each site's one "deleted user" account, the author of
+ * everything whose author the dump no longer has (source user ids are -1 and up, never 0).
+ */
+export const DELETED_USER_SOURCE_ID = 0;
 
 export const importRecords = sqliteTable(
   "import_records",

@@ -20,7 +20,7 @@ import { users } from "./users";
  * voting an answer down), `accepted` (their answer was accepted), `accepted_other` (they accepted
  * someone's answer), `verified` (staff verified their answer), `article_published` (a
  * knowledge-base article was published from their thread), `imported` (the reputation the person had on
- * the site their account was imported from: one event per person and site, DECISIONS.md #7X).
+ * the site their account was imported from: one event per person and site, DECISIONS.md #82).
  */
 export const REPUTATION_REASONS = [
   "upvote",

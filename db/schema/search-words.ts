@@ -1,5 +1,5 @@
 /**
- * What search knows about words beyond its index (DECISIONS.md #7X): staff-kept synonym groups and
+ * What search knows about words beyond its index (DECISIONS.md #80): staff-kept synonym groups and
  * the searches that found nothing. The vocabulary that typo tolerance reads is derived from the index
  * and lives beside it (search_vocabulary, search_word_variants: raw tables of the search migration).
  * Invariants: a word belongs to one synonym group at most (`synonym_words.word` is the key); a failed

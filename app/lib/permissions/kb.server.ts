@@ -53,7 +53,7 @@ export function articleSearchAudiences(actor: Actor) {
 
 /**
  * Which parts of search's vocabulary may be shown to `actor` as "Did you mean" words and typo
- * matches: the words of what they may read (threads and teasers count as "public", DECISIONS.md #7X).
+ * matches: the words of what they may read (threads and teasers count as "public", DECISIONS.md #80).
  */
 export const vocabularyAudiences = (actor: Actor): Audience[] => readableAudiences(actor);
 

@@ -220,7 +220,7 @@ export function standInPasswordHash() {
 
 /**
  * Whether `password` matches. A stored value that is not an argon2 hash (an account with no usable
- * password, such as an imported one before its owner claims it by a reset link: DECISIONS.md #7X)
+ * password, such as an imported one before its owner claims it by a reset link: DECISIONS.md #81)
  * matches nothing, after the same work as a real check.
  */
 export async function verifyPassword(passwordHash: string, password: string) {

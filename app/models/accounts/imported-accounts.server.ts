@@ -1,14 +1,13 @@
 /**
  * What a profile shows of an account made by an import: the sites it came from, the badges it earned
  * there (apart from Hearth's own), and whether its owner may still claim it. An imported account has
- * no usable password: its owner claims it with a reset link sent to its address (DECISIONS.md #7X).
+ * no usable password: its owner claims it with a reset link sent to its address (DECISIONS.md #81).
  * The site's "deleted user" stand-in is nobody's to claim.
  */
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { importedBadges, importRecords, users } from "../../../db/schema";
+import { DELETED_USER_SOURCE_ID, importedBadges, importRecords, users } from "../../../db/schema";
 import { read } from "~/lib/db.server";
 import { canViewUserProfile, ensure, type Actor } from "~/lib/permissions.server";
-import { DELETED_USER_SOURCE_ID } from "~/models/community/imported-comments.server";
 
 /** The account's imported past, or null for an account made here. Two queries. */
 export async function importedAccountOf(actor: Actor, userId: number) {

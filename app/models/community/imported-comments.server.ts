@@ -1,6 +1,6 @@
 /**
  * Comments under imported posts, as the source site had them: read-only history (Hearth has no
- * comments of its own), shown on the thread page under each post. Invariants (DECISIONS.md #7X):
+ * comments of its own), shown on the thread page under each post. Invariants (DECISIONS.md #81):
  * - one query for all the page's posts, asked only for posts the page already shows, so the
  *   reader's right to see a comment is their right to see its post (checked by the page's queries);
  * - at most COMMENTS_SHOWN_PER_POST per post, oldest first, with the post's total, so a post with
@@ -11,12 +11,6 @@ import { asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { postComments, users } from "../../../db/schema";
 import { read } from "~/lib/db.server";
 import { COMMENTS_SHOWN_PER_POST, type PostComments } from "./rules";
-
-/**
- * The source id under which an import records each site's one "deleted user" account, the author of
- * everything whose author the dump no longer has (app/models/import/stackexchange/users.server.ts).
- */
-export const DELETED_USER_SOURCE_ID = 0;
 
 /**
  * The first comments of each post in `postIds` (posts the reader may see), keyed by post id; posts

@@ -24,7 +24,7 @@ export type ThreadListQuery = z.infer<typeof threadListQuerySchema>;
 
 export const SUGGESTED_EDITS_PAGE_SIZE = 20;
 
-/** Comments shown under an imported post; the rest are on the source, linked (DECISIONS.md #7X). */
+/** Comments shown under an imported post; the rest are on the source, linked (DECISIONS.md #81). */
 export const COMMENTS_SHOWN_PER_POST = 30;
 
 /** Where an imported post came from, shown with it as its licence asks; null on Hearth's own posts. */

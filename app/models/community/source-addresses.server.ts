@@ -1,7 +1,7 @@
 /**
  * The addresses imported content had on its source site (`/q/<id>`, `/a/<id>`,
  * `/questions/<id>/<slug>`, `/users/<id>/<name>`), found through import_records, so old links land
- * on the thread, answer or profile made from them. Invariants (DECISIONS.md #7X):
+ * on the thread, answer or profile made from them. Invariants (DECISIONS.md #81):
  * - never an address the reader may not see: threads and posts are filtered by the permission
  *   module's SQL twins, so a hidden one is "not found", as it is on its own page;
  * - the same source id on several imported sites: the one whose slug matches, else the most recent import;

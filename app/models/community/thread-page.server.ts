@@ -5,11 +5,12 @@
  * prepared once per connection (`threadPageQueries`). Each author's reputation and most notable
  * badge come with their name, in the posts' query (stored: users.reputation, badge_standings).
  * An imported thread (source_site set) costs one query more, for its posts' comments; its posts
- * carry where they came from and under which licence, shown with them (DECISIONS.md #7X).
+ * carry where they came from and under which licence, shown with them (DECISIONS.md #81).
  */
 import { and, asc, desc, eq, inArray, notInArray, or, sql } from "drizzle-orm";
 import {
   badgeStandings,
+  DELETED_USER_SOURCE_ID,
   categories,
   posts,
   solutions,
@@ -37,7 +38,7 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { ANSWERS_PER_PAGE, type PostComments } from "./rules";
-import { commentsOfPosts, DELETED_USER_SOURCE_ID } from "./imported-comments.server";
+import { commentsOfPosts } from "./imported-comments.server";
 import { threadFlagsForReader } from "~/models/moderation/flags.server";
 import { CLOSE_VOTES_NEEDED } from "~/models/moderation/rules";
 

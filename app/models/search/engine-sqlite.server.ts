@@ -39,7 +39,7 @@ const expressionOf = (text: TextQuery) =>
  * matches, and how many matches there are (`capped` when more than that). The inner query walks
  * the index from the newest document and stops one past the cap, so bm25 runs at most that many
  * times; the (cap + 1)th match is only counted, in the same walk (a second count walked the
- * matches again: DECISIONS.md #7X).
+ * matches again: DECISIONS.md #83).
  */
 function rank(table: "search_threads" | "search_articles", match: string, limit: number): Ranking {
   const weights = table === "search_threads" ? THREAD_WEIGHTS : ARTICLE_WEIGHTS;
@@ -97,7 +97,7 @@ function articleMatch(expression: string, scope: ArticleScope) {
 // altogether. The search tests check each hit gets its own snippet.
 // The page's ids are among the newest matches, so the matches are walked newest first and the walk
 // stops at the last of them; `+` keeps `IN` a plain test of each match: as an index constraint,
-// FTS5 seeks each id anew, 2.7 ms for a page of "the" at a million posts against 0.7 (DECISIONS.md #7X).
+// FTS5 seeks each id anew, 2.7 ms for a page of "the" at a million posts against 0.7 (DECISIONS.md #83).
 const PAGE_OF_IDS = `+rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid DESC LIMIT ?`;
 
 function threadTexts(expression: string, ids: number[]) {

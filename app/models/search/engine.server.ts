@@ -20,7 +20,7 @@ export const SNIPPET_WORDS = 28;
 /**
  * `closeTitles: false`: similar questions from the words alone, never filled in with titles close
  * to the sentence (PostgreSQL's trigram fill-in, 100-900 ms at a million posts: too slow while a
- * title is being typed; DECISIONS.md #7X).
+ * title is being typed; DECISIONS.md #83).
  */
 type SimilarOptions = { closeTitles?: boolean };
 export type ThreadScope = { category?: string; tag?: string; solved?: boolean } & SimilarOptions;

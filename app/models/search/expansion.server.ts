@@ -1,5 +1,5 @@
 /**
- * What a search also looks for beyond the words typed (DECISIONS.md #7X): each word's synonyms
+ * What a search also looks for beyond the words typed (DECISIONS.md #80): each word's synonyms
  * (staff's groups) and, for a word the reader's vocabulary lacks, its closest vocabulary words. A
  * word the vocabulary holds is searched exactly, so a typo match never outranks an exact one; words
  * of 1-2 letters, numbers and phrases stay exact.

@@ -1,6 +1,6 @@
 /**
  * Searches that found nothing, for staff at /support/reports: where the knowledge base has gaps
- * (DECISIONS.md #7X). One row per UTC day and normalized query, counted; a search whose typo
+ * (DECISIONS.md #80). One row per UTC day and normalized query, counted; a search whose typo
  * correction found something is not a failure. Recording is bounded so nobody can fill the table
  * or the write lock: queries are cut to MAX_QUERY_CHARS, a day holds at most MAX_QUERIES_PER_DAY
  * different ones (later ones only add to those already there), and each process records at most

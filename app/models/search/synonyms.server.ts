@@ -1,7 +1,7 @@
 /**
  * Synonym groups that staff keep at /mod/synonyms ("wifi, wi-fi, wireless"): a search word that is
  * one of a group's words also matches the others, on /search and in similar questions (DECISIONS.md
- * #7X). Invariants: a group has 2+ distinct words; a word is in one group at most (its primary key);
+ * #80). Invariants: a group has 2+ distinct words; a word is in one group at most (its primary key);
  * every change is audited in the write that makes it.
  */
 import { asc, eq, inArray } from "drizzle-orm";

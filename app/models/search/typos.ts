@@ -1,5 +1,5 @@
 /**
- * Typo arithmetic for search (DECISIONS.md #7X), pure: which typed words may be corrected, how far a
+ * Typo arithmetic for search (DECISIONS.md #80), pure: which typed words may be corrected, how far a
  * correction may be, the deletions a SymSpell lookup lists, and the Damerau-Levenshtein distance
  * (optimal string alignment: an adjacent swap costs 1) that verifies each candidate.
  */

@@ -1,5 +1,5 @@
 /**
- * Search's vocabulary (DECISIONS.md #7X): the index's own surface words (as `wordsOf` cuts them,
+ * Search's vocabulary (DECISIONS.md #80): the index's own surface words (as `wordsOf` cuts them,
  * plus hyphenated compounds; never FTS5's stems, since a suggestion must be a real word), with how
  * many documents hold each, per audience that may see those documents. Typo tolerance and
  * "Did you mean" read it; a background job rebuilds it from the index, so it is up to

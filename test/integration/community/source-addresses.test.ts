@@ -1,5 +1,5 @@
 // Old addresses of imported content (issue 17): the source's question, answer and profile ids, and
-// /questions/<id>/<slug> shared with Hearth's own threads (DECISIONS.md #7X).
+// /questions/<id>/<slug> shared with Hearth's own threads (DECISIONS.md #81).
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { posts, threads } from "../../../db/schema";

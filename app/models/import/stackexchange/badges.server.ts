@@ -1,6 +1,6 @@
 /**
  * Badges.xml: badges earned on the source site, kept as imported_badges rows of their own ("earned
- * on <site>"), apart from Hearth's badges, whose rules and notability are Hearth's (DECISIONS.md #7X).
+ * on <site>"), apart from Hearth's badges, whose rules and notability are Hearth's (DECISIONS.md #82).
  */
 import { eq } from "drizzle-orm";
 import { importedBadges } from "../../../../db/schema";

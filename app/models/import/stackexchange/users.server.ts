@@ -2,10 +2,10 @@
  * Users.xml: one Hearth account per source user, with no usable password (a hash of a secret nobody
  * kept) and an address that receives nothing (unconfirmed, under .invalid) until --emails gives the
  * person's own, with which they claim the account by the reset-link flow. The source's reputation is
- * one `imported` reputation event per person (DECISIONS.md #7X), so totals rebuild from events.
+ * one `imported` reputation event per person (DECISIONS.md #82), so totals rebuild from events.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { reputationEvents, users } from "../../../../db/schema";
+import { DELETED_USER_SOURCE_ID, reputationEvents, users } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
 import { firstRow, oneRow, write } from "~/lib/db.server";
 import { USERNAME_MAX_LENGTH } from "~/lib/mentions";
@@ -31,9 +31,6 @@ const KNOWN = new Set([
   "EmailHash",
   "AccountId",
 ]);
-
-/** The source id the one "deleted user" account is recorded under (source user ids are -1 and up, never 0). */
-export const DELETED_USER_SOURCE_ID = 0;
 
 /** An address no mail reaches (RFC 2606's .invalid), unique per site and source user. */
 export const placeholderEmail = (site: string, sourceId: number) => `user-${sourceId}@${site}.imported.invalid`;
