@@ -5,7 +5,7 @@
  */
 
 /** Longer words are left exact: their deletion lists would grow with the square of their length. */
-const MAX_CORRECTED_LENGTH = 24;
+export const MAX_CORRECTED_LENGTH = 24;
 
 /** The edits a typed word may be away from its correction: 1 for 3-5 letters, 2 from 6; 0 = exact. */
 export function allowedDistance(word: string): number {

@@ -18,7 +18,14 @@ import { databaseEngine } from "~/lib/env.server";
 import { vocabularyAudiences, type Actor } from "~/lib/permissions.server";
 import { hyphenatedCompounds } from "./documents.server";
 import { wordsOf } from "./query.server";
-import { allowedDistance, closestWords, deletions, type Candidate, type Correction } from "./typos";
+import {
+  allowedDistance,
+  closestWords,
+  deletions,
+  MAX_CORRECTED_LENGTH,
+  type Candidate,
+  type Correction,
+} from "./typos";
 
 /** How old the vocabulary may grow before the job rebuilds it. */
 export const VOCABULARY_MAX_AGE_MS = 15 * 60_000;
@@ -34,8 +41,15 @@ const WRITES_PER_TRANSACTION = 5;
 /** Corrections a typed word may match at most. */
 export const CORRECTIONS_PER_WORD = 3;
 
-/** A word worth keeping: 3 to 40 letters (wordsOf's limit) and not only digits (numbers stay exact). */
-const isVocabularyWord = (word: string) => word.length >= 3 && !/^\p{N}+$/u.test(word);
+/**
+ * A word worth keeping: 3 letters or more, not only digits (numbers stay exact), and no longer than
+ * a typed word that may be corrected plus the two edits it may differ by. A longer word can never be
+ * a correction, and a word's deletions grow with the cube of its length: a hyphenated compound of a
+ * 32,000-character post ("ab-ab-ab-…", not cut to 40 letters as wordsOf cuts words) would block the
+ * rebuild for minutes and fill the heap.
+ */
+const isVocabularyWord = (word: string) =>
+  word.length >= 3 && [...word].length <= MAX_CORRECTED_LENGTH + 2 && !/^\p{N}+$/u.test(word);
 
 /**
  * The variants a vocabulary word is stored under: itself and its deletions, one deep, two for
@@ -172,19 +186,22 @@ export async function refreshVocabulary(
     [...words].flatMap((word) => [...storedDeletions(word)].map((variant) => [variant, word]));
   const addedVariants = variantsOf([...wordsAfter].filter((word) => !wordsBefore.has(word)));
   const removedVariants = variantsOf([...wordsBefore].filter((word) => !wordsAfter.has(word)));
+  // In several transactions, so in an order an interruption cannot spoil: a new word's variants
+  // before the word (the next run, not finding the word, writes them again), and a word removed
+  // before its variants (a variant whose word is gone matches nothing).
   await writeInSteps([
-    ...chunks(removals, WRITE_BATCH).map(
-      (rows) => sql`DELETE FROM search_vocabulary WHERE (word, audience) IN (VALUES ${rowsOf(rows)})`,
-    ),
-    ...chunks(removedVariants, WRITE_BATCH).map(
-      (rows) => sql`DELETE FROM search_word_variants WHERE (variant, word) IN (VALUES ${rowsOf(rows)})`,
+    ...chunks(addedVariants, WRITE_BATCH).map(
+      (rows) => sql`INSERT INTO search_word_variants (variant, word) VALUES ${rowsOf(rows)} ON CONFLICT DO NOTHING`,
     ),
     ...chunks(upserts, WRITE_BATCH).map(
       (rows) => sql`INSERT INTO search_vocabulary (word, audience, documents) VALUES ${rowsOf(rows)}
         ON CONFLICT (word, audience) DO UPDATE SET documents = excluded.documents`,
     ),
-    ...chunks(addedVariants, WRITE_BATCH).map(
-      (rows) => sql`INSERT INTO search_word_variants (variant, word) VALUES ${rowsOf(rows)} ON CONFLICT DO NOTHING`,
+    ...chunks(removals, WRITE_BATCH).map(
+      (rows) => sql`DELETE FROM search_vocabulary WHERE (word, audience) IN (VALUES ${rowsOf(rows)})`,
+    ),
+    ...chunks(removedVariants, WRITE_BATCH).map(
+      (rows) => sql`DELETE FROM search_word_variants WHERE (variant, word) IN (VALUES ${rowsOf(rows)})`,
     ),
     sql`INSERT INTO search_vocabulary_state (id, built_at, words) VALUES (1, ${at.getTime()}, ${wordsAfter.size})
       ON CONFLICT (id) DO UPDATE SET built_at = excluded.built_at, words = excluded.words`,

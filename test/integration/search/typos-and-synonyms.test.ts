@@ -2,7 +2,8 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { kbArticles } from "../../../db/schema";
 import { setClock } from "~/lib/clock.server";
-import { oneRow, scriptDb, write } from "~/lib/db.server";
+import { oneRow, rawRows, scriptDb, write } from "~/lib/db.server";
+import { sql } from "drizzle-orm";
 import { ForbiddenError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -119,6 +120,26 @@ describe("typo tolerance", () => {
     const similar = titlesOf(await findSimilar(VISITOR, "my lamp is offlne"));
     expect(similar).toContain("Kitchen lamp stays ofline");
     expect(similar).toContain("Bring an offline hub back");
+  });
+
+  it("keeps out of the vocabulary a word too long to be a correction, however long a post's compound is", async () => {
+    // A 300-letter hyphenated compound (its deletions: ~45,000 strings; a 30,000-letter one's would
+    // take minutes and the heap).
+    const compound = Array.from({ length: 150 }, () => "ab").join("-");
+    await makeThread(asker, { title: "Hyphen storm in a post", body: `Look: ${compound} and platypusish words.` });
+    const started = Date.now();
+    await refreshVocabulary(new Date(), { force: true });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const long = await rawRows<{ n: number }>(
+      scriptDb(),
+      sql`SELECT count(*) AS n FROM search_vocabulary WHERE length(word) > 26`,
+    );
+    expect(Number(long[0].n)).toBe(0);
+    const kept = await rawRows<{ n: number }>(
+      scriptDb(),
+      sql`SELECT count(*) AS n FROM search_vocabulary WHERE word = 'platypusish'`,
+    );
+    expect(Number(kept[0].n)).toBeGreaterThan(0);
   });
 
   it("never suggests a word found only where the reader may not look", async () => {
