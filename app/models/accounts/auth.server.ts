@@ -219,9 +219,10 @@ export function standInPasswordHash() {
 }
 
 /**
- * Whether `password` matches. A stored value that is not an argon2 hash (an account with no usable
- * password, such as an imported one before its owner claims it by a reset link: DECISIONS.md #81)
- * matches nothing, after the same work as a real check.
+ * Whether `password` matches. A stored value that is not an argon2 hash matches nothing, after the
+ * same work as a real check, where argon2 would throw (a 500 on sign-in). Hearth writes none: an
+ * imported account holds the hash of a random secret nobody kept until its owner claims it by a
+ * reset link (DECISIONS.md #81, #82); this covers rows written by hand or by other tools.
  */
 export async function verifyPassword(passwordHash: string, password: string) {
   if (!passwordHash.startsWith("$argon2")) {
