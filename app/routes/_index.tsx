@@ -1,3 +1,4 @@
+import { tagPath } from "~/components/tag-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ThreadList } from "~/components/thread-row";
@@ -66,7 +67,7 @@ export default function Home() {
           <ul className="tag-list">
             {tags.map((tag) => (
               <li key={tag.id}>
-                <Link className="tag" to={`/tags/${tag.name}`}>
+                <Link className="tag" to={tagPath(tag.name)}>
                   {tag.name} <span aria-label={`${tag.threadCount} questions`}>×{tag.threadCount}</span>
                 </Link>
               </li>

@@ -1,3 +1,4 @@
+import { tagPath } from "~/components/tag-list";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicUrl } from "~/lib/env.server";
 import { loaderResult } from "~/lib/http.server";
@@ -11,7 +12,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   const tag = (params.tag ?? "").toLowerCase();
   return loaderResult(async () => {
     const { threads } = await latestThreadsForFeed({ tag });
-    const path = `/tags/${encodeURIComponent(tag)}`;
+    const path = tagPath(tag);
     return atomResponse(
       threadsAtom(publicUrl(), threads, {
         title: `${SITE_NAME}: questions tagged ${tag}`,

@@ -1,3 +1,4 @@
+import { tagPath } from "~/components/tag-list";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { loaderResult } from "~/lib/http.server";
@@ -17,7 +18,7 @@ export default function Tags() {
       <ul className="stat-grid">
         {tags.map((tag) => (
           <li key={tag.id}>
-            <Link className="tag" to={`/tags/${tag.name}`}>
+            <Link className="tag" to={tagPath(tag.name)}>
               {tag.name}
             </Link>
             <p className="hint">{tag.description}</p>

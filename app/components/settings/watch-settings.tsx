@@ -1,3 +1,4 @@
+import { tagPath } from "~/components/tag-list";
 import { Form, Link } from "@remix-run/react";
 import { WatchForm } from "~/components/watch-form";
 import type { WATCH_LEVEL_LABELS } from "~/models/notifications/rules";
@@ -15,7 +16,7 @@ const pathOf = ({ target, key }: Watched) =>
   target === "thread"
     ? `/questions/${key}`
     : target === "tag"
-      ? `/tags/${encodeURIComponent(key)}`
+      ? tagPath(key)
       : `/questions?category=${encodeURIComponent(key)}`;
 
 const TARGET_LABELS = { thread: "Question", tag: "Tag", category: "Category" } as const;

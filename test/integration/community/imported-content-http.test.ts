@@ -4,7 +4,7 @@
 // until a reset link claims it.
 import { eq } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { posts, threads, users } from "../../../db/schema";
+import { posts, tags, threadTags, threads, users } from "../../../db/schema";
 import { write } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
@@ -140,6 +140,20 @@ describe("an imported thread's page", () => {
     const page = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     expect(page).not.toContain("\ufffd");
     expect(page.split('class="comment-body"').length - 1).toBe(30);
+  });
+
+  it("links an imported tag whose name holds # or + to that tag's page, not another's", async () => {
+    // A thread of its own, tagged before any page of it is served (and cached for visitors).
+    const tagged = await importedThread(asker, SITE, 8050, { title: "Sharp shifting in C sharp", category: CATEGORY });
+    await write(async (db) => {
+      const [tag] = await db.insert(tags).values({ name: "c#", threadCount: 1 }).returning({ id: tags.id });
+      await db.insert(threadTags).values({ threadId: tagged.threadId, tagId: tag.id });
+    });
+    const page = await (await client.get(path(tagged))).text();
+    expect(page).toContain('href="/tags/c%23"');
+    const tagPage = await client.get("/tags/c%23");
+    expect(tagPage.status).toBe(200);
+    expect(await tagPage.text()).toContain("Sharp shifting in C sharp");
   });
 
   it("shows Hearth's own thread with no licence line", async () => {
