@@ -137,9 +137,11 @@ async function indexArticleIds(run: PgRun, ids: number[]) {
   return documents.length;
 }
 
-/** Re-reads one thread into the index, or leaves it out while it is not visible to everyone. */
-export async function indexThreadPostgres(run: PgRun, threadId: number) {
-  await indexThreadIds(run, [threadId]);
+/** Re-reads threads into the index, leaving out those not visible to everyone; BATCH per statement. */
+export async function indexThreadsPostgres(run: PgRun, threadIds: number[]) {
+  for (let start = 0; start < threadIds.length; start += BATCH) {
+    await indexThreadIds(run, threadIds.slice(start, start + BATCH));
+  }
 }
 
 /** Re-reads one article into the index (or drops it when it was removed). */

@@ -13,11 +13,11 @@ import {
   ensureSearchIndexSqlite,
   indexArticleSqlite,
   indexedThreadIdsSqlite,
-  indexThreadSqlite,
+  indexThreadsSqlite,
 } from "./index-sqlite.server";
 import {
   indexArticlePostgres,
-  indexThreadPostgres,
+  indexThreadsPostgres,
   rebuildSearchIndexPostgres,
   searchIndexGapsPostgres,
 } from "./index-postgres.server";
@@ -31,8 +31,13 @@ export { VERIFIED_BOOST } from "./documents.server";
  * hidden or deleted). Call inside the write transaction that changed it.
  */
 export async function indexThread(threadId: number) {
-  if (databaseEngine() === "postgres") await indexThreadPostgres(pgWrite, threadId);
-  else indexThreadSqlite(threadId);
+  await indexThreads([threadId]);
+}
+
+/** indexThread for many threads at once (an import): a few statements for the lot, not a few per thread. */
+export async function indexThreads(threadIds: number[]) {
+  if (databaseEngine() === "postgres") await indexThreadsPostgres(pgWrite, threadIds);
+  else indexThreadsSqlite(threadIds);
 }
 
 /** Re-reads one article into the index (or drops it when it was removed). Call inside the write. */

@@ -19,7 +19,7 @@ import { HIT_END, HIT_START, SNIPPET_WORDS, type SearchEngine } from "~/models/s
 import { databaseEngine } from "~/lib/env.server";
 import { sqliteSearch } from "~/models/search/engine-sqlite.server";
 import { postgresSearchOn } from "~/models/search/engine-postgres.server";
-import { indexThreadPostgres, rebuildSearchIndexPostgres } from "~/models/search/index-postgres.server";
+import { indexThreadsPostgres, rebuildSearchIndexPostgres } from "~/models/search/index-postgres.server";
 import { parseSearchQuery, similarityWords, type TextQuery } from "~/models/search/query.server";
 import { RANKED_MATCH_CAP } from "~/models/search/rules";
 import { makeUser } from "../../fixtures/factories";
@@ -265,10 +265,10 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
       const found = async () => ids(await postgres.rankThreads(all(title), {}, RANKED_MATCH_CAP)).includes(threadId);
       expect(await found()).toBe(true);
       await run(sql`UPDATE threads SET visibility = 'hidden' WHERE id = ${threadId}`);
-      await indexThreadPostgres(run, threadId);
+      await indexThreadsPostgres(run, [threadId]);
       expect(await found()).toBe(false);
       await run(sql`UPDATE threads SET visibility = 'visible' WHERE id = ${threadId}`);
-      await indexThreadPostgres(run, threadId);
+      await indexThreadsPostgres(run, [threadId]);
       expect(await found()).toBe(true);
     });
 

@@ -9,14 +9,14 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { categories, threads } from "../../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, read, write } from "~/lib/db.server";
 import { hashPassword } from "~/models/accounts/auth.server";
 import { slugify } from "~/models/community/post-input";
-import { indexThread } from "~/models/search/index.server";
+import { indexThreads } from "~/models/search/index.server";
 import { importBadges } from "./badges.server";
 import { importComments } from "./comments.server";
 import { type ImportContext, type ImportSummary, type Progress } from "./context.server";
@@ -97,8 +97,11 @@ async function categoryFor(site: string, slug: string | undefined) {
   ).id;
 }
 
+/** Threads indexed per write: one write each for the statements of the whole piece. */
+const INDEX_PIECE = 2_000;
+
 /** Re-reads the threads this run changed into the search index, in pieces. */
-async function indexThreads(ctx: ImportContext, resumed: boolean) {
+async function reindexImportedThreads(ctx: ImportContext, resumed: boolean) {
   let ids = [...ctx.touchedThreads];
   // A resumed run does not know what the interrupted one changed: every thread of the site is read again.
   if (resumed) {
@@ -107,13 +110,10 @@ async function indexThreads(ctx: ImportContext, resumed: boolean) {
     );
   }
   ids.sort((a, b) => a - b);
-  for (let start = 0; start < ids.length; start += 200) {
-    const piece = ids.slice(start, start + 200);
-    await write(async (db) => {
-      // Only threads still there (a thread removed meanwhile has nothing to index).
-      const present = await db.select({ id: threads.id }).from(threads).where(inArray(threads.id, piece));
-      for (const { id } of present) await indexThread(id);
-    });
+  for (let start = 0; start < ids.length; start += INDEX_PIECE) {
+    const piece = ids.slice(start, start + INDEX_PIECE);
+    // A thread removed meanwhile has no document made, and loses the one it had.
+    await write(() => indexThreads(piece));
     ctx.progress?.("search index", start + piece.length, ids.length, start + piece.length);
   }
   return ids.length;
@@ -174,7 +174,7 @@ export async function importStackExchange(options: ImportOptions): Promise<Impor
     await settleTrustLevels(ctx);
     await importComments(ctx);
     await importBadges(ctx);
-    const indexed = await indexThreads(ctx, run.resumed);
+    const indexed = await reindexImportedThreads(ctx, run.resumed);
     if (indexed > 0) summary.notes.push(`Search index: ${indexed} threads read again.`);
     await finishRun(run.runId, now());
   } finally {
