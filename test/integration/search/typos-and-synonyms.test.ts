@@ -192,6 +192,38 @@ describe("synonyms", () => {
     expect(await listSynonymGroups(staff)).toEqual([]);
   });
 
+  it("reaches a group from a hyphenated word typed with its hyphen, as from the word written as one", async () => {
+    const group = await addSynonymGroup(staff, { words: "wifi, wi-fi, wireless" });
+    await makeThread(asker, { title: "Hub forgets the wifi name", body: "After each restart." });
+    const everyForm = [
+      "Hub forgets the wifi name",
+      "Wi-Fi password changed",
+      "Wireless chime pairing",
+      "Wireless range of the door sensor",
+    ];
+    expect(titlesOf((await searchSite(VISITOR, { q: "wifi" })).hits).sort()).toEqual(everyForm);
+    const hyphenated = (await searchSite(VISITOR, { q: "wi-fi" })).hits;
+    expect(titlesOf(hyphenated).sort()).toEqual(everyForm);
+    // The word as written in a title is marked (one mark on SQLite, one per part on PostgreSQL).
+    const marked = hyphenated
+      .find((hit) => titlesOf([hit])[0] === "Wi-Fi password changed")
+      ?.title.filter((segment) => segment.hit)
+      .map((segment) => segment.text);
+    expect(marked?.join("").replaceAll("-", "")).toBe("WiFi");
+    expect(titlesOf((await searchSite(VISITOR, { q: "Wi-Fi sensor" })).hits)).toEqual([
+      "Wireless range of the door sensor",
+    ]);
+    const similar = titlesOf(await findSimilar(VISITOR, "Wi-Fi"));
+    expect(similar).toContain("Wireless range of the door sensor");
+    expect(similar).toContain("Hub forgets the wifi name");
+    await removeSynonymGroup(staff, group.id);
+    // Without a group, a hyphenated word typed still finds it written as one, and nothing else.
+    expect(titlesOf((await searchSite(VISITOR, { q: "wi-fi" })).hits).sort()).toEqual([
+      "Hub forgets the wifi name",
+      "Wi-Fi password changed",
+    ]);
+  });
+
   it("refuses groups of one word, odd words and a word already in another group, saving nothing", async () => {
     await expect(addSynonymGroup(staff, { words: "router, Router" })).rejects.toMatchObject({
       fieldErrors: { words: "A group needs at least two different words." },
