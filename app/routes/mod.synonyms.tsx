@@ -53,8 +53,8 @@ export default function Synonyms() {
       <ModNav />
       <p className="hint">
         Words that mean the same to the people searching. A search for any word of a group also finds the others, on the
-        search page and in similar questions. A word belongs to one group; hyphenated words also match written as one
-        (wi-fi finds wifi).
+        search page and in similar questions. A word belongs to one group, hyphens or not (wi-fi and wifi are one word
+        to search), and needs 2 letters or digits.
       </p>
       <h2 className="section-title">Add a group</h2>
       <Form method="post" className="inline-fields lexicon-form" key={`add-${groups.length}`}>

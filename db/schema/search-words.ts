@@ -2,7 +2,8 @@
  * What search knows about words beyond its index (DECISIONS.md #80): staff-kept synonym groups and
  * the searches that found nothing. The vocabulary that typo tolerance reads is derived from the index
  * and lives beside it (search_vocabulary, search_word_variants: raw tables of the search migration).
- * Invariants: a word belongs to one synonym group at most (`synonym_words.word` is the key); a failed
+ * Invariants: a word belongs to one synonym group at most (`synonym_words.word` is the key), and so
+ * does its match key (synonyms.server.ts checks it: "wifi" and "wi-fi" are one word to search); a failed
  * search is one row per UTC day and normalized query, counted, never a row per search.
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";

@@ -53,6 +53,14 @@ test("Staff keep search synonyms and see the searches that found nothing", async
   await page.getByRole("button", { name: "Add" }).click();
   await expect(page.getByRole("heading", { name: "1 group" })).toBeVisible();
   await expectNothingForAxe(page);
+  // The same word with a hyphen is the same word to search: refused, naming the group that holds it.
+  await page.locator("#new-words").fill("tele-porter, portal");
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.locator("#new-words-error")).toHaveText(
+    "“tele-porter” is already in the group “hub, teleporter” (as “teleporter”): a word belongs to one group, hyphens or not.",
+  );
+  await expect(page.locator("#new-words")).toHaveAttribute("aria-invalid", "true");
+  await expectNothingForAxe(page);
 
   await page.goto("/support/reports");
   const failed = page.getByRole("table", { name: "Searches that found nothing" });
@@ -62,6 +70,9 @@ test("Staff keep search synonyms and see the searches that found nothing", async
   await failed.getByRole("link", { name: "teleporter zorblax" }).click();
   await expect(page.getByRole("heading", { name: "No results" })).toBeVisible();
   await page.goto("/search?q=teleporter");
+  await expect(page.getByRole("heading", { name: /results?$/ })).not.toHaveText("No results");
+  // Typed with a hyphen, the word reaches its group all the same.
+  await page.goto("/search?q=tele-porter");
   await expect(page.getByRole("heading", { name: /results?$/ })).not.toHaveText("No results");
 });
 

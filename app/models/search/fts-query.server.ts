@@ -3,7 +3,7 @@
  * through as FTS5 syntax: each word or phrase becomes a quoted string, so `*`, `-`, `NEAR`, `OR`,
  * `:`, `^`, column names and unbalanced quotes or parentheses are plain text.
  */
-import { similarityWords, type ParsedQuery } from "./query.server";
+import { requiredTermCount, similarityWords, type ParsedQuery } from "./query.server";
 
 export { parseSearchQuery, type ParsedQuery } from "./query.server";
 
@@ -15,7 +15,7 @@ const quote = (term: string) => `"${term}"`;
  * `prefixLast` makes the last word match as a prefix, for results while someone is still typing.
  */
 export function toMatchExpression(query: ParsedQuery, { prefixLast = false } = {}): string | null {
-  if (query.required.length === 0 && !query.anyOf?.length) return null;
+  if (requiredTermCount(query) === 0) return null;
   const terms = query.required.map(quote);
   const last = query.required.at(-1);
   if (prefixLast && last && !last.includes(" ") && last.length >= 2) terms[terms.length - 1] = `${quote(last)}*`;

@@ -10,8 +10,9 @@ export type ParsedQuery = {
   required: string[];
   excluded: string[];
   /**
-   * Required groups of which any one term will do: a typed word with its typo corrections and
-   * synonyms (expansion.server.ts), the typed word first. Never filled by the parser.
+   * Required groups of which any one term will do, the typed word first: a hyphenated word typed
+   * (the parser's: `hyphenatedForms`), and a typed word with its typo corrections and synonyms
+   * (expansion.server.ts).
    */
   anyOf?: string[][];
 };
@@ -23,6 +24,8 @@ export type TextQuery =
 const MAX_TERMS = 12;
 const MAX_WORD_LENGTH = 40;
 const WORD = /[\p{L}\p{N}]+/gu;
+// A word with any hyphenated parts ("wi-fi"); linear, as documents.server.ts explains.
+const WORD_WITH_HYPHENS = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
 
 // Left out of "similar question" lookups, where the title is a sentence and every word is OR-ed.
 const STOPWORDS = new Set(
@@ -34,33 +37,73 @@ const STOPWORDS = new Set(
   ).split(" "),
 );
 
+/** How many terms a query requires: words and phrases, and groups of alternatives. */
+export const requiredTermCount = (query: ParsedQuery) => query.required.length + (query.anyOf?.length ?? 0);
+
 /** Every term a query looks for (required, then each group's), for marking hits. */
 export const soughtTerms = (query: ParsedQuery) => [...query.required, ...(query.anyOf ?? []).flat()];
 
 export const wordsOf = (text: string) =>
   (text.normalize("NFKC").toLowerCase().match(WORD) ?? []).map((word) => word.slice(0, MAX_WORD_LENGTH));
 
+/** The words of `text` as `wordsOf` cuts them, except that a hyphenated word stays one ("wi-fi"). */
+const typedWordsOf = (text: string) =>
+  (text.normalize("NFKC").toLowerCase().match(WORD_WITH_HYPHENS) ?? []).map((word) =>
+    word
+      .split("-")
+      .map((part) => part.slice(0, MAX_WORD_LENGTH))
+      .join("-"),
+  );
+
+/**
+ * How a hyphenated word is searched: as its phrase ("wi fi", which is how both engines read
+ * "wi-fi" in a text) and as one word ("wifi": the index holds each hyphenated word written as one
+ * too, documents.server.ts), so "wi-fi" finds "Wi-Fi", "wi fi" and "wifi" alike. Its one-word form
+ * is the word a synonym group knows it by (synonyms.server.ts). Other words are searched as typed.
+ */
+export const hyphenatedForms = (word: string) =>
+  word.includes("-") ? [word.replaceAll("-", " "), word.replaceAll("-", "")] : [word];
+
 export function parseSearchQuery(input: string): ParsedQuery {
   const required: string[] = [];
   const excluded: string[] = [];
+  const anyOf: string[][] = [];
   // A quoted run is a phrase; an unbalanced quote simply runs to the end of the input.
   const pattern = /(-?)"([^"]*)"?|(\S+)/g;
   for (const match of input.slice(0, 500).matchAll(pattern)) {
     const [, negation, phrase, bare] = match;
     const isExcluded = negation === "-" || (bare?.startsWith("-") ?? false);
-    const words = wordsOf(phrase ?? bare ?? "");
-    if (words.length === 0) continue;
-    if (isExcluded) excluded.push(...(phrase !== undefined ? [words.join(" ")] : words));
-    else if (phrase !== undefined) required.push(words.join(" "));
-    else required.push(...words);
+    if (phrase !== undefined) {
+      const words = wordsOf(phrase);
+      if (words.length > 0) (isExcluded ? excluded : required).push(words.join(" "));
+      continue;
+    }
+    for (const word of typedWordsOf(bare ?? "")) {
+      const forms = hyphenatedForms(word);
+      if (isExcluded) excluded.push(...forms);
+      else if (forms.length === 1) required.push(word);
+      else anyOf.push(forms);
+    }
   }
-  return { required: required.slice(0, MAX_TERMS), excluded: excluded.slice(0, MAX_TERMS) };
+  // At most MAX_TERMS terms to look for, required words first.
+  const kept = required.slice(0, MAX_TERMS);
+  const groups = anyOf.slice(0, MAX_TERMS - kept.length);
+  return {
+    required: kept,
+    excluded: excluded.slice(0, MAX_TERMS),
+    ...(groups.length > 0 ? { anyOf: groups } : {}),
+  };
 }
 
-/** The meaningful words of a sentence (no stopwords, no single letters), for "questions like this one". */
+/**
+ * The meaningful words of a sentence (no stopwords, no single letters), for "questions like this
+ * one"; a hyphenated word as both its forms (`hyphenatedForms`).
+ */
 export function similarityWords(sentence: string): string[] {
-  const words = [...new Set(wordsOf(sentence).filter((word) => !STOPWORDS.has(word) && word.length > 1))];
-  return words.slice(0, MAX_TERMS);
+  const words = typedWordsOf(sentence).flatMap((word) =>
+    word.includes("-") ? hyphenatedForms(word) : !STOPWORDS.has(word) && word.length > 1 ? [word] : [],
+  );
+  return [...new Set(words)].slice(0, MAX_TERMS);
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   publicThreadsCondition,
   type Actor,
 } from "~/lib/permissions.server";
-import { parseSearchQuery, similarityWords, type TextQuery } from "./query.server";
+import { parseSearchQuery, requiredTermCount, similarityWords, type TextQuery } from "./query.server";
 import {
   MAX_SEARCH_PAGE,
   RESULTS_PER_PAGE,
@@ -203,7 +203,7 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
     capped: false,
     hasNextPage: false,
   };
-  if (typed.query.required.length === 0) return empty;
+  if (requiredTermCount(typed.query) === 0) return empty;
   const { text, corrections } = await expandQuery(actor, typed);
 
   // Enough of each kind to fill this page after merging both rankings by score.
@@ -223,7 +223,7 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
   const shown = merged.slice(start, start + RESULTS_PER_PAGE);
   const [hits, partialHits] = await Promise.all([
     hitsOf(actor, text, shown),
-    query.page === 1 && shown.length < RESULTS_PER_PAGE && typed.query.required.length > 1
+    query.page === 1 && shown.length < RESULTS_PER_PAGE && requiredTermCount(typed.query) > 1
       ? partialMatches(actor, query, text, shown)
       : [],
   ]);

@@ -1,8 +1,9 @@
 /**
  * Synonym groups that staff keep at /mod/synonyms ("wifi, wi-fi, wireless"): a search word that is
  * one of a group's words also matches the others, on /search and in similar questions (DECISIONS.md
- * #80). Invariants: a group has 2+ distinct words; a word is in one group at most (its primary key);
- * every change is audited in the write that makes it.
+ * #80, #8X). Invariants: a group has 2+ words that are different words to search (match keys); a
+ * word is in one group at most, and so is its match key ("wifi", "wi-fi": checked in the write that
+ * saves a group, writes being serialized); every change is audited in the write that makes it.
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
@@ -16,11 +17,28 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 
 export const MAX_SYNONYM_LENGTH = 40;
+/**
+ * Letters and digits a word needs (hyphens not counted): search keeps shorter words exact, and a
+ * one-letter synonym would add every document holding that letter to each search for its group.
+ */
+export const MIN_SYNONYM_LETTERS = 2;
 export const MAX_GROUP_WORDS = 20;
 const SYNONYM = /^[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*$/u;
 
-/** How a search word meets a synonym: hyphens dropped, as the index writes hyphenated words as one. */
+/**
+ * How a search word meets a synonym: hyphens dropped, as the index writes hyphenated words as one
+ * and search looks a typed "wi-fi" up as "wifi". So "wifi" and "wi-fi" are one word to a group.
+ */
 const matchKeyOf = (word: string) => word.replaceAll("-", "");
+
+/** What is wrong with one word of a group, or null. */
+function wordProblem(word: string) {
+  if (!SYNONYM.test(word) || word.length > MAX_SYNONYM_LENGTH)
+    return `“${word.slice(0, MAX_SYNONYM_LENGTH)}” is not one word: use letters and digits (hyphens inside, up to ${MAX_SYNONYM_LENGTH} characters), and commas between words.`;
+  if ([...matchKeyOf(word)].length < MIN_SYNONYM_LETTERS)
+    return `“${word}” is too short: a word of a group needs ${MIN_SYNONYM_LETTERS} letters or digits at least.`;
+  return null;
+}
 
 const groupSchema = z.object({
   words: z
@@ -37,14 +55,19 @@ const groupSchema = z.object({
       ),
     ])
     .superRefine((words, context) => {
-      const bad = words.find((word) => !SYNONYM.test(word) || word.length > MAX_SYNONYM_LENGTH);
-      if (bad !== undefined)
-        context.addIssue({
-          code: "custom",
-          message: `“${bad.slice(0, MAX_SYNONYM_LENGTH)}” is not one word: use letters and digits (hyphens inside, up to ${MAX_SYNONYM_LENGTH} characters), and commas between words.`,
-        });
+      const problem = words.map(wordProblem).find((message) => message !== null);
+      const keys = new Set(words.map(matchKeyOf));
+      if (problem) context.addIssue({ code: "custom", message: problem });
       else if (words.length < 2)
         context.addIssue({ code: "custom", message: "A group needs at least two different words." });
+      else if (keys.size < 2)
+        context.addIssue({
+          code: "custom",
+          message: `${words
+            .map((word) => `“${word}”`)
+            .join(", ")
+            .replace(/, ([^,]*)$/, " and $1")} are one word to search: a group needs at least two different words.`,
+        });
       else if (words.length > MAX_GROUP_WORDS)
         context.addIssue({ code: "custom", message: `A group holds ${MAX_GROUP_WORDS} words at most.` });
     }),
@@ -67,15 +90,19 @@ export async function listSynonymGroups(actor: Actor): Promise<SynonymGroup[]> {
     .sort((a, b) => a.words[0]?.localeCompare(b.words[0] ?? "") ?? 0);
 }
 
-/** Refuses words that already belong to another group, naming them and the group. */
+/**
+ * Refuses words that already belong to another group, written the same or with other hyphens
+ * (the same match key), naming them and the group.
+ */
 async function ensureWordsFree(words: string[], exceptGroupId?: number) {
   const taken = await read((db) =>
     db
-      .select({ word: synonymWords.word, groupId: synonymWords.groupId })
+      .select({ word: synonymWords.word, matchKey: synonymWords.matchKey, groupId: synonymWords.groupId })
       .from(synonymWords)
-      .where(inArray(synonymWords.word, words)),
+      .where(inArray(synonymWords.matchKey, [...new Set(words.map(matchKeyOf))])),
   );
-  const clash = taken.find((row) => row.groupId !== exceptGroupId);
+  const elsewhere = taken.filter((row) => row.groupId !== exceptGroupId);
+  const clash = elsewhere.find((row) => words.includes(row.word)) ?? elsewhere[0];
   if (!clash) return;
   const others = await read((db) =>
     db
@@ -84,8 +111,13 @@ async function ensureWordsFree(words: string[], exceptGroupId?: number) {
       .where(eq(synonymWords.groupId, clash.groupId))
       .orderBy(asc(synonymWords.word)),
   );
+  const group = others.map((row) => row.word).join(", ");
+  const typed = words.find((word) => word === clash.word) ?? words.find((word) => matchKeyOf(word) === clash.matchKey);
   throw new ValidationError({
-    words: `“${clash.word}” is already in the group “${others.map((row) => row.word).join(", ")}”: a word belongs to one group.`,
+    words:
+      typed === clash.word
+        ? `“${typed}” is already in the group “${group}”: a word belongs to one group.`
+        : `“${typed}” is already in the group “${group}” (as “${clash.word}”): a word belongs to one group, hyphens or not.`,
   });
 }
 

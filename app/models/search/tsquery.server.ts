@@ -4,7 +4,7 @@
  * phrase, <-> between its words, once the configuration has read it), so `&`, `|`, `!`, `<->`, `:*`,
  * parentheses and weights typed by a user are never tsquery syntax.
  */
-import type { ParsedQuery } from "./query.server";
+import { requiredTermCount, type ParsedQuery } from "./query.server";
 
 // Words are runs of letters and digits already; doubling quotes and backslashes keeps this safe
 // for any string all the same.
@@ -12,7 +12,7 @@ const quote = (term: string) => `'${term.replace(/\\/g, "\\\\").replace(/'/g, "'
 
 /** All required terms and none of the excluded ones, or null when nothing is required. */
 export function toTsQuery(query: ParsedQuery, { prefixLast = false } = {}): string | null {
-  if (query.required.length === 0 && !query.anyOf?.length) return null;
+  if (requiredTermCount(query) === 0) return null;
   const terms = query.required.map(quote);
   const last = query.required.at(-1);
   if (prefixLast && last && !last.includes(" ") && last.length >= 2) terms[terms.length - 1] = `${quote(last)}:*`;

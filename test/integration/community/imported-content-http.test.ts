@@ -76,6 +76,9 @@ describe("old addresses of imported content", () => {
   it("sends the source's short links and profile address to the imported thread, answer and account", async () => {
     expect(location(await client.get("/q/8001"))).toEqual([301, path(thread)]);
     expect(location(await client.get("/a/8002"))).toEqual([301, `${path(thread)}#post-${answerId}`]);
+    // Share links add the sharer's id on the source: the same places.
+    expect(location(await client.get("/q/8001/202"))).toEqual([301, path(thread)]);
+    expect(location(await client.get("/a/8002/201"))).toEqual([301, `${path(thread)}#post-${answerId}`]);
     const profile = await client.get("/users/202/some-old-name");
     expect(profile.status).toBe(301);
     expect(profile.headers.get("location")).toMatch(/^\/users\/member-/);
@@ -93,7 +96,16 @@ describe("old addresses of imported content", () => {
   });
 
   it("answers 404 for a hidden imported thread, a hidden answer and an id nobody imported", async () => {
-    for (const address of ["/q/8101", `/questions/8101/${hidden.slug}`, "/a/8003", "/q/999999", "/users/999999/x"]) {
+    for (const address of [
+      "/q/8101",
+      "/q/8101/201",
+      `/questions/8101/${hidden.slug}`,
+      "/a/8003",
+      "/a/8003/201",
+      "/q/999999",
+      "/q/999999/201",
+      "/users/999999/x",
+    ]) {
       expect((await client.get(address)).status, address).toBe(404);
     }
   });

@@ -334,6 +334,41 @@ describe("bad input and interrupted runs", () => {
     expect(tallyOf(summary, "users")?.imported).toBe(83);
   });
 
+  it("keeps a post's and a comment's text the renderer refuses as plain text, and counts each", async () => {
+    const site = "too-deep.example.com";
+    const tooDeep = `${"&gt;".repeat(25)} deep`;
+    const folder = sliceCopy("too-deep", (copy) => {
+      const history = path.join(copy, "PostHistory.xml");
+      const lines = fs.readFileSync(history, "utf8").split("\n");
+      const last = Math.max(
+        ...lines.flatMap((line, i) => (/PostHistoryTypeId="[25]" PostId="122"/.test(line) ? [i] : [])),
+      );
+      lines[last] = lines[last].replace(/Text="[^"]*"/, `Text="${tooDeep}"`);
+      fs.writeFileSync(history, lines.join("\n"));
+      const comments = path.join(copy, "Comments.xml");
+      fs.writeFileSync(
+        comments,
+        fs.readFileSync(comments, "utf8").replace(/(<row Id="1" [^>]*?)Text="[^"]*"/, `$1Text="${tooDeep}"`),
+      );
+    });
+    const summary = await importStackExchange({ folder, site });
+    expect(summary.skipReasons.get("Posts.xml: Markdown the renderer refuses, kept as plain text")).toBe(1);
+    expect(summary.skipReasons.get("Comments.xml: Markdown the renderer refuses, kept as plain text")).toBe(1);
+    const plain = `<p>${"&gt;".repeat(25)} deep</p>`;
+    const [post] = await db()
+      .select()
+      .from(posts)
+      .where(eq(posts.id, await targetOf(site, "post", 122)));
+    expect(post.bodyHtml.trim()).toBe(plain);
+    const [comment] = await db()
+      .select({ html: postComments.bodyHtml })
+      .from(postComments)
+      .innerJoin(importRecords, eq(importRecords.targetId, postComments.id))
+      .where(and(eq(importRecords.site, site), eq(importRecords.kind, "comment"), eq(importRecords.sourceId, 1)));
+    expect(comment.html.trim()).toBe(plain);
+    expect(tallyOf(summary, "comments")).toMatchObject({ imported: 274 });
+  });
+
   it("converts HTML bodies to Markdown when the dump has no PostHistory.xml, and says so", async () => {
     const site = "no-history.example.com";
     const folder = sliceCopy("no-history", (copy) => fs.rmSync(path.join(copy, "PostHistory.xml")));

@@ -128,6 +128,9 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
       "deleted",
       "stackexchange",
       "wiki",
+      "off-topic",
+      "road-bike tag",
+      "question -off-topic",
     ])("finds the same threads for %j", async (q) => {
       const { sqlite, postgres: post, totals } = await threadSets(all(q));
       expect(sqlite.length).toBeGreaterThan(0);

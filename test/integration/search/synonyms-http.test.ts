@@ -34,6 +34,8 @@ describe("search synonyms over HTTP", () => {
       ["wifi", "A group needs at least two different words."],
       ["wifi, WIFI", "A group needs at least two different words."],
       ["wifi, access point", "“access point” is not one word"],
+      ["wifi, w", "“w” is too short: a word of a group needs 2 letters or digits at least."],
+      ["wifi, -", "“-” is not one word"],
       ["x".repeat(1_001), "Keep the group under 1,000 characters."],
     ]) {
       const response = await client.post("/mod/synonyms", { intent: "add", words }, { cookie: cookies.staff });
@@ -55,15 +57,15 @@ describe("search synonyms over HTTP", () => {
     expect(await text(await client.get("/mod/synonyms", { cookie: cookies.staff }))).toContain(
       'value="offline, unreachable"',
     );
-    const clash = await client.post(
-      "/mod/synonyms",
-      { intent: "add", words: "down, offline" },
-      { cookie: cookies.staff },
-    );
-    expect(clash.status).toBe(400);
-    expect(fieldError(await text(clash), "new-words")).toContain(
-      "“offline” is already in the group “offline, unreachable”",
-    );
+    // The same word, and the same word written with a hyphen (the same word to search), are refused.
+    for (const [words, message] of [
+      ["down, offline", "“offline” is already in the group “offline, unreachable”"],
+      ["down, off-line", "“off-line” is already in the group “offline, unreachable” (as “offline”)"],
+    ]) {
+      const clash = await client.post("/mod/synonyms", { intent: "add", words }, { cookie: cookies.staff });
+      expect(clash.status, words).toBe(400);
+      expect(fieldError(await text(clash), "new-words"), words).toContain(message);
+    }
     expect(await savedWords()).toBe(2);
     expect(await text(await client.get("/search?q=unreachable"))).toContain('href="/kb/hub-offline"');
     expect(await text(await client.get("/mod/log", { cookie: cookies.staff }))).toContain(

@@ -186,10 +186,42 @@ describe("synonyms", () => {
     const { postId: answer } = await makeAnswer(staff, other, "Hold the button.");
     await markSolution(staff, answer, "verified");
     expect(titlesOf(await findSimilar(VISITOR, "wireless password"))).toContain("Wi-Fi password changed");
-    await updateSynonymGroup(staff, group.id, { words: "wifi, wi-fi" });
+    await updateSynonymGroup(staff, group.id, { words: "wifi, wi-fi, wlan" });
     expect((await searchSite(VISITOR, { q: "wifi sensor" })).hits).toEqual([]);
     await removeSynonymGroup(staff, group.id);
     expect(await listSynonymGroups(staff)).toEqual([]);
+  });
+
+  it("reaches a group from a hyphenated word typed with its hyphen, as from the word written as one", async () => {
+    const group = await addSynonymGroup(staff, { words: "wifi, wi-fi, wireless" });
+    await makeThread(asker, { title: "Hub forgets the wifi name", body: "After each restart." });
+    const everyForm = [
+      "Hub forgets the wifi name",
+      "Wi-Fi password changed",
+      "Wireless chime pairing",
+      "Wireless range of the door sensor",
+    ];
+    expect(titlesOf((await searchSite(VISITOR, { q: "wifi" })).hits).sort()).toEqual(everyForm);
+    const hyphenated = (await searchSite(VISITOR, { q: "wi-fi" })).hits;
+    expect(titlesOf(hyphenated).sort()).toEqual(everyForm);
+    // The word as written in a title is marked (one mark on SQLite, one per part on PostgreSQL).
+    const marked = hyphenated
+      .find((hit) => titlesOf([hit])[0] === "Wi-Fi password changed")
+      ?.title.filter((segment) => segment.hit)
+      .map((segment) => segment.text);
+    expect(marked?.join("").replaceAll("-", "")).toBe("WiFi");
+    expect(titlesOf((await searchSite(VISITOR, { q: "Wi-Fi sensor" })).hits)).toEqual([
+      "Wireless range of the door sensor",
+    ]);
+    const similar = titlesOf(await findSimilar(VISITOR, "Wi-Fi"));
+    expect(similar).toContain("Wireless range of the door sensor");
+    expect(similar).toContain("Hub forgets the wifi name");
+    await removeSynonymGroup(staff, group.id);
+    // Without a group, a hyphenated word typed still finds it written as one, and nothing else.
+    expect(titlesOf((await searchSite(VISITOR, { q: "wi-fi" })).hits).sort()).toEqual([
+      "Hub forgets the wifi name",
+      "Wi-Fi password changed",
+    ]);
   });
 
   it("refuses groups of one word, odd words and a word already in another group, saving nothing", async () => {
@@ -205,6 +237,54 @@ describe("synonyms", () => {
     expect((await listSynonymGroups(staff)).map((group) => group.words)).toEqual([["gateway", "router"]]);
     await expect(addSynonymGroup(asker, { words: "a1, b1" })).rejects.toThrow(ForbiddenError);
     await expect(listSynonymGroups(VISITOR)).rejects.toThrow(ForbiddenError);
+  });
+
+  it("treats a word with and without its hyphens as one word: in one group at most, and never a group alone", async () => {
+    const wifi = await addSynonymGroup(staff, { words: "wifi, wireless" });
+    await expect(addSynonymGroup(staff, { words: "wi-fi, hotspot" })).rejects.toMatchObject({
+      fieldErrors: {
+        words:
+          "“wi-fi” is already in the group “wifi, wireless” (as “wifi”): a word belongs to one group, hyphens or not.",
+      },
+    });
+    const modem = await addSynonymGroup(staff, { words: "modem, dsl-box" });
+    await expect(updateSynonymGroup(staff, modem.id, { words: "modem, dslbox, w-i-f-i" })).rejects.toMatchObject({
+      fieldErrors: {
+        words:
+          "“w-i-f-i” is already in the group “wifi, wireless” (as “wifi”): a word belongs to one group, hyphens or not.",
+      },
+    });
+    // Both forms in one group are fine; the same word twice is kept once.
+    await updateSynonymGroup(staff, wifi.id, { words: "wifi, wi-fi, wireless, wifi" });
+    await updateSynonymGroup(staff, modem.id, { words: "modem, dslbox, dsl-box" });
+    await expect(addSynonymGroup(staff, { words: "e-mail, email" })).rejects.toMatchObject({
+      fieldErrors: {
+        words: "“e-mail” and “email” are one word to search: a group needs at least two different words.",
+      },
+    });
+    expect((await listSynonymGroups(staff)).map((group) => group.words)).toEqual([
+      ["dsl-box", "dslbox", "modem"],
+      ["gateway", "router"],
+      ["wi-fi", "wifi", "wireless"],
+    ]);
+    await removeSynonymGroup(staff, wifi.id);
+    await removeSynonymGroup(staff, modem.id);
+  });
+
+  it("refuses a word too short to stand for others, or with no letters at all", async () => {
+    for (const [words, message] of [
+      ["x, ten", "“x” is too short: a word of a group needs 2 letters or digits at least."],
+      ["wifi, w-", "“w-” is not one word"],
+      ["wifi, --", "“--” is not one word"],
+    ]) {
+      const refused = await addSynonymGroup(staff, { words }).catch((error: unknown) => error);
+      expect(refused, words).toBeInstanceOf(ValidationError);
+      expect((refused as ValidationError).fieldErrors.words, words).toContain(message);
+    }
+    // Two letters are enough.
+    const tv = await addSynonymGroup(staff, { words: "tv, television" });
+    expect((await listSynonymGroups(staff)).find((group) => group.id === tv.id)?.words).toEqual(["television", "tv"]);
+    await removeSynonymGroup(staff, tv.id);
   });
 });
 

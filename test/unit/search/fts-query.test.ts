@@ -93,4 +93,15 @@ describe("search query parsing", () => {
   it("ORs the meaningful words of a sentence for similar questions", () => {
     expect(toSimilarityExpression("Why does my hub drop offline?")).toBe('"hub" OR "drop" OR "offline"');
   });
+
+  it("searches a hyphenated word as its phrase or written as one, wherever it is typed", () => {
+    expect(parseSearchQuery("Wi-Fi router -e-mail")).toEqual({
+      required: ["router"],
+      excluded: ["e mail", "email"],
+      anyOf: [["wi fi", "wifi"]],
+    });
+    expect(matches(toMatchExpression(parseSearchQuery("wi-fi")))).toEqual([{ title: "Café Wi-Fi routers" }]);
+    expect(matches(toMatchExpression(parseSearchQuery("fi-wi")))).toEqual([]);
+    expect(toSimilarityExpression("Is the Wi-Fi down?")).toBe('"wi fi" OR "wifi" OR "down"');
+  });
 });

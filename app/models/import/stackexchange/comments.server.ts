@@ -1,27 +1,19 @@
 /**
  * Comments.xml: each comment under its imported post (post_comments, read-only in Hearth), its text
- * (Stack Exchange's inline Markdown) rendered by Hearth's one renderer. A comment on a post that was
- * not imported is skipped and counted.
+ * (Stack Exchange's inline Markdown) rendered as a post's is (source-markdown.server.ts). A comment on
+ * a post that was not imported is skipped and counted.
  */
 import { eq } from "drizzle-orm";
 import { postComments } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
-import { renderMarkdown } from "~/lib/markdown.server";
 import { importFile, skip, tally, type ImportContext } from "./context.server";
 import { contentHash, recordedRows, writeRecorded } from "./records.server";
+import { renderSourceMarkdown } from "./source-markdown.server";
 import { normalisedText, sourceDate, sourceInt } from "./source-values";
 import { accountsOf } from "./users.server";
 import type { SourceRow } from "./xml-rows.server";
 
 const KNOWN = new Set(["Id", "PostId", "Score", "Text", "CreationDate", "UserDisplayName", "UserId", "ContentLicense"]);
-
-function renderComment(text: string) {
-  try {
-    return renderMarkdown(text);
-  } catch {
-    return renderMarkdown(text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, "\\$&"));
-  }
-}
 
 async function writeComments(ctx: ImportContext, db: Db, rows: SourceRow[]) {
   const comments = rows.flatMap(({ attributes: a }) => {
@@ -69,7 +61,7 @@ async function writeComments(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       sourceAuthorName:
         (comment.userId === null ? undefined : names.get(comment.userId)) ?? comment.a.UserDisplayName ?? null,
       bodyMarkdown: text,
-      bodyHtml: renderComment(text),
+      bodyHtml: renderSourceMarkdown(ctx, "Comments.xml", text),
       score: sourceInt(comment.a.Score) ?? 0,
       createdAt: sourceDate(comment.a.CreationDate) ?? ctx.at,
       sourceLicence: comment.a.ContentLicense ?? null,

@@ -10,7 +10,6 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import TurndownService from "turndown";
 import { postRevisions, posts, threadTags, threads } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
-import { renderMarkdown } from "~/lib/markdown.server";
 import { slugify } from "~/models/community/post-input";
 import { importFile, skip, tally, type ImportContext } from "./context.server";
 import { readHistory, type PostHistoryState, type Version } from "./history";
@@ -22,6 +21,7 @@ import {
   statementPieces,
   type RecordedRow,
 } from "./records.server";
+import { renderSourceMarkdown } from "./source-markdown.server";
 import {
   closeReasonLabel,
   normalisedText,
@@ -68,19 +68,6 @@ let turndown: TurndownService | null = null;
 export function htmlToMarkdown(html: string) {
   turndown ??= new TurndownService({ headingStyle: "atx", codeBlockStyle: "fenced", bulletListMarker: "-" });
   return turndown.turndown(html);
-}
-
-/** Sanitized HTML through Hearth's one renderer; text it refuses (too deeply nested) is kept as plain text. */
-function renderBody(ctx: ImportContext, markdown: string) {
-  try {
-    return renderMarkdown(markdown);
-  } catch {
-    ctx.summary.skipReasons.set(
-      "Posts.xml: Markdown the renderer refuses, kept as plain text",
-      (ctx.summary.skipReasons.get("Posts.xml: Markdown the renderer refuses, kept as plain text") ?? 0) + 1,
-    );
-    return renderMarkdown(markdown.replace(/[\\`*_{}[\]()#+\-.!<>|~>]/g, "\\$&"));
-  }
 }
 
 type SourcePost = {
@@ -249,7 +236,7 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       authorId: accountOf(post.ownerId),
       kind: post.kind,
       bodyMarkdown: last.body,
-      bodyHtml: renderBody(ctx, last.body),
+      bodyHtml: renderSourceMarkdown(ctx, "Posts.xml", last.body),
       createdAt: post.history.versions[0].at,
       editedAt: post.history.versions.length > 1 ? last.at : null,
       importedUpVotes: post.up,

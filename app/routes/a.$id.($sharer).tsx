@@ -4,7 +4,8 @@ import { threadPath } from "~/components/thread-row";
 import { idParam, loaderResult, notFound } from "~/lib/http.server";
 import { importedPostAt } from "~/models/community/source-addresses.server";
 
-// A Stack Exchange short link to an answer: its imported post, at its anchor in its thread (DECISIONS.md #81).
+// A Stack Exchange short link to an answer, `/a/<id>`, or its share link `/a/<id>/<the sharer's user id>`
+// (the sharer is not needed): its imported post, at its anchor in its thread (DECISIONS.md #81).
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const post = await loaderResult(() => importedPostAt(context.actor, idParam(params.id)));
   if (!post) notFound("That answer does not exist.");
