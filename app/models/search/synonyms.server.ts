@@ -1,7 +1,7 @@
 /**
  * Synonym groups that staff keep at /mod/synonyms ("wifi, wi-fi, wireless"): a search word that is
  * one of a group's words also matches the others, on /search and in similar questions (DECISIONS.md
- * #80, #8X). Invariants: a group has 2+ words that are different words to search (match keys); a
+ * #80, #85). Invariants: a group has 2+ words that are different words to search (match keys); a
  * word is in one group at most, and so is its match key ("wifi", "wi-fi": checked in the write that
  * saves a group, writes being serialized); every change is audited in the write that makes it.
  */
