@@ -34,6 +34,8 @@ import {
 import { postgresEngine } from "./db/postgres.server";
 import { scriptSqliteConnection, sqliteEngine, sqliteOf } from "./db/sqlite.server";
 
+export { hasRankExtension } from "./db/sqlite.server";
+
 export type { Db } from "./db/engine.server";
 
 // Chosen once, like the tables (db/schema.ts).

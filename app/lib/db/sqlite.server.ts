@@ -20,7 +20,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { databasePath, migrationsFolder } from "../env.server";
+import { databasePath, migrationsFolder, projectRoot } from "../env.server";
 import { log } from "../log.server";
 import { countQuery, type Engine, type Handle, type Transaction } from "./engine.server";
 
@@ -63,6 +63,39 @@ function createPrivately(file: string) {
   }
 }
 
+/** Whether connections have hearth_bm25 (db/sqlite/hearth_rank.c): unknown until the first opens. */
+let rankExtension: "loaded" | "missing" | undefined;
+
+/**
+ * Loads the search ranking function (DECISIONS.md #86) into a connection. Built by `npm ci` and
+ * `npm run build`; when it is missing or does not load, search ranks with FTS5's bm25, said once.
+ */
+function loadRankExtension(sqlite: Database.Database) {
+  if (rankExtension === "missing") return;
+  const file = path.resolve(
+    projectRoot(),
+    "db/sqlite/build",
+    process.platform === "darwin" ? "hearth_rank.dylib" : "hearth_rank.so",
+  );
+  try {
+    // Its entry point, sqlite3_hearthrank_init, is the one SQLite derives from the file name.
+    sqlite.loadExtension(file);
+    rankExtension = "loaded";
+  } catch (error) {
+    rankExtension = "missing";
+    log.warn(
+      "search ranks with FTS5's bm25: the ranking extension did not load (npm run build makes it; it needs a C compiler)",
+      {
+        file,
+        error,
+      },
+    );
+  }
+}
+
+/** Whether search can rank with hearth_bm25 (every connection has it, or none). */
+export const hasRankExtension = () => rankExtension === "loaded";
+
 function connect(file: string, { readOnly }: { readOnly: boolean }): SqliteHandle {
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
@@ -75,6 +108,7 @@ function connect(file: string, { readOnly }: { readOnly: boolean }): SqliteHandl
   sqlite.pragma("mmap_size = 268435456");
   sqlite.pragma("optimize = 0x10002");
   if (readOnly) sqlite.pragma("query_only = ON");
+  loadRankExtension(sqlite);
   return {
     sqlite,
     db: drizzle(sqlite, { logger: { logQuery: countQuery } }),

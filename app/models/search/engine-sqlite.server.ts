@@ -4,7 +4,7 @@
  * so they narrow the match within the index.
  */
 import { AUDIENCES } from "../../../db/schema";
-import { preparedStatement } from "~/lib/db.server";
+import { hasRankExtension, preparedStatement } from "~/lib/db.server";
 import { toAnyWordExpression, toMatchExpression } from "./fts-query.server";
 import type { TextQuery } from "./query.server";
 import {
@@ -35,6 +35,15 @@ const expressionOf = (text: TextQuery) =>
     : toAnyWordExpression(text.words);
 
 /**
+ * The phrases of an expression built here, in FTS5's order (as they appear), each as typed with a
+ * prefix phrase's "*": hearth_bm25's keys for their document counts. Every term is a quoted string
+ * (fts-query.server.ts), so the quotes find them all; were one missed, the count of keys would not
+ * be FTS5's count of phrases and hearth_bm25 would count every phrase itself, as bm25 does.
+ */
+export const phraseKeys = (expression: string) =>
+  [...expression.matchAll(/"([^"]*)"(\*?)/g)].map(([, phrase, star]) => phrase + star).join("\u001f");
+
+/**
  * The best `limit` matches of `match` in `table`, ranked among its RANKED_MATCH_CAP most recent
  * matches, and how many matches there are (`capped` when more than that). The inner query walks
  * the index from the newest document and stops one past the cap, so bm25 runs at most that many
@@ -43,6 +52,11 @@ const expressionOf = (text: TextQuery) =>
  */
 function rank(table: "search_threads" | "search_articles", match: string, limit: number): Ranking {
   const weights = table === "search_threads" ? THREAD_WEIGHTS : ARTICLE_WEIGHTS;
+  // Threads: bm25 with the phrases' document counts remembered between statements (DECISIONS.md
+  // #86). Articles keep bm25: their expression holds a phrase under two column filters, which the
+  // phrase's text alone cannot tell apart, and they are few.
+  const reusesCounts = table === "search_threads" && hasRankExtension();
+  const relevance = reusesCounts ? `hearth_bm25(${table}, '${table}', ?, ${weights})` : `bm25(${table}, ${weights})`;
   const boost =
     table === "search_threads"
       ? "coalesce((SELECT boost FROM search_thread_boosts WHERE thread_id = id), 1.0)"
@@ -50,11 +64,11 @@ function rank(table: "search_threads" | "search_articles", match: string, limit:
   const rows = preparedStatement(
     `SELECT id, score, matches FROM (
        SELECT id, relevance * ${boost} AS score, count(*) OVER () AS matches, min(id) OVER () AS oldest FROM (
-         SELECT rowid AS id, bm25(${table}, ${weights}) AS relevance FROM ${table}
+         SELECT rowid AS id, ${relevance} AS relevance FROM ${table}
          WHERE ${table} MATCH ? ORDER BY rowid DESC LIMIT ${RANKED_MATCH_CAP + 1}))
      WHERE matches <= ${RANKED_MATCH_CAP} OR id <> oldest
      ORDER BY score, id DESC LIMIT ?`,
-  ).all(match, limit) as (RankedRow & { matches: number })[];
+  ).all(...(reusesCounts ? [phraseKeys(match)] : []), match, limit) as (RankedRow & { matches: number })[];
   const matches = rows[0]?.matches ?? 0;
   return {
     rows: rows.map(({ id, score }) => ({ id, score })),
