@@ -7,7 +7,7 @@ import { findSimilar, searchSite } from "~/models/search/search.server";
 import { ensureSearchIndex } from "~/models/search/index.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
 import { sql } from "drizzle-orm";
-import { rawRun, scriptDb } from "~/lib/db.server";
+import { rawRows, rawRun, scriptDb } from "~/lib/db.server";
 import { databaseEngine } from "~/lib/env.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
 
@@ -206,5 +206,25 @@ describe("search", () => {
     expect(await ensureSearchIndex()).toBeGreaterThan(0);
     expect((await search({ q: "axolotl" })).hits.map((hit) => hit.id)).toEqual([threadId]);
     expect(await ensureSearchIndex()).toBe(0);
+  });
+
+  it.runIf(databaseEngine() === "postgres")("keeps a long thread's words in its own row, not in TOAST", async () => {
+    const [{ toast }] = await rawRows<{ toast: string }>(
+      scriptDb(),
+      sql`SELECT reltoastrelid::regclass::text AS toast FROM pg_class WHERE oid = 'search_threads'::regclass`,
+    );
+    const chunks = async () =>
+      Number((await rawRows<{ n: number }>(scriptDb(), sql`SELECT count(*) AS n FROM ${sql.raw(toast)}`))[0].n);
+    const before = await chunks();
+    // 200 distinct words: a row of about 4 kB, its tsvector about 3 kB (TOAST took any row over 2 kB).
+    const words = Array.from({ length: 200 }, (_, index) => `cormorant${index.toString(36)}`).join(" ");
+    const { threadId } = await makeThread(asker, { title: "Cormorant logs", body: words });
+    const [{ size }] = await rawRows<{ size: number }>(
+      scriptDb(),
+      sql`SELECT pg_column_size(tsv) AS size FROM search_threads WHERE thread_id = ${threadId}`,
+    );
+    expect(Number(size)).toBeGreaterThan(2_000);
+    expect(await chunks()).toBe(before);
+    expect((await search({ q: "cormorant1a" })).hits.map((hit) => hit.id)).toEqual([threadId]);
   });
 });
