@@ -97,7 +97,7 @@ export const BADGES = [
   },
   {
     key: "first-accepted",
-    name: "Accepted",
+    name: "Problem solver",
     description: "Had a first answer accepted by the person who asked.",
     tier: "bronze",
   },
