@@ -34,7 +34,7 @@ export function hyphenatedCompounds(text: string) {
   return [...compounds].join(" ");
 }
 
-/** Facet tokens of one kind for comma-separated values ("§tag§wifi §tag§hub"). */
+/** Facet tokens of one kind for comma-separated values ("§tag§wifi§ §tag§hub§"). */
 export const facetTokens = (kind: "cat" | "tag" | "aud" | "is", ...values: unknown[]) =>
   values
     .flatMap((value) => String(value ?? "").split(","))

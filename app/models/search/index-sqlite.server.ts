@@ -2,10 +2,10 @@
  * The search index on SQLite (FTS5, see db/migrations/0002_search.sql): the documents of
  * documents.server.ts, built in SQL with the JS functions registered on the connection.
  */
-import { desc, type SQL } from "drizzle-orm";
+import { type SQL } from "drizzle-orm";
 import { alias, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import { posts, threads } from "../../../db/schema";
-import { sqliteConnection, preparedStatement, firstRow, write, read } from "~/lib/db.server";
+import { sqliteConnection, preparedStatement, write } from "~/lib/db.server";
 import { plainText } from "~/lib/markdown.server";
 import { publicPostStatesCondition, publicThreadsCondition } from "~/lib/permissions.server";
 import { DUPLICATE_BOOST, SOLVED_BOOST, VERIFIED_BOOST, facetTokens, hyphenatedCompounds } from "./documents.server";
@@ -103,17 +103,23 @@ export function indexArticleSqlite(articleId: number) {
 }
 
 /**
- * Builds the index from scratch when it is empty but there is content (a database from before
- * search existed, or restored from a backup without its index). Returns how many threads it indexed.
+ * Builds each table of the index from scratch when it is empty but there is content for it (a
+ * database from before search existed, restored from a backup without its index, or a migration
+ * that emptied it to rebuild it). Returns how many threads it indexed.
  */
 export async function ensureSearchIndexSqlite() {
-  ensureSqlFunctions();
-  const indexed = preparedStatement("SELECT max(rowid) AS id FROM search_threads").get()?.id;
-  const newest = firstRow(
-    await read((db) => db.select({ id: threads.id }).from(threads).orderBy(desc(threads.id)).limit(1)),
-  );
-  if (indexed != null || !newest) return 0;
+  const gaps = preparedStatement(`
+    SELECT NOT EXISTS (SELECT 1 FROM search_threads) AND EXISTS (SELECT 1 FROM threads) AS threads,
+      NOT EXISTS (SELECT 1 FROM search_articles) AND EXISTS (SELECT 1 FROM kb_articles WHERE removed_at IS NULL) AS articles`).get() as {
+    threads: number;
+    articles: number;
+  };
+  if (!gaps.threads && !gaps.articles) return 0;
   return write(async () => {
+    // On the write's connection, which may not have run an indexing statement yet.
+    ensureSqlFunctions();
+    if (gaps.articles) preparedStatement(articleDocumentSql("")).run();
+    if (!gaps.threads) return 0;
     const { changes } = preparedStatement(threadDocumentSql("")).run();
     preparedStatement(threadBoostSql("")).run();
     preparedStatement("INSERT INTO search_threads (search_threads) VALUES ('optimize')").run();

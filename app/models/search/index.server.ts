@@ -59,7 +59,6 @@ export async function ensureSearchIndex() {
 
 async function ensureSearchIndexOfEngine() {
   if (databaseEngine() === "postgres") {
-    // Articles too, unlike SQLite's: a database copied to PostgreSQL arrives without either index.
     const gaps = await searchIndexGapsPostgres(pgRead);
     if (!gaps.threads && !gaps.articles) return 0;
     return write(() => rebuildSearchIndexPostgres(pgWrite, gaps));

@@ -106,9 +106,14 @@ export function similarityWords(sentence: string): string[] {
   return [...new Set(words)].slice(0, MAX_TERMS);
 }
 
+const facetCharacter = (char: string) => (/[a-z0-9]/.test(char) ? char : `§${char.codePointAt(0)!.toString(16)}§`);
+
 /**
- * A filter token, e.g. "§tag§wifi": stored with each document (FTS5's `facets` column, PostgreSQL's
- * `facets` array). "§" is never part of a query word, so typed words cannot match one.
+ * A filter token, e.g. "§tag§wifi§": stored with each document (FTS5's `facets` column, PostgreSQL's
+ * `facets` array). "§" is never part of a query word, so typed words cannot match one. Each value has
+ * its own token: letters and digits stay, any other character is written as its code point between
+ * "§"s ("c++" is "§tag§c§2b§§2b§§", apart from "c" and "c#"), and the closing "§" keeps FTS5's porter
+ * stemmer off it ("printers" is not "printer"), so the token survives FTS5's tokenizer whole.
  */
 export const facetToken = (kind: "cat" | "tag" | "aud" | "is", value: string) =>
-  `§${kind}§${value.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+  `§${kind}§${[...value.toLowerCase()].map(facetCharacter).join("")}§`;

@@ -6,6 +6,8 @@ import { RESULTS_PER_PAGE } from "~/models/search/rules";
 import { findSimilar, searchSite } from "~/models/search/search.server";
 import { ensureSearchIndex } from "~/models/search/index.server";
 import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
+import { createTag } from "~/models/community/tags.server";
+import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { sql } from "drizzle-orm";
 import { rawRows, rawRun, scriptDb } from "~/lib/db.server";
 import { databaseEngine } from "~/lib/env.server";
@@ -115,6 +117,21 @@ describe("search", () => {
     expect(await ids({ tag: "no-such-tag" })).toEqual([]);
   });
 
+  it("filters by each tag alone, whatever its characters", async () => {
+    const names = ["c", "c#", "c++", "printer", "printers", "設定", "réseau", "reseau"];
+    for (const name of names) await createTag({ name });
+    const threadOf = new Map<string, number>();
+    for (const [index, name] of names.entries()) {
+      threadOf.set(name, (await makeThread(asker, { title: `Quokka question ${index}`, tags: name })).threadId);
+    }
+    for (const name of names) {
+      expect(
+        (await search({ q: "quokka", tag: name })).hits.map((hit) => hit.id),
+        name,
+      ).toEqual([threadOf.get(name)]);
+    }
+  });
+
   it("paginates", async () => {
     for (let n = 0; n < RESULTS_PER_PAGE + 3; n += 1) await makeThread(asker, { title: `Wombat question number ${n}` });
     const first = await search({ q: "wombat" });
@@ -199,12 +216,20 @@ describe("search", () => {
     );
   });
 
-  it("rebuilds a missing index from the threads", async () => {
+  it("rebuilds a missing index from the threads and the articles", async () => {
     const { threadId } = await makeThread(asker, { title: "Axolotl plug schedule" });
+    await syncKnowledgeBase();
+    const articleUrls = async () =>
+      (await search({ q: "factory reset", type: "articles" })).hits.map((hit) => hit.url).sort();
+    const articles = await articleUrls();
+    expect(articles).toContain("/kb/factory-reset-the-hub");
     await rawRun(scriptDb(), sql`DELETE FROM search_threads`);
+    await rawRun(scriptDb(), sql`DELETE FROM search_articles`);
     expect((await search({ q: "axolotl" })).hits).toEqual([]);
+    expect(await articleUrls()).toEqual([]);
     expect(await ensureSearchIndex()).toBeGreaterThan(0);
     expect((await search({ q: "axolotl" })).hits.map((hit) => hit.id)).toEqual([threadId]);
+    expect(await articleUrls()).toEqual(articles);
     expect(await ensureSearchIndex()).toBe(0);
   });
 
