@@ -7,6 +7,7 @@ import path from "node:path";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  auditLog,
   importRecords,
   importedBadges,
   postComments,
@@ -22,14 +23,18 @@ import { VISITOR } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { signIn } from "~/models/accounts/users.server";
 import { requestPasswordReset, resetPassword } from "~/models/accounts/password-reset.server";
+import { editPost, getPostHistory, postAnswer, redactRevision } from "~/models/community/posts.server";
+import { tagsByThread } from "~/models/community/tags.server";
 import { castVote } from "~/models/community/votes.server";
 import {
   ImportFileError,
   ImportInterrupted,
   importStackExchange,
+  summaryLines,
   type ImportSummary,
 } from "~/models/import/stackexchange/import.server";
 import { placeholderEmail } from "~/models/import/stackexchange/users.server";
+import { moderateThread } from "~/models/moderation/threads.server";
 import { indexedThreadIds } from "~/models/search/index.server";
 import { makeUser } from "../../fixtures/factories";
 import { mailReader } from "../../fixtures/mail";
@@ -45,6 +50,24 @@ function sliceCopy(name: string, change?: (folder: string) => void) {
   fs.cpSync(SLICE, folder, { recursive: true });
   change?.(folder);
   return folder;
+}
+
+/** Rewrites the text of a post's last history row of `types` (body "[25]", title "[14]") in a slice copy. */
+function changeLastHistoryText(folder: string, postId: number, types: string, text: string) {
+  const file = path.join(folder, "PostHistory.xml");
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const pattern = new RegExp(`PostHistoryTypeId="${types}" PostId="${postId}"`);
+  const last = Math.max(...lines.flatMap((line, i) => (pattern.test(line) ? [i] : [])));
+  lines[last] = lines[last].replace(/Text="[^"]*"/, `Text="${text}"`);
+  fs.writeFileSync(file, lines.join("\n"));
+}
+
+/** Adds rows at the end of a slice copy's file (`<row … />` lines). */
+function appendRows(folder: string, file: string, rows: string[]) {
+  const target = path.join(folder, file);
+  const text = fs.readFileSync(target, "utf8");
+  const end = text.lastIndexOf("</");
+  fs.writeFileSync(target, text.slice(0, end) + rows.map((row) => `  ${row}\n`).join("") + text.slice(end));
 }
 
 const db = () => scriptDb();
@@ -245,16 +268,10 @@ describe("importing again after the source changed", () => {
     const answerId = await targetOf(site, "post", 122);
     // Staff hid the answer in Hearth since the first import.
     await write((tx) => tx.update(posts).set({ moderationState: "hidden" }).where(eq(posts.id, answerId)));
-    const changed = sliceCopy("changed", (folder) => {
-      // The last body edit of answer 122 says something else now.
-      const file = path.join(folder, "PostHistory.xml");
-      const lines = fs.readFileSync(file, "utf8").split("\n");
-      const last = Math.max(
-        ...lines.flatMap((line, i) => (/PostHistoryTypeId="[25]" PostId="122"/.test(line) ? [i] : [])),
-      );
-      lines[last] = lines[last].replace(/Text="[^"]*"/, 'Text="A corrected answer, edited at the source."');
-      fs.writeFileSync(file, lines.join("\n"));
-    });
+    // The last body edit of answer 122 says something else now.
+    const changed = sliceCopy("changed", (folder) =>
+      changeLastHistoryText(folder, 122, "[25]", "A corrected answer, edited at the source."),
+    );
     const summary = await importStackExchange({ folder: changed, site });
     expect(tallyOf(summary, "answers")).toMatchObject({ imported: 0, updated: 1 });
     expect(await siteCounts(site)).toEqual(before);
@@ -265,6 +282,189 @@ describe("importing again after the source changed", () => {
     expect(post.bodyMarkdown).toBe("A corrected answer, edited at the source.");
     expect(post.bodyHtml).toContain("A corrected answer");
     expect(post.moderationState).toBe("hidden");
+  });
+});
+
+describe("importing again: what people changed in Hearth wins", () => {
+  const revisionsOf = (postId: number) =>
+    db()
+      .select()
+      .from(postRevisions)
+      .where(eq(postRevisions.postId, postId))
+      .orderBy(postRevisions.editedAt, postRevisions.id);
+  const postRow = async (postId: number) => (await db().select().from(posts).where(eq(posts.id, postId)))[0];
+  const threadRow = async (threadId: number) => (await db().select().from(threads).where(eq(threads.id, threadId)))[0];
+  const tagsOf = async (threadId: number) => (await tagsByThread([threadId])).get(threadId) ?? [];
+
+  it("keeps the text, title and tags of posts edited in Hearth, with their Hearth revisions, counts them, and still updates the others", async () => {
+    const site = "edited-in-hearth.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const staff = await makeUser("staff");
+    const answerId = await targetOf(site, "post", 122);
+    const questionId = await targetOf(site, "post", 144);
+    const threadId = await targetOf(site, "thread", 144);
+    const imported = await postRow(answerId);
+    await resetAllLimits();
+    await editPost(staff, answerId, { body: "Hearth's own wording of the answer." });
+    await editPost(staff, questionId, {
+      body: "Hearth's own wording of the question.",
+      title: "An elevator pitch, as Hearth put it",
+    });
+    const edited = await threadRow(threadId);
+    const tagsBefore = await tagsOf(threadId);
+    const changed = sliceCopy("edited-in-hearth", (folder) => {
+      changeLastHistoryText(folder, 122, "[25]", "The source's later wording of the answer.");
+      changeLastHistoryText(folder, 144, "[25]", "The source's later wording of the question.");
+      changeLastHistoryText(folder, 144, "[14]", "A title changed at the source");
+      changeLastHistoryText(folder, 144, "[36]", "&lt;bug&gt;");
+      changeLastHistoryText(folder, 146, "[25]", "Answer 146, edited at the source.");
+      // One more up vote at the source for the answer edited in Hearth.
+      appendRows(folder, "Votes.xml", [
+        '<row Id="99001" PostId="122" VoteTypeId="2" CreationDate="2024-01-01T00:00:00.000" />',
+      ]);
+    });
+    const summary = await importStackExchange({ folder: changed, site });
+    expect(Object.fromEntries(summary.keptFromHearth)).toEqual({
+      "questions edited in Hearth": 1,
+      "answers edited in Hearth": 1,
+    });
+    expect(summaryLines({ ...summary, seconds: 1 })).toEqual(
+      expect.arrayContaining(["Changed at the source, kept as changed in Hearth:", "  1 × answers edited in Hearth"]),
+    );
+    expect(tallyOf(summary, "answers")).toMatchObject({ imported: 0, updated: 2 });
+
+    const answer = await postRow(answerId);
+    expect(answer.bodyMarkdown).toBe("Hearth's own wording of the answer.");
+    expect(answer.bodyHtml).toContain("Hearth's own wording");
+    // What only the source knows still follows it.
+    expect(answer.importedUpVotes).toBe(imported.importedUpVotes + 1);
+    const hearthRevision = (await revisionsOf(answerId)).find((revision) => revision.editorId === staff.id);
+    expect(hearthRevision?.previousBodyMarkdown).toBe(imported.bodyMarkdown);
+
+    expect((await postRow(questionId)).bodyMarkdown).toBe("Hearth's own wording of the question.");
+    expect(await threadRow(threadId)).toMatchObject({
+      title: "An elevator pitch, as Hearth put it",
+      slug: edited.slug,
+    });
+    expect(await tagsOf(threadId)).toEqual(tagsBefore);
+    expect((await revisionsOf(questionId)).some((revision) => revision.editorId === staff.id)).toBe(true);
+
+    expect((await postRow(await targetOf(site, "post", 146))).bodyMarkdown).toBe("Answer 146, edited at the source.");
+  });
+
+  it("keeps an imported revision's row and its redaction when the source appends a version to its post", async () => {
+    const site = "redacted.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const staff = await makeUser("staff");
+    const postId = await targetOf(site, "post", 144);
+    const before = await revisionsOf(postId);
+    const bodyBefore = (await postRow(postId)).bodyMarkdown;
+    await resetAllLimits();
+    await redactRevision(staff, postId, {
+      intent: "redact",
+      revisionId: String(before[0].id),
+      reason: "A home address.",
+    });
+    const appended = sliceCopy("appended-version", (folder) =>
+      appendRows(folder, "PostHistory.xml", [
+        '<row Id="99001" PostHistoryTypeId="5" PostId="144" RevisionGUID="0b1c4a52-7d7e-4d51-9d0e-6f1f1e6a0001" CreationDate="2024-01-01T00:00:00.000" UserId="5" Comment="a newer version" Text="A newer version of the question, from the source." ContentLicense="CC BY-SA 4.0" />',
+      ]),
+    );
+    const summary = await importStackExchange({ folder: appended, site });
+    expect(tallyOf(summary, "revisions")).toMatchObject({ imported: 1, updated: 0, unchanged: before.length });
+
+    const after = await revisionsOf(postId);
+    expect(after.map((revision) => revision.id)).toEqual([...before.map((revision) => revision.id), after.at(-1)!.id]);
+    expect(after[0]).toMatchObject({ redactedById: staff.id, redactionReason: "A home address." });
+    expect(after.at(-1)!.previousBodyMarkdown).toBe(bodyBefore);
+    expect((await postRow(postId)).bodyMarkdown).toBe("A newer version of the question, from the source.");
+    // Everyone but staff still reads only that the version was removed.
+    const history = await getPostHistory(await makeUser("member"), postId);
+    const redacted = history.versions.find((version) => version.revisionId === before[0].id);
+    expect(redacted).toMatchObject({ title: null, bodyMarkdown: null });
+    expect(redacted?.redaction).not.toBeNull();
+    // The audit entry of the redaction still names a revision that exists.
+    const [entry] = await db()
+      .select({ after: auditLog.after })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "revision.redact"), eq(auditLog.subjectId, postId)));
+    expect(entry.after).toMatchObject({ revision: before[0].id });
+  });
+
+  it("removes the revision of a version the source no longer has, and updates the next one in place", async () => {
+    const site = "vanished-version.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const postId = await targetOf(site, "post", 144);
+    const before = await revisionsOf(postId);
+    // The source's 2017 edit of question 144 (history row 3913) is gone from the newer dump.
+    const vanishedAt = new Date("2017-03-16T15:19:25.967Z");
+    const vanished = before.findIndex((revision) => revision.editedAt.getTime() === vanishedAt.getTime());
+    const [replaced, next] = [before[vanished], before[vanished + 1]];
+    const folder = sliceCopy("vanished-version", (copy) => {
+      const file = path.join(copy, "PostHistory.xml");
+      fs.writeFileSync(
+        file,
+        fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .filter((line) => !line.includes('<row Id="3913" '))
+          .join("\n"),
+      );
+    });
+    const summary = await importStackExchange({ folder, site });
+    expect(tallyOf(summary, "revisions")).toMatchObject({
+      imported: 0,
+      updated: 1,
+      removed: 1,
+      unchanged: before.length - 2,
+    });
+    const after = await revisionsOf(postId);
+    expect(after.map((revision) => revision.id)).toEqual(
+      before.filter((revision) => revision !== replaced).map((revision) => revision.id),
+    );
+    // The edit after it now replaced the text the vanished edit had replaced.
+    expect(after.find((revision) => revision.id === next.id)?.previousBodyMarkdown).toBe(replaced.previousBodyMarkdown);
+  });
+
+  it("keeps a thread's closing, reopening, lock and tags as staff set them in Hearth, and its activity since", async () => {
+    const site = "moderated-in-hearth.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const staff = await makeUser("staff");
+    const pitch = await targetOf(site, "thread", 144);
+    const localized = await targetOf(site, "thread", 479);
+    const duplicate = await targetOf(site, "thread", 1);
+    await resetAllLimits();
+    await postAnswer(staff, pitch, { body: "An answer written in Hearth." });
+    await moderateThread(staff, pitch, { action: "lock" });
+    await moderateThread(staff, pitch, { action: "retag", tags: "bug" });
+    await moderateThread(staff, localized, { action: "reopen" });
+    await moderateThread(staff, duplicate, { action: "close", reason: "Closed by Hearth's staff" });
+    const pitchBefore = await threadRow(pitch);
+    const changed = sliceCopy("moderated-in-hearth", (folder) => {
+      for (const id of [144, 479, 1])
+        changeLastHistoryText(folder, id, "[25]", `Question ${id}, edited at the source.`);
+    });
+    const summary = await importStackExchange({ folder: changed, site });
+    expect(Object.fromEntries(summary.keptFromHearth)).toEqual({
+      "threads closed or reopened in Hearth": 2,
+      "threads locked or unlocked in Hearth": 1,
+      "threads retagged in Hearth": 1,
+    });
+
+    expect((await postRow(await targetOf(site, "post", 144))).bodyMarkdown).toBe("Question 144, edited at the source.");
+    expect(await threadRow(pitch)).toMatchObject({
+      lockedAt: pitchBefore.lockedAt,
+      lastActivityAt: pitchBefore.lastActivityAt,
+    });
+    expect(pitchBefore.lockedAt).not.toBeNull();
+    expect(await tagsOf(pitch)).toEqual(["bug"]);
+    expect(await threadRow(localized)).toMatchObject({ closedReason: null, duplicateOfId: null });
+    expect((await threadRow(localized)).status).not.toBe("closed");
+    expect(await threadRow(duplicate)).toMatchObject({
+      status: "closed",
+      closedReason: "Closed by Hearth's staff",
+      duplicateOfId: null,
+    });
   });
 });
 
@@ -338,13 +538,7 @@ describe("bad input and interrupted runs", () => {
     const site = "too-deep.example.com";
     const tooDeep = `${"&gt;".repeat(25)} deep`;
     const folder = sliceCopy("too-deep", (copy) => {
-      const history = path.join(copy, "PostHistory.xml");
-      const lines = fs.readFileSync(history, "utf8").split("\n");
-      const last = Math.max(
-        ...lines.flatMap((line, i) => (/PostHistoryTypeId="[25]" PostId="122"/.test(line) ? [i] : [])),
-      );
-      lines[last] = lines[last].replace(/Text="[^"]*"/, `Text="${tooDeep}"`);
-      fs.writeFileSync(history, lines.join("\n"));
+      changeLastHistoryText(copy, 122, "[25]", tooDeep);
       const comments = path.join(copy, "Comments.xml");
       fs.writeFileSync(
         comments,

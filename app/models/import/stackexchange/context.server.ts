@@ -10,7 +10,8 @@ import { saveCheckpoint } from "./records.server";
 import type { Scratch } from "./scratch.server";
 import { readRows, type SourceRow, type UnknownCounts } from "./xml-rows.server";
 
-export type Outcome = "imported" | "updated" | "unchanged" | "skipped";
+/** "removed": rows the import made before whose source rows are gone (a post's vanished versions). */
+export type Outcome = "imported" | "updated" | "unchanged" | "skipped" | "removed";
 export type Tally = Record<Outcome, number>;
 
 export type ImportSummary = {
@@ -20,6 +21,8 @@ export type ImportSummary = {
   counts: Map<string, Tally>;
   /** Why rows were skipped ("Posts.xml: tag wiki (PostTypeId 4/5)") → how many. */
   skipReasons: Map<string, number>;
+  /** What changed at the source but kept what people changed in Hearth ("answers edited in Hearth") → how many. */
+  keptFromHearth: Map<string, number>;
   /** Unknown elements and attributes, per file. */
   unknown: Map<string, UnknownCounts>;
   missingFiles: string[];
@@ -57,13 +60,20 @@ export class ImportInterrupted extends Error {}
 export function tally(ctx: ImportContext, kind: string, outcome: Outcome, n = 1) {
   if (n === 0) return;
   let counts = ctx.summary.counts.get(kind);
-  if (!counts) ctx.summary.counts.set(kind, (counts = { imported: 0, updated: 0, unchanged: 0, skipped: 0 }));
+  if (!counts) {
+    ctx.summary.counts.set(kind, (counts = { imported: 0, updated: 0, unchanged: 0, skipped: 0, removed: 0 }));
+  }
   counts[outcome] += n;
 }
 
 export function skip(ctx: ImportContext, kind: string, reason: string, n = 1) {
   tally(ctx, kind, "skipped", n);
   ctx.summary.skipReasons.set(reason, (ctx.summary.skipReasons.get(reason) ?? 0) + n);
+}
+
+/** Counts a row the source changed whose `what` (e.g. "threads retagged in Hearth") stayed as Hearth has it. */
+export function keptFromHearth(ctx: ImportContext, what: string) {
+  ctx.summary.keptFromHearth.set(what, (ctx.summary.keptFromHearth.get(what) ?? 0) + 1);
 }
 
 export const fileExists = (ctx: ImportContext, fileName: string) => fs.existsSync(path.join(ctx.folder, fileName));

@@ -2,7 +2,8 @@
  * What can be settled only once every post is in: accepted answers (Hearth's "accepted" solution),
  * duplicates (a closed question whose close record or duplicate link names its original), then each
  * imported thread's answer count and status and each tag's thread count, as Hearth's own writes keep
- * them (db/schema/community.ts). Every step compares before it writes, so a second run changes nothing.
+ * them (db/schema/community.ts). Every step compares before it writes, so a second run changes nothing,
+ * and a thread closed or reopened in Hearth keeps that closing (DECISIONS.md #89).
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -11,6 +12,7 @@ import { write } from "~/lib/db.server";
 import { recomputeTrustLevels } from "~/models/trust/levels.server";
 import { getTrustThresholds } from "~/models/trust/thresholds.server";
 import { tally, type ImportContext } from "./context.server";
+import { threadChangesInHearth } from "./hearth-changes.server";
 import { recordedRows } from "./records.server";
 import { sourceDate } from "./source-values";
 
@@ -121,11 +123,20 @@ export async function settleDuplicates(ctx: ImportContext) {
             .where(inArray(threads.id, [...ids.map((pair) => pair.threadId), ...ids.map((pair) => pair.originalId)]))
         ).map((row) => [row.id, row]),
       );
+      const closedInHearth = await threadChangesInHearth(
+        db,
+        ids.map((pair) => pair.threadId),
+      );
       for (const { threadId, originalId } of ids) {
         const thread = states.get(threadId)!;
         // A reopened question keeps its link at the source but is not closed here either.
         if (thread.status !== "closed") {
           tally(ctx, "duplicates", "skipped");
+          continue;
+        }
+        // Closed (as a duplicate of another, or for another reason) by Hearth's staff or voters: theirs.
+        if (closedInHearth.get(threadId)!.closing) {
+          tally(ctx, "duplicates", "unchanged");
           continue;
         }
         const original = states.get(originalId)!;

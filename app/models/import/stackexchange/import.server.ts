@@ -3,8 +3,9 @@
  * current database, on either engine, through `write` in batches. Order: users and tags; the history
  * and votes into the scratch file; posts (threads, answers, revisions, scores); duplicate links;
  * then acceptances, duplicates and counters; comments; badges; the search index. Idempotent (a
- * second run updates what changed and inserts nothing), resumable (an interrupted run continues
- * from its checkpoints), and a malformed file stops the run at its line, keeping what committed.
+ * second run updates what changed and inserts nothing, keeping what people changed in Hearth),
+ * resumable (an interrupted run continues from its checkpoints), and a malformed file stops the run
+ * at its line, keeping what committed.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -134,6 +135,7 @@ export async function importStackExchange(options: ImportOptions): Promise<Impor
     resumed: run.resumed,
     counts: new Map(),
     skipReasons: new Map(),
+    keptFromHearth: new Map(),
     unknown: new Map(),
     missingFiles: [],
     notes: [],
@@ -190,9 +192,12 @@ export function summaryLines(summary: ImportSummary & { seconds: number }) {
   ];
   for (const [kind, tally] of summary.counts) {
     lines.push(
-      `  ${kind}: ${tally.imported} imported, ${tally.updated} updated, ${tally.unchanged} unchanged, ${tally.skipped} skipped`,
+      `  ${kind}: ${tally.imported} imported, ${tally.updated} updated, ${tally.unchanged} unchanged, ${tally.skipped} skipped` +
+        (tally.removed > 0 ? `, ${tally.removed} removed (gone from the source)` : ""),
     );
   }
+  if (summary.keptFromHearth.size > 0) lines.push("Changed at the source, kept as changed in Hearth:");
+  for (const [what, n] of summary.keptFromHearth) lines.push(`  ${n} × ${what}`);
   if (summary.skipReasons.size > 0) lines.push("Skipped:");
   for (const [reason, n] of summary.skipReasons) lines.push(`  ${n} × ${reason}`);
   const unknown = [...summary.unknown].flatMap(([file, counts]) =>

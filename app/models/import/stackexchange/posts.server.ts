@@ -1,26 +1,23 @@
 /**
  * Posts.xml, with each post's PostHistory and vote counts from the scratch file: a source question
  * becomes a thread and its question post, an answer a post in its question's thread; every version
- * the history holds before the last becomes a revision (the text an edit replaced), titles and tags
+ * the history holds before the last becomes a revision (revisions.server.ts), titles and tags
  * included. Scores are the source's vote counts (imported_up_votes/imported_down_votes: voters are
  * anonymous in dumps), plus any Hearth votes cast since. A post whose source rows hash as before is
- * left alone; one whose rows changed is rewritten in place, its imported revisions written anew.
+ * left alone; one whose rows changed is rewritten in place, except what people changed in Hearth
+ * since (DECISIONS.md #89): a post edited in Hearth keeps its text (a question its title and tags
+ * too), a thread keeps the closing, lock and tags staff set in Hearth, and its latest activity.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import TurndownService from "turndown";
-import { postRevisions, posts, threadTags, threads } from "../../../../db/schema";
+import { posts, threadTags, threads } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
 import { slugify } from "~/models/community/post-input";
-import { importFile, skip, tally, type ImportContext } from "./context.server";
-import { readHistory, type PostHistoryState, type Version } from "./history";
-import {
-  contentHash,
-  dropRecords,
-  recordedRows,
-  saveRecords,
-  statementPieces,
-  type RecordedRow,
-} from "./records.server";
+import { importFile, keptFromHearth, skip, tally, type ImportContext } from "./context.server";
+import { hearthStateOf, type KeptInHearth } from "./hearth-changes.server";
+import { readHistory, type PostHistoryState } from "./history";
+import { contentHash, recordedRows, saveRecords, statementPieces } from "./records.server";
+import { writeRevisions } from "./revisions.server";
 import { renderSourceMarkdown } from "./source-markdown.server";
 import {
   closeReasonLabel,
@@ -179,14 +176,25 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       ])),
     ].map(([sourceId, record]) => [sourceId, record.targetId]),
   );
+  const newQuestions = questions.filter((question) => !threadOf.has(question.sourceId));
+  const knownQuestions = questions.filter((question) => threadOf.has(question.sourceId));
+  const postIdBefore = (post: SourcePost) => recordedPosts.get(post.sourceId)?.targetId;
+  // What people changed in Hearth since the import, which the source's changes do not undo.
+  const hearth = await hearthStateOf(
+    db,
+    ctx.site,
+    changed.flatMap((post) => postIdBefore(post) ?? []),
+    knownQuestions.map((question) => threadOf.get(question.sourceId)!),
+  );
+  const keptOf = (question: SourcePost) => hearth.keptOf(postIdBefore(question), threadOf.get(question.sourceId)!);
+  const sourceTagged = [...newQuestions, ...knownQuestions.filter((question) => !keptOf(question).tags)];
   const tagIds = await tagIdsOf(
     ctx,
     db,
-    questions.flatMap((question) => finalVersion(question).tags),
+    sourceTagged.flatMap((question) => finalVersion(question).tags),
   );
 
   // Questions first: this batch's answers may belong to them.
-  const newQuestions = questions.filter((question) => !threadOf.has(question.sourceId));
   if (newQuestions.length > 0) {
     for (const piece of statementPieces(newQuestions)) {
       const made = await db
@@ -216,11 +224,19 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       ctx.at,
     );
   }
-  for (const question of questions.filter((question) => !newQuestions.includes(question))) {
+  for (const question of knownQuestions) {
+    const threadId = threadOf.get(question.sourceId)!;
+    const kept = keptOf(question);
+    if (kept.closing) keptFromHearth(ctx, "threads closed or reopened in Hearth");
+    if (kept.locking) keptFromHearth(ctx, "threads locked or unlocked in Hearth");
+    if (kept.tags && !kept.text) keptFromHearth(ctx, "threads retagged in Hearth");
     await db
       .update(threads)
-      .set(threadValues(ctx, question, accountOf))
-      .where(eq(threads.id, threadOf.get(question.sourceId)!));
+      .set({
+        ...withoutKept(threadValues(ctx, question, accountOf), kept),
+        lastActivityAt: hearth.latestActivity(threadId, question.lastActivityAt),
+      })
+      .where(eq(threads.id, threadId));
   }
 
   const placed = changed.filter((post) => {
@@ -229,23 +245,26 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
     return threadId !== undefined;
   });
   const threadIdOf = (post: SourcePost) => threadOf.get(post.kind === "question" ? post.sourceId : post.parentId!)!;
-  const postValues = (post: SourcePost) => {
+  const postValues = (post: SourcePost) => ({
+    threadId: threadIdOf(post),
+    authorId: accountOf(post.ownerId),
+    kind: post.kind,
+    createdAt: post.history.versions[0].at,
+    importedUpVotes: post.up,
+    importedDownVotes: post.down,
+    sourceSite: ctx.site,
+    sourceId: post.sourceId,
+    sourceUrl: sourcePostUrl(ctx.site, post.sourceId, post.kind),
+    sourceLicence: post.licence,
+    sourceAuthorName: authorName(post),
+  });
+  /** The text: the source's last version, unless the post was edited in Hearth since. */
+  const textValues = (post: SourcePost) => {
     const last = finalVersion(post);
     return {
-      threadId: threadIdOf(post),
-      authorId: accountOf(post.ownerId),
-      kind: post.kind,
       bodyMarkdown: last.body,
       bodyHtml: renderSourceMarkdown(ctx, "Posts.xml", last.body),
-      createdAt: post.history.versions[0].at,
       editedAt: post.history.versions.length > 1 ? last.at : null,
-      importedUpVotes: post.up,
-      importedDownVotes: post.down,
-      sourceSite: ctx.site,
-      sourceId: post.sourceId,
-      sourceUrl: sourcePostUrl(ctx.site, post.sourceId, post.kind),
-      sourceLicence: post.licence,
-      sourceAuthorName: authorName(post),
     };
   };
   const fresh = placed.filter((post) => !recordedPosts.has(post.sourceId));
@@ -257,6 +276,7 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
         .values(
           piece.map((post) => ({
             ...postValues(post),
+            ...textValues(post),
             moderationState: "visible" as const,
             score: post.up - post.down,
           })),
@@ -269,11 +289,14 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
   for (const post of updated) {
     const postId = recordedPosts.get(post.sourceId)!.targetId;
     postIdOf.set(post.sourceId, postId);
+    const edited = hearth.editedInHearth(postId);
+    if (edited) keptFromHearth(ctx, `${post.kind}s edited in Hearth`);
     // Hearth votes cast since the import stay in the score.
     await db
       .update(posts)
       .set({
         ...postValues(post),
+        ...(edited ? {} : textValues(post)),
         score: sql`${post.up - post.down} + COALESCE((SELECT SUM(value) FROM votes WHERE votes.post_id = ${postId}), 0)`,
       })
       .where(eq(posts.id, postId));
@@ -285,8 +308,16 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
       .set({ score: sql`(SELECT score FROM posts WHERE posts.id = ${postIdOf.get(question.sourceId)!})` })
       .where(eq(threads.id, threadIdOf(question)));
   }
-  await replaceRevisions(ctx, db, updated, fresh, postIdOf, accountOf, recordedPosts);
-  await replaceThreadTags(db, questions, threadOf, tagIds, newQuestions);
+  await writeRevisions(
+    ctx,
+    db,
+    placed.map((post) => {
+      const postId = postIdOf.get(post.sourceId)!;
+      return { postId, kind: post.kind, versions: post.history.versions, stored: hearth.revisionsOf(postId) };
+    }),
+    accountOf,
+  );
+  await replaceThreadTags(db, sourceTagged, threadOf, tagIds, newQuestions);
   await saveRecords(
     db,
     ctx.site,
@@ -320,87 +351,18 @@ function threadValues(ctx: ImportContext, question: SourcePost, accountOf: (id: 
   };
 }
 
-/** Each version before the last becomes a revision: what the next edit replaced, by whom and when. */
-async function replaceRevisions(
-  ctx: ImportContext,
-  db: Db,
-  updated: SourcePost[],
-  fresh: SourcePost[],
-  postIdOf: Map<number, number>,
-  accountOf: (id: number | null) => number,
-  recordedPosts: Map<number, RecordedRow>,
-) {
-  if (updated.length > 0) {
-    const oldRevisions = await recordedRows(
-      db,
-      ctx.site,
-      "revision",
-      updated.flatMap((post) => post.history.versions.map((version) => version.sourceId)),
-    );
-    // Revisions of versions the source no longer has are found through the post instead.
-    const postIds = updated.map((post) => recordedPosts.get(post.sourceId)!.targetId);
-    const mapped = await db
-      .select({ id: postRevisions.id })
-      .from(postRevisions)
-      .where(
-        and(
-          inArray(postRevisions.postId, postIds),
-          // Per row by index (an IN list of every revision of the site would be built for each batch).
-          sql`EXISTS (SELECT 1 FROM import_records r WHERE r.kind = 'revision' AND r.target_id = ${postRevisions.id} AND r.site = ${ctx.site})`,
-        ),
-      );
-    const ids = [
-      ...new Set([...mapped.map((row) => row.id), ...[...oldRevisions.values()].map((row) => row.targetId)]),
-    ];
-    if (ids.length > 0) {
-      await db.delete(postRevisions).where(inArray(postRevisions.id, ids));
-      await dropRecords(db, ctx.site, "revision", ids);
-    }
-  }
-  const rows: (typeof postRevisions.$inferInsert & { versionId: number })[] = [];
-  for (const post of [...fresh, ...updated]) {
-    const versions = post.history.versions;
-    for (let i = 1; i < versions.length; i++) {
-      const before: Version = versions[i - 1];
-      rows.push({
-        versionId: versions[i].sourceId,
-        postId: postIdOf.get(post.sourceId)!,
-        previousTitle: post.kind === "question" ? before.title : null,
-        previousTags: post.kind === "question" ? before.tags.join(" ") : null,
-        previousBodyMarkdown: before.body,
-        previousAuthoredAt: before.at,
-        editorId: accountOf(versions[i].userId),
-        editedAt: versions[i].at,
-      });
-    }
-  }
-  for (const piece of statementPieces(rows)) {
-    const made = await db
-      .insert(postRevisions)
-      .values(piece.map(({ versionId: _, ...row }) => row))
-      .returning({ id: postRevisions.id, postId: postRevisions.postId, editedAt: postRevisions.editedAt });
-    // Matched back by post and time (never by position): which of two same-time edits of one post
-    // is which does not matter, the set per post does.
-    const pending = new Map<string, number[]>();
-    piece.forEach((row) => {
-      const key = `${row.postId} ${row.editedAt.getTime()}`;
-      pending.set(key, [...(pending.get(key) ?? []), row.versionId]);
-    });
-    await saveRecords(
-      db,
-      ctx.site,
-      "revision",
-      made.map((revision) => ({
-        sourceId: pending.get(`${revision.postId} ${revision.editedAt.getTime()}`)!.shift()!,
-        targetId: revision.id,
-        contentHash: "",
-      })),
-      ctx.at,
-    );
-  }
-  tally(ctx, "revisions", "imported", rows.length);
+/** A thread's source values less those Hearth keeps: the title (and address) after an edit, the closing, the lock. */
+function withoutKept(values: ReturnType<typeof threadValues>, kept: KeptInHearth) {
+  const { title, slug, status, closedReason, duplicateOfId, lockedAt, ...fromSource } = values;
+  return {
+    ...fromSource,
+    ...(kept.text ? {} : { title, slug }),
+    ...(kept.closing ? {} : { status, closedReason, duplicateOfId }),
+    ...(kept.locking ? {} : { lockedAt }),
+  };
 }
 
+/** The tags of `questions` as their source's last version has them. */
 async function replaceThreadTags(
   db: Db,
   questions: SourcePost[],

@@ -27,7 +27,7 @@ export function statementPieces<T>(rows: T[], largest = 256): T[][] {
 }
 
 /** `ids` repeated up to the next power of two (an IN list of a few lengths only; a repeat changes nothing). */
-function paddedIds(ids: number[]) {
+export function paddedIds(ids: number[]) {
   let size = 1;
   while (size < ids.length) size *= 2;
   return ids.concat(Array<number>(size - ids.length).fill(ids[ids.length - 1]));
