@@ -62,6 +62,8 @@ export const LIMITS = {
   watch: { max: 120, windowMs: 10 * MINUTE },
   // Refusals of replies by email, per address they go to: a loop or a forged sender cannot fill a mailbox.
   inboundBounce: { max: 5, windowMs: 60 * MINUTE },
+  // Searches that found nothing, recorded for staff's report per client network; past this, not counted.
+  failedSearchPerClient: { max: 30, windowMs: 60 * MINUTE },
   // One lookup per pause in typing after an `@`: a few per mention.
   usernameSuggestions: { max: 120, windowMs: 10 * MINUTE },
 } satisfies Record<string, Limit>;

@@ -19,13 +19,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { actor } = context;
+  const { actor, clientAddress } = context;
   const params = queryValues(request);
   return loaderResult(async () => {
     ensure(canViewThread(actor));
     // Independent reads, together: on PostgreSQL each is a round trip.
     const [results, knowledgeBase, categories, tags] = await Promise.all([
-      searchSite(actor, params),
+      searchSite(actor, params, clientAddress),
       listKnowledgeBase(actor),
       listCategories(),
       popularTags(30),

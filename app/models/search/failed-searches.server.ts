@@ -3,14 +3,17 @@
  * (DECISIONS.md #80). One row per UTC day and normalized query, counted; a search whose typo
  * correction found something is not a failure. Recording is bounded so nobody can fill the table
  * or the write lock: queries are cut to MAX_QUERY_CHARS, a day holds at most MAX_QUERIES_PER_DAY
- * different ones (later ones only add to those already there), and each process records at most
- * MAX_RECORDS_PER_MINUTE.
+ * different ones (later ones only add to those already there), each process records at most
+ * MAX_RECORDS_PER_MINUTE, and each client network `LIMITS.failedSearchPerClient`, so one script
+ * cannot fill the day's list or use up the minute's records for everyone else.
  */
 import { and, between, desc, eq, sql } from "drizzle-orm";
 import { failedSearches } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { read, writeUnseenByVisitors } from "~/lib/db.server";
 import { log } from "~/lib/log.server";
+import { RateLimitError } from "~/lib/errors.server";
+import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { canSeeFailedSearches, ensure, type Actor } from "~/lib/permissions.server";
 import { wordsOf } from "./query.server";
 import { FAILED_SEARCH_DAYS, FAILED_SEARCHES_SHOWN } from "./rules";
@@ -27,8 +30,11 @@ export const normalizedQuery = (q: string) => wordsOf(q).join(" ").slice(0, MAX_
 
 let minute = { startedAt: 0, records: 0 };
 
-/** Counts a search that found nothing. Never fails the search: a busy database only loses the count. */
-export async function recordFailedSearch(q: string, at = now()) {
+/**
+ * Counts a search that found nothing, by the client network `clientAddress` (`addressNetwork`).
+ * Never fails the search: a busy database or a client over its limit only loses the count.
+ */
+export async function recordFailedSearch(q: string, clientAddress: string, at = now()) {
   const query = normalizedQuery(q);
   if (!query) return;
   if (at.getTime() - minute.startedAt >= 60_000) minute = { startedAt: at.getTime(), records: 0 };
@@ -36,6 +42,7 @@ export async function recordFailedSearch(q: string, at = now()) {
   const day = dayOf(at);
   try {
     await writeUnseenByVisitors(async (db) => {
+      await consume(`failed-search:client:${clientAddress}`, LIMITS.failedSearchPerClient);
       const counted = await db
         .update(failedSearches)
         .set({ searches: sql`${failedSearches.searches} + 1`, lastSearchedAt: at })
@@ -56,6 +63,7 @@ export async function recordFailedSearch(q: string, at = now()) {
         });
     });
   } catch (error) {
+    if (error instanceof RateLimitError) return;
     log.warn("a failed search was not counted", { error });
   }
 }

@@ -183,8 +183,12 @@ export type SearchResults = {
   hasNextPage: boolean;
 };
 
-/** The /search page: ranked, filtered, paginated hits for what the actor may see. */
-export async function searchSite(actor: Actor, input: unknown): Promise<SearchResults> {
+/**
+ * The /search page: ranked, filtered, paginated hits for what the actor may see. `clientAddress` (the
+ * request's client network) counts a search that found nothing against that client's limit; scripts
+ * and tests share one.
+ */
+export async function searchSite(actor: Actor, input: unknown, clientAddress = "local"): Promise<SearchResults> {
   const parsed = searchQuerySchema.safeParse(input);
   if (!parsed.success) {
     const query = searchQuerySchema.parse({});
@@ -227,7 +231,7 @@ export async function searchSite(actor: Actor, input: unknown): Promise<SearchRe
       ? partialMatches(actor, query, text, shown)
       : [],
   ]);
-  if (total === 0 && query.page === 1) await recordFailedSearch(query.q);
+  if (total === 0 && query.page === 1) await recordFailedSearch(query.q, clientAddress);
   return {
     query,
     error: null,

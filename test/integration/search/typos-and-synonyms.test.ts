@@ -6,7 +6,7 @@ import { oneRow, rawRows, scriptDb, write } from "~/lib/db.server";
 import { sql } from "drizzle-orm";
 import { ForbiddenError, ValidationError } from "~/lib/errors.server";
 import { VISITOR, type Member } from "~/lib/permissions.server";
-import { resetAllLimits } from "~/lib/rate-limit.server";
+import { LIMITS, resetAllLimits } from "~/lib/rate-limit.server";
 import { flagPost } from "~/models/moderation/flags.server";
 import { listFailedSearches } from "~/models/search/failed-searches.server";
 import { indexArticle } from "~/models/search/index.server";
@@ -289,6 +289,26 @@ describe("synonyms", () => {
 });
 
 describe("failed searches", () => {
+  it("counts at most LIMITS.failedSearchPerClient a client network an hour, apart from other clients", async () => {
+    setClock(new Date("2026-11-22T10:00:00Z"));
+    try {
+      await resetAllLimits();
+      const { max } = LIMITS.failedSearchPerClient;
+      for (let n = 0; n <= max; n++) await searchSite(VISITOR, { q: `xyzzy${n}` }, "198.51.100.7");
+      await searchSite(VISITOR, { q: "qwxvbnk" }, "203.0.113.9");
+      const queries = (await listFailedSearches(staff)).map((failed) => failed.query);
+      expect(queries.filter((query) => query.startsWith("xyzzy"))).toHaveLength(max);
+      expect(queries).not.toContain(`xyzzy${max}`);
+      expect(queries).toContain("qwxvbnk");
+      // The next hour, the first client is counted again.
+      setClock(new Date("2026-11-22T11:01:00Z"));
+      await searchSite(VISITOR, { q: "jjkvzqp" }, "198.51.100.7");
+      expect((await listFailedSearches(staff)).map((failed) => failed.query)).toContain("jjkvzqp");
+    } finally {
+      setClock(null);
+    }
+  });
+
   it("counts searches that found nothing per query, newest first, for staff only", async () => {
     setClock(new Date("2026-11-20T10:00:00Z"));
     try {
