@@ -207,11 +207,11 @@ export default function SupportReports() {
       />
 
       <h2>Where the product hurts</h2>
-      <p className="hint">Tags with the most questions still waiting for a solution.</p>
+      <p className="hint">Tags with the most questions asked in these weeks and still waiting for a solution.</p>
       <ol className="hot-tags">
         {report.hotTags.map((row) => (
           <li key={row.tag}>
-            <a className="tag" href={`/questions?tag=${row.tag}&filter=unresolved`}>
+            <a className="tag" href={`/questions?tag=${encodeURIComponent(row.tag)}&filter=unresolved`}>
               {row.tag}
             </a>{" "}
             {row.unresolved} unresolved

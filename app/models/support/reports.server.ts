@@ -322,7 +322,9 @@ export async function supportReport(actor: Actor, input: unknown) {
   const categoryList = await read((db) =>
     db.select({ slug: categories.slug, name: categories.name }).from(categories).orderBy(categories.position),
   );
-  // Where the product hurts: the tags with the most threads still waiting for a solution.
+  // Where the product hurts: the tags with the most threads asked in the period and still waiting
+  // for a solution. Of the period only, like every other figure here: counted since the beginning,
+  // a community's old unsolved questions (an imported site's years of them) filled the list.
   const hotTags = await read((db) =>
     db
       .select({ tag: tags.name, unresolved: count() })
@@ -333,6 +335,8 @@ export async function supportReport(actor: Actor, input: unknown) {
       .where(
         and(
           inArray(threads.status, ["open", "answered"]),
+          gte(threads.createdAt, from),
+          lt(threads.createdAt, end),
           query.category ? eq(categories.slug, query.category) : undefined,
         ),
       )

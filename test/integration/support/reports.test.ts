@@ -210,6 +210,19 @@ describe("support reports", () => {
     expect(backlog).toContain("\r\n2026-11-10T12:30:00.000Z,8\r\n");
   });
 
+  it("names the tags of the period's questions still waiting for a solution, not older ones", async () => {
+    // A question from long before the report (an imported site's years of them), never solved.
+    await at("2025-03-01T10:00:00Z");
+    await makeThread(customer, { title: "An old question about the lights", tags: "lights" });
+    await at(NOW);
+    const twoWeeks = await supportReport(sam, { weeks: "2" });
+    expect(twoWeeks.hotTags.map((row) => row.tag)).toEqual(["setup", "wifi"]);
+    expect(twoWeeks.hotTags.find((row) => row.tag === "wifi")?.unresolved).toBe(
+      twoWeeks.hotTags.find((row) => row.tag === "setup")?.unresolved,
+    );
+    expect((await supportReport(sam, { weeks: "26" })).hotTags.map((row) => row.tag)).not.toContain("lights");
+  });
+
   it("is for staff only", async () => {
     await expect(supportReport(customer, {})).rejects.toThrow(ForbiddenError);
   });
