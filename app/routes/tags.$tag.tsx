@@ -49,7 +49,7 @@ export default function TagPage() {
         <h1>
           Questions tagged <span className="tag">{tag.name}</span>
         </h1>
-        <Link to={`/questions?tag=${tag.name}`}>Filter and sort →</Link>
+        <Link to={`/questions?tag=${encodeURIComponent(tag.name)}`}>Filter and sort →</Link>
       </div>
       {tag.description ? <p>{tag.description}</p> : null}
       {watchLevel ? (
