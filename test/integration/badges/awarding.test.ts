@@ -259,7 +259,7 @@ describe("the awarding job", () => {
         .filter((row) => row.kind === "badge")
         .map((row) => row.title)
         .sort(),
-    ).toEqual(["You earned the badge “Accepted”", "You earned the badge “First answer”"]);
+    ).toEqual(["You earned the badge “First answer”", "You earned the badge “Problem solver”"]);
     expect(told.every((row) => row.kind !== "badge" || row.emailId === null)).toBe(true);
   });
 
