@@ -49,6 +49,7 @@ export const threads = pgTable(
     score: integer("score").notNull().default(0),
     answerCount: integer("answer_count").notNull().default(0),
     viewCount: integer("view_count").notNull().default(0),
+    importedViewCount: integer("imported_view_count").notNull().default(0),
     createdAt: timestampMs("created_at").notNull(),
     lastActivityAt: timestampMs("last_activity_at").notNull(),
     visibility: text("visibility", { enum: MODERATION_STATES }).notNull().default("visible"),
@@ -56,6 +57,7 @@ export const threads = pgTable(
     pinnedAt: timestampMs("pinned_at"),
     closedReason: text("closed_reason"),
     duplicateOfId: integer("duplicate_of_id").references((): AnyPgColumn => threads.id, { onDelete: "set null" }),
+    acceptanceDecidedAt: timestampMs("acceptance_decided_at"),
     ...sourceColumns(),
   },
   (t) => [

@@ -7,7 +7,11 @@
  *   #82; 0 for Hearth's own posts), threads.score mirrors its question's score,
  *   threads.answer_count counts its answers and tags.thread_count its threads: all kept in the same
  *   transaction as the write that changes them;
- * - one vote per user per post; one solution of each kind per thread;
+ * - threads.view_count is imported_view_count (an imported question's view count at its source, 0 for
+ *   Hearth's own threads) plus the views counted in Hearth, so a re-import changes only the first;
+ * - one vote per user per post; one solution of each kind per thread; threads.acceptance_decided_at is
+ *   set when the asker accepts an answer or withdraws the acceptance in Hearth (an import leaves such
+ *   a thread's acceptance alone: DECISIONS.md #8X);
  * - threads.status is "solved" when a solution exists, else "answered" when an answer exists,
  *   else "open", unless a moderator closed it ("closed", with closed_reason, or duplicate_of_id
  *   when closed as a duplicate);
@@ -84,6 +88,7 @@ export const threads = sqliteTable(
     score: integer("score").notNull().default(0),
     answerCount: integer("answer_count").notNull().default(0),
     viewCount: integer("view_count").notNull().default(0),
+    importedViewCount: integer("imported_view_count").notNull().default(0),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }).notNull(),
     visibility: text("visibility", { enum: MODERATION_STATES }).notNull().default("visible"),
@@ -91,6 +96,7 @@ export const threads = sqliteTable(
     pinnedAt: integer("pinned_at", { mode: "timestamp_ms" }),
     closedReason: text("closed_reason"),
     duplicateOfId: integer("duplicate_of_id").references((): AnySQLiteColumn => threads.id, { onDelete: "set null" }),
+    acceptanceDecidedAt: integer("acceptance_decided_at", { mode: "timestamp_ms" }),
     ...sourceColumns(),
   },
   (t) => [

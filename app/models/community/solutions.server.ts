@@ -1,6 +1,9 @@
 /**
  * Solutions: the asker accepts one answer; staff mark one answer as the staff-verified solution.
  * Each kind is one row per thread (marking another answer moves it); both may point at one answer.
+ * Accepting an answer or withdrawing the acceptance marks the thread (`acceptance_decided_at`): the
+ * asker's decision, which a re-import of an imported thread leaves alone (DECISIONS.md #8X). The
+ * import writes accepted solutions only, never verified ones.
  */
 import { and, eq } from "drizzle-orm";
 import { solutions, threads, type SolutionKind } from "../../../db/schema";
@@ -43,7 +46,10 @@ export async function markSolution(actor: Actor, postId: number, kind: SolutionK
         target: [solutions.threadId, solutions.kind],
         set: { postId, markedById: actor.id, markedAt: now() },
       });
-    await db.update(threads).set({ lastActivityAt: now() }).where(eq(threads.id, post.threadId));
+    await db
+      .update(threads)
+      .set({ lastActivityAt: now(), ...(kind === "accepted" ? { acceptanceDecidedAt: now() } : {}) })
+      .where(eq(threads.id, post.threadId));
     await refreshThreadStatus(post.threadId);
     await record("solution marked", { threadId: post.threadId, postId, kind, by: actor, at: now() });
     if (kind === "verified") {
@@ -79,6 +85,8 @@ export async function unmarkSolution(actor: Actor, postId: number, kind: Solutio
     ensureMayMark(actor, kind, { authorId: row.threadAuthorId, status: row.threadStatus });
     await consume(`solution:user:${actor.id}`, LIMITS.solution);
     await db.delete(solutions).where(and(eq(solutions.threadId, row.threadId), eq(solutions.kind, kind)));
+    if (kind === "accepted")
+      await db.update(threads).set({ acceptanceDecidedAt: now() }).where(eq(threads.id, row.threadId));
     await refreshThreadStatus(row.threadId);
     await record("solution removed", { threadId: row.threadId, postId, kind, by: actor, at: now() });
     if (kind === "verified") {

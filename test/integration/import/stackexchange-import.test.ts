@@ -8,6 +8,7 @@ import { and, count, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditLog,
+  categories,
   importRecords,
   importedBadges,
   postComments,
@@ -19,11 +20,15 @@ import {
   users,
 } from "../../../db/schema";
 import { scriptDb, write } from "~/lib/db.server";
-import { VISITOR } from "~/lib/permissions.server";
+import { VISITOR, type Member } from "~/lib/permissions.server";
 import { resetAllLimits } from "~/lib/rate-limit.server";
 import { signIn } from "~/models/accounts/users.server";
 import { requestPasswordReset, resetPassword } from "~/models/accounts/password-reset.server";
 import { editPost, getPostHistory, postAnswer, redactRevision } from "~/models/community/posts.server";
+import { markSolution, unmarkSolution } from "~/models/community/solutions.server";
+import { getThreadPage } from "~/models/community/thread-page.server";
+import { flushThreadViews, recordThreadView } from "~/models/community/thread-views.server";
+import { listThreads } from "~/models/community/threads.server";
 import { tagsByThread } from "~/models/community/tags.server";
 import { castVote } from "~/models/community/votes.server";
 import {
@@ -59,6 +64,16 @@ function changeLastHistoryText(folder: string, postId: number, types: string, te
   const pattern = new RegExp(`PostHistoryTypeId="${types}" PostId="${postId}"`);
   const last = Math.max(...lines.flatMap((line, i) => (pattern.test(line) ? [i] : [])));
   lines[last] = lines[last].replace(/Text="[^"]*"/, `Text="${text}"`);
+  fs.writeFileSync(file, lines.join("\n"));
+}
+
+/** Sets attribute `name` of post `postId`'s row in a slice copy's Posts.xml. */
+function changePostAttribute(folder: string, postId: number, name: string, value: string) {
+  const file = path.join(folder, "Posts.xml");
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const row = lines.findIndex((line) => line.includes(`<row Id="${postId}" `));
+  expect(lines[row]).toMatch(new RegExp(` ${name}="[^"]*"`));
+  lines[row] = lines[row].replace(new RegExp(` ${name}="[^"]*"`), ` ${name}="${value}"`);
   fs.writeFileSync(file, lines.join("\n"));
 }
 
@@ -465,6 +480,118 @@ describe("importing again: what people changed in Hearth wins", () => {
       closedReason: "Closed by Hearth's staff",
       duplicateOfId: null,
     });
+  });
+});
+
+describe("importing again: the asker's acceptance and Hearth's views", () => {
+  const acceptedOf = async (threadId: number) =>
+    (
+      await db()
+        .select({ postId: solutions.postId, kind: solutions.kind, markedById: solutions.markedById })
+        .from(solutions)
+        .where(eq(solutions.threadId, threadId))
+    ).sort((a, b) => a.kind.localeCompare(b.kind));
+  /** The account an import made for a question's asker, signed in. */
+  const askerOf = async (threadId: number): Promise<Member> => {
+    const [asker] = await db()
+      .select({
+        id: users.id,
+        username: users.username,
+        role: users.role,
+        suspendedUntil: users.suspendedUntil,
+        trustLevel: users.trustLevel,
+      })
+      .from(threads)
+      .innerJoin(users, eq(users.id, threads.authorId))
+      .where(eq(threads.id, threadId));
+    return { kind: "user", ...asker };
+  };
+
+  it("keeps the answer an asker accepted in Hearth and an acceptance withdrawn there, counts them, and follows the source elsewhere", async () => {
+    const site = "accepted-in-hearth.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const [routes, touring, regional] = [
+      await targetOf(site, "thread", 2),
+      await targetOf(site, "thread", 7),
+      await targetOf(site, "thread", 60),
+    ];
+    const post = (sourceId: number) => targetOf(site, "post", sourceId);
+    expect(await acceptedOf(routes)).toEqual([expect.objectContaining({ kind: "accepted", postId: await post(4) })]);
+    await resetAllLimits();
+    // The asker of question 2 accepts answer 5 instead of 4.
+    const routesAsker = await askerOf(routes);
+    await markSolution(routesAsker, await post(5), "accepted");
+    // Staff verify answer 64 of question 60: a solution of another kind, not the asker's decision.
+    await markSolution(await makeUser("staff"), await post(64), "verified");
+    // The asker of question 7 withdraws the acceptance of answer 10.
+    await unmarkSolution(await askerOf(touring), await post(10), "accepted");
+
+    const changed = sliceCopy("accepted-in-hearth", (folder) => {
+      // The source now accepts answer 12 on question 2, and 61 on question 60 (untouched in Hearth).
+      changePostAttribute(folder, 2, "AcceptedAnswerId", "12");
+      changePostAttribute(folder, 60, "AcceptedAnswerId", "61");
+      changeLastHistoryText(folder, 7, "[25]", "Question 7, edited at the source.");
+    });
+    const summary = await importStackExchange({ folder: changed, site });
+    expect(Object.fromEntries(summary.keptFromHearth)).toEqual({ "acceptances decided in Hearth": 2 });
+    expect(summaryLines({ ...summary, seconds: 1 })).toEqual(
+      expect.arrayContaining([
+        "Changed at the source, kept as changed in Hearth:",
+        "  2 × acceptances decided in Hearth",
+      ]),
+    );
+
+    expect(await acceptedOf(routes)).toEqual([{ kind: "accepted", postId: await post(5), markedById: routesAsker.id }]);
+    expect(await acceptedOf(touring)).toEqual([]);
+    expect((await db().select().from(threads).where(eq(threads.id, touring)))[0].status).toBe("answered");
+    expect(
+      (
+        await db()
+          .select()
+          .from(posts)
+          .where(eq(posts.id, await targetOf(site, "post", 7)))
+      )[0].bodyMarkdown,
+    ).toBe("Question 7, edited at the source.");
+    expect(await acceptedOf(regional)).toEqual([
+      expect.objectContaining({ kind: "accepted", postId: await post(61) }),
+      expect.objectContaining({ kind: "verified", postId: await post(64) }),
+    ]);
+    expect(tallyOf(summary, "accepted answers")).toMatchObject({ imported: 0, updated: 1 });
+
+    // Run again on the same dump: nothing changes, and the asker's decisions still stand.
+    const again = await importStackExchange({ folder: changed, site });
+    expect(tallyOf(again, "accepted answers")).toMatchObject({ imported: 0, updated: 0 });
+    expect((await acceptedOf(routes))[0].postId).toBe(await post(5));
+    expect(await acceptedOf(touring)).toEqual([]);
+  });
+
+  it("keeps the views counted in Hearth when the source's view count changes, and shows their sum", async () => {
+    const site = "viewed-in-hearth.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const threadId = await targetOf(site, "thread", 144);
+    const shownViews = async () => {
+      const [{ category }] = await db()
+        .select({ category: categories.slug })
+        .from(threads)
+        .innerJoin(categories, eq(categories.id, threads.categoryId))
+        .where(eq(threads.id, threadId));
+      const list = await listThreads(VISITOR, { filter: "all", sort: "top", page: 1, category }, 100);
+      return {
+        page: (await getThreadPage(VISITOR, threadId)).thread.viewCount,
+        list: list.threads.find((thread) => thread.id === threadId)?.viewCount,
+      };
+    };
+    expect(await shownViews()).toEqual({ page: 836, list: 836 });
+    for (let view = 0; view < 3; view++) recordThreadView(threadId);
+    expect(await flushThreadViews()).toBe(true);
+    expect(await shownViews()).toEqual({ page: 839, list: 839 });
+
+    const changed = sliceCopy("viewed-in-hearth", (folder) => changePostAttribute(folder, 144, "ViewCount", "900"));
+    const summary = await importStackExchange({ folder: changed, site });
+    expect(tallyOf(summary, "questions")).toMatchObject({ updated: 1 });
+    expect(await shownViews()).toEqual({ page: 903, list: 903 });
+    const [thread] = await db().select().from(threads).where(eq(threads.id, threadId));
+    expect(thread).toMatchObject({ viewCount: 903, importedViewCount: 900 });
   });
 });
 

@@ -3,7 +3,8 @@
  * duplicates (a closed question whose close record or duplicate link names its original), then each
  * imported thread's answer count and status and each tag's thread count, as Hearth's own writes keep
  * them (db/schema/community.ts). Every step compares before it writes, so a second run changes nothing,
- * and a thread closed or reopened in Hearth keeps that closing (DECISIONS.md #89).
+ * a thread closed or reopened in Hearth keeps that closing (DECISIONS.md #89), and one whose asker
+ * accepted an answer or withdrew the acceptance in Hearth keeps that decision (#8X).
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -48,10 +49,15 @@ export async function settleAcceptedAnswers(ctx: ImportContext) {
       const current = new Map(
         (
           await db
-            .select({ threadId: solutions.threadId, postId: solutions.postId })
-            .from(solutions)
-            .where(and(eq(solutions.kind, "accepted"), inArray(solutions.threadId, threadIds)))
-        ).map((row) => [row.threadId, row.postId]),
+            .select({
+              threadId: threads.id,
+              postId: solutions.postId,
+              acceptanceDecidedAt: threads.acceptanceDecidedAt,
+            })
+            .from(threads)
+            .leftJoin(solutions, and(eq(solutions.threadId, threads.id), eq(solutions.kind, "accepted")))
+            .where(inArray(threads.id, threadIds))
+        ).map((row) => [row.threadId, row]),
       );
       const facts = new Map(
         (
@@ -68,8 +74,10 @@ export async function settleAcceptedAnswers(ctx: ImportContext) {
         ).map((row) => [row.id, row]),
       );
       for (const pair of placed) {
-        const before = current.get(pair.threadId);
-        if (before === pair.postId) {
+        const thread = current.get(pair.threadId)!;
+        const before = thread.postId ?? undefined;
+        // Left as it is when the asker decided in Hearth (accepted another answer, or withdrew it).
+        if (before === pair.postId || thread.acceptanceDecidedAt !== null) {
           tally(ctx, "accepted answers", "unchanged");
           continue;
         }

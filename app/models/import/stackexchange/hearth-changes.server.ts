@@ -5,6 +5,8 @@
  * duplicate in Hearth (by staff or by close votes) keeps its closing, one locked or unlocked its
  * lock, one retagged its tags. Edits are read from the revisions, the rest from the audit log, which
  * records each of these actions and is never changed: what was done before this rule existed counts too.
+ * An acceptance the asker decided in Hearth (accepted an answer, or withdrew it) is marked on the
+ * thread (`acceptance_decided_at`, filled for earlier acceptances by the migration that added it).
  */
 import { and, eq, inArray } from "drizzle-orm";
 import { auditLog, threads } from "../../../../db/schema";
@@ -15,8 +17,11 @@ import { revisionsOfPosts, type StoredRevision } from "./revisions.server";
 
 type ThreadChanges = { closing: boolean; locking: boolean; tags: boolean };
 
-/** What of an imported post and its thread stays as Hearth has it: `text` is a question's title and tags too. */
-export type KeptInHearth = ThreadChanges & { text: boolean };
+/**
+ * What of an imported post and its thread stays as Hearth has it: `text` is a question's title and
+ * tags too; `acceptance` the asker's decision (finishing.server.ts keeps it).
+ */
+export type KeptInHearth = ThreadChanges & { text: boolean; acceptance: boolean };
 
 const ACTIONS: Record<keyof ThreadChanges, AuditAction[]> = {
   closing: ["thread.close", "thread.reopen", "thread.duplicate", "thread.close-by-vote"],
@@ -58,15 +63,19 @@ export async function hearthStateOf(db: Db, site: string, postIds: number[], thr
     revisions.set(revision.postId, [...(revisions.get(revision.postId) ?? []), revision]);
   }
   const threadChanges = await threadChangesInHearth(db, threadIds);
-  const lastActivity = new Map(
+  const threadRows = new Map(
     threadIds.length === 0
       ? []
       : (
           await db
-            .select({ id: threads.id, lastActivityAt: threads.lastActivityAt })
+            .select({
+              id: threads.id,
+              lastActivityAt: threads.lastActivityAt,
+              acceptanceDecidedAt: threads.acceptanceDecidedAt,
+            })
             .from(threads)
             .where(inArray(threads.id, paddedIds(threadIds)))
-        ).map((thread) => [thread.id, thread.lastActivityAt]),
+        ).map((thread) => [thread.id, thread]),
   );
   const editedInHearth = (postId: number | undefined) =>
     postId !== undefined && (revisions.get(postId) ?? []).some((revision) => revision.versionId === null);
@@ -77,11 +86,12 @@ export async function hearthStateOf(db: Db, site: string, postIds: number[], thr
     keptOf: (postId: number | undefined, threadId: number): KeptInHearth => {
       const changes = threadChanges.get(threadId) ?? NONE;
       const edited = editedInHearth(postId);
-      return { ...changes, text: edited, tags: edited || changes.tags };
+      const acceptance = Boolean(threadRows.get(threadId)?.acceptanceDecidedAt);
+      return { ...changes, text: edited, tags: edited || changes.tags, acceptance };
     },
     /** The later of the thread's activity in Hearth (answers, edits since) and the source's `sourceAt`. */
     latestActivity: (threadId: number, sourceAt: Date) => {
-      const inHearth = lastActivity.get(threadId);
+      const inHearth = threadRows.get(threadId)?.lastActivityAt;
       return inHearth && inHearth > sourceAt ? inHearth : sourceAt;
     },
   };

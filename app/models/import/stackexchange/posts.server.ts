@@ -3,10 +3,12 @@
  * becomes a thread and its question post, an answer a post in its question's thread; every version
  * the history holds before the last becomes a revision (revisions.server.ts), titles and tags
  * included. Scores are the source's vote counts (imported_up_votes/imported_down_votes: voters are
- * anonymous in dumps), plus any Hearth votes cast since. A post whose source rows hash as before is
- * left alone; one whose rows changed is rewritten in place, except what people changed in Hearth
- * since (DECISIONS.md #89): a post edited in Hearth keeps its text (a question its title and tags
- * too), a thread keeps the closing, lock and tags staff set in Hearth, and its latest activity.
+ * anonymous in dumps), plus any Hearth votes cast since; a thread's views likewise, the source's in
+ * imported_view_count. A post whose source rows hash as before is left alone; one whose rows changed
+ * is rewritten in place, except what people changed in Hearth since (DECISIONS.md #89): a post
+ * edited in Hearth keeps its text (a question its title and tags too), a thread keeps the closing,
+ * lock and tags staff set in Hearth, its latest activity, and the acceptance its asker decided in
+ * Hearth (kept by finishing.server.ts, counted here).
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import TurndownService from "turndown";
@@ -207,6 +209,7 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
             visibility: "visible" as const,
             createdAt: question.createdAt,
             score: question.up - question.down,
+            viewCount: question.viewCount,
           })),
         )
         .returning({ id: threads.id, sourceId: threads.sourceId });
@@ -230,11 +233,14 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
     if (kept.closing) keptFromHearth(ctx, "threads closed or reopened in Hearth");
     if (kept.locking) keptFromHearth(ctx, "threads locked or unlocked in Hearth");
     if (kept.tags && !kept.text) keptFromHearth(ctx, "threads retagged in Hearth");
+    if (kept.acceptance) keptFromHearth(ctx, "acceptances decided in Hearth");
     await db
       .update(threads)
       .set({
         ...withoutKept(threadValues(ctx, question, accountOf), kept),
         lastActivityAt: hearth.latestActivity(threadId, question.lastActivityAt),
+        // Views counted in Hearth since stay on top of the source's new count.
+        viewCount: sql`${threads.viewCount} - ${threads.importedViewCount} + ${question.viewCount}`,
       })
       .where(eq(threads.id, threadId));
   }
@@ -339,7 +345,7 @@ function threadValues(ctx: ImportContext, question: SourcePost, accountOf: (id: 
     authorId: accountOf(question.ownerId),
     // Open, answered or solved is settled once the answers and acceptances are in (finishing.server.ts).
     status: closed ? ("closed" as const) : ("open" as const),
-    viewCount: question.viewCount,
+    importedViewCount: question.viewCount,
     lastActivityAt: question.lastActivityAt,
     lockedAt: question.history.lockedAt,
     closedReason: closed ? closeReasonLabel(closed.reasonId, ctx.site) : null,
