@@ -1,6 +1,6 @@
 ALTER TABLE "threads" ADD COLUMN "imported_view_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "threads" ADD COLUMN "acceptance_decided_at" bigint;--> statement-breakpoint
--- A re-import now keeps Hearth's views and acceptances apart from the source's (DECISIONS.md #8X).
+-- A re-import now keeps Hearth's views and acceptances apart from the source's (DECISIONS.md #90).
 -- Views are counted in memory and added to view_count, with no record of which are whose: the whole
 -- count of an imported thread is taken as the source's. Views counted in Hearth since the import
 -- last wrote the thread are replaced at the next re-import that changes its question, as every

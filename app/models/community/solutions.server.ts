@@ -2,7 +2,7 @@
  * Solutions: the asker accepts one answer; staff mark one answer as the staff-verified solution.
  * Each kind is one row per thread (marking another answer moves it); both may point at one answer.
  * Accepting an answer or withdrawing the acceptance marks the thread (`acceptance_decided_at`): the
- * asker's decision, which a re-import of an imported thread leaves alone (DECISIONS.md #8X). The
+ * asker's decision, which a re-import of an imported thread leaves alone (DECISIONS.md #90). The
  * import writes accepted solutions only, never verified ones.
  */
 import { and, eq } from "drizzle-orm";

@@ -4,7 +4,7 @@
  * imported thread's answer count and status and each tag's thread count, as Hearth's own writes keep
  * them (db/schema/community.ts). Every step compares before it writes, so a second run changes nothing,
  * a thread closed or reopened in Hearth keeps that closing (DECISIONS.md #89), and one whose asker
- * accepted an answer or withdrew the acceptance in Hearth keeps that decision (#8X).
+ * accepted an answer or withdrew the acceptance in Hearth keeps that decision (#90).
  */
 import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
