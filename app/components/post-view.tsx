@@ -3,7 +3,7 @@ import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import type { HeldBadge } from "~/models/badges/rules";
 import { AuthorStanding } from "./badges";
 import type { ImportedFrom, PostComments } from "~/models/community/rules";
-import { ImportedComments, SourceLine } from "./imported-post";
+import { ImportedComments, SourceLine, type CommentFormFailure } from "./imported-post";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
 import { PostBody } from "./post-body";
 import { RelativeTime } from "./relative-time";
@@ -46,6 +46,7 @@ type ThreadFlags = {
   canAccept: boolean;
   canVerify: boolean;
   canModerate: boolean;
+  canRemoveComments: boolean;
   canVoteDown: boolean;
   signedIn: boolean;
 };
@@ -62,7 +63,18 @@ function SolutionButton({ postId, intent, label }: { postId: number; intent: str
   );
 }
 
-export function PostView({ post, flags, voting }: { post: PostViewData; flags: ThreadFlags; voting: Voting }) {
+export function PostView({
+  post,
+  flags,
+  voting,
+  commentFailure,
+}: {
+  post: PostViewData;
+  flags: ThreadFlags;
+  voting: Voting;
+  /** A refused remove or restore of one of this page's comments, shown beside that comment. */
+  commentFailure: CommentFormFailure;
+}) {
   const isAnswer = post.kind === "answer";
   const classes = [
     "post",
@@ -132,7 +144,13 @@ export function PostView({ post, flags, voting }: { post: PostViewData; flags: T
           </span>
         </div>
         {post.comments ? (
-          <ImportedComments comments={post.comments} sourceUrl={post.importedFrom?.url ?? null} />
+          <ImportedComments
+            postId={post.id}
+            comments={post.comments}
+            sourceUrl={post.importedFrom?.url ?? null}
+            canRemove={flags.canRemoveComments}
+            failure={commentFailure}
+          />
         ) : null}
         {flags.canModerate ? (
           <div className="post-moderation">

@@ -27,6 +27,7 @@ import { decideOnPost } from "~/models/moderation/review.server";
 import { replyCoachForThread } from "~/models/support/reply-lexicon.server";
 import { listCategories } from "~/models/community/tags.server";
 import { moderateThread } from "~/models/moderation/threads.server";
+import { removeComment, restoreComment } from "~/models/moderation/comments.server";
 import { castVote } from "~/models/community/votes.server";
 import { castCloseVote, retractCloseVote } from "~/models/moderation/close-votes.server";
 import { CloseVotePanel } from "~/components/close-votes";
@@ -76,6 +77,8 @@ const INTENTS = [
   "moderate-thread",
   "close-vote",
   "retract-close-vote",
+  "remove-comment",
+  "restore-comment",
 ] as const;
 const postTarget = z.object({ postId: rowIdField("Choose a post.") });
 
@@ -100,6 +103,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       case "moderate-thread":
         await moderateThread(actor, threadId, values);
         return back();
+      case "remove-comment":
+      case "restore-comment":
+        await (intent === "remove-comment" ? removeComment : restoreComment)(actor, threadId, values);
+        return back(`comment-${values.commentId}`);
       case "close-vote":
         await castCloseVote(actor, threadId, values);
         return back();
@@ -188,7 +195,18 @@ export default function ThreadPage() {
       : null;
   // Held, hidden and deleted answers this reader may see (their own, or any for staff) are not in the count.
   const unlisted = answers.filter((post) => post.moderationState !== "visible").length;
-  const postView = (post: typeof question) => <PostView key={post.id} post={post} flags={can} voting={voting} />;
+  // A comment's remove or restore form shows its own refusal beside that comment; one naming no
+  // comment of the page (a bad id) is shown with the others, below the answers.
+  const commentFailure =
+    failure &&
+    ["remove-comment", "restore-comment"].includes(failure.values?.intent ?? "") &&
+    !failure.fieldErrors.postId &&
+    !failure.fieldErrors.commentId
+      ? failure
+      : null;
+  const postView = (post: typeof question) => (
+    <PostView key={post.id} post={post} flags={can} voting={voting} commentFailure={commentFailure} />
+  );
   // The answer box's own failures: posting it, or its no-JavaScript preview (refused Markdown, too many previews).
   const answerFailure = failure && ["answer", "preview"].includes(failure.values?.intent ?? "") ? failure : null;
   // A vote, a solution mark or a follow-up has no field of its own to show its refusal beside.
@@ -197,7 +215,7 @@ export default function ThreadPage() {
       ? (failure.fieldErrors?.reason ?? failure.formError)
       : null;
   const otherFailure =
-    failure && !answerFailure && !threadErrors && !closeVoteFailure
+    failure && !answerFailure && !threadErrors && !closeVoteFailure && !commentFailure
       ? (failure.formError ?? Object.values(failure.fieldErrors ?? {}).find(Boolean) ?? null)
       : null;
   const answerDraft = answerFailure ? answerFailure.values?.body : preview?.values.body;

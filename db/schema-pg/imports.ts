@@ -63,8 +63,11 @@ export const postComments = pgTable(
     score: integer("score").notNull().default(0),
     createdAt: timestampMs("created_at").notNull(),
     sourceLicence: text("source_licence"),
+    removedAt: timestampMs("removed_at"),
+    removedById: integer("removed_by_id").references(() => users.id),
+    removalReason: text("removal_reason"),
   },
-  (t) => [index("post_comments_post_idx").on(t.postId, t.createdAt)],
+  (t) => [index("post_comments_post_idx").on(t.postId, t.createdAt, t.removedAt)],
 );
 
 export const importedBadges = pgTable(

@@ -11,7 +11,7 @@
  *   Hearth's own threads) plus the views counted in Hearth, so a re-import changes only the first;
  * - one vote per user per post; one solution of each kind per thread; threads.acceptance_decided_at is
  *   set when the asker accepts an answer or withdraws the acceptance in Hearth (an import leaves such
- *   a thread's acceptance alone: DECISIONS.md #8X);
+ *   a thread's acceptance alone: DECISIONS.md #90);
  * - threads.status is "solved" when a solution exists, else "answered" when an answer exists,
  *   else "open", unless a moderator closed it ("closed", with closed_reason, or duplicate_of_id
  *   when closed as a duplicate);

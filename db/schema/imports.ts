@@ -11,7 +11,9 @@
  * - import_runs has at most one unfinished run per site: the next run on that site resumes it, each file
  *   from the row after its checkpoint (rows_done, committed in the same transaction as those rows);
  * - post_comments and imported_badges are read-only history: nothing in Hearth writes them but the
- *   import, and they are removed with their post or person.
+ *   import, and they are removed with their post or person; the one exception is a comment's removal
+ *   (removed_at, removed_by_id, removal_reason), which only staff set and clear and no import writes:
+ *   a removed comment reaches staff alone (DECISIONS.md #91).
  */
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { posts } from "./community";
@@ -91,8 +93,13 @@ export const postComments = sqliteTable(
     score: integer("score").notNull().default(0),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     sourceLicence: text("source_licence"),
+    /** Set when staff removed the comment (spam, abuse, personal data): only staff see it then. */
+    removedAt: integer("removed_at", { mode: "timestamp_ms" }),
+    removedById: integer("removed_by_id").references(() => users.id),
+    removalReason: text("removal_reason"),
   },
-  (t) => [index("post_comments_post_idx").on(t.postId, t.createdAt)],
+  // removed_at in the index: a page's comments are counted and numbered without reading their rows.
+  (t) => [index("post_comments_post_idx").on(t.postId, t.createdAt, t.removedAt)],
 );
 
 /** A badge earned on the source site: shown as "earned on <site>", apart from Hearth's own badges (badges.ts). */

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
 
 const E2E_DATABASE = "test/.tmp/e2e.sqlite";
 const SITE = "android.meta.stackexchange.com";
@@ -85,4 +86,40 @@ test("A visitor reads an imported question with its licence line and its comment
   const audit = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   expect(audit.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
   expect(errors).toEqual([]);
+});
+
+test("Staff remove an insulting comment from an imported question, and visitors no longer see it", async ({
+  browser,
+}) => {
+  const thread = importThread();
+  const address = `/questions/${thread.id}/${thread.slug}?removal`;
+  const staff = await (await browser.newContext()).newPage();
+  await signIn(staff, "staff@example.com");
+  await staff.goto(address);
+  const comments = staff
+    .getByRole("article", { name: "Question" })
+    .getByRole("region", { name: "Comments from the source site" });
+  const insult = comments.getByRole("listitem").filter({ hasText: "launcher" });
+  // Removing takes two steps: open the form, then confirm with its own button.
+  await insult.getByText("Remove…").click();
+  await insult.getByLabel("Reason (optional; staff only see it)").fill("Rude");
+  await insult.getByRole("button", { name: "Remove for everyone but staff" }).click();
+  await expect(insult.getByRole("note")).toContainText("Removed by sam-support");
+  await expect(insult.getByRole("note")).toContainText("Rude. Only staff see it.");
+  await expect(insult.getByRole("button", { name: "Restore comment" })).toBeVisible();
+  const audit = await new AxeBuilder({ page: staff }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(audit.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(address);
+  const seen = visitor
+    .getByRole("article", { name: "Question" })
+    .getByRole("region", { name: "Comments from the source site" });
+  await expect(seen.getByRole("listitem")).toHaveCount(1);
+  await expect(seen.getByText("launcher")).toHaveCount(0);
+
+  await insult.getByRole("button", { name: "Restore comment" }).click();
+  await expect(insult.getByRole("note")).toHaveCount(0);
+  await visitor.reload();
+  await expect(seen.getByRole("listitem")).toHaveCount(2);
 });

@@ -7,6 +7,7 @@ import {
   canManageModerationSettings,
   canManageTrustSettings,
   canModerate,
+  canRemoveComment,
   canVoteToCloseThread,
 } from "./moderation.server";
 import { canManageRewards, canViewRewards } from "./rewards.server";
@@ -20,6 +21,7 @@ export function threadCapabilities(actor: Actor, thread: ThreadState & { visibil
     canVerify: canVerifyAnswer(actor),
     canDraftArticle: canDraftArticleFromThread(actor) && thread.status === "solved",
     canModerate: canModerate(actor),
+    canRemoveComments: canRemoveComment(actor),
     canRetag: canRetagThread(actor),
     canVoteDown: canVoteDown(actor),
     canVoteToClose: canVoteToCloseThread(actor, thread),

@@ -1,5 +1,6 @@
-/** Staff work: the review queue and post decisions, discipline, roles, settings and redaction. */
-import { type ModerationState, type Role } from "../../../db/schema";
+/** Staff work: the review queue and post decisions, discipline, roles, settings, redaction and removed comments. */
+import { isNull, type SQL } from "drizzle-orm";
+import { postComments, type ModerationState, type Role } from "../../../db/schema";
 import { isActiveStaff, isAdmin, isSignedIn, isStaff, isSuspended, type Actor } from "./actors.server";
 import { isPublicThread } from "./community.server";
 import { canVoteToClose } from "./trust.server";
@@ -7,6 +8,24 @@ import { canVoteToClose } from "./trust.server";
 /** The review queue, post decisions, thread actions, the lexicon and the audit log are for staff. */
 export function canModerate(actor: Actor) {
   return isActiveStaff(actor);
+}
+
+/** Staff remove an imported comment (spam, abuse, personal data) for everyone but staff, and restore it: as they moderate posts. */
+export function canRemoveComment(actor: Actor) {
+  return canModerate(actor);
+}
+
+/**
+ * A comment is seen where its post is (the page asks for the comments of the posts it shows), unless
+ * staff removed it: then staff alone see it, marked as removed. Its SQL twin is `visibleCommentsCondition`.
+ */
+export function canSeeComment(actor: Actor, comment: { removedAt: Date | null }) {
+  return comment.removedAt === null || isStaff(actor);
+}
+
+/** `canSeeComment` in SQL, as a condition on `post_comments` (undefined for staff). */
+export function visibleCommentsCondition(actor: Actor, table: typeof postComments = postComments): SQL | undefined {
+  return isStaff(actor) ? undefined : isNull(table.removedAt);
 }
 
 /** Search synonyms change what everyone's searches find: staff keep them, audited. */

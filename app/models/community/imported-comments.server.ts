@@ -5,18 +5,27 @@
  *   reader's right to see a comment is their right to see its post (checked by the page's queries);
  * - at most COMMENTS_SHOWN_PER_POST per post, oldest first, with the post's total, so a post with
  *   thousands of comments is still a bounded page (the rest are on the source, which is linked);
- * - a comment by the site's one "deleted user" account is shown under the name it had at the source.
+ * - a comment by the site's one "deleted user" account is shown under the name it had at the source;
+ * - a comment staff removed reaches staff alone (`visibleCommentsCondition`, applied before the
+ *   numbering, so everyone else's first 30 and total leave it out), marked with who removed it,
+ *   when and why (moderation/comments.server.ts).
  */
-import { asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { postComments, users } from "../../../db/schema";
 import { read } from "~/lib/db.server";
+import { visibleCommentsCondition, type Actor } from "~/lib/permissions.server";
 import { COMMENTS_SHOWN_PER_POST, type PostComments } from "./rules";
 
+const remover = alias(users, "remover");
+
 /**
- * The first comments of each post in `postIds` (posts the reader may see), keyed by post id; posts
- * without comments are absent. `deletedUserId` is the thread's site's deleted-user account, if any.
+ * The first comments of each post in `postIds` (posts the reader may see) that the reader may see,
+ * keyed by post id; posts without such comments are absent. `deletedUserId` is the thread's site's
+ * deleted-user account, if any.
  */
 export async function commentsOfPosts(
+  actor: Actor,
   postIds: readonly number[],
   deletedUserId: number | null,
 ): Promise<Map<number, PostComments>> {
@@ -34,7 +43,7 @@ export async function commentsOfPosts(
         total: sql<number>`count(*) OVER (PARTITION BY ${postComments.postId})`.as("total"),
       })
       .from(postComments)
-      .where(inArray(postComments.postId, [...postIds]))
+      .where(and(inArray(postComments.postId, [...postIds]), visibleCommentsCondition(actor)))
       .as("ranked");
     return db
       .select({
@@ -46,11 +55,15 @@ export async function commentsOfPosts(
         bodyHtml: postComments.bodyHtml,
         score: postComments.score,
         createdAt: postComments.createdAt,
+        removedAt: postComments.removedAt,
+        removedBy: remover.username,
+        removalReason: postComments.removalReason,
         total: ranked.total,
       })
       .from(ranked)
       .innerJoin(postComments, eq(postComments.id, ranked.id))
       .innerJoin(users, eq(users.id, postComments.authorId))
+      .leftJoin(remover, eq(remover.id, postComments.removedById))
       .where(lte(ranked.position, COMMENTS_SHOWN_PER_POST))
       .orderBy(asc(postComments.postId), asc(postComments.createdAt), asc(postComments.id));
   });
@@ -68,6 +81,10 @@ export async function commentsOfPosts(
       bodyHtml: row.bodyHtml,
       score: row.score,
       createdAt: row.createdAt,
+      // Only readers who may see removed comments get any (the query's condition).
+      ...(row.removedAt === null
+        ? {}
+        : { removal: { at: row.removedAt, by: row.removedBy, reason: row.removalReason } }),
     });
   }
   return byPost;

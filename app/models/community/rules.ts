@@ -40,6 +40,8 @@ export type ImportedComment = {
   bodyHtml: string;
   score: number;
   createdAt: Date;
+  /** Set when staff removed it (only staff get such a comment): who, when and why. */
+  removal?: { at: Date; by: string | null; reason: string | null };
 };
 
 export type PostComments = { shown: ImportedComment[]; total: number };

@@ -207,6 +207,7 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     thread.sourceSite === null
       ? new Map<number, PostComments>()
       : await commentsOfPosts(
+          actor,
           shownPosts.map((post) => post.id),
           thread.deletedUserId,
         );

@@ -47,6 +47,8 @@ export const AUDIT_ACTION_LABELS = {
   "post.suggested-edit.reject": "Declined a suggested edit",
   "revision.redact": "Removed text from a post's history",
   "revision.unredact": "Put back text removed from a post's history",
+  "comment.remove": "Removed a comment from a post",
+  "comment.restore": "Restored a comment staff had removed",
   "answer.verify": "Verified a solution",
   "answer.unverify": "Removed a verification",
   "thread.lock": "Locked a thread",
@@ -113,6 +115,9 @@ export const AUDIT_SUBJECT_TYPES = [
   "redemption",
 ] as const;
 export type AuditSubjectType = (typeof AUDIT_SUBJECT_TYPES)[number];
+
+/** The longest reason staff may give for removing an imported comment (shown to staff only). */
+export const MAX_COMMENT_REMOVAL_REASON = 500;
 
 export const REVIEW_QUEUE_PAGE_SIZE = 20;
 export const AUDIT_LOG_PAGE_SIZE = 50;

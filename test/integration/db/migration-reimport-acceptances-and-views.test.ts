@@ -1,4 +1,4 @@
-// The migration that keeps the source's view count and the asker's acceptance apart (DECISIONS.md #8X),
+// The migration that keeps the source's view count and the asker's acceptance apart (DECISIONS.md #90),
 // on a database of the engine of the run made before it: an imported thread's whole view count is
 // taken as the source's, and an acceptance counts as decided in Hearth when its thread was never
 // imported or when it was marked after the thread was imported.

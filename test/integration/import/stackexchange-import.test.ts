@@ -31,6 +31,7 @@ import { flushThreadViews, recordThreadView } from "~/models/community/thread-vi
 import { listThreads } from "~/models/community/threads.server";
 import { tagsByThread } from "~/models/community/tags.server";
 import { castVote } from "~/models/community/votes.server";
+import { getThreadPage } from "~/models/community/thread-page.server";
 import {
   ImportFileError,
   ImportInterrupted,
@@ -40,6 +41,7 @@ import {
 } from "~/models/import/stackexchange/import.server";
 import { placeholderEmail } from "~/models/import/stackexchange/users.server";
 import { moderateThread } from "~/models/moderation/threads.server";
+import { removeComment } from "~/models/moderation/comments.server";
 import { indexedThreadIds } from "~/models/search/index.server";
 import { makeUser } from "../../fixtures/factories";
 import { mailReader } from "../../fixtures/mail";
@@ -89,7 +91,7 @@ const db = () => scriptDb();
 const tallyOf = (summary: ImportSummary, kind: string) => summary.counts.get(kind);
 
 /** Source id → Hearth id of one kind on one site. */
-async function targetOf(site: string, kind: "thread" | "post" | "user", sourceId: number) {
+async function targetOf(site: string, kind: "thread" | "post" | "user" | "comment", sourceId: number) {
   const [row] = await db()
     .select({ id: importRecords.targetId })
     .from(importRecords)
@@ -404,6 +406,37 @@ describe("importing again: what people changed in Hearth wins", () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, "revision.redact"), eq(auditLog.subjectId, postId)));
     expect(entry.after).toMatchObject({ revision: before[0].id });
+  });
+
+  it("keeps a comment staff removed in Hearth removed when the source changes it, and counts it", async () => {
+    const site = "comment-removed.example.com";
+    await importStackExchange({ folder: SLICE, site });
+    const staff = await makeUser("staff");
+    const threadId = await targetOf(site, "thread", 144);
+    const postId = await targetOf(site, "post", 144);
+    const commentId = await targetOf(site, "comment", 276);
+    await resetAllLimits();
+    await removeComment(staff, threadId, { postId: String(postId), commentId: String(commentId), reason: "Off-topic" });
+    const changed = sliceCopy("comment-changed", (folder) => {
+      const file = path.join(folder, "Comments.xml");
+      const lines = fs.readFileSync(file, "utf8").split("\n");
+      const at = lines.findIndex((line) => line.includes('<row Id="276" '));
+      lines[at] = lines[at].replace(/Score="0"/, 'Score="2"').replace(/Text="[^"]*"/, 'Text="Edited at the source."');
+      fs.writeFileSync(file, lines.join("\n"));
+    });
+    const summary = await importStackExchange({ folder: changed, site });
+    expect(tallyOf(summary, "comments")).toMatchObject({ imported: 0, updated: 1 });
+    expect(Object.fromEntries(summary.keptFromHearth)).toEqual({ "comments removed in Hearth": 1 });
+
+    const [comment] = await db().select().from(postComments).where(eq(postComments.id, commentId));
+    // The source's text and score, Hearth's removal.
+    expect(comment).toMatchObject({ bodyMarkdown: "Edited at the source.", score: 2 });
+    expect(comment).toMatchObject({ removedById: staff.id, removalReason: "Off-topic" });
+    expect(comment.removedAt).not.toBeNull();
+    const seen = async (actor: Parameters<typeof getThreadPage>[0]) =>
+      (await getThreadPage(actor, threadId)).question.comments?.shown.map((shown) => shown.id) ?? [];
+    expect(await seen(VISITOR)).not.toContain(commentId);
+    expect(await seen(staff)).toContain(commentId);
   });
 
   it("removes the revision of a version the source no longer has, and updates the next one in place", async () => {

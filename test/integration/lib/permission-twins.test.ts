@@ -9,13 +9,14 @@ import path from "node:path";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { kbArticles, MODERATION_STATES, posts, ROLES, threads, users } from "../../../db/schema";
+import { kbArticles, MODERATION_STATES, postComments, posts, ROLES, threads, users } from "../../../db/schema";
 import { scriptDb, write } from "~/lib/db.server";
 import * as permissions from "~/lib/permissions.server";
 import {
   articleTeasersCondition,
   canReadArticle,
   canSeeArticleTeaser,
+  canSeeComment,
   canSeeModeratedContent,
   canSeePost,
   canSeePostOnProfile,
@@ -37,6 +38,7 @@ import {
   VISITOR,
   visiblePostsCondition,
   visiblePostStatesConditionFor,
+  visibleCommentsCondition,
   visibleThreadsCondition,
   type Actor,
   type Member,
@@ -46,6 +48,7 @@ import { indexedThreadIds, indexThread } from "~/models/search/index.server";
 import { SIMILAR_LIMIT } from "~/models/search/rules";
 import { findSimilar, searchSite } from "~/models/search/search.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { addComments } from "../../fixtures/imported";
 
 const IN_A_WEEK = new Date(Date.now() + 7 * 86_400_000);
 const readers: [string, Actor][] = [];
@@ -331,6 +334,41 @@ describe("roles", () => {
       rows.filter((row) => isStaffRole(row.role)).map((row) => row.id),
       bySql,
     );
+  });
+});
+
+describe("comments under imported posts", () => {
+  it(`agree: canSeeComment and ${twin("visibleCommentsCondition")}`, async () => {
+    const [author] = authors;
+    const { questionPostId } = await makeThread(author, { title: "A thread with comments, some removed" });
+    await addComments(
+      questionPostId,
+      Array.from({ length: 4 }, (_, i) => ({ author, body: `comment ${i}` })),
+    );
+    const all = await scriptDb()
+      .select({ id: postComments.id })
+      .from(postComments)
+      .where(eq(postComments.postId, questionPostId));
+    const removedIds = all.slice(0, 2).map((row) => row.id);
+    await scriptDb()
+      .update(postComments)
+      .set({ removedAt: new Date(), removedById: author.id })
+      .where(inArray(postComments.id, removedIds));
+    const rows = await scriptDb()
+      .select({ id: postComments.id, removedAt: postComments.removedAt })
+      .from(postComments)
+      .where(eq(postComments.postId, questionPostId));
+    for (const [reader, actor] of readers) {
+      const bySql = await scriptDb()
+        .select({ id: postComments.id })
+        .from(postComments)
+        .where(and(eq(postComments.postId, questionPostId), visibleCommentsCondition(actor)));
+      expectSame(
+        reader,
+        rows.filter((row) => canSeeComment(actor, row)).map((row) => row.id),
+        bySql.map((row) => row.id),
+      );
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import {
   kbArticles,
   kbFeedback,
   notifications,
+  postComments,
   postRevisions,
   posts,
   privateMessages,
@@ -38,6 +39,7 @@ import {
   stopHoldingNewMembers,
 } from "../../fixtures/factories";
 import { listCategories } from "~/models/community/tags.server";
+import { addComments } from "../../fixtures/imported";
 
 const ROLES = ["visitor", "member", "unconfirmed", "customer", "staff", "admin", "suspended"] as const;
 type Role = (typeof ROLES)[number];
@@ -57,6 +59,7 @@ const f = {} as {
   hiddenAnswer: { id: number; body: string };
   deletedAnswer: { id: number; body: string };
   redacted: { postId: number; revisionId: number; text: string };
+  comment: number;
   customerArticle: string;
   staffArticle: { slug: string; title: string };
   followUp: number;
@@ -124,6 +127,11 @@ beforeAll(async () => {
     .set({ redactedAt: new Date(), redactedById: staff.id, redactionReason: "Phone number" })
     .where(eq(postRevisions.id, revisionId));
   f.redacted = { postId: redactedPost, revisionId, text: "555-0199-PRIVATE" };
+  // A comment under the visible answer, as an import writes them.
+  await addComments(f.visible.answerId, [{ author: asker, body: "A comment from the source site" }]);
+  f.comment = firstRow(
+    await db().select({ id: postComments.id }).from(postComments).where(eq(postComments.postId, f.visible.answerId)),
+  )!.id;
 
   // A hidden thread with a solved answer (so staff could draft an article from it), and a held one.
   const hidden = await ask(asker, "Hidden thread with a secret title");
@@ -464,6 +472,17 @@ const rows: Row[] = [
     expect: { ...each(READERS, 403), visitor: 403 },
     state: async () =>
       firstRow(await db().select({ lockedAt: threads.lockedAt }).from(threads).where(eq(threads.id, f.visible.id))),
+  },
+  {
+    name: "remove a comment",
+    method: "POST",
+    path: () => threadPath(f.visible),
+    form: () => ({ intent: "remove-comment", postId: String(f.visible.answerId), commentId: String(f.comment) }),
+    expect: { ...each(READERS, 403), visitor: 403 },
+    state: async () =>
+      firstRow(
+        await db().select({ at: postComments.removedAt }).from(postComments).where(eq(postComments.id, f.comment)),
+      ),
   },
   {
     name: "feedback on a customer-only article",

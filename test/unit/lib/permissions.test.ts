@@ -208,6 +208,24 @@ const table: {
     allowed: ["staff", "admin"],
   },
   {
+    predicate: "canRemoveComment",
+    situation: "a comment under an imported post",
+    call: (a) => permissions.canRemoveComment(a),
+    allowed: ["staff", "admin"],
+  },
+  {
+    predicate: "canSeeComment",
+    situation: "a comment under a post the reader sees",
+    call: (a) => permissions.canSeeComment(a, { removedAt: null }),
+    allowed: ["visitor", "member", "customer", "staff", "admin"],
+  },
+  {
+    predicate: "canSeeComment",
+    situation: "a comment staff removed",
+    call: (a) => permissions.canSeeComment(a, { removedAt: new Date() }),
+    allowed: ["staff", "admin"],
+  },
+  {
     predicate: "canAcceptAnswer",
     situation: "the member's own open thread",
     call: (a) => permissions.canAcceptAnswer(a, openThreadOfMember),
@@ -702,6 +720,8 @@ describe("permissions", () => {
     expect(permissions.canConfirmEmailAddress(suspended, { userId: 1 })).toBe(true);
     expect(permissions.canModerate(suspendedStaff)).toBe(false);
     expect(permissions.canRedactRevision(suspendedStaff)).toBe(false);
+    expect(permissions.canRemoveComment(suspendedStaff)).toBe(false);
+    expect(permissions.canSeeComment(suspendedStaff, { removedAt: new Date() })).toBe(true);
     const suspendedCustomer: Actor = {
       ...customer,
       kind: "user",

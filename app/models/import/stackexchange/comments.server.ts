@@ -1,13 +1,15 @@
 /**
  * Comments.xml: each comment under its imported post (post_comments, read-only in Hearth), its text
  * (Stack Exchange's inline Markdown) rendered as a post's is (source-markdown.server.ts). A comment on
- * a post that was not imported is skipped and counted.
+ * a post that was not imported is skipped and counted. A comment whose source row changed is written
+ * again with the source's text and score, never its removal: one staff removed in Hearth stays
+ * removed, and is counted as kept (DECISIONS.md #91).
  */
-import { eq } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { postComments } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
-import { importFile, skip, tally, type ImportContext } from "./context.server";
-import { contentHash, recordedRows, writeRecorded } from "./records.server";
+import { importFile, keptFromHearth, skip, tally, type ImportContext } from "./context.server";
+import { contentHash, paddedIds, recordedRows, writeRecorded } from "./records.server";
 import { renderSourceMarkdown } from "./source-markdown.server";
 import { normalisedText, sourceDate, sourceInt } from "./source-values";
 import { accountsOf } from "./users.server";
@@ -68,6 +70,11 @@ async function writeComments(ctx: ImportContext, db: Db, rows: SourceRow[]) {
     };
     return [{ sourceId: comment.sourceId, hash: comment.hash, values }];
   });
+  await countRemovedInHearth(
+    ctx,
+    db,
+    placed.flatMap((comment) => known.get(comment.sourceId)?.targetId ?? []),
+  );
   const key = (row: { postId: number; createdAt: Date; bodyMarkdown: string }) =>
     `${row.postId} ${row.createdAt.getTime()} ${row.bodyMarkdown}`;
   const written = await writeRecorded(db, ctx.site, ctx.at, {
@@ -88,6 +95,16 @@ async function writeComments(ctx: ImportContext, db: Db, rows: SourceRow[]) {
   });
   tally(ctx, "comments", "imported", written.imported);
   tally(ctx, "comments", "updated", written.updated);
+}
+
+/** Counts the comments among `commentIds` (about to be rewritten) that staff removed in Hearth: they stay removed. */
+async function countRemovedInHearth(ctx: ImportContext, db: Db, commentIds: number[]) {
+  if (commentIds.length === 0) return;
+  const removed = await db
+    .select({ id: postComments.id })
+    .from(postComments)
+    .where(and(inArray(postComments.id, paddedIds(commentIds)), isNotNull(postComments.removedAt)));
+  keptFromHearth(ctx, "comments removed in Hearth", removed.length);
 }
 
 export async function importComments(ctx: ImportContext) {

@@ -71,9 +71,10 @@ export function skip(ctx: ImportContext, kind: string, reason: string, n = 1) {
   ctx.summary.skipReasons.set(reason, (ctx.summary.skipReasons.get(reason) ?? 0) + n);
 }
 
-/** Counts a row the source changed whose `what` (e.g. "threads retagged in Hearth") stayed as Hearth has it. */
-export function keptFromHearth(ctx: ImportContext, what: string) {
-  ctx.summary.keptFromHearth.set(what, (ctx.summary.keptFromHearth.get(what) ?? 0) + 1);
+/** Counts `n` rows the source changed whose `what` (e.g. "threads retagged in Hearth") stayed as Hearth has it. */
+export function keptFromHearth(ctx: ImportContext, what: string, n = 1) {
+  if (n === 0) return;
+  ctx.summary.keptFromHearth.set(what, (ctx.summary.keptFromHearth.get(what) ?? 0) + n);
 }
 
 export const fileExists = (ctx: ImportContext, fileName: string) => fs.existsSync(path.join(ctx.folder, fileName));
