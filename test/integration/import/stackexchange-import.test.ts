@@ -31,7 +31,6 @@ import { flushThreadViews, recordThreadView } from "~/models/community/thread-vi
 import { listThreads } from "~/models/community/threads.server";
 import { tagsByThread } from "~/models/community/tags.server";
 import { castVote } from "~/models/community/votes.server";
-import { getThreadPage } from "~/models/community/thread-page.server";
 import {
   ImportFileError,
   ImportInterrupted,
