@@ -4,7 +4,8 @@
 // Progress goes to stderr, the summary to stdout. A malformed file stops it with
 // "<file>:<line>: <reason>" and exit code 1; what committed before stays, and the next run resumes.
 import { parseArgs } from "node:util";
-import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { closeDatabase } from "~/lib/db.server";
+import { migrateAndRebuild } from "~/server/prepare.server";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { ImportFileError, importStackExchange, summaryLines } from "~/models/import/stackexchange/import.server";
 import { subscribeEveryDomain } from "~/models/subscriptions.server";
@@ -33,7 +34,7 @@ const progress = (file: string, done: number, total: number, rows: number) => {
 };
 
 subscribeEveryDomain();
-await migrateDatabase();
+await migrateAndRebuild();
 try {
   const summary = await importStackExchange({ folder: positionals[0], ...values, progress });
   console.log(summaryLines(summary).join("\n"));

@@ -3,7 +3,8 @@
 // database DATABASE_PATH names. Safe to run twice or beside a running server: nothing opens twice.
 import { parseArgs } from "node:util";
 import { setClock } from "~/lib/clock.server";
-import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { closeDatabase } from "~/lib/db.server";
+import { migrateAndRebuild } from "~/server/prepare.server";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { runAllJobsOnce } from "~/server/jobs.server";
 import { subscribeEveryDomain } from "~/models/subscriptions.server";
@@ -18,7 +19,7 @@ if (Number.isNaN(at.getTime())) {
 }
 setClock(at);
 subscribeEveryDomain();
-await migrateDatabase();
+await migrateAndRebuild();
 const results = await runAllJobsOnce(at);
 await closeDatabase();
 for (const [job, result] of Object.entries(results)) {

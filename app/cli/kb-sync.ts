@@ -1,6 +1,7 @@
 // npm run kb:sync: mirrors content/kb (or KB_DIR) into DATABASE_PATH. Prints what changed and every
 // file it skipped (path:line: problem); exits 1 when a file was skipped, after loading the rest.
-import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { closeDatabase } from "~/lib/db.server";
+import { migrateAndRebuild } from "~/server/prepare.server";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { subscribeEveryDomain } from "~/models/subscriptions.server";
@@ -8,7 +9,7 @@ import { subscribeEveryDomain } from "~/models/subscriptions.server";
 exitOnInvalidConfiguration();
 
 subscribeEveryDomain();
-await migrateDatabase();
+await migrateAndRebuild();
 const report = await syncKnowledgeBase();
 await closeDatabase();
 const list = (slugs: string[]) => (slugs.length ? `: ${slugs.join(", ")}` : "");

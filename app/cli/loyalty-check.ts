@@ -1,12 +1,13 @@
 // npm run loyalty:check: proves every stored loyalty balance equals the sum of its person's point
 // rows (and their earnings the sum of their earning rows). Prints each mismatch and exits 1 if any.
-import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { closeDatabase } from "~/lib/db.server";
+import { migrateAndRebuild } from "~/server/prepare.server";
 import { exitOnInvalidConfiguration } from "~/lib/env.server";
 import { checkLoyaltyBalances } from "~/models/rewards/points.server";
 
 exitOnInvalidConfiguration();
 
-await migrateDatabase();
+await migrateAndRebuild();
 const mismatches = await checkLoyaltyBalances();
 await closeDatabase();
 for (const row of mismatches) {

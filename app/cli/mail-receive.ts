@@ -6,7 +6,8 @@
 // server keeps the message and tries again. The envelope comes from Postfix's pipe variables when
 // given: --recipient ${original_recipient} --sender ${sender}.
 import { parseArgs } from "node:util";
-import { closeDatabase, migrateDatabase } from "~/lib/db.server";
+import { closeDatabase } from "~/lib/db.server";
+import { migrateAndRebuild } from "~/server/prepare.server";
 import { configurationProblems } from "~/lib/env.server";
 import { log } from "~/lib/log.server";
 import { MAX_INBOUND_BYTES, receiveEmail } from "~/models/notifications/inbound.server";
@@ -43,7 +44,7 @@ let exitCode = EX_OK;
 try {
   const { raw, size } = await readStdin();
   subscribeEveryDomain();
-  await migrateDatabase();
+  await migrateAndRebuild();
   const result = await receiveEmail(raw, { recipients: values.recipient, returnPath: values.sender, sizeBytes: size });
   const said = "reason" in result ? `: ${result.reason}` : "";
   console.log(`${result.outcome}${"messageId" in result ? ` ${result.messageId}` : ""}${said}`);

@@ -1,6 +1,6 @@
 /**
- * Start-up: apply migrations, mirror content/kb into the database, and build the search index if it
- * is missing. (The demo community is seeded by `npm run db:seed`, which `npm start` runs first: the
+ * Start-up: apply migrations and build again what they ask for (the search index, or a table of it
+ * that is missing), then mirror content/kb into the database. (The demo community is seeded by `npm run db:seed`, which `npm start` runs first: the
  * seed is not part of the server's bundle.)
  */
 import { databaseDescription, migrateDatabase } from "~/lib/db.server";
@@ -9,10 +9,21 @@ import { log } from "~/lib/log.server";
 import { syncKnowledgeBase } from "~/models/kb/sync.server";
 import { ensureSearchIndex } from "~/models/search/index.server";
 
+/**
+ * The migrations, then what they asked to be built again from the data (the search index), before
+ * anything else writes: every process that opens the database (the server, each command) runs this
+ * instead of the migrations alone.
+ */
+export async function migrateAndRebuild() {
+  await migrateDatabase();
+  const indexed = await ensureSearchIndex();
+  if (indexed > 0) log.info("search index built", { threads: indexed });
+}
+
 export async function prepareDatabase() {
   subscribeEveryDomain();
   log.info("database", databaseDescription());
-  await migrateDatabase();
+  await migrateAndRebuild();
   const kb = await syncKnowledgeBase();
   for (const problem of kb.problems) log.warn("knowledge-base file skipped", problem);
   log.info("knowledge base synced", {
@@ -21,6 +32,4 @@ export async function prepareDatabase() {
     removed: kb.removed.length,
     unchanged: kb.unchanged,
   });
-  const indexed = await ensureSearchIndex();
-  if (indexed > 0) log.info("search index built", { threads: indexed });
 }

@@ -161,20 +161,32 @@ async function rebuild(run: PgRun, table: SQL, index: (run: PgRun, ids: number[]
   }
 }
 
-/** What the index lacks: threads when it has none but there are threads; articles likewise. */
+/**
+ * What the index lacks: both tables when a migration asked for a rebuild (a row in
+ * `search_index_tasks`); otherwise threads when it has none but there are threads, articles likewise.
+ */
 export async function searchIndexGapsPostgres(run: PgRun) {
   const [state] = await run(sql`
-    SELECT NOT EXISTS (SELECT 1 FROM search_threads) AND EXISTS (SELECT 1 FROM threads) AS threads,
+    SELECT EXISTS (SELECT 1 FROM search_index_tasks WHERE task = 'rebuild') AS rebuild,
+      NOT EXISTS (SELECT 1 FROM search_threads) AND EXISTS (SELECT 1 FROM threads) AS threads,
       NOT EXISTS (SELECT 1 FROM search_articles) AND EXISTS (SELECT 1 FROM kb_articles) AS articles`);
-  return { threads: Boolean(state.threads), articles: Boolean(state.articles) };
+  return { rebuild: Boolean(state.rebuild), threads: Boolean(state.threads), articles: Boolean(state.articles) };
 }
 
 /**
- * Fills the gaps `searchIndexGapsPostgres` found, inside a write, and gathers the statistics of the
+ * Fills what `searchIndexGapsPostgres` finds, inside a write, and gathers the statistics of the
  * tables it filled: until autovacuum came by, the planner took a common word for a rare one and
- * ranked all its matches (21 ms against 5 for "the" at 10k threads). Returns how many threads it indexed.
+ * ranked all its matches (21 ms against 5 for "the" at 10k threads). A rebuild clears both tables
+ * first, with DELETE: searches go on reading the old documents until the write commits. Found
+ * again here, in the write: of several processes starting together, the first takes the task's row
+ * and the others, once it committed, find nothing left to do. Returns how many threads it indexed.
  */
-export async function rebuildSearchIndexPostgres(run: PgRun, gaps: { threads: boolean; articles: boolean }) {
+export async function rebuildSearchIndexPostgres(run: PgRun) {
+  if ((await run(sql`DELETE FROM search_index_tasks WHERE task = 'rebuild' RETURNING task`)).length > 0) {
+    await run(sql`DELETE FROM search_threads`);
+    await run(sql`DELETE FROM search_articles`);
+  }
+  const gaps = await searchIndexGapsPostgres(run);
   if (gaps.articles) {
     await rebuild(run, sql`kb_articles`, indexArticleIds);
     await run(sql`ANALYZE search_articles`);

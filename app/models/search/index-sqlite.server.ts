@@ -102,22 +102,37 @@ export function indexArticleSqlite(articleId: number) {
   preparedStatement(articleDocumentSql("AND a.id = ?")).run(articleId);
 }
 
-/**
- * Builds each table of the index from scratch when it is empty but there is content for it (a
- * database from before search existed, restored from a backup without its index, or a migration
- * that emptied it to rebuild it). Returns how many threads it indexed.
- */
-export async function ensureSearchIndexSqlite() {
+/** What the index lacks: as `searchIndexGapsPostgres` (index-postgres.server.ts) finds it. */
+function searchIndexGapsSqlite() {
   const gaps = preparedStatement(`
-    SELECT NOT EXISTS (SELECT 1 FROM search_threads) AND EXISTS (SELECT 1 FROM threads) AS threads,
+    SELECT EXISTS (SELECT 1 FROM search_index_tasks WHERE task = 'rebuild') AS rebuild,
+      NOT EXISTS (SELECT 1 FROM search_threads) AND EXISTS (SELECT 1 FROM threads) AS threads,
       NOT EXISTS (SELECT 1 FROM search_articles) AND EXISTS (SELECT 1 FROM kb_articles WHERE removed_at IS NULL) AS articles`).get() as {
+    rebuild: number;
     threads: number;
     articles: number;
   };
-  if (!gaps.threads && !gaps.articles) return 0;
+  return { rebuild: gaps.rebuild === 1, threads: gaps.threads === 1, articles: gaps.articles === 1 };
+}
+
+/**
+ * Builds the index again when a migration asked for it, or a table of it from scratch when it is
+ * empty but there is content for it (see `ensureSearchIndex`). Found again inside the write, which
+ * holds SQLite's write lock: another process may have done it meanwhile. Returns how many threads
+ * it indexed.
+ */
+export async function ensureSearchIndexSqlite() {
+  const found = searchIndexGapsSqlite();
+  if (!found.rebuild && !found.threads && !found.articles) return 0;
   return write(async () => {
     // On the write's connection, which may not have run an indexing statement yet.
     ensureSqlFunctions();
+    if (searchIndexGapsSqlite().rebuild) {
+      for (const table of ["search_threads", "search_thread_boosts", "search_articles", "search_index_tasks"]) {
+        preparedStatement(`DELETE FROM ${table}`).run();
+      }
+    }
+    const gaps = searchIndexGapsSqlite();
     if (gaps.articles) preparedStatement(articleDocumentSql("")).run();
     if (!gaps.threads) return 0;
     const { changes } = preparedStatement(threadDocumentSql("")).run();

@@ -47,8 +47,11 @@ export async function indexArticle(articleId: number) {
 }
 
 /**
- * Builds the index from scratch when it is empty but there is content (a database from before
- * search existed, or restored from a backup without its index). Returns how many threads it indexed.
+ * Builds the index again when a migration asked for it (a row in `search_index_tasks`: both tables
+ * cleared and rebuilt), or a table of it from scratch when it is empty but there is content for it (a
+ * database from before search existed, restored from a backup without its index, or copied to
+ * PostgreSQL). Every process runs it right after the migrations (`migrateAndRebuild`), before it
+ * writes anything. Returns how many threads it indexed.
  */
 export async function ensureSearchIndex() {
   const indexed = await ensureSearchIndexOfEngine();
@@ -60,8 +63,8 @@ export async function ensureSearchIndex() {
 async function ensureSearchIndexOfEngine() {
   if (databaseEngine() === "postgres") {
     const gaps = await searchIndexGapsPostgres(pgRead);
-    if (!gaps.threads && !gaps.articles) return 0;
-    return write(() => rebuildSearchIndexPostgres(pgWrite, gaps));
+    if (!gaps.rebuild && !gaps.threads && !gaps.articles) return 0;
+    return write(() => rebuildSearchIndexPostgres(pgWrite));
   }
   return ensureSearchIndexSqlite();
 }

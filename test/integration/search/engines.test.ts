@@ -86,7 +86,7 @@ describe.skipIf(!serverUrl || !corpusAvailable() || databaseEngine() === "postgr
       }
       run = async (query: SQL) => (await pgDb.execute(query)).rows as Record<string, unknown>[];
       postgres = postgresSearchOn(run);
-      const indexed = await rebuildSearchIndexPostgres(run, { threads: true, articles: true });
+      const indexed = await rebuildSearchIndexPostgres(run);
       expect(indexed).toBe(corpus.length);
     }, 600_000);
 
