@@ -38,11 +38,13 @@ export async function recordFailedSearch(q: string, clientAddress: string, at = 
   const query = normalizedQuery(q);
   if (!query) return;
   if (at.getTime() - minute.startedAt >= 60_000) minute = { startedAt: at.getTime(), records: 0 };
-  if (++minute.records > MAX_RECORDS_PER_MINUTE) return;
+  if (minute.records >= MAX_RECORDS_PER_MINUTE) return;
   const day = dayOf(at);
   try {
     await writeUnseenByVisitors(async (db) => {
       await consume(`failed-search:client:${clientAddress}`, LIMITS.failedSearchPerClient);
+      // Counted once the client's own limit let it through: a client over it uses none of the minute's.
+      minute.records += 1;
       const counted = await db
         .update(failedSearches)
         .set({ searches: sql`${failedSearches.searches} + 1`, lastSearchedAt: at })
