@@ -1,7 +1,7 @@
 /**
  * What people changed in Hearth on imported posts and threads, which a re-import keeps (DECISIONS.md
  * #89): a post with a revision the import did not make (an edit in Hearth, or an approved suggested
- * edit) keeps its text, a question its title and tags too; a thread closed, reopened or closed as a
+ * edit) keeps its text, a question its title too; a thread closed, reopened or closed as a
  * duplicate in Hearth (by staff or by close votes) keeps its closing, one locked or unlocked its
  * lock, one retagged its tags. Edits are read from the revisions, the rest from the audit log, which
  * records each of these actions and is never changed: what was done before this rule existed counts too.
@@ -13,7 +13,7 @@ import { auditLog, threads } from "../../../../db/schema";
 import type { Db } from "~/lib/db.server";
 import type { AuditAction } from "~/models/moderation/rules";
 import { paddedIds } from "./records.server";
-import { revisionsOfPosts, type StoredRevision } from "./revisions.server";
+import { editedInHearth, revisionsOfPosts, type StoredRevision } from "./revisions.server";
 
 type ThreadChanges = { closing: boolean; locking: boolean; tags: boolean };
 
@@ -77,17 +77,17 @@ export async function hearthStateOf(db: Db, site: string, postIds: number[], thr
             .where(inArray(threads.id, paddedIds(threadIds)))
         ).map((thread) => [thread.id, thread]),
   );
-  const editedInHearth = (postId: number | undefined) =>
-    postId !== undefined && (revisions.get(postId) ?? []).some((revision) => revision.versionId === null);
+  const editedInHearthOf = (postId: number | undefined) =>
+    postId !== undefined && editedInHearth(revisions.get(postId) ?? []);
   return {
     revisionsOf: (postId: number) => revisions.get(postId) ?? [],
-    editedInHearth,
+    editedInHearth: editedInHearthOf,
     /** For a question already imported: what its post and thread keep. */
     keptOf: (postId: number | undefined, threadId: number): KeptInHearth => {
       const changes = threadChanges.get(threadId) ?? NONE;
-      const edited = editedInHearth(postId);
       const acceptance = Boolean(threadRows.get(threadId)?.acceptanceDecidedAt);
-      return { ...changes, text: edited, tags: edited || changes.tags, acceptance };
+      // Tags change in Hearth by retagging alone (the edit form has none): an edit keeps the text only.
+      return { ...changes, text: editedInHearthOf(postId), acceptance };
     },
     /** The later of the thread's activity in Hearth (answers, edits since) and the source's `sourceAt`. */
     latestActivity: (threadId: number, sourceAt: Date) => {

@@ -6,7 +6,7 @@
  * anonymous in dumps), plus any Hearth votes cast since; a thread's views likewise, the source's in
  * imported_view_count. A post whose source rows hash as before is left alone; one whose rows changed
  * is rewritten in place, except what people changed in Hearth since (DECISIONS.md #89): a post
- * edited in Hearth keeps its text (a question its title and tags too), a thread keeps the closing,
+ * edited in Hearth keeps its text (a question its title too), a thread keeps the closing,
  * lock and tags staff set in Hearth, its latest activity, and the acceptance its asker decided in
  * Hearth (kept by finishing.server.ts, counted here).
  */
@@ -232,7 +232,7 @@ async function writePosts(ctx: ImportContext, db: Db, rows: SourceRow[]) {
     const kept = keptOf(question);
     if (kept.closing) keptFromHearth(ctx, "threads closed or reopened in Hearth");
     if (kept.locking) keptFromHearth(ctx, "threads locked or unlocked in Hearth");
-    if (kept.tags && !kept.text) keptFromHearth(ctx, "threads retagged in Hearth");
+    if (kept.tags) keptFromHearth(ctx, "threads retagged in Hearth");
     if (kept.acceptance) keptFromHearth(ctx, "acceptances decided in Hearth");
     await db
       .update(threads)

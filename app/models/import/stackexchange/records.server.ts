@@ -86,7 +86,7 @@ export async function saveRecords(
   }
 }
 
-/** Forgets records (of rows the import removes before writing them again). */
+/** Forgets the records of rows the import removes (revisions of versions the source no longer has). */
 export async function dropRecords(db: Db, site: string, kind: ImportKind, targetIds: number[]) {
   if (targetIds.length === 0) return;
   await db

@@ -29,6 +29,9 @@ type RevisionValues = Pick<typeof postRevisions.$inferSelect, keyof typeof REVIS
 /** A post's revision as it stands: `versionId` is its source version, null for one made in Hearth. */
 export type StoredRevision = RevisionValues & { id: number; versionId: number | null };
 
+/** A post was edited in Hearth when one of its revisions is not an imported version (an edit, or an approved suggested edit). */
+export const editedInHearth = (stored: StoredRevision[]) => stored.some((revision) => revision.versionId === null);
+
 /** Every revision of these posts, each with the source version it was made from (one query). */
 export async function revisionsOfPosts(db: Db, site: string, postIds: number[]): Promise<StoredRevision[]> {
   if (postIds.length === 0) return [];
@@ -91,7 +94,7 @@ export async function writeRevisions(
   let updated = 0;
   for (const post of posts) {
     const wanted = revisionsFrom(post, accountOf);
-    const editedInHearth = post.stored.some((revision) => revision.versionId === null);
+    const edited = editedInHearth(post.stored);
     const kept = new Set<number>();
     for (const revision of post.stored) {
       if (revision.versionId === null) continue;
@@ -107,7 +110,7 @@ export async function writeRevisions(
         updated += 1;
       }
     }
-    if (editedInHearth) continue;
+    if (edited) continue;
     for (const [versionId, values] of wanted) if (!kept.has(versionId)) inserts.push({ versionId, ...values });
   }
   if (gone.length > 0) {
