@@ -104,9 +104,14 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         await moderateThread(actor, threadId, values);
         return back();
       case "remove-comment":
-      case "restore-comment":
-        await (intent === "remove-comment" ? removeComment : restoreComment)(actor, threadId, values);
-        return back(`comment-${values.commentId}`);
+      case "restore-comment": {
+        const { commentId } = await (intent === "remove-comment" ? removeComment : restoreComment)(
+          actor,
+          threadId,
+          values,
+        );
+        return back(`comment-${commentId}`);
+      }
       case "close-vote":
         await castCloseVote(actor, threadId, values);
         return back();

@@ -35,7 +35,10 @@ const commentSchema = z.object({
 
 const MISSING = "That comment does not exist.";
 
-/** Removes (`remove`) or restores a comment of post `postId` in thread `threadId`; a 404 for any other. */
+/**
+ * Removes (`remove`) or restores a comment of post `postId` in thread `threadId`; a 404 for any other.
+ * Returns the comment's id as parsed (for the page's anchor: never the raw form value).
+ */
 async function setRemoval(actor: Actor, threadId: number, input: unknown, remove: boolean) {
   ensure(canRemoveComment(actor), "Only staff can remove or restore comments.");
   ensureSignedIn(actor);
@@ -51,7 +54,7 @@ async function setRemoval(actor: Actor, threadId: number, input: unknown, remove
         .where(and(eq(postComments.id, values.commentId), eq(postComments.postId, post.id))),
     );
     if (!comment) throw new NotFoundError(MISSING);
-    if ((comment.removedAt !== null) === remove) return { changed: false };
+    if ((comment.removedAt !== null) === remove) return { changed: false, commentId: comment.id };
     await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     await db
@@ -73,7 +76,7 @@ async function setRemoval(actor: Actor, threadId: number, input: unknown, remove
       },
       at,
     );
-    return { changed: true };
+    return { changed: true, commentId: comment.id };
   });
 }
 

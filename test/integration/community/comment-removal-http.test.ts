@@ -89,6 +89,14 @@ describe("removing an imported comment from the thread page", () => {
       const response = await client.post(page, removal({ commentId }), { cookie: cookies.staff });
       expect(response.status).toBe(404);
     }
+    // A number with a line break before it is that number: the page's anchor is built from the id
+    // as read, not from the form's text (a line break in Location was a 500). Restoring a comment
+    // that is not removed changes nothing.
+    const padded = await client.post(page, removal({ intent: "restore-comment", commentId: `\n${spamId}` }), {
+      cookie: cookies.staff,
+    });
+    expect(padded.status).toBe(303);
+    expect(padded.headers.get("location")).toBe(`${page}#comment-${spamId}`);
     expect(await removedAt()).toBeNull();
   });
 

@@ -82,7 +82,7 @@ describe("removeComment", () => {
       commentId: String(commentIds[1]),
       reason: "Personal data",
     });
-    expect(result).toEqual({ changed: true });
+    expect(result).toMatchObject({ changed: true });
     for (const reader of [VISITOR, member, customer]) {
       const comments = await commentsSeenBy(reader, threadId);
       expect(comments?.total).toBe(2);
@@ -128,7 +128,7 @@ describe("removeComment", () => {
     const input = { postId: String(questionId), commentId: String(commentIds[1]), reason: "Personal data" };
     await removeComment(staff, threadId, input);
     // Removing it again changes nothing and logs nothing.
-    expect(await removeComment(staff, threadId, input)).toEqual({ changed: false });
+    expect(await removeComment(staff, threadId, input)).toMatchObject({ changed: false });
     const entries = await auditOf(questionId);
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
@@ -151,7 +151,7 @@ describe("removeComment", () => {
       await expect(removeComment(actor, threadId, input)).rejects.toThrow(ForbiddenError);
     }
     expect((await commentsSeenBy(VISITOR, threadId))?.total).toBe(3);
-    expect(await removeComment(admin, threadId, input)).toEqual({ changed: true });
+    expect(await removeComment(admin, threadId, input)).toMatchObject({ changed: true });
   });
 
   it("refuses a bad reason or id with a message, and a comment of another post or thread, or none, with a 404", async () => {
@@ -188,8 +188,8 @@ describe("restoreComment", () => {
     const input = { postId: String(questionId), commentId: String(commentIds[1]) };
     await removeComment(staff, threadId, { ...input, reason: "Looked like spam" });
     await expect(restoreComment(member, threadId, input)).rejects.toThrow(ForbiddenError);
-    expect(await restoreComment(admin, threadId, input)).toEqual({ changed: true });
-    expect(await restoreComment(admin, threadId, input)).toEqual({ changed: false });
+    expect(await restoreComment(admin, threadId, input)).toMatchObject({ changed: true });
+    expect(await restoreComment(admin, threadId, input)).toMatchObject({ changed: false });
     const comments = await commentsSeenBy(VISITOR, threadId);
     expect(comments?.total).toBe(3);
     expect(comments?.shown[1].bodyHtml).toContain("555 0199");
