@@ -22,8 +22,8 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const postId = idParam(params.postId);
   const values = formValues(await request.formData());
   return actionResult(async () => {
-    await redactRevision(context.actor, postId, values);
-    return redirectAfterWrite(`/posts/${postId}/history#revision-${values.revisionId ?? ""}`);
+    const { revisionId } = await redactRevision(context.actor, postId, values);
+    return redirectAfterWrite(`/posts/${postId}/history#revision-${revisionId}`);
   }, values);
 }
 

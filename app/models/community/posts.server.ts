@@ -326,6 +326,7 @@ const redactionSchema = z.discriminatedUnion(
 /**
  * Staff remove a past version's text from everyone but staff (personal data), or put it back.
  * The text stays in the row for staff; the audit entry records the version and the reason, never the text.
+ * Returns the version's id as parsed (for the page's anchor: never the raw form value).
  */
 export async function redactRevision(actor: Actor, postId: number, input: unknown) {
   ensure(canRedactRevision(actor), "Only staff can remove text from a post's history.");
@@ -342,7 +343,7 @@ export async function redactRevision(actor: Actor, postId: number, input: unknow
     );
     if (!revision) throw new NotFoundError("That version does not exist.");
     const redact = values.intent === "redact";
-    if ((revision.redactedAt !== null) === redact) return { changed: false };
+    if ((revision.redactedAt !== null) === redact) return { changed: false, revisionId: revision.id };
     await consume(`moderation:user:${actor.id}`, LIMITS.moderation);
     const at = now();
     await db
@@ -364,7 +365,7 @@ export async function redactRevision(actor: Actor, postId: number, input: unknow
       },
       at,
     );
-    return { changed: true };
+    return { changed: true, revisionId: revision.id };
   });
 }
 
