@@ -3,7 +3,8 @@ import { licenceDeedUrl } from "~/lib/licences";
 import type { ImportedComment, ImportedFrom, PostComments } from "~/models/community/rules";
 import { MAX_COMMENT_REMOVAL_REASON } from "~/models/moderation/rules";
 import { RelativeTime } from "./relative-time";
-import { FormError, TextField } from "./ui/field";
+import { RemovalReasonFields } from "./removal-reason";
+import { FormError } from "./ui/field";
 
 /** The attribution an imported post's licence asks for: its site, its author, the licence and a link to the original. */
 export function SourceLine({ source }: { source: ImportedFrom }) {
@@ -142,18 +143,12 @@ function CommentRemovalForm({
       <Form method="post" className="mod-form" preventScrollReset noValidate>
         <input type="hidden" name="intent" value="remove-comment" />
         {target}
-        <FormError message={failure?.formError} />
-        <TextField
-          name="reason"
+        <RemovalReasonFields
           id={`comment-reason-${commentId}`}
           label="Reason (optional; staff only see it)"
           maxLength={MAX_COMMENT_REMOVAL_REASON}
-          defaultValue={failure?.values?.reason}
-          error={failure?.fieldErrors.reason}
+          failure={failure}
         />
-        <button type="submit" className="button button-danger button-small">
-          Remove for everyone but staff
-        </button>
       </Form>
     </details>
   );

@@ -1,8 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { RelativeTime } from "~/components/relative-time";
+import { RemovalReasonFields } from "~/components/removal-reason";
 import { threadPath } from "~/components/thread-row";
-import { FormError, TextField } from "~/components/ui/field";
+import { FormError } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
 import { actionResult, idParam, loaderResult, redirectAfterWrite } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
@@ -53,18 +54,12 @@ function RedactionControls({ version, failure }: { version: Version; failure: Fa
     <Form method="post" className="redaction-form" noValidate>
       <input type="hidden" name="intent" value="redact" />
       <input type="hidden" name="revisionId" value={version.revisionId} />
-      <FormError message={mine?.formError} />
-      <TextField
-        name="reason"
+      <RemovalReasonFields
         id={`reason-${version.revisionId}`}
         label="Why remove this version's text? (staff only see it afterwards)"
         maxLength={500}
-        defaultValue={mine?.values?.reason}
-        error={mine?.fieldErrors.reason}
+        failure={mine}
       />
-      <button type="submit" className="button button-secondary button-small">
-        Remove for everyone but staff
-      </button>
     </Form>
   );
 }
