@@ -7,12 +7,15 @@ import { isDatabaseUnavailable } from "~/lib/db.server";
 import { reportDatabaseBusy } from "~/server/express-app.server";
 import { log } from "~/lib/log.server";
 import { storePage } from "~/lib/page-cache.server";
+import { MarkupReuseContext } from "~/components/reused-markup";
+import { keepRenderedMarkup, startMarkupReuse } from "~/lib/markup-reuse.server";
 
 // The HTTP server (server.mjs) reaches these through the build, so it shares this bundle's modules.
 export { env, exitOnInvalidConfiguration } from "~/lib/env.server";
 export { createExpressApp } from "~/server/express-app.server";
 export { prepareDatabase } from "~/server/prepare.server";
 export { flushThreadViews } from "~/models/community/thread-views.server";
+export { forgetReusedMarkup } from "~/lib/markup-reuse.server";
 export { startBackgroundJobs } from "~/server/jobs.server";
 export { startInboundSmtp } from "~/server/inbound-smtp.server";
 export { installProcessErrorHandlers } from "~/server/process-errors.server";
@@ -48,14 +51,18 @@ export default async function handleRequest(
 ) {
   const nonce = loadContext.cspNonce;
   await readLoaderDataForPage(remixContext);
+  const reuse = startMarkupReuse();
   // Unlike the streaming renderer, renderToString writes no doctype for an <html> root.
   const html = `<!DOCTYPE html>${renderToString(
     <NonceContext.Provider value={nonce}>
       <PostBodiesInPage.Provider value={loadContext.postBodiesInPage}>
-        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        <MarkupReuseContext.Provider value={reuse}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </MarkupReuseContext.Provider>
       </PostBodiesInPage.Provider>
     </NonceContext.Provider>,
   )}`;
+  keepRenderedMarkup(reuse, html);
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   if (request.method === "GET" && responseStatusCode === 200 && loadContext.actor.kind === "visitor") {
     const url = new URL(request.url);

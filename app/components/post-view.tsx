@@ -1,12 +1,14 @@
-import { Form } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
+import { useContext } from "react";
 import type { MODERATION_STATE_LABELS } from "~/models/moderation/rules";
 import type { HeldBadge } from "~/models/badges/rules";
 import { AuthorStanding } from "./badges";
 import type { ImportedFrom, PostComments } from "~/models/community/rules";
 import { ImportedComments, SourceLine, type CommentFormFailure } from "./imported-post";
 import { ModerationNotice, PostDecisionButtons } from "./moderation";
-import { PostBody } from "./post-body";
-import { RelativeTime } from "./relative-time";
+import { PostBody, PostBodiesInPage } from "./post-body";
+import { formatAge, RelativeTime } from "./relative-time";
+import { ReusedMarkup } from "./reused-markup";
 import { StaffBadge } from "./staff-badge";
 import { VoteControls, type Voting } from "./vote-controls";
 
@@ -164,5 +166,36 @@ export function PostView({
         ) : null}
       </div>
     </article>
+  );
+}
+
+type PostViewProps = Parameters<typeof PostView>[0];
+
+/** Every time the markup shows as an age ("3 hours ago"), in the order found. */
+function agesShown(value: unknown, ages: string[]) {
+  if (value instanceof Date) ages.push(formatAge(value));
+  else if (Array.isArray(value)) for (const item of value) agesShown(item, ages);
+  else if (value !== null && typeof value === "object") for (const item of Object.values(value)) agesShown(item, ages);
+  return ages;
+}
+
+/**
+ * A post of a thread page, its markup rendered once on the server for every reader who sees it the
+ * same way: the key holds all the post's markup depends on, the reader's own state of it included
+ * (their vote, whether it is theirs, what they may do to it). DECISIONS.md #92.
+ */
+export function ThreadPost(props: PostViewProps) {
+  const { pathname, search } = useLocation();
+  const bodies = useContext(PostBodiesInPage);
+  const markupKey = () => {
+    // A refused comment form shows its error in the post: that render is the one reader's.
+    if (props.commentFailure || props.voting.pending.size > 0) return null;
+    const body = props.post.bodyHtml ?? bodies?.get(props.post.id) ?? "";
+    return `${JSON.stringify([pathname, search, props.flags, props.post, agesShown(props.post, [])])}\n${body}`;
+  };
+  return (
+    <ReusedMarkup markupKey={markupKey}>
+      <PostView {...props} />
+    </ReusedMarkup>
   );
 }

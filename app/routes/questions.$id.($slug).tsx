@@ -5,7 +5,7 @@ import { z } from "zod";
 import { MarkdownEditor, PreviewButton } from "~/components/markdown-editor";
 import { Pagination } from "~/components/pagination";
 import { RetagForm, ThreadModerationPanel } from "~/components/moderation";
-import { PostView } from "~/components/post-view";
+import { ThreadPost } from "~/components/post-view";
 import { RelativeTime } from "~/components/relative-time";
 import { TagList } from "~/components/tag-list";
 import { useVoting } from "~/components/vote-controls";
@@ -210,7 +210,7 @@ export default function ThreadPage() {
       ? failure
       : null;
   const postView = (post: typeof question) => (
-    <PostView key={post.id} post={post} flags={can} voting={voting} commentFailure={commentFailure} />
+    <ThreadPost key={post.id} post={post} flags={can} voting={voting} commentFailure={commentFailure} />
   );
   // The answer box's own failures: posting it, or its no-JavaScript preview (refused Markdown, too many previews).
   const answerFailure = failure && ["answer", "preview"].includes(failure.values?.intent ?? "") ? failure : null;
