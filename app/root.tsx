@@ -14,7 +14,6 @@ import type { ReactNode } from "react";
 import { ErrorPage } from "~/components/error-page";
 import { usePlainLinkNavigation } from "~/components/link-navigation";
 import { useNonce } from "~/components/nonce";
-import { keepDataAfterPreview } from "~/lib/revalidation";
 import { PRODUCT_NAME, SITE_NAME } from "~/lib/site";
 import { MAX_QUERY_LENGTH } from "~/models/search/rules";
 import { isSuspended, navCapabilities } from "~/lib/permissions.server";
@@ -30,7 +29,6 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: SITE_NAME }];
 
-export const shouldRevalidate = keepDataAfterPreview;
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { actor } = context;

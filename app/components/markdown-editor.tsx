@@ -1,11 +1,40 @@
-import { useFetcher } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import type { ReplyCoach } from "~/models/support/reply-coach";
 import { useMentionSuggestions } from "./mention-suggestions";
 import { ReplyCoachHints } from "./reply-coach";
 import { TextAreaField } from "./ui/field";
 
 const PREVIEW_DELAY_MS = 300;
+
+// A refused preview (nested too deep, too many previews) answers with the message instead of HTML.
+type PreviewResult = { html?: string; formError?: string | null; fieldErrors?: Record<string, string> };
+
+/**
+ * The live preview of `text`, asked for after each pause in typing; a newer text cancels the older
+ * request. A plain request, not a router fetcher: a fetcher's post reloads the page's data, and one
+ * that finished while a posted answer's page was loading made the router keep the old data, so the
+ * new answer did not show (DECISIONS.md #93).
+ */
+function useLivePreview(text: string) {
+  const [result, setResult] = useState<PreviewResult | null>(null);
+  useEffect(() => {
+    if (!text.trim()) return;
+    const request = new AbortController();
+    const timer = setTimeout(() => {
+      fetch("/api/preview", { method: "POST", body: new URLSearchParams({ body: text }), signal: request.signal })
+        .then((response) => response.json() as Promise<PreviewResult>)
+        .then(setResult)
+        .catch((error: unknown) => {
+          if (!request.signal.aborted) console.error("the live preview failed", error);
+        });
+    }, PREVIEW_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      request.abort();
+    };
+  }, [text]);
+  return result;
+}
 
 /**
  * A Markdown textarea with a preview rendered by the server through the same pipeline as a saved
@@ -31,25 +60,12 @@ export function MarkdownEditor({
   /** For staff replies: the lexicon and the customer's mood, to coach the wording as they type. */
   coach?: ReplyCoach | null;
 }) {
-  // A refused preview (nested too deep, too many previews) answers with the message instead of HTML.
-  const preview = useFetcher<{ html?: string; formError?: string | null; fieldErrors?: Record<string, string> }>();
   const [text, setText] = useState(defaultValue ?? "");
-  const timer = useRef<ReturnType<typeof setTimeout>>();
-  const submitPreview = preview.submit;
+  const preview = useLivePreview(text);
   const mentions = useMentionSuggestions(name, setText);
 
-  useEffect(() => {
-    if (!text.trim()) return;
-    clearTimeout(timer.current);
-    timer.current = setTimeout(
-      () => submitPreview({ body: text }, { method: "post", action: "/api/preview" }),
-      PREVIEW_DELAY_MS,
-    );
-    return () => clearTimeout(timer.current);
-  }, [text, submitPreview]);
-
-  const html = text.trim() ? (preview.data?.html ?? serverPreview) : null;
-  const refusal = text.trim() ? (preview.data?.fieldErrors?.body ?? preview.data?.formError ?? null) : null;
+  const html = text.trim() ? (preview?.html ?? serverPreview) : null;
+  const refusal = text.trim() ? (preview?.fieldErrors?.body ?? preview?.formError ?? null) : null;
   return (
     <div>
       <TextAreaField

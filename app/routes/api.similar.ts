@@ -1,12 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { loaderResult } from "~/lib/http.server";
-import { keepDataAfterPreview } from "~/lib/revalidation";
 import { canViewThread, ensure } from "~/lib/permissions.server";
 import { findSimilar } from "~/models/search/search.server";
 import { queryValues } from "~/lib/forms.server";
 
 // The ask page loads this into a fetcher, which Remix would load again after every preview.
-export const shouldRevalidate = keepDataAfterPreview;
 
 /** Solved threads and articles like the question title being typed (`?title=`), as JSON. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

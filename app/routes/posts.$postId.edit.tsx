@@ -9,10 +9,8 @@ import { actionResult, idParam, loaderResult } from "~/lib/http.server";
 import { editPost, previewMarkdown } from "~/models/community/posts.server";
 import { getPostEditor, suggestEdit } from "~/models/community/suggested-edits.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { keepDataAfterPreview } from "~/lib/revalidation";
 
 export const headers = mergeRouteHeaders;
-export const shouldRevalidate = keepDataAfterPreview;
 
 export const meta: MetaFunction<typeof loader> = ({ data: post }) => [
   { title: post?.mode === "suggest" ? "Suggest an edit" : "Edit post" },

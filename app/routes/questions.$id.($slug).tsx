@@ -32,11 +32,9 @@ import { castVote } from "~/models/community/votes.server";
 import { castCloseVote, retractCloseVote } from "~/models/moderation/close-votes.server";
 import { CloseVotePanel } from "~/components/close-votes";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { keepDataAfterPreview } from "~/lib/revalidation";
 import { STATUS_LABELS } from "~/models/support/rules";
 
 export const headers = mergeRouteHeaders;
-export const shouldRevalidate = keepDataAfterPreview;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.thread.title : "Question" }];
 

@@ -16,10 +16,8 @@ import { findSimilar } from "~/models/search/search.server";
 import type { SearchHit } from "~/models/search/rules";
 import { AudienceBadge } from "~/components/search-hit";
 import { mergeRouteHeaders } from "~/lib/route-headers";
-import { keepDataAfterPreview } from "~/lib/revalidation";
 
 export const headers = mergeRouteHeaders;
-export const shouldRevalidate = keepDataAfterPreview;
 
 export const meta: MetaFunction = () => [{ title: "Ask a question" }];
 

@@ -133,6 +133,31 @@ test("Typing an answer shows its preview without the page reloading its data aft
   expect(dataReads).toEqual([]);
 });
 
+test("A member posts an answer while its live preview is still on its way, and the page shows the answer", async ({
+  page,
+}) => {
+  await signIn(page, "member@example.com");
+  await page.goto(threadUrl);
+  const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // The preview answers half a second late and the page's reload after posting a second late, so
+  // the preview lands while the page is loading its new data.
+  await page.route(/\/api\/preview/, async (route: Route) => {
+    await delay(500);
+    await route.continue();
+  });
+  await page.route(/\/questions\/\d+\/[^/?]*\.data/, async (route: Route) => {
+    if (route.request().method() === "GET") await delay(1_000);
+    await route.continue();
+  });
+  const text = `Hold the button for ten seconds ${Date.now().toString(36)}`;
+  const previewAsked = page.waitForRequest(/\/api\/preview/);
+  await page.getByRole("textbox", { name: "Answer" }).fill(text);
+  await previewAsked;
+  await page.getByRole("button", { name: "Post your answer" }).click();
+  await expect(page.getByRole("article").filter({ hasText: text })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Answer" })).toHaveValue("");
+});
+
 test("A member reads every answer's text after the page comes alive, after a vote reloads it, and on a thread reached by a link", async ({
   page,
 }) => {
