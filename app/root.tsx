@@ -29,7 +29,6 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: SITE_NAME }];
 
-
 export async function loader({ context }: LoaderFunctionArgs) {
   const { actor } = context;
   return {
