@@ -38,7 +38,13 @@ beforeAll(async () => {
     tags: "wifi",
   });
   answerIds = [];
-  for (const body of ["Reset it.", "Move it closer.", "Use the 2.4 GHz band."])
+  // The last one writes the wrapper's own tags as text, which must not be taken for a wrapper.
+  for (const body of [
+    "Reset it.",
+    "Move it closer.",
+    "Use the 2.4 GHz band.",
+    "Not `</hearth-markup>` nor <hearth-markup>this</hearth-markup>: 中文 😀",
+  ])
     answerIds.push((await makeAnswer(people.answerer, thread.threadId, body)).postId);
   await castVote(people.voter, answerIds[0], { value: "1" });
   await castVote(people.voter, answerIds[1], { value: "-1" });
@@ -97,12 +103,12 @@ describe("a thread page's posts, reused between readers", () => {
     app.forgetReusedMarkup();
     await postsMarkup("plain");
     await postsMarkup("alsoPlain");
-    // The question and three answers, rendered once for both.
-    expect(app.forgetReusedMarkup()).toBe(4);
+    // The question and four answers, rendered once for both.
+    expect(app.forgetReusedMarkup()).toBe(5);
     await postsMarkup("plain");
     await postsMarkup("voter");
-    // The voter sees the two answers they voted on their own way; the other two posts are shared.
-    expect(app.forgetReusedMarkup()).toBe(6);
+    // The voter sees the two answers they voted on their own way; the other three posts are shared.
+    expect(app.forgetReusedMarkup()).toBe(7);
   });
 
   it("a change shows at once to readers whose markup was reused: a new vote, an edited body", async () => {
