@@ -61,3 +61,45 @@ describe("more requests than the server may run at once", () => {
     expect(server.log()).toContain("overloaded: shedding requests");
   });
 });
+
+/** GETs `paths` at once, each on a connection of its own opened beforehand, so they arrive together. */
+async function burstOnOpenConnections(baseUrl: string, paths: string[]) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: paths.length });
+  const get = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      http
+        .get(new URL(path, baseUrl), { agent }, (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.statusCode!));
+        })
+        .on("error", reject);
+    });
+  try {
+    await Promise.all(paths.map(() => get("/healthz")));
+    return await Promise.all(paths.map(get));
+  } finally {
+    agent.destroy();
+  }
+}
+
+describe("requests that arrive together", () => {
+  it("are all seen by the queue before any of them runs, so those that would wait past the limit are shed even when every render is synchronous", async () => {
+    // On SQLite a render never waits on I/O: run as soon as it was read, each request ran to its
+    // end before the next one was even read, the queue never held anyone, and the last of a burst
+    // waited for all the others (9 s in the 200-connection bench) without ever being shed.
+    const server = await startServerProcess({
+      JOBS: "off",
+      MAX_CONCURRENT_REQUESTS: "1",
+      MAX_QUEUED_REQUESTS: "200",
+      MAX_QUEUE_WAIT_MS: "30",
+    });
+    // Distinct URLs, so the visitor page cache never answers; 60 renders take far longer than 30 ms.
+    const statuses = await burstOnOpenConnections(
+      server.baseUrl,
+      Array.from({ length: 60 }, (_, i) => `/questions?page=1&n=${i}`),
+    );
+    expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThan(0);
+  });
+});
