@@ -245,11 +245,6 @@ function serviceUnavailableAnswers(_req: Request, res: Response, next: NextFunct
 const NEVER_SHED = new Set(["/healthz"]);
 const SHED_LOG_INTERVAL_MS = 10_000;
 
-/**
- * The bounded queue in front of Remix (request-queue.server.ts): what cannot start within the
- * wait limit gets a fast 503 with `Retry-After: 1`. Static files, cached visitor pages and
- * /healthz are answered before it. Shed requests are logged as one summary every 10 s at most.
- */
 // A complete response still waits in memory for a client that reads slowly; past this, the
 // connection is dropped, so slow readers cannot pile up pages in memory.
 const SLOW_READER_LIMIT_MS = 30_000;
@@ -267,14 +262,16 @@ function dropSlowReader(res: Response) {
 }
 
 /**
- * Starts admitted requests one per turn of the event loop, never in the turn that read them. On
- * SQLite a render never waits for I/O: started at once, a request ran to its end before the server
- * had read the requests that came with it, and those waited where the queue could not see them, so
- * none was ever shed (9 s in the bench's 200-connection scenario). And libuv accepts one new
- * connection per turn: every render more in a turn keeps new connections longer in the kernel's backlog.
+ * Starts admitted requests only after the loop has read every socket that was ready, and then one
+ * per turn of the loop. On SQLite a render never waits for I/O: started in the callback that read
+ * it, a request ran to its end before the server had read the requests that came with it, and those
+ * waited where the queue could not see them, so none was ever shed (9 s in the bench's 200-connection
+ * scenario). And libuv accepts one new connection per turn: every render more in a turn keeps new
+ * connections longer in the kernel's backlog. A start answers whether it started anything (not if
+ * its client left meanwhile), so requests given up on cost no turn.
  */
-function oneStartPerTurn() {
-  const pending: (() => void)[] = [];
+function createStartAfterReads() {
+  const pending: (() => boolean)[] = [];
   let scheduled = false;
   const schedule = () => {
     if (scheduled) return;
@@ -283,18 +280,24 @@ function oneStartPerTurn() {
   };
   const startNext = () => {
     scheduled = false;
-    const start = pending.shift();
-    if (pending.length > 0) schedule();
-    start?.();
+    for (let start = pending.shift(); start; start = pending.shift()) {
+      if (pending.length > 0) schedule(); // first: a start that throws must not stall the rest
+      if (start()) return;
+    }
   };
-  return (start: () => void) => {
+  return (start: () => boolean) => {
     pending.push(start);
     schedule();
   };
 }
 
+/**
+ * The bounded queue in front of Remix (request-queue.server.ts): what cannot start within the
+ * wait limit gets a fast 503 with `Retry-After: 1`. Static files, cached visitor pages and
+ * /healthz are answered before it. Shed requests are logged as one summary every 10 s at most.
+ */
 function overloadShedding(queue: RequestQueue) {
-  const startOnALaterTurn = oneStartPerTurn();
+  const startAfterReads = createStartAfterReads();
   let shedSinceLog = 0;
   let lastLog = 0;
   const noteShed = () => {
@@ -325,10 +328,17 @@ function overloadShedding(queue: RequestQueue) {
           return result;
         }) as Response["end"];
         res.on("close", finish);
-        startOnALaterTurn(() => {
-          if (res.destroyed)
+        startAfterReads(() => {
+          if (res.destroyed) {
             finish(); // the client left while waiting
-          else runInRequestSlot(slot, next);
+            return false;
+          }
+          try {
+            runInRequestSlot(slot, next);
+          } catch (error) {
+            next(error); // outside Express's own call now: its error handler answers, the process stays up
+          }
+          return true;
         });
       },
       () => {
