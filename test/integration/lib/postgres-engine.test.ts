@@ -202,14 +202,19 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
     } finally {
       pg.Client.prototype.query = query;
     }
-    expect(events).toEqual([
+    // What was sent when is the engine's doing; the answers of two connections may be read in either
+    // order (both arrive at once when the COMMIT frees the lock), so only their count is asserted.
+    expect(events.filter((event) => event.endsWith(" sent"))).toEqual([
       "BEGIN sent",
-      "BEGIN answered",
       "COMMIT sent",
       "BEGIN sent",
+      "COMMIT sent",
+    ]);
+    expect(events.slice(0, 4)).toEqual(["BEGIN sent", "BEGIN answered", "COMMIT sent", "BEGIN sent"]);
+    expect(events.filter((event) => event.endsWith(" answered")).sort()).toEqual([
+      "BEGIN answered",
+      "BEGIN answered",
       "COMMIT answered",
-      "BEGIN answered",
-      "COMMIT sent",
       "COMMIT answered",
     ]);
     expect([await isCommitted("overlapped-1"), await isCommitted("overlapped-2")]).toEqual([true, true]);
