@@ -109,7 +109,10 @@ function watch(pool: pg.Pool) {
   // An idle connection the server closed (a restart, a failover): the pool drops it and opens a new
   // one when next needed. Without a listener the error would end the process.
   pool.on("error", (error) => log.warn("database connection lost while idle", { error, database: location() }));
-  pool.on("connect", () => {
+  pool.on("connect", (client) => {
+    // A connection can still hear an error after the pool let go of it (the server ending it while it
+    // closes, 57P01 when its database is dropped); unheard, that error would end the process.
+    client.on("error", (error) => log.warn("database connection failed", { error, database: location() }));
     if (!unreachable) return;
     unreachable = false;
     log.info("database reachable again", { database: location() });
