@@ -118,13 +118,24 @@ export async function syncKnowledgeBase(directory = kbDirectory()): Promise<Sync
       for (const { sourcePath, article, hash } of renderable) {
         const previous = existing.get(article.slug);
         existing.delete(article.slug);
+        const category = categoryOf(article.category);
         if (previous && previous.contentHash === hash && previous.removedAt === null) {
-          report.unchanged += 1;
+          if (previous.categorySlug === category.slug && previous.categoryName === category.name) {
+            report.unchanged += 1;
+            continue;
+          }
+          // A community category of its name came after the article (the demo seeds its categories
+          // after the first sync): the unchanged article joins it now.
+          await db
+            .update(kbArticles)
+            .set({ categoryName: category.name, categorySlug: category.slug, syncedAt: at })
+            .where(eq(kbArticles.id, previous.id));
+          await indexArticle(previous.id);
+          report.updated.push(article.slug);
           continue;
         }
         // Rendered above, unless another process changed the row since it was read.
         const { html, toc } = rendered.get(article.slug) ?? renderArticleMarkdown(article.body);
-        const category = categoryOf(article.category);
         const values = {
           slug: article.slug,
           sourcePath,
