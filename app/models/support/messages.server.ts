@@ -25,6 +25,7 @@ import {
 } from "~/models/shared/follow-up-state.server";
 import { postAnswer } from "~/models/community/posts.server";
 import { discardDraft } from "./drafts.server";
+import { auditFollowUpWork, workedFields } from "./work.server";
 import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
 import { tellMentionedOnFollowUp, tellStillNotSolved } from "./staff-notices.server";
@@ -71,8 +72,10 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
     }
     if (isStaff(actor)) {
       const current = firstRow(await db.select().from(followUps).where(eq(followUps.id, followUpId)))!;
+      const before = await workedFields(current);
       // The reply's own notification already told the customer; only a resolution says more.
       await changeFollowUpStatus(current, values.then, actor.id, at, { quiet: true });
+      await auditFollowUpWork(actor, followUpId, before, at);
       await discardDraft(followUpId, actor);
     }
     return { followUpId, postId, messageId, threadId: followUp.threadId };

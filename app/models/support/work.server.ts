@@ -183,25 +183,36 @@ function workOnOne(actor: Member, followUpId: number, values: WorkValues, change
       }
       await changeFollowUpStatus(followUp, values.status, actor.id, at);
     }
-    const after = await workedFields(firstRow(await db.select().from(followUps).where(eq(followUps.id, followUp.id)))!);
-    if (JSON.stringify(before) !== JSON.stringify(after)) {
-      await recordAudit(
-        actor,
-        {
-          action: "follow-up.update",
-          subject: { type: "follow-up", id: followUp.id, label: `Follow-up #${followUp.id}` },
-          before,
-          after,
-        },
-        at,
-      );
-    }
+    await auditFollowUpWork(actor, followUp.id, before, at);
     return { followUpId: followUp.id };
   });
 }
 
+type WorkedFields = Awaited<ReturnType<typeof workedFields>>;
+
+/**
+ * Records in the audit log what staff changed on follow-up `followUpId` since `before`, if
+ * anything: from the work buttons, and from the reply box ("Then: resolve it"). Inside the write.
+ */
+export async function auditFollowUpWork(actor: Member, followUpId: number, before: WorkedFields, at: Date) {
+  const after = await workedFields(
+    firstRow(await inWrite((db) => db.select().from(followUps).where(eq(followUps.id, followUpId))))!,
+  );
+  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  await recordAudit(
+    actor,
+    {
+      action: "follow-up.update",
+      subject: { type: "follow-up", id: followUpId, label: `Follow-up #${followUpId}` },
+      before,
+      after,
+    },
+    at,
+  );
+}
+
 /** What staff change on a follow-up, as the audit log keeps it. */
-const workedFields = async ({ assigneeId, priority, status }: FollowUpRow) => {
+export const workedFields = async ({ assigneeId, priority, status }: FollowUpRow) => {
   const assignee = assigneeId
     ? firstRow(await read((db) => db.select({ username: users.username }).from(users).where(eq(users.id, assigneeId))))
     : undefined;

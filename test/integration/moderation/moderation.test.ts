@@ -22,6 +22,7 @@ import {
 } from "~/models/support/reply-lexicon.server";
 import { searchSite } from "~/models/search/search.server";
 import { workOnFollowUp } from "~/models/support/work.server";
+import { replyOnFollowUp } from "~/models/support/messages.server";
 import { escalateThread } from "~/models/support/opening.server";
 import { castVote } from "~/models/community/votes.server";
 import { moderateThread } from "~/models/moderation/threads.server";
@@ -496,6 +497,43 @@ describe("audit log", () => {
       before: { targets: { normal: { firstResponseMinutes: 1440, resolutionMinutes: 4320 } } },
       after: { targets: { normal: { firstResponseMinutes: 240, resolutionMinutes: 2880 } } },
     });
+  });
+
+  it("records a status staff change from the reply box, as from the status buttons", async () => {
+    const { threadId } = await makeThread(customer);
+    const { followUpId } = await escalateThread(staff, threadId);
+    await workOnFollowUp(staff, followUpId, { intent: "take" });
+    await replyOnFollowUp(staff, followUpId, {
+      body: "Which firmware is the hub on?",
+      visibility: "private",
+      then: "waiting",
+    });
+    await replyOnFollowUp(staff, followUpId, {
+      body: "Thanks, that settles it.",
+      visibility: "private",
+      then: "resolved",
+    });
+    const work = (
+      await listAuditLog(staff, { subject: "follow-up", subjectId: followUpId, page: 1 })
+    ).entries.reverse();
+    expect(work.map((entry) => [entry.action, entry.before, entry.after])).toEqual([
+      ["follow-up.escalate", null, { threadId }],
+      [
+        "follow-up.update",
+        { assignee: null, priority: "normal", status: "new" },
+        { assignee: staff.username, priority: "normal", status: "open" },
+      ],
+      [
+        "follow-up.update",
+        { assignee: staff.username, priority: "normal", status: "open" },
+        { assignee: staff.username, priority: "normal", status: "waiting" },
+      ],
+      [
+        "follow-up.update",
+        { assignee: staff.username, priority: "normal", status: "waiting" },
+        { assignee: staff.username, priority: "normal", status: "resolved" },
+      ],
+    ]);
   });
 });
 
