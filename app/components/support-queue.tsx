@@ -1,5 +1,5 @@
 // The /support queue's parts: saved views, status tabs, filters, the bulk bar and the shift switch.
-import { Form } from "@remix-run/react";
+import { Form, useLocation } from "@remix-run/react";
 import { CategoryFilter, FormError, SelectField, TextField } from "~/components/ui/field";
 import {
   PRIORITY_LABELS,
@@ -78,8 +78,16 @@ export function QueueFilters({
   staff: string[];
   categories: { slug: string; name: string }[];
 }) {
+  // Keyed by the query, so going Back shows that page's own search and filters, not the last typed.
+  const { search } = useLocation();
   return (
-    <Form method="get" className="search-filters queue-filters" role="search" aria-label="Search the queue">
+    <Form
+      key={search}
+      method="get"
+      className="search-filters queue-filters"
+      role="search"
+      aria-label="Search the queue"
+    >
       <input type="hidden" name="status" value={query.status} />
       {query.view ? <input type="hidden" name="view" value={query.view} /> : null}
       <TextField

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { Pagination } from "~/components/pagination";
 import { SearchHitRow } from "~/components/search-hit";
 import { CategoryFilter, SelectField } from "~/components/ui/field";
@@ -58,11 +58,14 @@ const TYPE_LABELS: Record<(typeof SEARCH_TYPES)[number], string> = {
 export default function SearchPage() {
   const { query, error, didYouMean, hits, partialHits, total, capped, hasNextPage, categories, tags, popular } =
     useLoaderData<typeof loader>();
+  // Fields show what was typed until the next page: keyed by the query, going Back shows that page's own.
+  const { search } = useLocation();
   const tagOptions = query.tag && !tags.includes(query.tag) ? [query.tag, ...tags] : tags;
   return (
     <>
       <h1>Search</h1>
       <Form
+        key={search}
         method="get"
         action="/search"
         className="search-form"

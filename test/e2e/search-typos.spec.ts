@@ -88,3 +88,30 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("link", { name: "The hub shows offline" })).toBeVisible();
   });
 });
+
+test("Going Back on the search page shows that page's own query, and each category is offered once", async ({
+  page,
+}) => {
+  await page.goto("/search?q=ofline");
+  const box = page.getByRole("searchbox", { name: "Search for" });
+  await expect(box).toHaveValue("ofline");
+  await box.fill("routr");
+  await box.press("Enter");
+  await expect(page).toHaveURL(/\/search\?q=routr/);
+  await page.getByLabel("Category").selectOption({ label: "Billing & plans" });
+  await page.locator("form.search-form").getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/category=billing/);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/search\?q=routr&.*category=&/);
+  await expect(box).toHaveValue("routr");
+  await expect(page.getByLabel("Category")).toHaveValue("");
+  await page.goBack();
+  await expect(page).toHaveURL(/\/search\?q=ofline$/);
+  await expect(box).toHaveValue("ofline");
+
+  // The demo's knowledge base is synced before its categories are seeded: its articles join them all the same.
+  const categories = await page.getByLabel("Category").locator("option").allTextContents();
+  expect(categories).toEqual([...new Set(categories)]);
+  expect(categories).toContain("Billing & plans");
+});
