@@ -69,7 +69,8 @@ export function ExpectedReply({ item }: { item: Timed }) {
 
 /** "First response in 3 h 10 min", red when overdue, amber when nearly; stopped while waiting on the customer. */
 export function TimeLeft({ item }: { item: Timed }) {
-  if (item.timeLeftMs === null) return <span>Resolved</span>;
+  // Resolved: no clock runs, and the status badge beside it says so.
+  if (item.timeLeftMs === null) return null;
   const text = `${item.target === "first response" ? "First response" : "Resolution"} ${describeTimeLeft(item.timeLeftMs)}`;
   const className = item.breached ? "time-left is-breached" : item.nearlyBreached ? "time-left is-nearly" : "time-left";
   return (

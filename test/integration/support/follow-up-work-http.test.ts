@@ -68,6 +68,20 @@ describe("the reply draft, without JavaScript", () => {
   });
 });
 
+describe("a resolved follow-up's page", () => {
+  it("says Resolved once beside its title, for staff", async () => {
+    const { id } = await noorsFollowUp();
+    const sent = await client.post(
+      `/support/${id}`,
+      { intent: "reply", body: "That should settle it.", visibility: "private", then: "resolved" },
+      { cookie: cookies.staff },
+    );
+    expect(sent.status).toBe(303);
+    const meta = /<div class="thread-meta">([\s\S]*?)<\/div>/.exec(await page(id, cookies.staff))?.[1] ?? "";
+    expect(meta.match(/Resolved/g)).toEqual(["Resolved"]);
+  });
+});
+
 describe("macros, without JavaScript", () => {
   it("lets staff write one and insert it filled, with its coach hints, and refuses customers", async () => {
     const { id } = await noorsFollowUp();
