@@ -10,6 +10,7 @@ import { mergeRouteHeaders } from "~/lib/route-headers";
 import { createReward, listRewardsForAdmin } from "~/models/rewards/catalogue.server";
 import { adjustPoints, getRewardsSettings, updateRewardsSettings } from "~/models/rewards/points.server";
 import { REWARD_AUDIENCE_LABELS, REWARD_KIND_LABELS } from "~/models/rewards/rules";
+import { timesText } from "~/lib/counts";
 
 export const headers = mergeRouteHeaders;
 
@@ -73,7 +74,7 @@ export default function RewardsCatalogue() {
                 {reward.retiredAt ? <span className="badge">Retired</span> : null} ·{" "}
                 <span className="hint">
                   {REWARD_KIND_LABELS[reward.kind]} · {REWARD_AUDIENCE_LABELS[reward.audience]} · {reward.cost} points ·{" "}
-                  {leftLabel(reward.left, reward.kind)} · redeemed {reward.redeemed} times
+                  {leftLabel(reward.left, reward.kind)} · redeemed {timesText(reward.redeemed)}
                 </span>
               </li>
             ))}

@@ -33,6 +33,7 @@ import { castCloseVote, retractCloseVote } from "~/models/moderation/close-votes
 import { CloseVotePanel } from "~/components/close-votes";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { STATUS_LABELS } from "~/models/support/rules";
+import { timesText } from "~/lib/counts";
 
 export const headers = mergeRouteHeaders;
 
@@ -239,7 +240,7 @@ export default function ThreadPage() {
         <TagList tags={thread.tags} />
         <span>
           asked <RelativeTime date={thread.createdAt} />, active <RelativeTime date={thread.lastActivityAt} />, viewed{" "}
-          {thread.viewCount} times
+          {timesText(thread.viewCount)}
         </span>
         {can.canDraftArticle ? <a href={`/kb/drafts/${thread.id}`}>Draft a knowledge-base article</a> : null}
       </div>

@@ -7,6 +7,7 @@ import { formValues, parseIntent } from "~/lib/forms.server";
 import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { createMacro, deleteMacro, listMacros, updateMacro } from "~/models/support/macros.server";
+import { timesText } from "~/lib/counts";
 
 export const headers = mergeRouteHeaders;
 
@@ -56,7 +57,7 @@ export default function Macros() {
               <summary>
                 <strong>{macro.title}</strong>{" "}
                 <span className="hint">
-                  used {macro.useCount === 1 ? "once" : `${macro.useCount} times`}
+                  used {timesText(macro.useCount)}
                   {macro.lastUsedAt ? (
                     <>
                       , last <RelativeTime date={macro.lastUsedAt} />
