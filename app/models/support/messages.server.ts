@@ -148,7 +148,11 @@ export async function rateFollowUp(actor: Actor, followUpId: number, input: unkn
     ensure(canRateFollowUp(actor, followUp), "Only the customer who asked can rate the help they got.");
     const survey = firstRow(await db.select().from(followUpSurveys).where(eq(followUpSurveys.followUpId, followUpId)));
     if (!survey) throw new ConflictError("There is nothing to rate until the follow-up is resolved.");
-    if (survey.answeredAt) throw new ConflictError("You have already rated this follow-up. Thank you!");
+    if (survey.answeredAt) {
+      // The same answer again is a double click or a resent form: done already, not an error.
+      if (survey.rating === values.rating && survey.comment === values.comment) return { followUpId };
+      throw new ConflictError("You have already rated this follow-up. Thank you!");
+    }
     // The community question is yes or no, kept as 5 (yes) or 1 (no).
     if (survey.kind === "community" && values.rating !== 1 && values.rating !== 5)
       throw new ValidationError({ rating: "Choose yes or no." });

@@ -80,8 +80,14 @@ describe("the satisfaction question", () => {
     expect(page.survey).toMatchObject({ kind: "community", canAnswer: true });
     await expect(rateFollowUp(customer, followUpId, { rating: "3" })).rejects.toThrow(ValidationError);
     await rateFollowUp(customer, followUpId, { rating: "5" });
+    // The same answer again (a double click) is done already; another one is refused.
+    await rateFollowUp(customer, followUpId, { rating: "5" });
+    await expect(rateFollowUp(customer, followUpId, { rating: "1" })).rejects.toThrow(
+      "You have already rated this follow-up.",
+    );
     const answered = await getFollowUpPage(customer, followUpId);
     expect(answered.survey).toMatchObject({ kind: "community", rating: 5 });
+    expect(answered.events.filter((event) => event.text.includes("community's answer solved it"))).toHaveLength(1);
     // The timeline says what the customer said, not a score out of 5.
     const said = answered.events.map((event) => event.text).join("\n");
     expect(said).toContain("You told us the community's answer solved it");
