@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { threadPath } from "~/components/thread-row";
-import { idParam, loaderResult } from "~/lib/http.server";
+import { idParam, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { publicUrl } from "~/lib/env.server";
 import { draftArticleFromThread } from "~/models/kb/drafts.server";
 
 export const meta: MetaFunction = () => [{ title: "Knowledge-base draft" }, { name: "robots", content: "noindex" }];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const threadId = idParam(params.threadId);
   return loaderResult(() => draftArticleFromThread(context.actor, threadId, publicUrl()));
 }

@@ -10,7 +10,7 @@ import { threadPath } from "~/components/thread-row";
 import { FormError } from "~/components/ui/field";
 import { formValues, parseInput } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
 import { FLAG_REASON_LABELS } from "~/models/moderation/rules";
@@ -22,6 +22,7 @@ export const meta: MetaFunction = () => [{ title: "Review queue" }];
 const pageSchema = z.coerce.number().int().min(1).max(10_000).catch(1);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const page = pageSchema.parse(new URL(request.url).searchParams.get("page") ?? 1);
   return loaderResult(() => listReviewQueue(context.actor, page));
 }

@@ -7,7 +7,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { threadPath } from "~/components/thread-row";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput, queryValues } from "~/lib/forms.server";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { rowIdField } from "~/lib/row-ids";
 import { lineDiff } from "~/models/community/line-diff";
@@ -19,6 +19,7 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Suggested edits" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const { page } = pageQuerySchema.parse(queryValues(request));
   return loaderResult(async () => ({ page, ...(await listSuggestedEdits(context.actor, page)) }));
 }

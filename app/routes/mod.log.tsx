@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { ModNav } from "~/components/mod-nav";
 import { Pagination } from "~/components/pagination";
 import { SelectField, TextField } from "~/components/ui/field";
-import { loaderResult } from "~/lib/http.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { listAuditLog } from "~/models/shared/audit.server";
 import { AUDIT_ACTION_LABELS, AUDIT_SUBJECT_TYPES, auditLogQuerySchema } from "~/models/moderation/rules";
@@ -14,6 +14,7 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Audit log" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const query = auditLogQuerySchema.parse(queryValues(request));
   return loaderResult(async () => ({ query, ...(await listAuditLog(context.actor, query)) }));
 }

@@ -5,7 +5,7 @@ import { Pagination } from "~/components/pagination";
 import { RelativeTime } from "~/components/relative-time";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseIntent, queryValues } from "~/lib/forms.server";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { canManageReputationSettings } from "~/lib/permissions.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { pageQuerySchema } from "~/models/reputation/rules";
@@ -17,6 +17,7 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Reputation" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const { page } = pageQuerySchema.parse(queryValues(request));
   // listSerialVotingCases checks the actor is staff before anything is returned.
   return loaderResult(async () => ({

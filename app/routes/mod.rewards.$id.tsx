@@ -5,7 +5,7 @@ import { RewardForm } from "~/components/reward-form";
 import { CodesField } from "~/components/codes-field";
 import { FormError } from "~/components/ui/field";
 import { formValues, parseIntent } from "~/lib/forms.server";
-import { actionResult, idParam, loaderResult } from "~/lib/http.server";
+import { actionResult, idParam, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { getRewardForAdmin, setRewardRetired, updateReward, uploadCodes } from "~/models/rewards/catalogue.server";
 
@@ -15,7 +15,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Reward: ${data.reward.name}` : "Reward" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const id = idParam(params.id);
   return loaderResult(async () => ({ reward: await getRewardForAdmin(context.actor, id) }));
 }

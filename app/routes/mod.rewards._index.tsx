@@ -5,7 +5,7 @@ import { RewardForm } from "~/components/reward-form";
 import { leftLabel } from "~/components/rewards";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseIntent } from "~/lib/forms.server";
-import { actionResult, loaderResult, redirectAfterWrite } from "~/lib/http.server";
+import { actionResult, loaderResult, redirectAfterWrite, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { createReward, listRewardsForAdmin } from "~/models/rewards/catalogue.server";
 import { adjustPoints, getRewardsSettings, updateRewardsSettings } from "~/models/rewards/points.server";
@@ -16,7 +16,8 @@ export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Rewards catalogue" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   // listRewardsForAdmin checks the actor is an admin before anything is returned.
   return loaderResult(async () => ({
     rewards: await listRewardsForAdmin(context.actor),

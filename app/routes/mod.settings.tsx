@@ -5,7 +5,7 @@ import { ModNav } from "~/components/mod-nav";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseInput, parseIntent } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { getModerationSettings, updateModerationSettings } from "~/models/moderation/settings.server";
 import {
@@ -19,7 +19,8 @@ export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Moderation settings and access" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   // listCustomerDomains checks the actor is an admin before anything is returned.
   return loaderResult(async () => ({
     domains: await listCustomerDomains(context.actor),

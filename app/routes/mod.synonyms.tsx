@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ModNav } from "~/components/mod-nav";
 import { ListEditor } from "~/components/list-editor";
 import { TextField } from "~/components/ui/field";
-import { loaderResult } from "~/lib/http.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { listEditorAction } from "~/lib/list-editor.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import {
@@ -17,7 +17,8 @@ export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Search synonyms" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   return loaderResult(async () => ({ groups: await listSynonymGroups(context.actor) }));
 }
 

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ModNav } from "~/components/mod-nav";
 import { FormError, TextField } from "~/components/ui/field";
 import { formValues, parseIntent } from "~/lib/forms.server";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import {
   EARNED_LEVELS,
@@ -18,7 +18,8 @@ export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Trust levels" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   return loaderResult(() => getTrustSettingsForAdmin(context.actor));
 }
 

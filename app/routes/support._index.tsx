@@ -5,7 +5,7 @@ import { FollowUpItem, TimeLeft } from "~/components/follow-up";
 import { Pagination } from "~/components/pagination";
 import { BulkBar, QueueFilters, SavedViews, ShiftSwitch, StatusTabs } from "~/components/support-queue";
 import { formValues, parseIntent, queryValues } from "~/lib/forms.server";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { canSetResponseTargets } from "~/lib/permissions.server";
 import { listSupportQueue } from "~/models/support/queue.server";
 import { setOnShift } from "~/models/support/round-robin.server";
@@ -14,6 +14,7 @@ import { workOnFollowUps } from "~/models/support/work.server";
 export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const params = queryValues(request);
   return loaderResult(async () => ({
     ...(await listSupportQueue(context.actor, params)),

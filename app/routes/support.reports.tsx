@@ -12,7 +12,7 @@ import {
   withinTarget,
 } from "~/components/support-report";
 import { SelectField } from "~/components/ui/field";
-import { loaderResult } from "~/lib/http.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { supportReport } from "~/models/support/reports.server";
 import { FailedSearchesTable } from "~/components/failed-searches";
 import { listFailedSearches } from "~/models/search/failed-searches.server";
@@ -21,6 +21,7 @@ import { queryValues } from "~/lib/forms.server";
 export const meta: MetaFunction = () => [{ title: "Support reports" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   const params = queryValues(request);
   return loaderResult(async () => {
     const [report, failedSearches] = await Promise.all([

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { FormError, SelectField, TextAreaField, TextField } from "~/components/ui/field";
 import { formValues } from "~/lib/forms.server";
-import { actionResult, loaderResult } from "~/lib/http.server";
+import { actionResult, loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { TIME_ZONES } from "~/lib/time-zones";
 import { getSupportPolicy, policyFormValues, saveSupportPolicy } from "~/models/support/policies.server";
@@ -16,7 +16,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Support settings: ${data.category.name}` : "Support settings" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   return loaderResult(async () => {
     const { category, policy } = await getSupportPolicy(context.actor, params.category ?? "");
     return { category, values: policyFormValues(policy), timeZones: TIME_ZONES };

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { loaderResult } from "~/lib/http.server";
+import { loaderResult, requireSignedIn } from "~/lib/http.server";
 import { mergeRouteHeaders } from "~/lib/route-headers";
 import { listSupportPolicies } from "~/models/support/policies.server";
 import { formatDaySpans, WEEKDAYS } from "~/models/support/open-hours";
@@ -10,7 +10,8 @@ export const headers = mergeRouteHeaders;
 
 export const meta: MetaFunction = () => [{ title: "Support settings" }];
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  requireSignedIn(request, context);
   return loaderResult(async () => ({ categories: await listSupportPolicies(context.actor) }));
 }
 

@@ -75,7 +75,7 @@ describe("reputation over HTTP", () => {
   });
 
   it("opens /mod/reputation to staff, its point values to admins alone, and answers bad values with a 400 by the field", async () => {
-    expect((await client.get("/mod/reputation")).status).toBe(403);
+    expect((await client.get("/mod/reputation")).status).toBe(302); // a visitor is asked to sign in
     expect((await client.get("/mod/reputation", { cookie: cookies.member })).status).toBe(403);
     const staffPage = await text(await client.get("/mod/reputation", { cookie: cookies.staff }));
     expect(staffPage).toContain("Serial voting reversed");

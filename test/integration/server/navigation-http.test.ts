@@ -74,4 +74,22 @@ describe("the header's links", () => {
     expect((await client.get("/mod", { cookie })).status).toBe(403);
     expect((await client.get("/support", { cookie })).status).toBe(403);
   });
+
+  it("sends a visitor who opens a staff page to sign in, and back there afterwards", async () => {
+    const staffPages = [
+      "/mod",
+      "/mod/log?action=thread.pin",
+      "/mod/settings",
+      "/support",
+      "/support/reports",
+      "/support/settings",
+    ];
+    for (const page of staffPages) {
+      const response = await client.get(page);
+      expect([page, response.status]).toEqual([page, 302]);
+      expect(response.headers.get("location")).toBe(
+        `/login?redirectTo=${encodeURIComponent(new URL(page, "http://x").pathname)}`,
+      );
+    }
+  });
 });
