@@ -286,7 +286,7 @@ export default function ThreadPage() {
           targetKey={thread.id}
           level={watch.choice}
           subject="this question"
-          defaultOption={`As my tags and category say (now ${watch.heard.level}${watch.heard.from ? `, from ${watch.heard.from}` : ""})`}
+          defaultOption={`As my tags and category say (${watch.byDefault.level}${watch.byDefault.from ? `, from ${watch.byDefault.from}` : ""})`}
         />
       ) : null}
       {postView(question)}

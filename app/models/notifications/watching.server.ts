@@ -172,16 +172,17 @@ async function findTarget(actor: Actor, target: WatchTarget, key: string) {
 
 /**
  * What the actor hears of a thread, for its Notifications menu: their own choice for it ("default"
- * when none: their tags' and category's levels decide), and what they hear now and why. One query.
+ * when none), and what the default gives, from their tags' and category's levels, and why
+ * (whatever the thread's own choice, which the default would replace). One query.
  */
 export async function threadWatchState(actor: Actor, threadId: number) {
   if (!canWatch(actor)) return null;
   const rows = await watchRowsForThread(threadId, { userIds: [actor.id] });
   const own = rows.find((row) => row.target === "thread");
-  const { level, source } = effectiveLevel(rows);
+  const { level, source } = effectiveLevel(rows.filter((row) => row.target !== "thread"));
   return {
     choice: own?.level ?? ("default" as const),
-    heard: { level, from: source && source.target !== "thread" ? `the ${source.target} ${source.name}` : null },
+    byDefault: { level, from: source ? `the ${source.target} ${source.name}` : null },
   };
 }
 

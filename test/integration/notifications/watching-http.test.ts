@@ -119,7 +119,17 @@ describe("a thread's menu says what its tags and category give", () => {
     );
     const page = await (await client.get(path, { cookie: cookies.customer })).text();
     expect(selectedLevel(page)).toBe("default");
-    expect(page).toContain("As my tags and category say (now watching, from the tag wifi)");
+    expect(page).toContain("As my tags and category say (watching, from the tag wifi)");
     expect(await levelOf("customer@example.com", "thread", wifiThread.id)).toBeNull();
+
+    // With the thread muted, the default still says what it would give, not what the thread's own choice gives.
+    await client.post(
+      "/watch",
+      { target: "thread", key: String(wifiThread.id), level: "muted" },
+      { cookie: cookies.customer },
+    );
+    const muted = await (await client.get(path, { cookie: cookies.customer })).text();
+    expect(selectedLevel(muted)).toBe("muted");
+    expect(muted).toContain("As my tags and category say (watching, from the tag wifi)");
   });
 });
