@@ -128,7 +128,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
         return data({ ok: true as const, preview: (await previewMarkdown(actor, values)).html, values });
       case "vote": {
         const { postId } = parseInput(postTarget, values);
-        return { ok: true as const, ...(await castVote(actor, postId, values)) };
+        const vote = await castVote(actor, postId, values);
+        // The page's script votes in the background and shows this; a plain form post (no
+        // JavaScript) goes back to the post, so reloading the page does not send the vote again.
+        return context.postBodiesInPage === null ? { ok: true as const, ...vote } : back(`post-${postId}`);
       }
       case "accept":
       case "verify":

@@ -291,8 +291,12 @@ describe("voting over HTTP", () => {
     expect(visitor.status).toBe(403);
     const cookie = await signedIn("admin@example.com");
     const voted = await client.post(threadUrl(thread), { intent: "vote", postId, value: "-1" }, { cookie });
-    expect(voted.status).toBe(200);
-    expect(await voted.text()).toContain('aria-label="Remove your Downvote"');
+    // Back to the post, so that reloading the page does not post the vote again.
+    expect(voted.status).toBe(303);
+    expect(voted.headers.get("location")).toBe(`${threadUrl(thread)}#post-${postId}`);
+    expect(await (await client.get(threadUrl(thread), { cookie })).text()).toContain(
+      'aria-label="Remove your Downvote"',
+    );
   });
 });
 
