@@ -38,6 +38,7 @@ export const notifications = pgTable(
     postId: integer("post_id"),
     actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
     emailText: text("email_text"),
+    emailHtml: text("email_html"),
     emailId: integer("email_id"),
     createdAt: timestampMs("created_at").notNull(),
     readAt: timestampMs("read_at"),

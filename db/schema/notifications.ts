@@ -95,6 +95,11 @@ export const notifications = sqliteTable(
     actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
     /** The text of the email for what is not a post (a status change, a moderator's message). */
     emailText: text("email_text"),
+    /**
+     * The email's text as sanitized HTML, when it quotes something written in Markdown (a private
+     * message, a note that mentions someone); `emailText` is then its plain-text part.
+     */
+    emailHtml: text("email_html"),
     /** The email this notification went out in (or waits in); null when it is bell-only. */
     emailId: integer("email_id"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),

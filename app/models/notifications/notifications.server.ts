@@ -17,11 +17,24 @@ import {
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, preparedPerConnection, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
+import { escapeXml } from "~/lib/xml.server";
 import { ensureSignedIn, visiblePostsCondition, visibleThreadsCondition, type Actor } from "~/lib/permissions.server";
 import { queueNotificationEmails } from "./outbox.server";
 import type { ReplySubject } from "./reply-address.server";
 
 const SURVEY_EMAIL_GAP_MS = 7 * 24 * 3600_000;
+
+/** Something written in Markdown on the site (a private message, a note), with its sanitized HTML. */
+export type Writing = { markdown: string; html: string };
+
+/**
+ * A notification's email text that quotes `writing` after the line `intro` ("alex wrote:"): the
+ * Markdown as written in the text part, its rendered HTML in the HTML part.
+ */
+export const quoting = (intro: string, writing: Writing) => ({
+  emailText: `${intro}\n\n${writing.markdown}`,
+  emailHtml: `<p>${escapeXml(intro)}</p>\n${writing.html}`,
+});
 
 export type Notification = {
   userId: number;
@@ -38,6 +51,8 @@ export type Notification = {
   threadId?: number | null;
   /** The email's text when it is not about a post. */
   emailText?: string;
+  /** The same as sanitized HTML, when it quotes something written in Markdown (`quoting`). */
+  emailHtml?: string;
   /** What it is about: emails about one subject gather, and a reply goes there. */
   about?: ReplySubject | null;
   /** In the app only (a tracked thread). */
@@ -116,6 +131,7 @@ export async function notifyAll(list: Notification[], at = now()): Promise<boole
         postId: notification.postId ?? null,
         threadId: notification.threadId ?? null,
         emailText: notification.emailText ?? null,
+        emailHtml: notification.emailHtml ?? null,
         emailId: emailIdAt.get(position) ?? null,
         createdAt: at,
       })),

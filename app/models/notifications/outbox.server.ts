@@ -3,7 +3,7 @@
  * sends it after commit. Emails about one thread or follow-up gather: a notification joins the
  * person's email about the same subject while that email is still waiting, and a new email about a
  * subject emailed in the last 10 minutes waits until those 10 minutes are over, so a burst becomes
- * one or two emails. Notification emails are written when they are sent, from the notifications
+ * one or two emails (news someone is waiting on, `goesAtOnce`, does not wait). Notification emails are written when they are sent, from the notifications
  * they gather, and each post in them is checked again then: a post hidden meanwhile is left out,
  * and an email left with nothing is not sent.
  */
@@ -27,8 +27,13 @@ import { NOTIFICATION_KIND_LABELS } from "./rules";
 import { memberColumns } from "~/models/accounts/member-columns.server";
 
 export const COALESCE_WINDOW_MS = 10 * 60_000;
-/** Staff work the follow-up queue to a promise: their news goes at once, gathered only while unsent. */
-const goesAtOnce = (kind: NotificationKind) => kind.startsWith("staff-");
+/**
+ * News that someone is waiting on goes at once, gathered only while unsent: staff work the follow-up
+ * queue to a promise, and support's reply is what the customer waits for. Staff usually take a
+ * follow-up and then write seconds later: held behind the "taken" email, their question reached the
+ * customer ten minutes late while the follow-up already showed "waiting on customer".
+ */
+const goesAtOnce = (kind: NotificationKind) => kind.startsWith("staff-") || kind === "follow-up-reply";
 const CLAIM_TIMEOUT_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 
@@ -112,7 +117,7 @@ export async function queueNotificationEmails(items: EmailToQueue[], at: Date): 
         if (urgent && joined.sendAfter > at) sendNow.push(joined.id);
         continue;
       }
-      // A subject emailed in the last 10 minutes waits out those minutes, unless staff news is in it.
+      // A subject emailed in the last 10 minutes waits out those minutes, unless news that goes at once is in it.
       const emailedAt = recent.get(key);
       const first = items[group.positions[0]];
       newEmails.push(
@@ -212,6 +217,9 @@ async function followUpOf(reader: Member, subjectKey: string | null) {
   return followUp && canViewFollowUp(reader, followUp) ? followUp : null;
 }
 
+/** Links in written text are paths on this site (a mention's profile): in an email they need the site's address. */
+const withSiteLinks = (html: string) => html.replace(/href="\//g, `href="${publicUrl()}/`);
+
 /** News that a follow-up was resolved is stale once it was reopened before the email went. */
 const RESOLUTION_KINDS: ReadonlySet<NotificationKind> = new Set(["survey", "follow-up-resolved"]);
 
@@ -256,12 +264,16 @@ async function composeOutboxEmail(email: OutboxRow): Promise<Composed | null> {
     if (RESOLUTION_KINDS.has(notification.kind) && followUp && followUp.status !== "resolved") continue;
     const link = { url: `${publicUrl()}${notification.url}`, label: "Open it on the site" };
     if (notification.postId === null) {
-      items.push({ heading: notification.title, bodyText: notification.emailText ?? notification.title, link });
+      items.push({
+        heading: notification.title,
+        bodyHtml: notification.emailHtml === null ? undefined : withSiteLinks(notification.emailHtml),
+        bodyText: notification.emailText ?? notification.title,
+        link,
+      });
     } else {
       try {
         const post = await findPostInThread(reader, notification.postId);
-        // Links in a post are paths on this site (a mention's profile): in an email they need the site's address.
-        const bodyHtml = post.bodyHtml.replace(/href="\//g, `href="${publicUrl()}/`);
+        const bodyHtml = withSiteLinks(post.bodyHtml);
         items.push({ heading: notification.title, bodyHtml, bodyText: htmlToText(bodyHtml), link });
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;

@@ -23,7 +23,7 @@ import {
 } from "../../../db/schema";
 import { firstRow, inWrite, oneRow, preparedPerConnection, read } from "~/lib/db.server";
 import { isStaff, type Member } from "~/lib/permissions.server";
-import { notify, notifyResolved } from "~/models/notifications/notifications.server";
+import { notify, notifyResolved, quoting, type Writing } from "~/models/notifications/notifications.server";
 import { addOpenTime, openTimeBetween, type SupportCalendar } from "~/models/support/open-hours";
 import { calendarOf, dueTimes, policyOfThread } from "~/models/support/policies.server";
 
@@ -194,7 +194,7 @@ export function activeFollowUpColumn(threadId: SQLWrapper | Placeholder) {
 }
 
 /** A reply on a follow-up: an answer in its thread, or a private message (whose text the email carries). */
-export type FollowUpReply = { postId: number } | { privateText: string };
+export type FollowUpReply = { postId: number } | { privateMessage: Writing };
 
 /**
  * A reply was posted in the thread (or privately on its follow-up) by `author`. This runs for every
@@ -217,9 +217,9 @@ export async function recordReplyOnFollowUp(
   const about = { kind: "follow-up", followUpId: followUp.id } as const;
   const path = `/support/${followUp.id}#conversation`;
   const postId = "postId" in reply ? reply.postId : null;
-  const emailText = "privateText" in reply ? reply.privateText : undefined;
+  const message = "privateMessage" in reply ? reply.privateMessage : undefined;
   if (isStaff(author)) {
-    if (emailText !== undefined) {
+    if (message) {
       const title = await threadTitle(threadId);
       await notify(
         {
@@ -227,7 +227,7 @@ export async function recordReplyOnFollowUp(
           kind: "follow-up-reply",
           title: `Support replied: ${title}`,
           path,
-          emailText: `${author.username} from support wrote:\n\n${emailText}`,
+          ...quoting(`${author.username} from support wrote:`, message),
           reason: "You asked us to follow up this question.",
           actorId: author.id,
           about,
@@ -261,7 +261,7 @@ export async function recordReplyOnFollowUp(
           path,
           postId,
           threadId,
-          emailText: emailText === undefined ? undefined : `${author.username} wrote:\n\n${emailText}`,
+          ...(message && quoting(`${author.username} wrote:`, message)),
           reason: "This follow-up is assigned to you.",
           actorId: author.id,
           about,

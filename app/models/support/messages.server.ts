@@ -67,8 +67,9 @@ export async function replyOnFollowUp(actor: Actor, followUpId: number, input: u
           .returning({ id: privateMessages.id }),
       ).id;
       await writeFollowUpEvent(followUpId, actor.id, "private-message", "", at);
-      await recordReplyOnFollowUp(followUp.threadId, actor, at, { privateText: values.body });
-      await tellMentionedOnFollowUp(followUp, actor, { body: values.body, kind: "message" }, at);
+      const message = { markdown: values.body, html: bodyHtml };
+      await recordReplyOnFollowUp(followUp.threadId, actor, at, { privateMessage: message });
+      await tellMentionedOnFollowUp(followUp, actor, { ...message, kind: "message" }, at);
     }
     if (isStaff(actor)) {
       const current = firstRow(await db.select().from(followUps).where(eq(followUps.id, followUpId)))!;
@@ -103,7 +104,7 @@ export async function addInternalNote(actor: Actor, followUpId: number, input: u
       .insert(followUpNotes)
       .values({ followUpId: followUp.id, authorId: actor.id, bodyMarkdown: body, bodyHtml, createdAt: at });
     await writeFollowUpEvent(followUp.id, actor.id, "note", "", at);
-    await tellMentionedOnFollowUp(followUp, actor, { body, kind: "note" }, at);
+    await tellMentionedOnFollowUp(followUp, actor, { markdown: body, html: bodyHtml, kind: "note" }, at);
     return { followUpId };
   });
 }

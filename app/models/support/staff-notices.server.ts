@@ -9,7 +9,7 @@ import { followUps, threads, users } from "../../../db/schema";
 import { firstRow, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { canViewFollowUp, canWorkFollowUps, type Member } from "~/lib/permissions.server";
 import { mentionedUsers } from "~/models/community/mentions.server";
-import { notify } from "~/models/notifications/notifications.server";
+import { notify, quoting, type Writing } from "~/models/notifications/notifications.server";
 import { staffWatchingCategory } from "~/models/notifications/watching.server";
 import { memberColumns } from "~/models/accounts/member-columns.server";
 
@@ -80,10 +80,10 @@ async function categoryStaff(threadId: number) {
 export async function tellMentionedOnFollowUp(
   followUp: FollowUpRef & { customerId: number },
   author: Member,
-  writing: { body: string; kind: "note" | "message" },
+  writing: Writing & { kind: "note" | "message" },
   at: Date,
 ) {
-  const mentioned = (await mentionedUsers(writing.body)).filter(({ id }) => id !== author.id);
+  const mentioned = (await mentionedUsers(writing.markdown)).filter(({ id }) => id !== author.id);
   if (mentioned.length === 0) return;
   const people = await read((db) =>
     db
@@ -107,7 +107,7 @@ export async function tellMentionedOnFollowUp(
         kind: "mention",
         title: `${author.username} mentioned you ${writing.kind === "note" ? "in a staff note" : "on a follow-up"}: ${title}`,
         path: followUpPath(followUp.id),
-        emailText: `${author.username} wrote:\n\n${writing.body}`,
+        ...quoting(`${author.username} wrote:`, writing),
         reason: `${author.username} mentioned you.`,
         actorId: author.id,
         about: { kind: "follow-up", followUpId: followUp.id },

@@ -18,6 +18,7 @@ import { replyOnFollowUp } from "~/models/support/messages.server";
 import { workOnFollowUp } from "~/models/support/work.server";
 import { requestFollowUp } from "~/models/support/opening.server";
 import { makeAnswer, makeThread, makeUser } from "../../fixtures/factories";
+import { mailReader } from "../../fixtures/mail";
 
 const DAY = 24 * 3600_000;
 const START = new Date("2026-11-02T09:00:00Z");
@@ -80,6 +81,33 @@ describe("notifications", () => {
       /List-Unsubscribe:\s+<http:\/\/localhost:\d+\/unsubscribe\?u=\d+&k=follow-up-reply&t=[\w-]+>/,
     );
     expect(email).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+  });
+
+  it("sends support's question at once after the taken email, and its Markdown as HTML", async () => {
+    const mail = mailReader();
+    const address = `${customer.username}@example.test`;
+    const { threadId } = await makeThread(customer, { title: "Sprinkler skips the back garden" });
+    const { followUpId } = await requestFollowUp(customer, threadId);
+    await sendPendingEmails();
+    await workOnFollowUp(staff, followUpId, { intent: "take" });
+    expect(await sendPendingEmails()).toMatchObject({ sent: 1 });
+    await mail.next(address, "Sprinkler skips the back garden");
+
+    // Staff write half a minute after taking it: the customer is waiting on this one.
+    setClock(new Date(START.getTime() + 30_000));
+    await replyOnFollowUp(staff, followUpId, {
+      body: "Which **zone** is it? See [the zones guide](/kb/zones).\n\n<script>alert(1)</script>",
+      visibility: "private",
+      then: "waiting",
+    });
+    expect(await sendPendingEmails()).toMatchObject({ sent: 1 });
+    const email = await mail.next(address, "Support replied: Sprinkler skips the back garden");
+    const [text, html] = email.split("Content-Type: text/html");
+    expect(text).toContain("Which **zone** is it?");
+    expect(html).toContain(`<p>${staff.username} from support wrote:</p>`);
+    expect(html).toContain("<strong>zone</strong>");
+    expect(html).toMatch(/<a href="http:\/\/localhost:\d+\/kb\/zones"[^>]*>the zones guide<\/a>/);
+    expect(html).not.toContain("<script");
   });
 
   it("stops one kind of email after one-click unsubscribe, keeps the in-app notification, and refuses forged links", async () => {
