@@ -16,4 +16,26 @@ describe("what a post must hold", () => {
     expect(titleSchema.safeParse("\u200B".repeat(20)).success).toBe(false);
     expect(titleSchema.safeParse("Hub offline after update").success).toBe(true);
   });
+
+  it("refuses a title that reverses itself or piles accents over its neighbours, and keeps every script's own marks", () => {
+    const problem = (title: string) => titleSchema.safeParse(title).error?.issues[0].message;
+    for (const control of ["\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"])
+      expect(problem(`Hub offline ${control}etadpu retfa`)).toMatch(/change the direction of the text/);
+    expect(problem(`Z${"\u0301\u0316\u0353".repeat(3)}algo title here`)).toMatch(/at most 6 accent marks/);
+    for (const title of [
+      "Hub offline after the update",
+      "המכשיר לא מתחבר אחרי העדכון",
+      "الجهاز لا يتصل بعد التحديث",
+      "Hub \u200Fשלום\u200E offline again",
+      // Hebrew with points and a cantillation mark, Vietnamese, Devanagari, Tibetan stacks, keycap emoji.
+      "בְּרֵאשִׁ֖ית the first word",
+      "Thiết bị không kết nối được",
+      "डिवाइस कनेक्ट नहीं होता है",
+      "སྒྲུབ་པ་ device will not pair",
+      "Press 1\uFE0F\u20E3 then 2\uFE0F\u20E3 on the hub",
+      // Decomposed (NFD) Vietnamese: two marks on one letter.
+      "Thiết bị không kết nối được".normalize("NFD"),
+    ])
+      expect(problem(title)).toBeUndefined();
+  });
 });
