@@ -21,6 +21,33 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
 }
 
 /**
+ * `parseInput` for a schema whose fields have checks that wait (`checkedBy`): every field is checked,
+ * so one submit names every problem (a short title and a body nested too deeply), not one at a time.
+ */
+export async function parseInputAsync<S extends z.ZodType>(schema: S, input: unknown): Promise<z.infer<S>> {
+  const result = await schema.safeParseAsync(input);
+  if (!result.success) throw new ValidationError(fieldErrorsOf(result.error));
+  return result.data;
+}
+
+/**
+ * A field's check that needs more than its text (the database, the Markdown renderer), as a zod
+ * transform: `check` returns the field's value, or throws a ValidationError whose message becomes
+ * this field's problem beside the other fields'.
+ */
+export const checkedBy =
+  <T, R>(check: (value: T) => Promise<R> | R) =>
+  async (value: T, context: z.RefinementCtx<T>) => {
+    try {
+      return await check(value);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      context.addIssue({ code: "custom", message: Object.values(error.fieldErrors)[0] ?? error.message });
+      return z.NEVER;
+    }
+  };
+
+/**
  * Which of a page's forms was sent: its `intent` field, one of `intents`. Any other value, or none,
  * is an input error on that field ("Unknown action."), which `actionResult` answers with a 400.
  */

@@ -74,7 +74,7 @@ export class MarkdownTooComplexError extends ValidationError {
     /** The line (1-based, of the Markdown) where the offending top-level block starts. */
     readonly line: number,
   ) {
-    const message = `${problem} (line ${line}).`;
+    const message = `${problem}, in the block that starts on line ${line}.`;
     super({ body: message }, message);
   }
 }

@@ -19,12 +19,14 @@ test("A customer writes Markdown nested too deep: the preview says why, and post
 
   const deep = `${"> ".repeat(25)}too deep`;
   await details.fill(deep);
-  await expect(preview).toHaveText("Nested more than 20 levels deep: quotes and lists inside one another (line 1).");
+  await expect(preview).toHaveText(
+    "Nested more than 20 levels deep: quotes and lists inside one another, in the block that starts on line 1.",
+  );
 
   await page.getByLabel("Category").selectOption({ index: 1 });
   await page.getByRole("button", { name: "Post your question" }).click();
   await expect(page.locator("#body-error")).toHaveText(
-    "Nested more than 20 levels deep: quotes and lists inside one another (line 1).",
+    "Nested more than 20 levels deep: quotes and lists inside one another, in the block that starts on line 1.",
   );
   await expect(details).toHaveValue(deep);
   expect(errors).toEqual([]);

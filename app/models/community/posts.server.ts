@@ -10,7 +10,7 @@ import { postRevisions, posts, solutions, threads, users } from "../../../db/sch
 import { now } from "~/lib/clock.server";
 import { firstRow, inWrite, oneRow, preparedPerConnection, rawRowsTogether, write, read } from "~/lib/db.server";
 import { NotFoundError } from "~/lib/errors.server";
-import { parseInput } from "~/lib/forms.server";
+import { parseInput, parseInputAsync } from "~/lib/forms.server";
 import { rowIdField } from "~/lib/row-ids";
 import {
   canAnswerThread,
@@ -32,6 +32,7 @@ import { activeFollowUpColumn } from "~/models/shared/follow-up-state.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
+import { renderedBodySchema } from "./post-body.server";
 import { ensureLinksAllowed } from "~/models/trust/content.server";
 
 const answerSchema = z.object({ body: bodySchema });
@@ -133,9 +134,11 @@ export const editSchemaFor = (kind: "question" | "answer") =>
 export async function editPost(actor: Actor, postId: number, input: unknown) {
   ensureSignedIn(actor);
   const { kind } = await getPostForEdit(actor, postId);
-  const values: EditValues = parseInput(editSchemaFor(kind), input);
-  const bodyHtml = await renderPostBody(values.body);
-  ensureLinksAllowed(actor, bodyHtml);
+  const {
+    body: { markdown, html: bodyHtml },
+    ...fields
+  } = await parseInputAsync(editSchemaFor(kind).extend({ body: renderedBodySchema(actor) }), input);
+  const values: EditValues = { ...fields, body: markdown };
   return write(async (_db, changed) => {
     // Checked again under the write lock: the post or its thread may have been hidden meanwhile.
     const post = await findEditablePost(actor, postId);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { categories, posts, tags, threadTags, threads, users } from "../../../db/schema";
 import { now } from "~/lib/clock.server";
 import { firstRow, oneRow, write, read } from "~/lib/db.server";
-import { parseInput } from "~/lib/forms.server";
+import { checkedBy, parseInputAsync } from "~/lib/forms.server";
 import { NotFoundError, ValidationError } from "~/lib/errors.server";
 import { plainTextSummary } from "~/lib/markdown.server";
 import {
@@ -20,32 +20,43 @@ import {
   publicThreadsCondition,
   VISITOR,
   type Actor,
+  type Member,
 } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type ThreadListQuery } from "./rules";
 import { initialPostState } from "~/models/moderation/post-state.server";
 import { findCategoryBySlug, resolveTagList, tagsByThread } from "./tags.server";
-import { bodySchema, slugify, titleSchema } from "./post-input";
+import { slugify, titleSchema } from "./post-input";
+import { renderedBodySchema } from "./post-body.server";
 import { record } from "~/models/shared/events.server";
-import { renderPostBody } from "./mentions.server";
-import { ensureLinksAllowed } from "~/models/trust/content.server";
 
-const askSchema = z.object({
-  title: titleSchema,
-  body: bodySchema,
-  category: z.string({ error: "Choose a category." }).trim().min(1, "Choose a category."),
-  tags: z.string().max(200, "Too many tags.").default(""),
-});
+const askSchemaFor = (author: Member) =>
+  z.object({
+    title: titleSchema,
+    body: renderedBodySchema(author),
+    category: z
+      .string({ error: "Choose a category." })
+      .trim()
+      .min(1, "Choose a category.")
+      .transform(
+        checkedBy(async (slug: string) => {
+          const category = await findCategoryBySlug(slug);
+          if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
+          return category;
+        }),
+      ),
+    tags: z.string().max(200, "Too many tags.").default("").transform(checkedBy(resolveTagList)),
+  });
 
 export async function askQuestion(actor: Actor, input: unknown) {
   ensure(canAskQuestion(actor), "Sign in to ask a question.");
   ensureSignedIn(actor);
-  const values = parseInput(askSchema, input);
-  const category = await findCategoryBySlug(values.category);
-  if (!category) throw new ValidationError({ category: "Choose one of the listed categories." });
-  const chosenTags = await resolveTagList(values.tags);
-  const bodyHtml = await renderPostBody(values.body);
-  ensureLinksAllowed(actor, bodyHtml);
+  const {
+    body: { markdown: body, html: bodyHtml },
+    category,
+    tags: chosenTags,
+    ...values
+  } = await parseInputAsync(askSchemaFor(actor), input);
   return write(async (db, changed) => {
     await consume(`question:user:${actor.id}`, LIMITS.question);
     const at = now();
@@ -72,7 +83,7 @@ export async function askQuestion(actor: Actor, input: unknown) {
           threadId: thread.id,
           authorId: actor.id,
           kind: "question",
-          bodyMarkdown: values.body,
+          bodyMarkdown: body,
           bodyHtml,
           createdAt: at,
           moderationState: state,

@@ -69,8 +69,22 @@ describe("Markdown bombs over HTTP", () => {
       expect(response.status, what).toBe(400);
       const error = fieldError(await decoded(response), "body");
       expect(error?.startsWith(message), `${what}: ${error}`).toBe(true);
-      expect(error, what).toMatch(/\(line 1\)\.$/);
+      expect(error, what).toMatch(/, in the block that starts on line 1\.$/);
       expect(firstRow(await scriptDb().select().from(threads).where(eq(threads.title, title))), what).toBeUndefined();
+    }
+  });
+
+  it("names every problem of a question in one answer: a short or reversing title beside a bomb in the body", async () => {
+    for (const [title, titleError] of [
+      ["Too short", "Use at least 10 characters"],
+      ["Hub offline \u202Eetadpu retfa", "Remove the invisible characters that change the direction of the text"],
+    ]) {
+      const { response } = await ask(cookies.casey, title, refused[0][1]);
+      expect(response.status, title).toBe(400);
+      const page = await decoded(response);
+      expect(fieldError(page, "title"), title).toMatch(new RegExp(`^${titleError}`));
+      expect(fieldError(page, "body"), title).toMatch(new RegExp(`^${NESTED}`));
+      expect(firstRow(await scriptDb().select().from(threads).where(eq(threads.title, title))), title).toBeUndefined();
     }
   });
 

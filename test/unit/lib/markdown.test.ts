@@ -164,7 +164,7 @@ describe("renderMarkdown on hostile input", () => {
     expect(refusal).toBeInstanceOf(ValidationError);
     expect((refusal as MarkdownTooComplexError).line).toBe(5);
     expect((refusal as MarkdownTooComplexError).fieldErrors.body).toBe(
-      "Nested more than 20 levels deep: quotes and lists inside one another (line 5).",
+      "Nested more than 20 levels deep: quotes and lists inside one another, in the block that starts on line 5.",
     );
   });
 
@@ -172,7 +172,7 @@ describe("renderMarkdown on hostile input", () => {
     const nested = (levels: number) => `${"*a _a ".repeat(levels / 2)}x${" a_ a*".repeat(levels / 2)}`;
     expect(renderMarkdown(nested(MAX_MARKDOWN_NESTING)).match(/<em>/g)).toHaveLength(MAX_MARKDOWN_NESTING);
     expect(() => renderMarkdown(`Intro\n\n- a list\n\n${nested(MAX_MARKDOWN_NESTING + 2)}`)).toThrow(
-      "Nested more than 20 levels deep: links, emphasis or strikethrough inside one another (line 5).",
+      "Nested more than 20 levels deep: links, emphasis or strikethrough inside one another, in the block that starts on line 5.",
     );
   });
 
