@@ -385,7 +385,9 @@ export function createExpressApp(
     handled(
       createRequestHandler({
         build,
-        mode: env("NODE_ENV"),
+        // Remix puts errors' stacks into pages outside production: only development may see them,
+        // so tests serve what production serves.
+        mode: env("NODE_ENV") === "development" ? "development" : "production",
         getLoadContext: (req, res) => ({
           actor: res.locals.actor as Actor,
           requestId: res.locals.requestId as string,

@@ -247,6 +247,16 @@ describe("Host header and methods", () => {
     },
   );
 
+  it("answers a form sent to a page without one with 405 and a page in our words, not Remix's", async () => {
+    const response = await client.post("/search", { q: "hub" });
+    expect(response.status).toBe(405);
+    const page = await response.text();
+    expect(page).toContain("That page takes no form");
+    expect(page.slice(0, page.indexOf("</main>"))).not.toContain("did not provide an");
+    // Nothing of the server's insides reaches the page's data either.
+    expect(page).not.toMatch(/node_modules|at \w+ \(/);
+  });
+
   it("refuses TRACK, which Node does not parse, with a 4xx", async () => {
     const response = await rawRequest("TRACK", "/");
     expect(response.status).toBeGreaterThanOrEqual(400);
