@@ -3,7 +3,7 @@
  * every rule a real user's would (counters, statuses, revisions).
  */
 import { and, count, isNull, lt, sql } from "drizzle-orm";
-import { setClock } from "~/lib/clock.server";
+import { now, setClock } from "~/lib/clock.server";
 import { log } from "~/lib/log.server";
 import { firstRow, write, read, writeUnseenByVisitors } from "~/lib/db.server";
 import { notifications, users } from "../schema";
@@ -23,11 +23,15 @@ import { changeSupportPolicy } from "~/models/support/policies.server";
 import { deliverFanOuts } from "~/models/notifications/fan-out.server";
 import { askQuestion, listThreads } from "~/models/community/threads.server";
 import { createUserWithRole } from "~/models/accounts/users.server";
+import { markLevelsComputed, recomputeTrustLevels } from "~/models/trust/levels.server";
+import { getTrustThresholds } from "~/models/trust/thresholds.server";
 import { castVote } from "~/models/community/votes.server";
 import { DEMO_PASSWORD, demoAccounts, demoCategories, demoTags, demoThreads } from "./demo-community";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
+/** When the first demo account joined; the oldest demo question is 62 days old. */
+const ACCOUNTS_JOINED_DAYS_AGO = 120;
 
 /** Seeds the demo community when the database has no accounts yet (a fresh install); says whether it did. */
 export async function seedDemoWhenEmpty(): Promise<boolean> {
@@ -39,10 +43,18 @@ export async function seedDemoWhenEmpty(): Promise<boolean> {
 }
 
 export async function seedDemoCommunity() {
+  const start = Date.now();
   const people = new Map<string, Member>();
-  for (const account of demoAccounts) {
-    const user = await createUserWithRole({ ...account, password: DEMO_PASSWORD });
-    people.set(account.username, { kind: "user", ...user });
+  try {
+    // Members for months, two days apart, from before the oldest demo question: a profile that says
+    // "member since a minute ago" beside posts from last quarter looks broken.
+    for (const [index, account] of demoAccounts.entries()) {
+      setClock(new Date(start - (ACCOUNTS_JOINED_DAYS_AGO - 2 * index) * DAY));
+      const user = await createUserWithRole({ ...account, password: DEMO_PASSWORD });
+      people.set(account.username, { kind: "user", ...user });
+    }
+  } finally {
+    setClock(null);
   }
   const person = (username: string) => {
     const found = people.get(username);
@@ -50,7 +62,6 @@ export async function seedDemoCommunity() {
     return found;
   };
   const voters = [...people.values()];
-  const start = Date.now();
   try {
     await asEstablishedCommunity(() =>
       write(async () => {
@@ -107,6 +118,12 @@ export async function seedDemoCommunity() {
       .set({ readAt: sql`${notifications.createdAt}` })
       .where(and(isNull(notifications.readAt), lt(notifications.createdAt, new Date(start - 2 * DAY)))),
   );
+  // Each level was computed when its holder last posted or was voted on, weeks ago in the demo's
+  // time: as of today, members for months are where their days, posts and reputation put them.
+  await write(async () => {
+    await recomputeTrustLevels(await getTrustThresholds(), now(), "the demo's history");
+    await markLevelsComputed(now());
+  });
   return { accounts: people.size, threads: demoThreads.length };
 }
 
@@ -274,7 +291,7 @@ async function seedDemoModeration(person: (username: string) => Member) {
   const rude = await asEstablishedCommunity(() =>
     postAnswer(person("devon"), older.id, { body: "Read the manual. Honestly, this gets asked every week." }),
   );
-  for (const flagger of ["morgan", "tomas", "liwei"])
+  for (const flagger of ["morgan", "liwei", "ruth-k"])
     await flagPost(person(flagger), rude.postId, {
       reason: "rude",
       note: flagger === "morgan" ? "Not kind to a new customer." : "",

@@ -33,7 +33,7 @@ test("Three members flag an answer and it disappears for visitors; staff restore
   await visitor.goto(threadUrl);
   await expect(visitor.getByText(text)).toBeVisible();
 
-  const flaggers = ["member@example.com", "tomas@example.com", "dev@example.com"];
+  const flaggers = ["member@example.com", "li.wei@example.com", "ruth@example.com"];
   for (const [index, email] of flaggers.entries()) {
     const member = await signedIn(browser, email);
     await member.goto(threadUrl);
