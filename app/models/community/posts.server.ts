@@ -32,8 +32,7 @@ import { activeFollowUpColumn } from "~/models/shared/follow-up-state.server";
 import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
-import { renderedBodySchema } from "./post-body.server";
-import { ensureLinksAllowed } from "~/models/trust/content.server";
+import { renderBodyFor, renderedBodySchema } from "./post-body.server";
 
 const answerSchema = z.object({ body: bodySchema });
 
@@ -57,8 +56,7 @@ const threadToAnswer = preparedPerConnection((db) =>
 export async function postAnswer(actor: Actor, threadId: number, input: unknown) {
   ensureSignedIn(actor);
   const { body } = parseInput(answerSchema, input);
-  const bodyHtml = await renderPostBody(body);
-  ensureLinksAllowed(actor, bodyHtml);
+  const bodyHtml = await renderBodyFor(actor, body);
   return write(async (db, changed) => {
     changed.thread(threadId);
     const checking = threadToAnswer().execute({ threadId, authorId: actor.id });

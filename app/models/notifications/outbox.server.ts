@@ -3,9 +3,10 @@
  * sends it after commit. Emails about one thread or follow-up gather: a notification joins the
  * person's email about the same subject while that email is still waiting, and a new email about a
  * subject emailed in the last 10 minutes waits until those 10 minutes are over, so a burst becomes
- * one or two emails (news someone is waiting on, `goesAtOnce`, does not wait). Notification emails are written when they are sent, from the notifications
- * they gather, and each post in them is checked again then: a post hidden meanwhile is left out,
- * and an email left with nothing is not sent.
+ * one or two emails (news someone is waiting on, `goesAtOnce`, does not wait). Notification emails
+ * are written when they are sent, from the notifications they gather, and each post in them is
+ * checked again then: a post hidden meanwhile is left out, and an email left with nothing is not
+ * sent.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { emailOptOuts, emailOutbox, followUps, notifications, users, type NotificationKind } from "../../../db/schema";
@@ -117,7 +118,8 @@ export async function queueNotificationEmails(items: EmailToQueue[], at: Date): 
         if (urgent && joined.sendAfter > at) sendNow.push(joined.id);
         continue;
       }
-      // A subject emailed in the last 10 minutes waits out those minutes, unless news that goes at once is in it.
+      // A subject emailed in the last 10 minutes waits out those minutes, unless news that goes at
+      // once is in it.
       const emailedAt = recent.get(key);
       const first = items[group.positions[0]];
       newEmails.push(
