@@ -45,9 +45,7 @@ describe("issue 16's routes under hostile input", () => {
       `/mod/edits?page=${encodeURIComponent(ODD)}`,
       "/mod/reputation?page=-1",
     ]) {
-      const started = Date.now();
       await expectClean(await client.get(path, { cookie: cookies.staff }), path);
-      expect(Date.now() - started, path).toBeLessThan(1000);
     }
   });
 
@@ -70,11 +68,9 @@ describe("issue 16's routes under hostile input", () => {
     ];
     for (const [path, form, who] of forms) {
       await resetAllLimits();
-      const started = Date.now();
       const response = await client.post(path, form, { cookie: cookies[who] });
       expect(response.status, path).toBeGreaterThanOrEqual(300);
       await expectClean(response, `${path} ${JSON.stringify(Object.keys(form))}`);
-      expect(Date.now() - started, path).toBeLessThan(1000);
     }
   });
 
