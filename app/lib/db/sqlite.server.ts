@@ -8,15 +8,17 @@
  * bypasses `write` fails loudly instead of slipping past the page cache. Writes take SQLite's lock up
  * front (BEGIN IMMEDIATE), so a read-then-write never upgrades its lock halfway and fails with
  * SQLITE_BUSY.
- * Another process can hold the lock past the busy timeout (a second server, `kb:sync`, an `sqlite3`
- * session): that is `isUnavailable`, which the HTTP layer answers with 503 + Retry-After. The wait
- * for the lock blocks this whole process, so after one write gave up, the next ones wait only briefly
- * until a write gets through again: one stall, not one per request.
+ * Another process can hold the lock (a second server, `kb:sync`, an `sqlite3` session). SQLite's own
+ * busy wait would block this whole process, so a write waits for the lock between tries, off the
+ * event loop (`takeWriteLock`): pages are served meanwhile. Past the wait limit that is
+ * `isUnavailable`, which the HTTP layer answers with 503 + Retry-After; after one write gave up, the
+ * next ones wait only briefly until a write gets through again: one stall, not one per request.
  * The folder is created 0700 and the database, its -wal and -shm 0600 (SQLite gives the last two
  * the database file's mode): the file holds password hashes and session ids.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
@@ -41,8 +43,12 @@ type WriteConnection = SqliteHandle & {
 
 let connections: { read: SqliteHandle; write: WriteConnection } | null = null;
 
+// How long a write waits for another process's lock: 5 s, or 100 ms once one write gave up (until
+// one gets through). Scripts' statements outside `write` keep SQLite's busy wait, of BUSY_TIMEOUT_MS.
 const BUSY_TIMEOUT_MS = 5_000;
 const BUSY_TIMEOUT_WHILE_STALLED_MS = 100;
+// The pause between tries for the lock doubles from 1 ms up to this (SQLite's own goes to 100 ms).
+const LOCK_RETRY_MAX_PAUSE_MS = 25;
 let stalled = false;
 
 /** Creates the database file owner-only, and takes group and world access away from existing ones. */
@@ -128,7 +134,10 @@ function open() {
   const read = connect(file, { readOnly: true });
   reuseCompiledStatements(read.sqlite);
   stalled = false;
-  return { read, write: { ...write, totalChanges, changesInWrites: 0, untrackedChangesSeen: 0 } };
+  return {
+    read,
+    write: { ...write, totalChanges, changesInWrites: 0, untrackedChangesSeen: 0 },
+  };
 }
 
 // Distinct SQL texts kept compiled per connection: queries differ by shape only (values are
@@ -185,10 +194,9 @@ function isBusy(error: unknown): boolean {
   return false;
 }
 
-function setStalled(sqlite: Database.Database, value: boolean) {
+function setStalled(value: boolean) {
   if (stalled === value) return;
   stalled = value;
-  sqlite.pragma(`busy_timeout = ${value ? BUSY_TIMEOUT_WHILE_STALLED_MS : BUSY_TIMEOUT_MS}`);
   if (value)
     log.warn("database busy: another connection held the write lock past the busy timeout", {
       busyTimeoutMs: BUSY_TIMEOUT_MS,
@@ -196,17 +204,44 @@ function setStalled(sqlite: Database.Database, value: boolean) {
   else log.info("database writable again");
 }
 
+/**
+ * BEGIN IMMEDIATE, tried again after a pause while another process holds the lock, up to the
+ * busy timeout; the pauses are timers, so the process serves other requests meanwhile (writes in
+ * this process wait their turn behind this one in db.server). Throws SQLite's busy error past it.
+ */
+async function takeWriteLock(connection: WriteConnection) {
+  const deadline = Date.now() + (stalled ? BUSY_TIMEOUT_WHILE_STALLED_MS : BUSY_TIMEOUT_MS);
+  let pauseMs = 1;
+  for (;;) {
+    // SQLite's own busy wait (which would block) is off for the try. Not a compiled statement:
+    // SQLite sets busy_timeout when it compiles the PRAGMA, not when it runs it.
+    connection.sqlite.exec("PRAGMA busy_timeout = 0");
+    try {
+      control(connection, "BEGIN IMMEDIATE");
+      return;
+    } catch (error) {
+      const waitLeftMs = deadline - Date.now();
+      if (!isBusy(error) || waitLeftMs <= 0) throw error;
+      pauseMs = Math.min(pauseMs, waitLeftMs);
+    } finally {
+      connection.sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
+    await sleep(pauseMs);
+    pauseMs = Math.min(pauseMs * 2, LOCK_RETRY_MAX_PAUSE_MS);
+  }
+}
+
 async function begin(): Promise<Transaction> {
   const connection = current().write;
   const { sqlite } = connection;
-  const changesBefore = connection.totalChanges.get() ?? 0;
   try {
-    control(connection, "BEGIN IMMEDIATE");
-    setStalled(sqlite, false);
+    await takeWriteLock(connection);
+    setStalled(false);
   } catch (error) {
-    if (isBusy(error)) setStalled(sqlite, true);
+    if (isBusy(error)) setStalled(true);
     throw error;
   }
+  const changesBefore = connection.totalChanges.get() ?? 0;
   // Rows written here, rolled back or not, are accounted for: see takeUntrackedChanges.
   const accountForChanges = () => {
     connection.changesInWrites += (connection.totalChanges.get() ?? 0) - changesBefore;

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { threads } from "../../../db/schema";
 import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { startSession } from "~/models/accounts/auth.server";
-import { scriptDb, firstRow } from "~/lib/db.server";
+import { scriptDb, firstRow, isDatabaseUnavailable, write } from "~/lib/db.server";
 import type { Member } from "~/lib/permissions.server";
 import { makeThread, makeUser } from "../../fixtures/factories";
 import { httpClient } from "../../fixtures/http-client";
@@ -59,7 +59,8 @@ describe.skipIf(testEngine() === "postgres")(
   "a database whose write lock another process holds past the busy timeout",
   () => {
     let holder: ChildProcess | undefined;
-    afterAll(() => holder?.kill());
+    // A test that failed while the lock was held must not leave it held for the next.
+    afterEach(() => holder?.kill());
 
     it(
       "answers writes with 503 and Retry-After, keeps serving, and saves the view counts once the lock is released",
@@ -76,16 +77,24 @@ describe.skipIf(testEngine() === "postgres")(
 
         // Reads go on while another process writes; these two views wait in the server's memory.
         expect((await client.get(path)).status).toBe(200);
-        expect((await client.get(path)).status).toBe(200);
-        const [answer, signOut] = await Promise.all([
-          client.post(
-            path,
-            { intent: "answer", body: "Written while the database is locked." },
-            { cookie: cookies[0] },
-          ),
-          // Sign-out deletes the session outside any model wrapper: the error reaches Remix raw.
-          client.post("/logout", {}, { cookie: cookies[1] }),
+        const answering = client.post(
+          path,
+          { intent: "answer", body: "Written while the database is locked." },
+          { cookie: cookies[0] },
+        );
+        // Sign-out deletes the session outside any model wrapper: the error reaches Remix raw.
+        const signingOut = client.post("/logout", {}, { cookie: cookies[1] });
+        // While those two wait for the lock (5 s), the server still serves pages: a read sent after
+        // them is answered first. (SQLite's own busy wait blocked the process for the 5 s.)
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const finished: string[] = [];
+        const [answer, signOut, read] = await Promise.all([
+          answering.finally(() => finished.push("answer")),
+          signingOut.finally(() => finished.push("sign-out")),
+          client.get(path).finally(() => finished.push("read")),
         ]);
+        expect(read.status).toBe(200);
+        expect(finished[0]).toBe("read");
         expect(answer.status).toBe(503);
         expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
         expect(await answer.text()).toContain("too busy to do that right now");
@@ -114,5 +123,25 @@ describe.skipIf(testEngine() === "postgres")(
         expect(server.child.exitCode).toBeNull();
       },
     );
+
+    it("lets the process run other work while a write waits for the lock", { timeout: 60_000 }, async () => {
+      const lock = holdWriteLock();
+      holder = lock.holder;
+      await lock.locked;
+      const order: string[] = [];
+      const writing = write((db) => db.select().from(threads).limit(1)).then(
+        () => order.push("write saved"),
+        (error: unknown) => order.push(isDatabaseUnavailable(error) ? "write refused: busy" : String(error)),
+      );
+      // A timer due at once: it runs during the write's wait, not after it.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      order.push("timer");
+      await writing;
+      expect(order).toEqual(["timer", "write refused: busy"]);
+
+      lock.letGo();
+      await lock.released;
+      await write((db) => db.select().from(threads).limit(1));
+    });
   },
 );
