@@ -96,8 +96,8 @@ test("The asker upvotes an answer and accepts it a moment later, and the page sh
     .getByRole("article", { name: /^Answer by / })
     .filter({ has: page.getByRole("button", { name: "Accept this answer" }) })
     .first();
-  const name = (await candidate.getAttribute("aria-label")) ?? "";
-  const answer = page.getByRole("article", { name, exact: true });
+  // By its id: its name ("Answer by …") can be shared with other answers by the same member.
+  const answer = page.locator(`article#${await candidate.getAttribute("id")}`);
   const upvote = answer.getByRole("button", { name: /Upvote$/ });
   const scoreBefore = Number(await answer.locator(".vote-score").textContent());
   const expectedScore = String(scoreBefore + ((await upvote.getAttribute("aria-pressed")) === "true" ? -1 : 1));
