@@ -82,63 +82,115 @@ function hitsOf(row: PgRows[number]): Hit[] {
 /** The first letter as a lexeme starts: lower case, accents off (a stem keeps its word's first letter). */
 const firstLetter = (word: string) => word.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")[0];
 
+// A character outside ASCII: NFKC leaves a text without one as it is (no copy made to compare).
+const NON_ASCII = /\P{ASCII}/u;
+
 /**
  * `text`, the section after position `after` up to `end`, with its words at the `hits` there
- * marked, or null when the words may not line up with the positions.
+ * marked, or null when the words may not line up with the positions. The text is read only as far
+ * as its last hit (a long body's hits are often near its start).
  */
-function markAt(text: string, hits: Hit[], after: number, end: number): string | null {
+export function markAt(text: string, hits: Hit[], after: number, end: number): string | null {
   const here = hits.filter((hit) => hit.position > after && hit.position <= end);
   if (here.length === 0) return text;
+  if (here.some((hit) => hit.position >= LAST_POSITION)) return null;
   // tsText reads the text NFKC-normalized: where that changes it, its words may differ.
-  if (text.normalize("NFKC") !== text) return null;
-  const words = [...text.matchAll(WORD)].filter(
-    ([word]) => word.length * 3 < MAX_WORD_BYTES || Buffer.byteLength(word) < MAX_WORD_BYTES,
-  );
-  const marked = new Set<number>();
+  if (NON_ASCII.test(text) && text.normalize("NFKC") !== text) return null;
+  const wanted = new Set(here.map((hit) => hit.position - after - 1));
+  const lastWanted = Math.max(...wanted);
+  const found = new Map<number, { start: number; word: string }>();
+  const words = new RegExp(WORD.source, WORD.flags);
+  for (let index = 0, match = words.exec(text); match && index <= lastWanted; match = words.exec(text)) {
+    const word = match[0];
+    if (word.length * 3 >= MAX_WORD_BYTES && Buffer.byteLength(word) >= MAX_WORD_BYTES) continue; // no position
+    if (wanted.has(index)) found.set(index, { start: match.index, word });
+    index += 1;
+  }
   for (const hit of here) {
-    const word = words[hit.position - after - 1];
-    if (hit.position >= LAST_POSITION || !word || firstLetter(word[0]) !== hit.lexeme[0]) return null;
-    marked.add(hit.position - after - 1);
+    const word = found.get(hit.position - after - 1);
+    if (!word || firstLetter(word.word[0]) !== hit.lexeme[0]) return null;
   }
   let result = "";
   let from = 0;
-  for (const index of [...marked].sort((a, b) => a - b)) {
-    const start = words[index].index;
-    const end = start + words[index][0].length;
-    result += `${text.slice(from, start)}${HIT_START}${text.slice(start, end)}${HIT_END}`;
-    from = end;
+  for (const index of [...wanted].sort((a, b) => a - b)) {
+    const { start, word } = found.get(index)!;
+    result += `${text.slice(from, start)}${HIT_START}${word}${HIT_END}`;
+    from = start + word.length;
   }
   return result + text.slice(from);
 }
 
-function plainAround(marked: string): string {
+/** Whether a UTF-16 code unit is one of JavaScript's `\s` (none of them is outside the BMP). */
+function isSpace(code: number) {
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/**
+ * Where the whitespace-separated words of `text` are: calls `onWord(index, start, end)` for each
+ * until it returns true; the number of words seen. Character by character, so a long body costs no
+ * array of its words.
+ */
+function eachWord(text: string, onWord: (index: number, start: number, end: number) => boolean | void): number {
+  let count = 0;
+  let start = -1;
+  for (let at = 0; at <= text.length; at += 1) {
+    const space = at === text.length || isSpace(text.charCodeAt(at));
+    if (!space && start === -1) start = at;
+    else if (space && start !== -1) {
+      if (onWord(count, start, at) === true) return count + 1;
+      count += 1;
+      start = -1;
+    }
+  }
+  return count;
+}
+
+export function plainAround(marked: string): string {
   // FTS5's snippet(): the window of SNIPPET_WORDS words with the most hits, the hits centred, and
   // "…" where the text goes on. Every hit of the whole text is marked, so the window is chosen
   // here, the same way for every field.
-  const tokens = marked.split(/(\s+)/).filter((token) => token.length > 0);
-  const words = tokens.map((token, index) => ({ token, index })).filter(({ token }) => !/^\s+$/.test(token));
-  if (words.length <= SNIPPET_WORDS) return marked.trim();
-  const hits = words.map(({ token }) => token.includes(HIT_START));
-  // A sliding count, so a long body costs one pass.
-  let count = hits.slice(0, SNIPPET_WORDS).filter(Boolean).length;
-  let [best, bestCount] = [0, count];
-  for (let start = 1; start + SNIPPET_WORDS <= words.length; start += 1) {
-    count += Number(hits[start + SNIPPET_WORDS - 1]) - Number(hits[start - 1]);
-    if (count > bestCount) [best, bestCount] = [start, count];
+  const hitWords: number[] = []; // the words holding a mark, in order
+  const wordCount = eachWord(marked, (index, start, end) => {
+    const mark = marked.indexOf(HIT_START, start);
+    if (mark !== -1 && mark < end) hitWords.push(index);
+  });
+  if (wordCount <= SNIPPET_WORDS) return marked.trim();
+  // The first window with the most hits: a sliding count over the hits' word numbers.
+  let [best, bestCount] = [0, 0];
+  for (let start = 0, first = 0, next = 0; start + SNIPPET_WORDS <= wordCount; start += 1) {
+    while (first < hitWords.length && hitWords[first] < start) first += 1;
+    while (next < hitWords.length && hitWords[next] < start + SNIPPET_WORDS) next += 1;
+    if (next - first > bestCount) [best, bestCount] = [start, next - first];
   }
   if (bestCount > 0) {
-    const inWindow = hits.slice(best, best + SNIPPET_WORDS);
-    const first = best + inWindow.indexOf(true);
-    const last = best + inWindow.lastIndexOf(true);
+    const inWindow = hitWords.filter((word) => word >= best && word < best + SNIPPET_WORDS);
+    const [first, last] = [inWindow[0], inWindow[inWindow.length - 1]];
     best = Math.max(
       0,
-      Math.min(words.length - SNIPPET_WORDS, first - Math.floor((SNIPPET_WORDS - (last - first + 1)) / 2)),
+      Math.min(wordCount - SNIPPET_WORDS, first - Math.floor((SNIPPET_WORDS - (last - first + 1)) / 2)),
     );
   }
-  const from = words[best].index;
-  const to = words[best + SNIPPET_WORDS - 1].index;
-  const text = tokens.slice(from, to + 1).join("");
-  return `${best > 0 ? "…" : ""}${text}${best + SNIPPET_WORDS < words.length ? "…" : ""}`;
+  let [from, to] = [0, 0];
+  eachWord(marked, (index, start, end) => {
+    if (index === best) from = start;
+    if (index < best + SNIPPET_WORDS - 1) return false;
+    to = end;
+    return true;
+  });
+  const text = marked.slice(from, to);
+  return `${best > 0 ? "…" : ""}${text}${best + SNIPPET_WORDS < wordCount ? "…" : ""}`;
 }
 
 /**
