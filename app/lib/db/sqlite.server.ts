@@ -224,7 +224,8 @@ async function takeWriteLock(connection: WriteConnection) {
       if (!isBusy(error) || waitLeftMs <= 0) throw error;
       pauseMs = Math.min(pauseMs, waitLeftMs);
     } finally {
-      connection.sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // A connection closed during the wait (shutdown) is left alone: its own error is the one to report.
+      if (connection.sqlite.open) connection.sqlite.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
     await sleep(pauseMs);
     pauseMs = Math.min(pauseMs * 2, LOCK_RETRY_MAX_PAUSE_MS);
