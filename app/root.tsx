@@ -31,16 +31,18 @@ export const meta: MetaFunction = () => [{ title: SITE_NAME }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const { actor } = context;
+  if (actor.kind !== "user") return { user: null, nav: navCapabilities(actor) };
+  const [unreadNotifications, emailConfirmation] = await Promise.all([
+    unreadNotificationCount(actor),
+    pendingEmailConfirmation(actor),
+  ]);
   return {
-    user:
-      actor.kind === "user"
-        ? {
-            username: actor.username,
-            unreadNotifications: await unreadNotificationCount(actor),
-            suspendedUntil: isSuspended(actor) ? actor.suspendedUntil : null,
-            emailToConfirm: (await pendingEmailConfirmation(actor))?.email ?? null,
-          }
-        : null,
+    user: {
+      username: actor.username,
+      unreadNotifications,
+      suspendedUntil: isSuspended(actor) ? actor.suspendedUntil : null,
+      emailToConfirm: emailConfirmation?.email ?? null,
+    },
     nav: navCapabilities(actor),
   };
 }

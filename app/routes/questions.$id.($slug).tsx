@@ -51,15 +51,21 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   recordThreadView(threadId);
   const staff = canModerate(context.actor);
   const inPage = (posts: typeof threadPage.answers) => postBodiesToPage(posts, context.postBodiesInPage);
+  const [support, coach, watch, categories] = await Promise.all([
+    threadSupportState(context.actor, threadPage.thread),
+    replyCoachForThread(context.actor, threadId),
+    threadWatchState(context.actor, threadId),
+    staff ? listCategories() : [],
+  ]);
   return {
     ...threadPage,
     question: inPage([threadPage.question])[0],
     solutions: inPage(threadPage.solutions),
     answers: inPage(threadPage.answers),
-    support: await threadSupportState(context.actor, threadPage.thread),
-    coach: await replyCoachForThread(context.actor, threadId),
-    watch: await threadWatchState(context.actor, threadId),
-    categories: staff ? (await listCategories()).map(({ slug, name }) => ({ slug, name })) : [],
+    support,
+    coach,
+    watch,
+    categories: categories.map(({ slug, name }) => ({ slug, name })),
   };
 }
 

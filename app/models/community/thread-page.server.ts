@@ -169,34 +169,30 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
   const thread = firstRow(await queries.thread.execute({ threadId, readerId: isSignedIn(actor) ? actor.id : 0 }));
   // A thread nobody but its author and staff may see does not exist for anyone else.
   if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
+  // The rest depends only on the thread: asked together, so on PostgreSQL the reads share turns of
+  // the event loop (and go out on several connections) instead of one round trip after another.
+  const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
+  const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
+  const [original, threadSolutions, pinned, answers, tagRows, myVoteRows, flagging] = await Promise.all([
+    thread.duplicateOfId
+      ? queries.duplicateOriginal.execute({ threadId: thread.duplicateOfId }).then(firstRow)
+      : undefined,
+    queries.solutions.execute({ threadId }),
+    pinnedQuery.execute(reader),
+    answersQuery.execute({ ...reader, limit: ANSWERS_PER_PAGE, offset: (answersPage - 1) * ANSWERS_PER_PAGE }),
+    queries.tagNames.execute({ threadId }),
+    isSignedIn(actor) ? queries.myVotes.execute({ threadId, readerId: actor.id }) : [],
+    threadFlagsForReader(actor, threadId),
+  ]);
   // The original of a duplicate is named and linked only for readers who may see it.
-  const original = thread.duplicateOfId
-    ? firstRow(await queries.duplicateOriginal.execute({ threadId: thread.duplicateOfId }))
-    : undefined;
   const duplicateOf =
     original && canSeeThread(actor, original) ? { id: original.id, title: original.title, slug: original.slug } : null;
   // A duplicate's closing reason names the original's title, so it is not shown for duplicates.
   const closedReason = thread.duplicateOfId ? null : thread.closedReason;
-
-  const threadSolutions = await queries.solutions.execute({ threadId });
-  const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
-  const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
-  const pinned = await pinnedQuery.execute(reader);
-  const answers = await answersQuery.execute({
-    ...reader,
-    limit: ANSWERS_PER_PAGE,
-    offset: (answersPage - 1) * ANSWERS_PER_PAGE,
-  });
   const question = pinned.find((post) => post.kind === "question");
   if (!question) throw new NotFoundError("That question does not exist.");
-
-  const tagNames = (await queries.tagNames.execute({ threadId })).map((tag) => tag.name);
-  const myVotes = new Map<number, number>();
-  if (isSignedIn(actor)) {
-    for (const row of await queries.myVotes.execute({ threadId, readerId: actor.id }))
-      myVotes.set(row.postId, row.value);
-  }
-  const flagging = await threadFlagsForReader(actor, threadId);
+  const tagNames = tagRows.map((tag) => tag.name);
+  const myVotes = new Map(myVoteRows.map((row) => [row.postId, row.value]));
   const shownPosts = [
     question,
     ...(answersPage === 1 ? pinned.filter((post) => post.kind === "answer") : []),
