@@ -68,6 +68,7 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { SMTPServer } from "smtp-server";
 import { similarityWords } from "../../app/models/search/query.server";
+import { startScriptNodeFlags } from "../fixtures/start-script";
 import type { NotifyJob } from "./app-task";
 import {
   benchEngines,
@@ -589,13 +590,6 @@ async function startBaselineServer(file: string) {
     child.stdout!.once("data", () => resolve());
   });
   return { url: `http://127.0.0.1:${port}`, child };
-}
-
-/** The V8 flags of `root`'s `npm start` (heap limits), so the server measured is the one that runs. */
-function startScriptNodeFlags(root: string): string[] {
-  const start: string = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start;
-  const serve = start.split("&&").find((command) => command.includes("server.mjs")) ?? "";
-  return serve.split(/\s+/).filter((word) => word.startsWith("--"));
 }
 
 /**

@@ -1,11 +1,12 @@
 // Long threads (megabytes of HTML) read one after another, by visitors and signed-in readers, on a
-// server with `npm start`'s heap cap: the server must keep answering. It used to keep each render
+// server with `npm start`'s heap flags: the server must keep answering. It used to keep each render
 // alive for 5 s after answering (an uncleared abort timer) and the visitor page cache held up to
 // 200 pages whatever their size, so about fifty reads of a 1.5 MB thread ran it out of heap.
 import { describe, expect, it } from "vitest";
 import { makeAnswer, makeThread, makeUser, TEST_PASSWORD } from "../../fixtures/factories";
 import { httpClient } from "../../fixtures/http-client";
 import { startServerProcess } from "../../fixtures/server-process";
+import { startScriptNodeFlags } from "../../fixtures/start-script";
 
 describe("reading long threads", () => {
   it(
@@ -15,11 +16,9 @@ describe("reading long threads", () => {
       const [asker, answerer] = [await makeUser("customer"), await makeUser("customer")];
       const { threadId } = await makeThread(asker, { title: "A very long thread of long answers", tags: "" });
       for (let i = 0; i < 10; i++) await makeAnswer(answerer, threadId, `${i} ${"‹".repeat(31_000)}`);
-      const heapCap = (/--max-old-space-size=(\d+)/.exec(
-        JSON.parse((await import("node:fs")).readFileSync("package.json", "utf8")).scripts.start,
-      ) ?? [])[0];
-      expect(heapCap).toBeDefined();
-      const server = await startServerProcess({ JOBS: "off" }, [heapCap!]);
+      const heapFlags = startScriptNodeFlags(process.cwd());
+      expect(heapFlags.some((flag) => flag.startsWith("--max-old-space-size="))).toBe(true);
+      const server = await startServerProcess({ JOBS: "off" }, heapFlags);
       const client = httpClient(server.baseUrl);
       const { cookie } = await client.signIn(`${answerer.username}@example.test`, TEST_PASSWORD);
       const statuses: number[] = [];
