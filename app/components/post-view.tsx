@@ -191,7 +191,10 @@ export function ThreadPost(props: PostViewProps) {
     // A refused comment form shows its error in the post: that render is the one reader's.
     if (props.commentFailure || props.voting.pending.size > 0) return null;
     const body = props.post.bodyHtml ?? bodies?.get(props.post.id) ?? "";
-    return `${JSON.stringify([pathname, search, props.flags, props.post, agesShown(props.post, [])])}\n${body}`;
+    return {
+      slot: String(props.post.id),
+      inputs: [JSON.stringify([pathname, search, props.flags, props.post, agesShown(props.post, [])]), body],
+    };
   };
   return (
     <ReusedMarkup markupKey={markupKey}>

@@ -20,19 +20,27 @@ export const MARKUP_CLOSE = "</hearth-markup>";
  * so the markup rendered afresh can be cut out of the page and kept. Absent in the browser.
  */
 export type MarkupReuse = {
-  lookup(key: string): string | undefined;
-  rendered: { key: string | null; reused: boolean }[];
+  lookup(key: MarkupKey): string | undefined;
+  rendered: { key: MarkupKey | null; reused: boolean }[];
 };
+
+/**
+ * What markup depends on: `slot` names the thing rendered (a post's id), `inputs` hold everything
+ * else. Markup is reused only when the slot and every input are equal. Long inputs (a post's body)
+ * are compared, not hashed: a render looks up every post, and hashing their bodies cost more than
+ * comparing them with the few views of each post kept (DECISIONS.md #101).
+ */
+export type MarkupKey = { slot: string; inputs: readonly string[] };
 
 export const MarkupReuseContext = createContext<MarkupReuse | null>(null);
 
 /**
- * Markup the server renders once and reuses for every render whose key is the same: the key must
- * hold everything the children's markup depends on (their props, the URL their forms post to, the
+ * Markup the server renders once and reuses for every render whose key is the same: the key's inputs
+ * must hold everything the children's markup depends on (their props, the URL their forms post to, the
  * times they show as ages). A null key renders afresh. In the browser the children render, and
  * hydrate, as usual: the reused markup is byte for byte what they rendered. DECISIONS.md #92.
  */
-export function ReusedMarkup({ markupKey, children }: { markupKey: () => string | null; children: ReactNode }) {
+export function ReusedMarkup({ markupKey, children }: { markupKey: () => MarkupKey | null; children: ReactNode }) {
   const reuse = useContext(MarkupReuseContext);
   if (!reuse) return <hearth-markup>{children}</hearth-markup>;
   const key = markupKey();

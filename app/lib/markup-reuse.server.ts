@@ -4,34 +4,49 @@
  * post's markup is rendered once and written as one string afterwards. Keys hold every input of the
  * markup, so an entry is never stale, only unused; the least recently used go first.
  */
-import { MARKUP_CLOSE, MARKUP_OPEN, type MarkupReuse } from "~/components/reused-markup";
+import { MARKUP_CLOSE, MARKUP_OPEN, type MarkupKey, type MarkupReuse } from "~/components/reused-markup";
 import { log } from "./log.server";
 
 // Keys (which hold a post's body) and markup together, in UTF-16 code units (about twice as many bytes).
 const MAX_TOTAL_LENGTH = 4 * 1024 * 1024;
 const MAX_ENTRY_LENGTH = MAX_TOTAL_LENGTH / 64;
+// Views of one slot kept: a post has a few (a visitor's, a member's, its author's, a voter's, staff's);
+// any more (odd query strings, say) push out the oldest, so a lookup compares a few at most.
+const MAX_VIEWS_PER_SLOT = 8;
 
-const entries = new Map<string, string>();
+type View = { inputs: readonly string[]; html: string; length: number };
+
+// Slots in the order they were last used, the least recently used first.
+const slots = new Map<string, View[]>();
 let totalLength = 0;
 
-function lookup(key: string) {
-  const html = entries.get(key);
-  if (html !== undefined) {
-    entries.delete(key);
-    entries.set(key, html);
-  }
-  return html;
+function sameInputs(a: readonly string[], b: readonly string[]) {
+  return a.length === b.length && a.every((input, index) => input === b[index]);
 }
 
-function keep(key: string, html: string) {
-  const length = key.length + html.length;
-  if (length > MAX_ENTRY_LENGTH || entries.has(key)) return;
-  entries.set(key, html);
+function lookup(key: MarkupKey) {
+  const views = slots.get(key.slot);
+  const view = views?.find((candidate) => sameInputs(candidate.inputs, key.inputs));
+  if (view) {
+    slots.delete(key.slot);
+    slots.set(key.slot, views!);
+  }
+  return view?.html;
+}
+
+function keep(key: MarkupKey, html: string) {
+  const length = key.slot.length + key.inputs.reduce((sum, input) => sum + input.length, 0) + html.length;
+  if (length > MAX_ENTRY_LENGTH) return;
+  let views = slots.get(key.slot);
+  if (views?.some((view) => sameInputs(view.inputs, key.inputs))) return;
+  if (!views) slots.set(key.slot, (views = []));
+  views.push({ inputs: key.inputs, html, length });
   totalLength += length;
-  for (const [oldKey, oldHtml] of entries) {
+  if (views.length > MAX_VIEWS_PER_SLOT) totalLength -= views.shift()!.length;
+  for (const [oldSlot, oldViews] of slots) {
     if (totalLength <= MAX_TOTAL_LENGTH) break;
-    entries.delete(oldKey);
-    totalLength -= oldKey.length + oldHtml.length;
+    slots.delete(oldSlot);
+    for (const view of oldViews) totalLength -= view.length;
   }
 }
 
@@ -75,10 +90,11 @@ export function keepRenderedMarkup(reuse: MarkupReuse, page: string) {
   });
 }
 
-/** For tests: empties the cache and says how many entries it held. */
+/** For tests: empties the cache and says how many views it held. */
 export function forgetReusedMarkup() {
-  const held = entries.size;
-  entries.clear();
+  let held = 0;
+  for (const views of slots.values()) held += views.length;
+  slots.clear();
   totalLength = 0;
   return held;
 }
