@@ -192,7 +192,7 @@ export function ThreadPost(props: PostViewProps) {
     if (props.commentFailure || props.voting.pending.size > 0) return null;
     const body = props.post.bodyHtml ?? bodies?.get(props.post.id) ?? "";
     return {
-      slot: String(props.post.id),
+      slot: `post ${props.post.id}`,
       inputs: [JSON.stringify([pathname, search, props.flags, props.post, agesShown(props.post, [])]), body],
     };
   };

@@ -39,7 +39,9 @@ function keep(key: MarkupKey, html: string) {
   if (length > MAX_ENTRY_LENGTH) return;
   let views = slots.get(key.slot);
   if (views?.some((view) => sameInputs(view.inputs, key.inputs))) return;
-  if (!views) slots.set(key.slot, (views = []));
+  // Most recently used now: the slot goes to the end, so the bound below lets others go first.
+  slots.delete(key.slot);
+  slots.set(key.slot, (views ??= []));
   views.push({ inputs: key.inputs, html, length });
   totalLength += length;
   if (views.length > MAX_VIEWS_PER_SLOT) totalLength -= views.shift()!.length;

@@ -67,6 +67,16 @@ describe("reused markup", () => {
     expect(held).toBeLessThan(80);
   });
 
+  it("counts a slot as used when a view is added to it, so the new view is not the first to go", () => {
+    const body = (id: number) => `<p>${String(id).repeat(Math.floor(60_000 / String(id).length))}</p>`;
+    renderOnce(post(0, "member", body(0)), "<article>0 as a member</article>");
+    for (let id = 1; id < 69; id++) renderOnce(post(id, "member", body(id)), `<article>${id}</article>`);
+    // Post 0 is the least recently used until its author's view is added: then post 1 goes first.
+    renderOnce(post(0, "author", body(0)), "<article>0 as its author</article>");
+    expect(lookup(post(0, "author", body(0)))).toBe("<article>0 as its author</article>");
+    expect(lookup(post(1, "member", body(1)))).toBeUndefined();
+  });
+
   it("does not keep an entry larger than its share of the cache", () => {
     renderOnce(post(1, "member", "x".repeat(70_000)), "<article>long</article>");
     expect(lookup(post(1, "member", "x".repeat(70_000)))).toBeUndefined();
