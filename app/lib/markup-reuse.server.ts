@@ -11,9 +11,11 @@ import { log } from "./log.server";
 const MAX_TOTAL_LENGTH = 4 * 1024 * 1024;
 const MAX_ENTRY_LENGTH = MAX_TOTAL_LENGTH / 64;
 // Views of one slot kept: a post has a few (a visitor's, a member's, its author's, a voter's, staff's);
-// any more (odd query strings, say) push out the oldest, so a lookup compares a few at most.
+// any more (odd query strings, say) push out the least recently used, so a lookup compares a few at most.
 const MAX_VIEWS_PER_SLOT = 8;
 
+// Inputs are kept as given: a post's body is a string of its own from the database driver, never a
+// slice of a larger one (which it would keep alive).
 type View = { inputs: readonly string[]; html: string; length: number };
 
 // Slots in the order they were last used, the least recently used first.
@@ -26,12 +28,14 @@ function sameInputs(a: readonly string[], b: readonly string[]) {
 
 function lookup(key: MarkupKey) {
   const views = slots.get(key.slot);
-  const view = views?.find((candidate) => sameInputs(candidate.inputs, key.inputs));
-  if (view) {
-    slots.delete(key.slot);
-    slots.set(key.slot, views!);
-  }
-  return view?.html;
+  const index = views ? views.findIndex((candidate) => sameInputs(candidate.inputs, key.inputs)) : -1;
+  if (index === -1) return undefined;
+  // Most recently used: the slot goes to the end of the cache, the view to the end of its slot.
+  const [view] = views!.splice(index, 1);
+  views!.push(view);
+  slots.delete(key.slot);
+  slots.set(key.slot, views!);
+  return view.html;
 }
 
 function keep(key: MarkupKey, html: string) {

@@ -13,7 +13,7 @@ function renderOnce(key: MarkupKey, html: string) {
 
 const lookup = (key: MarkupKey) => startMarkupReuse().lookup(key);
 const post = (id: number, view: string, body = `<p>Body of ${id}</p>`): MarkupKey => ({
-  slot: String(id),
+  slot: `post ${id}`,
   inputs: [view, body],
 });
 
@@ -30,8 +30,8 @@ describe("reused markup", () => {
     expect(lookup(post(1, "member", "<p>Body of 1, edited</p>"))).toBeUndefined();
     expect(lookup(post(2, "member", "<p>Body of 1</p>"))).toBeUndefined();
     // Inputs are compared one by one: the same characters split otherwise are another key.
-    expect(lookup({ slot: "1", inputs: ["memb", "er<p>Body of 1</p>"] })).toBeUndefined();
-    expect(lookup({ slot: "1", inputs: ["member<p>Body of 1</p>"] })).toBeUndefined();
+    expect(lookup({ slot: "post 1", inputs: ["memb", "er<p>Body of 1</p>"] })).toBeUndefined();
+    expect(lookup({ slot: "post 1", inputs: ["member<p>Body of 1</p>"] })).toBeUndefined();
   });
 
   it("keeps several views of one post, each with its own markup", () => {
@@ -49,6 +49,27 @@ describe("reused markup", () => {
     expect(lookup(post(1, "view 2"))).toBe("<article>2</article>");
     expect(lookup(post(1, "view 9"))).toBe("<article>9</article>");
     expect(forgetReusedMarkup()).toBe(8);
+  });
+
+  it("lets the least recently used view of a slot go first, not the first kept", () => {
+    for (let view = 0; view < 8; view++) renderOnce(post(1, `view ${view}`), `<article>${view}</article>`);
+    // The first view is read again: the ninth pushes out the second instead.
+    expect(lookup(post(1, "view 0"))).toBe("<article>0</article>");
+    renderOnce(post(1, "view 8"), "<article>8</article>");
+    expect(lookup(post(1, "view 0"))).toBe("<article>0</article>");
+    expect(lookup(post(1, "view 1"))).toBeUndefined();
+    expect(forgetReusedMarkup()).toBe(8);
+  });
+
+  it("counts a view kept twice (two renders that missed together) once", () => {
+    const body = (id: number) => `<p>${String(id).repeat(Math.floor(60_000 / String(id).length))}</p>`;
+    // 69 entries of ~60K fill the cache to just under its bound; counted twice, post 0 would go.
+    for (let id = 0; id < 69; id++) {
+      renderOnce(post(id, "member", body(id)), `<article>${id}</article>`);
+      if (id === 0) renderOnce(post(0, "member", body(0)), "<article>0</article>");
+    }
+    expect(lookup(post(0, "member", body(0)))).toBe("<article>0</article>");
+    expect(forgetReusedMarkup()).toBe(69);
   });
 
   it("stays within its bound, letting the least recently used posts go first", () => {
