@@ -166,12 +166,12 @@ const threadPageQueries = preparedPerConnection((db) => {
 export async function getThreadPage(actor: Actor, threadId: number, answersPage = 1) {
   ensure(canViewThread(actor));
   const queries = threadPageQueries();
-  const thread = firstRow(await queries.thread.execute({ threadId, readerId: isSignedIn(actor) ? actor.id : 0 }));
+  const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
+  const thread = firstRow(await queries.thread.execute(reader));
   // A thread nobody but its author and staff may see does not exist for anyone else.
   if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError("That question does not exist.");
   // The rest depends only on the thread: asked together, so on PostgreSQL the reads share turns of
   // the event loop (and go out on several connections) instead of one round trip after another.
-  const reader = { threadId, readerId: isSignedIn(actor) ? actor.id : 0 };
   const { pinned: pinnedQuery, answers: answersQuery } = queries.postsFor[readerKind(actor)];
   const [original, threadSolutions, pinned, answers, tagRows, myVoteRows, flagging] = await Promise.all([
     thread.duplicateOfId
@@ -181,7 +181,7 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     pinnedQuery.execute(reader),
     answersQuery.execute({ ...reader, limit: ANSWERS_PER_PAGE, offset: (answersPage - 1) * ANSWERS_PER_PAGE }),
     queries.tagNames.execute({ threadId }),
-    isSignedIn(actor) ? queries.myVotes.execute({ threadId, readerId: actor.id }) : [],
+    isSignedIn(actor) ? queries.myVotes.execute(reader) : [],
     threadFlagsForReader(actor, threadId),
   ]);
   // The original of a duplicate is named and linked only for readers who may see it.
