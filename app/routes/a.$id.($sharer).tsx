@@ -11,3 +11,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!post) notFound("That answer does not exist.");
   return redirect(`${threadPath(post.thread)}#post-${post.postId}`, 301);
 }
+
+// A component makes this a page route, so an address that leads nowhere gets the site's 404 page, not JSON.
+export default function ImportedAddress() {
+  return null;
+}

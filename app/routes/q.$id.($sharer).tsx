@@ -11,3 +11,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   if (!thread) notFound("That question does not exist.");
   return redirect(threadPath(thread), 301);
 }
+
+// A component makes this a page route, so an address that leads nowhere gets the site's 404 page, not JSON.
+export default function ImportedAddress() {
+  return null;
+}

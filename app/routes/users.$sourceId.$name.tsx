@@ -9,3 +9,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   if (!profile) notFound("There is no member with that name.");
   return redirect(`/users/${encodeURIComponent(profile.username)}`, 301);
 }
+
+// A component makes this a page route, so an address that leads nowhere gets the site's 404 page, not JSON.
+export default function ImportedAddress() {
+  return null;
+}

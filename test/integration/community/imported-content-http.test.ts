@@ -106,7 +106,13 @@ describe("old addresses of imported content", () => {
       "/q/999999/201",
       "/users/999999/x",
     ]) {
-      expect((await client.get(address)).status, address).toBe(404);
+      const response = await client.get(address);
+      expect(response.status, address).toBe(404);
+      // The site's own 404 page, with what is missing, as for any other address that leads nowhere.
+      expect(response.headers.get("content-type"), address).toMatch(/^text\/html/);
+      expect(textOf(await response.text()), address).toMatch(
+        /<h1 id="error-title">Page not found<\/h1><p>(That question does not exist|That answer does not exist|There is no member with that name)\./,
+      );
     }
   });
 });
