@@ -74,7 +74,9 @@ export async function decideOnPost(actor: Actor, postId: number, input: unknown)
           userId: post.authorId,
           kind: "moderation",
           title: `${DECISION_MESSAGE[decision]}: ${post.title}`,
-          path: to === "deleted" ? `/users/${post.author}` : `/questions/${post.threadId}#post-${postId}`,
+          // The thread's full address: the redirect from a short one drops the #post part after a
+          // client-side navigation, and the page would open at the top.
+          path: to === "deleted" ? `/users/${post.author}` : `/questions/${post.threadId}/${post.slug}#post-${postId}`,
           emailText: `${DECISION_MESSAGE[decision]} in "${post.title}".${reason ? ` The reason: ${reason}` : ""}`,
           reason: "A moderator reviewed your post.",
           actorId: actor.id,

@@ -12,6 +12,7 @@ import { resetAllLimits } from "~/lib/rate-limit.server";
 import { disciplineCounts, listAuditLog } from "~/models/shared/audit.server";
 import { decideOnPost, listReviewQueue } from "~/models/moderation/review.server";
 import { flagPost } from "~/models/moderation/flags.server";
+import { listNotifications, openNotification } from "~/models/notifications/notifications.server";
 import { getModerationSettings, updateModerationSettings } from "~/models/moderation/settings.server";
 import { postAnswer } from "~/models/community/posts.server";
 import {
@@ -236,6 +237,20 @@ describe("staff decisions and the queue", () => {
     expect(await search(VISITOR, "door sensor")).toContain(newer.threadId);
     await expect(decideOnPost(customer, olderQuestion, { decision: "hide" })).rejects.toThrow(ForbiddenError);
     await expect(decideOnPost(staff, olderQuestion, { decision: "burn" })).rejects.toThrow(ValidationError);
+  });
+});
+
+describe("what the author hears of a staff decision", () => {
+  it("links to the post at its thread's full address, so the page opens at the post without a redirect that would lose it", async () => {
+    const author = await makeUser("member");
+    const thread = await makeThread(customer, { title: "Hub loses its pairing after every update" });
+    const answer = await makeAnswer(author, thread.threadId, "Re-pair it from the app's device list.");
+    await decideOnPost(staff, answer.postId, { decision: "hide", reason: "Unsafe advice" });
+    const told = (await listNotifications(author)).filter((row) => row.kind === "moderation");
+    expect(told).toHaveLength(1);
+    expect(await openNotification(author, told[0].id)).toBe(
+      `/questions/${thread.threadId}/${thread.slug}#post-${answer.postId}`,
+    );
   });
 });
 
