@@ -61,7 +61,16 @@ export function PostDecisionButtons({
 }
 
 /** What a held, hidden, deleted or waiting post says about itself to the people who can still see it. */
-export function ModerationNotice({ state, isAuthor }: { state: ModerationState; isAuthor: boolean }) {
+export function ModerationNotice({
+  state,
+  isAuthor,
+  hiddenByStaff = false,
+}: {
+  state: ModerationState;
+  isAuthor: boolean;
+  /** Hidden by a staff decision, not by flags waiting for review. */
+  hiddenByStaff?: boolean;
+}) {
   if (state === "visible") return null;
   const text =
     state === "waiting"
@@ -70,11 +79,15 @@ export function ModerationNotice({ state, isAuthor }: { state: ModerationState; 
         ? isAuthor
           ? "Waiting for review: a moderator will look at it shortly. Until then only you and staff can see it."
           : "Waiting for review: held until a moderator approves it."
-        : state === "hidden"
+        : state === "hidden" && hiddenByStaff
           ? isAuthor
-            ? "Hidden pending review: people flagged it, and staff will look at it. Until then only you and staff can see it."
-            : "Hidden pending review."
-          : "Deleted: only staff can see it, and they can restore it.";
+            ? "Hidden by a moderator: only you and staff can see it."
+            : "Hidden by a moderator."
+          : state === "hidden"
+            ? isAuthor
+              ? "Hidden pending review: people flagged it, and staff will look at it. Until then only you and staff can see it."
+              : "Hidden pending review."
+            : "Deleted: only staff can see it, and they can restore it.";
   return (
     <p className={`notice moderation-notice moderation-${state}`} role="status">
       {text}

@@ -36,6 +36,8 @@ export type PostViewData = {
   canFlag: boolean;
   isMine: boolean;
   moderationState: keyof typeof MODERATION_STATE_LABELS;
+  /** Set on a post staff hid by a decision (not hidden by flags and waiting for review). */
+  hiddenByStaff?: true;
   flaggedByMe: boolean;
   openFlags: number;
   /** Set on imported posts: where they came from, shown as their licence asks. */
@@ -96,7 +98,7 @@ export function PostView({
         onVote={voting.onVote}
       />
       <div>
-        <ModerationNotice state={post.moderationState} isAuthor={post.isMine} />
+        <ModerationNotice state={post.moderationState} isAuthor={post.isMine} hiddenByStaff={post.hiddenByStaff} />
         {post.accepted || post.verified ? (
           <div className="post-marks">
             {post.accepted ? <span className="badge badge-accepted">✓ Accepted by the asker</span> : null}

@@ -62,6 +62,7 @@ const threadPageQueries = preparedPerConnection((db) => {
     createdAt: posts.createdAt,
     editedAt: posts.editedAt,
     moderationState: posts.moderationState,
+    reviewRequestedAt: posts.reviewRequestedAt,
     sourceSite: posts.sourceSite,
     sourceUrl: posts.sourceUrl,
     sourceLicence: posts.sourceLicence,
@@ -222,6 +223,8 @@ export async function getThreadPage(actor: Actor, threadId: number, answersPage 
     createdAt: post.createdAt,
     editedAt: post.editedAt,
     moderationState: post.moderationState,
+    // Only staff-hidden posts carry it, so other posts' page data stays as it was.
+    ...(post.moderationState === "hidden" && post.reviewRequestedAt === null ? { hiddenByStaff: true as const } : {}),
     myVote: myVotes.get(post.id) ?? 0,
     accepted: threadSolutions.some((s) => s.kind === "accepted" && s.postId === post.id),
     verified: threadSolutions.some((s) => s.kind === "verified" && s.postId === post.id),

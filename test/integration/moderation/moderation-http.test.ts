@@ -1,7 +1,7 @@
 // Moderation over real HTTP, on the demo community (which seeds held and flagged posts).
-import { eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { posts, threads } from "../../../db/schema";
+import { posts, threads, users } from "../../../db/schema";
 import { scriptDb, firstRow } from "~/lib/db.server";
 import { client, cookies, serveBuiltApp } from "../../fixtures/app-server";
 import { holdNewMembers } from "../../fixtures/factories";
@@ -128,6 +128,28 @@ describe("moderation over HTTP", () => {
     );
     expect(badClose.status).toBe(400);
     expect(await text(badClose)).toContain("Say why the thread is closed.");
+  });
+
+  it("tells the author of a post staff hid that a moderator hid it, not that people flagged it", async () => {
+    const flagged = await hiddenAnswer();
+    const post = firstRow(
+      await scriptDb()
+        .select({ id: posts.id, threadId: posts.threadId, slug: threads.slug })
+        .from(posts)
+        .innerJoin(users, eq(users.id, posts.authorId))
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .where(and(eq(users.email, "member@example.com"), eq(posts.moderationState, "visible")))
+        .orderBy(desc(posts.kind)),
+    )!;
+    const decided = await client.post("/mod", { postId: String(post.id), decision: "hide" }, { cookie: cookies.staff });
+    expect(decided.status).toBeLessThan(400);
+    const path = `/questions/${post.threadId}/${post.slug}`;
+    const authorPage = await text(await client.get(path, { cookie: cookies.member }));
+    expect(authorPage).toContain("Hidden by a moderator: only you and staff can see it.");
+    expect(authorPage).not.toContain("people flagged it");
+    expect(await text(await client.get(path, { cookie: cookies.staff }))).toContain("Hidden by a moderator.");
+    // The demo's answer hidden by flags still says it waits for review.
+    expect(await text(await client.get(flagged.path, { cookie: cookies.staff }))).toContain("Hidden pending review");
   });
 
   it("filters the audit log and refuses to let anyone change it through the app", async () => {
