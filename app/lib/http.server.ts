@@ -50,6 +50,23 @@ export async function loaderResult<T>(work: () => T | Promise<T>): Promise<T> {
 }
 
 /**
+ * `loaderResult` for resource routes (feeds, downloads, JSON): there Remix answers a thrown data()
+ * with {"message":"Unexpected Server Error"}, so a refusal is thrown as a Response of its own, in
+ * the same shape with its real message, status and headers.
+ */
+export async function resourceResult<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await loaderResult(work);
+  } catch (error) {
+    if (isThrownData(error)) throw Response.json({ message: error.data }, error.init ?? undefined);
+    throw error;
+  }
+}
+
+const isThrownData = (error: unknown): error is { data: unknown; init: ResponseInit | null } =>
+  typeof error === "object" && error !== null && (error as { type?: unknown }).type === "DataWithResponseInit";
+
+/**
  * Runs an action; input errors come back as data for the form (with the submitted values, so
  * nothing typed is lost) and a 4xx status, and so does a database too busy to write (503);
  * missing or forbidden subjects become 404/403 pages.

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { canViewThread, ensure } from "~/lib/permissions.server";
 import { findSimilar } from "~/models/search/search.server";
 import { queryValues } from "~/lib/forms.server";
@@ -9,7 +9,7 @@ import { queryValues } from "~/lib/forms.server";
 /** Solved threads and articles like the question title being typed (`?title=`), as JSON. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const title = queryValues(request).title ?? "";
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     ensure(canViewThread(context.actor));
     return Response.json(
       { similar: await findSimilar(context.actor, title, { whileTyping: true }) },

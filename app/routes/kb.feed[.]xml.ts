@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { SITE_NAME } from "~/lib/site";
 import { listReadableArticles } from "~/models/kb/articles.server";
 import { escapeXml } from "~/lib/xml.server";
@@ -8,7 +8,7 @@ import { publicUrl } from "~/lib/env.server";
 /** An Atom feed of the articles the requester may read (visitors: public articles only); links on the public address. */
 export async function loader({ context }: LoaderFunctionArgs) {
   const origin = publicUrl();
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     const articles = await listReadableArticles(context.actor, 50);
     const updated = articles[0]?.updatedOn ?? "1970-01-01";
     const entries = articles

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { publicUrl } from "~/lib/env.server";
 import { parseInput } from "~/lib/forms.server";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { SITE_NAME } from "~/lib/site";
 import { atomResponse } from "~/lib/xml.server";
 import { threadsAtom } from "~/models/community/feed.server";
@@ -19,7 +19,7 @@ const feedQuerySchema = z.object({
 /** The latest questions as a visitor sees them (never the requester's session), optionally of one category or tag. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     const query = parseInput(feedQuerySchema, {
       category: url.searchParams.get("category") ?? undefined,
       tag: url.searchParams.get("tag") ?? undefined,

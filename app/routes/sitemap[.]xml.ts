@@ -1,5 +1,5 @@
 import { VISITOR } from "~/lib/permissions.server";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { listReadableArticles } from "~/models/kb/articles.server";
 import { recentThreadPaths } from "~/models/community/threads.server";
 import { escapeXml } from "~/lib/xml.server";
@@ -15,7 +15,7 @@ const MAX_URLS = 50_000;
  */
 export async function loader() {
   const origin = publicUrl();
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     const articles = await listReadableArticles(VISITOR, 5_000);
     const fixed = ["/", "/questions", "/kb", "/tags"];
     const urls = [

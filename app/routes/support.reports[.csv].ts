@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { supportReportCsv } from "~/models/support/reports.server";
 import { queryValues } from "~/lib/forms.server";
 
 /** One table of the support report as a CSV download (same filters as /support/reports, plus `table`). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = queryValues(request);
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     const { table, body } = await supportReportCsv(context.actor, params);
     return new Response(body, {
       headers: {

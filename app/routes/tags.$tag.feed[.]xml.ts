@@ -1,7 +1,7 @@
 import { tagPath } from "~/components/tag-list";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicUrl } from "~/lib/env.server";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { SITE_NAME } from "~/lib/site";
 import { atomResponse } from "~/lib/xml.server";
 import { threadsAtom } from "~/models/community/feed.server";
@@ -10,7 +10,7 @@ import { latestThreadsForFeed } from "~/models/community/threads.server";
 /** The latest questions with one tag, as a visitor sees them; an unknown tag is a 404. */
 export async function loader({ params }: LoaderFunctionArgs) {
   const tag = (params.tag ?? "").toLowerCase();
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     const { threads } = await latestThreadsForFeed({ tag });
     const path = tagPath(tag);
     return atomResponse(

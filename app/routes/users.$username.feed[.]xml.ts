@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { publicUrl } from "~/lib/env.server";
-import { loaderResult } from "~/lib/http.server";
+import { resourceResult } from "~/lib/http.server";
 import { SITE_NAME } from "~/lib/site";
 import { atomFeed, atomResponse } from "~/lib/xml.server";
 import { publicActivityFeed } from "~/models/accounts/users.server";
@@ -8,7 +8,7 @@ import { publicActivityFeed } from "~/models/accounts/users.server";
 /** A person's latest public questions and answers, as a visitor sees them; an unknown person is a 404. */
 export async function loader({ params }: LoaderFunctionArgs) {
   const origin = publicUrl();
-  return loaderResult(async () => {
+  return resourceResult(async () => {
     const { user, entries } = await publicActivityFeed(params.username ?? "");
     const page = `${origin}/users/${encodeURIComponent(user.username)}`;
     return atomResponse(

@@ -189,16 +189,20 @@ describe("Atom feeds over HTTP", () => {
       "/users/nobody-here/feed.xml",
       "/questions/feed.xml?tag=no-such-tag",
     ]) {
-      const { status, response } = await feed(path);
+      const { status, response, text } = await feed(path);
       expect(status, path).toBe(404);
       expect(response.headers.get("content-type")).not.toContain("html");
+      // What is missing, not Remix's "Unexpected Server Error".
+      expect(JSON.parse(text).message, path).toMatch(/^There is no (tag|category|member) with that name\.$/);
     }
     for (const path of [
       "/questions/feed.xml?category=Not%20A%20Slug",
       "/questions/feed.xml?category=%00",
       `/questions/feed.xml?tag=${"x".repeat(41)}`,
     ]) {
-      expect((await feed(path)).status, path).toBe(400);
+      const { status, text } = await feed(path);
+      expect(status, path).toBe(400);
+      expect(JSON.parse(text).message, path).not.toBe("Unexpected Server Error");
     }
   });
 
