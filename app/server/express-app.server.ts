@@ -137,6 +137,53 @@ function bodySizeLimit(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+// How long a request's body may take to arrive once its headers have.
+const BODY_ARRIVAL_LIMIT_MS = 10_000;
+
+/**
+ * A request's body has arrived before the request may take one of the few request slots: read to
+ * its Content-Length (bodySizeLimit has checked it), then put back on the request for Remix to read.
+ * Read inside a slot, a body sent slowly, or never finished, held the slot while nothing was sent:
+ * four such connections answered every other request with 503 for the 300 s of Node's own limit.
+ * A body that has not arrived within BODY_ARRIVAL_LIMIT_MS gets a 408 and the connection is closed.
+ */
+function bodyArrivedFirst(req: Request, res: Response, next: NextFunction) {
+  const declared = Number(req.get("content-length") ?? 0);
+  if (SAFE_METHODS.has(req.method) || !(declared > 0)) return next();
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    req.off("data", onData);
+    req.off("close", stop);
+  };
+  const timer = setTimeout(() => {
+    stop();
+    req.pause();
+    log.warn("request body too slow: refused", {
+      requestId: res.locals.requestId,
+      path: req.originalUrl,
+      declaredBytes: declared,
+      receivedBytes: received,
+    });
+    res.setHeader("Connection", "close");
+    res.status(408).type("text/plain").send("Request Timeout: the rest of the request did not arrive in time.");
+  }, BODY_ARRIVAL_LIMIT_MS);
+  const onData = (chunk: Buffer) => {
+    chunks.push(chunk);
+    received += chunk.length;
+    if (received < declared) return;
+    stop();
+    // Paused before it is put back: nothing flows until Remix's reader asks for it (it resumes the
+    // stream), and unshifted in the same turn, so the stream cannot end before it is read again.
+    req.pause();
+    req.unshift(Buffer.concat(chunks));
+    next();
+  };
+  req.on("data", onData);
+  req.on("close", stop); // the client left: nothing to answer
+}
+
 /** Express 4 ignores the promise an async middleware returns: its rejection is handed to `next` here. */
 function handled(middleware: (req: Request, res: Response, next: NextFunction) => Promise<unknown>) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -378,6 +425,8 @@ export function createExpressApp(
   app.use(noStoreForSignedIn);
   app.use(visitorPageCache);
   app.post("/unsubscribe", express.urlencoded({ extended: false, limit: "1kb" }), handled(oneClickUnsubscribe));
+  // After /unsubscribe, whose parser reads its own small body; before the slots.
+  app.use(bodyArrivedFirst);
   app.use(overloadShedding(createRequestQueue(requestLimits)));
   app.all(
     "*",
