@@ -8,6 +8,7 @@ import { mergeRouteHeaders } from "~/lib/route-headers";
 import { listAuditLog } from "~/models/shared/audit.server";
 import { AUDIT_ACTION_LABELS, AUDIT_SUBJECT_TYPES, auditLogQuerySchema } from "~/models/moderation/rules";
 import { queryValues } from "~/lib/forms.server";
+import { cutToLength } from "~/lib/text";
 
 export const headers = mergeRouteHeaders;
 
@@ -39,7 +40,7 @@ function Change({ value }: { value: unknown }) {
       {entries.map(([key, v]) => (
         <div key={key}>
           <dt>{key}</dt>
-          <dd>{typeof v === "string" ? (v.length > 300 ? `${v.slice(0, 300)}…` : v) : JSON.stringify(v)}</dd>
+          <dd>{typeof v === "string" ? (v.length > 300 ? `${cutToLength(v, 300)}…` : v) : JSON.stringify(v)}</dd>
         </div>
       ))}
     </dl>

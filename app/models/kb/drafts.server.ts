@@ -13,6 +13,7 @@ import {
   type Actor,
 } from "~/lib/permissions.server";
 import { slugify } from "~/models/community/post-input";
+import { cutToLength } from "~/lib/text";
 
 function firstSentence(text: string, max = 200) {
   const flat = text
@@ -20,7 +21,7 @@ function firstSentence(text: string, max = 200) {
     .replace(/\s+/g, " ")
     .trim();
   const sentence = flat.match(/^.{10,}?[.?!](\s|$)/)?.[0] ?? flat;
-  return sentence.length > max ? `${sentence.slice(0, max - 1).trimEnd()}…` : sentence.trim();
+  return sentence.length > max ? `${cutToLength(sentence, max - 1).trimEnd()}…` : sentence.trim();
 }
 
 /**

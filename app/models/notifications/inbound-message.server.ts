@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
 import { replyText } from "./reply-text.server";
+import { cutToLength } from "~/lib/text";
 
 /** What the mail server knew about the delivery (SMTP's envelope, or the pipe transport's). */
 export type Delivery = {
@@ -96,7 +97,7 @@ export async function readMessage(raw: Buffer, delivery: Delivery, oversize: boo
   ].filter((address) => address !== "");
   return {
     messageId: messageIdOf(parsed, raw),
-    subject: (parsed.subject ?? "").replace(/[\r\n]+/g, " ").slice(0, 200),
+    subject: cutToLength((parsed.subject ?? "").replace(/[\r\n]+/g, " "), 200),
     from,
     recipients,
     automatic: automaticBecause(parsed, delivery, from),

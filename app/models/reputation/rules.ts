@@ -1,6 +1,7 @@
 /** Reputation's words and figures, for the server and the browser alike. */
 import { z } from "zod";
 import type { ReputationReason } from "../../../db/schema/reputation";
+import { cutToLength } from "~/lib/text";
 
 /** The point values when no admin has changed them (the schema's defaults). */
 export const DEFAULT_REPUTATION_SETTINGS = {
@@ -54,7 +55,7 @@ export const leaderboardQuerySchema = z.object({
   tag: z
     .string()
     .catch("")
-    .transform((tag) => tag.trim().slice(0, 100)),
+    .transform((tag) => cutToLength(tag.trim(), 100)),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 

@@ -17,6 +17,7 @@ import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { canSeeFailedSearches, ensure, type Actor } from "~/lib/permissions.server";
 import { wordsOf } from "./query.server";
 import { FAILED_SEARCH_DAYS, FAILED_SEARCHES_SHOWN } from "./rules";
+import { cutToLength } from "~/lib/text";
 
 const MAX_QUERY_CHARS = 100;
 export const MAX_QUERIES_PER_DAY = 2_000;
@@ -26,7 +27,7 @@ const DAY_MS = 86_400_000;
 const dayOf = (at: Date) => Math.floor(at.getTime() / DAY_MS);
 
 /** The query as it is counted: its words, lower case, one space apart, bounded. */
-export const normalizedQuery = (q: string) => wordsOf(q).join(" ").slice(0, MAX_QUERY_CHARS).trim();
+export const normalizedQuery = (q: string) => cutToLength(wordsOf(q).join(" "), MAX_QUERY_CHARS).trim();
 
 let minute = { startedAt: 0, records: 0 };
 

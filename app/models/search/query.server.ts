@@ -4,6 +4,7 @@
  * engine turns this into its own syntax (fts-query.server.ts for SQLite FTS5, tsquery.server.ts for
  * PostgreSQL); nothing the user writes reaches either syntax except as runs of letters and digits.
  */
+import { cutToLength } from "~/lib/text";
 
 export type ParsedQuery = {
   /** Words the results must contain (a phrase is one entry, its words space-separated). */
@@ -44,14 +45,14 @@ export const requiredTermCount = (query: ParsedQuery) => query.required.length +
 export const soughtTerms = (query: ParsedQuery) => [...query.required, ...(query.anyOf ?? []).flat()];
 
 export const wordsOf = (text: string) =>
-  (text.normalize("NFKC").toLowerCase().match(WORD) ?? []).map((word) => word.slice(0, MAX_WORD_LENGTH));
+  (text.normalize("NFKC").toLowerCase().match(WORD) ?? []).map((word) => cutToLength(word, MAX_WORD_LENGTH));
 
 /** The words of `text` as `wordsOf` cuts them, except that a hyphenated word stays one ("wi-fi"). */
 const typedWordsOf = (text: string) =>
   (text.normalize("NFKC").toLowerCase().match(WORD_WITH_HYPHENS) ?? []).map((word) =>
     word
       .split("-")
-      .map((part) => part.slice(0, MAX_WORD_LENGTH))
+      .map((part) => cutToLength(part, MAX_WORD_LENGTH))
       .join("-"),
   );
 
@@ -70,7 +71,7 @@ export function parseSearchQuery(input: string): ParsedQuery {
   const anyOf: string[][] = [];
   // A quoted run is a phrase; an unbalanced quote simply runs to the end of the input.
   const pattern = /(-?)"([^"]*)"?|(\S+)/g;
-  for (const match of input.slice(0, 500).matchAll(pattern)) {
+  for (const match of cutToLength(input, 500).matchAll(pattern)) {
     const [, negation, phrase, bare] = match;
     const isExcluded = negation === "-" || (bare?.startsWith("-") ?? false);
     if (phrase !== undefined) {

@@ -44,6 +44,7 @@ import { VERIFIED_BOOST } from "./documents.server";
 import { tagsByThread } from "~/models/community/tags.server";
 import { correctedQuery, correctedText, expandQuery } from "./expansion.server";
 import { recordFailedSearch } from "./failed-searches.server";
+import { cutToLength } from "~/lib/text";
 
 const engine = (): SearchEngine => (databaseEngine() === "postgres" ? postgresSearch : sqliteSearch);
 
@@ -299,7 +300,7 @@ export async function findSimilar(
   title: string,
   { whileTyping = false, limit = SIMILAR_LIMIT } = {},
 ): Promise<SearchHit[]> {
-  const sentence = title.slice(0, 300);
+  const sentence = cutToLength(title, 300);
   const typed: TextQuery = { kind: "any", words: similarityWords(sentence), sentence };
   if (typed.words.length === 0) return [];
   const { text } = await expandQuery(actor, typed);

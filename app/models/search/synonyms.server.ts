@@ -15,6 +15,7 @@ import { parseInput } from "~/lib/forms.server";
 import { canManageSynonyms, ensure, ensureSignedIn, type Actor } from "~/lib/permissions.server";
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
+import { cutToLength } from "~/lib/text";
 
 export const MAX_SYNONYM_LENGTH = 40;
 /**
@@ -34,7 +35,7 @@ const matchKeyOf = (word: string) => word.replaceAll("-", "");
 /** What is wrong with one word of a group, or null. */
 function wordProblem(word: string) {
   if (!SYNONYM.test(word) || word.length > MAX_SYNONYM_LENGTH)
-    return `“${word.slice(0, MAX_SYNONYM_LENGTH)}” is not one word: use letters and digits (hyphens inside, up to ${MAX_SYNONYM_LENGTH} characters), and commas between words.`;
+    return `“${cutToLength(word, MAX_SYNONYM_LENGTH)}” is not one word: use letters and digits (hyphens inside, up to ${MAX_SYNONYM_LENGTH} characters), and commas between words.`;
   if ([...matchKeyOf(word)].length < MIN_SYNONYM_LETTERS)
     return `“${word}” is too short: a word of a group needs ${MIN_SYNONYM_LETTERS} letters or digits at least.`;
   return null;
@@ -121,7 +122,7 @@ async function ensureWordsFree(words: string[], exceptGroupId?: number) {
   });
 }
 
-const groupLabel = (words: string[]) => words.join(", ").slice(0, 200);
+const groupLabel = (words: string[]) => cutToLength(words.join(", "), 200);
 
 export async function addSynonymGroup(actor: Actor, input: unknown) {
   ensure(canManageSynonyms(actor), "Only staff can change search synonyms.");

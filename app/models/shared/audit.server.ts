@@ -14,6 +14,7 @@ import {
   type AuditLogQuery,
   type AuditSubjectType,
 } from "~/models/moderation/rules";
+import { cutToLength } from "~/lib/text";
 
 type Snapshot = Record<string, unknown> | null;
 
@@ -32,7 +33,7 @@ export async function recordAudit(actor: Member | null, entry: AuditEntry, at = 
       action: entry.action,
       subjectType: entry.subject.type,
       subjectId: entry.subject.id,
-      subjectLabel: entry.subject.label.slice(0, 200),
+      subjectLabel: cutToLength(entry.subject.label, 200),
       reason: entry.reason ?? null,
       before: entry.before ?? null,
       after: entry.after ?? null,

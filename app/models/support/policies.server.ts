@@ -38,6 +38,7 @@ import {
   type Weekday,
 } from "./open-hours";
 import { DEFAULT_POLICY, DEFAULT_TARGETS } from "./rules";
+import { cutToLength } from "~/lib/text";
 
 const MINUTE = 60_000;
 
@@ -216,7 +217,7 @@ const policySchema = z
             context.addIssue({ code: "custom", message: `Line ${index + 1}: start with a date like 2026-12-25.` });
             return z.NEVER;
           }
-          seen.set(match[1], match[2].trim().slice(0, 100) || "Holiday");
+          seen.set(match[1], cutToLength(match[2].trim(), 100) || "Holiday");
         }
         if (seen.size > 500) {
           context.addIssue({ code: "custom", message: "At most 500 holidays." });

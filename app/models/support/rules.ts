@@ -1,5 +1,6 @@
 /** Support follow-up options shared by the server and the browser bundle. */
 import { z } from "zod";
+import { cutToLength } from "~/lib/text";
 
 type Priority = "low" | "normal" | "high" | "urgent";
 type Targets = { firstResponseMinutes: number; resolutionMinutes: number };
@@ -65,7 +66,7 @@ export const supportQueueQuerySchema = z.object({
   // A longer search is cut to its first characters rather than dropped (which would list everything).
   q: z
     .string()
-    .transform((text) => text.trim().slice(0, SEARCH_MAX_LENGTH).trim())
+    .transform((text) => cutToLength(text.trim(), SEARCH_MAX_LENGTH).trim())
     .optional()
     .catch(undefined),
   view: z.enum(QUEUE_VIEWS).optional().catch(undefined),
