@@ -1,6 +1,7 @@
 /** Server-side form parsing: zod schemas in, typed values or a ValidationError with field messages out. */
 import { z } from "zod";
 import { ValidationError, type FieldErrors } from "./errors.server";
+import { NOT_TEXT } from "./text";
 
 function fieldErrorsOf(error: z.ZodError): FieldErrors {
   const fieldErrors: FieldErrors = {};
@@ -57,12 +58,6 @@ export function parseIntent<const T extends readonly [string, ...string[]]>(
 ): T[number] {
   return parseInput(z.object({ intent: z.enum(intents, { error: "Unknown action." }) }), values).intent;
 }
-
-// Control characters other than tab and line breaks: a NUL typed into a form or a URL would reach
-// pages and emails byte for byte (browsers show it as a replacement character, mail clients stop at
-// it; PostgreSQL refuses it in text). And U+FFFD, which is what bad percent-encoding decodes to.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/g;
 
 /**
  * Form fields as a plain object, without control characters; file uploads are not accepted

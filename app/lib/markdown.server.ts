@@ -32,6 +32,7 @@ import { Lexer, Marked, Tokenizer, type MarkedOptions, type Token, type Tokens, 
 import { markedHighlight } from "marked-highlight";
 import sanitizeHtml from "sanitize-html";
 import { ValidationError } from "./errors.server";
+import { NOT_TEXT } from "./text";
 import { MAX_MENTION_LINKS, MAX_MENTION_LOOKUPS, mentionsInText } from "./mentions";
 
 /** How deep quotes and lists, or links and emphasis, may sit inside one another. */
@@ -476,6 +477,8 @@ hljs.registerAliases(["text", "txt"], { languageName: "plaintext" });
 const PROFILE_PATH = /^\/users\/[a-z0-9][a-z0-9_-]*$/;
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
+  // Character references decode here: `&#1;` to a control character, `&#0;` and `&#xD800;` to U+FFFD.
+  textFilter: (text) => text.replace(NOT_TEXT, ""),
   allowedTags: [
     "h1",
     "h2",

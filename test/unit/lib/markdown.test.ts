@@ -146,6 +146,15 @@ describe("renderMarkdown on hostile input", () => {
     });
   }
 
+  it("drops character references to no character or to control characters, and keeps them as text in code", () => {
+    const html = renderMarkdown(
+      "a &#0; b &#xD800; c &#1; d &#x1b; e &#x7f; f &#x85; g &#x110000; h &#xFFFD; i &#233; `&#1;`",
+    );
+    expect(html).toBe("<p>a  b  c  d  e  f  g  h  i é <code>&amp;#1;</code></p>\n");
+    // eslint-disable-next-line no-control-regex -- what must not be there
+    expect(html).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/);
+  });
+
   it("renders quotes and lists 20 levels deep and refuses the 21st, naming the line", () => {
     expect(renderMarkdown(`${"> ".repeat(MAX_MARKDOWN_NESTING)}deep`).match(/<blockquote>/g)).toHaveLength(
       MAX_MARKDOWN_NESTING,
