@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { cutToLength } from "~/lib/text";
 import { normalizedQuery } from "~/models/search/failed-searches.server";
 
-const isWellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+const isWellFormed = (text: string) =>
+  !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 
 describe("cutToLength", () => {
   it("never keeps half of a character that takes two code units", () => {
