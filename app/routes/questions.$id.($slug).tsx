@@ -45,7 +45,13 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const threadId = idParam(params.id);
   const url = new URL(request.url);
   const page = pageSchema.parse(url.searchParams.get("page") ?? 1);
-  const found = await loaderResult(() => threadPageAt(context.actor, threadId, params.slug, page));
+  let found = await loaderResult(() => threadPageAt(context.actor, threadId, params.slug, page));
+  // A form sent to an old address of this thread (its title changed meanwhile) is answered here, not
+  // redirected: the redirect would lose the action's refusal and what was typed.
+  if (found.movedTo && found.sameThread && context.afterFormPost) {
+    const { slug } = found.movedTo;
+    found = await loaderResult(() => threadPageAt(context.actor, threadId, slug, page));
+  }
   if (found.movedTo) throw redirect(threadPath(found.movedTo) + (found.sameThread ? url.search : ""), 301);
   const threadPage = found.page;
   recordThreadView(threadId);

@@ -445,6 +445,7 @@ export function createExpressApp(
           pageCacheRenderStart: res.locals.pageCacheRenderStart as RenderStart,
           // Single fetch's data requests end in `.data`; anything else renders a document.
           postBodiesInPage: req.path.endsWith(".data") ? null : new Map(),
+          afterFormPost: req.method === "POST" && !req.path.endsWith(".data"),
         }),
       }),
     ),

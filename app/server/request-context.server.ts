@@ -16,6 +16,11 @@ declare module "@remix-run/node" {
      * (`postBodiesInPage`); null on a data request, whose data must carry everything.
      */
     postBodiesInPage: Map<number, string> | null;
+    /**
+     * The page is rendered after a form was posted to it without JavaScript (its loaders see a GET):
+     * a redirect from there would drop what the action answered, a refusal and what was typed.
+     */
+    afterFormPost: boolean;
   }
   interface Future {
     v3_singleFetch: true;

@@ -168,6 +168,20 @@ describe("a refused action on the thread page without JavaScript", () => {
     expect(upvote((await read("amara")).article(answerOf.bo)!)).toBe(upvote(before));
   });
 
+  it("answers a refused answer sent to the thread's old address (its title changed meanwhile) on the page, with the text kept, not with a redirect", async () => {
+    const oldPath = threadPath.replace(/\/[^/]+$/, "/which-readers-saw-which-buttons");
+    await resetAllLimits();
+    const typed = `${"> ".repeat(30)}far too deep`;
+    const response = await client.post(oldPath, { intent: "answer", body: typed }, { cookie: cookies.amara });
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain("Nested more than 20 levels deep");
+    expect(page).toContain(typed.replaceAll(">", "&gt;"));
+    // A plain visit to the old address still goes to the new one.
+    const visit = await client.get(oldPath, { cookie: cookies.amara });
+    expect([visit.status, visit.headers.get("location")]).toEqual([301, threadPath]);
+  });
+
   it("answers accepting a post that does not exist with a 404 page that says so", async () => {
     await resetAllLimits();
     const response = await client.post(threadPath, { intent: "accept", postId: "99999999" }, { cookie: cookies.asker });
