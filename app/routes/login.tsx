@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { FormError, TextField } from "~/components/ui/field";
 import { rotateSession } from "~/models/accounts/auth.server";
 import { formValues } from "~/lib/forms.server";
@@ -13,10 +13,10 @@ export const headers = mergeRouteHeaders;
 export const meta: MetaFunction = () => [{ title: "Sign in" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  if (context.actor.kind === "user") {
-    throw redirect(safeRedirectPath(new URL(request.url).searchParams.get("redirectTo")));
-  }
-  return null;
+  const redirectTo = safeRedirectPath(new URL(request.url).searchParams.get("redirectTo"));
+  if (context.actor.kind === "user") throw redirect(redirectTo);
+  // Where to go after signing in, as checked: the address's own value never reaches the page.
+  return { redirectTo };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -37,6 +37,7 @@ const NOTICES: Record<string, string> = {
 };
 
 export default function Login() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const submitting = useNavigation().state === "submitting";
@@ -48,7 +49,7 @@ export default function Login() {
       <h1>Sign in</h1>
       {notice ? <p role="status">{notice}</p> : null}
       <Form method="post" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <FormError message={failure?.formError} />
         <TextField
           name="email"

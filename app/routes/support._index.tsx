@@ -10,6 +10,7 @@ import { canSetResponseTargets } from "~/lib/permissions.server";
 import { listSupportQueue } from "~/models/support/queue.server";
 import { setOnShift } from "~/models/support/round-robin.server";
 import { workOnFollowUps } from "~/models/support/work.server";
+import { NOT_TEXT } from "~/lib/text";
 
 export const meta: MetaFunction = () => [{ title: "Support queue" }];
 
@@ -32,7 +33,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ids: form
       .getAll("ids")
       .filter((id) => typeof id === "string")
-      .join(","),
+      .join(",")
+      .replace(NOT_TEXT, ""),
   };
   return actionResult(async () => {
     if (parseIntent(INTENTS, values) === "shift") {

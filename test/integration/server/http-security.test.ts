@@ -243,6 +243,18 @@ describe("sign-in", () => {
     },
   );
 
+  it("puts only a checked local path into the sign-in form's redirectTo field, never what the address holds", async () => {
+    for (const [query, field] of [
+      ["a%00b", "/"],
+      ["%FF", "/"],
+      ["//evil.example", "/"],
+      ["%2Fquestions%3Ffilter%3Dsolved", "/questions?filter=solved"],
+    ]) {
+      const page = await (await client.get(`/login?redirectTo=${query}`)).text();
+      expect(/name="redirectTo" value="([^"]*)"/.exec(page)?.[1], query).toBe(field.replace("&", "&amp;"));
+    }
+  });
+
   it("follows a local redirectTo", async () => {
     const response = await client.post("/login", {
       email: "member@example.com",
