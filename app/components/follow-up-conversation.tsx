@@ -19,10 +19,11 @@ export function PostMark({
   post,
   staffView,
 }: {
-  post: { moderationState: ModerationState; isMine: boolean };
+  post: { moderationState: ModerationState; isMine: boolean; hiddenByStaff?: true };
   staffView: boolean;
 }) {
-  if (!staffView) return <ModerationNotice state={post.moderationState} isAuthor={post.isMine} />;
+  if (!staffView)
+    return <ModerationNotice state={post.moderationState} isAuthor={post.isMine} hiddenByStaff={post.hiddenByStaff} />;
   const mark = STAFF_MARKS[post.moderationState];
   return mark ? (
     <p className={`notice moderation-notice moderation-${post.moderationState}`} role="note">

@@ -477,8 +477,6 @@ hljs.registerAliases(["text", "txt"], { languageName: "plaintext" });
 const PROFILE_PATH = /^\/users\/[a-z0-9][a-z0-9_-]*$/;
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
-  // Character references decode here: `&#1;` to a control character, `&#0;` and `&#xD800;` to U+FFFD.
-  textFilter: (text) => text.replace(NOT_TEXT, ""),
   allowedTags: [
     "h1",
     "h2",
@@ -555,8 +553,14 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
  * Sanitized HTML for Markdown without mentions (`renderPostMarkdown` links them); throws
  * MarkdownTooComplexError for Markdown outside the bounds.
  */
+/**
+ * The sanitizer's output without control characters or U+FFFD, in text and attributes alike: it
+ * decodes character references, `&#1;` to a control character, `&#0;` and `&#xD800;` to U+FFFD.
+ */
+const sanitized = (html: string, options: sanitizeHtml.IOptions) => sanitizeHtml(html, options).replace(NOT_TEXT, "");
+
 export function renderMarkdown(markdown: string): string {
-  return sanitizeHtml(boundedHtml(marked, markdown), sanitizeOptions);
+  return sanitized(boundedHtml(marked, markdown), sanitizeOptions);
 }
 
 /** Accounts `@name` may link to: the name lower-cased → the username as stored. */
@@ -575,7 +579,7 @@ export async function renderPostMarkdown(
   const tokens = new BoundedLexer(marked.defaults, markdown).run();
   const names = candidatesIn(tokens);
   if (names.length > 0) linkMentions(tokens, await findTargets(names));
-  return sanitizeHtml(htmlOfTokens(marked, tokens), sanitizeOptions);
+  return sanitized(htmlOfTokens(marked, tokens), sanitizeOptions);
 }
 
 /**
@@ -662,7 +666,7 @@ export function renderArticleMarkdown(markdown: string): { html: string; toc: To
     },
   );
   const html = boundedHtml(articleMarked, markdown);
-  return { html: sanitizeHtml(html, articleSanitizeOptions), toc };
+  return { html: sanitized(html, articleSanitizeOptions), toc };
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };

@@ -10,3 +10,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const url = await loaderResult(() => openNotification(context.actor, notificationId));
   return redirect(safeRedirectPath(url, "/notifications"));
 }
+
+// A component makes this a page route: a notification that is gone gets the site's 404 page, not JSON.
+export default function OpenNotification() {
+  return null;
+}

@@ -6,6 +6,7 @@
 import { log } from "~/lib/log.server";
 import { deliverEmail } from "~/lib/mail.server";
 import { SITE_NAME } from "~/lib/site";
+import { cutToLength } from "~/lib/text";
 
 const QUOTED_LINES = 12;
 const QUOTED_CHARACTERS = 1200;
@@ -14,7 +15,7 @@ export type Bounce = { to: string; reason: string; subject: string; messageId: s
 
 /** The first lines of what they wrote, quoted, so they can find and keep it. */
 function beginning(text: string) {
-  const lines = text.slice(0, QUOTED_CHARACTERS).split("\n").slice(0, QUOTED_LINES);
+  const lines = cutToLength(text, QUOTED_CHARACTERS).split("\n").slice(0, QUOTED_LINES);
   const cut = lines.join("\n").length < text.length;
   return [...lines.map((line) => `> ${line}`), ...(cut ? ["> …"] : [])].join("\n");
 }

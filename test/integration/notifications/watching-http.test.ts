@@ -133,3 +133,14 @@ describe("a thread's menu says what its tags and category give", () => {
     expect(muted).toContain("As my tags and category say (watching, from the tag wifi)");
   });
 });
+
+describe("opening a notification that is not there", () => {
+  it("answers with the site's 404 page and what is missing, not a bare JSON error", async () => {
+    const response = await client.get("/notifications/99999999", { cookie: cookies.member });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect((await response.text()).replaceAll("<!-- -->", "")).toContain(
+      '<h1 id="error-title">Page not found</h1><p>That notification does not exist.</p>',
+    );
+  });
+});

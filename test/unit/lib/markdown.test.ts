@@ -153,6 +153,14 @@ describe("renderMarkdown on hostile input", () => {
     expect(html).toBe("<p>a  b  c  d  e  f  g  h  i é <code>&amp;#1;</code></p>\n");
     // eslint-disable-next-line no-control-regex -- what must not be there
     expect(html).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/);
+    // In attributes too: an image's text, a link's address and title.
+    const attributes = renderMarkdown(
+      '![a&#x85;b&#x9b;c](https://x.example/i.png) [l](https://x.example/&#1; "t&#0;u")',
+    );
+    expect(attributes).toContain('alt="abc"');
+    expect(attributes).toContain('title="tu"');
+    // eslint-disable-next-line no-control-regex -- what must not be there
+    expect(attributes).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/);
   });
 
   it("renders quotes and lists 20 levels deep and refuses the 21st, naming the line", () => {
