@@ -6,26 +6,23 @@
  * marker line is cut first, with everything under it. Pure and bounded: linear in the text.
  */
 import EmailReplyParser from "email-reply-parser";
+import { NOT_TEXT } from "~/lib/text";
 
 /** A line Hearth's emails may carry above the quoted part: everything from it down is not the reply. */
 export const REPLY_ABOVE_THIS_LINE = "## Write your reply above this line ##";
-
-// Control characters other than tab and newline (NUL included) never reach a post.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 // A reply is at most a post (32,000 characters) above the quoted email: the rest is never kept.
 const MAX_TEXT = 100_000;
 // The parser's "On … wrote:" patterns take quadratic time on one long line: only a line's start
 // is shown to it (a quote mark or a header starts a line), the rest put back afterwards.
 const LINE_SHOWN = 200;
-// NUL never survives CONTROL_CHARACTERS, so it can mark where a line's rest was taken out.
+// NUL never survives NOT_TEXT (the controls forms drop too), so it can mark where a line's rest was taken out.
 // eslint-disable-next-line no-control-regex
 const HIDDEN = /\u0000(\d+)\u0000/g;
 
 /** The reply's own text from a plain-text email body; empty when nothing of its own is left. */
 export function replyText(body: string): string {
-  let text = body.slice(0, MAX_TEXT).replace(/\r\n?/g, "\n").replace(CONTROL_CHARACTERS, "");
+  let text = body.slice(0, MAX_TEXT).replace(/\r\n?/g, "\n").replace(NOT_TEXT, "");
   const marker = text.indexOf(REPLY_ABOVE_THIS_LINE);
   if (marker !== -1) text = text.slice(0, text.lastIndexOf("\n", marker) + 1);
   const hidden: string[] = [];

@@ -251,7 +251,7 @@ describe("sign-in", () => {
       ["%2Fquestions%3Ffilter%3Dsolved", "/questions?filter=solved"],
     ]) {
       const page = await (await client.get(`/login?redirectTo=${query}`)).text();
-      expect(/name="redirectTo" value="([^"]*)"/.exec(page)?.[1], query).toBe(field.replace("&", "&amp;"));
+      expect(/name="redirectTo" value="([^"]*)"/.exec(page)?.[1], query).toBe(field);
     }
   });
 
