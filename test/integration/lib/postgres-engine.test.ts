@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { siteSecrets, threads } from "../../../db/schema";
 import { firstRow, isDatabaseUnavailable, preparedPerConnection, rawRows, read, write } from "~/lib/db.server";
 import { databaseEngine } from "~/lib/env.server";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { pgRead, postgresSearchOn } from "~/models/search/engine-postgres.server";
+import { RANKED_MATCH_CAP } from "~/models/search/rules";
 import { makeThread, makeUser } from "../../fixtures/factories";
 
 const onPostgres = databaseEngine() === "postgres";
@@ -207,6 +210,50 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
       await other.query(`DROP TABLE planner_docs`);
     }
   }, 30_000);
+
+  it("ranks the newest matches of a sparse word from a window of the newest ids sized by the planner's estimate, the same as ranking them all", async () => {
+    // 60,000 documents: "tenth" in one in 12 (8 %) throughout, "ancient" in one in 4 of the oldest
+    // 20,000 only, so the window its overall share asks for holds fewer than the cap and the rest
+    // comes from below it. Ids above any other test's (the share is of the ids), removed afterwards.
+    const base = 10_000;
+    await other.query(`
+      INSERT INTO search_threads (thread_id, title, body, facets, boost, tsv)
+      SELECT ${base} + i, 'doc ' || i, '', '{}', 1 + (i % 7) / 10.0,
+        setweight(to_tsvector('hearth', 'doc ' || i), 'A') || to_tsvector('hearth', 'filler w' || (i % 997)
+          || CASE WHEN i % 12 = 0 THEN repeat(' tenth', 1 + i % 5) ELSE '' END
+          || CASE WHEN i % 4 = 0 AND i <= 20000 THEN repeat(' ancient', 1 + i % 3) ELSE '' END)
+      FROM generate_series(1, 60000) i`);
+    try {
+      await other.query(`ANALYZE search_threads`);
+      const statements: string[] = [];
+      const search = postgresSearchOn((query, options) => {
+        statements.push(new PgDialect().sqlToQuery(query).sql);
+        return pgRead(query, options);
+      });
+      for (const word of ["tenth", "ancient"]) {
+        statements.length = 0;
+        const text = { kind: "all" as const, query: { required: [word], excluded: [] } };
+        const ranking = await search.rankThreads(text, {}, 20);
+        // Every match ranked, newest cap + 1 counted: what the window must not change.
+        const { rows } = await other.query(
+          `WITH newest AS (SELECT thread_id, ts_rank('{0.1, 0.1, 0.4, 1.0}', tsv, q, 32) * boost AS relevance
+             FROM search_threads, to_tsquery('hearth', $1) q WHERE tsv @@ q ORDER BY thread_id DESC LIMIT $2)
+           SELECT thread_id, (SELECT count(*) FROM newest) AS matches FROM newest
+           WHERE thread_id > (SELECT min(thread_id) FROM newest) OR (SELECT count(*) FROM newest) <= $3
+           ORDER BY relevance DESC, thread_id DESC LIMIT 20`,
+          [word, RANKED_MATCH_CAP + 1, RANKED_MATCH_CAP],
+        );
+        expect(ranking.rows.map((row) => row.id)).toEqual(rows.map((row) => Number(row.thread_id)));
+        expect(ranking.capped).toBe(Number(rows[0].matches) > RANKED_MATCH_CAP);
+        expect(ranking.total).toBe(Math.min(Number(rows[0].matches), RANKED_MATCH_CAP));
+        // Read from a window below the newest ids, through the indexes ("+ 0" keeps the walk off).
+        expect(statements.some((text) => text.includes(`"thread_id" + 0 DESC`))).toBe(true);
+        if (word === "ancient") expect(statements.filter((text) => text.includes("WITH found")).length).toBe(2);
+      }
+    } finally {
+      await other.query(`DELETE FROM search_threads WHERE thread_id > ${base}`);
+    }
+  }, 60_000);
 
   it("sends the next write's BEGIN before the write ahead of it hears back from its COMMIT: the lock orders them in the server", async () => {
     const events: string[] = [];
