@@ -1,6 +1,7 @@
 /** What a question or answer must be to be saved, and the URL slug a title becomes: shared by every domain that writes posts. */
 import { z } from "zod";
 import { MAX_BODY_LENGTH } from "./rules";
+import { plainText } from "~/lib/plain-text";
 
 /** Something a reader can see: a letter, digit, punctuation mark or symbol (emoji included), not only zero-width or blank characters. */
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
@@ -12,25 +13,13 @@ export const bodySchema = z
   .max(MAX_BODY_LENGTH, `Keep it under ${MAX_BODY_LENGTH.toLocaleString("en")} characters.`)
   .refine((text) => VISIBLE.test(text), "Write something first.");
 
-/**
- * Explicit direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a title
- * holding one reads differently from what it says (and spills into the text around it in a list).
- * The browser sets the direction of Arabic or Hebrew on its own; the marks LRM and RLM stay allowed.
- */
-const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
 /** Accents stacked on one letter beyond what any script writes ("Zalgo" text): they pile over the lines above and below. */
 const STACKED_MARKS = /[\p{Mn}\p{Me}]{7,}/u;
 
-export const titleSchema = z
-  .string()
-  .trim()
+export const titleSchema = plainText()
   .min(10, "Use at least 10 characters, so others can tell what you are asking.")
   .max(150, "Keep the title under 150 characters.")
   .refine((text) => VISIBLE.test(text), "Use at least 10 characters, so others can tell what you are asking.")
-  .refine(
-    (text) => !DIRECTION_CONTROLS.test(text),
-    "Remove the invisible characters that change the direction of the text: they make a title read differently from what it says.",
-  )
   .refine(
     (text) => !STACKED_MARKS.test(text.normalize("NFC")),
     "Use at most 6 accent marks on one letter: more pile up over the lines around the title.",

@@ -33,6 +33,7 @@ import { bodySchema, slugify, titleSchema } from "./post-input";
 import { record } from "~/models/shared/events.server";
 import { renderPostBody } from "./mentions.server";
 import { renderBodyFor, renderedBodySchema } from "./post-body.server";
+import { plainText } from "~/lib/plain-text";
 
 const answerSchema = z.object({ body: bodySchema });
 
@@ -309,16 +310,14 @@ const redactionSchema = z.discriminatedUnion(
     z.object({
       intent: z.literal("redact"),
       revisionId: rowIdField("Choose a version."),
-      reason: z
-        .string({ error: "Say why the text is removed." })
-        .trim()
+      reason: plainText({ error: "Say why the text is removed." })
         .min(1, "Say why the text is removed.")
         .max(500, "Keep the reason under 500 characters."),
     }),
     z.object({
       intent: z.literal("unredact"),
       revisionId: rowIdField("Choose a version."),
-      reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+      reason: plainText().max(500, "Keep the reason under 500 characters.").default(""),
     }),
   ],
   { error: "Unknown action." },

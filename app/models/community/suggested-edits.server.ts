@@ -30,6 +30,7 @@ import { renderPostBody } from "./mentions.server";
 import { applyPostEdit, editSchemaFor } from "./posts.server";
 import { SUGGESTED_EDITS_PAGE_SIZE } from "./rules";
 import { memberColumns } from "~/models/accounts/member-columns.server";
+import { plainText } from "~/lib/plain-text";
 
 const summarySchema = z
   .string({ error: "Say what you changed." })
@@ -174,12 +175,10 @@ export async function listSuggestedEdits(actor: Actor, page: number) {
 }
 
 const decisionSchema = z.discriminatedUnion("decision", [
-  z.object({ decision: z.literal("approve"), reason: z.string().trim().max(500).default("") }),
+  z.object({ decision: z.literal("approve"), reason: plainText().max(500).default("") }),
   z.object({
     decision: z.literal("reject"),
-    reason: z
-      .string({ error: "Say why, for the person who suggested it." })
-      .trim()
+    reason: plainText({ error: "Say why, for the person who suggested it." })
       .min(3, "Say why, for the person who suggested it.")
       .max(500, "Keep the reason under 500 characters."),
   }),

@@ -22,13 +22,12 @@ import { recordAudit } from "~/models/shared/audit.server";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { postLabel } from "./post-state.server";
 import { MAX_COMMENT_REMOVAL_REASON } from "./rules";
+import { plainText } from "~/lib/plain-text";
 
 const commentSchema = z.object({
   postId: rowIdField("Choose a post."),
   commentId: rowIdField("Choose a comment."),
-  reason: z
-    .string()
-    .trim()
+  reason: plainText()
     .max(MAX_COMMENT_REMOVAL_REASON, `Keep the reason under ${MAX_COMMENT_REMOVAL_REASON} characters.`)
     .default(""),
 });

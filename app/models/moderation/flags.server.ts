@@ -23,6 +23,7 @@ import { FLAG_REASON_LABELS, USER_FLAG_REASONS } from "./rules";
 import { findPostInThread } from "~/models/shared/posts.server";
 import { getModerationSettings } from "./settings.server";
 import { changePostState, postLabel } from "./post-state.server";
+import { plainText } from "~/lib/plain-text";
 
 // Open flags on a thread's posts: all of them (staff) or one flagger's; prepared once.
 const openFlagsInThread = preparedPerConnection((db) => {
@@ -56,7 +57,7 @@ export async function threadFlagsForReader(actor: Actor, threadId: number) {
 const flagSchema = z
   .object({
     reason: z.enum(USER_FLAG_REASONS, { error: "Choose why you are flagging this post." }),
-    note: z.string().trim().max(500, "Keep the note under 500 characters.").default(""),
+    note: plainText().max(500, "Keep the note under 500 characters.").default(""),
   })
   .refine((values) => values.reason !== "other" || values.note.length > 0, {
     path: ["note"],

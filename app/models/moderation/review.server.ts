@@ -16,10 +16,11 @@ import { POST_DECISIONS, REVIEW_QUEUE_PAGE_SIZE, type PostDecision } from "./rul
 import { notify } from "~/models/notifications/notifications.server";
 import { changePostState, postLabel } from "./post-state.server";
 import { findPostInThread } from "~/models/shared/posts.server";
+import { plainText } from "~/lib/plain-text";
 
 const decisionSchema = z.object({
   decision: z.enum(POST_DECISIONS, { error: "Choose what to do with the post." }),
-  reason: z.string().trim().max(500, "Keep the reason under 500 characters.").default(""),
+  reason: plainText().max(500, "Keep the reason under 500 characters.").default(""),
 });
 
 const DECISION_STATE: Record<PostDecision, ModerationState> = {

@@ -27,8 +27,9 @@ import { THREAD_ACTIONS, type AuditAction } from "./rules";
 import { findCategoryBySlug, resolveTagList, tagsByThread } from "~/models/community/tags.server";
 import { refreshThreadStatus } from "~/models/shared/posts.server";
 import { record } from "~/models/shared/events.server";
+import { plainText } from "~/lib/plain-text";
 
-const reason = z.string().trim().max(300, "Keep the reason under 300 characters.");
+const reason = plainText().max(300, "Keep the reason under 300 characters.");
 
 /** A thread is named by its number or by its address (/questions/12/slug, or a full URL). */
 const threadReference = z

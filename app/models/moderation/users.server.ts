@@ -26,6 +26,7 @@ import {
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { recordAudit } from "~/models/shared/audit.server";
 import { notify } from "~/models/notifications/notifications.server";
+import { plainText } from "~/lib/plain-text";
 
 const DAY_MS = 86_400_000;
 const MAX_SUSPENSION_DAYS = 3650;
@@ -91,9 +92,7 @@ export async function warnUser(actor: Actor, username: string, input: unknown) {
 
 const suspendSchema = z.object({
   until: z.iso.date({ error: "Choose the last day of the suspension." }),
-  reason: z
-    .string()
-    .trim()
+  reason: plainText()
     .min(1, "Say why, so the person and other staff know.")
     .max(500, "Keep the reason under 500 characters."),
 });

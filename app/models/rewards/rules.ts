@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { wholeNumber } from "~/lib/whole-number";
 import { REWARD_AUDIENCES, REWARD_KINDS } from "../../../db/schema/rewards";
+import { plainText } from "~/lib/plain-text";
 
 export const REWARD_KIND_LABELS = {
   discount_code: "Discount code",
@@ -38,8 +39,8 @@ export const POINTS_HISTORY_LENGTH = 50;
 
 export const rewardInputSchema = z
   .object({
-    name: z.string().trim().min(1, "Give the reward a name.").max(80, "At most 80 characters."),
-    description: z.string().trim().min(1, "Say what the person gets.").max(1000, "At most 1,000 characters."),
+    name: plainText().min(1, "Give the reward a name.").max(80, "At most 80 characters."),
+    description: plainText().min(1, "Say what the person gets.").max(1000, "At most 1,000 characters."),
     kind: z.enum(REWARD_KINDS, { error: "Choose a kind of reward." }),
     audience: z.enum(REWARD_AUDIENCES, { error: "Choose who may redeem it." }),
     cost: wholeNumber(1, 1_000_000, "Between 1 and 1,000,000 points."),
@@ -59,14 +60,14 @@ export type RewardInput = z.infer<typeof rewardInputSchema>;
 export const CODE_PATTERN = /^[\x21-\x7e]{1,64}$/;
 
 export const shippingAddressSchema = z.object({
-  shipName: z.string().trim().min(1, "Whom should we send it to?").max(100, "At most 100 characters."),
-  shipAddress: z.string().trim().min(3, "Enter the street address.").max(300, "At most 300 characters."),
-  shipCity: z.string().trim().min(1, "Enter the town or city.").max(100, "At most 100 characters."),
+  shipName: plainText().min(1, "Whom should we send it to?").max(100, "At most 100 characters."),
+  shipAddress: plainText().min(3, "Enter the street address.").max(300, "At most 300 characters."),
+  shipCity: plainText().min(1, "Enter the town or city.").max(100, "At most 100 characters."),
   shipPostcode: z
     .string()
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$/, "Enter a postal code (letters, digits, spaces or hyphens)."),
-  shipCountry: z.string().trim().min(2, "Enter the country.").max(60, "At most 60 characters."),
+  shipCountry: plainText().min(2, "Enter the country.").max(60, "At most 60 characters."),
 });
 export type ShippingAddress = z.infer<typeof shippingAddressSchema>;
 
@@ -79,15 +80,15 @@ export const adjustmentSchema = z.object({
   points: wholeNumber(-1_000_000, 1_000_000, "Between -1,000,000 and 1,000,000.").refine((points) => points !== 0, {
     message: "Enter a number of points other than 0.",
   }),
-  reason: z.string().trim().min(3, "Say why (it is shown to the person and kept in the audit log).").max(500),
+  reason: plainText().min(3, "Say why (it is shown to the person and kept in the audit log).").max(500),
 });
 
 export const fulfilSchema = z.object({
-  note: z.string().trim().max(500, "At most 500 characters.").default(""),
+  note: plainText().max(500, "At most 500 characters.").default(""),
 });
 
 export const cancelSchema = z.object({
-  reason: z.string().trim().min(3, "Say why (the person reads it).").max(500, "At most 500 characters."),
+  reason: plainText().min(3, "Say why (the person reads it).").max(500, "At most 500 characters."),
 });
 
 /** Points earned for a reputation total at a share: whole points, rounded down, never below zero. */

@@ -34,6 +34,7 @@ import { draftOf, saveDraft } from "./drafts.server";
 import { fillPlaceholders, placeholdersIn, unknownPlaceholdersMessage } from "./macro-placeholders";
 import { workOnFollowUp } from "./work.server";
 import { memberColumns } from "~/models/accounts/member-columns.server";
+import { plainText } from "~/lib/plain-text";
 
 /** Every macro, most used first (then by title): for /support/macros and the follow-up page's menu. */
 export async function listMacros(actor: Actor) {
@@ -62,7 +63,7 @@ const unchangedOr = <T extends readonly [string, ...string[]]>(values: T, messag
     .transform((value) => (value === "" ? null : (value as T[number])));
 
 const macroSchema = z.object({
-  title: z.string().trim().min(1, "Give the macro a title.").max(80, "Keep the title under 80 characters."),
+  title: plainText().min(1, "Give the macro a title.").max(80, "Keep the title under 80 characters."),
   body: z
     .string()
     .trim()

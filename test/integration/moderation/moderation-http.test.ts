@@ -128,6 +128,24 @@ describe("moderation over HTTP", () => {
     );
     expect(badClose.status).toBe(400);
     expect(await text(badClose)).toContain("Say why the thread is closed.");
+
+    // Everyone reads a close reason: an override would show "Duplicate of the answer below" reversed.
+    const threadStatus = async () =>
+      firstRow(
+        await scriptDb().select({ status: threads.status }).from(threads).where(eq(threads.id, hidden.threadId)),
+      )!.status;
+    const statusBefore = await threadStatus();
+    const reversedClose = await client.post(
+      hidden.path,
+      { intent: "moderate-thread", action: "close", reason: "Duplicate \u202Ewoleb rewsna eht fo" },
+      { cookie: cookies.staff },
+    );
+    expect(reversedClose.status).toBe(400);
+    expect(await text(reversedClose)).toContain(
+      "Remove the invisible characters that change the direction of the text",
+    );
+    expect(await threadStatus()).toBe(statusBefore);
+    expect(statusBefore).not.toBe("closed");
   });
 
   it("tells the author of a post staff hid that a moderator hid it, not that people flagged it", async () => {

@@ -68,6 +68,16 @@ describe("rewards over HTTP", () => {
     );
     expect(invalid.status).toBe(400);
     expect(await text(invalid)).toContain("Enter the town or city.");
+    // An override would make the address staff read differently from what it says ("1 High St" in reverse).
+    const balanceBefore = await read((db) => balanceOn(db, customer.id));
+    const reversed = await client.post(
+      `/rewards/${shirt.id}`,
+      { ...address, shipAddress: "\u202Ets hgiH 1" },
+      { cookie: cookies.customer },
+    );
+    expect(reversed.status).toBe(400);
+    expect(await text(reversed)).toContain("Remove the invisible characters that change the direction of the text");
+    expect(await read((db) => balanceOn(db, customer.id))).toBe(balanceBefore);
     const forbidden = await client.post(`/rewards/${shirt.id}`, {}, { cookie: cookies.member });
     expect(forbidden.status).toBe(403);
     expect(await text(forbidden)).toContain("This reward is for customers only.");
