@@ -1,4 +1,5 @@
 import http from "node:http";
+import { setTimeout } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prepareDemoDatabase } from "../../fixtures/demo-database";
 import { httpClient } from "../../fixtures/http-client";
@@ -8,7 +9,7 @@ beforeAll(async () => {
   await prepareDemoDatabase();
 });
 
-/** A POST whose body has not finished arriving: the rest is sent by `finish()`, or never. */
+/** A POST whose body has not finished arriving: the rest is sent by `finish()`, or never; `leave()` closes its connection. */
 function slowPost(baseUrl: string, path: string) {
   const body = "body=" + "x".repeat(200);
   const url = new URL(path, baseUrl);
@@ -28,12 +29,12 @@ function slowPost(baseUrl: string, path: string) {
     request.on("error", reject);
   });
   request.write(body.slice(0, 10));
-  return { status, finish: () => request.end(body.slice(10)) };
+  return { status, finish: () => request.end(body.slice(10)), leave: () => request.destroy() };
 }
 
 describe("requests whose bodies arrive slowly", () => {
   it(
-    "take no request slot while their bodies arrive: pages are served beside them, each is answered once its body is in, and one whose body stops coming gets a 408",
+    "take no request slot while their bodies arrive: pages are served beside them, each is answered once its body is in, one whose body stops coming gets a 408, and one whose client leaves is dropped quietly",
     { timeout: 60_000 },
     async () => {
       // One request may run and none may wait: before, one slow POST filled the server (and four
@@ -42,14 +43,24 @@ describe("requests whose bodies arrive slowly", () => {
       const client = httpClient(server.baseUrl);
       const finished = slowPost(server.baseUrl, "/api/preview");
       const stalled = slowPost(server.baseUrl, "/api/preview");
+      const left = [1, 2, 3].map(() => slowPost(server.baseUrl, "/api/preview"));
       const pages: number[] = [];
       for (let i = 0; i < 5; i++) pages.push((await client.get(`/questions?page=1&n=${i}`)).status);
       expect(pages).toEqual(Array(5).fill(200));
+      // Clients that leave halfway (their headers in long since): nothing to answer, and their
+      // 10-second wait must end with them.
+      for (const post of left) {
+        post.leave();
+        await expect(post.status).rejects.toThrow();
+      }
 
       finished.finish();
       expect(await finished.status).toBe(403); // what it gets anyway: visitors may not preview
       expect(await stalled.status).toBe(408);
-      expect(server.log()).toContain("request body too slow: refused");
+      // The others' waits would have ended within a few milliseconds of the stalled one's.
+      await setTimeout(500);
+      expect(server.log().match(/request body too slow: refused/g)).toHaveLength(1);
+      expect(server.log()).not.toContain('"level":"error"');
       expect((await client.get("/questions?page=1&n=after")).status).toBe(200);
     },
   );
