@@ -100,11 +100,22 @@ function location() {
  */
 const PLANNER_SETTINGS = "-c random_page_cost=1.1";
 
-/** Settings every connection of ours opens with (bounded waits; see the module's comment). */
-function connectionSettings(): pg.PoolConfig {
+/** What the read pool's connections add: a write that bypasses `write` fails (see `open`). */
+export const READ_ONLY = "-c default_transaction_read_only=on";
+
+/**
+ * Settings every connection of ours opens with (bounded waits; see the module's comment). The
+ * operator's own server options (`options` in the URL, else PGOPTIONS, as libpq reads them) go
+ * between the planner's and `pinned`: node-postgres would let the URL's replace ours whole, so a
+ * `?options=-c search_path=…` dropped the planner setting and made the read pool writable.
+ */
+export function connectionSettings(databaseUrl: string, pinned = ""): pg.PoolConfig {
+  const url = new URL(databaseUrl);
+  const operators = url.searchParams.get("options") ?? process.env.PGOPTIONS ?? "";
+  url.searchParams.delete("options");
   return {
-    connectionString: env("DATABASE_URL"),
-    options: PLANNER_SETTINGS,
+    connectionString: url.toString(),
+    options: [PLANNER_SETTINGS, operators, pinned].filter(Boolean).join(" "),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
     lock_timeout: LOCK_TIMEOUT_MS,
@@ -137,15 +148,16 @@ function open(): State {
   // waits in the server while the one before commits, and a spare for scripts.
   const reads = watch(
     new pg.Pool({
-      ...connectionSettings(),
+      ...connectionSettings(env("DATABASE_URL")!, READ_ONLY),
       max: env("DATABASE_POOL_SIZE"),
-      options: `${PLANNER_SETTINGS} -c default_transaction_read_only=on`,
     }),
   );
   // Pipelined: a statement is sent as soon as the work starts it, behind those still running, and
   // the server runs them in order. So a write's first statements go with its BEGIN (see `begin`), and
   // statements a write starts together (`Promise.all`) share a round trip.
-  const writes = watch(new pg.Pool({ ...connectionSettings(), max: 3, pipeline: true } as pg.PoolConfig));
+  const writes = watch(
+    new pg.Pool({ ...connectionSettings(env("DATABASE_URL")!), max: 3, pipeline: true } as pg.PoolConfig),
+  );
   const script = drizzle(writes, {
     logger: {
       logQuery(query) {

@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { siteSecrets, threads } from "../../../db/schema";
 import { firstRow, isDatabaseUnavailable, preparedPerConnection, rawRows, read, write } from "~/lib/db.server";
+import { connectionSettings, READ_ONLY } from "~/lib/db/postgres.server";
 import { databaseEngine } from "~/lib/env.server";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { pgRead, postgresSearchOn } from "~/models/search/engine-postgres.server";
@@ -118,6 +119,46 @@ describe.skipIf(!onPostgres)("the PostgreSQL engine", () => {
       expect(warnings.filter((message) => message.includes("already executing a query"))).toEqual([]);
     } finally {
       process.off("warning", listener);
+    }
+  });
+
+  it("keeps its own connection settings beside the operator's (`options` in the URL, else PGOPTIONS), and the read pool read-only whatever they say", async () => {
+    const settingsOf = async (config: pg.PoolConfig) => {
+      const client = new pg.Client(config);
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          "SELECT current_setting('random_page_cost') AS random, current_setting('work_mem') AS work, current_setting('default_transaction_read_only') AS readonly",
+        );
+        return rows[0];
+      } finally {
+        await client.end();
+      }
+    };
+    const url = new URL(process.env.DATABASE_URL!);
+    url.searchParams.set("options", "-c work_mem=5MB -c default_transaction_read_only=off");
+    // Before, the URL's options replaced ours whole: random_page_cost 4 and a writable read pool.
+    expect(await settingsOf(connectionSettings(url.toString(), READ_ONLY))).toEqual({
+      random: "1.1",
+      work: "5MB",
+      readonly: "on",
+    });
+    expect(await settingsOf(connectionSettings(url.toString()))).toEqual({
+      random: "1.1",
+      work: "5MB",
+      readonly: "off",
+    });
+    const before = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = "-c work_mem=6MB";
+    try {
+      expect(await settingsOf(connectionSettings(process.env.DATABASE_URL!, READ_ONLY))).toEqual({
+        random: "1.1",
+        work: "6MB",
+        readonly: "on",
+      });
+    } finally {
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
     }
   });
 
