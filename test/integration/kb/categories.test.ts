@@ -42,4 +42,28 @@ describe("a knowledge-base category", () => {
     // Nothing left to change: the next sync leaves it alone.
     expect(await syncKnowledgeBase(dir)).toMatchObject({ added: [], updated: [], unchanged: 1 });
   });
+
+  it("lists the groups in the order of their community categories, then those without one by name", async () => {
+    const ordered = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-kb-categories-"));
+    const article = (slug: string, category: string) =>
+      fs.writeFileSync(
+        path.join(ordered, `${slug}.md`),
+        `---\ntitle: About ${slug}\nsummary: What to know about ${slug}.\ncategory: ${category}\n` +
+          `audience: public\nupdated: 2026-11-01\n---\n\nA note on ${slug}.\n`,
+      );
+    // Community positions put Zinnia first, before Aster; Birch and Alder have no community category.
+    await createCategory({ slug: "zinnia", name: "Zinnia Beds", position: -20 });
+    await createCategory({ slug: "aster", name: "Aster Beds", position: -10 });
+    for (const [slug, category] of [
+      ["birch", "Birch Groves"],
+      ["aster-seeds", "Aster Beds"],
+      ["alder", "Alder Groves"],
+      ["zinnia-seeds", "Zinnia Beds"],
+    ])
+      article(slug, category);
+    await syncKnowledgeBase(ordered);
+    const names = (await listKnowledgeBase(VISITOR)).map((group) => group.name);
+    const ours = names.filter((name) => /Beds|Groves/.test(name));
+    expect(ours).toEqual(["Zinnia Beds", "Aster Beds", "Alder Groves", "Birch Groves"]);
+  });
 });
