@@ -351,7 +351,8 @@ export default function ThreadPage() {
           </Form>
         ) : can.suspended ? (
           <p>Your account is suspended, so you cannot answer for now.</p>
-        ) : can.signedIn ? (
+        ) : can.signedIn || thread.lockedAt || thread.status === "closed" ? (
+          // Visitors too: signing in would not let them answer a closed or locked question.
           <p>
             {thread.lockedAt
               ? "This question is locked: it takes no new answers."

@@ -148,6 +148,34 @@ describe("moderation over HTTP", () => {
     expect(statusBefore).not.toBe("closed");
   });
 
+  it("tells visitors a closed or locked question takes no answers, instead of inviting them to sign in to answer", async () => {
+    const [toClose, toLock] = await scriptDb()
+      .select({ id: threads.id, slug: threads.slug })
+      .from(threads)
+      .where(and(eq(threads.status, "open"), eq(threads.visibility, "visible")))
+      .orderBy(desc(threads.id))
+      .limit(2);
+    const visitorSees = async (thread: { id: number; slug: string }) =>
+      text(await client.get(`/questions/${thread.id}/${thread.slug}`));
+    const invitation = "create an account</a> to answer.";
+    expect(await visitorSees(toClose)).toContain(invitation);
+    for (const [thread, action, notice] of [
+      [toClose, "close", "This question is closed to new answers."],
+      [toLock, "lock", "This question is locked: it takes no new answers."],
+    ] as const) {
+      const path = `/questions/${thread.id}/${thread.slug}`;
+      const done = await client.post(
+        path,
+        { intent: "moderate-thread", action, reason: "Answered in the pairing guide." },
+        { cookie: cookies.staff },
+      );
+      expect(done.status, action).toBe(303);
+      const page = await visitorSees(thread);
+      expect(page, action).toContain(notice);
+      expect(page, action).not.toContain(invitation);
+    }
+  });
+
   it("tells the author of a post staff hid that a moderator hid it, not that people flagged it", async () => {
     const flagged = await hiddenAnswer();
     const post = firstRow(
