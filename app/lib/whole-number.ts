@@ -5,12 +5,12 @@
  */
 import { z } from "zod";
 
-export const wholeNumber = (min: number, max: number, rangeMessage: string) =>
+export const wholeNumber = (min: number, max: number, rangeMessage: string | { below: string; above: string }) =>
   z.preprocess(
     (value) => (typeof value === "string" && /^\s*-?\d{1,9}\s*$/.test(value) ? Number(value) : value),
     z
       .number({ error: "Enter a whole number." })
       .int("Enter a whole number.")
-      .min(min, rangeMessage)
-      .max(max, rangeMessage),
+      .min(min, typeof rangeMessage === "string" ? rangeMessage : rangeMessage.below)
+      .max(max, typeof rangeMessage === "string" ? rangeMessage : rangeMessage.above),
   );

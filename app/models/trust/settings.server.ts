@@ -27,6 +27,7 @@ import {
 import { recordAudit } from "~/models/shared/audit.server";
 import { markLevelsComputed, recomputeTrustLevels } from "./levels.server";
 import { columnsOf, getTrustSettings, getTrustThresholds, thresholdsOf } from "./thresholds.server";
+import { wholeNumber } from "~/lib/whole-number";
 
 type Field = keyof LevelThreshold;
 const FIELDS = Object.keys(THRESHOLD_FIELDS) as Field[];
@@ -37,12 +38,12 @@ const LIMITS_OF: Record<Field, { max: number; unit: string }> = {
   posts: { max: 100_000, unit: "posts" },
 };
 
+// Not z.coerce: it took a cleared field as 0 and saved it without a word.
 const thresholdNumber = (field: Field) =>
-  z.coerce
-    .number({ error: "Enter a whole number." })
-    .int("Enter a whole number.")
-    .min(0, "Enter 0 or more.")
-    .max(LIMITS_OF[field].max, `At most ${LIMITS_OF[field].max.toLocaleString("en")} ${LIMITS_OF[field].unit}.`);
+  wholeNumber(0, LIMITS_OF[field].max, {
+    below: "Enter 0 or more.",
+    above: `At most ${LIMITS_OF[field].max.toLocaleString("en")} ${LIMITS_OF[field].unit}.`,
+  });
 
 /**
  * Each level asks at least what the one below asks, and more reputation: otherwise two levels

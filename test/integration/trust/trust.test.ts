@@ -304,6 +304,10 @@ describe("trust settings", () => {
       leaderReputation: "Enter 0 or more.",
       leaderDays: "At most 3,650 days.",
     });
+    // A cleared field is refused, not saved as 0.
+    expect(
+      await fieldErrorsOf(() => updateTrustSettings(admin, "thresholds", { ...form, memberDays: "" })),
+    ).toMatchObject({ memberDays: "Enter a whole number." });
     const ordering = await fieldErrorsOf(() =>
       updateTrustSettings(admin, "thresholds", { ...form, regularPosts: "3", leaderReputation: "50", leaderDays: "9" }),
     );
