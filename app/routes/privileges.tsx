@@ -24,40 +24,48 @@ export default function Privileges() {
         earns reputation, and time and approved posts earn trust; each level needs all three of its figures. Customers
         start at least at Basic; staff have every privilege.
       </p>
-      <table className="report-table">
-        <caption>What each level asks, and what it unlocks</caption>
-        <thead>
-          <tr>
-            <th scope="col">Level</th>
-            <th scope="col">Reputation</th>
-            <th scope="col">Days since sign-up</th>
-            <th scope="col">Approved posts</th>
-            <th scope="col">Unlocks</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">{TRUST_LEVEL_LABELS.new}</th>
-            <td>0</td>
-            <td>0</td>
-            <td>0</td>
-            <td>Ask, answer, vote up and flag (posts wait for review)</td>
-          </tr>
-          {EARNED_LEVELS.map((level) => (
-            <tr key={level} data-level={level}>
-              <th scope="row">{TRUST_LEVEL_LABELS[level]}</th>
-              <td>{thresholds[level].reputation}</td>
-              <td>{thresholds[level].days}</td>
-              <td>{thresholds[level].posts}</td>
-              <td>
-                {PRIVILEGES.filter((privilege) => privilege.level === level)
-                  .map((privilege) => privilege.label)
-                  .join("; ")}
-              </td>
+      <div className="table-scroll">
+        <table className="list-table">
+          <caption>What each level asks, and what it unlocks</caption>
+          <thead>
+            <tr>
+              <th scope="col">Level</th>
+              <th scope="col" className="number">
+                Reputation
+              </th>
+              <th scope="col" className="number">
+                Days since sign-up
+              </th>
+              <th scope="col" className="number">
+                Approved posts
+              </th>
+              <th scope="col">Unlocks</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            <tr>
+              <th scope="row">{TRUST_LEVEL_LABELS.new}</th>
+              <td className="number">0</td>
+              <td className="number">0</td>
+              <td className="number">0</td>
+              <td>Ask, answer, vote up and flag (posts wait for review)</td>
+            </tr>
+            {EARNED_LEVELS.map((level) => (
+              <tr key={level} data-level={level}>
+                <th scope="row">{TRUST_LEVEL_LABELS[level]}</th>
+                <td className="number">{thresholds[level].reputation}</td>
+                <td className="number">{thresholds[level].days}</td>
+                <td className="number">{thresholds[level].posts}</td>
+                <td>
+                  {PRIVILEGES.filter((privilege) => privilege.level === level)
+                    .map((privilege) => privilege.label)
+                    .join("; ")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p className="hint">
         Basic and Member, once reached, are kept; Regular and Leader last while the reputation and activity that earned
         them do.

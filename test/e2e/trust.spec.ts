@@ -10,6 +10,11 @@ test("A member sees their trust level on their profile, and what the next level 
   await trust.getByRole("link", { name: "What each trust level unlocks" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Trust levels and privileges");
   await expect(page.getByRole("row", { name: /Regular/ })).toContainText("Change the tags of anyone's question");
+  // On a phone the page fits: what each level unlocks wraps instead of widening the page.
+  await page.setViewportSize({ width: 375, height: 667 });
+  await page.reload();
+  await expect(page.getByRole("row", { name: /Regular/ })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 });
 
 test("An admin switches the trust levels to the lenient preset, and a wrong threshold is explained beside it", async ({
