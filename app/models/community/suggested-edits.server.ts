@@ -32,9 +32,7 @@ import { SUGGESTED_EDITS_PAGE_SIZE } from "./rules";
 import { memberColumns } from "~/models/accounts/member-columns.server";
 import { plainText } from "~/lib/plain-text";
 
-const summarySchema = z
-  .string({ error: "Say what you changed." })
-  .trim()
+const summarySchema = plainText({ error: "Say what you changed." })
   .min(5, "Say what you changed, in a few words.")
   .max(300, "Keep it under 300 characters.");
 

@@ -8,6 +8,7 @@ import { canGiveArticleFeedback, ensure, isSignedIn, type Actor } from "~/lib/pe
 import { consume, LIMITS } from "~/lib/rate-limit.server";
 import { MAX_FEEDBACK_COMMENT } from "./rules";
 import { findArticle } from "./articles.server";
+import { plainText } from "~/lib/plain-text";
 
 /** "user:<id>" for people signed in, "browser:<id>" for an anonymous browser, null when there is neither. */
 export function feedbackVoterKey(actor: Actor, browserId: string | null) {
@@ -17,9 +18,7 @@ export function feedbackVoterKey(actor: Actor, browserId: string | null) {
 
 const feedbackSchema = z.object({
   helpful: z.enum(["yes", "no"], { error: "Choose yes or no." }),
-  comment: z
-    .string()
-    .trim()
+  comment: plainText()
     .max(MAX_FEEDBACK_COMMENT, `Keep the comment under ${MAX_FEEDBACK_COMMENT} characters.`)
     .optional()
     .transform((value) => value || null),

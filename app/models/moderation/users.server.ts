@@ -58,11 +58,7 @@ const userSubject = (user: { id: number; username: string }) => ({
 });
 
 const warnSchema = z.object({
-  message: z
-    .string()
-    .trim()
-    .min(1, "Write what the warning is about.")
-    .max(1000, "Keep the warning under 1,000 characters."),
+  message: plainText().min(1, "Write what the warning is about.").max(1000, "Keep the warning under 1,000 characters."),
 });
 
 /** A warning reaches the person in the app and by email, and counts in their history in the review queue. */

@@ -30,6 +30,7 @@ import { bodySchema } from "~/models/community/post-input";
 import { findFollowUp, followUpToWriteOn } from "./access.server";
 import { tellMentionedOnFollowUp, tellStillNotSolved } from "./staff-notices.server";
 import { renderPostBody } from "~/models/community/mentions.server";
+import { plainText } from "~/lib/plain-text";
 
 const replySchema = z.object({
   body: bodySchema,
@@ -131,9 +132,7 @@ const ratingSchema = z.object({
     .int("Choose from 1 to 5.")
     .min(1, "Choose from 1 to 5.")
     .max(5, "Choose from 1 to 5."),
-  comment: z
-    .string()
-    .trim()
+  comment: plainText()
     .max(2000, "Keep the comment under 2,000 characters.")
     .optional()
     .transform((value) => value || null),

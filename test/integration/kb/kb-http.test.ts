@@ -177,6 +177,10 @@ describe("feedback over HTTP", () => {
     const response = await client.post(PUBLIC.path, { helpful: "maybe" });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("Choose yes or no.");
+    // Staff read comments in a list: a visitor's override would reverse what they say and spill into the next.
+    const reversed = await client.post(PUBLIC.path, { helpful: "no", comment: "Fine \u202Eesiwrehto" });
+    expect(reversed.status).toBe(400);
+    expect(await reversed.text()).toContain("Remove the invisible characters that change the direction of the text");
   });
 
   it("refuses feedback on a customer-only article from a visitor", async () => {
