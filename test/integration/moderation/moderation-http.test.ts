@@ -1,5 +1,5 @@
 // Moderation over real HTTP, on the demo community (which seeds held and flagged posts).
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { posts, threads, users } from "../../../db/schema";
 import { scriptDb, firstRow } from "~/lib/db.server";
@@ -152,7 +152,7 @@ describe("moderation over HTTP", () => {
     const [toClose, toLock] = await scriptDb()
       .select({ id: threads.id, slug: threads.slug })
       .from(threads)
-      .where(and(eq(threads.status, "open"), eq(threads.visibility, "visible")))
+      .where(and(eq(threads.status, "open"), eq(threads.visibility, "visible"), isNull(threads.lockedAt)))
       .orderBy(desc(threads.id))
       .limit(2);
     const visitorSees = async (thread: { id: number; slug: string }) =>
